@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The one database type every verb takes: PostgreSQL (postgres.js) or embedded PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The raw postgres.js client (bulk COPY, LISTEN/NOTIFY); undefined on PGlite. */
+  pg?: import('postgres').Sql;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * The db client factory. A postgres:// URL uses postgres.js; no URL uses an embedded
+ * PGlite whose files live in dataDir (created on first start).
+ * @example const { db, close } = await createDb({ url: process.env.DATABASE_URL, dataDir: './.data' })
+ */
+export async function createDb(opts: { url?: string; dataDir?: string; max?: number }): Promise<DbHandle> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const pg = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { application_name: 'mimamori' } });
+    const db = drizzle(pg, { schema }) as unknown as Db;
+    return { db, kind: 'postgres', pg, close: () => pg.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let client: InstanceType<typeof PGlite>;
+  if (opts.dataDir === 'memory://') client = new PGlite();
+  else {
+    const dir = path.resolve(opts.dataDir ?? './.data', 'pglite');
+    mkdirSync(dir, { recursive: true });
+    client = new PGlite(dir);
+  }
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Apply the checked-in migrations (the same files on PostgreSQL and PGlite). */
+export async function migrateDb(handle: DbHandle): Promise<void> {
+  if (handle.kind === 'postgres') {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  }
+}
+
+/** Rows of a raw query, whichever driver: postgres.js returns an array, PGlite `{ rows }`. */
+export async function queryRows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+export { schema };

@@ -1,0 +1,91 @@
+import { relations } from 'drizzle-orm';
+import { date, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { flowVersions } from './flows';
+import { CHANNEL_KINDS, persons } from './persons';
+
+export const CHECK_SESSION_STATUSES = ['pending', 'prompted', 'active', 'completed', 'missed', 'cancelled'] as const;
+export type CheckSessionStatus = (typeof CHECK_SESSION_STATUSES)[number];
+
+/**
+ * One daily check: one per person, local date and round (unique), pinned to the flow
+ * version it started on. `state` is the flow engine's SessionState.
+ * `next_action_at` is when the scheduler tick must look at it again (reminder, call,
+ * non-responder alert, close as missed) — found by an index scan, never a delayed job.
+ */
+export const checkSessions = pgTable(
+  'check_sessions',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    flowVersionId: uuid('flow_version_id')
+      .notNull()
+      .references(() => flowVersions.id),
+    localDate: date('local_date').notNull(),
+    round: text('round').notNull(), // local "HH:MM", or "manual-<n>" for an unscheduled check
+    channel: text('channel', { enum: CHANNEL_KINDS }).notNull(),
+    status: text('status', { enum: CHECK_SESSION_STATUSES }).notNull().default('pending'),
+    state: jsonb('state'),
+    source: text('source', { enum: ['schedule', 'manual', 'patient'] }).notNull().default('schedule'),
+    dueAt: tstz('due_at').notNull(),
+    expiresAt: tstz('expires_at').notNull(), // the round is over: close as missed
+    promptedAt: tstz('prompted_at'),
+    completedAt: tstz('completed_at'),
+    nextActionAt: tstz('next_action_at'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    callAttempts: integer('call_attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('check_sessions_person_date_round_uq').on(t.personId, t.localDate, t.round),
+    index('check_sessions_next_action_idx').on(t.nextActionAt),
+    index('check_sessions_status_due_idx').on(t.status, t.dueAt),
+    index('check_sessions_person_date_idx').on(t.personId, t.localDate),
+  ],
+);
+
+/**
+ * One row per answered (or unanswered) item: the typed value and the raw text exactly as
+ * received, the channel and the time. One row per session and question.
+ */
+export const observations = pgTable(
+  'observations',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => checkSessions.id, { onDelete: 'cascade' }),
+    questionId: text('question_id').notNull(),
+    kind: text('kind').notNull(),
+    valueNumber: doublePrecision('value_number'),
+    valueText: text('value_text'),
+    value: jsonb('value'), // the engine's ObservationValue as JSON (boolean, 'unknown', string[] …)
+    unit: text('unit'),
+    raw: text('raw'),
+    status: text('status', { enum: ['answered', 'unanswered'] }).notNull(),
+    channel: text('channel', { enum: CHANNEL_KINDS }).notNull(),
+    observedAt: tstz('observed_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('observations_session_question_uq').on(t.sessionId, t.questionId),
+    index('observations_person_time_idx').on(t.personId, t.observedAt),
+  ],
+);
+
+export const checkSessionsRelations = relations(checkSessions, ({ one, many }) => ({
+  person: one(persons, { fields: [checkSessions.personId], references: [persons.id] }),
+  flowVersion: one(flowVersions, { fields: [checkSessions.flowVersionId], references: [flowVersions.id] }),
+  observations: many(observations),
+}));
+export const observationsRelations = relations(observations, ({ one }) => ({
+  person: one(persons, { fields: [observations.personId], references: [persons.id] }),
+  session: one(checkSessions, { fields: [observations.sessionId], references: [checkSessions.id] }),
+}));
+

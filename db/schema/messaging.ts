@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid, bigserial } from 'drizzle-orm/pg-core';
+import { checkSessions } from './checks';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { persons } from './persons';
+
+export const INBOUND_PROVIDERS = ['line', 'twilio_sms', 'twilio_voice', 'twilio_status', 'web'] as const;
+export type InboundProvider = (typeof INBOUND_PROVIDERS)[number];
+
+/**
+ * The inbox: every provider event, stored under its provider id (LINE webhookEventId,
+ * Twilio MessageSid …) before it is answered. A duplicate delivery hits the unique index
+ * and is a no-op. `seq` orders one sender's events; `processed_at` null = still to do (the
+ * sweeper's query).
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: id(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    provider: text('provider', { enum: INBOUND_PROVIDERS }).notNull(),
+    providerEventId: text('provider_event_id').notNull(),
+    senderKey: text('sender_key'), // hashed sender (LINE userId, phone): ordering, no personal data in job payloads
+    payload: jsonb('payload').notNull(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+    processedAt: tstz('processed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('inbound_events_provider_id_uq').on(t.provider, t.providerEventId),
+    index('inbound_events_unprocessed_idx').on(t.receivedAt).where(sql`processed_at is null`),
+    index('inbound_events_sender_idx').on(t.senderKey, t.seq),
+  ],
+);
+
+export const OUTBOUND_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
+export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
+
+/**
+ * Every message or call we send and what became of it. `retry_key` is unique and derived
+ * from what is sent (session + step), so a retried job never sends twice; LINE gets it as
+ * X-Line-Retry-Key.
+ */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: id(),
+    personId: uuid('person_id').references(() => persons.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').references(() => checkSessions.id),
+    channel: text('channel', { enum: ['line', 'sms', 'voice', 'web'] }).notNull(),
+    kind: text('kind').notNull(), // prompt, reply, reminder, call, closing, link …
+    retryKey: text('retry_key').notNull(),
+    providerMessageId: text('provider_message_id'),
+    status: text('status', { enum: OUTBOUND_STATUSES }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    body: jsonb('body'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('outbound_messages_retry_key_uq').on(t.retryKey),
+    index('outbound_messages_provider_id_idx').on(t.providerMessageId),
+    index('outbound_messages_person_idx').on(t.personId, t.createdAt),
+  ],
+);

@@ -1,0 +1,75 @@
+import { relations } from 'drizzle-orm';
+import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { jurisdictions, medicalInstitutions } from './jurisdictions';
+
+export const STAFF_ROLES = ['nurse', 'centre_admin', 'prefecture_officer', 'national_officer', 'clinician'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Staff of health centres, prefectures, the nation and medical institutions. */
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: id(),
+    email: text('email').notNull(), // stored lower-case
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(), // argon2id PHC string
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    // Scope: a jurisdiction (centre, prefecture or nation) or, for clinicians, an institution.
+    jurisdictionId: uuid('jurisdiction_id').references(() => jurisdictions.id),
+    institutionId: uuid('institution_id').references(() => medicalInstitutions.id),
+    totpSecret: text('totp_secret'),
+    totpLastStep: integer('totp_last_step'), // a TOTP code is accepted once
+    disabled: boolean('disabled').notNull().default(false),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: tstz('locked_until'),
+    passwordChangedAt: tstz('password_changed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('staff_users_email_uq').on(t.email), index('staff_users_jurisdiction_idx').on(t.jurisdictionId)],
+);
+
+/** Bearer tokens for the API; only the SHA-256 of the token is stored. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    staffUserId: uuid('staff_user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    prefix: text('prefix').notNull(), // first characters, to recognise a token in the console
+    createdAt: createdAt(),
+    lastUsedAt: tstz('last_used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffUserId)],
+);
+
+/** Console sessions, server-side; the cookie holds a random id whose SHA-256 is the key. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: text('id').primaryKey(), // sha256(cookie value)
+    staffUserId: uuid('staff_user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    csrfToken: text('csrf_token').notNull(),
+    mfaPassed: boolean('mfa_passed').notNull().default(false),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.staffUserId)],
+);
+
+export const staffUsersRelations = relations(staffUsers, ({ one, many }) => ({
+  jurisdiction: one(jurisdictions, { fields: [staffUsers.jurisdictionId], references: [jurisdictions.id] }),
+  institution: one(medicalInstitutions, { fields: [staffUsers.institutionId], references: [medicalInstitutions.id] }),
+  tokens: many(apiTokens),
+}));

@@ -1,0 +1,49 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { persons } from '../../db/schema';
+import type { Actor } from './context';
+import { ForbiddenError } from './errors';
+
+/**
+ * The one access rule: which persons an actor may see. Used by every page, API call and
+ * export, as a WHERE condition on `persons`.
+ * - nurse, centre_admin: persons of their centre, and those shared with it (関係保健所)
+ * - prefecture_officer: persons of every centre under the prefecture (by jurisdiction path)
+ * - national_officer: everyone
+ * - clinician: persons their institution reported
+ * System actors (jobs, channels acting for a patient) are not limited here.
+ */
+export function personScope(actor: Actor): SQL {
+  if (actor.kind !== 'staff') return sql`true`;
+  switch (actor.role) {
+    case 'national_officer':
+      return sql`true`;
+    case 'prefecture_officer':
+      if (!actor.jurisdictionPath) return sql`false`;
+      return sql`(exists (select 1 from jurisdictions j where j.id = ${persons.responsibleCentreId} and j.path like ${actor.jurisdictionPath + '%'})
+        or exists (select 1 from person_shared_centres s join jurisdictions j on j.id = s.jurisdiction_id
+                   where s.person_id = ${persons.id} and j.path like ${actor.jurisdictionPath + '%'}))`;
+    case 'nurse':
+    case 'centre_admin':
+      if (!actor.jurisdictionId) return sql`false`;
+      return sql`(${persons.responsibleCentreId} = ${actor.jurisdictionId}
+        or exists (select 1 from person_shared_centres s where s.person_id = ${persons.id} and s.jurisdiction_id = ${actor.jurisdictionId}))`;
+    case 'clinician':
+      if (!actor.institutionId) return sql`false`;
+      return sql`${persons.reportingInstitutionId} = ${actor.institutionId}`;
+  }
+}
+
+/** Jurisdiction paths an actor may act within (for centre pickers and stats). */
+export function jurisdictionScopePrefix(actor: Actor): string | null {
+  if (actor.kind !== 'staff') return '/';
+  if (actor.role === 'national_officer') return '/';
+  return actor.jurisdictionPath;
+}
+
+const RANK: Record<string, number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
+
+/** Role gate for actions like publishing a flow: centre_admin and up. */
+export function requireRoleAtLeast(actor: Actor, role: 'nurse' | 'centre_admin' | 'prefecture_officer' | 'national_officer'): void {
+  if (actor.kind === 'system') return;
+  if (actor.kind !== 'staff' || (RANK[actor.role] ?? -1) < (RANK[role] ?? 99)) throw new ForbiddenError();
+}

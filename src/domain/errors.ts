@@ -1,0 +1,42 @@
+/** Errors thrown by verbs, converted once at the edge into { code, message, requestId }. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Also used for records outside the actor's scope, so existence is never confirmed. */
+export class NotFoundError extends DomainError {
+  constructor(readonly entity: string, readonly entityId?: string) {
+    super('not_found', 404, `${entity} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, readonly details?: Record<string, unknown>) {
+    super('conflict', 409, message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'not allowed for your role') {
+    super('forbidden', 403, message);
+  }
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+  messageJa?: string;
+}
+
+export class ValidationError extends DomainError {
+  constructor(readonly fields: FieldError[]) {
+    super('validation_failed', 422, fields.map((f) => `${f.field}: ${f.message}`).join('; '));
+  }
+}

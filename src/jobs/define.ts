@@ -1,0 +1,29 @@
+import type { Job } from 'bullmq';
+import type { z } from 'zod';
+import type { Deps } from '../deps';
+
+/** The queues; each has one worker per process with its own concurrency and rate limit. */
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/**
+ * One job = a name, a queue, a zod payload schema (ids only, never personal data), a
+ * version and a handler. Payloads are re-validated in the worker.
+ * @example
+ * export const processInboundEvent = defineJob({
+ *   name: 'inbound.process', queue: 'inbound', version: 1,
+ *   payload: z.object({ eventId: z.string().uuid() }),
+ *   handler: async ({ eventId }, deps) => { … },
+ * });
+ */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  queue: QueueName;
+  version: number;
+  payload: S;
+  handler: (payload: z.infer<S>, deps: Deps, job: Job) => Promise<unknown>;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}

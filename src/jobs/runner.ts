@@ -1,0 +1,122 @@
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Deps } from '../deps';
+import type { Logger } from '../platform/logger';
+import { createRedis } from '../platform/redis';
+import { QUEUE_NAMES, type JobDefinition, type QueueName } from './define';
+
+export interface QueueSettings {
+  concurrency: number;
+  limiter?: WorkerOptions['limiter'];
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/**
+ * Queues and workers over one Redis. Producing never blocks a request: when Redis is down
+ * `trigger` returns false at once and the sweeper enqueues the work later from PostgreSQL.
+ */
+export class JobRunner {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly workerConnections: Redis[] = [];
+
+  constructor(
+    private readonly opts: {
+      redis: Redis;
+      redisUrl: string;
+      prefix: string;
+      logger: Logger;
+      jobs: readonly JobDefinition[];
+      settings?: Partial<Record<QueueName, QueueSettings>>;
+    },
+  ) {}
+
+  get prefix(): string {
+    return this.opts.prefix;
+  }
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, skipWaitingForReady: true });
+      q.on('error', () => {}); // the connection logs its own outage once
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
+  async trigger<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
+    if (this.opts.redis.status !== 'ready') return false;
+    try {
+      await this.queue(def.queue).add(def.name, def.payload.parse(payload), { ...options, jobId: safeJobId(options.jobId) });
+      return true;
+    } catch (err) {
+      this.opts.logger.warn({ job: def.name, err: (err as Error).message }, 'could not enqueue job; the sweeper will retry');
+      return false;
+    }
+  }
+
+  /** Enqueue many jobs of one kind in a single round trip. */
+  async triggerBulk<S extends z.ZodType>(def: JobDefinition<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
+    if (items.length === 0) return true;
+    if (this.opts.redis.status !== 'ready') return false;
+    try {
+      await this.queue(def.queue).addBulk(items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+      return true;
+    } catch (err) {
+      this.opts.logger.warn({ job: def.name, count: items.length, err: (err as Error).message }, 'could not enqueue jobs; the sweeper will retry');
+      return false;
+    }
+  }
+
+  /** Start one worker per queue that has jobs. */
+  startWorkers(deps: Deps): void {
+    const byName = new Map(this.opts.jobs.map((j) => [j.name, j]));
+    for (const queueName of QUEUE_NAMES) {
+      if (!this.opts.jobs.some((j) => j.queue === queueName)) continue;
+      const settings = this.opts.settings?.[queueName] ?? { concurrency: 4 };
+      const connection = createRedis(this.opts.redisUrl, this.opts.logger, { forWorkers: true, role: `worker:${queueName}` });
+      this.workerConnections.push(connection);
+      const worker = new Worker(queueName, (job: Job) => this.run(byName, job, deps), {
+        connection,
+        prefix: this.opts.prefix,
+        concurrency: settings.concurrency,
+        limiter: settings.limiter,
+        autorun: true,
+      });
+      worker.on('error', () => {});
+      worker.on('failed', (job, err) => {
+        this.opts.logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  private async run(byName: Map<string, JobDefinition>, job: Job, deps: Deps): Promise<unknown> {
+    const def = byName.get(job.name);
+    if (!def) throw new UnrecoverableError(`unknown job ${job.name}`);
+    const parsed = def.payload.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
+    return def.handler(parsed.data, deps, job);
+  }
+
+  /** Graceful: let running jobs finish, then close queues and connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    for (const c of this.workerConnections) c.disconnect();
+  }
+}
+
+/** BullMQ job ids may not contain ':' (it is the key separator). */
+export function safeJobId(id: string): string {
+  return id.replaceAll(':', '_');
+}

@@ -1,0 +1,24 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { DomainError, ValidationError } from '../../domain/errors';
+import type { Logger } from '../logger';
+
+/** The one onError: domain errors become { code, message, requestId } with their status. */
+export function errorHandler(logger: Logger) {
+  return (err: Error, c: Context) => {
+    const requestId = c.get('requestId') as string | undefined;
+    if (err instanceof ValidationError) {
+      return c.json({ code: err.code, message: err.message, fields: err.fields, requestId }, 422);
+    }
+    if (err instanceof DomainError) {
+      return c.json({ code: err.code, message: err.message, requestId }, err.status);
+    }
+    if (err instanceof HTTPException) {
+      const res = err.getResponse();
+      if (err.res) return res;
+      return c.json({ code: 'http_error', message: err.message || res.statusText, requestId }, err.status);
+    }
+    logger.error({ requestId, err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    return c.json({ code: 'internal_error', message: 'Internal error', requestId }, 500);
+  };
+}
