@@ -1,5 +1,6 @@
 import { createDb, migrateDb, type DbHandle } from '../db/client';
 import { ensureReferenceData } from '../db/seed/reference-data';
+import { ensureDefaultFlows } from './domain/flows/ensure-default-flows';
 import type { Env } from './config/env';
 import type { Deps } from './deps';
 import { systemActor, withTransaction } from './domain/context';
@@ -14,6 +15,7 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
   const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateDb(handle);
   await ensureReferenceData(handle.db);
+  await ensureDefaultFlows(handle.db);
   logger.info({ database: handle.kind }, handle.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${env.DATA_DIR}` : 'PostgreSQL connected; migrations applied');
   return handle;
 }

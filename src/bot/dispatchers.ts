@@ -1,0 +1,5 @@
+import type { ChannelKind } from '../../db/schema';
+import type { ChannelDispatcher } from './dispatch';
+
+/** The dispatcher of each channel; the jobs look a session's channel up here. */
+export const DISPATCHERS: Partial<Record<ChannelKind, ChannelDispatcher>> = {};

@@ -1,0 +1,64 @@
+import { eq, sql } from 'drizzle-orm';
+import { alertEvents, alerts, persons, type AlertSeverity } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { NotFoundError } from '../errors';
+
+export const ALERTS_CHANNEL = 'mimamori_alerts';
+
+export interface AlertReason {
+  ruleId: string;
+  ja: string;
+  en: string;
+  values: Record<string, unknown>;
+}
+
+export interface RaiseAlertInput {
+  personId: string;
+  sessionId?: string | null;
+  severity: AlertSeverity;
+  reason: string; // rule id, or non_responder / channel_lost / callback_request / opted_out
+  reasons: AlertReason[];
+  /** The same cause never opens two alerts: a second raise merges into the first (severity only goes up). */
+  dedupeKey: string;
+}
+
+/**
+ * Raise (or merge into) an alert for the person's responsible centre, record the 'raised'
+ * event and notify every open console (pg_notify, delivered on commit).
+ */
+export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
+  const [person] = await ctx.tx.select({ centreId: persons.responsibleCentreId }).from(persons).where(eq(persons.id, input.personId));
+  if (!person) throw new NotFoundError('person', input.personId);
+  const [row] = await ctx.tx
+    .insert(alerts)
+    .values({
+      personId: input.personId,
+      sessionId: input.sessionId ?? null,
+      centreId: person.centreId,
+      severity: input.severity,
+      reason: input.reason,
+      details: { reasons: input.reasons },
+      dedupeKey: input.dedupeKey,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .onConflictDoUpdate({
+      target: alerts.dedupeKey,
+      set: {
+        severity: sql`case when ${alerts.severity} = 'red' or excluded.severity = 'red' then 'red' else 'amber' end`,
+        details: sql`jsonb_build_object('reasons', coalesce(${alerts.details}->'reasons', '[]'::jsonb) || (
+          select coalesce(jsonb_agg(r), '[]'::jsonb) from jsonb_array_elements(excluded.details->'reasons') r
+          where not (coalesce(${alerts.details}->'reasons', '[]'::jsonb) @> jsonb_build_array(jsonb_build_object('ruleId', r->>'ruleId')))))`,
+        updatedAt: ctx.now,
+      },
+    })
+    .returning({ id: alerts.id, severity: alerts.severity, created: sql<boolean>`(xmax = 0)` });
+  const created = row!.created;
+  if (created) {
+    await ctx.tx.insert(alertEvents).values({ alertId: row!.id, kind: 'raised', note: input.reason, createdAt: ctx.now });
+    await writeAudit(ctx, { action: 'raise', entity: 'alert', entityId: row!.id, personId: input.personId, details: { reason: input.reason, severity: input.severity } });
+  }
+  await ctx.tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ alertId: row!.id, centreId: person.centreId, severity: row!.severity, created })})`);
+  return { id: row!.id, created };
+}

@@ -1,0 +1,95 @@
+import { checkSessions, observations } from '../../../db/schema';
+import { eq } from 'drizzle-orm';
+import type { Channel, Effect, OutMessage, RiskFlag, SessionState, Step } from '../../flows';
+import { raiseAlert } from '../alerts/raise-alert';
+import type { Ctx } from '../context';
+
+export interface StepOutcome {
+  messages: OutMessage[];
+  completed: boolean;
+  alertIds: string[];
+  urgentAdvice: boolean;
+}
+
+const SEVERITY_RANK = { amber: 1, red: 2 } as const;
+
+/**
+ * Store what one engine step produced, in the caller's transaction: observations (one per
+ * session and question — a replay inserts nothing), the session's new state, and one alert
+ * per session that collects every flag (severity only goes up). Returns what to send.
+ */
+export async function applyStep(ctx: Ctx, session: { id: string; personId: string }, channel: Channel, step: Step): Promise<StepOutcome> {
+  const messages: OutMessage[] = [];
+  const flags: RiskFlag[] = [];
+  let completed = false;
+  let urgentAdvice = false;
+  const rows: (typeof observations.$inferInsert)[] = [];
+  for (const effect of step.effects as Effect[]) {
+    switch (effect.type) {
+      case 'send':
+        messages.push(effect.message);
+        break;
+      case 'record_observation': {
+        const o = effect.observation;
+        rows.push({
+          personId: session.personId,
+          sessionId: session.id,
+          questionId: o.questionId,
+          kind: o.kind,
+          valueNumber: typeof o.value === 'number' ? o.value : null,
+          valueText: typeof o.value === 'string' ? o.value : null,
+          value: o.value,
+          unit: o.unit ?? null,
+          raw: o.raw,
+          status: o.status,
+          channel,
+          observedAt: ctx.now,
+        });
+        break;
+      }
+      case 'raise_alert':
+        flags.push(effect.flag);
+        break;
+      case 'advise_patient':
+        urgentAdvice = true;
+        break;
+      case 'end':
+        completed = true;
+        break;
+      case 'error':
+        // Content problems (e.g. a state that does not match its version) are logged by the host.
+        break;
+    }
+  }
+  if (rows.length) await ctx.tx.insert(observations).values(rows).onConflictDoNothing();
+
+  const alertIds: string[] = [];
+  if (flags.length) {
+    const severity = flags.reduce<'red' | 'amber'>((s, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[s] ? f.severity : s), 'amber');
+    const top = flags.find((f) => f.severity === severity)!;
+    const { id } = await raiseAlert({
+      ctx,
+      input: {
+        personId: session.personId,
+        sessionId: session.id,
+        severity,
+        reason: top.ruleId,
+        reasons: flags.map((f) => ({ ruleId: f.ruleId, ja: f.reason.ja, en: f.reason.en, values: f.values })),
+        dedupeKey: `session:${session.id}`,
+      },
+    });
+    alertIds.push(id);
+  }
+
+  await ctx.tx
+    .update(checkSessions)
+    .set({
+      state: step.state as SessionState,
+      status: completed ? 'completed' : 'active',
+      completedAt: completed ? ctx.now : null,
+      nextActionAt: completed ? null : undefined,
+      updatedAt: ctx.now,
+    })
+    .where(eq(checkSessions.id, session.id));
+  return { messages, completed, alertIds, urgentAdvice };
+}

@@ -1,0 +1,15 @@
+import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import { checkSessions } from '../../../db/schema';
+import { OPEN_SESSION_STATUSES } from './answer-check';
+
+/** The person's newest check that can still be answered (free text, SMS replies and calls go here). */
+export async function findOpenSession(db: DbOrTx, personId: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(checkSessions)
+    .where(and(eq(checkSessions.personId, personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)))
+    .orderBy(desc(checkSessions.dueAt))
+    .limit(1);
+  return row ?? null;
+}

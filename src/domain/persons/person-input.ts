@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../../db/schema';
+
+const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+// E.164; Japanese numbers typed as 090-1234-5678 are converted by normalisePhone first.
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number such as 090-1234-5678 or +819012345678');
+
+/** Japanese domestic numbers (090-1234-5678, full-width too) to E.164 (+819012345678). */
+export function normalisePhone(raw: string): string {
+  const s = raw.normalize('NFKC').replace(/[\s\-()（）]/g, '');
+  if (/^0\d{9,10}$/.test(s)) return `+81${s.slice(1)}`;
+  return s;
+}
+
+const phoneField = z.preprocess((v) => (typeof v === 'string' && v.trim() ? normalisePhone(v) : undefined), e164.optional());
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const optText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), text(max).optional());
+const optDate = z.preprocess((v) => (v === '' || v === null ? undefined : v), isoDate.optional());
+
+/** The fields a health centre enters about a person (HER-SYS), as the API and console accept them. */
+export const personFieldsSchema = z.object({
+  caseNumber: text(40).min(1, 'is required'),
+  name: text(100).min(1, 'is required'),
+  nameKana: optText(100),
+  dateOfBirth: optDate,
+  sex: z.enum(SEXES).default('unknown'),
+  address: optText(300),
+  phone: phoneField,
+  email: z.preprocess((v) => (v === '' ? undefined : v), z.email({ message: 'must be an e-mail address' }).optional()),
+  preferredLanguage: z.enum(['ja', 'en', 'ja-easy']).default('ja'),
+  preferredChannel: z.enum(CHANNEL_KINDS).default('line'),
+  needsWelfareLiaison: z.boolean().default(false),
+  hasElderlyHousehold: z.boolean().default(false),
+  classification: z.enum(CLASSIFICATIONS),
+  status: z.enum(PERSON_STATUSES).optional(),
+  onsetDate: optDate,
+  diagnosisDate: optDate,
+  lastContactDate: optDate,
+  symptomsAtDiagnosis: z.array(text(60)).max(30).default([]),
+  underlyingConditions: z.array(text(60)).max(30).default([]),
+  riskFactors: z.array(text(60)).max(30).default([]),
+  pregnant: z.boolean().default(false),
+  hasOximeter: z.boolean().default(false),
+  activityHistory: optText(4000),
+  infectionRoute: optText(300),
+  infectionLinkKnown: z.boolean().optional(),
+  monitoringStart: optDate,
+  monitoringPlannedEnd: optDate,
+  reportingInstitutionCode: optText(40),
+  // 担当保健所: defaults to the staff user's own centre
+  responsibleCentreCode: optText(40),
+  roundTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM')).min(1).max(6).optional(),
+  flowKey: optText(60),
+});
+export type PersonFields = z.infer<typeof personFieldsSchema>;
+
+export const DEFAULT_STATUS: Record<PersonFields['classification'], PersonFields['status'] & string> = {
+  confirmed: 'home_recuperation',
+  suspected: 'home_recuperation',
+  asymptomatic: 'home_recuperation',
+  close_contact: 'close_contact',
+};
+
+/** Patients answer at 09:00 and 15:00, close contacts at 09:00 (local time). */
+export const defaultRoundTimes = (classification: PersonFields['classification']) =>
+  classification === 'close_contact' ? ['09:00'] : ['09:00', '15:00'];
+export const defaultFlowKey = (classification: PersonFields['classification']) =>
+  classification === 'close_contact' ? 'contact-daily' : 'patient-daily';

@@ -1,0 +1,71 @@
+import { and, eq } from 'drizzle-orm';
+import { flowAssignments, flows, jurisdictions, medicalInstitutions, personChannels, persons, personStatusHistory } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { Ctx, VerbArgs } from '../context';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors';
+import { parseInput } from '../validation';
+import { DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
+
+/** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
+async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string> {
+  const actor = ctx.actor;
+  if (!code) {
+    if (actor.kind === 'staff' && actor.jurisdictionId && (actor.role === 'nurse' || actor.role === 'centre_admin')) return actor.jurisdictionId;
+    throw new ValidationError([{ field: 'responsibleCentreCode', message: 'is required', messageJa: '担当保健所を選んでください' }]);
+  }
+  const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code), eq(jurisdictions.kind, 'health_centre')));
+  if (!centre) throw new ValidationError([{ field: 'responsibleCentreCode', message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
+  if (actor.kind === 'staff' && actor.role !== 'national_officer' && actor.role !== 'clinician') {
+    if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope');
+  }
+  return centre.id;
+}
+
+/**
+ * Register a person under follow-up, assign the daily flow and rounds, and record the
+ * first status. Channels from the phone number (SMS/voice) are created pending.
+ */
+export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
+  const f = parseInput(personFieldsSchema, input);
+  const centreId = await resolveCentre(ctx, f.responsibleCentreCode);
+  let institutionId: string | null = ctx.actor.kind === 'staff' ? ctx.actor.institutionId : null;
+  if (f.reportingInstitutionCode) {
+    const [inst] = await ctx.tx.select({ id: medicalInstitutions.id }).from(medicalInstitutions).where(eq(medicalInstitutions.code, f.reportingInstitutionCode));
+    if (!inst) throw new ValidationError([{ field: 'reportingInstitutionCode', message: 'unknown medical institution', messageJa: '医療機関が見つかりません' }]);
+    institutionId = inst.id;
+  }
+  const flowKey = f.flowKey ?? defaultFlowKey(f.classification);
+  const [flow] = await ctx.tx.select({ id: flows.id }).from(flows).where(eq(flows.key, flowKey));
+  if (!flow) throw new ValidationError([{ field: 'flowKey', message: `unknown flow ${flowKey}`, messageJa: '質問フローが見つかりません' }]);
+
+  const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
+  if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+
+  const status = f.status ?? DEFAULT_STATUS[f.classification];
+  const today = ctx.now.toISOString().slice(0, 10);
+  const { responsibleCentreCode: _c, reportingInstitutionCode: _i, roundTimes, flowKey: _f, ...fields } = f;
+  const [row] = await ctx.tx
+    .insert(persons)
+    .values({
+      ...fields,
+      status,
+      responsibleCentreId: centreId,
+      reportingInstitutionId: institutionId,
+      monitoringStart: f.monitoringStart ?? today,
+      createdBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning({ id: persons.id });
+  const personId = row!.id;
+  await ctx.tx.insert(personStatusHistory).values({ personId, status, changedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, changedAt: ctx.now });
+  await ctx.tx.insert(flowAssignments).values({ personId, flowId: flow.id, roundTimes: [...(roundTimes ?? defaultRoundTimes(f.classification))].sort() });
+  if (f.phone) {
+    await ctx.tx.insert(personChannels).values([
+      { personId, kind: 'sms', address: f.phone },
+      { personId, kind: 'voice', address: f.phone },
+    ]);
+  }
+  await writeAudit(ctx, { action: 'create', entity: 'person', entityId: personId, personId });
+  return { id: personId };
+}
