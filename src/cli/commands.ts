@@ -1,0 +1,8 @@
+import type { CliCommand } from './command';
+import { createStaffCommand } from './create-staff';
+import { createTokenCommand } from './create-token';
+import { migrateCommand } from './migrate';
+import { seedDemoCommand } from './seed-demo';
+
+/** Every CLI command. Add yours here when you add its file. */
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand];
