@@ -1,0 +1,45 @@
+import type { FlowDefinition } from '../definition/schema.js';
+import { FLOW_SPEC_VERSION } from '../definition/migrations/index.js';
+import { symptom, text } from './build.js';
+import { TEMPERATURE } from './measurements.js';
+import { PATIENT_SYMPTOMS } from './patient-symptoms.js';
+
+const r = (ja: string, en: string) => ({ ja, en });
+
+/**
+ * 濃厚接触者の健康観察: fever and the main symptoms only, to catch onset early. Fever here
+ * means 37.5 ℃ (the onset threshold for contacts), not the 38.0 ℃ used for patients.
+ */
+export const contactDaily: FlowDefinition = {
+  spec: FLOW_SPEC_VERSION,
+  key: 'contact-daily',
+  name: text('毎日の健康観察（濃厚接触者）', 'Daily health check (close contacts)'),
+  start: 'intro',
+  nodes: {
+    intro: {
+      type: 'message', next: 'temperature',
+      text: text('今日の健康観察です。1分ほどで終わります。', "Today's health check. It takes about a minute.", 'きょうの けんこう チェックです。', {
+        voice: { ja: 'こちらは保健所の健康観察の自動音声です。', en: 'This is the automated health check from your health centre.' },
+      }),
+    },
+    temperature: { ...TEMPERATURE, next: 'cough' },
+    cough: { ...PATIENT_SYMPTOMS.cough!, next: 'sore_throat' },
+    sore_throat: { ...PATIENT_SYMPTOMS.sore_throat!, next: 'breathless' },
+    breathless: { ...PATIENT_SYMPTOMS.breathless!, next: 'fatigue' },
+    fatigue: { ...PATIENT_SYMPTOMS.fatigue!, next: 'taste_smell' },
+    taste_smell: symptom('done', {
+      ja: '味や匂いがわかりにくいですか？', en: 'Have you lost your sense of taste or smell?', easy: 'あじや においが わかりにくいですか？',
+      sms: '味覚・嗅覚の異常はある？', smsEn: 'Loss of taste or smell?', voice: '味や匂いが、わかりにくいですか？', voiceEn: 'Have you lost your sense of taste or smell?',
+    }),
+    done: { type: 'end', text: text('ご回答ありがとうございました。', 'Thank you for answering.', 'こたえて くれて ありがとう ございました。') },
+  },
+  rules: [
+    { id: 'contact_fever', type: 'threshold', question: 'temperature', gte: 37.5, severity: 'amber', reason: r('37.5℃以上の発熱（発症の疑い）', 'Fever ≥ 37.5 °C (possible onset)') },
+    { id: 'breathless', type: 'answer', question: 'breathless', anyOf: [true], severity: 'red', callNow: true, reason: r('息苦しさがある', 'Short of breath') },
+    { id: 'contact_symptom', type: 'answer', question: 'cough', anyOf: [true], severity: 'amber', reason: r('咳・鼻水がある（発症の疑い）', 'Cough or runny nose (possible onset)') },
+    { id: 'contact_throat', type: 'answer', question: 'sore_throat', anyOf: [true], severity: 'amber', reason: r('のどの痛みがある（発症の疑い）', 'Sore throat (possible onset)') },
+    { id: 'contact_taste_smell', type: 'answer', question: 'taste_smell', anyOf: [true], severity: 'amber', reason: r('味覚・嗅覚の異常（発症の疑い）', 'Loss of taste or smell (possible onset)') },
+    { id: 'fever_3days', type: 'trend', trend: 'consecutive', questions: ['temperature'], gte: 37.5, days: 3, severity: 'amber', reason: r('37.5℃以上の発熱が3日続いている', 'Fever ≥ 37.5 °C for 3 days in a row') },
+  ],
+  escalation: { minAge: 65, riskFactors: ['age65', 'underlying_condition', 'pregnancy', 'immunosuppressed'] },
+};

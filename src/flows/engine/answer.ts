@@ -1,0 +1,94 @@
+import type { QuestionNode } from '../definition/schema.js';
+import { parseYesNo } from '../normalisers/yes-no.js';
+import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
+import { rawOf } from '../questions/kind.js';
+import type { Input, ObservationValue } from '../types.js';
+import { askConfirm, needsConfirm, questionMessage, reask } from './ask.js';
+import { MAX_REASKS, MAX_VOICE_TIMEOUTS, say, send, type RunEnv } from './env.js';
+import { fireAnswerRules } from './flags.js';
+import { finish, runFrom } from './run.js';
+import { TEXTS } from './texts.js';
+
+/**
+ * One answer to the waiting question. Every path either records the question (answered
+ * or unanswered) and moves on, or re-asks with `attempts` one higher — which is what
+ * bounds a session: at most MAX_REASKS re-asks, then the flow moves on.
+ */
+export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input: Input): void {
+  const raw = rawOf(input);
+  if (input.type === 'timeout') return handleTimeout(env, id, node);
+  const stale = input.type === 'choice' && input.questionId !== id; // an old LINE button pressed again
+  const result = stale ? ({ ok: false, reason: 'not_understood' } as const) : QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
+  if (result.ok) {
+    if (needsConfirm(node, result.value) && env.state.attempts < MAX_REASKS) {
+      env.state.pendingConfirmation = { questionId: id, value: result.value, raw };
+      return askConfirm(env, id, node, result.value);
+    }
+    return accept(env, id, node, result.value, raw);
+  }
+  if (node.optional && result.reason === 'empty') return unanswered(env, id, node, raw);
+  env.state.attempts += 1;
+  if (env.state.attempts > MAX_REASKS) return unanswered(env, id, node, raw);
+  reask(env, id, node, result, false);
+}
+
+/** The answer to 「93%で正しいですか？」: yes records it, no asks again, a new number replaces it. */
+export function handleConfirmation(env: RunEnv, id: string, node: QuestionNode, input: Input): void {
+  const pending = env.state.pendingConfirmation;
+  if (!pending) return handleAnswer(env, id, node, input);
+  const raw = rawOf(input);
+  const yn = input.type === 'timeout' ? null : parseYesNo(raw ?? '', false);
+  if (yn === 'yes') return accept(env, id, node, pending.value, pending.raw ?? null);
+  if (yn === null && input.type !== 'timeout' && input.type !== 'choice') {
+    const corrected = QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
+    if (corrected.ok) {
+      delete env.state.pendingConfirmation;
+      return handleAnswer(env, id, node, input);
+    }
+  }
+  env.state.attempts += 1;
+  if (yn === 'no') {
+    delete env.state.pendingConfirmation;
+    send(env, questionMessage(env, id, node, 'reask', `${say(env, TEXTS.remeasure)} `));
+    return;
+  }
+  // Not understood twice: keep the reading rather than lose a critical value.
+  if (env.state.attempts > MAX_REASKS) return accept(env, id, node, pending.value, pending.raw ?? null);
+  askConfirm(env, id, node, pending.value as number);
+}
+
+/**
+ * Voice: silence is re-asked once, then the question is unanswered. Other channels: a
+ * timeout means the round is over, so the session ends as abandoned.
+ */
+function handleTimeout(env: RunEnv, id: string, node: QuestionNode): void {
+  if (node.optional) return unanswered(env, id, node, null);
+  if (env.ctx.channel !== 'voice') {
+    record(env, id, node, null, null, 'unanswered');
+    return finish(env, 'abandoned');
+  }
+  env.state.attempts += 1;
+  if (env.state.attempts > MAX_VOICE_TIMEOUTS) return unanswered(env, id, node, null);
+  reask(env, id, node, { ok: false, reason: 'empty' }, true);
+}
+
+function accept(env: RunEnv, id: string, node: QuestionNode, value: ObservationValue, raw: string | null): void {
+  record(env, id, node, value, raw, 'answered');
+  fireAnswerRules(env, id);
+  runFrom(env, node.next);
+}
+
+export function unanswered(env: RunEnv, id: string, node: QuestionNode, raw: string | null): void {
+  record(env, id, node, null, raw, 'unanswered');
+  runFrom(env, node.next);
+}
+
+function record(env: RunEnv, id: string, node: QuestionNode, value: ObservationValue, raw: string | null, status: 'answered' | 'unanswered'): void {
+  env.state.answers[id] = value;
+  env.state.attempts = 0;
+  delete env.state.pendingConfirmation;
+  env.effects.push({
+    type: 'record_observation',
+    observation: { questionId: id, kind: node.kind, value, raw, ...(node.unit ? { unit: node.unit } : {}), status },
+  });
+}

@@ -1,0 +1,66 @@
+import type { QuestionNode } from '../definition/schema.js';
+import { formatNumber } from '../normalisers/number.js';
+import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
+import type { ReadResult } from '../questions/kind.js';
+import type { OutMessage } from '../types.js';
+import { say, type RunEnv } from './env.js';
+import { TEXTS } from './texts.js';
+
+/** The channel-neutral question message; `prefix` carries a re-ask hint in front of the question. */
+export function questionMessage(env: RunEnv, id: string, node: QuestionNode, kind: 'question' | 'reask', prefix = ''): OutMessage {
+  const spec = QUESTION_KIND_REGISTRY[node.kind];
+  const body = say(env, node.text, { min: node.min, max: node.max, unit: node.unit });
+  const msg: OutMessage = { kind, questionId: id, text: prefix ? `${prefix}${body}` : body, expects: spec.expects(node, env.ctx) };
+  const choices = spec.choices(node, env.ctx);
+  if (choices) msg.choices = choices;
+  if (node.unit) msg.unit = node.unit;
+  if (node.kind === 'number' || node.kind === 'scale') {
+    msg.min = node.min ?? 0;
+    msg.max = node.max ?? 10;
+  }
+  return msg;
+}
+
+export function ask(env: RunEnv, id: string, node: QuestionNode): void {
+  env.state.nodeId = id;
+  env.state.attempts = 0;
+  delete env.state.pendingConfirmation;
+  env.effects.push({ type: 'send', message: questionMessage(env, id, node, 'question') });
+}
+
+/** Re-ask with a short hint saying what went wrong (「35〜42の数字で」, 「測り間違いかも」). */
+export function reask(env: RunEnv, id: string, node: QuestionNode, failed: ReadResult, timedOut: boolean): void {
+  const spec = QUESTION_KIND_REGISTRY[node.kind];
+  const vars = {
+    min: node.min ?? 0,
+    max: node.max ?? 10,
+    unit: node.unit ?? '',
+    value: !failed.ok && failed.value !== undefined ? formatNumber(failed.value, node.precision) : '',
+  };
+  const hint = timedOut ? say(env, TEXTS.hintTimeout) : say(env, spec.hint(node, env.ctx, failed), vars);
+  env.effects.push({ type: 'send', message: questionMessage(env, id, node, 'reask', `${hint} `) });
+}
+
+/** Reads back a borderline critical value (SpO2 ≤ 93) before it is recorded. */
+export function askConfirm(env: RunEnv, id: string, node: QuestionNode, value: number): void {
+  const text = say(env, node.confirm?.text ?? TEXTS.confirm, { value: formatNumber(value, node.precision), unit: node.unit ?? '' });
+  env.effects.push({
+    type: 'send',
+    message: {
+      kind: 'confirm',
+      questionId: id,
+      text,
+      expects: 'confirm',
+      choices: [
+        { value: 'yes', label: say(env, TEXTS.yes) },
+        { value: 'no', label: say(env, TEXTS.no) },
+      ],
+    },
+  });
+}
+
+export function needsConfirm(node: QuestionNode, value: unknown): value is number {
+  const c = node.confirm;
+  if (!c || typeof value !== 'number') return false;
+  return (c.lte !== undefined && value <= c.lte) || (c.gte !== undefined && value >= c.gte);
+}

@@ -1,0 +1,31 @@
+/**
+ * The flow engine's public API (issue 3). Pure TypeScript: no I/O, no database, no clock —
+ * time and history come in through FlowContext. Hosts call start/advance and carry out the
+ * returned effects; the console calls parseFlowDefinition / simulate.
+ *
+ * Answers are stored as: number, true | false | 'unknown' (yes/no/わからない), a choice
+ * value, string[] (multiple choice), string (free text), null (unanswered) — the same in
+ * session state, observations and HistoryDay.values.
+ */
+export type {
+  Channel, Lang, Severity, FlowContext, HistoryDay, ObservationValue, Input, SessionState,
+  OutMessage, ObservationRecord, RiskFlag, Effect, Step, Transcript,
+} from './types.js';
+export { FLOW_SPEC_VERSION, MIGRATIONS, migrate } from './definition/migrations/index.js';
+export {
+  flowDefinitionSchema, flowDefinitionJsonSchema,
+  type FlowDefinition, type FlowNode, type QuestionNode, type MessageNode, type BranchNode, type EndNode,
+  type RuleDef, type Text, type Choice, type Condition, type Escalation, type QuestionKind,
+} from './definition/schema.js';
+export { parseFlowDefinition } from './definition/parse.js';
+export { validateFlowDefinition } from './definition/validate.js';
+export type { FlowIssue } from './definition/issues.js';
+export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
+export { simulate, simulationContext, inputFromString } from './engine/simulate.js';
+export { defaultFlows, URGENT_SYMPTOMS } from './defaults/index.js';
+export { evaluateCondition } from './conditions.js';
+export { pickText } from './text.js';
+export {
+  toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, kanjiToArabic, formatNumber,
+  type ChoiceOption, type NumberOptions, type NumberResult,
+} from './normalisers/index.js';

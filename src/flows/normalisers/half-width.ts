@@ -1,0 +1,34 @@
+/**
+ * Full-width → half-width for digits, Latin letters and ASCII punctuation, plus the
+ * ideographic space. People on Japanese keyboards type 「３７．５」 or 「３７，５」 as often
+ * as "37.5"; every other normaliser starts here. Never throws.
+ *
+ * Example: toHalfWidth("３７．５℃") === "37.5℃"
+ */
+export function toHalfWidth(s: string): string {
+  if (typeof s !== 'string') return '';
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCodePoint(c - 0xfee0);
+    else if (c === 0x3000) out += ' ';
+    else if (ch === '−') out += '-'; // U+2212 minus sign from IMEs
+    else out += ch;
+  }
+  return out;
+}
+
+/** Half-width, trimmed, lower-cased, inner whitespace collapsed: the key used to compare words. */
+export function foldText(s: string): string {
+  return toHalfWidth(s).normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Katakana → hiragana, so 「ハイ」 and 「はい」 compare equal and speech in either script reads the same. */
+export function toHiragana(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCodePoint(c - 0x60) : ch;
+  }
+  return out;
+}

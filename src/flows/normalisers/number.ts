@@ -1,0 +1,68 @@
+import { toHalfWidth } from './half-width.js';
+import { kanjiToArabic } from './kanji-number.js';
+
+export interface NumberOptions {
+  unit?: string;
+  min?: number;
+  max?: number;
+  precision?: number;
+  keypad?: 'temperature' | 'spo2' | 'pulse' | null;
+}
+export type NumberResult =
+  | { ok: true; value: number }
+  | { ok: false; reason: 'empty' | 'not_a_number' | 'out_of_range'; value?: number };
+
+/**
+ * Reads a number answer in every form people send it: 「３７．５」「37.5℃」「37,5」
+ * 「37度5分」「三十七度五分」「37度」「さんじゅうななどごぶ」, keypad digits on voice
+ * (「375」 or 「375#」 → 37.5 for temperature; 「37*5」 with * as the decimal point).
+ * Rounds to `precision`, then checks [min, max]. Never throws.
+ *
+ * Example: parseNumberAnswer("37度5分", { min: 34, max: 42, precision: 0.1 }) → { ok: true, value: 37.5 }
+ */
+export function parseNumberAnswer(raw: string, opts: NumberOptions): NumberResult {
+  try {
+    return parse(raw, opts);
+  } catch {
+    return { ok: false, reason: 'not_a_number' };
+  }
+}
+
+function parse(raw: string, opts: NumberOptions): NumberResult {
+  let s = kanjiToArabic(toHalfWidth(String(raw ?? '')).normalize('NFKC')).trim();
+  if (s === '' || /^[#*\s]+$/.test(s)) return { ok: false, reason: 'empty' };
+  s = s.replace(/#+$/, '').replace(/^(\d+)\*(\d+)$/, '$1.$2'); // keypad: * is the decimal point
+  if (/^\d(\s\d)+$/.test(s)) s = s.replace(/\s/g, ''); // speech: 「3 7 5」
+  s = s
+    .replace(/(\d+)\s*度\s*(\d)\s*分/, '$1.$2') // 37度5分
+    .replace(/(\d+),(\d{1,2})(?!\d)/, '$1.$2') // 37,5 (decimal comma)
+    .replace(/(\d)\s*\.\s*(\d)/, '$1.$2');
+  const m = /\d+(?:\.\d+)?/.exec(s);
+  if (!m) return { ok: false, reason: 'not_a_number' };
+  let value = Number(m[0]);
+  if (!Number.isFinite(value)) return { ok: false, reason: 'not_a_number' };
+  value = applyKeypad(m[0], value, opts);
+  if (opts.precision && opts.precision > 0) value = roundTo(value, opts.precision);
+  if ((opts.min !== undefined && value < opts.min) || (opts.max !== undefined && value > opts.max)) {
+    return { ok: false, reason: 'out_of_range', value };
+  }
+  return { ok: true, value };
+}
+
+/** 「375」 is never a body temperature, so three bare digits in 340–429 mean 37.5 (voice keypad, feature phones). */
+function applyKeypad(text: string, value: number, opts: NumberOptions): number {
+  if (opts.keypad === 'temperature' && /^\d{3}$/.test(text) && value >= 340 && value <= 429) return value / 10;
+  return value;
+}
+
+export function roundTo(value: number, precision: number): number {
+  const decimals = Math.max(0, Math.ceil(-Math.log10(precision) - 1e-9));
+  return Number((Math.round(value / precision) * precision).toFixed(decimals));
+}
+
+/** Formats a number the way the engine shows it back (confirmations, transcripts). */
+export function formatNumber(value: number, precision?: number): string {
+  if (!precision || precision >= 1) return String(Math.round(value));
+  const decimals = Math.max(0, Math.ceil(-Math.log10(precision) - 1e-9));
+  return value.toFixed(decimals);
+}

@@ -1,0 +1,43 @@
+import { issue, type FlowIssue } from '../definition/issues.js';
+import type { QuestionNode } from '../definition/schema.js';
+import type { ChoiceOption } from '../normalisers/choices.js';
+import { pickText } from '../text.js';
+import type { FlowContext } from '../types.js';
+import { visibleOn } from './kind.js';
+
+/**
+ * The choices a person sees on this channel, in order, with the other language's label
+ * and the value as aliases so 「咳」, "cough" and a postback value all match.
+ */
+export function optionsFor(node: QuestionNode, ctx: FlowContext): ChoiceOption[] {
+  return (node.choices ?? [])
+    .filter((c) => visibleOn(c.channels, ctx.channel))
+    .map((c) => ({
+      value: c.value,
+      label: pickText(c.label, ctx.lang, ctx.channel),
+      aliases: [c.label.ja, c.label.en ?? '', c.label['ja-easy'] ?? '', ...(c.aliases ?? [])].filter((a) => a !== ''),
+    }));
+}
+
+/** Multi questions asked as one yes/no on some channels (a 14-item checklist cannot be keyed in on a phone call). */
+export function isCollapsed(node: QuestionNode, ctx: FlowContext): boolean {
+  return node.kind === 'multi' && node.collapse !== undefined && node.collapse.channels.includes(ctx.channel);
+}
+
+export function validateChoices(node: QuestionNode, path: string): FlowIssue[] {
+  const out: FlowIssue[] = [];
+  const choices = node.choices ?? [];
+  if (choices.length < 2) out.push(issue(`${path}.choices`, 'too_few_choices', '選択肢は2つ以上必要です', 'At least two choices are needed'));
+  const seen = new Set<string>();
+  choices.forEach((c, i) => {
+    if (seen.has(c.value)) out.push(issue(`${path}.choices[${i}].value`, 'duplicate_choice', `選択肢 ${c.value} が重複しています`, `Choice ${c.value} is duplicated`));
+    seen.add(c.value);
+  });
+  const known = (v: string | undefined, field: string) => {
+    if (v !== undefined && !seen.has(v)) out.push(issue(`${path}.${field}`, 'unknown_choice', `選択肢 ${v} がありません`, `No choice ${v}`));
+  };
+  known(node.exclusive, 'exclusive');
+  known(node.collapse?.yes, 'collapse.yes');
+  known(node.collapse?.no, 'collapse.no');
+  return out;
+}

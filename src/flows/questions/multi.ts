@@ -1,0 +1,45 @@
+import { parseChoices } from '../normalisers/choices.js';
+import { parseYesNo } from '../normalisers/yes-no.js';
+import { pickText } from '../text.js';
+import { TEXTS } from '../engine/texts.js';
+import { isCollapsed, optionsFor, validateChoices } from './choice-common.js';
+import type { QuestionKindSpec } from './kind.js';
+
+/**
+ * Every choice that applies (a symptom checklist), by numbers (「1 3」「1、3」), labels
+ * (「咳と鼻水」) or postback values. Stored as string[] in the definition's order.
+ * `exclusive` (「なし」) is dropped when real symptoms are picked with it — a symptom
+ * must never be lost to a slip of the thumb. `collapse` asks it as one yes/no on the
+ * listed channels (voice), recording `collapse.yes` or `collapse.no`.
+ *
+ * Example: { "type": "question", "kind": "multi", "exclusive": "none", "next": "comment",
+ *            "collapse": { "channels": ["voice"], "yes": "some", "no": "none" },
+ *            "text": { "ja": "当てはまる症状は？", "en": "Any of these?" },
+ *            "choices": [ { "value": "lips_purple", "label": { "ja": "唇が紫色", "en": "Purple lips" } },
+ *                         { "value": "none", "label": { "ja": "なし", "en": "None" } } ] }
+ */
+export const multiKind: QuestionKindSpec = {
+  kind: 'multi',
+  expects: (node, ctx) => (isCollapsed(node, ctx) ? 'yes_no' : 'multi'),
+  choices(node, ctx) {
+    if (!isCollapsed(node, ctx)) return optionsFor(node, ctx).map(({ value, label }) => ({ value, label }));
+    return [
+      { value: 'yes', label: pickText(TEXTS.yes, ctx.lang, ctx.channel) },
+      { value: 'no', label: pickText(TEXTS.no, ctx.lang, ctx.channel) },
+    ];
+  },
+  read(node, raw, _input, ctx) {
+    const empty = raw.trim() === '';
+    if (isCollapsed(node, ctx) && node.collapse) {
+      const yn = parseYesNo(raw, false);
+      if (yn === null) return { ok: false, reason: empty ? 'empty' : 'not_understood' };
+      return { ok: true, value: [yn === 'yes' ? node.collapse.yes : node.collapse.no] };
+    }
+    let v = parseChoices(raw, optionsFor(node, ctx), true);
+    if (!v) return { ok: false, reason: empty ? 'empty' : 'not_understood' };
+    if (node.exclusive && v.length > 1) v = v.filter((x) => x !== node.exclusive);
+    return { ok: true, value: v };
+  },
+  hint: (node, ctx) => node.hint ?? (isCollapsed(node, ctx) ? TEXTS.hintYesNo : TEXTS.hintMulti),
+  validate: (node, path) => validateChoices(node, path),
+};
