@@ -38,6 +38,22 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Rounds and dispatch (src/jobs): the tick, reminder chain, quiet hours and per-channel send limits.
+    TICK_EVERY_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(1000).default(60_000),
+    REMINDER_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(120),
+    CALL_AFTER_REMINDER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(120),
+    NON_RESPONDER_AFTER_CALL_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(60),
+    // A pending session whose dispatch job vanished (Redis down) is enqueued again after this long.
+    DISPATCH_RESWEEP_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0.1).default(5),
+    QUIET_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be local times HH:MM-HH:MM, e.g. 21:00-08:00')
+      .default('21:00-08:00'),
+    // Per-queue BullMQ limiters, safely under each provider's limit (LINE: multicast 200/s, push 2,000/s).
+    LINE_MULTICAST_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(150),
+    LINE_PUSH_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1500),
+    SMS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(50),
+    CALLS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
