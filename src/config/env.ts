@@ -15,7 +15,7 @@ const url = (what: string) => z.url({ message: `must be a URL (${what})` });
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(1).max(65535).default(3000),
+    PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535').default(3000),
     PUBLIC_BASE_URL: url('the address LINE and Twilio call, e.g. https://mimamori.example.jp').default('http://localhost:3000'),
     DATABASE_URL: optionalString.pipe(
       z

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb, migrateDb, queryRows, type DbHandle } from '../../db/client';
+import { ensureReferenceData } from '../../db/seed/reference-data';
+import { dbRejection } from '../support/db-errors';
+import { ADMIN_URL, dbUrl } from '../support/pg';
+import { sql } from 'drizzle-orm';
+
+/** Tables, columns and indexes as the catalog sees them: the same on both engines. */
+async function describeSchema(handle: DbHandle) {
+  const columns = await queryRows<{ t: string; c: string; type: string }>(
+    handle.db,
+    sql`select table_name as t, column_name as c, data_type as type from information_schema.columns where table_schema = 'public' order by 1, 2`,
+  );
+  const indexes = await queryRows<{ name: string }>(handle.db, sql`select indexname as name from pg_indexes where schemaname = 'public' order by 1`);
+  const triggers = await queryRows<{ name: string }>(handle.db, sql`select distinct trigger_name as name from information_schema.triggers order by 1`);
+  return { columns, indexes: indexes.map((i) => i.name), triggers: triggers.map((t) => t.name) };
+}
+
+const name = `mimamori_mig_${randomBytes(4).toString('hex')}`;
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+const opened: DbHandle[] = [];
+
+afterAll(async () => {
+  for (const h of opened) await h.close();
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+});
+
+describe('migrations', () => {
+  it('run unchanged on PGlite and on PostgreSQL 15 and give the same schema', async () => {
+    const lite = await createDb({ dataDir: 'memory://' });
+    opened.push(lite);
+    await migrateDb(lite);
+
+    await admin.unsafe(`create database ${name}`);
+    const pg = await createDb({ url: dbUrl(name), max: 1 });
+    opened.push(pg);
+    await migrateDb(pg);
+
+    const [a, b] = [await describeSchema(lite), await describeSchema(pg)];
+    expect(a.columns.length).toBeGreaterThan(150);
+    expect(a.columns).toEqual(b.columns);
+    expect(a.indexes).toEqual(b.indexes);
+    expect(a.triggers).toEqual(b.triggers);
+    expect(b.triggers).toEqual(expect.arrayContaining(['audit_log_no_update_delete', 'flow_versions_immutable']));
+  });
+
+  it('apply twice without change, and reference data is idempotent (nation + 47 prefectures)', async () => {
+    const pg = opened[1]!;
+    await migrateDb(pg);
+    await ensureReferenceData(pg.db);
+    await ensureReferenceData(pg.db);
+    const [counts] = await queryRows<{ nation: number; prefectures: number }>(
+      pg.db,
+      sql`select count(*) filter (where kind = 'nation')::int as nation, count(*) filter (where kind = 'prefecture')::int as prefectures from jurisdictions`,
+    );
+    expect(counts).toEqual({ nation: 1, prefectures: 47 });
+    const [tokyo] = await queryRows<{ code: string; path: string; name_ja: string }>(pg.db, sql`select code, path, name_ja from jurisdictions where code = '13'`);
+    expect(tokyo).toEqual({ code: '13', path: '/JP/13/', name_ja: '東京都' });
+  });
+
+  it('keeps the audit log append-only for every role', async () => {
+    const pg = opened[1]!;
+    await pg.db.execute(sql`insert into audit_log (actor_kind, action, entity) values ('system', 'test', 'nothing')`);
+    expect(await dbRejection(pg.db.execute(sql`update audit_log set action = 'changed'`))).toMatch(/append-only/);
+    expect(await dbRejection(pg.db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
+  });
+});
