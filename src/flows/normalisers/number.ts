@@ -31,7 +31,7 @@ export function parseNumberAnswer(raw: string, opts: NumberOptions): NumberResul
 function parse(raw: string, opts: NumberOptions): NumberResult {
   let s = kanjiToArabic(toHalfWidth(String(raw ?? '')).normalize('NFKC')).trim();
   if (s === '' || /^[#*\s]+$/.test(s)) return { ok: false, reason: 'empty' };
-  s = s.replace(/#+$/, '').replace(/^(\d+)\*(\d+)$/, '$1.$2'); // keypad: * is the decimal point
+  s = s.replace(/sp\s*o\s*2/gi, '').replace(/#+$/, '').replace(/^(\d+)\*(\d+)$/, '$1.$2'); // keypad: * is the decimal point
   if (/^\d(\s\d)+$/.test(s)) s = s.replace(/\s/g, ''); // speech: 「3 7 5」
   s = s
     .replace(/(\d+)\s*度\s*(\d)\s*分/, '$1.$2') // 37度5分

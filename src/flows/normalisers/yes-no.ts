@@ -27,7 +27,7 @@ const EXACT: Record<string, 'yes' | 'no' | 'unknown'> = {
 };
 
 // Order matters: 「わからない」 contains ない and 「ありません」 contains あり.
-const UNKNOWN = [/わから/, /分から/, /分ら/, /わかん/, /不明/, /しらない/, /知らない/, /どうだろう/, /don'?t know/, /not sure/];
+const UNKNOWN = [/わから/, /わかりませ/, /分かりませ/, /分から/, /分ら/, /わかん/, /不明/, /しらない/, /知らない/, /どうだろう/, /don'?t know/, /not sure/];
 const NO = [/^いいえ/, /^いや/, /^ううん/, /ない/, /なし/, /無し/, /無い/, /ません/, /ないです/, /特に/, /とくに/, /大丈夫/, /だいじょうぶ/, /^no\b/, /^none/];
 const YES = [/^はい/, /^うん/, /^ええ/, /ある/, /あり/, /有り/, /有る/, /少し/, /すこし/, /ちょっと/, /やや/, /多少/, /^yes\b/, /^yeah/, /^a little/, /^some/];
 

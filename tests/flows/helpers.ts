@@ -1,0 +1,65 @@
+import {
+  advance, defaultFlows, simulationContext, start,
+  type Channel, type Effect, type FlowContext, type FlowDefinition, type FlowVersion, type Input, type RiskFlag, type SessionState,
+} from '../../src/flows/index.js';
+
+export const patientV1: FlowVersion = { flowKey: 'patient-daily', version: 1, definition: defaultFlows.patientDaily };
+export const contactV1: FlowVersion = { flowKey: 'contact-daily', version: 1, definition: defaultFlows.contactDaily };
+
+export function ctx(channel: Channel = 'line', over: Partial<FlowContext> = {}): FlowContext {
+  return simulationContext(channel, over);
+}
+
+export function version(definition: FlowDefinition, v = 1): FlowVersion {
+  return { flowKey: definition.key, version: v, definition };
+}
+
+/** A one-question flow around the given question node, for node-kind tests. */
+export function oneQuestion(question: Record<string, unknown>, rules: unknown[] = []): FlowVersion {
+  const def = {
+    spec: 2,
+    key: 'test',
+    name: { ja: 'テスト', en: 'Test' },
+    start: 'q',
+    nodes: {
+      q: { type: 'question', next: 'end', text: { ja: '質問', en: 'Question' }, ...question },
+      end: { type: 'end' },
+    },
+    rules,
+  } as unknown as FlowDefinition;
+  return version(def);
+}
+
+/** Runs start then each input, collecting every effect and the last state. */
+export function run(v: FlowVersion, inputs: (Input | string)[], c: FlowContext = ctx()) {
+  const first = start(v, c);
+  let state: SessionState = first.state;
+  const effects: Effect[] = [...first.effects];
+  for (const i of inputs) {
+    if (state.status !== 'active') break;
+    const input: Input = typeof i === 'string' ? { type: 'message', text: i } : i;
+    const step = advance(v, state, input, c);
+    effects.push(...step.effects);
+    state = step.state;
+  }
+  return {
+    state,
+    effects,
+    sent: effects.flatMap((e) => (e.type === 'send' ? [e.message] : [])),
+    observations: effects.flatMap((e) => (e.type === 'record_observation' ? [e.observation] : [])),
+    flags: effects.flatMap((e) => (e.type === 'raise_alert' ? [e.flag] : [])),
+  };
+}
+
+export const flagIds = (flags: RiskFlag[]) => flags.map((f) => `${f.severity}:${f.ruleId}`).sort();
+
+/** Answers for the patient flow with everything normal, overridable by question id. */
+export function patientAnswers(over: Record<string, string> = {}): string[] {
+  const base: [string, string][] = [
+    ['temperature', '36.6'], ['spo2', '98'], ['pulse', '72'], ['face', 'いいえ'], ['cough', 'いいえ'],
+    ['sore_throat', 'いいえ'], ['breathless', 'いいえ'], ['fatigue', 'いいえ'], ['nausea', 'いいえ'],
+    ['diarrhea', 'いいえ'], ['taste_smell', 'いいえ'], ['consciousness', 'いいえ'], ['cannot_eat', 'いいえ'],
+    ['no_urine', 'いいえ'], ['urgent', 'なし'], ['comment', 'なし'],
+  ];
+  return base.map(([k, v]) => over[k] ?? v);
+}
