@@ -54,6 +54,9 @@ export const envSchema = z
     LINE_PUSH_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1500),
     SMS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(50),
     CALLS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1),
+    // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
+    CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),
+    CALL_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10).default(3),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
