@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startServer(env: Record<string, string>): Started {
+  let out = '';
+  // Only what the server needs: the test's own settings must not leak in.
+  const child = spawn(TSX, ['src/server.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(url: string, timeoutMs = 30_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const dataDirs: string[] = [];
+afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('npm start', () => {
+  it('serves HTTP on the embedded database without Redis, says so once naming REDIS_URL, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const deadRedis = await freePort(); // nothing listens there
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'mimamori-start-'));
+    dataDirs.push(dataDir);
+    const s = startServer({ PORT: String(port), DATA_DIR: dataDir, REDIS_URL: `redis://127.0.0.1:${deadRedis}`, LOG_LEVEL: 'info' });
+    try {
+      const health = await waitFor(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { database: 'up', redis: 'down' }, down: ['redis'] });
+      await new Promise((r) => setTimeout(r, 1500)); // several reconnect attempts
+      const redisLines = s.output().split('\n').filter((l) => l.includes('REDIS_URL'));
+      expect(redisLines.length).toBeGreaterThanOrEqual(1);
+      // One line per connection (app + each worker), not one per reconnect attempt.
+      expect(redisLines.length).toBeLessThanOrEqual(6);
+      expect(s.output()).toContain('embedded PostgreSQL (PGlite)');
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exited).toBe(0);
+    expect(s.output()).toContain('"msg":"stopped"');
+  }, 60_000);
+
+  it('is ready when the database and Redis answer (PostgreSQL via DATABASE_URL, migrations applied at start)', async () => {
+    const { createTestDatabase } = await import('../support/pg');
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const s = startServer({ PORT: String(port), DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379', WORKERS: 'off' });
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'up', redis: 'up' } });
+      expect(ready.status).toBe(200);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+      await db.drop();
+    }
+  }, 60_000);
+
+  it('refuses to start on a bad setting and names the variable and what is expected', async () => {
+    const s = startServer({ PORT: 'eighty', REDIS_URL: 'localhost' });
+    expect(await s.exited).toBe(78);
+    expect(s.output()).toMatch(/PORT: must be a port number/);
+    expect(s.output()).toMatch(/REDIS_URL: must start with redis:\/\//);
+  }, 30_000);
+});
