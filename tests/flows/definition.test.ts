@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultFlows, FLOW_SPEC_VERSION, flowDefinitionJsonSchema, flowDefinitionSchema, parseFlowDefinition, validateFlowDefinition,
+  type FlowDefinition,
+} from '../../src/flows/index.js';
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function base(): FlowDefinition {
+  return {
+    spec: FLOW_SPEC_VERSION,
+    key: 'k',
+    name: { ja: '名前', en: 'Name' },
+    start: 'temp',
+    nodes: {
+      temp: { type: 'question', kind: 'number', unit: '℃', min: 34, max: 42, precision: 0.1, text: { ja: '体温は？', en: 'Temperature?' }, next: 'cough' },
+      cough: { type: 'question', kind: 'yes_no', allowUnknown: true, text: { ja: '咳は？', en: 'Cough?' }, next: 'done' },
+      done: { type: 'end' },
+    },
+    rules: [{ id: 'fever', type: 'threshold', question: 'temp', gte: 38, severity: 'amber', reason: { ja: '発熱', en: 'Fever' } }],
+  };
+}
+const codes = (def: FlowDefinition) => validateFlowDefinition(def).map((i) => `${i.code}@${i.path}`);
+
+describe('validateFlowDefinition', () => {
+  it('the default flows and the base are valid', () => {
+    expect(validateFlowDefinition(defaultFlows.patientDaily)).toEqual([]);
+    expect(validateFlowDefinition(defaultFlows.contactDaily)).toEqual([]);
+    expect(validateFlowDefinition(base())).toEqual([]);
+  });
+
+  it('unknown next node, pointing at the field', () => {
+    const d = base();
+    (d.nodes.temp as { next: string }).next = 'nowhere';
+    expect(codes(d)).toContain('unknown_node@nodes.temp.next');
+    const issue = validateFlowDefinition(d).find((i) => i.path === 'nodes.temp.next')!;
+    expect(issue.message.ja).toContain('nowhere');
+    expect(issue.message.en).toContain('nowhere');
+  });
+
+  it('unknown start node and branch targets', () => {
+    const d = base();
+    d.start = 'x';
+    d.nodes.b = { type: 'branch', cases: [{ when: { question: 'temp', op: 'gte', value: 38 }, next: 'y' }], default: 'done' };
+    expect(codes(d)).toEqual(expect.arrayContaining(['unknown_node@start', 'unknown_node@nodes.b.cases[0].next']));
+  });
+
+  it('unreachable node', () => {
+    const d = base();
+    d.nodes.orphan = { type: 'message', text: { ja: '孤立', en: 'Orphan' }, next: 'done' };
+    expect(codes(d)).toEqual(['unreachable_node@nodes.orphan']);
+  });
+
+  it('a loop with no way out', () => {
+    const d = base();
+    (d.nodes.cough as { next: string }).next = 'temp';
+    expect(codes(d)).toEqual(['no_way_out@nodes.temp', 'no_way_out@nodes.cough', 'unreachable_node@nodes.done']);
+  });
+
+  it('a loop with a way out is fine; one that never asks anything is not', () => {
+    const d = base();
+    d.nodes.again = { type: 'branch', cases: [{ when: { question: 'cough', op: 'unanswered' }, next: 'cough' }], default: 'done' };
+    (d.nodes.cough as { next: string }).next = 'again';
+    expect(codes(d)).toEqual([]);
+    d.nodes.spin = { type: 'branch', cases: [{ when: { question: 'cough', op: 'eq', value: true }, next: 'spin' }], default: 'done' };
+    (d.nodes.cough as { next: string }).next = 'spin';
+    expect(codes(d)).toContain('loop_without_question@nodes.spin');
+  });
+
+  it('missing translations, in base texts, channel wording, choices and rule reasons', () => {
+    const d = base();
+    d.nodes.temp = { ...(d.nodes.temp as object), text: { ja: '体温は？', channels: { voice: { ja: '押してください' } } } } as FlowDefinition['nodes'][string];
+    d.nodes.pick = { type: 'question', kind: 'single', text: { ja: '選択', en: 'Pick' }, next: 'done', choices: [{ value: 'a', label: { ja: 'あ', en: '' } }, { value: 'b', label: { ja: 'い', en: 'B' } }] };
+    (d.nodes.cough as { next: string }).next = 'pick';
+    d.rules[0]!.reason.en = ' ';
+    expect(codes(d)).toEqual([
+      'missing_translation@nodes.temp.text.en',
+      'missing_translation@nodes.temp.text.channels.voice.en',
+      'missing_translation@nodes.pick.choices[0].label.en',
+      'missing_translation@rules[0].reason',
+    ]);
+  });
+
+  it('a rule naming an unknown question, or a question of the wrong kind', () => {
+    const d = base();
+    d.rules.push({ id: 'r2', type: 'answer', question: 'ghost', anyOf: [true], severity: 'red', reason: { ja: 'x', en: 'x' } });
+    d.rules.push({ id: 'r3', type: 'threshold', question: 'cough', gte: 1, severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    d.rules.push({ id: 'r4', type: 'trend', trend: 'drop', questions: ['nope'], points: 3, severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    expect(codes(d)).toEqual(['unknown_question@rules[1].question', 'wrong_question_kind@rules[2].question', 'unknown_question@rules[3].questions[0]']);
+  });
+
+  it('a threshold outside the question range', () => {
+    const d = base();
+    d.rules.push({ id: 'typo', type: 'threshold', question: 'temp', gte: 380, severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    d.rules.push({ id: 'band', type: 'threshold', question: 'temp', between: [37, 50], severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    d.rules.push({ id: 'trend', type: 'trend', trend: 'consecutive', questions: ['temp'], gte: 3.75, severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    expect(codes(d)).toEqual(['threshold_out_of_range@rules[1].gte', 'threshold_out_of_range@rules[2].between[1]', 'threshold_out_of_range@rules[3].gte']);
+  });
+
+  it('impossible answers, unknown choices, duplicate rule ids, bad ranges', () => {
+    const d = base();
+    d.rules.push({ id: 'fever', type: 'answer', question: 'cough', anyOf: ['maybe'], severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    (d.nodes.temp as { min?: number }).min = 50;
+    expect(codes(d)).toEqual(
+      expect.arrayContaining(['bad_range@nodes.temp.max', 'duplicate_rule@rules[1].id', 'impossible_answer@rules[1].anyOf[0]']),
+    );
+    const u = clone(defaultFlows.patientDaily);
+    const urgent = u.rules.find((r) => r.type === 'urgent')!;
+    (urgent as { except: string[] }).except = ['nothing'];
+    expect(codes(u)).toEqual([`unknown_choice@rules[${u.rules.indexOf(urgent)}].except[0]`]);
+  });
+});
+
+describe('parseFlowDefinition: migrate, refuse, shape, graph', () => {
+  it('accepts a current definition as JSON', () => {
+    const r = parseFlowDefinition(clone(defaultFlows.patientDaily));
+    expect(r.ok).toBe(true);
+  });
+
+  it('migrates spec 1 (nodes as a list) forward without hand edits', () => {
+    const v1 = {
+      spec: 1,
+      key: 'old',
+      name: { ja: '旧', en: 'Old' },
+      rules: [],
+      nodes: [
+        { id: 'q', type: 'question', kind: 'yes_no', text: { ja: '熱は？', en: 'Fever?' }, next: 'e' },
+        { id: 'e', type: 'end' },
+      ],
+    };
+    const r = parseFlowDefinition(v1);
+    expect(r).toEqual({ ok: true, definition: { ...v1, spec: 2, start: 'q', nodes: { q: { type: 'question', kind: 'yes_no', text: { ja: '熱は？', en: 'Fever?' }, next: 'e' }, e: { type: 'end' } } } });
+  });
+
+  it('refuses a definition newer than the engine, or without a spec', () => {
+    const r = parseFlowDefinition({ ...clone(defaultFlows.contactDaily), spec: FLOW_SPEC_VERSION + 1 });
+    expect(r).toMatchObject({ ok: false, errors: [{ path: 'spec', code: 'spec_too_new' }] });
+    expect(parseFlowDefinition({ key: 'x' })).toMatchObject({ ok: false, errors: [{ code: 'missing_spec' }] });
+    expect(parseFlowDefinition(null)).toMatchObject({ ok: false });
+  });
+
+  it('shape errors carry the zod path', () => {
+    const d = clone(defaultFlows.contactDaily) as unknown as { nodes: Record<string, Record<string, unknown>> };
+    d.nodes.temperature!.kind = 'slider';
+    const r = parseFlowDefinition(d);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.path).toBe('nodes.temperature.kind');
+  });
+
+  it('graph errors come back too', () => {
+    const d = clone(defaultFlows.contactDaily);
+    (d.nodes.cough as { next: string }).next = 'gone';
+    const r = parseFlowDefinition(d);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'nodes.cough.next', code: 'unknown_node' })]));
+  });
+});
+
+describe('schemas', () => {
+  it('zod schema parses the default flows unchanged', () => {
+    expect(flowDefinitionSchema.parse(clone(defaultFlows.patientDaily))).toEqual(defaultFlows.patientDaily);
+  });
+
+  it('exports a JSON Schema for the console editor', () => {
+    const s = flowDefinitionJsonSchema() as { type: string; required: string[]; properties: Record<string, unknown> };
+    expect(s.type).toBe('object');
+    expect(s.required).toEqual(expect.arrayContaining(['spec', 'key', 'name', 'start', 'nodes', 'rules']));
+    expect(JSON.stringify(s)).toContain('"urgent"');
+  });
+});
