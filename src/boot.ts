@@ -9,6 +9,7 @@ import { ALL_JOBS } from './jobs/registry';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
 import { createRedis } from './platform/redis';
+import { warnOnRedisPolicy } from './platform/redis-policy';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
@@ -25,6 +26,7 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const dbHandle = await openDatabase(env, logger);
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
+  warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });
   const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()) };
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
