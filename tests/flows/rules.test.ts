@@ -77,7 +77,7 @@ describe('urgent symptoms: told to call now, in the same step', () => {
 
   it('in English and on voice (where the checklist is one yes/no)', () => {
     const en = run(patientV1, [...uptoUrgent, '2'], ctx('line', { lang: 'en' })).sent.find((m) => m.kind === 'urgent_advice')!;
-    expect(en.text).toBe('These are urgent symptoms. Call 見守り保健所 now on 03-0000-0000. If nobody answers, call 119.');
+    expect(en.text).toBe('You need help urgently. Call 見守り保健所 now on 03-0000-0000. If nobody answers, call 119.');
     const voice = run(patientV1, [...uptoUrgent.map((a) => (a === 'いいえ' ? '2' : a)), '1'], ctx('voice'));
     expect(flagIds(voice.flags)).toEqual(['red:urgent_symptom']);
     expect(voice.observations.find((o) => o.questionId === 'urgent')!.value).toEqual(['some']);

@@ -18,6 +18,7 @@ export const PATIENT_RULES: RuleDef[] = [
   { id: 'breathless', type: 'answer', question: 'breathless', anyOf: [true], severity: 'red', callNow: true, reason: r('息苦しさがある', 'Short of breath') },
   { id: 'breathless_unknown', type: 'answer', question: 'breathless', anyOf: ['unknown'], severity: 'amber', reason: r('息苦しさが「わからない」', 'Not sure about breathlessness') },
   { id: 'consciousness', type: 'answer', question: 'consciousness', anyOf: [true], severity: 'red', callNow: true, reason: r('意識の異常がある', 'Drowsy or confused') },
+  { id: 'consciousness_unknown', type: 'answer', question: 'consciousness', anyOf: ['unknown'], severity: 'amber', reason: r('意識の異常が「わからない」', 'Not sure about drowsiness or confusion') },
   { id: 'fever', type: 'threshold', question: 'temperature', gte: 38, severity: 'amber', reason: r('38.0℃以上の発熱', 'Fever ≥ 38.0 °C') },
   { id: 'cannot_eat', type: 'answer', question: 'cannot_eat', anyOf: [true], severity: 'amber', reason: r('食事・水分がとれない', 'Unable to eat or drink') },
   { id: 'no_urine', type: 'answer', question: 'no_urine', anyOf: [true], severity: 'amber', reason: r('半日以上排尿がない', 'No urine for half a day or more') },

@@ -66,14 +66,14 @@ export const TEXTS = {
     'ja-easy': 'もう いちど はかって、すうじを いれて ください。',
   },
   urgentOpen: {
-    ja: '緊急性の高い症状です。今すぐ{name}（{phone}）に電話してください。つながらない時は119番に電話してください。',
-    en: 'These are urgent symptoms. Call {name} now on {phone}. If nobody answers, call 119.',
-    'ja-easy': 'きけんな ようすです。いますぐ {phone} に でんわ して ください。つながらない ときは 119 に でんわ して ください。',
+    ja: '急いで相談が必要な状態です。今すぐ{name}（{phone}）に電話してください。つながらない時は119番に電話してください。',
+    en: 'You need help urgently. Call {name} now on {phone}. If nobody answers, call 119.',
+    'ja-easy': 'いそいで そうだんが ひつようです。いますぐ {phone} に でんわ して ください。つながらない ときは 119 に でんわ して ください。',
   },
   urgentClosed: {
-    ja: '緊急性の高い症状です。{name}は時間外のため、今すぐ119番に電話してください。',
-    en: 'These are urgent symptoms. {name} is closed now: call 119 now.',
-    'ja-easy': 'きけんな ようすです。いますぐ 119 に でんわ して ください。',
+    ja: '急いで相談が必要な状態です。{name}は時間外のため、今すぐ119番に電話してください。',
+    en: 'You need help urgently. {name} is closed now: call 119 now.',
+    'ja-easy': 'いそいで そうだんが ひつようです。いますぐ 119 に でんわ して ください。',
   },
   closing: {
     ja: 'ご回答ありがとうございました。',
