@@ -1,0 +1,30 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { flowVersions } from '../../../db/schema';
+import { requireRoleAtLeast } from '../access';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ConflictError } from '../errors';
+import { getFlowVersion } from './flow-queries';
+
+/**
+ * Archive a version: a draft is discarded, a published one stops being used for new
+ * sessions (the newest remaining published version takes over). The last published
+ * version of a flow cannot be archived — persons assigned to it would get no check.
+ * Check sessions already pinned to it keep running on it.
+ */
+export async function archiveFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number }> {
+  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
+  if (row.status === 'archived') throw new ConflictError(`version ${row.version} is already archived`);
+  if (row.status === 'published') {
+    const others = await ctx.tx
+      .select({ id: flowVersions.id })
+      .from(flowVersions)
+      .where(and(eq(flowVersions.flowId, row.flowId), eq(flowVersions.status, 'published'), ne(flowVersions.id, row.id)))
+      .for('update');
+    if (others.length === 0) throw new ConflictError('the only published version of a flow cannot be archived: publish another first');
+  }
+  await ctx.tx.update(flowVersions).set({ status: 'archived', archivedAt: ctx.now }).where(eq(flowVersions.id, row.id));
+  await writeAudit(ctx, { action: 'archive', entity: 'flow_version', entityId: row.id, details: { flow: row.flowKey, version: row.version, was: row.status } });
+  return { version: row.version };
+}

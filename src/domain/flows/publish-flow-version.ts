@@ -1,0 +1,35 @@
+import { eq } from 'drizzle-orm';
+import { flowVersions } from '../../../db/schema';
+import { requireRoleAtLeast } from '../access';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ConflictError } from '../errors';
+import { parseDefinitionFor } from './definition-issues';
+import { getFlowVersion, latestPublished } from './flow-queries';
+
+/**
+ * Publish a draft: from now on new check sessions start on it (the newest published
+ * version wins); sessions already running stay pinned to theirs. The previous published
+ * version is left published-but-superseded — archiving is a separate, explicit act.
+ * After this the database trigger refuses any change to the definition.
+ */
+export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number; supersedes: number | null }> {
+  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
+  if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`);
+  // Re-checked here: a draft stored by an older engine may no longer be valid.
+  parseDefinitionFor(row.flowKey, row.definition);
+  const previous = await latestPublished(ctx.tx, row.flowKey);
+  if (previous && previous.version > row.version) {
+    throw new ConflictError(`version ${previous.version} is newer and already published`);
+  }
+  await ctx.tx
+    .update(flowVersions)
+    .set({ status: 'published', publishedAt: ctx.now, publishedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null })
+    .where(eq(flowVersions.id, row.id));
+  await writeAudit(ctx, {
+    action: 'publish', entity: 'flow_version', entityId: row.id,
+    details: { flow: row.flowKey, version: row.version, supersedes: previous?.version ?? null },
+  });
+  return { version: row.version, supersedes: previous?.version ?? null };
+}
