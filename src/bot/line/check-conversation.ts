@@ -1,0 +1,78 @@
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
+import { answerCheck } from '../../domain/checks/answer-check';
+import { findOpenSession } from '../../domain/checks/find-open-session';
+import { buildFlowContext } from '../../domain/checks/flow-context';
+import { startCheck } from '../../domain/checks/start-check';
+import { DomainError } from '../../domain/errors';
+import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import { start, type Input, type OutMessage } from '../../flows';
+import type { LineLink } from './link-lookup';
+import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
+import { pick, T } from './texts';
+import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
+import { helpReply } from './info-replies';
+
+type SessionRow = typeof checkSessions.$inferSelect;
+
+const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check'): LineReply => ({ kind, personId: link.personId, sessionId, messages });
+
+/**
+ * The question a session is waiting on, as LINE messages: a session nobody has answered
+ * yet shows the flow's opening (computed, not stored); otherwise the last message we sent
+ * for it is shown again (it carries the buttons).
+ */
+export async function currentPrompt(turn: LineTurn, link: LineLink, session: SessionRow): Promise<LineMessage[]> {
+  if (!session.state) {
+    const version = await loadFlowVersion(turn.tx, session.flowVersionId);
+    const flowCtx = await buildFlowContext(turn.tx, link.personId, 'line', turn.now, session.localDate);
+    const sends = start(version, flowCtx).effects.flatMap((e) => (e.type === 'send' ? [e.message as OutMessage] : []));
+    return renderMessages(sends, { sessionId: session.id }, link.lang);
+  }
+  const [last] = await turn.tx
+    .select({ body: outboundMessages.body })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'line'), isNotNull(outboundMessages.body)))
+    .orderBy(desc(outboundMessages.createdAt))
+    .limit(1);
+  const messages = (last?.body as { messages?: LineMessage[] } | undefined)?.messages ?? [];
+  return messages.slice(-1);
+}
+
+/** Show the check that is waiting, if any (after linking, re-follow, 「今すぐ報告」 during a check). */
+export async function resumeOpenSession(turn: LineTurn, link: LineLink): Promise<LineReply | null> {
+  const open = await findOpenSession(turn.tx, link.personId, turn.now);
+  if (!open) return null;
+  const messages = await currentPrompt(turn, link, open);
+  return messages.length ? checkReply(link, open.id, messages) : null;
+}
+
+/** One answer (typed text or a button) into a session; a closed session says so and records nothing. */
+export async function answerInSession(turn: LineTurn, link: LineLink, sessionId: string, input: Input): Promise<LineReply> {
+  const outcome = await answerCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { sessionId, input, channel: 'line' } });
+  if (outcome.closed) return checkReply(link, sessionId, textMessages([pick(T.closed, link.lang)]), 'closed');
+  if (outcome.messages.length === 0) return checkReply(link, sessionId, textMessages([pick(T.notUnderstood, link.lang)]), 'note');
+  return checkReply(link, sessionId, renderMessages(outcome.messages, { sessionId }, link.lang));
+}
+
+/** 「今すぐ報告」: carry on with today's open check, or start one (source 'patient'). */
+export async function reportNow(turn: LineTurn, link: LineLink): Promise<LineReply> {
+  const resumed = await resumeOpenSession(turn, link);
+  if (resumed) return resumed;
+  if (!MONITORED_STATUSES.includes(link.status)) return helpReply(turn, link);
+  try {
+    const started = await startCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { personId: link.personId, channel: 'line', source: 'patient' } });
+    return checkReply(link, started.sessionId, renderMessages(started.messages, { sessionId: started.sessionId }, link.lang));
+  } catch (err) {
+    // No flow assigned or none published: tell the patient how to reach the centre instead.
+    if (err instanceof DomainError) return helpReply(turn, link);
+    throw err;
+  }
+}
+
+/** A note (sticker, image …) plus the waiting question, so the buttons are at hand again. */
+export async function noteWithPrompt(turn: LineTurn, link: LineLink, note: string): Promise<LineReply> {
+  const resumed = await resumeOpenSession(turn, link);
+  const messages = fitRequest([...textMessages([note]), ...(resumed?.messages ?? [])]);
+  return { kind: 'note', personId: link.personId, sessionId: resumed?.sessionId ?? null, messages };
+}

@@ -1,0 +1,102 @@
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Env } from '../../config/env';
+import type { LineMessage } from './render';
+
+/** What became of a send LINE accepted: its request id (409 on a retry key = accepted earlier). */
+export interface LineAccepted {
+  requestId: string | null;
+  duplicate: boolean;
+}
+
+/** A send LINE refused or that did not get through; `transient` = 429/5xx/network, worth retrying later. */
+export class LineSendError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly transient: boolean,
+    readonly retryAfterMs?: number,
+    readonly requestId?: string | null,
+  ) {
+    super(message);
+    this.name = 'LineSendError';
+  }
+}
+
+export interface LineApi {
+  reply(replyToken: string, messages: LineMessage[]): Promise<LineAccepted>;
+  push(to: string, messages: LineMessage[], retryKey: string): Promise<LineAccepted>;
+  multicast(to: string[], messages: LineMessage[], retryKey: string): Promise<LineAccepted>;
+}
+
+export interface LineApiOptions {
+  /** Tries per send within one job run (the job retries later with the same key). */
+  maxAttempts?: number;
+  /** Longest Retry-After waited for in-process; a longer one is left to the job's retry. */
+  maxWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The LINE Messaging API client (@line/bot-sdk's MessagingApiClient, pointed at
+ * LINE_API_BASE_URL). 429 and 5xx are retried with backoff, honouring Retry-After; any
+ * other 4xx is final. Pushes and multicasts carry X-Line-Retry-Key.
+ */
+export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE_API_BASE_URL'>, opts: LineApiOptions = {}): LineApi {
+  if (!env.LINE_CHANNEL_ACCESS_TOKEN) throw new Error('LINE_CHANNEL_ACCESS_TOKEN is not set');
+  const client = new messagingApi.MessagingApiClient({ channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN, baseURL: env.LINE_API_BASE_URL });
+  const maxAttempts = opts.maxAttempts ?? 3;
+  const maxWaitMs = opts.maxWaitMs ?? 10_000;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  async function withRetry(call: () => Promise<{ httpResponse: Response }>, hasRetryKey: boolean): Promise<LineAccepted> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { httpResponse } = await call();
+        return { requestId: httpResponse.headers.get('x-line-request-id'), duplicate: false };
+      } catch (err) {
+        const e = toSendError(err);
+        if (hasRetryKey && e.status === 409) {
+          // The same retry key was accepted before: the message went out once, count it as sent.
+          const headers = err instanceof HTTPFetchError ? err.headers : undefined;
+          return { requestId: headers?.get('x-line-accepted-request-id') ?? e.requestId ?? null, duplicate: true };
+        }
+        const wait = e.retryAfterMs ?? 500 * 2 ** (attempt - 1);
+        if (!e.transient || attempt >= maxAttempts || wait > maxWaitMs) throw e;
+        await sleep(wait);
+      }
+    }
+  }
+
+  return {
+    reply: (replyToken, messages) => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false),
+    push: (to, messages, retryKey) => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true),
+    multicast: (to, messages, retryKey) => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true),
+  };
+}
+
+function toSendError(err: unknown): LineSendError {
+  if (err instanceof LineSendError) return err;
+  if (err instanceof HTTPFetchError) {
+    const transient = err.status === 429 || err.status >= 500;
+    return new LineSendError(`LINE API ${err.status}: ${lineErrorMessage(err.body)}`, err.status, transient, retryAfterMs(err.headers.get('retry-after')), err.headers.get('x-line-request-id'));
+  }
+  // Network errors and timeouts: the request may not have arrived; the retry key makes a retry safe.
+  return new LineSendError(`LINE API unreachable: ${(err as Error)?.message ?? String(err)}`, null, true);
+}
+
+function lineErrorMessage(body: string): string {
+  try {
+    return String((JSON.parse(body) as { message?: string }).message ?? body).slice(0, 200);
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
+/** Retry-After is seconds or an HTTP date. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

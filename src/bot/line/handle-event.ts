@@ -1,0 +1,58 @@
+import { eq } from 'drizzle-orm';
+import { personChannels } from '../../../db/schema';
+import { noteWithPrompt, resumeOpenSession } from './check-conversation';
+import { handleLinkedPostback, handleLinkedText } from './linked-input';
+import { findLineLink } from './link-lookup';
+import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
+import { textMessages } from './render';
+import { both, pick, T } from './texts';
+import type { LineReply, LineTurn } from './turn';
+import { handleUnfollow } from './unfollow';
+
+/** The fields of a LINE webhook event this adapter reads (the stored payload has them all). */
+export interface LineEvent {
+  type: string;
+  webhookEventId: string;
+  timestamp?: number;
+  replyToken?: string;
+  source?: { type: string; userId?: string };
+  deliveryContext?: { isRedelivery: boolean };
+  message?: { type: string; text?: string };
+  postback?: { data: string };
+}
+
+/**
+ * One event of a user, in the inbound job's transaction: follow, unfollow, a message or a
+ * postback. Returns what to send back, or null. Only 1:1 chats are handled (a group has no
+ * patient to link).
+ */
+export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise<LineReply | null> {
+  if (event.source?.type !== 'user' || !event.source.userId) return null;
+  const link = await findLineLink(turn.tx, turn.userId);
+  switch (event.type) {
+    case 'follow': {
+      if (!link) return { kind: 'greeting', personId: null, sessionId: null, messages: textMessages([both(T.greeting)]) };
+      if (link.channelState !== 'verified') {
+        await turn.tx.update(personChannels).set({ state: 'verified', updatedAt: turn.now }).where(eq(personChannels.id, link.channelId));
+      }
+      const resumed = await resumeOpenSession(turn, link);
+      const welcome = textMessages([pick(T.welcomeBack, link.lang)]);
+      return { kind: 'greeting', personId: link.personId, sessionId: resumed?.sessionId ?? null, messages: [...welcome, ...(resumed?.messages ?? [])].slice(0, 5) };
+    }
+    case 'unfollow':
+      if (link) await handleUnfollow(turn, link);
+      return null;
+    case 'message': {
+      const text = event.message?.type === 'text' ? (event.message.text ?? '') : null;
+      if (!link) return text !== null && looksLikeLinkCode(text) ? handleLinkCode(turn, text) : askForCode();
+      if (text === null) return noteWithPrompt(turn, link, pick(T.notUnderstood, link.lang));
+      return handleLinkedText(turn, link, text);
+    }
+    case 'postback':
+      if (!link) return askForCode();
+      return handleLinkedPostback(turn, link, event.postback?.data ?? '');
+    default:
+      return null; // unsend, read receipts, joins …: nothing to say
+  }
+}
+

@@ -1,0 +1,87 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { checkSessions, flowAssignments, MONITORED_STATUSES, observations } from '../../../db/schema';
+import { localDateOf, localTimeOf } from '../../domain/time';
+import type { LineLink } from './link-lookup';
+import { encodePostback } from './postback';
+import { postbackItem, textMessages, type QuickReplyItem } from './render';
+import { fill, pick, T } from './texts';
+import type { LineReply, LineTurn } from './turn';
+
+/** The quick-reply buttons every help message carries. */
+export function menuButtons(link: LineLink): QuickReplyItem[] {
+  return [
+    postbackItem(pick(T.reportButton, link.lang), encodePostback({ kind: 'menu', action: 'report' })),
+    postbackItem(link.lang === 'en' ? 'Contact centre' : '保健所に連絡', encodePostback({ kind: 'menu', action: 'contact' })),
+  ];
+}
+
+/** When the next scheduled check arrives, in the person's words ("today at about 15:00"), or null. */
+export async function nextCheckText(turn: LineTurn, link: LineLink): Promise<string | null> {
+  if (!MONITORED_STATUSES.includes(link.status)) return null;
+  const [assignment] = await turn.tx.select().from(flowAssignments).where(eq(flowAssignments.personId, link.personId));
+  if (!assignment?.active || assignment.roundTimes.length === 0) return null;
+  const tz = link.centre.timeZone;
+  const time = localTimeOf(turn.now, tz);
+  const today = localDateOf(turn.now, tz);
+  const done = await turn.tx
+    .select({ round: checkSessions.round })
+    .from(checkSessions)
+    .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['completed', 'missed', 'cancelled'])));
+  const finished = new Set(done.map((d) => d.round));
+  const later = assignment.roundTimes.find((r) => r > time && !finished.has(r));
+  const when = later ? fill(pick(T.today, link.lang), { time: later }) : fill(pick(T.tomorrow, link.lang), { time: assignment.roundTimes[0]! });
+  return fill(pick(T.nextCheck, link.lang), { when });
+}
+
+/** Outside a check: when the next one is, 「今すぐ報告」, and how to reach the health centre. */
+export async function helpReply(turn: LineTurn, link: LineLink): Promise<LineReply> {
+  const next = (await nextCheckText(turn, link)) ?? pick(T.noNextCheck, link.lang);
+  const texts = [`${next}\n${pick(T.reportNow, link.lang)}`, contactText(link)];
+  return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages(texts, menuButtons(link)) };
+}
+
+export function contactText(link: LineLink): string {
+  let hours = '';
+  if (link.centre.openingHours) {
+    try {
+      const h = JSON.parse(link.centre.openingHours) as { open: string; close: string };
+      hours = link.lang === 'en' ? `\nWeekdays ${h.open}–${h.close}` : `\n受付: 平日 ${h.open}〜${h.close}`;
+    } catch {
+      hours = '';
+    }
+  }
+  return fill(pick(T.contact, link.lang), { centre: link.centre.name, phone: link.centre.phone ?? '—', hours });
+}
+
+export function contactReply(link: LineLink): LineReply {
+  return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([contactText(link)], menuButtons(link)) };
+}
+
+const LABELS: Record<string, { ja: string; en: string }> = {
+  temperature: { ja: '体温', en: 'Temp' },
+  spo2: { ja: 'SpO2', en: 'SpO2' },
+  pulse: { ja: '脈拍', en: 'Pulse' },
+};
+
+/** 記録を見る: the person's own last few checks with their measured values. */
+export async function recordsReply(turn: LineTurn, link: LineLink): Promise<LineReply> {
+  const sessions = await turn.tx
+    .select({ id: checkSessions.id, localDate: checkSessions.localDate, round: checkSessions.round, completedAt: checkSessions.completedAt })
+    .from(checkSessions)
+    .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.status, 'completed')))
+    .orderBy(desc(checkSessions.dueAt))
+    .limit(5);
+  if (sessions.length === 0) return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([pick(T.noRecords, link.lang)], menuButtons(link)) };
+  const obs = await turn.tx
+    .select({ sessionId: observations.sessionId, questionId: observations.questionId, value: observations.valueNumber, unit: observations.unit })
+    .from(observations)
+    .where(and(inArray(observations.sessionId, sessions.map((s) => s.id)), inArray(observations.questionId, Object.keys(LABELS))));
+  const lines = sessions.map((s) => {
+    const values = obs
+      .filter((o) => o.sessionId === s.id && o.value !== null)
+      .map((o) => `${pick(LABELS[o.questionId]!, link.lang)} ${o.value}${o.unit ?? ''}`);
+    const when = s.round.startsWith('manual') ? (s.completedAt ? localTimeOf(s.completedAt, link.centre.timeZone) : '') : s.round;
+    return `${s.localDate.slice(5).replace('-', '/')} ${when}  ${values.join(' / ') || (link.lang === 'en' ? 'answered' : '回答済み')}`;
+  });
+  return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([`${pick(T.records, link.lang)}\n${lines.join('\n')}`], menuButtons(link)) };
+}

@@ -1,0 +1,63 @@
+import { and, eq } from 'drizzle-orm';
+import { checkSessions } from '../../../db/schema';
+import { findOpenSession } from '../../domain/checks/find-open-session';
+import { answerInSession, reportNow } from './check-conversation';
+import { contactReply, helpReply, recordsReply } from './info-replies';
+import type { LineLink } from './link-lookup';
+import { handleLinkCode, looksLikeLinkCode } from './linking';
+import { parsePostback, type MenuAction } from './postback';
+import { textMessages } from './render';
+import { KEYWORDS, pick, T } from './texts';
+import type { LineReply, LineTurn } from './turn';
+
+const fold = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/[\s。！!]/g, '');
+
+/** 「今すぐ報告」「記録を見る」「保健所に連絡」 typed (or sent by a rich-menu message action). */
+export function keywordOf(text: string): MenuAction | null {
+  const t = fold(text);
+  for (const action of ['report', 'records', 'contact'] as const) {
+    if (KEYWORDS[action].some((k) => fold(k) === t)) return action;
+  }
+  return null;
+}
+
+function menu(turn: LineTurn, link: LineLink, action: MenuAction): Promise<LineReply> | LineReply {
+  if (action === 'report') return reportNow(turn, link);
+  if (action === 'records') return recordsReply(turn, link);
+  return contactReply(link);
+}
+
+/**
+ * Text from a linked person: a menu word, an answer to the open check, a new link code
+ * (only outside a check, so a typed number is never taken for a code), or help.
+ */
+export async function handleLinkedText(turn: LineTurn, link: LineLink, text: string): Promise<LineReply> {
+  const action = keywordOf(text);
+  if (action) return menu(turn, link, action);
+  const open = await findOpenSession(turn.tx, link.personId, turn.now);
+  if (open) return answerInSession(turn, link, open.id, { type: 'message', text });
+  if (looksLikeLinkCode(text)) return handleLinkCode(turn, text);
+  return helpReply(turn, link);
+}
+
+/**
+ * A button: the rich menu, or an answer naming its session (or, from a multicast prompt,
+ * its round and date). A button of another person's or another day's check is "closed" —
+ * it never records into today's check.
+ */
+export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data: string): Promise<LineReply> {
+  const p = parsePostback(data);
+  if (!p) return helpReply(turn, link);
+  if (p.kind === 'menu') return menu(turn, link, p.action);
+  const [session] =
+    p.kind === 'session'
+      ? await turn.tx.select({ id: checkSessions.id, personId: checkSessions.personId }).from(checkSessions).where(eq(checkSessions.id, p.sessionId))
+      : await turn.tx
+          .select({ id: checkSessions.id, personId: checkSessions.personId })
+          .from(checkSessions)
+          .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.localDate, p.localDate), eq(checkSessions.round, p.round)));
+  if (!session || session.personId !== link.personId) {
+    return { kind: 'closed', personId: link.personId, sessionId: null, messages: textMessages([pick(T.closed, link.lang)]) };
+  }
+  return answerInSession(turn, link, session.id, { type: 'choice', questionId: p.questionId, value: p.value });
+}

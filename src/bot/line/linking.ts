@@ -1,0 +1,43 @@
+import { linkLineUser, normaliseLinkCode } from '../../domain/persons/link-channel';
+import { findLineLink } from './link-lookup';
+import { textMessages } from './render';
+import { resumeOpenSession } from './check-conversation';
+import { both, fill, pick, T } from './texts';
+import { ctxOf, lineWebhookActor, type LineReply, type LineTurn } from './turn';
+
+/** Text looks like a link code: 6 digits, full-width or spaced too. */
+export const looksLikeLinkCode = (text: string) => normaliseLinkCode(text) !== null;
+
+/**
+ * A code typed into the chat: link the LINE user, then say so in the person's language and
+ * carry on with any check that is waiting. Wrong codes and the lock-out are answered in
+ * Japanese and English (we do not know the person yet).
+ */
+export async function handleLinkCode(turn: LineTurn, text: string): Promise<LineReply> {
+  const result = await linkLineUser({ ctx: ctxOf(turn, lineWebhookActor), input: { lineUserId: turn.userId, code: text }, env: turn.env });
+  const reply = (kind: LineReply['kind'], texts: string[], personId: string | null = null): LineReply => ({ kind, personId, sessionId: null, messages: textMessages(texts) });
+  switch (result.status) {
+    case 'wrong_code':
+      return reply('link', [both({ ja: fill(T.wrongCode.ja, { left: result.attemptsLeft }), en: fill(T.wrongCode.en, { left: result.attemptsLeft }) })]);
+    case 'locked': {
+      const minutes = Math.ceil(result.retryAfterMs / 60_000);
+      return reply('link', [both({ ja: fill(T.lockedOut.ja, { minutes }), en: fill(T.lockedOut.en, { minutes }) })]);
+    }
+    case 'linked_to_other':
+      return reply('link', [both(T.linkedToOther)]);
+    case 'already_linked':
+    case 'linked': {
+      const link = await findLineLink(turn.tx, turn.userId);
+      if (!link) throw new Error('linked LINE user not found after linking');
+      const said = result.status === 'linked' ? fill(pick(T.linked, link.lang), { centre: link.centre.name }) : pick(T.alreadyLinked, link.lang);
+      const resumed = await resumeOpenSession(turn, link);
+      if (resumed) return { ...resumed, kind: 'link', messages: textMessages([said]).concat(resumed.messages).slice(0, 5) };
+      return reply('link', [said], link.personId);
+    }
+  }
+}
+
+/** Anything else from someone not linked yet: ask for the code. */
+export function askForCode(): LineReply {
+  return { kind: 'link', personId: null, sessionId: null, messages: textMessages([both(T.askCode)]) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Postback data carried by LINE buttons: ids only, never personal data (LINE keeps it and
+ * echoes it back). Max 300 characters.
+ *
+ *   s=<sessionId>&q=<questionId>&v=<value>     a button sent for one check session
+ *   r=<round>&d=<localDate>&q=<questionId>&v=<value>
+ *                                               a multicast first prompt, sent to many people
+ *                                               before any per-person state: the server finds
+ *                                               the person's session by (person, date, round)
+ *   a=report | a=records | a=contact            the rich menu
+ */
+export type Postback =
+  | { kind: 'session'; sessionId: string; questionId: string; value: string }
+  | { kind: 'round'; round: string; localDate: string; questionId: string; value: string }
+  | { kind: 'menu'; action: MenuAction };
+
+export const MENU_ACTIONS = ['report', 'records', 'contact'] as const;
+export type MenuAction = (typeof MENU_ACTIONS)[number];
+
+export const POSTBACK_MAX = 300;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ROUND = /^([01]\d|2[0-3]):[0-5]\d$|^manual-\d+$/;
+
+export function encodePostback(p: Postback): string {
+  const params = new URLSearchParams();
+  if (p.kind === 'session') {
+    params.set('s', p.sessionId);
+    params.set('q', p.questionId);
+    params.set('v', p.value);
+  } else if (p.kind === 'round') {
+    params.set('r', p.round);
+    params.set('d', p.localDate);
+    params.set('q', p.questionId);
+    params.set('v', p.value);
+  } else params.set('a', p.action);
+  return params.toString();
+}
+
+/** Parse postback data; anything malformed (or forged) is null, never an exception. */
+export function parsePostback(data: string): Postback | null {
+  if (typeof data !== 'string' || data.length > POSTBACK_MAX) return null;
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(data);
+  } catch {
+    return null;
+  }
+  const action = params.get('a');
+  if (action !== null) return (MENU_ACTIONS as readonly string[]).includes(action) ? { kind: 'menu', action: action as MenuAction } : null;
+  const questionId = params.get('q');
+  const value = params.get('v');
+  if (!questionId || value === null || value === '') return null;
+  const sessionId = params.get('s');
+  if (sessionId !== null) return UUID.test(sessionId) ? { kind: 'session', sessionId, questionId, value } : null;
+  const round = params.get('r');
+  const localDate = params.get('d');
+  if (round && localDate && ROUND.test(round) && DATE.test(localDate)) return { kind: 'round', round, localDate, questionId, value };
+  return null;
+}

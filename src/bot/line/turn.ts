@@ -1,0 +1,27 @@
+import type { DbOrTx } from '../../../db/client';
+import type { Env } from '../../config/env';
+import type { Actor, Ctx } from '../../domain/context';
+import type { LineMessage } from './render';
+
+/** One inbound LINE event being handled, inside the inbound job's transaction. */
+export interface LineTurn {
+  tx: DbOrTx;
+  now: Date;
+  env: Env;
+  userId: string;
+}
+
+/** What to send back for an event (one request: at most 5 messages). */
+export interface LineReply {
+  kind: 'reply' | 'link' | 'help' | 'check' | 'closed' | 'note' | 'greeting';
+  personId: string | null;
+  sessionId: string | null;
+  messages: LineMessage[];
+}
+
+export const patientActor = (personId: string): Actor => ({ kind: 'patient', personId, channel: 'line' });
+export const lineWebhookActor: Actor = { kind: 'webhook', provider: 'line' };
+
+export function ctxOf(turn: LineTurn, actor: Actor): Ctx {
+  return { actor, tx: turn.tx, now: turn.now };
+}

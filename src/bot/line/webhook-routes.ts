@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../deps';
+import { parseWebhookBody, storeLineEvents } from './intake';
+import { lineSignature } from './signature';
+
+type LineDeps = Pick<Deps, 'env' | 'db' | 'jobs' | 'logger' | 'now'>;
+
+/**
+ * POST /webhooks/line — verify X-Line-Signature over the raw bytes, store each event in
+ * inbound_events, enqueue its job, answer 200. Nothing here talks to LINE or runs the
+ * conversation: that happens in the inbound job. Without LINE settings the route answers
+ * 503 and the rest of the app runs (demo mode without providers).
+ */
+export function createLineWebhookRoutes(deps: LineDeps) {
+  const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
+  const secret = deps.env.LINE_CHANNEL_SECRET;
+  if (!secret) {
+    app.post('/', (c) =>
+      c.json({ code: 'line_not_configured', message: 'LINE is not configured on this server: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN' }, 503),
+    );
+    return app;
+  }
+  app.post('/', lineSignature(secret), async (c) => {
+    const parsed = parseWebhookBody(c.get('lineRawBody'));
+    if (!parsed.ok) return c.json({ code: 'bad_request', message: parsed.message }, 400);
+    // A verification request from the LINE console has no events: nothing to store.
+    if (parsed.body.events.length === 0) return c.json({ ok: true, stored: 0 });
+    const { stored } = await storeLineEvents(deps.db, deps.jobs, parsed.body, deps.now());
+    deps.logger.debug({ events: parsed.body.events.length, stored }, 'line webhook stored');
+    return c.json({ ok: true, stored });
+  });
+  return app;
+}
