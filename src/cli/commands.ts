@@ -2,7 +2,8 @@ import type { CliCommand } from './command';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
 import { migrateCommand } from './migrate';
+import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand];

@@ -2,8 +2,12 @@ import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 
-/** The queues; each has one worker per process with its own concurrency and rate limit. */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound'] as const;
+/**
+ * The queues; each has one worker per process with its own concurrency and rate limit.
+ * A BullMQ limiter is per queue, so each channel's sends have their own dispatch queue.
+ * 'rounds' carries per-session follow-ups (non-responder alerts) so they never wait behind a tick.
+ */
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

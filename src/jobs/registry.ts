@@ -1,4 +1,16 @@
+import { lineInboundJob } from '../bot/line/inbound-job';
 import type { JobDefinition } from './define';
+import { DISPATCH_JOBS } from './dispatch';
+import { followUpCallJob, nonResponderJob } from './follow-ups';
+import { tickJob } from './tick';
 
 /** Every job the workers know. Add a job here when you add its file. */
-export const ALL_JOBS: readonly JobDefinition[] = [];
+export const ALL_JOBS: readonly JobDefinition[] = [
+  // rounds, dispatch and the reminder chain (src/jobs/tick.ts)
+  tickJob,
+  ...Object.values(DISPATCH_JOBS),
+  followUpCallJob,
+  nonResponderJob,
+  // LINE webhook events (src/bot/line)
+  lineInboundJob,
+];

@@ -1,15 +1,24 @@
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
 import { QUEUE_NAMES, type JobDefinition, type QueueName } from './define';
+import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 
-export interface QueueSettings {
-  concurrency: number;
-  limiter?: WorkerOptions['limiter'];
+export type { QueueSettings };
+
+export interface StartWorkersOptions {
+  /** Only these queues (default: every queue that has jobs). */
+  queues?: readonly QueueName[];
+  /** Register the one tick scheduler (default true); tests drive ticks by hand. */
+  scheduler?: boolean;
 }
+
+/** The one job scheduler of the whole installation: ticks the rounds (see src/jobs/tick.ts). */
+export const TICK_SCHEDULER_ID = 'tick';
+export const TICK_JOB_NAME = 'rounds.tick';
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
@@ -77,12 +86,17 @@ export class JobRunner {
     }
   }
 
-  /** Start one worker per queue that has jobs. */
-  startWorkers(deps: Deps): void {
+  /**
+   * Start one worker per queue that has jobs, with the queue's concurrency and limiter
+   * (from the constructor's settings, else from the env), and upsert the tick scheduler.
+   */
+  startWorkers(deps: Deps, options: StartWorkersOptions = {}): void {
     const byName = new Map(this.opts.jobs.map((j) => [j.name, j]));
+    const fromEnv = queueSettingsFromEnv(deps.env);
     for (const queueName of QUEUE_NAMES) {
       if (!this.opts.jobs.some((j) => j.queue === queueName)) continue;
-      const settings = this.opts.settings?.[queueName] ?? { concurrency: 4 };
+      if (options.queues && !options.queues.includes(queueName)) continue;
+      const settings: QueueSettings = this.opts.settings?.[queueName] ?? fromEnv[queueName] ?? { concurrency: 4 };
       const connection = createRedis(this.opts.redisUrl, this.opts.logger, { forWorkers: true, role: `worker:${queueName}` });
       this.workerConnections.push(connection);
       const worker = new Worker(queueName, (job: Job) => this.run(byName, job, deps), {
@@ -90,6 +104,8 @@ export class JobRunner {
         prefix: this.opts.prefix,
         concurrency: settings.concurrency,
         limiter: settings.limiter,
+        ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}),
+        ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}),
         autorun: true,
       });
       worker.on('error', () => {});
@@ -98,6 +114,26 @@ export class JobRunner {
       });
       this.workers.push(worker);
     }
+    if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) {
+      void this.ensureTickScheduler(deps.env.TICK_EVERY_MS).catch((err: Error) => {
+        this.opts.logger.warn({ err: err.message }, 'could not register the tick scheduler; it is registered again on the next start');
+      });
+    }
+  }
+
+  /**
+   * Upsert the tick: one scheduler for everyone, not one per person. Idempotent across
+   * processes (the same id updates the one scheduler). Waits for Redis when it is down.
+   */
+  async ensureTickScheduler(everyMs: number): Promise<void> {
+    const queue = this.queue('scheduler');
+    await queue.waitUntilReady();
+    await queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: everyMs }, { name: TICK_JOB_NAME, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  }
+
+  /** The queues this runner produced to or processes (Bull Board shows them). */
+  allQueues(): Queue[] {
+    return QUEUE_NAMES.map((name) => this.queue(name));
   }
 
   private async run(byName: Map<string, JobDefinition>, job: Job, deps: Deps): Promise<unknown> {

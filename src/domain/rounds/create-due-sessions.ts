@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
+import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
+
+/** A check session the tick just created and may have to dispatch. */
+export interface CreatedSession {
+  id: string;
+  channel: ChannelKind;
+  flowVersionId: string;
+  round: string;
+  localDate: string;
+  lang: string;
+  /** False when the channel is in quiet hours: the session waits (next_action_at) for their end. */
+  dispatchNow: boolean;
+}
+
+export interface CreateDueSessionsOptions {
+  now: Date;
+  quiet: QuietHours;
+  /** When an un-dispatched pending session is looked at again (the sweeper's lease). */
+  resweepMs: number;
+}
+
+/**
+ * Create the check sessions of every round now due, in one set-based statement: persons
+ * under monitoring with an active flow assignment, each round time ("09:00") resolved on
+ * the person's local date in their health centre's zone. A round is due when its instant
+ * has passed and it is not over (the next round has not started and the local day has not
+ * ended). The unique (person, local date, round) index makes a second tick or a second
+ * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
+ *
+ * Returns only the rows created by this call, ordered by id (deterministic batches).
+ */
+export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptions): Promise<CreatedSession[]> {
+  const now = sql`${opts.now.toISOString()}::timestamptz`;
+  const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
+  const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet);
+  const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet);
+  const monitored = sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean }>(
+    db,
+    sql`
+    with latest as (
+      select distinct on (flow_id) flow_id, id from flow_versions where status = 'published' order by flow_id, version desc
+    ),
+    people as (
+      select p.id as person_id, p.preferred_channel as channel, p.preferred_language as lang, j.time_zone as tz,
+             (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
+             p.monitoring_start, p.monitoring_planned_end
+      from persons p
+      join flow_assignments a on a.person_id = p.id and a.active
+      join jurisdictions j on j.id = p.responsible_centre_id
+      join latest l on l.flow_id = a.flow_id
+      where p.status in (${monitored})
+    ),
+    rounds as (
+      select pp.*, r.t as round,
+             ((pp.local_date + r.t::time) at time zone pp.tz) as due_at,
+             coalesce(
+               ((pp.local_date + (select min(x) from jsonb_array_elements_text(pp.round_times) x where x > r.t)::time) at time zone pp.tz),
+               ((pp.local_date + 1)::timestamp at time zone pp.tz)
+             ) as expires_at
+      from people pp cross join lateral jsonb_array_elements_text(pp.round_times) r(t)
+      where (pp.monitoring_start is null or pp.monitoring_start <= pp.local_date)
+        and (pp.monitoring_planned_end is null or pp.local_date <= pp.monitoring_planned_end)
+    ),
+    c as (
+      select r.*, (${quietChannelSql(sql`r.channel`)} and ${quietR.inQuiet}) as quiet
+      from rounds r
+      where r.due_at <= ${now} and r.expires_at > ${now}
+        and not exists (select 1 from check_sessions s where s.person_id = r.person_id and s.local_date = r.local_date and s.round = r.round)
+    ),
+    ins as (
+      insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, source, due_at, expires_at, next_action_at, created_at, updated_at)
+      select person_id, flow_version_id, local_date, round, channel, 'pending', 'schedule', due_at, expires_at,
+             case when quiet then ${quietC.endsAt} else ${claimUntil}::timestamptz end, ${now}, ${now}
+      from c
+      on conflict do nothing
+      returning id, person_id, channel, flow_version_id, round, local_date
+    )
+    select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, c.lang, not c.quiet as dispatch_now
+    from ins join c on c.person_id = ins.person_id and c.round = ins.round
+    order by ins.id`,
+  );
+  return rows.map((r) => ({ id: r.id, channel: r.channel, flowVersionId: r.flow_version_id, round: r.round, localDate: r.local_date, lang: r.lang, dispatchNow: r.dispatch_now }));
+}

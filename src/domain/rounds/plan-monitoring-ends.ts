@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { closeMonitoring, type EndedPerson } from './close-monitoring';
+
+// Alert reasons that say nothing about symptoms: they do not block an end "with improvement".
+const NON_SYMPTOM_REASONS = sql`('non_responder', 'channel_lost', 'opted_out', 'callback_request')`;
+
+/**
+ * Fill in the planned end of monitoring where it is still unknown, from the rules table
+ * (monitoring_end_rules: per classification, a basis date + N days — data, not code):
+ * last_contact → persons.last_contact_date, onset → onset (else diagnosis) date,
+ * specimen → the first positive test's specimen date, diagnosis, monitoring_start.
+ * Persons without the basis date keep a null planned end until staff enter it.
+ */
+export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
+    update persons p
+    set monitoring_planned_end = b.basis_date + r.days, updated_at = ${now.toISOString()}::timestamptz
+    from monitoring_end_rules r,
+      lateral (select case r.basis
+        when 'last_contact' then p.last_contact_date
+        when 'onset' then coalesce(p.onset_date, p.diagnosis_date)
+        when 'diagnosis' then p.diagnosis_date
+        when 'monitoring_start' then p.monitoring_start
+        when 'specimen' then (select min(t.specimen_date) from test_records t where t.person_id = p.id and t.result = 'positive')
+      end as basis_date) b
+    where r.classification = p.classification and p.monitoring_planned_end is null
+      and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation') and b.basis_date is not null
+    returning p.id`,
+  );
+  return rows.length;
+}
+
+/**
+ * End monitoring for persons whose planned end date has passed in their local time. Rules
+ * that require improving symptoms (requires_improvement_hours, e.g. 24 or 72) hold the end
+ * back while a symptom alert was raised within those hours; the next tick looks again.
+ */
+export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: number }): Promise<EndedPerson[]> {
+  const now = sql`${opts.now.toISOString()}::timestamptz`;
+  const due = await queryRows<{ id: string }>(
+    db,
+    sql`
+    select p.id from persons p
+    join jurisdictions j on j.id = p.responsible_centre_id
+    left join monitoring_end_rules r on r.classification = p.classification
+    where p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+      and p.monitoring_planned_end < (${now} at time zone j.time_zone)::date
+      and (coalesce(r.requires_improvement_hours, 0) = 0 or not exists (
+        select 1 from alerts a where a.person_id = p.id and a.reason not in ${NON_SYMPTOM_REASONS}
+          and a.created_at > ${now} - make_interval(hours => r.requires_improvement_hours)))
+    order by p.id
+    limit ${opts.limit}`,
+  );
+  return closeMonitoring(db, { personIds: due.map((d) => d.id), now: opts.now, reason: 'planned_end_reached', actor: { kind: 'system', id: 'rounds.tick' } });
+}

@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { MONITORED_STATUSES } from '../../../db/schema';
+import type { PromptKind } from '../../bot/dispatch';
+
+const monitored = () => sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
+const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/**
+ * Just before sending, re-check what a job was asked to send: a session whose person left
+ * monitoring (hospitalized, ended, died) is cancelled, one whose round is over is missed,
+ * one already answered or already prompted is skipped. Returns the ids still to send.
+ * This is why a reminder that races a completing answer is harmless.
+ */
+export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], kind: PromptKind, now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const at = sql`${now.toISOString()}::timestamptz`;
+  await db.execute(sql`
+    update check_sessions s
+    set status = case when p.status not in (${monitored()}) then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
+    from persons p
+    where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
+      and (p.status not in (${monitored()}) or s.expires_at <= ${at})`);
+  const wanted = kind === 'prompt' ? sql`s.status = 'pending'` : sql`s.status in ('prompted', 'active')`;
+  const rows = await queryRows<{ id: string }>(db, sql`select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} order by s.id`);
+  return rows.map((r) => r.id);
+}
+
+/** After the first prompt went out: the reminder clock starts. */
+export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date, reminderAfterMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update check_sessions set status = 'prompted', prompted_at = ${now.toISOString()}::timestamptz,
+      next_action_at = ${new Date(now.getTime() + reminderAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+    where id = any(${idArray(ids)}) and status = 'pending'`);
+}
+
+/** After a reminder: count it; the call (or the alert) comes after `nextAfterMs`. */
+export async function markReminded(db: DbOrTx, ids: readonly string[], now: Date, nextAfterMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update check_sessions set reminders_sent = reminders_sent + 1,
+      next_action_at = ${new Date(now.getTime() + nextAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+    where id = any(${idArray(ids)}) and status in ('prompted', 'active')`);
+}
+
+/** After an automated call was placed: the non-responder alert comes after `nextAfterMs`. */
+export async function markCalled(db: DbOrTx, id: string, now: Date, nextAfterMs: number): Promise<void> {
+  await db.execute(sql`
+    update check_sessions set call_attempts = call_attempts + 1,
+      next_action_at = ${new Date(now.getTime() + nextAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+    where id = ${id} and status in ('prompted', 'active')`);
+}

@@ -1,0 +1,56 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { ChannelKind } from '../../db/schema';
+import type { PromptKind } from '../bot/dispatch';
+import { DISPATCHERS } from '../bot/dispatchers';
+import type { Deps } from '../deps';
+import { markPrompted, markReminded, sessionsStillToSend } from '../domain/rounds/record-dispatch';
+import { defineJob, type JobDefinition } from './define';
+
+const MINUTE = 60_000;
+
+/** A dispatch job: the check sessions of one send (ids only; ≤ 500 for a LINE multicast, else 1). */
+export const dispatchPayload = z.object({
+  sessionIds: z.array(z.uuid()).min(1).max(500),
+  kind: z.enum(['prompt', 'reminder']),
+});
+export type DispatchPayload = z.infer<typeof dispatchPayload>;
+
+/**
+ * Send a round's first prompt (or a reminder) for these sessions through the channel's
+ * dispatcher, then start the next clock of the chain. What the job was given is re-checked
+ * first (sessionsStillToSend): nobody who left monitoring, answered, or whose round is over
+ * gets a message. Transient send errors throw (BullMQ retries with exponential backoff);
+ * permanent ones are recorded by the dispatcher (failed message, channel_lost alert).
+ */
+export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind): Promise<{ sent: number }> {
+  const dispatcher = DISPATCHERS[channel];
+  if (!dispatcher) throw new UnrecoverableError(`no dispatcher is registered for channel ${channel}`);
+  const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
+  if (ids.length === 0) return { sent: 0 };
+  await dispatcher.sendPrompts(deps, ids, kind);
+  // The clock of the chain starts when the message left, not when the round was due.
+  const sentAt = deps.now();
+  if (kind === 'prompt') await markPrompted(deps.db, ids, sentAt, deps.env.REMINDER_AFTER_MINUTES * MINUTE);
+  else await markReminded(deps.db, ids, sentAt, deps.env.CALL_AFTER_REMINDER_MINUTES * MINUTE);
+  deps.logger.debug({ channel, kind, sessions: ids.length }, 'dispatched');
+  return { sent: ids.length };
+}
+
+function dispatchJob(channel: ChannelKind): JobDefinition<typeof dispatchPayload> {
+  return defineJob({
+    name: `dispatch.${channel}`,
+    queue: `dispatch-${channel}`,
+    version: 1,
+    payload: dispatchPayload,
+    handler: ({ sessionIds, kind }, deps) => runDispatch(deps, channel, sessionIds, kind),
+  });
+}
+
+/** One job kind per channel, each on its own rate-limited queue (see queue-settings.ts). */
+export const DISPATCH_JOBS: Record<ChannelKind, JobDefinition<typeof dispatchPayload>> = {
+  line: dispatchJob('line'),
+  sms: dispatchJob('sms'),
+  voice: dispatchJob('voice'),
+  web: dispatchJob('web'),
+};

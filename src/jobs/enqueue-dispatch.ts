@@ -1,0 +1,82 @@
+import type { ChannelKind } from '../../db/schema';
+import type { PromptKind } from '../bot/dispatch';
+import { DISPATCHERS } from '../bot/dispatchers';
+import type { Deps } from '../deps';
+import type { CreatedSession } from '../domain/rounds/create-due-sessions';
+import type { DueAction } from '../domain/rounds/claim-due-actions';
+import { DISPATCH_JOBS, type DispatchPayload } from './dispatch';
+import { followUpCallJob, nonResponderJob } from './follow-ups';
+
+const LINE_MULTICAST_MAX = 500;
+
+type Sendable = Pick<CreatedSession, 'id' | 'channel' | 'flowVersionId' | 'round' | 'localDate' | 'lang'>;
+
+export interface DispatchBatch {
+  channel: ChannelKind;
+  jobId: string;
+  payload: DispatchPayload;
+}
+
+/**
+ * Group sessions into dispatch jobs. LINE: one job per multicast of ≤ batchSize people
+ * who get the very same message (same flow version, language, round, date and kind),
+ * sessions sorted by id; other channels: one job per session. Job ids are derived from
+ * what they send, so enqueueing the same sessions twice adds nothing.
+ * `tag` tells reminders apart ("reminder1"), so each reminder has its own id.
+ */
+export function planDispatch(sessions: readonly Sendable[], kind: PromptKind, tag: string = kind): DispatchBatch[] {
+  const batches: DispatchBatch[] = [];
+  const lineGroups = new Map<string, string[]>();
+  for (const s of [...sessions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    if (s.channel === 'line') {
+      const key = `${s.flowVersionId}|${s.lang}|${s.round}|${s.localDate}`;
+      const ids = lineGroups.get(key) ?? [];
+      ids.push(s.id);
+      lineGroups.set(key, ids);
+    } else {
+      batches.push({ channel: s.channel, jobId: `dispatch:${s.channel}:${tag}:${s.id}`, payload: { sessionIds: [s.id], kind } });
+    }
+  }
+  const size = Math.min(DISPATCHERS.line?.batchSize ?? LINE_MULTICAST_MAX, LINE_MULTICAST_MAX);
+  for (const ids of lineGroups.values()) {
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      batches.push({ channel: 'line', jobId: `dispatch:line:${tag}:${chunk[0]}:${chunk.at(-1)}:${chunk.length}`, payload: { sessionIds: chunk, kind } });
+    }
+  }
+  return batches;
+}
+
+// addBulk in slices: one Redis round trip per slice, and no single giant MULTI.
+const BULK_SLICE = 5_000;
+
+/** Enqueue the batches with addBulk, per channel queue. False when Redis refused some (the sweeper retries). */
+export async function enqueueBatches(deps: Deps, batches: readonly DispatchBatch[]): Promise<boolean> {
+  let ok = true;
+  for (const channel of ['line', 'sms', 'voice', 'web'] as const) {
+    const mine = batches.filter((b) => b.channel === channel);
+    for (let i = 0; i < mine.length; i += BULK_SLICE) {
+      const slice = mine.slice(i, i + BULK_SLICE).map((b) => ({ payload: b.payload, jobId: b.jobId }));
+      ok = (await deps.jobs.triggerBulk(DISPATCH_JOBS[channel], slice)) && ok;
+    }
+  }
+  return ok;
+}
+
+/** Enqueue the reminder chain's next steps: reminders (batched like prompts), calls, alerts. */
+export async function enqueueFollowUps(deps: Deps, actions: readonly DueAction[]): Promise<{ reminders: number; calls: number; alerts: number; ok: boolean }> {
+  const now = actions.filter((a) => a.actNow);
+  const reminders = now.filter((a) => a.action === 'remind');
+  const calls = now.filter((a) => a.action === 'call');
+  const alerts = now.filter((a) => a.action === 'alert');
+  // All reminders of one tick are the first reminder (attempt 1); the tag keeps their ids apart from prompts.
+  const reminderBatches = planDispatch(reminders.map((r) => ({ ...r, id: r.sessionId })), 'reminder', 'reminder1');
+  let ok = await enqueueBatches(deps, reminderBatches);
+  ok = (await deps.jobs.triggerBulk(followUpCallJob, calls.map((c) => ({ payload: { sessionId: c.sessionId, attempt: c.attempt }, jobId: `call:${c.sessionId}:${c.attempt}` })))) && ok;
+  ok = (await enqueueNonResponders(deps, alerts.map((a) => a.sessionId))) && ok;
+  return { reminders: reminders.length, calls: calls.length, alerts: alerts.length, ok };
+}
+
+export async function enqueueNonResponders(deps: Deps, sessionIds: readonly string[]): Promise<boolean> {
+  return deps.jobs.triggerBulk(nonResponderJob, sessionIds.map((id) => ({ payload: { sessionId: id }, jobId: `non-responder:${id}` })));
+}

@@ -1,0 +1,42 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { DISPATCHERS } from '../bot/dispatchers';
+import type { Deps } from '../deps';
+import { systemActor, withTransaction } from '../domain/context';
+import { raiseNonResponder } from '../domain/rounds/raise-non-responder';
+import { markCalled, sessionsStillToSend } from '../domain/rounds/record-dispatch';
+import { defineJob } from './define';
+
+const MINUTE = 60_000;
+
+/**
+ * The automated call of the reminder chain, for a person who did not answer on LINE, SMS
+ * or the web after a reminder (a voice session's own prompt and reminder are calls already).
+ * The voice dispatcher calls the person's voice number and runs the same check by keypad
+ * or speech. Rate-limited with the other calls on the dispatch-voice queue.
+ */
+export const followUpCallJob = defineJob({
+  name: 'rounds.call',
+  queue: 'dispatch-voice',
+  version: 1,
+  payload: z.object({ sessionId: z.uuid(), attempt: z.number().int().min(1) }),
+  handler: async ({ sessionId }, deps: Deps) => {
+    const voice = DISPATCHERS.voice;
+    if (!voice) throw new UnrecoverableError('no dispatcher is registered for channel voice');
+    const [id] = await sessionsStillToSend(deps.db, [sessionId], 'reminder', deps.now());
+    if (!id) return { called: false };
+    await voice.sendPrompts(deps, [id], 'reminder');
+    await markCalled(deps.db, id, deps.now(), deps.env.NON_RESPONDER_AFTER_CALL_MINUTES * MINUTE);
+    return { called: true };
+  },
+});
+
+/** The end of the chain: a non-responder alert for the session (see raiseNonResponder). */
+export const nonResponderJob = defineJob({
+  name: 'rounds.non-responder',
+  queue: 'rounds',
+  version: 1,
+  payload: z.object({ sessionId: z.uuid() }),
+  handler: async ({ sessionId }, deps: Deps) =>
+    withTransaction(deps.db, { actor: systemActor('rounds.non-responder'), now: deps.now() }, (ctx) => raiseNonResponder({ ctx, input: { sessionId } })),
+});

@@ -1,0 +1,31 @@
+import type { Env } from '../config/env';
+import type { QueueName } from './define';
+
+export interface QueueSettings {
+  concurrency: number;
+  /** BullMQ's limiter is global per queue (all workers on all machines share it). */
+  limiter?: { max: number; duration: number };
+  /** How long a worker holds a job's lock; a crashed worker's job is retried after this. */
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
+/**
+ * Concurrency and send limits per queue, from the settings. The limits are what we may send
+ * to each provider per second, kept under their published ceilings by the defaults:
+ * LINE multicast 200 requests/s (we default to 150), Twilio calls 1/s per number, and so on.
+ * A LINE dispatch job is one multicast request, so jobs/s = requests/s.
+ */
+export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueSettings>> {
+  const perSecond = (max: number) => ({ max, duration: 1000 });
+  return {
+    // One tick at a time per process: a slow tick must not be overtaken by the next one.
+    scheduler: { concurrency: 1 },
+    rounds: { concurrency: 8 },
+    'dispatch-line': { concurrency: 16, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
+    'dispatch-sms': { concurrency: 16, limiter: perSecond(env.SMS_PER_SECOND) },
+    'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },
+    // Web check-in links go out as one SMS or LINE push each: the SMS limit is the tighter one.
+    'dispatch-web': { concurrency: 16, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
+  };
+}

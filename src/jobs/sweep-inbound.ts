@@ -1,0 +1,31 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client';
+import type { Deps } from '../deps';
+import type { JobDefinition } from './define';
+
+/**
+ * Inbound events stored but never processed (Redis was down when the webhook came, or a
+ * worker died): enqueue `inbound.<provider>` with { eventId } again, under the same job id
+ * the webhook used (`inbound:<eventId>`), so an event already queued is not added twice.
+ */
+export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: number; limit: number; jobs: readonly JobDefinition[] }): Promise<{ swept: number; missingJobs: string[] }> {
+  const before = new Date(opts.now.getTime() - opts.olderThanMs).toISOString();
+  const rows = await queryRows<{ id: string; provider: string }>(
+    deps.db,
+    sql`select id, provider from inbound_events where processed_at is null and received_at < ${before}::timestamptz order by received_at limit ${opts.limit}`,
+  );
+  const byProvider = new Map<string, string[]>();
+  for (const r of rows) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r.id]);
+  let swept = 0;
+  const missingJobs: string[] = [];
+  for (const [provider, ids] of byProvider) {
+    const def = opts.jobs.find((j) => j.name === `inbound.${provider}`);
+    if (!def) {
+      missingJobs.push(`inbound.${provider}`);
+      continue;
+    }
+    if (await deps.jobs.triggerBulk(def, ids.map((eventId) => ({ payload: { eventId }, jobId: `inbound:${eventId}` })))) swept += ids.length;
+  }
+  if (missingJobs.length) deps.logger.warn({ jobs: missingJobs }, 'unprocessed inbound events have no job to process them');
+  return { swept, missingJobs };
+}

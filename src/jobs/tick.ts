@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import { claimDueActions } from '../domain/rounds/claim-due-actions';
+import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
+import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
+import { createDueSessions } from '../domain/rounds/create-due-sessions';
+import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
+import { parseQuietHours } from '../domain/rounds/quiet-hours';
+import { defineJob, type JobDefinition } from './define';
+import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
+import { TICK_JOB_NAME } from './runner';
+import { sweepInbound } from './sweep-inbound';
+
+const MINUTE = 60_000;
+
+export interface TickSummary {
+  at: string;
+  plannedEndsFilled: number;
+  monitoringEnded: number;
+  expired: number;
+  created: number;
+  createdWaitingForQuietHours: number;
+  dispatchJobs: number;
+  resent: number;
+  reminders: number;
+  calls: number;
+  nonResponderAlerts: number;
+  inboundSwept: number;
+  enqueueFailed: boolean;
+  ms: { create: number; enqueue: number; total: number };
+}
+
+export interface TickOptions {
+  /** Jobs the inbound sweeper may enqueue (default ALL_JOBS, imported lazily: the registry imports this file). */
+  jobs?: readonly JobDefinition[];
+  /** Most rows one step takes per tick (the round's creation is never limited). */
+  stepLimit?: number;
+}
+
+/**
+ * One tick of the clock, for the instant `now`. Everything that is due is found in
+ * PostgreSQL with set-based statements, then handed to Redis with addBulk:
+ *  1. planned ends filled from the rules; monitoring ended where the planned end passed;
+ *  2. open sessions whose round is over closed as missed (late prompts are never sent);
+ *  3. the rounds now due created, one session per person, local date and round;
+ *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
+ *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again;
+ *  6. the reminder chain: reminders, automated calls, non-responder alerts;
+ *  7. unprocessed inbound events enqueued again.
+ * Safe to run twice or in two processes at once: nothing is created or sent twice.
+ */
+export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Promise<TickSummary> {
+  const started = performance.now();
+  const env = deps.env;
+  const quiet = parseQuietHours(env.QUIET_HOURS);
+  const resweepMs = env.DISPATCH_RESWEEP_MINUTES * MINUTE;
+  const limit = opts.stepLimit ?? 100_000;
+
+  const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
+  const ended = await endDueMonitoring(deps.db, { now, limit });
+  const expired = await closeExpiredSessions(deps.db, { now, limit });
+  let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
+
+  const t0 = performance.now();
+  const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
+  const t1 = performance.now();
+  const resent = await claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit });
+  const batches = planDispatch([...created, ...resent].filter((s) => s.dispatchNow), 'prompt');
+  enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
+  const t2 = performance.now();
+
+  const actions = await claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit });
+  const followUps = await enqueueFollowUps(deps, actions);
+  enqueueFailed = !followUps.ok || enqueueFailed;
+
+  const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? (await import('./registry')).ALL_JOBS });
+  const summary: TickSummary = {
+    at: now.toISOString(),
+    plannedEndsFilled,
+    monitoringEnded: ended.length,
+    expired: expired.length,
+    created: created.length,
+    createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,
+    dispatchJobs: batches.length,
+    resent: resent.filter((r) => r.dispatchNow).length,
+    reminders: followUps.reminders,
+    calls: followUps.calls,
+    nonResponderAlerts: followUps.alerts + expired.filter((e) => e.needsNonResponderAlert).length,
+    inboundSwept: inbound.swept,
+    enqueueFailed,
+    ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started) },
+  };
+  if (enqueueFailed) deps.logger.warn({ at: summary.at }, 'tick could not enqueue everything (Redis unreachable?); the next ticks sweep it up');
+  deps.logger.info({ tick: { ...summary } }, 'tick');
+  return summary;
+}
+
+/** The scheduled tick (one job scheduler for the whole installation, see runner.ts). */
+export const tickJob = defineJob({
+  name: TICK_JOB_NAME,
+  queue: 'scheduler',
+  version: 1,
+  payload: z.object({ at: z.iso.datetime().optional() }),
+  handler: async ({ at }, deps) => runTick(deps, at ? new Date(at) : deps.now()),
+});
