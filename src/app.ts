@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { createAdminRoutes } from './admin/routes';
+import { createLineWebhookRoutes } from './bot/line/webhook-routes';
+import { createWebCheckRoutes } from './bot/web/routes';
 import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
@@ -14,5 +17,8 @@ export function createApp(deps: Deps) {
   app.use('*', accessLog(deps.logger));
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));
+  app.route('/', createAdminRoutes(deps));
+  app.route('/c', createWebCheckRoutes(deps));
+  app.route('/webhooks/line', createLineWebhookRoutes(deps));
   return app;
 }

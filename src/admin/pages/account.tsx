@@ -1,0 +1,160 @@
+import { Hono } from 'hono';
+import QRCode from 'qrcode';
+import type { Deps } from '../../deps';
+import { ValidationError, type FieldError } from '../../domain/errors';
+import { listApiTokens, revokeApiToken } from '../../domain/staff/api-tokens';
+import { changePassword } from '../../domain/staff/change-password';
+import { createApiToken } from '../../domain/staff/create-api-token';
+import { revokeOtherSessions, revokeStaffSession } from '../../domain/staff/sessions';
+import { beginTotpEnrolment, verifyTotp } from '../../domain/staff/totp';
+import { staffUsers } from '../../../db/schema';
+import { eq } from 'drizzle-orm';
+import { clearSessionCookie } from '../auth/cookies';
+import { idParam, runVerb } from '../auth/run-verb';
+import type { AdminContext, AdminEnv } from '../auth/types';
+import { t } from '../ui/i18n';
+import { ErrorSummary, Layout } from '../ui/layout';
+import { page } from '../ui/render';
+
+const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
+
+/** The signed-in user's own account: password, second factor, API tokens, sign-out. */
+export function createAccountRoutes(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+
+  const render = async (c: AdminContext, extra: { errors?: FieldError[]; flash?: string; newToken?: string; totp?: { qr: string; secret: string } } = {}) => {
+    const actor = c.get('actor');
+    const lang = c.get('lang');
+    const csrf = c.get('csrfToken');
+    const tokens = await listApiTokens(deps.db, actor.staffId);
+    const [user] = await deps.db.select({ secret: staffUsers.totpSecret, step: staffUsers.totpLastStep }).from(staffUsers).where(eq(staffUsers.id, actor.staffId));
+    const totpOn = !!user?.secret && user.step !== null;
+    return page(
+      c,
+      <Layout title={t(lang, 'account.title')} actor={actor} lang={lang} csrf={csrf} active="account" userName={c.get('displayName')}>
+        {extra.flash && <p class="flash" role="status">{extra.flash}</p>}
+        <ErrorSummary lang={lang} errors={extra.errors ?? []} />
+        <section class="card">
+          <h2>{t(lang, 'account.password')}</h2>
+          <form method="post" action="/admin/account/password">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <label>{t(lang, 'account.current')}<input type="password" name="current" autocomplete="current-password" required /></label>
+            <label>{t(lang, 'account.next')}<input type="password" name="next" autocomplete="new-password" minlength={12} required /></label>
+            <label>{t(lang, 'account.confirm')}<input type="password" name="confirm" autocomplete="new-password" minlength={12} required /></label>
+            <button type="submit">{t(lang, 'common.save')}</button>
+          </form>
+        </section>
+        <section class="card">
+          <h2>{t(lang, 'totp.title')}</h2>
+          {totpOn ? (
+            <p>{t(lang, 'totp.enabled')}</p>
+          ) : extra.totp ? (
+            <>
+              <p>{t(lang, 'totp.enrolHelp')}</p>
+              <img src={extra.totp.qr} alt="otpauth QR" width={200} height={200} />
+              <p>{t(lang, 'totp.key')}: <code data-totp-secret>{extra.totp.secret}</code></p>
+              <form method="post" action="/admin/account/totp/verify">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <label>{t(lang, 'totp.code')}<input name="code" inputmode="numeric" autocomplete="one-time-code" required /></label>
+                <button type="submit">{t(lang, 'totp.verify')}</button>
+              </form>
+            </>
+          ) : (
+            <form method="post" action="/admin/account/totp">
+              <input type="hidden" name="_csrf" value={csrf} />
+              <button type="submit">{t(lang, 'totp.enable')}</button>
+            </form>
+          )}
+        </section>
+        <section class="card">
+          <h2>{t(lang, 'tokens.title')}</h2>
+          {extra.newToken && (
+            <p class="flash" role="status">
+              {t(lang, 'tokens.created')} <code data-new-token>{extra.newToken}</code>
+            </p>
+          )}
+          <table>
+            <thead><tr><th>{t(lang, 'tokens.name')}</th><th>{t(lang, 'tokens.prefix')}</th><th>{t(lang, 'tokens.lastUsed')}</th><th></th></tr></thead>
+            <tbody>
+              {tokens.map((tk) => (
+                <tr>
+                  <td>{tk.name}</td>
+                  <td><code>{tk.prefix}…</code></td>
+                  <td>{fmt(tk.lastUsedAt)}</td>
+                  <td>
+                    {tk.revokedAt ? (
+                      <span class="badge">{t(lang, 'tokens.revoked')}</span>
+                    ) : (
+                      <form method="post" action={`/admin/account/tokens/${tk.id}/revoke`} class="inline">
+                        <input type="hidden" name="_csrf" value={csrf} />
+                        <button type="submit" class="danger">{t(lang, 'tokens.revoke')}</button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <form method="post" action="/admin/account/tokens" class="filters">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <label>{t(lang, 'tokens.name')}<input name="name" maxlength={60} required /></label>
+            <button type="submit">{t(lang, 'tokens.create')}</button>
+          </form>
+        </section>
+      </Layout>,
+      extra.errors?.length ? 422 : 200,
+    );
+  };
+
+  app.get('/account', (c) => render(c));
+
+  app.post('/account/password', async (c) => {
+    const b = await c.req.parseBody();
+    const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+    try {
+      await runVerb(deps, c, async (ctx) => {
+        await changePassword({ ctx, input: { current: str('current'), next: str('next'), confirm: str('confirm') } });
+        await revokeOtherSessions(ctx.tx, ctx.actor.kind === 'staff' ? ctx.actor.staffId : '', c.get('sessionKey') ?? '', ctx.now);
+      });
+    } catch (err) {
+      if (err instanceof ValidationError) return render(c, { errors: err.fields });
+      throw err;
+    }
+    return render(c, { flash: t(c.get('lang'), 'account.changed') });
+  });
+
+  app.post('/account/totp', async (c) => {
+    const { uri, secret } = await runVerb(deps, c, (ctx) => beginTotpEnrolment({ ctx, input: { staffId: c.get('actor').staffId } }));
+    return render(c, { totp: { qr: await QRCode.toDataURL(uri, { margin: 1, width: 200 }), secret } });
+  });
+  app.post('/account/totp/verify', async (c) => {
+    const b = await c.req.parseBody();
+    try {
+      await runVerb(deps, c, (ctx) => verifyTotp({ ctx, input: { staffId: c.get('actor').staffId, code: typeof b.code === 'string' ? b.code : '' } }));
+    } catch (err) {
+      if (err instanceof ValidationError) return render(c, { errors: err.fields });
+      throw err;
+    }
+    return render(c, { flash: t(c.get('lang'), 'totp.enabled') });
+  });
+
+  app.post('/account/tokens', async (c) => {
+    const b = await c.req.parseBody();
+    const name = typeof b.name === 'string' ? b.name.slice(0, 60) : 'console';
+    const { token } = await runVerb(deps, c, (ctx) => createApiToken({ ctx, input: { staffId: c.get('actor').staffId, name } }));
+    return render(c, { newToken: token });
+  });
+  app.post('/account/tokens/:id/revoke', async (c) => {
+    const tokenId = idParam(c, 'id', 'api_token');
+    await runVerb(deps, c, (ctx) => revokeApiToken({ ctx, input: { tokenId } }));
+    return c.redirect('/admin/account', 303);
+  });
+
+  app.post('/logout', async (c) => {
+    const key = c.get('sessionKey');
+    if (key) await revokeStaffSession(deps.db, key, deps.now());
+    clearSessionCookie(c, deps);
+    return c.redirect('/admin/login', 303);
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import type { Deps } from '../deps';
+import { buildOpenApiDocument } from './api/openapi';
+import { createAssetRoutes } from './assets';
+import { staffAuth } from './auth/staff-auth';
+import type { AdminEnv } from './auth/types';
+import { createAccountRoutes } from './pages/account';
+import { createLoginRoutes } from './pages/login';
+import { consoleSecurityHeaders } from './security-headers';
+
+/**
+ * The staff console and its JSON API, composed from routers: pages under /admin (signed-in
+ * except /admin/login and /admin/assets), the API under /api/v1 (session or bearer token).
+ * Each area adds its routers below with one line.
+ */
+export function createAdminRoutes(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+
+  // Public: assets, sign-in, language switch, the API description.
+  app.route('/admin/assets', createAssetRoutes());
+  app.use('/admin/*', consoleSecurityHeaders());
+  app.use('/admin', consoleSecurityHeaders());
+  app.route('/admin', createLoginRoutes(deps));
+  app.get('/api/v1/openapi.json', (c) => c.json(buildOpenApiDocument()));
+
+  // Everything else needs a signed-in staff user.
+  const pages = new Hono<AdminEnv>();
+  pages.use('*', staffAuth(deps));
+  // --- console pages (one line per router) ---
+  pages.route('/', createAccountRoutes(deps));
+
+  const api = new Hono<AdminEnv>();
+  api.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+  });
+  api.use('*', staffAuth(deps));
+  // --- API routers (one line per router) ---
+
+  app.route('/admin', pages);
+  app.route('/api/v1', api);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { core } from './i18n/core';
+
+/** Console languages: Japanese first, English second. */
+export const LANGS = ['ja', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export type Dictionary = Record<string, { ja: string; en: string }>;
+
+/**
+ * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
+ * line here. A missing key shows the key itself, so a gap is visible, never blank.
+ */
+const DICTIONARIES: Dictionary[] = [core];
+
+const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
+
+/** Add an area's dictionary at start-up (for areas that prefer registering to editing this file). */
+export function registerDictionary(dict: Dictionary): void {
+  Object.assign(merged, dict);
+}
+
+/** t('ja', 'nav.triage') → 'トリアージ'. `{name}` placeholders are filled from vars. */
+export function t(lang: Lang, key: string, vars?: Record<string, string | number>): string {
+  const entry = merged[key];
+  let text = entry ? entry[lang] : key;
+  if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
+  return text;
+}
+
+export function parseLang(value: string | null | undefined): Lang | null {
+  return value === 'ja' || value === 'en' ? value : null;
+}
