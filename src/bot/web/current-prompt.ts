@@ -1,0 +1,52 @@
+import { start, type FlowContext, type FlowVersion, type OutMessage, type SessionState } from '../../flows';
+// The engine builds question and read-back messages here; the web page re-renders the
+// waiting question from the stored state (any language, any number of reloads) instead
+// of replaying inputs. Pure functions, no I/O.
+import { askConfirm, questionMessage } from '../../flows/engine/ask';
+import { cloneState, type RunEnv } from '../../flows/engine/env';
+
+export interface PageMessages {
+  /** Info, urgent advice, closing words shown above the question. */
+  notes: OutMessage[];
+  /** The waiting question or read-back, or null when the check is over. */
+  prompt: OutMessage | null;
+}
+
+const PROMPT_KINDS: OutMessage['kind'][] = ['question', 'reask', 'confirm'];
+
+/** Splits one step's messages: the last question-like message is the prompt, the rest are notes. */
+export function splitMessages(messages: OutMessage[]): PageMessages {
+  let last = -1;
+  messages.forEach((m, i) => {
+    if (PROMPT_KINDS.includes(m.kind) && m.expects) last = i;
+  });
+  return { notes: messages.filter((_, i) => i !== last), prompt: last >= 0 ? messages[last]! : null };
+}
+
+/** The session's state, or the state the engine starts with (a session prompted by link or multicast has none yet). */
+export function stateOrStart(version: FlowVersion, state: SessionState | null, ctx: FlowContext): SessionState {
+  return state ?? start(version, ctx).state;
+}
+
+/** The opening messages of the flow (intro + first question), rendered in ctx.lang. */
+export function openingMessages(version: FlowVersion, ctx: FlowContext): OutMessage[] {
+  return start(version, ctx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+}
+
+/**
+ * The question the state waits on, as the engine would ask it in ctx.lang: a pending
+ * read-back (「91%で正しいですか？」) when there is one, else the question itself.
+ */
+export function currentPrompt(version: FlowVersion, state: SessionState, ctx: FlowContext): OutMessage | null {
+  if (state.status !== 'active' || !state.nodeId) return null;
+  const node = version.definition.nodes[state.nodeId];
+  if (!node || node.type !== 'question') return null;
+  const env: RunEnv = { def: version.definition, ctx, state: cloneState(state), effects: [] };
+  const pending = state.pendingConfirmation;
+  if (pending && typeof pending.value === 'number') {
+    askConfirm(env, state.nodeId, node, pending.value);
+    const sent = env.effects.find((e) => e.type === 'send');
+    if (sent?.type === 'send') return sent.message;
+  }
+  return questionMessage(env, state.nodeId, node, 'question');
+}

@@ -1,0 +1,90 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../../deps';
+import type { Lang } from '../../flows';
+import { webLinkKeys } from '../../domain/web/issue-web-link';
+import { CHECK_CSS, CHECK_JS } from './assets';
+import { buildCheckPage } from './page-model';
+import { resolveLink, type LinkedSession } from './resolve-link';
+import { submitWebAnswer, type WebAnswerForm } from './submit-answer';
+import { isLang } from './texts';
+import { QuestionPage } from './views/question-page';
+import { ClosedPage, DonePage, InvalidLinkPage, TooLargePage } from './views/status-pages';
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+/**
+ * The token is a credential: never cached, never sent on as a Referer, never indexed.
+ * No inline script or style may run, and forms may only post back here.
+ */
+const patientPageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.headers.get('Cache-Control') === null) c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Robots-Tag', 'noindex, nofollow');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+};
+
+function requestInfo(c: Context) {
+  return { requestId: (c.get('requestId' as never) as string | undefined) ?? null, userAgent: c.req.header('user-agent') ?? null };
+}
+
+function formValues(body: Record<string, unknown>): WebAnswerForm {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const raw = body.v;
+  const v = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
+  return { q: str(body.q), n: str(body.n), t: body.t === 'm' ? 'm' : 'c', v };
+}
+
+/**
+ * The patient's web check, mounted at /c: GET /c/<token> shows the waiting question (or
+ * why the link cannot be used), POST /c/<token> records one answer and redirects (303)
+ * back — Post/Redirect/Get, so reloads and the back button never post twice.
+ * ?lang=ja|en|ja-easy picks the language; nothing else ever goes into the URL.
+ */
+export function createWebCheckRoutes(deps: Deps) {
+  const keys = () => webLinkKeys(deps.env);
+  const app = new Hono();
+  app.use('*', patientPageHeaders);
+
+  app.get('/_/check.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(CHECK_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+  app.get('/_/check.js', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(CHECK_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  });
+
+  const pageLang = (requested: unknown, session: LinkedSession | null): Lang => (isLang(requested) ? requested : (session?.preferredLanguage ?? 'ja'));
+
+  app.get('/:token', async (c) => {
+    const now = deps.now();
+    const link = await resolveLink(deps.db, keys().signer, c.req.param('token'), now);
+    if (link.kind === 'invalid') return c.html(<InvalidLinkPage lang={pageLang(c.req.query('lang'), null)} />, 404);
+    const { session } = link;
+    const lang = pageLang(c.req.query('lang'), session);
+    if (link.kind === 'closed') return c.html(<ClosedPage lang={lang} centre={session.centre} />, 410);
+    const page = await buildCheckPage(deps.db, session, lang, now);
+    if (link.kind === 'done' || !page.prompt) return c.html(<DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} />);
+    return c.html(<QuestionPage lang={lang} path={`/c/${c.req.param('token')}`} page={page} centre={session.centre} />);
+  });
+
+  app.post(
+    '/:token',
+    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.html(<TooLargePage lang={pageLang(c.req.query('lang'), null)} />, 413) }),
+    async (c) => {
+      const token = c.req.param('token');
+      const body = await c.req.parseBody({ all: true });
+      const lang = isLang(body.lang) ? body.lang : null;
+      const link = await resolveLink(deps.db, keys().signer, token, deps.now());
+      if (link.kind === 'invalid') return c.html(<InvalidLinkPage lang={lang ?? 'ja'} />, 404);
+      if (link.kind === 'open') await submitWebAnswer(deps, link.session, formValues(body), requestInfo(c));
+      // Whatever happened (recorded, stale, closed meanwhile), show the session as it is now.
+      return c.redirect(`/c/${token}${lang ? `?lang=${lang}` : ''}`, 303);
+    },
+  );
+  return app;
+}

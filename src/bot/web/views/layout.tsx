@@ -1,0 +1,77 @@
+import type { Child } from 'hono/jsx';
+import type { Lang } from '../../../flows';
+import type { CentreContact } from '../resolve-link';
+import { LANGS, t } from '../texts';
+
+export const ASSET_PREFIX = '/c/_';
+
+/**
+ * The page frame of the patient's web check: tiny, server-rendered, one style sheet and a
+ * few lines of script served as files (the CSP allows no inline script). The viewport
+ * never blocks zooming; sizes are in rem so 200 % zoom reflows instead of clipping.
+ */
+export function PatientLayout(props: { lang: Lang; title: string; children?: Child; langSwitch?: boolean }) {
+  const html = LANGS.find((l) => l.code === props.lang)?.htmlLang ?? 'ja';
+  return (
+    <html lang={html}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${props.title} — 見守り Mimamori`}</title>
+        <link rel="stylesheet" href={`${ASSET_PREFIX}/check.css`} />
+        <script src={`${ASSET_PREFIX}/check.js`} defer></script>
+      </head>
+      <body>
+        <header class="top">
+          <p class="brand">{t(props.lang, 'title')}</p>
+          {props.langSwitch !== false && (
+            <nav aria-label={t(props.lang, 'language')}>
+              <ul class="langs">
+                {LANGS.map((l) => (
+                  <li>
+                    <a href={`?lang=${l.code}`} lang={l.htmlLang} aria-current={l.code === props.lang ? 'true' : undefined}>
+                      {l.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+export function centreName(centre: CentreContact | null, lang: Lang): string {
+  if (!centre) return t(lang, 'noPhone');
+  return lang === 'en' ? centre.nameEn : centre.nameJa;
+}
+
+/** tel: wants digits (and a leading +) only: "03-5273-3000" → "0352733000". */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+/** Large call buttons: the health centre (when it has a number) and 119. */
+export function CallButtons(props: { lang: Lang; centre: CentreContact | null; with119?: boolean }) {
+  const { lang, centre } = props;
+  return (
+    <p class="calls">
+      {centre?.phone && (
+        <a class="call" href={telHref(centre.phone)}>
+          {t(lang, 'callCentre', { name: centreName(centre, lang) })}
+          <span class="number">{centre.phone}</span>
+        </a>
+      )}
+      {props.with119 !== false && (
+        <a class="call call-119" href="tel:119">
+          {t(lang, 'call119')}
+        </a>
+      )}
+    </p>
+  );
+}

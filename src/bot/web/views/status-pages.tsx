@@ -1,0 +1,63 @@
+import type { Lang, OutMessage } from '../../../flows';
+import type { CentreContact } from '../resolve-link';
+import { t } from '../texts';
+import { CallButtons, centreName, PatientLayout } from './layout';
+import { Notes } from './question-page';
+
+const phoneOf = (centre: CentreContact | null, lang: Lang) => centre?.phone ?? t(lang, 'noPhone');
+
+/**
+ * The check is answered: thank-you (the closing words and any urgent advice of the last
+ * answer), and what to do if things get worse. The same page greets a reused link.
+ */
+export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean }) {
+  const { lang, centre } = props;
+  const urgentShown = props.notes.some((n) => n.kind === 'urgent_advice');
+  return (
+    <PatientLayout lang={lang} title={t(lang, 'doneTitle')}>
+      <h1 id="question" tabindex={-1}>
+        {t(lang, 'doneTitle')}
+      </h1>
+      <Notes notes={props.notes} lang={lang} centre={centre} />
+      <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      <CallButtons lang={lang} centre={centre} with119={props.advised && !urgentShown} />
+    </PatientLayout>
+  );
+}
+
+/** The round is over (link expired, or the check closed as missed): who to call instead. */
+export function ClosedPage(props: { lang: Lang; centre: CentreContact }) {
+  const { lang, centre } = props;
+  return (
+    <PatientLayout lang={lang} title={t(lang, 'closedTitle')}>
+      <h1 id="question" tabindex={-1}>
+        {t(lang, 'closedTitle')}
+      </h1>
+      <p class="explain">{t(lang, 'closedBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      <CallButtons lang={lang} centre={centre} with119={false} />
+    </PatientLayout>
+  );
+}
+
+/** Not one of our links: nothing was looked up, so no centre can be named. */
+export function InvalidLinkPage(props: { lang: Lang }) {
+  return (
+    <PatientLayout lang={props.lang} title={t(props.lang, 'invalidTitle')}>
+      <h1 id="question" tabindex={-1}>
+        {t(props.lang, 'invalidTitle')}
+      </h1>
+      <p class="explain">{t(props.lang, 'invalidBody')}</p>
+    </PatientLayout>
+  );
+}
+
+/** A form body over the size limit: nothing was recorded, say so and let them go back. */
+export function TooLargePage(props: { lang: Lang }) {
+  return (
+    <PatientLayout lang={props.lang} title={t(props.lang, 'invalidTitle')} langSwitch={false}>
+      <h1 id="question" tabindex={-1}>
+        {t(props.lang, 'tooLarge')}
+      </h1>
+    </PatientLayout>
+  );
+}
