@@ -27,7 +27,7 @@ describe('single-answer rules', () => {
     [{ urgent: '2' }, ['red:urgent_symptom']],
     [{ urgent: '唇が紫' }, ['red:urgent_symptom']],
     [{ urgent: 'なし' }, []],
-  ])('%j → %j', (over, want) => {
+  ] as [Record<string, string>, string[]][])('%j → %j', (over, want) => {
     const inputs = patientAnswers(over);
     if (over.spo2 && Number(over.spo2) <= 93) inputs.splice(2, 0, 'はい'); // confirm the borderline value
     expect(flagIds(run(patientV1, inputs).flags)).toEqual(want);

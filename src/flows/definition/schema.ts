@@ -149,7 +149,7 @@ export const flowDefinitionObject = z.object({
   key: z.string().min(1),
   name: textSchema,
   start: z.string(),
-  nodes: z.record(z.string(), nodeSchema),
+  nodes: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'node ids start with a letter: a-z, 0-9, _ and -'), nodeSchema),
   rules: z.array(ruleSchema),
   escalation: escalationSchema.optional(),
 });
@@ -171,4 +171,12 @@ export const flowDefinitionSchema: z.ZodType<FlowDefinition> = flowDefinitionObj
 /** JSON Schema for the console's editor (zod 4's own converter). */
 export function flowDefinitionJsonSchema(): object {
   return z.toJSONSchema(flowDefinitionObject, { unrepresentable: 'any' });
+}
+
+/**
+ * The node with this id, or undefined. Ids come from stored state and edited JSON, so
+ * 「constructor」 or 「__proto__」 must never resolve to something on Object.prototype.
+ */
+export function nodeAt(def: FlowDefinition, id: string): FlowNode | undefined {
+  return Object.hasOwn(def.nodes, id) ? def.nodes[id] : undefined;
 }

@@ -1,7 +1,7 @@
 import { nodeKind } from '../nodes/registry.js';
 import { ruleKind } from '../rules/registry.js';
 import { issue, type FlowIssue } from './issues.js';
-import type { FlowDefinition } from './schema.js';
+import { nodeAt, type FlowDefinition } from './schema.js';
 import { translationIssues } from './translations.js';
 
 /**
@@ -13,13 +13,13 @@ import { translationIssues } from './translations.js';
 export function validateFlowDefinition(def: FlowDefinition): FlowIssue[] {
   const out: FlowIssue[] = [];
   const ids = Object.keys(def.nodes);
-  if (!def.nodes[def.start]) out.push(issue('start', 'unknown_node', `開始ノード ${def.start} がありません`, `Start node ${def.start} does not exist`));
+  if (!nodeAt(def, def.start)) out.push(issue('start', 'unknown_node', `開始ノード ${def.start} がありません`, `Start node ${def.start} does not exist`));
   for (const id of ids) {
-    const node = def.nodes[id]!;
+    const node = nodeAt(def, id)!;
     const kind = nodeKind(node);
     out.push(...kind.validate(node, id, def));
     nextFields(node).forEach(([field, target]) => {
-      if (!def.nodes[target]) out.push(issue(`nodes.${id}.${field}`, 'unknown_node', `次のノード ${target} がありません`, `Next node ${target} does not exist`));
+      if (!nodeAt(def, target)) out.push(issue(`nodes.${id}.${field}`, 'unknown_node', `次のノード ${target} がありません`, `Next node ${target} does not exist`));
     });
   }
   out.push(...graphIssues(def));
@@ -43,20 +43,20 @@ function nextFields(node: FlowDefinition['nodes'][string]): [string, string][] {
 function graphIssues(def: FlowDefinition): FlowIssue[] {
   const out: FlowIssue[] = [];
   const succ = (id: string) => {
-    const n = def.nodes[id];
-    return n ? nodeKind(n).successors(n).filter((s) => def.nodes[s]) : [];
+    const n = nodeAt(def, id);
+    return n ? nodeKind(n).successors(n).filter((s) => nodeAt(def, s)) : [];
   };
-  const reachable = walk([def.start].filter((s) => def.nodes[s]), succ);
+  const reachable = walk([def.start].filter((s) => nodeAt(def, s)), succ);
   const preds = new Map<string, string[]>();
   for (const id of Object.keys(def.nodes)) for (const s of succ(id)) preds.set(s, [...(preds.get(s) ?? []), id]);
-  const ends = Object.keys(def.nodes).filter((id) => def.nodes[id]!.type === 'end');
+  const ends = Object.keys(def.nodes).filter((id) => nodeAt(def, id)!.type === 'end');
   const canEnd = walk(ends, (id) => preds.get(id) ?? []);
   for (const id of Object.keys(def.nodes)) {
     if (!reachable.has(id)) out.push(issue(`nodes.${id}`, 'unreachable_node', `ノード ${id} には到達できません`, `Node ${id} cannot be reached`));
     else if (!canEnd.has(id)) out.push(issue(`nodes.${id}`, 'no_way_out', `ノード ${id} から終了に到達できません（出口のないループ）`, `No end can be reached from node ${id} (a loop with no way out)`));
   }
   // A cycle of messages/branches only would run without waiting; the engine stops it, but it is a content bug.
-  const silent = (id: string) => def.nodes[id]?.type !== 'question';
+  const silent = (id: string) => nodeAt(def, id)?.type !== 'question';
   for (const id of Object.keys(def.nodes).filter(silent)) {
     const again = walk(succ(id).filter(silent), (x) => succ(x).filter(silent));
     if (again.has(id)) out.push(issue(`nodes.${id}`, 'loop_without_question', `ノード ${id} は質問を挟まないループです`, `Node ${id} is in a loop that never asks a question`));

@@ -1,5 +1,5 @@
 import { FLOW_SPEC_VERSION } from '../definition/migrations/index.js';
-import type { FlowDefinition } from '../definition/schema.js';
+import { nodeAt, type FlowDefinition } from '../definition/schema.js';
 import type { FlowContext, Input, SessionState, Step } from '../types.js';
 import { handleAnswer, handleConfirmation } from './answer.js';
 import { cloneState, type RunEnv } from './env.js';
@@ -55,7 +55,7 @@ export function advance(version: FlowVersion, state: SessionState, input: Input,
   const env: RunEnv = { def, ctx, state: cloneState(state), effects: [] };
   env.state.step += 1;
   const id = state.nodeId;
-  const node = def.nodes[id];
+  const node = nodeAt(def, id);
   if (!node || node.type !== 'question') {
     env.effects.push({ type: 'error', code: 'unknown_node', message: `waiting node ${id} is not a question` });
     finish(env, 'abandoned');

@@ -1,4 +1,4 @@
-import type { Text } from '../definition/schema.js';
+import { nodeAt, type Text } from '../definition/schema.js';
 import { nodeKind } from '../nodes/registry.js';
 import { say, send, type RunEnv } from './env.js';
 import { fireEndRules } from './flags.js';
@@ -13,7 +13,7 @@ export function runFrom(env: RunEnv, nodeId: string): void {
   const limit = Object.keys(env.def.nodes).length + 1;
   let id = nodeId;
   for (let hops = 0; ; hops++) {
-    const node = env.def.nodes[id];
+    const node = nodeAt(env.def, id);
     if (!node) return fail(env, 'unknown_node', `node ${id} does not exist`);
     if (hops > limit) return fail(env, 'loop_without_question', `no question reached from ${nodeId}`);
     const r = nodeKind(node).enter(node, id, env);

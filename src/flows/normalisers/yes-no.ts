@@ -34,7 +34,7 @@ const YES = [/^はい/, /^うん/, /^ええ/, /ある/, /あり/, /有り/, /有
 function read(raw: string): 'yes' | 'no' | 'unknown' | null {
   const s = toHiragana(foldText(String(raw ?? ''))).replace(/[。、.!！,]+/g, '').replace(/#$/, '').trim();
   if (s === '') return null;
-  const exact = EXACT[s];
+  const exact = Object.hasOwn(EXACT, s) ? EXACT[s] : undefined; // user text must never reach Object.prototype
   if (exact) return exact;
   if (UNKNOWN.some((r) => r.test(s))) return 'unknown';
   if (NO.some((r) => r.test(s))) return 'no';

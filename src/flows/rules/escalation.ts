@@ -28,5 +28,5 @@ export function escalate(flag: RiskFlag, def: FlowDefinition, ctx: FlowContext):
 
 const JA: Record<string, string> = { age65: '65歳以上', underlying_condition: '基礎疾患', pregnancy: '妊娠中', immunosuppressed: '免疫抑制' };
 const EN: Record<string, string> = { age65: 'age ≥ 65', underlying_condition: 'underlying condition', pregnancy: 'pregnancy', immunosuppressed: 'immunosuppressed' };
-const ja = (f: string) => JA[f] ?? f;
-const en = (f: string) => EN[f] ?? f;
+const ja = (f: string) => (Object.hasOwn(JA, f) ? JA[f]! : f);
+const en = (f: string) => (Object.hasOwn(EN, f) ? EN[f]! : f);

@@ -1,5 +1,5 @@
 import { issue, type FlowIssue } from '../definition/issues.js';
-import type { FlowDefinition, QuestionKind, QuestionNode, RuleDef } from '../definition/schema.js';
+import { nodeAt, type FlowDefinition, type QuestionKind, type QuestionNode, type RuleDef } from '../definition/schema.js';
 import type { FlowContext, HistoryDay, ObservationValue } from '../types.js';
 
 export interface RuleEnv {
@@ -31,7 +31,7 @@ export function questionRef(
   kinds: QuestionKind[],
   out: FlowIssue[],
 ): QuestionNode | undefined {
-  const node = def.nodes[id];
+  const node = nodeAt(def, id);
   if (!node || node.type !== 'question') {
     out.push(issue(path, 'unknown_question', `質問 ${id} がありません`, `No question ${id}`));
     return undefined;
