@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
+import { createExportApiRoutes } from './api/export';
+import { createFlowApiRoutes } from './api/flows';
 import { buildOpenApiDocument } from './api/openapi';
+import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -36,6 +39,9 @@ export function createAdminRoutes(deps: Deps) {
   });
   api.use('*', staffAuth(deps));
   // --- API routers (one line per router) ---
+  api.route('/', createFlowApiRoutes(deps));
+  api.route('/', createStatsApiRoutes(deps));
+  api.route('/', createExportApiRoutes(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

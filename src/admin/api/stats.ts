@@ -13,7 +13,7 @@ export function createStatsApiRoutes(deps: Deps) {
 }
 
 registerRoute({
-  method: 'get', path: '/stats', tags: ['reports'], query: statsInputSchema.innerType ? (statsInputSchema as unknown as { def: { in: never } }).def.in : undefined,
+  method: 'get', path: '/stats', tags: ['reports'], query: statsInputSchema,
   summary: 'Persons by status and classification, new alerts per day, share of checks answered per round, per health centre (caller\'s scope)',
   responses: { 200: 'the figures', 422: 'bad from/to/days' },
 });

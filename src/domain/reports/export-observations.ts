@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { personScope } from '../access';
+import type { Actor } from '../context';
+import { identifiesPersons } from './export-persons';
+import { channelLabel, valueLabel, type ReportLang } from './labels';
+import type { ChunkedQuery } from './row-source';
+
+export interface ObservationExportRow {
+  id: string;
+  person_id: string;
+  observed_key: string; // observed_at as text, full precision, for the keyset
+  centre_code: string;
+  case_number: string;
+  name: string;
+  local_date: string;
+  round: string;
+  question_id: string;
+  kind: string;
+  value_json: string | null;
+  unit: string | null;
+  raw: string | null;
+  status: string;
+  channel: string;
+  observed_local: string;
+}
+
+export interface ObservationRange {
+  from?: string; // local date YYYY-MM-DD, inclusive
+  to?: string;
+}
+
+/**
+ * Every observation of the persons in the actor's scope (personScope), optionally within
+ * local dates, ordered by person then time — the keyset (person, time, id) is unique.
+ */
+export function observationsQuery(actor: Actor, range: ObservationRange): ChunkedQuery<ObservationExportRow> {
+  return {
+    build(after, limit) {
+      const page = after
+        ? sql`and (o.person_id, o.observed_at, o.id) > (${after.person_id}::uuid, ${after.observed_key}::timestamptz, ${after.id}::uuid)`
+        : sql``;
+      return sql`
+        select o.id, o.person_id, o.observed_at::text as observed_key, j.code as centre_code, persons.case_number, persons.name,
+          s.local_date::text as local_date, s.round, o.question_id, o.kind, o.value::text as value_json, o.unit, o.raw, o.status, o.channel,
+          to_char(o.observed_at at time zone j.time_zone, 'YYYY-MM-DD HH24:MI:SS') as observed_local
+        from observations o
+          join persons on persons.id = o.person_id
+          join check_sessions s on s.id = o.session_id
+          join jurisdictions j on j.id = persons.responsible_centre_id
+        where ${personScope(actor)}
+          ${range.from ? sql`and s.local_date >= ${range.from}::date` : sql``}
+          ${range.to ? sql`and s.local_date <= ${range.to}::date` : sql``}
+          ${page}
+        order by o.person_id, o.observed_at, o.id
+        ${limit === null ? sql`` : sql`limit ${limit}`}`;
+    },
+  };
+}
+
+type Column = { ja: string; en: string; cell: (r: ObservationExportRow, lang: ReportLang) => unknown; identifying?: boolean };
+
+const COLUMNS: Column[] = [
+  { ja: '保健所コード', en: 'Health centre code', cell: (r) => r.centre_code },
+  { ja: '整理番号', en: 'Case number', cell: (r) => r.case_number },
+  { ja: '氏名', en: 'Name', cell: (r) => r.name, identifying: true },
+  { ja: '観察日', en: 'Local date', cell: (r) => r.local_date },
+  { ja: '回', en: 'Round', cell: (r) => r.round },
+  { ja: '項目', en: 'Question', cell: (r) => r.question_id },
+  { ja: '回答', en: 'Value', cell: (r, l) => (r.value_json === null ? '' : valueLabel(JSON.parse(r.value_json), l)) },
+  { ja: '単位', en: 'Unit', cell: (r) => r.unit },
+  { ja: '入力そのまま', en: 'As received', cell: (r) => r.raw },
+  { ja: '回答状況', en: 'Status', cell: (r, l) => (r.status === 'answered' ? (l === 'ja' ? '回答' : 'answered') : l === 'ja' ? '未回答' : 'unanswered') },
+  { ja: '経路', en: 'Channel', cell: (r, l) => channelLabel(r.channel, l) },
+  { ja: '観察日時', en: 'Observed at', cell: (r) => r.observed_local },
+];
+
+export function observationColumns(actor: Actor, lang: ReportLang) {
+  const cols = COLUMNS.filter((c) => !c.identifying || identifiesPersons(actor));
+  return { header: cols.map((c) => c[lang]), cells: (r: ObservationExportRow) => cols.map((c) => c.cell(r, lang)) };
+}
