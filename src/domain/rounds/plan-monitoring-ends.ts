@@ -16,18 +16,21 @@ export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
-    update persons p
-    set monitoring_planned_end = b.basis_date + r.days, updated_at = ${now.toISOString()}::timestamptz
-    from monitoring_end_rules r,
-      lateral (select case r.basis
+    with b as (
+      select p.id, r.days, case r.basis
         when 'last_contact' then p.last_contact_date
         when 'onset' then coalesce(p.onset_date, p.diagnosis_date)
         when 'diagnosis' then p.diagnosis_date
         when 'monitoring_start' then p.monitoring_start
         when 'specimen' then (select min(t.specimen_date) from test_records t where t.person_id = p.id and t.result = 'positive')
-      end as basis_date) b
-    where r.classification = p.classification and p.monitoring_planned_end is null
-      and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation') and b.basis_date is not null
+      end as basis_date
+      from persons p join monitoring_end_rules r on r.classification = p.classification
+      where p.monitoring_planned_end is null and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+    )
+    update persons p
+    set monitoring_planned_end = b.basis_date + b.days, updated_at = ${now.toISOString()}::timestamptz
+    from b
+    where p.id = b.id and b.basis_date is not null
     returning p.id`,
   );
   return rows.length;
