@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { findOpenSession } from '../../domain/checks/find-open-session';
@@ -32,7 +32,7 @@ export async function currentPrompt(turn: LineTurn, link: LineLink, session: Ses
   const [last] = await turn.tx
     .select({ body: outboundMessages.body })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'line'), isNotNull(outboundMessages.body)))
+    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'line'), sql`${outboundMessages.body} ? 'messages'`))
     .orderBy(desc(outboundMessages.createdAt))
     .limit(1);
   const messages = (last?.body as { messages?: LineMessage[] } | undefined)?.messages ?? [];

@@ -31,20 +31,28 @@ export async function queueOutbound(
   return row?.id ?? null;
 }
 
+export interface DeliveryResult {
+  sent: number;
+  /** Refused for good (4xx other than 429): recorded as failed. */
+  failed: { id: string; personId: string | null; sessionId: string | null; status: number | null }[];
+  /** 429/5xx/network: the rows stay queued; the caller throws this for the job to retry. */
+  transient: TransientSendError | null;
+}
+
 /**
  * Send queued rows: the reply API while the event's reply token is fresh (free of charge),
  * the push API otherwise — with X-Line-Retry-Key from the row's retry key, so a retry is
  * never delivered twice. Every outcome is written back to the row. Transient failures
- * (429/5xx/network) leave the row queued and throw TransientSendError for the job to retry.
+ * (429/5xx/network) leave the row queued and come back as `transient` for the job to throw.
  */
-export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
+export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[]): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, failed: [], transient: null };
+  if (ids.length === 0) return result;
   const rows = await deps.db
     .select()
     .from(outboundMessages)
     .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, 'queued')))
     .orderBy(asc(outboundMessages.createdAt), asc(outboundMessages.retryKey));
-  let transient: LineSendError | null = null;
   for (const row of rows) {
     const body = row.body as OutboundBody;
     const fresh = body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 0;
@@ -58,14 +66,16 @@ export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>,
         accepted = await api.push(body.to, body.messages, lineRetryUuid(row.retryKey));
       }
       await mark(deps.db, row.id, { status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
+      result.sent++;
     } catch (err) {
       const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
       await mark(deps.db, row.id, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
       deps.logger.warn({ outboundId: row.id, kind: row.kind, status: e.status, transient: e.transient }, 'LINE send failed');
-      if (e.transient) transient ??= e;
+      if (e.transient) result.transient ??= new TransientSendError(e.message, e.retryAfterMs);
+      else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: e.status });
     }
   }
-  if (transient) throw new TransientSendError(transient.message, transient.retryAfterMs);
+  return result;
 }
 
 async function mark(db: DbOrTx, id: string, set: Partial<typeof outboundMessages.$inferInsert>) {

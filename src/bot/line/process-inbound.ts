@@ -81,7 +81,10 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
     .from(outboundMessages)
     .where(and(eq(outboundMessages.retryKey, eventRetryKey(eventId)), eq(outboundMessages.status, 'queued')));
   const toSend = [...new Set([...queued, ...pending.map((p) => p.id)])];
-  if (toSend.length) await deliverOutbound(deps, createLineApi(deps.env), toSend);
+  if (toSend.length) {
+    const delivery = await deliverOutbound(deps, createLineApi(deps.env), toSend);
+    if (delivery.transient) throw delivery.transient;
+  }
   if (failed) throw failed;
   return { processed };
 }

@@ -1,0 +1,60 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { checkSessions, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { localDateOf } from '../../domain/time';
+import type { Lang } from '../../flows';
+import type { PromptKind } from '../dispatch';
+import { raiseChannelLost } from './unfollow';
+
+/** One key per session and send: the first prompt, then each reminder by its number. */
+export const promptRetryKey = (kind: PromptKind, r: Pick<DispatchRow, 'sessionId' | 'remindersSent'>) =>
+  kind === 'prompt' ? `line:prompt:${r.sessionId}:0` : `line:reminder:${r.sessionId}:${r.remindersSent}`;
+
+export interface DispatchRow {
+  sessionId: string;
+  personId: string;
+  flowVersionId: string;
+  round: string;
+  localDate: string;
+  remindersSent: number;
+  lang: Lang;
+  timeZone: string;
+  userId: string | null;
+  channelState: string | null;
+}
+
+/** The sessions with what sending needs: the person's language and their LINE user, if linked. */
+export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: string[]): Promise<DispatchRow[]> {
+  const rows = await deps.db
+    .select({
+      sessionId: checkSessions.id, personId: checkSessions.personId, flowVersionId: checkSessions.flowVersionId, round: checkSessions.round,
+      localDate: checkSessions.localDate, remindersSent: checkSessions.remindersSent, lang: persons.preferredLanguage, timeZone: jurisdictions.timeZone,
+      userId: personChannels.address, channelState: personChannels.state,
+    })
+    .from(checkSessions)
+    .innerJoin(persons, eq(persons.id, checkSessions.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .leftJoin(personChannels, and(eq(personChannels.personId, persons.id), eq(personChannels.kind, 'line')))
+    .where(inArray(checkSessions.id, sessionIds));
+  return rows.map((r) => ({ ...r, lang: r.lang as Lang }));
+}
+
+/**
+ * A person we cannot reach on LINE (never linked, blocked us): the send is recorded as
+ * failed and the health centre gets a channel_lost alert, so a nurse phones instead.
+ */
+export async function recordUnreachable(deps: Pick<Deps, 'db' | 'now'>, rows: DispatchRow[], kind: PromptKind, cause: 'not_linked' | 'send_failed') {
+  const now = deps.now();
+  for (const r of rows) {
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .insert(outboundMessages)
+        .values({ channel: 'line', kind, retryKey: promptRetryKey(kind, r), personId: r.personId, sessionId: r.sessionId, status: 'failed', errorCode: cause, errorMessage: cause === 'not_linked' ? 'no verified LINE account' : 'LINE refused the message', attempts: 1, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({ target: outboundMessages.retryKey, set: { status: 'failed', errorCode: cause, updatedAt: now } });
+      if (r.channelState && r.channelState !== 'unreachable') {
+        await tx.update(personChannels).set({ state: 'unreachable', updatedAt: now }).where(and(eq(personChannels.personId, r.personId), eq(personChannels.kind, 'line')));
+      }
+      await raiseChannelLost({ tx, now }, r.personId, localDateOf(now, r.timeZone), cause);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { checkSessions, outboundMessages } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { buildFlowContext } from '../../domain/checks/flow-context';
+import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import { start } from '../../flows';
+import { TransientSendError, type ChannelDispatcher } from '../dispatch';
+import { createLineApi, LineSendError } from './client';
+import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
+import { sendReminders } from './reminders';
+import { renderMessages } from './render';
+import { lineRetryUuid } from './retry-key';
+
+/** LINE multicasts take up to 500 recipients. */
+export const LINE_BATCH_SIZE = 500;
+
+/**
+ * The first prompt of a round: one multicast per flow version, round, date and language
+ * (the jobs send sessions of one round together; other mixes are grouped here), carrying
+ * the flow's opening and first question with buttons that name the round and date — the
+ * session is found from (person, date, round) when the answer comes back.
+ */
+async function sendFirstPrompts(deps: Deps, rows: DispatchRow[]): Promise<void> {
+  const api = createLineApi(deps.env);
+  const groups = new Map<string, DispatchRow[]>();
+  for (const r of rows) {
+    const key = `${r.flowVersionId}|${r.round}|${r.localDate}|${r.lang}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) await multicastBatch(deps, api, group.slice(i, i + LINE_BATCH_SIZE));
+  }
+}
+
+async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[]): Promise<void> {
+  const first = batch[0]!;
+  const now = deps.now();
+  const version = await loadFlowVersion(deps.db, first.flowVersionId);
+  const flowCtx = await buildFlowContext(deps.db, first.personId, 'line', now, first.localDate);
+  const sends = start(version, flowCtx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+  const messages = renderMessages(sends, { round: first.round, localDate: first.localDate }, first.lang);
+  // A retried job skips who already got it; the rest go out under a key derived from exactly them.
+  const already = await deps.db
+    .select({ sessionId: outboundMessages.sessionId })
+    .from(outboundMessages)
+    .where(and(inArray(outboundMessages.retryKey, batch.map((r) => promptRetryKey('prompt', r))), eq(outboundMessages.status, 'sent')));
+  const done = new Set(already.map((a) => a.sessionId));
+  const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
+  if (todo.length === 0) return;
+  const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
+  await deps.db
+    .insert(outboundMessages)
+    .values(todo.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: promptRetryKey('prompt', r), personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing();
+  const keys = todo.map((r) => promptRetryKey('prompt', r));
+  const setRows = (set: Partial<typeof outboundMessages.$inferInsert>) =>
+    deps.db.update(outboundMessages).set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() }).where(inArray(outboundMessages.retryKey, keys));
+  try {
+    const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
+    await setRows({ status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
+    await deps.db
+      .update(checkSessions)
+      .set({ status: 'prompted', promptedAt: now, updatedAt: now })
+      .where(and(inArray(checkSessions.id, todo.map((r) => r.sessionId)), eq(checkSessions.status, 'pending')));
+  } catch (err) {
+    const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
+    await setRows({ status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
+    deps.logger.warn({ recipients: todo.length, status: e.status, transient: e.transient }, 'LINE multicast failed');
+    if (e.transient) throw new TransientSendError(e.message, e.retryAfterMs);
+  }
+}
+
+/** The LINE channel's dispatcher, registered in src/bot/dispatchers.ts. */
+export const lineDispatcher: ChannelDispatcher = {
+  channel: 'line',
+  batchSize: LINE_BATCH_SIZE,
+  async sendPrompts(deps, sessionIds, kind) {
+    if (sessionIds.length === 0) return;
+    const rows = await loadDispatchRows(deps, sessionIds);
+    const reachable = rows.filter((r) => r.userId && r.channelState === 'verified');
+    const unreachable = rows.filter((r) => !(r.userId && r.channelState === 'verified'));
+    if (unreachable.length) await recordUnreachable(deps, unreachable, kind, 'not_linked');
+    if (reachable.length === 0) return;
+    if (kind === 'prompt') await sendFirstPrompts(deps, reachable);
+    else await sendReminders(deps, reachable);
+  },
+};

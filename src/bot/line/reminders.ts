@@ -1,0 +1,45 @@
+import { eq, inArray } from 'drizzle-orm';
+import { checkSessions, outboundMessages } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { currentPrompt } from './check-conversation';
+import { createLineApi } from './client';
+import { promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
+import type { LineLink } from './link-lookup';
+import { deliverOutbound, queueOutbound } from './outbox';
+import { fitRequest, textMessages } from './render';
+import { pick, T } from './texts';
+
+/**
+ * Reminders: one push per person — a short reminder and the question their check is
+ * waiting on (with its buttons). Keyed by session and reminder number, so a retried job
+ * never reminds twice. A push LINE refuses for good (400: blocked, not a friend) marks
+ * the channel unreachable and raises channel_lost.
+ */
+export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<void> {
+  const now = deps.now();
+  const sessions = await deps.db.select().from(checkSessions).where(inArray(checkSessions.id, rows.map((r) => r.sessionId)));
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  const ids: string[] = [];
+  for (const r of rows) {
+    const session = byId.get(r.sessionId);
+    if (!session) continue;
+    const link = { personId: r.personId, lang: r.lang } as LineLink;
+    const turn = { tx: deps.db, now, env: deps.env, userId: r.userId! };
+    const prompt = await currentPrompt(turn, link, session);
+    const id = await queueOutbound(
+      deps.db,
+      { retryKey: promptRetryKey('reminder', r), kind: 'reminder', personId: r.personId, sessionId: r.sessionId, body: { to: r.userId!, messages: fitRequest([...textMessages([pick(T.reminder, r.lang)]), ...prompt]) } },
+      now,
+    );
+    if (id) ids.push(id);
+    else {
+      // Recorded by an earlier run of this job: send it if it is still queued.
+      const [existing] = await deps.db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.retryKey, promptRetryKey('reminder', r)));
+      if (existing) ids.push(existing.id);
+    }
+  }
+  const result = await deliverOutbound(deps, createLineApi(deps.env), ids);
+  const refused = rows.filter((r) => result.failed.some((f) => f.sessionId === r.sessionId && f.status === 400));
+  if (refused.length) await recordUnreachable(deps, refused, 'reminder', 'send_failed');
+  if (result.transient) throw result.transient;
+}
