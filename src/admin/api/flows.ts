@@ -22,10 +22,11 @@ export function versionParam(c: AdminContext): number {
   return Number(raw);
 }
 
-/** The JSON body, or a 422 naming the body when it is not JSON. */
+/** The JSON body (an empty body is {}), or a 422 naming the body when it is not JSON. */
 export async function jsonBody(c: AdminContext): Promise<unknown> {
   try {
-    return await c.req.json();
+    const text = await c.req.text();
+    return text.trim() === '' ? {} : JSON.parse(text);
   } catch {
     throw new ValidationError([{ field: '(body)', message: 'must be a JSON document', messageJa: 'JSON 形式で送ってください' }]);
   }
@@ -64,7 +65,7 @@ export function createFlowApiRoutes(deps: Deps) {
   });
 
   app.post('/flows/:key/versions', async (c) => {
-    const body = c.req.header('content-length') === '0' ? {} : fields(await jsonBody(c), draftBody);
+    const body = fields(await jsonBody(c), draftBody);
     const r = await runVerb(deps, c, (ctx) => createDraft({ ctx, input: { flowKey: c.req.param('key'), definition: body.definition } }));
     return c.json(r, 201);
   });

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import { getFlowVersion } from '../../src/domain/flows/flow-queries';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { auditRows } from './flows-reports-fixtures';
+import { bearer, Client, ensureCentre, makeStaff, makeToken } from './support';
+
+let deps: TestDeps;
+let asNurse: ReturnType<typeof bearer>;
+let asAdmin: ReturnType<typeof bearer>;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  app = createApp(deps);
+  await ensureCentre(deps, '13-801');
+  await makeStaff(deps, { email: 'nurse@flows.jp', role: 'nurse', jurisdictionCode: '13-801' });
+  await makeStaff(deps, { email: 'admin@flows.jp', role: 'centre_admin', jurisdictionCode: '13-801' });
+  asNurse = bearer(app, await makeToken(deps, 'nurse@flows.jp'));
+  asAdmin = bearer(app, await makeToken(deps, 'admin@flows.jp'));
+});
+afterAll(async () => deps?.close());
+
+describe('/api/v1/flows', () => {
+  it('lists flows and versions; unauthenticated calls get 401', async () => {
+    const res = await asNurse('GET', '/api/v1/flows');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { flows: { key: string; current: number; versions: { version: number; status: string }[] }[] };
+    expect(body.flows.map((f) => f.key).sort()).toEqual(['contact-daily', 'patient-daily']);
+    expect(body.flows[0]!.versions[0]).toMatchObject({ version: 1, status: 'published' });
+    expect((await app.request('/api/v1/flows')).status).toBe(401);
+  });
+
+  it('creates a draft, answers 422 with the field for an invalid definition, saves a valid one', async () => {
+    const created = await asNurse('POST', '/api/v1/flows/contact-daily/versions');
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ version: 2 });
+    expect((await asNurse('POST', '/api/v1/flows/contact-daily/versions')).status).toBe(409);
+
+    const v = (await (await asNurse('GET', '/api/v1/flows/contact-daily/versions/2')).json()) as { status: string; definition: { start: string; nodes: Record<string, { next?: string }> }; diff: { against: number; changes: unknown[] } };
+    expect(v.status).toBe('draft');
+    expect(v.diff).toEqual({ against: 1, changes: [] });
+    const bad = structuredClone(v.definition);
+    bad.start = 'missing-node';
+    const res = await asNurse('PUT', '/api/v1/flows/contact-daily/versions/2', { definition: bad });
+    expect(res.status).toBe(422);
+    const err = (await res.json()) as { code: string; fields: { field: string; message: string; messageJa: string }[] };
+    expect(err.code).toBe('validation_failed');
+    expect(err.fields).toContainEqual(expect.objectContaining({ field: 'definition.start', messageJa: expect.stringContaining('missing-node') }));
+    expect((await asNurse('PUT', '/api/v1/flows/contact-daily/versions/2', {})).status).toBe(422);
+    const notJson = await app.request('/api/v1/flows/contact-daily/versions/2', { method: 'PUT', body: '{oops', headers: { authorization: (await tokenHeader()), 'content-type': 'application/json' } });
+    expect(notJson.status).toBe(422);
+
+    const good = structuredClone(v.definition) as unknown as { name: { ja: string; en: string } };
+    good.name.ja = '濃厚接触者の健康観察（改訂）';
+    const saved = await asNurse('PATCH', '/api/v1/flows/contact-daily/versions/2', { definition: good });
+    expect(saved.status).toBe(200);
+    const after = (await (await asNurse('GET', '/api/v1/flows/contact-daily/versions/2')).json()) as { diff: { changes: { path: string }[] } };
+    expect(after.diff.changes.map((c) => c.path)).toEqual(['name.ja']);
+  });
+
+  it('forbids publishing to a nurse (403) and publishes for a centre_admin, audited', async () => {
+    const denied = await asNurse('POST', '/api/v1/flows/contact-daily/versions/2/publish');
+    expect(denied.status).toBe(403);
+    const ok = await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/publish');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ version: 2, supersedes: 1 });
+    expect((await getFlowVersion(deps.db, 'contact-daily', 2)).status).toBe('published');
+    const audit = (await auditRows(deps.db, 'publish')).find((r) => (r.details as { flow?: string }).flow === 'contact-daily');
+    expect(audit).toMatchObject({ entity: 'flow_version' });
+    expect((await asAdmin('PUT', '/api/v1/flows/contact-daily/versions/2', { definition: {} })).status).toBe(409);
+    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/9/publish')).status).toBe(404);
+    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/x/publish')).status).toBe(404);
+    expect((await asAdmin('POST', '/api/v1/flows/no-such-flow/versions')).status).toBe(404);
+    // Archiving: a nurse may not; the old version can go, the last published cannot.
+    expect((await asNurse('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(403);
+    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(200);
+    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/archive')).status).toBe(409);
+  });
+
+  it('simulates the published version, a numbered version or an unsaved definition, per channel', async () => {
+    const res = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { channel: 'sms', inputs: ['39.5'] });
+    expect(res.status).toBe(200);
+    const sim = (await res.json()) as { channel: string; lines: { from: string }[]; observations: { questionId: string; value: unknown }[] };
+    expect(sim.channel).toBe('sms');
+    expect(sim.observations).toContainEqual(expect.objectContaining({ questionId: 'temperature', value: 39.5 }));
+    const v1 = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { version: 1, channel: 'voice', inputs: ['395'] });
+    expect(((await v1.json()) as typeof sim).observations[0]).toMatchObject({ questionId: 'temperature', value: 39.5 });
+    const def = ((await (await asNurse('GET', '/api/v1/flows/patient-daily/versions/1')).json()) as { definition: { start: string } }).definition;
+    const unsaved = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { definition: { ...def, start: 'nope' }, channel: 'line', inputs: [] });
+    expect(unsaved.status).toBe(422);
+    expect(((await unsaved.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('definition.start');
+    const badChannel = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { channel: 'fax', inputs: [] });
+    expect(badChannel.status).toBe(422);
+    expect(((await badChannel.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('channel');
+  });
+
+  it('requires the CSRF token when the console session cookie is used', async () => {
+    const browser = new Client(app);
+    expect((await browser.signIn('admin@flows.jp')).status).toBe(303);
+    const noToken = await browser.request('/api/v1/flows/patient-daily/versions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noToken.status).toBe(403);
+    const withToken = await browser.json('POST', '/api/v1/flows/patient-daily/versions', {});
+    expect(withToken.status).toBe(201);
+  });
+
+  it('describes its routes in the OpenAPI document', async () => {
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/flows/{key}/versions/{n}/publish'] ?? {})).toEqual(['post']);
+    expect(doc.paths['/flows/{key}/simulate']?.post).toBeDefined();
+    expect(doc.paths['/export/persons.csv']?.get).toBeDefined();
+    expect(doc.paths['/stats']?.get).toBeDefined();
+  });
+});
+
+async function tokenHeader() {
+  return `Bearer ${await makeToken(deps, 'nurse@flows.jp')}`;
+}
