@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
+import { createTryAsPatientRoutes } from '../bot/web/try-as-patient-routes';
 import { createExportApiRoutes } from './api/export';
 import { createFlowApiRoutes } from './api/flows';
 import { buildOpenApiDocument } from './api/openapi';
@@ -31,6 +32,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.use('*', staffAuth(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
+  pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
   api.use('*', async (c, next) => {
