@@ -100,7 +100,7 @@ describe('wording per channel and language', () => {
     ['web', 'en', 'What is your temperature today? (e.g. 36.8)'],
     ['sms', 'en', 'Temperature today? (e.g. 36.8)'],
     ['line', 'ja-easy', 'きょうの たいおんは なんどですか？（れい: 36.8）'],
-    ['voice', 'ja-easy', 'きょうの たいおんは なんどですか？（れい: 36.8）'],
+    ['voice', 'ja-easy', '体温を3桁で押してください。37度5分なら 3、7、5 です。'],
   ] as const)('%s / %s', (channel, lang, want) => {
     expect(firstQuestion(ctx(channel, { lang }))).toBe(want);
   });

@@ -27,7 +27,16 @@ export function parseChoices(raw: string, choices: ChoiceOption[], multi: boolea
   }
 }
 
-const fold = (s: string) => toHiragana(foldText(s)).replace(/[\s。!！?？]/g, '');
+// Labels are folded on every answer; the same few hundred labels recur, so results are memoised (bounded).
+const folded = new Map<string, string>();
+function fold(s: string): string {
+  const hit = folded.get(s);
+  if (hit !== undefined) return hit;
+  const out = toHiragana(foldText(s)).replace(/[\s。!！?？]/g, '');
+  if (folded.size > 5_000) folded.clear();
+  folded.set(s, out);
+  return out;
+}
 const SEPARATORS = /[\s、,，・/／;と&や]+|\band\b/;
 
 function read(raw: string, choices: ChoiceOption[]): Set<string> | null {
