@@ -1,4 +1,5 @@
 import { pipeline, Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
 
@@ -29,10 +30,24 @@ export function csvStream(header: string[], records: AsyncIterable<unknown[]>, e
     yield header.map(safeCell);
     for await (const r of records) yield r.map(safeCell);
   }
-  const encoder = encoding === 'shift_jis' ? (iconv.encodeStream('cp932') as unknown as Transform) : utf8WithBom();
+  const encoder = encoding === 'shift_jis' ? toCp932() : utf8WithBom();
   // pipeline: an error anywhere (a failed read, a closed client) destroys every stage.
   pipeline(Readable.from(cells()), stringify({ record_delimiter: 'windows' }), encoder, () => {});
   return encoder;
+}
+
+/** UTF-8 bytes → CP932 bytes; the decoder keeps a character split across chunks whole. */
+function toCp932(): Transform {
+  const decoder = new StringDecoder('utf8');
+  return new Transform({
+    transform(chunk: Buffer | string, _enc, done) {
+      done(null, iconv.encode(typeof chunk === 'string' ? chunk : decoder.write(chunk), 'cp932'));
+    },
+    flush(done) {
+      const rest = decoder.end();
+      done(null, rest ? iconv.encode(rest, 'cp932') : undefined);
+    },
+  });
 }
 
 function utf8WithBom(): Transform {
