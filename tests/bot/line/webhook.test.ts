@@ -1,0 +1,109 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inboundEvents, outboundMessages } from '../../../db/schema';
+import { processLineInbound } from '../../../src/bot/line/process-inbound';
+import { senderKeyOf } from '../../../src/bot/line/intake';
+import { signLineBody } from '../../../src/bot/line/signature';
+import { clock, lineEvent, newUserId, postWebhook, runInbound, setupLine, SECRET, storedEvents, textEvent, textsOf, type LineTest } from './helpers';
+
+let t: LineTest;
+beforeAll(async () => {
+  t = await setupLine();
+});
+afterAll(async () => t.close());
+beforeEach(() => t.line.reset());
+
+describe('POST /webhooks/line — intake', () => {
+  it('stores a correctly signed event with a hashed sender and answers 200', async () => {
+    const user = newUserId();
+    const ev = lineEvent(user, 'follow');
+    const res = await postWebhook(t, [ev]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, stored: 1 });
+    const [row] = await storedEvents(t, [ev.webhookEventId]);
+    expect(row!.senderKey).toBe(await senderKeyOf(user));
+    expect(row!.senderKey).not.toContain(user);
+    expect(row!.processedAt).toBeNull();
+  });
+
+  it('refuses a wrong or missing signature with 401 and stores nothing', async () => {
+    const ev = lineEvent(newUserId(), 'follow');
+    const body = JSON.stringify({ events: [ev] });
+    const wrong = await postWebhook(t, [], { rawBody: body, signature: await signLineBody('not-the-secret', body) });
+    expect(wrong.status).toBe(401);
+    const missing = await postWebhook(t, [], { rawBody: body, signature: null });
+    expect(missing.status).toBe(401);
+    // Signed, then the body changed on the way: refused too.
+    const tampered = await postWebhook(t, [], { rawBody: body.replace('follow', 'unfollow'), signature: await signLineBody(SECRET, body) });
+    expect(tampered.status).toBe(401);
+    expect(await storedEvents(t, [ev.webhookEventId])).toHaveLength(0);
+  });
+
+  it('answers malformed JSON with 400 and a webhook verification request (no events) with 200', async () => {
+    const bad = await postWebhook(t, [], { rawBody: '{"events": [' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'bad_request', message: expect.stringContaining('JSON') });
+    const notLine = await postWebhook(t, [], { rawBody: '{"events":[{"type":"message"}]}' });
+    expect(notLine.status).toBe(400);
+    const verify = await postWebhook(t, []);
+    expect(verify.status).toBe(200);
+  });
+
+  it('processes a duplicate and a redelivered event once', async () => {
+    const user = newUserId();
+    const ev = textEvent(user, 'こんにちは');
+    expect((await postWebhook(t, [ev])).status).toBe(200);
+    const dup = await postWebhook(t, [ev]);
+    expect(await dup.json()).toEqual({ ok: true, stored: 0 });
+    const redelivered = { ...ev, deliveryContext: { isRedelivery: true } };
+    expect(await (await postWebhook(t, [redelivered])).json()).toEqual({ ok: true, stored: 0 });
+    const rows = await storedEvents(t, [ev.webhookEventId]);
+    expect(rows).toHaveLength(1);
+    await processLineInbound(t.deps, rows[0]!.id);
+    await processLineInbound(t.deps, rows[0]!.id); // the job run again (retry, sweeper): nothing to do
+    expect(t.line.calls).toHaveLength(1);
+    expect(textsOf(t.line.calls)).toContain('6桁の連携コード');
+    const [after] = await storedEvents(t, [ev.webhookEventId]);
+    expect(after!.processedAt).not.toBeNull();
+    expect(after!.attempts).toBe(1);
+  });
+
+  it("processes one user's events in order, whichever job runs first", async () => {
+    const user = newUserId();
+    const first = lineEvent(user, 'follow');
+    const second = textEvent(user, 'hello');
+    await postWebhook(t, [first, second]);
+    const rows = await storedEvents(t, [first.webhookEventId, second.webhookEventId]);
+    const later = rows.find((r) => r.providerEventId === second.webhookEventId)!;
+    // The second event's job runs first: it takes the earlier event along, in order.
+    const { processed } = await processLineInbound(t.deps, later.id);
+    expect(processed).toBe(2);
+    const out = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.kind, 'greeting'));
+    expect(out.length).toBeGreaterThan(0);
+    expect(t.line.calls.map((c) => c.body.messages[0].text.slice(0, 8))).toEqual([expect.stringContaining('友だち追加'), expect.stringContaining('はじめに')]);
+    const earlier = rows.find((r) => r.providerEventId === first.webhookEventId)!;
+    expect((await processLineInbound(t.deps, earlier.id)).processed).toBe(0);
+  });
+
+  it('enqueues the inbound job: a worker processes a stored event', async () => {
+    const ev = lineEvent(newUserId(), 'follow');
+    t.deps.jobs.startWorkers(t.deps);
+    await postWebhook(t, [ev]);
+    const deadline = Date.now() + 15_000;
+    let row;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      [row] = await t.deps.db.select().from(inboundEvents).where(eq(inboundEvents.providerEventId, ev.webhookEventId));
+    } while (!row?.processedAt && Date.now() < deadline);
+    expect(row?.processedAt).not.toBeNull();
+    expect(t.line.of('reply')).toHaveLength(1);
+  });
+
+  it('keeps personal data out of the logs', async () => {
+    const user = newUserId();
+    await postWebhook(t, [textEvent(user, '３７度８分')]);
+    await runInbound(t);
+    expect(t.deps.logs.text).not.toContain(user);
+    expect(clock.at).toBeInstanceOf(Date);
+  });
+});
