@@ -40,8 +40,8 @@ export interface TickOptions {
 /**
  * One tick of the clock, for the instant `now`. Everything that is due is found in
  * PostgreSQL with set-based statements, then handed to Redis with addBulk:
- *  1. planned ends filled from the rules; monitoring ended where the planned end passed;
- *  2. open sessions whose round is over closed as missed (late prompts are never sent);
+ *  1. open sessions whose round is over closed as missed (late prompts are never sent);
+ *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
  *  3. the rounds now due created, one session per person, local date and round;
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again;
@@ -56,9 +56,10 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const resweepMs = env.DISPATCH_RESWEEP_MINUTES * MINUTE;
   const limit = opts.stepLimit ?? 100_000;
 
+  // Expired first: a day that ended unanswered is recorded as missed, not as cancelled by the end of monitoring.
+  const expired = await closeExpiredSessions(deps.db, { now, limit });
   const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
   const ended = await endDueMonitoring(deps.db, { now, limit });
-  const expired = await closeExpiredSessions(deps.db, { now, limit });
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
   const t0 = performance.now();
