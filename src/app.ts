@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { createAdminRoutes } from './admin/routes';
 import { createLineWebhookRoutes } from './bot/line/webhook-routes';
+import { createTwilioSmsRoutes } from './bot/sms/routes';
+import { createTwilioStatusRoutes } from './bot/twilio/status-routes';
+import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
 import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
@@ -20,5 +23,8 @@ export function createApp(deps: Deps) {
   app.route('/', createAdminRoutes(deps));
   app.route('/c', createWebCheckRoutes(deps));
   app.route('/webhooks/line', createLineWebhookRoutes(deps));
+  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
+  app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
+  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps));
   return app;
 }

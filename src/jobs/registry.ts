@@ -1,4 +1,6 @@
 import { lineInboundJob } from '../bot/line/inbound-job';
+import { processTwilioSms } from '../bot/sms/inbound-job';
+import { processTwilioStatus } from '../bot/twilio/status-job';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
@@ -13,4 +15,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   nonResponderJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
+  // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)
+  processTwilioSms,
+  processTwilioStatus,
 ];

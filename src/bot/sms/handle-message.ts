@@ -1,0 +1,70 @@
+import type { Tx } from '../../../db/client';
+import { answerCheck } from '../../domain/checks/answer-check';
+import { findOpenSession } from '../../domain/checks/find-open-session';
+import type { Ctx } from '../../domain/context';
+import type { Deps } from '../../deps';
+import type { InboundEvent } from '../twilio/inbox';
+import { ensureOutbound } from '../twilio/outbound';
+import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../twilio/person-channels';
+import { parseSmsKeyword } from './keywords';
+import { renderSms } from './render';
+import { smsText } from './texts';
+
+/** What to send once the transaction has committed, beyond the recorded replies. */
+export interface SmsFollowUp {
+  /** A reply to a number nobody registered: sent once, recorded nowhere. */
+  unregisteredReply?: string;
+}
+
+/**
+ * One inbound SMS, inside the inbox transaction: control words (STOP/START/HELP and
+ * 停止/再開/ヘルプ), otherwise an answer to the person's open check through the shared
+ * answerCheck verb. Replies are recorded as outbound rows (retry key `sms:reply:<event>:<n>`)
+ * and delivered after commit.
+ */
+export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent): Promise<SmsFollowUp> {
+  const params = event.payload as Record<string, string>;
+  const now = deps.now();
+  const from = params.From ?? '';
+  const body = params.Body ?? '';
+  const owners = await ownersOfNumber(tx, 'sms', from, now);
+  if (owners.length === 0) return { unregisteredReply: `${smsText('unknownNumber', 'ja')}\n${smsText('unknownNumber', 'en')}` };
+  const owner = owners[0]!;
+  const ctx: Ctx = { actor: { kind: 'patient', personId: owner.personId, channel: 'sms' }, tx, now };
+  const replies: string[] = [];
+  let sessionId: string | null = null;
+
+  switch (parseSmsKeyword(body)) {
+    case 'stop':
+      // STOP is about the number: every person sharing it stops getting SMS.
+      for (const o of owners) await optOutChannel({ ...ctx, actor: { kind: 'patient', personId: o.personId, channel: 'sms' } }, o.personId, 'sms');
+      replies.push(smsText('optedOut', owner.lang));
+      break;
+    case 'start':
+      for (const o of owners) await optInChannel(tx, o.personId, 'sms', now);
+      replies.push(smsText('optedIn', owner.lang));
+      break;
+    case 'help':
+      replies.push(smsText('help', owner.lang, { name: owner.centreName, phone: owner.centrePhone ?? '' }));
+      break;
+    default: {
+      const answer = await recordAnswer(ctx, owner, body);
+      sessionId = answer.sessionId;
+      // An opted-out number still has its answer recorded, but is sent nothing.
+      if (owner.channelState !== 'opted_out') replies.push(...answer.replies);
+    }
+  }
+  for (const [i, text] of replies.entries()) {
+    await ensureOutbound(tx, { personId: owner.personId, sessionId, channel: 'sms', kind: 'reply', retryKey: `sms:reply:${event.id}:${i}`, body: { text } }, now);
+  }
+  return {};
+}
+
+async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise<{ sessionId: string | null; replies: string[] }> {
+  const session = await findOpenSession(ctx.tx, owner.personId, ctx.now);
+  if (!session) return { sessionId: null, replies: [smsText('noOpenCheck', owner.lang)] };
+  const outcome = await answerCheck({ ctx, input: { sessionId: session.id, input: { type: 'message', text: body }, channel: 'sms' } });
+  if (outcome.closed) return { sessionId: session.id, replies: [smsText('checkClosed', owner.lang)] };
+  await markChannelVerified(ctx.tx, owner.channelId, ctx.now);
+  return { sessionId: session.id, replies: renderSms(outcome.messages) };
+}

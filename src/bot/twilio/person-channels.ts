@@ -1,0 +1,120 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import { checkSessions, jurisdictions, MONITORED_STATUSES, personChannels, persons } from '../../../db/schema';
+import { raiseAlert } from '../../domain/alerts/raise-alert';
+import type { Ctx } from '../../domain/context';
+import { OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+
+export interface NumberOwner {
+  personId: string;
+  channelId: string;
+  channelState: string;
+  lang: 'ja' | 'en' | 'ja-easy';
+  status: string;
+  centreName: string;
+  centrePhone: string | null;
+}
+
+/**
+ * The persons registered with this number on this channel. A number may be shared by a
+ * household, so the one with an open check (newest prompt first) comes first; ties by
+ * registration order, so the choice is stable.
+ */
+export async function ownersOfNumber(db: DbOrTx, kind: 'sms' | 'voice', address: string, now: Date): Promise<NumberOwner[]> {
+  const rows = await db
+    .select({
+      personId: persons.id,
+      channelId: personChannels.id,
+      channelState: personChannels.state,
+      lang: persons.preferredLanguage,
+      status: persons.status,
+      centreName: jurisdictions.nameJa,
+      centrePhone: jurisdictions.phone,
+      createdAt: personChannels.createdAt,
+    })
+    .from(personChannels)
+    .innerJoin(persons, eq(persons.id, personChannels.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(and(eq(personChannels.kind, kind), eq(personChannels.address, address)))
+    .orderBy(personChannels.createdAt);
+  if (rows.length <= 1) return rows;
+  const open = await db
+    .select({ personId: checkSessions.personId, dueAt: checkSessions.dueAt })
+    .from(checkSessions)
+    .where(and(inArray(checkSessions.personId, rows.map((r) => r.personId)), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES])))
+    .orderBy(desc(checkSessions.dueAt));
+  const rank = (id: string) => {
+    const i = open.findIndex((o) => o.personId === id);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return [...rows].sort((a, b) => rank(a.personId) - rank(b.personId));
+}
+
+/** A successful exchange proves the number reaches the person. */
+export async function markChannelVerified(tx: DbOrTx, channelId: string, now: Date): Promise<void> {
+  await tx
+    .update(personChannels)
+    .set({ state: 'verified', verifiedAt: now, updatedAt: now })
+    .where(and(eq(personChannels.id, channelId), eq(personChannels.state, 'pending')));
+}
+
+/**
+ * Opt a person's SMS channel out (STOP, or Twilio error 21610). When the person is still
+ * being monitored the health centre gets an 'opted_out' alert: they must reach the person
+ * another way. Returns false when the channel was already opted out (nothing raised twice).
+ */
+export async function optOutChannel(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<boolean> {
+  const [changed] = await ctx.tx
+    .update(personChannels)
+    .set({ state: 'opted_out', optedOutAt: ctx.now, updatedAt: ctx.now })
+    .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind), inArray(personChannels.state, ['pending', 'verified', 'unreachable'])))
+    .returning({ id: personChannels.id });
+  if (!changed) return false;
+  const [person] = await ctx.tx.select({ status: persons.status }).from(persons).where(eq(persons.id, personId));
+  if (person && (MONITORED_STATUSES as readonly string[]).includes(person.status)) {
+    await raiseAlert({
+      ctx,
+      input: {
+        personId,
+        severity: 'amber',
+        reason: 'opted_out',
+        reasons: [{ ruleId: 'opted_out', ja: `${kind === 'sms' ? 'SMS' : '音声電話'}の配信停止を希望しました`, en: `Opted out of ${kind === 'sms' ? 'SMS' : 'voice calls'}`, values: { channel: kind } }],
+        dedupeKey: `opted_out:${changed.id}:${ctx.now.toISOString()}`,
+      },
+    });
+  }
+  return true;
+}
+
+/** START / 再開: the number works again (it just sent us a message). */
+export async function optInChannel(tx: DbOrTx, personId: string, kind: 'sms' | 'voice', now: Date): Promise<boolean> {
+  const changed = await tx
+    .update(personChannels)
+    .set({ state: 'verified', verifiedAt: now, optedOutAt: null, updatedAt: now })
+    .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind), eq(personChannels.state, 'opted_out')))
+    .returning({ id: personChannels.id });
+  return changed.length > 0;
+}
+
+/**
+ * A permanent send failure (invalid number, not a phone): the channel is marked
+ * unreachable and the centre gets a 'channel_lost' alert to find another way.
+ */
+export async function markChannelUnreachable(ctx: Ctx, personId: string, kind: 'sms' | 'voice', code: string): Promise<void> {
+  const [changed] = await ctx.tx
+    .update(personChannels)
+    .set({ state: 'unreachable', updatedAt: ctx.now })
+    .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind), inArray(personChannels.state, ['pending', 'verified'])))
+    .returning({ id: personChannels.id });
+  if (!changed) return;
+  await raiseAlert({
+    ctx,
+    input: {
+      personId,
+      severity: 'amber',
+      reason: 'channel_lost',
+      reasons: [{ ruleId: 'channel_lost', ja: `${kind === 'sms' ? 'SMS' : '音声電話'}が届きません（エラー ${code}）`, en: `${kind === 'sms' ? 'SMS' : 'Voice calls'} cannot reach the person (error ${code})`, values: { channel: kind, code } }],
+      dedupeKey: `channel_lost:${changed.id}:${ctx.now.toISOString()}`,
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { and, asc, eq, like } from 'drizzle-orm';
+import { inboundEvents, outboundMessages } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { handleInboundSms, type SmsFollowUp } from '../sms/handle-message';
+import { systemActor, withTransaction } from '../../domain/context';
+import { PermanentSendError, twilioClient } from './client';
+import { twilioSettings } from './config';
+import { processInOrder } from './inbox';
+import { deliverSms } from './outbound';
+import { optOutChannel } from './person-channels';
+import { handleStatusEvent } from './status';
+
+/**
+ * The inbound job for Twilio SMS and status events. One sender's events are handled in
+ * order in one transaction (effects and processed_at together); replies are delivered
+ * after commit. A retried job finds its event processed and only delivers what is still
+ * queued, so nobody gets a reply twice.
+ */
+export async function processTwilioInbox(deps: Deps, eventId: string): Promise<void> {
+  const followUps = await processInOrder<SmsFollowUp & { to?: string }>(deps.db, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
+    if (event.provider === 'twilio_sms') return { ...(await handleInboundSms(deps, tx, event)), to: (event.payload as Record<string, string>).From };
+    await handleStatusEvent(deps, tx, event);
+    return {};
+  });
+  const settings = twilioSettings(deps.env);
+  for (const f of followUps) {
+    if (f.unregisteredReply && f.to && settings) {
+      // Best effort and unrecorded: nothing is kept about an unregistered number.
+      await twilioClient(settings)
+        .messages.create({ to: f.to, from: settings.fromNumber, body: f.unregisteredReply })
+        .catch((err: { code?: unknown }) => deps.logger.warn({ eventId, code: err.code ?? 'network' }, 'reply to an unregistered number failed'));
+    }
+  }
+  await deliverQueuedReplies(deps, eventId);
+}
+
+/** Send this event's recorded replies that are still queued, in order. */
+async function deliverQueuedReplies(deps: Deps, eventId: string): Promise<void> {
+  const [event] = await deps.db.select({ payload: inboundEvents.payload, provider: inboundEvents.provider }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+  if (!event || event.provider !== 'twilio_sms') return;
+  const to = (event.payload as Record<string, string>).From;
+  if (!to) return;
+  const rows = await deps.db
+    .select()
+    .from(outboundMessages)
+    .where(and(like(outboundMessages.retryKey, `sms:reply:${eventId}:%`), eq(outboundMessages.status, 'queued')))
+    .orderBy(asc(outboundMessages.retryKey));
+  for (const row of rows) {
+    try {
+      await deliverSms(deps, row, to);
+    } catch (err) {
+      if (!(err instanceof PermanentSendError)) throw err; // transient: the job retries
+      if (err.optedOut && row.personId) {
+        const personId = row.personId;
+        await withTransaction(deps.db, { actor: systemActor('twilio'), now: deps.now() }, (ctx) => optOutChannel(ctx, personId, 'sms'));
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../../db/client';
+import { outboundMessages, type OutboundStatus } from '../../../db/schema';
+import { systemActor, type Ctx } from '../../domain/context';
+import type { Deps } from '../../deps';
+import { scheduleAfterFailedAttempt } from '../voice/retry';
+import type { InboundEvent } from './inbox';
+import { advanceOutboundStatus } from './outbound';
+import { optOutChannel } from './person-channels';
+
+interface Mapped {
+  status: OutboundStatus;
+  code: string | null;
+}
+
+/** Twilio message statuses to ours (accepted/queued/scheduled say nothing new). */
+export function mapMessageStatus(status: string | undefined, errorCode: string | undefined): Mapped | null {
+  switch (status) {
+    case 'sending':
+      return { status: 'sending', code: null };
+    case 'sent':
+      return { status: 'sent', code: null };
+    case 'delivered':
+    case 'read':
+      return { status: 'delivered', code: null };
+    case 'undelivered':
+      return { status: 'undelivered', code: errorCode ?? null };
+    case 'failed':
+    case 'canceled':
+      return { status: 'failed', code: errorCode ?? status };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Call statuses: answered (in-progress) is 'sent', completed is 'delivered' — unless an
+ * answering machine took it (AnsweredBy machine_* / fax), which counts as no answer.
+ */
+export function mapCallStatus(status: string | undefined, answeredBy: string | undefined): Mapped | null {
+  const machine = !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
+  switch (status) {
+    case 'initiated':
+    case 'ringing':
+      return { status: 'sending', code: null };
+    case 'in-progress':
+      return machine ? null : { status: 'sent', code: null };
+    case 'completed':
+      return machine ? { status: 'undelivered', code: 'machine' } : { status: 'delivered', code: null };
+    case 'busy':
+    case 'no-answer':
+      return { status: 'undelivered', code: status };
+    case 'failed':
+    case 'canceled':
+      return { status: 'failed', code: status };
+    default:
+      return null;
+  }
+}
+
+/**
+ * One status callback, in the inbox transaction: move the outbound row forward, and when
+ * a prompt or call did not reach the person schedule what comes next (a later SMS retry,
+ * a call, or the non-responder alert). 21610 (recipient sent STOP to Twilio) opts out.
+ * Callbacks for messages we do not know (or duplicates) change nothing.
+ */
+export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent): Promise<void> {
+  const p = event.payload as Record<string, string>;
+  const isCall = !p.MessageSid && !p.SmsSid && !!p.CallSid;
+  const sid = isCall ? p.CallSid! : (p.MessageSid ?? p.SmsSid)!;
+  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, sid)).limit(1);
+  if (!row) return;
+  const mapped = isCall ? mapCallStatus(p.CallStatus, p.AnsweredBy) : mapMessageStatus(p.MessageStatus ?? p.SmsStatus, p.ErrorCode);
+  if (!mapped) return;
+  const now = deps.now();
+  const updated = await advanceOutboundStatus(tx, row, mapped.status, { code: mapped.code }, now);
+  if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
+  const ctx: Ctx = { actor: systemActor('twilio'), tx, now };
+  if (!isCall && mapped.code === '21610' && row.personId) {
+    await optOutChannel(ctx, row.personId, 'sms');
+    return;
+  }
+  if (row.sessionId && ['prompt', 'reminder', 'call'].includes(row.kind)) {
+    await scheduleAfterFailedAttempt(deps, ctx, row.sessionId, isCall ? 'call' : 'sms');
+  }
+}

@@ -1,0 +1,139 @@
+import { eq } from 'drizzle-orm';
+import { checkSessions, persons } from '../../../db/schema';
+import type { OutMessage, SessionState } from '../../flows';
+import { raiseAlert } from '../../domain/alerts/raise-alert';
+import { answerCheck } from '../../domain/checks/answer-check';
+import { beginSession } from '../../domain/checks/begin-session';
+import { buildFlowContext } from '../../domain/checks/flow-context';
+import { withTransaction, type Ctx } from '../../domain/context';
+import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import type { Deps } from '../../deps';
+import { senderKeyOf, webhookUrl } from '../twilio/config';
+import { markChannelVerified, ownersOfNumber } from '../twilio/person-channels';
+import { isOpen, lockSession, type SessionRow } from './place-call';
+import { confirmText, voiceText } from './speak';
+import { renderTurn, type VoiceTurn } from './twiml';
+import { currentQuestion, lastAsked, saveReply, storeVoiceEvent } from './voice-events';
+
+type Lang = 'ja' | 'en' | 'ja-easy';
+const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
+
+/** 9 repeats, 0 asks for a nurse — except where they are answers (a 0–10 scale, a plausible number). */
+export function commandOf(digits: string | undefined, speech: string | undefined, ask: OutMessage | null): 'repeat' | 'callback' | null {
+  const d = digits?.replace(/#$/, '');
+  const isAnswer = (n: number) => ask?.expects === 'scale' || (ask?.expects === 'number' && n >= (ask.min ?? Infinity) && n <= (ask.max ?? -Infinity));
+  if (d === '9' && !isAnswer(9)) return 'repeat';
+  if (d === '0' && !isAnswer(0)) return 'callback';
+  if (!d && speech) {
+    if (/もう一度|もういちど|もう1度|repeat/i.test(speech)) return 'repeat';
+    if (/看護師|折り返し|nurse/i.test(speech)) return 'callback';
+  }
+  return null;
+}
+
+/**
+ * One step of a call that belongs to a check session (`?s=<session>&n=<step>`), in one
+ * transaction: store the request under `${CallSid}:${n}` (a retried request re-renders
+ * what we said the first time), then begin the session (call just answered), repeat the
+ * question (9), raise a call-back alert (0), or feed Digits / SpeechResult / silence to
+ * answerCheck. Returns TwiML.
+ */
+export async function handleSessionStep(deps: Deps, params: Record<string, string>, sessionId: string, step: number, opening?: OutMessage[]): Promise<string> {
+  const patientNumber = params.Direction?.startsWith('outbound') ? params.To : params.From;
+  const senderKey = await senderKeyOf(patientNumber ?? '');
+  return withTransaction(deps.db, { actor: { kind: 'webhook', provider: 'twilio_voice' }, now: deps.now() }, async (base) => {
+    const session = await lockSession(base, sessionId);
+    if (!session) return renderTurn({ lang: 'ja', say: [voiceText('closed', 'ja')] });
+    const ctx: Ctx = { ...base, actor: { kind: 'patient', personId: session.personId, channel: 'voice' } };
+    const lang = await personLang(ctx, session);
+    const stored = await storeVoiceEvent(ctx.tx, { providerEventId: `${params.CallSid}:${step}`, senderKey, payload: { params, sessionId }, now: ctx.now });
+    const next = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId, n: String(step + 1) });
+    if ('duplicate' in stored) {
+      const r = stored.duplicate.reply;
+      return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next });
+    }
+    if (!isOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
+    const previous = await lastAsked(ctx.tx, senderKey, sessionId);
+
+    if (step === 0) {
+      const begun = opening ? null : await beginSession({ ctx, input: { sessionId, channel: 'voice' } });
+      const first = opening ?? (begun?.begun ? begun.messages : [{ kind: 'info', text: voiceText('resume', lang) } as OutMessage, ...(previous ? [previous] : await resumeQuestion(ctx, session, lang))]);
+      return finish(ctx, stored.id, turnOf(first, lang, next, [voiceText('callbackHint', lang)]));
+    }
+    const command = commandOf(params.Digits, params.SpeechResult, previous);
+    if (command === 'repeat' && previous) return finish(ctx, stored.id, { lang, say: [], ask: previous, actionUrl: next });
+    if (command === 'callback') {
+      await raiseCallback(ctx, session);
+      return finish(ctx, stored.id, { lang, say: [voiceText('callbackAck', lang)], ask: previous ?? undefined, actionUrl: next });
+    }
+    const input = params.Digits
+      ? ({ type: 'digits', digits: params.Digits } as const)
+      : params.SpeechResult
+        ? ({ type: 'speech', text: params.SpeechResult, ...(params.Confidence ? { confidence: Number(params.Confidence) } : {}) } as const)
+        : ({ type: 'timeout' } as const);
+    const outcome = await answerCheck({ ctx, input: { sessionId, input, channel: 'voice' } });
+    if (outcome.closed) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
+    if (params.Digits || params.SpeechResult) await markVoiceVerified(ctx, session.personId, patientNumber);
+    const messages = await readBack(ctx, session, outcome.messages, lang);
+    return finish(ctx, stored.id, turnOf(messages, lang, outcome.completed ? undefined : next));
+  });
+}
+
+/** Split the engine's messages: everything is said, the last asking one is gathered for. */
+function turnOf(messages: OutMessage[], lang: Lang, actionUrl: string | undefined, extra: string[] = []): VoiceTurn {
+  const lastAsk = [...messages].reverse().find((m) => ASKING.has(m.kind));
+  const say = [...messages.filter((m) => m !== lastAsk).map((m) => m.text), ...(lastAsk ? extra : [])];
+  if (!lastAsk || !actionUrl) return { lang, say: [...say, voiceText('goodbye', lang)] };
+  return { lang, say, ask: lastAsk, actionUrl };
+}
+
+async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn): Promise<string> {
+  await saveReply(ctx.tx, eventId, { say: turn.say, ...(turn.ask ? { ask: turn.ask } : {}) });
+  return renderTurn(turn);
+}
+
+/** The engine's read-back becomes 「37度8分ですね。正しければ1を、違う場合は2を押してください。」 */
+async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], lang: Lang): Promise<OutMessage[]> {
+  if (!messages.some((m) => m.kind === 'confirm')) return messages;
+  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
+  const pending = (row?.state as SessionState | null)?.pendingConfirmation;
+  if (!pending || typeof pending.value !== 'number') return messages;
+  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
+  const node = version.definition.nodes[pending.questionId];
+  const unit = node && node.type === 'question' ? node.unit : undefined;
+  return messages.map((m) => (m.kind === 'confirm' ? { ...m, text: confirmText(pending.value as number, unit, lang) } : m));
+}
+
+async function resumeQuestion(ctx: Ctx, session: SessionRow, lang: Lang): Promise<OutMessage[]> {
+  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
+  if (!row?.state) return [];
+  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
+  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'voice', ctx.now, session.localDate);
+  const q = currentQuestion(version, row.state as SessionState, flowCtx);
+  return q ? [await readBack(ctx, session, [q], lang).then((m) => m[0]!)] : [];
+}
+
+async function raiseCallback(ctx: Ctx, session: SessionRow): Promise<void> {
+  await raiseAlert({
+    ctx,
+    input: {
+      personId: session.personId,
+      sessionId: session.id,
+      severity: 'amber',
+      reason: 'callback_request',
+      reasons: [{ ruleId: 'callback_request', ja: '自動音声で看護師からの折り返し電話を希望しました', en: 'Asked on the automated call for a nurse to call back', values: {} }],
+      dedupeKey: `callback:${session.id}`,
+    },
+  });
+}
+
+async function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
+  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
+  return p?.lang ?? 'ja';
+}
+
+async function markVoiceVerified(ctx: Ctx, personId: string, number: string | undefined): Promise<void> {
+  if (!number) return;
+  const owner = (await ownersOfNumber(ctx.tx, 'voice', number, ctx.now)).find((o) => o.personId === personId);
+  if (owner) await markChannelVerified(ctx.tx, owner.channelId, ctx.now);
+}

@@ -1,0 +1,63 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { checkSessions, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
+import type { Ctx } from '../../domain/context';
+import type { Deps } from '../../deps';
+import { ensureOutbound, type OutboundRow } from '../twilio/outbound';
+
+export type SessionRow = typeof checkSessions.$inferSelect;
+
+/** Lock a session and read it with its centre's time zone (for quiet hours). */
+export async function lockSession(ctx: Ctx, sessionId: string): Promise<(SessionRow & { timeZone: string }) | null> {
+  await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
+  const [row] = await ctx.tx
+    .select({ s: checkSessions, timeZone: jurisdictions.timeZone })
+    .from(checkSessions)
+    .innerJoin(persons, eq(persons.id, checkSessions.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(eq(checkSessions.id, sessionId));
+  return row ? { ...row.s, timeZone: row.timeZone } : null;
+}
+
+export function isOpen(session: SessionRow, now: Date): boolean {
+  return ['pending', 'prompted', 'active'].includes(session.status) && session.expiresAt > now;
+}
+
+/** The person's number on a channel, if it may be used (not opted out, not unreachable). */
+export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<string | null> {
+  const [ch] = await ctx.tx
+    .select({ address: personChannels.address, state: personChannels.state })
+    .from(personChannels)
+    .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind)));
+  if (!ch || ch.state === 'opted_out' || ch.state === 'unreachable') return null;
+  return ch.address;
+}
+
+/**
+ * Inside the session's lock: the call to place next — a queued one left by a failed try,
+ * or a new attempt (retry key `call:<session>:<n>`, call_attempts = n). Also sets a safety
+ * next_action_at: if no status callback ever arrives, the tick looks at the session again.
+ * Null when the person has no usable voice number.
+ */
+export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow): Promise<{ row: OutboundRow; to: string } | null> {
+  const to = await usableAddress(ctx, session.personId, 'voice');
+  if (!to) return null;
+  const [queued] = await ctx.tx
+    .select()
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.kind, 'call'), eq(outboundMessages.status, 'queued')))
+    .limit(1);
+  if (queued) return { row: queued, to };
+  const attempt = session.callAttempts + 1;
+  const row = await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'voice', kind: 'call', retryKey: `call:${session.id}:${attempt}`, body: null }, ctx.now);
+  await ctx.tx
+    .update(checkSessions)
+    .set({
+      callAttempts: attempt,
+      status: session.status === 'pending' ? 'prompted' : session.status,
+      promptedAt: session.promptedAt ?? ctx.now,
+      nextActionAt: new Date(ctx.now.getTime() + deps.env.CALL_RETRY_MINUTES * 60_000),
+      updatedAt: ctx.now,
+    })
+    .where(eq(checkSessions.id, session.id));
+  return { row, to };
+}
