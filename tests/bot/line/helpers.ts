@@ -75,6 +75,7 @@ export async function runInbound(t: LineTest): Promise<void> {
 
 /** Post events, process them, and return the LINE API calls they caused. */
 export async function say(t: LineTest, ...events: unknown[]): Promise<LineApiCall[]> {
+  clock.at = new Date(clock.at.getTime() + 1000); // a patient takes at least a second per answer
   const before = t.line.calls.length;
   const res = await postWebhook(t, events);
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);

@@ -1,0 +1,133 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alerts, checkSessions, flowAssignments, observations, outboundMessages } from '../../../db/schema';
+import { TransientSendError } from '../../../src/bot/dispatch';
+import { DISPATCHERS } from '../../../src/bot/dispatchers';
+import { lineDispatcher } from '../../../src/bot/line/dispatcher';
+import { latestPublishedVersionId } from '../../../src/domain/flows/flow-versions';
+import { clock, issueCode, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from './helpers';
+
+let t: LineTest;
+beforeAll(async () => {
+  t = await setupLine();
+});
+afterAll(async () => t.close());
+beforeEach(() => t.line.reset());
+
+const DATE = '2026-03-10';
+
+/** A linked patient (or not) with a pending 09:00 session for today, as the round tick creates it. */
+async function patientWithSession(opts: { linked: boolean; round?: string }) {
+  const personId = await registerPatient(t);
+  const user = newUserId();
+  if (opts.linked) await say(t, textEvent(user, await issueCode(t.deps, personId)));
+  const [a] = await t.deps.db.select().from(flowAssignments).where(eq(flowAssignments.personId, personId));
+  const versionId = await latestPublishedVersionId(t.deps.db, a!.flowId);
+  const [s] = await t.deps.db
+    .insert(checkSessions)
+    .values({ personId, flowVersionId: versionId!, localDate: DATE, round: opts.round ?? '09:00', channel: 'line', dueAt: clock.at, expiresAt: new Date(clock.at.getTime() + 8 * 3600_000) })
+    .returning();
+  return { personId, user, sessionId: s!.id };
+}
+
+describe('LINE dispatcher', () => {
+  it('is registered for the line channel with multicast-sized batches', () => {
+    expect(DISPATCHERS.line).toBe(lineDispatcher);
+    expect(lineDispatcher.batchSize).toBe(500);
+  });
+
+  it('multicasts the first question once per batch, marks sessions prompted, and a retried job sends nothing twice', async () => {
+    const a = await patientWithSession({ linked: true });
+    const b = await patientWithSession({ linked: true });
+    t.line.reset();
+    await lineDispatcher.sendPrompts(t.deps, [a.sessionId, b.sessionId], 'prompt');
+    const [call, ...more] = t.line.calls;
+    expect(more).toHaveLength(0);
+    expect(call).toMatchObject({ endpoint: 'multicast', authorization: 'Bearer test-token' });
+    expect(call!.body.to.sort()).toEqual([a.user, b.user].sort());
+    expect(call!.retryKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(textsOf([call!])).toContain('体温');
+    const sessions = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.id, [a.sessionId, b.sessionId]));
+    expect(sessions.every((s) => s.status === 'prompted' && s.promptedAt)).toBe(true);
+    const rows = await t.deps.db.select().from(outboundMessages).where(inArray(outboundMessages.sessionId, [a.sessionId, b.sessionId]));
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+
+    await lineDispatcher.sendPrompts(t.deps, [a.sessionId, b.sessionId], 'prompt');
+    expect(t.line.calls).toHaveLength(1);
+
+    // The answer comes back by text (free text goes to the open session) …
+    const answered = await say(t, textEvent(a.user, '36.9'));
+    expect(textsOf(answered)).not.toContain('締め切られました');
+    // … or from a multicast button naming the round and date: the person's own session is found.
+    await say(t, postbackEvent(b.user, `r=09%3A00&d=${DATE}&q=temperature&v=37.1`));
+    const obs = await t.deps.db.select().from(observations).where(inArray(observations.sessionId, [a.sessionId, b.sessionId]));
+    expect(obs.map((o) => [o.sessionId, o.questionId, o.valueNumber]).sort()).toEqual(
+      [[a.sessionId, 'temperature', 36.9], [b.sessionId, 'temperature', 37.1]].sort(),
+    );
+    // A round button for a date with no session of this person is closed.
+    expect(textsOf(await say(t, postbackEvent(b.user, `r=09%3A00&d=2026-03-09&q=temperature&v=37.1`)))).toContain('締め切られました');
+  });
+
+  it('records a person without a linked LINE account as failed and raises channel_lost', async () => {
+    const c = await patientWithSession({ linked: false });
+    await lineDispatcher.sendPrompts(t.deps, [c.sessionId], 'prompt');
+    expect(t.line.calls).toHaveLength(0);
+    const [row] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, c.sessionId));
+    expect(row).toMatchObject({ status: 'failed', errorCode: 'not_linked' });
+    const [alert] = await t.deps.db.select().from(alerts).where(and(eq(alerts.personId, c.personId), eq(alerts.reason, 'channel_lost')));
+    expect(alert).toMatchObject({ severity: 'amber' });
+  });
+
+  it('retries a 429 with the same retry key; a 5xx outage throws TransientSendError and the job retry reuses the key', async () => {
+    const d = await patientWithSession({ linked: true });
+    t.line.reset();
+    t.line.failNext('multicast', { status: 429, headers: { 'retry-after': '0' } });
+    await lineDispatcher.sendPrompts(t.deps, [d.sessionId], 'prompt');
+    const calls = t.line.of('multicast');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.retryKey).toBe(calls[1]!.retryKey);
+
+    const e = await patientWithSession({ linked: true });
+    t.line.reset();
+    for (let i = 0; i < 3; i++) t.line.failNext('multicast', { status: 503 });
+    await expect(lineDispatcher.sendPrompts(t.deps, [e.sessionId], 'prompt')).rejects.toBeInstanceOf(TransientSendError);
+    const [queued] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, e.sessionId));
+    expect(queued).toMatchObject({ status: 'queued', errorCode: '503', attempts: 1 });
+    // LINE took the last try after all (its answer was lost): the retry gets 409 and counts as sent.
+    t.line.markAccepted(t.line.calls[0]!.retryKey!);
+    await lineDispatcher.sendPrompts(t.deps, [e.sessionId], 'prompt');
+    expect(new Set(t.line.calls.map((c) => c.retryKey)).size).toBe(1);
+    const [sent] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, e.sessionId));
+    expect(sent).toMatchObject({ status: 'sent', errorCode: 'duplicate_retry_key' });
+  });
+
+  it('never retries a 400: the multicast is recorded as failed', async () => {
+    const f = await patientWithSession({ linked: true });
+    t.line.reset();
+    t.line.failNext('multicast', { status: 400, body: { message: 'The request body has 1 error(s)' } });
+    await lineDispatcher.sendPrompts(t.deps, [f.sessionId], 'prompt');
+    expect(t.line.of('multicast')).toHaveLength(1);
+    const [row] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, f.sessionId));
+    expect(row).toMatchObject({ status: 'failed', errorCode: '400' });
+  });
+
+  it('reminds by push with the waiting question, one retry key per session and reminder', async () => {
+    const g = await patientWithSession({ linked: true });
+    await lineDispatcher.sendPrompts(t.deps, [g.sessionId], 'prompt');
+    await say(t, textEvent(g.user, '36.4')); // now waiting on a yes/no question with buttons
+    t.line.reset();
+    await lineDispatcher.sendPrompts(t.deps, [g.sessionId], 'reminder');
+    const [push] = t.line.of('push');
+    expect(push!.body.to).toBe(g.user);
+    expect(push!.body.messages[0].text).toContain('ご回答がまだ');
+    const last = push!.body.messages.at(-1);
+    expect(last.quickReply.items[0].action.data).toMatch(new RegExp(`^s=${g.sessionId}&q=`));
+    await lineDispatcher.sendPrompts(t.deps, [g.sessionId], 'reminder'); // the same reminder again (job retry)
+    expect(t.line.of('push')).toHaveLength(1);
+    await t.deps.db.update(checkSessions).set({ remindersSent: 1 }).where(eq(checkSessions.id, g.sessionId));
+    await lineDispatcher.sendPrompts(t.deps, [g.sessionId], 'reminder'); // the second reminder
+    const pushes = t.line.of('push');
+    expect(pushes).toHaveLength(2);
+    expect(pushes[0]!.retryKey).not.toBe(pushes[1]!.retryKey);
+  });
+});
