@@ -45,6 +45,20 @@ describe('validateFlowDefinition', () => {
     expect(codes(d)).toEqual(expect.arrayContaining(['unknown_node@start', 'unknown_node@nodes.b.cases[0].next']));
   });
 
+  it('a branch condition naming an unknown question', () => {
+    const d = base();
+    d.nodes.b = { type: 'branch', cases: [{ when: { any: [{ question: 'temp', op: 'gte', value: 38 }, { not: { question: 'ghost', op: 'answered' } }] }, next: 'done' }], default: 'done' };
+    (d.nodes.cough as { next: string }).next = 'b';
+    expect(codes(d)).toEqual(['unknown_question@nodes.b.cases[0].when']);
+  });
+
+  it('node ids must start with a letter (no __proto__ tricks)', () => {
+    const d = clone(base()) as unknown as Record<string, unknown>;
+    (d.nodes as Record<string, unknown>)['1bad'] = { type: 'end' };
+    const r = parseFlowDefinition(d);
+    expect(r).toMatchObject({ ok: false, errors: [{ path: 'nodes.1bad', code: expect.stringMatching(/^schema_/) }] });
+  });
+
   it('unreachable node', () => {
     const d = base();
     d.nodes.orphan = { type: 'message', text: { ja: '孤立', en: 'Orphan' }, next: 'done' };

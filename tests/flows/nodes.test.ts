@@ -49,6 +49,15 @@ describe('question: number', () => {
     expect(direct.observations[0]).toMatchObject({ value: 96 });
   });
 
+  it('reads back a number heard with low speech confidence', () => {
+    const r = run(oneQuestion(TEMP), [{ type: 'speech', text: 'さんじゅうはちど', confidence: 0.3 }, { type: 'speech', text: 'はい' }], ctx('voice'));
+    expect(r.sent[1]).toMatchObject({ kind: 'confirm' });
+    expect(r.sent[1]!.text).toBe('38.0℃で正しければ1、違えば2を押してください。');
+    expect(r.observations[0]).toMatchObject({ value: 38, raw: 'さんじゅうはちど' });
+    const sure = run(oneQuestion(TEMP), [{ type: 'speech', text: 'さんじゅうはちど', confidence: 0.9 }], ctx('voice'));
+    expect(sure.observations[0]).toMatchObject({ value: 38 });
+  });
+
   it('keeps a critical reading rather than losing it when the confirmation is never understood', () => {
     const v = oneQuestion({ kind: 'number', unit: '%', min: 70, max: 100, precision: 1, confirm: { lte: 93 } });
     const r = run(v, ['91', 'えっと', 'うーん', 'さあ']);
@@ -104,6 +113,8 @@ describe('question: single and multi', () => {
     expect(run(v, ['1 3']).observations[0]!.value).toEqual(['home']);
     expect(run(v, [{ type: 'choice', questionId: 'q', value: ['hotel', 'none'] }]).observations[0]!.value).toEqual(['hotel']);
     expect(run(v, ['なし']).observations[0]!.value).toEqual(['none']);
+    expect(run(v, ['いいえ']).observations[0]!.value).toEqual(['none']);
+    expect(run(v, ['ありません']).observations[0]!.value).toEqual(['none']);
   });
 
   it('choices are shown in the session language', () => {

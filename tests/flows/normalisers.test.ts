@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChoices, parseNumberAnswer, parseYesNo, toHalfWidth } from '../../src/flows/index.js';
+import { kanjiToArabic, parseChoices, parseNumberAnswer, parseYesNo, toHalfWidth } from '../../src/flows/index.js';
 
 const TEMP = { unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature' as const };
 const SPO2 = { unit: '%', min: 70, max: 100, precision: 1, keypad: 'spo2' as const };
@@ -16,13 +16,21 @@ describe('toHalfWidth', () => {
   ])('%s → %s', (raw, want) => expect(toHalfWidth(raw)).toBe(want));
 });
 
+describe('kanjiToArabic', () => {
+  it.each([
+    ['三十七度五分', '37度5分'], ['九十六', '96'], ['百二十', '120'], ['三七・五', '37.5'], ['三十七点五', '37.5'],
+    ['さんじゅうななどごぶ', '37度5分'], ['きゅうじゅうろく', '96'], ['ひゃくじゅう', '110'], ['はい', 'はい'], ['咳', '咳'],
+  ])('%s → %s', (raw, want) => expect(kanjiToArabic(raw)).toBe(want));
+});
+
 describe('parseNumberAnswer: temperature', () => {
   it.each([
     ['37.5', 37.5], ['３７．５', 37.5], ['37.5℃', 37.5], ['37.5°C', 37.5], ['37,5', 37.5], ['37度5分', 37.5],
     ['３７度５分', 37.5], ['三十七度五分', 37.5], ['37度', 37], ['三十六度八分', 36.8], ['三七・五', 37.5],
     ['36.8度です', 36.8], ['体温は36.4でした', 36.4], ['375', 37.5], ['375#', 37.5], ['37*5', 37.5],
     ['3 7 5', 37.5], ['さんじゅうななどごぶ', 37.5], ['さんじゅうななてんご', 37.5], ['サンジュウロクドハチブ', 36.8],
-    ['36.85', 36.9], ['  36.2  ', 36.2], ['38', 38],
+    ['36.85', 36.9], ['  36.2  ', 36.2], ['38', 38], ['37.5度', 37.5], ['36度8分くらい', 36.8], ['３６度８分', 36.8],
+    ['37。5', 37.5], ['熱は38.2℃です', 38.2], ['さんじゅうろくてんはち', 36.8], ['三十八度', 38], ['37.5 ど', 37.5],
   ])('%s → %d', (raw, want) => expect(parseNumberAnswer(raw, TEMP)).toEqual({ ok: true, value: want }));
 
   it.each([
@@ -38,14 +46,14 @@ describe('parseNumberAnswer: temperature', () => {
 describe('parseNumberAnswer: SpO2 and pulse', () => {
   it.each([
     ['96', 96], ['９６', 96], ['96%', 96], ['96％', 96], ['96#', 96], ['096', 96], ['九十六', 96],
-    ['きゅうじゅうろく', 96], ['きゅうじゅうろくぱーせんと', 96], ['SpO2 95', 95], ['百', 100],
+    ['きゅうじゅうろく', 96], ['きゅうじゅうろくぱーせんと', 96], ['SpO2 95', 95], ['ＳｐＯ２　９８％', 98], ['97パーセント', 97], ['百', 100],
   ])('SpO2 %s → %d', (raw, want) => expect(parseNumberAnswer(raw, SPO2)).toEqual({ ok: true, value: want }));
 
   it('SpO2 120 % is implausible', () => {
     expect(parseNumberAnswer('120', SPO2)).toEqual({ ok: false, reason: 'out_of_range', value: 120 });
   });
 
-  it.each([['72', 72], ['72回', 72], ['百二十', 120], ['ななじゅうに', 72], ['72#', 72]])('pulse %s → %d', (raw, want) =>
+  it.each([['72', 72], ['72回', 72], ['脈は78', 78], ['７８回/分', 78], ['百二十', 120], ['ななじゅうに', 72], ['72#', 72]])('pulse %s → %d', (raw, want) =>
     expect(parseNumberAnswer(raw, PULSE)).toEqual({ ok: true, value: want }),
   );
 
@@ -79,13 +87,13 @@ describe('parseChoices', () => {
     { value: 'nose', label: '鼻水', aliases: ['はなみず'] },
     { value: 'unusual', label: 'いつもと違う・様子がおかしい' },
     { value: 'lips', label: '唇が紫色' },
-    { value: 'none', label: 'なし' },
+    { value: 'none', label: 'なし', aliases: ['ない'] },
   ];
   it.each([
     ['1 3', ['cough', 'unusual']], ['1、3', ['cough', 'unusual']], ['1,3', ['cough', 'unusual']], ['１　３', ['cough', 'unusual']],
     ['13', ['cough', 'unusual']], ['3 1', ['cough', 'unusual']], ['咳と鼻水', ['cough', 'nose']], ['咳、鼻水', ['cough', 'nose']],
     ['せきとはなみず', ['cough', 'nose']], ['いつもと違う', ['unusual']], ['様子がおかしい', ['unusual']], ['唇が紫', ['lips']],
-    ['なし', ['none']], ['5', ['none']], ['cough', ['cough']], ['lips', ['lips']],
+    ['なし', ['none']], ['特にない', ['none']], ['5', ['none']], ['cough', ['cough']], ['lips', ['lips']],
   ])('multi %s → %j', (raw, want) => expect(parseChoices(raw, C, true)).toEqual(want));
 
   it.each([['6'], ['0'], ['頭痛'], [''], ['1 9']])('multi %s → null', (raw) => expect(parseChoices(raw, C, true)).toBeNull());

@@ -4,7 +4,7 @@ import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
 import { rawOf } from '../questions/kind.js';
 import type { Input, ObservationValue } from '../types.js';
 import { askConfirm, needsConfirm, questionMessage, reask } from './ask.js';
-import { MAX_REASKS, MAX_VOICE_TIMEOUTS, say, send, type RunEnv } from './env.js';
+import { LOW_SPEECH_CONFIDENCE, MAX_REASKS, MAX_VOICE_TIMEOUTS, say, send, type RunEnv } from './env.js';
 import { fireAnswerRules } from './flags.js';
 import { finish, runFrom } from './run.js';
 import { TEXTS } from './texts.js';
@@ -20,9 +20,9 @@ export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input:
   const stale = input.type === 'choice' && input.questionId !== id; // an old LINE button pressed again
   const result = stale ? ({ ok: false, reason: 'not_understood' } as const) : QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
   if (result.ok) {
-    if (needsConfirm(node, result.value) && env.state.attempts < MAX_REASKS) {
+    if ((needsConfirm(node, result.value) || unsureSpeech(node, input)) && env.state.attempts < MAX_REASKS) {
       env.state.pendingConfirmation = { questionId: id, value: result.value, raw };
-      return askConfirm(env, id, node, result.value);
+      return askConfirm(env, id, node, result.value as number); // only number questions are confirmed
     }
     return accept(env, id, node, result.value, raw);
   }
@@ -30,6 +30,11 @@ export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input:
   env.state.attempts += 1;
   if (env.state.attempts > MAX_REASKS) return unanswered(env, id, node, raw);
   reask(env, id, node, result, false);
+}
+
+/** A measured number heard with low confidence is read back: 「さんじゅうはち」 misheard as 38 raises an alert. */
+function unsureSpeech(node: QuestionNode, input: Input): boolean {
+  return node.kind === 'number' && input.type === 'speech' && input.confidence !== undefined && input.confidence < LOW_SPEECH_CONFIDENCE;
 }
 
 /** The answer to 「93%で正しいですか？」: yes records it, no asks again, a new number replaces it. */

@@ -15,6 +15,9 @@ export const MAX_REASKS = 2;
 /** On voice a silent caller is re-asked once only: a long silent call helps nobody. */
 export const MAX_VOICE_TIMEOUTS = 1;
 
+/** Speech transcribed below this confidence (Twilio's 0–1 score) is read back before a number is recorded. */
+export const LOW_SPEECH_CONFIDENCE = 0.5;
+
 export function say(env: RunEnv, text: Text | undefined, vars: Record<string, string | number | undefined> = {}): string {
   return fill(pickText(text, env.ctx.lang, env.ctx.channel), vars);
 }

@@ -1,5 +1,6 @@
 import { evaluateCondition } from '../conditions.js';
-import type { BranchNode } from '../definition/schema.js';
+import { issue, type FlowIssue } from '../definition/issues.js';
+import { nodeAt, type BranchNode, type Condition } from '../definition/schema.js';
 import type { NodeKindSpec } from './kind.js';
 
 /**
@@ -16,5 +17,22 @@ export const branchNode: NodeKindSpec<BranchNode> = {
     return { next: hit ? hit.next : node.default };
   },
   successors: (node) => [...node.cases.map((c) => c.next), node.default],
-  validate: () => [],
+  validate(node, id, def) {
+    const out: FlowIssue[] = [];
+    node.cases.forEach((c, i) => {
+      for (const q of questionsIn(c.when)) {
+        if (nodeAt(def, q)?.type !== 'question') {
+          out.push(issue(`nodes.${id}.cases[${i}].when`, 'unknown_question', `条件の質問 ${q} がありません`, `The condition names no question ${q}`));
+        }
+      }
+    });
+    return out;
+  },
 };
+
+function questionsIn(c: Condition): string[] {
+  if ('all' in c) return c.all.flatMap(questionsIn);
+  if ('any' in c) return c.any.flatMap(questionsIn);
+  if ('not' in c) return questionsIn(c.not);
+  return c.question !== undefined ? [c.question] : [];
+}

@@ -36,6 +36,8 @@ export const multiKind: QuestionKindSpec = {
       return { ok: true, value: [yn === 'yes' ? node.collapse.yes : node.collapse.no] };
     }
     let v = parseChoices(raw, optionsFor(node, ctx), true);
+    // 「いいえ」「ありません」 to a checklist means its 「なし」.
+    if (!v && node.exclusive && parseYesNo(raw, false) === 'no') v = [node.exclusive];
     if (!v) return { ok: false, reason: empty ? 'empty' : 'not_understood' };
     if (node.exclusive && v.length > 1) v = v.filter((x) => x !== node.exclusive);
     return { ok: true, value: v };
