@@ -20,13 +20,13 @@ export const followUpCallJob = defineJob({
   queue: 'dispatch-voice',
   version: 1,
   payload: z.object({ sessionId: z.uuid(), attempt: z.number().int().min(1) }),
-  handler: async ({ sessionId }, deps: Deps) => {
+  handler: async ({ sessionId, attempt }, deps: Deps) => {
     const voice = DISPATCHERS.voice;
     if (!voice) throw new UnrecoverableError('no dispatcher is registered for channel voice');
     const [id] = await sessionsStillToSend(deps.db, [sessionId], 'reminder', deps.now());
     if (!id) return { called: false };
     await voice.sendPrompts(deps, [id], 'reminder');
-    await markCalled(deps.db, id, deps.now(), deps.env.NON_RESPONDER_AFTER_CALL_MINUTES * MINUTE);
+    await markCalled(deps.db, id, attempt, deps.now(), deps.env.NON_RESPONDER_AFTER_CALL_MINUTES * MINUTE);
     return { called: true };
   },
 });

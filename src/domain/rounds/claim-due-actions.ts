@@ -27,9 +27,10 @@ export interface DueAction {
  * call; otherwise → the non-responder alert. Each row is leased (next_action_at moves on by
  * leaseMs) in the same statement; the job that acts sets the real next time.
  */
-export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: QuietHours; leaseMs: number; limit: number }): Promise<DueAction[]> {
+export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: QuietHours; leaseMs: number; limit: number; reminderAfterMs: number }): Promise<DueAction[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
+  const remindBefore = new Date(opts.now.getTime() - opts.reminderAfterMs).toISOString();
   const quiet = quietHoursSql(sql`x.tz`, opts.now, opts.quiet);
   // A call always rings; a reminder rings when its channel does. Alerts never wait.
   const waits = sql`(x.action = 'call' or (x.action = 'remind' and ${quietChannelSql(sql`x.channel`)})) and ${quiet.inQuiet}`;
@@ -46,24 +47,28 @@ export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: Quie
     x as (
       select s.id, s.channel, j.time_zone as tz, p.preferred_language as lang,
         case
+          -- Whoever marked it prompted (a channel's dispatcher may), the reminder counts from prompted_at.
+          when s.reminders_sent = 0 and (s.prompted_at is null or s.prompted_at > ${remindBefore}::timestamptz) then 'wait'
           when s.reminders_sent = 0 then 'remind'
           when s.call_attempts = 0 and s.channel <> 'voice' and exists (
             select 1 from person_channels pc where pc.person_id = s.person_id and pc.kind = 'voice' and pc.state in ('pending', 'verified')
           ) then 'call'
           else 'alert'
         end as action,
-        case when s.reminders_sent = 0 then 1 else s.call_attempts + 1 end as attempt
+        case when s.reminders_sent = 0 then 1 else s.call_attempts + 1 end as attempt,
+        coalesce(s.prompted_at, ${now}) + make_interval(secs => ${opts.reminderAfterMs / 1000}) as remind_at
       from due join check_sessions s on s.id = due.id
       join persons p on p.id = s.person_id
       join jurisdictions j on j.id = p.responsible_centre_id
     )
     update check_sessions s
-    set next_action_at = case when ${waits} then ${quiet.endsAt} else ${leaseUntil}::timestamptz end, updated_at = ${now}
+    set next_action_at = case when x.action = 'wait' then x.remind_at when ${waits} then ${quiet.endsAt} else ${leaseUntil}::timestamptz end, updated_at = ${now}
     from x
     where s.id = x.id
     returning s.id, s.channel, x.action, s.flow_version_id, s.round, s.local_date::text as local_date, x.lang, x.attempt, (${waits}) as waits`,
   );
   return rows
+    .filter((r) => (r.action as string) !== 'wait')
     .map((r) => ({
       sessionId: r.id,
       channel: r.channel,

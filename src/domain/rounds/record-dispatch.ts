@@ -26,13 +26,19 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
   return rows.map((r) => r.id);
 }
 
-/** After the first prompt went out: the reminder clock starts. */
+/**
+ * After the first prompt went out: the reminder clock starts. A channel's dispatcher may
+ * already have marked the session prompted (or the person may already be answering), so
+ * any open session not yet reminded gets its reminder time.
+ */
 export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date, reminderAfterMs: number): Promise<void> {
   if (ids.length === 0) return;
+  const at = now.toISOString();
   await db.execute(sql`
-    update check_sessions set status = 'prompted', prompted_at = ${now.toISOString()}::timestamptz,
-      next_action_at = ${new Date(now.getTime() + reminderAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-    where id = any(${idArray(ids)}) and status = 'pending'`);
+    update check_sessions set status = case when status = 'pending' then 'prompted' else status end,
+      prompted_at = coalesce(prompted_at, ${at}::timestamptz),
+      next_action_at = coalesce(prompted_at, ${at}::timestamptz) + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
+    where id = any(${idArray(ids)}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0`);
 }
 
 /** After a reminder: count it; the call (or the alert) comes after `nextAfterMs`. */
@@ -44,10 +50,13 @@ export async function markReminded(db: DbOrTx, ids: readonly string[], now: Date
     where id = any(${idArray(ids)}) and status in ('prompted', 'active')`);
 }
 
-/** After an automated call was placed: the non-responder alert comes after `nextAfterMs`. */
-export async function markCalled(db: DbOrTx, id: string, now: Date, nextAfterMs: number): Promise<void> {
+/**
+ * After automated call number `attempt` was placed: the non-responder alert comes after
+ * `nextAfterMs`. The voice dispatcher counts its calls itself; this never counts one twice.
+ */
+export async function markCalled(db: DbOrTx, id: string, attempt: number, now: Date, nextAfterMs: number): Promise<void> {
   await db.execute(sql`
-    update check_sessions set call_attempts = call_attempts + 1,
+    update check_sessions set call_attempts = greatest(call_attempts, ${attempt}),
       next_action_at = ${new Date(now.getTime() + nextAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
     where id = ${id} and status in ('prompted', 'active')`);
 }
