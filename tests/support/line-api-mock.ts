@@ -39,7 +39,7 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
     const url = new URL(request.url);
     const endpoint = ENDPOINTS.find(([re]) => re.test(url.pathname))?.[1] ?? 'other';
     const type = request.headers.get('content-type') ?? '';
-    const body = type.includes('json') ? await request.json().catch(() => null) : request.method === 'POST' ? await request.arrayBuffer().then((b) => b.byteLength) : null;
+    const body: any = type.includes('json') ? await request.json().catch(() => null) : request.method === 'POST' ? await request.arrayBuffer().then((b) => b.byteLength) : null;
     const retryKey = request.headers.get('x-line-retry-key');
     calls.push({ endpoint, path: url.pathname, retryKey, authorization: request.headers.get('authorization'), body });
     const next = scripted.get(endpoint)?.shift();
