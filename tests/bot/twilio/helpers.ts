@@ -62,3 +62,31 @@ export function spoken(t: ParsedTwiml): string[] {
   const says = [...(t.Response.Say ?? []), ...(t.Response.Gather?.Say ?? [])];
   return says.flatMap((s) => s.prosody.map((p) => String(p['#text'])));
 }
+
+/** Just the Twilio routers, composed as src/app.ts does (other routers are not this file's concern). */
+export async function twilioApp(deps: TestDeps) {
+  const { Hono } = await import('hono');
+  const { errorHandler } = await import('../../../src/platform/http/errors');
+  const { createTwilioSmsRoutes } = await import('../../../src/bot/sms/routes');
+  const { createTwilioVoiceRoutes } = await import('../../../src/bot/voice/routes');
+  const { createTwilioStatusRoutes } = await import('../../../src/bot/twilio/status-routes');
+  const app = new Hono();
+  app.onError(errorHandler(deps.logger));
+  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
+  app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
+  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps));
+  return app;
+}
+
+/** Run the inbound job for every unprocessed Twilio event, as the worker would. */
+export async function runInboundJobs(deps: TestDeps) {
+  const { inboundEvents } = await import('../../../db/schema');
+  const { processTwilioInbox } = await import('../../../src/bot/twilio/process-inbox');
+  const { and, asc, inArray, isNull } = await import('drizzle-orm');
+  const rows = await deps.db
+    .select({ id: inboundEvents.id })
+    .from(inboundEvents)
+    .where(and(isNull(inboundEvents.processedAt), inArray(inboundEvents.provider, ['twilio_sms', 'twilio_status'])))
+    .orderBy(asc(inboundEvents.seq));
+  for (const r of rows) await processTwilioInbox(deps, r.id);
+}
