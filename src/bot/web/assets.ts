@@ -27,8 +27,8 @@ button,.call,input[type=text],textarea{font:inherit;font-size:1.25rem}
 .check-item{display:flex;gap:.75rem;align-items:center;min-height:3rem;padding:.5rem .75rem;border:1px solid #666;border-radius:.5rem;font-size:1.15rem}
 .check-item input{width:1.5rem;height:1.5rem;flex:none}
 .field label{display:block;margin-bottom:.5rem}
-.with-unit{display:flex;align-items:center;gap:.5rem}
-input[type=text]{width:8em;min-height:3.5rem;padding:.5rem;border:2px solid #333;border-radius:.5rem;font-size:1.75rem}
+.with-unit{display:flex;align-items:center;gap:.5rem;max-width:100%}
+input[type=text]{width:8em;max-width:100%;min-width:0;flex:0 1 8em;min-height:3.5rem;padding:.5rem;border:2px solid #333;border-radius:.5rem;font-size:1.75rem}
 .unit{font-size:1.5rem}
 textarea{width:100%;padding:.5rem;border:2px solid #333;border-radius:.5rem}
 .urgent{margin:0 0 1.5rem;padding:1rem;border:3px solid #b00020;border-radius:.5rem;background:#fdecee;color:#5c0011}

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { alerts, checkSessions, observations } from '../../db/schema';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { createCentre, createPerson } from '../support/fixtures';
+import { openWebCheck } from '../bot/web/helpers';
+import { launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
+
+/**
+ * The patient's web check in Chromium on a small phone: a whole check with the mouse
+ * (answering red), a whole check with the keyboard only, expired and reused links, and
+ * 200 % zoom. Screenshots go to test-output/screenshots/web-*.png.
+ */
+// A whole check is about 17 page loads; on a busy 2-core machine that can take half a minute.
+const BROWSER_TEST_MS = 120_000;
+
+describe('web check in a browser', () => {
+  let deps: TestDeps;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let now = new Date('2026-11-24T01:00:00Z'); // 10:00 in Tokyo
+  let personId: string;
+
+  beforeAll(async () => {
+    deps = await createTestDeps({ WORKERS: 'off' }, { now: () => now });
+    await createCentre(deps.db, { code: 'br-centre', phone: '03-5273-3000' });
+    ({ id: personId } = await createPerson(deps.db, 'br-centre', { hasOximeter: true, dateOfBirth: '1952-05-05', preferredChannel: 'web' }, now));
+    server = await startServer(deps);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await deps?.close();
+  });
+
+  const observationCount = async (sessionId: string) => (await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).length;
+
+  /** Answer the page in front of us with the mouse. */
+  async function clickAnswer(page: Page, answers: Record<string, string>): Promise<void> {
+    const q = (await questionId(page))!;
+    const before = await nonceOf(page);
+    const readBack = await page.locator('button.choice-yes').count() && (await page.locator('h1').innerText()).includes('正しい');
+    if (readBack) await page.click('button.choice-yes');
+    else if (await page.locator('input[type=checkbox]').count()) {
+      await page.click(`input[type=checkbox][value="${answers[q] ?? 'none'}"]`);
+      await page.click('button.primary');
+    } else if (await page.locator('#answer').count()) {
+      await page.fill('#answer', answers[q] ?? '');
+      await page.click('button.primary');
+    } else await page.click(`button.choice-${answers[q] ?? 'no'}`);
+    await waitForNextStep(page, before);
+  }
+
+  it('answers a whole check with the mouse, answers red, and the alert is raised', async () => {
+    const { url, sessionId } = await openWebCheck(deps, personId);
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && /Content Security Policy|Refused/.test(m.text()) && errors.push(m.text()));
+    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${new URL(r.url()).pathname.slice(0, 12)}`));
+    await page.goto(url.replace('http://localhost:3000', server.base));
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    expect(await page.getAttribute('#answer', 'inputmode')).toBe('decimal');
+    await shot(page, 'web-01-first-question');
+    const answers = { temperature: '37.9', spo2: '91', pulse: '96', comment: '息が少し苦しいです' };
+    await clickAnswer(page, answers); // temperature
+    await clickAnswer(page, answers); // spo2 91 → read back
+    expect(await page.locator('h1').innerText()).toContain('91%で正しいですか');
+    await shot(page, 'web-02-spo2-read-back');
+    await clickAnswer(page, answers); // yes
+    await expect.poll(() => page.locator('.urgent[role=alert]').count()).toBe(1);
+    expect(await page.getAttribute('.urgent a.call', 'href')).toBe('tel:0352733000');
+    await shot(page, 'web-03-urgent-advice');
+    for (let i = 0; i < 30 && (await nonceOf(page)) !== null; i++) {
+      if ((await questionId(page)) === 'urgent') await shot(page, 'web-04-urgent-checklist');
+      await clickAnswer(page, answers);
+    }
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    await shot(page, 'web-05-done');
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(session!.status).toBe('completed');
+    const [alert] = await deps.db.select().from(alerts).where(eq(alerts.sessionId, sessionId));
+    expect(alert).toMatchObject({ severity: 'red', status: 'open' });
+    // The back button and a reload show the answered page; nothing is recorded again.
+    const count = await observationCount(sessionId);
+    await page.goBack();
+    await page.reload();
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    expect(await observationCount(sessionId)).toBe(count);
+    expect(errors).toEqual([]); // the CSP blocked nothing and every asset loaded
+    await context.close();
+  }, BROWSER_TEST_MS);
+
+  it('answers a whole check with the keyboard only (Tab, Space, Enter), focus on each new question', async () => {
+    const { url, sessionId } = await openWebCheck(deps, personId);
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(url.replace('http://localhost:3000', server.base));
+    const numbers: Record<string, string> = { temperature: '36.9', spo2: '97', pulse: '72' };
+    let steps = 0;
+    for (; steps < 30; steps++) {
+      const before = await nonceOf(page);
+      if (before === null) break;
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('question');
+      const q = (await questionId(page))!;
+      if (await page.locator('#answer[inputmode]').count()) {
+        await tabTo(page, '#answer');
+        await page.keyboard.type(numbers[q] ?? '');
+        await page.keyboard.press('Enter');
+      } else if (await page.locator('input[type=checkbox]').count()) {
+        await tabTo(page, 'input[value="none"]');
+        await page.keyboard.press('Space');
+        await tabTo(page, 'button.primary');
+        await page.keyboard.press('Enter');
+      } else if (await page.locator('textarea').count()) {
+        await tabTo(page, 'textarea');
+        await page.keyboard.type('特にありません');
+        await tabTo(page, 'button.primary');
+        await page.keyboard.press('Enter');
+      } else {
+        await tabTo(page, 'button.choice-no');
+        if (steps === 5) await shot(page, 'web-06-keyboard-focus');
+        await page.keyboard.press(steps % 2 ? 'Space' : 'Enter');
+      }
+      await waitForNextStep(page, before);
+    }
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    expect(await observationCount(sessionId)).toBe(steps);
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(session!.status).toBe('completed');
+    await context.close();
+  }, BROWSER_TEST_MS);
+
+  it('an expired link and a reused link explain what to do next', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const expiring = await openWebCheck(deps, personId);
+    const saved = now;
+    now = new Date(expiring.expiresAt.getTime() + 60_000);
+    try {
+      const res = await page.goto(expiring.url.replace('http://localhost:3000', server.base));
+      expect(res!.status()).toBe(410);
+      expect(await page.locator('h1').innerText()).toBe('この健康観察は終了しました');
+      expect(await page.locator('main').innerText()).toContain('03-5273-3000');
+      await shot(page, 'web-07-expired-link');
+    } finally {
+      now = saved;
+    }
+    const used = await openWebCheck(deps, personId);
+    const usedUrl = used.url.replace('http://localhost:3000', server.base);
+    await page.goto(usedUrl);
+    await clickAnswer(page, { temperature: '36.6' });
+    await deps.db.update(checkSessions).set({ status: 'completed', completedAt: now }).where(eq(checkSessions.id, used.sessionId));
+    await page.goto(usedUrl);
+    expect(await page.locator('main').innerText()).toContain('このリンクはもう使えません');
+    await shot(page, 'web-08-reused-link');
+    await context.close();
+  }, BROWSER_TEST_MS);
+
+  it('reflows at 200 % zoom without sideways scrolling', async () => {
+    const { url } = await openWebCheck(deps, personId);
+    // 200 % zoom on a 375 px phone lays the page out in 187 CSS pixels.
+    const context = await browser.newContext({ viewport: { width: 187, height: 333 }, deviceScaleFactor: 4, locale: 'ja-JP' });
+    const page = await context.newPage();
+    await page.goto(url.replace('http://localhost:3000', server.base));
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot(page, 'web-09-zoom-200-number');
+    await clickAnswer(page, { temperature: '36.5' });
+    await clickAnswer(page, { spo2: '98' });
+    await clickAnswer(page, { pulse: '70' });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const size = await page.locator('button.choice').first().boundingBox();
+    expect(size!.height).toBeGreaterThanOrEqual(44);
+    await shot(page, 'web-10-zoom-200-buttons');
+    await context.close();
+  }, BROWSER_TEST_MS);
+});

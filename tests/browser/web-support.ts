@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../src/app';
+import type { TestDeps } from '../support/deps';
+
+export const SCREENSHOTS = path.resolve('test-output/screenshots');
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The whole app on a free local port, as `npm start` would serve it (workers off). */
+export async function startServer(deps: TestDeps): Promise<{ base: string; close(): Promise<void> }> {
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** An old small phone: 375×667 CSS pixels, touch, Japanese locale. */
+export function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ja-JP' });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The form's nonce, or null when the page has no question (done / closed). */
+export async function nonceOf(page: Page): Promise<string | null> {
+  return page.evaluate(() => (document.querySelector('form.check input[name=n]') as HTMLInputElement | null)?.value ?? null);
+}
+
+/** Wait until the page after a submit has loaded (another nonce, or no question any more). */
+export async function waitForNextStep(page: Page, before: string | null): Promise<void> {
+  await page.waitForFunction(
+    (n) => document.readyState === 'complete' && (document.querySelector('form.check input[name=n]') as HTMLInputElement | null)?.value !== n,
+    before,
+  );
+}
+
+export async function questionId(page: Page): Promise<string | null> {
+  return page.evaluate(() => (document.querySelector('form.check input[name=q]') as HTMLInputElement | null)?.value ?? null);
+}
+
+/** Press Tab until the focused element matches `selector` (keyboard only, like a person would). */
+export async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`could not reach ${selector} with Tab`);
+}
