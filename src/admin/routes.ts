@@ -3,13 +3,19 @@ import type { Deps } from '../deps';
 import { createTryAsPatientRoutes } from '../bot/web/try-as-patient-routes';
 import { createExportApiRoutes } from './api/export';
 import { createFlowApiRoutes } from './api/flows';
+import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
+import { createTokenApi } from './api/tokens';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createLoginRoutes } from './pages/login';
+import { createAlertPageRoutes } from './pages/triage/alert-page';
+import { createTriageRoutes } from './pages/triage/queue-page';
+import { AlertHub } from './triage/alert-hub';
+import { consolePageErrors } from './ui/page-errors';
 import { consoleSecurityHeaders } from './security-headers';
 
 /**
@@ -19,6 +25,7 @@ import { consoleSecurityHeaders } from './security-headers';
  */
 export function createAdminRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
+  const hub = new AlertHub(deps);
 
   // Public: assets, sign-in, language switch, the API description.
   app.route('/admin/assets', createAssetRoutes());
@@ -30,8 +37,11 @@ export function createAdminRoutes(deps: Deps) {
   // Everything else needs a signed-in staff user.
   const pages = new Hono<AdminEnv>();
   pages.use('*', staffAuth(deps));
+  pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
+  pages.route('/', createTriageRoutes(deps, hub));
+  pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -41,6 +51,8 @@ export function createAdminRoutes(deps: Deps) {
   });
   api.use('*', staffAuth(deps));
   // --- API routers (one line per router) ---
+  api.route('/', createAlertApi(deps));
+  api.route('/', createTokenApi(deps));
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));

@@ -9,7 +9,7 @@ import { signIn } from '../../domain/staff/sign-in';
 import { beginTotpEnrolment, verifyTotp } from '../../domain/staff/totp';
 import { randomToken } from '../../platform/security/tokens';
 import { cookieOptions, LANG_COOKIE, langOf, LOGIN_CSRF_COOKIE, readSessionCookie, setSessionCookie } from '../auth/cookies';
-import { throttled } from '../auth/login-throttle';
+import { noteFailure, throttled } from '../auth/login-throttle';
 import { requestInfo } from '../auth/request-info';
 import { sameToken } from '../auth/staff-auth';
 import { t, parseLang, type Lang } from '../ui/i18n';
@@ -67,7 +67,7 @@ export function createLoginRoutes(deps: Deps) {
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.expired')} />, 403);
     }
     const request = requestInfo(c);
-    if (await throttled(deps.redis, 'login', request.ip)) {
+    if (await throttled(deps, 'login', request.ip)) {
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.throttled')} />, 429);
     }
     const password = typeof body.password === 'string' ? body.password : '';
@@ -77,6 +77,7 @@ export function createLoginRoutes(deps: Deps) {
       if (r.outcome !== 'ok') return { r, session: null };
       return { r, session: await createStaffSession(ctx, { staffId: r.staffId, mfaPassed: r.mfa === 'none' }) };
     });
+    if (result.r.outcome !== 'ok') await noteFailure(deps, 'login', request.ip);
     if (result.r.outcome === 'locked') {
       const minutes = Math.max(1, Math.ceil((result.r.until.getTime() - now.getTime()) / 60_000));
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.locked', { minutes })} />, 423);
@@ -144,13 +145,14 @@ export function createLoginRoutes(deps: Deps) {
     const body = await c.req.parseBody();
     if (typeof body._csrf !== 'string' || !sameToken(body._csrf, s.csrfToken)) return c.json({ code: 'csrf_failed', message: 'missing or wrong CSRF token' }, 403);
     const request = requestInfo(c);
-    if (await throttled(deps.redis, 'totp', request.ip)) return totpPage(c, t(langOf(c), 'login.throttled'));
+    if (await throttled(deps, 'totp', request.ip)) return totpPage(c, t(langOf(c), 'login.throttled'));
     try {
       await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request }, async (ctx) => {
         await verifyTotp({ ctx, input: { staffId: s.user.id, code: typeof body.code === 'string' ? body.code : '' } });
         await markSessionMfaPassed(ctx.tx, s.key);
       });
     } catch (err) {
+      if (err instanceof ValidationError) await noteFailure(deps, 'totp', request.ip);
       if (err instanceof ValidationError) return totpPage(c, langOf(c) === 'ja' ? err.fields[0]?.messageJa : err.fields[0]?.message);
       throw err;
     }

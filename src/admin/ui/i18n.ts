@@ -1,4 +1,5 @@
 import { core } from './i18n/core';
+import { triage } from './i18n/triage';
 
 /** Console languages: Japanese first, English second. */
 export const LANGS = ['ja', 'en'] as const;
@@ -10,7 +11,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core];
+const DICTIONARIES: Dictionary[] = [core, triage];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

@@ -1,0 +1,88 @@
+// Triage queue: live updates over server-sent events, with a sound/visual cue that can
+// be turned off. Without this script the page still works (reload to see new alerts).
+(function () {
+  'use strict';
+  var rows = document.getElementById('queue-rows');
+  if (!rows) return;
+  var live = document.getElementById('live-state');
+  var banner = document.getElementById('new-alert-banner');
+  var total = document.getElementById('queue-total');
+  var toggle = document.getElementById('sound-toggle');
+  var baseTitle = document.title;
+  var unseen = 0;
+  var pending = null;
+  var timer = null;
+
+  // The sound preference stays on this browser; off by default (shared rooms).
+  if (toggle) {
+    toggle.checked = localStorage.getItem('mimamori.sound') === 'on';
+    toggle.addEventListener('change', function () {
+      localStorage.setItem('mimamori.sound', toggle.checked ? 'on' : 'off');
+    });
+  }
+
+  function beep() {
+    if (!toggle || !toggle.checked) return;
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      var ctx = new Ctx();
+      var osc = ctx.createOscillator();
+      var gain = ctx.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.15;
+      osc.connect(gain);
+      gain.connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.25);
+    } catch (e) { /* no audio: the visual cue remains */ }
+  }
+
+  function setLive(on) {
+    if (!live) return;
+    live.dataset.state = on ? 'on' : 'off';
+    live.textContent = on ? live.dataset.on : live.dataset.off;
+  }
+
+  function refresh(highlight) {
+    var params = new URLSearchParams(location.search);
+    if (highlight) params.set('highlight', highlight);
+    fetch('/admin/triage/rows?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        if (total && res.headers.get('x-total') !== null) total.textContent = total.textContent.replace(/\d+/, res.headers.get('x-total'));
+        return res.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement('table');
+        holder.innerHTML = html; // server-rendered, escaped fragment from our own origin
+        var fresh = holder.querySelector('tbody');
+        if (fresh) { rows.replaceWith(fresh); rows = fresh; }
+      })
+      .catch(function () { /* the next notice or a reload will catch up */ });
+  }
+
+  function onNotice(event) {
+    var notice = JSON.parse(event.data);
+    if (notice.created) {
+      unseen += 1;
+      document.title = '(' + unseen + ') ' + baseTitle;
+      if (banner) banner.hidden = false;
+      beep();
+      pending = notice.alertId;
+    }
+    // Several notices in a burst become one refresh.
+    clearTimeout(timer);
+    timer = setTimeout(function () { refresh(pending); pending = null; }, 200);
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden) { unseen = 0; document.title = baseTitle; }
+  });
+  if (banner) banner.addEventListener('click', function () { banner.hidden = true; unseen = 0; document.title = baseTitle; });
+
+  var source = new EventSource('/admin/triage/stream');
+  source.addEventListener('ready', function () { setLive(true); });
+  source.addEventListener('open', function () { setLive(true); });
+  source.addEventListener('error', function () { setLive(false); });
+  source.addEventListener('alert', onNotice);
+})();

@@ -1,0 +1,153 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { and, eq, like } from 'drizzle-orm';
+import { ALERT_SEVERITIES, ALERT_STATUSES, jurisdictions } from '../../../../db/schema';
+import type { Deps } from '../../../deps';
+import { jurisdictionScopePrefix } from '../../../domain/access';
+import { alertReasons, listAlerts } from '../../../domain/alerts/list-alerts';
+import { ValidationError } from '../../../domain/errors';
+import { runVerb } from '../../auth/run-verb';
+import type { AdminContext, AdminEnv } from '../../auth/types';
+import type { AlertHub } from '../../triage/alert-hub';
+import { t } from '../../ui/i18n';
+import { Layout } from '../../ui/layout';
+import { page } from '../../ui/render';
+import { QueueRows, reasonLabel } from './queue-table';
+
+/** Filters as the page's GET form sends them; unknown values are ignored, not errors. */
+function filtersOf(c: AdminContext) {
+  const q = c.req.query();
+  const pick = <T extends string>(v: string | undefined, allowed: readonly T[]) => (v && (allowed as readonly string[]).includes(v) ? (v as T) : undefined);
+  return {
+    severity: pick(q.severity, ALERT_SEVERITIES),
+    status: pick(q.status, ALERT_STATUSES),
+    reason: q.reason?.slice(0, 80) || undefined,
+    centre: q.centre?.slice(0, 40) || undefined,
+  };
+}
+
+async function centresInScope(deps: Deps, c: AdminContext) {
+  const prefix = jurisdictionScopePrefix(c.get('actor'));
+  if (!prefix) return [];
+  return deps.db
+    .select({ code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
+    .from(jurisdictions)
+    .where(and(eq(jurisdictions.kind, 'health_centre'), like(jurisdictions.path, `${prefix}%`)))
+    .orderBy(jurisdictions.code)
+    .limit(500);
+}
+
+/** The triage screen: the alert queue, its filters, and the live stream of new alerts. */
+export function createTriageRoutes(deps: Deps, hub: AlertHub) {
+  const app = new Hono<AdminEnv>();
+
+  const queue = async (c: AdminContext) => {
+    const f = filtersOf(c);
+    try {
+      return await runVerb(deps, c, (ctx) => listAlerts({ ctx, input: { ...f, status: f.status } }));
+    } catch (err) {
+      if (err instanceof ValidationError) return { alerts: [], total: 0 };
+      throw err;
+    }
+  };
+
+  app.get('/', async (c) => {
+    const actor = c.get('actor');
+    const lang = c.get('lang');
+    const f = filtersOf(c);
+    const [{ alerts, total }, reasons, centres] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c)]);
+    return page(
+      c,
+      <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
+        <form method="get" action="/admin" class="filters" data-autosubmit id="queue-filters">
+          <label>
+            {t(lang, 'col.severity')}
+            <select name="severity">
+              <option value="">{t(lang, 'common.all')}</option>
+              {ALERT_SEVERITIES.map((s) => <option value={s} selected={f.severity === s}>{t(lang, `severity.${s}`)}</option>)}
+            </select>
+          </label>
+          <label>
+            {t(lang, 'col.status')}
+            <select name="status">
+              <option value="">{t(lang, 'status.active')}</option>
+              {ALERT_STATUSES.map((s) => <option value={s} selected={f.status === s}>{t(lang, `status.${s}`)}</option>)}
+            </select>
+          </label>
+          <label>
+            {t(lang, 'col.reason')}
+            <select name="reason">
+              <option value="">{t(lang, 'common.all')}</option>
+              {reasons.map((r) => <option value={r} selected={f.reason === r}>{reasonLabel(lang, { reason: r, reasons: [] })}</option>)}
+            </select>
+          </label>
+          {centres.length > 1 && (
+            <label>
+              {t(lang, 'col.centre')}
+              <select name="centre">
+                <option value="">{t(lang, 'common.all')}</option>
+                {centres.map((j) => <option value={j.code} selected={f.centre === j.code}>{lang === 'ja' ? j.nameJa : j.nameEn}</option>)}
+              </select>
+            </label>
+          )}
+          <noscript><button type="submit">{t(lang, 'common.filter')}</button></noscript>
+          <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
+          <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>
+        </form>
+        <p class="muted" id="queue-total">{t(lang, 'triage.total', { n: total })}</p>
+        <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>
+        <table id="queue">
+          <thead>
+            <tr>
+              <th>{t(lang, 'col.severity')}</th><th>{t(lang, 'col.person')}</th><th>{t(lang, 'col.reason')}</th><th>{t(lang, 'col.raised')}</th>
+              <th>{t(lang, 'col.status')}</th><th>{t(lang, 'col.assigned')}</th><th>{t(lang, 'col.centre')}</th>
+            </tr>
+          </thead>
+          <QueueRows lang={lang} alerts={alerts} />
+        </table>
+      </Layout>,
+    );
+  });
+
+  // The rows alone, with the same filters: the page script swaps them in on a notice.
+  app.get('/triage/rows', async (c) => {
+    const { alerts, total } = await queue(c);
+    const highlight = /^[0-9a-f-]{36}$/.test(c.req.query('highlight') ?? '') ? c.req.query('highlight') : null;
+    c.header('x-total', String(total));
+    return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} />);
+  });
+
+  // Server-sent events: one per alert raised or changed within the actor's scope (ids only).
+  app.get('/triage/stream', (c) => {
+    const actor = c.get('actor');
+    return streamSSE(c, async (stream) => {
+      const queueOf: string[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = await hub.subscribe(actor, (n) => {
+        queueOf.push(JSON.stringify({ alertId: n.alertId, severity: n.severity, created: n.created, event: n.event ?? (n.created ? 'raised' : 'updated') }));
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 } as never);
+      while (!stream.aborted && !stream.closed) {
+        const item = queueOf.shift();
+        if (item) {
+          await stream.writeSSE({ event: 'alert', data: item });
+          continue;
+        }
+        // Wait for a notice, or 25 s for a keep-alive comment (proxies close idle streams).
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 25_000).unref?.();
+        });
+        wake = null;
+        if (!queueOf.length && !stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+      unsubscribe();
+    });
+  });
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { AlertListRow } from '../../../domain/alerts/list-alerts';
+import { fmtShort } from '../../ui/format';
+import { t, type Lang } from '../../ui/i18n';
+
+export function reasonLabel(lang: Lang, a: { reason: string; reasons: { ja: string; en: string }[] }): string {
+  if (a.reasons.length) return a.reasons.map((r) => (lang === 'ja' ? r.ja : r.en || r.ja)).join(' / ');
+  const key = `reason.${a.reason}`;
+  const label = t(lang, key);
+  return label === key ? a.reason : label;
+}
+
+/**
+ * The queue's rows (red first, then oldest). Also served alone as a fragment
+ * (/admin/triage/rows) so the page script can swap it in when an alert arrives.
+ */
+export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight?: string | null }) {
+  const { lang } = props;
+  if (!props.alerts.length) {
+    return (
+      <tbody id="queue-rows">
+        <tr>
+          <td colspan={7} class="muted">{t(lang, 'triage.empty')}</td>
+        </tr>
+      </tbody>
+    );
+  }
+  return (
+    <tbody id="queue-rows">
+      {props.alerts.map((a) => (
+        <tr class={`sev-${a.severity}-row${props.highlight === a.id ? ' is-new' : ''}`} data-alert-id={a.id} data-severity={a.severity}>
+          <td>
+            <span class={`badge sev-${a.severity}`}>{t(lang, `severity.${a.severity}`)}</span>
+          </td>
+          <td>
+            <a href={`/admin/alerts/${a.id}`}>{a.person.name}</a>
+            {a.person.nameKana && <div class="muted">{a.person.nameKana}</div>}
+            <div class="muted">{a.person.caseNumber}</div>
+          </td>
+          <td>{reasonLabel(lang, a)}</td>
+          <td>{fmtShort(a.createdAt)}</td>
+          <td>
+            <span class="badge">{t(lang, `status.${a.status}`)}</span>
+          </td>
+          <td>{a.assignedTo?.name ?? '—'}</td>
+          <td>{lang === 'ja' ? a.centre.nameJa : a.centre.nameEn}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}

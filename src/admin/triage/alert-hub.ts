@@ -1,0 +1,100 @@
+import { and, eq } from 'drizzle-orm';
+import { alerts, persons } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { personScope } from '../../domain/access';
+import { ALERTS_CHANNEL } from '../../domain/alerts/raise-alert';
+import type { StaffActor } from '../auth/types';
+
+export interface AlertNotice {
+  alertId: string;
+  centreId: string;
+  severity: string;
+  created: boolean;
+  event?: string;
+}
+
+interface Subscriber {
+  actor: StaffActor;
+  send(notice: AlertNotice): void;
+}
+
+const scopeKey = (a: StaffActor) => `${a.role}|${a.jurisdictionId}|${a.jurisdictionPath}|${a.institutionId}`;
+
+/**
+ * One PostgreSQL LISTEN per process on 'mimamori_alerts' (raiseAlert and the triage verbs
+ * NOTIFY on commit), fanned out to the consoles connected to this process. Each notice is
+ * checked against the one access rule once per distinct scope (all nurses of a centre
+ * share one query), so a console only hears about alerts it may see. Works the same with
+ * several app processes: each listens to PostgreSQL, none relies on another's memory.
+ */
+export class AlertHub {
+  private subscribers = new Set<Subscriber>();
+  private listening: Promise<() => Promise<void>> | null = null;
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Subscribe a console; returns the unsubscribe function. Starts listening on first use. */
+  async subscribe(actor: StaffActor, send: (n: AlertNotice) => void): Promise<() => void> {
+    const sub: Subscriber = { actor, send };
+    this.subscribers.add(sub);
+    await this.start();
+    return () => this.subscribers.delete(sub);
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  private start(): Promise<() => Promise<void>> {
+    if (!this.listening) {
+      const onPayload = (payload: string) => void this.dispatch(payload);
+      const handle = this.deps.dbHandle;
+      if (handle.pg) {
+        this.listening = handle.pg.listen(ALERTS_CHANNEL, onPayload).then((meta) => () => meta.unlisten());
+      } else {
+        // PGlite: its client has its own listen(); drizzle keeps the client on $client.
+        const client = (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<() => Promise<void>> } }).$client;
+        this.listening = client.listen(ALERTS_CHANNEL, onPayload);
+      }
+      this.listening.catch((err) => {
+        this.deps.logger.error({ err: { message: (err as Error).message } }, 'alert listener failed; consoles will not update live');
+        this.listening = null;
+      });
+    }
+    return this.listening;
+  }
+
+  private async dispatch(payload: string): Promise<void> {
+    let notice: AlertNotice;
+    try {
+      notice = JSON.parse(payload) as AlertNotice;
+    } catch {
+      return;
+    }
+    const byScope = new Map<string, Subscriber[]>();
+    for (const s of this.subscribers) {
+      const k = scopeKey(s.actor);
+      byScope.set(k, [...(byScope.get(k) ?? []), s]);
+    }
+    for (const group of byScope.values()) {
+      try {
+        const [visible] = await this.deps.db
+          .select({ id: alerts.id })
+          .from(alerts)
+          .innerJoin(persons, eq(persons.id, alerts.personId))
+          .where(and(eq(alerts.id, notice.alertId), personScope(group[0]!.actor)));
+        if (visible) for (const s of group) s.send(notice);
+      } catch (err) {
+        this.deps.logger.warn({ err: { message: (err as Error).message }, alertId: notice.alertId }, 'alert notice scope check failed');
+      }
+    }
+  }
+
+  /** Stop listening (tests, shutdown). */
+  async close(): Promise<void> {
+    const l = this.listening;
+    this.listening = null;
+    this.subscribers.clear();
+    if (l) await (await l.catch(() => async () => {}))().catch(() => {});
+  }
+}

@@ -1,0 +1,25 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { alertEvents, alerts, staffUsers } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ConflictError, ValidationError } from '../errors';
+import { alertInScope, notifyAlertChanged, staffIdOf } from './alert-in-scope';
+
+/**
+ * Assign an alert to a nurse or centre administrator of the alert's health centre.
+ * A resolved alert cannot be reassigned.
+ */
+export async function assignAlert({ ctx, input }: VerbArgs<{ alertId: string; staffId: string }>): Promise<{ assignedTo: string }> {
+  const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });
+  if (alert.status === 'resolved') throw new ConflictError('the alert is already resolved', { status: alert.status });
+  const [assignee] = await ctx.tx
+    .select({ id: staffUsers.id, name: staffUsers.displayName })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, input.staffId), eq(staffUsers.jurisdictionId, alert.centreId), inArray(staffUsers.role, ['nurse', 'centre_admin']), eq(staffUsers.disabled, false)));
+  if (!assignee) throw new ValidationError([{ field: 'staffId', message: 'must be a nurse of the alert\'s health centre', messageJa: 'この保健所の担当者を選んでください' }]);
+  await ctx.tx.update(alerts).set({ assignedTo: assignee.id, updatedAt: ctx.now }).where(eq(alerts.id, alert.id));
+  await ctx.tx.insert(alertEvents).values({ alertId: alert.id, kind: 'assigned', actorStaffId: staffIdOf(ctx), note: assignee.name, createdAt: ctx.now });
+  await writeAudit(ctx, { action: 'assign', entity: 'alert', entityId: alert.id, personId: alert.personId, details: { assignedTo: assignee.id } });
+  await notifyAlertChanged(ctx, alert, 'assigned');
+  return { assignedTo: assignee.id };
+}

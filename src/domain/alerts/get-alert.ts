@@ -1,0 +1,72 @@
+import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import { alertEvents, checkSessions, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ageOn, localDateOf, addDays } from '../time';
+import { alertInScope } from './alert-in-scope';
+
+/** How many days of answers an alert shows beside its reasons. */
+export const RECENT_DAYS = 5;
+
+/**
+ * One alert with everything a nurse needs to decide: the reasons (rule, values, trend), the
+ * person's risk factors and phone, the last days of answers and the alert's history.
+ * Reading it is a read of the person's record: audited.
+ */
+export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
+  const alert = await alertInScope(ctx, input.alertId);
+  const [person] = await ctx.tx
+    .select({ p: persons, tz: jurisdictions.timeZone, centreJa: jurisdictions.nameJa, centreEn: jurisdictions.nameEn })
+    .from(persons)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(eq(persons.id, alert.personId));
+  const p = person!.p;
+  const today = localDateOf(ctx.now, person!.tz);
+  const since = addDays(today, -(RECENT_DAYS - 1));
+  const recent = await ctx.tx
+    .select({ localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
+    .from(observations)
+    .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
+    .where(and(eq(observations.personId, p.id), gte(checkSessions.localDate, since)))
+    .orderBy(desc(checkSessions.localDate), desc(checkSessions.round), asc(observations.observedAt));
+  const events = await ctx.tx
+    .select({ id: alertEvents.id, kind: alertEvents.kind, note: alertEvents.note, createdAt: alertEvents.createdAt, actor: staffUsers.displayName })
+    .from(alertEvents)
+    .leftJoin(staffUsers, eq(staffUsers.id, alertEvents.actorStaffId))
+    .where(eq(alertEvents.alertId, alert.id))
+    .orderBy(asc(alertEvents.createdAt));
+  const names = async (id: string | null) => (id ? ((await ctx.tx.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, id)))[0]?.n ?? null) : null);
+  await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id });
+  return {
+    alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
+    person: {
+      id: p.id,
+      name: p.name,
+      nameKana: p.nameKana,
+      caseNumber: p.caseNumber,
+      phone: p.phone,
+      age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null,
+      sex: p.sex,
+      classification: p.classification,
+      status: p.status,
+      onsetDate: p.onsetDate,
+      riskFactors: p.riskFactors,
+      underlyingConditions: p.underlyingConditions,
+      pregnant: p.pregnant,
+      hasOximeter: p.hasOximeter,
+      centre: { ja: person!.centreJa, en: person!.centreEn },
+    },
+    recent,
+    events,
+  };
+}
+export type AlertDetail = Awaited<ReturnType<typeof getAlert>>;
+
+/** Staff an alert can be assigned to: nurses and administrators of its health centre. */
+export async function assignableStaff({ ctx, input }: VerbArgs<{ centreId: string }>) {
+  return ctx.tx
+    .select({ id: staffUsers.id, name: staffUsers.displayName })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.jurisdictionId, input.centreId), eq(staffUsers.disabled, false)))
+    .orderBy(staffUsers.displayName);
+}

@@ -1,0 +1,93 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { ALERT_SEVERITIES, ALERT_STATUSES, alerts, jurisdictions, persons, staffUsers } from '../../../db/schema';
+import { personScope } from '../access';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { parseInput } from '../validation';
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(z.enum(values)).optional());
+
+export const alertQuerySchema = z.object({
+  /** open, acknowledged, resolved; comma-separated; default open + acknowledged */
+  status: csv(ALERT_STATUSES),
+  severity: csv(ALERT_SEVERITIES),
+  reason: z.string().trim().max(80).optional(),
+  /** a health centre code within the caller's scope */
+  centre: z.string().trim().max(40).optional(),
+  personId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type AlertQuery = z.input<typeof alertQuerySchema>;
+
+export interface AlertListRow {
+  id: string;
+  severity: 'red' | 'amber';
+  status: 'open' | 'acknowledged' | 'resolved';
+  reason: string;
+  reasons: { ruleId: string; ja: string; en: string; values: Record<string, unknown> }[];
+  createdAt: Date;
+  acknowledgedAt: Date | null;
+  outcome: string | null;
+  person: { id: string; name: string; nameKana: string | null; caseNumber: string; phone: string | null };
+  centre: { code: string; nameJa: string; nameEn: string };
+  assignedTo: { id: string; name: string } | null;
+}
+
+/**
+ * The alert queue for the actor's scope: red first, then oldest. One audit row records
+ * the list view with the persons it showed (ids only).
+ */
+export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number }> {
+  const q = parseInput(alertQuerySchema, input);
+  const assignee = alias(staffUsers, 'assignee');
+  const where: SQL[] = [personScope(ctx.actor)];
+  where.push(inArray(alerts.status, q.status?.length ? q.status : ['open', 'acknowledged']));
+  if (q.severity?.length) where.push(inArray(alerts.severity, q.severity));
+  if (q.reason) where.push(eq(alerts.reason, q.reason));
+  if (q.centre) where.push(eq(jurisdictions.code, q.centre));
+  if (q.personId) where.push(eq(alerts.personId, q.personId));
+  const cond = and(...where);
+  const rows = await ctx.tx
+    .select({ a: alerts, p: { id: persons.id, name: persons.name, nameKana: persons.nameKana, caseNumber: persons.caseNumber, phone: persons.phone }, j: { code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn }, assignee: { id: assignee.id, name: assignee.displayName } })
+    .from(alerts)
+    .innerJoin(persons, eq(persons.id, alerts.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, alerts.centreId))
+    .leftJoin(assignee, eq(assignee.id, alerts.assignedTo))
+    .where(cond)
+    .orderBy(desc(sql`${alerts.severity} = 'red'`), asc(alerts.createdAt), asc(alerts.id))
+    .limit(q.limit)
+    .offset(q.offset);
+  const [count] = await ctx.tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(alerts)
+    .innerJoin(persons, eq(persons.id, alerts.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, alerts.centreId))
+    .where(cond);
+  const list: AlertListRow[] = rows.map((r) => ({
+    id: r.a.id,
+    severity: r.a.severity,
+    status: r.a.status,
+    reason: r.a.reason,
+    reasons: r.a.details.reasons ?? [],
+    createdAt: r.a.createdAt,
+    acknowledgedAt: r.a.acknowledgedAt,
+    outcome: r.a.outcome,
+    person: r.p,
+    centre: r.j,
+    assignedTo: r.assignee?.id ? { id: r.assignee.id, name: r.assignee.name } : null,
+  }));
+  if (list.length) {
+    await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length } });
+  }
+  return { alerts: list, total: count?.n ?? 0 };
+}
+
+/** Distinct alert reasons in scope, for the filter. */
+export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<string[]> {
+  const rows = await ctx.tx.selectDistinct({ reason: alerts.reason }).from(alerts).innerJoin(persons, eq(persons.id, alerts.personId)).where(personScope(ctx.actor)).orderBy(alerts.reason).limit(100);
+  return rows.map((r) => r.reason);
+}

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { alertEvents, alerts, auditLog } from '../../db/schema';
+import { createApp } from '../../src/app';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from './fixtures';
+import { bearer, Client, ensureCentre, makeStaff, makeToken } from './support';
+
+let deps: TestDeps;
+let app: ReturnType<typeof createApp>;
+let nurseA: Client;
+let nurseA2: Client;
+let personA: string;
+let personB: string;
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  app = createApp(deps);
+  await ensureCentre(deps, '13-801');
+  await ensureCentre(deps, '13-802');
+  await makeStaff(deps, { email: 'a1@c.jp', role: 'nurse', jurisdictionCode: '13-801', displayName: '佐藤 看護師' });
+  await makeStaff(deps, { email: 'a2@c.jp', role: 'nurse', jurisdictionCode: '13-801', displayName: '鈴木 看護師' });
+  await makeStaff(deps, { email: 'b1@c.jp', role: 'nurse', jurisdictionCode: '13-802' });
+  personA = await makePerson(deps, '13-801', { name: '田中 一郎' });
+  personB = await makePerson(deps, '13-802', { name: '別所 次郎' });
+  await answerDailyCheck(deps, personA, dailyAnswers('39.8', '息が少し苦しいです'));
+  nurseA = new Client(app);
+  await nurseA.signIn('a1@c.jp');
+  nurseA2 = new Client(app);
+  await nurseA2.signIn('a2@c.jp');
+});
+afterAll(async () => {
+  await deps?.close();
+});
+
+describe('the alert queue', () => {
+  it('lists red first, then oldest, only in scope, and audits the list', async () => {
+    const amberOld = await makeAlert(deps, personA, { severity: 'amber' });
+    const redNew = await makeAlert(deps, personA, { severity: 'red' });
+    const otherCentre = await makeAlert(deps, personB);
+    const res = await nurseA.get('/admin');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.indexOf(redNew)).toBeGreaterThan(0);
+    expect(html.indexOf(redNew)).toBeLessThan(html.indexOf(amberOld));
+    expect(html).not.toContain(otherCentre);
+    expect(html).not.toContain('別所');
+    const api = await nurseA.json('GET', '/api/v1/alerts?status=open');
+    const body = await api.json();
+    expect(body.alerts.map((a: { id: string }) => a.id)).not.toContain(otherCentre);
+    expect(body.alerts[0].severity).toBe('red');
+    const lists = await deps.db.select().from(auditLog).where(eq(auditLog.action, 'list'));
+    expect(lists.length).toBeGreaterThan(0);
+  });
+
+  it('filters by severity and status', async () => {
+    const res = await nurseA.json('GET', '/api/v1/alerts?severity=amber');
+    const body = await res.json();
+    expect(body.alerts.every((a: { severity: string }) => a.severity === 'amber')).toBe(true);
+    const bad = await nurseA.json('GET', '/api/v1/alerts?status=nonsense');
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).fields[0].field).toBe('status.0');
+  });
+});
+
+describe('acting on an alert', () => {
+  it('shows why, the risk factors, the phone and the recent answers; audited as a read', async () => {
+    const id = await makeAlert(deps, personA);
+    const res = await nurseA.get(`/admin/alerts/${id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('38.5℃以上の発熱');
+    expect(html).toContain('temperature 39.8');
+    expect(html).toContain('diabetes');
+    expect(html).toContain('+819012345678');
+    expect(html).toContain('息が少し苦しいです');
+    const reads = await deps.db.select().from(auditLog).where(eq(auditLog.entityId, id));
+    expect(reads.some((r) => r.action === 'read' && r.personId === personA)).toBe(true);
+  });
+
+  it('acknowledge: the second nurse sees who took it (409, page and API)', async () => {
+    const id = await makeAlert(deps, personA);
+    const [first, second] = await Promise.all([nurseA.json('POST', `/api/v1/alerts/${id}/acknowledge`), nurseA2.json('POST', `/api/v1/alerts/${id}/acknowledge`)]);
+    const statuses = [first.status, second.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
+    const conflict = await loser.json();
+    expect(conflict.status).toBe('acknowledged');
+    expect(['佐藤 看護師', '鈴木 看護師']).toContain(conflict.by);
+
+    const id2 = await makeAlert(deps, personA);
+    expect((await nurseA.form(`/admin/alerts/${id2}/acknowledge`, {})).status).toBe(303);
+    const page = await nurseA2.form(`/admin/alerts/${id2}/acknowledge`, {});
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain('佐藤 看護師さんが対応中です');
+  });
+
+  it('assigns, notes and resolves with an outcome; a second resolve is a conflict', async () => {
+    const id = await makeAlert(deps, personA);
+    const detail = await (await nurseA.json('GET', `/api/v1/alerts/${id}`)).json();
+    expect(detail.person.riskFactors).toEqual(['diabetes']);
+    const staff = await nurseA.get(`/admin/alerts/${id}`);
+    const nurse2Id = /<option value="([^"]+)"[^>]*>鈴木 看護師/.exec(await staff.text())![1]!;
+    expect((await nurseA.json('POST', `/api/v1/alerts/${id}/assign`, { staffId: nurse2Id })).status).toBe(200);
+    expect((await nurseA.json('POST', `/api/v1/alerts/${id}/notes`, { note: '本人に電話、折り返し待ち' })).status).toBe(201);
+    expect((await nurseA.json('POST', `/api/v1/alerts/${id}/notes`, { note: '' })).status).toBe(422);
+    const bad = await nurseA.json('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'shrugged' });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).fields[0].field).toBe('outcome');
+    const ok = await nurseA2.form(`/admin/alerts/${id}/resolve`, { outcome: 'arranged_admission', note: '入院調整済み' });
+    expect(ok.status).toBe(303);
+    const [row] = await deps.db.select().from(alerts).where(eq(alerts.id, id));
+    expect(row!.status).toBe('resolved');
+    expect(row!.outcome).toBe('arranged_admission');
+    expect(row!.assignedTo).toBe(nurse2Id);
+    const again = await nurseA.json('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'called' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).by).toBe('鈴木 看護師');
+    const events = await deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id));
+    expect(events.map((e) => e.kind).sort()).toEqual(['assigned', 'noted', 'raised', 'resolved']);
+  });
+
+  it('answers 404 for an alert of another centre, in pages and API, and for a malformed id', async () => {
+    const other = await makeAlert(deps, personB);
+    expect((await nurseA.get(`/admin/alerts/${other}`)).status).toBe(404);
+    expect((await nurseA.json('GET', `/api/v1/alerts/${other}`)).status).toBe(404);
+    expect((await nurseA.json('POST', `/api/v1/alerts/${other}/acknowledge`)).status).toBe(404);
+    expect((await nurseA.json('POST', `/api/v1/alerts/${other}/resolve`, { outcome: 'called' })).status).toBe(404);
+    expect((await nurseA.get('/admin/alerts/not-a-uuid')).status).toBe(404);
+    const [row] = await deps.db.select().from(alerts).where(eq(alerts.id, other));
+    expect(row!.status).toBe('open');
+  });
+
+  it('works with a bearer token too (no CSRF needed)', async () => {
+    const id = await makeAlert(deps, personA);
+    const call = bearer(app, await makeToken(deps, 'a1@c.jp'));
+    expect((await call('POST', `/api/v1/alerts/${id}/acknowledge`)).status).toBe(200);
+    expect((await call('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'no_action_needed' })).status).toBe(200);
+  });
+});
