@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, start, type FlowDefinition } from '../../src/flows/index.js';
+import { advance, start, type FlowDefinition, type Input } from '../../src/flows/index.js';
 import { ctx, oneQuestion, run, version } from './helpers.js';
 
 const TEMP = { kind: 'number', unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature' };
@@ -56,6 +56,28 @@ describe('question: number', () => {
     expect(r.observations[0]).toMatchObject({ value: 38, raw: 'さんじゅうはちど' });
     const sure = run(oneQuestion(TEMP), [{ type: 'speech', text: 'さんじゅうはちど', confidence: 0.9 }], ctx('voice'));
     expect(sure.observations[0]).toMatchObject({ value: 38 });
+  });
+
+  it('a number sent again instead of yes is eventually recorded, not confirmed forever', () => {
+    const v = oneQuestion({ kind: 'number', unit: '%', min: 70, max: 100, precision: 1, confirm: { lte: 93 } });
+    const r = run(v, ['93', '93', '93']);
+    expect(r.sent.map((m) => m.kind)).toEqual(['question', 'confirm', 'confirm', 'closing']);
+    expect(r.observations[0]).toMatchObject({ value: 93, status: 'answered' });
+  });
+
+  it('the round ending during a confirmation records the reading and raises its alert', () => {
+    const rule = { id: 'low', type: 'threshold', question: 'q', lte: 93, severity: 'red', reason: { ja: '低い', en: 'Low' } };
+    const v = oneQuestion({ kind: 'number', unit: '%', min: 70, max: 100, precision: 1, confirm: { lte: 93 } }, [rule]);
+    const r = run(v, ['91', { type: 'timeout' }], ctx('line'));
+    expect(r.observations[0]).toMatchObject({ value: 91, status: 'answered' });
+    expect(r.flags.map((f) => f.ruleId)).toEqual(['low']);
+    expect(r.effects.at(-1)).toEqual({ type: 'end', outcome: 'abandoned' });
+  });
+
+  it('malformed inputs from a webhook are failed attempts, not crashes', () => {
+    const bad = [{ type: 'message' }, { type: 'digits', digits: 5 }, { type: 'choice', questionId: 'q' }] as unknown as Input[];
+    const r = run(oneQuestion(TEMP), bad);
+    expect(r.observations[0]).toMatchObject({ value: null, raw: null, status: 'unanswered' });
   });
 
   it('keeps a critical reading rather than losing it when the confirmation is never understood', () => {

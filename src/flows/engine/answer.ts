@@ -42,11 +42,19 @@ export function handleConfirmation(env: RunEnv, id: string, node: QuestionNode, 
   const pending = env.state.pendingConfirmation;
   if (!pending) return handleAnswer(env, id, node, input);
   const raw = rawOf(input);
+  if (input.type === 'timeout' && env.ctx.channel !== 'voice') {
+    // The round is over with a critical reading unconfirmed: record it (a nurse will call) rather than drop it.
+    record(env, id, node, pending.value, pending.raw ?? null, 'answered');
+    fireAnswerRules(env, id);
+    return finish(env, 'abandoned');
+  }
   const yn = input.type === 'timeout' ? null : parseYesNo(raw ?? '', false);
   if (yn === 'yes') return accept(env, id, node, pending.value, pending.raw ?? null);
   if (yn === null && input.type !== 'timeout' && input.type !== 'choice') {
     const corrected = QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
     if (corrected.ok) {
+      // Counts as an attempt, so 「93」 sent again and again is eventually recorded instead of confirmed forever.
+      env.state.attempts += 1;
       delete env.state.pendingConfirmation;
       return handleAnswer(env, id, node, input);
     }

@@ -21,14 +21,16 @@ export interface QuestionKindSpec {
 
 /** Exactly what the person sent, as one string (postback arrays joined with commas). */
 export function rawOf(input: Input): string | null {
-  switch (input.type) {
+  // Inputs come from webhooks and stored jobs: a missing field is read as nothing, not a crash.
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  switch (input?.type) {
     case 'message':
     case 'speech':
-      return input.text;
+      return str(input.text);
     case 'digits':
-      return input.digits;
+      return str(input.digits);
     case 'choice':
-      return Array.isArray(input.value) ? input.value.join(',') : input.value;
+      return Array.isArray(input.value) ? input.value.filter((v) => typeof v === 'string').join(',') : str(input.value);
     default:
       return null;
   }

@@ -11,7 +11,7 @@ export function escalate(flag: RiskFlag, def: FlowDefinition, ctx: FlowContext):
   const e = def.escalation;
   if (!e || flag.severity !== 'amber') return flag;
   if (e.rules && !e.rules.includes(flag.ruleId)) return flag;
-  const factors = ctx.subject.riskFactors.filter((f) => e.riskFactors.includes(f));
+  const factors = (ctx.subject.riskFactors ?? []).filter((f) => e.riskFactors.includes(f));
   const age = ctx.subject.age;
   if (e.minAge !== undefined && age !== undefined && age >= e.minAge && !factors.includes('age65')) factors.unshift(`age${e.minAge}`);
   if (factors.length === 0) return flag;
