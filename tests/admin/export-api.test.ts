@@ -4,7 +4,8 @@ import { personSharedCentres } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { safeCell } from '../../src/domain/reports/csv-stream';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { auditRows, insertAnsweredCheck, insertCentres, insertPerson } from './flows-reports-fixtures';
+import { exportCsv } from '../../src/domain/reports/run-export';
+import { auditRows, insertAnsweredCheck, insertCentres, insertPerson, staffActor } from './flows-reports-fixtures';
 import { bearer, Client, makeStaff, makeToken } from './support';
 
 const NOW = new Date('2026-03-10T03:00:00Z');
@@ -122,5 +123,22 @@ describe('GET /api/v1/export/observations.csv', () => {
     expect((await asNurseA('GET', '/api/v1/export/observations.csv?from=yesterday')).status).toBe(422);
     const audit = (await auditRows(deps.db, 'export')).filter((r) => r.entity === 'observations');
     expect(audit[0]!.details).toMatchObject({ rows: 1, encoding: 'shift_jis', complete: true, from: '2026-03-01', to: '2026-03-10' });
+  });
+});
+
+describe('reading in chunks', () => {
+  const read = async (stream: NodeJS.ReadableStream) => {
+    const parts: Buffer[] = [];
+    for await (const c of stream) parts.push(c as Buffer);
+    return Buffer.concat(parts).toString('utf8');
+  };
+  it('gives the same rows through keyset pages (the PGlite path) as through the cursor, across page boundaries', async () => {
+    const actor = staffActor('national_officer', null);
+    for (const kind of ['persons', 'observations'] as const) {
+      const cursor = await read(exportCsv(deps, actor, undefined, { kind }, { mode: 'cursor', chunk: 2 }).stream);
+      const keyset = await read(exportCsv(deps, actor, undefined, { kind }, { mode: 'keyset', chunk: 2 }).stream);
+      expect(keyset).toBe(cursor);
+      expect(rowsOf(keyset).length).toBeGreaterThan(kind === 'persons' ? 5 : 2);
+    }
   });
 });

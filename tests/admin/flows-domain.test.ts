@@ -56,7 +56,8 @@ describe('flow versions: draft → publish → archive', () => {
 
   it('saves a valid edit and the diff names the changed path', async () => {
     const edited = structuredClone(draft);
-    edited.nodes.temperature!.text = { ...(edited.nodes.temperature as { text: FlowDefinition['name'] }).text, ja: '今朝の体温は何度ですか？' };
+    const temperature = edited.nodes.temperature as { text: FlowDefinition['name'] };
+    temperature.text = { ...temperature.text, ja: '今朝の体温は何度ですか？' };
     const fever = edited.rules.find((r) => r.id === 'fever' || (r.type === 'threshold' && r.gte !== undefined))!;
     const r = await run(nurse, (ctx) => updateDraft({ ctx, input: { flowKey: 'patient-daily', version: 2, definition: edited } }));
     expect(r.changed).toBe(true);

@@ -1,6 +1,5 @@
-import { pipeline, Readable, Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 
 export const EXPORT_ENCODINGS = ['utf-8', 'shift_jis'] as const;
@@ -20,44 +19,22 @@ export function safeCell(value: unknown): string {
 }
 
 /**
- * Records → CSV bytes, streamed: csv-stringify quotes, then either UTF-8 with a BOM (so
- * Excel detects it) or Shift_JIS — CP932 / Windows-31J, the variant Excel in Japan opens
- * directly (it has ①, ～, NEC/IBM extensions that plain Shift_JIS lacks). Characters CP932
- * cannot hold become '?'. Line endings CRLF, as Excel writes them.
+ * Chunks of records → CSV bytes, streamed: each chunk (≤ EXPORT_CHUNK rows) goes through
+ * csv-stringify at once and is encoded either as UTF-8 with a BOM (so Excel detects it) or
+ * as Shift_JIS — CP932 / Windows-31J, the variant Excel in Japan opens directly (it has ①,
+ * 髙, ～ and the NEC/IBM extensions plain Shift_JIS lacks; what CP932 cannot hold becomes
+ * '?'). Line endings CRLF, as Excel writes them. Only one chunk is in memory at a time, and
+ * the next is not read until the client has taken this one.
  */
-export function csvStream(header: string[], records: AsyncIterable<unknown[]>, encoding: ExportEncoding): Readable {
-  async function* cells() {
-    yield header.map(safeCell);
-    for await (const r of records) yield r.map(safeCell);
+export function csvStream(header: string[], chunks: AsyncIterable<unknown[][]>, encoding: ExportEncoding): Readable {
+  const encode = (text: string) => (encoding === 'shift_jis' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8'));
+  const csv = (records: unknown[][]) => stringify(records.map((r) => r.map(safeCell)), { record_delimiter: 'windows' });
+  async function* bytes() {
+    const head = encode(csv([header]));
+    yield encoding === 'utf-8' ? Buffer.concat([UTF8_BOM, head]) : head;
+    for await (const records of chunks) if (records.length > 0) yield encode(csv(records));
   }
-  const encoder = encoding === 'shift_jis' ? toCp932() : utf8WithBom();
-  // pipeline: an error anywhere (a failed read, a closed client) destroys every stage.
-  pipeline(Readable.from(cells()), stringify({ record_delimiter: 'windows' }), encoder, () => {});
-  return encoder;
+  return Readable.from(bytes(), { objectMode: false });
 }
 
-/** UTF-8 bytes → CP932 bytes; the decoder keeps a character split across chunks whole. */
-function toCp932(): Transform {
-  const decoder = new StringDecoder('utf8');
-  return new Transform({
-    transform(chunk: Buffer | string, _enc, done) {
-      done(null, iconv.encode(typeof chunk === 'string' ? chunk : decoder.write(chunk), 'cp932'));
-    },
-    flush(done) {
-      const rest = decoder.end();
-      done(null, rest ? iconv.encode(rest, 'cp932') : undefined);
-    },
-  });
-}
-
-function utf8WithBom(): Transform {
-  let first = true;
-  return new Transform({
-    transform(chunk: Buffer | string, _enc, done) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      if (!first) return done(null, buf);
-      first = false;
-      done(null, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), buf]));
-    },
-  });
-}
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -15,26 +15,33 @@ export interface ChunkedQuery<R> {
 
 const dialect = new PgDialect();
 
+/** Tests force the keyset path on PostgreSQL and small chunks to cross page boundaries. */
+export interface ReadOptions {
+  mode?: 'cursor' | 'keyset';
+  chunk?: number;
+}
+
 /**
  * Rows of a query, `EXPORT_CHUNK` at a time, never all in memory: on PostgreSQL a
  * postgres.js cursor over one ordered query (one snapshot, no re-planning per page); on
  * PGlite, which has no cursor API, keyset pages (`… where key > last order by key limit n`).
  * The consumer's pace drives the reads: nothing is fetched until the previous chunk is taken.
  */
-export async function* readInChunks<R>(handle: DbHandle, query: ChunkedQuery<R>, opts: { mode?: 'cursor' | 'keyset' } = {}): AsyncGenerator<R[]> {
+export async function* readInChunks<R>(handle: DbHandle, query: ChunkedQuery<R>, opts: ReadOptions = {}): AsyncGenerator<R[]> {
   const mode = opts.mode ?? (handle.pg ? 'cursor' : 'keyset');
+  const chunk = opts.chunk ?? EXPORT_CHUNK;
   if (mode === 'cursor' && handle.pg) {
     const { sql, params } = dialect.sqlToQuery(query.build(null, null));
-    for await (const rows of handle.pg.unsafe(sql, params as never[]).cursor(EXPORT_CHUNK)) {
+    for await (const rows of handle.pg.unsafe(sql, params as never[]).cursor(chunk)) {
       yield rows as unknown as R[];
     }
     return;
   }
   let after: R | null = null;
   for (;;) {
-    const rows: R[] = await queryRows<R>(handle.db, query.build(after, EXPORT_CHUNK));
+    const rows: R[] = await queryRows<R>(handle.db, query.build(after, chunk));
     if (rows.length > 0) yield rows;
-    if (rows.length < EXPORT_CHUNK) return;
+    if (rows.length < chunk) return;
     after = rows[rows.length - 1]!;
   }
 }

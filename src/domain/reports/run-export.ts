@@ -8,7 +8,7 @@ import { parseInput } from '../validation';
 import { csvStream, EXPORT_ENCODINGS } from './csv-stream';
 import { observationColumns, observationsQuery } from './export-observations';
 import { personColumns, personsQuery } from './export-persons';
-import { readInChunks } from './row-source';
+import { readInChunks, type ReadOptions } from './row-source';
 
 export const exportInputSchema = z.object({
   kind: z.enum(['persons', 'observations']),
@@ -31,7 +31,7 @@ export interface ExportHost {
  * away) one audit row records the export: kind, encoding and row count — no personal data.
  * Input problems are a ValidationError before any byte is sent.
  */
-export function exportCsv(host: ExportHost, actor: Actor, request: RequestInfo | undefined, input: ExportInput, opts: { mode?: 'cursor' | 'keyset' } = {}): { stream: Readable; filename: string } {
+export function exportCsv(host: ExportHost, actor: Actor, request: RequestInfo | undefined, input: ExportInput, opts: ReadOptions = {}): { stream: Readable; filename: string } {
   const i = parseInput(exportInputSchema, input);
   const now = host.now();
   const today = localDateOf(now, 'Asia/Tokyo');
@@ -49,10 +49,8 @@ export function exportCsv(host: ExportHost, actor: Actor, request: RequestInfo |
   async function* records<R>(rows: AsyncGenerator<R[]>, cells: (r: R) => unknown[]) {
     try {
       for await (const chunk of rows) {
-        for (const r of chunk) {
-          count++;
-          yield cells(r);
-        }
+        count += chunk.length;
+        yield chunk.map(cells);
       }
       complete = true;
     } finally {
