@@ -29,6 +29,8 @@ export const envSchema = z
     LINE_CHANNEL_SECRET: optionalString,
     LINE_CHANNEL_ACCESS_TOKEN: optionalString,
     LINE_API_BASE_URL: url('the LINE Messaging API or a stand-in').default('https://api.line.me'),
+    // The official account's basic ID (@xxxx): link-code QR codes open the chat with the code typed in.
+    LINE_BOT_BASIC_ID: optionalString.pipe(z.string().regex(/^@[\w.-]+$/, 'must be the basic ID starting with @').optional()),
     TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional()),
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +815012345678').optional()),
