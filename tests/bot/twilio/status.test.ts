@@ -1,0 +1,114 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alerts, checkSessions, outboundMessages, personChannels } from '../../../db/schema';
+import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
+import { retryCallOrGiveUp } from '../../../src/bot/voice/retry';
+import { createTestDeps, type TestDeps } from '../../support/deps';
+import { createCentre, createPerson } from '../../support/fixtures';
+import { createTwilioApiMock } from '../../support/twilio-api-mock';
+import { createPendingSession, runInboundJobs, twilioApp, twilioPost, TWILIO_ENV } from './helpers';
+
+const twilioApi = createTwilioApiMock();
+let deps: TestDeps;
+let app: Awaited<ReturnType<typeof twilioApp>>;
+let clock = new Date('2026-03-10T01:00:00Z'); // 10:00 in Tokyo
+const MIN = 60_000;
+
+beforeAll(async () => {
+  twilioApi.server.listen({ onUnhandledRequest: 'bypass' });
+  deps = await createTestDeps(TWILIO_ENV, { now: () => clock });
+  app = await twilioApp(deps);
+  await createCentre(deps.db, { code: '13-905', phone: '03-5555-6666' });
+});
+beforeEach(() => {
+  clock = new Date('2026-03-10T01:00:00Z');
+});
+afterAll(async () => {
+  twilioApi.server.close();
+  await deps?.close();
+});
+
+async function status(params: Record<string, string>) {
+  const res = await twilioPost(app, '/webhooks/twilio/status', params);
+  expect(res.status).toBe(200);
+  await runInboundJobs(deps);
+}
+
+const rowOf = async (providerMessageId: string) => (await deps.db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, providerMessageId)))[0]!;
+
+async function prompted(local: string) {
+  const person = await createPerson(deps.db, '13-905', { phone: local, preferredChannel: 'sms' }, clock);
+  const session = await createPendingSession(deps, person.id, 'sms', clock);
+  await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
+  return { personId: person.id, sessionId: session.id, message: twilioApi.messages.at(-1)! };
+}
+
+describe('SMS status callbacks', () => {
+  it('move the status forward only: a late "sent" after "delivered" is ignored', async () => {
+    const { message } = await prompted('090-5555-0001');
+    await status({ MessageSid: message.sid, MessageStatus: 'sent', To: message.to });
+    expect((await rowOf(message.sid)).status).toBe('sent');
+    await status({ MessageSid: message.sid, MessageStatus: 'delivered', To: message.to });
+    await status({ MessageSid: message.sid, MessageStatus: 'sent', To: message.to, Late: 'yes' });
+    expect((await rowOf(message.sid)).status).toBe('delivered');
+  });
+
+  it('always answer 2xx, even for a message we never sent', async () => {
+    await status({ MessageSid: 'SMunknown', MessageStatus: 'failed', To: '+819000000000' });
+  });
+
+  it('record a failed prompt, retry it once later, then fall back to a call', async () => {
+    const { sessionId, message } = await prompted('090-5555-0002');
+    await status({ MessageSid: message.sid, MessageStatus: 'failed', ErrorCode: '30003', To: message.to });
+    const failed = await rowOf(message.sid);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: '30003' });
+    const [s1] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(s1!.nextActionAt).toEqual(new Date(clock.getTime() + 30 * MIN));
+
+    // The tick, 30 minutes later: the same prompt once more.
+    clock = new Date(clock.getTime() + 31 * MIN);
+    expect(await retryCallOrGiveUp(deps, sessionId)).toBe('sms_retry');
+    const retry = twilioApi.messages.at(-1)!;
+    expect(retry.sid).not.toBe(message.sid);
+    expect(retry.body).toBe(message.body);
+    expect((await rowOf(retry.sid)).retryKey).toBe(`sms:prompt:${sessionId}:2:0`);
+
+    // It fails again: next time the patient gets a call.
+    await status({ MessageSid: retry.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: retry.to });
+    clock = new Date(clock.getTime() + 31 * MIN);
+    const calls = twilioApi.calls.length;
+    expect(await retryCallOrGiveUp(deps, sessionId)).toBe('called');
+    expect(twilioApi.calls.length).toBe(calls + 1);
+    expect(twilioApi.calls.at(-1)!).toMatchObject({ to: '+819055550002', url: `https://mimamori.test/webhooks/twilio/voice?s=${sessionId}`, machineDetection: 'Enable' });
+  });
+
+  it('error 21610 (the recipient sent STOP to Twilio) opts out and is never retried', async () => {
+    const { personId, sessionId, message } = await prompted('090-5555-0003');
+    await status({ MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '21610', To: message.to });
+    const [ch] = await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'sms')));
+    expect(ch!.state).toBe('opted_out');
+    const [s] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(s!.nextActionAt).toBeNull();
+    expect(await deps.db.select().from(alerts).where(and(eq(alerts.personId, personId), eq(alerts.reason, 'opted_out')))).toHaveLength(1);
+  });
+
+  it('a 21610 refusal at send time opts out too; a 503 is retried by the job', async () => {
+    twilioApi.failNext('messages', { status: 400, code: 21610 });
+    const { personId } = await prompted('090-5555-0004');
+    const [ch] = await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'sms')));
+    expect(ch!.state).toBe('opted_out');
+
+    twilioApi.failNext('messages', { status: 503 });
+    const person = await createPerson(deps.db, '13-905', { phone: '090-5555-0005', preferredChannel: 'sms' }, clock);
+    const session = await createPendingSession(deps, person.id, 'sms', clock);
+    await expect(smsDispatcher.sendPrompts(deps, [session.id], 'prompt')).rejects.toMatchObject({ name: 'TransientSendError' });
+    const [queued] = await deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, session.id));
+    expect(queued!.status).toBe('queued');
+    expect(queued!.errorMessage ?? '').not.toMatch(/\d{4} \d{4}/);
+    const sent = twilioApi.messages.length;
+    await smsDispatcher.sendPrompts(deps, [session.id], 'prompt'); // the job's retry
+    expect(twilioApi.messages.length).toBe(sent + 1);
+    expect(twilioApi.messages.at(-1)!.body).toBe((queued!.body as { text: string }).text);
+    expect(deps.logs.text).not.toContain('1234 5678');
+  });
+});
