@@ -11,6 +11,7 @@ import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
+import { createFlowPages } from './pages/flows/routes';
 import { createLoginRoutes } from './pages/login';
 import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
@@ -40,6 +41,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
+  pages.route('/', createFlowPages(deps));
   pages.route('/', createTriageRoutes(deps, hub));
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)

@@ -1,0 +1,113 @@
+import type { FlowDefinition } from '../../../flows';
+
+/**
+ * The structured editor's model: which fields of a definition the form shows, named by
+ * their path in the definition (`nodes.temperature.text.ja`, `rules.0.gte`) — the same
+ * path the engine's validation issues carry, so each error lands at its field. Structure
+ * (adding questions, branches, conditions) is edited in the JSON beside it.
+ * Form field names: `s:<path>` for text, `n:<path>` for numbers (empty removes the key).
+ */
+export interface FieldSpec {
+  path: string;
+  label: string; // i18n key
+  labelVars?: Record<string, string>;
+  kind: 'text' | 'longtext' | 'number' | 'severity';
+  value: string;
+}
+
+export interface GroupSpec {
+  path: string; // nodes.<id> or rules.<i>
+  id: string;
+  type: string; // question kind, node type or rule type
+  kindLabel: string; // i18n key
+  note?: { key: string; vars: Record<string, string | number> };
+  fields: FieldSpec[];
+}
+
+type Obj = Record<string, unknown>;
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const at = (o: unknown, ...keys: (string | number)[]) => keys.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Obj)[k as string] : undefined), o);
+
+function wording(path: string, text: unknown, kind: FieldSpec['kind'] = 'longtext'): FieldSpec[] {
+  return [
+    { path: `${path}.ja`, label: 'flows.text.ja', kind, value: str(at(text, 'ja')) },
+    { path: `${path}.en`, label: 'flows.text.en', kind, value: str(at(text, 'en')) },
+  ];
+}
+
+/** The groups of fields for a definition (shape as loosely typed: it may hold what was just typed). */
+export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rules: GroupSpec[] } {
+  const nodes = (at(def, 'nodes') ?? {}) as Record<string, Obj>;
+  const nodeGroups: GroupSpec[] = Object.entries(nodes).map(([id, node]) => {
+    const path = `nodes.${id}`;
+    const type = str(node.type);
+    const g: GroupSpec = { path, id, type: type === 'question' ? str(node.kind) : type, kindLabel: `flows.node.${type}`, fields: [] };
+    if (type === 'question' || type === 'message' || (type === 'end' && node.text)) g.fields.push(...wording(`${path}.text`, node.text));
+    if (type === 'question' && (node.kind === 'number' || node.kind === 'scale')) {
+      g.fields.push({ path: `${path}.min`, label: 'flows.min', kind: 'number', value: str(node.min) }, { path: `${path}.max`, label: 'flows.max', kind: 'number', value: str(node.max) });
+    }
+    if (type === 'question' && Array.isArray(node.choices)) {
+      node.choices.forEach((c: Obj, i: number) => {
+        const vars = { value: str(c.value) };
+        g.fields.push(
+          { path: `${path}.choices.${i}.label.ja`, label: 'flows.choice.ja', labelVars: vars, kind: 'text', value: str(at(c, 'label', 'ja')) },
+          { path: `${path}.choices.${i}.label.en`, label: 'flows.choice.en', labelVars: vars, kind: 'text', value: str(at(c, 'label', 'en')) },
+        );
+      });
+    }
+    if (type === 'branch') g.note = { key: 'flows.branchCases', vars: { n: Array.isArray(node.cases) ? node.cases.length : 0, default: str(node.default) } };
+    return g;
+  });
+  const rules = (at(def, 'rules') ?? []) as Obj[];
+  const ruleGroups: GroupSpec[] = (Array.isArray(rules) ? rules : []).map((r, i) => {
+    const path = `rules.${i}`;
+    const g: GroupSpec = { path, id: str(r.id), type: str(r.type), kindLabel: 'flows.rule.type', fields: [{ path: `${path}.severity`, label: 'flows.rule.severity', kind: 'severity', value: str(r.severity) }] };
+    const num = (k: string, label: string) => g.fields.push({ path: `${path}.${k}`, label, kind: 'number', value: str(r[k]) });
+    if (r.type === 'threshold') for (const k of ['gte', 'gt', 'lte', 'lt']) num(k, `flows.rule.${k}`);
+    if (r.type === 'trend') {
+      num('gte', 'flows.rule.gte');
+      num('days', 'flows.rule.days');
+      num('points', 'flows.rule.points');
+    }
+    g.fields.push({ path: `${path}.reason.ja`, label: 'flows.rule.reason.ja', kind: 'text', value: str(at(r, 'reason', 'ja')) });
+    g.fields.push({ path: `${path}.reason.en`, label: 'flows.rule.reason.en', kind: 'text', value: str(at(r, 'reason', 'en')) });
+    const q = r.question ?? (Array.isArray(r.questions) ? r.questions.join(', ') : undefined);
+    if (q) g.note = { key: 'flows.rule.question', vars: { q: str(q) } };
+    return g;
+  });
+  return { nodes: nodeGroups, rules: ruleGroups };
+}
+
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
+/**
+ * Apply submitted form fields to a copy of the definition. Numbers that do not parse are
+ * kept as typed, so validation reports them at their field and the form shows them again.
+ */
+export function applyFormFields(def: unknown, body: Record<string, unknown>): Obj {
+  const out = structuredClone(def) as Obj;
+  for (const [name, raw] of Object.entries(body)) {
+    if (typeof raw !== 'string' || (!name.startsWith('s:') && !name.startsWith('n:'))) continue;
+    const keys = name.slice(2).split('.');
+    if (keys.some((k) => FORBIDDEN.has(k) || k === '')) continue;
+    let value: unknown = raw;
+    if (name.startsWith('n:')) {
+      const s = raw.normalize('NFKC').trim();
+      value = s === '' ? undefined : Number.isFinite(Number(s)) ? Number(s) : raw;
+    }
+    setPath(out, keys, value);
+  }
+  return out;
+}
+
+function setPath(obj: Obj, keys: string[], value: unknown) {
+  let cur: unknown = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!cur || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return; // only existing structure is edited
+    cur = (cur as Obj)[k];
+  }
+  if (!cur || typeof cur !== 'object') return;
+  const last = keys.at(-1)!;
+  if (value === undefined) delete (cur as Obj)[last];
+  else (cur as Obj)[last] = value;
+}

@@ -1,0 +1,47 @@
+import type { FlowSummary } from '../../../domain/flows/flow-queries';
+import { t, type Lang } from '../../ui/i18n';
+
+const when = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
+
+/** Every flow with its versions: which one new checks use, the open draft, and the history. */
+export function FlowList(props: { lang: Lang; csrf: string; flows: FlowSummary[]; canDraft: boolean }) {
+  const { lang } = props;
+  return (
+    <>
+      <p>{t(lang, 'flows.intro')}</p>
+      {props.flows.map((f) => (
+        <section class="card flow-card" id={`flow-${f.key}`}>
+          <h2>{lang === 'ja' ? f.nameJa : f.nameEn} <code class="muted">{f.key}</code></h2>
+          <p>
+            {t(lang, 'flows.current')}: {f.current ? t(lang, 'flows.version', { n: f.current }) : '—'}{' '}
+            {f.draft ? (
+              <a class="button" href={`/admin/flows/${f.key}/versions/${f.draft}`}>{t(lang, 'flows.editDraft')} ({t(lang, 'flows.version', { n: f.draft })})</a>
+            ) : props.canDraft ? (
+              <form method="post" action={`/admin/flows/${f.key}/drafts`} class="inline">
+                <input type="hidden" name="_csrf" value={props.csrf} />
+                <button type="submit">{t(lang, 'flows.newDraft')}</button>
+              </form>
+            ) : null}
+          </p>
+          <table>
+            <thead><tr><th>{t(lang, 'flows.versions')}</th><th>{t(lang, 'reports.status')}</th><th>{t(lang, 'flows.createdBy')}</th><th>{t(lang, 'flows.publishedAt')}</th><th></th></tr></thead>
+            <tbody>
+              {f.versions.map((v) => (
+                <tr>
+                  <td>{t(lang, 'flows.version', { n: v.version })}</td>
+                  <td>
+                    <span class={`badge status-${v.status}`}>{t(lang, `flows.status.${v.status}`)}</span>
+                    {v.status === 'published' && (v.version === f.current ? t(lang, 'flows.inUse') : t(lang, 'flows.superseded'))}
+                  </td>
+                  <td>{v.createdBy ?? '—'}</td>
+                  <td>{when(v.publishedAt)}</td>
+                  <td><a href={`/admin/flows/${f.key}/versions/${v.version}`}>{t(lang, 'flows.open')}</a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </>
+  );
+}

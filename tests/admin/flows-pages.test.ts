@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import { getFlowVersion } from '../../src/domain/flows/flow-queries';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { Client, ensureCentre, makeStaff } from './support';
+
+let deps: TestDeps;
+let admin: Client;
+let nurse: Client;
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  const app = createApp(deps);
+  await ensureCentre(deps, '13-811');
+  await makeStaff(deps, { email: 'admin@fpages.jp', role: 'centre_admin', jurisdictionCode: '13-811' });
+  await makeStaff(deps, { email: 'nurse@fpages.jp', role: 'nurse', jurisdictionCode: '13-811' });
+  admin = new Client(app);
+  await admin.signIn('admin@fpages.jp');
+  nurse = new Client(app);
+  await nurse.signIn('nurse@fpages.jp');
+});
+afterAll(async () => deps?.close());
+
+const html = async (res: Response) => ({ status: res.status, text: await res.text() });
+
+describe('flow editor pages', () => {
+  it('lists flows with their versions and a button for a new draft', async () => {
+    const { status, text } = await html(await admin.get('/admin/flows'));
+    expect(status).toBe(200);
+    expect(text).toContain('毎日の健康観察（患者）');
+    expect(text).toContain('action="/admin/flows/patient-daily/drafts"');
+    expect(text).toContain('src="/admin/assets/flow-editor.js"');
+  });
+
+  it('creates a draft, shows the structured form, and puts a validation error at its field', async () => {
+    const created = await admin.form('/admin/flows/patient-daily/drafts', {});
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/admin/flows/patient-daily/versions/2');
+    const again = await admin.form('/admin/flows/patient-daily/drafts', {});
+    expect(again.headers.get('location')).toBe('/admin/flows/patient-daily/versions/2');
+    const page = await html(await admin.get('/admin/flows/patient-daily/versions/2'));
+    expect(page.text).toContain('name="s:nodes.temperature.text.ja"');
+    expect(page.text).toContain('name="n:nodes.temperature.min"');
+    // A threshold that is not a number: 422, the error beside the field, what was typed kept.
+    const fever = /name="n:(rules\.\d+\.gte)"/.exec(page.text)![1]!;
+    const bad = await html(await admin.form('/admin/flows/patient-daily/versions/2/form', { [`n:${fever}`]: 'abc', 's:nodes.temperature.text.ja': '<b>今朝の体温</b>' }));
+    expect(bad.status).toBe(422);
+    const id = `f-${fever.replaceAll('.', '-')}`;
+    expect(bad.text).toMatch(new RegExp(`id="${id}"[^>]*aria-invalid="true"`));
+    expect(bad.text).toContain(`id="${id}-err"`);
+    expect(bad.text).toMatch(new RegExp(`name="n:${fever.replaceAll('.', '\\.')}" value="abc"`));
+    expect(bad.text).toContain('&lt;b&gt;今朝の体温&lt;/b&gt;');
+    expect(bad.text).not.toContain('<b>今朝の体温</b>');
+    expect(((await getFlowVersion(deps.db, 'patient-daily', 2)).definition as { rules: { gte?: number }[] }).rules.some((r) => (r.gte as unknown) === 'abc')).toBe(false);
+  });
+
+  it('saves a form edit, shows the diff against the published version, and rejects broken JSON with its message', async () => {
+    const ok = await admin.form('/admin/flows/patient-daily/versions/2/form', { 's:nodes.temperature.text.ja': '今朝の体温は？' });
+    expect(ok.status).toBe(303);
+    const page = await html(await admin.get(ok.headers.get('location')!));
+    expect(page.text).toContain('下書きを保存しました');
+    expect(page.text).toContain('<code>nodes.temperature.text.ja</code>');
+    const broken = await html(await admin.form('/admin/flows/patient-daily/versions/2/json', { definition: '{"spec": 2,' }));
+    expect(broken.status).toBe(422);
+    expect(broken.text).toContain('JSON の構文エラー');
+    expect(broken.text).toContain('{&quot;spec&quot;: 2,');
+    const def = (await getFlowVersion(deps.db, 'patient-daily', 2)).definition as Record<string, unknown>;
+    const invalid = await html(await admin.form('/admin/flows/patient-daily/versions/2/json', { definition: JSON.stringify({ ...def, start: 'nowhere' }) }));
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).toContain('data-path="start"');
+  });
+
+  it('simulates as a LINE chat, an SMS thread and a call transcript, escaping what the patient typed', async () => {
+    const line = await html(await admin.form('/admin/flows/patient-daily/versions/2/simulate', { channel: 'line', inputs: '39.4\n<script>alert(1)</script>', lang: 'ja', hasOximeter: '1' }));
+    expect(line.status).toBe(200);
+    expect(line.text).toContain('class="transcript transcript-line"');
+    expect(line.text).toContain('今朝の体温は？');
+    expect(line.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(line.text).not.toContain('<script>alert(1)</script>');
+    expect(line.text).toMatch(/id="sim-observations"[\s\S]*temperature[\s\S]*39\.4/);
+    const sms = await html(await admin.form('/admin/flows/patient-daily/versions/2/simulate', { channel: 'sms', inputs: '36.5' }));
+    expect(sms.text).toContain('class="transcript transcript-sms"');
+    const voice = await html(await admin.form('/admin/flows/patient-daily/versions/2/simulate', { channel: 'voice', inputs: '365' }));
+    expect(voice.text).toContain('class="transcript transcript-voice"');
+    expect(voice.text).toContain('ボタン:</b> 365');
+  });
+
+  it('lets a nurse draft but not publish; a centre_admin publishes', async () => {
+    const nursePage = await html(await nurse.get('/admin/flows/patient-daily/versions/2'));
+    expect(nursePage.text).toContain('公開できるのは保健所管理者以上です');
+    expect(nursePage.text).not.toContain('id="publish"');
+    const denied = await html(await nurse.form('/admin/flows/patient-daily/versions/2/publish', {}));
+    expect(denied.status).toBe(403);
+    const noCsrf = await admin.form('/admin/flows/patient-daily/versions/2/publish', {}, { csrf: false });
+    expect(noCsrf.status).toBe(403);
+    expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('draft');
+    const ok = await admin.form('/admin/flows/patient-daily/versions/2/publish', {});
+    expect(ok.status).toBe(303);
+    const page = await html(await admin.get(ok.headers.get('location')!));
+    expect(page.text).toContain('第2版を公開しました');
+    expect(page.text).not.toContain('name="s:nodes.temperature.text.ja"');
+    expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
+  });
+});
