@@ -1,10 +1,10 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
-import { QUEUE_NAMES, type JobDefinition, type QueueName } from './define';
+import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 
 export type { QueueSettings };
@@ -35,6 +35,7 @@ export class JobRunner {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
+  private readonly inspection: Queue[] = [];
 
   constructor(
     private readonly opts: {
@@ -62,7 +63,7 @@ export class JobRunner {
   }
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
-  async trigger<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
+  async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
     if (this.opts.redis.status !== 'ready') return false;
     try {
       await this.queue(def.queue).add(def.name, def.payload.parse(payload), { ...options, jobId: safeJobId(options.jobId) });
@@ -74,7 +75,7 @@ export class JobRunner {
   }
 
   /** Enqueue many jobs of one kind in a single round trip. */
-  async triggerBulk<S extends z.ZodType>(def: JobDefinition<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
+  async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
     if (items.length === 0) return true;
     if (this.opts.redis.status !== 'ready') return false;
     try {
@@ -131,9 +132,23 @@ export class JobRunner {
     await queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: everyMs }, { name: TICK_JOB_NAME, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }
 
-  /** The queues this runner produced to or processes (Bull Board shows them). */
-  allQueues(): Queue[] {
-    return QUEUE_NAMES.map((name) => this.queue(name));
+  /**
+   * Every queue, for inspection (Bull Board), on a connection of its own that connects on
+   * first use and queues commands while Redis reconnects: the app's connection fails fast
+   * by design, and the board's own duplicated connections inherit these options.
+   */
+  inspectionQueues(): Queue[] {
+    if (this.inspection.length === 0) {
+      const connection = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => Math.min(times * 200, 2000) });
+      connection.on('error', () => {}); // the app connection already logs outages
+      this.workerConnections.push(connection);
+      for (const name of QUEUE_NAMES) {
+        const q = new Queue(name, { connection, prefix: this.opts.prefix });
+        q.on('error', () => {});
+        this.inspection.push(q);
+      }
+    }
+    return this.inspection;
   }
 
   private async run(byName: Map<string, JobDefinition>, job: Job, deps: Deps): Promise<unknown> {
@@ -147,7 +162,7 @@ export class JobRunner {
   /** Graceful: let running jobs finish, then close queues and connections. */
   async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await Promise.allSettled([...this.queues.values(), ...this.inspection].map((q) => q.close()));
     for (const c of this.workerConnections) c.disconnect();
   }
 }
