@@ -12,6 +12,7 @@ import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createFlowPages } from './pages/flows/routes';
+import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
 import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
@@ -42,6 +43,7 @@ export function createAdminRoutes(deps: Deps) {
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
   pages.route('/', createFlowPages(deps));
+  pages.route('/', createReportPages(deps));
   pages.route('/', createTriageRoutes(deps, hub));
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)

@@ -1,0 +1,57 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { jurisdictions } from '../../../../db/schema';
+import type { Deps } from '../../../deps';
+import { ValidationError } from '../../../domain/errors';
+import { identifiesPersons } from '../../../domain/reports/export-persons';
+import { getStats, type Stats } from '../../../domain/reports/stats';
+import { runVerb } from '../../auth/run-verb';
+import type { AdminContext, AdminEnv } from '../../auth/types';
+import { t } from '../../ui/i18n';
+import { ErrorSummary, Layout } from '../../ui/layout';
+import { page } from '../../ui/render';
+import { Dashboard } from './dashboard';
+import { Exports } from './exports';
+
+/** GET /admin/reports — the dashboard and the CSV downloads for the signed-in user's scope. */
+export function createReportPages(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+
+  const scopeName = async (c: AdminContext) => {
+    const actor = c.get('actor');
+    const lang = c.get('lang');
+    if (actor.role === 'national_officer' || !actor.jurisdictionId) return t(lang, actor.role === 'national_officer' ? 'reports.scope.all' : `role.${actor.role}`);
+    const [j] = await deps.db.select({ ja: jurisdictions.nameJa, en: jurisdictions.nameEn }).from(jurisdictions).where(eq(jurisdictions.id, actor.jurisdictionId));
+    return j ? (lang === 'ja' ? j.ja : j.en) : '—';
+  };
+
+  app.get('/reports', async (c) => {
+    const lang = c.get('lang');
+    const actor = c.get('actor');
+    const q = c.req.query();
+    let stats: Stats;
+    let errors: ValidationError['fields'] = [];
+    let status: 200 | 422 = 200;
+    try {
+      stats = await runVerb(deps, c, (ctx) => getStats({ ctx, input: { from: q.from || undefined, to: q.to || undefined } }));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // A bad date keeps the page: the default period is shown with the problem above it.
+      errors = err.fields;
+      status = 422;
+      stats = await runVerb(deps, c, (ctx) => getStats({ ctx, input: {} }));
+    }
+    return page(
+      c,
+      <Layout title={t(lang, 'reports.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="reports" userName={c.get('displayName')}
+        scripts={['uPlot.iife.min.js', 'reports.js']} styles={['uPlot.min.css', 'flows-reports.css']}>
+        <ErrorSummary lang={lang} errors={errors} />
+        <Dashboard stats={stats} lang={lang} scopeName={await scopeName(c)} />
+        <Exports lang={lang} identifying={identifiesPersons(actor)} range={stats.range} />
+      </Layout>,
+      status,
+    );
+  });
+
+  return app;
+}
