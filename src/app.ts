@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board';
+import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board';
 import { createAdminRoutes } from './admin/routes';
 import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
@@ -20,6 +21,7 @@ export function createApp(deps: Deps) {
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));
   app.route('/', createAdminRoutes(deps));
+  app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/c', createWebCheckRoutes(deps));
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
