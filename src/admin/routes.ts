@@ -5,6 +5,7 @@ import { createExportApiRoutes } from './api/export';
 import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
+import { createPersonApi } from './api/persons';
 import { createTokenApi } from './api/tokens';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
@@ -14,6 +15,8 @@ import { createAccountRoutes } from './pages/account';
 import { createFlowPages } from './pages/flows/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
+import { createPersonListRoutes } from './pages/persons/list-page';
+import { createPersonPageRoutes } from './pages/persons/person-page';
 import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
 import { AlertHub } from './triage/alert-hub';
@@ -46,6 +49,8 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createReportPages(deps));
   pages.route('/', createTriageRoutes(deps, hub));
   pages.route('/', createAlertPageRoutes(deps));
+  pages.route('/', createPersonListRoutes(deps));
+  pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -57,6 +62,7 @@ export function createAdminRoutes(deps: Deps) {
   // --- API routers (one line per router) ---
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
+  api.route('/', createPersonApi(deps));
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));

@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { and, eq, like } from 'drizzle-orm';
+import { jurisdictions } from '../../../../db/schema';
+import type { Deps } from '../../../deps';
+import { jurisdictionScopePrefix } from '../../../domain/access';
+import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
+import { listPersons, PERSON_LISTS } from '../../../domain/persons/list-persons';
+import { registerPerson } from '../../../domain/persons/register-person';
+import { runVerb } from '../../auth/run-verb';
+import type { AdminContext, AdminEnv } from '../../auth/types';
+import { t } from '../../ui/i18n';
+import { ErrorSummary, Layout } from '../../ui/layout';
+import { page } from '../../ui/render';
+import { PersonForm, personInputFromForm } from './person-form';
+
+/** Health centres the actor may register persons at (their own, or those under their prefecture). */
+export async function centresForActor(deps: Deps, c: AdminContext) {
+  const prefix = jurisdictionScopePrefix(c.get('actor'));
+  if (!prefix) return [];
+  const rows = await deps.db
+    .select({ code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
+    .from(jurisdictions)
+    .where(and(eq(jurisdictions.kind, 'health_centre'), like(jurisdictions.path, `${prefix}%`)))
+    .orderBy(jurisdictions.code)
+    .limit(500);
+  return rows.map((r) => ({ code: r.code, name: c.get('lang') === 'ja' ? r.nameJa : r.nameEn }));
+}
+
+/** /admin/persons: the line lists with search, and registration. */
+export function createPersonListRoutes(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+
+  app.get('/persons', async (c) => {
+    const lang = c.get('lang');
+    const query = c.req.query();
+    const list = (PERSON_LISTS as readonly string[]).includes(query.list ?? '') ? query.list! : 'attention';
+    const q = (query.q ?? '').slice(0, 100);
+    const offset = Math.max(0, Number(query.offset) || 0);
+    const result = await runVerb(deps, c, (ctx) => listPersons({ ctx, input: { list, q: q || undefined, offset } }));
+    const link = (l: string, off = 0) => `/admin/persons?${new URLSearchParams({ list: l, ...(q ? { q } : {}), ...(off ? { offset: String(off) } : {}) })}`;
+    return page(
+      c,
+      <Layout title={t(lang, 'persons.title')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
+        <p><a class="button" href="/admin/persons/new">{t(lang, 'persons.new')}</a></p>
+        <nav class="tabs" aria-label="line lists">
+          {PERSON_LISTS.map((l) => <a href={link(l)} aria-current={l === list ? 'page' : undefined}>{t(lang, `list.${l}`)}</a>)}
+        </nav>
+        <form method="get" action="/admin/persons" class="filters" role="search">
+          <input type="hidden" name="list" value={list} />
+          <label>{t(lang, 'persons.searchLabel')}<input type="search" name="q" value={q} /></label>
+          <button type="submit">{t(lang, 'common.search')}</button>
+        </form>
+        <p class="muted">{t(lang, 'persons.total', { n: result.total })}</p>
+        <table id="persons">
+          <thead>
+            <tr><th>{t(lang, 'field.name')}</th><th>{t(lang, 'field.caseNumber')}</th><th>{t(lang, 'field.classification')}</th><th>{t(lang, 'field.status')}</th><th>{t(lang, 'person.alerts')}</th><th>{t(lang, 'field.monitoringPlannedEnd')}</th><th>{t(lang, 'col.centre')}</th></tr>
+          </thead>
+          <tbody>
+            {result.persons.length === 0 && <tr><td colspan={7} class="muted">{t(lang, 'persons.empty')}</td></tr>}
+            {result.persons.map((p) => (
+              <tr>
+                <td><a href={`/admin/persons/${p.id}`}>{p.name}</a>{p.nameKana && <div class="muted">{p.nameKana}</div>}</td>
+                <td>{p.caseNumber}</td>
+                <td>{t(lang, `class.${p.classification}`)}</td>
+                <td>{t(lang, `pstatus.${p.status}`)}{p.reportedToday && <span class="badge">✓</span>}</td>
+                <td>{p.openAlerts > 0 ? <span class="badge sev-red">{p.openAlerts}</span> : ''}</td>
+                <td>{p.monitoringPlannedEnd ?? '—'}</td>
+                <td>{lang === 'ja' ? p.centreJa : p.centreEn}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div class="pager">
+          {offset > 0 && <a href={link(list, Math.max(0, offset - result.limit))}>{t(lang, 'common.prev')}</a>}
+          {offset + result.limit < result.total && <a href={link(list, offset + result.limit)}>{t(lang, 'common.next')}</a>}
+        </div>
+      </Layout>,
+    );
+  });
+
+  const form = async (c: AdminContext, values: Record<string, unknown>, errors: FieldError[], status: 200 | 403 | 409 | 422 = 200) => {
+    const lang = c.get('lang');
+    const centres = await centresForActor(deps, c);
+    return page(
+      c,
+      <Layout title={t(lang, 'persons.new')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
+        <ErrorSummary lang={lang} errors={errors} />
+        <PersonForm lang={lang} csrf={c.get('csrfToken')} action="/admin/persons" values={values} errors={errors} centres={centres} forEdit={false} />
+      </Layout>,
+      status,
+    );
+  };
+
+  app.get('/persons/new', (c) => {
+    return form(c, { sex: 'unknown', classification: 'confirmed', preferredChannel: 'line', preferredLanguage: 'ja' }, []);
+  });
+
+  app.post('/persons', async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const input = personInputFromForm(body, { forEdit: false });
+    try {
+      const { id } = await runVerb(deps, c, (ctx) => registerPerson({ ctx, input }));
+      return c.redirect(`/admin/persons/${id}?created=1`, 303);
+    } catch (err) {
+      if (err instanceof ValidationError) return form(c, input, err.fields, 422);
+      if (err instanceof ConflictError) return form(c, input, [{ field: 'caseNumber', message: err.message, messageJa: 'この保健所に同じ患者IDの対象者がいます' }], 409);
+      if (err instanceof ForbiddenError) return form(c, input, [{ field: 'responsibleCentreCode', message: err.message, messageJa: 'この保健所には登録できません' }], 403);
+      throw err;
+    }
+  });
+  return app;
+}

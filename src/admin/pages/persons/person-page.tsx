@@ -1,0 +1,150 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../../deps';
+import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
+import { changePersonStatus } from '../../../domain/persons/change-person-status';
+import { getPerson } from '../../../domain/persons/get-person';
+import { personObservations } from '../../../domain/persons/person-observations';
+import { sharePerson, transferPerson } from '../../../domain/persons/transfer-person';
+import { updatePerson } from '../../../domain/persons/update-person';
+import { endMonitoring } from '../../../domain/rounds/end-monitoring';
+import { extendMonitoring } from '../../../domain/rounds/extend-monitoring';
+import { idParam, runVerb } from '../../auth/run-verb';
+import type { AdminContext, AdminEnv } from '../../auth/types';
+import { issueLinkCodeWithQr, sendCheckAndDispatch } from '../../persons/actions';
+import { fmtDateTime } from '../../ui/format';
+import { t } from '../../ui/i18n';
+import { ErrorSummary, Layout } from '../../ui/layout';
+import { page } from '../../ui/render';
+import { centresForActor } from './list-page';
+import { PersonForm, personInputFromForm } from './person-form';
+import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
+
+const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
+
+/** A person's page, its edit form and the actions posted from it. */
+export function createPersonPageRoutes(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+
+  const show = async (c: AdminContext, id: string, extra: { errors?: FieldError[]; flash?: string; status?: 200 | 409 | 422 } = {}) => {
+    const lang = c.get('lang');
+    const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
+    const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
+    const centres = await centresForActor(deps, c);
+    const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
+    const sent = c.req.query('sent');
+    const flash = extra.flash ?? (flashKey ? t(lang, FLASHES[flashKey]!) : sent && /^(line|sms|voice|web)$/.test(sent) ? t(lang, 'person.checkSent', { channel: t(lang, `channel.${sent}`) }) : undefined);
+    const [tx, tv] = chartSeries(obs, 'temperature');
+    const [sx, sv] = chartSeries(obs, 'spo2');
+    return page(
+      c,
+      <Layout title={r.person.name} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')} scripts={['uPlot.iife.min.js', 'person-charts.js']} styles={['uPlot.min.css']}>
+        {flash && <p class="flash" role="status">{flash}</p>}
+        <ErrorSummary lang={lang} errors={extra.errors ?? []} />
+        <div class="cards">
+          <section class="card"><PersonFacts lang={lang} r={r} /></section>
+          <section class="card">
+            <h2>{t(lang, 'person.channels')}</h2>
+            <table id="channels">
+              <tbody>
+                {r.channels.map((ch) => <tr><th>{t(lang, `channel.${ch.kind}`)}</th><td>{t(lang, `chstate.${ch.state}`)}</td><td>{ch.kind === 'line' ? '' : ch.address}</td></tr>)}
+              </tbody>
+            </table>
+            <h2>{t(lang, 'person.alerts')}</h2>
+            <PersonAlerts lang={lang} r={r} />
+          </section>
+        </div>
+        <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} />
+        <h2>{t(lang, 'person.charts')}</h2>
+        <div class="cards">
+          <div class="chart" id="chart-temperature" data-label={lang === 'ja' ? '体温 (℃)' : 'Temperature (°C)'} data-x={JSON.stringify(tx)} data-y={JSON.stringify(tv)} data-min="35" data-max="41">
+            {tx.length === 0 && <p class="muted">{t(lang, 'person.noData')}</p>}
+          </div>
+          <div class="chart" id="chart-spo2" data-label="SpO2 (%)" data-x={JSON.stringify(sx)} data-y={JSON.stringify(sv)} data-min="85" data-max="100">
+            {sx.length === 0 && <p class="muted">{t(lang, 'person.noData')}</p>}
+          </div>
+        </div>
+        <h2>{t(lang, 'person.timeline')}</h2>
+        <PersonTimeline lang={lang} obs={obs} />
+        <h2>{t(lang, 'person.history')}</h2>
+        <ul class="timeline">
+          {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
+        </ul>
+      </Layout>,
+      extra.status ?? 200,
+    );
+  };
+
+  app.get('/persons/:id', (c) => show(c, idParam(c, 'id', 'person')));
+
+  const editForm = async (c: AdminContext, id: string, values: Record<string, unknown> | null, errors: FieldError[], status: 200 | 409 | 422 = 200) => {
+    const lang = c.get('lang');
+    const v = values ?? (await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }))).person;
+    return page(
+      c,
+      <Layout title={t(lang, 'persons.edit')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
+        <p><a href={`/admin/persons/${id}`}>{t(lang, 'common.back')}</a></p>
+        <ErrorSummary lang={lang} errors={errors} />
+        <PersonForm lang={lang} csrf={c.get('csrfToken')} action={`/admin/persons/${id}/edit`} values={v as Record<string, unknown>} errors={errors} centres={[]} forEdit />
+      </Layout>,
+      status,
+    );
+  };
+  app.get('/persons/:id/edit', (c) => editForm(c, idParam(c, 'id', 'person'), null, []));
+  app.post('/persons/:id/edit', async (c) => {
+    const id = idParam(c, 'id', 'person');
+    const fields = personInputFromForm(await c.req.parseBody({ all: true }), { forEdit: true });
+    try {
+      await runVerb(deps, c, (ctx) => updatePerson({ ctx, input: { personId: id, fields } }));
+    } catch (err) {
+      if (err instanceof ValidationError) return editForm(c, id, fields, err.fields, 422);
+      if (err instanceof ConflictError) return editForm(c, id, fields, [{ field: 'caseNumber', message: err.message, messageJa: 'この保健所に同じ患者IDの対象者がいます' }], 409);
+      throw err;
+    }
+    return c.redirect(`/admin/persons/${id}?saved=1`, 303);
+  });
+
+  /** A posted action: on success back to the page (or `to`), on a clear refusal the page with the message. */
+  const action = (name: string, run: (c: AdminContext, id: string, b: Record<string, string>) => Promise<string | void>) =>
+    app.post(`/persons/:id/${name}`, async (c) => {
+      const id = idParam(c, 'id', 'person');
+      const raw = await c.req.parseBody();
+      const b = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      try {
+        const to = await run(c, id, b);
+        return c.redirect(to ?? `/admin/persons/${id}?saved=1`, 303);
+      } catch (err) {
+        if (err instanceof ValidationError) return show(c, id, { errors: err.fields, status: 422 });
+        if (err instanceof ConflictError || err instanceof ForbiddenError) return show(c, id, { errors: [{ field: name, message: err.message }], status: 409 });
+        throw err;
+      }
+    });
+  action('status', (c, id, b) => runVerb(deps, c, (ctx) => changePersonStatus({ ctx, input: { personId: id, status: b.status, note: b.note || undefined } })).then(() => undefined));
+  action('extend', (c, id, b) => runVerb(deps, c, (ctx) => extendMonitoring({ ctx, input: { personId: id, plannedEnd: b.plannedEnd } })).then(() => undefined));
+  action('end', (c, id, b) => runVerb(deps, c, (ctx) => endMonitoring({ ctx, input: { personId: id, reason: b.reason || undefined } })).then(() => undefined));
+  action('transfer', (c, id, b) => runVerb(deps, c, (ctx) => transferPerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '' } })).then(() => '/admin/persons?saved=1'));
+  action('share', (c, id, b) => runVerb(deps, c, (ctx) => sharePerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '', share: true } })).then(() => undefined));
+  action('unshare', (c, id, b) => runVerb(deps, c, (ctx) => sharePerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '', share: false } })).then(() => undefined));
+  action('send-check', async (c, id) => {
+    const r = await sendCheckAndDispatch(deps, c, id);
+    return `/admin/persons/${id}?sent=${r.channel}`;
+  });
+
+  // The link code is shown once, on the page that answers the POST (never in a URL).
+  app.post('/persons/:id/link-code', async (c) => {
+    const id = idParam(c, 'id', 'person');
+    const lang = c.get('lang');
+    const issued = await issueLinkCodeWithQr(deps, c, id);
+    return page(
+      c,
+      <Layout title={t(lang, 'person.linkCodeTitle')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
+        <div class="qr" id="link-code">
+          <img src={issued.qrDataUrl} alt={t(lang, 'person.linkCodeTitle')} width={240} height={240} id="link-code-qr" />
+          <p class="digits" id="link-code-digits">{issued.code}</p>
+        </div>
+        <p>{t(lang, 'person.linkCodeHelp', { until: fmtDateTime(issued.expiresAt, lang) })}</p>
+        <p><a href={`/admin/persons/${id}`}>{t(lang, 'common.back')}</a></p>
+      </Layout>,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { alerts, checkSessions, jurisdictions, medicalInstitutions, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ageOn, localDateOf } from '../time';
+import { personInScope } from './person-in-scope';
+
+/**
+ * A person's record as the console and GET /api/v1/persons/:id show it: the fields, the
+ * responsible and sharing centres, channels, status history and alerts. Audited as a read.
+ */
+export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) {
+  const p = await personInScope(ctx, input.personId);
+  const [centre] = await ctx.tx.select().from(jurisdictions).where(eq(jurisdictions.id, p.responsibleCentreId));
+  const shared = await ctx.tx
+    .select({ id: jurisdictions.id, code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
+    .from(personSharedCentres)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, personSharedCentres.jurisdictionId))
+    .where(eq(personSharedCentres.personId, p.id))
+    .orderBy(jurisdictions.code);
+  const channels = await ctx.tx
+    .select({ kind: personChannels.kind, state: personChannels.state, verifiedAt: personChannels.verifiedAt, optedOutAt: personChannels.optedOutAt, address: personChannels.address })
+    .from(personChannels)
+    .where(eq(personChannels.personId, p.id))
+    .orderBy(personChannels.kind);
+  const history = await ctx.tx
+    .select({ status: personStatusHistory.status, note: personStatusHistory.note, changedAt: personStatusHistory.changedAt, by: staffUsers.displayName })
+    .from(personStatusHistory)
+    .leftJoin(staffUsers, eq(staffUsers.id, personStatusHistory.changedBy))
+    .where(eq(personStatusHistory.personId, p.id))
+    .orderBy(desc(personStatusHistory.changedAt));
+  const personAlerts = await ctx.tx
+    .select({ id: alerts.id, severity: alerts.severity, status: alerts.status, reason: alerts.reason, details: alerts.details, createdAt: alerts.createdAt, outcome: alerts.outcome })
+    .from(alerts)
+    .where(eq(alerts.personId, p.id))
+    .orderBy(desc(alerts.createdAt))
+    .limit(50);
+  const institution = p.reportingInstitutionId
+    ? (await ctx.tx.select({ code: medicalInstitutions.code, name: medicalInstitutions.name }).from(medicalInstitutions).where(eq(medicalInstitutions.id, p.reportingInstitutionId)))[0] ?? null
+    : null;
+  const today = localDateOf(ctx.now, centre!.timeZone);
+  const [todayOpen] = await ctx.tx
+    .select({ id: checkSessions.id })
+    .from(checkSessions)
+    .where(and(eq(checkSessions.personId, p.id), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['pending', 'prompted', 'active'])))
+    .orderBy(asc(checkSessions.dueAt))
+    .limit(1);
+  await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id });
+  return {
+    person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
+    centre: { id: centre!.id, code: centre!.code, nameJa: centre!.nameJa, nameEn: centre!.nameEn, timeZone: centre!.timeZone },
+    sharedCentres: shared,
+    institution,
+    channels,
+    statusHistory: history,
+    alerts: personAlerts.map(({ details, ...a }) => ({ ...a, reasons: details.reasons ?? [] })),
+    today,
+    openSessionToday: todayOpen?.id ?? null,
+  };
+}
+export type PersonRecord = Awaited<ReturnType<typeof getPerson>>;

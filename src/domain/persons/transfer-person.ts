@@ -1,0 +1,45 @@
+import { and, eq } from 'drizzle-orm';
+import { alerts, jurisdictions, persons, personSharedCentres } from '../../../db/schema';
+import { requireRoleAtLeast } from '../access';
+import { writeAudit } from '../audit';
+import type { Ctx, VerbArgs } from '../context';
+import { ConflictError, ValidationError } from '../errors';
+import { personInScope } from './person-in-scope';
+
+async function centreByCode(ctx: Ctx, code: string, field: string) {
+  const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code.trim()), eq(jurisdictions.kind, 'health_centre')));
+  if (!centre) throw new ValidationError([{ field, message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
+  return centre;
+}
+
+/**
+ * Move a person to another responsible health centre (転居など). The new centre takes
+ * over the person and their open alerts; the old one keeps no access unless it is shared.
+ */
+export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string }>): Promise<{ centreId: string }> {
+  requireRoleAtLeast(ctx.actor, 'nurse');
+  const person = await personInScope(ctx, input.personId, { forUpdate: true });
+  const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
+  if (centre.id === person.responsibleCentreId) throw new ConflictError('the person already belongs to this health centre');
+  const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centre.id), eq(persons.caseNumber, person.caseNumber)));
+  if (dup) throw new ConflictError('the new health centre already has a person with this case number');
+  await ctx.tx.update(persons).set({ responsibleCentreId: centre.id, updatedAt: ctx.now }).where(eq(persons.id, person.id));
+  await ctx.tx.delete(personSharedCentres).where(and(eq(personSharedCentres.personId, person.id), eq(personSharedCentres.jurisdictionId, centre.id)));
+  await ctx.tx.update(alerts).set({ centreId: centre.id, updatedAt: ctx.now }).where(and(eq(alerts.personId, person.id), eq(alerts.status, 'open')));
+  await writeAudit(ctx, { action: 'transfer', entity: 'person', entityId: person.id, personId: person.id, details: { from: person.responsibleCentreId, to: centre.id } });
+  return { centreId: centre.id };
+}
+
+/** Share a person with another health centre (関係保健所), or stop sharing. */
+export async function sharePerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string; share: boolean }>): Promise<void> {
+  requireRoleAtLeast(ctx.actor, 'nurse');
+  const person = await personInScope(ctx, input.personId, { forUpdate: true });
+  const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
+  if (input.share) {
+    if (centre.id === person.responsibleCentreId) throw new ValidationError([{ field: 'centreCode', message: 'is already the responsible centre', messageJa: '担当保健所とは別の保健所を選んでください' }]);
+    await ctx.tx.insert(personSharedCentres).values({ personId: person.id, jurisdictionId: centre.id, createdAt: ctx.now }).onConflictDoNothing();
+  } else {
+    await ctx.tx.delete(personSharedCentres).where(and(eq(personSharedCentres.personId, person.id), eq(personSharedCentres.jurisdictionId, centre.id)));
+  }
+  await writeAudit(ctx, { action: input.share ? 'share' : 'unshare', entity: 'person', entityId: person.id, personId: person.id, details: { centreId: centre.id } });
+}

@@ -1,0 +1,45 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { persons } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { VerbArgs } from '../context';
+import { ConflictError, ValidationError } from '../errors';
+import { parseInput } from '../validation';
+import { personFieldsSchema } from './person-input';
+import { personInScope } from './person-in-scope';
+
+/**
+ * What PATCH may change: the registration fields, each optional. Status, centre, sharing
+ * and monitoring dates have their own verbs (they write history or move scope).
+ */
+export const personPatchSchema = personFieldsSchema
+  .omit({ status: true, responsibleCentreCode: true, reportingInstitutionCode: true, roundTimes: true, flowKey: true, monitoringStart: true, monitoringPlannedEnd: true })
+  .partial()
+  .strict();
+
+/** Edit a person's fields; the audit row lists which fields changed (never their values). */
+export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; fields: unknown }>): Promise<{ id: string; changed: string[] }> {
+  if (typeof input.fields !== 'object' || input.fields === null) throw new ValidationError([{ field: '(body)', message: 'must be an object of fields' }]);
+  // zod's defaults would fill absent fields on a partial; only what was sent is applied.
+  const sent = Object.keys(input.fields as object);
+  const parsed = parseInput(personPatchSchema, input.fields) as Record<string, unknown>;
+  const person = await personInScope(ctx, input.personId, { forUpdate: true });
+  const changes: Record<string, unknown> = {};
+  for (const key of sent) {
+    if (!(key in parsed)) continue;
+    const next = parsed[key] ?? null;
+    const current = (person as Record<string, unknown>)[key] ?? null;
+    if (JSON.stringify(next) !== JSON.stringify(current)) changes[key] = next;
+  }
+  const changed = Object.keys(changes);
+  if (!changed.length) return { id: person.id, changed };
+  if (typeof changes.caseNumber === 'string') {
+    const [dup] = await ctx.tx
+      .select({ id: persons.id })
+      .from(persons)
+      .where(and(eq(persons.responsibleCentreId, person.responsibleCentreId), eq(persons.caseNumber, changes.caseNumber), ne(persons.id, person.id)));
+    if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+  }
+  await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
+  await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed } });
+  return { id: person.id, changed };
+}
