@@ -41,6 +41,8 @@ textarea{width:100%;padding:.5rem;border:2px solid #333;border-radius:.5rem}
 .reask,.is-reask{color:#8a1c00}
 .reask{padding:.5rem .75rem;border-left:.4rem solid #8a1c00;background:#fff4e5}
 .note{padding:.5rem 0}
+.one{margin:0 0 1.75rem;padding-top:.5rem;border-top:1px solid #ccc}
+.one h2{font-size:1.2rem;line-height:1.4;margin:0 0 .5rem}
 .progress{color:#555;font-size:.95rem}
 .explain{font-size:1.15rem}
 `;

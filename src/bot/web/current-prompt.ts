@@ -50,3 +50,31 @@ export function currentPrompt(version: FlowVersion, state: SessionState, ctx: Fl
   }
   return questionMessage(env, state.nodeId, node, 'question');
 }
+
+/** Flows this short (from the waiting question to the end) are shown as one page. */
+export const ONE_PAGE_MAX_QUESTIONS = 8;
+
+/**
+ * Every question from the waiting one to the end, when the rest of the flow is a straight
+ * line (messages and questions only, no branch) of at most ONE_PAGE_MAX_QUESTIONS and
+ * nothing is answered yet — the short contact check fits on one page. Null when a branch, a re-ask or a read-back is
+ * ahead: then the page asks one question at a time, as every other channel does.
+ */
+export function remainingPrompts(version: FlowVersion, state: SessionState, ctx: FlowContext): OutMessage[] | null {
+  // Decided before the first answer: a check that started one question at a time stays so.
+  if (state.status !== 'active' || !state.nodeId || state.attempts > 0 || state.pendingConfirmation || Object.keys(state.answers).length > 0) return null;
+  const env: RunEnv = { def: version.definition, ctx, state: cloneState(state), effects: [] };
+  const out: OutMessage[] = [];
+  let id: string | undefined = state.nodeId;
+  for (let hops = 0; id && hops < 50; hops++) {
+    const node: FlowVersion['definition']['nodes'][string] | undefined = version.definition.nodes[id];
+    if (!node) return null;
+    if (node.type === 'end') return out.length > 0 && out.length <= ONE_PAGE_MAX_QUESTIONS ? out : null;
+    if (node.type === 'message') id = node.next;
+    else if (node.type === 'question') {
+      out.push(questionMessage(env, id, node, 'question'));
+      id = node.next;
+    } else return null;
+  }
+  return null;
+}

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
-import type { Lang, OutMessage, SessionState } from '../../flows';
+import type { FlowContext, FlowVersion, Lang, OutMessage, SessionState } from '../../flows';
 import { buildFlowContext } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { currentPrompt, openingMessages, splitMessages, stateOrStart, type PageMessages } from './current-prompt';
+import { currentPrompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, type PageMessages } from './current-prompt';
 import type { LinkedSession } from './resolve-link';
 
 export interface CheckPage extends PageMessages {
@@ -15,6 +15,8 @@ export interface CheckPage extends PageMessages {
   advised: boolean;
   /** The last answer was not understood and the question is asked again. */
   reasked: boolean;
+  /** A short, straight rest of the flow: every remaining question on one page (null: one at a time). */
+  all: OutMessage[] | null;
 }
 
 interface StoredReply {
@@ -36,13 +38,19 @@ export async function buildCheckPage(db: DbOrTx, session: LinkedSession, lang: L
   const flowCtx = { ...(await buildFlowContext(db, session.personId, 'web', now, session.localDate)), lang };
   const state = stateOrStart(version, session.state as SessionState | null, flowCtx);
   const base = { nonce: state.step, answered: Object.keys(state.answers).length, advised: state.advised === true };
-  if (state.step === 0) return { ...base, ...splitMessages(openingMessages(version, flowCtx)), reasked: false };
-  const stored = await loadReply(db, session.id, state.step);
+  const page = await pageMessages(db, session.id, version, state, flowCtx, lang);
+  const all = page.prompt?.kind === 'question' && !page.reasked ? remainingPrompts(version, state, flowCtx) : null;
+  return { ...base, ...page, all };
+}
+
+async function pageMessages(db: DbOrTx, sessionId: string, version: FlowVersion, state: SessionState, flowCtx: FlowContext, lang: Lang): Promise<PageMessages & { reasked: boolean }> {
+  if (state.step === 0) return { ...splitMessages(openingMessages(version, flowCtx)), reasked: false };
+  const stored = await loadReply(db, sessionId, state.step);
   if (stored && stored.lang === lang) {
     const page = splitMessages(stored.messages);
-    return { ...base, ...page, prompt: page.prompt ?? currentPrompt(version, state, flowCtx), reasked: page.prompt?.kind === 'reask' };
+    return { ...page, prompt: page.prompt ?? currentPrompt(version, state, flowCtx), reasked: page.prompt?.kind === 'reask' };
   }
-  return { ...base, notes: [], prompt: currentPrompt(version, state, flowCtx), reasked: state.attempts > 0 && !state.pendingConfirmation };
+  return { notes: [], prompt: currentPrompt(version, state, flowCtx), reasked: state.attempts > 0 && !state.pendingConfirmation };
 }
 
 async function loadReply(db: DbOrTx, sessionId: string, step: number): Promise<StoredReply | null> {

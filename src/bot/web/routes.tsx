@@ -8,6 +8,7 @@ import { buildCheckPage } from './page-model';
 import { resolveLink, type LinkedSession } from './resolve-link';
 import { submitWebAnswer, type WebAnswerForm } from './submit-answer';
 import { isLang } from './texts';
+import { AllQuestionsPage } from './views/all-questions-page';
 import { QuestionPage } from './views/question-page';
 import { ClosedPage, DonePage, InvalidLinkPage, TooLargePage } from './views/status-pages';
 
@@ -33,9 +34,15 @@ function requestInfo(c: Context) {
 
 function formValues(body: Record<string, unknown>): WebAnswerForm {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const raw = body.v;
-  const v = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
-  return { q: str(body.q), n: str(body.n), t: body.t === 'm' ? 'm' : 'c', v };
+  const list = (raw: unknown) => (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
+  const form: WebAnswerForm = { q: str(body.q), n: str(body.n), t: body.t === 'm' ? 'm' : 'c', v: list(body.v) };
+  if (body.mode === 'all') {
+    // One-page mode: a t.<question> field per question, in the page's order; values in a.<question>.
+    form.all = Object.keys(body)
+      .filter((k) => k.startsWith('t.'))
+      .map((k) => ({ q: k.slice(2), t: body[k] === 'm' ? ('m' as const) : ('c' as const), v: list(body[`a.${k.slice(2)}`]) }));
+  }
+  return form;
 }
 
 /**
@@ -69,7 +76,9 @@ export function createWebCheckRoutes(deps: Deps) {
     if (link.kind === 'closed') return c.html(<ClosedPage lang={lang} centre={session.centre} />, 410);
     const page = await buildCheckPage(deps.db, session, lang, now);
     if (link.kind === 'done' || !page.prompt) return c.html(<DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} />);
-    return c.html(<QuestionPage lang={lang} path={`/c/${c.req.param('token')}`} page={page} centre={session.centre} />);
+    const path = `/c/${c.req.param('token')}`;
+    if (page.all) return c.html(<AllQuestionsPage lang={lang} path={path} page={page} centre={session.centre} />);
+    return c.html(<QuestionPage lang={lang} path={path} page={page} centre={session.centre} />);
   });
 
   app.post(

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { checkSessions } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import type { Input, SessionState } from '../../flows';
+import type { DbOrTx } from '../../../db/client';
+import type { Input, OutMessage, SessionState } from '../../flows';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { withTransaction, type RequestInfo } from '../../domain/context';
 import { saveReply } from './page-model';
@@ -13,12 +14,16 @@ export interface WebAnswerForm {
   n: string;
   t: 'c' | 'm';
   v: string[];
+  /** One-page mode: every answer, in the page's order (q, t, v of each question). */
+  all?: { q: string; t: 'c' | 'm'; v: string[] }[];
 }
+
+const PROMPT_KINDS = new Set(['question', 'reask', 'confirm']);
 
 export type SubmitResult = 'recorded' | 'stale' | 'closed';
 
 /** A form field list into the engine's input: buttons and checklists are choices, typed values are messages. */
-export function toInput(form: WebAnswerForm): Input {
+export function toInput(form: Pick<WebAnswerForm, 'q' | 't' | 'v'>): Input {
   if (form.t === 'm') return { type: 'message', text: form.v[0] ?? '' };
   return { type: 'choice', questionId: form.q, value: form.v.length > 1 ? form.v : (form.v[0] ?? '') };
 }
@@ -34,16 +39,30 @@ export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: 
   const base = { actor: { kind: 'patient' as const, personId: session.personId, channel: 'web' as const }, now: deps.now(), request };
   return withTransaction(deps.db, base, async (ctx) => {
     await ctx.tx.execute(sql`select id from check_sessions where id = ${session.id} for update`);
-    const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
-    const state = (row?.state as SessionState | null) ?? null;
+    const state = await stateOf(ctx.tx, session.id);
     const step = state?.step ?? 0;
     if (form.n !== String(step)) return 'stale';
     // Before the first answer there is no stored state; answerCheck starts it and the nonce 0 is enough.
     if (state && state.nodeId !== form.q) return 'stale';
-    const outcome = await answerCheck({ ctx, input: { sessionId: session.id, channel: 'web', input: toInput(form) } });
-    if (outcome.closed) return 'closed';
+    // One answer, or (one-page mode) each in order until one is re-asked or read back.
+    let messages: OutMessage[] = [];
+    let current = state;
+    for (const answer of form.all ?? [form]) {
+      if (current && current.nodeId !== answer.q) break;
+      const outcome = await answerCheck({ ctx, input: { sessionId: session.id, channel: 'web', input: toInput(answer) } });
+      if (outcome.closed) return 'closed';
+      // Keep every note (urgent advice!) but only the last step's question.
+      messages = [...messages.filter((m) => !PROMPT_KINDS.has(m.kind)), ...outcome.messages];
+      current = await stateOf(ctx.tx, session.id);
+      if (outcome.completed || !current || current.nodeId === answer.q) break;
+    }
     // answerCheck speaks the person's preferred language; the page re-renders in another one.
-    await saveReply(ctx.tx, session, { step: step + 1, lang: session.preferredLanguage, messages: outcome.messages }, ctx.now);
+    await saveReply(ctx.tx, session, { step: current?.step ?? step + 1, lang: session.preferredLanguage, messages }, ctx.now);
     return 'recorded';
   });
+}
+
+async function stateOf(tx: DbOrTx, sessionId: string): Promise<SessionState | null> {
+  const [row] = await tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, sessionId));
+  return (row?.state as SessionState | null) ?? null;
 }

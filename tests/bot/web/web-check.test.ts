@@ -192,3 +192,57 @@ describe('web check page', () => {
     expect(deps.logs.text).not.toContain('秘密');
   });
 });
+
+describe('a short flow on one page (close contacts)', () => {
+  let deps: TestDeps;
+  const now = new Date('2026-11-24T01:00:00Z');
+  let app: ReturnType<typeof webApp>;
+  let personId: string;
+
+  beforeAll(async () => {
+    deps = await createTestDeps({}, { now: () => now });
+    app = webApp(deps);
+    await createCentre(deps.db, { code: 'op-centre', phone: '03-1234-5678' });
+    ({ id: personId } = await createPerson(deps.db, 'op-centre', { classification: 'close_contact' }, now));
+  });
+  afterAll(async () => deps?.close());
+
+  /** The one-page form's fields as a browser would post them. */
+  function onePageBody(html: string, answers: Record<string, string[]>): URLSearchParams {
+    const body = new URLSearchParams({ mode: 'all', q: /name="q" value="([^"]*)"/.exec(html)![1]!, n: /name="n" value="([^"]*)"/.exec(html)![1]! });
+    for (const m of html.matchAll(/name="t\.([a-z_]+)" value="([cm])"/g)) {
+      body.append(`t.${m[1]}`, m[2]!);
+      for (const v of answers[m[1]!] ?? []) body.append(`a.${m[1]}`, v);
+    }
+    return body;
+  }
+  const send = (path: string, body: URLSearchParams) => app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const calm = { temperature: ['36.6'], cough: ['no'], sore_throat: ['no'], breathless: ['no'], fatigue: ['unknown'], taste_smell: ['no'] };
+
+  it('shows every question as its own fieldset and records them all with one submit, once', async () => {
+    const { path, sessionId } = await openWebCheck(deps, personId);
+    const { html } = await getPage(app, path);
+    expect(html.match(/<fieldset class="one"/g)).toHaveLength(6);
+    expect(html).toContain('type="radio" name="a.cough" value="no"');
+    const body = onePageBody(html, calm);
+    expect((await send(path, body)).status).toBe(303);
+    expect((await send(path, body)).status).toBe(303); // the same form again
+    const obs = await observationsOf(deps, sessionId);
+    expect(obs.map((o) => o.questionId).sort()).toEqual(Object.keys(calm).sort());
+    expect(obs.find((o) => o.questionId === 'fatigue')!.value).toBe('unknown');
+    expect((await sessionRow(deps, sessionId)).status).toBe('completed');
+    expect((await getPage(app, path)).html).toContain('回答を受け付けました');
+  });
+
+  it('keeps what was answered and goes on one question at a time from the first answer it cannot read', async () => {
+    const { path, sessionId } = await openWebCheck(deps, personId);
+    const { html } = await getPage(app, path);
+    await send(path, onePageBody(html, { ...calm, sore_throat: [], breathless: ['yes'] }));
+    const obs = await observationsOf(deps, sessionId);
+    expect(obs.map((o) => o.questionId).sort()).toEqual(['cough', 'temperature']);
+    const next = await getPage(app, path);
+    expect(parseForm(next.html)).toMatchObject({ q: 'sore_throat' });
+    expect(next.html).toContain('「はい」「いいえ」「わからない」で答えてください');
+    expect(next.html).not.toContain('fieldset class="one"');
+  });
+});
