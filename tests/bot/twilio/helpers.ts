@@ -47,7 +47,7 @@ const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '',
 export interface ParsedTwiml {
   Response: {
     Say?: { language: string; voice: string; prosody: { rate: string; '#text': string }[] }[];
-    Gather?: Record<string, string> & { Say?: { language: string; prosody: { rate: string; '#text': string }[] }[] };
+    Gather?: Record<string, string> & { Say?: { language: string; voice: string; prosody: { rate: string; '#text': string }[] }[] };
     Hangup?: unknown;
   };
 }

@@ -99,7 +99,7 @@ describe('an automated call', () => {
     expect(spoken(twiml).join('')).toContain('はいは1、いいえは2、わからないは3を押してください。');
     for (let i = 0; i < 30 && next; i++) {
       const said = spoken(twiml).join('');
-      const answer = said.includes('伝えたいこと') ? { SpeechResult: '特にありません' } : i % 2 === 0 ? { Digits: '2' } : { SpeechResult: 'いいえ' };
+      const answer: Record<string, string> = said.includes('伝えたいこと') ? { SpeechResult: '特にありません' } : i % 2 === 0 ? { Digits: '2' } : { SpeechResult: 'いいえ' };
       ({ twiml, next } = await step(next, { ...base, ...answer }));
     }
     expect(twiml.Response.Hangup).toBeDefined();

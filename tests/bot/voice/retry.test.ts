@@ -38,12 +38,12 @@ describe('unanswered calls', () => {
     const person = await createPerson(deps.db, '13-906', { phone: '090-6666-0001', preferredChannel: 'voice' }, clock);
     const session = await createPendingSession(deps, person.id, 'voice', clock);
     await voiceDispatcher.sendPrompts(deps, [session.id], 'prompt');
-    const outcomes = [{ CallStatus: 'no-answer' }, { CallStatus: 'busy' }, { CallStatus: 'completed', AnsweredBy: 'machine_end_beep' }];
+    const outcomes: Record<string, string>[] = [{ CallStatus: 'no-answer' }, { CallStatus: 'busy' }, { CallStatus: 'completed', AnsweredBy: 'machine_end_beep' }];
     for (const [i, outcome] of outcomes.entries()) {
       const call = twilioApi.calls.at(-1)!;
       expect(call.to).toBe('+819066660001');
       const { CallStatus, ...extra } = outcome;
-      await callStatus(call.sid, call.to, CallStatus, extra);
+      await callStatus(call.sid, call.to, CallStatus!, extra);
       const row = (await deps.db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, call.sid)))[0]!;
       expect(row.status).toBe('undelivered');
       const s = await sessionRow(session.id);
