@@ -8,12 +8,12 @@ import { createStaff, type CreateStaffInput } from '../../src/domain/staff/creat
 
 export const PASSWORD = 'correct horse battery';
 
-/** A health centre under Tokyo (prefecture 13): path /JP/13/<code>/. */
-export async function ensureCentre(deps: Deps, code: string, nameJa = `${code}保健所`): Promise<string> {
-  const [pref] = await deps.db.select().from(jurisdictions).where(eq(jurisdictions.code, '13'));
+/** A health centre under a prefecture (Tokyo, 13, by default): path /JP/<pref>/<code>/. */
+export async function ensureCentre(deps: Deps, code: string, nameJa = `${code}保健所`, prefecture = '13'): Promise<string> {
+  const [pref] = await deps.db.select().from(jurisdictions).where(eq(jurisdictions.code, prefecture));
   const [row] = await deps.db
     .insert(jurisdictions)
-    .values({ kind: 'health_centre', parentId: pref!.id, code, path: `/JP/13/${code}/`, nameJa, nameEn: `${code} Health Centre`, phone: '03-0000-0000' })
+    .values({ kind: 'health_centre', parentId: pref!.id, code, path: `/JP/${prefecture}/${code}/`, nameJa, nameEn: `${code} Health Centre`, phone: '03-0000-0000' })
     .onConflictDoNothing()
     .returning({ id: jurisdictions.id });
   if (row) return row.id;

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../deps';
+import { browseAuditLog } from '../../domain/audit-log/browse-audit-log';
+import { ValidationError } from '../../domain/errors';
+import { runVerb } from '../auth/run-verb';
+import type { AdminEnv } from '../auth/types';
+import { fmtDateTime } from '../ui/format';
+import { t } from '../ui/i18n';
+import { ErrorSummary, Layout } from '../ui/layout';
+import { page } from '../ui/render';
+
+/** /admin/audit: who read or changed what (centre_admin and up, within scope). */
+export function createAuditRoutes(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+  app.get('/audit', async (c) => {
+    const lang = c.get('lang');
+    const q = c.req.query();
+    const filters = Object.fromEntries(Object.entries(q).filter(([k, v]) => ['action', 'entity', 'personId', 'from', 'to', 'before'].includes(k) && v !== ''));
+    let result: Awaited<ReturnType<typeof browseAuditLog>> = { entries: [], nextBefore: null };
+    let errors: ValidationError['fields'] = [];
+    try {
+      result = await runVerb(deps, c, (ctx) => browseAuditLog({ ctx, input: filters }));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      errors = err.fields;
+    }
+    const next = result.nextBefore ? `/admin/audit?${new URLSearchParams({ ...filters, before: String(result.nextBefore) })}` : null;
+    return page(
+      c,
+      <Layout title={t(lang, 'audit.title')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="audit" userName={c.get('displayName')}>
+        <ErrorSummary lang={lang} errors={errors} />
+        <form method="get" action="/admin/audit" class="filters">
+          <label>{t(lang, 'audit.action')}<input name="action" value={filters.action ?? ''} /></label>
+          <label>{t(lang, 'audit.entity')}<input name="entity" value={filters.entity ?? ''} /></label>
+          <label>{t(lang, 'audit.person')}<input name="personId" value={filters.personId ?? ''} /></label>
+          <label>From<input type="date" name="from" value={filters.from ?? ''} /></label>
+          <label>To<input type="date" name="to" value={filters.to ?? ''} /></label>
+          <button type="submit">{t(lang, 'common.filter')}</button>
+        </form>
+        <table id="audit">
+          <thead><tr><th>{t(lang, 'audit.when')}</th><th>{t(lang, 'audit.who')}</th><th>{t(lang, 'audit.action')}</th><th>{t(lang, 'audit.entity')}</th><th>{t(lang, 'audit.person')}</th><th>{t(lang, 'audit.from')}</th></tr></thead>
+          <tbody>
+            {result.entries.length === 0 && <tr><td colspan={6} class="muted">{t(lang, 'audit.empty')}</td></tr>}
+            {result.entries.map((e) => (
+              <tr>
+                <td>{fmtDateTime(e.createdAt, lang)}</td>
+                <td>{e.staffName ?? `${e.actorKind}:${e.actorId ?? ''}`}{e.actorKind === 'token' && ' (API)'}</td>
+                <td>{e.action}</td>
+                <td>{e.entity}{e.entityId && <div class="muted">{e.entityId}</div>}</td>
+                <td>{e.personId ? <a href={`/admin/persons/${e.personId}`}>{e.personId.slice(0, 8)}…</a> : ''}</td>
+                <td class="muted">{e.ip ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {next && <p class="pager"><a href={next}>{t(lang, 'common.next')}</a></p>}
+      </Layout>,
+    );
+  });
+  return app;
+}
