@@ -34,7 +34,7 @@ export function TryAsPatientButton(props: { personId: string; csrf: string; lang
   return (
     <form method="post" action={`/admin/try-as-patient/${props.personId}`} target="_blank" class="try-as-patient">
       <input type="hidden" name="_csrf" value={props.csrf} />
-      <button type="submit">{props.lang === 'en' ? 'Try as the patient (web check)' : '患者として試す（Web健康観察）'}</button>
+      <button type="submit" class="secondary" id="try-as-patient">{props.lang === 'en' ? 'Try as the patient (web check)' : '患者として試す（Web健康観察）'}</button>
     </form>
   );
 }

@@ -18,6 +18,7 @@ import { page } from '../../ui/render';
 import { centresForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
 import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
+import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -53,7 +54,7 @@ export function createPersonPageRoutes(deps: Deps) {
             <PersonAlerts lang={lang} r={r} />
           </section>
         </div>
-        <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} />
+        <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
         <h2>{t(lang, 'person.charts')}</h2>
         <div class="cards">
           <div class="chart" id="chart-temperature" data-label={lang === 'ja' ? '体温 (℃)' : 'Temperature (°C)'} data-x={JSON.stringify(tx)} data-y={JSON.stringify(tv)} data-min="35" data-max="41">

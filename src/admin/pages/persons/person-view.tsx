@@ -1,4 +1,5 @@
 import { MONITORED_STATUSES, PERSON_STATUSES } from '../../../../db/schema';
+import { TryAsPatientButton } from '../../../bot/web/try-as-patient-routes';
 import type { PersonRecord } from '../../../domain/persons/get-person';
 import type { personObservations } from '../../../domain/persons/person-observations';
 import { fmtShort, fmtValue } from '../../ui/format';
@@ -41,7 +42,7 @@ export function PersonFacts(props: { lang: Lang; r: PersonRecord }) {
 }
 
 /** The actions a nurse takes from a person's page; each is a plain form (works without script). */
-export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord; centres: { code: string; name: string }[] }) {
+export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord; centres: { code: string; name: string }[]; tryAsPatient?: boolean }) {
   const { lang, r } = props;
   const p = r.person;
   const id = p.id;
@@ -55,6 +56,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
         {monitored && (
           <form method="post" action={`/admin/persons/${id}/send-check`}>{hidden}<button type="submit" id="send-check">{t(lang, 'person.sendCheck')}</button></form>
         )}
+        {monitored && props.tryAsPatient && <TryAsPatientButton personId={id} csrf={props.csrf} lang={lang} />}
         <form method="post" action={`/admin/persons/${id}/link-code`}>{hidden}<button type="submit" class="secondary" id="issue-link-code">{t(lang, 'person.linkCode')}</button></form>
       </div>
       <form method="post" action={`/admin/persons/${id}/status`} class="card">
