@@ -34,7 +34,7 @@ function startServer(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitFor(url: string, timeoutMs = 30_000): Promise<Response> {
+async function waitFor(url: string, timeoutMs = 90_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -73,7 +73,7 @@ describe('npm start', () => {
     }
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('"msg":"stopped"');
-  }, 60_000);
+  }, 150_000);
 
   it('is ready when the database and Redis answer (PostgreSQL via DATABASE_URL, migrations applied at start)', async () => {
     const { createTestDatabase } = await import('../support/pg');
@@ -90,12 +90,12 @@ describe('npm start', () => {
       await s.exited;
       await db.drop();
     }
-  }, 60_000);
+  }, 150_000);
 
   it('refuses to start on a bad setting and names the variable and what is expected', async () => {
     const s = startServer({ PORT: 'eighty', REDIS_URL: 'localhost' });
     expect(await s.exited).toBe(78);
     expect(s.output()).toMatch(/PORT: must be a port number/);
     expect(s.output()).toMatch(/REDIS_URL: must start with redis:\/\//);
-  }, 30_000);
+  }, 90_000);
 });
