@@ -2,9 +2,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board';
 import { createAdminRoutes } from './admin/routes';
-import { createLineWebhookRoutes } from './bot/line/webhook-routes';
-import { createTwilioSmsRoutes } from './bot/sms/routes';
-import { createTwilioStatusRoutes } from './bot/twilio/status-routes';
+import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
 import type { Deps } from './deps';
@@ -24,9 +22,8 @@ export function createApp(deps: Deps) {
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/c', createWebCheckRoutes(deps));
-  app.route('/webhooks/line', createLineWebhookRoutes(deps));
-  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
+  // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
+  app.route('/', createIntakeRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
-  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps));
   return app;
 }

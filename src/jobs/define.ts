@@ -28,6 +28,13 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   handler: (payload: z.infer<S>, deps: Deps, job: Job) => Promise<unknown>;
 }
 
+/**
+ * What a producer needs to enqueue a job: its name, queue and payload schema, without
+ * the handler. Webhook intakes enqueue through a target so they never import the
+ * handler's module (the Workers build stays free of the conversation code).
+ */
+export type JobTarget<S extends z.ZodType = z.ZodType> = Pick<JobDefinition<S>, 'name' | 'queue' | 'payload'>;
+
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
   return def;
 }

@@ -1,18 +1,16 @@
-import { z } from 'zod';
 import { defineJob } from '../../jobs/define';
+import { inboundJobId, lineInboundTarget } from '../intake/inbound-jobs';
 
 /**
  * Process one stored LINE webhook event (and any earlier ones of the same sender still
  * waiting). The payload is the inbound_events row id only. The sweeper re-enqueues
  * unprocessed rows under the same name and payload: `inbound.<provider>`, { eventId }.
- * The handler is imported lazily so the webhook intake (which only enqueues) stays small
- * enough for the Workers build.
+ * The intake enqueues through `lineInboundTarget` (name, queue, payload) and never imports
+ * this file, so the Workers build stays free of the conversation code.
  */
 export const lineInboundJob = defineJob({
-  name: 'inbound.line',
-  queue: 'inbound',
+  ...lineInboundTarget,
   version: 1,
-  payload: z.object({ eventId: z.uuid() }),
   handler: async ({ eventId }, deps) => {
     const { processLineInbound } = await import('./process-inbound');
     return processLineInbound(deps, eventId);
@@ -20,4 +18,4 @@ export const lineInboundJob = defineJob({
 });
 
 /** The BullMQ job id for an event: one job per stored event, however often it is enqueued. */
-export const lineInboundJobId = (eventId: string) => `inbound:${eventId}`;
+export const lineInboundJobId = inboundJobId;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
 import type { JobRunner } from '../../jobs/runner';
-import { lineInboundJob, lineInboundJobId } from './inbound-job';
+import { inboundJobId, lineInboundTarget } from '../intake/inbound-jobs';
 
 /** The parts of a webhook body the intake relies on; the rest of each event is kept as-is. */
 const webhookBodySchema = z.object({
@@ -72,6 +72,6 @@ export async function storeLineEvents(db: Db, jobs: Pick<JobRunner, 'triggerBulk
       .where(and(eq(inboundEvents.provider, 'line'), inArray(inboundEvents.providerEventId, rows.map((r) => r.providerEventId)), isNull(inboundEvents.processedAt)));
     ids = [...new Set([...ids, ...again.map((r) => r.id)])];
   }
-  await jobs.triggerBulk(lineInboundJob, ids.map((eventId) => ({ payload: { eventId }, jobId: lineInboundJobId(eventId) })));
+  await jobs.triggerBulk(lineInboundTarget, ids.map((eventId) => ({ payload: { eventId }, jobId: inboundJobId(eventId) })));
   return { stored: inserted.length };
 }

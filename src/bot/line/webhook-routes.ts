@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import type { Deps } from '../../deps';
+import type { IntakeDeps } from '../intake/types';
 import { parseWebhookBody, storeLineEvents } from './intake';
 import { lineSignature } from './signature';
 
-type LineDeps = Pick<Deps, 'env' | 'db' | 'jobs' | 'logger' | 'now'>;
+type LineDeps = IntakeDeps;
 
 /**
  * POST /webhooks/line — verify X-Line-Signature over the raw bytes, store each event in

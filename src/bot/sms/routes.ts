@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import type { Deps } from '../../deps';
 import { senderKeyOf } from '../twilio/config';
 import { storeInboundEvent } from '../twilio/inbox';
 import { twilioSignature, type TwilioVariables } from '../twilio/middleware';
-import { processTwilioSms } from './inbound-job';
+import { inboundJobId, twilioSmsInboundTarget } from '../intake/inbound-jobs';
+import type { IntakeDeps } from '../intake/types';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
@@ -13,7 +13,7 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * through the REST API from the job). A database error answers 5xx so Twilio retries;
  * Redis being down does not matter (the sweeper enqueues unprocessed events).
  */
-export function createTwilioSmsRoutes(deps: Deps) {
+export function createTwilioSmsRoutes(deps: IntakeDeps) {
   const app = new Hono<{ Variables: TwilioVariables }>();
   app.post('/', twilioSignature(deps.env), async (c) => {
     const p = c.get('twilioParams');
@@ -27,7 +27,7 @@ export function createTwilioSmsRoutes(deps: Deps) {
       receivedAt: deps.now(),
     });
     // A duplicate is enqueued again under the same job id: a no-op if it is done.
-    await deps.jobs.trigger(processTwilioSms, { eventId: id }, { jobId: `inbound:${id}` });
+    await deps.jobs.trigger(twilioSmsInboundTarget, { eventId: id }, { jobId: inboundJobId(id) });
     return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
   return app;

@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { defineJob } from '../../jobs/define';
+import { twilioStatusInboundTarget } from '../intake/inbound-jobs';
 import { processTwilioInbox } from './process-inbox';
 
 /** Process a message/call status callback (in order with the sender's other Twilio events). */
 export const processTwilioStatus = defineJob({
-  name: 'inbound.twilio_status',
-  queue: 'inbound',
+  ...twilioStatusInboundTarget,
   version: 1,
-  payload: z.object({ eventId: z.string().uuid() }),
   handler: async ({ eventId }, deps) => processTwilioInbox(deps, eventId),
 });

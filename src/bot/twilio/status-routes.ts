@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import type { Deps } from '../../deps';
 import { EMPTY_TWIML } from '../sms/routes';
 import { senderKeyOf } from './config';
 import { storeInboundEvent } from './inbox';
 import { twilioSignature, type TwilioVariables } from './middleware';
-import { processTwilioStatus } from './status-job';
+import { inboundJobId, twilioStatusInboundTarget } from '../intake/inbound-jobs';
+import type { IntakeDeps } from '../intake/types';
 
 /**
  * POST /webhooks/twilio/status — message and call status callbacks. Inbox first, keyed
@@ -13,7 +13,7 @@ import { processTwilioStatus } from './status-job';
  * callback is always answered 2xx, even one about a message we do not know, so Twilio
  * does not retry it forever; only a database error answers 5xx.
  */
-export function createTwilioStatusRoutes(deps: Deps) {
+export function createTwilioStatusRoutes(deps: IntakeDeps) {
   const app = new Hono<{ Variables: TwilioVariables }>();
   app.post('/', twilioSignature(deps.env), async (c) => {
     const p = c.get('twilioParams');
@@ -28,7 +28,7 @@ export function createTwilioStatusRoutes(deps: Deps) {
       payload: p,
       receivedAt: deps.now(),
     });
-    await deps.jobs.trigger(processTwilioStatus, { eventId: id }, { jobId: `inbound:${id}` });
+    await deps.jobs.trigger(twilioStatusInboundTarget, { eventId: id }, { jobId: inboundJobId(id) });
     return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
   return app;

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import { createLineWebhookRoutes } from '../line/webhook-routes';
+import { createTwilioSmsRoutes } from '../sms/routes';
+import { createTwilioStatusRoutes } from '../twilio/status-routes';
+import type { IntakeDeps } from './types';
+
+/**
+ * The provider-facing intake: verify, store in inbound_events, answer at once. The Node
+ * app (src/app.ts) and the Workers entry (src/worker.ts) both mount this one router, so
+ * the intake logic exists once. Voice is not here: Twilio waits for the next TwiML, which
+ * needs the engine synchronously, so it stays on Node.
+ */
+export function createIntakeRoutes(deps: IntakeDeps) {
+  const app = new Hono();
+  app.route('/webhooks/line', createLineWebhookRoutes(deps));
+  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
+  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps));
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { Deps } from '../../deps';
+import type { JobRunner } from '../../jobs/runner';
+
+/**
+ * What the webhook intake routers need. On Node that is the app's Deps; on Cloudflare
+ * Workers (src/worker.ts) it is built per request, with a `jobs` that enqueues nothing
+ * (no Redis at the edge: the inbound_events NOTIFY trigger tells the Node side).
+ */
+export type IntakeDeps = Pick<Deps, 'env' | 'db' | 'logger' | 'now'> & { jobs: IntakeJobs };
+export type IntakeJobs = Pick<JobRunner, 'trigger' | 'triggerBulk'>;
