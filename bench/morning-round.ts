@@ -1,0 +1,128 @@
+/**
+ * A morning round for N people on LINE, on one machine: persons generated in a fresh
+ * database, one tick at 09:00 JST creating every check session in one statement and
+ * enqueueing the multicast batches with addBulk, real dispatch workers sending through the
+ * real LINE dispatcher to a local stand-in that enforces LINE's limits (multicast 200
+ * requests/s, push 2,000/s, 429 above). Prints figures; never a timed test.
+ * Run: npx tsx bench/morning-round.ts [--persons 100000] [--pg postgres://postgres@127.0.0.1:5432]
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createDb, migrateDb, queryRows } from '../db/client';
+import { ensureReferenceData } from '../db/seed/reference-data';
+import { parseArgs } from '../src/cli/command';
+import { loadEnv, parseEnv } from '../src/config/env';
+import type { Deps } from '../src/deps';
+import { ensureDefaultFlows } from '../src/domain/flows/ensure-default-flows';
+import { ALL_JOBS } from '../src/jobs/registry';
+import { JobRunner } from '../src/jobs/runner';
+import { runTick } from '../src/jobs/tick';
+import { createLogger } from '../src/platform/logger';
+import { createRedis } from '../src/platform/redis';
+import { startLineStandIn } from './support/line-stand-in';
+import { machineInfo } from './support/machine';
+import { addBulkJobsPerSecond, generatePersons, insertRowsPerSecond, redisUsedBytes } from './support/round-data';
+
+const args = parseArgs(process.argv.slice(2));
+const persons = Number(args.flags.persons ?? 100_000);
+const pgBase = String(args.flags.pg ?? 'postgres://postgres@127.0.0.1:5432');
+const base = loadEnv();
+const at = new Date('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
+const s = (ms: number) => Math.round(ms / 10) / 100;
+
+async function main() {
+  const dbName = `mimamori_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(`${pgBase}/postgres`, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${dbName}`);
+  const line = await startLineStandIn();
+  const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: `${pgBase}/${dbName}`, REDIS_URL: base.REDIS_URL, LOG_LEVEL: 'warn', LINE_CHANNEL_SECRET: 'bench', LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url });
+  const logger = createLogger({ level: 'warn', destination: process.stderr as never });
+  const dbHandle = await createDb({ url: env.DATABASE_URL, max: 20 });
+  const redis = createRedis(env.REDIS_URL, logger);
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: () => at };
+  try {
+    await migrateDb(dbHandle);
+    await ensureReferenceData(dbHandle.db);
+    await ensureDefaultFlows(dbHandle.db);
+    const g0 = performance.now();
+    await generatePersons(dbHandle.db, persons);
+    const generateMs = performance.now() - g0;
+    await dbHandle.db.execute(sql`vacuum analyze`);
+
+    // Raw baselines, same run, same machine.
+    const rawInsert = await insertRowsPerSecond(dbHandle, Math.min(persons, 200_000));
+    const rawAddBulk = await addBulkJobsPerSecond(jobs, 20_000);
+
+    const redisBefore = await redisUsedBytes(redis);
+    const t0 = performance.now();
+    const tick = await runTick(deps, at);
+    const enqueuedMs = performance.now() - t0;
+    const redisAfterEnqueue = await redisUsedBytes(redis);
+    jobs.startWorkers(deps, { queues: ['dispatch-line'], scheduler: false });
+    let peak = redisAfterEnqueue;
+    while (line.stats.recipients < persons) {
+      await new Promise((r) => setTimeout(r, 200));
+      peak = Math.max(peak, await redisUsedBytes(redis));
+      const failed = await jobs.queue('dispatch-line').getJobCountByTypes('failed');
+      if (failed > 0) throw new Error(`${failed} dispatch jobs failed`);
+    }
+    const lastAcceptedMs = line.stats.lastAcceptedAt! - (performance.timeOrigin + t0);
+    // Let the last jobs record their sends before counting prompted sessions.
+    while ((await jobs.queue('dispatch-line').getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
+    const [prompted] = await queryRows<{ n: number }>(dbHandle.db, sql`select count(*)::int as n from check_sessions where status = 'prompted'`);
+    const figures = {
+      bench: 'morning-round',
+      ...machineInfo(),
+      persons,
+      generatePersonsSeconds: s(generateMs),
+      sessionsCreated: tick.created,
+      createSessionsSeconds: s(tick.ms.create),
+      createSessionsPerSecond: Math.round(tick.created / (tick.ms.create / 1000)),
+      tickEnqueuedSeconds: s(enqueuedMs),
+      dispatchJobs: tick.dispatchJobs,
+      lastLinePromptAcceptedSeconds: s(lastAcceptedMs),
+      lineMulticastsAccepted: line.stats.accepted,
+      lineRecipients: line.stats.recipients,
+      line429: line.stats.rejected429,
+      lineDuplicates: line.stats.duplicates,
+      sessionsPrompted: prompted!.n,
+      redisBytesAfterEnqueue: redisAfterEnqueue - redisBefore,
+      redisPeakBytesDuringRound: peak - redisBefore,
+      rawInsertRowsPerSecond: rawInsert,
+      rawAddBulkJobsPerSecond: rawAddBulk,
+      lineMulticastLimitPerSecond: env.LINE_MULTICAST_PER_SECOND,
+    };
+    console.log(JSON.stringify(figures));
+    console.log(
+      [
+        `morning round for ${persons.toLocaleString()} people on LINE (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision})`,
+        `  sessions created: ${tick.created.toLocaleString()} in ${figures.createSessionsSeconds} s (${figures.createSessionsPerSecond.toLocaleString()}/s, one INSERT … SELECT)`,
+        `  tick done (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk): ${figures.tickEnqueuedSeconds} s`,
+        `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the tick began (${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
+        `  Redis used by the round: ${(figures.redisBytesAfterEnqueue / 2 ** 20).toFixed(1)} MiB queued, peak ${(figures.redisPeakBytesDuringRound / 2 ** 20).toFixed(1)} MiB`,
+        `  raw: postgres.js multi-row insert ${rawInsert.toLocaleString()} rows/s, BullMQ addBulk ${rawAddBulk.toLocaleString()} jobs/s`,
+      ].join('\n'),
+    );
+  } finally {
+    await jobs.close();
+    const keys = await redis.keys(`${prefix}:*`).catch(() => [] as string[]);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000)).catch(() => 0);
+    redis.disconnect();
+    await dbHandle.close();
+    await line.close();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);
