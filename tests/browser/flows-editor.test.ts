@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { getFlowVersion } from '../../src/domain/flows/flow-queries';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { launchChromium, shot, startServer } from './web-support';
+
+/**
+ * The flow editor in Chromium, as a centre administrator: create a draft, make a mistake
+ * and see it at the field, fix it, see the diff, try the draft in the simulator as an SMS
+ * thread and a LINE chat, publish. Screenshots: test-output/screenshots/flows-*.png.
+ */
+describe('flow editor in a browser', () => {
+  let deps: TestDeps;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    deps = await createTestDeps({ WORKERS: 'off' });
+    await ensureCentre(deps, '13-831');
+    await makeStaff(deps, { email: 'admin@browser-flows.jp', role: 'centre_admin', jurisdictionCode: '13-831' });
+    server = await startServer(deps);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    page = await context.newPage();
+    // Script errors and CSP refusals; failed requests are checked by status below (a 422 page is expected once).
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (r.status() >= 400 && path !== '/favicon.ico' && !(r.status() === 422 && path.endsWith('/form'))) problems.push(`${r.status()} ${path}`);
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('dialog', (d) => void d.accept()); // the publish confirmation
+    await page.goto(`${server.base}/admin/login`);
+    await page.fill('input[name=email]', 'admin@browser-flows.jp');
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await deps?.close();
+  });
+
+  it('edits a draft, shows a validation error at the field, simulates and publishes', async () => {
+    await page.goto(`${server.base}/admin/flows`);
+    await shot(page, 'flows-01-list');
+    await Promise.all([page.waitForURL(/\/admin\/flows\/patient-daily\/versions\/2$/), page.click('form[action="/admin/flows/patient-daily/drafts"] button')]);
+
+    // A mistake: the English wording of the temperature question left empty.
+    await page.fill('#f-nodes-temperature-text-en', '');
+    await page.fill('#f-nodes-temperature-text-ja', '今朝の体温は何度でしたか？');
+    await Promise.all([page.waitForLoadState('load'), page.click('#flow-form button[type=submit]')]);
+    await page.waitForSelector('#f-nodes-temperature-text-en-err');
+    expect(await page.getAttribute('#f-nodes-temperature-text-en', 'aria-invalid')).toBe('true');
+    expect(await page.textContent('#f-nodes-temperature-text-en-err')).toContain('翻訳がありません');
+    expect(await page.inputValue('#f-nodes-temperature-text-ja')).toBe('今朝の体温は何度でしたか？');
+    // flow-editor.js brings the first problem into view and focus.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-nodes-temperature-text-en');
+    await shot(page, 'flows-02-validation-error');
+
+    await page.fill('#f-nodes-temperature-text-en', 'What was your temperature this morning?');
+    await Promise.all([page.waitForURL(/done=saved/), page.click('#flow-form button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('下書きを保存しました');
+    expect(await page.locator('#diff code', { hasText: 'nodes.temperature.text.ja' }).count()).toBe(1);
+
+    // The JSON editor flags a syntax slip as it is typed.
+    await page.locator('#definition-json').press('End');
+    await page.locator('#definition-json').type(',');
+    expect(await page.textContent('#json-error')).toContain('JSON の構文エラー');
+
+    // The simulator: an SMS thread with a fever, then a LINE chat with quick replies.
+    await page.selectOption('#sim-channel', 'sms');
+    await page.fill('#sim-inputs', '39.2\n93');
+    await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);
+    await page.waitForSelector('.transcript-sms');
+    expect(await page.locator('.transcript-sms .sms-bubble.patient').allTextContents()).toEqual(['39.2', '93']);
+    expect(await page.locator('#sim-flags li').count()).toBeGreaterThan(0);
+    await shot(page, 'flows-03-simulator-sms');
+    await page.selectOption('#sim-channel', 'line');
+    await page.fill('#sim-inputs', '36.8\n97\n72');
+    await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);
+    await page.waitForSelector('.transcript-line');
+    expect(await page.locator('.transcript-line .line-bubble.bot').first().textContent()).toBeTruthy();
+    expect(await page.locator('.transcript-line').textContent()).toContain('今朝の体温は何度でしたか？');
+    expect(await page.locator('.quick-reply').count()).toBeGreaterThan(0);
+    await page.locator('#simulator').scrollIntoViewIfNeeded();
+    await shot(page, 'flows-04-simulator-line');
+
+    await Promise.all([page.waitForURL(/done=published/), page.click('#publish')]);
+    expect(await page.textContent('.flash')).toContain('第2版を公開しました');
+    expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
+    await shot(page, 'flows-05-published');
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 90_000);
+});
