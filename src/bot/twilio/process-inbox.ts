@@ -17,10 +17,10 @@ import { handleStatusEvent } from './status';
  * queued, so nobody gets a reply twice.
  */
 export async function processTwilioInbox(deps: Deps, eventId: string): Promise<void> {
-  const followUps = await processInOrder<SmsFollowUp & { to?: string }>(deps.db, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
-    if (event.provider === 'twilio_sms') return { ...(await handleInboundSms(deps, tx, event)), to: (event.payload as Record<string, string>).From };
+  const followUps = await processInOrder<SmsFollowUp & { to?: string; eventId: string }>(deps.db, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
+    if (event.provider === 'twilio_sms') return { ...(await handleInboundSms(deps, tx, event)), to: (event.payload as Record<string, string>).From, eventId: event.id };
     await handleStatusEvent(deps, tx, event);
-    return {};
+    return { eventId: event.id };
   });
   const settings = twilioSettings(deps.env);
   for (const f of followUps) {
@@ -31,7 +31,9 @@ export async function processTwilioInbox(deps: Deps, eventId: string): Promise<v
         .catch((err: { code?: unknown }) => deps.logger.warn({ eventId, code: err.code ?? 'network' }, 'reply to an unregistered number failed'));
     }
   }
-  await deliverQueuedReplies(deps, eventId);
+  // Replies in the order of the messages they answer (earlier events handled in this batch first).
+  const ids = [...new Set([...followUps.map((f) => f.eventId), eventId])];
+  for (const id of ids) await deliverQueuedReplies(deps, id);
 }
 
 /** Send this event's recorded replies that are still queued, in order. */
