@@ -89,6 +89,25 @@ describe('inbox first', () => {
   });
 });
 
+describe('failures', () => {
+  it('answers 5xx when the event cannot be stored, so Twilio delivers it again', async () => {
+    const brokenDb = new Proxy(deps.db, {
+      get: (target, prop, receiver) => (prop === 'insert' ? () => { throw new Error('database unavailable'); } : Reflect.get(target, prop, receiver)),
+    });
+    const a = await twilioApp({ ...deps, db: brokenDb });
+    const res = await twilioPost(a, '/webhooks/twilio/sms', { MessageSid: sid('SM'), From: '+819011110001', Body: 'x' });
+    expect(res.status).toBe(500);
+  });
+  it('still stores and answers 200 when Redis is down (the sweeper enqueues it later)', async () => {
+    const a = await twilioApp({ ...deps, jobs: Object.assign(Object.create(deps.jobs), { trigger: async () => false }) });
+    const p = { MessageSid: sid('SM'), From: '+819011110001', Body: '36.4' };
+    expect((await twilioPost(a, '/webhooks/twilio/sms', p)).status).toBe(200);
+    const rows = await deps.db.select().from(inboundEvents).where(eq(inboundEvents.providerEventId, p.MessageSid));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.processedAt).toBeNull();
+  });
+});
+
 describe('without Twilio settings', () => {
   it('answers 503 clearly and the app still runs', async () => {
     const bare = { ...deps, env: { ...deps.env, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_FROM_NUMBER: undefined } };
