@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { closeDeps, createDeps } from './boot';
 import { ConfigError, loadEnv } from './config/env';
+import { startInboundListener } from './jobs/inbound-listener';
+import { ALL_JOBS } from './jobs/registry';
 import { createLogger } from './platform/logger';
 
 /** Node entry point: HTTP server and job workers in one process. */
@@ -20,6 +22,8 @@ async function main() {
   const deps = await createDeps(env, { logger });
   const app = createApp(deps);
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
+  // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
+  const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps, ALL_JOBS) : null;
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port}`);
   });
@@ -30,6 +34,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests, letting running jobs finish');
     server.close();
+    await inboundListener?.close();
     await closeDeps(deps);
     logger.info('stopped');
     process.exit(0);
