@@ -3,7 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { getFlowVersion } from '../../src/domain/flows/flow-queries';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, shot, startServer } from './web-support';
+import path from 'node:path';
+import { launchChromium, SCREENSHOTS, shot, startServer } from './web-support';
+
+/** The long editor page: the viewport (where the problem was scrolled to) or one section. */
+const shotOf = (page: Page, name: string, selector?: string) =>
+  selector ? page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) }) : page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 
 /**
  * The flow editor in Chromium, as a centre administrator: create a draft, make a mistake
@@ -59,7 +64,7 @@ describe('flow editor in a browser', () => {
     expect(await page.inputValue('#f-nodes-temperature-text-ja')).toBe('今朝の体温は何度でしたか？');
     // flow-editor.js brings the first problem into view and focus.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-nodes-temperature-text-en');
-    await shot(page, 'flows-02-validation-error');
+    await shotOf(page, 'flows-02-validation-error');
 
     await page.fill('#f-nodes-temperature-text-en', 'What was your temperature this morning?');
     await Promise.all([page.waitForURL(/done=saved/), page.click('#flow-form button[type=submit]')]);
@@ -78,7 +83,7 @@ describe('flow editor in a browser', () => {
     await page.waitForSelector('.transcript-sms');
     expect(await page.locator('.transcript-sms .sms-bubble.patient').allTextContents()).toEqual(['39.2', '93']);
     expect(await page.locator('#sim-flags li').count()).toBeGreaterThan(0);
-    await shot(page, 'flows-03-simulator-sms');
+    await shotOf(page, 'flows-03-simulator-sms', '#simulator');
     await page.selectOption('#sim-channel', 'line');
     await page.fill('#sim-inputs', '36.8\n97\n72');
     await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);
@@ -86,13 +91,12 @@ describe('flow editor in a browser', () => {
     expect(await page.locator('.transcript-line .line-bubble.bot').first().textContent()).toBeTruthy();
     expect(await page.locator('.transcript-line').textContent()).toContain('今朝の体温は何度でしたか？');
     expect(await page.locator('.quick-reply').count()).toBeGreaterThan(0);
-    await page.locator('#simulator').scrollIntoViewIfNeeded();
-    await shot(page, 'flows-04-simulator-line');
+    await shotOf(page, 'flows-04-simulator-line', '#simulator');
 
     await Promise.all([page.waitForURL(/done=published/), page.click('#publish')]);
     expect(await page.textContent('.flash')).toContain('第2版を公開しました');
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
-    await shot(page, 'flows-05-published');
+    await shotOf(page, 'flows-05-published');
     expect(problems, problems.join('\n')).toEqual([]);
   }, 90_000);
 });
