@@ -34,7 +34,7 @@ export interface LineStandIn {
 const LIMITS: Record<string, number> = { '/v2/bot/message/multicast': 200, '/v2/bot/message/push': 2000 };
 
 export async function startLineStandIn(opts: { holdMs?: number; multicastPerSecond?: number; pushPerSecond?: number } = {}): Promise<LineStandIn> {
-  const limits = { ...LIMITS, ...(opts.multicastPerSecond ? { '/v2/bot/message/multicast': opts.multicastPerSecond } : {}), ...(opts.pushPerSecond ? { '/v2/bot/message/push': opts.pushPerSecond } : {}) };
+  const limits: Record<string, number | undefined> = { ...LIMITS, ...(opts.multicastPerSecond ? { '/v2/bot/message/multicast': opts.multicastPerSecond } : {}), ...(opts.pushPerSecond ? { '/v2/bot/message/push': opts.pushPerSecond } : {}) };
   const stats: LineStandInStats = { accepted: 0, recipients: 0, rejected429: 0, duplicates: 0, perRetryKey: new Map(), perRecipient: new Map(), firstAcceptedAt: null, lastAcceptedAt: null };
   const windows = new Map<string, { second: number; count: number }>();
   const acceptedKeys = new Map<string, string>();
