@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
@@ -51,8 +51,9 @@ export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>,
   const rows = await deps.db
     .select()
     .from(outboundMessages)
-    .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, 'queued')))
-    .orderBy(asc(outboundMessages.createdAt), asc(outboundMessages.retryKey));
+    .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, 'queued')));
+  // In the order given (the sender's event order), so replies arrive in conversation order.
+  rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   for (const row of rows) {
     const body = row.body as OutboundBody;
     const fresh = body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 0;

@@ -133,6 +133,24 @@ describe('LINE conversation', () => {
     expect(textsOf(await say(t, textEvent(newUserId(), code)))).toContain('正しくないか');
   });
 
+  it('re-linking needs a new code and moves the person to the new LINE account; one LINE account links one person', async () => {
+    const personId = await registerPatient(t);
+    const oldUser = newUserId();
+    const code = await issueCode(t.deps, personId);
+    await say(t, textEvent(oldUser, code));
+    const newUser = newUserId();
+    expect(textsOf(await say(t, textEvent(newUser, code)))).toContain('正しくないか'); // the used code is gone
+    expect(textsOf(await say(t, textEvent(newUser, await issueCode(t.deps, personId))))).toContain('連携が完了しました');
+    const channels = await t.deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'line')));
+    expect(channels.map((c) => c.address)).toEqual([newUser]);
+    expect(textsOf(await say(t, textEvent(oldUser, 'こんにちは')))).toContain('6桁の連携コード');
+    // The new account typing another person's code is refused, and that code stays usable.
+    const other = await registerPatient(t);
+    const otherCode = await issueCode(t.deps, other);
+    expect(textsOf(await say(t, textEvent(newUser, otherCode)))).toContain('別の方と連携されています');
+    expect(textsOf(await say(t, textEvent(newUserId(), otherCode)))).toContain('連携が完了しました');
+  });
+
   it('unfollow marks the channel unreachable and raises one channel_lost alert; re-follow welcomes back', async () => {
     const personId = await registerPatient(t);
     const user = newUserId();
