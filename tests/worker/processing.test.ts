@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundEvents } from '../../db/schema';
 import { INBOUND_CHANNEL, startInboundListener, type InboundListener } from '../../src/jobs/inbound-listener';
 import { ALL_JOBS } from '../../src/jobs/registry';
+import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createLineApiMock, type LineApiMock } from '../support/line-api-mock';
 import { createTwilioApiMock } from '../support/twilio-api-mock';
@@ -82,6 +83,35 @@ describe('events stored by the Worker are processed by the Node workers', () => 
     expect(rows).toHaveLength(1);
     expect(rows[0]!.processedAt).not.toBeNull();
     expect(rows[0]!.attempts).toBe(1);
+  });
+});
+
+describe('the answer path', () => {
+  /** From the webhook's 200 to the greeting sent, for one fresh follow event. */
+  async function followToReply(post: (req: RequestInit & { url: string }) => Promise<Response>): Promise<number> {
+    line.reset();
+    const ev = lineEvent(newLineUserId(), 'follow');
+    const res = await post(await lineRequest([ev]));
+    expect(res.status).toBe(200);
+    const answeredAt = performance.now();
+    while (line.of('reply').length === 0 && performance.now() - answeredAt < 10_000) await new Promise((r) => setTimeout(r, 5));
+    expect(line.of('reply')).toHaveLength(1);
+    return performance.now() - answeredAt;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+  it('is as fast through the Worker and NOTIFY as through the Node intake and Redis', async () => {
+    const app = createApp(deps);
+    const viaNode = (req: RequestInit & { url: string }) => Promise.resolve(app.request(new URL(req.url).pathname, req));
+    const edge: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      edge.push(await followToReply(send));
+      node.push(await followToReply(viaNode));
+    }
+    console.info(`[answer path] 200 → greeting sent, median of 5: Worker+NOTIFY ${median(edge).toFixed(0)} ms, Node intake+Redis ${median(node).toFixed(0)} ms`);
+    // Both are job-processing bound; NOTIFY adds no polling delay (the sweeper would be ≥30 s).
+    expect(median(edge)).toBeLessThan(median(node) + 1_000);
   });
 });
 
