@@ -45,6 +45,7 @@ export function Layout(props: LayoutProps) {
         <meta name="csrf-token" content={props.csrf} />
         <meta name="lang" content={lang} />
         <title>{`${props.title} — ${t(lang, 'app.name')}`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/admin/assets/app.css" />
         {(props.styles ?? []).map((s) => (
           <link rel="stylesheet" href={`/admin/assets/${s}`} />

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { alerts } from '../../db/schema';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { answerDailyCheck, dailyAnswers, makePerson } from '../admin/fixtures';
+import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { launchChromium, shot, startServer } from './web-support';
+
+/**
+ * Triage in Chromium, as a nurse: the queue is open and live; a patient answers on LINE
+ * (through the same answerCheck verb the LINE inbound job calls) with SpO2 92 % (confirmed); the red
+ * alert appears without reloading; the nurse opens it, acknowledges and resolves it.
+ * Screenshots: test-output/screenshots/console-triage-*.png.
+ */
+describe('triage in a browser', () => {
+  let deps: TestDeps;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  let personId: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    deps = await createTestDeps({ WORKERS: 'off' });
+    await ensureCentre(deps, '13-931');
+    await makeStaff(deps, { email: 'nurse@browser-triage.jp', role: 'nurse', jurisdictionCode: '13-931', displayName: '高橋 看護師' });
+    personId = await makePerson(deps, '13-931', { name: '酸素 低子', nameKana: 'サンソ ヒクコ', hasOximeter: true, dateOfBirth: '1990-01-01', riskFactors: [] });
+    server = await startServer(deps);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${server.base}/admin/login`);
+    await page.fill('input[name=email]', 'nurse@browser-triage.jp');
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await deps?.close();
+  });
+
+  it('shows a new alert live, then acknowledges and resolves it', async () => {
+    await page.waitForSelector('#live-state[data-state="on"]', { timeout: 10_000 });
+    expect(await page.textContent('#queue-rows')).toContain('対応が必要なアラートはありません');
+
+    // The patient answers on LINE: 39.0 ℃, SpO2 92 % (and confirms it), pulse 88, no other symptoms.
+    await answerDailyCheck(deps, personId, ['39.0', '92', 'はい', '88', ...dailyAnswers('', 'なし').slice(1)]);
+    const row = await page.waitForSelector('#queue-rows tr[data-severity="red"]', { timeout: 10_000 });
+    expect(await row.textContent()).toContain('酸素 低子');
+    expect(await row.textContent()).toContain('SpO2 93%以下');
+    expect(await page.isVisible('#new-alert-banner')).toBe(true);
+    expect(await page.title()).toMatch(/^\(1\) /);
+    await shot(page, 'console-triage-live');
+
+    await Promise.all([page.waitForURL(/\/admin\/alerts\//), row.$eval('a', (a) => (a as HTMLAnchorElement).click())]);
+    expect(await page.textContent('#alert-reasons')).toContain('SpO2 93%以下');
+    expect(await page.textContent('#recent-answers')).toContain('92');
+    await Promise.all([page.waitForLoadState('load'), page.click('#acknowledge')]);
+    expect(await page.textContent('#alert-status')).toBe('対応中');
+    expect(await page.textContent('#taken-by')).toContain('高橋 看護師');
+    await page.selectOption('#outcome', 'called');
+    await page.fill('form[action$="/resolve"] textarea[name=note]', '本人と電話、受診を案内');
+    await Promise.all([page.waitForLoadState('load'), page.click('#resolve')]);
+    expect(await page.textContent('#alert-status')).toBe('完了');
+    expect(await page.textContent('#alert-history')).toContain('本人と電話、受診を案内');
+    await shot(page, 'console-triage-resolved');
+
+    const resolved = await deps.db.select().from(alerts).where(eq(alerts.personId, personId));
+    expect(resolved.find((a) => a.severity === 'red')).toMatchObject({ status: 'resolved', outcome: 'called' });
+
+    // Back on the queue, the resolved alert is gone from the default view.
+    await page.goto(`${server.base}/admin`);
+    expect(await page.$('#queue-rows tr[data-severity="red"]')).toBeNull();
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 30_000);
+});
