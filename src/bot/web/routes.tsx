@@ -32,6 +32,12 @@ function requestInfo(c: Context) {
   return { requestId: (c.get('requestId' as never) as string | undefined) ?? null, userAgent: c.req.header('user-agent') ?? null };
 }
 
+/** A page with its doctype (standards mode: the layout and 200 % zoom depend on it). Hono JSX escapes every value. */
+async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 = 200): Promise<Response> {
+  const body = await Promise.resolve(node as Promise<string> | string);
+  return c.html(`<!DOCTYPE html>${String(body)}`, status);
+}
+
 function formValues(body: Record<string, unknown>): WebAnswerForm {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const list = (raw: unknown) => (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((x): x is string => typeof x === 'string');
@@ -70,26 +76,26 @@ export function createWebCheckRoutes(deps: Deps) {
   app.get('/:token', async (c) => {
     const now = deps.now();
     const link = await resolveLink(deps.db, keys().signer, c.req.param('token'), now);
-    if (link.kind === 'invalid') return c.html(<InvalidLinkPage lang={pageLang(c.req.query('lang'), null)} />, 404);
+    if (link.kind === 'invalid') return html(c, <InvalidLinkPage lang={pageLang(c.req.query('lang'), null)} />, 404);
     const { session } = link;
     const lang = pageLang(c.req.query('lang'), session);
-    if (link.kind === 'closed') return c.html(<ClosedPage lang={lang} centre={session.centre} />, 410);
+    if (link.kind === 'closed') return html(c, <ClosedPage lang={lang} centre={session.centre} />, 410);
     const page = await buildCheckPage(deps.db, session, lang, now);
-    if (link.kind === 'done' || !page.prompt) return c.html(<DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} />);
+    if (link.kind === 'done' || !page.prompt) return html(c, <DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} />);
     const path = `/c/${c.req.param('token')}`;
-    if (page.all) return c.html(<AllQuestionsPage lang={lang} path={path} page={page} centre={session.centre} />);
-    return c.html(<QuestionPage lang={lang} path={path} page={page} centre={session.centre} />);
+    if (page.all) return html(c, <AllQuestionsPage lang={lang} path={path} page={page} centre={session.centre} />);
+    return html(c, <QuestionPage lang={lang} path={path} page={page} centre={session.centre} />);
   });
 
   app.post(
     '/:token',
-    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.html(<TooLargePage lang={pageLang(c.req.query('lang'), null)} />, 413) }),
+    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => html(c, <TooLargePage lang={pageLang(c.req.query('lang'), null)} />, 413) }),
     async (c) => {
       const token = c.req.param('token');
       const body = await c.req.parseBody({ all: true });
       const lang = isLang(body.lang) ? body.lang : null;
       const link = await resolveLink(deps.db, keys().signer, token, deps.now());
-      if (link.kind === 'invalid') return c.html(<InvalidLinkPage lang={lang ?? 'ja'} />, 404);
+      if (link.kind === 'invalid') return html(c, <InvalidLinkPage lang={lang ?? 'ja'} />, 404);
       if (link.kind === 'open') await submitWebAnswer(deps, link.session, formValues(body), requestInfo(c));
       // Whatever happened (recorded, stale, closed meanwhile), show the session as it is now.
       return c.redirect(`/c/${token}${lang ? `?lang=${lang}` : ''}`, 303);

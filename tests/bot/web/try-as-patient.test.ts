@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, checkSessions } from '../../../db/schema';
 import { createApp } from '../../../src/app';
+import { personWebLink } from '../../../src/bot/web/person-web-link';
 import { createTryAsPatientLink } from '../../../src/bot/web/try-as-patient';
+import { decodeWebLinkPayload } from '../../../src/domain/web/link-token';
 import { ForbiddenError } from '../../../src/domain/errors';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createPerson, staffActor } from '../../support/fixtures';
@@ -58,5 +60,33 @@ describe('try as the patient (console → web check)', () => {
     const nurse = staffActor('nurse', { jurisdictionId: centreId, jurisdictionPath: '/JP/13/tp-centre/' });
     const production = { ...deps, env: { ...deps.env, NODE_ENV: 'production' as const } };
     await expect(createTryAsPatientLink(production, nurse, personId)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('shows the link of the open check as a QR code (also in production), or starts a web check when none is open', async () => {
+    const nurse = staffActor('nurse', { jurisdictionId: centreId, jurisdictionPath: '/JP/13/tp-centre/' });
+    const production = { ...deps, env: { ...deps.env, NODE_ENV: 'production' as const } };
+    const before = await deps.db.select().from(checkSessions).where(eq(checkSessions.personId, personId));
+    const link = await personWebLink(production, nurse, personId);
+    expect(link.started).toBe(false); // the check started by the first test is still open
+    expect(decodeWebLinkPayload(link.token).sessionId).toBe(before[0]!.id);
+    expect(link.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
+    const { id: fresh } = await createPerson(deps.db, 'tp-centre');
+    const started = await personWebLink(deps, nurse, fresh);
+    expect(started.started).toBe(true);
+    const [s] = await deps.db.select().from(checkSessions).where(eq(checkSessions.personId, fresh));
+    expect(s).toMatchObject({ id: decodeWebLinkPayload(started.token).sessionId, channel: 'web' });
+
+    const client = new Client(app);
+    await client.signIn('nurse@tp.example');
+    const res = await client.form(`/admin/persons/${personId}/web-link`, {});
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+"[^>]*id="web-link-qr"/);
+    expect(html).not.toContain('/c/'); // the link itself is only in the QR code
+    expect((await client.form(`/admin/persons/${otherPersonId}/web-link`, {})).status).toBe(404);
+    const page = await client.get(`/admin/persons/${personId}`);
+    const personHtml = await page.text();
+    expect(personHtml).toContain('id="web-link-qr-button"');
+    expect(personHtml).toContain('id="try-as-patient"');
   });
 });

@@ -27,7 +27,7 @@ describe('web check page', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-robots-tag')).toContain('noindex');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(html).toContain('<html lang="ja">');
+    expect(html.startsWith('<!DOCTYPE html><html lang="ja">')).toBe(true); // standards mode
     expect(html).toContain('今日の健康観察です');
     expect(html).toMatch(/<fieldset><legend><h1 id="question" tabindex="-1"[^>]*>今日の体温は何度ですか/);
     expect(html).toContain('inputmode="decimal"');

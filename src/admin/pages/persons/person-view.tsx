@@ -1,5 +1,5 @@
 import { MONITORED_STATUSES, PERSON_STATUSES } from '../../../../db/schema';
-import { TryAsPatientButton } from '../../../bot/web/try-as-patient-routes';
+import { TryAsPatientButton, WebLinkQrButton } from '../../../bot/web/try-as-patient-routes';
 import type { PersonRecord } from '../../../domain/persons/get-person';
 import type { personObservations } from '../../../domain/persons/person-observations';
 import { fmtShort, fmtValue } from '../../ui/format';
@@ -56,6 +56,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
         {monitored && (
           <form method="post" action={`/admin/persons/${id}/send-check`}>{hidden}<button type="submit" id="send-check">{t(lang, 'person.sendCheck')}</button></form>
         )}
+        {monitored && <WebLinkQrButton personId={id} csrf={props.csrf} lang={lang} />}
         {monitored && props.tryAsPatient && <TryAsPatientButton personId={id} csrf={props.csrf} lang={lang} />}
         <form method="post" action={`/admin/persons/${id}/link-code`}>{hidden}<button type="submit" class="secondary" id="issue-link-code">{t(lang, 'person.linkCode')}</button></form>
       </div>

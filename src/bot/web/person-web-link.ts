@@ -1,0 +1,36 @@
+import { and, eq } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import { persons } from '../../../db/schema';
+import type { Deps } from '../../deps';
+import { personScope, requireRoleAtLeast } from '../../domain/access';
+import { findOpenSession } from '../../domain/checks/find-open-session';
+import { startCheck } from '../../domain/checks/start-check';
+import { withTransaction, type Actor, type RequestInfo } from '../../domain/context';
+import { NotFoundError } from '../../domain/errors';
+import { issueWebLink, webLinkKeys, type WebLink } from '../../domain/web/issue-web-link';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The personal web link of a person's check, for the console to show as a QR code (the
+ * nurse shows it on screen or prints it; the person scans it with their phone): the link of
+ * the check they can answer now, or — when there is none — of a new web check started for
+ * them ("send check now" by QR). Scope, role and audit as for every staff action.
+ */
+export async function personWebLink(deps: Deps, actor: Actor, personId: string, request?: RequestInfo): Promise<WebLink & { started: boolean; qrDataUrl: string }> {
+  requireRoleAtLeast(actor, 'nurse');
+  if (!UUID.test(personId)) throw new NotFoundError('person', personId);
+  const link = await withTransaction(deps.db, { actor, now: deps.now(), request }, async (ctx) => {
+    const [person] = await ctx.tx
+      .select({ id: persons.id })
+      .from(persons)
+      .where(and(eq(persons.id, personId), personScope(actor)));
+    if (!person) throw new NotFoundError('person', personId);
+    const open = await findOpenSession(ctx.tx, personId, ctx.now);
+    const sessionId = open?.id ?? (await startCheck({ ctx, input: { personId, channel: 'web', source: 'manual' } })).sessionId;
+    return { ...(await issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) })), started: !open };
+  });
+  // Rendered here as SVG: no third-party QR service ever sees the link.
+  const svg = await QRCode.toString(link.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return { ...link, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+}
