@@ -73,6 +73,10 @@ async function main() {
     const lastAcceptedMs = line.stats.lastAcceptedAt! - (performance.timeOrigin + t0);
     // Let the last jobs record their sends before counting prompted sessions.
     while ((await jobs.queue('dispatch-line').getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
+    // A tick a minute later, in steady state: it must find nothing new, and cheaply.
+    const s0 = performance.now();
+    const second = await runTick(deps, new Date(at.getTime() + 60_000));
+    const secondTickMs = performance.now() - s0;
     const [prompted] = await queryRows<{ n: number }>(dbHandle.db, sql`select count(*)::int as n from check_sessions where status = 'prompted'`);
     const figures = {
       bench: 'morning-round',
@@ -84,6 +88,8 @@ async function main() {
       createSessionsPerSecond: Math.round(tick.created / (tick.ms.create / 1000)),
       tickEnqueuedSeconds: s(enqueuedMs),
       dispatchJobs: tick.dispatchJobs,
+      nextTickSeconds: s(secondTickMs),
+      nextTickCreated: second.created + second.resent + second.reminders,
       lastLinePromptAcceptedSeconds: s(lastAcceptedMs),
       lineMulticastsAccepted: line.stats.accepted,
       lineRecipients: line.stats.recipients,
@@ -103,6 +109,7 @@ async function main() {
         `  sessions created: ${tick.created.toLocaleString()} in ${figures.createSessionsSeconds} s (${figures.createSessionsPerSecond.toLocaleString()}/s, one INSERT … SELECT)`,
         `  tick done (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk): ${figures.tickEnqueuedSeconds} s`,
         `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the tick began (${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
+        `  the next tick (nothing new to do): ${figures.nextTickSeconds} s`,
         `  Redis used by the round: ${(figures.redisBytesAfterEnqueue / 2 ** 20).toFixed(1)} MiB queued, peak ${(figures.redisPeakBytesDuringRound / 2 ** 20).toFixed(1)} MiB`,
         `  raw: postgres.js multi-row insert ${rawInsert.toLocaleString()} rows/s, BullMQ addBulk ${rawAddBulk.toLocaleString()} jobs/s`,
       ].join('\n'),
