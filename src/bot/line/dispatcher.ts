@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { checkSessions, outboundMessages } from '../../../db/schema';
+import { outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { buildFlowContext } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
@@ -58,11 +58,9 @@ async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>,
     deps.db.update(outboundMessages).set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() }).where(inArray(outboundMessages.retryKey, keys));
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
+    // The sessions are marked prompted by the dispatch job (runDispatch → markPrompted), which
+    // also starts the reminder clock; marking them here would make it skip that.
     await setRows({ status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
-    await deps.db
-      .update(checkSessions)
-      .set({ status: 'prompted', promptedAt: now, updatedAt: now })
-      .where(and(inArray(checkSessions.id, todo.map((r) => r.sessionId)), eq(checkSessions.status, 'pending')));
   } catch (err) {
     const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
     await setRows({ status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });

@@ -4,7 +4,7 @@ import { noteWithPrompt, resumeOpenSession } from './check-conversation';
 import { handleLinkedPostback, handleLinkedText } from './linked-input';
 import { findLineLink } from './link-lookup';
 import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
-import { textMessages } from './render';
+import { fitRequest, textMessages } from './render';
 import { both, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';
 import { handleUnfollow } from './unfollow';
@@ -37,7 +37,7 @@ export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise
       }
       const resumed = await resumeOpenSession(turn, link);
       const welcome = textMessages([pick(T.welcomeBack, link.lang)]);
-      return { kind: 'greeting', personId: link.personId, sessionId: resumed?.sessionId ?? null, messages: [...welcome, ...(resumed?.messages ?? [])].slice(0, 5) };
+      return { kind: 'greeting', personId: link.personId, sessionId: resumed?.sessionId ?? null, messages: fitRequest([...welcome, ...(resumed?.messages ?? [])]) };
     }
     case 'unfollow':
       if (link) await handleUnfollow(turn, link);

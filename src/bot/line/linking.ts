@@ -1,6 +1,6 @@
 import { linkLineUser, normaliseLinkCode } from '../../domain/persons/link-channel';
 import { findLineLink } from './link-lookup';
-import { textMessages } from './render';
+import { fitRequest, textMessages } from './render';
 import { resumeOpenSession } from './check-conversation';
 import { both, fill, pick, T } from './texts';
 import { ctxOf, lineWebhookActor, type LineReply, type LineTurn } from './turn';
@@ -31,7 +31,7 @@ export async function handleLinkCode(turn: LineTurn, text: string): Promise<Line
       if (!link) throw new Error('linked LINE user not found after linking');
       const said = result.status === 'linked' ? fill(pick(T.linked, link.lang), { centre: link.centre.name }) : pick(T.alreadyLinked, link.lang);
       const resumed = await resumeOpenSession(turn, link);
-      if (resumed) return { ...resumed, kind: 'link', messages: textMessages([said]).concat(resumed.messages).slice(0, 5) };
+      if (resumed) return { ...resumed, kind: 'link', messages: fitRequest([...textMessages([said]), ...resumed.messages]) };
       return reply('link', [said], link.personId);
     }
   }

@@ -4,6 +4,7 @@ import { alerts, checkSessions, flowAssignments, observations, outboundMessages 
 import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
+import { runDispatch } from '../../../src/jobs/dispatch';
 import { latestPublishedVersionId } from '../../../src/domain/flows/flow-versions';
 import { clock, issueCode, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from './helpers';
 
@@ -40,7 +41,8 @@ describe('LINE dispatcher', () => {
     const a = await patientWithSession({ linked: true });
     const b = await patientWithSession({ linked: true });
     t.line.reset();
-    await lineDispatcher.sendPrompts(t.deps, [a.sessionId, b.sessionId], 'prompt');
+    // Through the dispatch job's own path: re-check, send, then mark prompted and start the reminder clock.
+    expect(await runDispatch(t.deps, 'line', [a.sessionId, b.sessionId], 'prompt')).toEqual({ sent: 2 });
     const [call, ...more] = t.line.calls;
     expect(more).toHaveLength(0);
     expect(call).toMatchObject({ endpoint: 'multicast', authorization: 'Bearer test-token' });
@@ -48,7 +50,7 @@ describe('LINE dispatcher', () => {
     expect(call!.retryKey).toMatch(/^[0-9a-f-]{36}$/);
     expect(textsOf([call!])).toContain('体温');
     const sessions = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.id, [a.sessionId, b.sessionId]));
-    expect(sessions.every((s) => s.status === 'prompted' && s.promptedAt)).toBe(true);
+    expect(sessions.every((s) => s.status === 'prompted' && s.promptedAt && s.nextActionAt)).toBe(true);
     const rows = await t.deps.db.select().from(outboundMessages).where(inArray(outboundMessages.sessionId, [a.sessionId, b.sessionId]));
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
 
