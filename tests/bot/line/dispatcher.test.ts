@@ -66,6 +66,9 @@ describe('LINE dispatcher', () => {
     expect(obs.map((o) => [o.sessionId, o.questionId, o.valueNumber]).sort()).toEqual(
       [[a.sessionId, 'temperature', 36.9], [b.sessionId, 'temperature', 37.1]].sort(),
     );
+    // Someone else's session id in a button (forged or forwarded) records nothing and reveals nothing.
+    expect(textsOf(await say(t, postbackEvent(b.user, `s=${a.sessionId}&q=cough&v=yes`)))).toContain('締め切られました');
+    expect(await t.deps.db.select().from(observations).where(eq(observations.sessionId, a.sessionId))).toHaveLength(1);
     // A round button for a date with no session of this person is closed.
     expect(textsOf(await say(t, postbackEvent(b.user, `r=09%3A00&d=2026-03-09&q=temperature&v=37.1`)))).toContain('締め切られました');
   });
