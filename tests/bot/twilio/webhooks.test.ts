@@ -89,6 +89,19 @@ describe('inbox first', () => {
   });
 });
 
+describe('mounted in the app', () => {
+  it('serves the three Twilio webhooks from createApp', async () => {
+    const { createApp } = await import('../../../src/app');
+    const full = createApp(deps);
+    expect((await twilioPost(full, '/webhooks/twilio/sms', { MessageSid: sid('SM'), From: '+819011110001', Body: 'x' })).status).toBe(200);
+    expect((await twilioPost(full, '/webhooks/twilio/status', { MessageSid: sid('SM'), MessageStatus: 'sent', To: '+819011110001' })).status).toBe(200);
+    const voice = await twilioPost(full, '/webhooks/twilio/voice', { CallSid: sid('CA'), From: '+819000001111', To: TWILIO_ENV.TWILIO_FROM_NUMBER, Direction: 'inbound' });
+    expect(voice.status).toBe(200);
+    expect(await voice.text()).toContain('<Hangup/>');
+    expect((await twilioPost(full, '/webhooks/twilio/voice', { CallSid: sid('CA') }, { token: 'wrong' })).status).toBe(403);
+  });
+});
+
 describe('failures', () => {
   it('answers 5xx when the event cannot be stored, so Twilio delivers it again', async () => {
     const brokenDb = new Proxy(deps.db, {
