@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateDb, queryRows, type DbHandle } from '../../db/client';
 import { ensureReferenceData } from '../../db/seed/reference-data';
 import { dbRejection } from '../support/db-errors';
@@ -22,6 +22,20 @@ const name = `mimamori_mig_${randomBytes(4).toString('hex')}`;
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 const opened: DbHandle[] = [];
 
+let lite: DbHandle;
+let pg: DbHandle;
+
+// Migrating PGlite (WASM) takes seconds on an idle machine, much longer on a loaded one.
+beforeAll(async () => {
+  lite = await createDb({ dataDir: 'memory://' });
+  opened.push(lite);
+  await migrateDb(lite);
+  await admin.unsafe(`create database ${name}`);
+  pg = await createDb({ url: dbUrl(name), max: 1 });
+  opened.push(pg);
+  await migrateDb(pg);
+}, 180_000);
+
 afterAll(async () => {
   for (const h of opened) await h.close();
   await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -30,15 +44,6 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('run unchanged on PGlite and on PostgreSQL 15 and give the same schema', async () => {
-    const lite = await createDb({ dataDir: 'memory://' });
-    opened.push(lite);
-    await migrateDb(lite);
-
-    await admin.unsafe(`create database ${name}`);
-    const pg = await createDb({ url: dbUrl(name), max: 1 });
-    opened.push(pg);
-    await migrateDb(pg);
-
     const [a, b] = [await describeSchema(lite), await describeSchema(pg)];
     expect(a.columns.length).toBeGreaterThan(150);
     expect(a.columns).toEqual(b.columns);
@@ -48,7 +53,6 @@ describe('migrations', () => {
   });
 
   it('apply twice without change, and reference data is idempotent (nation + 47 prefectures)', async () => {
-    const pg = opened[1]!;
     await migrateDb(pg);
     await ensureReferenceData(pg.db);
     await ensureReferenceData(pg.db);
@@ -62,7 +66,6 @@ describe('migrations', () => {
   });
 
   it('keeps the audit log append-only for every role', async () => {
-    const pg = opened[1]!;
     await pg.db.execute(sql`insert into audit_log (actor_kind, action, entity) values ('system', 'test', 'nothing')`);
     expect(await dbRejection(pg.db.execute(sql`update audit_log set action = 'changed'`))).toMatch(/append-only/);
     expect(await dbRejection(pg.db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
