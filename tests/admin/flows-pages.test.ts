@@ -30,6 +30,11 @@ describe('flow editor pages', () => {
     expect(text).toContain('毎日の健康観察（患者）');
     expect(text).toContain('action="/admin/flows/patient-daily/drafts"');
     expect(text).toContain('src="/admin/assets/flow-editor.js"');
+    await admin.get('/admin/lang/en');
+    const en = await html(await admin.get('/admin/flows'));
+    expect(en.text).toContain('Question flows');
+    expect(en.text).toContain('Daily check (patients)');
+    await admin.get('/admin/lang/ja');
   });
 
   it('creates a draft, shows the structured form, and puts a validation error at its field', async () => {
