@@ -17,7 +17,8 @@
       width: Math.max(280, el.clientWidth - 16),
       height: 220,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Asia/Tokyo'); },
-      scales: { y: { range: function (u, lo, hi) { return [Math.min(min, lo), Math.max(max, hi)]; } } },
+      // A day of margin each side: one reading alone would otherwise stretch the axis over years.
+      scales: { x: { time: true, range: function (u, lo, hi) { return [lo - 86400, hi + 86400]; } }, y: { range: function (u, lo, hi) { return [Math.min(min, lo), Math.max(max, hi)]; } } },
       series: [{}, { label: el.dataset.label, stroke: id === 'chart-spo2' ? '#1f5fa8' : '#c62828', width: 2, points: { show: true, size: 6 } }],
     };
     el.textContent = '';

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { answerDailyCheck, dailyAnswers } from '../admin/fixtures';
+import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { launchChromium, shot, startServer } from './web-support';
+
+/**
+ * Registering a person in Chromium, as a nurse: a mistake is shown at its field and
+ * nothing typed is lost; after saving, the LINE link code is issued and its QR code is
+ * rendered (an image the browser decoded) with the six digits; the person's page draws
+ * the temperature chart with uPlot, served by the app. Screenshots: console-persons-*.png.
+ */
+describe('persons in a browser', () => {
+  let deps: TestDeps;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    deps = await createTestDeps({ WORKERS: 'off' });
+    await ensureCentre(deps, '13-932');
+    await makeStaff(deps, { email: 'nurse@browser-persons.jp', role: 'nurse', jurisdictionCode: '13-932' });
+    server = await startServer(deps);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ja-JP' });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${server.base}/admin/login`);
+    await page.fill('input[name=email]', 'nurse@browser-persons.jp');
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await deps?.close();
+  });
+
+  it('registers a person and shows the LINE link code as a QR code and digits', async () => {
+    await page.click('nav a[href="/admin/persons"]');
+    await page.click('a[href="/admin/persons/new"]');
+    await page.fill('input[name=caseNumber]', 'B-100');
+    await page.fill('input[name=name]', '画面 登録子');
+    await page.fill('input[name=nameKana]', 'ガメン トウロクコ');
+    await page.fill('input[name=dateOfBirth]', '1952-07-15');
+    await page.fill('input[name=phone]', '090-12');
+    await page.selectOption('select[name=classification]', 'confirmed');
+    await page.check('input[name=riskFactors][value=diabetes]');
+    await page.check('input[name=hasOximeter]');
+    await Promise.all([page.waitForLoadState('load'), page.click('#person-form button[type=submit]')]);
+    expect(await page.textContent('#err-phone')).toBeTruthy();
+    expect(await page.inputValue('input[name=name]')).toBe('画面 登録子');
+    expect(await page.isChecked('input[name=riskFactors][value=diabetes]')).toBe(true);
+    await shot(page, 'console-persons-error');
+
+    await page.fill('input[name=phone]', '090-1234-0000');
+    await Promise.all([page.waitForURL(/\/admin\/persons\/[0-9a-f-]{36}\?created=1$/), page.click('#person-form button[type=submit]')]);
+    expect(await page.textContent('h1')).toBe('画面 登録子');
+    const personId = new URL(page.url()).pathname.split('/')[3]!;
+
+    await Promise.all([page.waitForLoadState('load'), page.click('#issue-link-code')]);
+    const qr = await page.waitForSelector('#link-code-qr');
+    const size = await qr.evaluate((img) => ({ w: (img as HTMLImageElement).naturalWidth, done: (img as HTMLImageElement).complete }));
+    expect(size.done).toBe(true);
+    expect(size.w).toBeGreaterThan(0);
+    expect(await page.textContent('#link-code-digits')).toMatch(/^\d{6}$/);
+    await shot(page, 'console-persons-link-code');
+
+    // A day of answers: the person's page draws the temperature chart.
+    await answerDailyCheck(deps, personId, ['37.2', '97', '72', ...dailyAnswers('', 'なし').slice(1)]);
+    await page.goto(`${server.base}/admin/persons/${personId}`);
+    await page.waitForSelector('#chart-temperature[data-drawn="true"] canvas', { timeout: 5_000 });
+    expect(await page.textContent('#timeline')).toContain('37.2');
+    await shot(page, 'console-persons-page');
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 30_000);
+});
