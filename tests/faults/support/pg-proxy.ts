@@ -3,16 +3,18 @@ import { createServer, Socket, type Server } from 'node:net';
 /**
  * A TCP proxy in front of the machine's PostgreSQL, so a test can make "the database"
  * unavailable for one app without stopping the shared server. `down()` cuts every open
- * connection and refuses new ones (as a crashed or failed-over primary does); `up()`
- * forwards again.
- * @example const proxy = await startPgProxy(); const url = proxy.urlFor(testDb.url); proxy.down();
+ * connection and stops listening, so new connections are refused (ECONNREFUSED, as when
+ * PostgreSQL is stopped or restarting); `up()` listens on the same port again.
+ * (A proxy that accepts and then drops connections makes postgres.js wait for its
+ * connect timeout instead: a hang, not an error.)
+ * @example const proxy = await startPgProxy(); const url = proxy.urlFor(testDb.url); await proxy.down();
  */
 export interface PgProxy {
   port: number;
   /** The same database URL, through the proxy. */
   urlFor(databaseUrl: string): string;
-  down(): void;
-  up(): void;
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function startPgProxy(target = { host: '127.0.0.1', port: 5432 }): 
       upstream.pipe(client);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (p: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(p, '127.0.0.1', () => resolve()));
+  await listen(0);
   const port = (server.address() as { port: number }).port;
   return {
     port,
@@ -49,19 +52,23 @@ export async function startPgProxy(target = { host: '127.0.0.1', port: 5432 }): 
       u.host = `127.0.0.1:${port}`;
       return u.toString();
     },
-    down() {
+    async down() {
       available = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of open) s.destroy();
       open.clear();
+      await closed;
     },
-    up() {
+    async up() {
       available = true;
+      await listen(port);
     },
     close: () =>
       new Promise<void>((resolve) => {
         available = false;
         for (const s of open) s.destroy();
-        server.close(() => resolve());
+        if (server.listening) server.close(() => resolve());
+        else resolve();
       }),
   };
 }
