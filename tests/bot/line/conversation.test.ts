@@ -151,6 +151,17 @@ describe('LINE conversation', () => {
     expect(textsOf(await say(t, textEvent(newUserId(), otherCode)))).toContain('連携が完了しました');
   });
 
+  it('speaks English to a person who prefers it, once linked', async () => {
+    const personId = await registerPatient(t, { preferredLanguage: 'en' });
+    const user = newUserId();
+    expect(textsOf(await say(t, textEvent(user, await issueCode(t.deps, personId))))).toContain('Your account is now linked');
+    const started = await say(t, postbackEvent(user, 'a=report'));
+    expect(textsOf(started)).toContain('What is your temperature today?');
+    const contact = await say(t, postbackEvent(user, 'a=contact'));
+    expect(textsOf(contact)).toContain('Phone: 03-1234-5678');
+    expect(textsOf(contact)).toContain('Weekdays 08:30–17:15');
+  });
+
   it('unfollow marks the channel unreachable and raises one channel_lost alert; re-follow welcomes back', async () => {
     const personId = await registerPatient(t);
     const user = newUserId();
