@@ -17,7 +17,14 @@ let mf: Miniflare;
 
 beforeAll(async () => {
   deps = await createTestDeps(PROVIDER_ENV);
-  worker = await startWorker({ databaseUrl: deps.testDb.url, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } });
+  const db = deps.testDb.url;
+  worker = await startWorker({
+    intake: { databaseUrl: db, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } },
+    // Misconfigured deployments of the same bundle.
+    noSecrets: { databaseUrl: db, bindings: { PUBLIC_BASE_URL: PROVIDER_ENV.PUBLIC_BASE_URL, LOG_LEVEL: 'silent' } },
+    badNumber: { databaseUrl: db, bindings: { ...PROVIDER_ENV, TWILIO_FROM_NUMBER: '050-1234-5678', LOG_LEVEL: 'silent' } },
+    noDatabase: { bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'silent' } },
+  });
   mf = worker.mf;
 }, 60_000);
 afterAll(async () => {
@@ -104,5 +111,28 @@ describe('POST /webhooks/twilio/* on the Worker', () => {
     const voice = await send(await twilioRequest('/webhooks/twilio/voice', { CallSid: twilioSid('CA') }));
     expect(voice.status).toBe(404);
     expect((await mf.dispatchFetch(`${PROVIDER_ENV.PUBLIC_BASE_URL}/admin`)).status).toBe(404);
+  });
+});
+
+describe('a misconfigured Worker', () => {
+  const via = (name: 'noSecrets' | 'badNumber' | 'noDatabase', req: RequestInit & { url: string }) => worker.fetchVia(name, req.url, req);
+
+  it('answers 503 per channel without its secrets, stores nothing, and says which settings', async () => {
+    const ev = lineEvent(newLineUserId(), 'follow');
+    const lineRes = await via('noSecrets', await lineRequest([ev]));
+    expect(lineRes.status).toBe(503);
+    expect(await lineRes.json()).toMatchObject({ code: 'line_not_configured', message: expect.stringContaining('LINE_CHANNEL_SECRET') });
+    const sms = await via('noSecrets', await twilioRequest('/webhooks/twilio/sms', { MessageSid: twilioSid('SM'), From: '+819012345678', Body: '1' }));
+    expect(sms.status).toBe(503);
+    expect(await stored([ev.webhookEventId])).toHaveLength(0);
+  });
+
+  it('answers 500 naming the setting when a value is invalid or the Hyperdrive binding is missing', async () => {
+    const bad = await via('badNumber', await lineRequest([lineEvent(newLineUserId(), 'follow')]));
+    expect(bad.status).toBe(500);
+    expect(await bad.json()).toEqual({ code: 'config_error', message: 'The intake is misconfigured: TWILIO_FROM_NUMBER' });
+    const noDb = await via('noDatabase', await lineRequest([lineEvent(newLineUserId(), 'follow')]));
+    expect(noDb.status).toBe(500);
+    expect(await noDb.json()).toEqual({ code: 'config_error', message: 'The intake is misconfigured: HYPERDRIVE' });
   });
 });

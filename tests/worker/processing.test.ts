@@ -28,7 +28,7 @@ beforeAll(async () => {
   const twilioApi = createTwilioApiMock(PROVIDER_ENV.TWILIO_API_BASE_URL);
   line.server.use(...twilioApi.server.listHandlers());
   line.server.listen({ onUnhandledRequest: 'bypass' }); // Miniflare's own traffic to workerd passes
-  worker = await startWorker({ databaseUrl: deps.testDb.url, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } });
+  worker = await startWorker({ intake: { databaseUrl: deps.testDb.url, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } } });
   mf = worker.mf;
   deps.jobs.startWorkers(deps, { queues: ['inbound', 'outbound'], scheduler: false });
   listener = await startInboundListener(deps, ALL_JOBS);

@@ -4,28 +4,43 @@ import path from 'node:path';
 import { Miniflare } from 'miniflare';
 import { buildWorker, readWranglerSettings, type BuiltWorker } from './build-worker';
 
+export interface WorkerConfig {
+  /** The Hyperdrive binding's target; omitted = no binding (a broken deployment). */
+  databaseUrl?: string;
+  /** Vars and secrets alike are string bindings. */
+  bindings: Record<string, string>;
+}
+
 /**
  * The Worker running locally in workerd (Miniflare), built from src/worker.ts with the
- * wrangler.toml compatibility settings, its Hyperdrive binding pointing at a test
- * database and the settings given as bindings (vars and secrets alike are strings there).
+ * wrangler.toml compatibility settings. `configs` are deployments of the same bundle with
+ * different bindings, all in one workerd (a restart per configuration costs seconds);
+ * `dispatchFetch` reaches the first, `fetchVia(name, …)` any of them.
  */
-export async function startWorker(opts: { databaseUrl?: string; bindings: Record<string, string> }): Promise<{ mf: Miniflare; bundle: BuiltWorker; close(): Promise<void> }> {
+export async function startWorker<N extends string>(configs: Record<N, WorkerConfig>) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'mimamori-worker-'));
   const settings = readWranglerSettings();
-  const bundle = await buildWorker(outdir, settings);
+  const bundle: BuiltWorker = await buildWorker(outdir, settings);
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: bundle.file,
-    modulesRoot: outdir, // module names relative to the bundle, not to the cwd
-    compatibilityDate: settings.compatibilityDate,
-    compatibilityFlags: settings.compatibilityFlags,
-    ...(opts.databaseUrl ? { hyperdrives: { HYPERDRIVE: withPassword(opts.databaseUrl) } } : {}),
-    bindings: opts.bindings,
+    workers: (Object.entries(configs) as [N, WorkerConfig][]).map(([name, config]) => ({
+      name,
+      modules: true,
+      scriptPath: bundle.file,
+      modulesRoot: outdir, // module names relative to the bundle, not to the cwd
+      compatibilityDate: settings.compatibilityDate,
+      compatibilityFlags: settings.compatibilityFlags,
+      ...(config.databaseUrl ? { hyperdrives: { HYPERDRIVE: withPassword(config.databaseUrl) } } : {}),
+      bindings: config.bindings,
+    })),
   });
   await mf.ready;
   return {
     mf,
     bundle,
+    async fetchVia(name: N, url: string, init: RequestInit) {
+      const worker = await mf.getWorker(name);
+      return worker.fetch(url, init as never) as unknown as Promise<Response>;
+    },
     async close() {
       await mf.dispose();
       rmSync(outdir, { recursive: true, force: true });
