@@ -188,6 +188,22 @@ describe('calling in (健康コール)', () => {
     expect(obs[0]!.valueNumber).toBe(36.6);
   });
 
+  it('continues a check that began by SMS where it stands', async () => {
+    const { smsDispatcher } = await import('../../../src/bot/sms/dispatcher');
+    const person = await createPerson(deps.db, '13-904', { phone: '090-4444-0011', preferredChannel: 'sms' }, clock);
+    const session = await createPendingSession(deps, person.id, 'sms', clock);
+    await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
+    const base = { CallSid: sid('CA'), From: '+819044440011', To: TWILIO_ENV.TWILIO_FROM_NUMBER, Direction: 'inbound' };
+    const { twiml, next } = await step('https://mimamori.test/webhooks/twilio/voice', base);
+    const said = spoken(twiml).join('');
+    expect(said).toContain('健康観察の続きです');
+    expect(said).toContain('体温を3桁で押してください');
+    expect(next).toBe(`https://mimamori.test/webhooks/twilio/voice?s=${session.id}&n=1`);
+    await step(next!, { ...base, Digits: '371' });
+    const obs = await deps.db.select().from(observations).where(eq(observations.sessionId, session.id));
+    expect(obs.map((o) => [o.questionId, o.valueNumber, o.channel])).toEqual([['temperature', 37.1, 'voice']]);
+  });
+
   it("tells an unknown caller the health centre's contact and stores nothing", async () => {
     const before = (await deps.db.select({ id: inboundEvents.id }).from(inboundEvents)).length;
     const { twiml } = await step('https://mimamori.test/webhooks/twilio/voice', { CallSid: sid('CA'), From: '+819088887777', To: TWILIO_ENV.TWILIO_FROM_NUMBER, Direction: 'inbound' });
