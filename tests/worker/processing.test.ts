@@ -40,7 +40,7 @@ afterAll(async () => {
   await deps?.close();
 });
 
-const send = async (req: RequestInit & { url: string }) => mf.dispatchFetch(req.url, req as never);
+const send = async (req: RequestInit & { url: string }) => (await mf.dispatchFetch(req.url, req as never)) as unknown as Response;
 
 /** Poll until every event is processed (or give up after `ms`); returns the rows. */
 async function processedRows(providerEventIds: string[], ms = 15_000) {

@@ -38,8 +38,9 @@ export async function startWorker<N extends string>(configs: Record<N, WorkerCon
     mf,
     bundle,
     async fetchVia(name: N, url: string, init: RequestInit) {
-      const worker = await mf.getWorker(name);
-      return worker.fetch(url, init as never) as unknown as Promise<Response>;
+      // Miniflare types its fetcher with its own Request/Response classes; the calls are the same.
+      const worker = (await mf.getWorker(name)) as unknown as { fetch(url: string, init: RequestInit): Promise<Response> };
+      return worker.fetch(url, init);
     },
     async close() {
       await mf.dispose();
