@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, outboundMessages } from '../../../db/schema';
+import { alerts, checkSessions, outboundMessages } from '../../../db/schema';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
 import { answerAll, getPage, observationsOf, openWebCheck, parseForm, post, sessionRow, webApp } from './helpers';
@@ -51,6 +51,19 @@ describe('web check page', () => {
     expect(html).toContain('回答を受け付けました');
     expect(html).toContain('ご回答ありがとうございました');
     expect(html).toContain('href="tel:0352733000"');
+  });
+
+  it('a session the round created without engine state (link sent by SMS or LINE) starts on the first answer, never on a GET', async () => {
+    const { path, sessionId } = await openWebCheck(deps, personId);
+    await deps.db.update(checkSessions).set({ state: null, status: 'prompted' }).where(eq(checkSessions.id, sessionId));
+    const { html } = await getPage(app, path);
+    await getPage(app, path); // a link preview or a reload changes nothing
+    expect((await sessionRow(deps, sessionId)).state).toBeNull();
+    const form = parseForm(html)!;
+    expect(form).toMatchObject({ q: 'temperature', n: '0' });
+    await post(app, path, form, ['36.4']);
+    expect((await observationsOf(deps, sessionId)).map((o) => o.valueNumber)).toEqual([36.4]);
+    expect(parseForm((await getPage(app, path)).html)).toMatchObject({ q: 'spo2', n: '1' });
   });
 
   it('records a double tap, a back button or a resubmitted form once', async () => {
