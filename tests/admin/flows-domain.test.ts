@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowVersions } from '../../db/schema';
+import { latestPublishedVersionId } from '../../src/domain/flows/flow-versions';
 import { archiveFlowVersion } from '../../src/domain/flows/archive-flow-version';
 import { createDraft } from '../../src/domain/flows/create-draft';
 import { diffDefinitions } from '../../src/domain/flows/definition-diff';
@@ -81,6 +84,9 @@ describe('flow versions: draft → publish → archive', () => {
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ entity: 'flow_version', entity_id: row.id, details: { flow: 'patient-daily', version: 2, supersedes: 1 } });
     await expect(run(admin, (ctx) => updateDraft({ ctx, input: { flowKey: 'patient-daily', version: 2, definition: draft } }))).rejects.toThrow(ConflictError);
+    // New check sessions start on the newest published version; the database refuses to change it.
+    expect(await latestPublishedVersionId(deps.db, row.flowId)).toBe(row.id);
+    await expect(deps.db.update(flowVersions).set({ definition: {} }).where(eq(flowVersions.id, row.id))).rejects.toThrow();
     await expect(run(admin, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(ConflictError);
   });
 
