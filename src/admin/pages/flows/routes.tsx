@@ -56,7 +56,7 @@ export function createFlowPages(deps: Deps) {
       diff: published && published.version !== row.version ? { against: published.version, changes: diffDefinitions(published.definition, o.formDefinition ?? definition) } : null,
       canPublish: RANK[actor.role] >= RANK.centre_admin,
       canDraft: actor.role !== 'clinician',
-      flash: done && DONE.has(done) ? t(lang, done === 'saved' || done === 'unchanged' ? `flows.${done}` : `flows.${done}`, { n }) : undefined,
+      flash: done && DONE.has(done) ? t(lang, `flows.${done}`, { n }) : undefined,
       problem: o.problem, sim: o.sim,
       simForm: o.simForm ?? { channel: 'line', inputs: '', lang: 'ja', hasOximeter: true },
     };
