@@ -30,6 +30,8 @@ const scopeKey = (a: StaffActor) => `${a.role}|${a.jurisdictionId}|${a.jurisdict
 export class AlertHub {
   private subscribers = new Set<Subscriber>();
   private listening: Promise<() => Promise<void>> | null = null;
+  // Notices are dispatched one after another, so consoles hear them in commit order.
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: Deps) {}
 
@@ -47,7 +49,9 @@ export class AlertHub {
 
   private start(): Promise<() => Promise<void>> {
     if (!this.listening) {
-      const onPayload = (payload: string) => void this.dispatch(payload);
+      const onPayload = (payload: string) => {
+        this.chain = this.chain.then(() => this.dispatch(payload));
+      };
       const handle = this.deps.dbHandle;
       if (handle.pg) {
         this.listening = handle.pg.listen(ALERTS_CHANNEL, onPayload).then((meta) => () => meta.unlisten());

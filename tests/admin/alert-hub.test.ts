@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { staffUsers } from '../../db/schema';
+import { AlertHub, type AlertNotice } from '../../src/admin/triage/alert-hub';
+import type { StaffActor } from '../../src/admin/auth/types';
+import { acknowledgeAlert } from '../../src/domain/alerts/acknowledge-alert';
+import { withTransaction } from '../../src/domain/context';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { makeAlert, makePerson } from './fixtures';
+import { ensureCentre, makeStaff } from './support';
+
+/** One LISTEN per process, fanned out to consoles, each hearing only alerts in its scope. */
+let deps: TestDeps;
+let hub: AlertHub;
+const actors: Record<string, StaffActor> = {};
+
+async function actorOf(email: string, path: string): Promise<StaffActor> {
+  const [u] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, email));
+  return { kind: 'staff', staffId: u!.id, role: u!.role, jurisdictionId: u!.jurisdictionId, jurisdictionPath: path, institutionId: u!.institutionId, via: 'session' };
+}
+
+/** Resolves with the notices received once `count` arrived (or after the timeout, with what came). */
+function collect(actor: StaffActor, count: number, timeoutMs = 5000): { done: Promise<AlertNotice[]>; ready: Promise<() => void> } {
+  const got: AlertNotice[] = [];
+  let finish!: (v: AlertNotice[]) => void;
+  const done = new Promise<AlertNotice[]>((r) => (finish = r));
+  const timer = setTimeout(() => finish(got), timeoutMs);
+  const ready = hub.subscribe(actor, (n) => {
+    got.push(n);
+    if (got.length >= count) {
+      clearTimeout(timer);
+      finish(got);
+    }
+  });
+  return { done, ready };
+}
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  hub = new AlertHub(deps);
+  await ensureCentre(deps, '13-301');
+  await ensureCentre(deps, '13-302');
+  await makeStaff(deps, { email: 'h-a@h.jp', role: 'nurse', jurisdictionCode: '13-301' });
+  await makeStaff(deps, { email: 'h-a2@h.jp', role: 'nurse', jurisdictionCode: '13-301' });
+  await makeStaff(deps, { email: 'h-b@h.jp', role: 'nurse', jurisdictionCode: '13-302' });
+  await makeStaff(deps, { email: 'h-p@h.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
+  actors.a = await actorOf('h-a@h.jp', '/JP/13/13-301/');
+  actors.a2 = await actorOf('h-a2@h.jp', '/JP/13/13-301/');
+  actors.b = await actorOf('h-b@h.jp', '/JP/13/13-302/');
+  actors.pref = await actorOf('h-p@h.jp', '/JP/13/');
+});
+afterAll(async () => {
+  await hub?.close();
+  await deps?.close();
+});
+
+describe('AlertHub', () => {
+  it('delivers a raised alert to the consoles whose scope includes it, and not to others', async () => {
+    const personA = await makePerson(deps, '13-301');
+    const a = collect(actors.a!, 2);
+    const a2 = collect(actors.a2!, 2);
+    const pref = collect(actors.pref!, 2);
+    const b = collect(actors.b!, 1, 1500);
+    const unsubs = await Promise.all([a.ready, a2.ready, pref.ready, b.ready]);
+    expect(hub.size).toBe(4);
+
+    const alertId = await makeAlert(deps, personA);
+    await withTransaction(deps.db, { actor: actors.a!, now: new Date() }, (ctx) => acknowledgeAlert({ ctx, input: { alertId } }));
+
+    const [gotA, gotA2, gotPref, gotB] = await Promise.all([a.done, a2.done, pref.done, b.done]);
+    for (const got of [gotA, gotA2, gotPref]) {
+      expect(got.map((n) => [n.alertId, n.created, n.event ?? 'raised'])).toEqual([
+        [alertId, true, 'raised'],
+        [alertId, false, 'acknowledged'],
+      ]);
+    }
+    expect(gotB).toEqual([]);
+    for (const u of unsubs) u();
+    expect(hub.size).toBe(0);
+  });
+});
