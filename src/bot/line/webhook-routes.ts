@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { IntakeDeps } from '../intake/types';
 import { parseWebhookBody, storeLineEvents } from './intake';
 import { lineSignature } from './signature';
 
 type LineDeps = IntakeDeps;
+
+/** LINE sends small batches of events; anything far larger is not LINE and is refused before hashing. */
+export const LINE_BODY_LIMIT = 1024 * 1024;
 
 /**
  * POST /webhooks/line — verify X-Line-Signature over the raw bytes, store each event in
@@ -20,7 +24,8 @@ export function createLineWebhookRoutes(deps: LineDeps) {
     );
     return app;
   }
-  app.post('/', lineSignature(secret), async (c) => {
+  const limit = bodyLimit({ maxSize: LINE_BODY_LIMIT, onError: (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413) });
+  app.post('/', limit, lineSignature(secret), async (c) => {
     const parsed = parseWebhookBody(c.get('lineRawBody'));
     if (!parsed.ok) return c.json({ code: 'bad_request', message: parsed.message }, 400);
     // A verification request from the LINE console has no events: nothing to store.

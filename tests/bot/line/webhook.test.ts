@@ -45,6 +45,8 @@ describe('POST /webhooks/line — intake', () => {
     expect(await bad.json()).toMatchObject({ code: 'bad_request', message: expect.stringContaining('JSON') });
     const notLine = await postWebhook(t, [], { rawBody: '{"events":[{"type":"message"}]}' });
     expect(notLine.status).toBe(400);
+    const huge = await postWebhook(t, [], { rawBody: `{"events":[],"pad":"${'x'.repeat(1024 * 1024)}"}` });
+    expect(huge.status).toBe(413);
     const verify = await postWebhook(t, []);
     expect(verify.status).toBe(200);
   });
