@@ -115,12 +115,42 @@ export class JobRunner {
       });
       this.workers.push(worker);
     }
-    if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) {
-      void this.ensureTickScheduler(deps.env.TICK_EVERY_MS).catch((err: Error) => {
-        this.opts.logger.warn({ err: err.message }, 'could not register the tick scheduler; it is registered again on the next start');
-      });
-    }
+    if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
   }
+
+  /**
+   * The tick scheduler lives in Redis: it is gone when Redis was down at start, emptied
+   * (FLUSHALL) or replaced by a fresh instance, and without it no round is ever sent. So it
+   * is checked (and registered when missing) at start, whenever the connection becomes
+   * ready again, and every tick interval; an existing one is left alone (re-upserting
+   * would move its next run).
+   */
+  private keepTickScheduler(everyMs: number): void {
+    let warned = false;
+    const check = () =>
+      void this.queue('scheduler')
+        .getJobScheduler(TICK_SCHEDULER_ID)
+        .then(async (existing) => {
+          if (existing) return;
+          await this.ensureTickScheduler(everyMs);
+          if (warned) this.opts.logger.info('tick scheduler registered again (Redis was empty or unreachable)');
+          warned = false;
+        })
+        .catch((err: Error) => {
+          if (!warned) this.opts.logger.warn({ err: err.message }, 'could not register the tick scheduler; retrying when Redis is back');
+          warned = true;
+        });
+    check();
+    this.opts.redis.on('ready', check);
+    const timer = setInterval(check, everyMs);
+    timer.unref();
+    this.stopKeeping = () => {
+      clearInterval(timer);
+      this.opts.redis.off('ready', check);
+    };
+  }
+
+  private stopKeeping: () => void = () => {};
 
   /**
    * Upsert the tick: one scheduler for everyone, not one per person. Idempotent across
@@ -161,6 +191,7 @@ export class JobRunner {
 
   /** Graceful: let running jobs finish, then close queues and connections. */
   async close(): Promise<void> {
+    this.stopKeeping();
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values(), ...this.inspection].map((q) => q.close()));
     for (const c of this.workerConnections) c.disconnect();
