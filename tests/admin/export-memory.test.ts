@@ -66,4 +66,18 @@ describe('persons.csv with 100,000 rows', () => {
     const audit = (await auditRows(deps.db, 'export')).at(-1)!;
     expect(audit.details).toMatchObject({ rows: ROWS, complete: true });
   }, 120_000);
+
+  it('stops reading when the client goes away, and audits the export as incomplete', async () => {
+    const call = bearer(createApp(deps), await makeToken(deps, 'nurse@memory.jp'));
+    const res = await call('GET', '/api/v1/export/persons.csv');
+    const reader = res.body!.getReader();
+    for (let i = 0; i < 3; i++) await reader.read();
+    await reader.cancel();
+    await expect
+      .poll(async () => (await auditRows(deps.db, 'export')).at(-1)!.details, { timeout: 10_000 })
+      .toMatchObject({ complete: false, encoding: 'utf-8' });
+    const rows = (await auditRows(deps.db, 'export')).at(-1)!.details!.rows as number;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(ROWS);
+  }, 60_000);
 });
