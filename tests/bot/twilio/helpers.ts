@@ -67,10 +67,12 @@ export function spoken(t: ParsedTwiml): string[] {
 export async function twilioApp(deps: TestDeps) {
   const { Hono } = await import('hono');
   const { errorHandler } = await import('../../../src/platform/http/errors');
+  const { accessLog } = await import('../../../src/platform/http/access-log');
   const { createTwilioSmsRoutes } = await import('../../../src/bot/sms/routes');
   const { createTwilioVoiceRoutes } = await import('../../../src/bot/voice/routes');
   const { createTwilioStatusRoutes } = await import('../../../src/bot/twilio/status-routes');
   const app = new Hono();
+  app.use('*', accessLog(deps.logger));
   app.onError(errorHandler(deps.logger));
   app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));

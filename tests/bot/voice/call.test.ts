@@ -222,4 +222,8 @@ describe('voice timing', () => {
     expect(timings.length).toBeGreaterThan(20);
     expect(median(timings.slice(1))).toBeLessThan(800);
   });
+  it('logged no phone number and nothing the callers said', () => {
+    expect(deps.logs.lines.length).toBeGreaterThan(0);
+    expect(deps.logs.text).not.toMatch(/90444400\d\d|八十|特にありません/);
+  });
 });
