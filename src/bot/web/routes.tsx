@@ -10,7 +10,7 @@ import { submitWebAnswer, type WebAnswerForm } from './submit-answer';
 import { isLang } from './texts';
 import { AllQuestionsPage } from './views/all-questions-page';
 import { QuestionPage } from './views/question-page';
-import { ClosedPage, DonePage, InvalidLinkPage, TooLargePage } from './views/status-pages';
+import { ClosedPage, DonePage, ErrorPage, InvalidLinkPage, TooLargePage } from './views/status-pages';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -33,7 +33,7 @@ function requestInfo(c: Context) {
 }
 
 /** A page with its doctype (standards mode: the layout and 200 % zoom depend on it). Hono JSX escapes every value. */
-async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 = 200): Promise<Response> {
+async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 | 500 = 200): Promise<Response> {
   const body = await Promise.resolve(node as Promise<string> | string);
   return c.html(`<!DOCTYPE html>${String(body)}`, status);
 }
@@ -61,6 +61,12 @@ export function createWebCheckRoutes(deps: Deps) {
   const keys = () => webLinkKeys(deps.env);
   const app = new Hono();
   app.use('*', patientPageHeaders);
+  // A patient gets a page, not JSON. Only the error's name is logged: a failed query's
+  // message carries its parameters, i.e. what the patient typed.
+  app.onError((err, c) => {
+    deps.logger.error({ requestId: c.get('requestId' as never), error: err.name }, 'web check page failed');
+    return html(c, <ErrorPage lang={isLang(c.req.query('lang')) ? (c.req.query('lang') as Lang) : 'ja'} />, 500);
+  });
 
   app.get('/_/check.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');

@@ -37,6 +37,12 @@ const T = {
     'ja-easy': 'リンクが ただしく ありません。もう いちど メッセージの リンクを ひらくか、ほけんじょに でんわ して ください。',
   },
   tooLarge: { ja: '入力が長すぎます。短くしてもう一度送ってください。', en: 'That was too long. Please shorten it and send again.', 'ja-easy': 'ながすぎます。みじかく して ください。' },
+  errorTitle: { ja: 'うまく表示できませんでした', en: 'Something went wrong', 'ja-easy': 'うまく いきませんでした' },
+  errorBody: {
+    ja: '一時的な問題です。最後の回答は保存されていないかもしれません。少し待ってから、もう一度このリンクを開いてください。',
+    en: 'This is a temporary problem. Your last answer may not have been saved. Please wait a moment and open the link again.',
+    'ja-easy': 'いま うまく いきませんでした。すこし まってから、もう いちど リンクを ひらいて ください。',
+  },
   noPhone: { ja: '担当の保健所', en: 'your health centre', 'ja-easy': 'ほけんじょ' },
 } satisfies Record<string, Record<Lang, string>>;
 

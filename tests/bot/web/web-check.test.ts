@@ -195,6 +195,20 @@ describe('web check page', () => {
     expect(await observationsOf(deps, sessionId)).toHaveLength(0);
   });
 
+  it('an unexpected failure shows a page telling to reopen the link, and logs no query text', async () => {
+    const { path } = await openWebCheck(deps, personId);
+    const db = new Proxy(deps.db, {
+      get: (target, prop) => (prop === 'select' ? () => { throw new Error('Failed query: params 秘密のコメント'); } : Reflect.get(target, prop)),
+    });
+    const broken = webApp({ ...deps, db } as TestDeps);
+    const { res, html } = await getPage(broken, path);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain('もう一度このリンクを開いてください');
+    expect(deps.logs.text).toContain('web check page failed');
+    expect(deps.logs.text).not.toContain('秘密のコメント');
+  });
+
   it('keeps the engine’s replies for the page, and never logs the token or the person', async () => {
     const { path, token, sessionId } = await openWebCheck(deps, personId);
     await post(app, path, parseForm((await getPage(app, path)).html)!, ['36.7']);

@@ -61,3 +61,15 @@ export function TooLargePage(props: { lang: Lang }) {
     </PatientLayout>
   );
 }
+
+/** An unexpected failure: the transaction rolled back, so the last answer may be missing — reopen the link. */
+export function ErrorPage(props: { lang: Lang }) {
+  return (
+    <PatientLayout lang={props.lang} title={t(props.lang, 'errorTitle')} langSwitch={false}>
+      <h1 id="question" tabindex={-1}>
+        {t(props.lang, 'errorTitle')}
+      </h1>
+      <p class="explain">{t(props.lang, 'errorBody')}</p>
+    </PatientLayout>
+  );
+}
