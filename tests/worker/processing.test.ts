@@ -150,3 +150,19 @@ describe('the inbound listener', () => {
     expect(row).toBeDefined();
   });
 });
+
+describe('the inbound listener after its connection drops', () => {
+  it('sweeps at once what was stored while it was not listening', async () => {
+    const ev = lineEvent(newLineUserId(), 'follow');
+    // Store the event and kill the listening connection in one transaction: the NOTIFY
+    // goes out at commit, when nobody listens any more.
+    await deps.db.transaction(async (tx) => {
+      await tx.insert(inboundEvents).values({ provider: 'line', providerEventId: ev.webhookEventId, senderKey: null, payload: ev });
+      await tx.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`);
+    });
+    // postgres.js listens again; the listener sweeps then (the tick's sweeper would wait ≥ 30 s).
+    const [row] = await processedRows([ev.webhookEventId], 10_000);
+    expect(row?.processedAt).not.toBeNull();
+    expect(deps.logs.text).toContain('inbound listener reconnected');
+  });
+});
