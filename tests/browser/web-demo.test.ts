@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPerson } from '../support/fixtures';
 import { makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, nonceOf, phoneContext, questionId, shot, startServer, waitForNextStep } from './web-support';
+import { launchChromium, nonceOf, questionId, shot, startServer, waitForNextStep } from './web-support';
 
 /**
  * The demo without any provider account, end to end: a nurse opens a person in the console,
@@ -31,7 +31,8 @@ describe('demo: try as the patient, answer red, see the alert in the console', (
   });
 
   it('the red answer appears on the triage screen', async () => {
-    const context = await phoneContext(browser);
+    // The nurse on a desktop; the patient's tab is then sized like a small phone.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     const console_ = await context.newPage();
     await console_.goto(`${server.base}/admin/login`);
     await console_.fill('input[name=email]', 'nurse@demo-centre.example');
@@ -43,6 +44,7 @@ describe('demo: try as the patient, answer red, see the alert in the console', (
     const personPage = await context.newPage();
     await personPage.goto(`${server.base}/admin/persons/${personId}`);
     const [patient] = await Promise.all([context.waitForEvent('page'), personPage.click('#try-as-patient')]);
+    await patient.setViewportSize({ width: 375, height: 667 });
     await patient.waitForSelector('#question');
     expect(new URL(patient.url()).pathname).toMatch(/^\/c\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     await shot(patient, 'web-11-demo-try-as-patient');
