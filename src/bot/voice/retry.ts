@@ -114,7 +114,8 @@ export async function sendOrRecord(deps: Deps, row: OutboundRow, send: () => Pro
   try {
     await send();
   } catch (err) {
-    if (!(err instanceof PermanentSendError) || !row.personId) throw err;
+    // Missing settings say nothing about the person's number: fail the job, mark nothing.
+    if (!(err instanceof PermanentSendError) || err.code === 'not_configured' || !row.personId) throw err;
     const personId = row.personId;
     await withTransaction(deps.db, { actor: systemActor('twilio'), now: deps.now() }, async (ctx) => {
       if (err.optedOut) await optOutChannel(ctx, personId, 'sms');

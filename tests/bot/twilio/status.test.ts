@@ -111,4 +111,14 @@ describe('SMS status callbacks', () => {
     expect(twilioApi.messages.at(-1)!.body).toBe((queued!.body as { text: string }).text);
     expect(deps.logs.text).not.toContain('1234 5678');
   });
+
+  it('without Twilio settings nothing is sent and no number is marked unreachable', async () => {
+    const person = await createPerson(deps.db, '13-905', { phone: '090-5555-0009', preferredChannel: 'sms' }, clock);
+    const session = await createPendingSession(deps, person.id, 'sms', clock);
+    const bare = { ...deps, env: { ...deps.env, TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_FROM_NUMBER: undefined } };
+    await expect(smsDispatcher.sendPrompts(bare, [session.id], 'prompt')).rejects.toMatchObject({ code: 'not_configured' });
+    const [ch] = await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, person.id), eq(personChannels.kind, 'sms')));
+    expect(ch!.state).toBe('pending');
+    expect(await deps.db.select().from(alerts).where(eq(alerts.personId, person.id))).toHaveLength(0);
+  });
 });
