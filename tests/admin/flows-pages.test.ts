@@ -35,6 +35,10 @@ describe('flow editor pages', () => {
     expect(en.text).toContain('Question flows');
     expect(en.text).toContain('Daily check (patients)');
     await admin.get('/admin/lang/ja');
+    const missing = await admin.get('/admin/flows/no-such-flow/versions/1');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    expect((await admin.get('/admin/flows/patient-daily/versions/abc')).status).toBe(404);
   });
 
   it('creates a draft, shows the structured form, and puts a validation error at its field', async () => {
