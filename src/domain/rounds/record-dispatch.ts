@@ -9,7 +9,8 @@ const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 /**
  * Just before sending, re-check what a job was asked to send: a session whose person left
  * monitoring (hospitalized, ended, died) is cancelled, one whose round is over is missed,
- * one already answered or already prompted is skipped. Returns the ids still to send.
+ * one already answered or already prompted is skipped (unless its prompt is still queued
+ * after a transient failure). Returns the ids still to send.
  * This is why a reminder that races a completing answer is harmless.
  */
 export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], kind: PromptKind, now: Date): Promise<string[]> {
@@ -21,7 +22,11 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
     from persons p
     where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
       and (p.status not in (${monitored()}) or s.expires_at <= ${at})`);
-  const wanted = kind === 'prompt' ? sql`s.status = 'pending'` : sql`s.status in ('prompted', 'active')`;
+  // A prompt the dispatcher recorded (and so marked the session prompted) but could not
+  // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it.
+  // (person_id first: outbound_messages is indexed by person, not by session.)
+  const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind = 'prompt' and o.status = 'queued')`;
+  const wanted = kind === 'prompt' ? sql`(s.status = 'pending' or (s.status = 'prompted' and ${promptQueued}))` : sql`s.status in ('prompted', 'active')`;
   const rows = await queryRows<{ id: string }>(db, sql`select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} order by s.id`);
   return rows.map((r) => r.id);
 }
