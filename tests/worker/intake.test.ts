@@ -107,10 +107,13 @@ describe('POST /webhooks/twilio/* on the Worker', () => {
     expect(await stored([`${params.MessageSid}:delivered`])).toHaveLength(1);
   });
 
-  it('does not serve voice (it stays on Node) nor anything else', async () => {
+  it('does not serve voice (it stays on Node) nor anything else but /healthz', async () => {
     const voice = await send(await twilioRequest('/webhooks/twilio/voice', { CallSid: twilioSid('CA') }));
     expect(voice.status).toBe(404);
     expect((await mf.dispatchFetch(`${PROVIDER_ENV.PUBLIC_BASE_URL}/admin`)).status).toBe(404);
+    // A probe for uptime monitors that needs no database.
+    const health = await mf.dispatchFetch(`${PROVIDER_ENV.PUBLIC_BASE_URL}/healthz`);
+    expect(await health.json()).toEqual({ ok: true, runtime: 'workers' });
   });
 });
 
