@@ -104,7 +104,7 @@ describe('POST /webhooks/line — intake', () => {
     const ev = lineEvent(newUserId(), 'follow');
     t.deps.jobs.startWorkers(t.deps);
     await postWebhook(t, [ev]);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 25_000; // generous: the machine may be busy
     let row;
     do {
       await new Promise((r) => setTimeout(r, 100));
