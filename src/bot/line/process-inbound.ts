@@ -41,7 +41,10 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
       const event = ev.payload as LineEvent;
       try {
         const outId = await tx.transaction(async (sp) => {
-          const reply = await handleLineEvent({ tx: sp, now, env: deps.env, userId: event.source?.userId ?? '' }, event);
+          // The answer counts when it was given (stored by the webhook), not when a worker got
+          // to it: an answer at 23:59 processed after midnight, or after a Redis outage, still
+          // belongs to the session it answers.
+          const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId: event.source?.userId ?? '' }, event);
           await sp.update(inboundEvents).set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null }).where(eq(inboundEvents.id, ev.id));
           if (!reply || reply.messages.length === 0 || !event.source?.userId) return null;
           const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;

@@ -24,7 +24,8 @@ export interface SmsFollowUp {
  */
 export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent): Promise<SmsFollowUp> {
   const params = event.payload as Record<string, string>;
-  const now = deps.now();
+  // When the patient sent it (the webhook stored it), not when the job runs: see process-inbound (LINE).
+  const now = event.receivedAt;
   const from = params.From ?? '';
   const body = params.Body ?? '';
   const owners = await ownersOfNumber(tx, 'sms', from, now);
