@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { queryRows } from '../db/client';
 import { createApp } from '../src/app';
+import { createLineWebhookRoutes } from '../src/bot/line/webhook-routes';
 import { closeDeps, createDeps } from '../src/boot';
 import { parseEnv } from '../src/config/env';
 import { createLogger } from '../src/platform/logger';
@@ -74,23 +75,29 @@ try {
   });
   const bareServer = await listen(bare.fetch);
   const appServer = await listen(createApp(deps).fetch);
+  // The same router with enqueueing switched off (as on Workers, where a NOTIFY trigger
+  // replaces Redis): shows what the insert costs apart from BullMQ.
+  const storeOnly = new Hono().route('/webhooks/line', createLineWebhookRoutes({ ...deps, jobs: { trigger: async () => false, triggerBulk: async () => false } }));
+  const storeServer = await listen(storeOnly.fetch);
   // Warm up both (JIT, connection pool) before measuring.
   await autocannon({ url: appServer.url, connections, duration: 2, requests: [{ path: '/webhooks/line', setupRequest: signedRequest as never }] });
   await autocannon({ url: bareServer.url, connections, duration: 2, requests: [{ path: '/bare', setupRequest: signedRequest as never }] });
   const bareResult = await measure('bare Hono handler', bareServer.url, '/bare');
   const lineResult = await measure('POST /webhooks/line (verify + store + enqueue)', appServer.url, '/webhooks/line');
+  const storeResult = await measure('  same, without enqueue (verify + store)', storeServer.url, '/webhooks/line');
   bareServer.close();
   appServer.close();
+  storeServer.close();
   await new Promise((r) => setTimeout(r, 1000)); // let requests still in flight finish before the queues close
   const [stored] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events`);
   const queued = await deps.jobs.queue('inbound').getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   const enqueued = Object.values(queued).reduce((a, b) => a + b, 0);
   // Every stored event should have its job in Redis (a shortfall is left to the sweeper).
-  const report = { bench: 'line-intake', ...machineInfo(), loadAverage1m: os.loadavg()[0], duration, connections, results: [bareResult, lineResult], storedEvents: stored?.n ?? null, enqueuedJobs: enqueued };
+  const report = { bench: 'line-intake', ...machineInfo(), loadAverage1m: os.loadavg()[0], duration, connections, results: [bareResult, lineResult, storeResult], storedEvents: stored?.n ?? null, enqueuedJobs: enqueued };
   console.log(JSON.stringify(report));
   console.log(`\nLINE webhook intake, ${connections} connections × ${duration}s, ${report.cpus} CPUs, Node ${report.node}, rev ${report.revision}, load ${report.loadAverage1m?.toFixed(1)}`);
   for (const r of report.results) console.log(`  ${r.name.padEnd(48)} ${String(r.requestsPerSecond).padStart(7)} req/s   p50 ${r.p50ms} ms   p99 ${r.p99ms} ms   non-2xx ${r.non2xx}`);
-  console.log(`  events stored ${report.storedEvents}, inbound jobs in Redis ${report.enqueuedJobs}`);
+  console.log(`  events stored ${report.storedEvents} (the store-only run enqueues nothing), inbound jobs in Redis ${report.enqueuedJobs}`);
 } finally {
   const keys = await deps.redis.keys(`${prefix}:*`).catch(() => [] as string[]);
   if (keys.length) await deps.redis.del(...keys).catch(() => 0);
