@@ -24,8 +24,8 @@ describe('answers across midnight (Asia/Tokyo)', () => {
     w = await createWorld({ start: JST('2026-11-02T21:00:00') });
     app = createApp(w.deps);
     const centre = (await createCentre(w.deps.db, 'Asia/Tokyo')).id;
-    [line] = await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'] });
-    [sms] = await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'], channel: 'sms', phone });
+    line = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'] }))[0]!;
+    sms = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'], channel: 'sms', phone }))[0]!;
     const tick = await runTick({ ...w.deps, jobs: { ...w.deps.jobs, triggerBulk: async () => false } as never }, w.clock.at); // sent by hand below
     expect(tick.created).toBe(2);
     const sessions = await queryRows<{ id: string; channel: 'line' | 'sms' }>(w.deps.db, sql`select id, channel from check_sessions`);
