@@ -100,6 +100,27 @@ describe('POST /webhooks/line — intake', () => {
     expect(t.line.calls[0]!.body.messages[0].text).toContain('友だち追加');
   });
 
+  it('an event that keeps failing holds the sender\'s later events, then is given up after 5 tries so they go on', async () => {
+    const user = newUserId();
+    const broken = lineEvent(user, 'message', { message: { type: 'text', id: '1', text: 12345 } }); // not a string: the handler throws
+    const next = lineEvent(user, 'follow');
+    await postWebhook(t, [broken, next]);
+    const rows = await storedEvents(t, [broken.webhookEventId, next.webhookEventId]);
+    const laterId = rows.find((r) => r.providerEventId === next.webhookEventId)!.id;
+    for (let run = 1; run < 5; run++) {
+      await expect(processLineInbound(t.deps, laterId)).rejects.toThrow();
+      const now = await storedEvents(t, [broken.webhookEventId, next.webhookEventId]);
+      const b = now.find((r) => r.providerEventId === broken.webhookEventId)!;
+      expect(b).toMatchObject({ attempts: run, processedAt: null, lastError: expect.any(String) });
+      expect(now.find((r) => r.providerEventId === next.webhookEventId)!.processedAt).toBeNull(); // order kept
+    }
+    expect(await processLineInbound(t.deps, laterId)).toEqual({ processed: 1 });
+    const done = await storedEvents(t, [broken.webhookEventId, next.webhookEventId]);
+    expect(done.every((r) => r.processedAt)).toBe(true);
+    expect(t.line.calls).toHaveLength(1); // the greeting for the follow
+    expect(t.deps.logs.text).toContain('LINE event failed');
+  });
+
   it('enqueues the inbound job: a worker processes a stored event', async () => {
     const ev = lineEvent(newUserId(), 'follow');
     t.deps.jobs.startWorkers(t.deps);
