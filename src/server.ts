@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { startControlServer } from './cli/control-socket';
 import { closeDeps, createDeps } from './boot';
 import { ConfigError, loadEnv } from './config/env';
 import { startInboundListener } from './jobs/inbound-listener';
@@ -24,6 +25,8 @@ async function main() {
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
   const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps, ALL_JOBS) : null;
+  // With the embedded database, CLI commands run in this process (PGlite has one owner).
+  const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port}`);
   });
@@ -34,6 +37,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests, letting running jobs finish');
     server.close();
+    controlServer?.close();
     await inboundListener?.close();
     await closeDeps(deps);
     logger.info('stopped');

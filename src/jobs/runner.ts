@@ -190,10 +190,27 @@ export class JobRunner {
   }
 
   /** Graceful: let running jobs finish, then close queues and connections. */
-  async close(): Promise<void> {
+  /**
+   * Graceful: let running jobs finish, then close queues and connections. Bounded: with
+   * Redis unreachable BullMQ's close would wait for it forever, so after `graceMs` the
+   * connections are cut (a job cut off is retried later; its id keeps it from running twice).
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.stopKeeping();
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values(), ...this.inspection].map((q) => q.close()));
+    const graceful = (async () => {
+      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await Promise.allSettled([...this.queues.values(), ...this.inspection].map((q) => q.close()));
+    })();
+    // Nothing can finish against an unreachable Redis: do not make the shutdown wait long for it.
+    const grace = this.opts.redis.status === 'ready' ? graceMs : Math.min(graceMs, 2000);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), grace)));
+    const outcome = await Promise.race([graceful.then(() => 'closed' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.opts.logger.warn({ graceMs: grace }, 'job workers did not close in time (Redis unreachable?); cutting their connections');
+      void Promise.allSettled(this.workers.map((w) => w.close(true)));
+    }
     for (const c of this.workerConnections) c.disconnect();
   }
 }
