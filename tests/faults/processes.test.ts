@@ -4,6 +4,7 @@ import { queryRows } from '../../db/client';
 import { ALL_JOBS } from '../../src/jobs/registry';
 import { JobRunner } from '../../src/jobs/runner';
 import { createApp } from '../../src/app';
+import { runTick } from '../../src/jobs/tick';
 import { runDispatch } from '../../src/jobs/dispatch';
 import { createCentre, createPersons, sessionsOf } from '../jobs/support/fixtures';
 import { SHORT_LOCKS } from './support/app-process';
@@ -84,5 +85,38 @@ describe('several app processes, and one killed mid-job', () => {
     expect(ev!.attempts).toBe(1);
     expect(w.line.stats.perRecipient.get(user)).toBe(2); // the prompt and one reply
     expect(w.line.stats.duplicates).toBeGreaterThanOrEqual(1); // the retry was refused as already accepted (409)
+  }, 90_000);
+
+  it('a worker killed in the middle of an SMS dispatch: no prompt twice, and the reminder still comes', async () => {
+    const phone = uniquePhone();
+    const [person] = await createPersons(w.deps.db, { centreId: centre, channel: 'sms', classification: 'close_contact', roundTimes: ['11:00'], phone });
+    w.clock.at = new Date('2026-11-02T02:00:00Z'); // 11:00 JST
+    const worker = spawnApp(w, { queues: ['dispatch-sms'], now: w.clock.at });
+    apps.push(worker);
+    await worker.printed('ready');
+    w.twilio.setHold(1500);
+    const tick = await runTick(w.deps, w.clock.at);
+    expect(tick.dispatchJobs).toBeGreaterThanOrEqual(1);
+    await until(() => w.twilio.accepted.some((m) => m.to === phone), 'the SMS to reach Twilio', 30_000); // Twilio has it …
+    expect(await worker.kill()).toBe('SIGKILL'); // … and the worker died before recording the sid
+    const atKill = w.twilio.accepted.filter((m) => m.to === phone).length;
+    w.twilio.setHold(0);
+
+    await fresh?.close();
+    fresh = new JobRunner({ redis: w.deps.redis, redisUrl: w.redis.url, prefix: w.deps.jobs.prefix, logger: w.deps.logger, jobs: ALL_JOBS, settings: { 'dispatch-sms': SHORT_LOCKS } });
+    fresh.startWorkers({ ...w.deps, jobs: fresh }, { queues: ['dispatch-sms'], scheduler: false });
+    await until(async () => (await fresh!.queue('dispatch-sms').getJobCounts('completed')).completed >= 1, 'the stalled job to be retried', 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    // Twilio has no idempotency key: a message whose outcome is unknown is never sent again.
+    expect(w.twilio.accepted.filter((m) => m.to === phone)).toHaveLength(atKill);
+
+    // Nothing is lost either: the reminder chain (from PostgreSQL) re-asks the question once.
+    w.clock.at = new Date(w.clock.at.getTime() + 2 * 3600_000 + 60_000);
+    const later = await runTick({ ...w.deps, jobs: fresh }, w.clock.at);
+    expect(later.reminders).toBeGreaterThanOrEqual(1); // the earlier tests' LINE persons are due a reminder too
+    await until(() => w.twilio.accepted.filter((m) => m.to === phone).length === atKill + 1, 'the reminder', 20_000);
+    expect(w.twilio.accepted.filter((m) => m.to === phone).at(-1)!.body).toContain('再送');
+    const [session] = await sessionsOf(w.deps.db, [person!]);
+    expect(session!.reminders_sent).toBe(1);
   }, 90_000);
 });
