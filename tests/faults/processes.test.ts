@@ -105,7 +105,7 @@ describe('several app processes, and one killed mid-job', () => {
     await fresh?.close();
     fresh = new JobRunner({ redis: w.deps.redis, redisUrl: w.redis.url, prefix: w.deps.jobs.prefix, logger: w.deps.logger, jobs: ALL_JOBS, settings: { 'dispatch-sms': SHORT_LOCKS } });
     fresh.startWorkers({ ...w.deps, jobs: fresh }, { queues: ['dispatch-sms'], scheduler: false });
-    await until(async () => (await fresh!.queue('dispatch-sms').getJobCounts('completed')).completed >= 1, 'the stalled job to be retried', 20_000);
+    await until(async () => ((await fresh!.queue('dispatch-sms').getJobCounts('completed')).completed ?? 0) >= 1, 'the stalled job to be retried', 20_000);
     await new Promise((r) => setTimeout(r, 300));
     // Twilio has no idempotency key: a message whose outcome is unknown is never sent again.
     expect(w.twilio.accepted.filter((m) => m.to === phone)).toHaveLength(atKill);
