@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { DISPATCHERS } from '../bot/dispatchers';
+import { retryCallOrGiveUp } from '../bot/voice';
 import type { Deps } from '../deps';
 import { systemActor, withTransaction } from '../domain/context';
 import { raiseNonResponder } from '../domain/rounds/raise-non-responder';
@@ -25,6 +26,8 @@ export const followUpCallJob = defineJob({
     if (!voice) throw new UnrecoverableError('no dispatcher is registered for channel voice');
     const [id] = await sessionsStillToSend(deps.db, [sessionId], 'reminder', deps.now());
     if (!id) return { called: false };
+    // A session already called once is retried (or given up) by the voice channel's own rules.
+    if (attempt > 1) return { called: (await retryCallOrGiveUp(deps, id)) === 'called' };
     await voice.sendPrompts(deps, [id], 'reminder');
     await markCalled(deps.db, id, attempt, deps.now(), deps.env.NON_RESPONDER_AFTER_CALL_MINUTES * MINUTE);
     return { called: true };

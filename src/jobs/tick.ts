@@ -70,7 +70,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
   const t2 = performance.now();
 
-  const actions = await claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE });
+  const actions = await claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE, maxCalls: env.CALL_MAX_ATTEMPTS });
   const followUps = await enqueueFollowUps(deps, actions);
   enqueueFailed = !followUps.ok || enqueueFailed;
 

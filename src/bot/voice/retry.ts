@@ -1,7 +1,6 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import { checkSessions, outboundMessages, persons } from '../../../db/schema';
-import { raiseAlert } from '../../domain/alerts/raise-alert';
-import { riskFactorsOf } from '../../domain/checks/flow-context';
+import { raiseNonResponder } from '../../domain/rounds/raise-non-responder';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { PermanentSendError } from '../twilio/client';
@@ -28,22 +27,9 @@ export async function scheduleAfterFailedAttempt(deps: Deps, ctx: Ctx, sessionId
   await ctx.tx.update(checkSessions).set({ nextActionAt: next, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
 }
 
-/** The non-responder alert: amber, red when the person has risk factors (高齢・基礎疾患・妊娠 …). */
+/** The non-responder alert, by the same rule as the rest of the reminder chain (raiseNonResponder). */
 async function giveUp(ctx: Ctx, session: SessionRow): Promise<void> {
-  const [p] = await ctx.tx.select().from(persons).where(eq(persons.id, session.personId));
-  const risky = p ? riskFactorsOf(p, session.localDate).length > 0 : false;
-  await raiseAlert({
-    ctx,
-    input: {
-      personId: session.personId,
-      sessionId: session.id,
-      severity: risky ? 'red' : 'amber',
-      reason: 'non_responder',
-      reasons: [{ ruleId: 'non_responder', ja: `健康観察に応答がありません（電話${session.callAttempts}回）`, en: `No answer to the health check (${session.callAttempts} calls)`, values: { callAttempts: session.callAttempts } }],
-      dedupeKey: `non_responder:${session.id}`,
-    },
-  });
-  await ctx.tx.update(checkSessions).set({ nextActionAt: null, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
+  await raiseNonResponder({ ctx, input: { sessionId: session.id } });
 }
 
 type Plan =

@@ -24,10 +24,11 @@ export interface DueAction {
  * (prompted or half answered) whose next_action_at has passed and whose round is not over.
  * The next step follows from the counters: no reminder yet → a reminder on the same channel;
  * reminded, never called, not a voice session and a usable phone number → an automated
- * call; otherwise → the non-responder alert. Each row is leased (next_action_at moves on by
+ * call, and again (CALL_MAX_ATTEMPTS calls in all, the voice webhook's status callback
+ * sets when); otherwise → the non-responder alert. Each row is leased (next_action_at moves on by
  * leaseMs) in the same statement; the job that acts sets the real next time.
  */
-export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: QuietHours; leaseMs: number; limit: number; reminderAfterMs: number }): Promise<DueAction[]> {
+export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: QuietHours; leaseMs: number; limit: number; reminderAfterMs: number; maxCalls: number }): Promise<DueAction[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
   const remindBefore = new Date(opts.now.getTime() - opts.reminderAfterMs).toISOString();
@@ -50,7 +51,13 @@ export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: Quie
           -- Whoever marked it prompted (a channel's dispatcher may), the reminder counts from prompted_at.
           when s.reminders_sent = 0 and (s.prompted_at is null or s.prompted_at > ${remindBefore}::timestamptz) then 'wait'
           when s.reminders_sent = 0 then 'remind'
-          when s.call_attempts = 0 and s.channel <> 'voice' and exists (
+          -- The first automated call for LINE/SMS/web; a call that did not reach the person (no answer,
+          -- busy, answering machine, failed) is tried again, up to maxCalls calls in all.
+          when (s.call_attempts = 0 and s.channel <> 'voice'
+                or s.call_attempts between 1 and ${opts.maxCalls - 1} and (
+                  select o.status in ('undelivered', 'failed') from outbound_messages o
+                  where o.session_id = s.id and o.channel = 'voice' order by o.created_at desc limit 1)
+               ) and exists (
             select 1 from person_channels pc where pc.person_id = s.person_id and pc.kind = 'voice' and pc.state in ('pending', 'verified')
           ) then 'call'
           else 'alert'
