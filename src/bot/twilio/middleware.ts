@@ -5,6 +5,9 @@ import { verifyTwilioSignature, type TwilioParams } from './signature';
 
 export type TwilioVariables = { twilioParams: Record<string, string> };
 
+/** Twilio's forms are a few KB (an SMS body is at most 1,600 characters); anything far larger is not Twilio. */
+export const TWILIO_BODY_LIMIT = 64 * 1024;
+
 /** Form body to parameters; a repeated name keeps every value (Twilio signs them all). */
 export function parseForm(body: string): TwilioParams {
   const out: TwilioParams = {};
@@ -28,9 +31,13 @@ export function twilioSignature(env: Env): MiddlewareHandler<{ Variables: Twilio
     if (!settings) {
       return c.json({ code: 'twilio_not_configured', message: 'Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)' }, 503);
     }
+    const tooLarge = () => c.json({ code: 'payload_too_large', message: `the body is larger than ${TWILIO_BODY_LIMIT} bytes` }, 413);
+    if (Number(c.req.header('content-length') ?? 0) > TWILIO_BODY_LIMIT) return tooLarge();
+    const body = await c.req.text();
+    if (new TextEncoder().encode(body).length > TWILIO_BODY_LIMIT) return tooLarge();
     const requestUrl = new URL(c.req.url);
     const url = `${settings.publicBaseUrl}${requestUrl.pathname}${requestUrl.search}`;
-    const params = parseForm(await c.req.text());
+    const params = parseForm(body);
     const ok = await verifyTwilioSignature(settings.authToken, url, params, c.req.header('x-twilio-signature'));
     if (!ok) return c.json({ code: 'invalid_signature', message: 'X-Twilio-Signature does not match' }, 403);
     // Handlers read single values; Twilio never repeats the parameters we use.
