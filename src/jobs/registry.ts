@@ -3,6 +3,7 @@ import { processTwilioSms } from '../bot/sms/inbound-job';
 import { processTwilioStatus } from '../bot/twilio/status-job';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
+import { closingNoticeJob } from './closing-notice';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { tickJob } from './tick';
 
@@ -13,6 +14,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   ...Object.values(DISPATCH_JOBS),
   followUpCallJob,
   nonResponderJob,
+  closingNoticeJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
   // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)

@@ -10,6 +10,7 @@ import { defineJob, type JobDefinition } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './runner';
 import { sweepInbound } from './sweep-inbound';
+import { enqueueClosingNotices } from './closing-notice';
 
 const MINUTE = 60_000;
 
@@ -17,6 +18,7 @@ export interface TickSummary {
   at: string;
   plannedEndsFilled: number;
   monitoringEnded: number;
+  closingNotices: number;
   expired: number;
   created: number;
   createdWaitingForQuietHours: number;
@@ -60,6 +62,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const expired = await closeExpiredSessions(deps.db, { now, limit });
   const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
   const ended = await endDueMonitoring(deps.db, { now, limit });
+  const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
   const t0 = performance.now();
@@ -79,6 +82,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     at: now.toISOString(),
     plannedEndsFilled,
     monitoringEnded: ended.length,
+    closingNotices,
     expired: expired.length,
     created: created.length,
     createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,

@@ -1,0 +1,57 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows } from '../../db/client';
+import { jurisdictions, persons } from '../../db/schema';
+import { deliverNotice, planNotice } from '../bot/text-notice';
+import type { Deps } from '../deps';
+import { systemActor, withTransaction } from '../domain/context';
+import type { Lang } from '../flows';
+import { defineJob } from './define';
+
+const TEXT: Record<Lang, string> = {
+  ja: '【見守り】健康観察の期間が終わりました。ご協力ありがとうございました。これからの毎日の報告は不要です。体調が悪くなったときは{centre}（{phone}）にご相談ください。',
+  en: '[Mimamori] Your health monitoring period has ended. Thank you. You no longer need to report every day. If you feel unwell, please call {centre} ({phone}).',
+  'ja-easy': '【みまもり】けんこう チェックは おわりです。ありがとう ございました。ぐあいが わるく なったら {centre}（{phone}）に でんわ して ください。',
+};
+
+/** The closing message when monitoring ends (planned end reached, or ended by staff), sent once. */
+export const closingNoticeJob = defineJob({
+  name: 'rounds.closing-notice',
+  queue: 'rounds',
+  version: 1,
+  payload: z.object({ personId: z.uuid() }),
+  handler: async ({ personId }, deps: Deps) => {
+    const plan = await withTransaction(deps.db, { actor: systemActor('closing-notice'), now: deps.now() }, async (ctx) => {
+      const [p] = await ctx.tx
+        .select({ end: persons.monitoringActualEnd, centre: jurisdictions.nameJa, centreEn: jurisdictions.nameEn, phone: jurisdictions.phone })
+        .from(persons)
+        .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+        .where(and(eq(persons.id, personId), eq(persons.status, 'monitoring_ended')));
+      if (!p) return null; // extended or changed meanwhile
+      return planNotice(deps, ctx, {
+        personId,
+        kind: 'closing',
+        retryKey: `closing:${personId}:${p.end ?? 'ended'}`,
+        text: (who) =>
+          TEXT[who.lang].replace('{centre}', who.lang === 'en' ? p.centreEn : p.centre).replace('{phone}', p.phone ?? '—'),
+      });
+    });
+    await deliverNotice(deps, plan);
+  },
+});
+
+/**
+ * Persons whose monitoring ended in the last two days and who have no closing message on
+ * record yet (whoever ended it: the tick or a nurse): the tick enqueues their notice.
+ */
+export async function enqueueClosingNotices(deps: Deps, now: Date, limit: number): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    deps.db,
+    sql`select p.id from persons p
+        where p.status = 'monitoring_ended' and p.updated_at > ${new Date(now.getTime() - 2 * 86_400_000).toISOString()}::timestamptz
+          and not exists (select 1 from outbound_messages o where o.person_id = p.id and o.kind = 'closing')
+        limit ${limit}`,
+  );
+  await deps.jobs.triggerBulk(closingNoticeJob, rows.map((r) => ({ payload: { personId: r.id }, jobId: `closing:${r.id}` })));
+  return rows.length;
+}
