@@ -40,6 +40,8 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Two-factor sign-in (TOTP) for every staff user (MHLW guideline), or only for prefecture and national officers.
+    REQUIRE_TOTP_FOR: z.enum(['all', 'officers'], { message: 'must be all or officers' }).default('all'),
     // Rounds and dispatch (src/jobs): the tick, reminder chain, quiet hours and per-channel send limits.
     TICK_EVERY_MS: z.coerce.number({ message: 'must be milliseconds' }).int().min(1000).default(60_000),
     REMINDER_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(120),
@@ -72,10 +74,21 @@ export const envSchema = z
       const missing = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'].filter((_, i) => !twilio[i]);
       for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any TWILIO_ setting is given' });
     }
+    // Personal data crosses the network to PostgreSQL only over TLS (README: storage encryption).
+    if (env.NODE_ENV === 'production' && env.DATABASE_URL && !isLoopbackDb(env.DATABASE_URL) && !/[?&]sslmode=(require|verify-ca|verify-full)\b/.test(env.DATABASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must use TLS in production: add ?sslmode=require (or verify-full)' });
+    }
     if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production (at least 32 random characters)' });
     }
   });
+
+/** A database on this machine (loopback or a Unix socket) is not reached over a network. */
+function isLoopbackDb(databaseUrl: string): boolean {
+  const m = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/.exec(databaseUrl);
+  const host = m?.[1] ?? '';
+  return host === '' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -73,7 +73,7 @@ export function createLoginRoutes(deps: Deps) {
     const password = typeof body.password === 'string' ? body.password : '';
     const now = deps.now();
     const result = await withTransaction(deps.db, { actor: { kind: 'system', name: 'sign-in' }, now, request }, async (ctx) => {
-      const r = await signIn({ ctx, input: { email, password } });
+      const r = await signIn({ ctx, input: { email, password, totpFor: deps.env.REQUIRE_TOTP_FOR } });
       if (r.outcome !== 'ok') return { r, session: null };
       return { r, session: await createStaffSession(ctx, { staffId: r.staffId, mfaPassed: r.mfa === 'none' }) };
     });

@@ -8,7 +8,7 @@ import type { VerbArgs } from '../context';
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MS = 15 * 60_000;
 
-/** Prefecture and national roles see many centres: a second factor is required. */
+/** Prefecture and national roles see many centres: a second factor is required even with REQUIRE_TOTP_FOR=officers. */
 export const TOTP_REQUIRED_ROLES: readonly StaffRole[] = ['prefecture_officer', 'national_officer'];
 
 export type SignInResult =
@@ -21,7 +21,7 @@ export type SignInResult =
  * returned, not thrown, so the count commits with the audit row. The same answer for an
  * unknown e-mail and a wrong password, so accounts cannot be enumerated.
  */
-export async function signIn({ ctx, input }: VerbArgs<{ email: string; password: string }>): Promise<SignInResult> {
+export async function signIn({ ctx, input }: VerbArgs<{ email: string; password: string; totpFor?: 'all' | 'officers' }>): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const [user] = await ctx.tx.select().from(staffUsers).where(eq(staffUsers.email, email)).for('update');
   if (!user || user.disabled) {
@@ -44,7 +44,9 @@ export async function signIn({ ctx, input }: VerbArgs<{ email: string; password:
   }
   await ctx.tx.update(staffUsers).set({ failedLogins: 0, lockedUntil: null, updatedAt: ctx.now }).where(eq(staffUsers.id, user.id));
   const confirmed = !!user.totpSecret && user.totpLastStep !== null;
-  const mfa = confirmed ? 'verify' : TOTP_REQUIRED_ROLES.includes(user.role) ? 'enrol' : 'none';
+  // REQUIRE_TOTP_FOR: every staff user by default (MHLW guideline); 'officers' keeps it optional for centre staff.
+  const required = (input.totpFor ?? 'all') === 'all' || TOTP_REQUIRED_ROLES.includes(user.role);
+  const mfa = confirmed ? 'verify' : required ? 'enrol' : 'none';
   await writeAudit(ctx, { action: 'login', entity: 'staff_user', entityId: user.id, details: { mfa } });
   return { outcome: 'ok', staffId: user.id, mfa };
 }
