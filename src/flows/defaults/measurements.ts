@@ -4,11 +4,13 @@ import { text } from './build.js';
 /**
  * The measured values shared by the default flows. Precision: temperature 0.1 ℃, SpO2
  * and pulse whole numbers. min/max are the plausible range: outside it the person is
- * asked to measure again (45 ℃ or SpO2 120 % is a typo or a bad reading). SpO2 ≤ 93 is
- * read back before it is recorded. `next` is set by each flow.
+ * asked to measure again (45 ℃ or SpO2 120 % is a typo or a bad reading). SpO2 ≤ 93 (and, on
+ * the phone, a temperature ≥ 37.5) is read back before it is recorded. `next` is set by each flow.
  */
 export const TEMPERATURE: Omit<QuestionNode, 'next'> = {
   type: 'question', kind: 'number', unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature',
+  // On the phone a fever typed on the keypad is read back (「37度8分ですね」): 375 vs 385 matters.
+  confirm: { gte: 37.5, channels: ['voice'] },
   text: text('今日の体温は何度ですか？（例: 36.8）', 'What is your temperature today? (e.g. 36.8)', 'きょうの たいおんは なんどですか？（れい: 36.8）', {
     sms: { ja: '今日の体温は？（例: 36.8）', en: 'Temperature today? (e.g. 36.8)' },
     voice: { ja: '体温を3桁で押してください。37度5分なら 3、7、5 です。', en: 'Please key in your temperature as three digits. For 37.5, press 3, 7, 5.' },

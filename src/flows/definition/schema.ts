@@ -79,7 +79,8 @@ export const questionNodeSchema = z.object({
   max: z.number().optional(),
   precision: z.number().positive().optional(),
   keypad: z.enum(['temperature', 'spo2', 'pulse']).optional(),
-  confirm: z.object({ lte: z.number().optional(), gte: z.number().optional(), text: textSchema.optional() }).optional(),
+  // Read back before recording: values ≤ lte or ≥ gte, on every channel or only on `channels` (e.g. voice keypad entries).
+  confirm: z.object({ lte: z.number().optional(), gte: z.number().optional(), channels: z.array(z.enum(CHANNELS)).optional(), text: textSchema.optional() }).optional(),
   allowUnknown: z.boolean().optional(),
   choices: z.array(choiceSchema).optional(),
   exclusive: z.string().optional(), // a multi choice that excludes the others (「なし」)

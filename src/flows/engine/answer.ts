@@ -20,7 +20,7 @@ export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input:
   const stale = input.type === 'choice' && input.questionId !== id; // an old LINE button pressed again
   const result = stale ? ({ ok: false, reason: 'not_understood' } as const) : QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
   if (result.ok) {
-    if ((needsConfirm(node, result.value) || unsureSpeech(node, input)) && env.state.attempts < MAX_REASKS) {
+    if ((needsConfirm(node, result.value, env.ctx.channel) || unsureSpeech(node, input)) && env.state.attempts < MAX_REASKS) {
       env.state.pendingConfirmation = { questionId: id, value: result.value, raw };
       return askConfirm(env, id, node, result.value as number); // only number questions are confirmed
     }

@@ -1,3 +1,4 @@
+import type { Channel } from '../types.js';
 import type { QuestionNode } from '../definition/schema.js';
 import { formatNumber } from '../normalisers/number.js';
 import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
@@ -59,8 +60,10 @@ export function askConfirm(env: RunEnv, id: string, node: QuestionNode, value: n
   });
 }
 
-export function needsConfirm(node: QuestionNode, value: unknown): value is number {
+/** A value inside the confirm range is read back, on every channel or only on those the definition names. */
+export function needsConfirm(node: QuestionNode, value: unknown, channel: Channel): value is number {
   const c = node.confirm;
   if (!c || typeof value !== 'number') return false;
+  if (c.channels && !c.channels.includes(channel)) return false;
   return (c.lte !== undefined && value <= c.lte) || (c.gte !== undefined && value >= c.gte);
 }

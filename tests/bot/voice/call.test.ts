@@ -79,7 +79,10 @@ describe('an automated call', () => {
     expect(said.join('')).toContain('体温を3桁で押してください');
     expect(said.join('')).toContain('もう一度聞くには、9を押してください');
 
+    // A fever keyed in is read back before it is recorded: 「37度5分ですね。正しければ1を…」
     ({ twiml, next } = await step(next!, { ...base, Digits: '375' }));
+    expect(spoken(twiml).join('')).toContain('37度5分ですね。正しければ1を、違う場合は2を押してください。');
+    ({ twiml, next } = await step(next!, { ...base, Digits: '1' }));
     expect(spoken(twiml).join('')).toContain('酸素');
     expect(twiml.Response.Gather!.finishOnKey).toBe('#');
 
