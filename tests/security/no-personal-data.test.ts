@@ -20,7 +20,7 @@ async function redisText(redis: Redis, prefix: string): Promise<string> {
       if (type === 'hash') out.push(...Object.values(await redis.hgetall(key)));
       else if (type === 'string') out.push((await redis.get(key)) ?? '');
       else if (type === 'list') out.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'zset') out.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'zset') out.push(...(await redis.zrange(key, '0', '-1')));
       else if (type === 'set') out.push(...(await redis.smembers(key)));
       else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
     }
