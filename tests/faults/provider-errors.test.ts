@@ -107,6 +107,7 @@ describe('providers answering 429, 5xx and 4xx', () => {
     await until(async () => (await count(deps.db, sql`select count(*)::int as n from outbound_messages where person_id = ${person!} and provider_message_id is null`)) === 0, 'all parts sent');
     const tries = tw.requests.filter((r) => r.to === phone);
     expect(tries.slice(0, 3).map((r) => r.status)).toEqual([429, 503, 201]);
+    await until(async () => (await deps.jobs.queue('dispatch-sms').getJobs(['completed'])).length === 1, 'the job to complete');
     const [job] = await deps.jobs.queue('dispatch-sms').getJobs(['completed']);
     expect(job!.attemptsMade).toBe(3);
     expect(job!.opts.attempts).toBe(8); // the bound: after 8 tries the job fails and the session's lease sweeps it
