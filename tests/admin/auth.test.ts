@@ -36,7 +36,7 @@ describe('sign-in and sessions', () => {
     const client = new Client(app);
     const res = await client.signIn('nurse@a.jp');
     expect(res.status).toBe(303);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('mm_session='))!;
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-mm_session='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Secure/);

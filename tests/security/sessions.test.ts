@@ -72,6 +72,13 @@ describe('console sessions', () => {
     expect(line).toMatch(/; SameSite=(Lax|Strict)/i);
     expect(line).toMatch(/; Path=\/(;|$)/i);
     expect(line).not.toMatch(/domain=/i);
+    // __Host- prefix: a sibling subdomain cannot plant or overwrite the session cookie.
+    expect(line.startsWith('__Host-mm_session=')).toBe(true);
+    // A cookie without the prefix (as a subdomain could set) is not a session.
+    const c = new Client(app);
+    await c.signIn('s1@a.jp');
+    const planted = await app.request('/admin/account', { headers: { cookie: `mm_session=${sessionOf(c)}` } });
+    expect(planted.status).toBe(303);
   });
 
   it('end after the idle timeout on the server', async () => {

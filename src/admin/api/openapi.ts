@@ -75,7 +75,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'npm run cli -- create-token, or the console account page' },
-        session: { type: 'apiKey', in: 'cookie', name: 'mm_session', description: 'the console session; state-changing calls also need the X-CSRF-Token header' },
+        session: { type: 'apiKey', in: 'cookie', name: '__Host-mm_session', description: 'the console session; state-changing calls also need the X-CSRF-Token header' },
       },
     },
     paths,

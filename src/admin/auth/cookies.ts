@@ -4,7 +4,14 @@ import type { Deps } from '../../deps';
 import { SESSION_MAX_MS } from '../../domain/staff/sessions';
 import { parseLang, type Lang } from '../ui/i18n';
 
-export const SESSION_COOKIE = 'mm_session';
+/**
+ * The session cookie is `__Host-` prefixed outside development: browsers then accept it only
+ * Secure, Path=/ and without Domain, so a sibling subdomain cannot plant or overwrite it.
+ * Plain http://localhost development cannot use the prefix.
+ */
+export const SESSION_COOKIE = '__Host-mm_session';
+export const DEV_SESSION_COOKIE = 'mm_session';
+export const sessionCookieName = (deps: Deps) => (deps.env.NODE_ENV === 'development' ? DEV_SESSION_COOKIE : SESSION_COOKIE);
 export const LANG_COOKIE = 'mm_lang';
 /** Double-submit token for the sign-in form, before any session exists. */
 export const LOGIN_CSRF_COOKIE = 'mm_login_csrf';
@@ -15,14 +22,14 @@ export function cookieOptions(deps: Deps, maxAgeSeconds: number) {
 }
 
 export function setSessionCookie(c: Context, deps: Deps, value: string): void {
-  setCookie(c, SESSION_COOKIE, value, cookieOptions(deps, SESSION_MAX_MS / 1000));
+  setCookie(c, sessionCookieName(deps), value, cookieOptions(deps, SESSION_MAX_MS / 1000));
 }
 
 export function clearSessionCookie(c: Context, deps: Deps): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: deps.env.NODE_ENV !== 'development' });
+  deleteCookie(c, sessionCookieName(deps), { path: '/', secure: deps.env.NODE_ENV !== 'development' });
 }
 
-export const readSessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE);
+export const readSessionCookie = (c: Context, deps: Deps) => getCookie(c, sessionCookieName(deps));
 
 /** The console language: the cookie set by the ja/en switch, else the browser's preference, else Japanese. */
 export function langOf(c: Context): Lang {

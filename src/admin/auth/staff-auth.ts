@@ -50,7 +50,7 @@ export function staffAuth(deps: Deps): MiddlewareHandler<AdminEnv> {
       c.set('csrfToken', '');
       return next();
     }
-    const cookie = readSessionCookie(c);
+    const cookie = readSessionCookie(c, deps);
     const session = cookie ? await findStaffSession(deps.db, cookie, now) : null;
     if (!session || !session.mfaPassed) {
       if (isApi(c.req.path)) return c.json({ code: 'unauthorized', message: 'sign in or send a bearer token', requestId: c.get('requestId') }, 401);

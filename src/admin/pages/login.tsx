@@ -91,7 +91,7 @@ export function createLoginRoutes(deps: Deps) {
 
   // Second factor: verify a code, or enrol first (required for prefecture and national roles).
   const pendingSession = async (c: Context) => {
-    const cookie = readSessionCookie(c);
+    const cookie = readSessionCookie(c, deps);
     const s = cookie ? await findStaffSession(deps.db, cookie, deps.now()) : null;
     return s && !s.mfaPassed ? s : null;
   };
