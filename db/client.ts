@@ -30,7 +30,8 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const pg = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { application_name: 'mimamori' } });
+    // A short connect timeout: a webhook whose database is unreachable answers 5xx in seconds (the provider redelivers).
+    const pg = postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: 'mimamori' } });
     const db = drizzle(pg, { schema }) as unknown as Db;
     return { db, kind: 'postgres', pg, close: () => pg.end({ timeout: 5 }) };
   }
