@@ -50,6 +50,8 @@ export interface LineStandInOptions {
   /** For sendWebhook: the channel secret the app verifies with and its webhook URL. */
   channelSecret?: string;
   webhookUrl?: string;
+  /** Called for every accepted request (a scenario's simulated phones read their messages here). */
+  onDelivery?: (delivery: LineDelivery) => void;
   /** The buckets' clock in ms (tests freeze it to count the limits exactly). */
   clock?: () => number;
 }
@@ -132,11 +134,13 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
       stats.perRetryKey.set(retryKey, (stats.perRetryKey.get(retryKey) ?? 0) + 1);
     }
     if (opts.recordRecipients !== false) for (const r of to as string[]) stats.perRecipient.set(r, (stats.perRecipient.get(r) ?? 0) + 1);
-    if (opts.recordDeliveries !== false) deliveries.push({ endpoint, to: to as string[], ...(endpoint === 'reply' ? { replyToken: parsed.replyToken as string } : {}), messages, requestId, at: Date.now() });
+    const delivery: LineDelivery = { endpoint, to: to as string[], ...(endpoint === 'reply' ? { replyToken: parsed.replyToken as string } : {}), messages, requestId, at: Date.now() };
+    if (opts.recordDeliveries !== false) deliveries.push(delivery);
     stats.accepted++;
     stats.recipients += to.length;
     stats.firstAcceptedAt ??= Date.now();
     stats.lastAcceptedAt = Date.now();
+    opts.onDelivery?.(delivery);
     return answer(res, 200, endpoint === 'multicast' ? {} : { sentMessages: messages.map(() => ({ id: randomUUID(), quoteToken: randomUUID() })) }, { 'x-line-request-id': requestId });
   };
 
