@@ -15,6 +15,7 @@ beforeAll(async () => {
   app = createApp(deps);
   await ensureCentre(deps, '13-981');
   await makeStaff(deps, { email: 'tf-nurse@a.jp', role: 'nurse', jurisdictionCode: '13-981' });
+  await makeStaff(deps, { email: 'tf-guess@a.jp', role: 'nurse', jurisdictionCode: '13-981' });
 });
 afterAll(async () => {
   await deps?.close();
@@ -54,6 +55,34 @@ describe('two-factor sign-in required for every staff user by default', () => {
     clock = new Date(clock.getTime() + 30_000);
     expect((await totpPost(again, csrf2, totp.generate({ timestamp: clock.getTime() }))).status).toBe(303);
     expect((await again.get('/admin/account')).status).toBe(200);
+  });
+});
+
+describe('guessing second-factor codes', () => {
+  it('five wrong codes lock the account even when the password is entered again in between, and end the waiting session', async () => {
+    const enrol = new Client(app);
+    await enrol.signIn('tf-guess@a.jp');
+    const page = await (await enrol.get('/admin/login/totp')).text();
+    const secret = /data-totp-secret="?[^>]*>([A-Z2-7]+)</.exec(page)![1]!;
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 });
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await totpPost(enrol, /name="_csrf" value="([^"]+)"/.exec(page)![1]!, totp.generate({ timestamp: clock.getTime() }))).status).toBe(303);
+
+    clock = new Date(clock.getTime() + 60_000);
+    const good = totp.generate({ timestamp: clock.getTime() });
+    const wrong = good === '000000' ? '111111' : '000000';
+    let c = new Client(app);
+    for (let i = 1; i <= 5; i++) {
+      if (i === 3) c = new Client(app); // sign in again with the password: the count goes on
+      if (i === 1 || i === 3) expect((await c.signIn('tf-guess@a.jp')).headers.get('location')).toBe('/admin/login/totp');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await c.get('/admin/login/totp')).text())![1]!;
+      const res = await totpPost(c, csrf, wrong);
+      expect(res.status).toBe(i < 5 ? 422 : 303);
+    }
+    // Locked: the waiting session is gone, and even the right password and code do not get in.
+    expect((await c.get('/admin/login/totp')).status).toBe(303);
+    const after = new Client(app);
+    expect((await after.signIn('tf-guess@a.jp')).status).toBe(423);
   });
 });
 

@@ -7,6 +7,7 @@ import { ValidationError } from '../../domain/errors';
 import { createStaffSession, findStaffSession, markSessionMfaPassed, sessionActor } from '../../domain/staff/sessions';
 import { signIn } from '../../domain/staff/sign-in';
 import { beginTotpEnrolment, verifyTotp } from '../../domain/staff/totp';
+import { noteTotpFailure } from '../../domain/staff/totp-failure';
 import { randomToken } from '../../platform/security/tokens';
 import { cookieOptions, LANG_COOKIE, langOf, LOGIN_CSRF_COOKIE, readSessionCookie, setSessionCookie } from '../auth/cookies';
 import { noteFailure, throttled } from '../auth/login-throttle';
@@ -152,8 +153,13 @@ export function createLoginRoutes(deps: Deps) {
         await markSessionMfaPassed(ctx.tx, s.key);
       });
     } catch (err) {
-      if (err instanceof ValidationError) await noteFailure(deps, 'totp', request.ip);
-      if (err instanceof ValidationError) return totpPage(c, langOf(c) === 'ja' ? err.fields[0]?.messageJa : err.fields[0]?.message);
+      if (err instanceof ValidationError) {
+        await noteFailure(deps, 'totp', request.ip);
+        const { locked } = await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request }, (ctx) => noteTotpFailure({ ctx, input: { staffId: s.user.id } }));
+        // Locked: this pending session is ended; the sign-in form then says the account is locked.
+        if (locked) return c.redirect('/admin/login', 303);
+        return totpPage(c, langOf(c) === 'ja' ? err.fields[0]?.messageJa : err.fields[0]?.message);
+      }
       throw err;
     }
     return c.redirect('/admin', 303);
