@@ -84,7 +84,8 @@ describe('/api/v1/flows', () => {
     const sim = (await res.json()) as { channel: string; lines: { from: string }[]; observations: { questionId: string; value: unknown }[] };
     expect(sim.channel).toBe('sms');
     expect(sim.observations).toContainEqual(expect.objectContaining({ questionId: 'temperature', value: 39.5 }));
-    const v1 = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { version: 1, channel: 'voice', inputs: ['395'] });
+    // On the phone a keyed-in fever is read back first; 1 confirms it.
+    const v1 = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { version: 1, channel: 'voice', inputs: ['395', '1'] });
     expect(((await v1.json()) as typeof sim).observations[0]).toMatchObject({ questionId: 'temperature', value: 39.5 });
     const def = ((await (await asNurse('GET', '/api/v1/flows/patient-daily/versions/1')).json()) as { definition: { start: string } }).definition;
     const unsaved = await asNurse('POST', '/api/v1/flows/patient-daily/simulate', { definition: { ...def, start: 'nope' }, channel: 'line', inputs: [] });
