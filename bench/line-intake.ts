@@ -93,10 +93,26 @@ try {
   const queued = await deps.jobs.queue('inbound').getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   const enqueued = Object.values(queued).reduce((a, b) => a + b, 0);
   // Every stored event should have its job in Redis (a shortfall is left to the sweeper).
-  const report = { bench: 'line-intake', ...machineInfo(), loadAverage1m: os.loadavg()[0], duration, connections, results: [bareResult, lineResult, storeResult], storedEvents: stored?.n ?? null, enqueuedJobs: enqueued };
+  // Baseline, same run: what PostgreSQL itself commits here — one single-row INSERT per
+  // transaction from as many connections as autocannon uses (the intake commits once per event).
+  const raw = postgres(`${PG}/${dbName}`, { max: connections, onnotice: () => {} });
+  await raw`create table bench_commit (id bigserial primary key, body jsonb not null)`;
+  let commits = 0;
+  const until = Date.now() + Math.min(duration, 5) * 1000;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (Date.now() < until) {
+      await raw`insert into bench_commit (body) values (${raw.json({ n: commits })})`;
+      commits++;
+    }
+  }));
+  const rawCommitsPerSecond = Math.round(commits / Math.min(duration, 5));
+  await raw`drop table bench_commit`;
+  await raw.end();
+  const report = { bench: 'line-intake', ...machineInfo(), loadAverage1m: os.loadavg()[0], duration, connections, results: [bareResult, lineResult, storeResult], storedEvents: stored?.n ?? null, enqueuedJobs: enqueued, rawPostgresCommitsPerSecond: rawCommitsPerSecond, intakeShareOfBare: Math.round((lineResult.requestsPerSecond / bareResult.requestsPerSecond) * 1000) / 1000 };
   console.log(JSON.stringify(report));
   console.log(`\nLINE webhook intake, ${connections} connections × ${duration}s, ${report.cpus} CPUs, Node ${report.node}, rev ${report.revision}, load ${report.loadAverage1m?.toFixed(1)}`);
   for (const r of report.results) console.log(`  ${r.name.padEnd(48)} ${String(r.requestsPerSecond).padStart(7)} req/s   p50 ${r.p50ms} ms   p99 ${r.p99ms} ms   non-2xx ${r.non2xx}`);
+  console.log(`  intake = ${(report.intakeShareOfBare * 100).toFixed(1)} % of bare Hono; raw PostgreSQL single-row commits, ${connections} connections: ${rawCommitsPerSecond} /s`);
   console.log(`  events stored ${report.storedEvents} (the store-only run enqueues nothing), inbound jobs in Redis ${report.enqueuedJobs}`);
 } finally {
   const keys = await deps.redis.keys(`${prefix}:*`).catch(() => [] as string[]);
