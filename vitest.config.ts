@@ -7,6 +7,9 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     // Integration tests each get a fresh database, so files can run in parallel.
     pool: 'forks',
+    // Most of a file's time is spent waiting on PostgreSQL, Redis, Chromium or a child
+    // process, not on the CPU: four at once on two cores (vitest's default here is one).
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
