@@ -41,7 +41,7 @@ describe('providers answering 429, 5xx and 4xx', () => {
   });
 
   /** Persons whose one round is due at the next whole hour of the test clock (a fresh round per test). */
-  async function dueNow(spec: { count: number; channel?: 'line' | 'sms'; phone?: string }) {
+  async function dueNow(spec: { count: number; channel?: 'line' | 'sms' | 'voice'; phone?: string }) {
     hour++;
     const round = `${String(9 + hour).padStart(2, '0')}:00`;
     clock.at = new Date(Date.UTC(2026, 10, 2, hour, 0, 0));
@@ -140,5 +140,21 @@ describe('providers answering 429, 5xx and 4xx', () => {
     expect((await outbound([person!]))[0]).toMatchObject({ status: 'failed', error_code: '21211' });
     await new Promise((r) => setTimeout(r, 1500));
     expect(tw.requests.filter((r) => r.to === phone)).toHaveLength(1);
+  });
+
+  it('Twilio 429 on a call: the retried job places the call it recorded, once', async () => {
+    const phone = uniquePhone();
+    const [person] = await dueNow({ count: 1, channel: 'voice', phone });
+    tw.failNext('calls', { status: 429, code: 20429, to: phone });
+    // Last in the file: the voice queue also runs earlier tests' reminder chains (calls, SMS retries).
+    deps.jobs.startWorkers(deps, { scheduler: false, queues: ['dispatch-voice'] });
+    await runTick(deps, clock.at);
+    const [session] = await sessionsOf(deps.db, [person!]);
+    // Earlier tests' reminder chains use the voice queue too: look at this session's job only.
+    const jobDone = async () => (await deps.jobs.queue('dispatch-voice').getJobs(['completed'])).some((j) => (j.data as { sessionIds?: string[] }).sessionIds?.includes(session!.id));
+    await until(jobDone, 'the dispatch job to complete', 15_000);
+    expect(tw.requests.filter((r) => r.kind === 'calls' && r.to === phone).map((r) => r.status)).toEqual([429, 201]);
+    const [row] = await queryRows<{ status: string; n: number }>(deps.db, sql`select status, call_attempts as n from check_sessions where id = ${session!.id}`);
+    expect(row).toEqual({ status: 'prompted', n: 1 });
   });
 });

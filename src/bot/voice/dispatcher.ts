@@ -25,9 +25,10 @@ export const voiceDispatcher: ChannelDispatcher = {
           const resume = quietHoursEnd(ctx.now, session.timeZone, deps.env.QUIET_HOURS);
           throw new TransientSendError('quiet hours: no calls until they end', resume.getTime() - ctx.now.getTime());
         }
-        if (kind === 'prompt' && session.callAttempts > 0) return null;
-        if (session.callAttempts >= deps.env.CALL_MAX_ATTEMPTS) return null;
-        return prepareCall(deps, ctx, session);
+        // A retried prompt job (429/5xx from Twilio) places the call it recorded and left queued;
+        // it never starts a new attempt, which is retryCallOrGiveUp's to make.
+        const newAttempt = !(kind === 'prompt' && session.callAttempts > 0) && session.callAttempts < deps.env.CALL_MAX_ATTEMPTS;
+        return prepareCall(deps, ctx, session, { newAttempt });
       });
       if (!plan) continue;
       await sendOrRecord(deps, plan.row, () => deliverCall(deps, plan.row, plan.to, sessionId), 'voice');

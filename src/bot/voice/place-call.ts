@@ -36,9 +36,10 @@ export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'v
  * Inside the session's lock: the call to place next — a queued one left by a failed try,
  * or a new attempt (retry key `call:<session>:<n>`, call_attempts = n). Also sets a safety
  * next_action_at: if no status callback ever arrives, the tick looks at the session again.
- * Null when the person has no usable voice number.
+ * Null when the person has no usable voice number, or when nothing is queued and
+ * `newAttempt` is false (a retried prompt job only re-tries the call it already recorded).
  */
-export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow): Promise<{ row: OutboundRow; to: string } | null> {
+export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow, opts: { newAttempt: boolean } = { newAttempt: true }): Promise<{ row: OutboundRow; to: string } | null> {
   const to = await usableAddress(ctx, session.personId, 'voice');
   if (!to) return null;
   const [queued] = await ctx.tx
@@ -47,6 +48,7 @@ export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow): Pr
     .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.kind, 'call'), eq(outboundMessages.status, 'queued')))
     .limit(1);
   if (queued) return { row: queued, to };
+  if (!opts.newAttempt) return null;
   const attempt = session.callAttempts + 1;
   const row = await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'voice', kind: 'call', retryKey: `call:${session.id}:${attempt}`, body: null }, ctx.now);
   await ctx.tx

@@ -23,9 +23,10 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
     where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
       and (p.status not in (${monitored()}) or s.expires_at <= ${at})`);
   // A prompt the dispatcher recorded (and so marked the session prompted) but could not
-  // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it.
+  // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it
+  // (for voice the first prompt is the call).
   // (person_id first: outbound_messages is indexed by person, not by session.)
-  const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind = 'prompt' and o.status = 'queued')`;
+  const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind in ('prompt', 'call') and o.status = 'queued')`;
   const wanted = kind === 'prompt' ? sql`(s.status = 'pending' or (s.status = 'prompted' and ${promptQueued}))` : sql`s.status in ('prompted', 'active')`;
   const rows = await queryRows<{ id: string }>(db, sql`select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} order by s.id`);
   return rows.map((r) => r.id);

@@ -19,16 +19,19 @@ export interface TwilioStandIn {
   accepted: TwilioRecord[];
   /** Every request, accepted or failed (how many tries a send took). */
   requests: { kind: 'messages' | 'calls'; to: string; status: number }[];
-  failNext(kind: 'messages' | 'calls', failure: { status: number; code?: number }, times?: number): void;
+  /** Fail the next request(s) of this kind — only those to `failure.to` when it is given. */
+  failNext(kind: 'messages' | 'calls', failure: Failure, times?: number): void;
   setHold(ms: number): void;
   requestArrived(n?: number): Promise<void>;
   close(): Promise<void>;
 }
 
+type Failure = { status: number; code?: number; to?: string };
+
 export async function startTwilioStandIn(): Promise<TwilioStandIn> {
   const accepted: TwilioRecord[] = [];
   const requests: TwilioStandIn['requests'] = [];
-  const failures: Record<'messages' | 'calls', { status: number; code?: number }[]> = { messages: [], calls: [] };
+  const failures: Record<'messages' | 'calls', Failure[]> = { messages: [], calls: [] };
   let holdMs = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
 
@@ -47,7 +50,8 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
     const kind = m[2] === 'Messages' ? 'messages' : 'calls';
     const form = new URLSearchParams(raw);
     const to = form.get('To') ?? '';
-    const failure = failures[kind].shift();
+    const at = failures[kind].findIndex((f) => f.to === undefined || f.to === to);
+    const failure = at >= 0 ? failures[kind].splice(at, 1)[0] : undefined;
     requests.push({ kind, to, status: failure?.status ?? 201 });
     for (const w of waiters.filter((x) => requests.length >= x.n)) w.resolve();
     if (failure) return reply(res, failure.status, { code: failure.code ?? failure.status, message: `Twilio error ${failure.code ?? failure.status} for ${to}`, status: failure.status });
