@@ -3,8 +3,11 @@
  * database, one tick at 09:00 JST creating every check session in one statement and
  * enqueueing the multicast batches with addBulk, real dispatch workers sending through the
  * real LINE dispatcher to a local stand-in that enforces LINE's limits (multicast 200
- * requests/s, push 2,000/s, 429 above). Prints figures; never a timed test.
- * Run: npx tsx bench/morning-round.ts [--persons 100000] [--pg postgres://postgres@127.0.0.1:5432]
+ * requests/s, push 2,000/s, 429 above). Beside them, --sms people get their prompt by SMS
+ * and --voice people by an automated call, through a local Twilio stand-in with
+ * --senders sending numbers (1 SMS/s each) and Twilio's 1 call/s. Prints figures; never a
+ * timed test.
+ * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--pg postgres://postgres@127.0.0.1:5432]
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -21,23 +24,31 @@ import { JobRunner } from '../src/jobs/runner';
 import { runTick } from '../src/jobs/tick';
 import { createLogger } from '../src/platform/logger';
 import { createRedis } from '../src/platform/redis';
+import { LINE_LIMITS } from './stand-ins/line-api';
+import { startTwilioStandIn } from './stand-ins/twilio-api';
 import { startLineStandIn } from './support/line-stand-in';
 import { machineInfo } from './support/machine';
 import { addBulkJobsPerSecond, generatePersons, insertRowsPerSecond, redisUsedBytes } from './support/round-data';
 
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 100_000);
+const smsPersons = Number(args.flags.sms ?? 2_000);
+const voicePersons = Number(args.flags.voice ?? 20);
+const senders = Number(args.flags.senders ?? 50);
 const pgBase = String(args.flags.pg ?? 'postgres://postgres@127.0.0.1:5432');
 const base = loadEnv();
 const at = new Date('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const s = (ms: number) => Math.round(ms / 10) / 100;
+const TWILIO_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
 async function main() {
   const dbName = `mimamori_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(`${pgBase}/postgres`, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${dbName}`);
   const line = await startLineStandIn();
-  const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: `${pgBase}/${dbName}`, REDIS_URL: base.REDIS_URL, LOG_LEVEL: 'warn', LINE_CHANNEL_SECRET: 'bench', LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url });
+  const twilio = await startTwilioStandIn({ accountSid: TWILIO_SID, authToken: 'bench-twilio-token', senders, callsPerSecond: 1, statusCallbacks: false });
+  const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: `${pgBase}/${dbName}`, REDIS_URL: base.REDIS_URL, LOG_LEVEL: 'warn', LINE_CHANNEL_SECRET: 'bench', LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url,
+    TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'bench-twilio-token', TWILIO_FROM_NUMBER: '+815000000000', TWILIO_API_BASE_URL: twilio.url, SMS_PER_SECOND: String(senders), CALLS_PER_SECOND: '1' });
   const logger = createLogger({ level: 'warn', destination: process.stderr as never });
   const dbHandle = await createDb({ url: env.DATABASE_URL, max: 20 });
   const redis = createRedis(env.REDIS_URL, logger);
@@ -50,6 +61,8 @@ async function main() {
     await ensureDefaultFlows(dbHandle.db);
     const g0 = performance.now();
     await generatePersons(dbHandle.db, persons);
+    if (smsPersons) await generatePersons(dbHandle.db, smsPersons, { channel: 'sms', from: persons + 1 });
+    if (voicePersons) await generatePersons(dbHandle.db, voicePersons, { channel: 'voice', from: persons + smsPersons + 1 });
     const generateMs = performance.now() - g0;
     await dbHandle.db.execute(sql`vacuum analyze`);
 
@@ -62,17 +75,29 @@ async function main() {
     const tick = await runTick(deps, at);
     const enqueuedMs = performance.now() - t0;
     const redisAfterEnqueue = await redisUsedBytes(redis);
-    jobs.startWorkers(deps, { queues: ['dispatch-line'], scheduler: false });
+    const queues = ['dispatch-line', 'dispatch-sms', 'dispatch-voice'] as const;
+    jobs.startWorkers(deps, { queues: [...queues], scheduler: false });
     let peak = redisAfterEnqueue;
-    while (line.stats.recipients < persons) {
+    let lastLineMs = 0;
+    let lastSmsMs = 0;
+    let lastCallMs = 0;
+    const since = (at: number) => at - (performance.timeOrigin + t0);
+    while (line.stats.recipients < persons || twilio.stats.messages < smsPersons || twilio.stats.calls < voicePersons) {
       await new Promise((r) => setTimeout(r, 200));
       peak = Math.max(peak, await redisUsedBytes(redis));
-      const failed = await jobs.queue('dispatch-line').getJobCountByTypes('failed');
-      if (failed > 0) throw new Error(`${failed} dispatch jobs failed`);
+      if (!lastLineMs && line.stats.recipients >= persons) lastLineMs = since(line.stats.lastAcceptedAt!);
+      for (const q of queues) {
+        const failed = await jobs.queue(q).getJobCountByTypes('failed');
+        if (failed > 0) throw new Error(`${failed} ${q} jobs failed`);
+      }
     }
-    const lastAcceptedMs = line.stats.lastAcceptedAt! - (performance.timeOrigin + t0);
+    if (!lastLineMs) lastLineMs = since(line.stats.lastAcceptedAt!);
+    const lastAt = (kind: 'message' | 'call') => twilio.records.filter((r) => r.kind === kind).reduce((m, r) => Math.max(m, r.at), 0);
+    if (smsPersons) lastSmsMs = since(lastAt('message'));
+    if (voicePersons) lastCallMs = since(lastAt('call'));
+    const lastAcceptedMs = lastLineMs;
     // Let the last jobs record their sends before counting prompted sessions.
-    while ((await jobs.queue('dispatch-line').getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
+    for (const q of queues) while ((await jobs.queue(q).getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
     // A tick a minute later, in steady state: it must find nothing new, and cheaply.
     const s0 = performance.now();
     const second = await runTick(deps, new Date(at.getTime() + 60_000));
@@ -91,6 +116,19 @@ async function main() {
       nextTickSeconds: s(secondTickMs),
       nextTickCreated: second.created + second.resent + second.reminders,
       lastLinePromptAcceptedSeconds: s(lastAcceptedMs),
+      linePromptsPerSecond: Math.round(persons / (lastAcceptedMs / 1000)),
+      lineMulticastRequestsPerSecond: Math.round(line.stats.accepted / (lastAcceptedMs / 1000)),
+      // LINE allows 200 multicast requests/s of ≤ 500 recipients: 100,000 prompts/s.
+      shareOfLineMulticastLimit: Math.round((persons / (lastAcceptedMs / 1000) / (LINE_LIMITS.multicast * LINE_LIMITS.multicastRecipients)) * 1000) / 1000,
+      smsPersons,
+      smsAccepted: twilio.stats.messages,
+      lastSmsAcceptedSeconds: s(lastSmsMs),
+      smsPerSecond: smsPersons ? Math.round((smsPersons / (lastSmsMs / 1000)) * 10) / 10 : null,
+      smsLimitPerSecond: senders,
+      voicePersons,
+      callsPlaced: twilio.stats.calls,
+      lastCallPlacedSeconds: s(lastCallMs),
+      twilio429: twilio.stats.rejected429,
       lineMulticastsAccepted: line.stats.accepted,
       lineRecipients: line.stats.recipients,
       line429: line.stats.rejected429,
@@ -109,6 +147,8 @@ async function main() {
         `  sessions created: ${tick.created.toLocaleString()} in ${figures.createSessionsSeconds} s (${figures.createSessionsPerSecond.toLocaleString()}/s, one INSERT … SELECT)`,
         `  tick done (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk): ${figures.tickEnqueuedSeconds} s`,
         `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the tick began (${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
+        `  LINE prompts/s: ${figures.linePromptsPerSecond.toLocaleString()} (${figures.lineMulticastRequestsPerSecond} multicast requests/s; ${(figures.shareOfLineMulticastLimit * 100).toFixed(1)} % of LINE's 100,000 recipients/s, with LINE_MULTICAST_PER_SECOND ${figures.lineMulticastLimitPerSecond})`,
+        `  SMS: ${twilio.stats.messages.toLocaleString()} prompts, last accepted at ${figures.lastSmsAcceptedSeconds} s (${figures.smsPerSecond}/s; limit ${senders} numbers × 1/s); calls: ${twilio.stats.calls} placed, last at ${figures.lastCallPlacedSeconds} s (Twilio: 1 call/s); ${twilio.stats.rejected429} × 429`,
         `  the next tick (nothing new to do): ${figures.nextTickSeconds} s`,
         `  Redis used by the round: ${(figures.redisBytesAfterEnqueue / 2 ** 20).toFixed(1)} MiB queued, peak ${(figures.redisPeakBytesDuringRound / 2 ** 20).toFixed(1)} MiB`,
         `  raw: postgres.js multi-row insert ${rawInsert.toLocaleString()} rows/s, BullMQ addBulk ${rawAddBulk.toLocaleString()} jobs/s`,
@@ -121,6 +161,7 @@ async function main() {
     redis.disconnect();
     await dbHandle.close();
     await line.close();
+    await twilio.close();
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }

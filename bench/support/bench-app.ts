@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import { Secret } from 'otpauth';
 import postgres from 'postgres';
+import { staffUsers } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { closeDeps, createDeps } from '../../src/boot';
 import { parseEnv } from '../../src/config/env';
@@ -53,9 +56,20 @@ export async function startBenchApp(opts: { env?: Record<string, string>; now?: 
 
 /** A nurse of one health centre (nurses sign in with a password alone; administrators need TOTP). */
 export async function createBenchNurse(deps: Deps, jurisdictionCode: string): Promise<{ email: string; password: string }> {
-  const nurse = { email: `nurse-${jurisdictionCode}@bench.example.jp`, password: 'bench-nurse-password-1' };
-  await withTransaction(deps.db, { actor: systemActor('bench'), now: deps.now() }, (ctx) =>
-    createStaff({ ctx, input: { email: nurse.email, displayName: 'ベンチ看護師', password: nurse.password, role: 'nurse', jurisdictionCode } }),
+  return createBenchStaff(deps, 'nurse', jurisdictionCode);
+}
+
+/**
+ * A staff user of any role; prefecture and national officers get a confirmed TOTP secret,
+ * returned so the bench can pass the second sign-in step.
+ */
+export async function createBenchStaff(deps: Deps, role: 'nurse' | 'prefecture_officer' | 'national_officer', jurisdictionCode: string): Promise<{ email: string; password: string; totpSecret?: string }> {
+  const user = { email: `${role}-${jurisdictionCode}@bench.example.jp`, password: `bench-${role}-password-1` };
+  const { id } = await withTransaction(deps.db, { actor: systemActor('bench'), now: deps.now() }, (ctx) =>
+    createStaff({ ctx, input: { email: user.email, displayName: `ベンチ ${role}`, password: user.password, role, jurisdictionCode } }),
   );
-  return nurse;
+  if (role === 'nurse') return user;
+  const totpSecret = new Secret({ size: 20 }).base32;
+  await deps.db.update(staffUsers).set({ totpSecret, totpLastStep: 0 }).where(eq(staffUsers.id, id));
+  return { ...user, totpSecret };
 }

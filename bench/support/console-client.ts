@@ -1,9 +1,11 @@
+import { Secret, TOTP } from 'otpauth';
+
 /**
  * A nurse's browser against the real console over HTTP: sign in through the login form
  * (CSRF token, session cookie) and listen to the triage server-sent-event stream, noting
  * when each alert notice arrived.
  */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+export async function signIn(baseUrl: string, email: string, password: string, totp?: { secret: string; at: Date }): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
@@ -19,6 +21,16 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   if (!csrf) throw new Error('the login page has no CSRF token');
   const res = await fetch(`${baseUrl}/admin/login`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email, password }) });
   keep(res);
+  if (res.status === 303 && res.headers.get('location') === '/admin/login/totp' && totp) {
+    // Officers: the second step with the code of the app's clock.
+    const page = await fetch(`${baseUrl}/admin/login/totp`, { headers: { cookie: cookie() } });
+    const sessionCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(totp.secret) }).generate({ timestamp: totp.at.getTime() });
+    const second = await fetch(`${baseUrl}/admin/login/totp`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: sessionCsrf ?? '', code }) });
+    keep(second);
+    if (second.status !== 303 || second.headers.get('location') !== '/admin') throw new Error(`the TOTP step answered ${second.status} → ${second.headers.get('location')}`);
+    return cookie();
+  }
   if (res.status !== 303 || res.headers.get('location') === '/admin/login/totp') throw new Error(`sign-in answered ${res.status} → ${res.headers.get('location')}`);
   return cookie();
 }

@@ -7,25 +7,29 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 
 /**
- * N close contacts of one Tokyo health centre on LINE (verified), with the contact-daily
- * flow at 09:00 — generated in PostgreSQL with generate_series (no round trip per person).
+ * N close contacts of one Tokyo health centre, verified on `channel` (LINE by default),
+ * with the contact-daily flow at 09:00 — generated in PostgreSQL with generate_series (no
+ * round trip per person). `from` numbers them, so several channels can share the centre.
  */
-export async function generatePersons(db: Db, n: number): Promise<void> {
+export async function generatePersons(db: Db, n: number, opts: { channel?: 'line' | 'sms' | 'voice'; from?: number } = {}): Promise<void> {
+  const channel = opts.channel ?? 'line';
+  const first = opts.from ?? 1;
   await db.execute(sql`insert into jurisdictions (kind, parent_id, code, path, name_ja, name_en, time_zone)
-    select 'health_centre', id, '13-bench', '/JP/13/13-bench/', 'ベンチ保健所', 'Bench health centre', 'Asia/Tokyo' from jurisdictions where code = '13'`);
+    select 'health_centre', id, '13-bench', '/JP/13/13-bench/', 'ベンチ保健所', 'Bench health centre', 'Asia/Tokyo' from jurisdictions where code = '13'
+    on conflict do nothing`);
   const chunk = 250_000;
-  for (let from = 1; from <= n; from += chunk) {
-    const to = Math.min(n, from + chunk - 1);
+  for (let from = first; from < first + n; from += chunk) {
+    const to = Math.min(first + n - 1, from + chunk - 1);
     await db.execute(sql`
       with p as (
-        insert into persons (case_number, name, responsible_centre_id, classification, status, preferred_channel, monitoring_start)
-        select 'B' || g, 'ベンチ ' || g, (select id from jurisdictions where code = '13-bench'), 'close_contact', 'close_contact', 'line', '2026-11-28'
+        insert into persons (case_number, name, phone, responsible_centre_id, classification, status, preferred_channel, monitoring_start)
+        select 'B' || g, 'ベンチ ' || g, '+8190' || lpad(g::text, 8, '0'), (select id from jurisdictions where code = '13-bench'), 'close_contact', 'close_contact', ${channel}, '2026-11-28'
         from generate_series(${from}::int, ${to}::int) g
-        returning id
+        returning id, phone
       ),
       a as (insert into flow_assignments (person_id, flow_id, round_times) select p.id, f.id, '["09:00"]'::jsonb from p, flows f where f.key = 'contact-daily')
       insert into person_channels (person_id, kind, address, state, verified_at)
-      select p.id, 'line', 'U' || md5(p.id::text), 'verified', now() from p`);
+      select p.id, ${channel}, case when ${channel} = 'line' then 'U' || md5(p.id::text) else p.phone end, 'verified', now() from p`);
   }
 }
 
