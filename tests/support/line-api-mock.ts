@@ -42,6 +42,7 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
   const scripted = new Map<LineApiCall['endpoint'], Scripted[]>();
   const accepted = new Map<string, string>(); // retry key → request id
   const usedReplyTokens = new Set<string>();
+  let outage: Scripted | null = null;
   const holds = new Map<LineApiCall['endpoint'], { arrive: () => void; released: Promise<void> }[]>();
   let n = 0;
 
@@ -61,7 +62,7 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
       hold.arrive();
       await hold.released;
     }
-    const next = scripted.get(endpoint)?.shift();
+    const next = scripted.get(endpoint)?.shift() ?? outage;
     if (next) return HttpResponse.json((next.body ?? { message: `scripted ${next.status}` }) as Record<string, unknown>, { status: next.status, headers: next.headers });
     if (reusedToken) return HttpResponse.json({ message: 'Invalid reply token' }, { status: 400, headers: { 'x-line-request-id': `req-${++n}` } });
     if (retryKey && accepted.has(retryKey)) {
@@ -83,6 +84,10 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
     failNext(endpoint: LineApiCall['endpoint'], response: Scripted) {
       scripted.set(endpoint, [...(scripted.get(endpoint) ?? []), response]);
     },
+    /** LINE down: every call answers this (e.g. 503) until `setOutage(null)`. */
+    setOutage(response: Scripted | null) {
+      outage = response;
+    },
     /** Hold the next call to `endpoint` until released (the token or key is taken on arrival, as LINE does). */
     hold(endpoint: LineApiCall['endpoint']): HeldCall {
       let arrive!: () => void;
@@ -100,6 +105,7 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
       calls.length = 0;
       scripted.clear();
       holds.clear();
+      outage = null;
     },
     of(endpoint: LineApiCall['endpoint']) {
       return calls.filter((c) => c.endpoint === endpoint);
