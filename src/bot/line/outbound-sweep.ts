@@ -11,7 +11,11 @@ import { raiseChannelLost, type ChannelLostCause } from './unfollow';
 
 /** A message not out after this long is given up: a reply hours late helps nobody, a nurse phoning does. */
 export const OUTBOUND_GIVE_UP_MS = 6 * 3600_000;
-export const OUTBOUND_MAX_ATTEMPTS = 10;
+/**
+ * A backstop to the time bound: tries counted over the job's runs (up to 8) and the sweep's
+ * (about 12 in 6 hours once the wait reaches 30 minutes).
+ */
+export const OUTBOUND_MAX_ATTEMPTS = 24;
 /** The sweep's wait between tries doubles from the lease up to this. */
 export const OUTBOUND_RESEND_CAP_MS = 30 * 60_000;
 
