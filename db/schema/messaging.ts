@@ -64,5 +64,7 @@ export const outboundMessages = pgTable(
     uniqueIndex('outbound_messages_retry_key_uq').on(t.retryKey),
     index('outbound_messages_provider_id_idx').on(t.providerMessageId),
     index('outbound_messages_person_idx').on(t.personId, t.createdAt),
+    // The LINE outbound sweep's query: messages not sent yet, by when they were last touched.
+    index('outbound_messages_line_unsent_idx').on(t.updatedAt).where(sql`channel = 'line' and status in ('queued', 'sending')`),
   ],
 );

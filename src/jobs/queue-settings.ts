@@ -27,5 +27,7 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },
     // Web check-in links go out as one SMS or LINE push each: the SMS limit is the tighter one.
     'dispatch-web': { concurrency: 16, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
+    // LINE replies and reminders the outbound sweep sends again: one push each.
+    outbound: { concurrency: 8, limiter: perSecond(env.LINE_PUSH_PER_SECOND) },
   };
 }

@@ -1,4 +1,5 @@
 import { lineInboundJob } from '../bot/line/inbound-job';
+import { lineOutboundJob } from '../bot/line/outbound-job';
 import { processTwilioSms } from '../bot/sms/inbound-job';
 import { processTwilioStatus } from '../bot/twilio/status-job';
 import type { JobDefinition } from './define';
@@ -17,6 +18,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   closingNoticeJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
+  lineOutboundJob,
   // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)
   processTwilioSms,
   processTwilioStatus,

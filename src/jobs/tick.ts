@@ -11,6 +11,7 @@ import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } 
 import { TICK_JOB_NAME } from './runner';
 import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
+import { sweepLineOutbound } from '../bot/line/outbound-sweep';
 
 const MINUTE = 60_000;
 
@@ -28,6 +29,9 @@ export interface TickSummary {
   calls: number;
   nonResponderAlerts: number;
   inboundSwept: number;
+  /** LINE replies and reminders their job did not get out: sent again, or given up (with an alert). */
+  lineOutboundResent: number;
+  lineOutboundGaveUp: number;
   enqueueFailed: boolean;
   ms: { create: number; enqueue: number; total: number };
 }
@@ -48,7 +52,8 @@ export interface TickOptions {
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again;
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
- *  7. unprocessed inbound events enqueued again.
+ *  7. unprocessed inbound events enqueued again;
+ *  8. LINE replies and reminders left unsent sent again, or given up with an alert.
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
  */
 export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Promise<TickSummary> {
@@ -78,6 +83,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   enqueueFailed = !followUps.ok || enqueueFailed;
 
   const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? (await import('./registry')).ALL_JOBS });
+  const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
+  enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
   const summary: TickSummary = {
     at: now.toISOString(),
     plannedEndsFilled,
@@ -92,6 +99,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     calls: followUps.calls,
     nonResponderAlerts: followUps.alerts + expired.filter((e) => e.needsNonResponderAlert).length,
     inboundSwept: inbound.swept,
+    lineOutboundResent: lineOutbound.resent,
+    lineOutboundGaveUp: lineOutbound.gaveUp,
     enqueueFailed,
     ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started) },
   };

@@ -74,7 +74,7 @@ describe('several app processes, and one killed mid-job', () => {
     await until(() => w.line.stats.accepted === accepted + 1, 'the push to reach LINE', 30_000); // LINE has it …
     expect(await worker.kill()).toBe('SIGKILL'); // … and the worker died before recording it
     const [reply] = await queryRows<{ status: string }>(w.deps.db, sql`select status from outbound_messages where kind <> 'prompt' and person_id = ${person!}`);
-    expect(reply!.status).toBe('queued');
+    expect(reply!.status).toBe('sending'); // claimed by the dead run; its job's next run takes it back
 
     fresh = new JobRunner({ redis: w.deps.redis, redisUrl: w.redis.url, prefix: w.deps.jobs.prefix, logger: w.deps.logger, jobs: ALL_JOBS, settings: { inbound: SHORT_LOCKS } });
     fresh.startWorkers({ ...w.deps, jobs: fresh }, { queues: ['inbound'], scheduler: false });

@@ -22,17 +22,28 @@ const ENDPOINTS: [RegExp, LineApiCall['endpoint']][] = [
   [/^\/v2\/bot\/user\/all\/richmenu\/[^/]+$/, 'richmenu-default'],
 ];
 
+/** A call held back until the test releases it: LINE answering slowly. */
+export interface HeldCall {
+  /** Resolves when the call has reached the stand-in (and is being held). */
+  arrived: Promise<void>;
+  release(): void;
+}
+
 /**
  * A stand-in for the LINE Messaging API (msw, Node): records every call and behaves like
  * LINE where it matters — a retry key seen before answers 409 with the accepted request
- * id; scripted failures (429 with Retry-After, 5xx, 400) can be queued per endpoint.
- * Point the app at it with LINE_API_BASE_URL=https://line-api.test.
+ * id; a reply token used before answers 400 "Invalid reply token"; scripted failures
+ * (429 with Retry-After, 5xx, 400) can be queued per endpoint, and a call can be held to
+ * make LINE slow. Point the app at it with LINE_API_BASE_URL=https://line-api.test.
  * @example const line = createLineApiMock(); line.server.listen(); line.failNext('push', { status: 429, headers: { 'retry-after': '1' } });
  */
 export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
   const calls: LineApiCall[] = [];
   const scripted = new Map<LineApiCall['endpoint'], Scripted[]>();
   const accepted = new Map<string, string>(); // retry key → request id
+  const usedReplyTokens = new Set<string>();
+  let outage: Scripted | null = null;
+  const holds = new Map<LineApiCall['endpoint'], { arrive: () => void; released: Promise<void> }[]>();
   let n = 0;
 
   const handler = http.all(`${baseUrl}/*`, async ({ request }) => {
@@ -42,8 +53,18 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
     const body: any = type.includes('json') ? await request.json().catch(() => null) : request.method === 'POST' ? await request.arrayBuffer().then((b) => b.byteLength) : null;
     const retryKey = request.headers.get('x-line-retry-key');
     calls.push({ endpoint, path: url.pathname, retryKey, authorization: request.headers.get('authorization'), body });
-    const next = scripted.get(endpoint)?.shift();
+    // LINE takes a reply token once, when the request arrives, however long it then takes to answer.
+    const replyToken = endpoint === 'reply' ? (body?.replyToken as string | undefined) : undefined;
+    const reusedToken = replyToken !== undefined && usedReplyTokens.has(replyToken);
+    if (replyToken !== undefined) usedReplyTokens.add(replyToken);
+    const hold = holds.get(endpoint)?.shift();
+    if (hold) {
+      hold.arrive();
+      await hold.released;
+    }
+    const next = scripted.get(endpoint)?.shift() ?? outage;
     if (next) return HttpResponse.json((next.body ?? { message: `scripted ${next.status}` }) as Record<string, unknown>, { status: next.status, headers: next.headers });
+    if (reusedToken) return HttpResponse.json({ message: 'Invalid reply token' }, { status: 400, headers: { 'x-line-request-id': `req-${++n}` } });
     if (retryKey && accepted.has(retryKey)) {
       return HttpResponse.json({ message: 'The retry key is already accepted' }, { status: 409, headers: { 'x-line-request-id': `req-${++n}`, 'x-line-accepted-request-id': accepted.get(retryKey)! } });
     }
@@ -63,6 +84,19 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
     failNext(endpoint: LineApiCall['endpoint'], response: Scripted) {
       scripted.set(endpoint, [...(scripted.get(endpoint) ?? []), response]);
     },
+    /** LINE down: every call answers this (e.g. 503) until `setOutage(null)`. */
+    setOutage(response: Scripted | null) {
+      outage = response;
+    },
+    /** Hold the next call to `endpoint` until released (the token or key is taken on arrival, as LINE does). */
+    hold(endpoint: LineApiCall['endpoint']): HeldCall {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((r) => (arrive = r));
+      const released = new Promise<void>((r) => (release = r));
+      holds.set(endpoint, [...(holds.get(endpoint) ?? []), { arrive, released }]);
+      return { arrived, release };
+    },
     /** Pretend LINE already accepted this retry key (a send that succeeded but whose answer was lost). */
     markAccepted(retryKey: string) {
       accepted.set(retryKey, `req-earlier-${++n}`);
@@ -70,6 +104,8 @@ export function createLineApiMock(baseUrl = LINE_TEST_BASE_URL) {
     reset() {
       calls.length = 0;
       scripted.clear();
+      holds.clear();
+      outage = null;
     },
     of(endpoint: LineApiCall['endpoint']) {
       return calls.filter((c) => c.endpoint === endpoint);

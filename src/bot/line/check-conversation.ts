@@ -1,17 +1,17 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
-import { answerCheck } from '../../domain/checks/answer-check';
+import { answerCheck, OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import { buildFlowContext } from '../../domain/checks/flow-context';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { start, type Input, type OutMessage } from '../../flows';
+import { start, type Input, type OutMessage, type SessionState } from '../../flows';
 import type { LineLink } from './link-lookup';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
 import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
-import { helpReply } from './info-replies';
+import { helpReply, monitoringEndedReply } from './info-replies';
 
 type SessionRow = typeof checkSessions.$inferSelect;
 
@@ -55,11 +55,24 @@ export async function answerInSession(turn: LineTurn, link: LineLink, sessionId:
   return checkReply(link, sessionId, renderMessages(outcome.messages, { sessionId }, link.lang));
 }
 
+/**
+ * A button of an earlier question of the same, still open check (pressed twice, or late):
+ * that question is answered already, so say so and show the one waiting, recording nothing
+ * (the engine would take it as a wrong answer to the current question). Null otherwise.
+ */
+export async function alreadyAnswered(turn: LineTurn, link: LineLink, session: SessionRow, questionId: string): Promise<LineReply | null> {
+  const state = session.state as SessionState | null;
+  const open = (OPEN_SESSION_STATUSES as readonly string[]).includes(session.status) && session.expiresAt > turn.now;
+  if (!open || !state || state.nodeId === questionId || !(questionId in state.answers)) return null;
+  const prompt = await currentPrompt(turn, link, session);
+  return { kind: 'note', personId: link.personId, sessionId: session.id, messages: fitRequest([...textMessages([pick(T.alreadyAnswered, link.lang)]), ...prompt]) };
+}
+
 /** 「今すぐ報告」: carry on with today's open check, or start one (source 'patient'). */
 export async function reportNow(turn: LineTurn, link: LineLink): Promise<LineReply> {
   const resumed = await resumeOpenSession(turn, link);
   if (resumed) return resumed;
-  if (!MONITORED_STATUSES.includes(link.status)) return helpReply(turn, link);
+  if (!MONITORED_STATUSES.includes(link.status)) return monitoringEndedReply(link);
   try {
     const started = await startCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { personId: link.personId, channel: 'line', source: 'patient' } });
     return checkReply(link, started.sessionId, renderMessages(started.messages, { sessionId: started.sessionId }, link.lang));

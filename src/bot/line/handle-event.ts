@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { personChannels } from '../../../db/schema';
+import { MONITORED_STATUSES, personChannels } from '../../../db/schema';
 import { noteWithPrompt, resumeOpenSession } from './check-conversation';
+import { monitoringEndedReply } from './info-replies';
 import { handleLinkedPostback, handleLinkedText } from './linked-input';
 import { findLineLink } from './link-lookup';
 import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
@@ -35,6 +36,7 @@ export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise
       if (link.channelState !== 'verified') {
         await turn.tx.update(personChannels).set({ state: 'verified', updatedAt: turn.now }).where(eq(personChannels.id, link.channelId));
       }
+      if (!MONITORED_STATUSES.includes(link.status)) return monitoringEndedReply(link);
       const resumed = await resumeOpenSession(turn, link);
       const welcome = textMessages([pick(T.welcomeBack, link.lang)]);
       return { kind: 'greeting', personId: link.personId, sessionId: resumed?.sessionId ?? null, messages: fitRequest([...welcome, ...(resumed?.messages ?? [])]) };

@@ -7,17 +7,18 @@ import { postbackItem, textMessages, type QuickReplyItem } from './render';
 import { fill, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';
 
-/** The quick-reply buttons every help message carries. */
+const monitored = (link: LineLink) => MONITORED_STATUSES.includes(link.status);
+
+/** The quick-reply buttons every help message carries (「今すぐ報告」 only while monitored). */
 export function menuButtons(link: LineLink): QuickReplyItem[] {
-  return [
-    postbackItem(pick(T.reportButton, link.lang), encodePostback({ kind: 'menu', action: 'report' })),
-    postbackItem(link.lang === 'en' ? 'Contact centre' : '保健所に連絡', encodePostback({ kind: 'menu', action: 'contact' })),
-  ];
+  const contact = postbackItem(link.lang === 'en' ? 'Contact centre' : '保健所に連絡', encodePostback({ kind: 'menu', action: 'contact' }));
+  if (!monitored(link)) return [contact];
+  return [postbackItem(pick(T.reportButton, link.lang), encodePostback({ kind: 'menu', action: 'report' })), contact];
 }
 
 /** When the next scheduled check arrives, in the person's words ("today at about 15:00"), or null. */
 export async function nextCheckText(turn: LineTurn, link: LineLink): Promise<string | null> {
-  if (!MONITORED_STATUSES.includes(link.status)) return null;
+  if (!monitored(link)) return null;
   const [assignment] = await turn.tx.select().from(flowAssignments).where(eq(flowAssignments.personId, link.personId));
   if (!assignment?.active || assignment.roundTimes.length === 0) return null;
   const tz = link.centre.timeZone;
@@ -35,6 +36,7 @@ export async function nextCheckText(turn: LineTurn, link: LineLink): Promise<str
 
 /** Outside a check: when the next one is, 「今すぐ報告」, and how to reach the health centre. */
 export async function helpReply(turn: LineTurn, link: LineLink): Promise<LineReply> {
+  if (!monitored(link)) return monitoringEndedReply(link);
   const next = (await nextCheckText(turn, link)) ?? pick(T.noNextCheck, link.lang);
   const texts = [`${next}\n${pick(T.reportNow, link.lang)}`, contactText(link)];
   return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages(texts, menuButtons(link)) };
@@ -51,6 +53,11 @@ export function contactText(link: LineLink): string {
     }
   }
   return fill(pick(T.contact, link.lang), { centre: link.centre.name, phone: link.centre.phone ?? '—', hours });
+}
+
+/** Someone no longer monitored (ended, in hospital …): nothing to report, and whom to contact. */
+export function monitoringEndedReply(link: LineLink): LineReply {
+  return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([pick(T.monitoringEnded, link.lang), contactText(link)], menuButtons(link)) };
 }
 
 export function contactReply(link: LineLink): LineReply {

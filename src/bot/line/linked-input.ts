@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { checkSessions } from '../../../db/schema';
 import { findOpenSession } from '../../domain/checks/find-open-session';
-import { answerInSession, reportNow } from './check-conversation';
+import { alreadyAnswered, answerInSession, reportNow } from './check-conversation';
 import { contactReply, helpReply, recordsReply } from './info-replies';
 import type { LineLink } from './link-lookup';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
@@ -43,7 +43,8 @@ export async function handleLinkedText(turn: LineTurn, link: LineLink, text: str
 /**
  * A button: the rich menu, or an answer naming its session (or, from a multicast prompt,
  * its round and date). A button of another person's or another day's check is "closed" —
- * it never records into today's check.
+ * it never records into today's check; one of an earlier question of this check is
+ * "already answered".
  */
 export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data: string): Promise<LineReply> {
   const p = parsePostback(data);
@@ -51,13 +52,15 @@ export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data:
   if (p.kind === 'menu') return menu(turn, link, p.action);
   const [session] =
     p.kind === 'session'
-      ? await turn.tx.select({ id: checkSessions.id, personId: checkSessions.personId }).from(checkSessions).where(eq(checkSessions.id, p.sessionId))
+      ? await turn.tx.select().from(checkSessions).where(eq(checkSessions.id, p.sessionId))
       : await turn.tx
-          .select({ id: checkSessions.id, personId: checkSessions.personId })
+          .select()
           .from(checkSessions)
           .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.localDate, p.localDate), eq(checkSessions.round, p.round)));
   if (!session || session.personId !== link.personId) {
     return { kind: 'closed', personId: link.personId, sessionId: null, messages: textMessages([pick(T.closed, link.lang)]) };
   }
+  const answered = await alreadyAnswered(turn, link, session, p.questionId);
+  if (answered) return answered;
   return answerInSession(turn, link, session.id, { type: 'choice', questionId: p.questionId, value: p.value });
 }

@@ -3,19 +3,34 @@ import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
-import { LineSendError, type LineApi } from './client';
+import { LineSendError, type LineAccepted, type LineApi } from './client';
 import type { LineMessage } from './render';
 import { lineRetryUuid } from './retry-key';
 
 /** LINE reply tokens are short-lived (about a minute); past this we push instead. */
 export const REPLY_TOKEN_FRESH_MS = 50_000;
 
+/** A queued row its owner has not come back to for this long is taken over (by the outbound sweep). */
+export const QUEUED_LEASE_MS = 2 * 60_000;
+/**
+ * A row being sent whose sender has not finished for this long is presumed dead and taken
+ * over. Longer than a send can take (3 tries, waits of up to 10 s); if a sender was only slow,
+ * the push that follows carries the same X-Line-Retry-Key, so LINE delivers it once.
+ */
+export const SENDING_LEASE_MS = 10 * 60_000;
+
 export interface OutboundBody {
   to: string; // LINE userId (kept in the database only, like person_channels.address)
   messages: LineMessage[];
   replyToken?: string | null;
   replyBy?: string | null; // ISO instant after which the token is not tried
+  /** Who sends the row: the run that queued it (`event:<id>` …), or the sweep once it took over. */
+  owner?: string;
+  /** How it went out, or was last tried. */
+  via?: 'reply' | 'push';
 }
+
+type OutboundRow = typeof outboundMessages.$inferSelect;
 
 /** Record one message request to send, in the caller's transaction; a known retry key adds nothing. */
 export async function queueOutbound(
@@ -40,48 +55,92 @@ export interface DeliveryResult {
 }
 
 /**
- * Send queued rows: the reply API while the event's reply token is fresh (free of charge),
- * the push API otherwise — with X-Line-Retry-Key from the row's retry key, so a retry is
- * never delivered twice. Every outcome is written back to the row. Transient failures
- * (429/5xx/network) leave the row queued and come back as `transient` for the job to throw.
+ * Take a row for sending, atomically: its owner takes it when queued (or, after a crash,
+ * when still marked as sending — a job only runs again once BullMQ gave its earlier run up);
+ * anyone else only after the lease. Two jobs of one sender or a job and the sweep never
+ * send a row twice, so a reply token is used once. Returns the row, or null if not ours.
  */
-export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[]): Promise<DeliveryResult> {
+export async function claimOutbound(db: DbOrTx, id: string, claimant: string, now: Date): Promise<OutboundRow | null> {
+  const queuedBefore = new Date(now.getTime() - QUEUED_LEASE_MS).toISOString();
+  const sendingBefore = new Date(now.getTime() - SENDING_LEASE_MS).toISOString();
+  const owner = sql`${outboundMessages.body}->>'owner'`;
+  const [row] = await db
+    .update(outboundMessages)
+    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
+    .where(
+      and(
+        eq(outboundMessages.id, id),
+        sql`((${outboundMessages.status} = 'queued' and (${owner} is null or ${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${queuedBefore}::timestamptz))
+          or (${outboundMessages.status} = 'sending' and (${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${sendingBefore}::timestamptz)))`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * Send rows: the reply API while the event's reply token is fresh and unused (free of
+ * charge), the push API otherwise — with X-Line-Retry-Key from the row's retry key, so a
+ * retry is never delivered twice. Each row is claimed first (`claimant` names this run);
+ * a row someone else is sending is skipped. Every outcome is written back to the row.
+ * Transient failures (429/5xx/network) put the row back in the queue, hold back that
+ * person's later rows (so messages keep their order) and come back as `transient`.
+ */
+export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: [], transient: null };
   if (ids.length === 0) return result;
   const rows = await deps.db
-    .select()
+    .select({ id: outboundMessages.id, body: outboundMessages.body })
     .from(outboundMessages)
-    .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, 'queued')));
+    .where(and(inArray(outboundMessages.id, ids), inArray(outboundMessages.status, ['queued', 'sending'])));
   // In the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
-  for (const row of rows) {
-    const body = row.body as OutboundBody;
-    const fresh = body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 0;
-    try {
-      let accepted;
-      try {
-        accepted = fresh ? await api.reply(body.replyToken!, body.messages) : await api.push(body.to, body.messages, lineRetryUuid(row.retryKey));
-      } catch (err) {
-        // An expired or already-used reply token: push instead (the retry key guards the push).
-        if (!fresh || !(err instanceof LineSendError) || err.transient) throw err;
-        accepted = await api.push(body.to, body.messages, lineRetryUuid(row.retryKey));
-      }
-      await mark(deps.db, row.id, { status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
-      result.sent++;
-    } catch (err) {
-      const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
-      await mark(deps.db, row.id, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
-      deps.logger.warn({ outboundId: row.id, kind: row.kind, status: e.status, transient: e.transient }, 'LINE send failed');
-      if (e.transient) result.transient ??= new TransientSendError(e.message, e.retryAfterMs);
-      else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: e.status });
-    }
+  const heldBack = new Set<string>();
+  for (const { id, body } of rows) {
+    const to = (body as OutboundBody).to;
+    if (heldBack.has(to)) continue;
+    const row = await claimOutbound(deps.db, id, claimant, deps.now());
+    if (!row) continue;
+    const outcome = await sendOne(deps, api, row);
+    if (outcome === 'sent') result.sent++;
+    else if (outcome instanceof TransientSendError) {
+      result.transient ??= outcome;
+      heldBack.add(to);
+    } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.status });
   }
   return result;
 }
 
-async function mark(db: DbOrTx, id: string, set: Partial<typeof outboundMessages.$inferInsert>) {
-  await db
+async function sendOne(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, row: OutboundRow): Promise<'sent' | TransientSendError | LineSendError> {
+  const body = row.body as OutboundBody;
+  // attempts counts this try: a token is only good on the first one (a retry may follow a reply LINE took).
+  const fresh = Boolean(body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 1);
+  let via: 'reply' | 'push' = fresh ? 'reply' : 'push';
+  const push = () => api.push(body.to, body.messages, lineRetryUuid(row.retryKey));
+  try {
+    let accepted: LineAccepted;
+    try {
+      accepted = fresh ? await api.reply(body.replyToken!, body.messages) : await push();
+    } catch (err) {
+      // An expired or already-used reply token: push instead (the retry key guards the push).
+      if (!fresh || !(err instanceof LineSendError) || err.transient) throw err;
+      via = 'push';
+      accepted = await push();
+    }
+    await settle(deps, row.id, via, { status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
+    return 'sent';
+  } catch (err) {
+    const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
+    await settle(deps, row.id, via, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
+    deps.logger.warn({ outboundId: row.id, kind: row.kind, via, status: e.status, transient: e.transient }, 'LINE send failed');
+    return e.transient ? new TransientSendError(e.message, e.retryAfterMs) : e;
+  }
+}
+
+/** The outcome of a claimed row, with how it went (reply or push). */
+async function settle(deps: Pick<Deps, 'db' | 'now'>, id: string, via: 'reply' | 'push', set: Partial<typeof outboundMessages.$inferInsert>) {
+  await deps.db
     .update(outboundMessages)
-    .set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: new Date() })
+    .set({ ...set, updatedAt: deps.now(), body: sql`${outboundMessages.body} || ${JSON.stringify({ via })}::jsonb` })
     .where(eq(outboundMessages.id, id));
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { inboundEvents, outboundMessages } from '../../../db/schema';
+import { queryRows } from '../../../db/client';
+import { inboundEvents } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { createLineApi } from './client';
 import { handleLineEvent, type LineEvent } from './handle-event';
@@ -8,21 +9,26 @@ import { deliverOutbound, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
 /** An event that keeps failing is given up after this many runs, so it cannot block the sender's later events. */
 export const MAX_EVENT_ATTEMPTS = 5;
 
-export const eventRetryKey = (eventId: string) => `line:event:${eventId}`;
+const EVENT_KEY_PREFIX = 'line:event:';
+export const eventRetryKey = (eventId: string) => `${EVENT_KEY_PREFIX}${eventId}`;
+/** The claimant (and owner) name of the inbound job of one event: its rows are its own to send. */
+export const eventOwner = (eventId: string) => `event:${eventId}`;
 
 /**
  * The inbound job: under a transaction-scoped advisory lock on the sender, handle every
  * still-unprocessed event of that sender up to this one, in order; each event's effects
  * (observations, alerts, links) and its processed_at commit together, each in a savepoint
  * so one broken event does not undo the others. Replies are recorded in the same
- * transaction and sent after commit. A second run finds nothing left to do.
+ * transaction and sent after commit, owned by this job: another job of the same sender
+ * leaves them alone (so nothing is sent twice), a run of this job again after a crash or a
+ * 429 sends what is left. A second run finds nothing left to do.
  */
 export async function processLineInbound(deps: Deps, eventId: string): Promise<{ processed: number }> {
   const now = deps.now();
   let failed: Error | null = null;
-  const { queued, processed } = await deps.db.transaction(async (tx) => {
+  const { own, processed } = await deps.db.transaction(async (tx) => {
     const [own] = await tx.select({ seq: inboundEvents.seq, senderKey: inboundEvents.senderKey }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
-    if (!own) return { queued: [] as string[], processed: 0 };
+    if (!own) return { own: null, processed: 0 };
     if (own.senderKey) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${own.senderKey}))`);
     const events = await tx
       .select()
@@ -35,33 +41,37 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
         ),
       )
       .orderBy(asc(inboundEvents.seq));
-    const ids: string[] = [];
     let done = 0;
     for (const ev of events) {
       const event = ev.payload as LineEvent;
       try {
-        const outId = await tx.transaction(async (sp) => {
+        await tx.transaction(async (sp) => {
           // The answer counts when it was given (stored by the webhook), not when a worker got
           // to it: an answer at 23:59 processed after midnight, or after a Redis outage, still
           // belongs to the session it answers.
           const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId: event.source?.userId ?? '' }, event);
           await sp.update(inboundEvents).set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null }).where(eq(inboundEvents.id, ev.id));
-          if (!reply || reply.messages.length === 0 || !event.source?.userId) return null;
+          if (!reply || reply.messages.length === 0 || !event.source?.userId) return;
           const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
-          return queueOutbound(
+          await queueOutbound(
             sp,
             {
               retryKey: eventRetryKey(ev.id),
               kind: reply.kind,
               personId: reply.personId,
               sessionId: reply.sessionId,
-              body: { to: event.source.userId, messages: reply.messages, replyToken: fresh ? event.replyToken : null, replyBy: fresh ? new Date(event.timestamp! + REPLY_TOKEN_FRESH_MS).toISOString() : null },
+              body: {
+                to: event.source.userId,
+                messages: reply.messages,
+                replyToken: fresh ? event.replyToken : null,
+                replyBy: fresh ? new Date(event.timestamp! + REPLY_TOKEN_FRESH_MS).toISOString() : null,
+                owner: eventOwner(eventId),
+              },
             },
             now,
           );
         });
         done++;
-        if (outId) ids.push(outId);
       } catch (err) {
         const giveUp = ev.attempts + 1 >= MAX_EVENT_ATTEMPTS;
         await tx
@@ -76,18 +86,33 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
         }
       }
     }
-    return { queued: ids, processed: done };
+    return { own, processed: done };
   });
-  // Also what an earlier run of this job recorded but could not send (a retry after 429/5xx).
-  const pending = await deps.db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.retryKey, eventRetryKey(eventId)), eq(outboundMessages.status, 'queued')));
-  const toSend = [...new Set([...queued, ...pending.map((p) => p.id)])];
+  const toSend = own?.senderKey ? await unsentOfSender(deps, own.senderKey, own.seq) : [];
   if (toSend.length) {
-    const delivery = await deliverOutbound(deps, createLineApi(deps.env), toSend);
+    const delivery = await deliverOutbound(deps, createLineApi(deps.env), toSend, eventOwner(eventId));
     if (delivery.transient) throw delivery.transient;
   }
   if (failed) throw failed;
   return { processed };
+}
+
+/**
+ * The sender's replies not sent yet, up to this event, in event order: what this run just
+ * recorded, and what an earlier run of it could not send (a retry after 429/5xx or a crash).
+ * Rows other jobs own are in the list too; the claim leaves them to their owner.
+ */
+/** How far back a run looks for its own unsent replies; older ones are the outbound sweep's. */
+const RECENT_EVENTS = 50;
+
+async function unsentOfSender(deps: Pick<Deps, 'db'>, senderKey: string, seq: number): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    deps.db,
+    sql`select o.id
+        from (select id, seq from inbound_events where sender_key = ${senderKey} and seq <= ${seq} and provider = 'line' order by seq desc limit ${RECENT_EVENTS}) e
+        join outbound_messages o on o.retry_key = ${EVENT_KEY_PREFIX} || e.id::text
+        where o.status in ('queued', 'sending')
+        order by e.seq`,
+  );
+  return rows.map((r) => r.id);
 }

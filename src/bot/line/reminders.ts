@@ -9,6 +9,9 @@ import { deliverOutbound, queueOutbound } from './outbox';
 import { fitRequest, textMessages } from './render';
 import { pick, T } from './texts';
 
+/** The owner (claimant) name of reminder rows. */
+export const REMINDER_OWNER = 'reminders';
+
 /**
  * Reminders: one push per person — a short reminder and the question their check is
  * waiting on (with its buttons). Keyed by session and reminder number, so a retried job
@@ -28,7 +31,7 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
     const prompt = await currentPrompt(turn, link, session);
     const id = await queueOutbound(
       deps.db,
-      { retryKey: promptRetryKey('reminder', r), kind: 'reminder', personId: r.personId, sessionId: r.sessionId, body: { to: r.userId!, messages: fitRequest([...textMessages([pick(T.reminder, r.lang)]), ...prompt]) } },
+      { retryKey: promptRetryKey('reminder', r), kind: 'reminder', personId: r.personId, sessionId: r.sessionId, body: { to: r.userId!, messages: fitRequest([...textMessages([pick(T.reminder, r.lang)]), ...prompt]), owner: REMINDER_OWNER } },
       now,
     );
     if (id) ids.push(id);
@@ -38,7 +41,9 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
       if (existing) ids.push(existing.id);
     }
   }
-  const result = await deliverOutbound(deps, createLineApi(deps.env), ids);
+  // A reminder row is only ever in the batch of the dispatch job for its session and number
+  // (or taken over by the sweep), so one owner name serves every reminders run.
+  const result = await deliverOutbound(deps, createLineApi(deps.env), ids, REMINDER_OWNER);
   const refused = rows.filter((r) => result.failed.some((f) => f.sessionId === r.sessionId && f.status === 400));
   if (refused.length) await recordUnreachable(deps, refused, 'reminder', 'send_failed');
   if (result.transient) throw result.transient;

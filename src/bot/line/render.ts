@@ -1,6 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Lang, OutMessage } from '../../flows';
-import { encodePostback, type Postback } from './postback';
+import { encodePostback, POSTBACK_MAX, type Postback } from './postback';
 import { pick, T } from './texts';
 
 export type LineMessage = messagingApi.TextMessage;
@@ -29,14 +29,21 @@ export function postbackItem(label: string, data: string): QuickReplyItem {
 
 /**
  * One engine message as one LINE text. Choices become quick-reply buttons when they fit
- * (≤ 13, labels ≤ 20 characters); otherwise a numbered list the choice normaliser reads
- * back (「1 3」). Multiple-choice questions always show the numbers too, since a quick
- * reply button picks one.
+ * (≤ 13, labels ≤ 20 characters, postback data ≤ 300 characters — a flow's choice values
+ * have no length limit); otherwise a numbered list the choice normaliser reads back
+ * (「1 3」). Multiple-choice questions always show the numbers too, since a quick reply
+ * button picks one.
  */
 export function renderOne(msg: OutMessage, target: ButtonTarget, lang: Lang): LineMessage {
   const choices = msg.choices ?? [];
   let text = msg.text;
-  const fits = choices.length > 0 && choices.length <= MAX_QUICK_REPLIES && choices.every((c) => length(c.label) <= MAX_LABEL);
+  const questionId = msg.questionId;
+  const data = questionId ? choices.map((c) => encodePostback(postbackFor(target, questionId, c.value))) : [];
+  const fits =
+    choices.length > 0 &&
+    choices.length <= MAX_QUICK_REPLIES &&
+    choices.every((c) => length(c.label) <= MAX_LABEL) &&
+    data.every((d) => d.length <= POSTBACK_MAX);
   const multi = msg.expects === 'multi';
   if (choices.length > 0 && (!fits || multi)) {
     const list = choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
@@ -44,10 +51,7 @@ export function renderOne(msg: OutMessage, target: ButtonTarget, lang: Lang): Li
     text = `${text}\n${list}\n${pick(hint, lang)}`;
   }
   const out: LineMessage = { type: 'text', text: truncate(text) };
-  if (fits && msg.questionId) {
-    const questionId = msg.questionId;
-    out.quickReply = { items: choices.map((c) => postbackItem(c.label, encodePostback(postbackFor(target, questionId, c.value)))) };
-  }
+  if (fits && questionId) out.quickReply = { items: choices.map((c, i) => postbackItem(c.label, data[i]!)) };
   return out;
 }
 

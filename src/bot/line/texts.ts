@@ -67,6 +67,14 @@ export const T = {
     ja: 'この健康観察は締め切られました。最新のお知らせのボタンから答えてください。',
     en: 'This health check is closed. Please answer using the buttons in the latest message.',
   },
+  alreadyAnswered: {
+    ja: 'その質問にはすでにお答えいただいています。続けて、次の質問に答えてください。',
+    en: 'You have already answered that question. Please go on with the next one.',
+  },
+  monitoringEnded: {
+    ja: '健康観察は終了しています。このトークで報告していただく必要はありません。体調のことで相談したいときは、保健所にご連絡ください。',
+    en: 'Your health monitoring has ended, so there is nothing to report here. If you want advice about your health, please contact your health centre.',
+  },
   notUnderstood: {
     ja: 'すみません、スタンプや画像、位置情報にはお答えできません。ボタンか文字で答えてください。',
     en: 'Sorry, stickers, images and locations cannot be read. Please use the buttons or type your answer.',

@@ -16,11 +16,17 @@ export async function handleUnfollow(turn: LineTurn, link: LineLink): Promise<vo
   await raiseChannelLost(turn, link.personId, localDateOf(turn.now, link.centre.timeZone), 'unfollow');
 }
 
-export async function raiseChannelLost(turn: Pick<LineTurn, 'tx' | 'now'> & Partial<LineTurn>, personId: string, localDate: string, cause: 'unfollow' | 'not_linked' | 'send_failed') {
+export type ChannelLostCause = 'unfollow' | 'not_linked' | 'send_failed' | 'undelivered';
+
+export async function raiseChannelLost(turn: Pick<LineTurn, 'tx' | 'now'> & Partial<LineTurn>, personId: string, localDate: string, cause: ChannelLostCause) {
   const why = {
     unfollow: { ja: 'LINEがブロック（友だち解除）されました。電話などで連絡してください。', en: 'The patient blocked the LINE account (unfollowed). Please reach them another way.' },
     not_linked: { ja: 'LINEが連携されていないため、健康観察を送れませんでした。', en: 'The health check could not be sent: no LINE account is linked.' },
     send_failed: { ja: 'LINEでのメッセージ送信に失敗しました。', en: 'Sending the LINE message failed.' },
+    undelivered: {
+      ja: 'LINEのメッセージを何度送っても届けられませんでした（LINEの障害など）。返信やリマインダーが届いていません。電話などで連絡してください。',
+      en: 'A LINE message (a reply or reminder) could not be delivered despite repeated tries (e.g. a LINE outage). Please reach the patient another way.',
+    },
   }[cause];
   return raiseAlert({
     ctx: { actor: patientActor(personId), tx: turn.tx, now: turn.now },

@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { enrollmentCodes, persons } from '../../../db/schema';
 import { appSecret, type Env } from '../../config/env';
 import { personScope } from '../access';
@@ -22,7 +22,8 @@ export function hashLinkCode(code: string, pepper: string): string {
 
 /**
  * Issue a one-time 6-digit code that links a person's LINE account (entered in the LINE
- * chat). Valid for 72 hours; the code is returned once and only its hash is kept. Staff
+ * chat). Valid for 72 hours; the code is returned once and only its hash is kept; the
+ * person's older unused codes stop working. Staff
  * only within their scope (a person outside it is "not found"); audited.
  * @example const { code } = await issueLinkCode({ ctx, input: { personId }, env: deps.env })
  */
@@ -32,6 +33,12 @@ export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: st
     .from(persons)
     .where(and(eq(persons.id, input.personId), personScope(ctx.actor)));
   if (!person) throw new NotFoundError('person', input.personId);
+  // A new code replaces the person's older ones (a lost letter, a code read out twice): only the newest links.
+  const revoked = await ctx.tx
+    .update(enrollmentCodes)
+    .set({ expiresAt: ctx.now })
+    .where(and(eq(enrollmentCodes.personId, person.id), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, ctx.now)))
+    .returning({ id: enrollmentCodes.id });
   const pepper = linkCodePepper(env);
   const expiresAt = new Date(ctx.now.getTime() + LINK_CODE_TTL_MS);
   for (let tries = 0; tries < 20; tries++) {
@@ -45,7 +52,7 @@ export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: st
       .onConflictDoNothing()
       .returning({ id: enrollmentCodes.id });
     if (!row) continue;
-    await writeAudit(ctx, { action: 'issue_link_code', entity: 'person', entityId: person.id, personId: person.id, details: { channel: 'line', codeId: row.id } });
+    await writeAudit(ctx, { action: 'issue_link_code', entity: 'person', entityId: person.id, personId: person.id, details: { channel: 'line', codeId: row.id, revokedCodes: revoked.length } });
     return { code, expiresAt };
   }
   throw new Error('could not find a free link code; too many active codes');

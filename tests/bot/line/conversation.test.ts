@@ -122,7 +122,7 @@ describe('LINE conversation', () => {
     const locked = await say(t, textEvent(user, code));
     expect(textsOf(locked)).toContain('しばらく受け付けられません');
     expect(await t.deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'line')))).toHaveLength(0);
-    // An hour later the right code works (and another LINE user was never affected).
+    // An hour later the right code works (another LINE user is never affected: conversation-edges.test.ts).
     clock.at = new Date(clock.at.getTime() + 61 * 60_000);
     try {
       expect(textsOf(await say(t, textEvent(user, code)))).toContain('連携が完了しました');

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alerts, checkSessions, flowAssignments, observations, outboundMessages } from '../../../db/schema';
+import { alerts, checkSessions, flowAssignments, observations, outboundMessages, personChannels } from '../../../db/schema';
 import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
@@ -134,5 +134,21 @@ describe('LINE dispatcher', () => {
     const pushes = t.line.of('push');
     expect(pushes).toHaveLength(2);
     expect(pushes[0]!.retryKey).not.toBe(pushes[1]!.retryKey);
+  });
+
+  it('a reminder LINE refuses with 400 is not retried: failed, the channel unreachable, a channel_lost alert', async () => {
+    const h = await patientWithSession({ linked: true });
+    await lineDispatcher.sendPrompts(t.deps, [h.sessionId], 'prompt');
+    t.line.reset();
+    t.line.failNext('push', { status: 400, body: { message: 'The user is not a friend' } });
+    await lineDispatcher.sendPrompts(t.deps, [h.sessionId], 'reminder'); // no TransientSendError: nothing to retry
+    expect(t.line.of('push')).toHaveLength(1);
+    const [row] = await t.deps.db.select().from(outboundMessages).where(and(eq(outboundMessages.sessionId, h.sessionId), eq(outboundMessages.kind, 'reminder')));
+    expect(row).toMatchObject({ status: 'failed' });
+    const [channel] = await t.deps.db.select().from(personChannels).where(and(eq(personChannels.personId, h.personId), eq(personChannels.kind, 'line')));
+    expect(channel!.state).toBe('unreachable');
+    const [alert] = await t.deps.db.select().from(alerts).where(and(eq(alerts.personId, h.personId), eq(alerts.reason, 'channel_lost')));
+    expect(alert).toMatchObject({ severity: 'amber' });
+    expect(JSON.stringify(alert!.details)).toContain('send_failed');
   });
 });

@@ -8,6 +8,7 @@ import { signLineBody } from '../../../src/bot/line/signature';
 import { systemActor, withTransaction } from '../../../src/domain/context';
 import { issueLinkCode } from '../../../src/domain/persons/issue-link-code';
 import { registerPerson } from '../../../src/domain/persons/register-person';
+import { closeMonitoring } from '../../../src/domain/rounds/close-monitoring';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createLineApiMock, LINE_TEST_BASE_URL, type LineApiCall } from '../../support/line-api-mock';
 
@@ -39,6 +40,19 @@ export async function registerPatient(t: LineTest, extra: Record<string, unknown
 export async function issueCode(deps: TestDeps, personId: string): Promise<string> {
   const { code } = await withTransaction(deps.db, { actor: systemActor('test'), now: clock.at }, (ctx) => issueLinkCode({ ctx, input: { personId }, env: deps.env }));
   return code;
+}
+
+/** End a person's monitoring as the tick or a nurse would. */
+export async function endMonitoringOf(deps: TestDeps, personId: string): Promise<void> {
+  await closeMonitoring(deps.db, { personIds: [personId], now: clock.at, reason: 'test', actor: { kind: 'system', id: 'test' } });
+}
+
+/** A linked patient: registered, code typed in LINE (the reply is sent). */
+export async function linkedPatient(t: LineTest, extra: Record<string, unknown> = {}): Promise<{ personId: string; user: string }> {
+  const personId = await registerPatient(t, extra);
+  const user = newUserId();
+  await say(t, textEvent(user, await issueCode(t.deps, personId)));
+  return { personId, user };
 }
 
 let seq = 0;

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { constantTimeEqual, signLineBody, verifyLineSignature } from '../../../src/bot/line/signature';
-import { encodePostback, parsePostback } from '../../../src/bot/line/postback';
+import { encodePostback, parsePostback, POSTBACK_MAX } from '../../../src/bot/line/postback';
 import { fitRequest, renderMessages, renderOne, textMessages } from '../../../src/bot/line/render';
 import { lineRetryUuid } from '../../../src/bot/line/retry-key';
 import { retryAfterMs } from '../../../src/bot/line/client';
@@ -64,6 +65,25 @@ describe('rendering engine messages for LINE', () => {
     expect(long.quickReply).toBeUndefined();
     expect(long.text).toContain('2. い');
     expect(long.text).toContain('Answer with a number');
+  });
+  it('keeps postback data within LINE\'s 300 characters: a long choice value is offered as a numbered list', () => {
+    const m = renderOne({ kind: 'question', questionId: 'q', text: 'どれ？', expects: 'single', choices: [{ value: 'v'.repeat(300), label: '長い' }, { value: 'b', label: '短い' }] }, target, 'ja');
+    expect(m.quickReply).toBeUndefined();
+    expect(m.text).toContain('1. 長い');
+  });
+  it('every button it renders carries data LINE accepts and the server reads back (any question id and values)', () => {
+    const choice = fc.record({ value: fc.string({ minLength: 1, maxLength: 320, size: 'max' }), label: fc.string({ minLength: 1, maxLength: 20 }) });
+    const targets = fc.constantFrom<{ sessionId: string } | { round: string; localDate: string }>(target, { round: '09:00', localDate: '2026-03-10' });
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.array(choice, { minLength: 1, maxLength: 13 }), targets, (questionId, choices, to) => {
+        const m = renderOne({ kind: 'question', questionId, text: 'Q', expects: 'single', choices }, to, 'ja');
+        for (const [i, item] of (m.quickReply?.items ?? []).entries()) {
+          const data = (item.action as { data: string }).data;
+          expect(data.length).toBeLessThanOrEqual(POSTBACK_MAX);
+          expect(parsePostback(data)).toMatchObject({ questionId, value: choices[i]!.value });
+        }
+      }),
+    );
   });
   it('multiple choice that fits shows buttons and the numbers (a button picks one)', () => {
     const m = renderOne({ kind: 'question', questionId: 's', text: '症状は？', expects: 'multi', choices: [{ value: 'a', label: '咳' }, { value: 'b', label: '鼻水' }] }, { round: '09:00', localDate: '2026-03-10' }, 'ja');

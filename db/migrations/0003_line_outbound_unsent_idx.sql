@@ -1,0 +1,1 @@
+CREATE INDEX "outbound_messages_line_unsent_idx" ON "outbound_messages" USING btree ("updated_at") WHERE channel = 'line' and status in ('queued', 'sending');
