@@ -12,15 +12,15 @@ export interface WorkerConfig {
 }
 
 /**
- * The Worker running locally in workerd (Miniflare), built from src/worker.ts with the
- * wrangler.toml compatibility settings. `configs` are deployments of the same bundle with
+ * The Worker running locally in workerd (Miniflare): the bundle wrangler builds for a
+ * deploy, run with the wrangler.toml compatibility settings. `configs` are deployments of the same bundle with
  * different bindings, all in one workerd (a restart per configuration costs seconds);
  * `dispatchFetch` reaches the first, `fetchVia(name, …)` any of them.
  */
 export async function startWorker<N extends string>(configs: Record<N, WorkerConfig>) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'mimamori-worker-'));
   const settings = readWranglerSettings();
-  const bundle: BuiltWorker = await buildWorker(outdir, settings);
+  const bundle: BuiltWorker = await buildWorker(outdir);
   const mf = new Miniflare({
     workers: (Object.entries(configs) as [N, WorkerConfig][]).map(([name, config]) => ({
       name,
