@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { alerts, checkSessions, observations } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPerson } from '../support/fixtures';
 import { openWebCheck } from '../bot/web/helpers';
-import { launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
+import { answerOnPage, launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
 
 /**
  * The patient's web check in Chromium on a small phone: a whole check with the mouse
@@ -37,22 +37,6 @@ describe('web check in a browser', () => {
 
   const observationCount = async (sessionId: string) => (await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).length;
 
-  /** Answer the page in front of us with the mouse. */
-  async function clickAnswer(page: Page, answers: Record<string, string>): Promise<void> {
-    const q = (await questionId(page))!;
-    const before = await nonceOf(page);
-    const readBack = await page.locator('button.choice-yes').count() && (await page.locator('h1').innerText()).includes('正しい');
-    if (readBack) await page.click('button.choice-yes');
-    else if (await page.locator('input[type=checkbox]').count()) {
-      await page.click(`input[type=checkbox][value="${answers[q] ?? 'none'}"]`);
-      await page.click('button.primary');
-    } else if (await page.locator('#answer').count()) {
-      await page.fill('#answer', answers[q] ?? '');
-      await page.click('button.primary');
-    } else await page.click(`button.choice-${answers[q] ?? 'no'}`);
-    await waitForNextStep(page, before);
-  }
-
   it('answers a whole check with the mouse, answers red, and the alert is raised', async () => {
     const { url, sessionId } = await openWebCheck(deps, personId);
     const context = await phoneContext(browser);
@@ -65,17 +49,17 @@ describe('web check in a browser', () => {
     expect(await page.getAttribute('#answer', 'inputmode')).toBe('decimal');
     await shot(page, 'web-01-first-question');
     const answers = { temperature: '37.9', spo2: '91', pulse: '96', comment: '息が少し苦しいです' };
-    await clickAnswer(page, answers); // temperature
-    await clickAnswer(page, answers); // spo2 91 → read back
+    await answerOnPage(page, answers); // temperature
+    await answerOnPage(page, answers); // spo2 91 → read back
     expect(await page.locator('h1').innerText()).toContain('91%で正しいですか');
     await shot(page, 'web-02-spo2-read-back');
-    await clickAnswer(page, answers); // yes
+    await answerOnPage(page, answers); // yes
     await expect.poll(() => page.locator('.urgent[role=alert]').count()).toBe(1);
     expect(await page.getAttribute('.urgent a.call', 'href')).toBe('tel:0352733000');
     await shot(page, 'web-03-urgent-advice');
     for (let i = 0; i < 30 && (await nonceOf(page)) !== null; i++) {
       if ((await questionId(page)) === 'urgent') await shot(page, 'web-04-urgent-checklist');
-      await clickAnswer(page, answers);
+      await answerOnPage(page, answers);
     }
     expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
     await shot(page, 'web-05-done');
@@ -151,7 +135,7 @@ describe('web check in a browser', () => {
     const used = await openWebCheck(deps, personId);
     const usedUrl = used.url.replace('http://localhost:3000', server.base);
     await page.goto(usedUrl);
-    await clickAnswer(page, { temperature: '36.6' });
+    await answerOnPage(page, { temperature: '36.6' });
     await deps.db.update(checkSessions).set({ status: 'completed', completedAt: now }).where(eq(checkSessions.id, used.sessionId));
     await page.goto(usedUrl);
     expect(await page.locator('main').innerText()).toContain('このリンクはもう使えません');
@@ -168,9 +152,9 @@ describe('web check in a browser', () => {
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await overflow()).toBeLessThanOrEqual(0);
     await shot(page, 'web-09-zoom-200-number');
-    await clickAnswer(page, { temperature: '36.5' });
-    await clickAnswer(page, { spo2: '98' });
-    await clickAnswer(page, { pulse: '70' });
+    await answerOnPage(page, { temperature: '36.5' });
+    await answerOnPage(page, { spo2: '98' });
+    await answerOnPage(page, { pulse: '70' });
     expect(await overflow()).toBeLessThanOrEqual(0);
     const size = await page.locator('button.choice').first().boundingBox();
     expect(size!.height).toBeGreaterThanOrEqual(44);

@@ -59,3 +59,30 @@ export async function tabTo(page: Page, selector: string, max = 40): Promise<voi
   }
   throw new Error(`could not reach ${selector} with Tab`);
 }
+
+/**
+ * Answer the question in front of us with the mouse, then wait for the next page. `answers`
+ * by question id: a number to type, a choice (`yes`/`no`), or a checkbox value; anything
+ * not given is answered calmly (いいえ, 「なし」, an empty comment). A read-back is confirmed.
+ */
+export async function answerOnPage(page: Page, answers: Record<string, string>): Promise<void> {
+  const q = (await questionId(page))!;
+  const before = await nonceOf(page);
+  const readBack = (await page.locator('button.choice-yes').count()) > 0 && (await page.locator('h1').innerText()).includes('正しい');
+  if (readBack) await page.click('button.choice-yes');
+  else if (await page.locator('input[type=checkbox]').count()) {
+    await page.click(`input[type=checkbox][value="${answers[q] ?? 'none'}"]`);
+    await page.click('button.primary');
+  } else if (await page.locator('#answer').count()) {
+    await page.fill('#answer', answers[q] ?? '');
+    await page.click('button.primary');
+  } else await page.click(`button.choice-${answers[q] ?? 'no'}`);
+  await waitForNextStep(page, before);
+}
+
+/** Answer page after page until the check ends (no form any more); returns how many. */
+export async function answerToTheEnd(page: Page, answers: Record<string, string>, max = 40): Promise<number> {
+  let n = 0;
+  for (; n < max && (await nonceOf(page)) !== null; n++) await answerOnPage(page, answers);
+  return n;
+}
