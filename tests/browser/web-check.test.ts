@@ -5,12 +5,13 @@ import { alerts, checkSessions, observations } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPerson } from '../support/fixtures';
 import { openWebCheck } from '../bot/web/helpers';
-import { answerOnPage, launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
+import { answerOnPage, answerToTheEnd, launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
 
 /**
  * The patient's web check in Chromium on a small phone: a whole check with the mouse
- * (answering red), a whole check with the keyboard only, expired and reused links, and
- * 200 % zoom. Screenshots go to test-output/screenshots/web-*.png.
+ * (answering red), a whole check with the keyboard only, expired and reused links, and a
+ * short check on one page. 200 % zoom, the accessibility check and a run without
+ * JavaScript are in web-accessibility.test.ts. Screenshots go to test-output/screenshots/web-*.png.
  */
 // A whole check is about 17 page loads; on a busy 2-core machine that can take half a minute.
 const BROWSER_TEST_MS = 120_000;
@@ -132,33 +133,46 @@ describe('web check in a browser', () => {
     } finally {
       now = saved;
     }
+    // Reused: the check answered to the end in this browser, then the link opened again
+    // (from the SMS, in a new tab) — the answered page, and nothing more recorded.
     const used = await openWebCheck(deps, personId);
     const usedUrl = used.url.replace('http://localhost:3000', server.base);
     await page.goto(usedUrl);
-    await answerOnPage(page, { temperature: '36.6' });
-    await deps.db.update(checkSessions).set({ status: 'completed', completedAt: now }).where(eq(checkSessions.id, used.sessionId));
-    await page.goto(usedUrl);
-    expect(await page.locator('main').innerText()).toContain('このリンクはもう使えません');
-    await shot(page, 'web-08-reused-link');
+    await answerToTheEnd(page, { temperature: '36.6', spo2: '98', pulse: '70' });
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    const count = await observationCount(used.sessionId);
+    const again = await context.newPage();
+    await again.goto(usedUrl);
+    expect(await again.locator('main').innerText()).toContain('このリンクはもう使えません');
+    expect(await again.locator('form.check').count()).toBe(0);
+    await shot(again, 'web-08-reused-link');
+    expect(await observationCount(used.sessionId)).toBe(count);
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, used.sessionId));
+    expect(session!.status).toBe('completed');
     await context.close();
   }, BROWSER_TEST_MS);
 
-  it('reflows at 200 % zoom without sideways scrolling', async () => {
-    const { url } = await openWebCheck(deps, personId);
-    // 200 % zoom on a 375 px phone lays the page out in 187 CSS pixels.
-    const context = await browser.newContext({ viewport: { width: 187, height: 333 }, deviceScaleFactor: 4, locale: 'ja-JP' });
+  it('answers a short check on one page: every question at once, one tap on 送信する, recorded once', async () => {
+    const { id: contact } = await createPerson(deps.db, 'br-centre', { classification: 'close_contact', preferredChannel: 'web' }, now);
+    const { url, sessionId } = await openWebCheck(deps, contact);
+    const context = await phoneContext(browser);
     const page = await context.newPage();
     await page.goto(url.replace('http://localhost:3000', server.base));
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await shot(page, 'web-09-zoom-200-number');
-    await answerOnPage(page, { temperature: '36.5' });
-    await answerOnPage(page, { spo2: '98' });
-    await answerOnPage(page, { pulse: '70' });
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    const size = await page.locator('button.choice').first().boundingBox();
-    expect(size!.height).toBeGreaterThanOrEqual(44);
-    await shot(page, 'web-10-zoom-200-buttons');
+    const questions = page.locator('fieldset.one');
+    expect(await questions.count()).toBe(6);
+    await shot(page, 'web-15-one-page-form');
+    await page.fill('fieldset.one input[type=text]', '36.6');
+    // Every yes/no/unknown question by its label, as a person taps it.
+    for (const group of await page.locator('fieldset.one:has(input[type=radio])').all()) await group.locator('label:has(input[value="no"])').click();
+    await Promise.all([page.waitForURL(/\/c\//), page.locator('button.primary').click()]);
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    expect(await observationCount(sessionId)).toBe(6);
+    // The back button and the browser's "resubmit" record nothing more.
+    await page.goBack();
+    await page.reload();
+    expect(await observationCount(sessionId)).toBe(6);
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(session!.status).toBe('completed');
     await context.close();
   }, BROWSER_TEST_MS);
 });
