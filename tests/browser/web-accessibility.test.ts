@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkSessions, observations } from '../../db/schema';
-import { createTestDeps, type TestDeps } from '../support/deps';
-import { createCentre, createPerson } from '../support/fixtures';
+import type { TestDeps } from '../support/deps';
+import { createPerson } from '../support/fixtures';
 import { openWebCheck } from '../bot/web/helpers';
 import { accessibilityProblems, horizontalOverflow, pageType } from './web-a11y';
-import { answerOnPage, answerToTheEnd, launchChromium, nonceOf, phoneContext, questionId, shot, startServer } from './web-support';
+import { answerOnPage, answerToTheEnd, nonceOf, phoneContext, questionId, shot, startWebWorld, type WebWorld } from './web-support';
 
 /**
  * The patient's pages for people who use a screen reader, zoom in, or whose phone runs no
@@ -18,27 +18,22 @@ const BROWSER_TEST_MS = 180_000;
 const ALL_TYPES = ['number', 'read-back', 'urgent advice', 'choice', 'checklist', 'comment', 'done', 'one-page form', 'expired', 'invalid link', 'english', 'ja-easy'];
 
 describe('web check accessibility', () => {
+  let world: Awaited<ReturnType<typeof startWebWorld>>;
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: WebWorld['server'];
   let browser: Browser;
   let now = new Date('2026-11-24T01:00:00Z'); // 10:00 in Tokyo
   let patient: string;
   let contact: string;
-  const local = (url: string) => url.replace('http://localhost:3000', server.base);
+  const local = (url: string) => world.local(url);
 
   beforeAll(async () => {
-    deps = await createTestDeps({ WORKERS: 'off' }, { now: () => now });
-    await createCentre(deps.db, { code: 'a11y-centre', phone: '03-5273-3000' });
+    world = await startWebWorld('a11y-centre', () => now);
+    ({ deps, server, browser } = world);
     ({ id: patient } = await createPerson(deps.db, 'a11y-centre', { hasOximeter: true, dateOfBirth: '1950-03-03', preferredChannel: 'web' }, now));
     ({ id: contact } = await createPerson(deps.db, 'a11y-centre', { classification: 'close_contact', preferredChannel: 'web' }, now));
-    server = await startServer(deps);
-    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await deps?.close();
-  });
+  afterAll(async () => world?.close());
 
   it('every page type passes the automated check, on a phone and at 200 % zoom', async () => {
     const phone = await phoneContext(browser);

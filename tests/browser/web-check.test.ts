@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { alerts, checkSessions, observations } from '../../db/schema';
-import { createTestDeps, type TestDeps } from '../support/deps';
-import { createCentre, createPerson } from '../support/fixtures';
+import type { TestDeps } from '../support/deps';
+import { createPerson } from '../support/fixtures';
 import { openWebCheck } from '../bot/web/helpers';
-import { answerOnPage, answerToTheEnd, launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
+import { answerOnPage, answerToTheEnd, nonceOf, phoneContext, questionId, shot, startWebWorld, tabTo, waitForNextStep, type WebWorld } from './web-support';
 
 /**
  * The patient's web check in Chromium on a small phone: a whole check with the mouse
@@ -17,24 +17,19 @@ import { answerOnPage, answerToTheEnd, launchChromium, nonceOf, phoneContext, qu
 const BROWSER_TEST_MS = 120_000;
 
 describe('web check in a browser', () => {
+  let world: WebWorld;
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: WebWorld['server'];
   let browser: Browser;
   let now = new Date('2026-11-24T01:00:00Z'); // 10:00 in Tokyo
   let personId: string;
 
   beforeAll(async () => {
-    deps = await createTestDeps({ WORKERS: 'off' }, { now: () => now });
-    await createCentre(deps.db, { code: 'br-centre', phone: '03-5273-3000' });
+    world = await startWebWorld('br-centre', () => now);
+    ({ deps, server, browser } = world);
     ({ id: personId } = await createPerson(deps.db, 'br-centre', { hasOximeter: true, dateOfBirth: '1952-05-05', preferredChannel: 'web' }, now));
-    server = await startServer(deps);
-    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await deps?.close();
-  });
+  afterAll(async () => world?.close());
 
   const observationCount = async (sessionId: string) => (await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).length;
 

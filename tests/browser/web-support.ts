@@ -4,7 +4,8 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../src/app';
-import type { TestDeps } from '../support/deps';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { createCentre } from '../support/fixtures';
 
 export const SCREENSHOTS = path.resolve('test-output/screenshots');
 
@@ -18,6 +19,29 @@ export async function startServer(deps: TestDeps): Promise<{ base: string; close
   });
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * What a patient-page browser test needs: deps with a settable clock (workers off), one
+ * health centre with a phone number, the app on a local port, and Chromium.
+ */
+export async function startWebWorld(centreCode: string, now: () => Date) {
+  const deps = await createTestDeps({ WORKERS: 'off' }, { now });
+  await createCentre(deps.db, { code: centreCode, phone: '03-5273-3000' });
+  const server = await startServer(deps);
+  const browser = await launchChromium();
+  return {
+    deps,
+    server,
+    browser,
+    /** A link issued for http://localhost:3000 (PUBLIC_BASE_URL's default), on this server. */
+    local: (url: string) => url.replace('http://localhost:3000', server.base),
+    async close() {
+      await browser.close();
+      await server.close();
+      await deps.close();
+    },
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -86,3 +110,5 @@ export async function answerToTheEnd(page: Page, answers: Record<string, string>
   for (; n < max && (await nonceOf(page)) !== null; n++) await answerOnPage(page, answers);
   return n;
 }
+
+export type WebWorld = Awaited<ReturnType<typeof startWebWorld>>;
