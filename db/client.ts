@@ -19,6 +19,13 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * How Node's connections name themselves to PostgreSQL. The inbound_events NOTIFY trigger
+ * (db/migrations/0003_…) skips rows inserted under this name: the Node intake enqueues
+ * those itself. Change both together.
+ */
+export const NODE_APPLICATION_NAME = 'mimamori';
+
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
@@ -31,7 +38,7 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     // A short connect timeout: a webhook whose database is unreachable answers 5xx in seconds (the provider redelivers).
-    const pg = postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: 'mimamori' } });
+    const pg = postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: NODE_APPLICATION_NAME } });
     const db = drizzle(pg, { schema }) as unknown as Db;
     return { db, kind: 'postgres', pg, close: () => pg.end({ timeout: 5 }) };
   }

@@ -16,7 +16,9 @@ export interface InboundListener {
 /**
  * The Node side of the Workers intake (issue 10): LISTEN for stored inbound events and
  * enqueue `inbound.<provider>` with { eventId } at once, under the same job id the Node
- * intake uses (`inbound:<eventId>`), so an event both intakes announce is one job.
+ * intake uses (`inbound:<eventId>`). Rows the Node intake stores are not announced (the
+ * trigger skips Node's connections, migration 0003): it enqueues them itself, so each
+ * event is enqueued once whichever intake stored it.
  * Notifications arriving together (one webhook's events commit in one transaction) go
  * to Redis in one addBulk per provider. After a reconnect, events stored while the
  * connection was down are swept at once; otherwise the tick's sweeper is the safety net.

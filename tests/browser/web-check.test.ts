@@ -1,57 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { alerts, checkSessions, observations } from '../../db/schema';
-import { createTestDeps, type TestDeps } from '../support/deps';
-import { createCentre, createPerson } from '../support/fixtures';
+import type { TestDeps } from '../support/deps';
+import { createPerson } from '../support/fixtures';
 import { openWebCheck } from '../bot/web/helpers';
-import { launchChromium, nonceOf, phoneContext, questionId, shot, startServer, tabTo, waitForNextStep } from './web-support';
+import { answerOnPage, answerToTheEnd, nonceOf, phoneContext, questionId, shot, startWebWorld, tabTo, waitForNextStep, type WebWorld } from './web-support';
 
 /**
  * The patient's web check in Chromium on a small phone: a whole check with the mouse
- * (answering red), a whole check with the keyboard only, expired and reused links, and
- * 200 % zoom. Screenshots go to test-output/screenshots/web-*.png.
+ * (answering red), a whole check with the keyboard only, expired and reused links, and a
+ * short check on one page. 200 % zoom, the accessibility check and a run without
+ * JavaScript are in web-accessibility.test.ts. Screenshots go to test-output/screenshots/web-*.png.
  */
 // A whole check is about 17 page loads; on a busy 2-core machine that can take half a minute.
 const BROWSER_TEST_MS = 120_000;
 
 describe('web check in a browser', () => {
+  let world: WebWorld;
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: WebWorld['server'];
   let browser: Browser;
   let now = new Date('2026-11-24T01:00:00Z'); // 10:00 in Tokyo
   let personId: string;
 
   beforeAll(async () => {
-    deps = await createTestDeps({ WORKERS: 'off' }, { now: () => now });
-    await createCentre(deps.db, { code: 'br-centre', phone: '03-5273-3000' });
+    world = await startWebWorld('br-centre', () => now);
+    ({ deps, server, browser } = world);
     ({ id: personId } = await createPerson(deps.db, 'br-centre', { hasOximeter: true, dateOfBirth: '1952-05-05', preferredChannel: 'web' }, now));
-    server = await startServer(deps);
-    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await deps?.close();
-  });
+  afterAll(async () => world?.close());
 
   const observationCount = async (sessionId: string) => (await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).length;
-
-  /** Answer the page in front of us with the mouse. */
-  async function clickAnswer(page: Page, answers: Record<string, string>): Promise<void> {
-    const q = (await questionId(page))!;
-    const before = await nonceOf(page);
-    const readBack = await page.locator('button.choice-yes').count() && (await page.locator('h1').innerText()).includes('正しい');
-    if (readBack) await page.click('button.choice-yes');
-    else if (await page.locator('input[type=checkbox]').count()) {
-      await page.click(`input[type=checkbox][value="${answers[q] ?? 'none'}"]`);
-      await page.click('button.primary');
-    } else if (await page.locator('#answer').count()) {
-      await page.fill('#answer', answers[q] ?? '');
-      await page.click('button.primary');
-    } else await page.click(`button.choice-${answers[q] ?? 'no'}`);
-    await waitForNextStep(page, before);
-  }
 
   it('answers a whole check with the mouse, answers red, and the alert is raised', async () => {
     const { url, sessionId } = await openWebCheck(deps, personId);
@@ -65,17 +45,17 @@ describe('web check in a browser', () => {
     expect(await page.getAttribute('#answer', 'inputmode')).toBe('decimal');
     await shot(page, 'web-01-first-question');
     const answers = { temperature: '37.9', spo2: '91', pulse: '96', comment: '息が少し苦しいです' };
-    await clickAnswer(page, answers); // temperature
-    await clickAnswer(page, answers); // spo2 91 → read back
+    await answerOnPage(page, answers); // temperature
+    await answerOnPage(page, answers); // spo2 91 → read back
     expect(await page.locator('h1').innerText()).toContain('91%で正しいですか');
     await shot(page, 'web-02-spo2-read-back');
-    await clickAnswer(page, answers); // yes
+    await answerOnPage(page, answers); // yes
     await expect.poll(() => page.locator('.urgent[role=alert]').count()).toBe(1);
     expect(await page.getAttribute('.urgent a.call', 'href')).toBe('tel:0352733000');
     await shot(page, 'web-03-urgent-advice');
     for (let i = 0; i < 30 && (await nonceOf(page)) !== null; i++) {
       if ((await questionId(page)) === 'urgent') await shot(page, 'web-04-urgent-checklist');
-      await clickAnswer(page, answers);
+      await answerOnPage(page, answers);
     }
     expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
     await shot(page, 'web-05-done');
@@ -148,33 +128,46 @@ describe('web check in a browser', () => {
     } finally {
       now = saved;
     }
+    // Reused: the check answered to the end in this browser, then the link opened again
+    // (from the SMS, in a new tab) — the answered page, and nothing more recorded.
     const used = await openWebCheck(deps, personId);
     const usedUrl = used.url.replace('http://localhost:3000', server.base);
     await page.goto(usedUrl);
-    await clickAnswer(page, { temperature: '36.6' });
-    await deps.db.update(checkSessions).set({ status: 'completed', completedAt: now }).where(eq(checkSessions.id, used.sessionId));
-    await page.goto(usedUrl);
-    expect(await page.locator('main').innerText()).toContain('このリンクはもう使えません');
-    await shot(page, 'web-08-reused-link');
+    await answerToTheEnd(page, { temperature: '36.6', spo2: '98', pulse: '70' });
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    const count = await observationCount(used.sessionId);
+    const again = await context.newPage();
+    await again.goto(usedUrl);
+    expect(await again.locator('main').innerText()).toContain('このリンクはもう使えません');
+    expect(await again.locator('form.check').count()).toBe(0);
+    await shot(again, 'web-08-reused-link');
+    expect(await observationCount(used.sessionId)).toBe(count);
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, used.sessionId));
+    expect(session!.status).toBe('completed');
     await context.close();
   }, BROWSER_TEST_MS);
 
-  it('reflows at 200 % zoom without sideways scrolling', async () => {
-    const { url } = await openWebCheck(deps, personId);
-    // 200 % zoom on a 375 px phone lays the page out in 187 CSS pixels.
-    const context = await browser.newContext({ viewport: { width: 187, height: 333 }, deviceScaleFactor: 4, locale: 'ja-JP' });
+  it('answers a short check on one page: every question at once, one tap on 送信する, recorded once', async () => {
+    const { id: contact } = await createPerson(deps.db, 'br-centre', { classification: 'close_contact', preferredChannel: 'web' }, now);
+    const { url, sessionId } = await openWebCheck(deps, contact);
+    const context = await phoneContext(browser);
     const page = await context.newPage();
     await page.goto(url.replace('http://localhost:3000', server.base));
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await shot(page, 'web-09-zoom-200-number');
-    await clickAnswer(page, { temperature: '36.5' });
-    await clickAnswer(page, { spo2: '98' });
-    await clickAnswer(page, { pulse: '70' });
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    const size = await page.locator('button.choice').first().boundingBox();
-    expect(size!.height).toBeGreaterThanOrEqual(44);
-    await shot(page, 'web-10-zoom-200-buttons');
+    const questions = page.locator('fieldset.one');
+    expect(await questions.count()).toBe(6);
+    await shot(page, 'web-15-one-page-form');
+    await page.fill('fieldset.one input[type=text]', '36.6');
+    // Every yes/no/unknown question by its label, as a person taps it.
+    for (const group of await page.locator('fieldset.one:has(input[type=radio])').all()) await group.locator('label:has(input[value="no"])').click();
+    await Promise.all([page.waitForURL(/\/c\//), page.locator('button.primary').click()]);
+    expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
+    expect(await observationCount(sessionId)).toBe(6);
+    // The back button and the browser's "resubmit" record nothing more.
+    await page.goBack();
+    await page.reload();
+    expect(await observationCount(sessionId)).toBe(6);
+    const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+    expect(session!.status).toBe('completed');
     await context.close();
   }, BROWSER_TEST_MS);
 });

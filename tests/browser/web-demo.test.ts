@@ -1,71 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestDeps, type TestDeps } from '../support/deps';
-import { createCentre, createPerson } from '../support/fixtures';
-import { makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, nonceOf, questionId, shot, startServer, waitForNextStep } from './web-support';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../db/seed/demo-data';
+import { startRedisInstance, type RedisInstance } from '../support/redis-instance';
+import { freePort, spawnEntry, waitFor, type Spawned } from '../support/server-process';
+import { answerOnPage, answerToTheEnd, launchChromium, questionId, shot } from './web-support';
 
 /**
- * The demo without any provider account, end to end: a nurse opens a person in the console,
- * presses 「患者として試す」, answers the web check red in the new tab, and the red alert
- * appears on the triage screen that was open all along (no reload).
+ * The README's quick start, for real: `npm start` with no LINE or Twilio settings and no
+ * DATABASE_URL (the embedded PGlite in a fresh DATA_DIR), `REQUIRE_TOTP_FOR=officers` as
+ * the README says, then `npm run cli -- seed-demo` beside it. The demo nurse signs in,
+ * opens 見守 太郎, presses 「患者として試す」, answers the web check red in the new tab, and
+ * the new red alert appears on the triage screen that was open all along (no reload).
+ * Workers are on, as with a plain `npm start`; they get a private Redis (there is no
+ * queue-prefix setting, and other test files share the machine's Redis).
  */
-describe('demo: try as the patient, answer red, see the alert in the console', () => {
-  let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
+describe('demo: npm start + seed-demo, try as the patient, answer red, see the alert in the console', () => {
+  let dataDir: string;
+  let redis: RedisInstance;
+  let server: Spawned;
+  let base: string;
   let browser: Browser;
-  let personId: string;
 
   beforeAll(async () => {
-    deps = await createTestDeps({ WORKERS: 'off' });
-    await createCentre(deps.db, { code: 'demo-centre', phone: '03-5273-3000' });
-    await makeStaff(deps, { email: 'nurse@demo-centre.example', role: 'nurse', jurisdictionCode: 'demo-centre' });
-    ({ id: personId } = await createPerson(deps.db, 'demo-centre', { name: '見守 太郎', hasOximeter: true, dateOfBirth: '1958-04-02', preferredChannel: 'web' }));
-    server = await startServer(deps);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'mimamori-demo-'));
+    redis = await startRedisInstance();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const settings = { DATA_DIR: dataDir, REDIS_URL: redis.url };
+    server = spawnEntry('src/server.ts', { ...settings, PORT: String(port), REQUIRE_TOTP_FOR: 'officers' });
+    await waitFor(`${base}/healthz`, 150_000);
+    const seed = spawnEntry('src/cli.ts', settings, ['seed-demo']);
+    expect(await seed.exited, seed.output()).toBe(0);
     browser = await launchChromium();
-  });
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    await deps?.close();
-  });
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    await redis?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** Red rows of the triage queue that name the person. */
+  const redRowsOf = (page: Page, name: string) => page.locator('tr[data-severity=red]', { hasText: name }).count();
 
   it('the red answer appears on the triage screen', async () => {
     // The nurse on a desktop; the patient's tab is then sized like a small phone.
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
-    const console_ = await context.newPage();
-    await console_.goto(`${server.base}/admin/login`);
-    await console_.fill('input[name=email]', 'nurse@demo-centre.example');
-    await console_.fill('input[name=password]', PASSWORD);
-    await Promise.all([console_.waitForURL(`${server.base}/admin`), console_.click('button[type=submit]')]);
-    expect(await console_.locator(`tr[data-severity=red]`).count()).toBe(0);
+    const triage = await context.newPage();
+    await triage.goto(`${base}/admin/login`);
+    await triage.fill('input[name=email]', 'nurse@demo.mimamori.jp');
+    await triage.fill('input[name=password]', DEMO_PASSWORD);
+    // Straight to the triage queue: no TOTP enrolment for a nurse with REQUIRE_TOTP_FOR=officers.
+    await Promise.all([triage.waitForURL(`${base}/admin`), triage.click('button[type=submit]')]);
+    const redBefore = await redRowsOf(triage, '見守 太郎'); // the seed's own three-day fever
 
-    // The person page, then 「患者として試す」: the patient's page opens in a new tab.
-    const personPage = await context.newPage();
-    await personPage.goto(`${server.base}/admin/persons/${personId}`);
-    const [patient] = await Promise.all([context.waitForEvent('page'), personPage.click('#try-as-patient')]);
+    // 対象者 → 見守 太郎 → 「患者として試す」: the patient's page opens in a new tab.
+    const persons = await context.newPage();
+    await persons.goto(`${base}/admin/persons`);
+    await Promise.all([persons.waitForURL(/\/admin\/persons\/[0-9a-f-]{36}$/), persons.click('a:has-text("見守 太郎")')]);
+    const [patient] = await Promise.all([context.waitForEvent('page'), persons.click('#try-as-patient')]);
     await patient.setViewportSize({ width: 375, height: 667 });
     await patient.waitForSelector('#question');
     expect(new URL(patient.url()).pathname).toMatch(/^\/c\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     await shot(patient, 'web-11-demo-try-as-patient');
 
-    const answer = async (fill: string | null, button: string) => {
-      const before = await nonceOf(patient);
-      if (fill !== null) await patient.fill('#answer', fill);
-      await patient.click(button);
-      await waitForNextStep(patient, before);
-    };
+    // The README's answers: 37.9, SpO2 91 read back and confirmed, then calm to the end.
+    const answers = { temperature: '37.9', spo2: '91' };
     expect(await questionId(patient)).toBe('temperature');
-    await answer('37.9', 'button.primary');
-    await answer('91', 'button.primary');
-    await answer(null, 'button.choice-yes'); // 「91%で正しいですか？」
+    await answerOnPage(patient, answers);
+    await answerOnPage(patient, answers);
+    expect(await patient.locator('h1').innerText()).toContain('91%で正しいですか');
+    await answerOnPage(patient, answers);
     expect(await patient.locator('.urgent[role=alert]').count()).toBe(1);
+    expect(await patient.getAttribute('.urgent a.call', 'href')).toBe('tel:0352733000');
+    await answerToTheEnd(patient, answers);
+    expect(await patient.locator('h1').innerText()).toBe('回答を受け付けました');
 
-    // The triage screen, open since before the answer, shows the red alert without a reload.
-    await console_.bringToFront();
-    await console_.waitForSelector('tr[data-severity=red]', { timeout: 20_000 });
-    expect(await console_.locator('tr[data-severity=red]').first().innerText()).toContain('見守 太郎');
-    await shot(console_, 'web-12-demo-triage-red-alert');
+    // The triage screen, open since before the answer, shows the new red alert without a reload.
+    await triage.bringToFront();
+    await triage.waitForFunction(
+      ([n]) => [...document.querySelectorAll('tr[data-severity=red]')].filter((r) => r.textContent?.includes('見守 太郎')).length > n,
+      [redBefore] as const,
+      { timeout: 20_000 },
+    );
+    expect(await redRowsOf(triage, '見守 太郎')).toBe(redBefore + 1);
+    await shot(triage, 'web-12-demo-triage-red-alert');
     await context.close();
-  }, 120_000);
+  }, 180_000);
 });

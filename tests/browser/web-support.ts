@@ -4,7 +4,8 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../src/app';
-import type { TestDeps } from '../support/deps';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { createCentre } from '../support/fixtures';
 
 export const SCREENSHOTS = path.resolve('test-output/screenshots');
 
@@ -18,6 +19,29 @@ export async function startServer(deps: TestDeps): Promise<{ base: string; close
   });
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * What a patient-page browser test needs: deps with a settable clock (workers off), one
+ * health centre with a phone number, the app on a local port, and Chromium.
+ */
+export async function startWebWorld(centreCode: string, now: () => Date) {
+  const deps = await createTestDeps({ WORKERS: 'off' }, { now });
+  await createCentre(deps.db, { code: centreCode, phone: '03-5273-3000' });
+  const server = await startServer(deps);
+  const browser = await launchChromium();
+  return {
+    deps,
+    server,
+    browser,
+    /** A link issued for http://localhost:3000 (PUBLIC_BASE_URL's default), on this server. */
+    local: (url: string) => url.replace('http://localhost:3000', server.base),
+    async close() {
+      await browser.close();
+      await server.close();
+      await deps.close();
+    },
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -59,3 +83,32 @@ export async function tabTo(page: Page, selector: string, max = 40): Promise<voi
   }
   throw new Error(`could not reach ${selector} with Tab`);
 }
+
+/**
+ * Answer the question in front of us with the mouse, then wait for the next page. `answers`
+ * by question id: a number to type, a choice (`yes`/`no`), or a checkbox value; anything
+ * not given is answered calmly (いいえ, 「なし」, an empty comment). A read-back is confirmed.
+ */
+export async function answerOnPage(page: Page, answers: Record<string, string>): Promise<void> {
+  const q = (await questionId(page))!;
+  const before = await nonceOf(page);
+  const readBack = (await page.locator('button.choice-yes').count()) > 0 && (await page.locator('h1').innerText()).includes('正しい');
+  if (readBack) await page.click('button.choice-yes');
+  else if (await page.locator('input[type=checkbox]').count()) {
+    await page.click(`input[type=checkbox][value="${answers[q] ?? 'none'}"]`);
+    await page.click('button.primary');
+  } else if (await page.locator('#answer').count()) {
+    await page.fill('#answer', answers[q] ?? '');
+    await page.click('button.primary');
+  } else await page.click(`button.choice-${answers[q] ?? 'no'}`);
+  await waitForNextStep(page, before);
+}
+
+/** Answer page after page until the check ends (no form any more); returns how many. */
+export async function answerToTheEnd(page: Page, answers: Record<string, string>, max = 40): Promise<number> {
+  let n = 0;
+  for (; n < max && (await nonceOf(page)) !== null; n++) await answerOnPage(page, answers);
+  return n;
+}
+
+export type WebWorld = Awaited<ReturnType<typeof startWebWorld>>;

@@ -27,4 +27,20 @@ describe('createConsoleLogger', () => {
     createConsoleLogger('silent').fatal('never');
     expect(error).toHaveBeenCalledTimes(1);
   });
+
+  it('scrubs like the Node logger: a failed query keeps its SQL but loses its parameters, personal keys are redacted', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const message = 'Failed query: insert into "inbound_events" ("provider", "payload") values ($1, $2)\nparams: line,{"source":{"userId":"U0123abcd"},"message":{"text":"熱が３８度あります"}},+819012345678';
+    const stack = `DrizzleQueryError: ${message}\n    at PostgresJsPreparedQuery.queryWithCache (session.js:41:15)`;
+    const logger = createConsoleLogger('info');
+    logger.error({ requestId: 'r1', err: { message, stack } }, 'unhandled error');
+    logger.error({ err: new Error(message) }, 'as an Error');
+    logger.error({ userId: 'U0123abcd', person: { phone: '+819012345678', id: 'p1' } }, 'a mistake');
+    const text = error.mock.calls.map((c) => c[0] as string).join('\n');
+    for (const personal of ['U0123abcd', '３８度', '9012345678']) expect(text).not.toContain(personal);
+    const first = JSON.parse(error.mock.calls[0]![0] as string);
+    expect(first.err.message).toBe('Failed query: insert into "inbound_events" ("provider", "payload") values ($1, $2)\nparams: [redacted]');
+    expect(first.err.stack).toContain('at PostgresJsPreparedQuery.queryWithCache');
+    expect(JSON.parse(error.mock.calls[2]![0] as string)).toMatchObject({ userId: '[redacted]', person: { phone: '[redacted]', id: 'p1' } });
+  });
 });

@@ -1,35 +1,50 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import type { Miniflare } from 'miniflare';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundEvents } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { PG_BASE } from '../support/pg';
+import { createIntakeRole, documentedIntakeGrants, type IntakeRole } from './support/intake-role';
 import { lineEvent, lineRequest, newLineUserId, PROVIDER_ENV, twilioRequest, twilioSid } from './support/providers';
+import { startSwitchableProxy } from './support/switchable-proxy';
 import { startWorker } from './support/worker-harness';
 
 /**
  * The Workers build of the intake, run locally in workerd (Miniflare) against the
- * machine's PostgreSQL through the Hyperdrive binding: verify, store, answer.
+ * machine's PostgreSQL through the Hyperdrive binding: verify, store, answer. The Worker
+ * logs in as the least-privilege role wrangler.toml documents, never as the owner.
  * Processing by the Node side is in processing.test.ts.
  */
 let deps: TestDeps;
+let role: IntakeRole;
+let proxy: Awaited<ReturnType<typeof startSwitchableProxy>>;
 let worker: Awaited<ReturnType<typeof startWorker>>;
 let mf: Miniflare;
 
 beforeAll(async () => {
   deps = await createTestDeps(PROVIDER_ENV);
-  const db = deps.testDb.url;
+  role = await createIntakeRole(deps.testDb.url);
+  const pg = new URL(PG_BASE);
+  proxy = await startSwitchableProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
+  // The database is reached through a connection the test can cut.
+  const db = proxy.via(role.url);
   worker = await startWorker({
-    intake: { databaseUrl: db, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } },
+    intake: { databaseUrl: db, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'info' } },
     // Misconfigured deployments of the same bundle.
     noSecrets: { databaseUrl: db, bindings: { PUBLIC_BASE_URL: PROVIDER_ENV.PUBLIC_BASE_URL, LOG_LEVEL: 'silent' } },
     badNumber: { databaseUrl: db, bindings: { ...PROVIDER_ENV, TWILIO_FROM_NUMBER: '050-1234-5678', LOG_LEVEL: 'silent' } },
     noDatabase: { bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'silent' } },
   });
   mf = worker.mf;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await worker?.close();
+  await proxy?.close();
   await deps?.close();
+  await role?.drop();
 });
 
 const send = async (req: RequestInit & { url: string }) => mf.dispatchFetch(req.url, req as never);
@@ -107,6 +122,19 @@ describe('POST /webhooks/twilio/* on the Worker', () => {
     expect(await stored([`${params.MessageSid}:delivered`])).toHaveLength(1);
   });
 
+  it('refuses a forged or altered status callback with 403 and stores nothing', async () => {
+    const params = { MessageSid: twilioSid('SM'), MessageStatus: 'delivered', AccountSid: PROVIDER_ENV.TWILIO_ACCOUNT_SID, To: '+819012345678', From: PROVIDER_ENV.TWILIO_FROM_NUMBER };
+    const forged = await send(await twilioRequest('/webhooks/twilio/status', params, 'not-the-auth-token'));
+    expect(forged.status).toBe(403);
+    // A genuine signature over another body: "failed" where Twilio said "delivered".
+    const genuine = await twilioRequest('/webhooks/twilio/status', params);
+    const altered = await send({ ...genuine, body: new URLSearchParams({ ...params, MessageStatus: 'failed' }).toString() });
+    expect(altered.status).toBe(403);
+    const unsigned = await send({ ...genuine, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(unsigned.status).toBe(403);
+    expect(await stored([`${params.MessageSid}:delivered`, `${params.MessageSid}:failed`])).toHaveLength(0);
+  });
+
   it('does not serve voice (it stays on Node) nor anything else but /healthz', async () => {
     const voice = await send(await twilioRequest('/webhooks/twilio/voice', { CallSid: twilioSid('CA') }));
     expect(voice.status).toBe(404);
@@ -137,5 +165,60 @@ describe('a misconfigured Worker', () => {
     const noDb = await via('noDatabase', await lineRequest([lineEvent(newLineUserId(), 'follow')]));
     expect(noDb.status).toBe(500);
     expect(await noDb.json()).toEqual({ code: 'config_error', message: 'The intake is misconfigured: HYPERDRIVE' });
+  });
+});
+
+describe('the Worker\'s database role', () => {
+  it('is made of exactly the statements wrangler.toml and the README document, and holds nothing more', async () => {
+    const statements = documentedIntakeGrants();
+    // seq is a bigserial: without its sequence every insert fails and every webhook answers 500.
+    expect(statements).toContain('GRANT USAGE ON SEQUENCE inbound_events_seq_seq TO mimamori_intake;');
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const statement of statements) expect(readme).toContain(statement);
+    const asRole = postgres(role.url, { max: 1, onnotice: () => {} });
+    try {
+      await expect(asRole`select count(*) from persons`).rejects.toThrow(/permission denied/);
+      await expect(asRole`update inbound_events set processed_at = now()`).rejects.toThrow(/permission denied/);
+      await expect(asRole`delete from inbound_events`).rejects.toThrow(/permission denied/);
+    } finally {
+      await asRole.end();
+    }
+  });
+});
+
+describe('a Worker whose database cannot be reached', () => {
+  it('answers 5xx and stores nothing; the redelivery is stored once; its logs hold no personal data', async () => {
+    const userId = newLineUserId();
+    const ev = lineEvent(userId, 'message', { message: { type: 'text', id: '2', quoteToken: 'q', text: '熱が３８度あります' } });
+    const phone = '+819087654321';
+    const sms = { MessageSid: twilioSid('SM'), AccountSid: PROVIDER_ENV.TWILIO_ACCOUNT_SID, From: phone, To: PROVIDER_ENV.TWILIO_FROM_NUMBER, Body: '息が苦しいです' };
+    const status = { MessageSid: twilioSid('SM'), MessageStatus: 'delivered', AccountSid: PROVIDER_ENV.TWILIO_ACCOUNT_SID, To: phone, From: PROVIDER_ENV.TWILIO_FROM_NUMBER };
+    const ids = [ev.webhookEventId, sms.MessageSid, `${status.MessageSid}:delivered`];
+    const firstLog = worker.logs.length;
+    proxy.setDown(true);
+    try {
+      // At once: each waits out the Worker's connect timeout (5 s).
+      const answers = await Promise.all([send(await lineRequest([ev])), send(await twilioRequest('/webhooks/twilio/sms', sms)), send(await twilioRequest('/webhooks/twilio/status', status))]);
+      expect(answers.map((r) => r.status)).toEqual([500, 500, 500]);
+      expect(await answers[0]!.json()).toMatchObject({ code: 'internal_error' });
+    } finally {
+      proxy.setDown(false);
+    }
+    expect(await stored(ids)).toHaveLength(0);
+    // The providers deliver again (LINE marks it a redelivery): stored now, and once.
+    const redelivery = { ...ev, deliveryContext: { isRedelivery: true } };
+    expect(await (await send(await lineRequest([redelivery]))).json()).toEqual({ ok: true, stored: 1 });
+    expect(await (await send(await lineRequest([redelivery]))).json()).toEqual({ ok: true, stored: 0 });
+    for (let i = 0; i < 2; i++) {
+      expect((await send(await twilioRequest('/webhooks/twilio/sms', sms))).status).toBe(200);
+      expect((await send(await twilioRequest('/webhooks/twilio/status', status))).status).toBe(200);
+    }
+    expect((await stored(ids)).map((r) => r.providerEventId).sort()).toEqual([...ids].sort());
+    // The failures were logged (the SQL kept for the operator), without the events' contents.
+    const logs = worker.logs.slice(firstLog).join('\n');
+    expect(logs.match(/"msg":"unhandled error"/g)).toHaveLength(3);
+    expect(logs).toContain('insert into \\"inbound_events\\"');
+    for (const personal of [userId, '３８度', '9087654321', '息が苦しい']) expect(logs).not.toContain(personal);
+    expect(logs).toContain('params: [redacted]');
   });
 });

@@ -49,7 +49,9 @@ export async function senderKeyOf(userId: string): Promise<string> {
  * hits the unique index and stores nothing), then enqueue one job per event still to do.
  * Throws on a database error, so the caller answers 5xx and LINE redelivers.
  * Returns how many events were new. An unreachable Redis loses nothing: the rows wait
- * for the sweeper.
+ * for the sweeper. On Node this enqueue is the only one (the insert trigger does not
+ * announce Node's rows to the inbound listener); on Workers `jobs` enqueues nothing and
+ * the trigger's NOTIFY does the announcing.
  */
 export async function storeLineEvents(db: Db, jobs: Pick<JobRunner, 'triggerBulk'>, body: LineWebhookBody, now: Date): Promise<{ stored: number }> {
   if (body.events.length === 0) return { stored: 0 };

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { alerts, outboundMessages, personChannels } from '../../../db/schema';
 import { webDispatcher } from '../../../src/bot/web/dispatcher';
+import { countSmsSegments, MAX_PROMPT_SEGMENTS } from '../../../src/bot/sms/segments';
 import { createWebLinkSigner } from '../../../src/domain/web/link-token';
 import { appSecret } from '../../../src/config/env';
 import { createTestDeps, type TestDeps } from '../../support/deps';
@@ -77,7 +78,8 @@ describe('web dispatcher by SMS (Twilio configured)', () => {
     expect(body).toContain('https://mimamori.example.jp/c/');
     expect(body).toContain('今日の健康観察');
     expect(body).not.toContain('花子');
-    expect(body.length).toBeLessThanOrEqual(140);
+    // Segments, not characters: Japanese goes as UCS-2 (70 units, 67 per part once split).
+    expect(countSmsSegments(body)).toMatchObject({ encoding: 'ucs2', segments: 2 });
     expect(await linkedSession(deps, body)).toBe(sessionId);
     const rows = await rowsOf(deps, sessionId);
     expect(rows).toHaveLength(1);
@@ -91,6 +93,22 @@ describe('web dispatcher by SMS (Twilio configured)', () => {
     await webDispatcher.sendPrompts(deps, [sessionId], 'reminder');
     expect(sent[0]!.get('Body')).toContain('再送');
     expect((await rowsOf(deps, sessionId)).map((r) => r.kind)).toEqual(['web_link_reminder']);
+  });
+
+  it('costs at most two SMS segments in every language, prompt and reminder alike', async () => {
+    for (const lang of ['ja', 'en', 'ja-easy'] as const) {
+      const { id } = await createPerson(deps.db, 'wd-sms', { preferredChannel: 'web', phone: '090-5555-0000', preferredLanguage: lang }, NOW);
+      const { sessionId } = await openWebCheck(deps, id);
+      for (const kind of ['prompt', 'reminder'] as const) {
+        sent.length = 0;
+        await webDispatcher.sendPrompts(deps, [sessionId], kind);
+        const body = sent[0]!.get('Body')!;
+        expect(await linkedSession(deps, body)).toBe(sessionId);
+        const count = countSmsSegments(body);
+        expect(count.encoding, `${lang} ${kind}`).toBe(lang === 'en' ? 'gsm7' : 'ucs2');
+        expect(count.segments, `${lang} ${kind}: ${count.units} units`).toBeLessThanOrEqual(MAX_PROMPT_SEGMENTS);
+      }
+    }
   });
 
   it('never texts a number that opted out', async () => {

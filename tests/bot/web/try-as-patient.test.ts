@@ -9,7 +9,9 @@ import { ForbiddenError } from '../../../src/domain/errors';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createPerson, staffActor } from '../../support/fixtures';
 import { Client, ensureCentre, makeStaff } from '../../admin/support';
+import { webLinkKeys } from '../../../src/domain/web/issue-web-link';
 import { parseForm } from './helpers';
+import { modulesOfDataUrl, modulesOfText } from './qr-modules';
 
 describe('try as the patient (console → web check)', () => {
   let deps: TestDeps;
@@ -69,7 +71,10 @@ describe('try as the patient (console → web check)', () => {
     const link = await personWebLink(production, nurse, personId);
     expect(link.started).toBe(false); // the check started by the first test is still open
     expect(decodeWebLinkPayload(link.token).sessionId).toBe(before[0]!.id);
-    expect(link.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
+    // The QR code is the link of that open check, module for module (and not of another link).
+    expect(link.url).toBe(`${deps.env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/c/${link.token}`);
+    expect(modulesOfDataUrl(link.qrDataUrl)).toEqual(modulesOfText(link.url));
+    expect(modulesOfDataUrl(link.qrDataUrl)).not.toEqual(modulesOfText(`${link.url.slice(0, -1)}x`));
     const { id: fresh } = await createPerson(deps.db, 'tp-centre');
     const started = await personWebLink(deps, nurse, fresh);
     expect(started.started).toBe(true);
@@ -81,7 +86,11 @@ describe('try as the patient (console → web check)', () => {
     const res = await client.form(`/admin/persons/${personId}/web-link`, {});
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+"[^>]*id="web-link-qr"/);
+    const shown = /<img src="(data:image\/svg\+xml;base64,[^"]+)"[^>]*id="web-link-qr"/.exec(html)?.[1];
+    // What the nurse shows the person decodes to the link of his open check.
+    const [open] = await deps.db.select().from(checkSessions).where(eq(checkSessions.personId, personId));
+    const expected = `${deps.env.PUBLIC_BASE_URL.replace(/\/+$/, '')}/c/${await webLinkKeys(deps.env).signer.sign(open!.id, open!.expiresAt)}`;
+    expect(modulesOfDataUrl(shown!)).toEqual(modulesOfText(expected));
     expect(html).not.toContain('/c/'); // the link itself is only in the QR code
     expect((await client.form(`/admin/persons/${otherPersonId}/web-link`, {})).status).toBe(404);
     const page = await client.get(`/admin/persons/${personId}`);

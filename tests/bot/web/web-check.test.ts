@@ -3,6 +3,10 @@ import { eq } from 'drizzle-orm';
 import { alerts, checkSessions, outboundMessages } from '../../../db/schema';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
+import { createApp } from '../../../src/app';
+import { systemActor, withTransaction } from '../../../src/domain/context';
+import { changePersonStatus } from '../../../src/domain/persons/change-person-status';
+import { closeExpiredSessions } from '../../../src/domain/rounds/close-expired-sessions';
 import { answerAll, getPage, observationsOf, openWebCheck, parseForm, post, sessionRow, webApp } from './helpers';
 
 describe('web check page', () => {
@@ -176,6 +180,38 @@ describe('web check page', () => {
     expect(html).toContain('この健康観察は回答済みです');
   });
 
+  it('a check the round closed as missed, or cancelled when the person went to hospital, shows the closed page and records nothing', async () => {
+    const { id: other } = await createPerson(deps.db, 'wc-centre', { hasOximeter: true }, now);
+    // Missed: the tick's clean-up at the end of the round.
+    const missed = await openWebCheck(deps, other);
+    const missedForm = parseForm((await getPage(app, missed.path)).html)!;
+    /** The closed page with the centre's number; an answer posted from the old form records nothing. */
+    const expectClosed = async (check: { path: string; sessionId: string }, form: NonNullable<ReturnType<typeof parseForm>>, status: string) => {
+      expect((await sessionRow(deps, check.sessionId)).status).toBe(status);
+      const { res, html } = await getPage(app, check.path);
+      expect(res.status).toBe(410);
+      expect(html).toContain('この健康観察は終了しました');
+      expect(html).toContain('wc-centre保健所（03-5273-3000）');
+      expect(html).toContain('href="tel:0352733000"');
+      expect((await post(app, check.path, form, ['36.6'])).status).toBe(303);
+      expect(await observationsOf(deps, check.sessionId)).toHaveLength(0);
+    };
+    const saved = now;
+    now = new Date(missed.expiresAt.getTime() + 60_000);
+    try {
+      await closeExpiredSessions(deps.db, { now, limit: 100 });
+      await expectClosed(missed, missedForm, 'missed');
+    } finally {
+      now = saved;
+    }
+    // Cancelled within the round (the link itself has not expired): 入院 stops today's check.
+    const cancelled = await openWebCheck(deps, other);
+    const form = parseForm((await getPage(app, cancelled.path)).html)!;
+    await withTransaction(deps.db, { actor: systemActor('test'), now }, (ctx) => changePersonStatus({ ctx, input: { personId: other, status: 'hospitalized' } }));
+    expect(cancelled.expiresAt.getTime()).toBeGreaterThan(now.getTime());
+    await expectClosed(cancelled, form, 'cancelled');
+  });
+
   it('a tampered or foreign link shows the invalid-link page without looking anything up', async () => {
     const { token } = await openWebCheck(deps, personId);
     const flipped = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
@@ -217,6 +253,38 @@ describe('web check page', () => {
     expect(replies[0]).toMatchObject({ channel: 'web', kind: 'reply', status: 'delivered' });
     expect(deps.logs.text).not.toContain(token);
     expect(deps.logs.text).not.toContain('秘密');
+  });
+});
+
+describe('the web check in the whole app', () => {
+  let deps: TestDeps;
+  const now = new Date('2026-11-24T01:00:00Z');
+  let personId: string;
+
+  beforeAll(async () => {
+    deps = await createTestDeps({}, { now: () => now });
+    await createCentre(deps.db, { code: 'al-centre', phone: '03-5273-3000' });
+    ({ id: personId } = await createPerson(deps.db, 'al-centre', { hasOximeter: true }, now));
+  });
+  afterAll(async () => deps?.close());
+
+  it('its access log names the route, never the token or any part of it', async () => {
+    const app = createApp(deps); // request id, access log and all, as npm start serves it
+    const { path, token } = await openWebCheck(deps, personId);
+    const shown = await app.request(`${path}?lang=en`);
+    expect(shown.status).toBe(200);
+    const answered = await post(app, path, parseForm(await shown.text())!, ['36.9'], { lang: 'en' });
+    expect(answered.status).toBe(303);
+    expect(answered.headers.get('location')).toBe(`${path}?lang=en`);
+    expect((await app.request(`/c/${token}x`)).status).toBe(404); // a broken link is logged the same way
+    const requests = deps.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['GET', '/c/:token', 200],
+      ['POST', '/c/:token', 303],
+      ['GET', '/c/:token', 404],
+    ]);
+    const [payload, mac] = token.split('.');
+    for (const secret of [token, payload!, mac!, 'lang=en']) expect(deps.logs.text).not.toContain(secret);
   });
 });
 

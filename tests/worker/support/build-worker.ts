@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { promisify } from 'node:util';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
+/** The pinned wrangler (package.json devDependencies), run by node as `npx wrangler` would. */
+const WRANGLER = path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 
 export interface WranglerSettings {
   main: string;
@@ -27,32 +30,34 @@ export function readWranglerSettings(): WranglerSettings {
 export interface BuiltWorker {
   file: string;
   bytes: number;
-  /** Every source file and package module in the bundle (esbuild's metafile). */
+  /** Every source file and package module in the bundle, as `src/…` or `node_modules/…`. */
   inputs: string[];
 }
 
 /**
- * Bundle the Worker the way wrangler does for workerd: ESM, the `workerd`/`worker`/
- * `browser` export conditions (postgres.js then picks its Cloudflare build), node:* and
- * cloudflare:* left to the runtime (nodejs_compat). esbuild's API is used directly because
- * the wrangler CLI takes tens of seconds to start on a busy machine; `npx wrangler deploy
- * --dry-run --outdir dist` gives the same graph (see the README).
+ * Build the Worker with wrangler itself — `wrangler deploy --dry-run --outdir`, exactly
+ * what `npx wrangler deploy` would upload — so the tests run the deployed bundle, not a
+ * look-alike. The metafile lists what went in.
  */
-export async function buildWorker(outdir: string, settings = readWranglerSettings()): Promise<BuiltWorker> {
-  const file = path.join(outdir, 'worker.js');
-  const result = await build({
-    entryPoints: [path.join(ROOT, settings.main)],
-    outfile: file,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['workerd', 'worker', 'browser', 'module', 'main'],
-    external: ['node:*', 'cloudflare:*'],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const bytes = result.metafile.outputs[path.relative(process.cwd(), file)]?.bytes ?? readFileSync(file).byteLength;
-  return { file, bytes, inputs: Object.keys(result.metafile.inputs) };
+export async function buildWorker(outdir: string): Promise<BuiltWorker> {
+  const metafile = path.join(outdir, 'bundle-meta.json');
+  const args = [WRANGLER, 'deploy', '--dry-run', '--config', path.join(ROOT, 'wrangler.toml'), '--outdir', outdir, '--metafile', metafile];
+  // No telemetry, no banner (its update check calls the npm registry), logs out of $HOME.
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', WRANGLER_LOG_PATH: path.join(outdir, 'logs') };
+  try {
+    await promisify(execFile)(process.execPath, args, { cwd: ROOT, env, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`wrangler deploy --dry-run failed:\n${stdout}\n${stderr}`, { cause: err });
+  }
+  const file = path.join(outdir, `${path.basename(readWranglerSettings().main, '.ts')}.js`);
+  const meta = JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> };
+  return { file, bytes: statSync(file).size, inputs: Object.keys(meta.inputs).map(projectPath) };
+}
+
+/** esbuild names inputs relative to the cwd, through the node_modules symlink: name them from the project. */
+function projectPath(input: string): string {
+  const abs = path.resolve(ROOT, input);
+  const at = abs.indexOf(`${path.sep}node_modules${path.sep}`);
+  return at >= 0 ? abs.slice(at + 1) : path.relative(ROOT, abs);
 }

@@ -12,16 +12,23 @@ export interface WorkerConfig {
 }
 
 /**
- * The Worker running locally in workerd (Miniflare), built from src/worker.ts with the
- * wrangler.toml compatibility settings. `configs` are deployments of the same bundle with
+ * The Worker running locally in workerd (Miniflare): the bundle wrangler builds for a
+ * deploy, run with the wrangler.toml compatibility settings. `configs` are deployments of the same bundle with
  * different bindings, all in one workerd (a restart per configuration costs seconds);
  * `dispatchFetch` reaches the first, `fetchVia(name, …)` any of them.
  */
 export async function startWorker<N extends string>(configs: Record<N, WorkerConfig>) {
+  // Miniflare names a Hyperdrive's local proxy after the binding (HYPERDRIVE), not the
+  // worker: every deployment in one instance reaches the same database.
+  const urls = new Set(Object.values<WorkerConfig>(configs).flatMap((c) => (c.databaseUrl ? [c.databaseUrl] : [])));
+  if (urls.size > 1) throw new Error('startWorker: every deployment with a database must use the same databaseUrl');
   const outdir = mkdtempSync(path.join(tmpdir(), 'mimamori-worker-'));
   const settings = readWranglerSettings();
-  const bundle: BuiltWorker = await buildWorker(outdir, settings);
+  const bundle: BuiltWorker = await buildWorker(outdir);
+  const logs: string[] = [];
   const mf = new Miniflare({
+    // What the Worker writes to the console (Workers Logs in production), for tests to read.
+    handleStructuredLogs: ({ message }: { message: string }) => void logs.push(message),
     workers: (Object.entries(configs) as [N, WorkerConfig][]).map(([name, config]) => ({
       name,
       modules: true,
@@ -37,6 +44,8 @@ export async function startWorker<N extends string>(configs: Record<N, WorkerCon
   return {
     mf,
     bundle,
+    /** Every console line of every deployment so far, in order. */
+    logs,
     async fetchVia(name: N, url: string, init: RequestInit) {
       // Miniflare types its fetcher with its own Request/Response classes; the calls are the same.
       const worker = (await mf.getWorker(name)) as unknown as { fetch(url: string, init: RequestInit): Promise<Response> };
