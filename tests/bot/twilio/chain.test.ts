@@ -175,6 +175,50 @@ describe('at most CALL_MAX_ATTEMPTS calls a day', () => {
   });
 });
 
+describe('a person who opted out of SMS (STOP)', () => {
+  const stop = async (jst: string, from: string) => {
+    clock = new Date(`${jst.replace(' ', 'T')}:00+09:00`);
+    await twilioPost(app, '/webhooks/twilio/sms', { MessageSid: `SMstop${Date.now()}`, From: from, Body: 'STOP' });
+    await runInboundJobs(deps);
+  };
+  const optedOutAlerts = async (personId: string) => (await deps.db.select().from(alerts).where(eq(alerts.personId, personId))).map((a) => a.reason);
+
+  it('gets no round: it is cancelled, not marked prompted; no call and no non-responder alert follow', async () => {
+    clock = new Date('2026-03-16T08:00:00+09:00');
+    const number = '+819088880006';
+    const person = await createPerson(deps.db, '13-908', { phone: '090-8888-0006', preferredChannel: 'sms', roundTimes: ['09:00'] }, clock);
+    await stop('2026-03-16 08:30', number);
+    const sent = smsTo(number).length; // the STOP confirmation
+    for (const at of ['2026-03-16 09:00', '2026-03-16 11:00', '2026-03-16 13:00', '2026-03-16 15:00', '2026-03-17 00:01']) await tickAt(at);
+    const [session] = await sessionsOf(person.id);
+    expect(session).toMatchObject({ status: 'cancelled', promptedAt: null, nextActionAt: null });
+    expect(smsTo(number)).toHaveLength(sent);
+    expect(callsTo(number)).toHaveLength(0);
+    expect(await optedOutAlerts(person.id)).toEqual(['opted_out']); // the one alert, when they opted out
+    await retire(person.id);
+  });
+
+  it('mid-check: the reminder chain stops (no reminder, call or alert), and a late answer is still recorded', async () => {
+    clock = new Date('2026-03-17T08:00:00+09:00');
+    const number = '+819088880007';
+    const person = await createPerson(deps.db, '13-908', { phone: '090-8888-0007', preferredChannel: 'sms', roundTimes: ['09:00'] }, clock);
+    await tickAt('2026-03-17 09:00');
+    await stop('2026-03-17 09:10', number);
+    const sent = smsTo(number).length;
+    for (const at of ['2026-03-17 11:00', '2026-03-17 13:00', '2026-03-17 15:00']) await tickAt(at);
+    expect(smsTo(number)).toHaveLength(sent);
+    expect(callsTo(number)).toHaveLength(0);
+    clock = new Date('2026-03-17T16:00:00+09:00');
+    await twilioPost(app, '/webhooks/twilio/sms', { MessageSid: `SMlate${Date.now()}`, From: number, Body: '36.4' });
+    await runInboundJobs(deps);
+    expect((await sessionsOf(person.id))[0]!.state).not.toBeNull();
+    await tickAt('2026-03-18 00:01'); // the round is over
+    expect((await sessionsOf(person.id))[0]!.status).toBe('missed');
+    expect(await optedOutAlerts(person.id)).toEqual(['opted_out']);
+    await retire(person.id);
+  });
+});
+
 describe('an SMS reminder of a question split over two messages', () => {
   it('sends the whole question again, each part within two segments', async () => {
     clock = new Date('2026-03-15T08:00:00+09:00');
