@@ -35,6 +35,11 @@ export const envSchema = z
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +815012345678').optional()),
     TWILIO_API_BASE_URL: url('the Twilio REST API or a stand-in').default('https://api.twilio.com'),
+    // Who unknown callers and SMS senders are told to call (e.g. a prefecture's 相談センター);
+    // unset: the most local jurisdiction over every health centre that has a phone number.
+    CONTACT_PHONE: optionalString.pipe(z.string().regex(/^\+?[0-9][0-9-]{4,19}$/, 'must be a phone number such as 03-1234-5678').optional()),
+    CONTACT_NAME_JA: optionalString,
+    CONTACT_NAME_EN: optionalString,
     ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
     // Signs web check-in links and other tokens; in development a fixed key is derived.

@@ -5,6 +5,7 @@ import { jurisdictions, persons } from '../../db/schema';
 import { deliverNotice, planNotice } from '../bot/text-notice';
 import type { Deps } from '../deps';
 import { systemActor, withTransaction } from '../domain/context';
+import { parseQuietHours, quietHoursSql } from '../domain/rounds/quiet-hours';
 import type { Lang } from '../flows';
 import { defineJob } from './define';
 
@@ -14,7 +15,19 @@ const TEXT: Record<Lang, string> = {
   'ja-easy': '【みまもり】けんこう チェックは おわりです。ありがとう ございました。ぐあいが わるく なったら {centre}（{phone}）に でんわ して ください。',
 };
 
-/** The closing message when monitoring ends (planned end reached, or ended by staff), sent once. */
+/** The same, spoken slowly on a short call to a voice-only person (read twice: no keypad, nothing to answer). */
+const SPOKEN: Record<Lang, string[]> = {
+  ja: ['こちらは保健所の健康観察の自動音声です。', '健康観察の期間が終わりました。ご協力ありがとうございました。', 'これからの毎日の報告は必要ありません。', '体調が悪くなったときは、{centre}、電話番号 {phone} にご相談ください。'],
+  en: ['This is the automated health check line.', 'Your health monitoring period has ended. Thank you.', 'You no longer need to report every day.', 'If you feel unwell, please call {centre} on {phone}.'],
+  'ja-easy': ['ほけんじょの けんこう チェックの でんわです。', 'けんこう チェックは おわりです。ありがとう ございました。', 'ぐあいが わるく なったら、{centre}、でんわ ばんごう {phone} に でんわ して ください。'],
+};
+
+/**
+ * The closing message when monitoring ends (planned end reached, or ended by staff), sent
+ * once, on the person's own channel: LINE people by LINE, SMS people by SMS, voice people
+ * by a short call that says it (they chose voice because they listen rather than read);
+ * the other routes when theirs cannot be used (see planNotice). Never in quiet hours.
+ */
 export const closingNoticeJob = defineJob({
   name: 'rounds.closing-notice',
   queue: 'rounds',
@@ -23,17 +36,19 @@ export const closingNoticeJob = defineJob({
   handler: async ({ personId }, deps: Deps) => {
     const plan = await withTransaction(deps.db, { actor: systemActor('closing-notice'), now: deps.now() }, async (ctx) => {
       const [p] = await ctx.tx
-        .select({ end: persons.monitoringActualEnd, centre: jurisdictions.nameJa, centreEn: jurisdictions.nameEn, phone: jurisdictions.phone })
+        .select({ end: persons.monitoringActualEnd, channel: persons.preferredChannel, centre: jurisdictions.nameJa, centreEn: jurisdictions.nameEn, phone: jurisdictions.phone })
         .from(persons)
         .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
         .where(and(eq(persons.id, personId), eq(persons.status, 'monitoring_ended')));
       if (!p) return null; // extended or changed meanwhile
+      const fill = (lang: Lang, t: string) => t.replace('{centre}', lang === 'en' ? p.centreEn : p.centre).replace('{phone}', p.phone ?? '—');
       return planNotice(deps, ctx, {
         personId,
         kind: 'closing',
         retryKey: `closing:${personId}:${p.end ?? 'ended'}`,
-        text: (who) =>
-          TEXT[who.lang].replace('{centre}', who.lang === 'en' ? p.centreEn : p.centre).replace('{phone}', p.phone ?? '—'),
+        channel: p.channel,
+        text: (who) => fill(who.lang, TEXT[who.lang]),
+        spoken: (who) => [...SPOKEN[who.lang], ...SPOKEN[who.lang].slice(1)].map((line) => fill(who.lang, line)),
       });
     });
     await deliverNotice(deps, plan);
@@ -42,13 +57,17 @@ export const closingNoticeJob = defineJob({
 
 /**
  * Persons whose monitoring ended in the last two days and who have no closing message on
- * record yet (whoever ended it: the tick or a nurse): the tick enqueues their notice.
+ * record yet (whoever ended it: the tick or a nurse): the tick enqueues their notice —
+ * outside quiet hours in the person's zone (monitoring ends at local midnight; the message
+ * waits for the morning whatever the channel, nothing about it is urgent).
  */
 export async function enqueueClosingNotices(deps: Deps, now: Date, limit: number): Promise<number> {
+  const quiet = quietHoursSql(sql`j.time_zone`, now, parseQuietHours(deps.env.QUIET_HOURS));
   const rows = await queryRows<{ id: string }>(
     deps.db,
-    sql`select p.id from persons p
+    sql`select p.id from persons p join jurisdictions j on j.id = p.responsible_centre_id
         where p.status = 'monitoring_ended' and p.updated_at > ${new Date(now.getTime() - 2 * 86_400_000).toISOString()}::timestamptz
+          and not ${quiet.inQuiet}
           and not exists (select 1 from outbound_messages o where o.person_id = p.id and o.kind = 'closing')
         limit ${limit}`,
   );

@@ -11,7 +11,7 @@ import { createWorld, lineTextEvent, lineUserOf, postLine, postTwilio, TWILIO, t
 
 const JST = (local: string) => new Date(`${local}+09:00`);
 
-// The evening round (21:00) ends at local midnight. An answer given at 23:59:50 that a
+// The evening round (20:00; an SMS round at 21:00 would wait for the end of quiet hours) ends at local midnight. An answer given at 23:59:50 that a
 // worker only reaches after midnight (a busy queue, a Redis outage) belongs to that
 // evening's session; one given after midnight is not filed under the new day.
 describe('answers across midnight (Asia/Tokyo)', () => {
@@ -21,11 +21,11 @@ describe('answers across midnight (Asia/Tokyo)', () => {
   let sms: string;
   const phone = uniquePhone();
   beforeAll(async () => {
-    w = await createWorld({ start: JST('2026-11-02T21:00:00') });
+    w = await createWorld({ start: JST('2026-11-02T20:00:00') });
     app = createApp(w.deps);
     const centre = (await createCentre(w.deps.db, 'Asia/Tokyo')).id;
-    line = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'] }))[0]!;
-    sms = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['21:00'], channel: 'sms', phone }))[0]!;
+    line = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['20:00'] }))[0]!;
+    sms = (await createPersons(w.deps.db, { centreId: centre, classification: 'close_contact', roundTimes: ['20:00'], channel: 'sms', phone }))[0]!;
     const tick = await runTick({ ...w.deps, jobs: { ...w.deps.jobs, triggerBulk: async () => false } as never }, w.clock.at); // sent by hand below
     expect(tick.created).toBe(2);
     const sessions = await queryRows<{ id: string; channel: 'line' | 'sms' }>(w.deps.db, sql`select id, channel from check_sessions`);

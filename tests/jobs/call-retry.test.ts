@@ -19,18 +19,22 @@ describe('unanswered calls in the reminder chain', () => {
   });
   afterAll(() => deps.close());
 
-  /** A reminded SMS session with `calls` calls made, the last one ending as `lastCall`. */
-  async function session(calls: number, lastCall: 'undelivered' | 'failed' | 'delivered' | null): Promise<string> {
-    const [personId] = await createPersons(deps.db, { centreId, channel: 'sms' });
+  /**
+   * A reminded SMS session with `calls` calls made (the earlier ones unanswered, the last
+   * one ending as `lastCall`), in round `round` of the person's day.
+   */
+  async function session(calls: number, lastCall: 'undelivered' | 'failed' | 'delivered' | null, opts: { personId?: string; round?: string } = {}): Promise<string> {
+    const personId = opts.personId ?? (await createPersons(deps.db, { centreId, channel: 'sms' }))[0]!;
     const [row] = await queryRows<{ id: string }>(deps.db, sql`
       insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, due_at, expires_at, prompted_at, next_action_at, reminders_sent, call_attempts)
-      select ${personId!}, v.id, '2026-06-01', '09:00', 'sms', 'prompted', '2026-06-01T00:00:00Z', '2026-06-01T06:00:00Z', '2026-06-01T00:00:00Z', '2026-06-01T02:59:00Z', 1, ${calls}
+      select ${personId}, v.id, '2026-06-01', ${opts.round ?? '09:00'}, 'sms', 'prompted', '2026-06-01T00:00:00Z', '2026-06-01T06:00:00Z', '2026-06-01T00:00:00Z', '2026-06-01T02:59:00Z', 1, ${calls}
       from flow_versions v join flows f on f.id = v.flow_id where f.key = 'patient-daily' and v.status = 'published' limit 1
       returning id`);
     const id = row!.id;
-    if (lastCall) {
-      await deps.db.execute(sql`insert into outbound_messages (person_id, session_id, channel, kind, retry_key, status)
-        values (${personId!}, ${id}, 'voice', 'call', ${`call:${id}`}, ${lastCall})`);
+    for (let n = 1; n <= calls; n++) {
+      const status = n === calls && lastCall ? lastCall : 'undelivered';
+      await deps.db.execute(sql`insert into outbound_messages (person_id, session_id, channel, kind, retry_key, status, created_at)
+        values (${personId}, ${id}, 'voice', 'call', ${`call:${id}:${n}`}, ${status}, ${new Date(Date.UTC(2026, 5, 1, 0, n)).toISOString()}::timestamptz)`);
     }
     return id;
   }
@@ -49,5 +53,13 @@ describe('unanswered calls in the reminder chain', () => {
     expect(actions.get(failedTwice)).toMatchObject({ action: 'call', attempt: 3 });
     expect(actions.get(third)?.action).toBe('alert');
     expect(actions.get(answered)?.action).toBe('alert');
+  });
+
+  it('counts the calls of the whole local day: a later round gets no call once three were made', async () => {
+    const [personId] = await createPersons(deps.db, { centreId, channel: 'sms' });
+    await session(3, 'undelivered', { personId, round: '06:00' }); // the morning's calls
+    const later = await session(0, null, { personId, round: '09:00' });
+    const actions = new Map((await claim()).map((a) => [a.sessionId, a]));
+    expect(actions.get(later)?.action).toBe('alert');
   });
 });

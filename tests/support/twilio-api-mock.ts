@@ -21,7 +21,9 @@ export interface PlacedCall {
   sid: string;
   to: string;
   from: string;
+  /** Where Twilio fetches the TwiML; empty when the TwiML came with the request. */
   url: string;
+  twiml?: string;
   statusCallback?: string;
   statusCallbackEvent: string[];
   machineDetection?: string;
@@ -53,7 +55,8 @@ export function createTwilioApiMock(base = 'https://twilio-api.test') {
         sid: sid('CA'),
         to: form.get('To')!,
         from: form.get('From')!,
-        url: form.get('Url')!,
+        url: form.get('Url') ?? '',
+        twiml: form.get('Twiml') ?? undefined,
         statusCallback: form.get('StatusCallback') ?? undefined,
         statusCallbackEvent: form.getAll('StatusCallbackEvent'),
         machineDetection: form.get('MachineDetection') ?? undefined,

@@ -1,37 +1,59 @@
-import { and, asc, desc, eq, like } from 'drizzle-orm';
-import { outboundMessages } from '../../../db/schema';
+import { and, asc, eq, like } from 'drizzle-orm';
+import { outboundMessages, persons } from '../../../db/schema';
 import { beginSession } from '../../domain/checks/begin-session';
+import { buildFlowContext } from '../../domain/checks/flow-context';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
+import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import { cancelOptedOutSession, deferSession } from '../../domain/rounds/record-dispatch';
 import type { Deps } from '../../deps';
-import type { ChannelDispatcher, PromptKind } from '../dispatch';
+import type { OutMessage, SessionState } from '../../flows';
+import type { ChannelDispatcher, PromptKind, TransientSendError } from '../dispatch';
 import { deliverSms, ensureOutbound, type OutboundRow } from '../twilio/outbound';
-import { isOpen, lockSession, usableAddress, type SessionRow } from '../voice/place-call';
+import { quietHoursDeferral } from '../twilio/quiet-hours';
+import { channelOf, isOpen, lockSession, type SessionRow } from '../voice/place-call';
 import { sendOrRecord } from '../voice/retry';
+import { currentPrompt } from '../web/current-prompt';
 import { renderSms } from './render';
 import { smsText } from './texts';
+
+type Plan = { rows: OutboundRow[]; to: string } | { deferred: TransientSendError & { until: Date } } | null;
 
 /**
  * The SMS dispatcher: the first prompt begins the session with the engine (beginSession)
  * and sends its opening as one or two short SMS (retry keys `sms:prompt:<session>:1:<n>`);
- * a reminder re-sends the last question we sent, marked 【再送】. Rows are written in the
- * session's lock and sent after commit; a retried job sends only what is still queued.
+ * a reminder asks the waiting question again, whole, marked 【再送】 (`sms:reminder:<session>:<r>:<n>`).
+ * Rows are written in the session's lock and sent after commit; a retried job sends only
+ * what is still queued. Nothing goes out in quiet hours (the job is told to come back when
+ * they end); a round for a number that opted out (STOP) is cancelled instead of prompted.
  */
 export const smsDispatcher: ChannelDispatcher = {
   channel: 'sms',
   batchSize: 1,
   async sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind): Promise<void> {
     for (const sessionId of sessionIds) {
-      const plan = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
+      const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isOpen(session, ctx.now)) return null;
-        const to = await usableAddress(ctx, session.personId, 'sms');
-        if (!to) return null; // opted out or unreachable: the centre already has an alert
+        const channel = await channelOf(ctx, session.personId, 'sms');
+        if (channel?.state === 'opted_out') {
+          // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
+          // late answer, but the reminder chain has left it (claimDueActions).
+          if (kind === 'prompt') await cancelOptedOutSession(ctx.tx, session.id, ctx.now);
+          return null;
+        }
+        if (!channel || channel.state === 'unreachable') return null; // the centre already has a channel_lost alert
+        const deferred = quietHoursDeferral(ctx.now, session.timeZone, deps.env.QUIET_HOURS, 'SMS');
+        if (deferred) return { deferred };
         const rows = kind === 'prompt' ? await promptRows(ctx, session) : await reminderRows(ctx, session);
-        return { rows, to };
+        return { rows, to: channel.address };
       });
       if (!plan) {
         deps.logger.info({ sessionId, kind }, 'SMS prompt not sent: the check is over or the number may not be used');
         continue;
+      }
+      if ('deferred' in plan) {
+        await deferSession(deps.db, sessionId, plan.deferred.until, deps.now());
+        throw plan.deferred;
       }
       for (const row of plan.rows) await sendOrRecord(deps, row, () => deliverSms(deps, row, plan.to), 'sms');
     }
@@ -44,29 +66,41 @@ async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]>
     await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'prompt', retryKey: `sms:prompt:${session.id}:1:${i}`, body: { text } }, ctx.now);
   }
   // A retried job: whatever of the first prompt is still queued.
+  return queuedRows(ctx, `sms:prompt:${session.id}:1:`);
+}
+
+/**
+ * Reminder number r (reminders_sent + 1): the question the session waits on, rebuilt by
+ * the engine and rendered like any prompt — a question split over two SMS (the numbered
+ * urgent-symptoms list) is sent whole again, each body within two segments with the
+ * 【再送】 mark counted in. A retried job sends what is still queued of the same reminder.
+ */
+async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
+  if (session.state === null) return promptRows(ctx, session); // never prompted: the reminder is the first prompt
+  const prefix = `sms:reminder:${session.id}:${session.remindersSent + 1}:`;
+  const [existing] = await ctx.tx.select({ id: outboundMessages.id }).from(outboundMessages).where(like(outboundMessages.retryKey, `${prefix}%`)).limit(1);
+  if (!existing) {
+    for (const [i, text] of (await reminderBodies(ctx, session)).entries()) {
+      await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `${prefix}${i}`, body: { text } }, ctx.now);
+    }
+  }
+  return queuedRows(ctx, prefix);
+}
+
+async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
+  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
+  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'sms', ctx.now, session.localDate);
+  const question = currentPrompt(version, session.state as SessionState, flowCtx);
+  if (!question) return [];
+  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
+  const mark: OutMessage = { kind: 'info', text: smsText('reminder', p?.lang ?? 'ja') };
+  return renderSms([mark, question]);
+}
+
+function queuedRows(ctx: Ctx, retryKeyPrefix: string): Promise<OutboundRow[]> {
   return ctx.tx
     .select()
     .from(outboundMessages)
-    .where(and(like(outboundMessages.retryKey, `sms:prompt:${session.id}:1:%`), eq(outboundMessages.status, 'queued')))
+    .where(and(like(outboundMessages.retryKey, `${retryKeyPrefix}%`), eq(outboundMessages.status, 'queued')))
     .orderBy(asc(outboundMessages.retryKey));
-}
-
-async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
-  const [queued] = await ctx.tx
-    .select()
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.kind, 'reminder'), eq(outboundMessages.status, 'queued')));
-  if (queued) return [queued];
-  if (session.state === null) return promptRows(ctx, session); // never prompted: the reminder is the first prompt
-  const [last] = await ctx.tx
-    .select({ body: outboundMessages.body })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'sms')))
-    .orderBy(desc(outboundMessages.createdAt), desc(outboundMessages.retryKey))
-    .limit(1);
-  const question = (last?.body as { text?: string } | null)?.text;
-  if (!question) return [];
-  const n = session.remindersSent + 1;
-  const row = await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `sms:reminder:${session.id}:${n}:0`, body: { text: `${smsText('reminder', 'ja')}${question}` } }, ctx.now);
-  return [row];
 }

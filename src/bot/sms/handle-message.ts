@@ -1,14 +1,16 @@
 import type { Tx } from '../../../db/client';
+import { MONITORED_STATUSES } from '../../../db/schema';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
+import { generalContact } from '../twilio/contact';
 import type { InboundEvent } from '../twilio/inbox';
 import { ensureOutbound } from '../twilio/outbound';
 import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../twilio/person-channels';
 import { parseSmsKeyword } from './keywords';
 import { renderSms } from './render';
-import { smsText } from './texts';
+import { bilingual, smsText } from './texts';
 
 /** What to send once the transaction has committed, beyond the recorded replies. */
 export interface SmsFollowUp {
@@ -29,8 +31,9 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
   const from = params.From ?? '';
   const body = params.Body ?? '';
   const owners = await ownersOfNumber(tx, 'sms', from, now);
-  if (owners.length === 0) return { unregisteredReply: `${smsText('unknownNumber', 'ja')}\n${smsText('unknownNumber', 'en')}` };
-  const owner = owners[0]!;
+  if (owners.length === 0) return { unregisteredReply: await unregisteredReply(deps, tx) };
+  // A number shared by a household: whoever is still being monitored answers today's check.
+  const owner = owners.find(monitored) ?? owners[0]!;
   const ctx: Ctx = { actor: { kind: 'patient', personId: owner.personId, channel: 'sms' }, tx, now };
   const replies: string[] = [];
   let sessionId: string | null = null;
@@ -46,10 +49,10 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
       replies.push(smsText('optedIn', owner.lang));
       break;
     case 'help':
-      replies.push(smsText('help', owner.lang, { name: owner.centreName, phone: owner.centrePhone ?? '' }));
+      replies.push(smsText('help', owner.lang, { name: owner.lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone ?? '' }));
       break;
     default: {
-      const answer = await recordAnswer(ctx, owner, body);
+      const answer = monitored(owner) ? await recordAnswer(ctx, owner, body) : { sessionId: null, replies: [notMonitoredText(owner)] };
       sessionId = answer.sessionId;
       // An opted-out number still has its answer recorded, but is sent nothing.
       if (owner.channelState !== 'opted_out') replies.push(...answer.replies);
@@ -59,6 +62,20 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
     await ensureOutbound(tx, { personId: owner.personId, sessionId, channel: 'sms', kind: 'reply', retryKey: `sms:reply:${event.id}:${i}`, body: { text } }, now);
   }
   return {};
+}
+
+const monitored = (o: NumberOwner) => (MONITORED_STATUSES as readonly string[]).includes(o.status);
+
+/** Monitoring over (or in hospital): nothing to answer; their own centre's number. */
+function notMonitoredText(owner: NumberOwner): string {
+  const vars = { name: owner.lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone ?? '' };
+  return smsText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', owner.lang, vars);
+}
+
+/** Whom an unknown number should contact (generalContact), in Japanese and, if it fits, English. */
+async function unregisteredReply(deps: Deps, tx: Tx): Promise<string> {
+  const c = await generalContact(tx, deps.env);
+  return c ? bilingual('unknownNumber', { name: c.nameJa, phone: c.phone }) : bilingual('unknownNumberGeneric');
 }
 
 async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise<{ sessionId: string | null; replies: string[] }> {

@@ -8,6 +8,8 @@ import { twilioSettings, webhookUrl } from './config';
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export interface OutboundBody {
   text?: string;
+  /** What a notice call says (deliverNoticeCall). */
+  say?: string[];
 }
 
 /**
@@ -77,6 +79,22 @@ export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Prom
  * machines are detected (MachineDetection=Enable) and count as no answer.
  */
 export async function deliverCall(deps: Deps, row: OutboundRow, to: string, sessionId: string): Promise<void> {
+  await placeCall(deps, row, to, {
+    url: webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId }),
+    method: 'POST',
+    machineDetection: 'Enable',
+  });
+}
+
+/**
+ * A short spoken notice (the closing message for a voice-only person): the TwiML goes with
+ * the request, so the call needs no webhook of ours; an answering machine may take it.
+ */
+export async function deliverNoticeCall(deps: Deps, row: OutboundRow, to: string, twiml: string): Promise<void> {
+  await placeCall(deps, row, to, { twiml });
+}
+
+async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: string; method: 'POST'; machineDetection: 'Enable' } | { twiml: string }): Promise<void> {
   const settings = twilioSettings(deps.env);
   if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
   if (row.status !== 'queued' || !(await claim(deps, row))) return;
@@ -84,12 +102,10 @@ export async function deliverCall(deps: Deps, row: OutboundRow, to: string, sess
     const call = await twilioClient(settings).calls.create({
       to,
       from: settings.fromNumber,
-      url: webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId }),
-      method: 'POST',
+      ...what,
       statusCallback: webhookUrl(deps.env, '/webhooks/twilio/status'),
       statusCallbackMethod: 'POST',
       statusCallbackEvent: ['answered', 'completed'],
-      machineDetection: 'Enable',
       timeout: 30, // seconds of ringing: elderly people need time to reach the phone
     });
     await deps.db.update(outboundMessages).set({ providerMessageId: call.sid, errorCode: null, errorMessage: null, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));

@@ -12,6 +12,7 @@ export interface NumberOwner {
   lang: 'ja' | 'en' | 'ja-easy';
   status: string;
   centreName: string;
+  centreNameEn: string;
   centrePhone: string | null;
 }
 
@@ -29,6 +30,7 @@ export async function ownersOfNumber(db: DbOrTx, kind: 'sms' | 'voice', address:
       lang: persons.preferredLanguage,
       status: persons.status,
       centreName: jurisdictions.nameJa,
+      centreNameEn: jurisdictions.nameEn,
       centrePhone: jurisdictions.phone,
       createdAt: personChannels.createdAt,
     })
@@ -59,9 +61,12 @@ export async function markChannelVerified(tx: DbOrTx, channelId: string, now: Da
 }
 
 /**
- * Opt a person's SMS channel out (STOP, or Twilio error 21610). When the person is still
- * being monitored the health centre gets an 'opted_out' alert: they must reach the person
- * another way. Returns false when the channel was already opted out (nothing raised twice).
+ * Opt a person's SMS channel out (STOP, or Twilio error 21610). Their open SMS checks leave
+ * the reminder chain (no reminder, no automated call, no non-responder alert; a late answer
+ * is still recorded) and later rounds are cancelled at dispatch. When the person is still
+ * being monitored the health centre gets one 'opted_out' alert: they must reach the person
+ * another way (change the channel, or call). Returns false when the channel was already
+ * opted out (nothing raised twice).
  */
 export async function optOutChannel(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<boolean> {
   const [changed] = await ctx.tx
@@ -70,15 +75,27 @@ export async function optOutChannel(ctx: Ctx, personId: string, kind: 'sms' | 'v
     .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind), inArray(personChannels.state, ['pending', 'verified', 'unreachable'])))
     .returning({ id: personChannels.id });
   if (!changed) return false;
+  await ctx.tx
+    .update(checkSessions)
+    .set({ nextActionAt: null, updatedAt: ctx.now })
+    .where(and(eq(checkSessions.personId, personId), eq(checkSessions.channel, kind), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES])));
   const [person] = await ctx.tx.select({ status: persons.status }).from(persons).where(eq(persons.id, personId));
   if (person && (MONITORED_STATUSES as readonly string[]).includes(person.status)) {
+    const what = kind === 'sms' ? { ja: 'SMS', en: 'SMS' } : { ja: '音声電話', en: 'voice calls' };
     await raiseAlert({
       ctx,
       input: {
         personId,
         severity: 'amber',
         reason: 'opted_out',
-        reasons: [{ ruleId: 'opted_out', ja: `${kind === 'sms' ? 'SMS' : '音声電話'}の配信停止を希望しました`, en: `Opted out of ${kind === 'sms' ? 'SMS' : 'voice calls'}`, values: { channel: kind } }],
+        reasons: [
+          {
+            ruleId: 'opted_out',
+            ja: `${what.ja}の配信停止を希望しました。${what.ja}での健康観察は送られません。連絡手段を変更するか、電話で確認してください`,
+            en: `Opted out of ${what.en}: no more health checks go out by ${what.en}. Change the channel or call the person`,
+            values: { channel: kind },
+          },
+        ],
         dedupeKey: `opted_out:${changed.id}:${ctx.now.toISOString()}`,
       },
     });

@@ -1,25 +1,31 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
-import { jurisdictions } from '../../../db/schema';
+import { MONITORED_STATUSES } from '../../../db/schema';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import { startCheck } from '../../domain/checks/start-check';
 import { withTransaction } from '../../domain/context';
 import type { Deps } from '../../deps';
-import { ownersOfNumber } from '../twilio/person-channels';
+import { generalContact } from '../twilio/contact';
+import { ownersOfNumber, type NumberOwner } from '../twilio/person-channels';
 import { handleSessionStep } from './handle-call';
 import { voiceText } from './speak';
 import { renderTurn } from './twiml';
 
+const monitored = (o: NumberOwner) => (MONITORED_STATUSES as readonly string[]).includes(o.status);
+
 /**
- * A patient calls the number (健康コール). A registered caller is taken through today's
- * open check, or a new one started for them (source 'patient'); the call then continues
- * exactly like an outbound one. An unknown number hears the health centre's contact and
- * nothing is stored about it.
+ * A patient calls the number (健康コール). A registered caller under monitoring is taken
+ * through today's open check, or a new one started for them (source 'patient'); the call
+ * then continues exactly like an outbound one. A caller whose monitoring has ended (or who
+ * is in hospital) is told so, with their health centre's number, and no check is started.
+ * An unknown number hears whom to call (generalContact) and nothing is stored about it.
  */
 export async function handleCallIn(deps: Deps, params: Record<string, string>): Promise<string> {
   const from = params.From ?? '';
   const now = deps.now();
-  const owner = (await ownersOfNumber(deps.db, 'voice', from, now))[0];
+  const owners = await ownersOfNumber(deps.db, 'voice', from, now);
+  // A number shared by a household: whoever is still being monitored answers today's check.
+  const owner = owners.find(monitored) ?? owners[0];
   if (!owner) return unknownCaller(deps);
+  if (!monitored(owner)) return notMonitored(owner);
   const { sessionId, opening } = await withTransaction(deps.db, { actor: { kind: 'patient', personId: owner.personId, channel: 'voice' }, now }, async (ctx) => {
     const open = await findOpenSession(ctx.tx, owner.personId, now);
     if (open) return { sessionId: open.id, opening: undefined };
@@ -30,17 +36,18 @@ export async function handleCallIn(deps: Deps, params: Record<string, string>): 
   return handleSessionStep(deps, params, sessionId, 0, opening);
 }
 
-/**
- * 「このお電話番号は登録されていません」 and where to ask: the health centre's number when
- * the deployment serves one centre, otherwise "your local health centre".
- */
+/** 「このお電話番号は登録されていません」 and whom to call, in Japanese then English. */
 async function unknownCaller(deps: Deps): Promise<string> {
-  const centres = await deps.db
-    .select({ name: jurisdictions.nameJa, phone: jurisdictions.phone })
-    .from(jurisdictions)
-    .where(and(eq(jurisdictions.kind, 'health_centre'), isNotNull(jurisdictions.phone)))
-    .limit(2);
-  const only = centres.length === 1 ? centres[0]! : null;
-  const contact = only ? voiceText('unknownContact', 'ja', { name: only.name, phone: only.phone! }) : voiceText('unknownGeneric', 'ja');
-  return renderTurn({ lang: 'ja', say: [voiceText('unknownCaller', 'ja'), contact, voiceText('unknownCaller', 'en'), voiceText('unknownGeneric', 'en')] });
+  const c = await generalContact(deps.db, deps.env);
+  const ja = c ? voiceText('unknownContact', 'ja', { name: c.nameJa, phone: c.phone }) : voiceText('unknownGeneric', 'ja');
+  const en = c ? voiceText('unknownContact', 'en', { name: c.nameEn, phone: c.phone }) : voiceText('unknownGeneric', 'en');
+  return renderTurn({ lang: 'ja', say: [voiceText('unknownCaller', 'ja'), ja, voiceText('unknownCaller', 'en'), en] });
+}
+
+/** Monitoring over (or in hospital): nothing to answer; their own centre's number. */
+function notMonitored(owner: NumberOwner): string {
+  const lang = owner.lang;
+  const why = voiceText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', lang);
+  const contact = owner.centrePhone ? voiceText('unknownContact', lang, { name: lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone }) : voiceText('unknownGeneric', lang);
+  return renderTurn({ lang, say: [why, contact, voiceText('goodbye', lang)] });
 }

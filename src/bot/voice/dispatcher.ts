@@ -1,17 +1,19 @@
-import { TransientSendError, type ChannelDispatcher, type PromptKind } from '../dispatch';
+import type { ChannelDispatcher, PromptKind } from '../dispatch';
 import { systemActor, withTransaction } from '../../domain/context';
+import { deferSession } from '../../domain/rounds/record-dispatch';
 import type { Deps } from '../../deps';
 import { deliverCall } from '../twilio/outbound';
-import { inQuietHours, quietHoursEnd } from '../twilio/quiet-hours';
+import { quietHoursDeferral } from '../twilio/quiet-hours';
 import { isOpen, lockSession, prepareCall } from './place-call';
-import { sendOrRecord } from './retry';
+import { dayCallsSpent, sendOrRecord } from './retry';
 
 /**
  * The voice dispatcher: places the call; the engine starts when the person picks up (the
  * voice webhook begins the session), so the greeting is heard, not lost. Quiet hours are
  * checked again here (the jobs check them too): inside them it throws TransientSendError
  * with retryAfterMs to their end. A retried job never calls twice: the first prompt is
- * call attempt 1, and a session already called is left to retryCallOrGiveUp.
+ * call attempt 1; a reminder is the next call (an unanswered call is tried again this
+ * way, CALL_RETRY_MINUTES later), at most CALL_MAX_ATTEMPTS calls a person a local day.
  */
 export const voiceDispatcher: ChannelDispatcher = {
   channel: 'voice',
@@ -21,16 +23,20 @@ export const voiceDispatcher: ChannelDispatcher = {
       const plan = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isOpen(session, ctx.now)) return null;
-        if (inQuietHours(ctx.now, session.timeZone, deps.env.QUIET_HOURS)) {
-          const resume = quietHoursEnd(ctx.now, session.timeZone, deps.env.QUIET_HOURS);
-          throw new TransientSendError('quiet hours: no calls until they end', resume.getTime() - ctx.now.getTime());
-        }
+        const deferred = quietHoursDeferral(ctx.now, session.timeZone, deps.env.QUIET_HOURS, 'calls');
+        if (deferred) return { deferred };
+        // The round's own call is always placed (it is that round's check); a reminder call
+        // only while the person has calls left today.
+        if (kind === 'reminder' && (await dayCallsSpent(deps, ctx, session))) return null;
         // A retried prompt job (429/5xx from Twilio) places the call it recorded and left queued;
         // it never starts a new attempt, which is retryCallOrGiveUp's to make.
-        const newAttempt = !(kind === 'prompt' && session.callAttempts > 0) && session.callAttempts < deps.env.CALL_MAX_ATTEMPTS;
-        return prepareCall(deps, ctx, session, { newAttempt });
+        return prepareCall(deps, ctx, session, { newAttempt: !(kind === 'prompt' && session.callAttempts > 0) });
       });
       if (!plan) continue;
+      if ('deferred' in plan) {
+        await deferSession(deps.db, sessionId, plan.deferred.until, deps.now());
+        throw plan.deferred;
+      }
       await sendOrRecord(deps, plan.row, () => deliverCall(deps, plan.row, plan.to, sessionId), 'voice');
     }
   },

@@ -1,8 +1,8 @@
 /**
  * The voice channel (Twilio calls): what other parts of Mimamori use.
- * - the scheduler tick calls `retryCallOrGiveUp(deps, sessionId)` for a Twilio session
- *   whose next_action_at has passed (the status callback sets it after an unanswered call
- *   or a failed SMS prompt);
+ * - the reminder chain's call job (src/jobs/follow-ups.ts) calls `retryCallOrGiveUp` for a
+ *   session already called once; the status callback moves the session's next_action_at
+ *   after an unanswered call or a failed SMS, and the tick takes the next step then;
  * - src/bot/dispatchers.ts registers `voiceDispatcher`; src/app.ts mounts the webhook.
  */
 export { retryCallOrGiveUp, type RetryResult } from './retry';

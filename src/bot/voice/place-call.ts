@@ -22,12 +22,18 @@ export function isOpen(session: SessionRow, now: Date): boolean {
   return ['pending', 'prompted', 'active'].includes(session.status) && session.expiresAt > now;
 }
 
-/** The person's number on a channel, if it may be used (not opted out, not unreachable). */
-export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<string | null> {
+/** The person's number on a channel and its state (pending, verified, opted_out, unreachable). */
+export async function channelOf(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<{ address: string; state: string } | null> {
   const [ch] = await ctx.tx
     .select({ address: personChannels.address, state: personChannels.state })
     .from(personChannels)
     .where(and(eq(personChannels.personId, personId), eq(personChannels.kind, kind)));
+  return ch ?? null;
+}
+
+/** The person's number on a channel, if it may be used (not opted out, not unreachable). */
+export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<string | null> {
+  const ch = await channelOf(ctx, personId, kind);
   if (!ch || ch.state === 'opted_out' || ch.state === 'unreachable') return null;
   return ch.address;
 }

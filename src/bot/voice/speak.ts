@@ -49,6 +49,14 @@ export const VOICE_TEXTS = {
     ja: 'こちらは保健所の健康観察の自動音声です。このお電話番号は登録されていません。',
     en: 'This is the automated health check line. Your number is not registered.',
   },
+  monitoringEnded: {
+    ja: 'こちらは保健所の健康観察の自動音声です。健康観察の期間は終わっています。毎日の報告は必要ありません。',
+    en: 'This is the automated health check line. Your health monitoring period has ended. You no longer need to report.',
+  },
+  notMonitored: {
+    ja: 'こちらは保健所の健康観察の自動音声です。現在、お電話での健康観察は行っていません。',
+    en: 'This is the automated health check line. There is no health check for you by phone at present.',
+  },
   unknownContact: { ja: 'お問い合わせは、{name}、電話番号 {phone} までお願いします。', en: 'Please contact {name} on {phone}.' },
   unknownGeneric: { ja: 'お住まいの地域の保健所にお問い合わせください。', en: 'Please contact your local health centre.' },
   notConfigured: { ja: 'ただいま自動音声を利用できません。保健所にお問い合わせください。', en: 'The automated line is not available. Please contact your health centre.' },

@@ -5,15 +5,16 @@ import type { Lang } from '../../flows';
 import type { PromptKind } from '../dispatch';
 import { localTimeOf } from '../../domain/time';
 
-/** How the link reaches the person: their SMS number or LINE account, when it may be used. */
+/** How a text reaches the person: their SMS number, LINE account or voice number, when it may be used. */
 export interface LinkRecipient {
   lang: Lang;
   timeZone: string;
   sms: string | null;
   line: string | null;
+  voice: string | null;
 }
 
-/** The person's language, zone and usable SMS / LINE addresses (opted-out and unreachable ones are never used). */
+/** The person's language, zone and usable SMS / LINE / voice addresses (opted-out and unreachable ones are never used). */
 export async function linkRecipient(db: DbOrTx, personId: string): Promise<LinkRecipient | null> {
   const [p] = await db
     .select({ lang: persons.preferredLanguage, tz: jurisdictions.timeZone })
@@ -30,6 +31,7 @@ export async function linkRecipient(db: DbOrTx, personId: string): Promise<LinkR
     timeZone: p.tz,
     sms: channels.find((c) => c.kind === 'sms')?.address ?? null,
     line: channels.find((c) => c.kind === 'line')?.address ?? null,
+    voice: channels.find((c) => c.kind === 'voice')?.address ?? null,
   };
 }
 

@@ -5,6 +5,9 @@ import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { personInScope } from './person-in-scope';
 
+/** The job enqueued right after commit normally runs within seconds; the sweeper steps in after this. */
+const SWEEP_AFTER_MS = 5 * 60_000;
+
 /**
  * 「今すぐ送信」: start an unscheduled check for one person on a channel that can reach them
  * (the one asked for, else their preferred one, else SMS), and leave it pending for the
@@ -21,13 +24,23 @@ export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; 
     .select({ kind: personChannels.kind })
     .from(personChannels)
     .where(and(eq(personChannels.personId, person.id), inArray(personChannels.state, ['pending', 'verified'])));
-  // LINE needs a linked account; SMS and voice a number; the web check goes out as an SMS link.
-  const reachable = (k: string) => (k === 'line' ? usable.some((c) => c.kind === 'line') : k === 'web' ? !!person.phone : usable.some((c) => c.kind === k));
+  // LINE needs a linked account; SMS and voice a number; the web check's link goes out by
+  // SMS or, without a usable number, by LINE (src/bot/web/dispatcher.ts).
+  const has = (k: ChannelKind) => usable.some((c) => c.kind === k);
+  const reachable = (k: ChannelKind) => (k === 'web' ? has('sms') || has('line') : has(k));
   const wanted = (input.channel as ChannelKind | undefined) ?? person.preferredChannel;
   const channel = reachable(wanted) ? wanted : !input.channel && reachable('sms') ? 'sms' : null;
   if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted });
   const { sessionId } = await startCheck({ ctx, input: { personId: person.id, channel, source: 'manual' } });
-  // startCheck marks the session prompted; the dispatch job sends only pending sessions.
-  await ctx.tx.update(checkSessions).set({ status: 'pending', promptedAt: null, updatedAt: ctx.now }).where(eq(checkSessions.id, sessionId));
+  // startCheck marks the session prompted and starts the engine; the session is left as the
+  // round creates one — pending, no state — so the channel's dispatcher begins it and sends
+  // its opening exactly once (the SMS dispatcher sends nothing for a session already begun).
+  // If the dispatch job is never enqueued or is lost (Redis down), the tick's sweeper
+  // (claimPendingDispatch) sends it once next_action_at has passed, like a scheduled one,
+  // holding an SMS or call until quiet hours end.
+  await ctx.tx
+    .update(checkSessions)
+    .set({ status: 'pending', state: null, promptedAt: null, nextActionAt: new Date(ctx.now.getTime() + SWEEP_AFTER_MS), updatedAt: ctx.now })
+    .where(eq(checkSessions.id, sessionId));
   return { sessionId, channel };
 }

@@ -66,3 +66,26 @@ export async function markCalled(db: DbOrTx, id: string, attempt: number, now: D
       next_action_at = ${new Date(now.getTime() + nextAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
     where id = ${id} and status in ('prompted', 'active')`);
 }
+
+/**
+ * A send that must wait (quiet hours): the session is looked at again no earlier than
+ * `until` — the sweeper (pending) or the reminder chain (prompted) takes it up then if the
+ * deferred job itself is lost.
+ */
+export async function deferSession(db: DbOrTx, id: string, until: Date, now: Date): Promise<void> {
+  const at = until.toISOString();
+  await db.execute(sql`
+    update check_sessions set next_action_at = greatest(coalesce(next_action_at, ${at}::timestamptz), ${at}::timestamptz), updated_at = ${now.toISOString()}::timestamptz
+    where id = ${id} and status in ('pending', 'prompted', 'active')`);
+}
+
+/**
+ * The person opted out of the session's channel (SMS STOP): nothing can be sent, so the
+ * session is cancelled — no prompt marked as sent, no reminder, no automated call and no
+ * non-responder alert. The health centre had its one 'opted_out' alert when they opted out.
+ */
+export async function cancelOptedOutSession(db: DbOrTx, id: string, now: Date): Promise<void> {
+  await db.execute(sql`
+    update check_sessions set status = 'cancelled', next_action_at = null, updated_at = ${now.toISOString()}::timestamptz
+    where id = ${id} and status in ('pending', 'prompted', 'active')`);
+}

@@ -2,6 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, inboundEvents, outboundMessages, personChannels, persons } from '../../../db/schema';
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
+import { createApp } from '../../../src/app';
+import { Client, makeStaff } from '../../admin/support';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';
@@ -10,6 +12,7 @@ import { createPendingSession, runInboundJobs, sid, twilioApp, twilioPost, TWILI
 const twilioApi = createTwilioApiMock();
 let deps: TestDeps;
 let app: Awaited<ReturnType<typeof twilioApp>>;
+let nurse: Client;
 const now = new Date('2026-03-10T01:00:00Z');
 
 beforeAll(async () => {
@@ -17,6 +20,9 @@ beforeAll(async () => {
   deps = await createTestDeps(TWILIO_ENV, { now: () => now });
   app = await twilioApp(deps);
   await createCentre(deps.db, { code: '13-903', phone: '03-3333-4444' });
+  await makeStaff(deps, { email: 'n@903.jp', role: 'nurse', jurisdictionCode: '13-903' });
+  nurse = new Client(createApp(deps));
+  await nurse.signIn('n@903.jp');
 });
 afterAll(async () => {
   twilioApi.server.close();
@@ -53,6 +59,10 @@ describe.each([
     expect(raised).toHaveLength(1);
     expect(raised[0]!.severity).toBe('amber');
 
+    // The console shows the SMS channel as 「配信停止」.
+    const page = await (await nurse.get(`/admin/persons/${personId}`)).text();
+    expect(page).toMatch(/<th>SMS<\/th><td>配信停止<\/td>/);
+
     const sent = twilioApi.messages.length;
     const session = await createPendingSession(deps, personId, 'sms', now);
     await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
@@ -74,6 +84,16 @@ describe.each([
     const reply = await text(number, help);
     expect(reply!.body).toContain('13-903保健所');
     expect(reply!.body).toContain('03-3333-4444');
+  });
+});
+
+describe('STOP from a person no longer monitored', () => {
+  it('opts the number out without an alert', async () => {
+    const person = await createPerson(deps.db, '13-903', { phone: '090-3333-0006', preferredChannel: 'sms' }, now);
+    await deps.db.update(persons).set({ status: 'monitoring_ended' }).where(eq(persons.id, person.id));
+    await text('+819033330006', 'STOP');
+    expect((await smsChannel(person.id)).state).toBe('opted_out');
+    expect(await deps.db.select().from(alerts).where(eq(alerts.personId, person.id))).toHaveLength(0);
   });
 });
 

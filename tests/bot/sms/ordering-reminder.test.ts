@@ -49,7 +49,7 @@ describe('one sender, in order', () => {
 });
 
 describe('an SMS reminder', () => {
-  it('re-sends the last question, marked 【再送】, once per reminder', async () => {
+  it('asks the waiting question again, marked 【再送】, once per reminder', async () => {
     const person = await createPerson(deps.db, '13-907', { phone: '090-7777-0002', preferredChannel: 'sms' }, now);
     const session = await createPendingSession(deps, person.id, 'sms', now);
     await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
@@ -57,7 +57,11 @@ describe('an SMS reminder', () => {
     await smsDispatcher.sendPrompts(deps, [session.id], 'reminder');
     const reminder = twilioApi.messages.at(-1)!;
     expect(reminder.sid).not.toBe(prompt.sid);
-    expect(reminder.body).toBe(`【再送】${prompt.body}`);
+    // The question, not the greeting that came with it.
+    expect(reminder.body).toBe(`【再送】\n${prompt.body.split('\n').at(-1)}`);
+    expect(reminder.body).toContain('体温');
     expect(reminder.to).toBe('+819077770002');
+    await smsDispatcher.sendPrompts(deps, [session.id], 'reminder'); // the job retried
+    expect(twilioApi.messages.at(-1)!.sid).toBe(reminder.sid);
   });
 });

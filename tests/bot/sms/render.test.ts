@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { parseSmsKeyword } from '../../../src/bot/sms/keywords';
 import { renderSms } from '../../../src/bot/sms/render';
 import { countSmsSegments } from '../../../src/bot/sms/segments';
-import { SMS_TEXTS } from '../../../src/bot/sms/texts';
 import { URGENT_SYMPTOMS, type OutMessage } from '../../../src/flows';
 
 const yesNo: OutMessage = {
@@ -32,12 +31,6 @@ describe('renderSms', () => {
     const joined = bodies.join(' ');
     choices.forEach((c, i) => expect(joined).toContain(`${i + 1}:${c.label}`));
     expect(bodies.length).toBeGreaterThan(1);
-  });
-  it("keeps the channel's own texts within two segments", () => {
-    for (const t of Object.values(SMS_TEXTS)) {
-      expect(countSmsSegments(t.ja.replace('{name}', '新宿区保健所').replace('{phone}', '03-3209-1111')).segments).toBeLessThanOrEqual(2);
-      expect(countSmsSegments(t.en).segments).toBeLessThanOrEqual(2);
-    }
   });
 });
 

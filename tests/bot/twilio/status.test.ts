@@ -2,7 +2,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, checkSessions, outboundMessages, personChannels } from '../../../db/schema';
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
-import { retryCallOrGiveUp } from '../../../src/bot/voice/retry';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';
@@ -57,29 +56,22 @@ describe('SMS status callbacks', () => {
     await status({ MessageSid: 'SMunknown', MessageStatus: 'failed', To: '+819000000000' });
   });
 
-  it('record a failed prompt, retry it once later, then fall back to a call', async () => {
+  it('record a failed prompt and look at the session again 30 minutes after the callback (the tick then retries: chain.test.ts)', async () => {
     const { sessionId, message } = await prompted('090-5555-0002');
+    clock = new Date(clock.getTime() + 3 * MIN); // the callback comes later than the send
     await status({ MessageSid: message.sid, MessageStatus: 'failed', ErrorCode: '30003', To: message.to });
-    const failed = await rowOf(message.sid);
-    expect(failed).toMatchObject({ status: 'failed', errorCode: '30003' });
+    expect(await rowOf(message.sid)).toMatchObject({ status: 'failed', errorCode: '30003' });
     const [s1] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
     expect(s1!.nextActionAt).toEqual(new Date(clock.getTime() + 30 * MIN));
+  });
 
-    // The tick, 30 minutes later: the same prompt once more.
-    clock = new Date(clock.getTime() + 31 * MIN);
-    expect(await retryCallOrGiveUp(deps, sessionId)).toBe('sms_retry');
-    const retry = twilioApi.messages.at(-1)!;
-    expect(retry.sid).not.toBe(message.sid);
-    expect(retry.body).toBe(message.body);
-    expect((await rowOf(retry.sid)).retryKey).toBe(`sms:prompt:${sessionId}:2:0`);
-
-    // It fails again: next time the patient gets a call.
-    await status({ MessageSid: retry.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: retry.to });
-    clock = new Date(clock.getTime() + 31 * MIN);
-    const calls = twilioApi.calls.length;
-    expect(await retryCallOrGiveUp(deps, sessionId)).toBe('called');
-    expect(twilioApi.calls.length).toBe(calls + 1);
-    expect(twilioApi.calls.at(-1)!).toMatchObject({ to: '+819055550002', url: `https://mimamori.test/webhooks/twilio/voice?s=${sessionId}`, machineDetection: 'Enable' });
+  it('record an undelivered SMS with its error code', async () => {
+    const { message } = await prompted('090-5555-0006');
+    await status({ MessageSid: message.sid, MessageStatus: 'sent', To: message.to });
+    await status({ MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: message.to });
+    expect(await rowOf(message.sid)).toMatchObject({ status: 'undelivered', errorCode: '30005' });
+    await status({ MessageSid: message.sid, MessageStatus: 'delivered', To: message.to }); // too late to change it
+    expect((await rowOf(message.sid)).status).toBe('undelivered');
   });
 
   it('error 21610 (the recipient sent STOP to Twilio) opts out and is never retried', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { commandOf } from '../../../src/bot/voice/handle-call';
 import { confirmText, keypadGuide, spokenValue } from '../../../src/bot/voice/speak';
-import { inQuietHours, quietHoursEnd } from '../../../src/bot/twilio/quiet-hours';
+import fc from 'fast-check';
+import { inQuietHours, quietHoursDeferral, quietHoursEnd } from '../../../src/bot/twilio/quiet-hours';
+import { localTimeOf } from '../../../src/domain/time';
 import { gatherOptions, renderTurn } from '../../../src/bot/voice/twiml';
 import { parseTwiml, spoken } from '../twilio/helpers';
 
@@ -59,5 +61,20 @@ describe('quiet hours', () => {
     expect(inQuietHours(new Date('2026-03-10T23:00:00Z'), tz, '21:00-08:00')).toBe(false); // 08:00
     expect(quietHoursEnd(new Date('2026-03-10T13:00:00Z'), tz, '21:00-08:00')).toEqual(new Date('2026-03-10T23:00:00Z'));
     expect(quietHoursEnd(new Date('2026-03-10T20:00:00Z'), tz, '21:00-08:00')).toEqual(new Date('2026-03-10T23:00:00Z'));
+  });
+
+  it('defer every SMS and call sent inside them to their end (08:00 local), and nothing outside them', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }), fc.constantFrom('Asia/Tokyo', 'America/New_York'), (at, tz) => {
+        const d = quietHoursDeferral(at, tz, '21:00-08:00', 'SMS');
+        expect(d === null).toBe(!inQuietHours(at, tz, '21:00-08:00'));
+        if (!d) return;
+        expect(d.until.getTime()).toBe(at.getTime() + d.retryAfterMs!);
+        expect(localTimeOf(d.until, tz)).toBe('08:00');
+        expect(inQuietHours(d.until, tz, '21:00-08:00')).toBe(false);
+        expect(d.retryAfterMs!).toBeGreaterThan(0);
+        expect(d.retryAfterMs!).toBeLessThanOrEqual(12 * 3600_000); // 11 h, 12 across a DST change
+      }),
+    );
   });
 });
