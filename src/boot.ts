@@ -22,13 +22,13 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
 }
 
 /** Build everything the app, workers and CLI share. Nothing here runs at import time. */
-export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date } = {}): Promise<Deps> {
+export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date; stopping?: AbortSignal } = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const dbHandle = await openDatabase(env, logger);
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()) };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const { created } = await withTransaction(deps.db, { actor: systemActor('bootstrap'), now: deps.now() }, (ctx) =>
       ensureFirstAdmin(ctx, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!),
@@ -41,6 +41,11 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
 /** Close in order: workers (let running jobs finish), Redis, then the database pool. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.jobs.close();
+  await closeConnections(deps);
+}
+
+/** Redis, then the database pool: last, once nothing (no job, no request) can use them. */
+export async function closeConnections(deps: Deps): Promise<void> {
   deps.redis.disconnect();
   await deps.dbHandle.close();
 }
