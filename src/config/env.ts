@@ -37,6 +37,11 @@ export const envSchema = z
     TWILIO_API_BASE_URL: url('the Twilio REST API or a stand-in').default('https://api.twilio.com'),
     ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+    // `npm run cli -- create-staff` reads the new user's password from here when set (scripts), never from a flag.
+    STAFF_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)), // not trimmed: spaces may be part of a password
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
