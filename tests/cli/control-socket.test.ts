@@ -56,5 +56,5 @@ describe('the CLI while npm start holds the embedded database', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 240_000);
+  }, 400_000);
 });

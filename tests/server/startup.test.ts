@@ -33,7 +33,7 @@ describe('npm start', () => {
     }
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('"msg":"stopped"');
-  }, 150_000);
+  }, 300_000);
 
   it('is ready when the database and Redis answer (PostgreSQL via DATABASE_URL, migrations applied at start)', async () => {
     const { createTestDatabase } = await import('../support/pg');

@@ -35,8 +35,8 @@ export function spawnEntry(entry: 'src/server.ts' | 'src/cli.ts', env: Record<st
   return { child, output: () => out, exited };
 }
 
-/** Poll a URL until the server answers (a loaded machine starts PGlite slowly). */
-export async function waitFor(url: string, timeoutMs = 90_000): Promise<Response> {
+/** Poll a URL until the server answers (a loaded machine starts PGlite slowly: over 90 s with eight test runs on two cores). */
+export async function waitFor(url: string, timeoutMs = 180_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
