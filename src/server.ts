@@ -35,7 +35,8 @@ async function main() {
     logger.info({ signal }, 'shutting down: no new requests, letting running requests and jobs finish');
     stopping.abort();
     controlServer?.close();
-    await Promise.all([closeHttpServer(server, { logger }), deps.jobs.close(), inboundListener?.close()]);
+    const graceMs = env.SHUTDOWN_GRACE_MS;
+    await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close()]);
     await closeConnections(deps);
     logger.info('stopped');
     process.exit(0);

@@ -45,6 +45,8 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
+    SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be milliseconds').default(10_000),
     // Two-factor sign-in (TOTP) for every staff user (MHLW guideline), or only for prefecture and national officers.
     REQUIRE_TOTP_FOR: z.enum(['all', 'officers'], { message: 'must be all or officers' }).default('all'),
     // Rounds and dispatch (src/jobs): the tick, reminder chain, quiet hours and per-channel send limits.

@@ -35,6 +35,7 @@ beforeAll(async () => {
     LINE_API_BASE_URL: line.url,
     REQUIRE_TOTP_FOR: 'officers',
     LOG_LEVEL: 'info',
+    SHUTDOWN_GRACE_MS: '60000', // the test holds the request and the job as long as it needs, even on a loaded machine
   });
   await waitFor(`${base}/healthz`);
   await until(async () => (await fetch(`${base}/readyz`)).status === 200, 'the server to see Redis');

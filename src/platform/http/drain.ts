@@ -1,9 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../logger';
 
-/** How long a shutdown waits for requests in flight before cutting their connections. */
-export const HTTP_DRAIN_MS = 10_000;
-
 /**
  * Stop accepting connections and wait, at most `graceMs`, for the requests in flight to
  * finish. Keep-alive connections are closed as soon as they fall idle (Node keeps an idle
@@ -12,8 +9,8 @@ export const HTTP_DRAIN_MS = 10_000;
  * Long-lived responses (SSE) must end themselves when the process stops (Deps.stopping).
  * @example await closeHttpServer(server, { graceMs: 10_000, logger })
  */
-export async function closeHttpServer(server: Server, opts: { graceMs?: number; logger: Logger }): Promise<'drained' | 'cut'> {
-  const graceMs = opts.graceMs ?? HTTP_DRAIN_MS;
+export async function closeHttpServer(server: Server, opts: { graceMs: number; logger: Logger }): Promise<'drained' | 'cut'> {
+  const { graceMs } = opts;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
   let timer: NodeJS.Timeout | undefined;
