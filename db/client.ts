@@ -57,13 +57,39 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
 
 /** Apply the checked-in migrations (the same files on PostgreSQL and PGlite). */
 export async function migrateDb(handle: DbHandle): Promise<void> {
-  if (handle.kind === 'postgres') {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  if (handle.pg) {
+    await migratePostgres(handle.pg);
   } else {
+    // PGlite has one owner (this process): nobody can migrate alongside it.
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
   }
+}
+
+// Any fixed 64-bit number; only Mimamori's migrator takes it.
+const MIGRATION_LOCK = 7_161_626_973_610_001n;
+
+/**
+ * drizzle's migrator, in one transaction behind an advisory lock: app processes started
+ * at once (a deploy, several replicas) would otherwise all find the same migrations
+ * missing and collide on CREATE. The others wait at the lock, then find nothing to do.
+ * The bookkeeping is drizzle's own (drizzle.__drizzle_migrations, hash and folder time),
+ * so drizzle-kit and the PGlite path see the same history.
+ */
+async function migratePostgres(pg: import('postgres').Sql): Promise<void> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+  await pg.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK.toString()}::bigint)`;
+    await tx`create schema if not exists drizzle`;
+    await tx`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
+    const [last] = await tx<{ created_at: string }[]>`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+    for (const migration of migrations) {
+      if (last && Number(last.created_at) >= migration.folderMillis) continue;
+      for (const statement of migration.sql) await tx.unsafe(statement);
+      await tx`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`;
+    }
+  });
 }
 
 /** Rows of a raw query, whichever driver: postgres.js returns an array, PGlite `{ rows }`. */

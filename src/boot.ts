@@ -1,9 +1,10 @@
 import { createDb, migrateDb, type DbHandle } from '../db/client';
 import { ensureReferenceData } from '../db/seed/reference-data';
 import { ensureDefaultFlows } from './domain/flows/ensure-default-flows';
-import type { Env } from './config/env';
+import { ConfigError, type Env } from './config/env';
 import type { Deps } from './deps';
 import { systemActor, withTransaction } from './domain/context';
+import { ValidationError } from './domain/errors';
 import { ensureFirstAdmin } from './domain/staff/ensure-admin';
 import { ALL_JOBS } from './jobs/registry';
 import { JobRunner } from './jobs/runner';
@@ -22,25 +23,42 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
 }
 
 /** Build everything the app, workers and CLI share. Nothing here runs at import time. */
-export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date } = {}): Promise<Deps> {
+export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date; stopping?: AbortSignal } = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const dbHandle = await openDatabase(env, logger);
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()) };
-  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
-    const { created } = await withTransaction(deps.db, { actor: systemActor('bootstrap'), now: deps.now() }, (ctx) =>
-      ensureFirstAdmin(ctx, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!),
-    );
-    if (created) logger.info('created the first national administrator from ADMIN_EMAIL');
-  }
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
+  await createFirstAdmin(deps);
   return deps;
+}
+
+// The settings a refused first administrator's field came from.
+const ADMIN_SETTING: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
+
+/** ADMIN_EMAIL + ADMIN_PASSWORD on a database without staff: a refused value stops start-up naming its setting. */
+async function createFirstAdmin(deps: Deps): Promise<void> {
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = deps.env;
+  if (!email || !password) return;
+  try {
+    const { created } = await withTransaction(deps.db, { actor: systemActor('bootstrap'), now: deps.now() }, (ctx) => ensureFirstAdmin(ctx, email, password));
+    if (created) deps.logger.info('created the first national administrator from ADMIN_EMAIL');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await closeConnections(deps);
+    throw new ConfigError(err.fields.map((f) => ({ variable: ADMIN_SETTING[f.field] ?? 'ADMIN_EMAIL', message: f.message })));
+  }
 }
 
 /** Close in order: workers (let running jobs finish), Redis, then the database pool. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.jobs.close();
+  await closeConnections(deps);
+}
+
+/** Redis, then the database pool: last, once nothing (no job, no request) can use them. */
+export async function closeConnections(deps: Deps): Promise<void> {
   deps.redis.disconnect();
   await deps.dbHandle.close();
 }

@@ -17,4 +17,9 @@ export interface Deps {
   logger: Logger;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
+  /**
+   * Aborted when the process begins a graceful shutdown (src/server.ts): long-lived
+   * responses (the console's SSE stream) end cleanly so the HTTP server can drain.
+   */
+  stopping?: AbortSignal;
 }

@@ -1,26 +1,20 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { startControlServer } from './cli/control-socket';
-import { closeDeps, createDeps } from './boot';
+import { closeConnections, createDeps } from './boot';
 import { ConfigError, loadEnv } from './config/env';
 import { startInboundListener } from './jobs/inbound-listener';
 import { ALL_JOBS } from './jobs/registry';
+import { closeHttpServer } from './platform/http/drain';
 import { createLogger } from './platform/logger';
 
 /** Node entry point: HTTP server and job workers in one process. */
 async function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nMimamori did not start. Fix the settings above (see README: Configuration).\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const env = loadEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const deps = await createDeps(env, { logger });
+  const stopping = new AbortController();
+  const deps = await createDeps(env, { logger, stopping: stopping.signal });
   const app = createApp(deps);
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
@@ -29,17 +23,21 @@ async function main() {
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
     logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port}`);
-  });
+  }) as Server;
 
-  let stopping = false;
+  /**
+   * SIGTERM: stop accepting, end the SSE streams, then wait (bounded) for the requests in
+   * flight and the running jobs together (a request may still enqueue work, a job may
+   * still write); only then close Redis and the database pool, and exit.
+   */
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new requests, letting running jobs finish');
-    server.close();
+    if (stopping.signal.aborted) return;
+    logger.info({ signal }, 'shutting down: no new requests, letting running requests and jobs finish');
+    stopping.abort();
     controlServer?.close();
-    await inboundListener?.close();
-    await closeDeps(deps);
+    const graceMs = env.SHUTDOWN_GRACE_MS;
+    await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close()]);
+    await closeConnections(deps);
     logger.info('stopped');
     process.exit(0);
   };
@@ -48,6 +46,10 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nMimamori did not start. Fix the settings above (see README: Configuration).\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`Mimamori failed to start: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

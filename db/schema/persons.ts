@@ -20,6 +20,12 @@ export type PersonStatus = (typeof PERSON_STATUSES)[number];
 
 /** Statuses in which the person gets daily check prompts. */
 export const MONITORED_STATUSES: readonly PersonStatus[] = ['close_contact', 'home_recuperation', 'hotel_recuperation'];
+/**
+ * The same as SQL literals, for the partial index persons_monitored_idx and the queries it
+ * serves: written as literals (not parameters), so the planner can always prove the index
+ * applies, also with a cached generic plan of a prepared statement.
+ */
+export const MONITORED_STATUS_LITERALS = MONITORED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export const SEXES = ['male', 'female', 'other', 'unknown'] as const;
 export const CHANNEL_KINDS = ['line', 'sms', 'voice', 'web'] as const;
@@ -82,6 +88,11 @@ export const persons = pgTable(
     index('persons_institution_idx').on(t.reportingInstitutionId),
     index('persons_phone_idx').on(t.phone),
     index('persons_planned_end_idx').on(t.monitoringPlannedEnd),
+    // Persons due for a round (src/domain/rounds/create-due-sessions.ts, every tick): only the
+    // monitored ones, a small and recent share of everyone ever followed up.
+    index('persons_monitored_idx')
+      .on(t.responsibleCentreId)
+      .where(sql.raw(`status in (${MONITORED_STATUS_LITERALS})`)),
   ],
 );
 

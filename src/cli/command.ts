@@ -1,10 +1,13 @@
 import type { Deps } from '../deps';
+import type { CliSecret } from './read-secret';
 
 /** One CLI command: `npm run cli -- <name> [--flag value …]`. */
 export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /** A secret the command needs: gathered by the CLI process (prompt, stdin or env), never from argv. */
+  secret?: CliSecret;
   /** Most commands need the database; `needsDeps: false` ones get none. */
   run(args: CliArgs, deps: Deps, out: (line: string) => void): Promise<number | void>;
 }
@@ -12,6 +15,8 @@ export interface CliCommand {
 export interface CliArgs {
   positional: string[];
   flags: Record<string, string | true>;
+  /** The command's secret (see CliCommand.secret), when it has one. */
+  secret?: string;
 }
 
 /** --name value, --name=value, --flag (boolean). */

@@ -11,13 +11,14 @@ import { describeCliError } from './errors';
  * The embedded PostgreSQL (PGlite) can be opened by one process only. While `npm start`
  * holds it, `npm run cli -- …` hands its command to the server over a Unix socket in the
  * data directory (mode 0600: only the same OS user), and the server runs it in-process.
- * Protocol: one JSON line {"argv":[…]} in; JSON lines {"out":"…"} then {"exit":n} back.
+ * Protocol: one JSON line {"argv":[…],"secret"?:"…"} in; JSON lines {"out":"…"} then {"exit":n} back.
+ * The secret (create-staff's password) was gathered by the CLI process, never from argv.
  */
 export function controlSocketPath(env: Env): string {
   return path.resolve(env.DATA_DIR, 'control.sock');
 }
 
-export async function runCommandInProcess(argv: string[], deps: Deps, out: (line: string) => void): Promise<number> {
+export async function runCommandInProcess(argv: string[], deps: Deps, out: (line: string) => void, secret?: string): Promise<number> {
   const [name, ...rest] = argv;
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
@@ -25,7 +26,7 @@ export async function runCommandInProcess(argv: string[], deps: Deps, out: (line
     return 64;
   }
   try {
-    return (await command.run(parseArgs(rest), deps, out)) ?? 0;
+    return (await command.run({ ...parseArgs(rest), secret }, deps, out)) ?? 0;
   } catch (err) {
     const { message, exitCode } = describeCliError(err);
     out(message);
@@ -45,15 +46,16 @@ export function startControlServer(env: Env, deps: Deps): Promise<Server> {
       buffer += chunk;
       const newline = buffer.indexOf('\n');
       if (newline < 0) return;
-      let argv: string[];
+      let request: { argv: string[]; secret?: string };
       try {
-        argv = (JSON.parse(buffer.slice(0, newline)) as { argv: string[] }).argv;
-        if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) throw new Error('argv must be a list of strings');
+        request = JSON.parse(buffer.slice(0, newline)) as typeof request;
+        if (!Array.isArray(request.argv) || !request.argv.every((a) => typeof a === 'string')) throw new Error('argv must be a list of strings');
+        if (request.secret !== undefined && typeof request.secret !== 'string') throw new Error('secret must be a string');
       } catch (err) {
         conn.end(`${JSON.stringify({ out: `bad request: ${(err as Error).message}` })}\n${JSON.stringify({ exit: 64 })}\n`);
         return;
       }
-      void runCommandInProcess(argv, deps, (line) => conn.write(`${JSON.stringify({ out: line })}\n`)).then((code) => conn.end(`${JSON.stringify({ exit: code })}\n`));
+      void runCommandInProcess(request.argv, deps, (line) => conn.write(`${JSON.stringify({ out: line })}\n`), request.secret).then((code) => conn.end(`${JSON.stringify({ exit: code })}\n`));
     });
   });
   return new Promise((resolve, reject) => {
@@ -67,7 +69,7 @@ export function startControlServer(env: Env, deps: Deps): Promise<Server> {
 }
 
 /** Run the command in a running server; null when no server answers (the CLI then opens the database itself). */
-export function runViaControlSocket(env: Env, argv: string[], out: (line: string) => void): Promise<number | null> {
+export function runViaControlSocket(env: Env, argv: string[], out: (line: string) => void, secret?: string): Promise<number | null> {
   const socketPath = controlSocketPath(env);
   if (!existsSync(socketPath)) return Promise.resolve(null);
   return new Promise((resolve) => {
@@ -78,7 +80,7 @@ export function runViaControlSocket(env: Env, argv: string[], out: (line: string
     conn.setEncoding('utf8');
     conn.on('connect', () => {
       connected = true;
-      conn.write(`${JSON.stringify({ argv })}\n`);
+      conn.write(`${JSON.stringify({ argv, secret })}\n`);
     });
     conn.on('data', (chunk: string) => {
       buffer += chunk;

@@ -42,9 +42,16 @@ export const envSchema = z
     CONTACT_NAME_EN: optionalString,
     ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+    // `npm run cli -- create-staff` reads the new user's password from here when set (scripts), never from a flag.
+    STAFF_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)), // not trimmed: spaces may be part of a password
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
+    SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be milliseconds').default(10_000),
     // Two-factor sign-in (TOTP) for every staff user (MHLW guideline), or only for prefecture and national officers.
     REQUIRE_TOTP_FOR: z.enum(['all', 'officers'], { message: 'must be all or officers' }).default('all'),
     // Rounds and dispatch (src/jobs): the tick, reminder chain, quiet hours and per-channel send limits.

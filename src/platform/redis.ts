@@ -5,6 +5,10 @@ import type { Logger } from './logger';
  * A Redis connection that never blocks start-up: it reconnects forever and logs one clear
  * line when Redis is unreachable (and one when it is back), naming REDIS_URL.
  * `forWorkers` sets maxRetriesPerRequest: null, which BullMQ's blocking connections need.
+ *
+ * Only the app connection (role 'app', the default) says so at error/info level: every
+ * process has one, and its workers' connections to the same URL see the same outage, so
+ * they log it at debug. A process therefore logs an outage once, not once per queue.
  */
 export function createRedis(url: string, logger: Logger, opts: { forWorkers?: boolean; role?: string } = {}): Redis {
   const options: RedisOptions = {
@@ -14,14 +18,18 @@ export function createRedis(url: string, logger: Logger, opts: { forWorkers?: bo
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
   const redis = new Redis(url, options);
+  const role = opts.role ?? 'app';
+  const speaksForProcess = role === 'app';
   let down = false;
   redis.on('error', (err: Error & { code?: string }) => {
     if (down) return;
     down = true;
-    logger.error({ role: opts.role ?? 'app', code: err.code }, `Redis is unreachable at REDIS_URL (${redactUrl(url)}); HTTP keeps serving, queued work resumes when Redis is back`);
+    const message = `Redis is unreachable at REDIS_URL (${redactUrl(url)}); HTTP keeps serving, queued work resumes when Redis is back`;
+    if (speaksForProcess) logger.error({ role, code: err.code }, message);
+    else logger.debug({ role, code: err.code }, message);
   });
   redis.on('ready', () => {
-    if (down) logger.info({ role: opts.role ?? 'app' }, 'Redis is reachable again');
+    if (down) (speaksForProcess ? logger.info.bind(logger) : logger.debug.bind(logger))({ role }, 'Redis is reachable again');
     down = false;
   });
   return redis;

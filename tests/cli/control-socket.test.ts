@@ -8,8 +8,22 @@ import { freePort, spawnEntry, waitFor } from '../support/server-process';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'mimamori-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** Sign in through the login form; where it sends the browser next. */
+async function signInStatus(port: number, email: string, password: string): Promise<string | null> {
+  const form = await fetch(`http://127.0.0.1:${port}/admin/login`);
+  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const res = await fetch(`http://127.0.0.1:${port}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ _csrf: csrf, email, password }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+  });
+  return res.headers.get('location');
+}
+
 describe('the CLI while npm start holds the embedded database', () => {
-  it('runs seed-demo and create-token inside the server, which then sees the seeded staff', async () => {
+  it('runs seed-demo, create-staff and create-token inside the server, which then sees the seeded staff', async () => {
     const port = await freePort();
     const settings = { DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379', WORKERS: 'off' };
     const server = spawnEntry('src/server.ts', { ...settings, PORT: String(port) });
@@ -28,6 +42,13 @@ describe('the CLI while npm start holds the embedded database', () => {
       const alerts = await fetch(`http://127.0.0.1:${port}/api/v1/alerts?status=open`, { headers: { authorization: `Bearer ${token}` } });
       expect(alerts.status).toBe(200);
 
+      // The password is read by the CLI process (here from stdin) and handed over with the command.
+      const staff = spawnEntry('src/cli.ts', settings, ['create-staff', '--email', 'socket@example.jp', '--name', '管理 一郎', '--role', 'national_officer', '--jurisdiction', 'JP'], { stdin: 'a socket pass phrase\n' });
+      expect(await staff.exited, staff.output()).toBe(0);
+      expect(staff.output()).toMatch(/created staff user [0-9a-f-]{36}/);
+      const login = await signInStatus(port, 'socket@example.jp', 'a socket pass phrase');
+      expect(login).toBe('/admin/login/totp'); // password accepted; a national officer then enrols TOTP
+
       const bad = spawnEntry('src/cli.ts', settings, ['create-token', '--email', 'nobody@example.jp']);
       expect(await bad.exited).toBe(1);
       expect(bad.output()).toMatch(/staff_user not found/);
@@ -35,5 +56,5 @@ describe('the CLI while npm start holds the embedded database', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 240_000);
+  }, 400_000);
 });

@@ -34,6 +34,8 @@ describe('parseEnv', () => {
     [{ ADMIN_EMAIL: 'a@b.jp' }, 'ADMIN_PASSWORD', /go together/],
     [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN', /go together/],
     [{ NODE_ENV: 'production' }, 'APP_SECRET', /required in production/],
+    [{ SHUTDOWN_GRACE_MS: 'ten seconds' }, 'SHUTDOWN_GRACE_MS', /milliseconds/],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS', /milliseconds/],
   ])('names the bad variable and what is expected: %o', (source, variable, message) => {
     const found = problems(source as Record<string, string>).find((p) => p.variable === variable);
     expect(found, `a problem for ${variable}`).toBeDefined();

@@ -65,6 +65,22 @@ describe('migrations', () => {
     expect(tokyo).toEqual({ code: '13', path: '/JP/13/', name_ja: '東京都' });
   });
 
+  it('run by several processes at once on a fresh database: one migrates, the others wait and find nothing to do', async () => {
+    const fresh = `${name}_race`;
+    await admin.unsafe(`create database ${fresh}`);
+    try {
+      const processes = await Promise.all([1, 2, 3].map(() => createDb({ url: dbUrl(fresh), max: 1 })));
+      opened.push(...processes);
+      await Promise.all(processes.map((h) => migrateDb(h)));
+      const [applied] = await queryRows<{ n: number; distinct: number }>(processes[0]!.db, sql`select count(*)::int as n, count(distinct hash)::int as distinct from drizzle.__drizzle_migrations`);
+      const [reference] = await queryRows<{ n: number }>(pg.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(applied).toEqual({ n: reference!.n, distinct: reference!.n });
+      expect(await describeSchema(processes[0]!)).toEqual(await describeSchema(pg));
+    } finally {
+      await admin.unsafe(`drop database if exists ${fresh} with (force)`);
+    }
+  }, 120_000);
+
   it('keeps the audit log append-only for every role', async () => {
     await pg.db.execute(sql`insert into audit_log (actor_kind, action, entity) values ('system', 'test', 'nothing')`);
     expect(await dbRejection(pg.db.execute(sql`update audit_log set action = 'changed'`))).toMatch(/append-only/);

@@ -21,18 +21,22 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Run one of the entry points (src/server.ts, src/cli.ts) as `npm start` / `npm run cli` would, with only the given settings. */
-export function spawnEntry(entry: 'src/server.ts' | 'src/cli.ts', env: Record<string, string>, args: string[] = []): Spawned {
+/**
+ * Run one of the entry points (src/server.ts, src/cli.ts) as `npm start` / `npm run cli` would, with only the given settings.
+ * `stdin`: what is piped in (then closed); by default stdin is empty.
+ */
+export function spawnEntry(entry: 'src/server.ts' | 'src/cli.ts', env: Record<string, string>, args: string[] = [], opts: { stdin?: string } = {}): Spawned {
   let out = '';
-  const child = spawn(TSX, [entry, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [entry, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
 
-/** Poll a URL until the server answers (a loaded machine starts PGlite slowly). */
-export async function waitFor(url: string, timeoutMs = 90_000): Promise<Response> {
+/** Poll a URL until the server answers (a loaded machine starts PGlite slowly: over 90 s with eight test runs on two cores). */
+export async function waitFor(url: string, timeoutMs = 180_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -8,13 +8,23 @@ const DEFAULTS: { key: string; ja: string; en: string; definition: () => FlowDef
   { key: 'contact-daily', ja: '毎日の健康観察（濃厚接触者）', en: 'Daily check (close contacts)', definition: () => defaultFlows.contactDaily },
 ];
 
-/** The default flows, published as version 1 when a flow of that key does not exist yet. Idempotent. */
+/**
+ * The default flows, published as version 1 when a flow of that key does not exist yet.
+ * Idempotent, and safe when several processes start at once. Each flow and its first
+ * version commit together, so a crash never leaves a flow without a version; a flow left
+ * without one by an older start is given its version 1 here.
+ */
 export async function ensureDefaultFlows(db: DbOrTx): Promise<void> {
   for (const d of DEFAULTS) {
-    const [existing] = await db.select({ id: flows.id }).from(flows).where(eq(flows.key, d.key));
-    if (existing) continue;
-    const [flow] = await db.insert(flows).values({ key: d.key, nameJa: d.ja, nameEn: d.en }).onConflictDoNothing().returning({ id: flows.id });
-    if (!flow) continue;
-    await db.insert(flowVersions).values({ flowId: flow.id, version: 1, status: 'published', specVersion: FLOW_SPEC_VERSION, definition: d.definition(), publishedAt: new Date() });
+    await db.transaction(async (tx) => {
+      await tx.insert(flows).values({ key: d.key, nameJa: d.ja, nameEn: d.en }).onConflictDoNothing();
+      const [flow] = await tx.select({ id: flows.id }).from(flows).where(eq(flows.key, d.key));
+      const [anyVersion] = await tx.select({ id: flowVersions.id }).from(flowVersions).where(eq(flowVersions.flowId, flow!.id)).limit(1);
+      if (anyVersion) return;
+      await tx
+        .insert(flowVersions)
+        .values({ flowId: flow!.id, version: 1, status: 'published', specVersion: FLOW_SPEC_VERSION, definition: d.definition(), publishedAt: new Date() })
+        .onConflictDoNothing();
+    });
   }
 }

@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { centreToday } from './centre-today';
 import { personInScope, staffIdOf } from './person-in-scope';
 
 export const personStatusSchema = z.object({
@@ -28,9 +29,10 @@ export async function changePersonStatus({ ctx, input }: VerbArgs<{ personId: st
     throw new ValidationError([{ field: 'status', message: 'use "end monitoring" to end monitoring', messageJa: '健康観察の終了は「観察終了」から行ってください' }]);
   }
   const set: Partial<typeof persons.$inferInsert> = { status: f.status, updatedAt: ctx.now };
-  if (f.status.startsWith('hospitalized') && !person.admissionDate) set.admissionDate = f.date ?? ctx.now.toISOString().slice(0, 10);
-  if (f.status === 'deceased') set.dateOfDeath = f.date ?? ctx.now.toISOString().slice(0, 10);
-  if (person.status.startsWith('hospitalized') && MONITORED_STATUSES.includes(f.status)) set.dischargeDate = f.date ?? ctx.now.toISOString().slice(0, 10);
+  const date = f.date ?? (await centreToday(ctx, person.responsibleCentreId));
+  if (f.status.startsWith('hospitalized') && !person.admissionDate) set.admissionDate = date;
+  if (f.status === 'deceased') set.dateOfDeath = date;
+  if (person.status.startsWith('hospitalized') && MONITORED_STATUSES.includes(f.status)) set.dischargeDate = date;
   await ctx.tx.update(persons).set(set).where(eq(persons.id, person.id));
   await ctx.tx.insert(personStatusHistory).values({ personId: person.id, status: f.status, note: f.note ?? null, changedBy: staffIdOf(ctx), changedAt: ctx.now });
   let cancelled = 0;

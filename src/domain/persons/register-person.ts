@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { centreToday } from './centre-today';
 import { DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
@@ -42,7 +43,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
 
   const status = f.status ?? DEFAULT_STATUS[f.classification];
-  const today = ctx.now.toISOString().slice(0, 10);
+  const today = await centreToday(ctx, centreId);
   const { responsibleCentreCode: _c, reportingInstitutionCode: _i, roundTimes, flowKey: _f, ...fields } = f;
   const [row] = await ctx.tx
     .insert(persons)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
-import { MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
+import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
 /** A check session the tick just created and may have to dispatch. */
@@ -30,6 +30,9 @@ export interface CreateDueSessionsOptions {
  * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
+ * The monitored statuses are SQL literals so the partial index persons_monitored_idx serves
+ * every tick (the monitored persons are a small, recent share of everyone ever followed).
+ *
  * Returns only the rows created by this call, ordered by id (deterministic batches).
  */
 export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptions): Promise<CreatedSession[]> {
@@ -37,7 +40,6 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
   const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
   const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet);
   const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet);
-  const monitored = sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
   const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean }>(
     db,
     sql`
@@ -52,7 +54,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       join flow_assignments a on a.person_id = p.id and a.active
       join jurisdictions j on j.id = p.responsible_centre_id
       join latest l on l.flow_id = a.flow_id
-      where p.status in (${monitored})
+      where p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
       select pp.*, r.t as round,

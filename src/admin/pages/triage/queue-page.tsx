@@ -131,8 +131,11 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
         unsubscribe();
         wake?.();
       });
+      // On shutdown the stream ends cleanly; the browser reconnects (retry) to a running process.
+      const stopping = () => wake?.();
+      deps.stopping?.addEventListener('abort', stopping);
       await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 } as never);
-      while (!stream.aborted && !stream.closed) {
+      while (!stream.aborted && !stream.closed && !deps.stopping?.aborted) {
         const item = queueOf.shift();
         if (item) {
           await stream.writeSSE({ event: 'alert', data: item });
@@ -144,8 +147,9 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
           setTimeout(resolve, 25_000).unref?.();
         });
         wake = null;
-        if (!queueOf.length && !stream.aborted) await stream.write(': keep-alive\n\n');
+        if (!queueOf.length && !stream.aborted && !deps.stopping?.aborted) await stream.write(': keep-alive\n\n');
       }
+      deps.stopping?.removeEventListener('abort', stopping);
       unsubscribe();
     });
   });

@@ -1,0 +1,1 @@
+CREATE INDEX "persons_monitored_idx" ON "persons" USING btree ("responsible_centre_id") WHERE status in ('close_contact', 'home_recuperation', 'hotel_recuperation');
