@@ -6,6 +6,8 @@
  * prefecture's observations as a streamed CSV, with the process's peak memory.
  * Not part of the default `npm run bench` (generating the data takes minutes):
  *   npm run bench -- console-scale [--persons 1500000] [--observations 30000000] [--samples 40] [--export-prefecture 22]
+ * `--keep-database NAME` keeps the generated database; `--reuse-database NAME` measures it
+ * again without generating (e.g. after changing a query or an index).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +16,7 @@ import { parseArgs } from '../src/cli/command';
 import { createBenchStaff, startBenchApp } from './support/bench-app';
 import { signIn } from './support/console-client';
 import { machineInfo } from './support/machine';
-import { generateNation } from './support/national-data';
+import { countNation, generateNation, type NationalData } from './support/national-data';
 
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 1_500_000);
@@ -81,14 +83,22 @@ async function exportCsv(base: string, cookie: string) {
 }
 
 async function main() {
-  const app = await startBenchApp({ now: () => at });
+  const keep = args.flags['keep-database'];
+  const reuse = args.flags['reuse-database'];
+  const name = typeof reuse === 'string' ? reuse : typeof keep === 'string' ? keep : undefined;
+  const app = await startBenchApp({ now: () => at, ...(name ? { database: { name, keep: true } } : {}) });
   const { deps } = app;
   // One connection, so session settings (maintenance_work_mem) hold for the whole load.
   const pg = postgres(deps.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   try {
-    step(`generating ${persons.toLocaleString()} persons and about ${observations.toLocaleString()} observations`);
-    const data = await generateNation(pg, { persons, observations, today });
-    step(`generated: ${JSON.stringify(data)}`);
+    let data: NationalData;
+    if (typeof reuse === 'string') {
+      data = await countNation(pg);
+    } else {
+      step(`generating ${persons.toLocaleString()} persons and about ${observations.toLocaleString()} observations`);
+      data = await generateNation(pg, { persons, observations, today });
+    }
+    step(`data: ${JSON.stringify(data)}`);
     const [centre] = await pg<{ code: string; n: number }[]>`
       select j.code, count(*)::int as n from persons p join jurisdictions j on j.id = p.responsible_centre_id
       where j.code like '13-%' group by j.code order by count(*) limit 1 offset 10`;

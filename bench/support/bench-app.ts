@@ -25,12 +25,14 @@ export interface BenchApp {
 /**
  * The real app (createDeps + createApp) on a fresh PostgreSQL database and a private BullMQ
  * prefix, served by @hono/node-server on 127.0.0.1 at a random port. The database and the
- * Redis keys are dropped on close, so a scenario leaves nothing behind.
+ * Redis keys are dropped on close, so a scenario leaves nothing behind — unless `database`
+ * names one to keep (or to reuse: an existing database is migrated, not recreated).
  */
-export async function startBenchApp(opts: { env?: Record<string, string>; now?: () => Date; workers?: boolean }): Promise<BenchApp> {
-  const dbName = `mimamori_bench_${randomBytes(4).toString('hex')}`;
+export async function startBenchApp(opts: { env?: Record<string, string>; now?: () => Date; workers?: boolean; database?: { name: string; keep: boolean } }): Promise<BenchApp> {
+  const dbName = opts.database?.name ?? `mimamori_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(`${PG_BASE}/postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
+  const [exists] = await admin<{ n: number }[]>`select count(*)::int as n from pg_database where datname = ${dbName}`;
+  if (!exists?.n) await admin.unsafe(`create database ${dbName}`);
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: `${PG_BASE}/${dbName}`, LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REQUIRE_TOTP_FOR: 'officers', ...opts.env });
   const deps = await createDeps(env, { logger: createLogger({ level: 'warn' }), queuePrefix: prefix, ...(opts.now ? { now: opts.now } : {}) });
@@ -48,7 +50,7 @@ export async function startBenchApp(opts: { env?: Record<string, string>; now?: 
       const keys = await deps.redis.keys(`${prefix}:*`).catch(() => [] as string[]);
       for (let i = 0; i < keys.length; i += 1000) await deps.redis.del(...keys.slice(i, i + 1000)).catch(() => 0);
       await closeDeps(deps);
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      if (!opts.database?.keep) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
       await admin.end();
     },
   };
@@ -64,7 +66,8 @@ export async function createBenchNurse(deps: Deps, jurisdictionCode: string): Pr
  * returned so the bench can pass the second sign-in step.
  */
 export async function createBenchStaff(deps: Deps, role: 'nurse' | 'prefecture_officer' | 'national_officer', jurisdictionCode: string): Promise<{ email: string; password: string; totpSecret?: string }> {
-  const user = { email: `${role}-${jurisdictionCode}@bench.example.jp`, password: `bench-${role}-password-1` };
+  // A fresh address each time, so a kept database can be measured again.
+  const user = { email: `${role}-${jurisdictionCode}-${randomBytes(3).toString('hex')}@bench.example.jp`, password: `bench-${role}-password-1` };
   const { id } = await withTransaction(deps.db, { actor: systemActor('bench'), now: deps.now() }, (ctx) =>
     createStaff({ ctx, input: { email: user.email, displayName: `ベンチ ${role}`, password: user.password, role, jurisdictionCode } }),
   );

@@ -1,4 +1,4 @@
-import { relations } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { checkSessions } from './checks';
 import { createdAt, id, tstz, updatedAt } from './columns';
@@ -46,6 +46,11 @@ export const alerts = pgTable(
   (t) => [
     index('alerts_centre_status_idx').on(t.centreId, t.status, t.severity, t.createdAt),
     index('alerts_person_idx').on(t.personId, t.createdAt),
+    index('alerts_reason_idx').on(t.reason), // the triage filter's list of reasons (a skip scan)
+    // The triage queue's order (red first, then oldest) over the alerts still open.
+    index('alerts_open_queue_idx')
+      .on(sql`(${t.severity} = 'red') desc`, t.createdAt, t.id)
+      .where(sql`status in ('open', 'acknowledged')`),
     uniqueIndex('alerts_dedupe_uq').on(t.dedupeKey),
   ],
 );

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { persons } from '../../db/schema';
+import { alerts, persons } from '../../db/schema';
 import type { Actor } from './context';
 import { ForbiddenError } from './errors';
 
@@ -25,11 +25,41 @@ export function personScope(actor: Actor): SQL {
     case 'nurse':
     case 'centre_admin':
       if (!actor.jurisdictionId) return sql`false`;
-      return sql`(${persons.responsibleCentreId} = ${actor.jurisdictionId}
-        or exists (select 1 from person_shared_centres s where s.person_id = ${persons.id} and s.jurisdiction_id = ${actor.jurisdictionId}))`;
+      // One set of ids (the centre's persons and those shared with it), not an OR: an OR
+      // with the shared-centre test hides the centre index and reads every person.
+      return sql`${persons.id} in (select p.id from persons p where p.responsible_centre_id = ${actor.jurisdictionId}
+        union all select s.person_id from person_shared_centres s where s.jurisdiction_id = ${actor.jurisdictionId})`;
     case 'clinician':
       if (!actor.institutionId) return sql`false`;
       return sql`${persons.reportingInstitutionId} = ${actor.institutionId}`;
+  }
+}
+
+/**
+ * The same rule for alerts still open or acknowledged, written on the alert's own centre:
+ * an active alert's centre_id is always its person's responsible centre (raised there;
+ * transferPerson moves the active ones along), so a prefecture's queue is read from
+ * alerts_centre_status_idx instead of looking up every alert's person. Resolved alerts
+ * keep the centre that handled them: for those, use personScope.
+ */
+export function activeAlertScope(actor: Actor): SQL {
+  if (actor.kind !== 'staff') return sql`true`;
+  const shared = (centres: SQL) => sql`${alerts.personId} in (select s.person_id from person_shared_centres s where s.jurisdiction_id in (${centres}))`;
+  switch (actor.role) {
+    case 'national_officer':
+      return sql`true`;
+    case 'prefecture_officer': {
+      if (!actor.jurisdictionPath) return sql`false`;
+      const centres = sql`select j.id from jurisdictions j where j.path like ${actor.jurisdictionPath + '%'}`;
+      return sql`(${alerts.centreId} in (${centres}) or ${shared(centres)})`;
+    }
+    case 'nurse':
+    case 'centre_admin': {
+      if (!actor.jurisdictionId) return sql`false`;
+      return sql`(${alerts.centreId} = ${actor.jurisdictionId} or ${shared(sql`${actor.jurisdictionId}`)})`;
+    }
+    case 'clinician':
+      return personScope(actor);
   }
 }
 

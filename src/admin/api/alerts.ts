@@ -14,7 +14,7 @@ import { jsonBody } from './json-body';
 import { registerRoute } from './openapi';
 
 const alertId = { id: 'alert id (UUID)' };
-registerRoute({ method: 'get', path: '/alerts', summary: 'The alert queue in your scope: red first, then oldest (default status open,acknowledged)', tags: ['alerts'], query: alertQuerySchema });
+registerRoute({ method: 'get', path: '/alerts', summary: 'The alert queue in your scope: red first, then oldest (default status open,acknowledged). `total` counts up to 1,000; past that `totalCapped` is true', tags: ['alerts'], query: alertQuerySchema });
 registerRoute({ method: 'get', path: '/alerts/{id}', summary: 'One alert with its reasons, the person, recent answers and history (audited)', tags: ['alerts'], params: alertId });
 registerRoute({ method: 'post', path: '/alerts/{id}/acknowledge', summary: 'Take an open alert; 409 names who took it first', tags: ['alerts'], params: alertId, responses: { 200: 'acknowledged', 409: 'already taken or resolved' } });
 registerRoute({ method: 'post', path: '/alerts/{id}/assign', summary: 'Assign to a nurse of the alert\'s centre', tags: ['alerts'], params: alertId, body: z.object({ staffId: z.uuid() }) });

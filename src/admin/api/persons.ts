@@ -22,7 +22,7 @@ import { registerRoute } from './openapi';
 const pid = { id: 'person id (UUID)' };
 const patchSchema = personPatchSchema.extend({ status: personStatusSchema.shape.status.optional(), statusNote: z.string().max(500).optional(), monitoringPlannedEnd: z.iso.date().optional() });
 registerRoute({ method: 'post', path: '/persons', summary: 'Register a person under follow-up (responsible centre defaults to yours)', tags: ['persons'], body: personFieldsSchema, responses: { 201: 'created: { id }', 409: 'case number already used at that centre' } });
-registerRoute({ method: 'get', path: '/persons', summary: 'Line lists and search in your scope', tags: ['persons'], query: personListSchema });
+registerRoute({ method: 'get', path: '/persons', summary: 'Line lists and search in your scope, in kana order. `total` counts up to 1,000; past that `totalCapped` is true', tags: ['persons'], query: personListSchema });
 registerRoute({ method: 'get', path: '/persons/{id}', summary: 'A person\'s record (audited)', tags: ['persons'], params: pid });
 registerRoute({ method: 'patch', path: '/persons/{id}', summary: 'Edit fields; `status` changes the status (with history), `monitoringPlannedEnd` moves the planned end', tags: ['persons'], params: pid, body: patchSchema });
 registerRoute({ method: 'post', path: '/persons/{id}/link-code', summary: 'Issue a one-time LINE link code (6 digits, 72 h) with its QR code', tags: ['persons'], params: pid, responses: { 201: '{ code, expiresAt, qrDataUrl }' } });

@@ -49,7 +49,11 @@
     fetch('/admin/triage/rows?' + params.toString(), { credentials: 'same-origin', headers: { accept: 'text/html' } })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
-        if (total && res.headers.get('x-total') !== null) total.textContent = total.textContent.replace(/\d+/, res.headers.get('x-total'));
+        if (total && res.headers.get('x-total') !== null) {
+          // A long queue is counted only up to a cap: "1,000件以上".
+          var template = res.headers.get('x-total-capped') === '1' ? total.dataset.capped : total.dataset.exact;
+          total.textContent = (template || '{n}').replace('{n}', res.headers.get('x-total'));
+        }
         return res.text();
       })
       .then(function (html) {

@@ -2,10 +2,12 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { ALERT_SEVERITIES, ALERT_STATUSES, alerts, jurisdictions, persons, staffUsers } from '../../../db/schema';
-import { personScope } from '../access';
+import { queryRows } from '../../../db/client';
+import { activeAlertScope, personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
+import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(z.enum(values)).optional());
@@ -41,11 +43,13 @@ export interface AlertListRow {
  * The alert queue for the actor's scope: red first, then oldest. One audit row records
  * the list view with the persons it showed (ids only).
  */
-export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number }> {
+export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number; totalCapped: boolean }> {
   const q = parseInput(alertQuerySchema, input);
   const assignee = alias(staffUsers, 'assignee');
-  const where: SQL[] = [personScope(ctx.actor)];
-  where.push(inArray(alerts.status, q.status?.length ? q.status : ['open', 'acknowledged']));
+  const statuses = q.status?.length ? q.status : (['open', 'acknowledged'] as const);
+  const activeOnly = statuses.every((s) => s !== 'resolved');
+  const where: SQL[] = [activeOnly ? activeAlertScope(ctx.actor) : personScope(ctx.actor)];
+  where.push(inArray(alerts.status, [...statuses]));
   if (q.severity?.length) where.push(inArray(alerts.severity, q.severity));
   if (q.reason) where.push(eq(alerts.reason, q.reason));
   if (q.centre) where.push(eq(jurisdictions.code, q.centre));
@@ -61,12 +65,13 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
     .orderBy(desc(sql`${alerts.severity} = 'red'`), asc(alerts.createdAt), asc(alerts.id))
     .limit(q.limit)
     .offset(q.offset);
-  const [count] = await ctx.tx
-    .select({ n: sql<number>`count(*)::int` })
+  const counted = await ctx.tx
+    .select({ one: sql`1` })
     .from(alerts)
     .innerJoin(persons, eq(persons.id, alerts.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, alerts.centreId))
-    .where(cond);
+    .where(cond)
+    .limit(LIST_COUNT_CAP + 1);
   const list: AlertListRow[] = rows.map((r) => ({
     id: r.a.id,
     severity: r.a.severity,
@@ -83,11 +88,23 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
   if (list.length) {
     await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length } });
   }
-  return { alerts: list, total: count?.n ?? 0 };
+  return { alerts: list, ...cappedTotal(counted.length, q.offset + list.length) };
 }
 
-/** Distinct alert reasons in scope, for the filter. */
+/**
+ * The alert reasons in use, for the filter. Reasons are rule ids and system causes, not
+ * personal data, so the list is not scoped: scoping it meant reading every alert of a
+ * prefecture on each page load. A skip scan over alerts_reason_idx: one probe a reason.
+ */
 export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<string[]> {
-  const rows = await ctx.tx.selectDistinct({ reason: alerts.reason }).from(alerts).innerJoin(persons, eq(persons.id, alerts.personId)).where(personScope(ctx.actor)).orderBy(alerts.reason).limit(100);
+  const rows = await queryRows<{ reason: string }>(
+    ctx.tx,
+    sql`with recursive r(reason) as (
+          select min(reason) from alerts
+          union all
+          select (select min(a.reason) from alerts a where a.reason > r.reason) from r where r.reason is not null
+        )
+        select reason from r where reason is not null limit 100`,
+  );
   return rows.map((r) => r.reason);
 }

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { jurisdictions, MONITORED_STATUSES, persons } from '../../../db/schema';
 import { personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
+import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
 import { normalisePhone } from './person-input';
 
 /** The line lists a health centre works from (ラインリスト). */
@@ -67,10 +68,17 @@ export async function listPersons({ ctx, input }: VerbArgs<unknown>) {
     .from(persons)
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(cond)
-    .orderBy(desc(sql`${openAlert}`), asc(persons.nameKana), asc(persons.name), asc(persons.id))
+    // Kana order, as a line list is read (the open-alert count is a column, and the
+    // attention list holds only persons with one): it follows persons_kana_order_idx.
+    .orderBy(asc(persons.nameKana), asc(persons.name), asc(persons.id))
     .limit(f.limit)
     .offset(f.offset);
-  const [count] = await ctx.tx.select({ n: sql<number>`count(*)::int` }).from(persons).innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId)).where(cond);
+  const counted = await ctx.tx
+    .select({ one: sql`1` })
+    .from(persons)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(cond)
+    .limit(LIST_COUNT_CAP + 1);
   if (rows.length) await writeAudit(ctx, { action: 'list', entity: 'person', details: { list: f.list, searched: !!f.q, personIds: rows.map((r) => r.id) } });
-  return { persons: rows, total: count?.n ?? 0, list: f.list, limit: f.limit, offset: f.offset };
+  return { persons: rows, ...cappedTotal(counted.length, f.offset + rows.length), list: f.list, limit: f.limit, offset: f.offset };
 }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { alerts, jurisdictions, persons, personSharedCentres } from '../../../db/schema';
 import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
@@ -25,7 +25,8 @@ export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string
   if (dup) throw new ConflictError('the new health centre already has a person with this case number');
   await ctx.tx.update(persons).set({ responsibleCentreId: centre.id, updatedAt: ctx.now }).where(eq(persons.id, person.id));
   await ctx.tx.delete(personSharedCentres).where(and(eq(personSharedCentres.personId, person.id), eq(personSharedCentres.jurisdictionId, centre.id)));
-  await ctx.tx.update(alerts).set({ centreId: centre.id, updatedAt: ctx.now }).where(and(eq(alerts.personId, person.id), eq(alerts.status, 'open')));
+  // Active alerts follow the person (activeAlertScope relies on it); resolved ones stay with the centre that handled them.
+  await ctx.tx.update(alerts).set({ centreId: centre.id, updatedAt: ctx.now }).where(and(eq(alerts.personId, person.id), inArray(alerts.status, ['open', 'acknowledged'])));
   await writeAudit(ctx, { action: 'transfer', entity: 'person', entityId: person.id, personId: person.id, details: { from: person.responsibleCentreId, to: centre.id } });
   return { centreId: centre.id };
 }

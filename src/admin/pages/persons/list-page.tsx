@@ -50,7 +50,7 @@ export function createPersonListRoutes(deps: Deps) {
           <label>{t(lang, 'persons.searchLabel')}<input type="search" name="q" value={q} /></label>
           <button type="submit">{t(lang, 'common.search')}</button>
         </form>
-        <p class="muted">{t(lang, 'persons.total', { n: result.total })}</p>
+        <p class="muted">{t(lang, result.totalCapped ? 'persons.totalAtLeast' : 'persons.total', { n: result.total.toLocaleString('ja-JP') })}</p>
         <table id="persons">
           <thead>
             <tr><th>{t(lang, 'field.name')}</th><th>{t(lang, 'field.caseNumber')}</th><th>{t(lang, 'field.classification')}</th><th>{t(lang, 'field.status')}</th><th>{t(lang, 'person.alerts')}</th><th>{t(lang, 'field.monitoringPlannedEnd')}</th><th>{t(lang, 'col.centre')}</th></tr>
@@ -72,7 +72,7 @@ export function createPersonListRoutes(deps: Deps) {
         </table>
         <div class="pager">
           {offset > 0 && <a href={link(list, Math.max(0, offset - result.limit))}>{t(lang, 'common.prev')}</a>}
-          {offset + result.limit < result.total && <a href={link(list, offset + result.limit)}>{t(lang, 'common.next')}</a>}
+          {(offset + result.limit < result.total || (result.totalCapped && result.persons.length === result.limit)) && <a href={link(list, offset + result.limit)}>{t(lang, 'common.next')}</a>}
         </div>
       </Layout>,
     );

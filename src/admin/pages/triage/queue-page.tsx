@@ -46,7 +46,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
     try {
       return await runVerb(deps, c, (ctx) => listAlerts({ ctx, input: { ...f, status: f.status } }));
     } catch (err) {
-      if (err instanceof ValidationError) return { alerts: [], total: 0 };
+      if (err instanceof ValidationError) return { alerts: [], total: 0, totalCapped: false };
       throw err;
     }
   };
@@ -55,7 +55,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
     const actor = c.get('actor');
     const lang = c.get('lang');
     const f = filtersOf(c);
-    const [{ alerts, total }, reasons, centres] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c)]);
+    const [{ alerts, total, totalCapped }, reasons, centres] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c)]);
     return page(
       c,
       <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
@@ -94,7 +94,9 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
           <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
           <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>
         </form>
-        <p class="muted" id="queue-total">{t(lang, 'triage.total', { n: total })}</p>
+        <p class="muted" id="queue-total" data-exact={t(lang, 'triage.total', { n: '{n}' })} data-capped={t(lang, 'triage.totalAtLeast', { n: '{n}' })}>
+          {t(lang, totalCapped ? 'triage.totalAtLeast' : 'triage.total', { n: total.toLocaleString('ja-JP') })}
+        </p>
         <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>
         <table id="queue">
           <thead>
@@ -111,9 +113,10 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
 
   // The rows alone, with the same filters: the page script swaps them in on a notice.
   app.get('/triage/rows', async (c) => {
-    const { alerts, total } = await queue(c);
+    const { alerts, total, totalCapped } = await queue(c);
     const highlight = /^[0-9a-f-]{36}$/.test(c.req.query('highlight') ?? '') ? c.req.query('highlight') : null;
-    c.header('x-total', String(total));
+    c.header('x-total', total.toLocaleString('ja-JP'));
+    c.header('x-total-capped', totalCapped ? '1' : '0');
     return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} />);
   });
 

@@ -8,6 +8,7 @@ export const persons: Dictionary = {
   'persons.searchLabel': { ja: '氏名・カナ・患者ID・電話番号', en: 'Name, kana, case number or phone' },
   'persons.empty': { ja: '該当する対象者はいません', en: 'Nobody on this list' },
   'persons.total': { ja: '{n}人', en: '{n} persons' },
+  'persons.totalAtLeast': { ja: '{n}人以上', en: '{n} or more persons' },
   'list.attention': { ja: '要対応', en: 'Needs attention' },
   'list.not_reported': { ja: '本日未報告', en: 'Not reported today' },
   'list.well': { ja: '報告済み・問題なし', en: 'Reported and well' },

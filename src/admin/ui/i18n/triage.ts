@@ -9,6 +9,7 @@ export const triage: Dictionary = {
   'triage.sound': { ja: '新着時に音を鳴らす', en: 'Sound on new alerts' },
   'triage.newAlert': { ja: '新しいアラート', en: 'New alert' },
   'triage.total': { ja: '{n}件', en: '{n} alerts' },
+  'triage.totalAtLeast': { ja: '{n}件以上', en: '{n} or more alerts' },
   'col.severity': { ja: '重症度', en: 'Severity' },
   'col.person': { ja: '対象者', en: 'Person' },
   'col.reason': { ja: '理由', en: 'Reason' },
