@@ -6,8 +6,10 @@ import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
+import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
 
 export type { QueueSettings };
+export { TICK_JOB_NAME, TICK_SCHEDULER_ID };
 
 export interface StartWorkersOptions {
   /** Only these queues (default: every queue that has jobs). */
@@ -15,10 +17,6 @@ export interface StartWorkersOptions {
   /** Register the one tick scheduler (default true); tests drive ticks by hand. */
   scheduler?: boolean;
 }
-
-/** The one job scheduler of the whole installation: ticks the rounds (see src/jobs/tick.ts). */
-export const TICK_SCHEDULER_ID = 'tick';
-export const TICK_JOB_NAME = 'rounds.tick';
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
@@ -52,14 +50,42 @@ export class JobRunner {
     return this.opts.prefix;
   }
 
+  /**
+   * The queue on the app's connection. That connection has no offline queue (producing must
+   * fail fast while Redis is down), so BullMQ's set-up of a queue created while Redis is not
+   * ready fails, and such a queue stays broken for good: it is dropped then, and the next
+   * use builds a fresh one.
+   */
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, skipWaitingForReady: true });
-      q.on('error', () => {}); // the connection logs its own outage once
-      this.queues.set(name, q);
+      const created = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, skipWaitingForReady: true });
+      created.on('error', () => {}); // the connection logs its own outage once
+      created.waitUntilReady().catch(() => this.forget(name, created));
+      this.queues.set(name, created);
+      q = created;
     }
     return q;
+  }
+
+  /** The queue once BullMQ's set-up succeeded (rebuilt once if an earlier set-up had failed). */
+  async readyQueue(name: QueueName): Promise<Queue> {
+    const q = this.queue(name);
+    try {
+      await q.waitUntilReady();
+      return q;
+    } catch {
+      this.forget(name, q);
+      const fresh = this.queue(name);
+      await fresh.waitUntilReady();
+      return fresh;
+    }
+  }
+
+  private forget(name: QueueName, q: Queue): void {
+    if (this.queues.get(name) !== q) return;
+    this.queues.delete(name);
+    void q.close().catch(() => {}); // shared connection: closing the queue leaves it open
   }
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
@@ -118,48 +144,15 @@ export class JobRunner {
     if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
   }
 
-  /**
-   * The tick scheduler lives in Redis: it is gone when Redis was down at start, emptied
-   * (FLUSHALL) or replaced by a fresh instance, and without it no round is ever sent. So it
-   * is checked (and registered when missing) at start, whenever the connection becomes
-   * ready again, and every tick interval; an existing one is left alone (re-upserting
-   * would move its next run).
-   */
   private keepTickScheduler(everyMs: number): void {
-    let warned = false;
-    const check = () =>
-      void this.queue('scheduler')
-        .getJobScheduler(TICK_SCHEDULER_ID)
-        .then(async (existing) => {
-          if (existing) return;
-          await this.ensureTickScheduler(everyMs);
-          if (warned) this.opts.logger.info('tick scheduler registered again (Redis was empty or unreachable)');
-          warned = false;
-        })
-        .catch((err: Error) => {
-          if (!warned) this.opts.logger.warn({ err: err.message }, 'could not register the tick scheduler; retrying when Redis is back');
-          warned = true;
-        });
-    check();
-    this.opts.redis.on('ready', check);
-    const timer = setInterval(check, everyMs);
-    timer.unref();
-    this.stopKeeping = () => {
-      clearInterval(timer);
-      this.opts.redis.off('ready', check);
-    };
+    this.stopKeeping = keepTickScheduler({ redis: this.opts.redis, logger: this.opts.logger, everyMs, schedulerQueue: () => this.readyQueue('scheduler') });
   }
 
   private stopKeeping: () => void = () => {};
 
-  /**
-   * Upsert the tick: one scheduler for everyone, not one per person. Idempotent across
-   * processes (the same id updates the one scheduler). Waits for Redis when it is down.
-   */
+  /** Upsert the one tick scheduler (idempotent across processes). Fails while Redis is down. */
   async ensureTickScheduler(everyMs: number): Promise<void> {
-    const queue = this.queue('scheduler');
-    await queue.waitUntilReady();
-    await queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: everyMs }, { name: TICK_JOB_NAME, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    await upsertTickScheduler(await this.readyQueue('scheduler'), everyMs);
   }
 
   /**
@@ -189,7 +182,6 @@ export class JobRunner {
     return def.handler(parsed.data, deps, job);
   }
 
-  /** Graceful: let running jobs finish, then close queues and connections. */
   /**
    * Graceful: let running jobs finish, then close queues and connections. Bounded: with
    * Redis unreachable BullMQ's close would wait for it forever, so after `graceMs` the
