@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
+import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
@@ -18,12 +19,23 @@ export interface StartWorkersOptions {
   scheduler?: boolean;
 }
 
-const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** How often a job is tried, and the first backoff (doubling). */
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+/** 8 tries over about 2 minutes; work still failing after that is enqueued again by the tick's sweeps. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 1000 };
+
+function jobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
 
 /**
  * Queues and workers over one Redis. Producing never blocks a request: when Redis is down
@@ -43,6 +55,7 @@ export class JobRunner {
       logger: Logger;
       jobs: readonly JobDefinition[];
       settings?: Partial<Record<QueueName, QueueSettings>>;
+      retry?: RetryPolicy;
     },
   ) {}
 
@@ -59,7 +72,7 @@ export class JobRunner {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      const created = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, skipWaitingForReady: true });
+      const created = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: jobOptions(this.opts.retry ?? DEFAULT_RETRY), skipWaitingForReady: true });
       created.on('error', () => {}); // the connection logs its own outage once
       created.waitUntilReady().catch(() => this.forget(name, created));
       this.queues.set(name, created);
@@ -90,25 +103,23 @@ export class JobRunner {
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
   async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
-    if (this.opts.redis.status !== 'ready') return false;
-    try {
-      await this.queue(def.queue).add(def.name, def.payload.parse(payload), { ...options, jobId: safeJobId(options.jobId) });
-      return true;
-    } catch (err) {
-      this.opts.logger.warn({ job: def.name, err: (err as Error).message }, 'could not enqueue job; the sweeper will retry');
-      return false;
-    }
+    return this.enqueue(def, () => [{ name: def.name, data: def.payload.parse(payload), opts: { ...options, jobId: safeJobId(options.jobId) } }]);
   }
 
   /** Enqueue many jobs of one kind in a single round trip. */
   async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
     if (items.length === 0) return true;
+    return this.enqueue(def, () => items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+  }
+
+  /** Add (or give a failed job with the same id another run, see addOrRevive); false when Redis refused. */
+  private async enqueue(def: JobTarget, jobs: () => NewJob[]): Promise<boolean> {
     if (this.opts.redis.status !== 'ready') return false;
     try {
-      await this.queue(def.queue).addBulk(items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+      await addOrRevive(this.queue(def.queue), this.opts.redis, jobs(), this.opts.logger);
       return true;
     } catch (err) {
-      this.opts.logger.warn({ job: def.name, count: items.length, err: (err as Error).message }, 'could not enqueue jobs; the sweeper will retry');
+      this.opts.logger.warn({ job: def.name, err: (err as Error).message }, 'could not enqueue jobs; the sweeper will retry');
       return false;
     }
   }
