@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
 import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
+import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
 
@@ -19,7 +20,7 @@ export interface StartWorkersOptions {
   scheduler?: boolean;
 }
 
-/** How often a job is tried, and the first backoff (doubling). */
+/** How often a job is tried, and the first backoff (doubling; a provider's Retry-After wins when longer). */
 export interface RetryPolicy {
   attempts: number;
   backoffMs: number;
@@ -31,7 +32,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 1000 };
 function jobOptions(retry: RetryPolicy): JobsOptions {
   return {
     attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs },
+    backoff: { type: RETRY_AFTER_BACKOFF, delay: retry.backoffMs },
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   };
@@ -144,6 +145,7 @@ export class JobRunner {
         limiter: settings.limiter,
         ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}),
         ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}),
+        settings: { backoffStrategy: retryAfterBackoff },
         autorun: true,
       });
       worker.on('error', () => {});
@@ -190,7 +192,12 @@ export class JobRunner {
     if (!def) throw new UnrecoverableError(`unknown job ${job.name}`);
     const parsed = def.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
-    return def.handler(parsed.data, deps, job);
+    try {
+      return await def.handler(parsed.data, deps, job);
+    } catch (err) {
+      // BullMQ stores the error's message and stack in Redis (failedReason, stacktrace).
+      throw scrubJobError(err);
+    }
   }
 
   /**
