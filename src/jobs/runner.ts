@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
+import { createRateLimiter, type RateLimiter } from '../platform/redis-rate-limit';
 import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
@@ -47,6 +48,7 @@ export class JobRunner {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private readonly inspection: Queue[] = [];
+  private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(
     private readonly opts: {
@@ -100,6 +102,20 @@ export class JobRunner {
     if (this.queues.get(name) !== q) return;
     this.queues.delete(name);
     void q.close().catch(() => {}); // shared connection: closing the queue leaves it open
+  }
+
+  /**
+   * A per-second send limit shared by every process (through this Redis, under the queue
+   * prefix), for sends made inside jobs of other queues: LINE pushes (see lineApiFor).
+   */
+  sendLimiter(name: string, perSecond: number): RateLimiter {
+    const id = `${name}:${perSecond}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = createRateLimiter(this.opts.redis, `${this.opts.prefix}:limit:${name}`, { max: perSecond, durationMs: 1000 });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
   }
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */

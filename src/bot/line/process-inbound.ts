@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { inboundEvents, outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { createLineApi } from './client';
+import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
 import { deliverOutbound, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
 
@@ -85,7 +85,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
     .where(and(eq(outboundMessages.retryKey, eventRetryKey(eventId)), eq(outboundMessages.status, 'queued')));
   const toSend = [...new Set([...queued, ...pending.map((p) => p.id)])];
   if (toSend.length) {
-    const delivery = await deliverOutbound(deps, createLineApi(deps.env), toSend);
+    const delivery = await deliverOutbound(deps, lineApiFor(deps), toSend);
     if (delivery.transient) throw delivery.transient;
   }
   if (failed) throw failed;

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { checkSessions, outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { currentPrompt } from './check-conversation';
-import { createLineApi } from './client';
+import { lineApiFor } from './limited-api';
 import { promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
 import type { LineLink } from './link-lookup';
 import { deliverOutbound, queueOutbound } from './outbox';
@@ -38,7 +38,7 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
       if (existing) ids.push(existing.id);
     }
   }
-  const result = await deliverOutbound(deps, createLineApi(deps.env), ids);
+  const result = await deliverOutbound(deps, lineApiFor(deps), ids);
   const refused = rows.filter((r) => result.failed.some((f) => f.sessionId === r.sessionId && f.status === 400));
   if (refused.length) await recordUnreachable(deps, refused, 'reminder', 'send_failed');
   if (result.transient) throw result.transient;
