@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob } from '../../src/jobs/define';
-import { JobRunner } from '../../src/jobs/runner';
+import type { JobRunner } from '../../src/jobs/runner';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { startShortRetryRunner } from './support/short-retry-runner';
 import { waitFor } from './support/wait';
 
 const runs = new Map<string, number>();
@@ -27,9 +28,7 @@ describe('enqueueing under an id whose job failed', () => {
   const state = (id: string) => runner.queue('rounds').getJobState(id);
   beforeAll(async () => {
     deps = await createTestDeps();
-    runner = new JobRunner({ redis: deps.redis, redisUrl: deps.env.REDIS_URL, prefix: deps.jobs.prefix, logger: deps.logger, jobs: [flaky], retry: { attempts: 2, backoffMs: 10 } });
-    runner.startWorkers({ ...deps, jobs: runner }, { scheduler: false, queues: ['rounds'] });
-    await waitFor(() => deps.redis.status === 'ready', 5_000, 'Redis');
+    runner = await startShortRetryRunner(deps, [flaky], ['rounds']);
   });
   afterAll(async () => {
     await runner.close();

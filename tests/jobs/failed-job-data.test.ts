@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { queryRows } from '../../db/client';
 import { defineJob } from '../../src/jobs/define';
-import { JobRunner } from '../../src/jobs/runner';
+import type { JobRunner } from '../../src/jobs/runner';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { redisText } from '../support/redis-text';
+import { startShortRetryRunner } from './support/short-retry-runner';
 import { waitFor } from './support/wait';
 
 const ANSWER = '３７度８分 咳がひどい';
@@ -28,9 +29,7 @@ describe('a job that failed on a database error', () => {
   let runner: JobRunner;
   beforeAll(async () => {
     deps = await createTestDeps();
-    runner = new JobRunner({ redis: deps.redis, redisUrl: deps.env.REDIS_URL, prefix: deps.jobs.prefix, logger: deps.logger, jobs: [failingJob], retry: { attempts: 2, backoffMs: 10 } });
-    runner.startWorkers({ ...deps, jobs: runner }, { scheduler: false, queues: ['rounds'] });
-    await waitFor(() => deps.redis.status === 'ready', 5_000, 'Redis');
+    runner = await startShortRetryRunner(deps, [failingJob], ['rounds']);
   });
   afterAll(async () => {
     await runner.close();
