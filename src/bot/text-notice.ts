@@ -3,7 +3,8 @@ import { outboundMessages, type ChannelKind } from '../../db/schema';
 import type { Deps } from '../deps';
 import type { Ctx } from '../domain/context';
 import { TransientSendError } from './dispatch';
-import { createLineApi, LineSendError } from './line/client';
+import { LineSendError } from './line/client';
+import { lineApiFor } from './line/limited-api';
 import { lineRetryUuid } from './line/retry-key';
 import { PermanentSendError } from './twilio/client';
 import { twilioSettings } from './twilio/config';
@@ -105,7 +106,7 @@ async function pushLine(deps: Deps, row: OutboundRow, to: string, text: string):
   const set = (values: Partial<typeof outboundMessages.$inferInsert>) =>
     deps.db.update(outboundMessages).set({ ...values, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
   try {
-    const accepted = await createLineApi(deps.env).push(to, [{ type: 'text', text }], lineRetryUuid(row.retryKey));
+    const accepted = await lineApiFor(deps).push(to, [{ type: 'text', text }], lineRetryUuid(row.retryKey));
     await set({ status: 'sent', providerMessageId: accepted.requestId, errorCode: null, errorMessage: null });
   } catch (err) {
     const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);

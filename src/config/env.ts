@@ -68,7 +68,10 @@ export const envSchema = z
     // Per-queue BullMQ limiters, safely under each provider's limit (LINE: multicast 200/s, push 2,000/s).
     LINE_MULTICAST_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(150),
     LINE_PUSH_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1500),
-    SMS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(50),
+    // Twilio sends 1 segment/s per long code (a Japanese prompt is ~2 segments) and queues the
+    // excess, late into quiet hours or dropped after 4 h: raise this only with a short code or
+    // a Messaging Service (README: Configuration).
+    SMS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1),
     CALLS_PER_SECOND: z.coerce.number({ message: 'must be a number' }).int().min(1).default(1),
     // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
     CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),

@@ -13,8 +13,10 @@ export interface QueueSettings {
 /**
  * Concurrency and send limits per queue, from the settings. The limits are what we may send
  * to each provider per second, kept under their published ceilings by the defaults:
- * LINE multicast 200 requests/s (we default to 150), Twilio calls 1/s per number, and so on.
- * A LINE dispatch job is one multicast request, so jobs/s = requests/s.
+ * LINE multicast 200 requests/s (we default to 150), Twilio calls 1/s per number, SMS 1
+ * person/s (one long code), and so on. A LINE dispatch job is one multicast request, so
+ * jobs/s = requests/s; LINE pushes, sent from inside other jobs, have their own limiter
+ * (JobRunner.sendLimiter, LINE_PUSH_PER_SECOND).
  */
 export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueSettings>> {
   const perSecond = (max: number) => ({ max, duration: 1000 });

@@ -4,10 +4,15 @@ import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
+import { createRateLimiter, type RateLimiter } from '../platform/redis-rate-limit';
+import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
+import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
+import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
 
 export type { QueueSettings };
+export { TICK_JOB_NAME, TICK_SCHEDULER_ID };
 
 export interface StartWorkersOptions {
   /** Only these queues (default: every queue that has jobs). */
@@ -16,16 +21,23 @@ export interface StartWorkersOptions {
   scheduler?: boolean;
 }
 
-/** The one job scheduler of the whole installation: ticks the rounds (see src/jobs/tick.ts). */
-export const TICK_SCHEDULER_ID = 'tick';
-export const TICK_JOB_NAME = 'rounds.tick';
+/** How often a job is tried, and the first backoff (doubling; a provider's Retry-After wins when longer). */
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+}
 
-const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** 8 tries over about 2 minutes; work still failing after that is enqueued again by the tick's sweeps. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 1000 };
+
+function jobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: RETRY_AFTER_BACKOFF, delay: retry.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
 
 /**
  * Queues and workers over one Redis. Producing never blocks a request: when Redis is down
@@ -36,6 +48,7 @@ export class JobRunner {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private readonly inspection: Queue[] = [];
+  private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(
     private readonly opts: {
@@ -45,6 +58,7 @@ export class JobRunner {
       logger: Logger;
       jobs: readonly JobDefinition[];
       settings?: Partial<Record<QueueName, QueueSettings>>;
+      retry?: RetryPolicy;
     },
   ) {}
 
@@ -52,37 +66,77 @@ export class JobRunner {
     return this.opts.prefix;
   }
 
+  /**
+   * The queue on the app's connection. That connection has no offline queue (producing must
+   * fail fast while Redis is down), so BullMQ's set-up of a queue created while Redis is not
+   * ready fails, and such a queue stays broken for good: it is dropped then, and the next
+   * use builds a fresh one.
+   */
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS, skipWaitingForReady: true });
-      q.on('error', () => {}); // the connection logs its own outage once
-      this.queues.set(name, q);
+      const created = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: jobOptions(this.opts.retry ?? DEFAULT_RETRY), skipWaitingForReady: true });
+      created.on('error', () => {}); // the connection logs its own outage once
+      created.waitUntilReady().catch(() => this.forget(name, created));
+      this.queues.set(name, created);
+      q = created;
     }
     return q;
   }
 
+  /** The queue once BullMQ's set-up succeeded (rebuilt once if an earlier set-up had failed). */
+  async readyQueue(name: QueueName): Promise<Queue> {
+    const q = this.queue(name);
+    try {
+      await q.waitUntilReady();
+      return q;
+    } catch {
+      this.forget(name, q);
+      const fresh = this.queue(name);
+      await fresh.waitUntilReady();
+      return fresh;
+    }
+  }
+
+  private forget(name: QueueName, q: Queue): void {
+    if (this.queues.get(name) !== q) return;
+    this.queues.delete(name);
+    void q.close().catch(() => {}); // shared connection: closing the queue leaves it open
+  }
+
+  /**
+   * A per-second send limit shared by every process (through this Redis, under the queue
+   * prefix), for sends made inside jobs of other queues: LINE pushes (see lineApiFor).
+   */
+  sendLimiter(name: string, perSecond: number): RateLimiter {
+    const id = `${name}:${perSecond}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = createRateLimiter(this.opts.redis, `${this.opts.prefix}:limit:${name}`, { max: perSecond, durationMs: 1000 });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
   async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
-    if (this.opts.redis.status !== 'ready') return false;
-    try {
-      await this.queue(def.queue).add(def.name, def.payload.parse(payload), { ...options, jobId: safeJobId(options.jobId) });
-      return true;
-    } catch (err) {
-      this.opts.logger.warn({ job: def.name, err: (err as Error).message }, 'could not enqueue job; the sweeper will retry');
-      return false;
-    }
+    return this.enqueue(def, () => [{ name: def.name, data: def.payload.parse(payload), opts: { ...options, jobId: safeJobId(options.jobId) } }]);
   }
 
   /** Enqueue many jobs of one kind in a single round trip. */
   async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
     if (items.length === 0) return true;
+    return this.enqueue(def, () => items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+  }
+
+  /** Add (or give a failed job with the same id another run, see addOrRevive); false when Redis refused. */
+  private async enqueue(def: JobTarget, jobs: () => NewJob[]): Promise<boolean> {
     if (this.opts.redis.status !== 'ready') return false;
     try {
-      await this.queue(def.queue).addBulk(items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+      await addOrRevive(this.queue(def.queue), this.opts.redis, jobs(), this.opts.logger);
       return true;
     } catch (err) {
-      this.opts.logger.warn({ job: def.name, count: items.length, err: (err as Error).message }, 'could not enqueue jobs; the sweeper will retry');
+      this.opts.logger.warn({ job: def.name, err: (err as Error).message }, 'could not enqueue jobs; the sweeper will retry');
       return false;
     }
   }
@@ -107,6 +161,7 @@ export class JobRunner {
         limiter: settings.limiter,
         ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}),
         ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}),
+        settings: { backoffStrategy: retryAfterBackoff },
         autorun: true,
       });
       worker.on('error', () => {});
@@ -118,48 +173,15 @@ export class JobRunner {
     if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
   }
 
-  /**
-   * The tick scheduler lives in Redis: it is gone when Redis was down at start, emptied
-   * (FLUSHALL) or replaced by a fresh instance, and without it no round is ever sent. So it
-   * is checked (and registered when missing) at start, whenever the connection becomes
-   * ready again, and every tick interval; an existing one is left alone (re-upserting
-   * would move its next run).
-   */
   private keepTickScheduler(everyMs: number): void {
-    let warned = false;
-    const check = () =>
-      void this.queue('scheduler')
-        .getJobScheduler(TICK_SCHEDULER_ID)
-        .then(async (existing) => {
-          if (existing) return;
-          await this.ensureTickScheduler(everyMs);
-          if (warned) this.opts.logger.info('tick scheduler registered again (Redis was empty or unreachable)');
-          warned = false;
-        })
-        .catch((err: Error) => {
-          if (!warned) this.opts.logger.warn({ err: err.message }, 'could not register the tick scheduler; retrying when Redis is back');
-          warned = true;
-        });
-    check();
-    this.opts.redis.on('ready', check);
-    const timer = setInterval(check, everyMs);
-    timer.unref();
-    this.stopKeeping = () => {
-      clearInterval(timer);
-      this.opts.redis.off('ready', check);
-    };
+    this.stopKeeping = keepTickScheduler({ redis: this.opts.redis, logger: this.opts.logger, everyMs, schedulerQueue: () => this.readyQueue('scheduler') });
   }
 
   private stopKeeping: () => void = () => {};
 
-  /**
-   * Upsert the tick: one scheduler for everyone, not one per person. Idempotent across
-   * processes (the same id updates the one scheduler). Waits for Redis when it is down.
-   */
+  /** Upsert the one tick scheduler (idempotent across processes). Fails while Redis is down. */
   async ensureTickScheduler(everyMs: number): Promise<void> {
-    const queue = this.queue('scheduler');
-    await queue.waitUntilReady();
-    await queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: everyMs }, { name: TICK_JOB_NAME, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    await upsertTickScheduler(await this.readyQueue('scheduler'), everyMs);
   }
 
   /**
@@ -186,10 +208,14 @@ export class JobRunner {
     if (!def) throw new UnrecoverableError(`unknown job ${job.name}`);
     const parsed = def.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
-    return def.handler(parsed.data, deps, job);
+    try {
+      return await def.handler(parsed.data, deps, job);
+    } catch (err) {
+      // BullMQ stores the error's message and stack in Redis (failedReason, stacktrace).
+      throw scrubJobError(err);
+    }
   }
 
-  /** Graceful: let running jobs finish, then close queues and connections. */
   /**
    * Graceful: let running jobs finish, then close queues and connections. Bounded: with
    * Redis unreachable BullMQ's close would wait for it forever, so after `graceMs` the

@@ -8,7 +8,7 @@ import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitor
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
 import { defineJob, type JobDefinition } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
-import { TICK_JOB_NAME } from './runner';
+import { TICK_JOB_NAME } from './tick-scheduler';
 import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
 import { sweepLineOutbound } from '../bot/line/outbound-sweep';

@@ -26,8 +26,10 @@ describe('providers answering 429, 5xx and 4xx', () => {
   beforeAll(async () => {
     line.server.listen({ onUnhandledRequest: 'bypass' });
     tw = await startTwilioStandIn();
+    // SMS_PER_SECOND: the stand-in has no per-number limit; each test's SMS must not queue behind
+    // earlier tests' reminders at the production default of 1/s.
     deps = await createTestDeps(
-      { LINE_CHANNEL_SECRET: 'faults-line-secret', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_API_BASE_URL: LINE_TEST_BASE_URL, ...TWILIO, TWILIO_API_BASE_URL: tw.url },
+      { LINE_CHANNEL_SECRET: 'faults-line-secret', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_API_BASE_URL: LINE_TEST_BASE_URL, ...TWILIO, TWILIO_API_BASE_URL: tw.url, SMS_PER_SECOND: '50' },
       { now: () => clock.at },
     );
     centre = (await createCentre(deps.db, 'Asia/Tokyo')).id;

@@ -13,6 +13,9 @@ describe('send rate limits', () => {
     const defaults = queueSettingsFromEnv(parseEnv({}));
     expect(defaults['dispatch-line']?.limiter).toEqual({ max: 150, duration: 1000 }); // LINE multicast: 200/s
     expect(defaults['dispatch-voice']?.limiter).toEqual({ max: 1, duration: 1000 });
+    // One long code sends 1 segment/s: a faster default only builds Twilio's queue (sent late, or dropped after 4 h).
+    expect(defaults['dispatch-sms']?.limiter).toEqual({ max: 1, duration: 1000 });
+    expect(defaults['dispatch-web']?.limiter).toEqual({ max: 1, duration: 1000 }); // a web link goes by SMS or LINE push
     const tuned = queueSettingsFromEnv(parseEnv({ LINE_MULTICAST_PER_SECOND: '20', SMS_PER_SECOND: '3', CALLS_PER_SECOND: '2' }));
     expect(tuned['dispatch-line']?.limiter).toEqual({ max: 20, duration: 1000 });
     expect(tuned['dispatch-sms']?.limiter).toEqual({ max: 3, duration: 1000 });

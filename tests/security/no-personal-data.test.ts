@@ -1,32 +1,12 @@
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/command';
 import { runRoundCommand } from '../../src/cli/run-round';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { redisText } from '../support/redis-text';
 import { createCentre, createPerson } from '../support/fixtures';
 import { createTwilioApiMock } from '../support/twilio-api-mock';
 import { clock, issueCode, lineEvent, newUserId, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from '../bot/line/helpers';
 import { runInboundJobs, sid, twilioApp, twilioPost, TWILIO_ENV } from '../bot/twilio/helpers';
-
-/** Every value BullMQ keeps under a prefix (job data, options, return values, events), as text. */
-async function redisText(redis: Redis, prefix: string): Promise<string> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      if (type === 'hash') out.push(...Object.values(await redis.hgetall(key)));
-      else if (type === 'string') out.push((await redis.get(key)) ?? '');
-      else if (type === 'list') out.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'zset') out.push(...(await redis.zrange(key, '0', '-1')));
-      else if (type === 'set') out.push(...(await redis.smembers(key)));
-      else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-    }
-  } while (cursor !== '0');
-  return out.join('\n');
-}
 
 const NAME = '秘密 花子';
 const PHONE = '090-7777-2468';

@@ -14,9 +14,12 @@ export function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The CSRF token a request carries: header X-CSRF-Token, or the form field _csrf. */
+/**
+ * The CSRF token a request carries: header X-CSRF-Token (or X-XSRF-TOKEN, which Bull Board's
+ * axios client sends from its cookie, see queues-board.ts), or the form field _csrf.
+ */
 export async function submittedCsrf(c: Parameters<MiddlewareHandler>[0]): Promise<string> {
-  const header = c.req.header('x-csrf-token');
+  const header = c.req.header('x-csrf-token') ?? c.req.header('x-xsrf-token');
   if (header) return header;
   const type = c.req.header('content-type') ?? '';
   if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {

@@ -4,7 +4,7 @@ import { queryRows } from '../../../db/client';
 import { jurisdictions, MONITORED_STATUSES, persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { localDateOf } from '../../domain/time';
-import { createLineApi } from './client';
+import { lineApiFor } from './limited-api';
 import { lineOutboundJob, lineOutboundJobId } from './outbound-job';
 import { deliverOutbound, QUEUED_LEASE_MS, SENDING_LEASE_MS } from './outbox';
 import { raiseChannelLost, type ChannelLostCause } from './unfollow';
@@ -71,7 +71,7 @@ export async function sweepLineOutbound(deps: Pick<Deps, 'db' | 'jobs' | 'logger
  * a person under monitoring gets a channel_lost alert.
  */
 export async function resendLineOutbound(deps: Deps, outboundId: string): Promise<{ sent: number; failed: number; transient: boolean }> {
-  const result = await deliverOutbound(deps, createLineApi(deps.env), [outboundId], `sweep:${randomUUID()}`);
+  const result = await deliverOutbound(deps, lineApiFor(deps), [outboundId], `sweep:${randomUUID()}`);
   if (result.failed.length) await alertMonitored(deps, deps.now(), result.failed.map((f) => f.personId), 'send_failed');
   return { sent: result.sent, failed: result.failed.length, transient: result.transient !== null };
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { createLineApi } from './client';
+import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
 import { deliverOutbound, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
 
@@ -90,7 +90,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
   });
   const toSend = own?.senderKey ? await unsentOfSender(deps, own.senderKey, own.seq) : [];
   if (toSend.length) {
-    const delivery = await deliverOutbound(deps, createLineApi(deps.env), toSend, eventOwner(eventId));
+    const delivery = await deliverOutbound(deps, lineApiFor(deps), toSend, eventOwner(eventId));
     if (delivery.transient) throw delivery.transient;
   }
   if (failed) throw failed;

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { checkSessions, outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { currentPrompt } from './check-conversation';
-import { createLineApi } from './client';
+import { lineApiFor } from './limited-api';
 import { promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
 import type { LineLink } from './link-lookup';
 import { deliverOutbound, queueOutbound } from './outbox';
@@ -43,7 +43,7 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
   }
   // A reminder row is only ever in the batch of the dispatch job for its session and number
   // (or taken over by the sweep), so one owner name serves every reminders run.
-  const result = await deliverOutbound(deps, createLineApi(deps.env), ids, REMINDER_OWNER);
+  const result = await deliverOutbound(deps, lineApiFor(deps), ids, REMINDER_OWNER);
   const refused = rows.filter((r) => result.failed.some((f) => f.sessionId === r.sessionId && f.status === 400));
   if (refused.length) await recordUnreachable(deps, refused, 'reminder', 'send_failed');
   if (result.transient) throw result.transient;

@@ -31,6 +31,7 @@ async function main() {
     LINE_API_BASE_URL: source.FAULT_LINE_URL,
     ...TWILIO,
     TWILIO_API_BASE_URL: source.FAULT_TWILIO_URL,
+    SMS_PER_SECOND: '50', // as in world.ts: the stand-in has no per-number limit
     TICK_EVERY_MS: '1000',
     LOG_LEVEL: 'warn',
   });
