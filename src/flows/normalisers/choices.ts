@@ -77,12 +77,24 @@ function readNumbers(s: string, choices: ChoiceOption[]): Set<string> | null {
   return out;
 }
 
+// The folded names of each choice, once per options array (questions/choice-common.ts builds
+// one per question, language and channel): an urgent item has a dozen aliases.
+const namesCache = new WeakMap<ChoiceOption[], string[][]>();
+function namesOf(choices: ChoiceOption[]): string[][] {
+  let names = namesCache.get(choices);
+  if (!names) {
+    names = choices.map((c) => [c.label, c.value, ...(c.aliases ?? [])].map(foldLabel).filter((n) => n !== ''));
+    namesCache.set(choices, names);
+  }
+  return names;
+}
+
 /** Exact label/alias/value first, then a unique partial match (「紫」 → 唇が紫色). */
 function matchOne(part: string, choices: ChoiceOption[], loose: boolean): string | undefined {
-  const names = (c: ChoiceOption) => [c.label, c.value, ...(c.aliases ?? [])].map(foldLabel).filter((n) => n !== '');
-  const exact = choices.find((c) => names(c).includes(part));
-  if (exact) return exact.value;
+  const names = namesOf(choices);
+  const exact = choices.findIndex((_, i) => names[i]!.includes(part));
+  if (exact >= 0) return choices[exact]!.value;
   if (!loose || part.length < 2) return undefined;
-  const partial = choices.filter((c) => names(c).some((n) => n.includes(part) || (n.length >= 2 && part.includes(n))));
+  const partial = choices.filter((_, i) => names[i]!.some((n) => n.includes(part) || (n.length >= 2 && part.includes(n))));
   return partial.length === 1 ? partial[0]?.value : undefined;
 }
