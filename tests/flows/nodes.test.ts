@@ -80,6 +80,14 @@ describe('question: number', () => {
     expect(r.observations[0]).toMatchObject({ value: null, raw: null, status: 'unanswered' });
   });
 
+  it('a tiny precision in a definition never makes the engine throw (read-back, hint)', () => {
+    const v = oneQuestion({ kind: 'number', unit: '%', min: 1, max: 100, precision: 1e-200, confirm: { lte: 93 } });
+    const r = run(v, ['92.5', 'はい']);
+    expect(r.sent[1]).toMatchObject({ kind: 'confirm' });
+    expect(r.observations[0]).toMatchObject({ value: 92.5, status: 'answered' });
+    expect(run(v, ['150']).sent[1]!.text).toContain('150');
+  });
+
   it('keeps a critical reading rather than losing it when the confirmation is never understood', () => {
     const v = oneQuestion({ kind: 'number', unit: '%', min: 70, max: 100, precision: 1, confirm: { lte: 93 } });
     const r = run(v, ['91', 'えっと', 'うーん', 'さあ']);

@@ -66,14 +66,16 @@ function applyKeypad(text: string, value: number, opts: NumberOptions): number {
   return value;
 }
 
+// toFixed throws past 100 digits; a definition may carry any positive precision, and no reading has 20 decimals.
+const decimalsOf = (precision: number) => Math.min(20, Math.max(0, Math.ceil(-Math.log10(precision) - 1e-9)));
+
 export function roundTo(value: number, precision: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(precision) - 1e-9));
+  const decimals = decimalsOf(precision);
   return Number((Math.round(value / precision) * precision).toFixed(decimals));
 }
 
 /** Formats a number the way the engine shows it back (confirmations, transcripts). */
 export function formatNumber(value: number, precision?: number): string {
   if (!precision || precision >= 1) return String(Math.round(value));
-  const decimals = Math.max(0, Math.ceil(-Math.log10(precision) - 1e-9));
-  return value.toFixed(decimals);
+  return value.toFixed(decimalsOf(precision));
 }
