@@ -16,10 +16,11 @@ const ctx = simulationContext('line', {
   history,
   subject: { age: 70, riskFactors: ['underlying_condition'], hasOximeter: true, classification: 'confirmed', monitoringDay: 10 },
 });
-// A realistic day: typed numbers, one re-ask, a confirmation, yes/no words, a checklist, a comment.
+// A realistic day: 「37度8」 without 分, a confirmation, hedged yes/no words, one re-ask, the
+// urgent checklist in natural phrasing (spotted inside the sentence), a comment.
 const answers: Input[] = [
-  '三十七度八分', '93', 'はい', '88', 'いいえ', '少しある', 'ない', 'わからない', 'はい', 'ううん', '2', 'n', 'no',
-  'だめ', 'いいえ', 'いいえ', '胸の痛みと唇が紫', '夜に咳がひどいです',
+  '37度8', '93', 'はい', '88', 'いいえ', '少しあるかもしれない', 'ない', 'どちらとも言えない', 'はい', 'ううん', '2', 'n', 'no',
+  'だめ', 'いいえ', 'いいえ', '胸が痛いのと、唇が紫色になっています', '夜に咳がひどいです',
 ].map((text) => ({ type: 'message', text }));
 
 function session(times: number[] | null): number {

@@ -26,6 +26,6 @@ export { defaultFlows, URGENT_SYMPTOMS } from './defaults/index.js';
 export { evaluateCondition } from './conditions.js';
 export { pickText } from './text.js';
 export {
-  toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, kanjiToArabic, formatNumber,
+  toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, deniesChoice, kanjiToArabic, formatNumber,
   type ChoiceOption, type NumberOptions, type NumberResult,
 } from './normalisers/index.js';

@@ -18,9 +18,16 @@ export type Severity = 'red' | 'amber';
 
 export type ObservationValue = number | boolean | 'unknown' | string | string[] | null;
 
+/**
+ * Earlier reports, oldest first: one entry per earlier day, and — with two rounds a day —
+ * one per earlier round of today (same `localDate` as today, `round` set), so a fall from
+ * this morning's SpO2 is seen in the afternoon. Never the session being answered.
+ */
 export interface HistoryDay {
   localDate: string; // YYYY-MM-DD, the person's local date
   values: Record<string, ObservationValue>; // by question id, same representation as answers
+  /** Added: the round of an earlier report of the same day ("09:00", "manual-1"). */
+  round?: string;
 }
 
 export interface FlowContext {
@@ -35,7 +42,7 @@ export interface FlowContext {
     monitoringDay: number; // 1 = first day of monitoring
   };
   healthCentre: { name: string; phone: string; isOpen: boolean };
-  history: HistoryDay[]; // earlier days, oldest first, for trend rules
+  history: HistoryDay[]; // earlier days and earlier rounds of today, oldest first, for trend rules
   /** Added: today's local date (YYYY-MM-DD). When absent it is derived from `now` in `timeZone`. */
   localDate?: string;
   /** Added: IANA zone used to derive localDate; default 'Asia/Tokyo'. */

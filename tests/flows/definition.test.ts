@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   defaultFlows, FLOW_SPEC_VERSION, flowDefinitionJsonSchema, flowDefinitionSchema, parseFlowDefinition, validateFlowDefinition,
   type FlowDefinition,
@@ -111,6 +114,20 @@ describe('validateFlowDefinition', () => {
     expect(codes(d)).toEqual(['threshold_out_of_range@rules[1].gte', 'threshold_out_of_range@rules[2].between[1]', 'threshold_out_of_range@rules[3].gte']);
   });
 
+  it('a risk-factor escalation naming an unknown rule', () => {
+    const d = base();
+    d.escalation = { minAge: 65, riskFactors: ['age65'], rules: ['fever', 'fevr'] };
+    expect(codes(d)).toEqual(['unknown_rule@escalation.rules[1]']);
+    expect(validateFlowDefinition(d)[0]!.message).toEqual({ ja: '規則 fevr がありません', en: 'No rule fevr' });
+  });
+
+  it('an answer rule may name null (no readable answer) on any question kind', () => {
+    const d = base();
+    d.rules.push({ id: 'cough_unread', type: 'answer', question: 'cough', anyOf: ['unknown', null], severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    d.rules.push({ id: 'temp_unread', type: 'answer', question: 'temp', anyOf: [null], severity: 'amber', reason: { ja: 'x', en: 'x' } });
+    expect(codes(d)).toEqual([]);
+  });
+
   it('impossible answers, unknown choices, duplicate rule ids, bad ranges', () => {
     const d = base();
     d.rules.push({ id: 'fever', type: 'answer', question: 'cough', anyOf: ['maybe'], severity: 'amber', reason: { ja: 'x', en: 'x' } });
@@ -180,5 +197,59 @@ describe('schemas', () => {
     expect(s.type).toBe('object');
     expect(s.required).toEqual(expect.arrayContaining(['spec', 'key', 'name', 'start', 'nodes', 'rules']));
     expect(JSON.stringify(s)).toContain('"urgent"');
+  });
+});
+
+/**
+ * The JSON Schema is what the console's editor checks against, so it is tested as a
+ * validator in its own right: read back into a checker (zod's JSON Schema reader, not the
+ * zod schema it came from), it must accept every node kind and reject what is malformed.
+ */
+describe('the exported JSON Schema, used as a validator', () => {
+  const schema = flowDefinitionJsonSchema();
+  const check = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  const accepts = (doc: unknown) => check.safeParse(doc).success;
+  // The golden node-kinds flow (scale, single, multi, text, message, branch, end) with number and yes/no put in front.
+  const nodeKinds = JSON.parse(readFileSync(join(import.meta.dirname, 'testdata', 'node-kinds.json'), 'utf8'))[0].flow;
+  nodeKinds.nodes.num = { ...base().nodes.temp, next: 'yn' };
+  nodeKinds.nodes.yn = { ...base().nodes.cough, next: nodeKinds.start };
+  nodeKinds.start = 'num';
+
+  it('describes every node type, question kind, rule type and condition operator', () => {
+    const text = JSON.stringify(schema);
+    for (const t of ['question', 'message', 'branch', 'end']) expect(text, t).toContain(`"const":"${t}"`);
+    for (const k of ['number', 'yes_no', 'single', 'multi', 'scale', 'text']) expect(text, k).toContain(`"${k}"`);
+    for (const r of ['threshold', 'answer', 'urgent', 'trend']) expect(text, r).toContain(`"const":"${r}"`);
+    for (const op of ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'includes', 'answered', 'unanswered']) expect(text, op).toContain(`"${op}"`);
+  });
+
+  it('accepts the default flows and a flow with every node kind (question kinds, message, branch, end)', () => {
+    expect(accepts(clone(defaultFlows.patientDaily))).toBe(true);
+    expect(accepts(clone(defaultFlows.contactDaily))).toBe(true);
+    const kinds = Object.values(nodeKinds.nodes as Record<string, { type: string; kind?: string }>).map((n) => n.kind ?? n.type);
+    expect(new Set(kinds)).toEqual(new Set(['message', 'number', 'yes_no', 'single', 'multi', 'scale', 'text', 'branch', 'end']));
+    expect(accepts(nodeKinds)).toBe(true);
+    expect(parseFlowDefinition(nodeKinds).ok).toBe(true);
+  });
+
+  const broken: [string, (d: Record<string, any>) => void][] = [
+    ['an unknown node type', (d) => (d.nodes.temperature.type = 'slider')],
+    ['an unknown question kind', (d) => (d.nodes.temperature.kind = 'slider')],
+    ['a question without text', (d) => delete d.nodes.temperature.text],
+    ['a text without Japanese', (d) => (d.nodes.temperature.text = { en: 'Temperature?' })],
+    ['a branch without default', (d) => delete d.nodes.oximeter.default],
+    ['a condition with an unknown operator', (d) => (d.nodes.oximeter.cases[0].when = { all: [{ question: 'spo2', op: 'about', value: 1 }] })],
+    ['a rule of unknown type', (d) => (d.rules[0].type = 'magic')],
+    ['a rule with an unknown severity', (d) => (d.rules[0].severity = 'purple')],
+    ['a threshold that is a string', (d) => (d.rules[0].lte = '93')],
+    ['a spec that is not an integer', (d) => (d.spec = 'two')],
+    ['no rules list', (d) => delete d.rules],
+    ['a message node without next', (d) => delete d.nodes.intro.next],
+  ];
+  it.each(broken)('rejects %s', (_, breakIt) => {
+    const d = clone(defaultFlows.patientDaily) as unknown as Record<string, any>;
+    breakIt(d);
+    expect(accepts(d)).toBe(false);
+    expect(parseFlowDefinition(d).ok).toBe(false); // and the engine's own reader agrees
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { advance, defaultFlows, maxSteps, start, type FlowDefinition, type SessionState } from '../../src/flows/index.js';
+import {
+  advance, defaultFlows, maxSteps, start, URGENT_SYMPTOMS, type FlowDefinition, type QuestionNode, type SessionState,
+} from '../../src/flows/index.js';
 import { ctx, patientAnswers, patientV1, run, version } from './helpers.js';
 
 describe('version pinning', () => {
@@ -115,6 +117,29 @@ describe('wording per channel and language', () => {
         expect((sms!.en ?? '').length, id).toBeLessThanOrEqual(70);
       }
     }
+  });
+
+  it('on voice the urgent question names all 13 MHLW signs, in short sentences, in Japanese and English', () => {
+    const urgent = defaultFlows.patientDaily.nodes.urgent as QuestionNode;
+    const voice = urgent.text.channels!.voice!;
+    const spoken: [string, string, string][] = [
+      ['face_pale', '顔色が明らかに悪い', 'pale face'], ['lips_purple', '唇が紫色', 'Purple lips'], ['unusual', '様子がおかしい', 'something is wrong'],
+      ['breathing_fast', '息が荒い', 'Breathing fast'], ['sudden_breathless', '急に息苦しくなった', 'Suddenly short of breath'],
+      ['exertion_breathless', '少し動くと息があがる', 'slight effort'], ['chest_pain', '胸が痛い', 'Chest pain'],
+      ['orthopnea', '座らないと、息ができない', 'sitting up'], ['shoulder_breathing', '肩で息をしている', 'shoulders'],
+      ['wheezing', '突然ゼーゼーしはじめた', 'wheezing'], ['drowsy', '反応が弱い', 'responding weakly'], ['confused', 'もうろうとしている', 'Confused'],
+      ['irregular_pulse', 'リズムが乱れる', 'irregular pulse'],
+    ];
+    expect(spoken.map(([v]) => v)).toEqual(URGENT_SYMPTOMS.map((c) => c.value).filter((v) => v !== 'none' && v !== 'some'));
+    for (const [value, ja, en] of spoken) {
+      expect(voice.ja, value).toContain(ja);
+      expect(voice.en, value).toContain(en);
+    }
+    const sentences = voice.ja.split('。').filter((x) => x !== '');
+    expect(sentences.length).toBeGreaterThanOrEqual(14);
+    expect(Math.max(...sentences.map((x) => x.length))).toBeLessThanOrEqual(25);
+    // Key 9 repeats the question, so the list must be in the question itself, not in a message before it.
+    expect(voice.ja).toMatch(/当てはまりますか？$/);
   });
 
   it('every default question has voice wording', () => {

@@ -53,10 +53,15 @@ export function run(v: FlowVersion, inputs: (Input | string)[], c: FlowContext =
 
 export const flagIds = (flags: RiskFlag[]) => flags.map((f) => `${f.severity}:${f.ruleId}`).sort();
 
-/** Answers for the patient flow with everything normal, overridable by question id. */
+/**
+ * Answers for the patient flow with everything normal, overridable by question id. The
+ * second SpO2 reading is only asked after 94–95: it is sent then (97 unless `spo2_again` says).
+ */
 export function patientAnswers(over: Record<string, string> = {}): string[] {
+  const again = over.spo2_again ?? (['94', '95'].includes(over.spo2 ?? '') ? '97' : undefined);
   const base: [string, string][] = [
-    ['temperature', '36.6'], ['spo2', '98'], ['pulse', '72'], ['face', 'いいえ'], ['cough', 'いいえ'],
+    ['temperature', '36.6'], ['spo2', '98'], ...(again ? [['spo2_again', again] as [string, string]] : []),
+    ['pulse', '72'], ['face', 'いいえ'], ['cough', 'いいえ'],
     ['sore_throat', 'いいえ'], ['breathless', 'いいえ'], ['fatigue', 'いいえ'], ['nausea', 'いいえ'],
     ['diarrhea', 'いいえ'], ['taste_smell', 'いいえ'], ['consciousness', 'いいえ'], ['cannot_eat', 'いいえ'],
     ['no_urine', 'いいえ'], ['urgent', 'なし'], ['comment', 'なし'],

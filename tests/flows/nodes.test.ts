@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, start, type FlowDefinition, type Input } from '../../src/flows/index.js';
+import { advance, start, type Condition, type FlowDefinition, type Input } from '../../src/flows/index.js';
 import { ctx, oneQuestion, run, version } from './helpers.js';
 
 const TEMP = { kind: 'number', unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature' };
@@ -78,6 +78,14 @@ describe('question: number', () => {
     const bad = [{ type: 'message' }, { type: 'digits', digits: 5 }, { type: 'choice', questionId: 'q' }] as unknown as Input[];
     const r = run(oneQuestion(TEMP), bad);
     expect(r.observations[0]).toMatchObject({ value: null, raw: null, status: 'unanswered' });
+  });
+
+  it('a tiny precision in a definition never makes the engine throw (read-back, hint)', () => {
+    const v = oneQuestion({ kind: 'number', unit: '%', min: 1, max: 100, precision: 1e-200, confirm: { lte: 93 } });
+    const r = run(v, ['92.5', 'はい']);
+    expect(r.sent[1]).toMatchObject({ kind: 'confirm' });
+    expect(r.observations[0]).toMatchObject({ value: 92.5, status: 'answered' });
+    expect(run(v, ['150']).sent[1]!.text).toContain('150');
   });
 
   it('keeps a critical reading rather than losing it when the confirmation is never understood', () => {
@@ -245,5 +253,66 @@ describe('message, branch and end nodes', () => {
     const again = advance(v, r.state, { type: 'message', text: 'はい' }, ctx());
     expect(again.effects).toEqual([{ type: 'error', code: 'session_completed', message: expect.any(String) }]);
     expect(again.state).toBe(r.state);
+  });
+});
+
+describe('branch conditions run through the engine: every comparison', () => {
+  const flow = (when: Condition) =>
+    version({
+      spec: 2, key: 'ops', name: { ja: '条件', en: 'Ops' }, start: 'n', rules: [],
+      nodes: {
+        n: { type: 'question', kind: 'number', unit: '点', min: 0, max: 100, text: { ja: '数は？', en: 'Number?' }, next: 'b' },
+        b: { type: 'branch', cases: [{ when, next: 'hit' }], default: 'miss' },
+        hit: { type: 'message', text: { ja: 'HIT', en: 'HIT' }, next: 'end' },
+        miss: { type: 'message', text: { ja: 'MISS', en: 'MISS' }, next: 'end' },
+        end: { type: 'end' },
+      },
+    } as FlowDefinition);
+  const unreadable = ['x', 'y', 'z'];
+  const path = (when: Condition, inputs: string[], c = ctx()) => run(flow(when), inputs, c).sent.find((m) => m.text === 'HIT' || m.text === 'MISS')?.text;
+
+  it.each([
+    [{ question: 'n', op: 'in', value: [3, 5] }, ['5'], ['4']],
+    [{ question: 'n', op: 'ne', value: 5 }, ['4'], ['5']],
+    [{ question: 'n', op: 'lte', value: 5 }, ['5'], ['6']],
+    [{ question: 'n', op: 'lt', value: 5 }, ['4'], ['5']],
+    [{ question: 'n', op: 'gt', value: 5 }, ['6'], ['5']],
+    [{ question: 'n', op: 'gte', value: 5 }, ['5'], ['4']],
+    [{ question: 'n', op: 'eq', value: 5 }, ['５'], ['4']],
+    [{ question: 'n', op: 'answered' }, ['0'], unreadable],
+    [{ question: 'n', op: 'unanswered' }, unreadable, ['0']],
+    [{ not: { question: 'n', op: 'gt', value: 5 } }, ['5'], ['6']],
+    [{ all: [{ question: 'n', op: 'gte', value: 3 }, { question: 'n', op: 'lte', value: 5 }] }, ['4'], ['6']],
+    [{ any: [{ question: 'n', op: 'lt', value: 3 }, { question: 'n', op: 'gt', value: 5 }] }, ['6'], ['4']],
+  ] as [Condition, string[], string[]][])('%j: hit on %j, miss on %j', (when, hit, miss) => {
+    expect(path(when, hit)).toBe('HIT');
+    expect(path(when, miss)).toBe('MISS');
+  });
+
+  it('an unanswered question never satisfies a comparison (ne and not included only by their own logic)', () => {
+    expect(path({ question: 'n', op: 'lte', value: 100 }, unreadable)).toBe('MISS');
+    expect(path({ question: 'n', op: 'ne', value: 5 }, unreadable)).toBe('HIT'); // null is not 5
+  });
+
+  it.each([
+    [{ subject: 'classification', op: 'in', value: ['confirmed', 'suspected'] }, 'confirmed', 'close_contact'],
+    [{ subject: 'monitoringDay', op: 'gt', value: 4 }, 5, 4],
+    [{ subject: 'riskFactors', op: 'includes', value: 'pregnancy' }, ['pregnancy'], []],
+  ] as [Condition, unknown, unknown][])('subject %j', (when, yes, no) => {
+    const key = (when as { subject: string }).subject;
+    const c = (v: unknown) => ctx('line', { subject: { riskFactors: [], hasOximeter: true, classification: 'confirmed', monitoringDay: 1, [key]: v } });
+    expect(path(when, ['1'], c(yes))).toBe('HIT');
+    expect(path(when, ['1'], c(no))).toBe('MISS');
+  });
+});
+
+describe('answer rules on an unanswered question (anyOf null)', () => {
+  it('fire when re-asks run out, not when the question is answered', () => {
+    const rule = { id: 'unread', type: 'answer', question: 'q', anyOf: [null], severity: 'amber', reason: { ja: '読めない', en: 'Unreadable' } };
+    const v = oneQuestion({ kind: 'yes_no' }, [rule]);
+    expect(run(v, ['えっと', 'うーん', 'さあ']).flags).toEqual([{ ruleId: 'unread', severity: 'amber', reason: { ja: '読めない', en: 'Unreadable' }, values: { q: null } }]);
+    expect(run(v, ['いいえ']).flags).toEqual([]);
+    // Silence on voice (re-asked once, then unanswered) fires it too.
+    expect(run(v, [{ type: 'timeout' }, { type: 'timeout' }], ctx('voice')).flags.map((f) => f.ruleId)).toEqual(['unread']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kanjiToArabic, parseChoices, parseNumberAnswer, parseYesNo, toHalfWidth } from '../../src/flows/index.js';
+import { deniesChoice, kanjiToArabic, parseChoices, parseNumberAnswer, parseYesNo, toHalfWidth } from '../../src/flows/index.js';
 
 const TEMP = { unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature' as const };
 const SPO2 = { unit: '%', min: 70, max: 100, precision: 1, keypad: 'spo2' as const };
@@ -20,7 +20,12 @@ describe('kanjiToArabic', () => {
   it.each([
     ['三十七度五分', '37度5分'], ['九十六', '96'], ['百二十', '120'], ['三七・五', '37.5'], ['三十七点五', '37.5'],
     ['さんじゅうななどごぶ', '37度5分'], ['きゅうじゅうろく', '96'], ['ひゃくじゅう', '110'], ['はい', 'はい'], ['咳', '咳'],
+    ['さんじゅうななどご', '37度5'], ['三十七度五', '37度5'],
   ])('%s → %s', (raw, want) => expect(kanjiToArabic(raw)).toBe(want));
+
+  it.each([[undefined], [null], [42], [{}], [['三']]])('%j (not a string) → empty, never a throw', (bad) => {
+    expect(kanjiToArabic(bad as unknown as string)).toBe('');
+  });
 });
 
 describe('parseNumberAnswer: temperature', () => {
@@ -31,11 +36,19 @@ describe('parseNumberAnswer: temperature', () => {
     ['3 7 5', 37.5], ['さんじゅうななどごぶ', 37.5], ['さんじゅうななてんご', 37.5], ['サンジュウロクドハチブ', 36.8],
     ['36.85', 36.9], ['  36.2  ', 36.2], ['38', 38], ['37.5度', 37.5], ['36度8分くらい', 36.8], ['３６度８分', 36.8],
     ['37。5', 37.5], ['熱は38.2℃です', 38.2], ['さんじゅうろくてんはち', 36.8], ['三十八度', 38], ['37.5 ど', 37.5],
+    // 分 left out — the way most people write it
+    ['37度5', 37.5], ['36度8', 36.8], ['38度2', 38.2], ['３７度５', 37.5], ['37度 5', 37.5], ['37度5です', 37.5], ['体温は36度8でした', 36.8],
+    ['三十七度五', 37.5], ['三十八度二', 38.2], ['37度5ぶ', 37.5],
+    // speech that drops ぶ
+    ['さんじゅうななどご', 37.5], ['さんじゅうろくどはち', 36.8], ['サンジュウハチドニ', 38.2], ['さんじゅうななど', 37],
   ])('%s → %d', (raw, want) => expect(parseNumberAnswer(raw, TEMP)).toEqual({ ok: true, value: want }));
 
   it.each([
     ['45', 'out_of_range'], ['4', 'out_of_range'], ['450', 'out_of_range'], ['', 'empty'], ['#', 'empty'],
     ['熱はない', 'not_a_number'], ['abc', 'not_a_number'], ['平熱', 'not_a_number'],
+    // never a guess made by dropping digits or reading a range as a reading
+    ['36度後半', 'not_a_number'], ['37度台', 'not_a_number'], ['37-5', 'not_a_number'], ['朝36.5 夜37.0', 'not_a_number'],
+    ['37度5分5秒', 'not_a_number'], ['38度以上', 'not_a_number'],
   ])('%s → %s', (raw, reason) => expect(parseNumberAnswer(raw, TEMP)).toMatchObject({ ok: false, reason }));
 
   it('reports the implausible value it read', () => {
@@ -53,7 +66,11 @@ describe('parseNumberAnswer: SpO2 and pulse', () => {
     expect(parseNumberAnswer('120', SPO2)).toEqual({ ok: false, reason: 'out_of_range', value: 120 });
   });
 
-  it.each([['72', 72], ['72回', 72], ['脈は78', 78], ['７８回/分', 78], ['百二十', 120], ['ななじゅうに', 72], ['72#', 72]])('pulse %s → %d', (raw, want) =>
+  it('a second reading said with its ordinal: 「2回目は97」', () => {
+    expect(parseNumberAnswer('2回目は97', SPO2)).toEqual({ ok: true, value: 97 });
+  });
+
+  it.each([['72', 72], ['72回', 72], ['脈は78', 78], ['７８回/分', 78], ['百二十', 120], ['ななじゅうに', 72], ['72#', 72], ['1分間に72回', 72], ['脈は1分で80', 80]])('pulse %s → %d', (raw, want) =>
     expect(parseNumberAnswer(raw, PULSE)).toEqual({ ok: true, value: want }),
   );
 
@@ -70,8 +87,23 @@ describe('parseYesNo', () => {
     ['いいえ', 'no'], ['いえ', 'no'], ['ううん', 'no'], ['ない', 'no'], ['ないです', 'no'], ['なし', 'no'], ['ありません', 'no'],
     ['特にない', 'no'], ['大丈夫です', 'no'], ['no', 'no'], ['NO', 'no'], ['n', 'no'], ['2', 'no'], ['無', 'no'],
     ['わからない', 'unknown'], ['分からない', 'unknown'], ['わかりません', 'unknown'], ['不明', 'unknown'], ['3', 'unknown'],
-    ['?', 'unknown'], ["don't know", 'unknown'],
+    ['?', 'unknown'], ["don't know", 'unknown'], ['イエス', 'yes'], ['ノー', 'no'],
+    // hedged yes is yes: a suspected symptom is reported as present
+    ['あるかもしれない', 'yes'], ['少しあるかもしれない', 'yes'], ['あるかもしれないです', 'yes'], ['あるかも', 'yes'], ['ありそう', 'yes'],
+    ['ある気がする', 'yes'], ['はい、少し', 'yes'], ['あると思う', 'yes'], ['そうかも', 'yes'],
+    // a denied no is yes
+    ['なくはない', 'yes'], ['なくもない', 'yes'], ['ないことはない', 'yes'], ['ないわけではない', 'yes'], ['大丈夫じゃない', 'yes'],
+    ['大丈夫ではありません', 'yes'], ['平気じゃない', 'yes'],
+    // neither, or a hedged no, is unknown — never no
+    ['どちらとも言えない', 'unknown'], ['どっちとも言えない', 'unknown'], ['なんとも言えない', 'unknown'], ['微妙', 'unknown'], ['びみょう', 'unknown'],
+    ['ないかもしれない', 'unknown'], ['ないかも', 'unknown'], ['かもしれません', 'unknown'], ['なさそう', 'unknown'], ['よくわからないです', 'unknown'],
+    // a plain opinion keeps its side
+    ['ないと思う', 'no'], ['ないと思います', 'no'], ['少しもない', 'no'], ['問題ない', 'no'], ['ないですね', 'no'],
   ])('%s → %s', (raw, want) => expect(parseYesNo(raw, true)).toBe(want));
+
+  it('hedged answers that mean unknown are re-asked when unknown is not allowed (never turned into no)', () => {
+    for (const raw of ['どちらとも言えない', 'ないかもしれない', '微妙']) expect(parseYesNo(raw, false), raw).toBeNull();
+  });
 
   it.each([['ふつう'], [''], ['37.5'], ['hmm'], ['4']])('%s → null', (raw) => expect(parseYesNo(raw, true)).toBeNull());
 
@@ -96,7 +128,18 @@ describe('parseChoices', () => {
     ['なし', ['none']], ['特にない', ['none']], ['5', ['none']], ['cough', ['cough']], ['lips', ['lips']],
   ])('multi %s → %j', (raw, want) => expect(parseChoices(raw, C, true)).toEqual(want));
 
-  it.each([['6'], ['0'], ['頭痛'], [''], ['1 9']])('multi %s → null', (raw) => expect(parseChoices(raw, C, true)).toBeNull());
+  it.each([['6'], ['0'], ['頭痛'], [''], ['1 9'], ['わからない'], ['ないかも']])('multi %s → null', (raw) => expect(parseChoices(raw, C, true)).toBeNull());
+
+  it.each([
+    ['咳が出ています', ['cough']], ['鼻水が少し出る', ['nose']], ['せきがあります', ['cough']], ['咳と鼻水があります', ['cough', 'nose']],
+    ['唇が紫色になっています', ['lips']], ['様子がおかしいです', ['unusual']], ['咳かもしれない', ['cough']],
+    ['咳がひどい', null], ['頭が痛い', null],
+  ])('multi, natural phrasing %s → %j', (raw, want) => expect(parseChoices(raw, C, true)).toEqual(want));
+
+  it.each([['咳はない'], ['咳は出ていません'], ['鼻水はなくて咳']])('a denied choice is no choice (and not 「なし」): %s', (raw) => {
+    expect(parseChoices(raw, C, true)).toBeNull();
+    expect(deniesChoice(raw, C)).toBe(true);
+  });
 
   it('single choice refuses two answers', () => {
     expect(parseChoices('2', C, false)).toEqual(['nose']);

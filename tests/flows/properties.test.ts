@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  advance, formatNumber, maxSteps, parseChoices, parseNumberAnswer, parseYesNo, start, toHalfWidth,
+  advance, deniesChoice, formatNumber, kanjiToArabic, maxSteps, parseChoices, parseNumberAnswer, parseYesNo, start, toHalfWidth,
   type Channel, type FlowVersion, type Input,
 } from '../../src/flows/index.js';
 import { URGENT_SYMPTOMS } from '../../src/flows/index.js';
@@ -25,18 +25,81 @@ describe('normalisers never throw', () => {
         expect([null, 'yes', 'no', 'unknown']).toContain(parseYesNo(s, b));
         const c = parseChoices(s, CHOICES, b);
         if (c) expect(c.every((v) => CHOICES.some((x) => x.value === v))).toBe(true);
+        expect(typeof kanjiToArabic(s)).toBe('string');
+        expect(typeof deniesChoice(s, CHOICES)).toBe('boolean');
       }),
       { numRuns: 2000 },
     );
   });
 
   it('survive inputs that are not strings at all', () => {
-    for (const bad of [undefined, null, 42, {}, []] as unknown as string[]) {
-      expect(() => parseNumberAnswer(bad, {})).not.toThrow();
-      expect(() => parseYesNo(bad, true)).not.toThrow();
-      expect(() => parseChoices(bad, CHOICES, true)).not.toThrow();
-      expect(() => toHalfWidth(bad)).not.toThrow();
-    }
+    fc.assert(
+      fc.property(fc.anything(), (bad) => {
+        const s = bad as string;
+        expect(() => parseNumberAnswer(s, {})).not.toThrow();
+        expect(() => parseYesNo(s, true)).not.toThrow();
+        expect(() => parseChoices(s, CHOICES, true)).not.toThrow();
+        expect(() => deniesChoice(s, CHOICES)).not.toThrow();
+        expect(() => toHalfWidth(s)).not.toThrow();
+        expect(() => kanjiToArabic(s)).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('hedged and denied answers are never read as no', () => {
+  const yesCore = fc.constantFrom('ある', 'あります', '少しある', 'ちょっとある', 'すこしあります', 'ありそう');
+  const hedge = fc.constantFrom('かもしれない', 'かもしれません', 'かも', 'かもです', '気がする', 'ような気がします', 'みたい', 'かもしれないです');
+  const denial = fc.constantFrom('なくはない', 'なくもない', 'ないことはない', 'ないわけではない', '大丈夫じゃない', '大丈夫ではない', '平気じゃない');
+  const prefix = fc.constantFrom('', '咳が', '息苦しさは', 'えっと、', 'うーん ');
+  it('a hedged yes is yes, a denied no is yes', () => {
+    fc.assert(
+      fc.property(prefix, yesCore, hedge, (p, core, h) => {
+        expect(parseYesNo(`${p}${core}${h}`, true)).toBe('yes');
+      }),
+    );
+    fc.assert(
+      fc.property(prefix, denial, (p, d) => {
+        expect(parseYesNo(`${p}${d}`, true)).toBe('yes');
+      }),
+    );
+  });
+
+  it('a hedged no is unknown: re-asked where unknown is not allowed', () => {
+    const noCore = fc.constantFrom('ない', 'ありません', 'なし');
+    fc.assert(
+      fc.property(prefix, noCore, hedge, (p, core, h) => {
+        expect(parseYesNo(`${p}${core}${h}`, true)).toBe('unknown');
+        expect(parseYesNo(`${p}${core}${h}`, false)).toBeNull();
+      }),
+    );
+  });
+});
+
+describe('urgent symptoms are read in natural phrasing', () => {
+  const options = URGENT_SYMPTOMS.filter((c) => !c.channels).map((c) => ({ value: c.value, label: c.label.ja, aliases: c.aliases ?? [] }));
+  const symptoms = options.filter((o) => o.value !== 'none');
+  const around = fc.record({
+    before: fc.constantFrom('', '急に', 'とても', '今日', 'さっきから'),
+    after: fc.constantFrom('', 'です', 'しています', 'ます', 'と思います', '感じがします', 'かもしれない'),
+  });
+  it('a label, with words around it, is that symptom and nothing else', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...symptoms), around, (o, { before, after }) => {
+        // A label that ends in a verb takes its own endings (「息ができない」); only the polite/hedge tails are added.
+        const tail = /[いるた]$/.test(o.label) ? after.replace(/^(しています|ます)$/, 'です') : after;
+        expect(parseChoices(`${before}${o.label}${tail}`, options, true)).toEqual([o.value]);
+      }),
+    );
+  });
+
+  it('a label followed by a denial is never that symptom, nor 「なし」', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...symptoms), fc.constantFrom('はない', 'はありません', 'はないです', 'ではない'), (o, no) => {
+        expect(parseChoices(`${o.label}${no}`, options, true)).toBeNull();
+      }),
+    );
   });
 });
 
@@ -49,7 +112,7 @@ describe('formatted numbers round-trip', () => {
         const s = formatNumber(t, 0.1);
         const fullWidth = s.replace(/[0-9.]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
         const [whole, tenth] = s.split('.');
-        for (const form of [s, `${s}℃`, fullWidth, `${whole}度${tenth}分`, s.replace('.', ','), s.replace('.', '')]) {
+        for (const form of [s, `${s}℃`, fullWidth, `${whole}度${tenth}分`, `${whole}度${tenth}`, s.replace('.', ','), s.replace('.', '')]) {
           expect(parseNumberAnswer(form, opts)).toEqual({ ok: true, value: t });
         }
       }),
@@ -58,8 +121,8 @@ describe('formatted numbers round-trip', () => {
 
   it('SpO2 as an integer, with or without %, # and full width', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 70, max: 100 }), (v) => {
-        const opts = { min: 70, max: 100, precision: 1, keypad: 'spo2' as const };
+      fc.property(fc.integer({ min: 1, max: 100 }), (v) => {
+        const opts = { min: 1, max: 100, precision: 1, keypad: 'spo2' as const };
         for (const form of [String(v), `${v}%`, `${v}#`, toFull(String(v))]) expect(parseNumberAnswer(form, opts)).toEqual({ ok: true, value: v });
       }),
     );

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import type { Channel, FlowContext, HistoryDay, Lang, ObservationValue } from '../../flows';
@@ -18,22 +18,40 @@ export function riskFactorsOf(p: Pick<PersonRow, 'riskFactors' | 'underlyingCond
   return [...factors].sort();
 }
 
-/** Earlier days' answers, oldest first, one entry per local date (the last answer of the day wins). */
-export async function loadHistory(db: DbOrTx, personId: string, beforeLocalDate: string): Promise<HistoryDay[]> {
+// Sessions of today that are over: their answers are earlier reports. The session being
+// answered is still prompted/active while the engine runs, so it is never its own history.
+const CLOSED_SESSION_STATUSES = ['completed', 'missed', 'cancelled'];
+
+/**
+ * Earlier reports, oldest first: one entry per earlier local date (the last answer of the
+ * day wins), then one per earlier round of `localDate` itself (two rounds a day: the
+ * afternoon check sees this morning's SpO2).
+ */
+export async function loadHistory(db: DbOrTx, personId: string, localDate: string): Promise<HistoryDay[]> {
   const rows = await db
-    .select({ localDate: checkSessions.localDate, questionId: observations.questionId, value: observations.value, status: observations.status })
+    .select({
+      localDate: checkSessions.localDate, sessionId: checkSessions.id, round: checkSessions.round, sessionStatus: checkSessions.status,
+      questionId: observations.questionId, value: observations.value, status: observations.status,
+    })
     .from(observations)
     .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
-    .where(and(eq(observations.personId, personId), lt(checkSessions.localDate, beforeLocalDate), gte(checkSessions.localDate, addDays(beforeLocalDate, -HISTORY_DAYS))))
+    .where(and(eq(observations.personId, personId), lte(checkSessions.localDate, localDate), gte(checkSessions.localDate, addDays(localDate, -HISTORY_DAYS))))
     .orderBy(asc(checkSessions.localDate), asc(observations.observedAt));
   const byDate = new Map<string, Record<string, ObservationValue>>();
+  const todayBySession = new Map<string, HistoryDay>();
   for (const r of rows) {
     if (r.status !== 'answered') continue;
-    const values = byDate.get(r.localDate) ?? {};
-    values[r.questionId] = r.value as ObservationValue;
-    byDate.set(r.localDate, values);
+    if (r.localDate < localDate) {
+      const values = byDate.get(r.localDate) ?? {};
+      values[r.questionId] = r.value as ObservationValue;
+      byDate.set(r.localDate, values);
+    } else if (CLOSED_SESSION_STATUSES.includes(r.sessionStatus)) {
+      const report = todayBySession.get(r.sessionId) ?? { localDate: r.localDate, round: r.round, values: {} };
+      report.values[r.questionId] = r.value as ObservationValue;
+      todayBySession.set(r.sessionId, report);
+    }
   }
-  return [...byDate.entries()].map(([localDate, values]) => ({ localDate, values }));
+  return [...[...byDate.entries()].map(([d, values]) => ({ localDate: d, values })), ...todayBySession.values()];
 }
 
 /** Everything the pure engine needs about a person, their centre and their history, at `now`. */

@@ -1,4 +1,4 @@
-import type { QuestionNode, Text } from '../definition/schema.js';
+import type { QuestionNode, RuleDef, Text } from '../definition/schema.js';
 
 /**
  * Small builders for the default flows, so each question reads as one line of data.
@@ -19,5 +19,18 @@ export function symptom(
     allowUnknown: true,
     next,
     text: text(t.ja, t.en, t.easy, { sms: { ja: t.sms, en: t.smsEn }, voice: { ja: t.voice, en: t.voiceEn } }),
+  };
+}
+
+export const r = (ja: string, en: string) => ({ ja, en });
+
+/**
+ * The amber rule of a red-symptom yes/no question: 「わからない」 (or a hedge read as unknown)
+ * or no readable answer at all — a nurse reviews it rather than it passing as "no".
+ */
+export function unsureOf(question: string, ja: string, en: string): RuleDef {
+  return {
+    id: `${question}_unknown`, type: 'answer', question, anyOf: ['unknown', null], severity: 'amber',
+    reason: r(`${ja}が「わからない」、または答えが読み取れない`, `Not sure about ${en}, or no readable answer`),
   };
 }

@@ -1,10 +1,8 @@
 import type { FlowDefinition } from '../definition/schema.js';
 import { FLOW_SPEC_VERSION } from '../definition/migrations/index.js';
-import { symptom, text } from './build.js';
+import { r, symptom, text, unsureOf } from './build.js';
 import { TEMPERATURE } from './measurements.js';
 import { PATIENT_SYMPTOMS } from './patient-symptoms.js';
-
-const r = (ja: string, en: string) => ({ ja, en });
 
 /**
  * 濃厚接触者の健康観察: fever and the main symptoms only, to catch onset early. Fever here
@@ -36,6 +34,7 @@ export const contactDaily: FlowDefinition = {
   rules: [
     { id: 'contact_fever', type: 'threshold', question: 'temperature', gte: 37.5, severity: 'amber', reason: r('37.5℃以上の発熱（発症の疑い）', 'Fever ≥ 37.5 °C (possible onset)') },
     { id: 'breathless', type: 'answer', question: 'breathless', anyOf: [true], severity: 'red', callNow: true, reason: r('息苦しさがある', 'Short of breath') },
+    unsureOf('breathless', '息苦しさ', 'breathlessness'),
     { id: 'contact_symptom', type: 'answer', question: 'cough', anyOf: [true], severity: 'amber', reason: r('咳・鼻水がある（発症の疑い）', 'Cough or runny nose (possible onset)') },
     { id: 'contact_throat', type: 'answer', question: 'sore_throat', anyOf: [true], severity: 'amber', reason: r('のどの痛みがある（発症の疑い）', 'Sore throat (possible onset)') },
     { id: 'contact_taste_smell', type: 'answer', question: 'taste_smell', anyOf: [true], severity: 'amber', reason: r('味覚・嗅覚の異常（発症の疑い）', 'Loss of taste or smell (possible onset)') },

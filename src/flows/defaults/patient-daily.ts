@@ -1,15 +1,16 @@
 import type { FlowDefinition } from '../definition/schema.js';
 import { FLOW_SPEC_VERSION } from '../definition/migrations/index.js';
 import { text } from './build.js';
-import { PULSE, SPO2, TEMPERATURE } from './measurements.js';
+import { PULSE, SPO2, SPO2_AGAIN, TEMPERATURE } from './measurements.js';
 import { PATIENT_RULES } from './patient-rules.js';
 import { PATIENT_SYMPTOMS } from './patient-symptoms.js';
 import { URGENT_SYMPTOMS } from './urgent-symptoms.js';
 
 /**
  * 毎日の健康観察 for patients, after My HER-SYS: 体温, SpO2 and 脈拍 (only for people with an
- * oximeter), eleven はい/いいえ/わからない symptoms, the urgent-symptoms checklist and a free
- * comment. About 16 short questions: under two minutes on LINE, about two on a call.
+ * oximeter; a SpO2 of 94–95 is measured again at once), eleven はい/いいえ/わからない
+ * symptoms, the urgent-symptoms checklist and a free comment. 16 short questions on a normal
+ * day; tests/flows/transcript-length.test.ts keeps the prompts per channel counted.
  */
 export const patientDaily: FlowDefinition = {
   spec: FLOW_SPEC_VERSION,
@@ -26,7 +27,13 @@ export const patientDaily: FlowDefinition = {
     },
     temperature: { ...TEMPERATURE, next: 'oximeter' },
     oximeter: { type: 'branch', cases: [{ when: { subject: 'hasOximeter', op: 'eq', value: true }, next: 'spo2' }], default: 'face' },
-    spo2: { ...SPO2, next: 'pulse' },
+    spo2: { ...SPO2, next: 'spo2_check' },
+    // 94–95 %: 「もう一度測って」 is a question, so the second reading is collected and judged now.
+    spo2_check: {
+      type: 'branch', default: 'pulse',
+      cases: [{ when: { all: [{ question: 'spo2', op: 'gte', value: 94 }, { question: 'spo2', op: 'lte', value: 95 }] }, next: 'spo2_again' }],
+    },
+    spo2_again: { ...SPO2_AGAIN, next: 'pulse' },
     pulse: { ...PULSE, next: 'face' },
     ...PATIENT_SYMPTOMS,
     urgent: {
@@ -34,9 +41,10 @@ export const patientDaily: FlowDefinition = {
       collapse: { channels: ['voice'], yes: 'some', no: 'none' },
       text: text('次の症状で当てはまるものを全部選んでください。なければ「なし」。', 'Choose every symptom below that applies, or "None".', 'つぎの なかで あてはまる ものを ぜんぶ えらんで ください。', {
         sms: { ja: '当てはまる症状の番号を全部（なければ「なし」）', en: 'Numbers of any symptoms below (or "none")' },
+        // All 13 read out in short sentences (Polly pauses at each 。); key 9 repeats the whole list.
         voice: {
-          ja: '唇が紫色、急に息苦しい、胸が痛い、肩で息をしている、ぼんやりしている、脈が乱れる、など、いつもと違う危ない症状がありますか？',
-          en: 'Do you have any danger signs, such as purple lips, sudden breathlessness, chest pain, drowsiness or an irregular pulse?',
+          ja: '最後に、急いで相談が必要な症状を、読み上げます。顔色が明らかに悪い。唇が紫色。いつもと違う、様子がおかしい。息が荒い。急に息苦しくなった。少し動くと息があがる。胸が痛い。横にならないと、または座らないと、息ができない。肩で息をしている。突然ゼーゼーしはじめた。ぼんやりしている、反応が弱い。もうろうとしている。脈がとぶ、リズムが乱れる。このうち、1つでも当てはまりますか？',
+          en: 'Last, the danger signs. Clearly pale face. Purple lips. Not yourself, something is wrong. Breathing fast. Suddenly short of breath. Out of breath on slight effort. Chest pain. Cannot breathe unless lying down or sitting up. Breathing with your shoulders. Suddenly started wheezing. Drowsy, responding weakly. Confused, barely conscious. Skipped or irregular pulse. Do you have any one of these?',
         },
       }),
     },

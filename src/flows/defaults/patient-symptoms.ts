@@ -7,6 +7,7 @@ import { symptom } from './build.js';
  * voice wording is what a caller hears (the adapter adds 「はいは1…」).
  */
 export const PATIENT_SYMPTOMS: Record<string, QuestionNode> = {
+  // 「はい」 is the MHLW urgent sign 顔色が明らかに悪い / いつもと違う・様子がおかしい: red (rule face).
   face: symptom('cough', {
     ja: '表情や顔色がいつもと違うと言われたり、感じたりしますか？', en: 'Does your face or expression look different from usual?', easy: 'かおいろが いつもと ちがいますか？',
     sms: '表情・顔色がいつもと違う？', smsEn: 'Face or colour unusual?', voice: '顔色や表情が、いつもと違いますか？', voiceEn: 'Does your face look different from usual?',

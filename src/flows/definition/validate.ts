@@ -8,7 +8,8 @@ import { translationIssues } from './translations.js';
  * Graph and content checks on a definition that already has the right shape. Every
  * issue points at the node and field: unknown next node, unreachable node, a loop with
  * no way out, a missing translation, a rule naming an unknown question, a threshold
- * outside the question's range. An empty list means publishable.
+ * outside the question's range, a risk-factor escalation naming an unknown rule. An empty
+ * list means publishable.
  */
 export function validateFlowDefinition(def: FlowDefinition): FlowIssue[] {
   const out: FlowIssue[] = [];
@@ -29,6 +30,9 @@ export function validateFlowDefinition(def: FlowDefinition): FlowIssue[] {
     if (ruleIds.has(rule.id)) out.push(issue(`rules[${i}].id`, 'duplicate_rule', `規則 ${rule.id} が重複しています`, `Rule ${rule.id} is duplicated`));
     ruleIds.add(rule.id);
     out.push(...ruleKind(rule).validate(rule, def, `rules[${i}]`));
+  });
+  def.escalation?.rules?.forEach((id, i) => {
+    if (!ruleIds.has(id)) out.push(issue(`escalation.rules[${i}]`, 'unknown_rule', `規則 ${id} がありません`, `No rule ${id}`));
   });
   return out;
 }

@@ -91,8 +91,10 @@ function accept(env: RunEnv, id: string, node: QuestionNode, value: ObservationV
   runFrom(env, node.next);
 }
 
+/** Recorded as null; rules that name `null` (「答えが読み取れない」 on a red-symptom question) fire here. */
 export function unanswered(env: RunEnv, id: string, node: QuestionNode, raw: string | null): void {
   record(env, id, node, null, raw, 'unanswered');
+  fireAnswerRules(env, id);
   runFrom(env, node.next);
 }
 

@@ -32,3 +32,16 @@ export function toHiragana(s: string): string {
   }
   return out;
 }
+
+// Labels are folded on every answer; the same few hundred labels recur, so results are memoised (bounded).
+const folded = new Map<string, string>();
+
+/** The key choice labels and answers are compared on: folded, hiragana, without spaces or 。!?. */
+export function foldLabel(s: string): string {
+  const hit = folded.get(s);
+  if (hit !== undefined) return hit;
+  const out = toHiragana(foldText(s)).replace(/[\s。!！?？]/g, '');
+  if (folded.size > 5_000) folded.clear();
+  folded.set(s, out);
+  return out;
+}

@@ -6,4 +6,4 @@ export { toHalfWidth, foldText, toHiragana } from './half-width.js';
 export { kanjiToArabic } from './kanji-number.js';
 export { parseNumberAnswer, formatNumber, roundTo, type NumberOptions, type NumberResult } from './number.js';
 export { parseYesNo } from './yes-no.js';
-export { parseChoices, type ChoiceOption } from './choices.js';
+export { parseChoices, deniesChoice, type ChoiceOption } from './choices.js';

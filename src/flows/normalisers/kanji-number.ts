@@ -5,11 +5,12 @@ import { toHiragana } from './half-width.js';
  * digits. Handles positional kanji (「三十七度五分」→「37度5分」), digit-by-digit kanji
  * (「三七・五」→「37.5」) and transcribed speech where feasible
  * (「さんじゅうななどごぶ」→「37度5分」, 「きゅうじゅうろく」→「96」). Text it cannot read is
- * returned unchanged; never throws.
+ * returned unchanged; anything that is not a string gives ''. Never throws.
  *
- * Example: kanjiToArabic("三十七度五分") === "37度5分"
+ * Example: kanjiToArabic("三十七度五分") === "37度5分"; kanjiToArabic("さんじゅうななどご") === "37度5"
  */
 export function kanjiToArabic(s: string): string {
+  if (typeof s !== 'string') return ''; // webhook and job payloads are not typed at run time
   const spoken = kanaToKanji(s);
   return spoken
     .replace(/[〇零一二三四五六七八九十百千]+/g, (run) => String(readKanjiRun(run)))

@@ -5,18 +5,29 @@ import { pickText } from '../text.js';
 import type { FlowContext } from '../types.js';
 import { visibleOn } from './kind.js';
 
+// Built once per question, language and channel: a loaded definition is immutable, and the
+// normalisers cache their own work (spot-choices keys) on the array's identity.
+const built = new WeakMap<QuestionNode, Map<string, ChoiceOption[]>>();
+
 /**
  * The choices a person sees on this channel, in order, with the other language's label
  * and the value as aliases so 「咳」, "cough" and a postback value all match.
  */
 export function optionsFor(node: QuestionNode, ctx: FlowContext): ChoiceOption[] {
-  return (node.choices ?? [])
+  let byView = built.get(node);
+  if (!byView) built.set(node, (byView = new Map()));
+  const view = `${ctx.lang}|${ctx.channel}`;
+  const hit = byView.get(view);
+  if (hit) return hit;
+  const options = (node.choices ?? [])
     .filter((c) => visibleOn(c.channels, ctx.channel))
     .map((c) => ({
       value: c.value,
       label: pickText(c.label, ctx.lang, ctx.channel),
       aliases: [c.label.ja, c.label.en ?? '', c.label['ja-easy'] ?? '', ...(c.aliases ?? [])].filter((a) => a !== ''),
     }));
+  byView.set(view, options);
+  return options;
 }
 
 /** Multi questions asked as one yes/no on some channels (a 14-item checklist cannot be keyed in on a phone call). */

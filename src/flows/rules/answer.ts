@@ -5,8 +5,11 @@ import { questionRef, type RuleKindSpec } from './kind.js';
 type AnswerRule = Extract<RuleDef, { type: 'answer' }>;
 
 /**
- * A particular answer: 息苦しさ = yes, 食事・水分がとれない = yes, or 「わからない」 itself
- * (`anyOf: ["unknown"]`). For a checklist, any picked item in `anyOf` fires it.
+ * A particular answer: 息苦しさ = yes, 食事・水分がとれない = yes, 「わからない」 itself
+ * (`anyOf: ["unknown"]`), or no readable answer at all (`null`: re-asked twice and still not
+ * understood, or silence on voice). For a checklist, any picked item in `anyOf` fires it.
+ * A red-symptom question names 'unknown' and null in an amber rule, so an uncertain or
+ * unreadable answer is reviewed by a nurse instead of passing as "no".
  *
  * Example: { "id": "breathless", "type": "answer", "question": "breathless", "anyOf": [true],
  *            "severity": "red", "callNow": true,
@@ -18,7 +21,8 @@ export const answerRule: RuleKindSpec<AnswerRule> = {
   questions: (r) => [r.question],
   evaluate(r, env) {
     const v = env.answers[r.question];
-    if (v === undefined || v === null) return null;
+    if (v === undefined) return null;
+    if (v === null) return r.anyOf.includes(null) ? { [r.question]: null } : null;
     const hit = Array.isArray(v) ? v.some((x) => r.anyOf.includes(x)) : r.anyOf.includes(v);
     return hit ? { [r.question]: v } : null;
   },
@@ -28,6 +32,7 @@ export const answerRule: RuleKindSpec<AnswerRule> = {
     if (!node) return out;
     r.anyOf.forEach((v, i) => {
       const p = `${path}.anyOf[${i}]`;
+      if (v === null) return; // unanswered: possible for every question
       if (node.kind === 'yes_no' && v !== true && v !== false && !(v === 'unknown' && node.allowUnknown)) {
         out.push(issue(p, 'impossible_answer', `質問 ${r.question} は ${String(v)} と答えられません`, `Question ${r.question} cannot be answered ${String(v)}`));
       }

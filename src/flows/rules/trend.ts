@@ -1,6 +1,6 @@
 import { issue, type FlowIssue } from '../definition/issues.js';
 import type { RuleDef } from '../definition/schema.js';
-import type { ObservationValue } from '../types.js';
+import type { HistoryDay, ObservationValue } from '../types.js';
 import { daysBefore } from './dates.js';
 import { checkInRange, isPresent, questionRef, type RuleEnv, type RuleKindSpec } from './kind.js';
 
@@ -11,7 +11,8 @@ type TrendRule = Extract<RuleDef, { type: 'trend' }>;
  * the session ends. Dates matter: "3 consecutive days" means today and the two calendar
  * days before it, not the last three reports.
  *   consecutive — questions[0] ≥ gte on `days` consecutive days (default 3)
- *   drop        — questions[0] fell by ≥ points since the previous report
+ *   drop        — questions[0] fell by ≥ points since the previous report, which may be an
+ *                 earlier round of today (98 at 09:00 → 94 at 15:00 fires)
  *   new_symptom — a symptom present today never reported before, from monitoring day `fromDay` (default 5)
  *   worse       — a symptom present today that was absent yesterday, or a scale higher than yesterday
  *
@@ -37,7 +38,12 @@ export const trendRule: RuleKindSpec<TrendRule> = {
   },
 };
 
-const onDate = (env: RuleEnv, date: string) => env.history.find((h) => h.localDate === date)?.values;
+/** A day's answers; several reports of one day merge, the later answer winning (as the host stores them). */
+function onDate(env: RuleEnv, date: string): HistoryDay['values'] | undefined {
+  const reports = env.history.filter((h) => h.localDate === date);
+  if (reports.length <= 1) return reports[0]?.values;
+  return Object.assign({}, ...reports.map((h) => h.values)) as HistoryDay['values'];
+}
 
 const EVALUATORS: Record<TrendRule['trend'], (r: TrendRule, env: RuleEnv) => Record<string, unknown> | null> = {
   consecutive(r, env) {
@@ -54,10 +60,12 @@ const EVALUATORS: Record<TrendRule['trend'], (r: TrendRule, env: RuleEnv) => Rec
   drop(r, env) {
     const q = r.questions[0] ?? '';
     const today = env.answers[q];
-    const prev = [...env.history].reverse().find((h) => typeof h.values[q] === 'number' && h.localDate < env.localDate);
+    // Oldest first, so the last numeric report on or before today is the previous one.
+    const prev = [...env.history].reverse().find((h) => typeof h.values[q] === 'number' && h.localDate <= env.localDate);
     const before = prev?.values[q];
     if (typeof today !== 'number' || typeof before !== 'number') return null;
-    return before - today >= (r.points ?? Infinity) ? { [q]: today, previous: before, previousDate: prev?.localDate } : null;
+    if (before - today < (r.points ?? Infinity)) return null;
+    return { [q]: today, previous: before, previousDate: prev?.localDate, ...(prev?.round ? { previousRound: prev.round } : {}) };
   },
   new_symptom(r, env) {
     if (env.ctx.subject.monitoringDay < (r.fromDay ?? 5)) return null;
