@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { flowAssignments, flows, jurisdictions, medicalInstitutions, personChannels, persons, personStatusHistory } from '../../../db/schema';
+import { flowAssignments, flows, jurisdictions, medicalInstitutions, persons, personStatusHistory } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { syncPhoneChannels } from './phone-channels';
 import { DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
@@ -60,12 +61,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   const personId = row!.id;
   await ctx.tx.insert(personStatusHistory).values({ personId, status, changedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, changedAt: ctx.now });
   await ctx.tx.insert(flowAssignments).values({ personId, flowId: flow.id, roundTimes: [...(roundTimes ?? defaultRoundTimes(f.classification))].sort() });
-  if (f.phone) {
-    await ctx.tx.insert(personChannels).values([
-      { personId, kind: 'sms', address: f.phone },
-      { personId, kind: 'voice', address: f.phone },
-    ]);
-  }
+  await syncPhoneChannels(ctx, personId, f.phone ?? null);
   await writeAudit(ctx, { action: 'create', entity: 'person', entityId: personId, personId });
   return { id: personId };
 }

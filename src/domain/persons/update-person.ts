@@ -6,6 +6,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { personFieldsSchema } from './person-input';
 import { personInScope } from './person-in-scope';
+import { syncPhoneChannels } from './phone-channels';
 
 /**
  * What PATCH may change: the registration fields, each optional. Status, centre, sharing
@@ -40,6 +41,9 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
     if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
   }
   await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
-  await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed } });
+  // SMS and voice go to the channel rows, not to persons.phone: keep them on the current number.
+  const phone = 'phone' in changes ? (changes.phone as string | null) : person.phone;
+  const channels = 'phone' in changes || 'preferredChannel' in changes ? await syncPhoneChannels(ctx, person.id, phone) : [];
+  await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed, ...(channels.length ? { channels } : {}) } });
   return { id: person.id, changed };
 }
