@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte } from 'drizzle-orm';
 import { alertEvents, checkSessions, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf, addDays } from '../time';
 import { alertInScope } from './alert-in-scope';
 
@@ -36,7 +37,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
     .where(eq(alertEvents.alertId, alert.id))
     .orderBy(asc(alertEvents.createdAt));
   const names = async (id: string | null) => (id ? ((await ctx.tx.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, id)))[0]?.n ?? null) : null);
-  await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id });
+  await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
     person: {

@@ -5,6 +5,7 @@ import { ALERT_SEVERITIES, ALERT_STATUSES, alerts, jurisdictions, persons, staff
 import { personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { parseInput } from '../validation';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -32,7 +33,8 @@ export interface AlertListRow {
   createdAt: Date;
   acknowledgedAt: Date | null;
   outcome: string | null;
-  person: { id: string; name: string; nameKana: string | null; caseNumber: string; phone: string | null };
+  /** name, kana and phone are null where the role's identifier access hides them in the queue */
+  person: { id: string; name: string | null; nameKana: string | null; caseNumber: string; phone: string | null };
   centre: { code: string; nameJa: string; nameEn: string };
   assignedTo: { id: string; name: string } | null;
 }
@@ -41,8 +43,9 @@ export interface AlertListRow {
  * The alert queue for the actor's scope: red first, then oldest. One audit row records
  * the list view with the persons it showed (ids only).
  */
-export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number }> {
+export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number; identifiers: boolean }> {
   const q = parseInput(alertQuerySchema, input);
+  const identified = showsIdentifiers(ctx.actor, 'alert_queue');
   const assignee = alias(staffUsers, 'assignee');
   const where: SQL[] = [personScope(ctx.actor)];
   where.push(inArray(alerts.status, q.status?.length ? q.status : ['open', 'acknowledged']));
@@ -76,14 +79,14 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
     createdAt: r.a.createdAt,
     acknowledgedAt: r.a.acknowledgedAt,
     outcome: r.a.outcome,
-    person: r.p,
+    person: maskIdentifiers(r.p, identified),
     centre: r.j,
     assignedTo: r.assignee?.id ? { id: r.assignee.id, name: r.assignee.name } : null,
   }));
   if (list.length) {
-    await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length } });
+    await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length, identifiers: identified } });
   }
-  return { alerts: list, total: count?.n ?? 0 };
+  return { alerts: list, total: count?.n ?? 0, identifiers: identified };
 }
 
 /** Distinct alert reasons in scope, for the filter. */

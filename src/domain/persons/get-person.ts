@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { alerts, checkSessions, jurisdictions, medicalInstitutions, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf } from '../time';
 import { personInScope } from './person-in-scope';
 
@@ -45,7 +46,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .where(and(eq(checkSessions.personId, p.id), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['pending', 'prompted', 'active'])))
     .orderBy(asc(checkSessions.dueAt))
     .limit(1);
-  await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id });
+  await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
     centre: { id: centre!.id, code: centre!.code, nameJa: centre!.nameJa, nameEn: centre!.nameEn, timeZone: centre!.timeZone },

@@ -6,6 +6,8 @@ export const persons: Dictionary = {
   'persons.new': { ja: '新規登録', en: 'Register a person' },
   'persons.edit': { ja: '編集', en: 'Edit' },
   'persons.searchLabel': { ja: '氏名・カナ・患者ID・電話番号', en: 'Name, kana, case number or phone' },
+  'persons.searchLabelCase': { ja: '患者ID', en: 'Case number' },
+  'persons.identifiersHidden': { ja: '氏名等は表示されません（集計用の表示）', en: 'Name withheld (aggregate view)' },
   'persons.empty': { ja: '該当する対象者はいません', en: 'Nobody on this list' },
   'persons.total': { ja: '{n}人', en: '{n} persons' },
   'list.attention': { ja: '要対応', en: 'Needs attention' },
