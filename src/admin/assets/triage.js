@@ -85,4 +85,7 @@
   source.addEventListener('open', function () { setLive(true); });
   source.addEventListener('error', function () { setLive(false); });
   source.addEventListener('alert', onNotice);
+  // The server ended the stream: signed out, disabled, role or password changed. Reload:
+  // the page signs in again or shows the queue the new role may see.
+  source.addEventListener('end', function () { source.close(); setLive(false); location.reload(); });
 })();

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { and, eq, like } from 'drizzle-orm';
 import { ALERT_SEVERITIES, ALERT_STATUSES, jurisdictions } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
@@ -9,6 +8,7 @@ import { ValidationError } from '../../../domain/errors';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import type { AlertHub } from '../../triage/alert-hub';
+import { addLiveStream, type LiveStreamOptions } from '../../triage/live-stream';
 import { t } from '../../ui/i18n';
 import { Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
@@ -38,7 +38,7 @@ async function centresInScope(deps: Deps, c: AdminContext) {
 }
 
 /** The triage screen: the alert queue, its filters, and the live stream of new alerts. */
-export function createTriageRoutes(deps: Deps, hub: AlertHub) {
+export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOptions = {}) {
   const app = new Hono<AdminEnv>();
 
   const queue = async (c: AdminContext) => {
@@ -117,37 +117,6 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
     return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} />);
   });
 
-  // Server-sent events: one per alert raised or changed within the actor's scope (ids only).
-  app.get('/triage/stream', (c) => {
-    const actor = c.get('actor');
-    return streamSSE(c, async (stream) => {
-      const queueOf: string[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = await hub.subscribe(actor, (n) => {
-        queueOf.push(JSON.stringify({ alertId: n.alertId, severity: n.severity, created: n.created, event: n.event ?? (n.created ? 'raised' : 'updated') }));
-        wake?.();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 } as never);
-      while (!stream.aborted && !stream.closed) {
-        const item = queueOf.shift();
-        if (item) {
-          await stream.writeSSE({ event: 'alert', data: item });
-          continue;
-        }
-        // Wait for a notice, or 25 s for a keep-alive comment (proxies close idle streams).
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 25_000).unref?.();
-        });
-        wake = null;
-        if (!queueOf.length && !stream.aborted) await stream.write(': keep-alive\n\n');
-      }
-      unsubscribe();
-    });
-  });
+  addLiveStream(app, deps, hub, live);
   return app;
 }
