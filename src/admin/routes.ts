@@ -6,6 +6,7 @@ import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
 import { createPersonApi } from './api/persons';
+import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
@@ -65,6 +66,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
   api.route('/', createPersonApi(deps));
+  api.route('/', createPersonRecordApi(deps));
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));

@@ -11,7 +11,7 @@ import { alertInScope, notifyAlertChanged, staffIdOf } from './alert-in-scope';
  */
 export async function assignAlert({ ctx, input }: VerbArgs<{ alertId: string; staffId: string }>): Promise<{ assignedTo: string }> {
   const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });
-  if (alert.status === 'resolved') throw new ConflictError('the alert is already resolved', { status: alert.status });
+  if (alert.status === 'resolved') throw new ConflictError('the alert is already resolved', { status: alert.status }, 'このアラートはすでに完了しています');
   const [assignee] = await ctx.tx
     .select({ id: staffUsers.id, name: staffUsers.displayName })
     .from(staffUsers)

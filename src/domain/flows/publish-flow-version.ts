@@ -4,6 +4,7 @@ import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
+import { FLOW_VERSION_STATUS_JA } from '../messages-ja';
 import { parseDefinitionFor } from './definition-issues';
 import { getFlowVersion, latestPublished } from './flow-queries';
 
@@ -16,12 +17,12 @@ import { getFlowVersion, latestPublished } from './flow-queries';
 export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number; supersedes: number | null }> {
   requireRoleAtLeast(ctx.actor, 'centre_admin');
   const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
-  if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`);
+  if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。公開できるのは下書きだけです`);
   // Re-checked here: a draft stored by an older engine may no longer be valid.
   parseDefinitionFor(row.flowKey, row.definition);
   const previous = await latestPublished(ctx.tx, row.flowKey);
   if (previous && previous.version > row.version) {
-    throw new ConflictError(`version ${previous.version} is newer and already published`);
+    throw new ConflictError(`version ${previous.version} is newer and already published`, undefined, `より新しい第${previous.version}版がすでに公開されています`);
   }
   await ctx.tx
     .update(flowVersions)

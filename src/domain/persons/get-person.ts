@@ -4,7 +4,9 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf } from '../time';
+import { contactsOf } from './person-contacts';
 import { personInScope } from './person-in-scope';
+import { testRecordsOf } from './test-records';
 
 /**
  * A person's record as the console and GET /api/v1/persons/:id show it: the fields, the
@@ -46,6 +48,8 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .where(and(eq(checkSessions.personId, p.id), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['pending', 'prompted', 'active'])))
     .orderBy(asc(checkSessions.dueAt))
     .limit(1);
+  const tests = await testRecordsOf(ctx, p.id);
+  const contacts = await contactsOf(ctx, p.id);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
@@ -54,6 +58,8 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     institution,
     channels,
     statusHistory: history,
+    tests,
+    contacts,
     alerts: personAlerts.map(({ details, ...a }) => ({ ...a, reasons: details.reasons ?? [] })),
     today,
     openSessionToday: todayOpen?.id ?? null,

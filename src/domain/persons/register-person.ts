@@ -5,7 +5,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { syncPhoneChannels } from './phone-channels';
-import { DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
+import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
 async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string> {
@@ -17,7 +17,7 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
   const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code), eq(jurisdictions.kind, 'health_centre')));
   if (!centre) throw new ValidationError([{ field: 'responsibleCentreCode', message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
   if (actor.kind === 'staff' && actor.role !== 'national_officer' && actor.role !== 'clinician') {
-    if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope');
+    if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope', 'この保健所はあなたの担当範囲外です');
   }
   return centre.id;
 }
@@ -28,6 +28,8 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
  */
 export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
   const f = parseInput(personFieldsSchema, input);
+  const problems = dateOrderProblems(f);
+  if (problems.length) throw new ValidationError(problems);
   const centreId = await resolveCentre(ctx, f.responsibleCentreCode);
   let institutionId: string | null = ctx.actor.kind === 'staff' ? ctx.actor.institutionId : null;
   if (f.reportingInstitutionCode) {
@@ -40,7 +42,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   if (!flow) throw new ValidationError([{ field: 'flowKey', message: `unknown flow ${flowKey}`, messageJa: '質問フローが見つかりません' }]);
 
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
-  if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+  if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
 
   const status = f.status ?? DEFAULT_STATUS[f.classification];
   const today = ctx.now.toISOString().slice(0, 10);

@@ -3,6 +3,8 @@ import { CHANNEL_KINDS, checkSessions, MONITORED_STATUSES, personChannels, type 
 import { startCheck } from '../checks/start-check';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
+import { NOT_MONITORED_JA } from '../messages-ja';
+import { channelLabel } from '../reports/labels';
 import { personInScope } from './person-in-scope';
 
 /**
@@ -13,7 +15,7 @@ import { personInScope } from './person-in-scope';
  */
 export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; channel?: string }>): Promise<{ sessionId: string; channel: ChannelKind }> {
   const person = await personInScope(ctx, input.personId);
-  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring');
+  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);
   if (input.channel !== undefined && !(CHANNEL_KINDS as readonly string[]).includes(input.channel)) {
     throw new ValidationError([{ field: 'channel', message: `must be one of ${CHANNEL_KINDS.join(', ')}`, messageJa: '送信手段が正しくありません' }]);
   }
@@ -25,7 +27,7 @@ export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; 
   const reachable = (k: string) => (k === 'line' ? usable.some((c) => c.kind === 'line') : k === 'web' ? !!person.phone : usable.some((c) => c.kind === k));
   const wanted = (input.channel as ChannelKind | undefined) ?? person.preferredChannel;
   const channel = reachable(wanted) ? wanted : !input.channel && reachable('sms') ? 'sms' : null;
-  if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted });
+  if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted }, `この対象者には${channelLabel(wanted, 'ja')}で連絡できません`);
   const { sessionId } = await startCheck({ ctx, input: { personId: person.id, channel, source: 'manual' } });
   // startCheck marks the session prompted; the dispatch job sends only pending sessions.
   await ctx.tx.update(checkSessions).set({ status: 'pending', promptedAt: null, updatedAt: ctx.now }).where(eq(checkSessions.id, sessionId));

@@ -4,7 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
-import { personFieldsSchema } from './person-input';
+import { dateOrderProblems, personFieldsSchema } from './person-input';
 import { personInScope } from './person-in-scope';
 import { syncPhoneChannels } from './phone-channels';
 
@@ -33,12 +33,14 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   }
   const changed = Object.keys(changes);
   if (!changed.length) return { id: person.id, changed };
+  const problems = dateOrderProblems({ ...person, ...changes });
+  if (problems.length) throw new ValidationError(problems);
   if (typeof changes.caseNumber === 'string') {
     const [dup] = await ctx.tx
       .select({ id: persons.id })
       .from(persons)
       .where(and(eq(persons.responsibleCentreId, person.responsibleCentreId), eq(persons.caseNumber, changes.caseNumber), ne(persons.id, person.id)));
-    if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+    if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
   }
   await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
   // SMS and voice go to the channel rows, not to persons.phone: keep them on the current number.

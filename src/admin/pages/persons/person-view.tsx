@@ -30,6 +30,13 @@ export function PersonFacts(props: { lang: Lang; r: PersonRecord }) {
       <dt>{t(lang, 'field.classification')}</dt><dd>{t(lang, `class.${p.classification}`)}</dd>
       <dt>{t(lang, 'field.status')}</dt><dd id="person-status">{t(lang, `pstatus.${p.status}`)}</dd>
       <dt>{t(lang, 'field.onsetDate')}</dt><dd>{p.onsetDate ?? '—'}</dd>
+      <dt>{t(lang, 'person.clinical')}</dt>
+      <dd id="person-clinical">
+        {p.admissionDate ? `${t(lang, 'field.admissionDate')} ${p.admissionDate}` : '—'}
+        {p.dischargeDate && ` → ${t(lang, 'field.dischargeDate')} ${p.dischargeDate}`}
+        {(['icuUsed', 'ventilatorUsed', 'ecmoUsed'] as const).filter((k) => p[k]).map((k) => <span class="badge">{t(lang, `field.${k}`)}</span>)}
+        {p.dateOfDeath && <div>{t(lang, 'field.dateOfDeath')} {p.dateOfDeath}</div>}
+      </dd>
       <dt>{t(lang, 'field.monitoringStart')}</dt><dd>{p.monitoringStart ?? '—'} → {p.monitoringPlannedEnd ?? '—'}{p.monitoringActualEnd && ` (${p.monitoringActualEnd})`}</dd>
       <dt>{t(lang, 'col.centre')}</dt><dd>{name(r.centre)}</dd>
       <dt>{t(lang, 'person.shared')}</dt><dd>{r.sharedCentres.map((s) => name(s)).join(', ') || t(lang, 'common.none')}</dd>
