@@ -23,6 +23,7 @@ import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
 import { AlertHub } from './triage/alert-hub';
 import { consolePageErrors } from './ui/page-errors';
+import { csrfFailurePage } from './ui/csrf-page';
 import { consoleSecurityHeaders } from './security-headers';
 
 /**
@@ -43,6 +44,7 @@ export function createAdminRoutes(deps: Deps) {
 
   // Everything else needs a signed-in staff user.
   const pages = new Hono<AdminEnv>();
+  pages.use('*', csrfFailurePage());
   pages.use('*', staffAuth(deps));
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---

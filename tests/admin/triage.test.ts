@@ -70,7 +70,7 @@ describe('acting on an alert', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('38.5℃以上の発熱');
-    expect(html).toContain('temperature 39.8');
+    expect(html).toContain('今日の体温は何度ですか？（例: 36.8） 39.8');
     expect(html).toContain('diabetes');
     expect(html).toContain('+819012345678');
     expect(html).toContain('息が少し苦しいです');

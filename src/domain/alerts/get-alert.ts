@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf, addDays } from '../time';
+import { questionWordings } from '../persons/question-wording';
 import { alertInScope } from './alert-in-scope';
 
 /** How many days of answers an alert shows beside its reasons. */
@@ -25,7 +26,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
   const today = localDateOf(ctx.now, person!.tz);
   const since = addDays(today, -(RECENT_DAYS - 1));
   const recent = await ctx.tx
-    .select({ localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
+    .select({ flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
     .from(observations)
     .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
     .where(and(eq(observations.personId, p.id), gte(checkSessions.localDate, since)))
@@ -58,6 +59,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
     recent,
+    questions: await questionWordings(ctx, recent.map((r) => r.flowVersionId)),
     events,
   };
 }

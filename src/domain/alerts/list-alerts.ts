@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { queryRows } from '../../../db/client';
 import { z } from 'zod';
 import { ALERT_SEVERITIES, ALERT_STATUSES, alerts, jurisdictions, persons, staffUsers } from '../../../db/schema';
 import { personScope } from '../access';
@@ -89,8 +90,19 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
   return { alerts: list, total: count?.n ?? 0, identifiers: identified };
 }
 
-/** Distinct alert reasons in scope, for the filter. */
-export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<string[]> {
-  const rows = await ctx.tx.selectDistinct({ reason: alerts.reason }).from(alerts).innerJoin(persons, eq(persons.id, alerts.personId)).where(personScope(ctx.actor)).orderBy(alerts.reason).limit(100);
-  return rows.map((r) => r.reason);
+/**
+ * Distinct alert reasons in scope, for the filter, with the rule's own wording (ja/en, from
+ * the alert's details) so the filter shows words, not rule ids. Reasons raised without
+ * wording (non_responder, channel_lost …) come with nulls; the console has labels for them.
+ */
+export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<{ reason: string; ja: string | null; en: string | null }[]> {
+  return queryRows<{ reason: string; ja: string | null; en: string | null }>(
+    ctx.tx,
+    sql`select distinct on (${alerts.reason}) ${alerts.reason} as reason, r.value->>'ja' as ja, r.value->>'en' as en
+      from ${alerts} join ${persons} on ${persons.id} = ${alerts.personId}
+      left join lateral jsonb_array_elements(coalesce(${alerts.details}->'reasons', '[]'::jsonb)) r(value) on r.value->>'ruleId' = ${alerts.reason}
+      where ${personScope(ctx.actor)}
+      order by ${alerts.reason}, (r.value is null), ${alerts.createdAt} desc
+      limit 100`,
+  );
 }

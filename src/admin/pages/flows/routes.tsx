@@ -15,6 +15,7 @@ import type { AdminContext, AdminEnv } from '../../auth/types';
 import { t } from '../../ui/i18n';
 import { Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
+import { refusalMessage } from '../../ui/refusal';
 import type { PathError } from './definition-form';
 import { applyFormFields } from './form-model';
 import { FlowList } from './list-page';
@@ -67,9 +68,7 @@ export function createFlowPages(deps: Deps) {
   /** Verb errors on a page: shown on the version page with their status instead of a JSON body. */
   const onVerbError = (c: AdminContext, key: string, n: number, err: unknown) => {
     if (!(err instanceof DomainError) || err.status === 404) throw err;
-    const lang = c.get('lang');
-    const message = err.code === 'forbidden' ? t(lang, 'common.forbidden') : err.message;
-    return renderVersion(c, key, n, { problem: message }, err.status === 403 ? 403 : err.status === 422 ? 422 : 409);
+    return renderVersion(c, key, n, { problem: refusalMessage(c.get('lang'), err) }, err.status === 403 ? 403 : err.status === 422 ? 422 : 409);
   };
 
   app.get('/flows', async (c) => {

@@ -1,13 +1,12 @@
 import { CHANNEL_KINDS, CLASSIFICATIONS, SEXES } from '../../../../db/schema';
 import type { FieldError } from '../../../domain/errors';
-import { t, type Lang } from '../../ui/i18n';
+import { labelOr, t, type Lang } from '../../ui/i18n';
 
 /** Risk factors offered as check boxes; anything else entered by API shows as typed. */
 export const RISK_FACTOR_KEYS = ['underlying_condition', 'immunosuppressed', 'pregnancy', 'obesity', 'diabetes', 'chronic_lung', 'chronic_kidney', 'cardiovascular', 'smoking', 'unvaccinated'] as const;
 
 export function riskLabel(lang: Lang, key: string): string {
-  const label = t(lang, `risk.${key}`);
-  return label === `risk.${key}` ? key : label;
+  return labelOr(lang, 'risk', key);
 }
 
 type Values = Record<string, unknown>;

@@ -72,10 +72,10 @@ export function createPersonPageRoutes(deps: Deps) {
           </div>
         </div>
         <h2>{t(lang, 'person.timeline')}</h2>
-        <PersonTimeline lang={lang} obs={obs} />
+        <PersonTimeline lang={lang} obs={obs} timeZone={r.centre.timeZone} />
         <h2>{t(lang, 'person.history')}</h2>
         <ul class="timeline">
-          {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
+          {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang, r.centre.timeZone)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
         </ul>
       </Layout>,
       extra.status ?? 200,

@@ -78,7 +78,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
             {t(lang, 'col.reason')}
             <select name="reason">
               <option value="">{t(lang, 'common.all')}</option>
-              {reasons.map((r) => <option value={r} selected={f.reason === r}>{reasonLabel(lang, { reason: r, reasons: [] })}</option>)}
+              {reasons.map((r) => <option value={r.reason} selected={f.reason === r.reason}>{reasonLabel(lang, { reason: r.reason, reasons: r.ja ? [{ ja: r.ja, en: r.en ?? '' }] : [] })}</option>)}
             </select>
           </label>
           {centres.length > 1 && (

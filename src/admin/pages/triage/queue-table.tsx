@@ -1,13 +1,11 @@
 import type { AlertListRow } from '../../../domain/alerts/list-alerts';
 import { fmtShort } from '../../ui/format';
-import { t, type Lang } from '../../ui/i18n';
+import { labelOr, t, type Lang } from '../../ui/i18n';
 import { PersonName } from '../persons/person-name';
 
 export function reasonLabel(lang: Lang, a: { reason: string; reasons: { ja: string; en: string }[] }): string {
   if (a.reasons.length) return a.reasons.map((r) => (lang === 'ja' ? r.ja : r.en || r.ja)).join(' / ');
-  const key = `reason.${a.reason}`;
-  const label = t(lang, key);
-  return label === key ? a.reason : label;
+  return labelOr(lang, 'reason', a.reason);
 }
 
 /**
