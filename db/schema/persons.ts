@@ -154,6 +154,21 @@ export const personContacts = pgTable(
   ],
 );
 
+/** Staff notes on a person (a call, a visit, something to hand over), kept as written; audited. */
+export const personNotes = pgTable(
+  'person_notes',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    authorStaffId: uuid('author_staff_id').references(() => staffUsers.id),
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('person_notes_person_idx').on(t.personId, t.createdAt)],
+);
+
 export const CHANNEL_STATES = ['pending', 'verified', 'opted_out', 'unreachable'] as const;
 export type ChannelState = (typeof CHANNEL_STATES)[number];
 

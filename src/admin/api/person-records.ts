@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps';
+import { addPersonNote, personNoteSchema } from '../../domain/persons/person-notes';
 import { addContact, contactPatchSchema, contactSchema, removeContact, updateContact } from '../../domain/persons/person-contacts';
 import { addTestRecord, testRecordPatchSchema, testRecordSchema, updateTestRecord } from '../../domain/persons/test-records';
 import { idParam, runVerb } from '../auth/run-verb';
@@ -15,7 +16,9 @@ registerRoute({ method: 'post', path: '/persons/{id}/contacts', summary: 'Link a
 registerRoute({ method: 'patch', path: '/persons/{id}/contacts/{contactId}', summary: 'Change the setting or last contact date of a contact link', tags: ['persons'], params: { ...pid, contactId: 'contact link id' }, body: contactPatchSchema, responses: written });
 registerRoute({ method: 'delete', path: '/persons/{id}/contacts/{contactId}', summary: 'Remove a contact link recorded by mistake', tags: ['persons'], params: { ...pid, contactId: 'contact link id' }, responses: { 204: 'removed' } });
 
-/** /api/v1/persons/:id/tests and /contacts: the person's test records and contact links. */
+registerRoute({ method: 'post', path: '/persons/{id}/notes', summary: 'Add a staff note on the person (shown with the notes on their alerts); audited', tags: ['persons'], params: pid, body: personNoteSchema, responses: { 201: '{ id }' } });
+
+/** /api/v1/persons/:id/tests, /contacts and /notes: the person's test records, contact links and notes. */
 export function createPersonRecordApi(deps: Deps) {
   const app = new Hono<AdminEnv>();
   app.post('/persons/:id/tests', async (c) => {
@@ -45,6 +48,11 @@ export function createPersonRecordApi(deps: Deps) {
     const contactId = idParam(c, 'contactId', 'person_contact');
     await runVerb(deps, c, (ctx) => removeContact({ ctx, input: { personId, contactId } }));
     return c.body(null, 204);
+  });
+  app.post('/persons/:id/notes', async (c) => {
+    const personId = idParam(c, 'id', 'person');
+    const body = await jsonBody(c);
+    return c.json(await runVerb(deps, c, (ctx) => addPersonNote({ ctx, input: { ...body, personId } })), 201);
   });
   return app;
 }

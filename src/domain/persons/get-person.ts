@@ -6,6 +6,7 @@ import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf } from '../time';
 import { contactsOf } from './person-contacts';
 import { personInScope } from './person-in-scope';
+import { notesOf } from './person-notes';
 import { testRecordsOf } from './test-records';
 
 /**
@@ -50,6 +51,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .limit(1);
   const tests = await testRecordsOf(ctx, p.id);
   const contacts = await contactsOf(ctx, p.id);
+  const notes = await notesOf(ctx, p.id);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
@@ -60,6 +62,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     statusHistory: history,
     tests,
     contacts,
+    notes,
     alerts: personAlerts.map(({ details, ...a }) => ({ ...a, reasons: details.reasons ?? [] })),
     today,
     openSessionToday: todayOpen?.id ?? null,

@@ -7,6 +7,7 @@ import { personObservations } from '../../../domain/persons/person-observations'
 import { sharePerson, transferPerson } from '../../../domain/persons/transfer-person';
 import { updatePerson } from '../../../domain/persons/update-person';
 import { addContact, removeContact } from '../../../domain/persons/person-contacts';
+import { addPersonNote } from '../../../domain/persons/person-notes';
 import { addTestRecord, updateTestRecord } from '../../../domain/persons/test-records';
 import { endMonitoring } from '../../../domain/rounds/end-monitoring';
 import { extendMonitoring } from '../../../domain/rounds/extend-monitoring';
@@ -19,7 +20,7 @@ import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { centresForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
-import { PersonContacts, PersonTests } from './person-records-view';
+import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
 
@@ -61,6 +62,7 @@ export function createPersonPageRoutes(deps: Deps) {
           <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
           <PersonContacts lang={lang} csrf={c.get('csrfToken')} r={r} />
         </div>
+        <PersonNotes lang={lang} csrf={c.get('csrfToken')} r={r} />
         <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
         <h2>{t(lang, 'person.charts')}</h2>
         <div class="cards">
@@ -138,6 +140,7 @@ export function createPersonPageRoutes(deps: Deps) {
   );
   action('contacts', (c, id, b) => runVerb(deps, c, (ctx) => addContact({ ctx, input: { personId: id, contactCaseNumber: b.contactCaseNumber, setting: b.setting, lastContactDate: b.lastContactDate } })).then(() => undefined));
   action('contacts/:contactId/remove', (c, id) => runVerb(deps, c, (ctx) => removeContact({ ctx, input: { personId: id, contactId: idParam(c, 'contactId', 'person_contact') } })));
+  action('notes', (c, id, b) => runVerb(deps, c, (ctx) => addPersonNote({ ctx, input: { personId: id, note: b.note ?? '' } })).then(() => `/admin/persons/${id}#notes`));
   action('send-check', async (c, id) => {
     const r = await sendCheckAndDispatch(deps, c, id);
     return `/admin/persons/${id}?sent=${r.channel}`;

@@ -1,6 +1,8 @@
 import type { PersonRecord } from '../../../domain/persons/get-person';
 import { TEST_METHODS, TEST_RESULTS } from '../../../domain/persons/test-records';
-import { t, type Lang } from '../../ui/i18n';
+import { fmtDateTime } from '../../ui/format';
+import { labelOr, t, type Lang } from '../../ui/i18n';
+import { outcomeNote } from '../triage/queue-table';
 
 const options = (lang: Lang, prefix: string, values: readonly string[], selected?: string) =>
   values.map((v) => <option value={v} selected={v === selected}>{t(lang, `${prefix}.${v}`)}</option>);
@@ -78,6 +80,31 @@ export function PersonContacts(props: { lang: Lang; csrf: string; r: PersonRecor
         <label>{t(lang, 'contact.lastContactDate')}<input type="date" name="lastContactDate" /></label>
         <button type="submit">{t(lang, 'person.addContact')}</button>
       </form>
+    </section>
+  );
+}
+
+/** メモ: notes on the person and on their alerts, newest first, and a form to add one. */
+export function PersonNotes(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+  const { lang, r } = props;
+  return (
+    <section class="card" id="notes">
+      <h2>{t(lang, 'person.notes')}</h2>
+      <form method="post" action={`/admin/persons/${r.person.id}/notes`} id="add-note">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <label>{t(lang, 'person.addNote')}<textarea name="note" rows={2} maxlength={2000} required></textarea></label>
+        <button type="submit" class="secondary">{t(lang, 'person.addNote')}</button>
+      </form>
+      {r.notes.length === 0 && <p class="muted">{t(lang, 'common.none')}</p>}
+      <ul class="timeline">
+        {r.notes.map((n) => (
+          <li data-note-source={n.source}>
+            <span class="muted">{fmtDateTime(n.createdAt, lang, r.centre.timeZone)} {n.author ?? ''}</span>{' '}
+            {n.alert ? <a class="badge" href={`/admin/alerts/${n.alert.id}`}>{t(lang, 'person.noteOnAlert')}: {labelOr(lang, 'reason', n.alert.reason)}</a> : <span class="badge">{t(lang, 'person.noteOnPerson')}</span>}
+            <div class="note pre">{n.kind === 'resolved' ? outcomeNote(lang, n.note) : n.note}</div>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -14,6 +14,7 @@ import { Answer } from '../../ui/answer';
 import { t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
+import { outcomeNote } from './queue-table';
 
 function takenMessage(lang: Lang, a: AlertDetail['alert']): string | null {
   if (a.status === 'acknowledged') return t(lang, 'alert.takenBy', { name: a.acknowledgedByName ?? '—', at: fmtShort(a.acknowledgedAt) });
@@ -106,7 +107,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
           {d.events.map((e) => (
             <li>
               <strong>{t(lang, `event.${e.kind}`)}</strong> <span class="muted">{fmtShort(e.createdAt)} {e.actor ?? ''}</span>
-              {e.note && e.kind !== 'raised' && <div class="note">{e.kind === 'resolved' ? e.note.replace(/^(\w+)/, (m) => t(lang, `outcome.${m}`)) : e.note}</div>}
+              {e.note && e.kind !== 'raised' && <div class="note">{e.kind === 'resolved' ? outcomeNote(lang, e.note) : e.note}</div>}
             </li>
           ))}
         </ul>

@@ -93,6 +93,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
           <noscript><button type="submit">{t(lang, 'common.filter')}</button></noscript>
           <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
           <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>
+          <label class="check"><input type="checkbox" id="visual-toggle" checked /> {t(lang, 'triage.visual')}</label>
         </form>
         <p class="muted" id="queue-total">{t(lang, 'triage.total', { n: total })}</p>
         <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>

@@ -8,6 +8,9 @@ export function reasonLabel(lang: Lang, a: { reason: string; reasons: { ja: stri
   return labelOr(lang, 'reason', a.reason);
 }
 
+/** A resolution as stored ("arranged_admission: 入院調整済み") with the outcome in words. */
+export const outcomeNote = (lang: Lang, note: string) => note.replace(/^(\w+)/, (m) => labelOr(lang, 'outcome', m));
+
 /**
  * The queue's rows (red first, then oldest). Also served alone as a fragment
  * (/admin/triage/rows) so the page script can swap it in when an alert arrives.
