@@ -54,12 +54,59 @@ describe('the alert queue', () => {
   });
 
   it('filters by severity and status', async () => {
+    const amber = await makeAlert(deps, personA, { severity: 'amber' });
+    const red = await makeAlert(deps, personA, { severity: 'red' });
     const res = await nurseA.json('GET', '/api/v1/alerts?severity=amber');
     const body = await res.json();
+    expect(body.alerts.map((a: { id: string }) => a.id)).toContain(amber);
+    expect(body.alerts.length).toBeGreaterThan(0);
     expect(body.alerts.every((a: { severity: string }) => a.severity === 'amber')).toBe(true);
+    expect(body.alerts.map((a: { id: string }) => a.id)).not.toContain(red);
+
+    // Resolved alerts leave the default queue and are found with status=resolved (API and page).
+    await nurseA.json('POST', `/api/v1/alerts/${amber}/resolve`, { outcome: 'no_action_needed' });
+    const open = await (await nurseA.json('GET', '/api/v1/alerts')).json();
+    expect(open.alerts.map((a: { id: string }) => a.id)).not.toContain(amber);
+    const resolved = await (await nurseA.json('GET', '/api/v1/alerts?status=resolved')).json();
+    expect(resolved.alerts.map((a: { id: string }) => a.id)).toContain(amber);
+    expect(resolved.alerts.every((a: { status: string }) => a.status === 'resolved')).toBe(true);
+    const page = await (await nurseA.get('/admin?status=resolved')).text();
+    expect(page).toContain(amber);
+    expect(page).not.toContain(red);
+    expect(page).toMatch(/<option value="resolved" selected="">/);
+
     const bad = await nurseA.json('GET', '/api/v1/alerts?status=nonsense');
     expect(bad.status).toBe(422);
     expect((await bad.json()).fields[0].field).toBe('status.0');
+  });
+
+  it('filters by reason (API and page)', async () => {
+    const silent = await makeAlert(deps, personA, { severity: 'amber', reason: 'non_responder', reasons: [] });
+    const fever = await makeAlert(deps, personA);
+    const api = await (await nurseA.json('GET', '/api/v1/alerts?reason=non_responder')).json();
+    expect(api.alerts.map((a: { id: string }) => a.id)).toEqual([silent]);
+    const html = await (await nurseA.get('/admin?reason=non_responder')).text();
+    expect(html).toContain(silent);
+    expect(html).not.toContain(fever);
+    expect(html).toMatch(/<option value="non_responder" selected="">未回答<\/option>/);
+  });
+
+  it('filters by health centre for an officer who sees several (API and page)', async () => {
+    await makeStaff(deps, { email: 'pref@c.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
+    const inA = await makeAlert(deps, personA);
+    const inB = await makeAlert(deps, personB);
+    const pref = bearer(app, await makeToken(deps, 'pref@c.jp'));
+    const all = (await (await pref('GET', '/api/v1/alerts?limit=500')).json()).alerts.map((a: { id: string }) => a.id);
+    expect(all).toEqual(expect.arrayContaining([inA, inB]));
+    const onlyB = await (await pref('GET', '/api/v1/alerts?centre=13-802')).json();
+    expect(onlyB.alerts.map((a: { id: string }) => a.id)).toContain(inB);
+    expect(onlyB.alerts.every((a: { centre: { code: string } }) => a.centre.code === '13-802')).toBe(true);
+    const officer = new Client(app);
+    await officer.signInWithTotp('pref@c.jp');
+    const html = await (await officer.get('/admin?centre=13-802')).text();
+    expect(html).toMatch(/<select name="centre">[\s\S]*<option value="13-802" selected="">/);
+    expect(html).toContain(inB);
+    expect(html).not.toContain(inA);
   });
 });
 
