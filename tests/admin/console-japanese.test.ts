@@ -68,14 +68,14 @@ describe('the Japanese console', () => {
     expect(text).toContain('すでにこの保健所の担当です');
     expect(text).not.toContain('already belongs');
 
-    const published = await admin.form('/admin/flows/patient-daily/versions/1/publish', {});
-    expect(published.status).toBe(409);
-    const ftext = await published.text();
-    expect(ftext).toContain('第1版は公開済みです。公開できるのは下書きだけです');
+    const edited = await admin.form('/admin/flows/patient-daily/versions/1/form', { 's:nodes.temperature.text.ja': '体温は？' });
+    expect(edited.status).toBe(409);
+    const ftext = await edited.text();
+    expect(ftext).toContain('第1版は公開済みです。編集できるのは下書きだけです');
     expect(ftext).not.toContain('only a draft');
-    const archived = await nurse.form('/admin/flows/patient-daily/versions/1/archive', {});
-    expect(archived.status).toBe(403);
-    expect(await archived.text()).toContain('この操作はあなたの役割では行えません');
+    const publish = await admin.form('/admin/flows/patient-daily/versions/1/publish', {});
+    expect(publish.status).toBe(403);
+    expect(await publish.text()).toContain('国の担当者のみが行えます');
   });
 
   it('answers an expired form (no or a stale CSRF token) with a page, and the API still with JSON', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alertEvents, alerts, auditLog } from '../../db/schema';
+import { alertEvents, alerts, auditLog, staffUsers } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from './fixtures';
@@ -165,6 +165,20 @@ describe('acting on an alert', () => {
     expect((await again.json()).by).toBe('鈴木 看護師');
     const events = await deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id));
     expect(events.map((e) => e.kind).sort()).toEqual(['assigned', 'noted', 'raised', 'resolved']);
+  });
+
+  it('offers in the assign dropdown only the staff who may take the alert', async () => {
+    const id = await makeAlert(deps, personA);
+    // Someone still attached to the centre whose role no longer takes alerts (a role change), and a disabled nurse.
+    const [centre] = await deps.db.select({ id: alerts.centreId }).from(alerts).where(eq(alerts.id, id));
+    await deps.db.insert(staffUsers).values([
+      { email: 'moved@c.jp', displayName: '異動 済子', passwordHash: 'x', role: 'prefecture_officer', jurisdictionId: centre!.id },
+      { email: 'gone@c.jp', displayName: '退職 済男', passwordHash: 'x', role: 'nurse', jurisdictionId: centre!.id, disabled: true },
+    ]);
+    const html = await (await nurseA.get(`/admin/alerts/${id}`)).text();
+    const options = [...(/<select name="staffId">([\s\S]*?)<\/select>/.exec(html)![1]!).matchAll(/<option value="([^"]+)"[^>]*>([^<]+)</g)];
+    expect(options.map((o) => o[2]).sort()).toEqual(['佐藤 看護師', '鈴木 看護師']);
+    for (const [, staffId] of options) expect((await nurseA.json('POST', `/api/v1/alerts/${id}/assign`, { staffId })).status).toBe(200);
   });
 
   it('answers 404 for an alert of another centre, in pages and API, and for a malformed id', async () => {

@@ -6,6 +6,7 @@ import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf, addDays } from '../time';
 import { questionWordings } from '../persons/question-wording';
 import { alertInScope } from './alert-in-scope';
+import { mayTakeAlerts } from './assign-alert';
 
 /** How many days of answers an alert shows beside its reasons. */
 export const RECENT_DAYS = 5;
@@ -65,11 +66,11 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
 }
 export type AlertDetail = Awaited<ReturnType<typeof getAlert>>;
 
-/** Staff an alert can be assigned to: nurses and administrators of its health centre. */
+/** Staff an alert can be assigned to: exactly those assignAlert accepts (nurses and administrators of its centre). */
 export async function assignableStaff({ ctx, input }: VerbArgs<{ centreId: string }>) {
   return ctx.tx
     .select({ id: staffUsers.id, name: staffUsers.displayName })
     .from(staffUsers)
-    .where(and(eq(staffUsers.jurisdictionId, input.centreId), eq(staffUsers.disabled, false)))
+    .where(mayTakeAlerts(input.centreId))
     .orderBy(staffUsers.displayName);
 }

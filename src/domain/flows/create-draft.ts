@@ -17,7 +17,7 @@ export interface CreateDraftInput {
  * Start a new draft of a flow: the next version number, a copy of the latest version
  * unless a definition is given. One draft per flow at a time, so two administrators do
  * not edit diverging drafts without knowing: a second draft is a ConflictError naming it.
- * Nurses may draft (suggest wording); only centre_admin and up publish.
+ * Nurses may draft (suggest wording); publishing is for national officers (flow-publishers.ts).
  */
 export async function createDraft({ ctx, input }: VerbArgs<CreateDraftInput>): Promise<{ version: number; id: string }> {
   requireRoleAtLeast(ctx.actor, 'nurse');

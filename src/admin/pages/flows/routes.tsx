@@ -5,6 +5,7 @@ import { createDraft } from '../../../domain/flows/create-draft';
 import { diffDefinitions } from '../../../domain/flows/definition-diff';
 import { parseDefinitionFor } from '../../../domain/flows/definition-issues';
 import { getFlowVersion, latestPublished, listFlows } from '../../../domain/flows/flow-queries';
+import { mayPublishFlows } from '../../../domain/flows/flow-publishers';
 import { publishFlowVersion } from '../../../domain/flows/publish-flow-version';
 import { simulateFlow, type Simulation } from '../../../domain/flows/simulate-flow';
 import { updateDraft } from '../../../domain/flows/update-draft';
@@ -55,7 +56,8 @@ export function createFlowPages(deps: Deps) {
       jsonText: o.jsonText ?? JSON.stringify(definition, null, 2),
       errors: o.errors ?? [], jsonErrors: o.jsonErrors ?? [],
       diff: published && published.version !== row.version ? { against: published.version, changes: diffDefinitions(published.definition, o.formDefinition ?? definition) } : null,
-      canPublish: RANK[actor.role] >= RANK.centre_admin,
+      canPublish: mayPublishFlows(actor),
+      canDiscard: RANK[actor.role] >= RANK.centre_admin,
       canDraft: actor.role !== 'clinician',
       flash: done && DONE.has(done) ? t(lang, `flows.${done}`, { n }) : undefined,
       problem: o.problem, sim: o.sim,
