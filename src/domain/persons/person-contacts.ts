@@ -7,9 +7,9 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { clearableDate, sentFields } from './patch-fields';
 import { personInScope } from './person-in-scope';
 
-const optDate = z.preprocess((v) => (v === '' ? null : v), z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).nullable().optional());
 const setting = z.preprocess((v) => (v === '' ? null : v), z.string().trim().max(60, 'must be at most 60 characters').nullable().optional());
 
 /** 接触者: who the contact is (a person id, or a case number within your scope), where and when. */
@@ -18,10 +18,10 @@ export const contactSchema = z
     contactPersonId: z.uuid({ message: 'must be a person id' }).optional(),
     contactCaseNumber: z.string().trim().min(1, 'is required').max(40).optional(),
     setting, // household, workplace, school … (同居, 職場, 学校)
-    lastContactDate: optDate,
+    lastContactDate: clearableDate,
   })
   .strict();
-export const contactPatchSchema = z.object({ setting, lastContactDate: optDate }).strict();
+export const contactPatchSchema = z.object({ setting, lastContactDate: clearableDate }).strict();
 
 /** The contact person by id or case number, within the actor's scope; else a field error (never "exists elsewhere"). */
 async function contactPerson(ctx: Ctx, f: z.infer<typeof contactSchema>) {
@@ -77,7 +77,7 @@ async function contactInScope(ctx: Ctx, personId: string, linkId: string) {
 export async function updateContact({ ctx, input }: VerbArgs<{ personId: string; contactId: string; fields: unknown }>): Promise<{ id: string }> {
   const f = parseInput(contactPatchSchema, input.fields);
   const link = await contactInScope(ctx, input.personId, input.contactId);
-  const sent = Object.fromEntries(Object.entries(f).filter(([k]) => k in (input.fields as object)));
+  const sent = sentFields(f, input.fields);
   if (Object.keys(sent).length) await ctx.tx.update(personContacts).set(sent).where(eq(personContacts.id, link.id));
   await auditLink(ctx, 'update', link, { fields: Object.keys(sent) });
   return { id: link.id };

@@ -5,18 +5,18 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { clearableDate, sentFields } from './patch-fields';
 import { personInScope } from './person-in-scope';
 
 export const TEST_METHODS = ['pcr', 'antigen_quantitative', 'antigen_qualitative', 'other'] as const;
 export const TEST_RESULTS = ['positive', 'negative', 'pending', 'inconclusive'] as const;
 
-const optDate = z.preprocess((v) => (v === '' ? null : v), z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).nullable().optional());
 
 /** 検査: specimen date (検体採取日), result date, method and result. */
 export const testRecordSchema = z
   .object({
-    specimenDate: optDate,
-    resultDate: optDate,
+    specimenDate: clearableDate,
+    resultDate: clearableDate,
     method: z.enum(TEST_METHODS, { message: `must be one of ${TEST_METHODS.join(', ')}` }),
     result: z.enum(TEST_RESULTS, { message: `must be one of ${TEST_RESULTS.join(', ')}` }).default('pending'),
   })
@@ -62,7 +62,7 @@ export async function updateTestRecord({ ctx, input }: VerbArgs<{ personId: stri
   const person = await personInScope(ctx, input.personId);
   const [current] = await ctx.tx.select().from(testRecords).where(and(eq(testRecords.id, input.testId), eq(testRecords.personId, person.id))).for('update');
   if (!current) throw new NotFoundError('test_record', input.testId);
-  const sent = Object.fromEntries(Object.entries(f).filter(([k]) => k in (input.fields as object)));
+  const sent = sentFields(f, input.fields);
   checkDates({ ...current, ...sent }, latestToday(ctx));
   const [row] = await ctx.tx.update(testRecords).set(sent).where(eq(testRecords.id, current.id)).returning();
   await writeAudit(ctx, { action: 'update', entity: 'test_record', entityId: current.id, personId: person.id, details: { fields: Object.keys(sent) } });
