@@ -96,6 +96,7 @@ export const persons = pgTable(
     // Line lists are read in kana order, 50 at a time: a national or prefecture list walks
     // this index and stops, instead of sorting a million persons.
     index('persons_kana_order_idx').on(t.nameKana, t.name, t.id),
+    index('persons_case_order_idx').on(t.caseNumber, t.id), // the same lists without identifiers
   ],
 );
 
@@ -166,6 +167,21 @@ export const personContacts = pgTable(
     uniqueIndex('person_contacts_pair_uq').on(t.sourcePersonId, t.contactPersonId),
     index('person_contacts_contact_idx').on(t.contactPersonId),
   ],
+);
+
+/** Staff notes on a person (a call, a visit, something to hand over), kept as written; audited. */
+export const personNotes = pgTable(
+  'person_notes',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    authorStaffId: uuid('author_staff_id').references(() => staffUsers.id),
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('person_notes_person_idx').on(t.personId, t.createdAt)],
 );
 
 export const CHANNEL_STATES = ['pending', 'verified', 'opted_out', 'unreachable'] as const;

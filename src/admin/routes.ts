@@ -6,6 +6,7 @@ import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
 import { createPersonApi } from './api/persons';
+import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
@@ -22,6 +23,7 @@ import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
 import { AlertHub } from './triage/alert-hub';
 import { consolePageErrors } from './ui/page-errors';
+import { csrfFailurePage } from './ui/csrf-page';
 import { consoleSecurityHeaders } from './security-headers';
 
 /**
@@ -42,6 +44,7 @@ export function createAdminRoutes(deps: Deps) {
 
   // Everything else needs a signed-in staff user.
   const pages = new Hono<AdminEnv>();
+  pages.use('*', csrfFailurePage());
   pages.use('*', staffAuth(deps));
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
@@ -65,6 +68,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
   api.route('/', createPersonApi(deps));
+  api.route('/', createPersonRecordApi(deps));
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));

@@ -17,15 +17,18 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** `messageJa`: the same refusal for the Japanese console (pages show it; the API sends both). */
 export class ConflictError extends DomainError {
-  constructor(message: string, readonly details?: Record<string, unknown>) {
+  constructor(message: string, readonly details?: Record<string, unknown>, readonly messageJa?: string) {
     super('conflict', 409, message);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'not allowed for your role') {
-    super('forbidden', 403, message);
+  readonly messageJa: string;
+  constructor(message?: string, messageJa?: string) {
+    super('forbidden', 403, message ?? 'not allowed for your role');
+    this.messageJa = messageJa ?? (message === undefined ? 'この操作はあなたの役割では行えません' : 'この操作は許可されていません');
   }
 }
 

@@ -78,7 +78,7 @@ describe('GET /api/v1/export/persons.csv', () => {
     expect(text).toContain('Home recuperation');
     const audits = (await auditRows(deps.db, 'export')).filter((r) => r.entity === 'persons');
     expect(audits.length).toBeGreaterThanOrEqual(2);
-    expect(audits.at(-1)!.details).toEqual({ rows: 3, encoding: 'utf-8', complete: true, from: null, to: null });
+    expect(audits.at(-1)!.details).toEqual({ rows: 3, encoding: 'utf-8', complete: true, from: null, to: null, identifiers: true });
     expect(JSON.stringify(audits)).not.toMatch(/髙橋|共有|\+8190/);
   });
 

@@ -36,14 +36,14 @@ export async function answerDailyCheck(deps: Deps, personId: string, answers: st
 /** Answers to the patient flow that end with a free comment. */
 export const dailyAnswers = (temperature: string, comment: string) => [temperature, ...Array(11).fill('いいえ'), 'なし', comment, 'なし'];
 
-export async function makeAlert(deps: Deps, personId: string, opts: { severity?: 'red' | 'amber'; reasons?: AlertReason[]; key?: string } = {}): Promise<string> {
+export async function makeAlert(deps: Deps, personId: string, opts: { severity?: 'red' | 'amber'; reason?: string; reasons?: AlertReason[]; key?: string } = {}): Promise<string> {
   const { id } = await withTransaction(deps.db, sys(deps), (ctx) =>
     raiseAlert({
       ctx,
       input: {
         personId,
         severity: opts.severity ?? 'red',
-        reason: 'fever_high',
+        reason: opts.reason ?? 'fever_high',
         reasons: opts.reasons ?? [{ ruleId: 'fever_high', ja: '38.5℃以上の発熱', en: 'Fever of 38.5 °C or more', values: { temperature: 39.8 } }],
         dedupeKey: opts.key ?? `test:${Math.random()}`,
       },

@@ -8,6 +8,7 @@ import { bearer, Client, ensureCentre, makeStaff, makeToken } from './support';
 let deps: TestDeps;
 let asNurse: ReturnType<typeof bearer>;
 let asAdmin: ReturnType<typeof bearer>;
+let asNation: ReturnType<typeof bearer>;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
@@ -18,6 +19,8 @@ beforeAll(async () => {
   await makeStaff(deps, { email: 'admin@flows.jp', role: 'centre_admin', jurisdictionCode: '13-801' });
   asNurse = bearer(app, await makeToken(deps, 'nurse@flows.jp'));
   asAdmin = bearer(app, await makeToken(deps, 'admin@flows.jp'));
+  await makeStaff(deps, { email: 'nation@flows.jp', role: 'national_officer', jurisdictionCode: 'JP' });
+  asNation = bearer(app, await makeToken(deps, 'nation@flows.jp'));
 });
 afterAll(async () => deps?.close());
 
@@ -59,23 +62,27 @@ describe('/api/v1/flows', () => {
     expect(after.diff.changes.map((c) => c.path)).toEqual(['name.ja']);
   });
 
-  it('forbids publishing to a nurse (403) and publishes for a centre_admin, audited', async () => {
+  it('forbids publishing a nationwide flow to a nurse and a centre_admin (403) and publishes for a national officer, audited', async () => {
     const denied = await asNurse('POST', '/api/v1/flows/contact-daily/versions/2/publish');
     expect(denied.status).toBe(403);
-    const ok = await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/publish');
+    const centre = await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/publish');
+    expect(centre.status).toBe(403);
+    expect((await getFlowVersion(deps.db, 'contact-daily', 2)).status).toBe('draft');
+    const ok = await asNation('POST', '/api/v1/flows/contact-daily/versions/2/publish');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ version: 2, supersedes: 1 });
     expect((await getFlowVersion(deps.db, 'contact-daily', 2)).status).toBe('published');
     const audit = (await auditRows(deps.db, 'publish')).find((r) => (r.details as { flow?: string }).flow === 'contact-daily');
     expect(audit).toMatchObject({ entity: 'flow_version' });
     expect((await asAdmin('PUT', '/api/v1/flows/contact-daily/versions/2', { definition: {} })).status).toBe(409);
-    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/9/publish')).status).toBe(404);
-    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/x/publish')).status).toBe(404);
+    expect((await asNation('POST', '/api/v1/flows/contact-daily/versions/9/publish')).status).toBe(404);
+    expect((await asNation('POST', '/api/v1/flows/contact-daily/versions/x/publish')).status).toBe(404);
     expect((await asAdmin('POST', '/api/v1/flows/no-such-flow/versions')).status).toBe(404);
-    // Archiving: a nurse may not; the old version can go, the last published cannot.
+    // Archiving a published version: national officers; the old version can go, the last published cannot.
     expect((await asNurse('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(403);
-    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(200);
-    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/archive')).status).toBe(409);
+    expect((await asAdmin('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(403);
+    expect((await asNation('POST', '/api/v1/flows/contact-daily/versions/1/archive')).status).toBe(200);
+    expect((await asNation('POST', '/api/v1/flows/contact-daily/versions/2/archive')).status).toBe(409);
   });
 
   it('simulates the published version, a numbered version or an unsaved definition, per channel', async () => {

@@ -18,13 +18,17 @@ import { auditRows, insertCentres, insertStaffActor } from './flows-reports-fixt
 let deps: TestDeps;
 let nurse: Actor;
 let admin: Actor;
+let nation: Actor;
+let pref: Actor;
 const run = <T>(actor: Actor, fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor, now: deps.now() }, fn);
 
 beforeAll(async () => {
   deps = await createTestDeps();
-  const { a } = await insertCentres(deps.db, '1');
+  const { a, tokyo } = await insertCentres(deps.db, '1');
   nurse = await insertStaffActor(deps.db, 'nurse', a);
   admin = await insertStaffActor(deps.db, 'centre_admin', a);
+  nation = await insertStaffActor(deps.db, 'national_officer', null);
+  pref = await insertStaffActor(deps.db, 'prefecture_officer', tokyo);
 });
 afterAll(async () => deps?.close());
 
@@ -71,13 +75,18 @@ describe('flow versions: draft → publish → archive', () => {
     draft = stored as FlowDefinition;
   });
 
-  it('lets only centre_admin and up publish; publishing is audited and freezes the definition', async () => {
-    await expect(run(nurse, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(ForbiddenError);
-    const r = await run(admin, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
+  it('lets only national officers publish the nationwide flows; publishing is audited and freezes the definition', async () => {
+    for (const actor of [nurse, admin, pref]) {
+      const refused = await run(actor, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } })).catch((e) => e);
+      expect(refused).toBeInstanceOf(ForbiddenError);
+      expect((refused as ForbiddenError).messageJa).toContain('国の担当者のみ');
+    }
+    expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('draft');
+    const r = await run(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
     expect(r).toEqual({ version: 2, supersedes: 1 });
     const row = await getFlowVersion(deps.db, 'patient-daily', 2);
     expect(row.status).toBe('published');
-    expect(row.publishedBy).toBe((admin as { staffId: string }).staffId);
+    expect(row.publishedBy).toBe((nation as { staffId: string }).staffId);
     // The previous version stays published (superseded), sessions pinned to it keep working.
     expect((await getFlowVersion(deps.db, 'patient-daily', 1)).status).toBe('published');
     const audits = await auditRows(deps.db, 'publish');
@@ -87,15 +96,16 @@ describe('flow versions: draft → publish → archive', () => {
     // New check sessions start on the newest published version; the database refuses to change it.
     expect(await latestPublishedVersionId(deps.db, row.flowId)).toBe(row.id);
     await expect(deps.db.update(flowVersions).set({ definition: {} }).where(eq(flowVersions.id, row.id))).rejects.toThrow();
-    await expect(run(admin, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(ConflictError);
+    await expect(run(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(ConflictError);
   });
 
-  it('archives explicitly, but never the last published version', async () => {
+  it('archives explicitly (a published version: national officers), but never the last published version', async () => {
     await expect(run(nurse, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }))).rejects.toThrow(ForbiddenError);
-    await run(admin, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }));
+    await expect(run(admin, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }))).rejects.toThrow(ForbiddenError);
+    await run(nation, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }));
     expect((await getFlowVersion(deps.db, 'patient-daily', 1)).status).toBe('archived');
-    await expect(run(admin, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(/only published/);
-    // A draft can be discarded by archiving it.
+    await expect(run(nation, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(/only published/);
+    // A draft can be discarded by archiving it: a centre administrator may.
     const d = await run(nurse, (ctx) => createDraft({ ctx, input: { flowKey: 'patient-daily' } }));
     await run(admin, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: d.version } }));
     expect((await getFlowVersion(deps.db, 'patient-daily', d.version)).status).toBe('archived');

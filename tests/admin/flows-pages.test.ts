@@ -7,13 +7,15 @@ import { Client, ensureCentre, makeStaff } from './support';
 let deps: TestDeps;
 let admin: Client;
 let nurse: Client;
+let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   deps = await createTestDeps();
-  const app = createApp(deps);
+  app = createApp(deps);
   await ensureCentre(deps, '13-811');
   await makeStaff(deps, { email: 'admin@fpages.jp', role: 'centre_admin', jurisdictionCode: '13-811' });
   await makeStaff(deps, { email: 'nurse@fpages.jp', role: 'nurse', jurisdictionCode: '13-811' });
+  await makeStaff(deps, { email: 'nation@fpages.jp', role: 'national_officer', jurisdictionCode: 'JP' });
   admin = new Client(app);
   await admin.signIn('admin@fpages.jp');
   nurse = new Client(app);
@@ -94,20 +96,30 @@ describe('flow editor pages', () => {
     expect(voice.text).toContain('ボタン:</b> 365');
   });
 
-  it('lets a nurse draft but not publish; a centre_admin publishes', async () => {
-    const nursePage = await html(await nurse.get('/admin/flows/patient-daily/versions/2'));
-    expect(nursePage.text).toContain('公開できるのは保健所管理者以上です');
-    expect(nursePage.text).not.toContain('id="publish"');
-    const denied = await html(await nurse.form('/admin/flows/patient-daily/versions/2/publish', {}));
-    expect(denied.status).toBe(403);
-    const noCsrf = await admin.form('/admin/flows/patient-daily/versions/2/publish', {}, { csrf: false });
+  it('lets a nurse and a centre_admin draft but not publish the nationwide flow; a national officer publishes', async () => {
+    for (const who of [nurse, admin]) {
+      const draftPage = await html(await who.get('/admin/flows/patient-daily/versions/2'));
+      expect(draftPage.text).toContain('公開できるのは国の担当者のみです');
+      expect(draftPage.text).not.toContain('id="publish"');
+      const denied = await html(await who.form('/admin/flows/patient-daily/versions/2/publish', {}));
+      expect(denied.status).toBe(403);
+      expect(denied.text).toContain('質問フローは全国共通のため');
+    }
+    // A centre administrator may still discard a draft: its archive button is there.
+    expect((await html(await admin.get('/admin/flows/patient-daily/versions/2'))).text).toContain('action="/admin/flows/patient-daily/versions/2/archive"');
+    const nation = new Client(app);
+    await nation.signInWithTotp('nation@fpages.jp');
+    const noCsrf = await nation.form('/admin/flows/patient-daily/versions/2/publish', {}, { csrf: false });
     expect(noCsrf.status).toBe(403);
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('draft');
-    const ok = await admin.form('/admin/flows/patient-daily/versions/2/publish', {});
+    const ok = await nation.form('/admin/flows/patient-daily/versions/2/publish', {});
     expect(ok.status).toBe(303);
-    const page = await html(await admin.get(ok.headers.get('location')!));
+    const page = await html(await nation.get(ok.headers.get('location')!));
     expect(page.text).toContain('第2版を公開しました');
     expect(page.text).not.toContain('name="s:nodes.temperature.text.ja"');
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
+    // A published version's archive button is the national officer's only.
+    expect((await html(await admin.get('/admin/flows/patient-daily/versions/2'))).text).not.toContain('versions/2/archive');
+    expect((await html(await nation.get('/admin/flows/patient-daily/versions/2'))).text).toContain('versions/2/archive');
   });
 });

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
 import { jurisdictions, medicalInstitutions } from '../../db/schema';
 import { createApp } from '../../src/app';
 import type { Deps } from '../../src/deps';
@@ -98,6 +99,23 @@ export class Client {
     });
     if (res.status === 303 && res.headers.get('location') !== '/admin/login/totp') await this.refreshCsrf();
     return res;
+  }
+
+  /**
+   * Sign in as an officer whose role needs the second factor: enrol TOTP on first sign-in
+   * with the secret the page shows, and answer with the code for `at` (the app's clock).
+   */
+  async signInWithTotp(email: string, at: Date = new Date()): Promise<void> {
+    const res = await this.signIn(email);
+    if (res.headers.get('location') !== '/admin/login/totp') throw new Error(`expected the second-factor step, got ${res.status} ${res.headers.get('location')}`);
+    const page = await (await this.get('/admin/login/totp')).text();
+    const secret = /data-totp-secret="?[^>]*>([A-Z2-7]+)</.exec(page)?.[1];
+    if (!secret) throw new Error('no TOTP secret on the enrolment page (already enrolled?)');
+    const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at.getTime() });
+    const done = await this.request('/admin/login/totp', { method: 'POST', body: new URLSearchParams({ _csrf: loginCsrf, code }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    if (done.status !== 303) throw new Error(`second factor refused: ${done.status}`);
+    await this.refreshCsrf();
   }
 
   async refreshCsrf(): Promise<void> {

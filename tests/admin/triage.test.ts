@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alertEvents, alerts, auditLog } from '../../db/schema';
+import { alertEvents, alerts, auditLog, staffUsers } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from './fixtures';
@@ -54,12 +54,59 @@ describe('the alert queue', () => {
   });
 
   it('filters by severity and status', async () => {
+    const amber = await makeAlert(deps, personA, { severity: 'amber' });
+    const red = await makeAlert(deps, personA, { severity: 'red' });
     const res = await nurseA.json('GET', '/api/v1/alerts?severity=amber');
     const body = await res.json();
+    expect(body.alerts.map((a: { id: string }) => a.id)).toContain(amber);
+    expect(body.alerts.length).toBeGreaterThan(0);
     expect(body.alerts.every((a: { severity: string }) => a.severity === 'amber')).toBe(true);
+    expect(body.alerts.map((a: { id: string }) => a.id)).not.toContain(red);
+
+    // Resolved alerts leave the default queue and are found with status=resolved (API and page).
+    await nurseA.json('POST', `/api/v1/alerts/${amber}/resolve`, { outcome: 'no_action_needed' });
+    const open = await (await nurseA.json('GET', '/api/v1/alerts')).json();
+    expect(open.alerts.map((a: { id: string }) => a.id)).not.toContain(amber);
+    const resolved = await (await nurseA.json('GET', '/api/v1/alerts?status=resolved')).json();
+    expect(resolved.alerts.map((a: { id: string }) => a.id)).toContain(amber);
+    expect(resolved.alerts.every((a: { status: string }) => a.status === 'resolved')).toBe(true);
+    const page = await (await nurseA.get('/admin?status=resolved')).text();
+    expect(page).toContain(amber);
+    expect(page).not.toContain(red);
+    expect(page).toMatch(/<option value="resolved" selected="">/);
+
     const bad = await nurseA.json('GET', '/api/v1/alerts?status=nonsense');
     expect(bad.status).toBe(422);
     expect((await bad.json()).fields[0].field).toBe('status.0');
+  });
+
+  it('filters by reason (API and page)', async () => {
+    const silent = await makeAlert(deps, personA, { severity: 'amber', reason: 'non_responder', reasons: [] });
+    const fever = await makeAlert(deps, personA);
+    const api = await (await nurseA.json('GET', '/api/v1/alerts?reason=non_responder')).json();
+    expect(api.alerts.map((a: { id: string }) => a.id)).toEqual([silent]);
+    const html = await (await nurseA.get('/admin?reason=non_responder')).text();
+    expect(html).toContain(silent);
+    expect(html).not.toContain(fever);
+    expect(html).toMatch(/<option value="non_responder" selected="">未回答<\/option>/);
+  });
+
+  it('filters by health centre for an officer who sees several (API and page)', async () => {
+    await makeStaff(deps, { email: 'pref@c.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
+    const inA = await makeAlert(deps, personA);
+    const inB = await makeAlert(deps, personB);
+    const pref = bearer(app, await makeToken(deps, 'pref@c.jp'));
+    const all = (await (await pref('GET', '/api/v1/alerts?limit=500')).json()).alerts.map((a: { id: string }) => a.id);
+    expect(all).toEqual(expect.arrayContaining([inA, inB]));
+    const onlyB = await (await pref('GET', '/api/v1/alerts?centre=13-802')).json();
+    expect(onlyB.alerts.map((a: { id: string }) => a.id)).toContain(inB);
+    expect(onlyB.alerts.every((a: { centre: { code: string } }) => a.centre.code === '13-802')).toBe(true);
+    const officer = new Client(app);
+    await officer.signInWithTotp('pref@c.jp');
+    const html = await (await officer.get('/admin?centre=13-802')).text();
+    expect(html).toMatch(/<select name="centre">[\s\S]*<option value="13-802" selected="">/);
+    expect(html).toContain(inB);
+    expect(html).not.toContain(inA);
   });
 });
 
@@ -70,7 +117,7 @@ describe('acting on an alert', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('38.5℃以上の発熱');
-    expect(html).toContain('temperature 39.8');
+    expect(html).toContain('今日の体温は何度ですか？（例: 36.8） 39.8');
     expect(html).toContain('diabetes');
     expect(html).toContain('+819012345678');
     expect(html).toContain('息が少し苦しいです');
@@ -118,6 +165,20 @@ describe('acting on an alert', () => {
     expect((await again.json()).by).toBe('鈴木 看護師');
     const events = await deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id));
     expect(events.map((e) => e.kind).sort()).toEqual(['assigned', 'noted', 'raised', 'resolved']);
+  });
+
+  it('offers in the assign dropdown only the staff who may take the alert', async () => {
+    const id = await makeAlert(deps, personA);
+    // Someone still attached to the centre whose role no longer takes alerts (a role change), and a disabled nurse.
+    const [centre] = await deps.db.select({ id: alerts.centreId }).from(alerts).where(eq(alerts.id, id));
+    await deps.db.insert(staffUsers).values([
+      { email: 'moved@c.jp', displayName: '異動 済子', passwordHash: 'x', role: 'prefecture_officer', jurisdictionId: centre!.id },
+      { email: 'gone@c.jp', displayName: '退職 済男', passwordHash: 'x', role: 'nurse', jurisdictionId: centre!.id, disabled: true },
+    ]);
+    const html = await (await nurseA.get(`/admin/alerts/${id}`)).text();
+    const options = [...(/<select name="staffId">([\s\S]*?)<\/select>/.exec(html)![1]!).matchAll(/<option value="([^"]+)"[^>]*>([^<]+)</g)];
+    expect(options.map((o) => o[2]).sort()).toEqual(['佐藤 看護師', '鈴木 看護師']);
+    for (const [, staffId] of options) expect((await nurseA.json('POST', `/api/v1/alerts/${id}/assign`, { staffId })).status).toBe(200);
   });
 
   it('answers 404 for an alert of another centre, in pages and API, and for a malformed id', async () => {

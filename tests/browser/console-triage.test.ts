@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { alerts } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { answerDailyCheck, dailyAnswers, makePerson } from '../admin/fixtures';
+import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from '../admin/fixtures';
 import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
 import { launchChromium, shot, startServer } from './web-support';
 
@@ -76,6 +76,46 @@ describe('triage in a browser', () => {
     // Back on the queue, the resolved alert is gone from the default view.
     await page.goto(`${server.base}/admin`);
     expect(await page.$('#queue-rows tr[data-severity="red"]')).toBeNull();
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 30_000);
+
+  it('lets the nurse turn the sound and the visual cue off and on, remembered across reloads', async () => {
+    // Count beeps: a stand-in AudioContext (headless Chromium has no speakers to listen to).
+    await page.addInitScript(() => {
+      const w = window as unknown as { beeps: number; AudioContext: unknown };
+      w.beeps = 0;
+      w.AudioContext = function () {
+        const node = { connect() {}, frequency: {}, gain: {}, start() { w.beeps += 1; }, stop() {} };
+        return { createOscillator: () => node, createGain: () => node, destination: {}, currentTime: 0 };
+      };
+    });
+    await page.goto(`${server.base}/admin`);
+    expect(await page.isChecked('#sound-toggle')).toBe(false);
+    expect(await page.isChecked('#visual-toggle')).toBe(true);
+    await page.check('#sound-toggle');
+    await page.uncheck('#visual-toggle');
+    await page.reload();
+    await page.waitForSelector('#live-state[data-state="on"]', { timeout: 10_000 });
+    expect(await page.isChecked('#sound-toggle')).toBe(true);
+    expect(await page.isChecked('#visual-toggle')).toBe(false);
+    const title = await page.title();
+
+    // Sound on, visual off: a beep, no banner, no count in the tab title.
+    const quiet = await makeAlert(deps, personId, { severity: 'amber' });
+    await page.waitForSelector(`#queue-rows tr[data-alert-id="${quiet}"]`, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { beeps: number }).beeps)).toBe(1);
+    expect(await page.isVisible('#new-alert-banner')).toBe(false);
+    expect(await page.title()).toBe(title);
+    await shot(page, 'console-triage-cues-off');
+
+    // Sound off, visual on: the banner and the count, no beep.
+    await page.uncheck('#sound-toggle');
+    await page.check('#visual-toggle');
+    const loud = await makeAlert(deps, personId, { severity: 'amber' });
+    await page.waitForSelector(`#queue-rows tr[data-alert-id="${loud}"]`, { timeout: 10_000 });
+    expect(await page.isVisible('#new-alert-banner')).toBe(true);
+    expect(await page.title()).toBe(`(1) ${title}`);
+    expect(await page.evaluate(() => (window as unknown as { beeps: number }).beeps)).toBe(1);
     expect(problems, problems.join('\n')).toEqual([]);
   }, 30_000);
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { getFlowVersion } from '../../src/domain/flows/flow-queries';
 import { createTestDeps, type TestDeps } from '../support/deps';
@@ -10,10 +11,21 @@ import { launchChromium, SCREENSHOTS, shot, startServer } from './web-support';
 const shotOf = (page: Page, name: string, selector?: string) =>
   selector ? page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) }) : page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 
+/** Sign in as an officer whose role needs the second factor: enrol with the key the page shows. */
+async function signInWithTotp(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(/\/admin\/login\/totp/), page.click('form button[type=submit]')]);
+  const secret = (await page.textContent('[data-totp-secret]'))!.trim();
+  await page.fill('input[name=code]', new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate());
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
+}
+
 /**
  * The flow editor in Chromium, as a centre administrator: create a draft, make a mistake
  * and see it at the field, fix it, see the diff, try the draft in the simulator as an SMS
- * thread and a LINE chat, publish. Screenshots: test-output/screenshots/flows-*.png.
+ * thread and a LINE chat; a national officer (second factor) publishes it. Screenshots: test-output/screenshots/flows-*.png.
  */
 describe('flow editor in a browser', () => {
   let deps: TestDeps;
@@ -26,6 +38,7 @@ describe('flow editor in a browser', () => {
     deps = await createTestDeps({ WORKERS: 'off' });
     await ensureCentre(deps, '13-831');
     await makeStaff(deps, { email: 'admin@browser-flows.jp', role: 'centre_admin', jurisdictionCode: '13-831' });
+    await makeStaff(deps, { email: 'nation@browser-flows.jp', role: 'national_officer', jurisdictionCode: 'JP' });
     server = await startServer(deps);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
@@ -93,10 +106,17 @@ describe('flow editor in a browser', () => {
     expect(await page.locator('.quick-reply').count()).toBeGreaterThan(0);
     await shotOf(page, 'flows-04-simulator-line', '#simulator');
 
-    await Promise.all([page.waitForURL(/done=published/), page.click('#publish')]);
-    expect(await page.textContent('.flash')).toContain('第2版を公開しました');
+    // Flows are nationwide: the centre administrator cannot publish; a national officer does.
+    expect(await page.$('#publish')).toBeNull();
+    expect(await page.textContent('.flow-actions')).toContain('公開できるのは国の担当者のみです');
+    const officer = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' })).newPage();
+    officer.on('dialog', (d) => void d.accept());
+    await signInWithTotp(officer, server.base, 'nation@browser-flows.jp');
+    await officer.goto(`${server.base}/admin/flows/patient-daily/versions/2`);
+    await Promise.all([officer.waitForURL(/done=published/), officer.click('#publish')]);
+    expect(await officer.textContent('.flash')).toContain('第2版を公開しました');
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
-    await shotOf(page, 'flows-05-published');
+    await shotOf(officer, 'flows-05-published');
     expect(problems, problems.join('\n')).toEqual([]);
   }, 90_000);
 });

@@ -45,7 +45,8 @@ const fields = (body: unknown, schema: z.ZodObject) => {
 /**
  * /api/v1/flows — list flows and versions, draft, edit, publish, archive, simulate.
  * Reading and simulating are open to every signed-in role (flows hold no personal data);
- * drafting needs nurse and up, publishing and archiving centre_admin and up (checked in the verbs).
+ * drafting needs nurse and up, discarding a draft centre_admin and up; flows are nationwide,
+ * so publishing and archiving a published version need a national officer (checked in the verbs).
  */
 export function createFlowApiRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
@@ -114,6 +115,6 @@ registerRoute({ method: 'get', path: '/flows/{key}/versions/{n}', summary: 'A fl
 registerRoute({ method: 'post', path: '/flows/{key}/versions', summary: 'Create a draft (a copy of the latest version unless a definition is given)', tags: ['flows'], params: key, body: draftBody, responses: { 201: 'draft created', 409: 'a draft already exists' } });
 registerRoute({ method: 'put', path: '/flows/{key}/versions/{n}', summary: "Replace a draft's definition (validated; 422 with each field)", tags: ['flows'], params: keyN, body: definitionBody, responses: { 200: 'saved', 409: 'not a draft' } });
 registerRoute({ method: 'patch', path: '/flows/{key}/versions/{n}', summary: "Replace a draft's definition (same as PUT)", tags: ['flows'], params: keyN, body: definitionBody, responses: { 200: 'saved', 409: 'not a draft' } });
-registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/publish', summary: 'Publish a draft (centre_admin and up; audited)', tags: ['flows'], params: keyN, responses: { 200: 'published', 403: 'role may not publish', 409: 'not a draft' } });
-registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/archive', summary: 'Archive a version (centre_admin and up; not the last published one)', tags: ['flows'], params: keyN, responses: { 200: 'archived', 403: 'role may not archive', 409: 'cannot archive' } });
+registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/publish', summary: 'Publish a draft (national officers: flows are asked nationwide; audited)', tags: ['flows'], params: keyN, responses: { 200: 'published', 403: 'role may not publish', 409: 'not a draft' } });
+registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/archive', summary: 'Archive a version: a draft (centre_admin and up) or a published one (national officers; not the last published one)', tags: ['flows'], params: keyN, responses: { 200: 'archived', 403: 'role may not archive', 409: 'cannot archive' } });
 registerRoute({ method: 'post', path: '/flows/{key}/simulate', summary: 'Run a version (or an unsaved definition) over typed inputs as a LINE, SMS or voice conversation', tags: ['flows'], params: key, body: simulateBody });

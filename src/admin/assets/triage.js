@@ -8,17 +8,30 @@
   var banner = document.getElementById('new-alert-banner');
   var total = document.getElementById('queue-total');
   var toggle = document.getElementById('sound-toggle');
+  var visual = document.getElementById('visual-toggle');
   var baseTitle = document.title;
   var unseen = 0;
   var pending = null;
   var timer = null;
 
-  // The sound preference stays on this browser; off by default (shared rooms).
-  if (toggle) {
-    toggle.checked = localStorage.getItem('mimamori.sound') === 'on';
-    toggle.addEventListener('change', function () {
-      localStorage.setItem('mimamori.sound', toggle.checked ? 'on' : 'off');
+  // Both preferences stay on this browser: the sound is off by default (shared rooms), the
+  // visual cue (banner and the count in the tab title) on.
+  function remember(box, key, byDefault) {
+    if (!box) return;
+    var saved = localStorage.getItem(key);
+    box.checked = saved === null ? byDefault : saved === 'on';
+    box.addEventListener('change', function () {
+      localStorage.setItem(key, box.checked ? 'on' : 'off');
+      if (!box.checked && box === visual) clearCue();
     });
+  }
+  remember(toggle, 'mimamori.sound', false);
+  remember(visual, 'mimamori.visual', true);
+
+  function clearCue() {
+    unseen = 0;
+    document.title = baseTitle;
+    if (banner) banner.hidden = true;
   }
 
   function beep() {
@@ -68,9 +81,11 @@
   function onNotice(event) {
     var notice = JSON.parse(event.data);
     if (notice.created) {
-      unseen += 1;
-      document.title = '(' + unseen + ') ' + baseTitle;
-      if (banner) banner.hidden = false;
+      if (!visual || visual.checked) {
+        unseen += 1;
+        document.title = '(' + unseen + ') ' + baseTitle;
+        if (banner) banner.hidden = false;
+      }
       beep();
       pending = notice.alertId;
     }
@@ -82,11 +97,14 @@
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden) { unseen = 0; document.title = baseTitle; }
   });
-  if (banner) banner.addEventListener('click', function () { banner.hidden = true; unseen = 0; document.title = baseTitle; });
+  if (banner) banner.addEventListener('click', clearCue);
 
   var source = new EventSource('/admin/triage/stream');
   source.addEventListener('ready', function () { setLive(true); });
   source.addEventListener('open', function () { setLive(true); });
   source.addEventListener('error', function () { setLive(false); });
   source.addEventListener('alert', onNotice);
+  // The server ended the stream: signed out, disabled, role or password changed. Reload:
+  // the page signs in again or shows the queue the new role may see.
+  source.addEventListener('end', function () { source.close(); setLive(false); location.reload(); });
 })();

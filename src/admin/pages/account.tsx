@@ -15,8 +15,9 @@ import type { AdminContext, AdminEnv } from '../auth/types';
 import { t } from '../ui/i18n';
 import { ErrorSummary, Layout } from '../ui/layout';
 import { page } from '../ui/render';
+import { fmtDateTime } from '../ui/format';
 
-const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
+const fmt = (d: Date | null) => fmtDateTime(d, 'ja'); // Japan time, the same in either language
 
 /** The signed-in user's own account: password, second factor, API tokens, sign-out. */
 export function createAccountRoutes(deps: Deps) {

@@ -5,9 +5,16 @@ import { ValidationError } from '../../domain/errors';
 import { runVerb } from '../auth/run-verb';
 import type { AdminEnv } from '../auth/types';
 import { fmtDateTime } from '../ui/format';
-import { t } from '../ui/i18n';
+import { labelOr, t } from '../ui/i18n';
+import { audit } from '../ui/i18n/audit';
 import { ErrorSummary, Layout } from '../ui/layout';
 import { page } from '../ui/render';
+
+/** The codes a filter offers: those the dictionary names, plus one typed into the URL. */
+function codes(prefix: string, current: string | undefined): string[] {
+  const known = Object.keys(audit).filter((k) => k.startsWith(`${prefix}.`)).map((k) => k.slice(prefix.length + 1));
+  return current && !known.includes(current) ? [...known, current] : known;
+}
 
 /** /admin/audit: who read or changed what (centre_admin and up, within scope). */
 export function createAuditRoutes(deps: Deps) {
@@ -30,11 +37,21 @@ export function createAuditRoutes(deps: Deps) {
       <Layout title={t(lang, 'audit.title')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="audit" userName={c.get('displayName')}>
         <ErrorSummary lang={lang} errors={errors} />
         <form method="get" action="/admin/audit" class="filters">
-          <label>{t(lang, 'audit.action')}<input name="action" value={filters.action ?? ''} /></label>
-          <label>{t(lang, 'audit.entity')}<input name="entity" value={filters.entity ?? ''} /></label>
+          <label>{t(lang, 'audit.action')}
+            <select name="action">
+              <option value="">{t(lang, 'audit.anyAction')}</option>
+              {codes('audit.do', filters.action).map((a) => <option value={a} selected={filters.action === a}>{labelOr(lang, 'audit.do', a)}</option>)}
+            </select>
+          </label>
+          <label>{t(lang, 'audit.entity')}
+            <select name="entity">
+              <option value="">{t(lang, 'audit.anyEntity')}</option>
+              {codes('audit.what', filters.entity).map((e) => <option value={e} selected={filters.entity === e}>{labelOr(lang, 'audit.what', e)}</option>)}
+            </select>
+          </label>
           <label>{t(lang, 'audit.person')}<input name="personId" value={filters.personId ?? ''} /></label>
-          <label>From<input type="date" name="from" value={filters.from ?? ''} /></label>
-          <label>To<input type="date" name="to" value={filters.to ?? ''} /></label>
+          <label>{t(lang, 'audit.dateFrom')}<input type="date" name="from" value={filters.from ?? ''} /></label>
+          <label>{t(lang, 'audit.dateTo')}<input type="date" name="to" value={filters.to ?? ''} /></label>
           <button type="submit">{t(lang, 'common.filter')}</button>
         </form>
         <table id="audit">
@@ -44,9 +61,9 @@ export function createAuditRoutes(deps: Deps) {
             {result.entries.map((e) => (
               <tr>
                 <td>{fmtDateTime(e.createdAt, lang)}</td>
-                <td>{e.staffName ?? `${e.actorKind}:${e.actorId ?? ''}`}{e.actorKind === 'token' && ' (API)'}</td>
-                <td>{e.action}</td>
-                <td>{e.entity}{e.entityId && <div class="muted">{e.entityId}</div>}</td>
+                <td>{e.staffName ?? t(lang, `audit.actor.${e.actorKind}`)}{e.actorKind === 'token' && ` (${t(lang, 'audit.viaApi')})`}{!e.staffName && e.actorId && <div class="muted">{e.actorId}</div>}</td>
+                <td data-action={e.action}>{labelOr(lang, 'audit.do', e.action)}</td>
+                <td data-entity={e.entity}>{labelOr(lang, 'audit.what', e.entity)}{e.entityId && <div class="muted">{e.entityId}</div>}</td>
                 <td>{e.personId ? <a href={`/admin/persons/${e.personId}`}>{e.personId.slice(0, 8)}…</a> : ''}</td>
                 <td class="muted">{e.ip ?? ''}</td>
               </tr>

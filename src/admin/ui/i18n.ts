@@ -1,3 +1,4 @@
+import { audit } from './i18n/audit';
 import { core } from './i18n/core';
 import { flows } from './i18n/flows';
 import { reports } from './i18n/reports';
@@ -14,7 +15,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 
@@ -29,6 +30,12 @@ export function t(lang: Lang, key: string, vars?: Record<string, string | number
   let text = entry ? entry[lang] : key;
   if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
   return text;
+}
+
+/** The label of a code (an audit action, a record kind …), or the code itself when the dictionary has none. */
+export function labelOr(lang: Lang, prefix: string, code: string): string {
+  const key = `${prefix}.${code}`;
+  return key in merged ? t(lang, key) : code;
 }
 
 export function parseLang(value: string | null | undefined): Lang | null {

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
-import { t, type Lang } from './i18n';
+import { labelOr, t, type Lang } from './i18n';
 
 export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'account';
 
@@ -101,6 +101,16 @@ export function Layout(props: LayoutProps) {
   );
 }
 
+/** A form field's words for an error summary ("phone" → 電話番号), or null when it has none (then no raw key is shown). */
+function fieldLabel(lang: Lang, field: string): string | null {
+  const name = field.split('.')[0]!;
+  for (const prefix of ['field', 'test', 'contact']) {
+    const label = labelOr(lang, prefix, name);
+    if (label !== name) return label;
+  }
+  return null;
+}
+
 /** Field errors of a ValidationError, shown next to the form (and at each field by FieldError). */
 export function ErrorSummary(props: { lang: Lang; errors: { field: string; message: string; messageJa?: string }[] }) {
   if (!props.errors.length) return null;
@@ -110,7 +120,8 @@ export function ErrorSummary(props: { lang: Lang; errors: { field: string; messa
       <ul>
         {props.errors.map((e) => (
           <li data-field={e.field}>
-            {e.field}: {props.lang === 'ja' && e.messageJa ? e.messageJa : e.message}
+            {fieldLabel(props.lang, e.field) && `${fieldLabel(props.lang, e.field)}: `}
+            {props.lang === 'ja' && e.messageJa ? e.messageJa : e.message}
           </li>
         ))}
       </ul>

@@ -2,8 +2,11 @@ import { and, asc, desc, eq, gte } from 'drizzle-orm';
 import { alertEvents, checkSessions, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf, addDays } from '../time';
+import { questionWordings } from '../persons/question-wording';
 import { alertInScope } from './alert-in-scope';
+import { mayTakeAlerts } from './assign-alert';
 
 /** How many days of answers an alert shows beside its reasons. */
 export const RECENT_DAYS = 5;
@@ -24,7 +27,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
   const today = localDateOf(ctx.now, person!.tz);
   const since = addDays(today, -(RECENT_DAYS - 1));
   const recent = await ctx.tx
-    .select({ localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
+    .select({ flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
     .from(observations)
     .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
     .where(and(eq(observations.personId, p.id), gte(checkSessions.localDate, since)))
@@ -36,7 +39,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
     .where(eq(alertEvents.alertId, alert.id))
     .orderBy(asc(alertEvents.createdAt));
   const names = async (id: string | null) => (id ? ((await ctx.tx.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, id)))[0]?.n ?? null) : null);
-  await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id });
+  await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
     person: {
@@ -57,16 +60,17 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
     recent,
+    questions: await questionWordings(ctx, recent.map((r) => r.flowVersionId)),
     events,
   };
 }
 export type AlertDetail = Awaited<ReturnType<typeof getAlert>>;
 
-/** Staff an alert can be assigned to: nurses and administrators of its health centre. */
+/** Staff an alert can be assigned to: exactly those assignAlert accepts (nurses and administrators of its centre). */
 export async function assignableStaff({ ctx, input }: VerbArgs<{ centreId: string }>) {
   return ctx.tx
     .select({ id: staffUsers.id, name: staffUsers.displayName })
     .from(staffUsers)
-    .where(and(eq(staffUsers.jurisdictionId, input.centreId), eq(staffUsers.disabled, false)))
+    .where(mayTakeAlerts(input.centreId))
     .orderBy(staffUsers.displayName);
 }

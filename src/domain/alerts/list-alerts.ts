@@ -6,6 +6,7 @@ import { queryRows } from '../../../db/client';
 import { activeAlertScope, personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { parseInput } from '../validation';
 import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
 
@@ -34,7 +35,8 @@ export interface AlertListRow {
   createdAt: Date;
   acknowledgedAt: Date | null;
   outcome: string | null;
-  person: { id: string; name: string; nameKana: string | null; caseNumber: string; phone: string | null };
+  /** name, kana and phone are null where the role's identifier access hides them in the queue */
+  person: { id: string; name: string | null; nameKana: string | null; caseNumber: string; phone: string | null };
   centre: { code: string; nameJa: string; nameEn: string };
   assignedTo: { id: string; name: string } | null;
 }
@@ -43,8 +45,9 @@ export interface AlertListRow {
  * The alert queue for the actor's scope: red first, then oldest. One audit row records
  * the list view with the persons it showed (ids only).
  */
-export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number; totalCapped: boolean }> {
+export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number; totalCapped: boolean; identifiers: boolean }> {
   const q = parseInput(alertQuerySchema, input);
+  const identified = showsIdentifiers(ctx.actor, 'alert_queue');
   const assignee = alias(staffUsers, 'assignee');
   const statuses = q.status?.length ? q.status : (['open', 'acknowledged'] as const);
   const activeOnly = statuses.every((s) => s !== 'resolved');
@@ -81,30 +84,39 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
     createdAt: r.a.createdAt,
     acknowledgedAt: r.a.acknowledgedAt,
     outcome: r.a.outcome,
-    person: r.p,
+    person: maskIdentifiers(r.p, identified),
     centre: r.j,
     assignedTo: r.assignee?.id ? { id: r.assignee.id, name: r.assignee.name } : null,
   }));
   if (list.length) {
-    await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length } });
+    await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length, identifiers: identified } });
   }
-  return { alerts: list, ...cappedTotal(counted.length, q.offset + list.length) };
+  return { alerts: list, ...cappedTotal(counted.length, q.offset + list.length), identifiers: identified };
 }
 
 /**
- * The alert reasons in use, for the filter. Reasons are rule ids and system causes, not
- * personal data, so the list is not scoped: scoping it meant reading every alert of a
- * prefecture on each page load. A skip scan over alerts_reason_idx: one probe a reason.
+ * The alert reasons in use, for the filter, with the rule's own wording (ja/en, from an
+ * alert's details) so the filter shows words, not rule ids. Reasons raised without wording
+ * (non_responder, channel_lost …) come with nulls; the console has labels for them.
+ * Reasons are rule ids and system causes, not personal data, so the list is not scoped:
+ * scoping it meant reading every alert of a prefecture on each page load. A skip scan over
+ * alerts_reason_idx: one probe a reason, and one alert of each for its wording.
  */
-export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<string[]> {
-  const rows = await queryRows<{ reason: string }>(
+export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<{ reason: string; ja: string | null; en: string | null }[]> {
+  return queryRows<{ reason: string; ja: string | null; en: string | null }>(
     ctx.tx,
     sql`with recursive r(reason) as (
           select min(reason) from alerts
           union all
           select (select min(a.reason) from alerts a where a.reason > r.reason) from r where r.reason is not null
         )
-        select reason from r where reason is not null limit 100`,
+        select r.reason, w.value->>'ja' as ja, w.value->>'en' as en
+        from r
+          left join lateral (select a.details from alerts a where a.reason = r.reason limit 1) one on true
+          left join lateral (select x.value from jsonb_array_elements(coalesce(one.details->'reasons', '[]'::jsonb)) x(value)
+                             where x.value->>'ruleId' = r.reason limit 1) w on true
+        where r.reason is not null
+        order by r.reason
+        limit 100`,
   );
-  return rows.map((r) => r.reason);
 }

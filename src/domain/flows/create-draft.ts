@@ -17,7 +17,7 @@ export interface CreateDraftInput {
  * Start a new draft of a flow: the next version number, a copy of the latest version
  * unless a definition is given. One draft per flow at a time, so two administrators do
  * not edit diverging drafts without knowing: a second draft is a ConflictError naming it.
- * Nurses may draft (suggest wording); only centre_admin and up publish.
+ * Nurses may draft (suggest wording); publishing is for national officers (flow-publishers.ts).
  */
 export async function createDraft({ ctx, input }: VerbArgs<CreateDraftInput>): Promise<{ version: number; id: string }> {
   requireRoleAtLeast(ctx.actor, 'nurse');
@@ -30,10 +30,10 @@ export async function createDraft({ ctx, input }: VerbArgs<CreateDraftInput>): P
     .orderBy(desc(flowVersions.version))
     .for('update');
   const openDraft = versions.find((v) => v.status === 'draft');
-  if (openDraft) throw new ConflictError(`version ${openDraft.version} is already a draft: edit it or archive it first`, { draft: openDraft.version });
+  if (openDraft) throw new ConflictError(`version ${openDraft.version} is already a draft: edit it or archive it first`, { draft: openDraft.version }, `第${openDraft.version}版の下書きがすでにあります。それを編集するか、アーカイブしてください`);
   const latest = versions[0];
   const definition = input.definition === undefined ? latest?.definition : parseDefinitionFor(flow.key, input.definition);
-  if (definition === undefined) throw new ConflictError('this flow has no version to copy: give a definition');
+  if (definition === undefined) throw new ConflictError('this flow has no version to copy: give a definition', undefined, 'コピー元の版がありません。定義を指定してください');
   const next = (latest?.version ?? 0) + 1;
   const spec = (definition as { spec?: number }).spec ?? latest?.specVersion ?? 1;
   const [row] = await ctx.tx

@@ -1,27 +1,29 @@
 import { eq } from 'drizzle-orm';
 import { flowVersions } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
+import { FLOW_VERSION_STATUS_JA } from '../messages-ja';
 import { parseDefinitionFor } from './definition-issues';
+import { requireFlowPublisher } from './flow-publishers';
 import { getFlowVersion, latestPublished } from './flow-queries';
 
 /**
  * Publish a draft: from now on new check sessions start on it (the newest published
  * version wins); sessions already running stay pinned to theirs. The previous published
  * version is left published-but-superseded — archiving is a separate, explicit act.
- * After this the database trigger refuses any change to the definition.
+ * After this the database trigger refuses any change to the definition. National officers
+ * only: flows are asked nationwide (see flow-publishers.ts).
  */
 export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number; supersedes: number | null }> {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requireFlowPublisher(ctx.actor);
   const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
-  if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`);
+  if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。公開できるのは下書きだけです`);
   // Re-checked here: a draft stored by an older engine may no longer be valid.
   parseDefinitionFor(row.flowKey, row.definition);
   const previous = await latestPublished(ctx.tx, row.flowKey);
   if (previous && previous.version > row.version) {
-    throw new ConflictError(`version ${previous.version} is newer and already published`);
+    throw new ConflictError(`version ${previous.version} is newer and already published`, undefined, `より新しい第${previous.version}版がすでに公開されています`);
   }
   await ctx.tx
     .update(flowVersions)

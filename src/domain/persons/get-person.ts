@@ -2,8 +2,12 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { alerts, checkSessions, jurisdictions, medicalInstitutions, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf } from '../time';
+import { contactsOf } from './person-contacts';
 import { personInScope } from './person-in-scope';
+import { notesOf } from './person-notes';
+import { testRecordsOf } from './test-records';
 
 /**
  * A person's record as the console and GET /api/v1/persons/:id show it: the fields, the
@@ -45,7 +49,10 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .where(and(eq(checkSessions.personId, p.id), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['pending', 'prompted', 'active'])))
     .orderBy(asc(checkSessions.dueAt))
     .limit(1);
-  await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id });
+  const tests = await testRecordsOf(ctx, p.id);
+  const contacts = await contactsOf(ctx, p.id);
+  const notes = await notesOf(ctx, p.id);
+  await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
     centre: { id: centre!.id, code: centre!.code, nameJa: centre!.nameJa, nameEn: centre!.nameEn, timeZone: centre!.timeZone },
@@ -53,6 +60,9 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     institution,
     channels,
     statusHistory: history,
+    tests,
+    contacts,
+    notes,
     alerts: personAlerts.map(({ details, ...a }) => ({ ...a, reasons: details.reasons ?? [] })),
     today,
     openSessionToday: todayOpen?.id ?? null,

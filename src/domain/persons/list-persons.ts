@@ -6,7 +6,8 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
-import { normalisePhone } from './person-input';
+import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
+import { containsPattern, foldedColumn, foldName, phonePattern } from './search-terms';
 
 /** The line lists a health centre works from (ラインリスト). */
 export const PERSON_LISTS = ['attention', 'not_reported', 'well', 'ending_soon', 'ended', 'all'] as const;
@@ -44,17 +45,31 @@ function listCondition(list: PersonList, now: Date): SQL | undefined {
 }
 
 /**
+ * The search: case number always; name and kana folded (hiragana = katakana, any width,
+ * spaces ignored) and part of a phone number only where the role sees identifiers —
+ * otherwise a search by name would tell who is on the list.
+ */
+function searchCondition(q: string, identified: boolean): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [ilike(persons.caseNumber, containsPattern(q))];
+  if (identified) {
+    const folded = containsPattern(foldName(q));
+    conditions.push(like(foldedColumn(persons.name), folded), like(foldedColumn(persons.nameKana), folded));
+    const phone = phonePattern(q);
+    if (phone) conditions.push(like(persons.phone, phone));
+  }
+  return or(...conditions);
+}
+
+/**
  * Persons in the actor's scope on one line list, optionally searched by name, kana, case
- * number or phone. The list view is audited once, with the ids it showed.
+ * number or phone. The list view is audited once, with the ids it showed. Names, kana and
+ * phones are left out where the role's identifier access hides them in lists.
  */
 export async function listPersons({ ctx, input }: VerbArgs<unknown>) {
   const f = parseInput(personListSchema, input);
+  const identified = showsIdentifiers(ctx.actor, 'person_list');
   const where: (SQL | undefined)[] = [personScope(ctx.actor), listCondition(f.list, ctx.now)];
-  if (f.q) {
-    const term = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    const phone = normalisePhone(f.q);
-    where.push(or(ilike(persons.name, term), ilike(persons.nameKana, term), ilike(persons.caseNumber, term), /^\+\d{6,}$/.test(phone) ? like(persons.phone, `${phone}%`) : undefined));
-  }
+  if (f.q) where.push(searchCondition(f.q, identified));
   if (f.centre) where.push(eq(jurisdictions.code, f.centre));
   const cond = and(...where);
   const rows = await ctx.tx
@@ -68,9 +83,9 @@ export async function listPersons({ ctx, input }: VerbArgs<unknown>) {
     .from(persons)
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(cond)
-    // Kana order, as a line list is read (the open-alert count is a column, and the
-    // attention list holds only persons with one): it follows persons_kana_order_idx.
-    .orderBy(asc(persons.nameKana), asc(persons.name), asc(persons.id))
+    // Kana order, as a line list is read (persons_kana_order_idx); without identifiers, case
+    // number order (persons_case_order_idx), so the order says nothing of hidden names.
+    .orderBy(...(identified ? [asc(persons.nameKana), asc(persons.name)] : [asc(persons.caseNumber)]), asc(persons.id))
     .limit(f.limit)
     .offset(f.offset);
   const counted = await ctx.tx
@@ -79,6 +94,6 @@ export async function listPersons({ ctx, input }: VerbArgs<unknown>) {
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(cond)
     .limit(LIST_COUNT_CAP + 1);
-  if (rows.length) await writeAudit(ctx, { action: 'list', entity: 'person', details: { list: f.list, searched: !!f.q, personIds: rows.map((r) => r.id) } });
-  return { persons: rows, ...cappedTotal(counted.length, f.offset + rows.length), list: f.list, limit: f.limit, offset: f.offset };
+  if (rows.length) await writeAudit(ctx, { action: 'list', entity: 'person', details: { list: f.list, searched: !!f.q, identifiers: identified, personIds: rows.map((r) => r.id) } });
+  return { persons: rows.map((r) => maskIdentifiers(r, identified)), identifiers: identified, ...cappedTotal(counted.length, f.offset + rows.length), list: f.list, limit: f.limit, offset: f.offset };
 }

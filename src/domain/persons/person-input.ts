@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../../db/schema';
+import type { FieldError } from '../errors';
 
 const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 // E.164; Japanese numbers typed as 090-1234-5678 are converted by normalisePhone first.
@@ -44,6 +45,13 @@ export const personFieldsSchema = z.object({
   activityHistory: optText(4000),
   infectionRoute: optText(300),
   infectionLinkKnown: z.boolean().optional(),
+  // 入院・重症度・転帰: also set by status changes (入院日, 死亡日); corrected here.
+  admissionDate: optDate,
+  dischargeDate: optDate,
+  icuUsed: z.boolean().default(false),
+  ventilatorUsed: z.boolean().default(false),
+  ecmoUsed: z.boolean().default(false),
+  dateOfDeath: optDate,
   monitoringStart: optDate,
   monitoringPlannedEnd: optDate,
   reportingInstitutionCode: optText(40),
@@ -53,6 +61,21 @@ export const personFieldsSchema = z.object({
   flowKey: optText(60),
 });
 export type PersonFields = z.infer<typeof personFieldsSchema>;
+
+type DatedFields = { dateOfBirth?: string | null; admissionDate?: string | null; dischargeDate?: string | null; dateOfDeath?: string | null };
+
+/** Dates that contradict each other (a discharge before the admission …), as field errors. */
+export function dateOrderProblems(p: DatedFields): FieldError[] {
+  const problems: FieldError[] = [];
+  if (p.admissionDate && p.dischargeDate && p.dischargeDate < p.admissionDate) {
+    problems.push({ field: 'dischargeDate', message: 'must not be before the admission date', messageJa: '入院日より前にはできません' });
+  }
+  for (const field of ['admissionDate', 'dateOfDeath'] as const) {
+    const d = p[field];
+    if (d && p.dateOfBirth && d < p.dateOfBirth) problems.push({ field, message: 'must not be before the date of birth', messageJa: '生年月日より前にはできません' });
+  }
+  return problems;
+}
 
 export const DEFAULT_STATUS: Record<PersonFields['classification'], PersonFields['status'] & string> = {
   confirmed: 'home_recuperation',

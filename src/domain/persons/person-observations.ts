@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { personInScope } from './person-in-scope';
+import { questionWordings } from './question-wording';
 
 export const observationQuerySchema = z.object({
   from: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
@@ -23,7 +24,7 @@ export async function personObservations({ ctx, input }: VerbArgs<{ personId: st
   if (f.from) sessionWhere.push(gte(checkSessions.localDate, f.from));
   if (f.to) sessionWhere.push(lte(checkSessions.localDate, f.to));
   const sessions = await ctx.tx
-    .select({ id: checkSessions.id, localDate: checkSessions.localDate, round: checkSessions.round, channel: checkSessions.channel, status: checkSessions.status, source: checkSessions.source, dueAt: checkSessions.dueAt, completedAt: checkSessions.completedAt })
+    .select({ id: checkSessions.id, flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, channel: checkSessions.channel, status: checkSessions.status, source: checkSessions.source, dueAt: checkSessions.dueAt, completedAt: checkSessions.completedAt })
     .from(checkSessions)
     .where(and(...sessionWhere))
     .orderBy(asc(checkSessions.dueAt))
@@ -39,5 +40,5 @@ export async function personObservations({ ctx, input }: VerbArgs<{ personId: st
     .orderBy(asc(observations.observedAt))
     .limit(20000);
   await writeAudit(ctx, { action: 'read', entity: 'observation', entityId: person.id, personId: person.id, details: { count: rows.length } });
-  return { personId: person.id, sessions, observations: rows };
+  return { personId: person.id, sessions, observations: rows, questions: await questionWordings(ctx, sessions.map((x) => x.flowVersionId)) };
 }

@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { flowAssignments, flows, jurisdictions, medicalInstitutions, personChannels, persons, personStatusHistory } from '../../../db/schema';
+import { flowAssignments, flows, jurisdictions, medicalInstitutions, persons, personStatusHistory } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { centreToday } from './centre-today';
-import { DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
+import { syncPhoneChannels } from './phone-channels';
+import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
 async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string> {
@@ -17,7 +18,7 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
   const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code), eq(jurisdictions.kind, 'health_centre')));
   if (!centre) throw new ValidationError([{ field: 'responsibleCentreCode', message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
   if (actor.kind === 'staff' && actor.role !== 'national_officer' && actor.role !== 'clinician') {
-    if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope');
+    if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope', 'この保健所はあなたの担当範囲外です');
   }
   return centre.id;
 }
@@ -28,6 +29,8 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
  */
 export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
   const f = parseInput(personFieldsSchema, input);
+  const problems = dateOrderProblems(f);
+  if (problems.length) throw new ValidationError(problems);
   const centreId = await resolveCentre(ctx, f.responsibleCentreCode);
   let institutionId: string | null = ctx.actor.kind === 'staff' ? ctx.actor.institutionId : null;
   if (f.reportingInstitutionCode) {
@@ -40,7 +43,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   if (!flow) throw new ValidationError([{ field: 'flowKey', message: `unknown flow ${flowKey}`, messageJa: '質問フローが見つかりません' }]);
 
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
-  if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+  if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
 
   const status = f.status ?? DEFAULT_STATUS[f.classification];
   const today = await centreToday(ctx, centreId);
@@ -61,12 +64,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   const personId = row!.id;
   await ctx.tx.insert(personStatusHistory).values({ personId, status, changedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, changedAt: ctx.now });
   await ctx.tx.insert(flowAssignments).values({ personId, flowId: flow.id, roundTimes: [...(roundTimes ?? defaultRoundTimes(f.classification))].sort() });
-  if (f.phone) {
-    await ctx.tx.insert(personChannels).values([
-      { personId, kind: 'sms', address: f.phone },
-      { personId, kind: 'voice', address: f.phone },
-    ]);
-  }
+  await syncPhoneChannels(ctx, personId, f.phone ?? null);
   await writeAudit(ctx, { action: 'create', entity: 'person', entityId: personId, personId });
   return { id: personId };
 }

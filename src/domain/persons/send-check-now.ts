@@ -3,6 +3,8 @@ import { CHANNEL_KINDS, checkSessions, MONITORED_STATUSES, personChannels, type 
 import { startCheck } from '../checks/start-check';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
+import { NOT_MONITORED_JA } from '../messages-ja';
+import { channelLabel } from '../reports/labels';
 import { personInScope } from './person-in-scope';
 
 /** The job enqueued right after commit normally runs within seconds; the sweeper steps in after this. */
@@ -16,7 +18,7 @@ const SWEEP_AFTER_MS = 5 * 60_000;
  */
 export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; channel?: string }>): Promise<{ sessionId: string; channel: ChannelKind }> {
   const person = await personInScope(ctx, input.personId);
-  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring');
+  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);
   if (input.channel !== undefined && !(CHANNEL_KINDS as readonly string[]).includes(input.channel)) {
     throw new ValidationError([{ field: 'channel', message: `must be one of ${CHANNEL_KINDS.join(', ')}`, messageJa: '送信手段が正しくありません' }]);
   }
@@ -30,7 +32,7 @@ export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; 
   const reachable = (k: ChannelKind) => (k === 'web' ? has('sms') || has('line') : has(k));
   const wanted = (input.channel as ChannelKind | undefined) ?? person.preferredChannel;
   const channel = reachable(wanted) ? wanted : !input.channel && reachable('sms') ? 'sms' : null;
-  if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted });
+  if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted }, `この対象者には${channelLabel(wanted, 'ja')}で連絡できません`);
   const { sessionId } = await startCheck({ ctx, input: { personId: person.id, channel, source: 'manual' } });
   // startCheck marks the session prompted and starts the engine; the session is left as the
   // round creates one — pending, no state — so the channel's dispatcher begins it and sends

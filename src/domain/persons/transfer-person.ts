@@ -20,9 +20,9 @@ export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string
   requireRoleAtLeast(ctx.actor, 'nurse');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
-  if (centre.id === person.responsibleCentreId) throw new ConflictError('the person already belongs to this health centre');
+  if (centre.id === person.responsibleCentreId) throw new ConflictError('the person already belongs to this health centre', undefined, 'すでにこの保健所の担当です');
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centre.id), eq(persons.caseNumber, person.caseNumber)));
-  if (dup) throw new ConflictError('the new health centre already has a person with this case number');
+  if (dup) throw new ConflictError('the new health centre already has a person with this case number', undefined, '移管先の保健所に同じ患者IDの対象者がいます');
   await ctx.tx.update(persons).set({ responsibleCentreId: centre.id, updatedAt: ctx.now }).where(eq(persons.id, person.id));
   await ctx.tx.delete(personSharedCentres).where(and(eq(personSharedCentres.personId, person.id), eq(personSharedCentres.jurisdictionId, centre.id)));
   // Active alerts follow the person (activeAlertScope relies on it); resolved ones stay with the centre that handled them.

@@ -4,8 +4,9 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
-import { personFieldsSchema } from './person-input';
+import { dateOrderProblems, personFieldsSchema } from './person-input';
 import { personInScope } from './person-in-scope';
+import { syncPhoneChannels } from './phone-channels';
 
 /**
  * What PATCH may change: the registration fields, each optional. Status, centre, sharing
@@ -32,14 +33,19 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   }
   const changed = Object.keys(changes);
   if (!changed.length) return { id: person.id, changed };
+  const problems = dateOrderProblems({ ...person, ...changes });
+  if (problems.length) throw new ValidationError(problems);
   if (typeof changes.caseNumber === 'string') {
     const [dup] = await ctx.tx
       .select({ id: persons.id })
       .from(persons)
       .where(and(eq(persons.responsibleCentreId, person.responsibleCentreId), eq(persons.caseNumber, changes.caseNumber), ne(persons.id, person.id)));
-    if (dup) throw new ConflictError('a person with this case number already exists at this health centre');
+    if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
   }
   await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
-  await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed } });
+  // SMS and voice go to the channel rows, not to persons.phone: keep them on the current number.
+  const phone = 'phone' in changes ? (changes.phone as string | null) : person.phone;
+  const channels = 'phone' in changes || 'preferredChannel' in changes ? await syncPhoneChannels(ctx, person.id, phone) : [];
+  await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed, ...(channels.length ? { channels } : {}) } });
   return { id: person.id, changed };
 }

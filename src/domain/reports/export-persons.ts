@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { personScope } from '../access';
+import { showsIdentifiers } from '../personal-identifiers';
 import type { Actor } from '../context';
 import { classificationLabel, channelLabel, sexLabel, statusLabel, type ReportLang } from './labels';
 import type { ChunkedQuery } from './row-source';
@@ -30,8 +31,8 @@ export interface PersonExportRow {
   created_at: string;
 }
 
-/** Whether the actor gets names, birth dates, phones and addresses, or a pseudonymous extract (national level). */
-export const identifiesPersons = (actor: Actor) => !(actor.kind === 'staff' && actor.role === 'national_officer');
+/** Whether the actor's export has names, birth dates, phones and addresses, or is pseudonymous: the role's identifier access. */
+export const identifiesPersons = (actor: Actor) => showsIdentifiers(actor, 'export');
 
 /**
  * The persons in the actor's scope (personScope — the one access rule), ordered by health

@@ -7,7 +7,7 @@ import { localDateOf } from '../time';
 import { parseInput } from '../validation';
 import { csvStream, EXPORT_ENCODINGS } from './csv-stream';
 import { observationColumns, observationsQuery } from './export-observations';
-import { personColumns, personsQuery } from './export-persons';
+import { identifiesPersons, personColumns, personsQuery } from './export-persons';
 import { readInChunks, type ReadOptions } from './row-source';
 
 export const exportInputSchema = z.object({
@@ -40,7 +40,7 @@ export function exportCsv(host: ExportHost, actor: Actor, request: RequestInfo |
   const audit = async () => {
     try {
       await withTransaction(host.dbHandle.db, { actor, now: host.now(), request }, (ctx) =>
-        writeAudit(ctx, { action: 'export', entity: i.kind, details: { rows: count, encoding: i.encoding, complete, from: i.from ?? null, to: i.to ?? null } }),
+        writeAudit(ctx, { action: 'export', entity: i.kind, details: { rows: count, encoding: i.encoding, complete, from: i.from ?? null, to: i.to ?? null, identifiers: identifiesPersons(actor) } }),
       );
     } catch (err) {
       host.logger.error({ err: { message: (err as Error).message }, kind: i.kind }, 'export audit failed');

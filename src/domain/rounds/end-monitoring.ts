@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MONITORED_STATUSES } from '../../../db/schema';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
+import { NOT_MONITORED_JA } from '../messages-ja';
 import { parseInput } from '../validation';
 import { closeMonitoring } from './close-monitoring';
 import { findPersonInScope } from './find-person-in-scope';
@@ -19,7 +20,7 @@ const endMonitoringSchema = z.object({
 export async function endMonitoring({ ctx, input }: VerbArgs<unknown>): Promise<{ personId: string }> {
   const f = parseInput(endMonitoringSchema, input);
   const person = await findPersonInScope(ctx, f.personId);
-  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring');
+  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);
   const actor = ctx.actor.kind === 'staff' ? { kind: ctx.actor.via === 'token' ? ('token' as const) : ('staff' as const), id: ctx.actor.staffId, staffId: ctx.actor.staffId } : { kind: 'system' as const, id: 'end-monitoring' };
   await closeMonitoring(ctx.tx, { personIds: [person.id], now: ctx.now, reason: f.reason, actor });
   return { personId: person.id };

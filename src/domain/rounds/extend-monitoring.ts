@@ -4,6 +4,7 @@ import { MONITORED_STATUSES, persons } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
+import { NOT_MONITORED_JA } from '../messages-ja';
 import { parseInput } from '../validation';
 import { findPersonInScope } from './find-person-in-scope';
 
@@ -20,7 +21,7 @@ const extendMonitoringSchema = z.object({
 export async function extendMonitoring({ ctx, input }: VerbArgs<unknown>): Promise<{ personId: string; plannedEnd: string; previous: string | null }> {
   const f = parseInput(extendMonitoringSchema, input);
   const person = await findPersonInScope(ctx, f.personId);
-  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring');
+  if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);
   if (person.monitoringStart && f.plannedEnd < person.monitoringStart) {
     throw new ValidationError([{ field: 'plannedEnd', message: 'must not be before the start of monitoring', messageJa: '健康観察の開始日より前にはできません' }]);
   }

@@ -1,7 +1,8 @@
 import type { FlowSummary } from '../../../domain/flows/flow-queries';
 import { t, type Lang } from '../../ui/i18n';
+import { fmtDateTime } from '../../ui/format';
 
-const when = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
+const when = (d: Date | null) => fmtDateTime(d, 'ja'); // Japan time, the same in either language
 
 /** Every flow with its versions: which one new checks use, the open draft, and the history. */
 export function FlowList(props: { lang: Lang; csrf: string; flows: FlowSummary[]; canDraft: boolean }) {

@@ -5,6 +5,7 @@ import { createDraft } from '../../../domain/flows/create-draft';
 import { diffDefinitions } from '../../../domain/flows/definition-diff';
 import { parseDefinitionFor } from '../../../domain/flows/definition-issues';
 import { getFlowVersion, latestPublished, listFlows } from '../../../domain/flows/flow-queries';
+import { mayPublishFlows } from '../../../domain/flows/flow-publishers';
 import { publishFlowVersion } from '../../../domain/flows/publish-flow-version';
 import { simulateFlow, type Simulation } from '../../../domain/flows/simulate-flow';
 import { updateDraft } from '../../../domain/flows/update-draft';
@@ -15,6 +16,7 @@ import type { AdminContext, AdminEnv } from '../../auth/types';
 import { t } from '../../ui/i18n';
 import { Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
+import { refusalMessage } from '../../ui/refusal';
 import type { PathError } from './definition-form';
 import { applyFormFields } from './form-model';
 import { FlowList } from './list-page';
@@ -54,7 +56,8 @@ export function createFlowPages(deps: Deps) {
       jsonText: o.jsonText ?? JSON.stringify(definition, null, 2),
       errors: o.errors ?? [], jsonErrors: o.jsonErrors ?? [],
       diff: published && published.version !== row.version ? { against: published.version, changes: diffDefinitions(published.definition, o.formDefinition ?? definition) } : null,
-      canPublish: RANK[actor.role] >= RANK.centre_admin,
+      canPublish: mayPublishFlows(actor),
+      canDiscard: RANK[actor.role] >= RANK.centre_admin,
       canDraft: actor.role !== 'clinician',
       flash: done && DONE.has(done) ? t(lang, `flows.${done}`, { n }) : undefined,
       problem: o.problem, sim: o.sim,
@@ -67,9 +70,7 @@ export function createFlowPages(deps: Deps) {
   /** Verb errors on a page: shown on the version page with their status instead of a JSON body. */
   const onVerbError = (c: AdminContext, key: string, n: number, err: unknown) => {
     if (!(err instanceof DomainError) || err.status === 404) throw err;
-    const lang = c.get('lang');
-    const message = err.code === 'forbidden' ? t(lang, 'common.forbidden') : err.message;
-    return renderVersion(c, key, n, { problem: message }, err.status === 403 ? 403 : err.status === 422 ? 422 : 409);
+    return renderVersion(c, key, n, { problem: refusalMessage(c.get('lang'), err) }, err.status === 403 ? 403 : err.status === 422 ? 422 : 409);
   };
 
   app.get('/flows', async (c) => {

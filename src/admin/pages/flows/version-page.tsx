@@ -18,6 +18,8 @@ export interface VersionPageProps {
   jsonErrors: string[];
   diff: { against: number; changes: DefinitionChange[] } | null;
   canPublish: boolean;
+  /** Archiving a draft (discarding it): centre administrators and up. */
+  canDiscard: boolean;
   canDraft: boolean;
   flash?: string;
   problem?: string;
@@ -54,7 +56,7 @@ export function VersionPage(p: VersionPageProps) {
           </form>
         )}
         {isDraft && !p.canPublish && <p class="muted">{t(lang, 'flows.publishRole')}</p>}
-        {row.status !== 'archived' && p.canPublish && (
+        {row.status !== 'archived' && (isDraft ? p.canDiscard : p.canPublish) && (
           <form method="post" action={`${base}/archive`} class="inline" data-confirm={t(lang, 'flows.archiveConfirm')}>
             <input type="hidden" name="_csrf" value={p.csrf} />
             <button type="submit" class="secondary">{t(lang, 'flows.archive')}</button>

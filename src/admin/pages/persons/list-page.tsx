@@ -12,6 +12,7 @@ import { t } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { PersonForm, personInputFromForm } from './person-form';
+import { PersonName } from './person-name';
 
 /** Health centres the actor may register persons at (their own, or those under their prefecture). */
 export async function centresForActor(deps: Deps, c: AdminContext) {
@@ -47,7 +48,7 @@ export function createPersonListRoutes(deps: Deps) {
         </nav>
         <form method="get" action="/admin/persons" class="filters" role="search">
           <input type="hidden" name="list" value={list} />
-          <label>{t(lang, 'persons.searchLabel')}<input type="search" name="q" value={q} /></label>
+          <label>{t(lang, result.identifiers ? 'persons.searchLabel' : 'persons.searchLabelCase')}<input type="search" name="q" value={q} /></label>
           <button type="submit">{t(lang, 'common.search')}</button>
         </form>
         <p class="muted">{t(lang, result.totalCapped ? 'persons.totalAtLeast' : 'persons.total', { n: result.total.toLocaleString('ja-JP') })}</p>
@@ -59,7 +60,7 @@ export function createPersonListRoutes(deps: Deps) {
             {result.persons.length === 0 && <tr><td colspan={7} class="muted">{t(lang, 'persons.empty')}</td></tr>}
             {result.persons.map((p) => (
               <tr>
-                <td><a href={`/admin/persons/${p.id}`}>{p.name}</a>{p.nameKana && <div class="muted">{p.nameKana}</div>}</td>
+                <td><PersonName lang={lang} id={p.id} name={p.name} nameKana={p.nameKana} caseNumber={p.caseNumber} /></td>
                 <td>{p.caseNumber}</td>
                 <td>{t(lang, `class.${p.classification}`)}</td>
                 <td>{t(lang, `pstatus.${p.status}`)}{p.reportedToday && <span class="badge">✓</span>}</td>

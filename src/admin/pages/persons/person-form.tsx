@@ -1,16 +1,19 @@
 import { CHANNEL_KINDS, CLASSIFICATIONS, SEXES } from '../../../../db/schema';
 import type { FieldError } from '../../../domain/errors';
-import { t, type Lang } from '../../ui/i18n';
+import { labelOr, t, type Lang } from '../../ui/i18n';
 
 /** Risk factors offered as check boxes; anything else entered by API shows as typed. */
 export const RISK_FACTOR_KEYS = ['underlying_condition', 'immunosuppressed', 'pregnancy', 'obesity', 'diabetes', 'chronic_lung', 'chronic_kidney', 'cardiovascular', 'smoking', 'unvaccinated'] as const;
 
 export function riskLabel(lang: Lang, key: string): string {
-  const label = t(lang, `risk.${key}`);
-  return label === `risk.${key}` ? key : label;
+  return labelOr(lang, 'risk', key);
 }
 
 type Values = Record<string, unknown>;
+
+/** 入院・重症度・転帰: dates and what was needed (HER-SYS). */
+const CLINICAL_DATES = ['admissionDate', 'dischargeDate', 'dateOfDeath'] as const;
+const CLINICAL_FLAGS = ['icuUsed', 'ventilatorUsed', 'ecmoUsed'] as const;
 
 /** A submitted person form as the verbs' input: check boxes to booleans, lists to arrays, blanks dropped. */
 export function personInputFromForm(body: Record<string, string | File | (string | File)[]>, opts: { forEdit: boolean }): Record<string, unknown> {
@@ -23,7 +26,7 @@ export function personInputFromForm(body: Record<string, string | File | (string
     return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
   };
   const input: Record<string, unknown> = {};
-  const texts = ['caseNumber', 'name', 'nameKana', 'dateOfBirth', 'sex', 'address', 'phone', 'classification', 'onsetDate', 'lastContactDate', 'preferredChannel', 'preferredLanguage', 'activityHistory'];
+  const texts = ['caseNumber', 'name', 'nameKana', 'dateOfBirth', 'sex', 'address', 'phone', 'classification', 'onsetDate', 'lastContactDate', 'preferredChannel', 'preferredLanguage', 'activityHistory', ...CLINICAL_DATES];
   if (!opts.forEdit) texts.push('responsibleCentreCode', 'monitoringPlannedEnd');
   for (const k of texts) {
     const v = one(k);
@@ -31,8 +34,7 @@ export function personInputFromForm(body: Record<string, string | File | (string
   }
   input.riskFactors = all('riskFactors');
   input.underlyingConditions = (one('underlyingConditions') ?? '').split(/[,、，]/).map((s) => s.trim()).filter(Boolean);
-  input.pregnant = one('pregnant') === 'on';
-  input.hasOximeter = one('hasOximeter') === 'on';
+  for (const k of ['pregnant', 'hasOximeter', ...CLINICAL_FLAGS]) input[k] = one(k) === 'on';
   return input;
 }
 
@@ -104,6 +106,13 @@ export function PersonForm(props: { lang: Lang; csrf: string; action: string; va
           {t(lang, 'field.activityHistory')}
           <textarea name="activityHistory" rows={3} maxlength={4000}>{str('activityHistory')}</textarea>
         </label>
+      </fieldset>
+      <fieldset class="grid2" id="clinical">
+        <legend>{t(lang, 'person.clinical')}</legend>
+        {CLINICAL_DATES.map((k) => field(k, 'date'))}
+        <div>
+          {CLINICAL_FLAGS.map((k) => <label class="check"><input type="checkbox" name={k} checked={v[k] === true} /> {t(lang, `field.${k}`)}</label>)}
+        </div>
       </fieldset>
       <button type="submit">{t(lang, 'common.save')}</button>
     </form>

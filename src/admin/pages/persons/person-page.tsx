@@ -6,6 +6,9 @@ import { getPerson } from '../../../domain/persons/get-person';
 import { personObservations } from '../../../domain/persons/person-observations';
 import { sharePerson, transferPerson } from '../../../domain/persons/transfer-person';
 import { updatePerson } from '../../../domain/persons/update-person';
+import { addContact, removeContact } from '../../../domain/persons/person-contacts';
+import { addPersonNote } from '../../../domain/persons/person-notes';
+import { addTestRecord, updateTestRecord } from '../../../domain/persons/test-records';
 import { endMonitoring } from '../../../domain/rounds/end-monitoring';
 import { extendMonitoring } from '../../../domain/rounds/extend-monitoring';
 import { idParam, runVerb } from '../../auth/run-verb';
@@ -17,6 +20,7 @@ import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { centresForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
+import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
 
@@ -26,7 +30,7 @@ const FLASHES: Record<string, string> = { created: 'person.created', saved: 'per
 export function createPersonPageRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
 
-  const show = async (c: AdminContext, id: string, extra: { errors?: FieldError[]; flash?: string; status?: 200 | 409 | 422 } = {}) => {
+  const show = async (c: AdminContext, id: string, extra: { errors?: FieldError[]; flash?: string; status?: 200 | 403 | 409 | 422 } = {}) => {
     const lang = c.get('lang');
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
@@ -54,6 +58,11 @@ export function createPersonPageRoutes(deps: Deps) {
             <PersonAlerts lang={lang} r={r} />
           </section>
         </div>
+        <div class="cards">
+          <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
+          <PersonContacts lang={lang} csrf={c.get('csrfToken')} r={r} />
+        </div>
+        <PersonNotes lang={lang} csrf={c.get('csrfToken')} r={r} />
         <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
         <h2>{t(lang, 'person.charts')}</h2>
         <div class="cards">
@@ -65,10 +74,10 @@ export function createPersonPageRoutes(deps: Deps) {
           </div>
         </div>
         <h2>{t(lang, 'person.timeline')}</h2>
-        <PersonTimeline lang={lang} obs={obs} />
+        <PersonTimeline lang={lang} obs={obs} timeZone={r.centre.timeZone} />
         <h2>{t(lang, 'person.history')}</h2>
         <ul class="timeline">
-          {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
+          {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang, r.centre.timeZone)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
         </ul>
       </Layout>,
       extra.status ?? 200,
@@ -115,7 +124,7 @@ export function createPersonPageRoutes(deps: Deps) {
         return c.redirect(to ?? `/admin/persons/${id}?saved=1`, 303);
       } catch (err) {
         if (err instanceof ValidationError) return show(c, id, { errors: err.fields, status: 422 });
-        if (err instanceof ConflictError || err instanceof ForbiddenError) return show(c, id, { errors: [{ field: name, message: err.message }], status: 409 });
+        if (err instanceof ConflictError || err instanceof ForbiddenError) return show(c, id, { errors: [{ field: name, message: err.message, messageJa: err.messageJa }], status: err.status as 403 | 409 });
         throw err;
       }
     });
@@ -125,6 +134,13 @@ export function createPersonPageRoutes(deps: Deps) {
   action('transfer', (c, id, b) => runVerb(deps, c, (ctx) => transferPerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '' } })).then(() => '/admin/persons?saved=1'));
   action('share', (c, id, b) => runVerb(deps, c, (ctx) => sharePerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '', share: true } })).then(() => undefined));
   action('unshare', (c, id, b) => runVerb(deps, c, (ctx) => sharePerson({ ctx, input: { personId: id, centreCode: b.centreCode ?? '', share: false } })).then(() => undefined));
+  action('tests', (c, id, b) => runVerb(deps, c, (ctx) => addTestRecord({ ctx, input: { personId: id, specimenDate: b.specimenDate, method: b.method, result: b.result, resultDate: b.resultDate } })).then(() => undefined));
+  action('tests/:testId', (c, id, b) =>
+    runVerb(deps, c, (ctx) => updateTestRecord({ ctx, input: { personId: id, testId: idParam(c, 'testId', 'test_record'), fields: { result: b.result, resultDate: b.resultDate } } })).then(() => undefined),
+  );
+  action('contacts', (c, id, b) => runVerb(deps, c, (ctx) => addContact({ ctx, input: { personId: id, contactCaseNumber: b.contactCaseNumber, setting: b.setting, lastContactDate: b.lastContactDate } })).then(() => undefined));
+  action('contacts/:contactId/remove', (c, id) => runVerb(deps, c, (ctx) => removeContact({ ctx, input: { personId: id, contactId: idParam(c, 'contactId', 'person_contact') } })));
+  action('notes', (c, id, b) => runVerb(deps, c, (ctx) => addPersonNote({ ctx, input: { personId: id, note: b.note ?? '' } })).then(() => `/admin/persons/${id}#notes`));
   action('send-check', async (c, id) => {
     const r = await sendCheckAndDispatch(deps, c, id);
     return `/admin/persons/${id}?sent=${r.channel}`;

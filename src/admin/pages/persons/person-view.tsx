@@ -2,7 +2,8 @@ import { MONITORED_STATUSES, PERSON_STATUSES } from '../../../../db/schema';
 import { TryAsPatientButton, WebLinkQrButton } from '../../../bot/web/try-as-patient-routes';
 import type { PersonRecord } from '../../../domain/persons/get-person';
 import type { personObservations } from '../../../domain/persons/person-observations';
-import { fmtShort, fmtValue } from '../../ui/format';
+import { fmtShort } from '../../ui/format';
+import { Answer } from '../../ui/answer';
 import { t, type Lang } from '../../ui/i18n';
 import { reasonLabel } from '../triage/queue-table';
 import { riskLabel } from './person-form';
@@ -30,6 +31,13 @@ export function PersonFacts(props: { lang: Lang; r: PersonRecord }) {
       <dt>{t(lang, 'field.classification')}</dt><dd>{t(lang, `class.${p.classification}`)}</dd>
       <dt>{t(lang, 'field.status')}</dt><dd id="person-status">{t(lang, `pstatus.${p.status}`)}</dd>
       <dt>{t(lang, 'field.onsetDate')}</dt><dd>{p.onsetDate ?? '—'}</dd>
+      <dt>{t(lang, 'person.clinical')}</dt>
+      <dd id="person-clinical">
+        {p.admissionDate ? `${t(lang, 'field.admissionDate')} ${p.admissionDate}` : '—'}
+        {p.dischargeDate && ` → ${t(lang, 'field.dischargeDate')} ${p.dischargeDate}`}
+        {(['icuUsed', 'ventilatorUsed', 'ecmoUsed'] as const).filter((k) => p[k]).map((k) => <span class="badge">{t(lang, `field.${k}`)}</span>)}
+        {p.dateOfDeath && <div>{t(lang, 'field.dateOfDeath')} {p.dateOfDeath}</div>}
+      </dd>
       <dt>{t(lang, 'field.monitoringStart')}</dt><dd>{p.monitoringStart ?? '—'} → {p.monitoringPlannedEnd ?? '—'}{p.monitoringActualEnd && ` (${p.monitoringActualEnd})`}</dd>
       <dt>{t(lang, 'col.centre')}</dt><dd>{name(r.centre)}</dd>
       <dt>{t(lang, 'person.shared')}</dt><dd>{r.sharedCentres.map((s) => name(s)).join(', ') || t(lang, 'common.none')}</dd>
@@ -109,7 +117,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
   );
 }
 
-export function PersonTimeline(props: { lang: Lang; obs: Obs }) {
+export function PersonTimeline(props: { lang: Lang; obs: Obs; timeZone: string }) {
   const { lang, obs } = props;
   if (!obs.sessions.length) return <p class="muted">{t(lang, 'person.noData')}</p>;
   return (
@@ -117,11 +125,9 @@ export function PersonTimeline(props: { lang: Lang; obs: Obs }) {
       {[...obs.sessions].reverse().map((s) => (
         <li data-session-id={s.id}>
           <strong>{s.localDate} {s.round.startsWith('manual') ? t(lang, 'person.sendCheck') : s.round}</strong>{' '}
-          <span class="badge">{t(lang, `session.${s.status}`)}</span> <span class="muted">{t(lang, `channel.${s.channel}`)} · {fmtShort(s.completedAt ?? s.dueAt)}</span>
+          <span class="badge">{t(lang, `session.${s.status}`)}</span> <span class="muted">{t(lang, `channel.${s.channel}`)} · {fmtShort(s.completedAt ?? s.dueAt, props.timeZone)}</span>
           <div>
-            {obs.observations.filter((o) => o.sessionId === s.id).map((o) => (
-              <span class="badge" title={o.raw ?? ''}>{o.questionId}: {fmtValue(o, lang)}</span>
-            ))}
+            {obs.observations.filter((o) => o.sessionId === s.id).map((o) => <Answer lang={lang} o={o} questions={obs.questions[s.flowVersionId]} />)}
           </div>
         </li>
       ))}
@@ -140,7 +146,7 @@ export function PersonAlerts(props: { lang: Lang; r: PersonRecord }) {
             <td><span class={`badge sev-${a.severity}`}>{t(lang, `severity.${a.severity}`)}</span></td>
             <td><a href={`/admin/alerts/${a.id}`}>{reasonLabel(lang, a)}</a></td>
             <td>{t(lang, `status.${a.status}`)}{a.outcome && ` · ${t(lang, `outcome.${a.outcome}`)}`}</td>
-            <td>{fmtShort(a.createdAt)}</td>
+            <td>{fmtShort(a.createdAt, r.centre.timeZone)}</td>
           </tr>
         ))}
       </tbody>

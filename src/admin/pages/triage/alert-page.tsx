@@ -9,10 +9,12 @@ import { resolveAlert } from '../../../domain/alerts/resolve-alert';
 import { ConflictError, ValidationError, type FieldError } from '../../../domain/errors';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { fmtReasonValues, fmtShort, fmtValue } from '../../ui/format';
+import { fmtReasonValues, fmtShort } from '../../ui/format';
+import { Answer } from '../../ui/answer';
 import { t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
+import { outcomeNote } from './queue-table';
 
 function takenMessage(lang: Lang, a: AlertDetail['alert']): string | null {
   if (a.status === 'acknowledged') return t(lang, 'alert.takenBy', { name: a.acknowledgedByName ?? '—', at: fmtShort(a.acknowledgedAt) });
@@ -26,6 +28,8 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
   const p = d.person;
   const hidden = <input type="hidden" name="_csrf" value={csrf} />;
   const days = [...new Set(d.recent.map((r) => `${r.localDate} ${r.round}`))];
+  // Reason values are keyed by question id: word them from any version these answers were pinned to.
+  const asked = Object.assign({}, ...Object.values(d.questions)) as AlertDetail['questions'][string];
   return (
     <>
       {props.conflict && <p class="error-summary" role="alert">{t(lang, 'alert.conflict')} {takenMessage(lang, a)}</p>}
@@ -42,7 +46,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
             {a.reasons.length ? a.reasons.map((r) => (
               <li>
                 <strong>{lang === 'ja' ? r.ja : r.en || r.ja}</strong>
-                <div class="muted">{r.ruleId}: {fmtReasonValues(r.values)}</div>
+                <div class="muted" data-rule-id={r.ruleId}>{fmtReasonValues(r.values, (k) => asked[k]?.[lang] ?? k)}</div>
               </li>
             )) : <li>{t(lang, `reason.${a.reason}`)}</li>}
           </ul>
@@ -68,7 +72,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
               <tr>
                 <th>{day}</th>
                 <td>{d.recent.filter((r) => `${r.localDate} ${r.round}` === day).map((r) => (
-                  <span class="badge" title={r.raw ?? ''}>{r.questionId}: {fmtValue({ ...r, status: r.obsStatus }, lang)}</span>
+                  <Answer lang={lang} o={{ ...r, status: r.obsStatus }} questions={d.questions[r.flowVersionId]} />
                 ))}</td>
               </tr>
             ))}
@@ -103,7 +107,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
           {d.events.map((e) => (
             <li>
               <strong>{t(lang, `event.${e.kind}`)}</strong> <span class="muted">{fmtShort(e.createdAt)} {e.actor ?? ''}</span>
-              {e.note && e.kind !== 'raised' && <div class="note">{e.kind === 'resolved' ? e.note.replace(/^(\w+)/, (m) => t(lang, `outcome.${m}`)) : e.note}</div>}
+              {e.note && e.kind !== 'raised' && <div class="note">{e.kind === 'resolved' ? outcomeNote(lang, e.note) : e.note}</div>}
             </li>
           ))}
         </ul>

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { and, eq, like } from 'drizzle-orm';
 import { ALERT_SEVERITIES, ALERT_STATUSES, jurisdictions } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
@@ -9,6 +8,7 @@ import { ValidationError } from '../../../domain/errors';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import type { AlertHub } from '../../triage/alert-hub';
+import { addLiveStream, type LiveStreamOptions } from '../../triage/live-stream';
 import { t } from '../../ui/i18n';
 import { Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
@@ -38,7 +38,7 @@ async function centresInScope(deps: Deps, c: AdminContext) {
 }
 
 /** The triage screen: the alert queue, its filters, and the live stream of new alerts. */
-export function createTriageRoutes(deps: Deps, hub: AlertHub) {
+export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOptions = {}) {
   const app = new Hono<AdminEnv>();
 
   const queue = async (c: AdminContext) => {
@@ -78,7 +78,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
             {t(lang, 'col.reason')}
             <select name="reason">
               <option value="">{t(lang, 'common.all')}</option>
-              {reasons.map((r) => <option value={r} selected={f.reason === r}>{reasonLabel(lang, { reason: r, reasons: [] })}</option>)}
+              {reasons.map((r) => <option value={r.reason} selected={f.reason === r.reason}>{reasonLabel(lang, { reason: r.reason, reasons: r.ja ? [{ ja: r.ja, en: r.en ?? '' }] : [] })}</option>)}
             </select>
           </label>
           {centres.length > 1 && (
@@ -93,6 +93,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
           <noscript><button type="submit">{t(lang, 'common.filter')}</button></noscript>
           <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
           <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>
+          <label class="check"><input type="checkbox" id="visual-toggle" checked /> {t(lang, 'triage.visual')}</label>
         </form>
         <p class="muted" id="queue-total" data-exact={t(lang, 'triage.total', { n: '{n}' })} data-capped={t(lang, 'triage.totalAtLeast', { n: '{n}' })}>
           {t(lang, totalCapped ? 'triage.totalAtLeast' : 'triage.total', { n: total.toLocaleString('ja-JP') })}
@@ -120,41 +121,6 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub) {
     return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} />);
   });
 
-  // Server-sent events: one per alert raised or changed within the actor's scope (ids only).
-  app.get('/triage/stream', (c) => {
-    const actor = c.get('actor');
-    return streamSSE(c, async (stream) => {
-      const queueOf: string[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = await hub.subscribe(actor, (n) => {
-        queueOf.push(JSON.stringify({ alertId: n.alertId, severity: n.severity, created: n.created, event: n.event ?? (n.created ? 'raised' : 'updated') }));
-        wake?.();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      // On shutdown the stream ends cleanly; the browser reconnects (retry) to a running process.
-      const stopping = () => wake?.();
-      deps.stopping?.addEventListener('abort', stopping);
-      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 } as never);
-      while (!stream.aborted && !stream.closed && !deps.stopping?.aborted) {
-        const item = queueOf.shift();
-        if (item) {
-          await stream.writeSSE({ event: 'alert', data: item });
-          continue;
-        }
-        // Wait for a notice, or 25 s for a keep-alive comment (proxies close idle streams).
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 25_000).unref?.();
-        });
-        wake = null;
-        if (!queueOf.length && !stream.aborted && !deps.stopping?.aborted) await stream.write(': keep-alive\n\n');
-      }
-      deps.stopping?.removeEventListener('abort', stopping);
-      unsubscribe();
-    });
-  });
+  addLiveStream(app, deps, hub, live);
   return app;
 }

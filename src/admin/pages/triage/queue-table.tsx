@@ -1,13 +1,15 @@
 import type { AlertListRow } from '../../../domain/alerts/list-alerts';
 import { fmtShort } from '../../ui/format';
-import { t, type Lang } from '../../ui/i18n';
+import { labelOr, t, type Lang } from '../../ui/i18n';
+import { PersonName } from '../persons/person-name';
 
 export function reasonLabel(lang: Lang, a: { reason: string; reasons: { ja: string; en: string }[] }): string {
   if (a.reasons.length) return a.reasons.map((r) => (lang === 'ja' ? r.ja : r.en || r.ja)).join(' / ');
-  const key = `reason.${a.reason}`;
-  const label = t(lang, key);
-  return label === key ? a.reason : label;
+  return labelOr(lang, 'reason', a.reason);
 }
+
+/** A resolution as stored ("arranged_admission: 入院調整済み") with the outcome in words. */
+export const outcomeNote = (lang: Lang, note: string) => note.replace(/^(\w+)/, (m) => labelOr(lang, 'outcome', m));
 
 /**
  * The queue's rows (red first, then oldest). Also served alone as a fragment
@@ -32,9 +34,8 @@ export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight
             <span class={`badge sev-${a.severity}`}>{t(lang, `severity.${a.severity}`)}</span>
           </td>
           <td>
-            <a href={`/admin/alerts/${a.id}`}>{a.person.name}</a>
-            {a.person.nameKana && <div class="muted">{a.person.nameKana}</div>}
-            <div class="muted">{a.person.caseNumber}</div>
+            <PersonName lang={lang} href={`/admin/alerts/${a.id}`} name={a.person.name} nameKana={a.person.nameKana} caseNumber={a.person.caseNumber} />
+            {a.person.name !== null && <div class="muted">{a.person.caseNumber}</div>}
           </td>
           <td>{reasonLabel(lang, a)}</td>
           <td>{fmtShort(a.createdAt)}</td>

@@ -68,7 +68,7 @@ export const flows: Dictionary = {
   'flows.publish': { ja: '公開する', en: 'Publish' },
   'flows.publishConfirm': { ja: 'この版を公開します。新しい健康観察はこの版で始まります。よろしいですか？', en: 'Publish this version? New checks will start on it.' },
   'flows.published': { ja: '第{n}版を公開しました', en: 'Version {n} published' },
-  'flows.publishRole': { ja: '公開できるのは保健所管理者以上です', en: 'Only centre administrators and up may publish' },
+  'flows.publishRole': { ja: '質問フローは全国共通のため、公開できるのは国の担当者のみです（下書きの編集・シミュレーションはできます）', en: 'Flows are nationwide: only a national officer may publish (you can edit and simulate the draft)' },
   'flows.archive': { ja: 'アーカイブ', en: 'Archive' },
   'flows.archiveConfirm': { ja: 'この版をアーカイブします。よろしいですか？', en: 'Archive this version?' },
   'flows.archived': { ja: '第{n}版をアーカイブしました', en: 'Version {n} archived' },

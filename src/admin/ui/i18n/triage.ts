@@ -7,6 +7,7 @@ export const triage: Dictionary = {
   'triage.live': { ja: 'リアルタイム更新中', en: 'Live' },
   'triage.offline': { ja: '更新停止中（再接続しています）', en: 'Not live (reconnecting)' },
   'triage.sound': { ja: '新着時に音を鳴らす', en: 'Sound on new alerts' },
+  'triage.visual': { ja: '新着を画面で知らせる（お知らせ表示・タブの件数）', en: 'Show new alerts (banner and tab count)' },
   'triage.newAlert': { ja: '新しいアラート', en: 'New alert' },
   'triage.total': { ja: '{n}件', en: '{n} alerts' },
   'triage.totalAtLeast': { ja: '{n}件以上', en: '{n} or more alerts' },
