@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from '../platform/security/client-address';
 
 const optionalString = z
   .string()
@@ -25,6 +26,16 @@ export const envSchema = z
     ),
     DATA_DIR: z.string().default('./.data'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    // Reverse proxies / load balancers in front of the app (addresses or CIDRs, comma-separated).
+    // X-Forwarded-For is believed only from these; none (the default): the socket address is the client.
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((spec, ctx) => {
+        const { ranges, bad } = parseTrustedProxies(spec);
+        if (bad.length) ctx.addIssue({ code: 'custom', message: `must be IP addresses or CIDR ranges such as 10.0.0.0/8 (not ${bad.join(', ')})` });
+        return ranges;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LINE_CHANNEL_SECRET: optionalString,
     LINE_CHANNEL_ACCESS_TOKEN: optionalString,

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { dbRejection } from '../support/db-errors';
 import { makePerson } from '../admin/fixtures';
-import { bearer, ensureCentre, makeStaff, makeToken } from '../admin/support';
+import { bearer, ensureCentre, fromSocket, makeStaff, makeToken } from '../admin/support';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -13,17 +13,18 @@ let call: ReturnType<typeof bearer>;
 let nurseId: string;
 let personId: string;
 const clock = new Date('2026-06-02T01:00:00Z');
-const FROM = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1', 'user-agent': 'SecurityTest/1.0' };
+// The client 203.0.113.7 behind the load balancer 10.0.0.1 (TRUSTED_PROXIES); the left-most hop is the client's invention.
+const FROM = { 'x-forwarded-for': '198.51.100.66, 203.0.113.7', 'user-agent': 'SecurityTest/1.0' };
 
 beforeAll(async () => {
-  deps = await createTestDeps({}, { now: () => clock });
+  deps = await createTestDeps({ TRUSTED_PROXIES: '10.0.0.1' }, { now: () => clock });
   app = createApp(deps);
   await ensureCentre(deps, '13-961');
   nurseId = await makeStaff(deps, { email: 'audit-nurse@a.jp', role: 'nurse', jurisdictionCode: '13-961' });
   personId = await makePerson(deps, '13-961', { name: '監査 太郎', phone: '090-5555-0101' });
   const token = await makeToken(deps, 'audit-nurse@a.jp');
   call = (method, path, body) =>
-    app.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...FROM } });
+    app.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...FROM } }, fromSocket('10.0.0.1'));
 });
 afterAll(async () => {
   await deps?.close();
