@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
 
 /** OWASP's argon2id minimum: 19 MiB memory, 2 iterations, 1 lane. */
 export const ARGON2_PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -17,6 +18,21 @@ export function passwordProblem(password: string): { en: string; ja: string } | 
 }
 
 export const hashPassword = (password: string) => argon2.hash(password, ARGON2_PARAMS);
+
+// A hash of a random secret with the same parameters, made once per process.
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * Verify against `hash`, or, for an account that does not exist (null), against a dummy hash:
+ * the same argon2 work either way, so the time taken does not tell whether an e-mail is a
+ * staff account. Always false without a hash.
+ */
+export async function verifyPasswordOrDummy(hash: string | null, password: string): Promise<boolean> {
+  if (hash !== null) return verifyPassword(hash, password);
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  await verifyPassword(await dummyHash, password);
+  return false;
+}
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
