@@ -10,6 +10,7 @@ import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
 import { createRedis } from './platform/redis';
 import { warnOnRedisPolicy } from './platform/redis-policy';
+import { warnOnAuditLogRole } from './platform/security/audit-log-role';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
@@ -25,6 +26,7 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
 export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date } = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const dbHandle = await openDatabase(env, logger);
+  await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });

@@ -58,10 +58,11 @@ describe('audit of a person record: who, what, when, from where', () => {
   });
 });
 
-describe('the audit log is append-only for the application, even as the table owner', () => {
-  it('the app connection owns the table (so grants alone would not protect it)', async () => {
+describe('the audit log is append-only, by trigger for every role (audit-role.test.ts: and by grants for the app role)', () => {
+  it('belongs to mimamori_audit_owner, not to the role that ran the migrations', async () => {
     const [row] = await deps.db.execute<{ owner: string; me: string }>(sql`select tableowner as owner, current_user as me from pg_tables where tablename = 'audit_log'`).then((r) => [...(r as unknown as Iterable<{ owner: string; me: string }>)]);
-    expect(row!.owner).toBe(row!.me);
+    expect(row!.owner).toBe('mimamori_audit_owner');
+    expect(row!.me).not.toBe(row!.owner);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE through the app connection, inside and outside a transaction', async () => {
