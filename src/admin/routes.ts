@@ -7,12 +7,14 @@ import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
 import { createPersonApi } from './api/persons';
 import { createTokenApi } from './api/tokens';
+import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
+import { createStaffPageRoutes } from './pages/staff-page';
 import { createFlowPages } from './pages/flows/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
@@ -53,6 +55,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
+  pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -64,6 +67,7 @@ export function createAdminRoutes(deps: Deps) {
   // --- API routers (one line per router) ---
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
+  api.route('/', createStaffApi(deps));
   api.route('/', createPersonApi(deps));
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));

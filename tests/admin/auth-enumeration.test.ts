@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app';
 import { systemActor, withTransaction } from '../../src/domain/context';
+import { setStaffDisabled } from '../../src/domain/staff/set-staff-disabled';
 import { signIn } from '../../src/domain/staff/sign-in';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { Client, ensureCentre, fromSocket, makeStaff, PASSWORD } from './support';
@@ -10,12 +11,14 @@ let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
 let clock = new Date('2026-05-01T00:00:00Z');
 let client = 0;
+let goneId: string;
 
 beforeAll(async () => {
   deps = await createTestDeps({}, { now: () => clock });
   app = createApp(deps);
   await ensureCentre(deps, '13-905');
-  for (const email of ['known@a.jp', 'known2@a.jp', 'gone@a.jp']) await makeStaff(deps, { email, role: 'nurse', jurisdictionCode: '13-905' });
+  for (const email of ['known@a.jp', 'known2@a.jp']) await makeStaff(deps, { email, role: 'nurse', jurisdictionCode: '13-905' });
+  goneId = await makeStaff(deps, { email: 'gone@a.jp', role: 'nurse', jurisdictionCode: '13-905' });
   await makeStaff(deps, { email: 'admin@a.jp', role: 'centre_admin', jurisdictionCode: '13-905' });
 });
 afterAll(async () => {
@@ -42,7 +45,7 @@ const verifyCalls = async (fn: () => Promise<unknown>) => {
 
 describe('sign-in does not tell which accounts exist', () => {
   it('an unknown e-mail, a disabled account and a wrong password each cost one argon2 verification', async () => {
-    await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) => ctx.tx.execute(`update staff_users set disabled = true where email = 'gone@a.jp'` as never));
+    await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) => setStaffDisabled({ ctx, input: { staffId: goneId, disabled: true } }));
     const run = (email: string) => withTransaction(deps.db, { actor: systemActor('sign-in'), now: clock }, (ctx) => signIn({ ctx, input: { email, password: 'not the password at all' } }));
     expect(await verifyCalls(() => run('nobody-here@a.jp'))).toBe(1);
     expect(await verifyCalls(() => run('gone@a.jp'))).toBe(1);

@@ -10,7 +10,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 const COMMON = new Set(['password1234', '123456789012', 'qwertyuiopas', 'passwordpassword', 'iloveyou1234', 'adminadmin12', 'administrator', '1234567890123', 'mimamori1234', 'changeme1234', 'welcome12345', 'qwerty123456', 'password123!', 'aaaaaaaaaaaa', '111111111111']);
 
 /** Length and a breached-password check; no composition rules (NIST SP 800-63B). */
-export function passwordProblem(password: string): { en: string; ja: string } | null {
+export function passwordProblem(password: string, _user: { email?: string; displayName?: string } = {}): { en: string; ja: string } | null {
   if ([...password].length < MIN_PASSWORD_LENGTH) return { en: `must be at least ${MIN_PASSWORD_LENGTH} characters`, ja: `${MIN_PASSWORD_LENGTH}文字以上にしてください` };
   if ([...password].length > 256) return { en: 'must be at most 256 characters', ja: '256文字以内にしてください' };
   if (COMMON.has(password.toLowerCase()) || /^(.)\1+$/.test(password)) return { en: 'is too common; choose another', ja: 'よく使われるパスワードのため使えません' };
