@@ -1,11 +1,10 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { systemActor, withTransaction } from '../../src/domain/context';
-import { sharePerson } from '../../src/domain/persons/transfer-person';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { answerDailyCheck, dailyAnswers, makePerson } from '../admin/fixtures';
-import { bearer, Client, ensureCentre, ensureInstitution, makeStaff, makeToken } from '../admin/support';
+import { answerDailyCheck, dailyAnswers } from '../admin/fixtures';
+import { buildScopeWorld, VISIBLE } from '../admin/scope-world';
+import { bearer, Client, makeToken } from '../admin/support';
 
 /**
  * Every role × scope, for the CSV exports (persons and observations) and the console pages
@@ -19,15 +18,6 @@ const CASE: Record<string, string> = { a: 'RM-A-001', b: 'RM-B-001', osaka: 'RM-
 const api: Record<string, ReturnType<typeof bearer>> = {};
 const pages: Record<string, Client> = {};
 
-const VISIBLE: Record<string, string[]> = {
-  nurseA: ['a', 'shared'],
-  adminA: ['a', 'shared'],
-  nurseB: ['b', 'shared'],
-  pref13: ['a', 'b', 'shared'],
-  national: ['a', 'b', 'shared', 'osaka'],
-  clinicianX: ['a'],
-};
-const EMAIL: Record<string, string> = { nurseA: 'rm-nurse-a@m.jp', adminA: 'rm-admin-a@m.jp', nurseB: 'rm-nurse-b@m.jp', pref13: 'rm-pref@m.jp', national: 'rm-nat@m.jp', clinicianX: 'rm-doc@m.jp' };
 
 /** Sign in to the console; prefecture and national officers enrol a second factor first. */
 async function consoleSession(email: string): Promise<Client> {
@@ -49,23 +39,10 @@ async function consoleSession(email: string): Promise<Client> {
 beforeAll(async () => {
   deps = await createTestDeps();
   app = createApp(deps);
-  const centreA = await ensureCentre(deps, '13-641');
-  await ensureCentre(deps, '13-642');
-  await ensureCentre(deps, '27-641', '大阪の保健所', '27');
-  await ensureInstitution(deps, 'RM-CLINIC', centreA);
-  await makeStaff(deps, { email: EMAIL.nurseA!, role: 'nurse', jurisdictionCode: '13-641' });
-  await makeStaff(deps, { email: EMAIL.adminA!, role: 'centre_admin', jurisdictionCode: '13-641' });
-  await makeStaff(deps, { email: EMAIL.nurseB!, role: 'nurse', jurisdictionCode: '13-642' });
-  await makeStaff(deps, { email: EMAIL.pref13!, role: 'prefecture_officer', jurisdictionCode: '13' });
-  await makeStaff(deps, { email: EMAIL.national!, role: 'national_officer', jurisdictionCode: 'JP' });
-  await makeStaff(deps, { email: EMAIL.clinicianX!, role: 'clinician', institutionCode: 'RM-CLINIC' });
-  P.a = await makePerson(deps, '13-641', { caseNumber: CASE.a, name: 'エー 患者', reportingInstitutionCode: 'RM-CLINIC' });
-  P.b = await makePerson(deps, '13-642', { caseNumber: CASE.b, name: 'ビー 患者' });
-  P.osaka = await makePerson(deps, '27-641', { caseNumber: CASE.osaka, name: 'オオサカ 患者' });
-  P.shared = await makePerson(deps, '13-642', { caseNumber: CASE.shared, name: 'シェア 患者' });
-  await withTransaction(deps.db, { actor: systemActor('test'), now: new Date() }, (ctx) => sharePerson({ ctx, input: { personId: P.shared!, centreCode: '13-641', share: true } }));
+  const world = await buildScopeWorld(deps, { a: '13-641', b: '13-642', osaka: '27-641', clinic: 'RM-CLINIC', emailPrefix: 'rm-', person: Object.fromEntries(Object.entries(CASE).map(([k, caseNumber]) => [k, { caseNumber }])) });
+  Object.assign(P, world.P);
   for (const id of Object.values(P)) await answerDailyCheck(deps, id, dailyAnswers('37.2', 'なし'));
-  for (const [who, email] of Object.entries(EMAIL)) {
+  for (const [who, email] of Object.entries(world.emails)) {
     api[who] = bearer(app, await makeToken(deps, email));
     pages[who] = await consoleSession(email);
   }
