@@ -11,7 +11,8 @@ import { createStaff } from '../../src/domain/staff/create-staff';
 import { createLogger } from '../../src/platform/logger';
 
 export const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
-export const ADMIN = { email: 'bench-admin@example.jp', password: 'bench-admin-password-1' };
+// Not built on the e-mail address: the password check refuses that.
+export const ADMIN = { email: 'bench-admin@example.jp', password: 'quiet-evening-rain-42' };
 
 export interface BenchApp {
   deps: Deps;
@@ -53,7 +54,7 @@ export async function startBenchApp(opts: { env?: Record<string, string>; now?: 
 
 /** A nurse of one health centre (nurses sign in with a password alone; administrators need TOTP). */
 export async function createBenchNurse(deps: Deps, jurisdictionCode: string): Promise<{ email: string; password: string }> {
-  const nurse = { email: `nurse-${jurisdictionCode}@bench.example.jp`, password: 'bench-nurse-password-1' };
+  const nurse = { email: `nurse-${jurisdictionCode}@bench.example.jp`, password: 'silent-morning-snow-17' };
   await withTransaction(deps.db, { actor: systemActor('bench'), now: deps.now() }, (ctx) =>
     createStaff({ ctx, input: { email: nurse.email, displayName: 'ベンチ看護師', password: nurse.password, role: 'nurse', jurisdictionCode } }),
   );
