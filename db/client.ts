@@ -55,14 +55,38 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
   return { db, kind: 'pglite', close: () => client.close() };
 }
 
-/** Apply the checked-in migrations (the same files on PostgreSQL and PGlite). */
+/**
+ * Apply the checked-in migrations (the same files on PostgreSQL and PGlite). Nothing is run
+ * when the newest one is already applied: the application's limited database role may read
+ * the migrations table but not create anything (README: Deployment: database roles), so it
+ * starts on a migrated database and says clearly what to do on one that is not.
+ */
 export async function migrateDb(handle: DbHandle): Promise<void> {
-  if (handle.pg) {
-    await migratePostgres(handle.pg);
-  } else {
-    // PGlite has one owner (this process): nobody can migrate alongside it.
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  if (await migrationsApplied(handle)) return;
+  try {
+    if (handle.pg) {
+      await migratePostgres(handle.pg);
+    } else {
+      // PGlite has one owner (this process): nobody can migrate alongside it.
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    }
+  } catch (err) {
+    const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code !== '42501') throw err;
+    throw new Error('database migrations are pending and this database role may not apply them: run `npm run cli -- migrate` with the owner role\'s DATABASE_URL (README: Deployment: database roles)', { cause: err });
+  }
+}
+
+/** Whether the newest checked-in migration is recorded in drizzle's migrations table. */
+async function migrationsApplied(handle: DbHandle): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const newest = Math.max(...readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).map((m) => m.folderMillis));
+  try {
+    const [row] = await queryRows<{ last: string | number | null }>(handle.db, sql`select max(created_at) as last from drizzle.__drizzle_migrations`);
+    return Number(row?.last ?? 0) >= newest;
+  } catch {
+    return false; // no migrations table yet (a new database), or no right to read it
   }
 }
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board';
+import { resolveClientAddress } from './admin/auth/request-info';
 import { createAdminRoutes } from './admin/routes';
 import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
@@ -17,6 +18,7 @@ export function createApp(deps: Deps) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', accessLog(deps.logger));
+  app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));
   app.route('/', createAdminRoutes(deps));

@@ -11,6 +11,8 @@ import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
 import { createRedis } from './platform/redis';
 import { warnOnRedisPolicy } from './platform/redis-policy';
+import { warnOnAuditLogRole } from './platform/security/audit-log-role';
+import { insecureCookieWarning } from './admin/auth/cookies';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
@@ -25,7 +27,10 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
 /** Build everything the app, workers and CLI share. Nothing here runs at import time. */
 export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date; stopping?: AbortSignal } = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const cookieWarning = insecureCookieWarning(env);
+  if (cookieWarning) logger.warn({ setting: 'NODE_ENV' }, cookieWarning);
   const dbHandle = await openDatabase(env, logger);
+  await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });

@@ -14,7 +14,8 @@ import { createStaff } from '../../src/domain/staff/create-staff';
 import { createLogger } from '../../src/platform/logger';
 
 export const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
-export const ADMIN = { email: 'bench-admin@example.jp', password: 'bench-admin-password-1' };
+// Not built on the e-mail address: the password check refuses that.
+export const ADMIN = { email: 'bench-admin@example.jp', password: 'quiet-evening-rain-42' };
 
 export interface BenchApp {
   deps: Deps;
@@ -67,7 +68,7 @@ export async function createBenchNurse(deps: Deps, jurisdictionCode: string): Pr
  */
 export async function createBenchStaff(deps: Deps, role: 'nurse' | 'prefecture_officer' | 'national_officer', jurisdictionCode: string): Promise<{ email: string; password: string; totpSecret?: string }> {
   // A fresh address each time, so a kept database can be measured again.
-  const user = { email: `${role}-${jurisdictionCode}-${randomBytes(3).toString('hex')}@bench.example.jp`, password: `bench-${role}-password-1` };
+  const user = { email: `${role}-${jurisdictionCode}-${randomBytes(3).toString('hex')}@bench.example.jp`, password: 'amber-lantern-harbor-93' }; // not built on the e-mail address: the password check refuses that
   const { id } = await withTransaction(deps.db, { actor: systemActor('bench'), now: deps.now() }, (ctx) =>
     createStaff({ ctx, input: { email: user.email, displayName: `ベンチ ${role}`, password: user.password, role, jurisdictionCode } }),
   );

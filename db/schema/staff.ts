@@ -68,6 +68,19 @@ export const staffSessions = pgTable(
   (t) => [index('staff_sessions_user_idx').on(t.staffUserId)],
 );
 
+/**
+ * Failed sign-ins for e-mails that are no staff account, counted exactly like
+ * staff_users.failed_logins / locked_until: an unknown address then locks (423) after the
+ * same number of tries, so the answers do not tell which accounts exist. Keyed by a hash
+ * of the e-mail, never the e-mail itself.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  emailKey: text('email_key').primaryKey(),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: tstz('locked_until'),
+  updatedAt: updatedAt(),
+});
+
 export const staffUsersRelations = relations(staffUsers, ({ one, many }) => ({
   jurisdiction: one(jurisdictions, { fields: [staffUsers.jurisdictionId], references: [jurisdictions.id] }),
   institution: one(medicalInstitutions, { fields: [staffUsers.institutionId], references: [medicalInstitutions.id] }),

@@ -8,7 +8,7 @@ export const DEMO_CENTRES = [
 
 export const DEMO_INSTITUTION = { code: 'inst-13-001', name: '新宿みまもりクリニック', jurisdiction: '13-shinjuku' } as const;
 
-export const DEMO_PASSWORD = 'mimamori-demo-password';
+export const DEMO_PASSWORD = 'kyou-mo-genki-desu-ka'; // 今日も元気ですか: long, not built on the service or e-mail (the password check refuses those)
 
 export const DEMO_STAFF = [
   { email: 'nurse@demo.mimamori.jp', name: '看護 花子', role: 'nurse', jurisdiction: '13-shinjuku' },

@@ -8,12 +8,14 @@ import { buildOpenApiDocument } from './api/openapi';
 import { createPersonApi } from './api/persons';
 import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
+import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
+import { createStaffPageRoutes } from './pages/staff-page';
 import { createFlowPages } from './pages/flows/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
@@ -56,6 +58,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
+  pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -67,6 +70,7 @@ export function createAdminRoutes(deps: Deps) {
   // --- API routers (one line per router) ---
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
+  api.route('/', createStaffApi(deps));
   api.route('/', createPersonApi(deps));
   api.route('/', createPersonRecordApi(deps));
   api.route('/', createFlowApiRoutes(deps));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from '../platform/security/client-address';
 
 const optionalString = z
   .string()
@@ -25,6 +26,16 @@ export const envSchema = z
     ),
     DATA_DIR: z.string().default('./.data'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    // Reverse proxies / load balancers in front of the app (addresses or CIDRs, comma-separated).
+    // X-Forwarded-For is believed only from these; none (the default): the socket address is the client.
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((spec, ctx) => {
+        const { ranges, bad } = parseTrustedProxies(spec);
+        if (bad.length) ctx.addIssue({ code: 'custom', message: `must be IP addresses or CIDR ranges such as 10.0.0.0/8 (not ${bad.join(', ')})` });
+        return ranges;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LINE_CHANNEL_SECRET: optionalString,
     LINE_CHANNEL_ACCESS_TOKEN: optionalString,
@@ -90,17 +101,21 @@ export const envSchema = z
       for (const name of missing) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any TWILIO_ setting is given' });
     }
     // Personal data crosses the network to PostgreSQL only over TLS (README: storage encryption).
-    if (env.NODE_ENV === 'production' && env.DATABASE_URL && !isLoopbackDb(env.DATABASE_URL) && !/[?&]sslmode=(require|verify-ca|verify-full)\b/.test(env.DATABASE_URL)) {
+    if (env.NODE_ENV === 'production' && env.DATABASE_URL && !isLoopbackHost(env.DATABASE_URL) && !/[?&]sslmode=(require|verify-ca|verify-full)\b/.test(env.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must use TLS in production: add ?sslmode=require (or verify-full)' });
+    }
+    // Redis carries job data and sign-in throttle counters: across a network only over TLS, like PostgreSQL.
+    if (env.NODE_ENV === 'production' && env.REDIS_URL.startsWith('redis://') && !isLoopbackHost(env.REDIS_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must use TLS in production: rediss://… (or a Redis on this machine)' });
     }
     if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production (at least 32 random characters)' });
     }
   });
 
-/** A database on this machine (loopback or a Unix socket) is not reached over a network. */
-function isLoopbackDb(databaseUrl: string): boolean {
-  const m = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/.exec(databaseUrl);
+/** The URL's host is this machine (loopback, or none: a Unix socket): not reached over a network. */
+function isLoopbackHost(url: string): boolean {
+  const m = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/.exec(url);
   const host = m?.[1] ?? '';
   return host === '' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }

@@ -103,6 +103,11 @@ describe('sign-in and sessions', () => {
     await me.signIn('nurse@a.jp');
     const bad = await me.form('/admin/account/password', { current: PASSWORD, next: 'short', confirm: 'short' });
     expect(bad.status).toBe(422);
+    for (const breached of ['Password123456', 'p@ssw0rd1234', 'nurse@a.jp-2024!']) {
+      const weak = await me.form('/admin/account/password', { current: PASSWORD, next: breached, confirm: breached });
+      expect(weak.status, breached).toBe(422);
+      expect(await weak.text()).toMatch(/data-field="next"[^>]*>[^<]*(よく使われるパスワード|メールアドレス・氏名)/);
+    }
     const ok = await me.form('/admin/account/password', { current: PASSWORD, next: 'a new long passphrase', confirm: 'a new long passphrase' });
     expect(ok.status).toBe(200);
     expect((await me.get('/admin/account')).status).toBe(200);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { systemActor, withTransaction } from '../../src/domain/context';
-import { sharePerson } from '../../src/domain/persons/transfer-person';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { makeAlert, makePerson } from './fixtures';
-import { bearer, Client, ensureCentre, ensureInstitution, makeStaff, makeToken } from './support';
+import { makeAlert } from './fixtures';
+import { buildScopeWorld, VISIBLE } from './scope-world';
+import { bearer, Client, makeToken } from './support';
 
 /**
  * Role × scope: who sees which person, through every person endpoint and the pages.
@@ -15,35 +14,12 @@ let app: ReturnType<typeof createApp>;
 const P: Record<string, string> = {};
 const callers: Record<string, ReturnType<typeof bearer>> = {};
 
-const VISIBLE: Record<string, string[]> = {
-  nurseA: ['a', 'shared'],
-  adminA: ['a', 'shared'],
-  nurseB: ['b', 'shared'],
-  pref13: ['a', 'b', 'shared'],
-  national: ['a', 'b', 'shared', 'osaka'],
-  clinicianX: ['a'],
-};
-
 beforeAll(async () => {
   deps = await createTestDeps();
   app = createApp(deps);
-  const centreA = await ensureCentre(deps, '13-601');
-  await ensureCentre(deps, '13-602');
-  await ensureCentre(deps, '27-601', '大阪の保健所', '27');
-  await ensureInstitution(deps, 'X-CLINIC', centreA);
-  await makeStaff(deps, { email: 'nurse-a@m.jp', role: 'nurse', jurisdictionCode: '13-601' });
-  await makeStaff(deps, { email: 'admin-a@m.jp', role: 'centre_admin', jurisdictionCode: '13-601' });
-  await makeStaff(deps, { email: 'nurse-b@m.jp', role: 'nurse', jurisdictionCode: '13-602' });
-  await makeStaff(deps, { email: 'pref@m.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
-  await makeStaff(deps, { email: 'nat@m.jp', role: 'national_officer', jurisdictionCode: 'JP' });
-  await makeStaff(deps, { email: 'doc@m.jp', role: 'clinician', institutionCode: 'X-CLINIC' });
-  P.a = await makePerson(deps, '13-601', { name: 'エー 患者', reportingInstitutionCode: 'X-CLINIC' });
-  P.b = await makePerson(deps, '13-602', { name: 'ビー 患者' });
-  P.osaka = await makePerson(deps, '27-601', { name: 'オオサカ 患者' });
-  P.shared = await makePerson(deps, '13-602', { name: 'シェア 患者' });
-  await withTransaction(deps.db, { actor: systemActor('test'), now: new Date() }, (ctx) => sharePerson({ ctx, input: { personId: P.shared!, centreCode: '13-601', share: true } }));
-  const emails = { nurseA: 'nurse-a@m.jp', adminA: 'admin-a@m.jp', nurseB: 'nurse-b@m.jp', pref13: 'pref@m.jp', national: 'nat@m.jp', clinicianX: 'doc@m.jp' };
-  for (const [k, email] of Object.entries(emails)) callers[k] = bearer(app, await makeToken(deps, email));
+  const world = await buildScopeWorld(deps, { a: '13-601', b: '13-602', osaka: '27-601', clinic: 'X-CLINIC' });
+  Object.assign(P, world.P);
+  for (const [k, email] of Object.entries(world.emails)) callers[k] = bearer(app, await makeToken(deps, email));
 });
 afterAll(async () => {
   await deps?.close();

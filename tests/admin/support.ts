@@ -57,16 +57,23 @@ export const cookieHeader = (jar: Record<string, string>) => Object.entries(jar)
 
 export type TestApp = ReturnType<typeof createApp>;
 
+/** What @hono/node-server hands the app for a connection from `ip` (getConnInfo reads it). */
+export const fromSocket = (ip: string) => ({ incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: ip.includes(':') ? 'IPv6' : 'IPv4' } } });
+
 /** A browser-like client over app.request(): keeps cookies, knows the CSRF token. */
 export class Client {
   jar: Record<string, string> = {};
   csrf = '';
-  constructor(readonly app: TestApp) {}
+  /** `bindings`: e.g. fromSocket('192.0.2.1') to call as a client at that address. */
+  constructor(
+    readonly app: TestApp,
+    readonly bindings?: object,
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (Object.keys(this.jar).length) headers.set('cookie', cookieHeader(this.jar));
-    const res = await this.app.request(path, { ...init, headers });
+    const res = await this.app.request(path, { ...init, headers }, this.bindings);
     cookiesOf(res, this.jar);
     return res;
   }

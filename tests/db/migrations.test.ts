@@ -86,4 +86,47 @@ describe('migrations', () => {
     expect(await dbRejection(pg.db.execute(sql`update audit_log set action = 'changed'`))).toMatch(/append-only/);
     expect(await dbRejection(pg.db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
   });
+
+  it('hand audit_log to mimamori_audit_owner when run by a CREATEROLE owner (not a superuser), which keeps no membership', async () => {
+    const owner = `mm_owner_${randomBytes(3).toString('hex')}`;
+    const db = `${name}_own`;
+    await admin.unsafe(`create role ${owner} login createrole`);
+    await admin.unsafe(`create database ${db} owner ${owner}`);
+    const h = await createDb({ url: dbUrl(db).replace('://postgres@', `://${owner}@`), max: 1 });
+    try {
+      await migrateDb(h);
+      const [facts] = await queryRows<{ owner: string; member: boolean; may_insert: boolean; may_delete: boolean }>(
+        h.db,
+        sql`select tableowner as owner, pg_has_role(current_user, 'mimamori_audit_owner', 'MEMBER') as member,
+              has_table_privilege('audit_log', 'INSERT') as may_insert, has_table_privilege('audit_log', 'DELETE') as may_delete
+            from pg_tables where tablename = 'audit_log'`,
+      );
+      expect(facts).toEqual({ owner: 'mimamori_audit_owner', member: false, may_insert: true, may_delete: false });
+      await h.db.execute(sql`insert into audit_log (actor_kind, action, entity) values ('system', 'test', 'nothing')`);
+    } finally {
+      await h.close();
+      await admin.unsafe(`drop database if exists ${db} with (force)`);
+      await admin.unsafe(`drop owned by ${owner} cascade`).catch(() => undefined);
+      await admin.unsafe(`drop role if exists ${owner}`);
+    }
+  });
+
+  it('still run for an owner that may not create roles (the triggers alone then guard the log)', async () => {
+    const owner = `mm_plain_${randomBytes(3).toString('hex')}`;
+    const db = `${name}_plain`;
+    await admin.unsafe(`create role ${owner} login`);
+    await admin.unsafe(`create database ${db} owner ${owner}`);
+    const h = await createDb({ url: dbUrl(db).replace('://postgres@', `://${owner}@`), max: 1 });
+    try {
+      await migrateDb(h);
+      const [row] = await queryRows<{ owner: string }>(h.db, sql`select tableowner as owner from pg_tables where tablename = 'audit_log'`);
+      expect(row!.owner).toBe(owner);
+      await h.db.execute(sql`insert into audit_log (actor_kind, action, entity) values ('system', 'test', 'nothing')`);
+      expect(await dbRejection(h.db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
+    } finally {
+      await h.close();
+      await admin.unsafe(`drop database if exists ${db} with (force)`);
+      await admin.unsafe(`drop role if exists ${owner}`);
+    }
+  });
 });

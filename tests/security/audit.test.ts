@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { dbRejection } from '../support/db-errors';
 import { makePerson } from '../admin/fixtures';
-import { bearer, ensureCentre, makeStaff, makeToken } from '../admin/support';
+import { bearer, ensureCentre, fromSocket, makeStaff, makeToken } from '../admin/support';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -13,17 +13,18 @@ let call: ReturnType<typeof bearer>;
 let nurseId: string;
 let personId: string;
 const clock = new Date('2026-06-02T01:00:00Z');
-const FROM = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1', 'user-agent': 'SecurityTest/1.0' };
+// The client 203.0.113.7 behind the load balancer 10.0.0.1 (TRUSTED_PROXIES); the left-most hop is the client's invention.
+const FROM = { 'x-forwarded-for': '198.51.100.66, 203.0.113.7', 'user-agent': 'SecurityTest/1.0' };
 
 beforeAll(async () => {
-  deps = await createTestDeps({}, { now: () => clock });
+  deps = await createTestDeps({ TRUSTED_PROXIES: '10.0.0.1' }, { now: () => clock });
   app = createApp(deps);
   await ensureCentre(deps, '13-961');
   nurseId = await makeStaff(deps, { email: 'audit-nurse@a.jp', role: 'nurse', jurisdictionCode: '13-961' });
   personId = await makePerson(deps, '13-961', { name: '監査 太郎', phone: '090-5555-0101' });
   const token = await makeToken(deps, 'audit-nurse@a.jp');
   call = (method, path, body) =>
-    app.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...FROM } });
+    app.request(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...FROM } }, fromSocket('10.0.0.1'));
 });
 afterAll(async () => {
   await deps?.close();
@@ -57,10 +58,11 @@ describe('audit of a person record: who, what, when, from where', () => {
   });
 });
 
-describe('the audit log is append-only for the application, even as the table owner', () => {
-  it('the app connection owns the table (so grants alone would not protect it)', async () => {
+describe('the audit log is append-only, by trigger for every role (audit-role.test.ts: and by grants for the app role)', () => {
+  it('belongs to mimamori_audit_owner, not to the role that ran the migrations', async () => {
     const [row] = await deps.db.execute<{ owner: string; me: string }>(sql`select tableowner as owner, current_user as me from pg_tables where tablename = 'audit_log'`).then((r) => [...(r as unknown as Iterable<{ owner: string; me: string }>)]);
-    expect(row!.owner).toBe(row!.me);
+    expect(row!.owner).toBe('mimamori_audit_owner');
+    expect(row!.me).not.toBe(row!.owner);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE through the app connection, inside and outside a transaction', async () => {

@@ -38,7 +38,7 @@ describe('passwords', () => {
 
   it('need a minimum length and no composition rules, and common breached ones are refused', () => {
     expect(passwordProblem('short1!A')?.ja).toMatch(/12文字以上/);
-    expect(passwordProblem('password1234')?.en).toMatch(/too common/);
+    expect(passwordProblem('password1234')?.en).toMatch(/too common/); // more in passwords.test.ts
     expect(passwordProblem('PassWord1234')?.en).toMatch(/too common/);
     expect(passwordProblem('zzzzzzzzzzzzzz')).not.toBeNull();
     // Only lower-case letters and spaces: fine when long enough.

@@ -13,6 +13,16 @@ export const SESSION_COOKIE = '__Host-mm_session';
 export const DEV_SESSION_COOKIE = 'mm_session';
 export const sessionCookieName = (deps: Deps) => (deps.env.NODE_ENV === 'development' ? DEV_SESSION_COOKIE : SESSION_COOKIE);
 export const LANG_COOKIE = 'mm_lang';
+
+/**
+ * NODE_ENV left at development behind an https address: the console works, but its session
+ * cookie is neither Secure nor __Host- prefixed. Development on http://localhost needs that;
+ * anything served over https should run with NODE_ENV=production. Logged at start.
+ */
+export function insecureCookieWarning(env: Pick<Deps['env'], 'NODE_ENV' | 'PUBLIC_BASE_URL'>): string | null {
+  if (env.NODE_ENV !== 'development' || !env.PUBLIC_BASE_URL.startsWith('https://')) return null;
+  return `PUBLIC_BASE_URL is ${new URL(env.PUBLIC_BASE_URL).origin} but NODE_ENV is development: the console session cookie is sent without Secure and the __Host- prefix. Set NODE_ENV=production for anything but local development.`;
+}
 /** Double-submit token for the sign-in form, before any session exists. */
 export const LOGIN_CSRF_COOKIE = 'mm_login_csrf';
 

@@ -3,6 +3,7 @@ import { core } from './i18n/core';
 import { flows } from './i18n/flows';
 import { reports } from './i18n/reports';
 import { persons } from './i18n/persons';
+import { staff } from './i18n/staff';
 import { triage } from './i18n/triage';
 
 /** Console languages: Japanese first, English second. */
@@ -15,7 +16,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

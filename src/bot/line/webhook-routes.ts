@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { refuseOtherMediaType } from '../../platform/http/media-type';
 import type { IntakeDeps } from '../intake/types';
 import { parseWebhookBody, storeLineEvents } from './intake';
 import { lineSignature } from './signature';
@@ -10,7 +11,8 @@ type LineDeps = IntakeDeps;
 export const LINE_BODY_LIMIT = 1024 * 1024;
 
 /**
- * POST /webhooks/line — verify X-Line-Signature over the raw bytes, store each event in
+ * POST /webhooks/line — verify X-Line-Signature over the raw bytes (then 415 unless the
+ * body is declared application/json), store each event in
  * inbound_events, enqueue its job, answer 200. Nothing here talks to LINE or runs the
  * conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers).
@@ -26,6 +28,8 @@ export function createLineWebhookRoutes(deps: LineDeps) {
   }
   const limit = bodyLimit({ maxSize: LINE_BODY_LIMIT, onError: (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413) });
   app.post('/', limit, lineSignature(secret), async (c) => {
+    const wrongType = refuseOtherMediaType(c, 'application/json'); // LINE always sends JSON
+    if (wrongType) return wrongType;
     const parsed = parseWebhookBody(c.get('lineRawBody'));
     if (!parsed.ok) return c.json({ code: 'bad_request', message: parsed.message }, 400);
     // A verification request from the LINE console has no events: nothing to store.

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Env } from '../../config/env';
+import { refuseOtherMediaType } from '../../platform/http/media-type';
 import { twilioSettings } from './config';
 import { verifyTwilioSignature, type TwilioParams } from './signature';
 
@@ -22,7 +23,7 @@ export function parseForm(body: string): TwilioParams {
  * Checks X-Twilio-Signature against PUBLIC_BASE_URL + path (+ query) and the form
  * parameters. The URL is never taken from Host / X-Forwarded-Proto: behind a proxy those
  * are whatever the proxy says, while Twilio signed the public address. Rejects with 403
- * before anything is stored; answers 503 when Twilio is not configured. Unknown extra
+ * (a signed body that is not a form: 415) before anything is stored; answers 503 when Twilio is not configured. Unknown extra
  * parameters are fine (Twilio adds new ones over time); they are signed like the rest.
  */
 export function twilioSignature(env: Env): MiddlewareHandler<{ Variables: TwilioVariables }> {
@@ -40,6 +41,9 @@ export function twilioSignature(env: Env): MiddlewareHandler<{ Variables: Twilio
     const params = parseForm(body);
     const ok = await verifyTwilioSignature(settings.authToken, url, params, c.req.header('x-twilio-signature'));
     if (!ok) return c.json({ code: 'invalid_signature', message: 'X-Twilio-Signature does not match' }, 403);
+    // Twilio posts forms; a signed body of another type is not a Twilio request.
+    const wrongType = refuseOtherMediaType(c, 'application/x-www-form-urlencoded');
+    if (wrongType) return wrongType;
     // Handlers read single values; Twilio never repeats the parameters we use.
     const single: Record<string, string> = {};
     for (const [k, v] of Object.entries(params)) single[k] = Array.isArray(v) ? v[0]! : v;

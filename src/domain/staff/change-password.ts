@@ -13,7 +13,7 @@ export async function changePassword({ ctx, input }: VerbArgs<{ current: string;
   if (!(await verifyPassword(user.passwordHash, input.current))) {
     throw new ValidationError([{ field: 'current', message: 'the current password is wrong', messageJa: '現在のパスワードが正しくありません' }]);
   }
-  const problem = passwordProblem(input.next);
+  const problem = passwordProblem(input.next, { email: user.email, displayName: user.displayName });
   if (problem) throw new ValidationError([{ field: 'next', message: problem.en, messageJa: problem.ja }]);
   if (input.next !== input.confirm) throw new ValidationError([{ field: 'confirm', message: 'does not match the new password', messageJa: '確認用のパスワードが一致しません' }]);
   if (input.next === input.current) throw new ValidationError([{ field: 'next', message: 'must differ from the current password', messageJa: '現在と異なるパスワードにしてください' }]);

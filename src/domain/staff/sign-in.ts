@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { staffUsers, type StaffRole } from '../../../db/schema';
-import { verifyPassword } from '../../platform/security/passwords';
+import { verifyPasswordOrDummy } from '../../platform/security/passwords';
 import { writeAudit } from '../audit';
-import type { VerbArgs } from '../context';
+import type { Ctx, VerbArgs } from '../context';
+import { afterFailure, saveUnknownEmailCount, unknownEmailCount, type FailureCount } from './sign-in-failures';
 
-/** Five wrong passwords lock the account for 15 minutes (then the count starts again). */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MS = 15 * 60_000;
+export { LOCK_MS, MAX_FAILED_LOGINS } from './sign-in-failures';
 
 /** Prefecture and national roles see many centres: a second factor is required even with REQUIRE_TOTP_FOR=officers. */
 export const TOTP_REQUIRED_ROLES: readonly StaffRole[] = ['prefecture_officer', 'national_officer'];
@@ -16,36 +15,47 @@ export type SignInResult =
   | { outcome: 'invalid' }
   | { outcome: 'locked'; until: Date };
 
+type StaffRow = typeof staffUsers.$inferSelect;
+
 /**
  * Check an e-mail and password. Failures are counted and lock the account; they are
- * returned, not thrown, so the count commits with the audit row. The same answer for an
- * unknown e-mail and a wrong password, so accounts cannot be enumerated.
+ * returned, not thrown, so the count commits with the audit row.
+ *
+ * Nothing in the answer tells whether the e-mail is a staff account: an unknown (or
+ * disabled) e-mail runs the same argon2 verification against a dummy hash, its failures
+ * are counted in sign_in_failures and lock it after the same number of tries, and a locked
+ * unknown e-mail answers "locked" like a locked account.
  */
 export async function signIn({ ctx, input }: VerbArgs<{ email: string; password: string; totpFor?: 'all' | 'officers' }>): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const [user] = await ctx.tx.select().from(staffUsers).where(eq(staffUsers.email, email)).for('update');
-  if (!user || user.disabled) {
-    await writeAudit(ctx, { action: 'login_failed', entity: 'staff_user', details: { reason: user ? 'disabled' : 'unknown' } });
-    return { outcome: 'invalid' };
+  const count: FailureCount = user ? { failedLogins: user.failedLogins, lockedUntil: user.lockedUntil } : await unknownEmailCount(ctx, email);
+  const entityId = user?.id ?? null;
+  if (count.lockedUntil && count.lockedUntil > ctx.now) {
+    await writeAudit(ctx, { action: 'login_failed', entity: 'staff_user', entityId, details: { reason: 'locked' } });
+    return { outcome: 'locked', until: count.lockedUntil };
   }
-  if (user.lockedUntil && user.lockedUntil > ctx.now) {
-    await writeAudit(ctx, { action: 'login_failed', entity: 'staff_user', entityId: user.id, details: { reason: 'locked' } });
-    return { outcome: 'locked', until: user.lockedUntil };
+  const matches = await verifyPasswordOrDummy(user?.passwordHash ?? null, input.password);
+  if (!user || user.disabled || !matches) return recordFailure(ctx, email, user, count, !user ? 'unknown' : user.disabled ? 'disabled' : 'password');
+  return succeed(ctx, user, input.totpFor ?? 'all');
+}
+
+async function recordFailure(ctx: Ctx, email: string, user: StaffRow | undefined, count: FailureCount, reason: string): Promise<SignInResult> {
+  const next = afterFailure(count, ctx.now);
+  if (user) {
+    await ctx.tx.update(staffUsers).set({ failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, updatedAt: ctx.now }).where(eq(staffUsers.id, user.id));
+  } else {
+    await saveUnknownEmailCount(ctx, email, next);
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    const failed = user.failedLogins + 1;
-    const lock = failed >= MAX_FAILED_LOGINS;
-    await ctx.tx
-      .update(staffUsers)
-      .set({ failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(ctx.now.getTime() + LOCK_MS) : user.lockedUntil, updatedAt: ctx.now })
-      .where(eq(staffUsers.id, user.id));
-    await writeAudit(ctx, { action: lock ? 'lock' : 'login_failed', entity: 'staff_user', entityId: user.id, details: { reason: 'password', failed } });
-    return lock ? { outcome: 'locked', until: new Date(ctx.now.getTime() + LOCK_MS) } : { outcome: 'invalid' };
-  }
+  await writeAudit(ctx, { action: next.locked ? 'lock' : 'login_failed', entity: 'staff_user', entityId: user?.id ?? null, details: { reason, failed: next.failed } });
+  return next.locked ? { outcome: 'locked', until: next.lockedUntil! } : { outcome: 'invalid' };
+}
+
+async function succeed(ctx: Ctx, user: StaffRow, totpFor: 'all' | 'officers'): Promise<SignInResult> {
   await ctx.tx.update(staffUsers).set({ failedLogins: 0, lockedUntil: null, updatedAt: ctx.now }).where(eq(staffUsers.id, user.id));
   const confirmed = !!user.totpSecret && user.totpLastStep !== null;
   // REQUIRE_TOTP_FOR: every staff user by default (MHLW guideline); 'officers' keeps it optional for centre staff.
-  const required = (input.totpFor ?? 'all') === 'all' || TOTP_REQUIRED_ROLES.includes(user.role);
+  const required = totpFor === 'all' || TOTP_REQUIRED_ROLES.includes(user.role);
   const mfa = confirmed ? 'verify' : required ? 'enrol' : 'none';
   await writeAudit(ctx, { action: 'login', entity: 'staff_user', entityId: user.id, details: { mfa } });
   return { outcome: 'ok', staffId: user.id, mfa };
