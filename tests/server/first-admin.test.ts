@@ -79,7 +79,7 @@ describe('ADMIN_EMAIL + ADMIN_PASSWORD', () => {
     const d = await freshDatabase();
     const common = spawnEntry('src/server.ts', { PORT: String(await freePort()), DATABASE_URL: d.url, WORKERS: 'off', ADMIN_EMAIL: ADMIN.ADMIN_EMAIL, ADMIN_PASSWORD: 'password1234' });
     expect(await common.exited).toBe(78);
-    expect(common.output()).toMatch(/ADMIN_PASSWORD: is too common; choose another/);
+    expect(common.output()).toMatch(/ADMIN_PASSWORD: is too common \(found in breached-password lists\); choose another/);
     expect(common.output()).toMatch(/Mimamori did not start/);
     expect(common.output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
 
