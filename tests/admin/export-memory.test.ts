@@ -81,3 +81,30 @@ describe('persons.csv with 100,000 rows', () => {
     expect(rows).toBeLessThan(ROWS);
   }, 60_000);
 });
+
+describe('observations.csv with 100,000 rows', () => {
+  it('streams person batch by person batch without the heap growing by more than 50 MB', async () => {
+    // 10,000 of the persons answered one check each, ten answers a check.
+    await deps.db.execute(sql`
+      with s as (
+        insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, due_at, expires_at, completed_at)
+        select p.id, (select v.id from flow_versions v join flows f on f.id = v.flow_id where f.key = 'patient-daily' and v.status = 'published' limit 1),
+          '2026-05-01', '09:00', 'line', 'completed', '2026-05-01T00:00:00Z', '2026-05-02T00:00:00Z', '2026-05-01T00:30:00Z'
+        from persons p where p.case_number <= 'M-010000'
+        returning id, person_id
+      )
+      insert into observations (person_id, session_id, question_id, kind, value_number, value, raw, status, channel, observed_at)
+      select s.person_id, s.id, 'q' || k, 'number', 36 + k / 10.0, to_jsonb(36 + k / 10.0), (36 + k / 10.0)::text, 'answered', 'line', '2026-05-01T00:30:00Z'::timestamptz + k * interval '1 second'
+      from s, generate_series(1, 10) k`);
+    await deps.db.execute(sql`analyze`);
+    const call = bearer(createApp(deps), await makeToken(deps, 'nurse@memory.jp'));
+    const res = await call('GET', '/api/v1/export/observations.csv?encoding=shift_jis');
+    expect(res.status).toBe(200);
+    const viaHttp = await drain(res.body as unknown as AsyncIterable<Uint8Array>);
+    expect(viaHttp.lines).toBe(ROWS + 1);
+    expect(viaHttp.peak).toBeLessThan(50 * 1024 * 1024);
+    console.info(`observations.csv: ${ROWS} rows, ${(viaHttp.bytes / 1e6).toFixed(1)} MB, heap peak +${(viaHttp.peak / 1e6).toFixed(1)} MB`);
+    expect((await auditRows(deps.db, 'export')).at(-1)!.details).toMatchObject({ rows: ROWS, complete: true });
+  }, 120_000);
+});
+

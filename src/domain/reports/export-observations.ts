@@ -3,12 +3,11 @@ import { personScope } from '../access';
 import type { Actor } from '../context';
 import { identifiesPersons } from './export-persons';
 import { channelLabel, valueLabel, type ReportLang } from './labels';
-import type { ChunkedQuery } from './row-source';
+import type { PersonBatchedQuery } from './row-source';
 
 export interface ObservationExportRow {
   id: string;
   person_id: string;
-  observed_key: string; // observed_at as text, full precision, for the keyset
   centre_code: string;
   case_number: string;
   name: string;
@@ -31,28 +30,34 @@ export interface ObservationRange {
 
 /**
  * Every observation of the persons in the actor's scope (personScope), optionally within
- * local dates, ordered by person then time — the keyset (person, time, id) is unique.
+ * local dates, ordered by person then time. Read a few hundred persons at a time: first
+ * the ids in scope (one ordered query), then each batch's observations through
+ * observations_person_time_idx. One query over the whole scope let the planner sort every
+ * observation of the nation before the first row (2 minutes for a prefecture of 30 M).
  */
-export function observationsQuery(actor: Actor, range: ObservationRange): ChunkedQuery<ObservationExportRow> {
+export function observationsQuery(actor: Actor, range: ObservationRange): PersonBatchedQuery<ObservationExportRow> {
   return {
-    build(after, limit) {
-      const page = after
-        ? sql`and (o.person_id, o.observed_at, o.id) > (${after.person_id}::uuid, ${after.observed_key}::timestamptz, ${after.id}::uuid)`
-        : sql``;
+    personIds: {
+      build(after, limit) {
+        return sql`select persons.id from persons where ${personScope(actor)}
+          ${after ? sql`and persons.id > ${after.id}::uuid` : sql``}
+          order by persons.id ${limit === null ? sql`` : sql`limit ${limit}`}`;
+      },
+    },
+    rowsOf(ids) {
+      const batch = sql`${`{${ids.join(',')}}`}::uuid[]`;
       return sql`
-        select o.id, o.person_id, o.observed_at::text as observed_key, j.code as centre_code, persons.case_number, persons.name,
+        select o.id, o.person_id, j.code as centre_code, persons.case_number, persons.name,
           s.local_date::text as local_date, s.round, o.question_id, o.kind, o.value::text as value_json, o.unit, o.raw, o.status, o.channel,
           to_char(o.observed_at at time zone j.time_zone, 'YYYY-MM-DD HH24:MI:SS') as observed_local
         from observations o
           join persons on persons.id = o.person_id
           join check_sessions s on s.id = o.session_id
           join jurisdictions j on j.id = persons.responsible_centre_id
-        where ${personScope(actor)}
+        where o.person_id = any(${batch}) and persons.id = any(${batch})
           ${range.from ? sql`and s.local_date >= ${range.from}::date` : sql``}
           ${range.to ? sql`and s.local_date <= ${range.to}::date` : sql``}
-          ${page}
-        order by o.person_id, o.observed_at, o.id
-        ${limit === null ? sql`` : sql`limit ${limit}`}`;
+        order by o.person_id, o.observed_at, o.id`;
     },
   };
 }

@@ -45,3 +45,22 @@ export async function* readInChunks<R>(handle: DbHandle, query: ChunkedQuery<R>,
     after = rows[rows.length - 1]!;
   }
 }
+
+/**
+ * An export read person by person: the ids in scope, then the rows of a batch of them.
+ * Scope and order are decided once; each batch is a small indexed query.
+ */
+export interface PersonBatchedQuery<R> {
+  personIds: ChunkedQuery<{ id: string }>;
+  rowsOf(ids: readonly string[]): SQL;
+}
+
+/** Persons per batch: a few thousand rows of observations, read through one index. */
+export const PERSON_BATCH = 500;
+
+export async function* readByPersons<R>(handle: DbHandle, query: PersonBatchedQuery<R>, opts: ReadOptions = {}): AsyncGenerator<R[]> {
+  for await (const ids of readInChunks(handle, query.personIds, { ...opts, chunk: opts.chunk ?? PERSON_BATCH })) {
+    const rows = await queryRows<R>(handle.db, query.rowsOf(ids.map((r) => r.id)));
+    if (rows.length > 0) yield rows;
+  }
+}

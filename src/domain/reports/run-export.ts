@@ -8,7 +8,7 @@ import { parseInput } from '../validation';
 import { csvStream, EXPORT_ENCODINGS } from './csv-stream';
 import { observationColumns, observationsQuery } from './export-observations';
 import { identifiesPersons, personColumns, personsQuery } from './export-persons';
-import { readInChunks, type ReadOptions } from './row-source';
+import { readByPersons, readInChunks, type ReadOptions } from './row-source';
 
 export const exportInputSchema = z.object({
   kind: z.enum(['persons', 'observations']),
@@ -64,6 +64,6 @@ export function exportCsv(host: ExportHost, actor: Actor, request: RequestInfo |
     return { stream: csvStream(cols.header, records(rows, cols.cells), i.encoding), filename: `persons-${stamp}.csv` };
   }
   const cols = observationColumns(actor, i.lang);
-  const rows = readInChunks(host.dbHandle, observationsQuery(actor, { from: i.from, to: i.to }), opts);
+  const rows = readByPersons(host.dbHandle, observationsQuery(actor, { from: i.from, to: i.to }), opts);
   return { stream: csvStream(cols.header, records(rows, cols.cells), i.encoding), filename: `observations-${stamp}.csv` };
 }
