@@ -5,11 +5,13 @@
  * queue (/admin), the "not reported today" line list and a person's page. Then one
  * prefecture's observations as a streamed CSV, with the process's peak memory.
  * Not part of the default `npm run bench` (generating the data takes minutes):
- *   npm run bench -- console-scale [--persons 1500000] [--observations 30000000] [--samples 40] [--export-prefecture 22]
+ *   npm run bench -- console-scale [--persons 1500000] [--observations 30000000] [--samples 40] [--export-prefecture 22[,13]]
  * `--keep-database NAME` keeps the generated database; `--reuse-database NAME` measures it
  * again without generating (e.g. after changing a query or an index).
  */
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { parseArgs } from '../src/cli/command';
@@ -22,7 +24,7 @@ const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 1_500_000);
 const observations = Number(args.flags.observations ?? 30_000_000);
 const samples = Number(args.flags.samples ?? 40);
-const exportPrefecture = String(args.flags['export-prefecture'] ?? '22');
+const exportPrefectures = String(args.flags['export-prefecture'] ?? '22').split(',');
 const at = new Date('2026-12-01T02:30:00Z'); // 11:30 in Tokyo: the 09:00 round is under way
 const today = '2026-12-01';
 const step = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
@@ -57,15 +59,22 @@ async function measure(base: string, v: Viewer) {
   return out;
 }
 
-/** Streams the CSV to nowhere, sampling the process's memory every 50 ms. */
+// Retained heap is sampled after a full GC (the flag is set at run time, as in the tests).
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/**
+ * Streams the CSV to nowhere, sampling the process's RSS every 50 ms and its retained heap
+ * (after a full GC) every 5 MiB of CSV: the export must stay flat whatever the row count.
+ */
 async function exportCsv(base: string, cookie: string) {
+  gc();
   const before = process.memoryUsage();
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
+  let nextSample = 0;
   const timer = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   const t0 = performance.now();
   const res = await fetch(`${base}/api/v1/export/observations.csv?encoding=shift_jis`, { headers: { cookie } });
@@ -74,12 +83,17 @@ async function exportCsv(base: string, cookie: string) {
   let lines = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.byteLength;
-    for (const b of chunk) if (b === 10) lines++;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    if (bytes >= nextSample) {
+      gc();
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      nextSample = bytes + 5 * 2 ** 20;
+    }
   }
   clearInterval(timer);
   const seconds = (performance.now() - t0) / 1000;
   const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
-  return { rows: lines - 1, mib: mib(bytes), seconds: Math.round(seconds * 10) / 10, rowsPerSecond: Math.round((lines - 1) / seconds), rssBeforeMiB: mib(before.rss), peakRssMiB: mib(peakRss), peakHeapGrowthMiB: mib(peakHeap - before.heapUsed) };
+  return { rows: lines - 1, mib: mib(bytes), seconds: Math.round(seconds * 10) / 10, rowsPerSecond: Math.round((lines - 1) / seconds), rssBeforeMiB: mib(before.rss), peakRssMiB: mib(peakRss), retainedHeapGrowthMiB: mib(peakHeap - before.heapUsed) };
 }
 
 async function main() {
@@ -117,10 +131,13 @@ async function main() {
       step(`measuring as ${v.role}`);
       results[v.role] = await measure(app.url, v);
     }
-    step(`exporting prefecture ${exportPrefecture}'s observations as Shift_JIS CSV`);
-    const exporter = await createBenchStaff(deps, 'prefecture_officer', exportPrefecture);
-    const exportCookie = await signIn(app.url, exporter.email, exporter.password, { secret: exporter.totpSecret!, at });
-    const csv = await exportCsv(app.url, exportCookie);
+    const exports = [];
+    for (const prefectureCode of exportPrefectures) {
+      step(`exporting prefecture ${prefectureCode}'s observations as Shift_JIS CSV`);
+      const exporter = await createBenchStaff(deps, 'prefecture_officer', prefectureCode);
+      const exportCookie = await signIn(app.url, exporter.email, exporter.password, { secret: exporter.totpSecret!, at });
+      exports.push({ prefecture: prefectureCode, ...(await exportCsv(app.url, exportCookie)) });
+    }
     const figures = {
       bench: 'console-scale',
       ...machineInfo(),
@@ -130,16 +147,16 @@ async function main() {
       tokyoPersons: prefecture[0]!.n,
       samples,
       pages: results,
-      export: { prefecture: exportPrefecture, ...csv },
+      exports,
     };
     console.log(JSON.stringify(figures));
     console.log(`\nconsole at national scale: ${data.persons.toLocaleString()} persons, ${data.observations.toLocaleString()} observations, ${data.openAlerts.toLocaleString()} open alerts, ${data.centres} centres (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision})`);
-    console.log(`  generated in ${Object.entries(data.seconds).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
+    if (Object.keys(data.seconds).length) console.log(`  generated in ${Object.entries(data.seconds).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
     console.log(`  nurse of ${centre!.code} (${centre!.n.toLocaleString()} persons), Tokyo officer (${figures.tokyoPersons.toLocaleString()}), national officer: p50 / p95 of ${samples} page loads`);
     for (const [role, r] of Object.entries(results)) {
       console.log(`  ${role.padEnd(20)} ${Object.entries(r).map(([k, v]) => `${k} ${v.p50} / ${v.p95} ms`).join('   ')}`);
     }
-    console.log(`  CSV export of prefecture ${exportPrefecture}: ${csv.rows.toLocaleString()} rows, ${csv.mib} MiB Shift_JIS in ${csv.seconds} s (${csv.rowsPerSecond.toLocaleString()} rows/s); RSS ${csv.rssBeforeMiB} → peak ${csv.peakRssMiB} MiB, heap growth ${csv.peakHeapGrowthMiB} MiB`);
+    for (const csv of exports) console.log(`  CSV export of prefecture ${csv.prefecture}: ${csv.rows.toLocaleString()} rows, ${csv.mib} MiB Shift_JIS in ${csv.seconds} s (${csv.rowsPerSecond.toLocaleString()} rows/s); process RSS ${csv.rssBeforeMiB} → peak ${csv.peakRssMiB} MiB, retained heap +${csv.retainedHeapGrowthMiB} MiB`);
   } finally {
     await pg.end();
     await app.close();
