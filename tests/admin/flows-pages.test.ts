@@ -149,4 +149,29 @@ describe('flow editor pages', () => {
     expect((await html(await admin.get(ok.headers.get('location')!))).text).toContain('第1版を公開しました');
     expect((await html(await admin.get('/admin/flows'))).text).toMatch(/id="flow-fpages-811"[\s\S]*?13-811保健所/);
   });
+
+  it('offers the centre\'s flow on the person form; another centre\'s nurse cannot put a person on it', async () => {
+    const blank = await html(await nurse.get('/admin/persons/new'));
+    expect(blank.text).toContain('<option value="" selected="">分類に応じた既定のフロー（全国）</option>');
+    expect(blank.text).toContain('<option value="fpages-811">811保健所の健康観察 — 13-811保健所</option>');
+    const res = await nurse.form('/admin/persons', { caseNumber: 'FP-1', name: '見守 次郎', classification: 'confirmed', flowKey: 'fpages-811' });
+    expect(res.status).toBe(303);
+    const id = /\/admin\/persons\/([0-9a-f-]{36})/.exec(res.headers.get('location')!)![1]!;
+    const edit = await html(await nurse.get(`/admin/persons/${id}/edit`));
+    expect(edit.text).toContain('<option value="fpages-811" selected="">');
+    expect(edit.text).not.toContain('分類に応じた既定のフロー');
+    const back = await nurse.form(`/admin/persons/${id}/edit`, { caseNumber: 'FP-1', name: '見守 次郎', classification: 'confirmed', flowKey: 'patient-daily' });
+    expect(back.status).toBe(303);
+    expect((await html(await nurse.get(`/admin/persons/${id}/edit`))).text).toContain('<option value="patient-daily" selected="">');
+
+    await ensureCentre(deps, '13-812');
+    await makeStaff(deps, { email: 'nurse2@fpages.jp', role: 'nurse', jurisdictionCode: '13-812' });
+    const other = new Client(app);
+    await other.signIn('nurse2@fpages.jp');
+    expect((await html(await other.get('/admin/persons/new'))).text).not.toContain('fpages-811');
+    expect((await other.get('/admin/flows/fpages-811/versions/1')).status).toBe(404);
+    const refused = await html(await other.form('/admin/persons', { caseNumber: 'FP-2', name: '見守 三郎', classification: 'confirmed', flowKey: 'fpages-811' }));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('id="err-flowKey">全国共通の質問フローか、担当保健所またはその都道府県の質問フローを指定してください');
+  });
 });
