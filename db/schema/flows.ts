@@ -1,10 +1,16 @@
 import { relations } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
+import { jurisdictions } from './jurisdictions';
 import { persons } from './persons';
 import { staffUsers } from './staff';
 
-/** A question flow, e.g. 'patient-daily'; its content lives in flow_versions. */
+/**
+ * A question flow, e.g. 'patient-daily'; its content lives in flow_versions. The owner is
+ * the jurisdiction that answers for it (a prefecture or a health centre); null is the
+ * nation (全国): the default flows, asked of everyone not given a local one. Who may see,
+ * assign and publish a flow follows from its owner (src/domain/flows/flow-scope.ts).
+ */
 export const flows = pgTable(
   'flows',
   {
@@ -12,9 +18,10 @@ export const flows = pgTable(
     key: text('key').notNull(),
     nameJa: text('name_ja').notNull(),
     nameEn: text('name_en').notNull(),
+    ownerJurisdictionId: uuid('owner_jurisdiction_id').references(() => jurisdictions.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('flows_key_uq').on(t.key)],
+  (t) => [uniqueIndex('flows_key_uq').on(t.key), index('flows_owner_idx').on(t.ownerJurisdictionId)],
 );
 
 export const FLOW_VERSION_STATUSES = ['draft', 'published', 'archived'] as const;
@@ -64,7 +71,10 @@ export const flowAssignments = pgTable(
   (t) => [index('flow_assignments_flow_idx').on(t.flowId)],
 );
 
-export const flowsRelations = relations(flows, ({ many }) => ({ versions: many(flowVersions) }));
+export const flowsRelations = relations(flows, ({ one, many }) => ({
+  versions: many(flowVersions),
+  owner: one(jurisdictions, { fields: [flows.ownerJurisdictionId], references: [jurisdictions.id] }),
+}));
 export const flowVersionsRelations = relations(flowVersions, ({ one }) => ({
   flow: one(flows, { fields: [flowVersions.flowId], references: [flows.id] }),
 }));

@@ -11,6 +11,7 @@ const JA: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be at least (\d+) characters$/, (m) => `${m[1]}文字以上にしてください`],
   [/^must be a date/, () => '日付（YYYY-MM-DD）で入力してください'],
   [/^must be a phone number/, () => '電話番号（090-1234-5678 など）で入力してください'],
+  [/^must be a lowercase slug/, () => '英小文字・数字・ハイフンで、英字から始めてください（例: minato-daily）'],
   [/^must be an e-mail address$/, () => 'メールアドレスの形式で入力してください'],
   [/^Invalid option/, () => '選択肢から選んでください'],
   [/^Unrecognized key/, () => '使えない項目が含まれています'],

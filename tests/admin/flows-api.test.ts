@@ -62,11 +62,12 @@ describe('/api/v1/flows', () => {
     expect(after.diff.changes.map((c) => c.path)).toEqual(['name.ja']);
   });
 
-  it('forbids publishing a nationwide flow to a nurse and a centre_admin (403) and publishes for a national officer, audited', async () => {
+  it('forbids publishing a national flow to a nurse and a centre_admin (403) and publishes for a national officer, audited', async () => {
     const denied = await asNurse('POST', '/api/v1/flows/contact-daily/versions/2/publish');
     expect(denied.status).toBe(403);
     const centre = await asAdmin('POST', '/api/v1/flows/contact-daily/versions/2/publish');
     expect(centre.status).toBe(403);
+    expect(((await centre.json()) as { messageJa: string }).messageJa).toContain('全国共通のため、公開（公開中の版のアーカイブを含む）は国の担当者のみ');
     expect((await getFlowVersion(deps.db, 'contact-daily', 2)).status).toBe('draft');
     const ok = await asNation('POST', '/api/v1/flows/contact-daily/versions/2/publish');
     expect(ok.status).toBe(200);
@@ -116,8 +117,79 @@ describe('/api/v1/flows', () => {
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths['/flows/{key}/versions/{n}/publish'] ?? {})).toEqual(['post']);
     expect(doc.paths['/flows/{key}/simulate']?.post).toBeDefined();
+    expect(Object.keys((doc.paths['/flows']?.post as { requestBody: { content: Record<string, { schema: { properties: object } }> } }).requestBody.content['application/json']!.schema.properties)).toEqual(['key', 'nameJa', 'nameEn', 'from', 'definition']);
     expect(doc.paths['/export/persons.csv']?.get).toBeDefined();
     expect(doc.paths['/stats']?.get).toBeDefined();
+  });
+});
+
+describe('flows owned by a health centre or a prefecture', () => {
+  let asPref: ReturnType<typeof bearer>;
+  let asOsaka: ReturnType<typeof bearer>;
+  let asOtherNurse: ReturnType<typeof bearer>;
+  beforeAll(async () => {
+    await ensureCentre(deps, '13-802');
+    await makeStaff(deps, { email: 'pref@flows.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
+    await makeStaff(deps, { email: 'osaka@flows.jp', role: 'prefecture_officer', jurisdictionCode: '27' });
+    await makeStaff(deps, { email: 'nurse-b@flows.jp', role: 'nurse', jurisdictionCode: '13-802' });
+    asPref = bearer(app, await makeToken(deps, 'pref@flows.jp'));
+    asOsaka = bearer(app, await makeToken(deps, 'osaka@flows.jp'));
+    asOtherNurse = bearer(app, await makeToken(deps, 'nurse-b@flows.jp'));
+  });
+
+  it('POST /api/v1/flows: 422 naming each field, 403 for a nurse, 201 with the centre as owner', async () => {
+    const bad = await asAdmin('POST', '/api/v1/flows', { key: 'Centre 801', from: 'patient-daily' });
+    expect(bad.status).toBe(422);
+    const fields = ((await bad.json()) as { fields: { field: string; messageJa: string }[] }).fields;
+    expect(fields.map((f) => f.field).sort()).toEqual(['key', 'nameEn', 'nameJa']);
+    expect(fields.every((f) => f.messageJa)).toBe(true);
+    expect((await asNurse('POST', '/api/v1/flows', { key: 'centre-801', nameJa: '801', nameEn: '801', from: 'patient-daily' })).status).toBe(403);
+    const created = await asAdmin('POST', '/api/v1/flows', { key: 'centre-801', nameJa: '801保健所の健康観察', nameEn: 'Centre 801 daily', from: 'patient-daily' });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ key: 'centre-801', version: 1 });
+    const again = await asAdmin('POST', '/api/v1/flows', { key: 'centre-801', nameJa: '重複', nameEn: 'Dup', from: 'patient-daily' });
+    expect(((await again.json()) as { fields: { field: string }[] }).fields.map((f) => f.field)).toEqual(['key']);
+    const list = (await (await asNurse('GET', '/api/v1/flows')).json()) as { flows: { key: string; owner: { code: string; nameJa: string } | null }[] };
+    expect(list.flows.find((f) => f.key === 'centre-801')!.owner).toMatchObject({ code: '13-801', nameJa: '13-801保健所' });
+    expect(list.flows.find((f) => f.key === 'patient-daily')!.owner).toBeNull();
+  });
+
+  it('another centre and another prefecture get 404; the owner centre\'s admin and its prefecture publish', async () => {
+    const keys = async (who: typeof asNurse) => ((await (await who('GET', '/api/v1/flows')).json()) as { flows: { key: string }[] }).flows.map((f) => f.key);
+    expect(await keys(asOtherNurse)).not.toContain('centre-801');
+    expect(await keys(asOsaka)).not.toContain('centre-801');
+    expect(await keys(asPref)).toContain('centre-801');
+    expect((await asOtherNurse('GET', '/api/v1/flows/centre-801/versions/1')).status).toBe(404);
+    expect((await asOtherNurse('POST', '/api/v1/flows/centre-801/simulate', { inputs: [] })).status).toBe(404);
+    expect((await asOtherNurse('POST', '/api/v1/flows/centre-801/versions')).status).toBe(404);
+    expect((await asOsaka('POST', '/api/v1/flows/centre-801/versions/1/publish')).status).toBe(404);
+    const nurse = await asNurse('POST', '/api/v1/flows/centre-801/versions/1/publish');
+    expect(nurse.status).toBe(403);
+    expect(((await nurse.json()) as { messageJa: string }).messageJa).toContain('保健所管理者以上');
+    expect((await asNurse('POST', '/api/v1/flows/centre-801/simulate', { version: 1, channel: 'sms', inputs: ['36.5'] })).status).toBe(200);
+    const ok = await asAdmin('POST', '/api/v1/flows/centre-801/versions/1/publish');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ version: 1, supersedes: null });
+    expect((await asNurse('POST', '/api/v1/flows/centre-801/versions')).status).toBe(201);
+    expect((await asPref('POST', '/api/v1/flows/centre-801/versions/2/publish')).status).toBe(200);
+    const audits = (await auditRows(deps.db, 'publish')).filter((r) => (r.details as { flow?: string }).flow === 'centre-801');
+    expect(audits.map((r) => (r.details as { version: number; owner: string }).version)).toEqual([1, 2]);
+    expect(audits[0]!.details).toMatchObject({ owner: '13-801' });
+  });
+
+  it('a person may be given their own centre\'s flow, not another centre\'s (422 on flowKey)', async () => {
+    const person = { caseNumber: 'FL-1', name: '見守 流', classification: 'confirmed', flowKey: 'centre-801' };
+    expect((await asAdmin('POST', '/api/v1/persons', person)).status).toBe(201);
+    const other = await asOtherNurse('POST', '/api/v1/persons', { ...person, caseNumber: 'FL-2' });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { fields: { field: string; messageJa: string }[] }).fields).toEqual([
+      expect.objectContaining({ field: 'flowKey', messageJa: expect.stringContaining('担当保健所またはその都道府県') }),
+    ]);
+    const created = (await (await asOtherNurse('POST', '/api/v1/persons', { ...person, caseNumber: 'FL-2', flowKey: undefined })).json()) as { id: string };
+    expect((await asOtherNurse('PATCH', `/api/v1/persons/${created.id}`, { flowKey: 'centre-801' })).status).toBe(422);
+    const patched = await asOtherNurse('PATCH', `/api/v1/persons/${created.id}`, { flowKey: 'contact-daily' });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ changed: ['flowKey'] });
   });
 });
 

@@ -43,7 +43,7 @@ describe('flow versions: draft → publish → archive', () => {
     expect(row.definition).toEqual((await getFlowVersion(deps.db, 'patient-daily', 1)).definition);
     draft = row.definition as FlowDefinition;
     await expect(run(nurse, (ctx) => createDraft({ ctx, input: { flowKey: 'patient-daily' } }))).rejects.toThrow(ConflictError);
-    const flows = await listFlows(deps.db);
+    const flows = await listFlows(deps.db, nation);
     expect(flows.find((f) => f.key === 'patient-daily')).toMatchObject({ current: 1, draft: 2 });
   });
 
@@ -75,11 +75,11 @@ describe('flow versions: draft → publish → archive', () => {
     draft = stored as FlowDefinition;
   });
 
-  it('lets only national officers publish the nationwide flows; publishing is audited and freezes the definition', async () => {
-    for (const actor of [nurse, admin, pref]) {
+  it('lets only national officers publish a national flow; publishing is audited and freezes the definition', async () => {
+    for (const [actor, ja] of [[nurse, '保健所管理者以上'], [admin, '国の担当者のみ'], [pref, '国の担当者のみ']] as const) {
       const refused = await run(actor, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } })).catch((e) => e);
       expect(refused).toBeInstanceOf(ForbiddenError);
-      expect((refused as ForbiddenError).messageJa).toContain('国の担当者のみ');
+      expect((refused as ForbiddenError).messageJa).toContain(ja);
     }
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('draft');
     const r = await run(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
@@ -99,7 +99,7 @@ describe('flow versions: draft → publish → archive', () => {
     await expect(run(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }))).rejects.toThrow(ConflictError);
   });
 
-  it('archives explicitly (a published version: national officers), but never the last published version', async () => {
+  it('archives explicitly (a published version of a national flow: national officers), but never the last published version', async () => {
     await expect(run(nurse, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }))).rejects.toThrow(ForbiddenError);
     await expect(run(admin, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }))).rejects.toThrow(ForbiddenError);
     await run(nation, (ctx) => archiveFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 1 } }));

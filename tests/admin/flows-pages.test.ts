@@ -31,6 +31,7 @@ describe('flow editor pages', () => {
     expect(status).toBe(200);
     expect(text).toContain('毎日の健康観察（患者）');
     expect(text).toContain('action="/admin/flows/patient-daily/drafts"');
+    expect(text).toMatch(/id="flow-patient-daily"[\s\S]*?所有: <span class="badge owner-nation">全国<\/span>/);
     expect(text).toContain('src="/admin/assets/flow-editor.js"');
     await admin.get('/admin/lang/en');
     const en = await html(await admin.get('/admin/flows'));
@@ -96,7 +97,7 @@ describe('flow editor pages', () => {
     expect(voice.text).toContain('ボタン:</b> 365');
   });
 
-  it('lets a nurse and a centre_admin draft but not publish the nationwide flow; a national officer publishes', async () => {
+  it('lets a nurse and a centre_admin draft but not publish a national flow; a national officer publishes', async () => {
     for (const who of [nurse, admin]) {
       const draftPage = await html(await who.get('/admin/flows/patient-daily/versions/2'));
       expect(draftPage.text).toContain('公開できるのは国の担当者のみです');
@@ -121,5 +122,56 @@ describe('flow editor pages', () => {
     // A published version's archive button is the national officer's only.
     expect((await html(await admin.get('/admin/flows/patient-daily/versions/2'))).text).not.toContain('versions/2/archive');
     expect((await html(await nation.get('/admin/flows/patient-daily/versions/2'))).text).toContain('versions/2/archive');
+  });
+
+  it('creates a flow owned by the centre from the list page; its administrator publishes it', async () => {
+    const list = await html(await admin.get('/admin/flows'));
+    expect(list.text).toContain('新しい質問フローを作成');
+    expect(list.text).toContain('<form method="post" action="/admin/flows"');
+    expect((await html(await nurse.get('/admin/flows'))).text).not.toContain('id="new-flow"');
+    const bad = await html(await admin.form('/admin/flows', { key: 'Bad Key<b>', nameJa: '', nameEn: 'Minato', from: 'patient-daily' }));
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/id="new-flow-key"[^>]*aria-invalid="true"/);
+    expect(bad.text).toContain('id="new-flow-key-err">英小文字・数字・ハイフンで');
+    expect(bad.text).toContain('id="new-flow-nameJa-err">入力してください');
+    expect(bad.text).toContain('value="Bad Key&lt;b&gt;"');
+    const created = await admin.form('/admin/flows', { key: 'fpages-811', nameJa: '811保健所の健康観察', nameEn: 'Centre 811 daily', from: 'contact-daily' });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/admin/flows/fpages-811/versions/1');
+    const draft = await html(await admin.get('/admin/flows/fpages-811/versions/1'));
+    expect(draft.text).toContain('所有: <span class="badge owner-health_centre">13-811保健所</span>');
+    expect(draft.text).toContain('id="publish"');
+    const forNurse = await html(await nurse.get('/admin/flows/fpages-811/versions/1'));
+    expect(forNurse.text).not.toContain('id="publish"');
+    expect(forNurse.text).toContain('この質問フローを所有する13-811保健所の保健所管理者以上の担当者です');
+    const ok = await admin.form('/admin/flows/fpages-811/versions/1/publish', {});
+    expect(ok.status).toBe(303);
+    expect((await html(await admin.get(ok.headers.get('location')!))).text).toContain('第1版を公開しました');
+    expect((await html(await admin.get('/admin/flows'))).text).toMatch(/id="flow-fpages-811"[\s\S]*?13-811保健所/);
+  });
+
+  it('offers the centre\'s flow on the person form; another centre\'s nurse cannot put a person on it', async () => {
+    const blank = await html(await nurse.get('/admin/persons/new'));
+    expect(blank.text).toContain('<option value="" selected="">分類に応じた既定のフロー（全国）</option>');
+    expect(blank.text).toContain('<option value="fpages-811">811保健所の健康観察 — 13-811保健所</option>');
+    const res = await nurse.form('/admin/persons', { caseNumber: 'FP-1', name: '見守 次郎', classification: 'confirmed', flowKey: 'fpages-811' });
+    expect(res.status).toBe(303);
+    const id = /\/admin\/persons\/([0-9a-f-]{36})/.exec(res.headers.get('location')!)![1]!;
+    const edit = await html(await nurse.get(`/admin/persons/${id}/edit`));
+    expect(edit.text).toContain('<option value="fpages-811" selected="">');
+    expect(edit.text).not.toContain('分類に応じた既定のフロー');
+    const back = await nurse.form(`/admin/persons/${id}/edit`, { caseNumber: 'FP-1', name: '見守 次郎', classification: 'confirmed', flowKey: 'patient-daily' });
+    expect(back.status).toBe(303);
+    expect((await html(await nurse.get(`/admin/persons/${id}/edit`))).text).toContain('<option value="patient-daily" selected="">');
+
+    await ensureCentre(deps, '13-812');
+    await makeStaff(deps, { email: 'nurse2@fpages.jp', role: 'nurse', jurisdictionCode: '13-812' });
+    const other = new Client(app);
+    await other.signIn('nurse2@fpages.jp');
+    expect((await html(await other.get('/admin/persons/new'))).text).not.toContain('fpages-811');
+    expect((await other.get('/admin/flows/fpages-811/versions/1')).status).toBe(404);
+    const refused = await html(await other.form('/admin/persons', { caseNumber: 'FP-2', name: '見守 三郎', classification: 'confirmed', flowKey: 'fpages-811' }));
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('id="err-flowKey">全国共通の質問フローか、担当保健所またはその都道府県の質問フローを指定してください');
   });
 });

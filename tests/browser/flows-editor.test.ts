@@ -25,7 +25,9 @@ async function signInWithTotp(page: Page, base: string, email: string): Promise<
 /**
  * The flow editor in Chromium, as a centre administrator: create a draft, make a mistake
  * and see it at the field, fix it, see the diff, try the draft in the simulator as an SMS
- * thread and a LINE chat; a national officer (second factor) publishes it. Screenshots: test-output/screenshots/flows-*.png.
+ * thread and a LINE chat; a national officer (second factor) publishes it, since patient-daily
+ * is national. Then the administrator creates the centre's own flow and publishes it.
+ * Screenshots: test-output/screenshots/flows-*.png.
  */
 describe('flow editor in a browser', () => {
   let deps: TestDeps;
@@ -106,7 +108,7 @@ describe('flow editor in a browser', () => {
     expect(await page.locator('.quick-reply').count()).toBeGreaterThan(0);
     await shotOf(page, 'flows-04-simulator-line', '#simulator');
 
-    // Flows are nationwide: the centre administrator cannot publish; a national officer does.
+    // patient-daily is a national flow: the centre administrator cannot publish it; a national officer does.
     expect(await page.$('#publish')).toBeNull();
     expect(await page.textContent('.flow-actions')).toContain('公開できるのは国の担当者のみです');
     const officer = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' })).newPage();
@@ -117,6 +119,21 @@ describe('flow editor in a browser', () => {
     expect(await officer.textContent('.flash')).toContain('第2版を公開しました');
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
     await shotOf(officer, 'flows-05-published');
+
+    // A flow of the centre's own: created on the list page (a copy of a national flow), then
+    // published by the centre administrator, since the centre owns it.
+    await page.goto(`${server.base}/admin/flows`);
+    await page.fill('#new-flow-key', 'browser-831');
+    await page.fill('#new-flow-nameJa', '831保健所の健康観察');
+    await page.fill('#new-flow-nameEn', 'Centre 831 daily check');
+    await page.selectOption('#new-flow-from', 'patient-daily');
+    await shotOf(page, 'flows-06-new-flow-form', '#new-flow');
+    await Promise.all([page.waitForURL(/\/admin\/flows\/browser-831\/versions\/1$/), page.click('#new-flow-submit')]);
+    expect(await page.textContent('.flow-owner')).toContain('13-831保健所');
+    await Promise.all([page.waitForURL(/done=published/), page.click('#publish')]);
+    expect(await page.textContent('.flash')).toContain('第1版を公開しました');
+    expect((await getFlowVersion(deps.db, 'browser-831', 1)).status).toBe('published');
+    await shotOf(page, 'flows-07-centre-flow-published');
     expect(problems, problems.join('\n')).toEqual([]);
   }, 90_000);
 });

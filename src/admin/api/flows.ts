@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { archiveFlowVersion } from '../../domain/flows/archive-flow-version';
 import { createDraft } from '../../domain/flows/create-draft';
+import { createFlow, createFlowSchema } from '../../domain/flows/create-flow';
 import { diffDefinitions } from '../../domain/flows/definition-diff';
 import { parseDefinitionFor } from '../../domain/flows/definition-issues';
 import { getFlow, getFlowVersion, latestPublished, listFlows } from '../../domain/flows/flow-queries';
@@ -43,22 +44,31 @@ const fields = (body: unknown, schema: z.ZodObject) => {
 };
 
 /**
- * /api/v1/flows — list flows and versions, draft, edit, publish, archive, simulate.
+ * /api/v1/flows — list flows and versions, create a flow, draft, edit, publish, archive,
+ * simulate. Every call sees only the flows in the caller's scope (national ones, and those
+ * of their own line of jurisdictions: src/domain/flows/flow-scope.ts); others are 404.
  * Reading and simulating are open to every signed-in role (flows hold no personal data);
- * drafting needs nurse and up, discarding a draft centre_admin and up; flows are nationwide,
- * so publishing and archiving a published version need a national officer (checked in the verbs).
+ * drafting needs nurse and up, creating a flow and discarding a draft centre_admin and up;
+ * publishing and archiving a published version need centre_admin and up within the flow's
+ * owner (a national flow: a national officer) — checked in the verbs.
  */
 export function createFlowApiRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
 
-  app.get('/flows', async (c) => c.json({ flows: await listFlows(deps.db) }));
+  app.get('/flows', async (c) => c.json({ flows: await listFlows(deps.db, c.get('actor')) }));
+
+  app.post('/flows', async (c) => {
+    const body = await jsonBody(c);
+    return c.json(await runVerb(deps, c, (ctx) => createFlow({ ctx, input: body })), 201);
+  });
 
   app.get('/flows/:key/versions/:n', async (c) => {
-    const row = await getFlowVersion(deps.db, c.req.param('key'), versionParam(c));
-    const published = await latestPublished(deps.db, row.flowKey);
+    const visibleTo = c.get('actor');
+    const row = await getFlowVersion(deps.db, c.req.param('key'), versionParam(c), { visibleTo });
+    const published = await latestPublished(deps.db, row.flowKey, { visibleTo });
     const parsed = parseFlowDefinition(row.definition);
     return c.json({
-      key: row.flowKey, version: row.version, status: row.status, specVersion: row.specVersion, definition: row.definition,
+      key: row.flowKey, owner: row.owner, version: row.version, status: row.status, specVersion: row.specVersion, definition: row.definition,
       createdAt: row.createdAt, publishedAt: row.publishedAt, archivedAt: row.archivedAt,
       issues: parsed.ok ? [] : parsed.errors,
       diff: published && published.version !== row.version ? { against: published.version, changes: diffDefinitions(published.definition, row.definition) } : null,
@@ -89,14 +99,15 @@ export function createFlowApiRoutes(deps: Deps) {
   app.post('/flows/:key/simulate', async (c) => {
     const key = c.req.param('key');
     const body = fields(await jsonBody(c), simulateBody) as z.infer<typeof simulateBody>;
-    await getFlow(deps.db, key);
+    const visibleTo = c.get('actor');
+    await getFlow(deps.db, key, { visibleTo });
     let version: number;
     let definition;
     if (body.definition !== undefined) {
       definition = parseDefinitionFor(key, body.definition);
       version = body.version ?? 0;
     } else {
-      const row = body.version ? await getFlowVersion(deps.db, key, body.version) : await latestPublished(deps.db, key);
+      const row = body.version ? await getFlowVersion(deps.db, key, body.version, { visibleTo }) : await latestPublished(deps.db, key, { visibleTo });
       if (!row) throw new NotFoundError('flow_version', key);
       definition = parseDefinitionFor(key, row.definition);
       version = row.version;
@@ -110,11 +121,16 @@ export function createFlowApiRoutes(deps: Deps) {
 
 const key = { key: 'flow key, e.g. patient-daily' };
 const keyN = { ...key, n: 'version number' };
-registerRoute({ method: 'get', path: '/flows', summary: 'List flows and their versions', tags: ['flows'] });
+registerRoute({ method: 'get', path: '/flows', summary: 'List the flows in your scope (national ones and those of your jurisdictions), with their owner and versions', tags: ['flows'] });
+registerRoute({
+  method: 'post', path: '/flows', tags: ['flows'], body: createFlowSchema,
+  summary: 'Create a flow owned by your jurisdiction (centre_admin and up): draft version 1, a copy of the newest version of `from` or the given `definition`; key a lowercase slug, unique',
+  responses: { 201: 'created (draft version 1)', 403: 'role may not create flows' },
+});
 registerRoute({ method: 'get', path: '/flows/{key}/versions/{n}', summary: 'A flow version: definition, validation issues, changes against the published version', tags: ['flows'], params: keyN });
 registerRoute({ method: 'post', path: '/flows/{key}/versions', summary: 'Create a draft (a copy of the latest version unless a definition is given)', tags: ['flows'], params: key, body: draftBody, responses: { 201: 'draft created', 409: 'a draft already exists' } });
 registerRoute({ method: 'put', path: '/flows/{key}/versions/{n}', summary: "Replace a draft's definition (validated; 422 with each field)", tags: ['flows'], params: keyN, body: definitionBody, responses: { 200: 'saved', 409: 'not a draft' } });
 registerRoute({ method: 'patch', path: '/flows/{key}/versions/{n}', summary: "Replace a draft's definition (same as PUT)", tags: ['flows'], params: keyN, body: definitionBody, responses: { 200: 'saved', 409: 'not a draft' } });
-registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/publish', summary: 'Publish a draft (national officers: flows are asked nationwide; audited)', tags: ['flows'], params: keyN, responses: { 200: 'published', 403: 'role may not publish', 409: 'not a draft' } });
-registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/archive', summary: 'Archive a version: a draft (centre_admin and up) or a published one (national officers; not the last published one)', tags: ['flows'], params: keyN, responses: { 200: 'archived', 403: 'role may not archive', 409: 'cannot archive' } });
+registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/publish', summary: "Publish a draft (centre_admin and up, within the flow's owner; a national flow: national officers; audited)", tags: ['flows'], params: keyN, responses: { 200: 'published', 403: 'role may not publish', 409: 'not a draft' } });
+registerRoute({ method: 'post', path: '/flows/{key}/versions/{n}/archive', summary: "Archive a version: a draft (centre_admin and up) or a published one (as for publishing; not the last published one)", tags: ['flows'], params: keyN, responses: { 200: 'archived', 403: 'role may not archive', 409: 'cannot archive' } });
 registerRoute({ method: 'post', path: '/flows/{key}/simulate', summary: 'Run a version (or an unsaved definition) over typed inputs as a LINE, SMS or voice conversation', tags: ['flows'], params: key, body: simulateBody });

@@ -15,9 +15,9 @@ import { getFlowVersion } from './flow-queries';
  */
 export async function archiveFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number }> {
   requireRoleAtLeast(ctx.actor, 'centre_admin');
-  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
+  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
   // Discarding a draft changes nothing patients see; taking a published version away does.
-  if (row.status === 'published') requireFlowPublisher(ctx.actor);
+  if (row.status === 'published') requireFlowPublisher(ctx.actor, row.owner);
   if (row.status === 'archived') throw new ConflictError(`version ${row.version} is already archived`, undefined, `第${row.version}版はすでにアーカイブ済みです`);
   if (row.status === 'published') {
     const others = await ctx.tx

@@ -17,11 +17,12 @@ export interface CreateDraftInput {
  * Start a new draft of a flow: the next version number, a copy of the latest version
  * unless a definition is given. One draft per flow at a time, so two administrators do
  * not edit diverging drafts without knowing: a second draft is a ConflictError naming it.
- * Nurses may draft (suggest wording); publishing is for national officers (flow-publishers.ts).
+ * Anyone from nurse up who sees the flow may draft (suggest wording); publishing is for
+ * the flow's owner's administrators and officers (flow-publishers.ts).
  */
 export async function createDraft({ ctx, input }: VerbArgs<CreateDraftInput>): Promise<{ version: number; id: string }> {
   requireRoleAtLeast(ctx.actor, 'nurse');
-  const flow = await getFlow(ctx.tx, input.flowKey);
+  const flow = await getFlow(ctx.tx, input.flowKey, { visibleTo: ctx.actor });
   // Lock the flow's versions so two concurrent drafts cannot take the same number.
   const versions = await ctx.tx
     .select({ version: flowVersions.version, status: flowVersions.status, definition: flowVersions.definition, specVersion: flowVersions.specVersion })

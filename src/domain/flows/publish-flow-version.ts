@@ -12,12 +12,13 @@ import { getFlowVersion, latestPublished } from './flow-queries';
  * Publish a draft: from now on new check sessions start on it (the newest published
  * version wins); sessions already running stay pinned to theirs. The previous published
  * version is left published-but-superseded — archiving is a separate, explicit act.
- * After this the database trigger refuses any change to the definition. National officers
- * only: flows are asked nationwide (see flow-publishers.ts).
+ * After this the database trigger refuses any change to the definition. Centre
+ * administrators and up, for flows their jurisdiction owns (flow-publishers.ts); a flow out
+ * of the actor's sight is "not found".
  */
 export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number; supersedes: number | null }> {
-  requireFlowPublisher(ctx.actor);
-  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
+  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
+  requireFlowPublisher(ctx.actor, row.owner);
   if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。公開できるのは下書きだけです`);
   // Re-checked here: a draft stored by an older engine may no longer be valid.
   parseDefinitionFor(row.flowKey, row.definition);
@@ -31,7 +32,7 @@ export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: str
     .where(eq(flowVersions.id, row.id));
   await writeAudit(ctx, {
     action: 'publish', entity: 'flow_version', entityId: row.id,
-    details: { flow: row.flowKey, version: row.version, supersedes: previous?.version ?? null },
+    details: { flow: row.flowKey, version: row.version, supersedes: previous?.version ?? null, owner: row.owner?.code ?? null },
   });
   return { version: row.version, supersedes: previous?.version ?? null };
 }

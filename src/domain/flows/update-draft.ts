@@ -22,7 +22,7 @@ export interface UpdateDraftInput {
  */
 export async function updateDraft({ ctx, input }: VerbArgs<UpdateDraftInput>): Promise<{ version: number; changed: boolean }> {
   requireRoleAtLeast(ctx.actor, 'nurse');
-  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true });
+  const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
   if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be edited`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。編集できるのは下書きだけです`);
   const definition = parseDefinitionFor(row.flowKey, input.definition);
   const changed = JSON.stringify(definition) !== JSON.stringify(row.definition);

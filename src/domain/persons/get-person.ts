@@ -5,6 +5,7 @@ import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf } from '../time';
 import { contactsOf } from './person-contacts';
+import { assignedFlowKey } from './person-flow';
 import { personInScope } from './person-in-scope';
 import { notesOf } from './person-notes';
 import { testRecordsOf } from './test-records';
@@ -54,7 +55,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
   const notes = await notesOf(ctx, p.id);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: p.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
-    person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null },
+    person: { ...p, age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : null, flowKey: await assignedFlowKey(ctx, p.id) },
     centre: { id: centre!.id, code: centre!.code, nameJa: centre!.nameJa, nameEn: centre!.nameEn, timeZone: centre!.timeZone },
     sharedCentres: shared,
     institution,

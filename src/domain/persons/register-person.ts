@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { flowAssignments, flows, jurisdictions, medicalInstitutions, persons, personStatusHistory } from '../../../db/schema';
+import { flowAssignments, jurisdictions, medicalInstitutions, persons, personStatusHistory } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { centreToday } from './centre-today';
+import { assignableFlow } from './person-flow';
 import { syncPhoneChannels } from './phone-channels';
 import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
 
@@ -24,8 +25,8 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
 }
 
 /**
- * Register a person under follow-up, assign the daily flow and rounds, and record the
- * first status. Channels from the phone number (SMS/voice) are created pending.
+ * Register a person under follow-up, assign the daily flow (a national one, or one of the
+ * responsible centre or its prefecture: person-flow.ts) and rounds, and record the first status. Channels from the phone number (SMS/voice) are created pending.
  */
 export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
   const f = parseInput(personFieldsSchema, input);
@@ -38,9 +39,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
     if (!inst) throw new ValidationError([{ field: 'reportingInstitutionCode', message: 'unknown medical institution', messageJa: '医療機関が見つかりません' }]);
     institutionId = inst.id;
   }
-  const flowKey = f.flowKey ?? defaultFlowKey(f.classification);
-  const [flow] = await ctx.tx.select({ id: flows.id }).from(flows).where(eq(flows.key, flowKey));
-  if (!flow) throw new ValidationError([{ field: 'flowKey', message: `unknown flow ${flowKey}`, messageJa: '質問フローが見つかりません' }]);
+  const flow = await assignableFlow(ctx, f.flowKey ?? defaultFlowKey(f.classification), centreId);
 
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
   if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');

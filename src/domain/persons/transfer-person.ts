@@ -4,6 +4,7 @@ import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
+import { keepFlowUsable } from './person-flow';
 import { personInScope } from './person-in-scope';
 
 async function centreByCode(ctx: Ctx, code: string, field: string) {
@@ -15,6 +16,7 @@ async function centreByCode(ctx: Ctx, code: string, field: string) {
 /**
  * Move a person to another responsible health centre (転居など). The new centre takes
  * over the person and their open alerts; the old one keeps no access unless it is shared.
+ * A flow of the old centre or prefecture gives way to the national default flow.
  */
 export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string }>): Promise<{ centreId: string }> {
   requireRoleAtLeast(ctx.actor, 'nurse');
@@ -27,7 +29,8 @@ export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string
   await ctx.tx.delete(personSharedCentres).where(and(eq(personSharedCentres.personId, person.id), eq(personSharedCentres.jurisdictionId, centre.id)));
   // Active alerts follow the person (activeAlertScope relies on it); resolved ones stay with the centre that handled them.
   await ctx.tx.update(alerts).set({ centreId: centre.id, updatedAt: ctx.now }).where(and(eq(alerts.personId, person.id), inArray(alerts.status, ['open', 'acknowledged'])));
-  await writeAudit(ctx, { action: 'transfer', entity: 'person', entityId: person.id, personId: person.id, details: { from: person.responsibleCentreId, to: centre.id } });
+  const flow = await keepFlowUsable(ctx, person, centre.id);
+  await writeAudit(ctx, { action: 'transfer', entity: 'person', entityId: person.id, personId: person.id, details: { from: person.responsibleCentreId, to: centre.id, ...(flow ? { flow } : {}) } });
   return { centreId: centre.id };
 }
 

@@ -1,19 +1,21 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { persons } from '../../../db/schema';
 import { writeAudit } from '../audit';
-import type { VerbArgs } from '../context';
+import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { dateOrderProblems, personFieldsSchema } from './person-input';
+import { assignedFlowKey, reassignFlow } from './person-flow';
 import { personInScope } from './person-in-scope';
 import { syncPhoneChannels } from './phone-channels';
 
 /**
- * What PATCH may change: the registration fields, each optional. Status, centre, sharing
- * and monitoring dates have their own verbs (they write history or move scope).
+ * What PATCH may change: the registration fields, each optional, and the flow asked
+ * (flowKey). Status, centre, sharing and monitoring dates have their own verbs (they write
+ * history or move scope).
  */
 export const personPatchSchema = personFieldsSchema
-  .omit({ status: true, responsibleCentreCode: true, reportingInstitutionCode: true, roundTimes: true, flowKey: true, monitoringStart: true, monitoringPlannedEnd: true })
+  .omit({ status: true, responsibleCentreCode: true, reportingInstitutionCode: true, roundTimes: true, monitoringStart: true, monitoringPlannedEnd: true })
   .partial()
   .strict();
 
@@ -25,13 +27,14 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   const parsed = parseInput(personPatchSchema, input.fields) as Record<string, unknown>;
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const changes: Record<string, unknown> = {};
+  const flowKey = sent.includes('flowKey') ? await flowChange(ctx, person, parsed.flowKey) : null;
   for (const key of sent) {
-    if (!(key in parsed)) continue;
+    if (!(key in parsed) || key === 'flowKey') continue;
     const next = parsed[key] ?? null;
     const current = (person as Record<string, unknown>)[key] ?? null;
     if (JSON.stringify(next) !== JSON.stringify(current)) changes[key] = next;
   }
-  const changed = Object.keys(changes);
+  const changed = [...Object.keys(changes), ...(flowKey ? ['flowKey'] : [])];
   if (!changed.length) return { id: person.id, changed };
   const problems = dateOrderProblems({ ...person, ...changes });
   if (problems.length) throw new ValidationError(problems);
@@ -43,9 +46,16 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
     if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
   }
   await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
+  if (flowKey) await reassignFlow(ctx, person.id, flowKey, person.responsibleCentreId);
   // SMS and voice go to the channel rows, not to persons.phone: keep them on the current number.
   const phone = 'phone' in changes ? (changes.phone as string | null) : person.phone;
   const channels = 'phone' in changes || 'preferredChannel' in changes ? await syncPhoneChannels(ctx, person.id, phone) : [];
   await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed, ...(channels.length ? { channels } : {}) } });
   return { id: person.id, changed };
+}
+
+/** The flow key a PATCH asks for when it differs from the person's current one, else null. */
+async function flowChange(ctx: Ctx, person: { id: string }, key: unknown): Promise<string | null> {
+  if (typeof key !== 'string') throw new ValidationError([{ field: 'flowKey', message: 'is required', messageJa: '質問フローを指定してください' }]);
+  return key === (await assignedFlowKey(ctx, person.id)) ? null : key;
 }

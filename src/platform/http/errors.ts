@@ -3,7 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import { DomainError, ValidationError } from '../../domain/errors';
 import type { Logger } from '../logger';
 
-/** The one onError: domain errors become { code, message, requestId } with their status. */
+/**
+ * The one onError: domain errors become { code, message, requestId } with their status,
+ * plus the verb's Japanese refusal (messageJa) when it has one (ForbiddenError, ConflictError).
+ */
 export function errorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
@@ -11,7 +14,8 @@ export function errorHandler(logger: Logger) {
       return c.json({ code: err.code, message: err.message, fields: err.fields, requestId }, 422);
     }
     if (err instanceof DomainError) {
-      return c.json({ code: err.code, message: err.message, requestId }, err.status);
+      const messageJa = (err as DomainError & { messageJa?: string }).messageJa;
+      return c.json({ code: err.code, message: err.message, ...(messageJa ? { messageJa } : {}), requestId }, err.status);
     }
     if (err instanceof HTTPException) {
       const res = err.getResponse();

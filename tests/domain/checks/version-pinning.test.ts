@@ -20,7 +20,7 @@ import { createTestDeps, type TestDeps } from '../../support/deps';
  */
 let deps: TestDeps;
 let nurse: Actor;
-let admin: Actor;
+let nation: Actor;
 let personId: string;
 const sys = <T>(fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor: systemActor('test'), now: deps.now() }, fn);
 const as = <T>(actor: Actor, fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor, now: deps.now() }, fn);
@@ -32,7 +32,8 @@ beforeAll(async () => {
   deps = await createTestDeps();
   const { a } = await insertCentres(deps.db, '7');
   nurse = await insertStaffActor(deps.db, 'nurse', a);
-  admin = await insertStaffActor(deps.db, 'centre_admin', a);
+  // patient-daily is a national flow: a national officer publishes its versions.
+  nation = await insertStaffActor(deps.db, 'national_officer', null);
   personId = await makePerson(deps, a.code);
 });
 afterAll(async () => deps?.close());
@@ -52,7 +53,7 @@ describe('a running session keeps its flow version after a new one is published'
     delete v2.nodes.cough;
     v2.rules = v2.rules.map((r) => (r.type === 'trend' ? { ...r, questions: r.questions.filter((q) => q !== 'cough') } : r));
     await as(nurse, (ctx) => updateDraft({ ctx, input: { flowKey: 'patient-daily', version: 2, definition: v2 } }));
-    await as(admin, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
+    await as(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
 
     // The old session, answered after the publish: v1's face wording, then v1's cough question.
     expect(texts(await answer(old, '36.6'))).toEqual([v1Face]);

@@ -1,11 +1,23 @@
+import type { FieldError } from '../../../domain/errors';
 import type { FlowSummary } from '../../../domain/flows/flow-queries';
 import { t, type Lang } from '../../ui/i18n';
 import { fmtDateTime } from '../../ui/format';
+import { NewFlowForm, ownerName, type NewFlowValues } from './new-flow-form';
 
 const when = (d: Date | null) => fmtDateTime(d, 'ja'); // Japan time, the same in either language
 
-/** Every flow with its versions: which one new checks use, the open draft, and the history. */
-export function FlowList(props: { lang: Lang; csrf: string; flows: FlowSummary[]; canDraft: boolean }) {
+export interface FlowListProps {
+  lang: Lang;
+  csrf: string;
+  /** The flows the user sees: national ones and those of their own line of jurisdictions. */
+  flows: FlowSummary[];
+  canDraft: boolean;
+  /** Creating a flow: centre administrators and up; values and errors after a refused try. */
+  newFlow: { values: NewFlowValues; errors: FieldError[] } | null;
+}
+
+/** Every flow with its owner and versions: which one new checks use, the open draft, and the history. */
+export function FlowList(props: FlowListProps) {
   const { lang } = props;
   return (
     <>
@@ -13,6 +25,7 @@ export function FlowList(props: { lang: Lang; csrf: string; flows: FlowSummary[]
       {props.flows.map((f) => (
         <section class="card flow-card" id={`flow-${f.key}`}>
           <h2>{lang === 'ja' ? f.nameJa : f.nameEn} <code class="muted">{f.key}</code></h2>
+          <p class="flow-owner">{t(lang, 'flows.owner')}: <span class={`badge owner-${f.owner?.kind ?? 'nation'}`}>{ownerName(lang, f.owner)}</span></p>
           <p>
             {t(lang, 'flows.current')}: {f.current ? t(lang, 'flows.version', { n: f.current }) : '—'}{' '}
             {f.draft ? (
@@ -43,6 +56,7 @@ export function FlowList(props: { lang: Lang; csrf: string; flows: FlowSummary[]
           </table>
         </section>
       ))}
+      {props.newFlow && <NewFlowForm lang={lang} csrf={props.csrf} flows={props.flows} values={props.newFlow.values} errors={props.newFlow.errors} />}
     </>
   );
 }

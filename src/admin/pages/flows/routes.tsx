@@ -2,14 +2,16 @@ import { Hono } from 'hono';
 import type { Deps } from '../../../deps';
 import { archiveFlowVersion } from '../../../domain/flows/archive-flow-version';
 import { createDraft } from '../../../domain/flows/create-draft';
+import { createFlow } from '../../../domain/flows/create-flow';
 import { diffDefinitions } from '../../../domain/flows/definition-diff';
 import { parseDefinitionFor } from '../../../domain/flows/definition-issues';
 import { getFlowVersion, latestPublished, listFlows } from '../../../domain/flows/flow-queries';
-import { mayPublishFlows } from '../../../domain/flows/flow-publishers';
+import { mayPublishFlow } from '../../../domain/flows/flow-publishers';
 import { publishFlowVersion } from '../../../domain/flows/publish-flow-version';
 import { simulateFlow, type Simulation } from '../../../domain/flows/simulate-flow';
 import { updateDraft } from '../../../domain/flows/update-draft';
 import { ConflictError, DomainError, ValidationError } from '../../../domain/errors';
+import { ROLE_RANK } from '../../../domain/staff/staff-scope';
 import { versionParam } from '../../api/flows';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
@@ -20,9 +22,9 @@ import { refusalMessage } from '../../ui/refusal';
 import type { PathError } from './definition-form';
 import { applyFormFields } from './form-model';
 import { FlowList } from './list-page';
+import type { NewFlowValues } from './new-flow-form';
 import { VersionPage, type VersionPageProps } from './version-page';
 
-const RANK = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 } as const;
 const DONE = new Set(['saved', 'unchanged', 'published', 'archived']);
 
 type Overrides = Partial<Pick<VersionPageProps, 'formDefinition' | 'jsonText' | 'errors' | 'jsonErrors' | 'problem' | 'sim' | 'simForm'>>;
@@ -46,8 +48,8 @@ export function createFlowPages(deps: Deps) {
   const renderVersion = async (c: AdminContext, key: string, n: number, o: Overrides = {}, status: 200 | 403 | 409 | 422 = 200) => {
     const lang = c.get('lang');
     const actor = c.get('actor');
-    const row = await getFlowVersion(deps.db, key, n);
-    const published = await latestPublished(deps.db, key);
+    const row = await getFlowVersion(deps.db, key, n, { visibleTo: actor });
+    const published = await latestPublished(deps.db, key, { visibleTo: actor });
     const definition = row.definition as Record<string, unknown>;
     const done = c.req.query('done');
     const props: VersionPageProps = {
@@ -56,8 +58,8 @@ export function createFlowPages(deps: Deps) {
       jsonText: o.jsonText ?? JSON.stringify(definition, null, 2),
       errors: o.errors ?? [], jsonErrors: o.jsonErrors ?? [],
       diff: published && published.version !== row.version ? { against: published.version, changes: diffDefinitions(published.definition, o.formDefinition ?? definition) } : null,
-      canPublish: mayPublishFlows(actor),
-      canDiscard: RANK[actor.role] >= RANK.centre_admin,
+      canPublish: mayPublishFlow(actor, row.owner),
+      canDiscard: ROLE_RANK[actor.role] >= ROLE_RANK.centre_admin,
       canDraft: actor.role !== 'clinician',
       flash: done && DONE.has(done) ? t(lang, `flows.${done}`, { n }) : undefined,
       problem: o.problem, sim: o.sim,
@@ -73,9 +75,26 @@ export function createFlowPages(deps: Deps) {
     return renderVersion(c, key, n, { problem: refusalMessage(c.get('lang'), err) }, err.status === 403 ? 403 : err.status === 422 ? 422 : 409);
   };
 
-  app.get('/flows', async (c) => {
+  const renderList = async (c: AdminContext, newFlow: { values: NewFlowValues; errors: ValidationError['fields'] } = { values: {}, errors: [] }, status: 200 | 422 = 200) => {
     const lang = c.get('lang');
-    return frame(c, t(lang, 'flows.title'), <FlowList lang={lang} csrf={c.get('csrfToken')} flows={await listFlows(deps.db)} canDraft={c.get('actor').role !== 'clinician'} />);
+    const actor = c.get('actor');
+    const mayCreate = ROLE_RANK[actor.role] >= ROLE_RANK.centre_admin;
+    const list = <FlowList lang={lang} csrf={c.get('csrfToken')} flows={await listFlows(deps.db, actor)} canDraft={actor.role !== 'clinician'} newFlow={mayCreate ? newFlow : null} />;
+    return frame(c, t(lang, 'flows.title'), list, status);
+  };
+
+  app.get('/flows', (c) => renderList(c));
+
+  app.post('/flows', async (c) => {
+    const body = await c.req.parseBody();
+    const values: NewFlowValues = { key: String(body.key ?? ''), nameJa: String(body.nameJa ?? ''), nameEn: String(body.nameEn ?? ''), from: String(body.from ?? '') };
+    try {
+      const r = await runVerb(deps, c, (ctx) => createFlow({ ctx, input: values }));
+      return c.redirect(`/admin/flows/${r.key}/versions/${r.version}`, 303);
+    } catch (err) {
+      if (err instanceof ValidationError) return renderList(c, { values, errors: err.fields }, 422);
+      throw err;
+    }
   });
 
   app.post('/flows/:key/drafts', async (c) => {
@@ -105,7 +124,7 @@ export function createFlowPages(deps: Deps) {
   app.post('/flows/:key/versions/:n/form', async (c) => {
     const key = c.req.param('key');
     const n = versionParam(c);
-    const row = await getFlowVersion(deps.db, key, n);
+    const row = await getFlowVersion(deps.db, key, n, { visibleTo: c.get('actor') });
     const applied = applyFormFields(row.definition, await c.req.parseBody());
     return save(c, key, n, applied, { formDefinition: applied, jsonText: JSON.stringify(applied, null, 2) });
   });
@@ -131,7 +150,7 @@ export function createFlowPages(deps: Deps) {
     const simForm = {
       channel: String(body.channel ?? 'line'), inputs: String(body.inputs ?? ''), lang: String(body.lang ?? 'ja'), hasOximeter: body.hasOximeter === '1',
     };
-    const row = await getFlowVersion(deps.db, key, n);
+    const row = await getFlowVersion(deps.db, key, n, { visibleTo: c.get('actor') });
     let sim: Simulation;
     try {
       const definition = parseDefinitionFor(key, row.definition);

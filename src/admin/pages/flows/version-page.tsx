@@ -4,6 +4,7 @@ import type { Simulation } from '../../../domain/flows/simulate-flow';
 import { t, type Lang } from '../../ui/i18n';
 import { DefinitionForm, type PathError } from './definition-form';
 import { DiffView } from './diff-view';
+import { ownerName } from './new-flow-form';
 import { SimulatorResult } from './simulator-view';
 
 export interface VersionPageProps {
@@ -34,7 +35,10 @@ export function VersionPage(p: VersionPageProps) {
   const isDraft = row.status === 'draft';
   return (
     <>
-      <p><a href="/admin/flows">← {t(lang, 'flows.title')}</a> <span class={`badge status-${row.status}`}>{t(lang, `flows.status.${row.status}`)}</span></p>
+      <p>
+        <a href="/admin/flows">← {t(lang, 'flows.title')}</a> <span class={`badge status-${row.status}`}>{t(lang, `flows.status.${row.status}`)}</span>{' '}
+        <span class="flow-owner">{t(lang, 'flows.owner')}: <span class={`badge owner-${row.owner?.kind ?? 'nation'}`}>{ownerName(lang, row.owner)}</span></span>
+      </p>
       {p.flash && <p class="flash" role="status">{p.flash}</p>}
       {p.problem && <div class="error-summary" role="alert"><p>{p.problem}</p></div>}
       {p.errors.length > 0 && (
@@ -55,7 +59,7 @@ export function VersionPage(p: VersionPageProps) {
             <button type="submit" id="publish">{t(lang, 'flows.publish')}</button>
           </form>
         )}
-        {isDraft && !p.canPublish && <p class="muted">{t(lang, 'flows.publishRole')}</p>}
+        {isDraft && !p.canPublish && <p class="muted">{row.owner ? t(lang, 'flows.publishRole.owned', { owner: ownerName(lang, row.owner) }) : t(lang, 'flows.publishRole')}</p>}
         {row.status !== 'archived' && (isDraft ? p.canDiscard : p.canPublish) && (
           <form method="post" action={`${base}/archive`} class="inline" data-confirm={t(lang, 'flows.archiveConfirm')}>
             <input type="hidden" name="_csrf" value={p.csrf} />

@@ -4,11 +4,13 @@ import { jurisdictions } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
 import { jurisdictionScopePrefix } from '../../../domain/access';
 import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
+import { listFlows } from '../../../domain/flows/flow-queries';
 import { listPersons, PERSON_LISTS } from '../../../domain/persons/list-persons';
 import { registerPerson } from '../../../domain/persons/register-person';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { t } from '../../ui/i18n';
+import { ownerName } from '../flows/new-flow-form';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { PersonForm, personInputFromForm } from './person-form';
@@ -25,6 +27,16 @@ export async function centresForActor(deps: Deps, c: AdminContext) {
     .orderBy(jurisdictions.code)
     .limit(500);
   return rows.map((r) => ({ code: r.code, name: c.get('lang') === 'ja' ? r.nameJa : r.nameEn }));
+}
+
+/**
+ * Flows a person may be put on, as the actor sees them: those with a published version
+ * (a check starts on it). Whether the person's centre may use one is the verb's to say.
+ */
+export async function flowsForActor(deps: Deps, c: AdminContext) {
+  const lang = c.get('lang');
+  const flows = await listFlows(deps.db, c.get('actor'));
+  return flows.filter((f) => f.current !== null).map((f) => ({ key: f.key, name: `${lang === 'ja' ? f.nameJa : f.nameEn} — ${ownerName(lang, f.owner)}` }));
 }
 
 /** /admin/persons: the line lists with search, and registration. */
@@ -82,11 +94,12 @@ export function createPersonListRoutes(deps: Deps) {
   const form = async (c: AdminContext, values: Record<string, unknown>, errors: FieldError[], status: 200 | 403 | 409 | 422 = 200) => {
     const lang = c.get('lang');
     const centres = await centresForActor(deps, c);
+    const flows = await flowsForActor(deps, c);
     return page(
       c,
       <Layout title={t(lang, 'persons.new')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
         <ErrorSummary lang={lang} errors={errors} />
-        <PersonForm lang={lang} csrf={c.get('csrfToken')} action="/admin/persons" values={values} errors={errors} centres={centres} forEdit={false} />
+        <PersonForm lang={lang} csrf={c.get('csrfToken')} action="/admin/persons" values={values} errors={errors} centres={centres} flows={flows} forEdit={false} />
       </Layout>,
       status,
     );

@@ -26,7 +26,7 @@ export function personInputFromForm(body: Record<string, string | File | (string
     return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
   };
   const input: Record<string, unknown> = {};
-  const texts = ['caseNumber', 'name', 'nameKana', 'dateOfBirth', 'sex', 'address', 'phone', 'classification', 'onsetDate', 'lastContactDate', 'preferredChannel', 'preferredLanguage', 'activityHistory', ...CLINICAL_DATES];
+  const texts = ['caseNumber', 'name', 'nameKana', 'dateOfBirth', 'sex', 'address', 'phone', 'classification', 'onsetDate', 'lastContactDate', 'preferredChannel', 'preferredLanguage', 'activityHistory', 'flowKey', ...CLINICAL_DATES];
   if (!opts.forEdit) texts.push('responsibleCentreCode', 'monitoringPlannedEnd');
   for (const k of texts) {
     const v = one(k);
@@ -44,8 +44,29 @@ function FieldMessage(props: { lang: Lang; errors: FieldError[]; name: string })
   return <span class="field-error" id={`err-${props.name}`}>{props.lang === 'ja' && e.messageJa ? e.messageJa : e.message}</span>;
 }
 
+/**
+ * The flow asked: on registration the classification's national default unless another is
+ * chosen; on an edit the person's current flow, kept in the list even when the user cannot
+ * see it (a sharing centre's nurse), so saving other fields never moves the person by accident.
+ */
+function FlowSelect(props: { lang: Lang; errors: FieldError[]; flows: { key: string; name: string }[]; current: string; forEdit: boolean }) {
+  const { lang } = props;
+  const known = props.flows.some((f) => f.key === props.current);
+  const options = props.forEdit && props.current && !known ? [{ key: props.current, name: props.current }, ...props.flows] : props.flows;
+  return (
+    <label>
+      {t(lang, 'field.flowKey')}
+      <select name="flowKey" id="flowKey" aria-invalid={props.errors.some((e) => e.field === 'flowKey') ? 'true' : undefined}>
+        {!props.forEdit && <option value="" selected={props.current === ''}>{t(lang, 'field.flowKey.default')}</option>}
+        {options.map((f) => <option value={f.key} selected={props.current === f.key}>{f.name}</option>)}
+      </select>
+      <FieldMessage lang={lang} errors={props.errors} name="flowKey" />
+    </label>
+  );
+}
+
 /** The registration / edit form. Values come back after a validation error, so nothing typed is lost. */
-export function PersonForm(props: { lang: Lang; csrf: string; action: string; values: Values; errors: FieldError[]; centres: { code: string; name: string }[]; forEdit: boolean }) {
+export function PersonForm(props: { lang: Lang; csrf: string; action: string; values: Values; errors: FieldError[]; centres: { code: string; name: string }[]; flows: { key: string; name: string }[]; forEdit: boolean }) {
   const { lang, values: v, errors } = props;
   const str = (k: string) => (v[k] === null || v[k] === undefined ? '' : String(v[k]));
   const field = (name: string, type = 'text', extra: Record<string, unknown> = {}) => (
@@ -87,6 +108,7 @@ export function PersonForm(props: { lang: Lang; csrf: string; action: string; va
         {!props.forEdit && field('monitoringPlannedEnd', 'date')}
         {select('preferredChannel', CHANNEL_KINDS, 'channel')}
         {select('preferredLanguage', ['ja', 'en', 'ja-easy'], 'lang')}
+        <FlowSelect lang={lang} errors={errors} flows={props.flows} current={str('flowKey')} forEdit={props.forEdit} />
       </fieldset>
       <fieldset>
         <legend>{t(lang, 'field.riskFactors')}</legend>

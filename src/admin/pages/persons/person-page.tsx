@@ -18,7 +18,7 @@ import { fmtDateTime } from '../../ui/format';
 import { t } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
-import { centresForActor } from './list-page';
+import { centresForActor, flowsForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
@@ -94,7 +94,7 @@ export function createPersonPageRoutes(deps: Deps) {
       <Layout title={t(lang, 'persons.edit')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
         <p><a href={`/admin/persons/${id}`}>{t(lang, 'common.back')}</a></p>
         <ErrorSummary lang={lang} errors={errors} />
-        <PersonForm lang={lang} csrf={c.get('csrfToken')} action={`/admin/persons/${id}/edit`} values={v as Record<string, unknown>} errors={errors} centres={[]} forEdit />
+        <PersonForm lang={lang} csrf={c.get('csrfToken')} action={`/admin/persons/${id}/edit`} values={v as Record<string, unknown>} errors={errors} centres={[]} flows={await flowsForActor(deps, c)} forEdit />
       </Layout>,
       status,
     );

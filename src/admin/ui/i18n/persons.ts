@@ -32,6 +32,8 @@ export const persons: Dictionary = {
   'field.lastContactDate': { ja: '最終接触日', en: 'Last contact date' },
   'field.responsibleCentreCode': { ja: '担当保健所', en: 'Responsible health centre' },
   'field.preferredChannel': { ja: '連絡手段', en: 'Channel' },
+  'field.flowKey': { ja: '質問フロー', en: 'Question flow' },
+  'field.flowKey.default': { ja: '分類に応じた既定のフロー（全国）', en: 'The default for the classification (national)' },
   'field.preferredLanguage': { ja: '言語', en: 'Language' },
   'field.riskFactors': { ja: '重症化リスク因子', en: 'Risk factors' },
   'field.underlyingConditions': { ja: '基礎疾患（読点区切り）', en: 'Underlying conditions (comma-separated)' },
