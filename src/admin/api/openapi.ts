@@ -30,7 +30,7 @@ export function registeredRoutes(): RouteDoc[] {
   return [...routes.values()];
 }
 
-const errorSchema = z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() });
+const errorSchema = z.object({ code: z.string(), message: z.string(), messageJa: z.string().optional(), requestId: z.string().optional() });
 const validationSchema = errorSchema.extend({ fields: z.array(z.object({ field: z.string(), message: z.string(), messageJa: z.string().optional() })) });
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
