@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps';
 import { claimDueActions } from '../domain/rounds/claim-due-actions';
 import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
+import { claimUnsentPrompts } from '../domain/rounds/claim-unsent-prompts';
 import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
@@ -25,6 +26,8 @@ export interface TickSummary {
   createdWaitingForQuietHours: number;
   dispatchJobs: number;
   resent: number;
+  /** SMS/voice first prompts recorded but never sent (their job gave up): dispatched again. */
+  unsentPromptsResent: number;
   reminders: number;
   calls: number;
   nonResponderAlerts: number;
@@ -50,7 +53,8 @@ export interface TickOptions {
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
  *  3. the rounds now due created, one session per person, local date and round;
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
- *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again;
+ *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
+ *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
  *  7. unprocessed inbound events enqueued again;
  *  8. LINE replies and reminders left unsent sent again, or given up with an alert.
@@ -74,7 +78,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
   const t1 = performance.now();
   const resent = await claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit });
-  const batches = planDispatch([...created, ...resent].filter((s) => s.dispatchNow), 'prompt');
+  const unsent = await claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit });
+  const batches = planDispatch([...created, ...resent, ...unsent].filter((s) => s.dispatchNow), 'prompt');
   enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
   const t2 = performance.now();
 
@@ -95,6 +100,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,
     dispatchJobs: batches.length,
     resent: resent.filter((r) => r.dispatchNow).length,
+    unsentPromptsResent: unsent.length,
     reminders: followUps.reminders,
     calls: followUps.calls,
     nonResponderAlerts: followUps.alerts + expired.filter((e) => e.needsNonResponderAlert).length,
