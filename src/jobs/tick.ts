@@ -12,6 +12,7 @@ import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } 
 import { TICK_JOB_NAME } from './tick-scheduler';
 import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
+import { raiseNotSentAlerts } from './not-sent-alerts';
 import { sweepLineOutbound } from '../bot/line/outbound-sweep';
 
 const MINUTE = 60_000;
@@ -22,6 +23,8 @@ export interface TickSummary {
   monitoringEnded: number;
   closingNotices: number;
   expired: number;
+  /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
+  notSentAlerts: number;
   created: number;
   createdWaitingForQuietHours: number;
   dispatchJobs: number;
@@ -51,6 +54,7 @@ export interface TickOptions {
  * PostgreSQL with set-based statements, then handed to Redis with addBulk:
  *  1. open sessions whose round is over closed as missed (late prompts are never sent);
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
+ *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
  *  3. the rounds now due created, one session per person, local date and round;
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
@@ -71,6 +75,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const expired = await closeExpiredSessions(deps.db, { now, limit });
   const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
   const ended = await endDueMonitoring(deps.db, { now, limit });
+  // After the ends of monitoring: a person whose monitoring ended now is no longer followed up.
+  const notSentAlerts = await raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now);
   const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
@@ -96,6 +102,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     monitoringEnded: ended.length,
     closingNotices,
     expired: expired.length,
+    notSentAlerts,
     created: created.length,
     createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,
     dispatchJobs: batches.length,
