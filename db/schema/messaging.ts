@@ -66,5 +66,7 @@ export const outboundMessages = pgTable(
     index('outbound_messages_person_idx').on(t.personId, t.createdAt),
     // The LINE outbound sweep's query: messages not sent yet, by when they were last touched.
     index('outbound_messages_line_unsent_idx').on(t.updatedAt).where(sql`channel = 'line' and status in ('queued', 'sending')`),
+    // The tick's sweep of SMS/voice first prompts recorded but never sent (claim-unsent-prompts.ts).
+    index('outbound_messages_twilio_prompt_unsent_idx').on(t.updatedAt).where(sql`channel in ('sms', 'voice') and kind in ('prompt', 'call') and status = 'queued'`),
   ],
 );

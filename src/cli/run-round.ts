@@ -20,7 +20,7 @@ export const runRoundCommand: CliCommand = {
     const s = await runTick(deps, at);
     out(`tick at ${s.at}`);
     out(`  sessions created: ${s.created} (waiting for the end of quiet hours: ${s.createdWaitingForQuietHours}), dispatch jobs: ${s.dispatchJobs}, re-sent: ${s.resent}`);
-    out(`  reminders: ${s.reminders}, calls: ${s.calls}, non-responder alerts: ${s.nonResponderAlerts}, closed as missed: ${s.expired}`);
+    out(`  reminders: ${s.reminders}, calls: ${s.calls}, non-responder alerts: ${s.nonResponderAlerts}, closed as missed: ${s.expired} (never sent, alerted: ${s.notSentAlerts})`);
     out(`  monitoring ended: ${s.monitoringEnded}, planned ends filled: ${s.plannedEndsFilled}, inbound events re-enqueued: ${s.inboundSwept}`);
     if (s.enqueueFailed) out('  Redis did not take every job; the next tick enqueues the rest from PostgreSQL.');
     return s.enqueueFailed ? 2 : 0;

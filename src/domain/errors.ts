@@ -1,5 +1,9 @@
-/** Errors thrown by verbs, converted once at the edge into { code, message, requestId }. */
+/**
+ * Errors thrown by verbs, converted once at the edge into { code, message, requestId } —
+ * plus `messageJa`, the same refusal in Japanese, when the error has one.
+ */
 export class DomainError extends Error {
+  declare readonly messageJa?: string;
   constructor(
     readonly code: string,
     readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429,
@@ -19,13 +23,13 @@ export class NotFoundError extends DomainError {
 
 /** `messageJa`: the same refusal for the Japanese console (pages show it; the API sends both). */
 export class ConflictError extends DomainError {
-  constructor(message: string, readonly details?: Record<string, unknown>, readonly messageJa?: string) {
+  constructor(message: string, readonly details?: Record<string, unknown>, override readonly messageJa?: string) {
     super('conflict', 409, message);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  readonly messageJa: string;
+  override readonly messageJa: string;
   constructor(message?: string, messageJa?: string) {
     super('forbidden', 403, message ?? 'not allowed for your role');
     this.messageJa = messageJa ?? (message === undefined ? 'この操作はあなたの役割では行えません' : 'この操作は許可されていません');
@@ -39,7 +43,10 @@ export interface FieldError {
 }
 
 export class ValidationError extends DomainError {
+  declare readonly messageJa?: string;
   constructor(readonly fields: FieldError[]) {
     super('validation_failed', 422, fields.map((f) => `${f.field}: ${f.message}`).join('; '));
+    // The whole refusal in Japanese when the fields have Japanese wording (the rest stay as they are).
+    if (fields.some((f) => f.messageJa)) this.messageJa = fields.map((f) => `${f.field}: ${f.messageJa ?? f.message}`).join('；');
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps';
 import { claimDueActions } from '../domain/rounds/claim-due-actions';
 import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
+import { claimUnsentPrompts } from '../domain/rounds/claim-unsent-prompts';
 import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
@@ -11,6 +12,7 @@ import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } 
 import { TICK_JOB_NAME } from './tick-scheduler';
 import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
+import { raiseNotSentAlerts } from './not-sent-alerts';
 import { sweepLineOutbound } from '../bot/line/outbound-sweep';
 
 const MINUTE = 60_000;
@@ -21,10 +23,14 @@ export interface TickSummary {
   monitoringEnded: number;
   closingNotices: number;
   expired: number;
+  /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
+  notSentAlerts: number;
   created: number;
   createdWaitingForQuietHours: number;
   dispatchJobs: number;
   resent: number;
+  /** SMS/voice first prompts recorded but never sent (their job gave up): dispatched again. */
+  unsentPromptsResent: number;
   reminders: number;
   calls: number;
   nonResponderAlerts: number;
@@ -48,9 +54,11 @@ export interface TickOptions {
  * PostgreSQL with set-based statements, then handed to Redis with addBulk:
  *  1. open sessions whose round is over closed as missed (late prompts are never sent);
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
+ *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
  *  3. the rounds now due created, one session per person, local date and round;
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
- *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again;
+ *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
+ *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
  *  7. unprocessed inbound events enqueued again;
  *  8. LINE replies and reminders left unsent sent again, or given up with an alert.
@@ -67,6 +75,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const expired = await closeExpiredSessions(deps.db, { now, limit });
   const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
   const ended = await endDueMonitoring(deps.db, { now, limit });
+  // After the ends of monitoring: a person whose monitoring ended now is no longer followed up.
+  const notSentAlerts = await raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now);
   const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
@@ -74,7 +84,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
   const t1 = performance.now();
   const resent = await claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit });
-  const batches = planDispatch([...created, ...resent].filter((s) => s.dispatchNow), 'prompt');
+  const unsent = await claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit });
+  const batches = planDispatch([...created, ...resent, ...unsent].filter((s) => s.dispatchNow), 'prompt');
   enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
   const t2 = performance.now();
 
@@ -91,10 +102,12 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     monitoringEnded: ended.length,
     closingNotices,
     expired: expired.length,
+    notSentAlerts,
     created: created.length,
     createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,
     dispatchJobs: batches.length,
     resent: resent.filter((r) => r.dispatchNow).length,
+    unsentPromptsResent: unsent.length,
     reminders: followUps.reminders,
     calls: followUps.calls,
     nonResponderAlerts: followUps.alerts + expired.filter((e) => e.needsNonResponderAlert).length,

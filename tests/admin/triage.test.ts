@@ -134,6 +134,8 @@ describe('acting on an alert', () => {
     const conflict = await loser.json();
     expect(conflict.status).toBe('acknowledged');
     expect(['佐藤 看護師', '鈴木 看護師']).toContain(conflict.by);
+    expect(conflict.message).toBe(`already taken by ${conflict.by}`);
+    expect(conflict.messageJa).toBe(`${conflict.by}さんがすでに対応中です`);
 
     const id2 = await makeAlert(deps, personA);
     expect((await nurseA.form(`/admin/alerts/${id2}/acknowledge`, {})).status).toBe(303);
@@ -162,7 +164,11 @@ describe('acting on an alert', () => {
     expect(row!.assignedTo).toBe(nurse2Id);
     const again = await nurseA.json('POST', `/api/v1/alerts/${id}/resolve`, { outcome: 'called' });
     expect(again.status).toBe(409);
-    expect((await again.json()).by).toBe('鈴木 看護師');
+    const refused = await again.json();
+    expect(refused).toMatchObject({ code: 'conflict', by: '鈴木 看護師', message: 'already resolved by 鈴木 看護師', messageJa: '鈴木 看護師さんがすでに完了にしました' });
+    // Taking a resolved alert is refused the same way, in both languages.
+    const take = await (await nurseA.json('POST', `/api/v1/alerts/${id}/acknowledge`)).json();
+    expect(take).toMatchObject({ status: 'resolved', messageJa: '鈴木 看護師さんがすでに完了にしました' });
     const events = await deps.db.select().from(alertEvents).where(eq(alertEvents.alertId, id));
     expect(events.map((e) => e.kind).sort()).toEqual(['assigned', 'noted', 'raised', 'resolved']);
   });

@@ -102,6 +102,42 @@ describe('an outage that outlasts the job retries', () => {
     expect(reminders[0]!.body).toContain('再送');
   });
 
+  it("Twilio down past the retries of an SMS round's first prompt, then back: the prompt goes out once after the lease, before any reminder", async () => {
+    const phone = uniquePhone();
+    const [person] = await createPersons(deps.db, { centreId: centre, count: 1, channel: 'sms', classification: 'close_contact', phone, roundTimes: ['13:00'] });
+    clock.at = new Date('2026-11-02T04:00:00Z'); // 13:00 JST
+    const failedBefore = await failedCount('dispatch-sms');
+    tw.failNext('messages', { status: 503, code: 20503, to: phone }, 2); // both attempts of the prompt job
+    await runTick(withRunner(deps), clock.at);
+    await until(async () => (await failedCount('dispatch-sms')) === failedBefore + 1, 'the prompt job to fail for good');
+    // The dispatcher recorded the prompt (and marked the session prompted) before sending it.
+    expect((await sessionsOf(deps.db, [person!]))[0]!.status).toBe('prompted');
+    expect(tw.accepted.filter((m) => m.to === phone)).toHaveLength(0);
+
+    // Twilio is back; the lease runs out and the tick dispatches the queued prompt under the same job id.
+    clock.at = new Date(clock.at.getTime() + 5 * MINUTE);
+    const sentAt = clock.at;
+    expect((await runTick(withRunner(deps), clock.at)).unsentPromptsResent).toBe(1);
+    await until(() => tw.accepted.some((m) => m.to === phone), 'the prompt');
+    await drained(runner, ['dispatch-sms']);
+    const rows = await queryRows<{ status: string; body: { text: string } }>(deps.db, sql`select status, body from outbound_messages where person_id = ${person!} and kind = 'prompt' order by retry_key`);
+    const sent = tw.accepted.filter((m) => m.to === phone);
+    expect(sent.map((m) => m.body)).toEqual(rows.map((r) => r.body.text)); // each part once, in order
+    expect(rows.every((r) => r.status === 'sending')).toBe(true); // handed to Twilio (the status callback moves it on)
+    expect(sent.some((m) => m.body.includes('再送'))).toBe(false);
+    expect(await failedCount('dispatch-sms')).toBe(failedBefore);
+    // The reminder clock starts when the prompt left, not when it was first recorded.
+    const [s] = await sessionsOf(deps.db, [person!]);
+    expect(s).toMatchObject({ status: 'prompted', reminders_sent: 0 });
+    expect(s!.next_action_at!.getTime()).toBe(sentAt.getTime() + 120 * MINUTE);
+
+    // Later ticks before the reminder is due send nothing more.
+    clock.at = new Date(clock.at.getTime() + 10 * MINUTE);
+    expect((await runTick(withRunner(deps), clock.at)).unsentPromptsResent).toBe(0);
+    await drained(runner, ['dispatch-sms']);
+    expect(tw.accepted.filter((m) => m.to === phone)).toHaveLength(sent.length);
+  });
+
   describe('PostgreSQL down while an inbound event is processed', () => {
     let proxy: PgProxy;
     let viaProxy: DbHandle;

@@ -8,6 +8,7 @@ import { alertQuerySchema, listAlerts } from '../../domain/alerts/list-alerts';
 import { noteAlert, noteAlertSchema } from '../../domain/alerts/note-alert';
 import { resolveAlert, resolveAlertSchema } from '../../domain/alerts/resolve-alert';
 import { ConflictError } from '../../domain/errors';
+import { withJa } from '../../platform/http/errors';
 import { idParam, runVerb } from '../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../auth/types';
 import { jsonBody } from './json-body';
@@ -33,7 +34,7 @@ export function createAlertApi(deps: Deps) {
     return c.json(await runVerb(deps, c, (ctx) => getAlert({ ctx, input: { alertId: id } })));
   });
   const conflictJson = (c: AdminContext, err: ConflictError) =>
-    c.json({ code: err.code, message: err.message, ...err.details, requestId: c.get('requestId') }, 409);
+    c.json({ code: err.code, message: err.message, ...withJa(err), ...err.details, requestId: c.get('requestId') }, 409);
   app.post('/alerts/:id/acknowledge', async (c) => {
     const id = idParam(c, 'id', 'alert');
     try {

@@ -11,6 +11,7 @@ import type { Deps } from '../../deps';
 import { senderKeyOf, webhookUrl } from '../twilio/config';
 import { markChannelVerified, ownersOfNumber } from '../twilio/person-channels';
 import { isOpen, lockSession, type SessionRow } from './place-call';
+import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
 import { currentQuestion, lastAsked, saveReply, storeVoiceEvent } from './voice-events';
@@ -50,7 +51,7 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
     const next = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId, n: String(step + 1) });
     if ('duplicate' in stored) {
       const r = stored.duplicate.reply;
-      return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next });
+      return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next, hints: r?.hints });
     }
     if (!isOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     const previous = await lastAsked(ctx.tx, senderKey, sessionId);
@@ -58,13 +59,14 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
     if (step === 0) {
       const begun = opening ? null : await beginSession({ ctx, input: { sessionId, channel: 'voice' } });
       const first = opening ?? (begun?.begun ? begun.messages : [{ kind: 'info', text: voiceText('resume', lang) } as OutMessage, ...(previous ? [previous] : await resumeQuestion(ctx, session, lang))]);
-      return finish(ctx, stored.id, turnOf(first, lang, next, [voiceText('callbackHint', lang)]));
+      return finish(ctx, stored.id, turnOf(first, lang, next, { opening: true, again: false, previous }, [voiceText('callbackHint', lang)]));
     }
     const command = commandOf(params.Digits, params.SpeechResult, previous);
-    if (command === 'repeat' && previous) return finish(ctx, stored.id, { lang, say: [], ask: previous, actionUrl: next });
+    const again: HintSituation = { opening: false, again: true, previous };
+    if (command === 'repeat' && previous) return finish(ctx, stored.id, { lang, say: [], ask: previous, actionUrl: next, hints: hintsFor(previous, lang, again) });
     if (command === 'callback') {
       await raiseCallback(ctx, session);
-      return finish(ctx, stored.id, { lang, say: [voiceText('callbackAck', lang)], ask: previous ?? undefined, actionUrl: next });
+      return finish(ctx, stored.id, { lang, say: [voiceText('callbackAck', lang)], ask: previous ?? undefined, actionUrl: next, hints: previous ? hintsFor(previous, lang, again) : undefined });
     }
     const input = params.Digits
       ? ({ type: 'digits', digits: params.Digits } as const)
@@ -75,20 +77,20 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
     if (outcome.closed) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     if (params.Digits || params.SpeechResult) await markVoiceVerified(ctx, session.personId, patientNumber);
     const messages = await readBack(ctx, session, outcome.messages, lang);
-    return finish(ctx, stored.id, turnOf(messages, lang, outcome.completed ? undefined : next));
+    return finish(ctx, stored.id, turnOf(messages, lang, outcome.completed ? undefined : next, { opening: false, again: false, previous }));
   });
 }
 
-/** Split the engine's messages: everything is said, the last asking one is gathered for. */
-function turnOf(messages: OutMessage[], lang: Lang, actionUrl: string | undefined, extra: string[] = []): VoiceTurn {
+/** Split the engine's messages: everything is said, the last asking one is gathered for (with the guides hintsFor picks). */
+function turnOf(messages: OutMessage[], lang: Lang, actionUrl: string | undefined, at: HintSituation, extra: string[] = []): VoiceTurn {
   const lastAsk = [...messages].reverse().find((m) => ASKING.has(m.kind));
   const say = [...messages.filter((m) => m !== lastAsk).map((m) => m.text), ...(lastAsk ? extra : [])];
-  if (!lastAsk || !actionUrl) return { lang, say: [...say, voiceText('goodbye', lang)] };
-  return { lang, say, ask: lastAsk, actionUrl };
+  if (!lastAsk || !actionUrl) return { lang, say: [...say, voiceText(messages.some((m) => m.kind === 'closing') ? 'farewell' : 'goodbye', lang)] };
+  return { lang, say, ask: lastAsk, actionUrl, hints: hintsFor(lastAsk, lang, at) };
 }
 
 async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn): Promise<string> {
-  await saveReply(ctx.tx, eventId, { say: turn.say, ...(turn.ask ? { ask: turn.ask } : {}) });
+  await saveReply(ctx.tx, eventId, { say: turn.say, ...(turn.ask ? { ask: turn.ask } : {}), ...(turn.hints ? { hints: turn.hints } : {}) });
   return renderTurn(turn);
 }
 

@@ -40,11 +40,13 @@ export function keypadGuide(m: OutMessage, lang: Lang): string | null {
 
 export const VOICE_TEXTS = {
   repeatHint: { ja: 'もう一度聞くには、9を押してください。', en: 'To hear this again, press 9.' },
-  callbackHint: { ja: '看護師からの折り返し電話を希望される場合は、0を押してください。', en: 'To ask for a nurse to call you back, press 0.' },
+  callbackHint: { ja: '看護師から電話がほしいときは、0を押してください。', en: 'For a nurse to call you back, press 0.' },
   callbackAck: { ja: '看護師から折り返しお電話します。このまま質問を続けます。', en: 'A nurse will call you back. Let us continue with the questions.' },
   resume: { ja: '健康観察の続きです。', en: 'Let us continue your health check.' },
   closed: { ja: '本日の健康観察は終了しています。お電話ありがとうございました。', en: "Today's health check is closed. Thank you for calling." },
   goodbye: { ja: 'お電話ありがとうございました。失礼します。', en: 'Thank you. Goodbye.' },
+  /** After the flow's own closing thanks: just the farewell, not a second thank-you. */
+  farewell: { ja: '失礼します。', en: 'Goodbye.' },
   unknownCaller: {
     ja: 'こちらは保健所の健康観察の自動音声です。このお電話番号は登録されていません。',
     en: 'This is the automated health check line. Your number is not registered.',

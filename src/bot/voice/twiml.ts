@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import type { OutMessage } from '../../flows';
+import { ALL_HINTS, type AskHints } from './hints';
 import { keypadGuide, voiceText } from './speak';
 
 type Lang = 'ja' | 'en' | 'ja-easy';
@@ -24,6 +25,8 @@ export interface VoiceTurn {
   ask?: OutMessage;
   /** Where the Gather posts: PUBLIC_BASE_URL/webhooks/twilio/voice?s=<session>&n=<step>. */
   actionUrl?: string;
+  /** Which guides go with the question (hints.ts); all of them when not given. */
+  hints?: AskHints;
 }
 
 /** Gather settings per kind of answer: one key for choices, '#'-terminated numbers. */
@@ -52,9 +55,9 @@ function sayAll(target: { say(attrs: object, text: string): { prosody(attrs: obj
   }
 }
 
-/** The lines of a question: its text, the keypad guide for choices, and 「もう一度聞くには9を」. */
-export function askLines(ask: OutMessage, lang: Lang): string[] {
-  return [ask.text, keypadGuide(ask, lang) ?? '', voiceText('repeatHint', lang)];
+/** The lines of a question: its text, the keypad guide for choices, and 「もう一度聞くには9を」 — those `hints` asks for. */
+export function askLines(ask: OutMessage, lang: Lang, hints: AskHints = ALL_HINTS): string[] {
+  return [ask.text, hints.keypad ? (keypadGuide(ask, lang) ?? '') : '', hints.repeat ? voiceText('repeatHint', lang) : ''];
 }
 
 /** One turn as TwiML (the twilio package escapes the text). Pure. */
@@ -63,7 +66,7 @@ export function renderTurn(turn: VoiceTurn): string {
   sayAll(response as never, turn.say, turn.lang);
   if (turn.ask && turn.actionUrl) {
     const gather = response.gather(gatherOptions(turn.ask, turn.lang, turn.actionUrl) as never);
-    sayAll(gather as never, askLines(turn.ask, turn.lang), turn.lang);
+    sayAll(gather as never, askLines(turn.ask, turn.lang, turn.hints), turn.lang);
   } else {
     response.hangup();
   }

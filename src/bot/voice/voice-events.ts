@@ -2,12 +2,13 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
 import { advance, type FlowContext, type FlowVersion, type OutMessage, type SessionState } from '../../flows';
+import type { AskHints } from './hints';
 
 /** What a voice event keeps: the request, the session, and what we said back (to repeat it exactly). */
 export interface VoiceEventPayload {
   params: Record<string, string>;
   sessionId: string;
-  reply?: { say: string[]; ask?: OutMessage };
+  reply?: { say: string[]; ask?: OutMessage; hints?: AskHints };
 }
 
 /**

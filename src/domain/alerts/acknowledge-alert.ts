@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { alertEvents, alerts } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
-import { ConflictError } from '../errors';
+import { alreadyResolved, alreadyTaken, changedMeanwhile } from './alert-conflicts';
 import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-in-scope';
 
 /**
@@ -17,11 +17,7 @@ export async function acknowledgeAlert({ ctx, input }: VerbArgs<{ alertId: strin
   if (alert.status !== 'open') {
     if (alert.status === 'acknowledged' && alert.acknowledgedBy === me) return { status: 'acknowledged', acknowledgedBy: me };
     const by = await staffName(ctx, alert.status === 'resolved' ? alert.resolvedBy : alert.acknowledgedBy);
-    throw new ConflictError(alert.status === 'resolved' ? `already resolved by ${by ?? 'someone'}` : `already taken by ${by ?? 'someone'}`, {
-      status: alert.status,
-      by,
-      at: (alert.status === 'resolved' ? alert.resolvedAt : alert.acknowledgedAt)?.toISOString() ?? null,
-    });
+    throw alert.status === 'resolved' ? alreadyResolved(by, alert.resolvedAt) : alreadyTaken(by, alert.acknowledgedAt);
   }
   // The status condition repeats the check in SQL: the row lock makes it hold, this makes it obvious.
   const updated = await ctx.tx
@@ -29,7 +25,7 @@ export async function acknowledgeAlert({ ctx, input }: VerbArgs<{ alertId: strin
     .set({ status: 'acknowledged', acknowledgedAt: ctx.now, acknowledgedBy: me, assignedTo: alert.assignedTo ?? me, updatedAt: ctx.now })
     .where(and(eq(alerts.id, alert.id), eq(alerts.status, 'open')))
     .returning({ id: alerts.id });
-  if (!updated.length) throw new ConflictError('the alert changed meanwhile; reload');
+  if (!updated.length) throw changedMeanwhile();
   await ctx.tx.insert(alertEvents).values({ alertId: alert.id, kind: 'acknowledged', actorStaffId: me, createdAt: ctx.now });
   await writeAudit(ctx, { action: 'acknowledge', entity: 'alert', entityId: alert.id, personId: alert.personId });
   await notifyAlertChanged(ctx, alert, 'acknowledged');

@@ -17,7 +17,7 @@ export interface RaiseAlertInput {
   personId: string;
   sessionId?: string | null;
   severity: AlertSeverity;
-  reason: string; // rule id, or non_responder / channel_lost / callback_request / opted_out
+  reason: string; // rule id, or non_responder / not_sent / channel_lost / callback_request / opted_out
   reasons: AlertReason[];
   /** The same cause never opens two alerts: a second raise merges into the first (severity only goes up). */
   dedupeKey: string;

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { ALERT_OUTCOMES, alertEvents, alerts } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
-import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
+import { alreadyResolved, changedMeanwhile } from './alert-conflicts';
 import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-in-scope';
 
 export const resolveAlertSchema = z.object({
@@ -23,7 +23,7 @@ export async function resolveAlert({ ctx, input }: VerbArgs<{ alertId: string } 
   const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });
   if (alert.status === 'resolved') {
     const by = await staffName(ctx, alert.resolvedBy);
-    throw new ConflictError(`already resolved by ${by ?? 'someone'}`, { status: alert.status, by, at: alert.resolvedAt?.toISOString() ?? null });
+    throw alreadyResolved(by, alert.resolvedAt);
   }
   const updated = await ctx.tx
     .update(alerts)
@@ -39,7 +39,7 @@ export async function resolveAlert({ ctx, input }: VerbArgs<{ alertId: string } 
     })
     .where(and(eq(alerts.id, alert.id), inArray(alerts.status, ['open', 'acknowledged'])))
     .returning({ id: alerts.id });
-  if (!updated.length) throw new ConflictError('the alert changed meanwhile; reload');
+  if (!updated.length) throw changedMeanwhile();
   await ctx.tx.insert(alertEvents).values({ alertId: alert.id, kind: 'resolved', actorStaffId: me, note: note ? `${outcome}: ${note}` : outcome, createdAt: ctx.now });
   await writeAudit(ctx, { action: 'resolve', entity: 'alert', entityId: alert.id, personId: alert.personId, details: { outcome } });
   await notifyAlertChanged(ctx, alert, 'resolved');

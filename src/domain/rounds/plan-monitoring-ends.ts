@@ -3,7 +3,7 @@ import { queryRows, type DbOrTx } from '../../../db/client';
 import { closeMonitoring, type EndedPerson } from './close-monitoring';
 
 // Alert reasons that say nothing about symptoms: they do not block an end "with improvement".
-const NON_SYMPTOM_REASONS = sql`('non_responder', 'channel_lost', 'opted_out', 'callback_request')`;
+const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'opted_out', 'callback_request')`;
 
 /**
  * Fill in the planned end of monitoring where it is still unknown, from the rules table

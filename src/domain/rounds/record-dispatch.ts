@@ -35,15 +35,19 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
 /**
  * After the first prompt went out: the reminder clock starts. A channel's dispatcher may
  * already have marked the session prompted (or the person may already be answering), so
- * any open session not yet reminded gets its reminder time.
+ * any open session not yet reminded gets its reminder time. The clock counts from now for
+ * a session nobody has begun answering: the SMS and voice dispatchers mark it prompted
+ * when they record the prompt, which may have left only a lease later (Twilio was down).
  */
 export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date, reminderAfterMs: number): Promise<void> {
   if (ids.length === 0) return;
   const at = now.toISOString();
+  // (Both columns are computed from the row as it was.)
+  const promptedAt = sql`case when status in ('pending', 'prompted') then ${at}::timestamptz else coalesce(prompted_at, ${at}::timestamptz) end`;
   await db.execute(sql`
     update check_sessions set status = case when status = 'pending' then 'prompted' else status end,
-      prompted_at = coalesce(prompted_at, ${at}::timestamptz),
-      next_action_at = coalesce(prompted_at, ${at}::timestamptz) + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
+      prompted_at = ${promptedAt},
+      next_action_at = ${promptedAt} + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
     where id = any(${idArray(ids)}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0`);
 }
 

@@ -3,19 +3,15 @@ import { HTTPException } from 'hono/http-exception';
 import { DomainError, ValidationError } from '../../domain/errors';
 import type { Logger } from '../logger';
 
-/**
- * The one onError: domain errors become { code, message, requestId } with their status,
- * plus the verb's Japanese refusal (messageJa) when it has one (ForbiddenError, ConflictError).
- */
+/** The one onError: domain errors become { code, message, messageJa?, requestId } with their status. */
 export function errorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
     if (err instanceof ValidationError) {
-      return c.json({ code: err.code, message: err.message, fields: err.fields, requestId }, 422);
+      return c.json({ code: err.code, message: err.message, ...withJa(err), fields: err.fields, requestId }, 422);
     }
     if (err instanceof DomainError) {
-      const messageJa = (err as DomainError & { messageJa?: string }).messageJa;
-      return c.json({ code: err.code, message: err.message, ...(messageJa ? { messageJa } : {}), requestId }, err.status);
+      return c.json({ code: err.code, message: err.message, ...withJa(err), requestId }, err.status);
     }
     if (err instanceof HTTPException) {
       const res = err.getResponse();
@@ -25,4 +21,9 @@ export function errorHandler(logger: Logger) {
     logger.error({ requestId, err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return c.json({ code: 'internal_error', message: 'Internal error', requestId }, 500);
   };
+}
+
+/** `messageJa` only when the error has one: clients tell "no Japanese wording" from an empty one. */
+export function withJa(err: DomainError): { messageJa?: string } {
+  return err.messageJa ? { messageJa: err.messageJa } : {};
 }

@@ -176,6 +176,65 @@ describe('an automated call', () => {
   });
 });
 
+/**
+ * A whole default patient call on a normal day (everything fine, answered at once), as the
+ * listener hears it: every character said, greeting to goodbye. With 「もう一度聞くには9を」
+ * and the keypad guide on each of the 16 questions it was 1,215 characters (about four
+ * minutes at a slow rate); the guides are now said once, and again when needed (hints.ts).
+ */
+const REPEAT_HINT = 'もう一度聞くには、9を押してください。';
+const YES_NO_UNKNOWN_KEYS = 'はいは1、いいえは2、わからないは3を押してください。';
+
+async function normalDayCall(phone: string, local: string): Promise<{ turns: string[][]; chars: number }> {
+  const { sessionId, base } = await placeCall(phone, local, { hasOximeter: true });
+  let { twiml, next } = await step(`https://mimamori.test/webhooks/twilio/voice?s=${sessionId}`, base);
+  const turns = [spoken(twiml)];
+  for (let i = 0; i < 40 && next; i++) {
+    const said = spoken(twiml).join('');
+    const gather = twiml.Response.Gather!;
+    const digits = gather.numDigits === '1' ? '2' : said.includes('体温') ? '366' : said.includes('酸素') ? '98#' : said.includes('脈') ? '72#' : '#';
+    ({ twiml, next } = await step(next, { ...base, Digits: digits }));
+    turns.push(spoken(twiml));
+  }
+  const [s] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
+  expect(s!.status).toBe('completed');
+  return { turns, chars: turns.flat().join('').length };
+}
+
+describe('the length of a call', () => {
+  it('a full default patient call on a normal day stays short', async () => {
+    const { turns, chars } = await normalDayCall('+819044440020', '090-4444-0020');
+    console.log(`default patient call, normal day: ${turns.length} turns, ${chars} characters spoken`);
+    // 1,215 characters when every question carried both guides; the urgent-signs question alone is 235.
+    expect(chars).toBeLessThanOrEqual(650);
+    const lines = turns.flat();
+    expect(lines.filter((l) => l === REPEAT_HINT)).toHaveLength(1);
+    expect(lines.filter((l) => l === YES_NO_UNKNOWN_KEYS)).toHaveLength(1); // eleven symptom questions, one guide
+    expect(lines.filter((l) => l === 'はいは1、いいえは2を押してください。')).toHaveLength(1); // new keys: said again
+    expect(lines.join('').match(/ありがとう/g)).toHaveLength(1); // the flow's thanks, then only 「失礼します。」
+  });
+
+  it('says the guides again when the person seems lost: a silence, an answer not understood, or 9', async () => {
+    const { sessionId, base } = await placeCall('+819044440021', '090-4444-0021', { hasOximeter: true });
+    let { next } = await step(`https://mimamori.test/webhooks/twilio/voice?s=${sessionId}`, base);
+    for (const digits of ['366', '98#', '72#']) ({ next } = await step(next!, { ...base, Digits: digits }));
+    let turn = await step(next!, { ...base, Digits: '2' }); // the first symptom answered: the second is asked plainly
+    expect(spoken(turn.twiml)).toEqual(['咳や鼻水はありますか？']);
+    turn = await step(turn.next!, base); // silence
+    expect(spoken(turn.twiml).join('')).toContain('お返事が聞き取れませんでした');
+    expect(spoken(turn.twiml).slice(-2)).toEqual([YES_NO_UNKNOWN_KEYS, REPEAT_HINT]);
+    turn = await step(turn.next!, { ...base, Digits: '9' }); // asked again on request: the keys, not the 9 hint just used
+    expect(spoken(turn.twiml)).toEqual([expect.stringContaining('咳や鼻水はありますか？'), YES_NO_UNKNOWN_KEYS]);
+    turn = await step(turn.next!, { ...base, SpeechResult: 'ぺけぽん' }); // not understood: the engine's re-ask names the keys
+    const said = spoken(turn.twiml);
+    expect(said.join('').split(YES_NO_UNKNOWN_KEYS)).toHaveLength(2); // once, not twice
+    expect(said.at(-1)).toBe(REPEAT_HINT);
+    const retried = await step(turn.next!, { ...base, Digits: '2' });
+    expect(spoken(retried.twiml)).toEqual(['のどの痛みはありますか？']);
+    expect((await step(turn.next!, { ...base, Digits: '2' })).twiml).toEqual(retried.twiml); // a retried request says the same
+  });
+});
+
 describe('calling in (健康コール)', () => {
   it("takes a registered caller through today's check", async () => {
     const person = await createPerson(deps.db, '13-904', { phone: '090-4444-0010', preferredChannel: 'voice' }, clock);

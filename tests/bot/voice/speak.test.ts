@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { inQuietHours, quietHoursDeferral, quietHoursEnd } from '../../../src/bot/twilio/quiet-hours';
 import { localTimeOf } from '../../../src/domain/time';
 import { gatherOptions, renderTurn } from '../../../src/bot/voice/twiml';
+import { hintsFor } from '../../../src/bot/voice/hints';
+import type { OutMessage } from '../../../src/flows';
 import { parseTwiml, spoken } from '../twilio/helpers';
 
 describe('spoken values', () => {
@@ -49,6 +51,30 @@ describe('TwiML', () => {
     expect(t.Response.Gather!.action).toBe('https://mimamori.test/webhooks/twilio/voice?s=1&n=2');
     expect(spoken(t)).toEqual(['A & B', '<b>&咳</b>', 'はいは1、いいえは2を押してください。', 'もう一度聞くには、9を押してください。']);
     expect(gatherOptions({ kind: 'question', text: 'x', expects: 'number' }, 'ja', 'u')).toMatchObject({ finishOnKey: '#', timeout: 8 });
+  });
+});
+
+describe('the guides said with a question', () => {
+  const choices = [{ value: 'yes', label: 'はい' }, { value: 'no', label: 'いいえ' }, { value: 'unknown', label: 'わからない' }];
+  const yesNo = (text: string, kind: OutMessage['kind'] = 'question'): OutMessage => ({ kind, text, expects: 'yes_no_unknown', choices });
+  const temperature: OutMessage = { kind: 'question', text: '体温を3桁で押してください。', expects: 'number' };
+  const plain = { opening: false, again: false };
+
+  it('says 「9でもう一度」 at the start and after a silence or an answer not understood, the keys when they are new', () => {
+    expect(hintsFor(temperature, 'ja', { ...plain, opening: true, previous: null })).toEqual({ repeat: true, keypad: false });
+    expect(hintsFor(yesNo('咳は？'), 'ja', { ...plain, previous: temperature })).toEqual({ repeat: false, keypad: true });
+    expect(hintsFor(yesNo('熱は？'), 'ja', { ...plain, previous: yesNo('咳は？') })).toEqual({ repeat: false, keypad: false });
+    expect(hintsFor(yesNo('お返事が聞き取れませんでした。 熱は？', 'reask'), 'ja', { ...plain, previous: yesNo('熱は？') })).toEqual({ repeat: true, keypad: true });
+    expect(hintsFor({ ...yesNo('はい？'), choices: choices.slice(0, 2) }, 'ja', { ...plain, previous: yesNo('熱は？') })).toEqual({ repeat: false, keypad: true });
+  });
+
+  it('on 9 or 0 says the keys but not the 9 just pressed, and never the keys twice', () => {
+    expect(hintsFor(yesNo('熱は？'), 'ja', { opening: false, again: true, previous: yesNo('熱は？') })).toEqual({ repeat: false, keypad: true });
+    const namesKeys = yesNo('はいは1、いいえは2、わからないは3を押してください。 熱は？', 'reask');
+    expect(hintsFor(namesKeys, 'ja', { ...plain, previous: yesNo('熱は？') })).toEqual({ repeat: true, keypad: false });
+    // The whole TwiML of a plain question in a run: just the question.
+    const t = parseTwiml(renderTurn({ lang: 'ja', say: [], ask: yesNo('熱は？'), actionUrl: 'u', hints: { repeat: false, keypad: false } }));
+    expect(spoken(t)).toEqual(['熱は？']);
   });
 });
 

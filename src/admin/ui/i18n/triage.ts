@@ -29,6 +29,7 @@ export const triage: Dictionary = {
   'reason.channel_lost': { ja: '連絡手段の喪失', en: 'Channel lost' },
   'reason.opted_out': { ja: '配信停止', en: 'Opted out' },
   'reason.callback_request': { ja: '折り返し希望', en: 'Call-back request' },
+  'reason.not_sent': { ja: '未送信', en: 'Not sent' },
   'outcome.called': { ja: '電話で確認した', en: 'Called' },
   'outcome.advised': { ja: '助言した', en: 'Advised' },
   'outcome.arranged_admission': { ja: '入院調整した', en: 'Arranged admission' },

@@ -1,0 +1,1 @@
+CREATE INDEX "outbound_messages_twilio_prompt_unsent_idx" ON "outbound_messages" USING btree ("updated_at") WHERE channel in ('sms', 'voice') and kind in ('prompt', 'call') and status = 'queued';

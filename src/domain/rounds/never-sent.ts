@@ -1,0 +1,32 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/**
+ * "Was this check ever sent?" as SQL over a session's columns, for the sessions a tick
+ * closes. Something left us when a provider took it (it has a provider id, even if it later
+ * failed to reach the phone or the call went unanswered) or when it is being handed over
+ * ('sending': a worker may have died after the provider took it — not claimed as unsent).
+ * (person_id first: outbound_messages is indexed by person, not by session.)
+ */
+export function somethingLeftSql(s: { id: SQL; personId: SQL }): SQL {
+  return sql`exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id}
+    and (o.provider_message_id is not null or o.status in ('sending', 'sent', 'delivered')))`;
+}
+
+/** The session's channel may be used: LINE linked, an SMS/voice number not opted out or unreachable; the web link always has a way (or a failed row). */
+export function channelUsableSql(s: { personId: SQL; channel: SQL }): SQL {
+  return sql`(${s.channel} = 'web' or exists (select 1 from person_channels pc where pc.person_id = ${s.personId} and pc.kind = ${s.channel}
+    and (pc.state = 'verified' or (pc.kind in ('sms', 'voice') and pc.state = 'pending'))))`;
+}
+
+/**
+ * Never sent: nothing of the session left us, and there is a reason to say so — it was
+ * still pending (no dispatch got through: retries spent, Redis lost it, quiet hours), a
+ * dispatcher recorded a message that never went out, or the channel cannot be used. A
+ * session marked prompted with nothing recorded on a usable channel is taken as sent (a
+ * dispatcher that records nothing says nothing). Answered sessions are never asked.
+ */
+export function neverSentSql(s: { id: SQL; personId: SQL; channel: SQL; status: SQL }): SQL {
+  const recorded = sql`exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id})`;
+  return sql`(${s.status} in ('pending', 'prompted') and not ${somethingLeftSql(s)}
+    and (${s.status} = 'pending' or ${recorded} or not ${channelUsableSql(s)}))`;
+}
