@@ -61,6 +61,8 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Answers (LINE, SMS) processed at once by one worker process.
+    INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
     SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be milliseconds').default(10_000),
     // Two-factor sign-in (TOTP) for every staff user (MHLW guideline), or only for prefecture and national officers.

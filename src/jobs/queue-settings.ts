@@ -24,6 +24,9 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // One tick at a time per process: a slow tick must not be overtaken by the next one.
     scheduler: { concurrency: 1 },
     rounds: { concurrency: 8 },
+    // Answers: each job mostly waits on PostgreSQL and the reply API; a sender's events keep
+    // their order whatever the concurrency (process-inbound takes them by sequence).
+    inbound: { concurrency: env.INBOUND_CONCURRENCY },
     'dispatch-line': { concurrency: 16, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
     'dispatch-sms': { concurrency: 16, limiter: perSecond(env.SMS_PER_SECOND) },
     'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },

@@ -23,6 +23,12 @@ describe('send rate limits', () => {
     expect(() => parseEnv({ SMS_PER_SECOND: 'fast' })).toThrow('SMS_PER_SECOND');
   });
 
+  it('answers are processed 32 at a time by default (INBOUND_CONCURRENCY), no limiter', () => {
+    expect(queueSettingsFromEnv(parseEnv({})).inbound).toEqual({ concurrency: 32 });
+    expect(queueSettingsFromEnv(parseEnv({ INBOUND_CONCURRENCY: '8' })).inbound).toEqual({ concurrency: 8 });
+    expect(() => parseEnv({ INBOUND_CONCURRENCY: '0' })).toThrow('INBOUND_CONCURRENCY');
+  });
+
   describe('on a real worker', () => {
     let deps: TestDeps;
     let rec: ReturnType<typeof recordDispatchers>;
