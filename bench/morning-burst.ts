@@ -38,8 +38,11 @@ const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1,
 
 async function main() {
   const patients = new Map<string, Patient>();
-  const ready: Patient[] = [];
+  const ready: Patient[] = []; // reached by the round's multicast, first answer still to give
   let readyHead = 0;
+  // Answering the next question as soon as the reply arrives, as a person with the chat open
+  // does: they go before those still to start, so a red answer at step 3 happens in the burst.
+  const continuing: Patient[] = [];
   const replyTokens = new Map<string, string>();
   const repliesPerToken = new Map<string, number>();
   let startedPatients = 0;
@@ -60,7 +63,7 @@ async function main() {
     if (!p || !p.awaiting) return;
     p.awaiting = false;
     p.step++;
-    if (p.step < ANSWERS.length) ready.push(p);
+    if (p.step < ANSWERS.length) continuing.push(p);
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
   const app = await startBenchApp({ now, workers: true, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url } });
@@ -104,7 +107,7 @@ async function main() {
       const due = Math.floor(((Date.now() - burstStart) / 1000) * rate);
       // Never past the end: if this process cannot keep up, the shortfall is reported, not sent late.
       while (sent < due && Date.now() - burstStart < seconds * 1000) {
-        const p = readyHead < ready.length ? ready[readyHead++] : undefined;
+        const p = continuing.length > 0 ? continuing.shift() : readyHead < ready.length ? ready[readyHead++] : undefined;
         if (!p) {
           starved += due - sent;
           sent = due; // the rate is kept: a second with nobody ready counts as missed, not sent later
@@ -140,6 +143,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 5));
     }
     const burstSeconds = (Date.now() - burstStart) / 1000;
+    const burstEnd = Date.now();
     const behind = Math.max(0, Math.floor(seconds * rate) - sent);
     await Promise.all([...inFlight]);
     const tick = await tickP;
@@ -177,6 +181,10 @@ async function main() {
     }
     latencies.sort((a, b) => a - b);
     intakeMs.sort((a, b) => a - b);
+    // What the workers got through while the answers were coming in (the sustainable rate);
+    // processed_at is on the app's clock, the bench's 09:00 running in real time.
+    const [throughput] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events
+      where processed_at >= ${new Date(at + burstStart - started).toISOString()}::timestamptz and processed_at < ${new Date(at + burstEnd - started).toISOString()}::timestamptz`);
     const [prompted] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from check_sessions where status <> 'pending'`);
     const figures = {
       bench: 'morning-burst',
@@ -207,6 +215,7 @@ async function main() {
       redToConsoleP50Ms: pct(latencies, 50),
       redToConsoleP99Ms: pct(latencies, 99),
       redToConsoleMaxMs: latencies.at(-1) ?? null,
+      processedPerSecondDuringBurst: Math.round(throughput!.n / burstSeconds),
       drainSeconds,
       eventsLost: lost,
       acceptedNotYetProcessedAfterDrain: notYetProcessed,
@@ -222,6 +231,7 @@ async function main() {
       [
         `morning burst: ${figures.eventsSent.toLocaleString()} LINE answers in ${burstSeconds.toFixed(0)} s (${figures.eventsPerSecond}/s of ${rate}/s asked) while a round of ${persons.toLocaleString()} was dispatched (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision}, load ${(figures.loadAverage1m ?? 0).toFixed(1)})`,
         `  webhook answered: p50 ${figures.webhookP50Ms} ms, p99 ${figures.webhookP99Ms} ms; ${refused} refused, ${failed} failed; round's last prompt accepted ${figures.roundLastPromptAcceptedSeconds?.toFixed(1)} s after its start`,
+        `  answers processed during the burst: ${figures.processedPerSecondDuringBurst}/s (flow engine, observations, alerts, reply)`,
         `  red answers ${redSentAt.size}, red alerts ${redAlerts}, seen on the console stream ${latencies.length}: p50 ${figures.redToConsoleP50Ms} ms, p99 ${figures.redToConsoleP99Ms} ms`,
         `  lost ${lost} (accepted, not stored), still unprocessed when the drain stopped ${notYetProcessed}; duplicates: events ${dup!.events}, observations ${dup!.observations}, alerts ${dup!.alerts}, stream notices ${figures.duplicateAlertNotices}, replies ${figures.duplicateReplies}; drained in ${drainSeconds.toFixed(1)} s`,
       ].join('\n'),
