@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { getFlowVersion } from '../../src/domain/flows/flow-queries';
@@ -32,6 +33,16 @@ describe('/api/v1/flows', () => {
     expect(body.flows.map((f) => f.key).sort()).toEqual(['contact-daily', 'patient-daily']);
     expect(body.flows[0]!.versions[0]).toMatchObject({ version: 1, status: 'published' });
     expect((await app.request('/api/v1/flows')).status).toBe(401);
+  });
+
+  it('serves the definition format as JSON Schema; the published default flow passes it', async () => {
+    const res = await asNurse('GET', '/api/v1/flows/definition-schema.json');
+    expect(res.status).toBe(200);
+    const check = z.fromJSONSchema((await res.json()) as Parameters<typeof z.fromJSONSchema>[0]);
+    const version = (await (await asNurse('GET', '/api/v1/flows/patient-daily/versions/1')).json()) as { definition: unknown };
+    expect(check.safeParse(version.definition).success).toBe(true);
+    expect(check.safeParse({ ...(version.definition as object), nodes: 'none' }).success).toBe(false);
+    expect((await app.request('/api/v1/flows/definition-schema.json')).status).toBe(401);
   });
 
   it('creates a draft, answers 422 with the field for an invalid definition, saves a valid one', async () => {

@@ -53,6 +53,7 @@ describe('flow editor pages', () => {
     const page = await html(await admin.get('/admin/flows/patient-daily/versions/2'));
     expect(page.text).toContain('name="s:nodes.temperature.text.ja"');
     expect(page.text).toContain('name="n:nodes.temperature.min"');
+    expect(page.text).toContain('href="/api/v1/flows/definition-schema.json"'); // the raw JSON's format
     // A threshold that is not a number: 422, the error beside the field, what was typed kept.
     const fever = /name="n:(rules\.\d+\.gte)"/.exec(page.text)![1]!;
     const bad = await html(await admin.form('/admin/flows/patient-daily/versions/2/form', { [`n:${fever}`]: 'abc', 's:nodes.temperature.text.ja': '<b>今朝の体温</b>' }));

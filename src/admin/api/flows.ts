@@ -11,7 +11,7 @@ import { publishFlowVersion } from '../../domain/flows/publish-flow-version';
 import { simulateFlow, simulateOptionsSchema } from '../../domain/flows/simulate-flow';
 import { updateDraft } from '../../domain/flows/update-draft';
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import { parseFlowDefinition } from '../../flows';
+import { flowDefinitionJsonSchema, parseFlowDefinition } from '../../flows';
 import { runVerb } from '../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../auth/types';
 import { registerRoute } from './openapi';
@@ -56,6 +56,10 @@ export function createFlowApiRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
 
   app.get('/flows', async (c) => c.json({ flows: await listFlows(deps.db, c.get('actor')) }));
+
+  // The definition format as JSON Schema (from the same zod schema the engine validates with):
+  // the console's raw JSON editor links it, and other tools can validate drafts before sending.
+  app.get('/flows/definition-schema.json', (c) => c.json(flowDefinitionJsonSchema()));
 
   app.post('/flows', async (c) => {
     const body = await jsonBody(c);
@@ -127,6 +131,7 @@ registerRoute({
   summary: 'Create a flow owned by your jurisdiction (centre_admin and up): draft version 1, a copy of the newest version of `from` or the given `definition`; key a lowercase slug, unique',
   responses: { 201: 'created (draft version 1)', 403: 'role may not create flows' },
 });
+registerRoute({ method: 'get', path: '/flows/definition-schema.json', summary: 'The flow definition format as JSON Schema (draft 2020-12), the same rules the engine validates with', tags: ['flows'] });
 registerRoute({ method: 'get', path: '/flows/{key}/versions/{n}', summary: 'A flow version: definition, validation issues, changes against the published version', tags: ['flows'], params: keyN });
 registerRoute({ method: 'post', path: '/flows/{key}/versions', summary: 'Create a draft (a copy of the latest version unless a definition is given)', tags: ['flows'], params: key, body: draftBody, responses: { 201: 'draft created', 409: 'a draft already exists' } });
 registerRoute({ method: 'put', path: '/flows/{key}/versions/{n}', summary: "Replace a draft's definition (validated; 422 with each field)", tags: ['flows'], params: keyN, body: definitionBody, responses: { 200: 'saved', 409: 'not a draft' } });

@@ -77,6 +77,7 @@ export function VersionPage(p: VersionPageProps) {
         )}
         <section class="card">
           <h2>{t(lang, 'flows.json')}</h2>
+          <p class="muted"><a href="/api/v1/flows/definition-schema.json" id="definition-schema-link">{t(lang, 'flows.jsonSchema')}</a></p>
           <form method="post" action={`${base}/json`} id="json-form">
             <input type="hidden" name="_csrf" value={p.csrf} />
             <textarea name="definition" rows={isDraft ? 30 : 20} spellcheck={false} class="json" id="definition-json" readonly={!isDraft} aria-invalid={p.jsonErrors.length ? 'true' : undefined}>{p.jsonText}</textarea>

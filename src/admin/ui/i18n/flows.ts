@@ -22,6 +22,7 @@ export const flows: Dictionary = {
   'flows.readOnly': { ja: 'この版は{status}のため変更できません。変更するには下書きを作成してください。', en: 'This version is {status} and cannot be changed. Create a draft to change it.' },
   'flows.form': { ja: '質問と規則（フォーム）', en: 'Questions and rules (form)' },
   'flows.json': { ja: '定義（JSON）', en: 'Definition (JSON)' },
+  'flows.jsonSchema': { ja: '定義の形式（JSON Schema）', en: 'Definition format (JSON Schema)' },
   'flows.saveForm': { ja: 'フォームを保存', en: 'Save form' },
   'flows.saveJson': { ja: 'JSON を保存', en: 'Save JSON' },
   'flows.saved': { ja: '下書きを保存しました', en: 'Draft saved' },
