@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { buildFlowContext } from '../../domain/checks/flow-context';
+import { buildOpeningContexts } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { start } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
@@ -29,17 +29,38 @@ async function sendFirstPrompts(deps: Deps, rows: DispatchRow[]): Promise<void> 
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) await multicastBatch(deps, api, group.slice(i, i + LINE_BATCH_SIZE));
+    for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) {
+      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) await multicastBatch(deps, api, same.rows, same.messages);
+    }
   }
 }
 
-async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[]): Promise<void> {
+/**
+ * The batch split by what each person is asked first. Usually one group: the opening is
+ * the same for everyone on a flow version, round and language. But a flow may branch on
+ * the person before its first question (an oximeter, an age), and then each gets their own.
+ */
+async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
   const first = batch[0]!;
   const now = deps.now();
   const version = await loadFlowVersion(deps.db, first.flowVersionId);
-  const flowCtx = await buildFlowContext(deps.db, first.personId, 'line', now, first.localDate);
-  const sends = start(version, flowCtx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
-  const messages = renderMessages(sends, { round: first.round, localDate: first.localDate }, first.lang);
+  const contexts = await buildOpeningContexts(deps.db, batch.map((r) => r.personId), 'line', now, first.localDate);
+  const groups = new Map<string, { rows: DispatchRow[]; messages: ReturnType<typeof renderMessages> }>();
+  for (const r of batch) {
+    const ctx = contexts.get(r.personId);
+    if (!ctx) continue; // the person was removed since the round was created
+    const sends = start(version, ctx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
+    const messages = renderMessages(sends, { round: r.round, localDate: r.localDate }, r.lang);
+    const key = JSON.stringify(messages);
+    const g = groups.get(key) ?? { rows: [], messages };
+    g.rows.push(r);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>): Promise<void> {
+  const now = deps.now();
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
   const already = await deps.db
     .select({ sessionId: outboundMessages.sessionId })

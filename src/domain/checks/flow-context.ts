@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import type { Channel, FlowContext, HistoryDay, Lang, ObservationValue } from '../../flows';
@@ -62,6 +62,26 @@ export async function buildFlowContext(db: DbOrTx, personId: string, channel: Ch
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(persons.id, personId));
   if (!row) throw new NotFoundError('person', personId);
+  const context = contextOf(row, channel, now, localDate);
+  return { ...context, history: await loadHistory(db, personId, context.localDate) };
+}
+
+/**
+ * The contexts of many persons at once, without history: enough to open a check (what is
+ * asked first may depend on the person — a branch on hasOximeter, their age — but not on
+ * earlier answers, which no rule reads before the first answer). One query for a batch.
+ */
+export async function buildOpeningContexts(db: DbOrTx, personIds: readonly string[], channel: Channel, now: Date, localDate?: string): Promise<Map<string, FlowContext>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await db
+    .select({ p: persons, centre: jurisdictions })
+    .from(persons)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(inArray(persons.id, [...personIds]));
+  return new Map(rows.map((row) => [row.p.id, contextOf(row, channel, now, localDate)]));
+}
+
+function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelect }, channel: Channel, now: Date, localDate: string | undefined): FlowContext & { localDate: string } {
   const { p, centre } = row;
   const date = localDate ?? localDateOf(now, centre.timeZone);
   const start = p.monitoringStart ?? date;
@@ -79,6 +99,6 @@ export async function buildFlowContext(db: DbOrTx, personId: string, channel: Ch
       monitoringDay: Math.max(1, daysBetween(start, date) + 1),
     },
     healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isOpenAt(centre.openingHours, now, centre.timeZone) },
-    history: await loadHistory(db, personId, date),
+    history: [],
   };
 }

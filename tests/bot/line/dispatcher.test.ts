@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alerts, checkSessions, flowAssignments, observations, outboundMessages, personChannels } from '../../../db/schema';
+import { alerts, checkSessions, flowAssignments, flows, flowVersions, observations, outboundMessages, personChannels } from '../../../db/schema';
 import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
@@ -18,12 +18,12 @@ beforeEach(() => t.line.reset());
 const DATE = '2026-03-10';
 
 /** A linked patient (or not) with a pending 09:00 session for today, as the round tick creates it. */
-async function patientWithSession(opts: { linked: boolean; round?: string }) {
-  const personId = await registerPatient(t);
+async function patientWithSession(opts: { linked: boolean; round?: string; flowVersionId?: string; person?: Record<string, unknown> }) {
+  const personId = await registerPatient(t, opts.person);
   const user = newUserId();
   if (opts.linked) await say(t, textEvent(user, await issueCode(t.deps, personId)));
   const [a] = await t.deps.db.select().from(flowAssignments).where(eq(flowAssignments.personId, personId));
-  const versionId = await latestPublishedVersionId(t.deps.db, a!.flowId);
+  const versionId = opts.flowVersionId ?? (await latestPublishedVersionId(t.deps.db, a!.flowId));
   const [s] = await t.deps.db
     .insert(checkSessions)
     .values({ personId, flowVersionId: versionId!, localDate: DATE, round: opts.round ?? '09:00', channel: 'line', dueAt: clock.at, expiresAt: new Date(clock.at.getTime() + 8 * 3600_000) })
@@ -150,5 +150,27 @@ describe('LINE dispatcher', () => {
     const [alert] = await t.deps.db.select().from(alerts).where(and(eq(alerts.personId, h.personId), eq(alerts.reason, 'channel_lost')));
     expect(alert).toMatchObject({ severity: 'amber' });
     expect(JSON.stringify(alert!.details)).toContain('send_failed');
+  });
+
+  it('a flow that branches on the person before its first question sends each group its own opening', async () => {
+    // The default patient flow, opened by a branch: people with an oximeter are asked SpO2 first.
+    const [base] = await t.deps.db.select().from(flowVersions).innerJoin(flows, eq(flows.id, flowVersions.flowId)).where(eq(flows.key, 'patient-daily'));
+    const definition = structuredClone(base!.flow_versions.definition) as { key: string; start: string; nodes: Record<string, unknown> };
+    definition.key = 'oximeter-first';
+    definition.nodes.opening = { type: 'branch', cases: [{ when: { subject: 'hasOximeter', op: 'eq', value: true }, next: 'spo2' }], default: definition.start };
+    definition.start = 'opening';
+    const [flow] = await t.deps.db.insert(flows).values({ key: 'oximeter-first', nameJa: 'SpO2から', nameEn: 'SpO2 first' }).returning();
+    const [version] = await t.deps.db.insert(flowVersions).values({ flowId: flow!.id, version: 1, status: 'published', definition, specVersion: base!.flow_versions.specVersion }).returning();
+    const withOximeter = await patientWithSession({ linked: true, flowVersionId: version!.id, person: { hasOximeter: true } });
+    const without = await patientWithSession({ linked: true, flowVersionId: version!.id, person: { hasOximeter: false } });
+    t.line.reset();
+    expect(await runDispatch(t.deps, 'line', [withOximeter.sessionId, without.sessionId], 'prompt')).toEqual({ sent: 2 });
+    const calls = t.line.calls.filter((c) => c.endpoint === 'multicast');
+    expect(calls).toHaveLength(2);
+    const to = (user: string) => calls.find((c) => c.body.to.includes(user))!;
+    expect(to(withOximeter.user).body.to).toEqual([withOximeter.user]);
+    expect(textsOf([to(withOximeter.user)])).toContain('SpO2');
+    expect(textsOf([to(without.user)])).toContain('体温');
+    expect(new Set(calls.map((c) => c.retryKey)).size).toBe(2);
   });
 });
