@@ -76,6 +76,8 @@ export const persons = pgTable(
     lastContactDate: date('last_contact_date'), // 最終接触日 (close contacts)
     monitoringStart: date('monitoring_start'),
     monitoringPlannedEnd: date('monitoring_planned_end'),
+    // Set by staff (extended or moved): the rules no longer recompute it when a basis date is corrected.
+    monitoringEndSetByStaff: boolean('monitoring_end_set_by_staff').notNull().default(false),
     monitoringActualEnd: date('monitoring_actual_end'),
     monitoringEndReason: text('monitoring_end_reason'),
     createdBy: uuid('created_by').references(() => staffUsers.id),

@@ -6,6 +6,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { clearableDate, sentFields } from './patch-fields';
+import { replanMonitoringEnd } from '../rounds/plan-monitoring-ends';
 import { personInScope } from './person-in-scope';
 
 export const TEST_METHODS = ['pcr', 'antigen_quantitative', 'antigen_qualitative', 'other'] as const;
@@ -53,6 +54,7 @@ export async function addTestRecord({ ctx, input }: VerbArgs<{ personId: string 
     .values({ personId: person.id, specimenDate: f.specimenDate ?? null, resultDate: f.resultDate ?? null, method: f.method, result: f.result, createdAt: ctx.now })
     .returning();
   await writeAudit(ctx, { action: 'create', entity: 'test_record', entityId: row!.id, personId: person.id, details: { method: f.method, result: f.result } });
+  if (f.result === 'positive') await replanMonitoringEnd(ctx.tx, person.id, ctx.now); // a specimen date to count from
   return row!;
 }
 
@@ -66,6 +68,7 @@ export async function updateTestRecord({ ctx, input }: VerbArgs<{ personId: stri
   checkDates({ ...current, ...sent }, latestToday(ctx));
   const [row] = await ctx.tx.update(testRecords).set(sent).where(eq(testRecords.id, current.id)).returning();
   await writeAudit(ctx, { action: 'update', entity: 'test_record', entityId: current.id, personId: person.id, details: { fields: Object.keys(sent) } });
+  if ('specimenDate' in sent || 'result' in sent) await replanMonitoringEnd(ctx.tx, person.id, ctx.now);
   return row!;
 }
 

@@ -8,6 +8,7 @@ import { dateOrderProblems, personFieldsSchema } from './person-input';
 import { assignedFlowKey, reassignFlow } from './person-flow';
 import { personInScope } from './person-in-scope';
 import { syncPhoneChannels } from './phone-channels';
+import { replanMonitoringEnd } from '../rounds/plan-monitoring-ends';
 
 /**
  * What PATCH may change: the registration fields, each optional, and the flow asked
@@ -18,6 +19,9 @@ export const personPatchSchema = personFieldsSchema
   .omit({ status: true, responsibleCentreCode: true, reportingInstitutionCode: true, roundTimes: true, monitoringStart: true, monitoringPlannedEnd: true })
   .partial()
   .strict();
+
+// What the end-of-monitoring rules count from (monitoring_end_rules.basis) or choose the rule by.
+const PLAN_BASIS_FIELDS = ['onsetDate', 'diagnosisDate', 'lastContactDate', 'classification'];
 
 /** Edit a person's fields; the audit row lists which fields changed (never their values). */
 export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; fields: unknown }>): Promise<{ id: string; changed: string[] }> {
@@ -47,6 +51,7 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   }
   await ctx.tx.update(persons).set({ ...changes, updatedAt: ctx.now }).where(eq(persons.id, person.id));
   if (flowKey) await reassignFlow(ctx, person.id, flowKey, person.responsibleCentreId);
+  if (PLAN_BASIS_FIELDS.some((f) => f in changes)) await replanMonitoringEnd(ctx.tx, person.id, ctx.now);
   // SMS and voice go to the channel rows, not to persons.phone: keep them on the current number.
   const phone = 'phone' in changes ? (changes.phone as string | null) : person.phone;
   const channels = 'phone' in changes || 'preferredChannel' in changes ? await syncPhoneChannels(ctx, person.id, phone) : [];

@@ -25,7 +25,7 @@ export async function extendMonitoring({ ctx, input }: VerbArgs<unknown>): Promi
   if (person.monitoringStart && f.plannedEnd < person.monitoringStart) {
     throw new ValidationError([{ field: 'plannedEnd', message: 'must not be before the start of monitoring', messageJa: '健康観察の開始日より前にはできません' }]);
   }
-  await ctx.tx.update(persons).set({ monitoringPlannedEnd: f.plannedEnd, updatedAt: ctx.now }).where(eq(persons.id, person.id));
+  await ctx.tx.update(persons).set({ monitoringPlannedEnd: f.plannedEnd, monitoringEndSetByStaff: true, updatedAt: ctx.now }).where(eq(persons.id, person.id));
   await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { field: 'monitoring_planned_end' } });
   return { personId: person.id, plannedEnd: f.plannedEnd, previous: person.monitoringPlannedEnd };
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { closeMonitoring, type EndedPerson } from './close-monitoring';
 
@@ -13,7 +13,26 @@ const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'o
  * Persons without the basis date keep a null planned end until staff enter it.
  */
 export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
-  const rows = await queryRows<{ id: string }>(
+  return (await planEnds(db, now, sql`p.monitoring_planned_end is null`)).length;
+}
+
+/**
+ * A basis date of this person was entered or corrected (onset, diagnosis, last contact, a
+ * positive specimen, the classification): the planned end follows the rules again, unless
+ * staff set it by hand (extendMonitoring). Same transaction as the correction.
+ */
+export async function replanMonitoringEnd(db: DbOrTx, personId: string, now: Date): Promise<void> {
+  const reset = await queryRows<{ id: string }>(
+    db,
+    sql`update persons set monitoring_planned_end = null, updated_at = ${now.toISOString()}::timestamptz
+        where id = ${personId} and not monitoring_end_set_by_staff and status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+        returning id`,
+  );
+  if (reset.length) await planEnds(db, now, sql`p.id = ${personId}`);
+}
+
+async function planEnds(db: DbOrTx, now: Date, which: SQL): Promise<{ id: string }[]> {
+  return queryRows<{ id: string }>(
     db,
     sql`
     with b as (
@@ -25,7 +44,7 @@ export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
         when 'specimen' then (select min(t.specimen_date) from test_records t where t.person_id = p.id and t.result = 'positive')
       end as basis_date
       from persons p join monitoring_end_rules r on r.classification = p.classification
-      where p.monitoring_planned_end is null and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+      where ${which} and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
     )
     update persons p
     set monitoring_planned_end = b.basis_date + b.days, updated_at = ${now.toISOString()}::timestamptz
@@ -33,7 +52,6 @@ export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
     where p.id = b.id and b.basis_date is not null
     returning p.id`,
   );
-  return rows.length;
 }
 
 /**

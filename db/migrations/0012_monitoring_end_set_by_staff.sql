@@ -1,0 +1,1 @@
+ALTER TABLE "persons" ADD COLUMN "monitoring_end_set_by_staff" boolean DEFAULT false NOT NULL;
