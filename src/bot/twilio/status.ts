@@ -6,7 +6,7 @@ import type { Deps } from '../../deps';
 import { scheduleAfterFailedAttempt } from '../voice/retry';
 import type { InboundEvent } from './inbox';
 import { advanceOutboundStatus } from './outbound';
-import { optOutChannel } from './person-channels';
+import { markChannelUnreachable, optOutChannel } from './person-channels';
 
 interface Mapped {
   status: OutboundStatus;
@@ -59,6 +59,13 @@ export function mapCallStatus(status: string | undefined, answeredBy: string | u
 }
 
 /**
+ * Twilio delivery errors that say the number itself cannot take SMS: 30005 unknown
+ * destination, 30006 landline or unreachable carrier. Others (30003 handset off, 30008
+ * unknown) may work later and only go through the retry chain.
+ */
+const NUMBER_CANNOT_TAKE_SMS = new Set(['30005', '30006']);
+
+/**
  * One status callback, in the inbox transaction: move the outbound row forward, and when
  * a prompt or call did not reach the person schedule what comes next (a later SMS retry,
  * a call, or the non-responder alert). 21610 (recipient sent STOP to Twilio) opts out.
@@ -79,6 +86,11 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   if (!isCall && mapped.code === '21610' && row.personId) {
     await optOutChannel(ctx, row.personId, 'sms');
     return;
+  }
+  // The carrier says this number cannot take SMS at all (unknown, a landline): stop trying
+  // it and tell the centre (channel_lost), then go on with the chain (a call may still work).
+  if (!isCall && mapped.code && NUMBER_CANNOT_TAKE_SMS.has(mapped.code) && row.personId) {
+    await markChannelUnreachable(ctx, row.personId, 'sms', mapped.code);
   }
   if (row.sessionId && ['prompt', 'reminder', 'call'].includes(row.kind)) {
     await scheduleAfterFailedAttempt(deps, ctx, row.sessionId, isCall ? 'call' : 'sms');

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { alerts, checkSessions, jurisdictions, medicalInstitutions, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
+import { alerts, checkSessions, jurisdictions, medicalInstitutions, outboundMessages, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
@@ -34,6 +34,14 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .leftJoin(staffUsers, eq(staffUsers.id, personStatusHistory.changedBy))
     .where(eq(personStatusHistory.personId, p.id))
     .orderBy(desc(personStatusHistory.changedAt));
+  // Contact attempts (連絡の記録): what was sent on which channel and what became of it, so a
+  // nurse sees a number that does not work before phoning. Kinds and codes, never the text.
+  const contactAttempts = await ctx.tx
+    .select({ id: outboundMessages.id, channel: outboundMessages.channel, kind: outboundMessages.kind, status: outboundMessages.status, errorCode: outboundMessages.errorCode, attempts: outboundMessages.attempts, createdAt: outboundMessages.createdAt, updatedAt: outboundMessages.updatedAt })
+    .from(outboundMessages)
+    .where(eq(outboundMessages.personId, p.id))
+    .orderBy(desc(outboundMessages.createdAt))
+    .limit(30);
   const personAlerts = await ctx.tx
     .select({ id: alerts.id, severity: alerts.severity, status: alerts.status, reason: alerts.reason, details: alerts.details, createdAt: alerts.createdAt, outcome: alerts.outcome })
     .from(alerts)
@@ -65,6 +73,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     contacts,
     notes,
     alerts: personAlerts.map(({ details, ...a }) => ({ ...a, reasons: details.reasons ?? [] })),
+    contactAttempts,
     today,
     openSessionToday: todayOpen?.id ?? null,
   };

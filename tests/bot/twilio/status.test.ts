@@ -65,13 +65,25 @@ describe('SMS status callbacks', () => {
     expect(s1!.nextActionAt).toEqual(new Date(clock.getTime() + 30 * MIN));
   });
 
-  it('record an undelivered SMS with its error code', async () => {
-    const { message } = await prompted('090-5555-0006');
+  it('record an undelivered SMS with its error code; 30005 (unknown number) marks the SMS channel unreachable with an alert', async () => {
+    const { personId, message } = await prompted('090-5555-0006');
     await status({ MessageSid: message.sid, MessageStatus: 'sent', To: message.to });
     await status({ MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: message.to });
     expect(await rowOf(message.sid)).toMatchObject({ status: 'undelivered', errorCode: '30005' });
     await status({ MessageSid: message.sid, MessageStatus: 'delivered', To: message.to }); // too late to change it
     expect((await rowOf(message.sid)).status).toBe('undelivered');
+    const [ch] = await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'sms')));
+    expect(ch!.state).toBe('unreachable');
+    const [alert] = await deps.db.select().from(alerts).where(and(eq(alerts.personId, personId), eq(alerts.reason, 'channel_lost')));
+    expect(JSON.stringify(alert!.details)).toContain('30005');
+  });
+
+  it('a handset that was off (30003) is only retried: the channel stays usable, no alert', async () => {
+    const { personId, message } = await prompted('090-5555-0007');
+    await status({ MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '30003', To: message.to });
+    const [ch] = await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'sms')));
+    expect(ch!.state).not.toBe('unreachable');
+    expect(await deps.db.select().from(alerts).where(and(eq(alerts.personId, personId), eq(alerts.reason, 'channel_lost')))).toHaveLength(0);
   });
 
   it('error 21610 (the recipient sent STOP to Twilio) opts out and is never retried', async () => {

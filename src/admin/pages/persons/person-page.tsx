@@ -21,7 +21,7 @@ import { page } from '../../ui/render';
 import { centresForActor, flowsForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
-import { chartSeries, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
+import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
@@ -56,6 +56,8 @@ export function createPersonPageRoutes(deps: Deps) {
             </table>
             <h2>{t(lang, 'person.alerts')}</h2>
             <PersonAlerts lang={lang} r={r} />
+            <h2>{t(lang, 'person.contactAttempts')}</h2>
+            <ContactAttempts lang={lang} r={r} />
           </section>
         </div>
         <div class="cards">

@@ -135,6 +135,40 @@ export function PersonTimeline(props: { lang: Lang; obs: Obs; timeZone: string }
   );
 }
 
+/** 連絡の記録: the last messages and calls, newest first, with what the provider said. */
+export function ContactAttempts(props: { lang: Lang; r: PersonRecord }) {
+  const { lang, r } = props;
+  if (!r.contactAttempts.length) return <p class="muted">{t(lang, 'common.none')}</p>;
+  return (
+    <table id="contact-attempts">
+      <thead>
+        <tr><th>{t(lang, 'contact.when')}</th><th>{t(lang, 'contact.channel')}</th><th>{t(lang, 'contact.kind')}</th><th>{t(lang, 'contact.result')}</th></tr>
+      </thead>
+      <tbody>
+        {r.contactAttempts.map((a) => (
+          <tr class={a.status === 'failed' || a.status === 'undelivered' ? 'contact-failed' : undefined}>
+            <td>{fmtShort(a.createdAt, r.centre.timeZone)}</td>
+            <td>{t(lang, `channel.${a.channel}`)}</td>
+            <td>{labelOr(lang, `contact.kind.${a.kind}`, a.kind)}</td>
+            <td>{t(lang, `contact.status.${a.status}`)}{a.errorCode && <span class="muted"> ({contactErrorLabel(lang, a.errorCode)})</span>}{a.attempts > 1 && <span class="muted"> ×{a.attempts}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Provider error codes a nurse can act on, in words; others as the code itself. */
+function contactErrorLabel(lang: Lang, code: string): string {
+  const label = labelOr(lang, `contact.error.${code}`, '');
+  return label ? `${label} ${code}` : code;
+}
+
+const labelOr = (lang: Lang, key: string, fallback: string) => {
+  const label = t(lang, key);
+  return label === key ? fallback : label;
+};
+
 export function PersonAlerts(props: { lang: Lang; r: PersonRecord }) {
   const { lang, r } = props;
   if (!r.alerts.length) return <p class="muted">{t(lang, 'common.none')}</p>;

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboundMessages } from '../../db/schema';
+import { createApp } from '../../src/app';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { makePerson } from './fixtures';
+import { bearer, Client, ensureCentre, makeStaff, makeToken } from './support';
+
+// 連絡の記録: a nurse sees what was sent and what the provider said of it, before phoning.
+let deps: TestDeps;
+let nurse: Client;
+let api: ReturnType<typeof bearer>;
+let personId: string;
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  const app = createApp(deps);
+  await ensureCentre(deps, '13-431');
+  await makeStaff(deps, { email: 'c@a.jp', role: 'nurse', jurisdictionCode: '13-431' });
+  nurse = new Client(app);
+  await nurse.signIn('c@a.jp');
+  api = bearer(app, await makeToken(deps, 'c@a.jp'));
+  personId = await makePerson(deps, '13-431', { phone: '090-1234-0001' });
+  const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m));
+  await deps.db.insert(outboundMessages).values([
+    { personId, channel: 'sms', kind: 'prompt', retryKey: `t:${personId}:1`, status: 'failed', errorCode: '21211', attempts: 1, body: { text: '体温を教えてください' }, createdAt: at(0), updatedAt: at(0) },
+    { personId, channel: 'voice', kind: 'call', retryKey: `t:${personId}:2`, status: 'undelivered', errorCode: 'no-answer', attempts: 2, createdAt: at(30), updatedAt: at(30) },
+    { personId, channel: 'line', kind: 'reminder', retryKey: `t:${personId}:3`, status: 'delivered', attempts: 1, createdAt: at(60), updatedAt: at(60) },
+  ]);
+});
+afterAll(async () => deps?.close());
+
+describe('contact attempts on a person record', () => {
+  it('shows each message and call with its result in Japanese, newest first, without the text sent', async () => {
+    const page = await (await nurse.get(`/admin/persons/${personId}`)).text();
+    const table = page.slice(page.indexOf('id="contact-attempts"'), page.indexOf('</table>', page.indexOf('id="contact-attempts"')));
+    expect(page).toContain('連絡の記録');
+    expect(table).toContain('無効な番号 21211');
+    expect(table).toContain('応答なし no-answer');
+    expect(table).toContain('×2');
+    expect(table.indexOf('再送')).toBeLessThan(table.indexOf('自動音声電話')); // newest first
+    expect(table).not.toContain('体温を教えてください');
+  });
+
+  it('the API record carries them too', async () => {
+    const body = await (await api('GET', `/api/v1/persons/${personId}`)).json();
+    expect(body.contactAttempts.map((a: { channel: string; status: string; errorCode: string | null }) => [a.channel, a.status, a.errorCode])).toEqual([
+      ['line', 'delivered', null],
+      ['voice', 'undelivered', 'no-answer'],
+      ['sms', 'failed', '21211'],
+    ]);
+  });
+});
