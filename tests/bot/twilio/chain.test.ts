@@ -123,12 +123,12 @@ describe('an SMS prompt that did not reach the person', () => {
     const number = '+819088880003';
     const person = await createPerson(deps.db, '13-908', { phone: '090-8888-0003', preferredChannel: 'sms', roundTimes: ['09:00'] }, clock);
     await tickAt('2026-03-12 09:00');
-    await callback('2026-03-12 09:01', { MessageSid: smsTo(number)[0]!.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: number });
+    await callback('2026-03-12 09:01', { MessageSid: smsTo(number)[0]!.sid, MessageStatus: 'undelivered', ErrorCode: '30003', To: number });
     await tickAt('2026-03-12 09:31');
     const retry = smsTo(number)[1]!;
-    await callback('2026-03-12 09:32', { MessageSid: retry.sid, MessageStatus: 'undelivered', ErrorCode: '30005', To: number });
+    await callback('2026-03-12 09:32', { MessageSid: retry.sid, MessageStatus: 'undelivered', ErrorCode: '30003', To: number });
     const [row] = await deps.db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, retry.sid));
-    expect(row).toMatchObject({ status: 'undelivered', errorCode: '30005', kind: 'reminder' });
+    expect(row).toMatchObject({ status: 'undelivered', errorCode: '30003', kind: 'reminder' });
     await tickAt('2026-03-12 10:02');
     expect(callsTo(number)).toHaveLength(1);
     expect(callsTo(number)[0]!.url).toContain((await sessionsOf(person.id))[0]!.id);
