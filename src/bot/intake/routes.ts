@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { createLineWebhookRoutes } from '../line/webhook-routes';
 import { createTwilioSmsRoutes } from '../sms/routes';
 import { createTwilioStatusRoutes } from '../twilio/status-routes';
+import { createInboxWriter } from './inbox-writer';
 import type { IntakeDeps } from './types';
 
 /**
@@ -12,8 +13,10 @@ import type { IntakeDeps } from './types';
  */
 export function createIntakeRoutes(deps: IntakeDeps) {
   const app = new Hono();
-  app.route('/webhooks/line', createLineWebhookRoutes(deps));
-  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps));
-  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps));
+  // One inbox writer for the three: their events share the group commits.
+  const inbox = createInboxWriter(deps.db, deps.jobs);
+  app.route('/webhooks/line', createLineWebhookRoutes(deps, inbox));
+  app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps, inbox));
+  app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps, inbox));
   return app;
 }

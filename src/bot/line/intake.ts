@@ -1,9 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../../db/client';
-import { inboundEvents } from '../../../db/schema';
-import type { JobRunner } from '../../jobs/runner';
-import { inboundJobId, lineInboundTarget } from '../intake/inbound-jobs';
+import type { InboxRow } from '../intake/inbox-writer';
 
 /** The parts of a webhook body the intake relies on; the rest of each event is kept as-is. */
 const webhookBodySchema = z.object({
@@ -45,17 +41,11 @@ export async function senderKeyOf(userId: string): Promise<string> {
 }
 
 /**
- * Inbox first: store every event under its webhookEventId (a duplicate or a redelivery
- * hits the unique index and stores nothing), then enqueue one job per event still to do.
- * Throws on a database error, so the caller answers 5xx and LINE redelivers.
- * Returns how many events were new. An unreachable Redis loses nothing: the rows wait
- * for the sweeper. On Node this enqueue is the only one (the insert trigger does not
- * announce Node's rows to the inbound listener); on Workers `jobs` enqueues nothing and
- * the trigger's NOTIFY does the announcing.
+ * The inbox rows of a webhook body: each event under its webhookEventId (a duplicate or a
+ * redelivery hits the unique index and stores nothing), its sender as a hashed key.
  */
-export async function storeLineEvents(db: Db, jobs: Pick<JobRunner, 'triggerBulk'>, body: LineWebhookBody, now: Date): Promise<{ stored: number }> {
-  if (body.events.length === 0) return { stored: 0 };
-  const rows = await Promise.all(
+export async function lineInboxRows(body: LineWebhookBody, now: Date): Promise<InboxRow[]> {
+  return Promise.all(
     body.events.map(async (e) => ({
       provider: 'line' as const,
       providerEventId: e.webhookEventId,
@@ -64,16 +54,4 @@ export async function storeLineEvents(db: Db, jobs: Pick<JobRunner, 'triggerBulk
       receivedAt: now,
     })),
   );
-  const inserted = await db.insert(inboundEvents).values(rows).onConflictDoNothing().returning({ id: inboundEvents.id });
-  let ids = inserted.map((r) => r.id);
-  if (inserted.length < rows.length) {
-    // Seen before: enqueue again only what is still unprocessed (the job id dedupes in Redis).
-    const again = await db
-      .select({ id: inboundEvents.id })
-      .from(inboundEvents)
-      .where(and(eq(inboundEvents.provider, 'line'), inArray(inboundEvents.providerEventId, rows.map((r) => r.providerEventId)), isNull(inboundEvents.processedAt)));
-    ids = [...new Set([...ids, ...again.map((r) => r.id)])];
-  }
-  await jobs.triggerBulk(lineInboundTarget, ids.map((eventId) => ({ payload: { eventId }, jobId: inboundJobId(eventId) })));
-  return { stored: inserted.length };
 }

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { refuseOtherMediaType } from '../../platform/http/media-type';
 import type { IntakeDeps } from '../intake/types';
-import { parseWebhookBody, storeLineEvents } from './intake';
+import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
+import { lineInboxRows, parseWebhookBody } from './intake';
 import { lineSignature } from './signature';
 
 type LineDeps = IntakeDeps;
@@ -12,12 +13,12 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
 
 /**
  * POST /webhooks/line — verify X-Line-Signature over the raw bytes (then 415 unless the
- * body is declared application/json), store each event in
- * inbound_events, enqueue its job, answer 200. Nothing here talks to LINE or runs the
+ * body is declared application/json), store each event in inbound_events and enqueue its
+ * job (the inbox writer, group commit), answer 200. Nothing here talks to LINE or runs the
  * conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers).
  */
-export function createLineWebhookRoutes(deps: LineDeps) {
+export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
   const secret = deps.env.LINE_CHANNEL_SECRET;
   if (!secret) {
@@ -34,7 +35,8 @@ export function createLineWebhookRoutes(deps: LineDeps) {
     if (!parsed.ok) return c.json({ code: 'bad_request', message: parsed.message }, 400);
     // A verification request from the LINE console has no events: nothing to store.
     if (parsed.body.events.length === 0) return c.json({ ok: true, stored: 0 });
-    const { stored } = await storeLineEvents(deps.db, deps.jobs, parsed.body, deps.now());
+    // Stored (with the events of other requests arriving meanwhile) and enqueued before the 200.
+    const stored = (await inbox.store(await lineInboxRows(parsed.body, deps.now()))).filter((e) => !e.duplicate).length;
     deps.logger.debug({ events: parsed.body.events.length, stored }, 'line webhook stored');
     return c.json({ ok: true, stored });
   });

@@ -5,25 +5,6 @@ import { inboundEvents, type InboundProvider } from '../../../db/schema';
 export type InboundEvent = typeof inboundEvents.$inferSelect;
 
 /**
- * Inbox first: store the provider event under its provider id. A duplicate delivery hits
- * the unique index and returns the existing row with `duplicate: true`. Errors propagate
- * so the webhook answers 5xx and Twilio delivers again.
- */
-export async function storeInboundEvent(
-  db: Db,
-  row: { provider: InboundProvider; providerEventId: string; senderKey: string | null; payload: unknown; receivedAt: Date },
-): Promise<{ id: string; duplicate: boolean }> {
-  const [inserted] = await db.insert(inboundEvents).values(row).onConflictDoNothing().returning({ id: inboundEvents.id });
-  if (inserted) return { id: inserted.id, duplicate: false };
-  const [existing] = await db
-    .select({ id: inboundEvents.id })
-    .from(inboundEvents)
-    .where(and(eq(inboundEvents.provider, row.provider), eq(inboundEvents.providerEventId, row.providerEventId)));
-  if (!existing) throw new Error('inbound event vanished between insert and select');
-  return { id: existing.id, duplicate: true };
-}
-
-/**
  * Process one sender's events in order: lock the sender key for the transaction, then
  * handle every still-unprocessed event of that sender (of these providers) up to and
  * including `eventId`, oldest first, setting processed_at in the same transaction as

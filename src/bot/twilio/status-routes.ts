@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import { EMPTY_TWIML } from '../sms/routes';
 import { senderKeyOf } from './config';
-import { storeInboundEvent } from './inbox';
+import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
 import { twilioSignature, type TwilioVariables } from './middleware';
-import { inboundJobId, twilioStatusInboundTarget } from '../intake/inbound-jobs';
 import type { IntakeDeps } from '../intake/types';
 
 /**
@@ -13,7 +12,7 @@ import type { IntakeDeps } from '../intake/types';
  * callback is always answered 2xx, even one about a message we do not know, so Twilio
  * does not retry it forever; only a database error answers 5xx.
  */
-export function createTwilioStatusRoutes(deps: IntakeDeps) {
+export function createTwilioStatusRoutes(deps: IntakeDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: TwilioVariables }>();
   app.post('/', twilioSignature(deps.env), async (c) => {
     const p = c.get('twilioParams');
@@ -21,14 +20,7 @@ export function createTwilioStatusRoutes(deps: IntakeDeps) {
     const status = p.MessageStatus ?? p.SmsStatus ?? p.CallStatus;
     if (!sid || !status) return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
     const party = p.To ?? p.Called;
-    const { id } = await storeInboundEvent(deps.db, {
-      provider: 'twilio_status',
-      providerEventId: `${sid}:${status}`,
-      senderKey: party ? await senderKeyOf(party) : null,
-      payload: p,
-      receivedAt: deps.now(),
-    });
-    await deps.jobs.trigger(twilioStatusInboundTarget, { eventId: id }, { jobId: inboundJobId(id) });
+    await inbox.store([{ provider: 'twilio_status', providerEventId: `${sid}:${status}`, senderKey: party ? await senderKeyOf(party) : null, payload: p, receivedAt: deps.now() }]);
     return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
   return app;

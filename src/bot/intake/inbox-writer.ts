@@ -1,0 +1,140 @@
+import { and, inArray, sql } from 'drizzle-orm';
+// Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
+import type { Db } from '../../../db/client';
+import { inboundEvents, type InboundProvider } from '../../../db/schema';
+import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from './inbound-jobs';
+import type { IntakeJobs } from './types';
+
+export interface InboxRow {
+  provider: InboundProvider;
+  providerEventId: string;
+  senderKey: string | null;
+  payload: unknown;
+  receivedAt: Date;
+}
+
+export interface StoredEvent {
+  id: string;
+  /** Stored before (a redelivery): nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface InboxWriter {
+  /** Store the events and announce them to the workers; resolves once they are committed. */
+  store(rows: InboxRow[]): Promise<StoredEvent[]>;
+}
+
+const TARGETS = { line: lineInboundTarget, twilio_sms: twilioSmsInboundTarget, twilio_status: twilioStatusInboundTarget } as const;
+
+interface Waiting {
+  rows: InboxRow[];
+  resolve(events: StoredEvent[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Inbox first, with group commit: the events of the webhook requests that arrive while a
+ * write is under way are stored together — one INSERT … ON CONFLICT DO NOTHING and one
+ * addBulk for all of them — and each request is answered when its events are committed.
+ * A request never waits for a timer: the first one is written at once (next turn of the
+ * event loop), and at a morning peak later ones gather behind the writes in flight, so the
+ * database and Redis see a few statements a second instead of one per request.
+ * Redelivered events are enqueued again while still unprocessed (the job id dedupes).
+ * A database error rejects every request of that write (each answers 5xx; the provider
+ * delivers again); Redis being down loses nothing (the sweeper enqueues what waits).
+ */
+export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: number; maxInFlight?: number } = {}): InboxWriter {
+  const maxRows = opts.maxRows ?? 500;
+  const maxInFlight = opts.maxInFlight ?? 4;
+  const queue: Waiting[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      void flush();
+    }, 0);
+  };
+
+  async function flush() {
+    const batch: Waiting[] = [];
+    let rows = 0;
+    while (queue.length > 0 && (batch.length === 0 || rows + queue[0]!.rows.length <= maxRows)) {
+      const w = queue.shift()!;
+      batch.push(w);
+      rows += w.rows.length;
+    }
+    inFlight++;
+    schedule(); // more waiting than one write takes: start the next one alongside
+    try {
+      const stored = await write(db, jobs, batch.flatMap((w) => w.rows));
+      let at = 0;
+      for (const w of batch) {
+        w.resolve(stored.slice(at, at + w.rows.length));
+        at += w.rows.length;
+      }
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      inFlight--;
+      schedule();
+    }
+  }
+
+  return {
+    store(rows) {
+      if (rows.length === 0) return Promise.resolve([]);
+      return new Promise((resolve, reject) => {
+        queue.push({ rows, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}
+
+const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
+
+/** One write: the new rows inserted, the known ones looked up, the unprocessed ones enqueued. */
+async function write(db: Db, jobs: IntakeJobs, rows: InboxRow[]): Promise<StoredEvent[]> {
+  const inserted = await db
+    .insert(inboundEvents)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId });
+  const fresh = new Map(inserted.map((r) => [keyOf(r), r.id]));
+  const seen = rows.filter((r) => !fresh.has(keyOf(r)));
+  const known = new Map<string, { id: string; processed: boolean }>();
+  if (seen.length > 0) {
+    const found = await db
+      .select({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId, processed: sql<boolean>`${inboundEvents.processedAt} is not null` })
+      .from(inboundEvents)
+      .where(and(inArray(inboundEvents.provider, [...new Set(seen.map((r) => r.provider))]), inArray(inboundEvents.providerEventId, seen.map((r) => r.providerEventId))));
+    for (const f of found) known.set(keyOf(f), { id: f.id, processed: f.processed });
+  }
+  // The first copy of an event in this write is the new one; any other copy is a duplicate.
+  const claimed = new Set<string>();
+  const out = rows.map((r) => {
+    const key = keyOf(r);
+    const id = fresh.get(key);
+    if (id && !claimed.has(key)) {
+      claimed.add(key);
+      return { id, duplicate: false, processed: false, provider: r.provider };
+    }
+    const k = id ? { id, processed: false } : known.get(key);
+    if (!k) throw new Error('inbound event vanished between insert and select');
+    return { id: k.id, duplicate: true, processed: k.processed, provider: r.provider };
+  });
+  await announce(jobs, out.filter((e) => !e.processed));
+  return out.map(({ id, duplicate }) => ({ id, duplicate }));
+}
+
+/** One addBulk per job kind; job ids are the events' own, so an event announced twice is one job. */
+async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider }[]) {
+  for (const provider of Object.keys(TARGETS) as (keyof typeof TARGETS)[]) {
+    const ids = [...new Set(events.filter((e) => e.provider === provider).map((e) => e.id))];
+    if (ids.length > 0) await jobs.triggerBulk(TARGETS[provider], ids.map((eventId) => ({ payload: { eventId }, jobId: inboundJobId(eventId) })));
+  }
+}

@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '../../../db/client';
+import { createInboxWriter, type InboxRow } from '../../../src/bot/intake/inbox-writer';
+import { createTestDeps, type TestDeps } from '../../support/deps';
+
+// Inbox first with group commit: what arrives while a write is under way is stored in the
+// next write, each request answered when its own events are committed.
+let deps: TestDeps;
+beforeAll(async () => {
+  deps = await createTestDeps();
+});
+afterAll(async () => deps?.close());
+
+let n = 0;
+const row = (provider: InboxRow['provider'] = 'line', id = `ev-${++n}-${Date.now()}`): InboxRow => ({ provider, providerEventId: id, senderKey: 'k', payload: { id }, receivedAt: new Date() });
+
+function recordingJobs() {
+  const bulks: { name: string; jobIds: string[] }[] = [];
+  return {
+    bulks,
+    trigger: async () => true,
+    triggerBulk: async (target: { name: string }, items: { jobId?: string }[]) => {
+      bulks.push({ name: target.name, jobIds: items.map((i) => i.jobId!) });
+      return true;
+    },
+  };
+}
+
+describe('the inbox writer', () => {
+  it('stores 200 concurrent requests in a few writes, answers each with its own events, enqueues each once', async () => {
+    const jobs = recordingJobs();
+    const inbox = createInboxWriter(deps.db, jobs as never);
+    const insert = vi.spyOn(deps.db, 'insert');
+    const requests = Array.from({ length: 200 }, (_, i) => [row(), ...(i % 10 === 0 ? [row('twilio_sms')] : [])]);
+    const answers = await Promise.all(requests.map((rows) => inbox.store(rows)));
+    expect(insert.mock.calls.length).toBeLessThanOrEqual(10); // group commit, not one INSERT a request
+    insert.mockRestore();
+    answers.forEach((a, i) => expect(a).toHaveLength(requests[i]!.length));
+    expect(answers.flat().every((e) => !e.duplicate)).toBe(true);
+    const ids = answers.flat().map((e) => e.id);
+    const [stored] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where id = any(${`{${ids.join(',')}}`}::uuid[])`);
+    expect(stored!.n).toBe(220);
+    const lineJobs = jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds);
+    const smsJobs = jobs.bulks.filter((b) => b.name === 'inbound.twilio_sms').flatMap((b) => b.jobIds);
+    expect(new Set(lineJobs).size).toBe(200);
+    expect(lineJobs).toHaveLength(200);
+    expect(smsJobs).toHaveLength(20);
+  });
+
+  it('stores an event delivered twice once (in one write or later), and enqueues it again only while unprocessed', async () => {
+    const jobs = recordingJobs();
+    const inbox = createInboxWriter(deps.db, jobs as never);
+    const twice = row();
+    const [a, b] = await Promise.all([inbox.store([twice]), inbox.store([{ ...twice }])]);
+    expect(a![0]!.id).toBe(b![0]!.id);
+    expect([a![0]!.duplicate, b![0]!.duplicate].sort()).toEqual([false, true]);
+    const later = await inbox.store([{ ...twice }]);
+    expect(later[0]).toEqual({ id: a![0]!.id, duplicate: true });
+    await deps.db.execute(sql`update inbound_events set processed_at = now() where id = ${a![0]!.id}`);
+    const before = jobs.bulks.length;
+    await inbox.store([{ ...twice }]);
+    expect(jobs.bulks.length).toBe(before); // done: nothing to enqueue
+  });
+
+  it('a database error answers every request of that write with the error and stores nothing of it', async () => {
+    const jobs = recordingJobs();
+    const inbox = createInboxWriter(deps.db, jobs as never);
+    const broken = { ...row(), payload: undefined as unknown }; // payload is NOT NULL
+    const results = await Promise.allSettled([inbox.store([row()]), inbox.store([broken]), inbox.store([row()])]);
+    expect(results.some((r) => r.status === 'rejected')).toBe(true);
+    // The next write is a fresh one: it works.
+    const ok = await inbox.store([row()]);
+    expect(ok[0]!.duplicate).toBe(false);
+  });
+});
