@@ -9,7 +9,8 @@ export class TransientSendError extends Error {
   }
 }
 
-export type PromptKind = 'prompt' | 'reminder';
+export type { PromptKind } from '../domain/rounds/record-dispatch';
+import type { PromptKind } from '../domain/rounds/record-dispatch';
 
 /**
  * How the jobs send a check's first prompt or a reminder on a channel. Each channel
