@@ -32,7 +32,8 @@ export function listSources(root: string, dir = 'src'): string[] {
 
 function resolveSpecifier(root: string, from: string, spec: string): string {
   if (!spec.startsWith('.')) return spec.startsWith('node:') ? spec : packageName(spec);
-  const base = resolve(root, dirname(from), spec);
+  // `./ask.js` names ./ask.ts (the flows engine writes its imports the ESM way).
+  const base = resolve(root, dirname(from), spec.replace(/\.jsx?$/, ''));
   for (const ext of ['', ...EXTENSIONS]) {
     const candidate = base + ext;
     if (existsSync(candidate) && statSync(candidate).isFile()) return relative(root, candidate);

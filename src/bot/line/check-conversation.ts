@@ -1,12 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
-import { answerCheck, OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+import { answerCheck } from '../../domain/checks/answer-check';
+import { currentPrompt as waitingPrompt } from '../../domain/checks/current-prompt';
 import { findOpenSession } from '../../domain/checks/find-open-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
+import { isSessionOpen } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { start, type Input, type OutMessage, type SessionState } from '../../flows';
+import type { Input, SessionState } from '../../flows';
 import type { LineLink } from './link-lookup';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
@@ -23,12 +23,7 @@ const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], 
  * for it is shown again (it carries the buttons).
  */
 export async function currentPrompt(turn: LineTurn, link: LineLink, session: SessionRow): Promise<LineMessage[]> {
-  if (!session.state) {
-    const version = await loadFlowVersion(turn.tx, session.flowVersionId);
-    const flowCtx = await buildFlowContext(turn.tx, link.personId, 'line', turn.now, session.localDate);
-    const sends = start(version, flowCtx).effects.flatMap((e) => (e.type === 'send' ? [e.message as OutMessage] : []));
-    return renderMessages(sends, { sessionId: session.id }, link.lang);
-  }
+  if (!session.state) return renderMessages(await waitingPrompt(turn.tx, session.id, 'line', turn.now), { sessionId: session.id }, link.lang);
   const [last] = await turn.tx
     .select({ body: outboundMessages.body })
     .from(outboundMessages)
@@ -62,8 +57,7 @@ export async function answerInSession(turn: LineTurn, link: LineLink, sessionId:
  */
 export async function alreadyAnswered(turn: LineTurn, link: LineLink, session: SessionRow, questionId: string): Promise<LineReply | null> {
   const state = session.state as SessionState | null;
-  const open = (OPEN_SESSION_STATUSES as readonly string[]).includes(session.status) && session.expiresAt > turn.now;
-  if (!open || !state || state.nodeId === questionId || !(questionId in state.answers)) return null;
+  if (!isSessionOpen(session, turn.now) || !state || state.nodeId === questionId || !(questionId in state.answers)) return null;
   const prompt = await currentPrompt(turn, link, session);
   return { kind: 'note', personId: link.personId, sessionId: session.id, messages: fitRequest([...textMessages([pick(T.alreadyAnswered, link.lang)]), ...prompt]) };
 }

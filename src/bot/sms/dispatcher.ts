@@ -1,18 +1,17 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import { outboundMessages, persons } from '../../../db/schema';
 import { beginSession } from '../../domain/checks/begin-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { cancelOptedOutSession, deferSession } from '../../domain/rounds/record-dispatch';
 import type { Deps } from '../../deps';
-import type { OutMessage, SessionState } from '../../flows';
+import { currentPrompt } from '../../domain/checks/current-prompt';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
+import type { OutMessage } from '../../flows';
 import type { ChannelDispatcher, PromptKind, TransientSendError } from '../dispatch';
 import { deliverSms, ensureOutbound, type OutboundRow } from '../twilio/outbound';
 import { quietHoursDeferral } from '../twilio/quiet-hours';
-import { channelOf, isOpen, lockSession, type SessionRow } from '../voice/place-call';
+import { channelOf, type SessionRow } from '../voice/place-call';
 import { sendOrRecord } from '../voice/retry';
-import { currentPrompt } from '../web/current-prompt';
 import { renderSms } from './render';
 import { smsText } from './texts';
 
@@ -33,7 +32,7 @@ export const smsDispatcher: ChannelDispatcher = {
     for (const sessionId of sessionIds) {
       const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
-        if (!session || !isOpen(session, ctx.now)) return null;
+        if (!session || !isSessionOpen(session, ctx.now)) return null;
         const channel = await channelOf(ctx, session.personId, 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
@@ -88,9 +87,7 @@ async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[
 }
 
 async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
-  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
-  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'sms', ctx.now, session.localDate);
-  const question = currentPrompt(version, session.state as SessionState, flowCtx);
+  const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
   if (!question) return [];
   const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
   const mark: OutMessage = { kind: 'info', text: smsText('reminder', p?.lang ?? 'ja') };

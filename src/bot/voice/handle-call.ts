@@ -4,17 +4,18 @@ import type { OutMessage, SessionState } from '../../flows';
 import { raiseAlert } from '../../domain/alerts/raise-alert';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginSession } from '../../domain/checks/begin-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
+import { currentPrompt } from '../../domain/checks/current-prompt';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { withTransaction, type Ctx } from '../../domain/context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import type { Deps } from '../../deps';
 import { senderKeyOf, webhookUrl } from '../twilio/config';
 import { markChannelVerified, ownersOfNumber } from '../twilio/person-channels';
-import { isOpen, lockSession, type SessionRow } from './place-call';
+import type { SessionRow } from './place-call';
 import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
-import { currentQuestion, lastAsked, saveReply, storeVoiceEvent } from './voice-events';
+import { lastAsked, saveReply, storeVoiceEvent } from './voice-events';
 
 type Lang = 'ja' | 'en' | 'ja-easy';
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
@@ -53,7 +54,7 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
       const r = stored.duplicate.reply;
       return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next, hints: r?.hints });
     }
-    if (!isOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
+    if (!isSessionOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     const previous = await lastAsked(ctx.tx, senderKey, sessionId);
 
     if (step === 0) {
@@ -109,9 +110,7 @@ async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], l
 async function resumeQuestion(ctx: Ctx, session: SessionRow, lang: Lang): Promise<OutMessage[]> {
   const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
   if (!row?.state) return [];
-  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
-  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'voice', ctx.now, session.localDate);
-  const q = currentQuestion(version, row.state as SessionState, flowCtx);
+  const [q] = await currentPrompt(ctx.tx, session.id, 'voice', ctx.now);
   return q ? [await readBack(ctx, session, [q], lang).then((m) => m[0]!)] : [];
 }
 
