@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../../db/schema';
+import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { Deps } from '../deps';
 
 /** A send that may succeed later (429, 5xx, timeout): the job retries with backoff. */

@@ -11,7 +11,7 @@ import { twilioSettings } from './twilio/config';
 import { deliverNoticeCall, deliverSms, ensureOutbound, type OutboundRow } from './twilio/outbound';
 import { quietHoursDeferral } from './twilio/quiet-hours';
 import { renderTurn } from './voice/twiml';
-import { linkRecipient, type LinkRecipient } from './web/link-message';
+import { linkRecipient, type LinkRecipient } from '../domain/web/link-message';
 
 export type NoticePlan =
   | { via: 'sms'; to: string; row: OutboundRow }

@@ -7,7 +7,7 @@ import { isSessionOpen } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
 import type { Input, SessionState } from '../../flows';
-import type { LineLink } from './link-lookup';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
 import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';

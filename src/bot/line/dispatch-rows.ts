@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { localDateOf } from '../../domain/time';
 import type { Lang } from '../../flows';
 import type { PromptKind } from '../dispatch';
-import { raiseChannelLost } from './unfollow';
+import { raiseChannelLost } from '../../domain/channels/line-channel-lost';
 
 /** One key per session and send: the first prompt, then each reminder by its number. */
 export const promptRetryKey = (kind: PromptKind, r: Pick<DispatchRow, 'sessionId' | 'remindersSent'>) =>

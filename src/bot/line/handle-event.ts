@@ -3,12 +3,12 @@ import { MONITORED_STATUSES, personChannels } from '../../../db/schema';
 import { noteWithPrompt, resumeOpenSession } from './check-conversation';
 import { monitoringEndedReply } from './info-replies';
 import { handleLinkedPostback, handleLinkedText } from './linked-input';
-import { findLineLink } from './link-lookup';
+import { findLineLink } from '../../domain/channels/person-on-channel';
 import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
 import { fitRequest, textMessages } from './render';
 import { both, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';
-import { handleUnfollow } from './unfollow';
+import { handleUnfollow } from '../../domain/channels/line-channel-lost';
 
 /** The fields of a LINE webhook event this adapter reads (the stored payload has them all). */
 export interface LineEvent {

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { checkSessions, flowAssignments, MONITORED_STATUSES, observations } from '../../../db/schema';
 import { localDateOf, localTimeOf } from '../../domain/time';
-import type { LineLink } from './link-lookup';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { encodePostback } from './postback';
 import { postbackItem, textMessages, type QuickReplyItem } from './render';
 import { fill, pick, T } from './texts';
@@ -52,7 +52,7 @@ export function contactText(link: LineLink): string {
       hours = '';
     }
   }
-  return fill(pick(T.contact, link.lang), { centre: link.centre.name, phone: link.centre.phone ?? '—', hours });
+  return fill(pick(T.contact, link.lang), { centre: link.centre.nameJa, phone: link.centre.phone ?? '—', hours });
 }
 
 /** Someone no longer monitored (ended, in hospital …): nothing to report, and whom to contact. */

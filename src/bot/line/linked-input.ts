@@ -2,7 +2,7 @@ import { findOpenSession } from '../../domain/checks/find-open-session';
 import { findPersonSession } from '../../domain/checks/session';
 import { alreadyAnswered, answerInSession, reportNow } from './check-conversation';
 import { contactReply, helpReply, recordsReply } from './info-replies';
-import type { LineLink } from './link-lookup';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
 import { parsePostback, type MenuAction } from './postback';
 import { textMessages } from './render';

@@ -7,7 +7,7 @@ import { localDateOf } from '../../domain/time';
 import { lineApiFor } from './limited-api';
 import { lineOutboundJob, lineOutboundJobId } from './outbound-job';
 import { deliverOutbound, QUEUED_LEASE_MS, SENDING_LEASE_MS } from './outbox';
-import { raiseChannelLost, type ChannelLostCause } from './unfollow';
+import { raiseChannelLost, type ChannelLostCause } from '../../domain/channels/line-channel-lost';
 
 /** A message not out after this long is given up: a reply hours late helps nobody, a nurse phoning does. */
 export const OUTBOUND_GIVE_UP_MS = 6 * 3600_000;

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { currentPrompt } from './check-conversation';
 import { lineApiFor } from './limited-api';
 import { promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
-import type { LineLink } from './link-lookup';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { deliverOutbound, queueOutbound } from './outbox';
 import { fitRequest, textMessages } from './render';
 import { pick, T } from './texts';

@@ -5,9 +5,9 @@ import { handleInboundSms, type SmsFollowUp } from '../sms/handle-message';
 import { systemActor, withTransaction } from '../../domain/context';
 import { PermanentSendError, twilioClient } from './client';
 import { twilioSettings } from './config';
-import { processInOrder } from './inbox';
+import { processInOrder } from '../../domain/inbox/process-in-order';
 import { deliverSms } from './outbound';
-import { optOutChannel } from './person-channels';
+import { optOutChannel } from '../../domain/channels/channel-state';
 import { handleStatusEvent } from './status';
 
 /**

@@ -4,9 +4,9 @@ import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 import { systemActor, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { scheduleAfterFailedAttempt } from '../voice/retry';
-import type { InboundEvent } from './inbox';
+import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { advanceOutboundStatus } from './outbound';
-import { markChannelUnreachable, optOutChannel } from './person-channels';
+import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
 
 interface Mapped {
   status: OutboundStatus;

@@ -10,12 +10,12 @@ import { withTransaction, type Ctx } from '../../domain/context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import type { Deps } from '../../deps';
 import { senderKeyOf, webhookUrl } from '../twilio/config';
-import { markChannelVerified, ownersOfNumber } from '../twilio/person-channels';
+import { markChannelVerified, ownersOfNumber } from '../../domain/channels/channel-state';
 import type { SessionRow } from './place-call';
 import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
-import { lastAsked, saveReply, storeVoiceEvent } from './voice-events';
+import { lastAsked, saveReply, storeVoiceEvent } from '../../domain/channels/voice-events';
 
 type Lang = 'ja' | 'en' | 'ja-easy';
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);

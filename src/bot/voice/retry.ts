@@ -6,7 +6,7 @@ import { systemActor, withTransaction, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { PermanentSendError } from '../twilio/client';
 import { deliverCall, type OutboundRow } from '../twilio/outbound';
-import { markChannelUnreachable, optOutChannel } from '../twilio/person-channels';
+import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
 import { inQuietHours, quietHoursEnd } from '../twilio/quiet-hours';
 import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { prepareCall, type SessionRow } from './place-call';

@@ -4,7 +4,7 @@ import { systemActor, withTransaction } from '../../domain/context';
 import { issueWebLink, webLinkKeys } from '../../domain/web/issue-web-link';
 import type { ChannelDispatcher, PromptKind } from '../dispatch';
 import { deliverNotice, planNotice, type NoticePlan } from '../text-notice';
-import { linkMessageText } from './link-message';
+import { linkMessageText } from '../../domain/web/link-message';
 
 /**
  * The web channel's dispatcher: a person whose main channel is the web page gets each

@@ -7,8 +7,8 @@ import type { AdminEnv } from '../../admin/auth/types';
 import { fmtDateTime } from '../../admin/ui/format';
 import { Layout } from '../../admin/ui/layout';
 import { page } from '../../admin/ui/render';
-import { personWebLink } from './person-web-link';
-import { createTryAsPatientLink } from './try-as-patient';
+import { personWebLink } from '../../domain/web/person-web-link';
+import { createTryAsPatientLink } from '../../domain/web/try-as-patient';
 
 /** Whether the console should offer 「患者として試す」 at all (never in production). */
 export function tryAsPatientAvailable(env: Env): boolean {

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
 import { openingMessages, prompt, remainingPrompts, splitMessages, stateOrStart, type FlowContext, type FlowVersion, type Lang, type OutMessage, type PageMessages, type SessionState } from '../../flows';
-import { buildFlowContext } from '../../domain/checks/flow-context';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import { buildFlowContext } from '../checks/flow-context';
+import { loadFlowVersion } from '../flows/flow-versions';
 import type { LinkedSession } from './resolve-link';
 
 export interface CheckPage extends PageMessages {

@@ -2,7 +2,12 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
 import type { OutMessage } from '../../flows';
-import type { AskHints } from './hints';
+
+/** Which spoken guides went with a question (src/bot/voice/hints.ts AskHints). */
+interface AskHints {
+  repeat: boolean;
+  keypad: boolean;
+}
 
 /** What a voice event keeps: the request, the session, and what we said back (to repeat it exactly). */
 export interface VoiceEventPayload {

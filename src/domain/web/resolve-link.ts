@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, persons } from '../../../db/schema';
 import type { Lang } from '../../flows';
-import type { WebLinkSigner } from '../../domain/web/link-token';
-import { isSessionOpen } from '../../domain/checks/session';
+import type { WebLinkSigner } from './link-token';
+import { isSessionOpen } from '../checks/session';
 
 export interface CentreContact {
   nameJa: string;

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { lockSession } from '../../domain/checks/session';
+import { lockSession } from '../checks/session';
 import { checkSessions } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import type { DbOrTx } from '../../../db/client';
 import type { Input, OutMessage, SessionState } from '../../flows';
-import { answerCheck } from '../../domain/checks/answer-check';
-import { withTransaction, type RequestInfo } from '../../domain/context';
+import { answerCheck } from '../checks/answer-check';
+import { withTransaction, type RequestInfo } from '../context';
 import { saveReply } from './page-model';
 import type { LinkedSession } from './resolve-link';
 
