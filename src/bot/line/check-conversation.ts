@@ -1,9 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
+import { lastOutboundBody } from '../../domain/outbox/outbound-messages';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { currentPrompt as waitingPrompt } from '../../domain/checks/current-prompt';
 import { findOpenSession } from '../../domain/checks/find-open-session';
-import { isSessionOpen } from '../../domain/checks/session';
+import { isSessionOpen, type CheckSession } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
 import type { Input, SessionState } from '../../flows';
@@ -13,7 +13,7 @@ import { pick, T } from './texts';
 import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
 import { helpReply, monitoringEndedReply } from './info-replies';
 
-type SessionRow = typeof checkSessions.$inferSelect;
+type SessionRow = CheckSession;
 
 const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check'): LineReply => ({ kind, personId: link.personId, sessionId, messages });
 
@@ -24,13 +24,8 @@ const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], 
  */
 export async function currentPrompt(turn: LineTurn, link: LineLink, session: SessionRow): Promise<LineMessage[]> {
   if (!session.state) return renderMessages(await waitingPrompt(turn.tx, session.id, 'line', turn.now), { sessionId: session.id }, link.lang);
-  const [last] = await turn.tx
-    .select({ body: outboundMessages.body })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'line'), sql`${outboundMessages.body} ? 'messages'`))
-    .orderBy(desc(outboundMessages.createdAt))
-    .limit(1);
-  const messages = (last?.body as { messages?: LineMessage[] } | undefined)?.messages ?? [];
+  const last = (await lastOutboundBody(turn.tx, session.id, 'line', 'messages')) as { messages?: LineMessage[] } | null;
+  const messages = last?.messages ?? [];
   return messages.slice(-1);
 }
 

@@ -7,7 +7,7 @@ import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { start } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
 import { createLineApi, LineSendError } from './client';
-import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
+import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
 import { sendReminders } from './reminders';
 import { renderMessages } from './render';
 import { lineRetryUuid } from './retry-key';

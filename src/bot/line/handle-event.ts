@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { MONITORED_STATUSES, personChannels } from '../../../db/schema';
+import { markLineFollowed } from '../../domain/channels/channel-state';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { noteWithPrompt, resumeOpenSession } from './check-conversation';
 import { monitoringEndedReply } from './info-replies';
 import { handleLinkedPostback, handleLinkedText } from './linked-input';
@@ -34,7 +34,7 @@ export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise
     case 'follow': {
       if (!link) return { kind: 'greeting', personId: null, sessionId: null, messages: textMessages([both(T.greeting)]) };
       if (link.channelState !== 'verified') {
-        await turn.tx.update(personChannels).set({ state: 'verified', updatedAt: turn.now }).where(eq(personChannels.id, link.channelId));
+        await markLineFollowed(turn.tx, link.channelId, turn.now);
       }
       if (!MONITORED_STATUSES.includes(link.status)) return monitoringEndedReply(link);
       const resumed = await resumeOpenSession(turn, link);

@@ -1,5 +1,5 @@
-import { and, asc, eq, like } from 'drizzle-orm';
-import { outboundMessages, persons } from '../../../db/schema';
+import { anyOutboundWithPrefix, queuedWithPrefix } from '../../domain/outbox/outbound-messages';
+import { preferredLanguage } from '../../domain/persons/preferred-language';
 import { beginSession } from '../../domain/checks/begin-session';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
 import { cancelOptedOutSession, deferSession } from '../../domain/rounds/record-dispatch';
@@ -10,7 +10,7 @@ import type { OutMessage } from '../../flows';
 import type { ChannelDispatcher, PromptKind, TransientSendError } from '../dispatch';
 import { deliverSms, ensureOutbound, type OutboundRow } from '../twilio/outbound';
 import { quietHoursDeferral } from '../twilio/quiet-hours';
-import { channelOf, type SessionRow } from '../voice/place-call';
+import { channelOf, type SessionRow } from '../../domain/channels/place-call';
 import { sendOrRecord } from '../voice/retry';
 import { renderSms } from './render';
 import { smsText } from './texts';
@@ -77,8 +77,7 @@ async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]>
 async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
   if (session.state === null) return promptRows(ctx, session); // never prompted: the reminder is the first prompt
   const prefix = `sms:reminder:${session.id}:${session.remindersSent + 1}:`;
-  const [existing] = await ctx.tx.select({ id: outboundMessages.id }).from(outboundMessages).where(like(outboundMessages.retryKey, `${prefix}%`)).limit(1);
-  if (!existing) {
+  if (!(await anyOutboundWithPrefix(ctx.tx, prefix))) {
     for (const [i, text] of (await reminderBodies(ctx, session)).entries()) {
       await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `${prefix}${i}`, body: { text } }, ctx.now);
     }
@@ -89,15 +88,10 @@ async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[
 async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
   const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
   if (!question) return [];
-  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
-  const mark: OutMessage = { kind: 'info', text: smsText('reminder', p?.lang ?? 'ja') };
+  const mark: OutMessage = { kind: 'info', text: smsText('reminder', await preferredLanguage(ctx.tx, session.personId)) };
   return renderSms([mark, question]);
 }
 
 function queuedRows(ctx: Ctx, retryKeyPrefix: string): Promise<OutboundRow[]> {
-  return ctx.tx
-    .select()
-    .from(outboundMessages)
-    .where(and(like(outboundMessages.retryKey, `${retryKeyPrefix}%`), eq(outboundMessages.status, 'queued')))
-    .orderBy(asc(outboundMessages.retryKey));
+  return queuedWithPrefix(ctx.tx, retryKeyPrefix);
 }

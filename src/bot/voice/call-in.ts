@@ -1,4 +1,4 @@
-import { MONITORED_STATUSES } from '../../../db/schema';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import { startCheck } from '../../domain/checks/start-check';
 import { withTransaction } from '../../domain/context';

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps';
 import { deliverCall } from '../twilio/outbound';
 import { quietHoursDeferral } from '../twilio/quiet-hours';
 import { isSessionOpen, lockSession } from '../../domain/checks/session';
-import { prepareCall } from './place-call';
+import { prepareCall } from '../../domain/channels/place-call';
 import { dayCallsSpent, sendOrRecord } from './retry';
 
 /**

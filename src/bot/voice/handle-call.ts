@@ -1,17 +1,16 @@
-import { eq } from 'drizzle-orm';
-import { checkSessions, persons } from '../../../db/schema';
 import type { OutMessage, SessionState } from '../../flows';
 import { raiseAlert } from '../../domain/alerts/raise-alert';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginSession } from '../../domain/checks/begin-session';
 import { currentPrompt } from '../../domain/checks/current-prompt';
-import { isSessionOpen, lockSession } from '../../domain/checks/session';
+import { isSessionOpen, lockSession, sessionState } from '../../domain/checks/session';
+import { preferredLanguage } from '../../domain/persons/preferred-language';
 import { withTransaction, type Ctx } from '../../domain/context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import type { Deps } from '../../deps';
 import { senderKeyOf, webhookUrl } from '../twilio/config';
 import { markChannelVerified, ownersOfNumber } from '../../domain/channels/channel-state';
-import type { SessionRow } from './place-call';
+import type { SessionRow } from '../../domain/channels/place-call';
 import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
@@ -98,8 +97,7 @@ async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn): Promise<strin
 /** The engine's read-back becomes 「37度8分ですね。正しければ1を、違う場合は2を押してください。」 */
 async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], lang: Lang): Promise<OutMessage[]> {
   if (!messages.some((m) => m.kind === 'confirm')) return messages;
-  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
-  const pending = (row?.state as SessionState | null)?.pendingConfirmation;
+  const pending = (await sessionState(ctx.tx, session.id))?.pendingConfirmation;
   if (!pending || typeof pending.value !== 'number') return messages;
   const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
   const node = version.definition.nodes[pending.questionId];
@@ -108,8 +106,7 @@ async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], l
 }
 
 async function resumeQuestion(ctx: Ctx, session: SessionRow, lang: Lang): Promise<OutMessage[]> {
-  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
-  if (!row?.state) return [];
+  if (!(await sessionState(ctx.tx, session.id))) return [];
   const [q] = await currentPrompt(ctx.tx, session.id, 'voice', ctx.now);
   return q ? [await readBack(ctx, session, [q], lang).then((m) => m[0]!)] : [];
 }
@@ -128,9 +125,8 @@ async function raiseCallback(ctx: Ctx, session: SessionRow): Promise<void> {
   });
 }
 
-async function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
-  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
-  return p?.lang ?? 'ja';
+function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
+  return preferredLanguage(ctx.tx, session.personId);
 }
 
 async function markVoiceVerified(ctx: Ctx, personId: string, number: string | undefined): Promise<void> {

@@ -1,5 +1,3 @@
-import { eq } from 'drizzle-orm';
-import { checkSessions } from '../../../db/schema';
 import { callsOnDay } from '../../domain/rounds/day-calls';
 import { raiseNonResponder } from '../../domain/rounds/raise-non-responder';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
@@ -8,8 +6,8 @@ import { PermanentSendError } from '../twilio/client';
 import { deliverCall, type OutboundRow } from '../twilio/outbound';
 import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
 import { inQuietHours, quietHoursEnd } from '../twilio/quiet-hours';
-import { isSessionOpen, lockSession } from '../../domain/checks/session';
-import { prepareCall, type SessionRow } from './place-call';
+import { isSessionOpen, lockSession, setNextAction } from '../../domain/checks/session';
+import { prepareCall, type SessionRow } from '../../domain/channels/place-call';
 
 export type RetryResult = 'closed' | 'called' | 'deferred' | 'gave_up';
 
@@ -33,7 +31,7 @@ export async function scheduleAfterFailedAttempt(deps: Deps, ctx: Ctx, sessionId
   let next = new Date(ctx.now.getTime() + deps.env.CALL_RETRY_MINUTES * 60_000);
   if (inQuietHours(next, session.timeZone, deps.env.QUIET_HOURS)) next = quietHoursEnd(next, session.timeZone, deps.env.QUIET_HOURS);
   if (next >= session.expiresAt) return giveUp(ctx, session);
-  await ctx.tx.update(checkSessions).set({ nextActionAt: next, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
+  await setNextAction(ctx, session.id, next);
 }
 
 /** The non-responder alert, by the same rule as the rest of the reminder chain (raiseNonResponder). */
@@ -59,7 +57,7 @@ export async function retryCallOrGiveUp(deps: Deps, sessionId: string): Promise<
     if (inQuietHours(ctx.now, session.timeZone, deps.env.QUIET_HOURS)) {
       const resume = quietHoursEnd(ctx.now, session.timeZone, deps.env.QUIET_HOURS);
       if (resume >= session.expiresAt) return giveUp(ctx, session).then(() => ({ kind: 'gave_up' }) as const);
-      await ctx.tx.update(checkSessions).set({ nextActionAt: resume, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
+      await setNextAction(ctx, session.id, resume);
       return { kind: 'deferred' };
     }
     const call = await prepareCall(deps, ctx, session);

@@ -7,6 +7,11 @@ import { OPEN_SESSION_STATUSES } from '../checks/session';
 
 export { ownersOfNumber, type NumberOwner } from './person-on-channel';
 
+/** The patient followed the LINE account (again): their channel works. */
+export async function markLineFollowed(tx: DbOrTx, channelId: string, now: Date): Promise<void> {
+  await tx.update(personChannels).set({ state: 'verified', updatedAt: now }).where(eq(personChannels.id, channelId));
+}
+
 /** A successful exchange proves the number reaches the person. */
 export async function markChannelVerified(tx: DbOrTx, channelId: string, now: Date): Promise<void> {
   await tx

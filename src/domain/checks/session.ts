@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, persons } from '../../../db/schema';
+import type { SessionState } from '../../flows';
 import type { Ctx } from '../context';
 
 /** A check session can be answered while it is in one of these and not past expires_at. */
@@ -42,4 +43,21 @@ export async function findPersonSession(db: DbOrTx, personId: string, ref: Sessi
           .from(checkSessions)
           .where(and(eq(checkSessions.personId, personId), eq(checkSessions.localDate, ref.localDate), eq(checkSessions.round, ref.round)));
   return session && session.personId === personId ? session : null;
+}
+
+/** The sessions with these ids (any status), for a batch that was handed ids. */
+export async function sessionsByIds(db: DbOrTx, ids: readonly string[]): Promise<CheckSession[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(checkSessions).where(inArray(checkSessions.id, [...ids]));
+}
+
+/** The session's stored engine state, read again inside the caller's transaction (after an answer changed it). */
+export async function sessionState(db: DbOrTx, sessionId: string): Promise<SessionState | null> {
+  const [row] = await db.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, sessionId));
+  return (row?.state as SessionState | null) ?? null;
+}
+
+/** When the scheduler tick looks at the session again (the next step of the reminder chain); null: never. */
+export async function setNextAction(ctx: Pick<Ctx, 'tx' | 'now'>, sessionId: string, at: Date | null): Promise<void> {
+  await ctx.tx.update(checkSessions).set({ nextActionAt: at, updatedAt: ctx.now }).where(eq(checkSessions.id, sessionId));
 }

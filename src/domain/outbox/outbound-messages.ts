@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 
@@ -113,4 +113,36 @@ export async function advanceOutboundStatus(tx: DbOrTx, row: OutboundRow, status
     .where(and(eq(outboundMessages.id, row.id), eq(outboundMessages.status, row.status)))
     .returning();
   return updated ?? null;
+}
+
+/** The row recorded under this retry key, if any (a retried job finds what it queued the first time). */
+export async function outboundIdByRetryKey(db: DbOrTx, retryKey: string): Promise<string | null> {
+  const [row] = await db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.retryKey, retryKey));
+  return row?.id ?? null;
+}
+
+/** Whether any row was recorded under a retry key starting with `prefix` (one send split into parts). */
+export async function anyOutboundWithPrefix(db: DbOrTx, prefix: string): Promise<boolean> {
+  const [row] = await db.select({ id: outboundMessages.id }).from(outboundMessages).where(like(outboundMessages.retryKey, `${prefix}%`)).limit(1);
+  return Boolean(row);
+}
+
+/** The queued rows whose retry key starts with `prefix`, in key order (the parts of one send). */
+export async function queuedWithPrefix(db: DbOrTx, prefix: string): Promise<OutboundRow[]> {
+  return db
+    .select()
+    .from(outboundMessages)
+    .where(and(like(outboundMessages.retryKey, `${prefix}%`), eq(outboundMessages.status, 'queued')))
+    .orderBy(asc(outboundMessages.retryKey));
+}
+
+/** The body of the newest row sent for a session on a channel that has `key` (LINE: the last messages with their buttons). */
+export async function lastOutboundBody(db: DbOrTx, sessionId: string, channel: OutboundRow['channel'], key: string): Promise<unknown> {
+  const [last] = await db
+    .select({ body: outboundMessages.body })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.sessionId, sessionId), eq(outboundMessages.channel, channel), sql`${outboundMessages.body} ? ${key}`))
+    .orderBy(desc(outboundMessages.createdAt))
+    .limit(1);
+  return last?.body ?? null;
 }

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { checkSessions, outboundMessages, personChannels } from '../../../db/schema';
-import type { CheckSession } from '../../domain/checks/session';
-import type { Ctx } from '../../domain/context';
+import type { CheckSession } from '../checks/session';
+import type { Ctx } from '../context';
 import type { Deps } from '../../deps';
-import { ensureOutbound, type OutboundRow } from '../twilio/outbound';
+import { ensureOutbound, type OutboundRow } from '../outbox/outbound-messages';
 
 export type SessionRow = CheckSession;
 
