@@ -5,15 +5,8 @@
  */
 export const KNOWN_PROBLEMS: Record<string, string> = {
   "folder cycle: bot jobs": "issue 14 step 4: jobs call channel code in bot and bot job definitions import jobs/define",
-  "bot imports neither drizzle-orm nor db: src/bot/intake/edge-db.ts": "issue 14 step 2: its queries still have to move into a domain verb",
   "bot imports neither drizzle-orm nor db: src/bot/intake/inbox-writer.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/line/dispatcher.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/line/outbound-sweep.ts": "issue 14 step 2: its queries still have to move into a domain verb",
   "bot imports neither drizzle-orm nor db: src/bot/line/process-inbound.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/sms/handle-message.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/text-notice.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/twilio/process-inbox.ts": "issue 14 step 2: its queries still have to move into a domain verb",
-  "bot imports neither drizzle-orm nor db: src/bot/twilio/status.ts": "issue 14 step 2: its queries still have to move into a domain verb",
   "nothing imports a door: src/cli/line-rich-menu.ts -> src/bot/line/rich-menu.ts": "the rich-menu image is drawn in bot/line; the CLI should get it through a domain or platform module",
   "nothing imports a door: src/jobs/closing-notice.ts -> src/bot/text-notice.ts": "issue 14 step 4: the job still calls channel code in bot instead of having it passed in",
   "nothing imports a door: src/jobs/dispatch.ts -> src/bot/dispatchers.ts": "issue 14 step 4: the job still calls channel code in bot instead of having it passed in",

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../domain/context';
 import { claimLeased, queueLineOutbound, sendableRows, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
+import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
 import { LineSendError, type LineAccepted, type LineApi } from './client';
@@ -11,14 +12,7 @@ type DbOrTx = Ctx['tx'];
 /** LINE reply tokens are short-lived (about a minute); past this we push instead. */
 export const REPLY_TOKEN_FRESH_MS = 50_000;
 
-/** A queued row its owner has not come back to for this long is taken over (by the outbound sweep). */
-export const QUEUED_LEASE_MS = 2 * 60_000;
-/**
- * A row being sent whose sender has not finished for this long is presumed dead and taken
- * over. Longer than a send can take (3 tries, waits of up to 10 s); if a sender was only slow,
- * the push that follows carries the same X-Line-Retry-Key, so LINE delivers it once.
- */
-export const SENDING_LEASE_MS = 10 * 60_000;
+export { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 
 export interface OutboundBody {
   to: string; // LINE userId (kept in the database only, like person_channels.address)

@@ -1,5 +1,5 @@
-import type { Tx } from '../../../db/client';
-import { MONITORED_STATUSES } from '../../../db/schema';
+import type { Tx } from '../../domain/inbox/process-in-order';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import type { Ctx } from '../../domain/context';

@@ -18,7 +18,7 @@ export type { OutboundStatus } from '../../../db/schema';
  */
 export async function ensureOutbound(
   tx: DbOrTx,
-  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice'; kind: string; retryKey: string; body: object | null },
+  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice' | 'line'; kind: string; retryKey: string; body: object | null },
   now: Date,
 ): Promise<OutboundRow> {
   await tx
@@ -145,4 +145,48 @@ export async function lastOutboundBody(db: DbOrTx, sessionId: string, channel: O
     .orderBy(desc(outboundMessages.createdAt))
     .limit(1);
   return last?.body ?? null;
+}
+
+/** The row a provider's status callback is about (its message or call id). */
+export async function outboundByProviderId(db: DbOrTx, providerMessageId: string): Promise<OutboundRow | null> {
+  const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, providerMessageId)).limit(1);
+  return row ?? null;
+}
+
+/** A notice that could not go out on any channel: recorded as failed (no provider), so a retry adds nothing. */
+export async function recordUnsentOutbound(tx: DbOrTx, base: { personId: string; sessionId: string | null; kind: string; retryKey: string }, reason: string, now: Date): Promise<void> {
+  await tx
+    .insert(outboundMessages)
+    .values({ ...base, channel: 'web', status: 'failed', errorCode: 'no_provider', errorMessage: reason, attempts: 1, body: null, createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+}
+
+/** The outcome of one try at sending rows (by id or by retry key), counting the try in `attempts`. */
+export async function settleAttempt(
+  db: DbOrTx,
+  where: { id: string } | { retryKeys: string[] },
+  set: Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>>,
+  now: Date,
+): Promise<void> {
+  await db
+    .update(outboundMessages)
+    .set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now })
+    .where('id' in where ? eq(outboundMessages.id, where.id) : inArray(outboundMessages.retryKey, where.retryKeys));
+}
+
+/** The sessions among these retry keys' rows that were sent already (a retried multicast skips them). */
+export async function sentSessionsByRetryKeys(db: DbOrTx, retryKeys: string[]): Promise<Set<string | null>> {
+  const rows = await db
+    .select({ sessionId: outboundMessages.sessionId })
+    .from(outboundMessages)
+    .where(and(inArray(outboundMessages.retryKey, retryKeys), eq(outboundMessages.status, 'sent')));
+  return new Set(rows.map((r) => r.sessionId));
+}
+
+/** Record the rows of one LINE multicast (one per session, the batch key in the body); known keys add nothing. */
+export async function queueLineMulticast(db: DbOrTx, rows: { retryKey: string; personId: string; sessionId: string }[], batchKey: string, now: Date): Promise<void> {
+  await db
+    .insert(outboundMessages)
+    .values(rows.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: r.retryKey, personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing();
 }
