@@ -1,4 +1,4 @@
-import type { OutMessage, SessionState } from '../../flows';
+import type { Lang, OutMessage, SessionState } from '../../flows';
 import { raiseAlert } from '../../domain/alerts/raise-alert';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginSession } from '../../domain/checks/begin-session';
@@ -16,7 +16,6 @@ import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
 import { lastAsked, saveReply, storeVoiceEvent } from '../../domain/channels/voice-events';
 
-type Lang = 'ja' | 'en' | 'ja-easy';
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
 
 /** 9 repeats, 0 asks for a nurse — except where they are answers (a 0–10 scale, a plausible number). */
