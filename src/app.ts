@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { ping } from '../db/client';
 import { requestId } from 'hono/request-id';
 import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board';
 import { resolveClientAddress } from './admin/auth/request-info';
@@ -20,7 +21,7 @@ export function createApp(deps: Deps) {
   app.use('*', accessLog(deps.logger));
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.onError(errorHandler(deps.logger));
-  app.route('/', createHealthRoutes(deps));
+  app.route('/', createHealthRoutes({ pingDatabase: () => ping(deps.db), redis: deps.redis }));
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/c', createWebCheckRoutes(deps));

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './platform/logger';
 import { createMailer } from './platform/mail';
 import { createRedis } from './platform/redis';
 import { warnOnRedisPolicy } from './platform/redis-policy';
-import { warnOnAuditLogRole } from './platform/security/audit-log-role';
+import { warnOnAuditLogRole } from './domain/audit-log/audit-log-role';
 import { insecureCookieWarning } from './admin/auth/cookies';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */

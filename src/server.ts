@@ -18,7 +18,7 @@ async function main() {
   const app = createApp(deps);
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
-  const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps, ALL_JOBS) : null;
+  const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps) : null;
   // With the embedded database, CLI commands run in this process (PGlite has one owner).
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {

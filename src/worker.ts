@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { createConsoleLogger } from './bot/intake/console-logger';
-import { openEdgeDb } from './bot/intake/edge-db';
+import { openEdgeDb } from '../db/edge-client';
 import { createIntakeRoutes } from './bot/intake/routes';
 import type { IntakeDeps, IntakeJobs } from './bot/intake/types';
 import { ConfigError, envSchema, parseEnv } from './config/env';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
-import { createTryAsPatientRoutes } from '../bot/web/try-as-patient-routes';
+import { createTryAsPatientRoutes } from './pages/persons/try-as-patient-routes';
 import { createExportApiRoutes } from './api/export';
 import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';

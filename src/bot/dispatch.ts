@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../../db/schema';
+import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { Deps } from '../deps';
 
 /** A send that may succeed later (429, 5xx, timeout): the job retries with backoff. */
@@ -9,7 +9,8 @@ export class TransientSendError extends Error {
   }
 }
 
-export type PromptKind = 'prompt' | 'reminder';
+export type { PromptKind } from '../domain/rounds/record-dispatch';
+import type { PromptKind } from '../domain/rounds/record-dispatch';
 
 /**
  * How the jobs send a check's first prompt or a reminder on a channel. Each channel

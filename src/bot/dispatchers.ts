@@ -1,4 +1,4 @@
-import type { ChannelKind } from '../../db/schema';
+import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { ChannelDispatcher } from './dispatch';
 import { lineDispatcher } from './line/dispatcher';
 import { smsDispatcher } from './sms/dispatcher';

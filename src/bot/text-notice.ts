@@ -1,5 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
-import { outboundMessages, type ChannelKind } from '../../db/schema';
+import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { Deps } from '../deps';
 import type { Ctx } from '../domain/context';
 import { TransientSendError } from './dispatch';
@@ -11,7 +10,8 @@ import { twilioSettings } from './twilio/config';
 import { deliverNoticeCall, deliverSms, ensureOutbound, type OutboundRow } from './twilio/outbound';
 import { quietHoursDeferral } from './twilio/quiet-hours';
 import { renderTurn } from './voice/twiml';
-import { linkRecipient, type LinkRecipient } from './web/link-message';
+import { linkRecipient, type LinkRecipient } from '../domain/web/link-message';
+import { ensureOutbound as recordOutbound, recordUnsentOutbound, settleAttempt } from '../domain/outbox/outbound-messages';
 
 export type NoticePlan =
   | { via: 'sms'; to: string; row: OutboundRow }
@@ -70,16 +70,12 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
     return { via: 'call', to, row: await ensureOutbound(ctx.tx, { ...base, channel: 'voice', body: { say } }, ctx.now), twiml: renderTurn({ lang: who.lang, say }) };
   }
   const text = input.text(who);
-  await ctx.tx.insert(outboundMessages).values({ ...base, channel: 'line', status: 'queued', body: { text }, createdAt: ctx.now, updatedAt: ctx.now }).onConflictDoNothing();
-  const [row] = await ctx.tx.select().from(outboundMessages).where(eq(outboundMessages.retryKey, input.retryKey));
-  return row!.status === 'queued' ? { via: 'line', to, row: row!, text } : null;
+  const row = await recordOutbound(ctx.tx, { ...base, channel: 'line', body: { text } }, ctx.now);
+  return row.status === 'queued' ? { via: 'line', to, row, text } : null;
 }
 
 async function recordUnsent(deps: Deps, ctx: Ctx, base: { personId: string; sessionId: string | null; kind: string; retryKey: string }, reason: string): Promise<null> {
-  await ctx.tx
-    .insert(outboundMessages)
-    .values({ ...base, channel: 'web', status: 'failed', errorCode: 'no_provider', errorMessage: reason, attempts: 1, body: null, createdAt: ctx.now, updatedAt: ctx.now })
-    .onConflictDoNothing();
+  await recordUnsentOutbound(ctx.tx, base, reason, ctx.now);
   deps.logger.info({ personId: base.personId, kind: base.kind }, `notice not sent: ${reason}`);
   return null;
 }
@@ -103,8 +99,7 @@ async function ignorePermanent(send: () => Promise<void>): Promise<void> {
 }
 
 async function pushLine(deps: Deps, row: OutboundRow, to: string, text: string): Promise<void> {
-  const set = (values: Partial<typeof outboundMessages.$inferInsert>) =>
-    deps.db.update(outboundMessages).set({ ...values, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+  const set = (values: Parameters<typeof settleAttempt>[2]) => settleAttempt(deps.db, { id: row.id }, values, deps.now());
   try {
     const accepted = await lineApiFor(deps).push(to, [{ type: 'text', text }], lineRetryUuid(row.retryKey));
     await set({ status: 'sent', providerMessageId: accepted.requestId, errorCode: null, errorMessage: null });

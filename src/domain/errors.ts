@@ -1,3 +1,5 @@
+import { PUBLIC_ERROR } from '../platform/http/errors';
+
 /**
  * Errors thrown by verbs, converted once at the edge into { code, message, requestId } —
  * plus `messageJa`, the same refusal in Japanese, when the error has one.
@@ -11,6 +13,11 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  /** The edge's error handler (src/platform/http/errors.ts) sends code, status and wording. */
+  get [PUBLIC_ERROR](): true {
+    return true;
   }
 }
 

@@ -21,6 +21,9 @@ export { parseFlowDefinition } from './definition/parse.js';
 export { validateFlowDefinition } from './definition/validate.js';
 export type { FlowIssue } from './definition/issues.js';
 export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
+export {
+  prompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, ONE_PAGE_MAX_QUESTIONS, type PageMessages,
+} from './engine/prompt.js';
 export { simulate, simulationContext, inputFromString } from './engine/simulate.js';
 export { defaultFlows, URGENT_SYMPTOMS } from './defaults/index.js';
 export { evaluateCondition } from './conditions.js';

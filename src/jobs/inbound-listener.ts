@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import type { JobDefinition } from './define';
+import type { JobTarget } from './define';
+import { INBOUND_JOB_TARGETS } from './inbound-jobs';
 import { sweepInbound } from './sweep-inbound';
 
 /** The channel the inbound_events insert trigger notifies (db/migrations/0002_inbound_events_notify.sql). */
@@ -23,9 +24,9 @@ export interface InboundListener {
  * to Redis in one addBulk per provider. After a reconnect, events stored while the
  * connection was down are swept at once; otherwise the tick's sweeper is the safety net.
  * Returns null on PGlite (no LISTEN across processes; there is only the Node intake).
- * @example const listener = await startInboundListener(deps, ALL_JOBS); … await listener?.close();
+ * @example const listener = await startInboundListener(deps); … await listener?.close();
  */
-export async function startInboundListener(deps: Deps, jobs: readonly JobDefinition[]): Promise<InboundListener | null> {
+export async function startInboundListener(deps: Deps, jobs: readonly JobTarget[] = INBOUND_JOB_TARGETS): Promise<InboundListener | null> {
   const pg = deps.dbHandle.pg;
   if (!pg) return null;
   const byName = new Map(jobs.map((j) => [j.name, j]));

@@ -1,7 +1,7 @@
-import { lineInboundJob } from '../bot/line/inbound-job';
-import { lineOutboundJob } from '../bot/line/outbound-job';
-import { processTwilioSms } from '../bot/sms/inbound-job';
-import { processTwilioStatus } from '../bot/twilio/status-job';
+import { lineInboundJob } from './line-inbound';
+import { lineOutboundJob } from './line-outbound';
+import { processTwilioSms } from './twilio-sms-inbound';
+import { processTwilioStatus } from './twilio-status-inbound';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';

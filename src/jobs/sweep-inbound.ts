@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client';
 import type { Deps } from '../deps';
-import type { JobDefinition } from './define';
+import type { JobTarget } from './define';
 
 /**
  * Inbound events stored but never processed (Redis was down when the webhook came, or a
  * worker died): enqueue `inbound.<provider>` with { eventId } again, under the same job id
  * the webhook used (`inbound:<eventId>`), so an event already queued is not added twice.
  */
-export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: number; limit: number; jobs: readonly JobDefinition[] }): Promise<{ swept: number; missingJobs: string[] }> {
+export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: number; limit: number; jobs: readonly JobTarget[] }): Promise<{ swept: number; missingJobs: string[] }> {
   const before = new Date(opts.now.getTime() - opts.olderThanMs).toISOString();
   const rows = await queryRows<{ id: string; provider: string }>(
     deps.db,

@@ -7,13 +7,14 @@ import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
-import { defineJob, type JobDefinition } from './define';
+import { defineJob, type JobDefinition, type JobTarget } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
 import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
 import { raiseNotSentAlerts } from './not-sent-alerts';
-import { sweepLineOutbound } from '../bot/line/outbound-sweep';
+import { INBOUND_JOB_TARGETS } from './inbound-jobs';
+import { sweepLineOutbound } from './line-outbound-sweep';
 
 const MINUTE = 60_000;
 
@@ -43,8 +44,8 @@ export interface TickSummary {
 }
 
 export interface TickOptions {
-  /** Jobs the inbound sweeper may enqueue (default ALL_JOBS, imported lazily: the registry imports this file). */
-  jobs?: readonly JobDefinition[];
+  /** Jobs the inbound sweeper may enqueue (default the provider → job map, INBOUND_JOB_TARGETS). */
+  jobs?: readonly JobTarget[];
   /** Most rows one step takes per tick (the round's creation is never limited). */
   stepLimit?: number;
 }
@@ -93,7 +94,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const followUps = await enqueueFollowUps(deps, actions);
   enqueueFailed = !followUps.ok || enqueueFailed;
 
-  const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? (await import('./registry')).ALL_JOBS });
+  const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS });
   const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
   const summary: TickSummary = {

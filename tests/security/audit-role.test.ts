@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema';
 import { createDb, migrateDb, type DbHandle } from '../../db/client';
 import { createApp } from '../../src/app';
-import { auditLogRoleProblems } from '../../src/platform/security/audit-log-role';
+import { auditLogRoleProblems } from '../../src/domain/audit-log/audit-log-role';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { dbRejection } from '../support/db-errors';
 import { ADMIN_URL, PG_BASE } from '../support/pg';

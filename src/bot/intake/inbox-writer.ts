@@ -2,7 +2,7 @@ import { and, inArray, sql } from 'drizzle-orm';
 // Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
 import type { Db } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
-import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from './inbound-jobs';
+import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from '../../jobs/inbound-jobs';
 import type { IntakeJobs } from './types';
 
 export interface InboxRow {

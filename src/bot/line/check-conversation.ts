@@ -1,19 +1,19 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { checkSessions, MONITORED_STATUSES, outboundMessages } from '../../../db/schema';
-import { answerCheck, OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+import { lastOutboundBody } from '../../domain/outbox/outbound-messages';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
+import { answerCheck } from '../../domain/checks/answer-check';
+import { currentPrompt as waitingPrompt } from '../../domain/checks/current-prompt';
 import { findOpenSession } from '../../domain/checks/find-open-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
+import { isSessionOpen, type CheckSession } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { start, type Input, type OutMessage, type SessionState } from '../../flows';
-import type { LineLink } from './link-lookup';
+import type { Input, SessionState } from '../../flows';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
 import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
 import { helpReply, monitoringEndedReply } from './info-replies';
 
-type SessionRow = typeof checkSessions.$inferSelect;
+type SessionRow = CheckSession;
 
 const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check'): LineReply => ({ kind, personId: link.personId, sessionId, messages });
 
@@ -23,19 +23,9 @@ const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], 
  * for it is shown again (it carries the buttons).
  */
 export async function currentPrompt(turn: LineTurn, link: LineLink, session: SessionRow): Promise<LineMessage[]> {
-  if (!session.state) {
-    const version = await loadFlowVersion(turn.tx, session.flowVersionId);
-    const flowCtx = await buildFlowContext(turn.tx, link.personId, 'line', turn.now, session.localDate);
-    const sends = start(version, flowCtx).effects.flatMap((e) => (e.type === 'send' ? [e.message as OutMessage] : []));
-    return renderMessages(sends, { sessionId: session.id }, link.lang);
-  }
-  const [last] = await turn.tx
-    .select({ body: outboundMessages.body })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.sessionId, session.id), eq(outboundMessages.channel, 'line'), sql`${outboundMessages.body} ? 'messages'`))
-    .orderBy(desc(outboundMessages.createdAt))
-    .limit(1);
-  const messages = (last?.body as { messages?: LineMessage[] } | undefined)?.messages ?? [];
+  if (!session.state) return renderMessages(await waitingPrompt(turn.tx, session.id, 'line', turn.now), { sessionId: session.id }, link.lang);
+  const last = (await lastOutboundBody(turn.tx, session.id, 'line', 'messages')) as { messages?: LineMessage[] } | null;
+  const messages = last?.messages ?? [];
   return messages.slice(-1);
 }
 
@@ -62,8 +52,7 @@ export async function answerInSession(turn: LineTurn, link: LineLink, sessionId:
  */
 export async function alreadyAnswered(turn: LineTurn, link: LineLink, session: SessionRow, questionId: string): Promise<LineReply | null> {
   const state = session.state as SessionState | null;
-  const open = (OPEN_SESSION_STATUSES as readonly string[]).includes(session.status) && session.expiresAt > turn.now;
-  if (!open || !state || state.nodeId === questionId || !(questionId in state.answers)) return null;
+  if (!isSessionOpen(session, turn.now) || !state || state.nodeId === questionId || !(questionId in state.answers)) return null;
   const prompt = await currentPrompt(turn, link, session);
   return { kind: 'note', personId: link.personId, sessionId: session.id, messages: fitRequest([...textMessages([pick(T.alreadyAnswered, link.lang)]), ...prompt]) };
 }

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { outboundMessages } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { buildOpeningContexts } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
+import { queueLineMulticast, sentSessionsByRetryKeys, settleAttempt } from '../../domain/outbox/outbound-messages';
 import { start } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
 import { createLineApi, LineSendError } from './client';
-import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
+import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
 import { sendReminders } from './reminders';
 import { renderMessages } from './render';
 import { lineRetryUuid } from './retry-key';
@@ -62,21 +61,13 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
 async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>): Promise<void> {
   const now = deps.now();
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
-  const already = await deps.db
-    .select({ sessionId: outboundMessages.sessionId })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.retryKey, batch.map((r) => promptRetryKey('prompt', r))), eq(outboundMessages.status, 'sent')));
-  const done = new Set(already.map((a) => a.sessionId));
+  const done = await sentSessionsByRetryKeys(deps.db, batch.map((r) => promptRetryKey('prompt', r)));
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
   if (todo.length === 0) return;
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
-  await deps.db
-    .insert(outboundMessages)
-    .values(todo.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: promptRetryKey('prompt', r), personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
-    .onConflictDoNothing();
+  await queueLineMulticast(deps.db, todo.map((r) => ({ retryKey: promptRetryKey('prompt', r), personId: r.personId, sessionId: r.sessionId })), batchKey, now);
   const keys = todo.map((r) => promptRetryKey('prompt', r));
-  const setRows = (set: Partial<typeof outboundMessages.$inferInsert>) =>
-    deps.db.update(outboundMessages).set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() }).where(inArray(outboundMessages.retryKey, keys));
+  const setRows = (set: Parameters<typeof settleAttempt>[2]) => settleAttempt(deps.db, { retryKeys: keys }, set, deps.now());
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
     // The sessions are marked prompted by the dispatch job (runDispatch → markPrompted), which

@@ -1,14 +1,14 @@
-import { eq } from 'drizzle-orm';
-import { MONITORED_STATUSES, personChannels } from '../../../db/schema';
+import { markLineFollowed } from '../../domain/channels/channel-state';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { noteWithPrompt, resumeOpenSession } from './check-conversation';
 import { monitoringEndedReply } from './info-replies';
 import { handleLinkedPostback, handleLinkedText } from './linked-input';
-import { findLineLink } from './link-lookup';
+import { findLineLink } from '../../domain/channels/person-on-channel';
 import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
 import { fitRequest, textMessages } from './render';
 import { both, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';
-import { handleUnfollow } from './unfollow';
+import { handleUnfollow } from '../../domain/channels/line-channel-lost';
 
 /** The fields of a LINE webhook event this adapter reads (the stored payload has them all). */
 export interface LineEvent {
@@ -34,7 +34,7 @@ export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise
     case 'follow': {
       if (!link) return { kind: 'greeting', personId: null, sessionId: null, messages: textMessages([both(T.greeting)]) };
       if (link.channelState !== 'verified') {
-        await turn.tx.update(personChannels).set({ state: 'verified', updatedAt: turn.now }).where(eq(personChannels.id, link.channelId));
+        await markLineFollowed(turn.tx, link.channelId, turn.now);
       }
       if (!MONITORED_STATUSES.includes(link.status)) return monitoringEndedReply(link);
       const resumed = await resumeOpenSession(turn, link);

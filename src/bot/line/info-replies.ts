@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { checkSessions, flowAssignments, MONITORED_STATUSES, observations } from '../../../db/schema';
-import { localDateOf, localTimeOf } from '../../domain/time';
-import type { LineLink } from './link-lookup';
+import { nextScheduledCheck, recentCompletedChecks } from '../../domain/checks/patient-records';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
+import { localTimeOf } from '../../domain/time';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { encodePostback } from './postback';
 import { postbackItem, textMessages, type QuickReplyItem } from './render';
 import { fill, pick, T } from './texts';
@@ -19,18 +19,9 @@ export function menuButtons(link: LineLink): QuickReplyItem[] {
 /** When the next scheduled check arrives, in the person's words ("today at about 15:00"), or null. */
 export async function nextCheckText(turn: LineTurn, link: LineLink): Promise<string | null> {
   if (!monitored(link)) return null;
-  const [assignment] = await turn.tx.select().from(flowAssignments).where(eq(flowAssignments.personId, link.personId));
-  if (!assignment?.active || assignment.roundTimes.length === 0) return null;
-  const tz = link.centre.timeZone;
-  const time = localTimeOf(turn.now, tz);
-  const today = localDateOf(turn.now, tz);
-  const done = await turn.tx
-    .select({ round: checkSessions.round })
-    .from(checkSessions)
-    .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.localDate, today), inArray(checkSessions.status, ['completed', 'missed', 'cancelled'])));
-  const finished = new Set(done.map((d) => d.round));
-  const later = assignment.roundTimes.find((r) => r > time && !finished.has(r));
-  const when = later ? fill(pick(T.today, link.lang), { time: later }) : fill(pick(T.tomorrow, link.lang), { time: assignment.roundTimes[0]! });
+  const next = await nextScheduledCheck(turn.tx, link.personId, turn.now, link.centre.timeZone);
+  if (!next) return null;
+  const when = fill(pick(next.day === 'today' ? T.today : T.tomorrow, link.lang), { time: next.time });
   return fill(pick(T.nextCheck, link.lang), { when });
 }
 
@@ -52,7 +43,7 @@ export function contactText(link: LineLink): string {
       hours = '';
     }
   }
-  return fill(pick(T.contact, link.lang), { centre: link.centre.name, phone: link.centre.phone ?? '—', hours });
+  return fill(pick(T.contact, link.lang), { centre: link.centre.nameJa, phone: link.centre.phone ?? '—', hours });
 }
 
 /** Someone no longer monitored (ended, in hospital …): nothing to report, and whom to contact. */
@@ -72,21 +63,10 @@ const LABELS: Record<string, { ja: string; en: string }> = {
 
 /** 記録を見る: the person's own last few checks with their measured values. */
 export async function recordsReply(turn: LineTurn, link: LineLink): Promise<LineReply> {
-  const sessions = await turn.tx
-    .select({ id: checkSessions.id, localDate: checkSessions.localDate, round: checkSessions.round, completedAt: checkSessions.completedAt })
-    .from(checkSessions)
-    .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.status, 'completed')))
-    .orderBy(desc(checkSessions.dueAt))
-    .limit(5);
+  const sessions = await recentCompletedChecks(turn.tx, link.personId, Object.keys(LABELS));
   if (sessions.length === 0) return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([pick(T.noRecords, link.lang)], menuButtons(link)) };
-  const obs = await turn.tx
-    .select({ sessionId: observations.sessionId, questionId: observations.questionId, value: observations.valueNumber, unit: observations.unit })
-    .from(observations)
-    .where(and(inArray(observations.sessionId, sessions.map((s) => s.id)), inArray(observations.questionId, Object.keys(LABELS))));
   const lines = sessions.map((s) => {
-    const values = obs
-      .filter((o) => o.sessionId === s.id && o.value !== null)
-      .map((o) => `${pick(LABELS[o.questionId]!, link.lang)} ${o.value}${o.unit ?? ''}`);
+    const values = s.values.map((o) => `${pick(LABELS[o.questionId]!, link.lang)} ${o.value}${o.unit ?? ''}`);
     const when = s.round.startsWith('manual') ? (s.completedAt ? localTimeOf(s.completedAt, link.centre.timeZone) : '') : s.round;
     return `${s.localDate.slice(5).replace('-', '/')} ${when}  ${values.join(' / ') || (link.lang === 'en' ? 'answered' : '回答済み')}`;
   });

@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
-import { checkSessions } from '../../../db/schema';
 import { findOpenSession } from '../../domain/checks/find-open-session';
+import { findPersonSession } from '../../domain/checks/session';
 import { alreadyAnswered, answerInSession, reportNow } from './check-conversation';
 import { contactReply, helpReply, recordsReply } from './info-replies';
-import type { LineLink } from './link-lookup';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
 import { parsePostback, type MenuAction } from './postback';
 import { textMessages } from './render';
@@ -50,14 +49,8 @@ export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data:
   const p = parsePostback(data);
   if (!p) return helpReply(turn, link);
   if (p.kind === 'menu') return menu(turn, link, p.action);
-  const [session] =
-    p.kind === 'session'
-      ? await turn.tx.select().from(checkSessions).where(eq(checkSessions.id, p.sessionId))
-      : await turn.tx
-          .select()
-          .from(checkSessions)
-          .where(and(eq(checkSessions.personId, link.personId), eq(checkSessions.localDate, p.localDate), eq(checkSessions.round, p.round)));
-  if (!session || session.personId !== link.personId) {
+  const session = await findPersonSession(turn.tx, link.personId, p.kind === 'session' ? { sessionId: p.sessionId } : { localDate: p.localDate, round: p.round });
+  if (!session) {
     return { kind: 'closed', personId: link.personId, sessionId: null, messages: textMessages([pick(T.closed, link.lang)]) };
   }
   const answered = await alreadyAnswered(turn, link, session, p.questionId);

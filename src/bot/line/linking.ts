@@ -1,5 +1,5 @@
 import { linkLineUser, normaliseLinkCode } from '../../domain/persons/link-channel';
-import { findLineLink } from './link-lookup';
+import { findLineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, textMessages } from './render';
 import { resumeOpenSession } from './check-conversation';
 import { both, fill, pick, T } from './texts';
@@ -29,7 +29,7 @@ export async function handleLinkCode(turn: LineTurn, text: string): Promise<Line
     case 'linked': {
       const link = await findLineLink(turn.tx, turn.userId);
       if (!link) throw new Error('linked LINE user not found after linking');
-      const said = result.status === 'linked' ? fill(pick(T.linked, link.lang), { centre: link.centre.name }) : pick(T.alreadyLinked, link.lang);
+      const said = result.status === 'linked' ? fill(pick(T.linked, link.lang), { centre: link.centre.nameJa }) : pick(T.alreadyLinked, link.lang);
       const resumed = await resumeOpenSession(turn, link);
       if (resumed) return { ...resumed, kind: 'link', messages: fitRequest([...textMessages([said]), ...resumed.messages]) };
       return reply('link', [said], link.personId);

@@ -1,23 +1,18 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { outboundMessages } from '../../../db/schema';
+import type { Ctx } from '../../domain/context';
+import { claimLeased, queueLineOutbound, sendableRows, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
+import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
 import { LineSendError, type LineAccepted, type LineApi } from './client';
 import type { LineMessage } from './render';
 import { lineRetryUuid } from './retry-key';
 
+type DbOrTx = Ctx['tx'];
+
 /** LINE reply tokens are short-lived (about a minute); past this we push instead. */
 export const REPLY_TOKEN_FRESH_MS = 50_000;
 
-/** A queued row its owner has not come back to for this long is taken over (by the outbound sweep). */
-export const QUEUED_LEASE_MS = 2 * 60_000;
-/**
- * A row being sent whose sender has not finished for this long is presumed dead and taken
- * over. Longer than a send can take (3 tries, waits of up to 10 s); if a sender was only slow,
- * the push that follows carries the same X-Line-Retry-Key, so LINE delivers it once.
- */
-export const SENDING_LEASE_MS = 10 * 60_000;
+export { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 
 export interface OutboundBody {
   to: string; // LINE userId (kept in the database only, like person_channels.address)
@@ -30,20 +25,13 @@ export interface OutboundBody {
   via?: 'reply' | 'push';
 }
 
-type OutboundRow = typeof outboundMessages.$inferSelect;
-
 /** Record one message request to send, in the caller's transaction; a known retry key adds nothing. */
 export async function queueOutbound(
   tx: DbOrTx,
   item: { retryKey: string; kind: string; personId: string | null; sessionId: string | null; body: OutboundBody },
   now: Date,
 ): Promise<string | null> {
-  const [row] = await tx
-    .insert(outboundMessages)
-    .values({ channel: 'line', kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status: 'queued', createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning({ id: outboundMessages.id });
-  return row?.id ?? null;
+  return queueLineOutbound(tx, item, now);
 }
 
 export interface DeliveryResult {
@@ -61,21 +49,7 @@ export interface DeliveryResult {
  * send a row twice, so a reply token is used once. Returns the row, or null if not ours.
  */
 export async function claimOutbound(db: DbOrTx, id: string, claimant: string, now: Date): Promise<OutboundRow | null> {
-  const queuedBefore = new Date(now.getTime() - QUEUED_LEASE_MS).toISOString();
-  const sendingBefore = new Date(now.getTime() - SENDING_LEASE_MS).toISOString();
-  const owner = sql`${outboundMessages.body}->>'owner'`;
-  const [row] = await db
-    .update(outboundMessages)
-    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
-    .where(
-      and(
-        eq(outboundMessages.id, id),
-        sql`((${outboundMessages.status} = 'queued' and (${owner} is null or ${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${queuedBefore}::timestamptz))
-          or (${outboundMessages.status} = 'sending' and (${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${sendingBefore}::timestamptz)))`,
-      ),
-    )
-    .returning();
-  return row ?? null;
+  return claimLeased(db, id, claimant, now, { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS });
 }
 
 /**
@@ -89,10 +63,7 @@ export async function claimOutbound(db: DbOrTx, id: string, claimant: string, no
 export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: [], transient: null };
   if (ids.length === 0) return result;
-  const rows = await deps.db
-    .select({ id: outboundMessages.id, body: outboundMessages.body })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.id, ids), inArray(outboundMessages.status, ['queued', 'sending'])));
+  const rows = await sendableRows(deps.db, ids);
   // In the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   const heldBack = new Set<string>();
@@ -138,9 +109,6 @@ async function sendOne(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, 
 }
 
 /** The outcome of a claimed row, with how it went (reply or push). */
-async function settle(deps: Pick<Deps, 'db' | 'now'>, id: string, via: 'reply' | 'push', set: Partial<typeof outboundMessages.$inferInsert>) {
-  await deps.db
-    .update(outboundMessages)
-    .set({ ...set, updatedAt: deps.now(), body: sql`${outboundMessages.body} || ${JSON.stringify({ via })}::jsonb` })
-    .where(eq(outboundMessages.id, id));
+async function settle(deps: Pick<Deps, 'db' | 'now'>, id: string, via: 'reply' | 'push', set: Parameters<typeof settleOutbound>[2]) {
+  await settleOutbound(deps.db, id, set, deps.now(), { via });
 }

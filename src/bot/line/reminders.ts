@@ -1,10 +1,10 @@
-import { eq, inArray } from 'drizzle-orm';
-import { checkSessions, outboundMessages } from '../../../db/schema';
+import { sessionsByIds } from '../../domain/checks/session';
+import { outboundIdByRetryKey } from '../../domain/outbox/outbound-messages';
 import type { Deps } from '../../deps';
 import { currentPrompt } from './check-conversation';
 import { lineApiFor } from './limited-api';
-import { promptRetryKey, recordUnreachable, type DispatchRow } from './dispatch-rows';
-import type { LineLink } from './link-lookup';
+import { promptRetryKey, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import { deliverOutbound, queueOutbound } from './outbox';
 import { fitRequest, textMessages } from './render';
 import { pick, T } from './texts';
@@ -20,7 +20,7 @@ export const REMINDER_OWNER = 'reminders';
  */
 export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<void> {
   const now = deps.now();
-  const sessions = await deps.db.select().from(checkSessions).where(inArray(checkSessions.id, rows.map((r) => r.sessionId)));
+  const sessions = await sessionsByIds(deps.db, rows.map((r) => r.sessionId));
   const byId = new Map(sessions.map((s) => [s.id, s]));
   const ids: string[] = [];
   for (const r of rows) {
@@ -37,8 +37,8 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
     if (id) ids.push(id);
     else {
       // Recorded by an earlier run of this job: send it if it is still queued.
-      const [existing] = await deps.db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.retryKey, promptRetryKey('reminder', r)));
-      if (existing) ids.push(existing.id);
+      const existing = await outboundIdByRetryKey(deps.db, promptRetryKey('reminder', r));
+      if (existing) ids.push(existing);
     }
   }
   // A reminder row is only ever in the batch of the dispatch job for its session and number

@@ -1,11 +1,10 @@
-import type { DbOrTx } from '../../../db/client';
 import type { Env } from '../../config/env';
 import type { Actor, Ctx } from '../../domain/context';
 import type { LineMessage } from './render';
 
 /** One inbound LINE event being handled, inside the inbound job's transaction. */
 export interface LineTurn {
-  tx: DbOrTx;
+  tx: Ctx['tx'];
   now: Date;
   env: Env;
   userId: string;

@@ -1,18 +1,17 @@
-import { and, asc, eq, like } from 'drizzle-orm';
-import { outboundMessages, persons } from '../../../db/schema';
+import { anyOutboundWithPrefix, queuedWithPrefix } from '../../domain/outbox/outbound-messages';
+import { preferredLanguage } from '../../domain/persons/preferred-language';
 import { beginSession } from '../../domain/checks/begin-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { cancelOptedOutSession, deferSession } from '../../domain/rounds/record-dispatch';
 import type { Deps } from '../../deps';
-import type { OutMessage, SessionState } from '../../flows';
+import { currentPrompt } from '../../domain/checks/current-prompt';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
+import type { OutMessage } from '../../flows';
 import type { ChannelDispatcher, PromptKind, TransientSendError } from '../dispatch';
 import { deliverSms, ensureOutbound, type OutboundRow } from '../twilio/outbound';
 import { quietHoursDeferral } from '../twilio/quiet-hours';
-import { channelOf, isOpen, lockSession, type SessionRow } from '../voice/place-call';
+import { channelOf, type SessionRow } from '../../domain/channels/place-call';
 import { sendOrRecord } from '../voice/retry';
-import { currentPrompt } from '../web/current-prompt';
 import { renderSms } from './render';
 import { smsText } from './texts';
 
@@ -33,7 +32,7 @@ export const smsDispatcher: ChannelDispatcher = {
     for (const sessionId of sessionIds) {
       const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
-        if (!session || !isOpen(session, ctx.now)) return null;
+        if (!session || !isSessionOpen(session, ctx.now)) return null;
         const channel = await channelOf(ctx, session.personId, 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
@@ -78,8 +77,7 @@ async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]>
 async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
   if (session.state === null) return promptRows(ctx, session); // never prompted: the reminder is the first prompt
   const prefix = `sms:reminder:${session.id}:${session.remindersSent + 1}:`;
-  const [existing] = await ctx.tx.select({ id: outboundMessages.id }).from(outboundMessages).where(like(outboundMessages.retryKey, `${prefix}%`)).limit(1);
-  if (!existing) {
+  if (!(await anyOutboundWithPrefix(ctx.tx, prefix))) {
     for (const [i, text] of (await reminderBodies(ctx, session)).entries()) {
       await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `${prefix}${i}`, body: { text } }, ctx.now);
     }
@@ -88,19 +86,12 @@ async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[
 }
 
 async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
-  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
-  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'sms', ctx.now, session.localDate);
-  const question = currentPrompt(version, session.state as SessionState, flowCtx);
+  const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
   if (!question) return [];
-  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
-  const mark: OutMessage = { kind: 'info', text: smsText('reminder', p?.lang ?? 'ja') };
+  const mark: OutMessage = { kind: 'info', text: smsText('reminder', await preferredLanguage(ctx.tx, session.personId)) };
   return renderSms([mark, question]);
 }
 
 function queuedRows(ctx: Ctx, retryKeyPrefix: string): Promise<OutboundRow[]> {
-  return ctx.tx
-    .select()
-    .from(outboundMessages)
-    .where(and(like(outboundMessages.retryKey, `${retryKeyPrefix}%`), eq(outboundMessages.status, 'queued')))
-    .orderBy(asc(outboundMessages.retryKey));
+  return queuedWithPrefix(ctx.tx, retryKeyPrefix);
 }

@@ -1,13 +1,13 @@
-import type { Tx } from '../../../db/client';
-import { MONITORED_STATUSES } from '../../../db/schema';
+import type { Tx } from '../../domain/inbox/process-in-order';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
-import { generalContact } from '../twilio/contact';
-import type { InboundEvent } from '../twilio/inbox';
+import { generalContact } from '../../domain/channels/general-contact';
+import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { ensureOutbound } from '../twilio/outbound';
-import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../twilio/person-channels';
+import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
 import { parseSmsKeyword } from './keywords';
 import { renderSms } from './render';
 import { bilingual, smsText } from './texts';
@@ -49,7 +49,7 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
       replies.push(smsText('optedIn', owner.lang));
       break;
     case 'help':
-      replies.push(smsText('help', owner.lang, { name: owner.lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone ?? '' }));
+      replies.push(smsText('help', owner.lang, { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' }));
       break;
     default: {
       const answer = monitored(owner) ? await recordAnswer(ctx, owner, body) : { sessionId: null, replies: [notMonitoredText(owner)] };
@@ -68,7 +68,7 @@ const monitored = (o: NumberOwner) => (MONITORED_STATUSES as readonly string[]).
 
 /** Monitoring over (or in hospital): nothing to answer; their own centre's number. */
 function notMonitoredText(owner: NumberOwner): string {
-  const vars = { name: owner.lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone ?? '' };
+  const vars = { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' };
   return smsText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', owner.lang, vars);
 }
 

@@ -1,11 +1,11 @@
 import { fitsSegments } from './segments';
+import type { Lang } from '../../flows';
 
 /**
  * What the SMS channel itself says (the engine says everything about the check).
  * Japanese first; English for persons who chose it. Each text stays within one or two
  * segments, with realistic names and numbers filled in (tests/bot/sms/texts.test.ts checks).
  */
-type Lang = 'ja' | 'en' | 'ja-easy';
 type T = { ja: string; en: string };
 
 export const SMS_TEXTS = {

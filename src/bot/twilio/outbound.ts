@@ -1,52 +1,23 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 import type { Deps } from '../../deps';
+import { claimQueued, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 import { classifyTwilioError, PermanentSendError, twilioClient } from './client';
 import { twilioSettings, webhookUrl } from './config';
 
-export type OutboundRow = typeof outboundMessages.$inferSelect;
 export interface OutboundBody {
   text?: string;
   /** What a notice call says (deliverNoticeCall). */
   say?: string[];
 }
 
-/**
- * Record a message or call to send, once per retry key: a retried job finds the row it
- * wrote the first time (and sends it only if it is still queued).
- * Retry keys: `sms:<kind>:<sessionId>:<n>`, `sms:reply:<eventId>:<n>`, `call:<sessionId>:<n>`.
- */
-export async function ensureOutbound(
-  tx: DbOrTx,
-  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice'; kind: string; retryKey: string; body: OutboundBody | null },
-  now: Date,
-): Promise<OutboundRow> {
-  await tx
-    .insert(outboundMessages)
-    .values({ ...values, status: 'queued', createdAt: now, updatedAt: now })
-    .onConflictDoNothing();
-  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.retryKey, values.retryKey));
-  return row!;
-}
-
-/** Claim a queued row for sending; false when another worker (or an earlier run) already did. */
-async function claim(deps: Deps, row: OutboundRow): Promise<boolean> {
-  const claimed = await deps.db
-    .update(outboundMessages)
-    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: deps.now() })
-    .where(and(eq(outboundMessages.id, row.id), eq(outboundMessages.status, 'queued')))
-    .returning({ id: outboundMessages.id });
-  return claimed.length === 1;
-}
+export { advanceOutboundStatus, ensureOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 
 async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never> {
   const e = classifyTwilioError(err);
   if (e instanceof PermanentSendError) {
-    await deps.db.update(outboundMessages).set({ status: 'failed', errorCode: e.code, errorMessage: e.message, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    await settleOutbound(deps.db, row.id, { status: 'failed', errorCode: e.code, errorMessage: e.message }, deps.now());
   } else {
     // Back to queued: the job's retry sends it again.
-    await deps.db.update(outboundMessages).set({ status: 'queued', errorCode: 'transient', errorMessage: e.message, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    await settleOutbound(deps.db, row.id, { status: 'queued', errorCode: 'transient', errorMessage: e.message }, deps.now());
   }
   deps.logger.warn({ outboundId: row.id, channel: row.channel, kind: row.kind, code: e instanceof PermanentSendError ? e.code : 'transient' }, 'Twilio send failed');
   throw e;
@@ -59,7 +30,7 @@ async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never
 export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Promise<void> {
   const settings = twilioSettings(deps.env);
   if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
-  if (row.status !== 'queued' || !(await claim(deps, row))) return;
+  if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
   try {
     const msg = await twilioClient(settings).messages.create({
       to,
@@ -67,7 +38,7 @@ export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Prom
       body: (row.body as OutboundBody | null)?.text ?? '',
       statusCallback: webhookUrl(deps.env, '/webhooks/twilio/status'),
     });
-    await deps.db.update(outboundMessages).set({ providerMessageId: msg.sid, errorCode: null, errorMessage: null, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    await settleOutbound(deps.db, row.id, { providerMessageId: msg.sid, errorCode: null, errorMessage: null }, deps.now());
   } catch (err) {
     await settle(deps, row, err);
   }
@@ -97,7 +68,7 @@ export async function deliverNoticeCall(deps: Deps, row: OutboundRow, to: string
 async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: string; method: 'POST'; machineDetection: 'Enable' } | { twiml: string }): Promise<void> {
   const settings = twilioSettings(deps.env);
   if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
-  if (row.status !== 'queued' || !(await claim(deps, row))) return;
+  if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
   try {
     const call = await twilioClient(settings).calls.create({
       to,
@@ -108,25 +79,8 @@ async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: 
       statusCallbackEvent: ['answered', 'completed'],
       timeout: 30, // seconds of ringing: elderly people need time to reach the phone
     });
-    await deps.db.update(outboundMessages).set({ providerMessageId: call.sid, errorCode: null, errorMessage: null, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    await settleOutbound(deps.db, row.id, { providerMessageId: call.sid, errorCode: null, errorMessage: null }, deps.now());
   } catch (err) {
     await settle(deps, row, err);
   }
-}
-
-const RANK: Record<OutboundStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3 };
-
-/**
- * Move a message's status forward only (queued → sending → sent → delivered, or →
- * undelivered / failed); a late 'sent' after 'delivered' changes nothing. Returns the row
- * when the status changed, null otherwise.
- */
-export async function advanceOutboundStatus(tx: DbOrTx, row: OutboundRow, status: OutboundStatus, error: { code?: string | null }, now: Date): Promise<OutboundRow | null> {
-  if (RANK[status] <= RANK[row.status]) return null;
-  const [updated] = await tx
-    .update(outboundMessages)
-    .set({ status, errorCode: error.code ?? row.errorCode, updatedAt: now })
-    .where(and(eq(outboundMessages.id, row.id), eq(outboundMessages.status, row.status)))
-    .returning();
-  return updated ?? null;
 }

@@ -1,13 +1,13 @@
-import { and, asc, eq, like } from 'drizzle-orm';
-import { inboundEvents, outboundMessages } from '../../../db/schema';
+import { inboundEventById } from '../../domain/inbox/process-in-order';
+import { queuedWithPrefix } from '../../domain/outbox/outbound-messages';
 import type { Deps } from '../../deps';
 import { handleInboundSms, type SmsFollowUp } from '../sms/handle-message';
 import { systemActor, withTransaction } from '../../domain/context';
 import { PermanentSendError, twilioClient } from './client';
 import { twilioSettings } from './config';
-import { processInOrder } from './inbox';
+import { processInOrder } from '../../domain/inbox/process-in-order';
 import { deliverSms } from './outbound';
-import { optOutChannel } from './person-channels';
+import { optOutChannel } from '../../domain/channels/channel-state';
 import { handleStatusEvent } from './status';
 
 /**
@@ -38,15 +38,11 @@ export async function processTwilioInbox(deps: Deps, eventId: string): Promise<v
 
 /** Send this event's recorded replies that are still queued, in order. */
 async function deliverQueuedReplies(deps: Deps, eventId: string): Promise<void> {
-  const [event] = await deps.db.select({ payload: inboundEvents.payload, provider: inboundEvents.provider }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+  const event = await inboundEventById(deps.db, eventId);
   if (!event || event.provider !== 'twilio_sms') return;
   const to = (event.payload as Record<string, string>).From;
   if (!to) return;
-  const rows = await deps.db
-    .select()
-    .from(outboundMessages)
-    .where(and(like(outboundMessages.retryKey, `sms:reply:${eventId}:%`), eq(outboundMessages.status, 'queued')))
-    .orderBy(asc(outboundMessages.retryKey));
+  const rows = await queuedWithPrefix(deps.db, `sms:reply:${eventId}:`);
   for (const row of rows) {
     try {
       await deliverSms(deps, row, to);

@@ -1,12 +1,11 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../../../db/client';
-import { outboundMessages, type OutboundStatus } from '../../../db/schema';
+import type { Tx } from '../../domain/inbox/process-in-order';
+import { outboundByProviderId, type OutboundStatus } from '../../domain/outbox/outbound-messages';
 import { systemActor, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { scheduleAfterFailedAttempt } from '../voice/retry';
-import type { InboundEvent } from './inbox';
+import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { advanceOutboundStatus } from './outbound';
-import { markChannelUnreachable, optOutChannel } from './person-channels';
+import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
 
 interface Mapped {
   status: OutboundStatus;
@@ -75,7 +74,7 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   const p = event.payload as Record<string, string>;
   const isCall = !p.MessageSid && !p.SmsSid && !!p.CallSid;
   const sid = isCall ? p.CallSid! : (p.MessageSid ?? p.SmsSid)!;
-  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, sid)).limit(1);
+  const row = await outboundByProviderId(tx, sid);
   if (!row) return;
   const mapped = isCall ? mapCallStatus(p.CallStatus, p.AnsweredBy) : mapMessageStatus(p.MessageStatus ?? p.SmsStatus, p.ErrorCode);
   if (!mapped) return;

@@ -1,10 +1,10 @@
-import { MONITORED_STATUSES } from '../../../db/schema';
+import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import { startCheck } from '../../domain/checks/start-check';
 import { withTransaction } from '../../domain/context';
 import type { Deps } from '../../deps';
-import { generalContact } from '../twilio/contact';
-import { ownersOfNumber, type NumberOwner } from '../twilio/person-channels';
+import { generalContact } from '../../domain/channels/general-contact';
+import { ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
 import { handleSessionStep } from './handle-call';
 import { voiceText } from './speak';
 import { renderTurn } from './twiml';
@@ -48,6 +48,6 @@ async function unknownCaller(deps: Deps): Promise<string> {
 function notMonitored(owner: NumberOwner): string {
   const lang = owner.lang;
   const why = voiceText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', lang);
-  const contact = owner.centrePhone ? voiceText('unknownContact', lang, { name: lang === 'en' ? owner.centreNameEn : owner.centreName, phone: owner.centrePhone }) : voiceText('unknownGeneric', lang);
+  const contact = owner.centre.phone ? voiceText('unknownContact', lang, { name: lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone }) : voiceText('unknownGeneric', lang);
   return renderTurn({ lang, say: [why, contact, voiceText('goodbye', lang)] });
 }

@@ -4,7 +4,8 @@ import { deferSession } from '../../domain/rounds/record-dispatch';
 import type { Deps } from '../../deps';
 import { deliverCall } from '../twilio/outbound';
 import { quietHoursDeferral } from '../twilio/quiet-hours';
-import { isOpen, lockSession, prepareCall } from './place-call';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
+import { prepareCall } from '../../domain/channels/place-call';
 import { dayCallsSpent, sendOrRecord } from './retry';
 
 /**
@@ -22,7 +23,7 @@ export const voiceDispatcher: ChannelDispatcher = {
     for (const sessionId of sessionIds) {
       const plan = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
-        if (!session || !isOpen(session, ctx.now)) return null;
+        if (!session || !isSessionOpen(session, ctx.now)) return null;
         const deferred = quietHoursDeferral(ctx.now, session.timeZone, deps.env.QUIET_HOURS, 'calls');
         if (deferred) return { deferred };
         // The round's own call is always placed (it is that round's check); a reminder call

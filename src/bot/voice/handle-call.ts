@@ -1,22 +1,21 @@
-import { eq } from 'drizzle-orm';
-import { checkSessions, persons } from '../../../db/schema';
-import type { OutMessage, SessionState } from '../../flows';
+import type { Lang, OutMessage, SessionState } from '../../flows';
 import { raiseAlert } from '../../domain/alerts/raise-alert';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginSession } from '../../domain/checks/begin-session';
-import { buildFlowContext } from '../../domain/checks/flow-context';
+import { currentPrompt } from '../../domain/checks/current-prompt';
+import { isSessionOpen, lockSession, sessionState } from '../../domain/checks/session';
+import { preferredLanguage } from '../../domain/persons/preferred-language';
 import { withTransaction, type Ctx } from '../../domain/context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import type { Deps } from '../../deps';
 import { senderKeyOf, webhookUrl } from '../twilio/config';
-import { markChannelVerified, ownersOfNumber } from '../twilio/person-channels';
-import { isOpen, lockSession, type SessionRow } from './place-call';
+import { markChannelVerified, ownersOfNumber } from '../../domain/channels/channel-state';
+import type { SessionRow } from '../../domain/channels/place-call';
 import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
-import { currentQuestion, lastAsked, saveReply, storeVoiceEvent } from './voice-events';
+import { lastAsked, saveReply, storeVoiceEvent } from '../../domain/channels/voice-events';
 
-type Lang = 'ja' | 'en' | 'ja-easy';
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
 
 /** 9 repeats, 0 asks for a nurse — except where they are answers (a 0–10 scale, a plausible number). */
@@ -53,7 +52,7 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
       const r = stored.duplicate.reply;
       return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next, hints: r?.hints });
     }
-    if (!isOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
+    if (!isSessionOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     const previous = await lastAsked(ctx.tx, senderKey, sessionId);
 
     if (step === 0) {
@@ -97,8 +96,7 @@ async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn): Promise<strin
 /** The engine's read-back becomes 「37度8分ですね。正しければ1を、違う場合は2を押してください。」 */
 async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], lang: Lang): Promise<OutMessage[]> {
   if (!messages.some((m) => m.kind === 'confirm')) return messages;
-  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
-  const pending = (row?.state as SessionState | null)?.pendingConfirmation;
+  const pending = (await sessionState(ctx.tx, session.id))?.pendingConfirmation;
   if (!pending || typeof pending.value !== 'number') return messages;
   const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
   const node = version.definition.nodes[pending.questionId];
@@ -107,11 +105,8 @@ async function readBack(ctx: Ctx, session: SessionRow, messages: OutMessage[], l
 }
 
 async function resumeQuestion(ctx: Ctx, session: SessionRow, lang: Lang): Promise<OutMessage[]> {
-  const [row] = await ctx.tx.select({ state: checkSessions.state }).from(checkSessions).where(eq(checkSessions.id, session.id));
-  if (!row?.state) return [];
-  const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
-  const flowCtx = await buildFlowContext(ctx.tx, session.personId, 'voice', ctx.now, session.localDate);
-  const q = currentQuestion(version, row.state as SessionState, flowCtx);
+  if (!(await sessionState(ctx.tx, session.id))) return [];
+  const [q] = await currentPrompt(ctx.tx, session.id, 'voice', ctx.now);
   return q ? [await readBack(ctx, session, [q], lang).then((m) => m[0]!)] : [];
 }
 
@@ -129,9 +124,8 @@ async function raiseCallback(ctx: Ctx, session: SessionRow): Promise<void> {
   });
 }
 
-async function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
-  const [p] = await ctx.tx.select({ lang: persons.preferredLanguage }).from(persons).where(eq(persons.id, session.personId));
-  return p?.lang ?? 'ja';
+function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
+  return preferredLanguage(ctx.tx, session.personId);
 }
 
 async function markVoiceVerified(ctx: Ctx, personId: string, number: string | undefined): Promise<void> {

@@ -1,7 +1,6 @@
-import type { OutMessage } from '../../flows';
+import type { Lang, OutMessage } from '../../flows';
 import { keypadGuide } from './speak';
 
-type Lang = 'ja' | 'en' | 'ja-easy';
 
 /** Which of the adapter's own guides are said with a question. */
 export interface AskHints {

@@ -1,14 +1,13 @@
-import { eq } from 'drizzle-orm';
-import { checkSessions } from '../../../db/schema';
 import { callsOnDay } from '../../domain/rounds/day-calls';
 import { raiseNonResponder } from '../../domain/rounds/raise-non-responder';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { PermanentSendError } from '../twilio/client';
 import { deliverCall, type OutboundRow } from '../twilio/outbound';
-import { markChannelUnreachable, optOutChannel } from '../twilio/person-channels';
+import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
 import { inQuietHours, quietHoursEnd } from '../twilio/quiet-hours';
-import { isOpen, lockSession, prepareCall, type SessionRow } from './place-call';
+import { isSessionOpen, lockSession, setNextAction } from '../../domain/checks/session';
+import { prepareCall, type SessionRow } from '../../domain/channels/place-call';
 
 export type RetryResult = 'closed' | 'called' | 'deferred' | 'gave_up';
 
@@ -27,12 +26,12 @@ export async function dayCallsSpent(deps: Deps, ctx: Ctx, session: SessionRow): 
  */
 export async function scheduleAfterFailedAttempt(deps: Deps, ctx: Ctx, sessionId: string, what: 'sms' | 'call'): Promise<void> {
   const session = await lockSession(ctx, sessionId);
-  if (!session || !isOpen(session, ctx.now)) return;
+  if (!session || !isSessionOpen(session, ctx.now)) return;
   if (what === 'call' && (await dayCallsSpent(deps, ctx, session))) return giveUp(ctx, session);
   let next = new Date(ctx.now.getTime() + deps.env.CALL_RETRY_MINUTES * 60_000);
   if (inQuietHours(next, session.timeZone, deps.env.QUIET_HOURS)) next = quietHoursEnd(next, session.timeZone, deps.env.QUIET_HOURS);
   if (next >= session.expiresAt) return giveUp(ctx, session);
-  await ctx.tx.update(checkSessions).set({ nextActionAt: next, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
+  await setNextAction(ctx, session.id, next);
 }
 
 /** The non-responder alert, by the same rule as the rest of the reminder chain (raiseNonResponder). */
@@ -53,12 +52,12 @@ type Plan = { kind: 'closed' | 'deferred' | 'gave_up' } | { kind: 'called'; row:
 export async function retryCallOrGiveUp(deps: Deps, sessionId: string): Promise<RetryResult> {
   const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('twilio-retry'), now: deps.now() }, async (ctx) => {
     const session = await lockSession(ctx, sessionId);
-    if (!session || !isOpen(session, ctx.now)) return { kind: 'closed' };
+    if (!session || !isSessionOpen(session, ctx.now)) return { kind: 'closed' };
     if (await dayCallsSpent(deps, ctx, session)) return giveUp(ctx, session).then(() => ({ kind: 'gave_up' }) as const);
     if (inQuietHours(ctx.now, session.timeZone, deps.env.QUIET_HOURS)) {
       const resume = quietHoursEnd(ctx.now, session.timeZone, deps.env.QUIET_HOURS);
       if (resume >= session.expiresAt) return giveUp(ctx, session).then(() => ({ kind: 'gave_up' }) as const);
-      await ctx.tx.update(checkSessions).set({ nextActionAt: resume, updatedAt: ctx.now }).where(eq(checkSessions.id, session.id));
+      await setNextAction(ctx, session.id, resume);
       return { kind: 'deferred' };
     }
     const call = await prepareCall(deps, ctx, session);

@@ -1,6 +1,5 @@
-import type { OutMessage } from '../../flows';
+import type { Lang, OutMessage } from '../../flows';
 
-type Lang = 'ja' | 'en' | 'ja-easy';
 
 /**
  * Numbers the way a listener expects to hear them: 37.8 ℃ → 「37度8分」, 93 % → 「93パーセント」,

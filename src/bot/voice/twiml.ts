@@ -1,9 +1,8 @@
 import twilio from 'twilio';
-import type { OutMessage } from '../../flows';
+import type { Lang, OutMessage } from '../../flows';
 import { ALL_HINTS, type AskHints } from './hints';
 import { keypadGuide, voiceText } from './speak';
 
-type Lang = 'ja' | 'en' | 'ja-easy';
 
 /**
  * The voice: Amazon Polly "Mizuki" (ja-JP, standard engine — it supports SSML prosody),

@@ -1,12 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
-import { checkSessions } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { systemActor, withTransaction } from '../../domain/context';
 import { issueWebLink, webLinkKeys } from '../../domain/web/issue-web-link';
 import type { ChannelDispatcher, PromptKind } from '../dispatch';
 import { deliverNotice, planNotice, type NoticePlan } from '../text-notice';
-import { linkMessageText } from './link-message';
+import { linkMessageText } from '../../domain/web/link-message';
 
 /**
  * The web channel's dispatcher: a person whose main channel is the web page gets each
@@ -29,9 +27,8 @@ export const webDispatcher: ChannelDispatcher = {
 
 async function planLinkMessage(deps: Deps, sessionId: string, kind: PromptKind): Promise<NoticePlan> {
   return withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
-    await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
-    const [s] = await ctx.tx.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
-    if (!s || !(OPEN_SESSION_STATUSES as readonly string[]).includes(s.status) || s.expiresAt <= ctx.now) return null;
+    const s = await lockSession(ctx, sessionId);
+    if (!s || !isSessionOpen(s, ctx.now)) return null;
     const link = await issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) });
     return planNotice(deps, ctx, {
       personId: s.personId,

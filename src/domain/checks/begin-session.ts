@@ -1,12 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { checkSessions, type ChannelKind } from '../../../db/schema';
 import { start, type OutMessage } from '../../flows';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { loadFlowVersion } from '../flows/flow-versions';
-import { OPEN_SESSION_STATUSES } from './answer-check';
 import { applyStep } from './apply-step';
 import { buildFlowContext } from './flow-context';
+import { isSessionOpen, lockSession } from './session';
 
 export interface BeginSessionOutcome {
   sessionId: string;
@@ -25,10 +25,9 @@ export interface BeginSessionOutcome {
  * @example const { messages } = await beginSession({ ctx, input: { sessionId, channel: 'sms' } })
  */
 export async function beginSession({ ctx, input }: VerbArgs<{ sessionId: string; channel: ChannelKind }>): Promise<BeginSessionOutcome> {
-  await ctx.tx.execute(sql`select id from check_sessions where id = ${input.sessionId} for update`);
-  const [session] = await ctx.tx.select().from(checkSessions).where(eq(checkSessions.id, input.sessionId));
+  const session = await lockSession(ctx, input.sessionId);
   if (!session) throw new NotFoundError('check_session', input.sessionId);
-  const open = (OPEN_SESSION_STATUSES as readonly string[]).includes(session.status) && session.expiresAt > ctx.now;
+  const open = isSessionOpen(session, ctx.now);
   if (!open || session.state !== null) return { sessionId: session.id, messages: [], begun: false, open };
   const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
   const flowCtx = await buildFlowContext(ctx.tx, session.personId, input.channel, ctx.now, session.localDate);

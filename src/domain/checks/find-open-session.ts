@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions } from '../../../db/schema';
-import { OPEN_SESSION_STATUSES } from './answer-check';
+import { OPEN_SESSION_STATUSES } from './session';
 
 /** The person's newest check that can still be answered (free text, SMS replies and calls go here). */
 export async function findOpenSession(db: DbOrTx, personId: string, now: Date) {

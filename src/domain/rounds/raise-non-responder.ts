@@ -3,6 +3,7 @@ import { queryRows } from '../../../db/client';
 import { checkSessions, persons } from '../../../db/schema';
 import { raiseAlert } from '../alerts/raise-alert';
 import { riskFactorsOf } from '../checks/flow-context';
+import { lockSession } from '../checks/session';
 import type { VerbArgs } from '../context';
 import { addDays } from '../time';
 
@@ -14,7 +15,7 @@ import { addDays } from '../time';
  * completing answer is decided under the session's row lock.
  */
 export async function raiseNonResponder({ ctx, input }: VerbArgs<{ sessionId: string }>): Promise<{ alertId: string | null }> {
-  await ctx.tx.execute(sql`select id from check_sessions where id = ${input.sessionId} for update`);
+  await lockSession(ctx, input.sessionId);
   const [row] = await ctx.tx
     .select({ s: checkSessions, p: persons })
     .from(checkSessions)

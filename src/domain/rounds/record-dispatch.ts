@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUSES } from '../../../db/schema';
-import type { PromptKind } from '../../bot/dispatch';
+
+/** What a dispatch sends for a session: its first prompt or a reminder. */
+export type PromptKind = 'prompt' | 'reminder';
 
 const monitored = () => sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
 const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;

@@ -5,7 +5,7 @@ import { personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
-import { OPEN_SESSION_STATUSES } from '../checks/answer-check';
+import { isSessionOpen } from '../checks/session';
 import { createWebLinkSigner, type WebLinkSigner } from './link-token';
 
 export interface WebLink {
@@ -52,7 +52,7 @@ export async function issueWebLink({ ctx, input, keys }: VerbArgs<{ sessionId: s
     .where(and(eq(checkSessions.id, input.sessionId), personScope(ctx.actor)));
   if (!session) throw new NotFoundError('check_session', input.sessionId);
   if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) throw new NotFoundError('check_session', input.sessionId);
-  if (!(OPEN_SESSION_STATUSES as readonly string[]).includes(session.status) || session.expiresAt <= ctx.now) {
+  if (!isSessionOpen(session, ctx.now)) {
     throw new ConflictError('this check can no longer be answered', { status: session.status });
   }
   const token = await keys.signer.sign(session.id, session.expiresAt);

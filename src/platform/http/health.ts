@@ -1,11 +1,16 @@
 import { Hono } from 'hono';
-import { ping } from '../../../db/client';
-import type { Deps } from '../../deps';
+import type { Redis } from 'ioredis';
 import { redisReachable } from '../redis';
 
-async function databaseReachable(deps: Pick<Deps, 'db'>, timeoutMs = 2000): Promise<boolean> {
+/** What /readyz asks: a round trip to PostgreSQL (db/client.ts `ping`, passed in by src/app.ts) and Redis. */
+export interface HealthDeps {
+  pingDatabase: () => Promise<unknown>;
+  redis: Redis;
+}
+
+async function databaseReachable(deps: HealthDeps, timeoutMs = 2000): Promise<boolean> {
   try {
-    await Promise.race([ping(deps.db), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);
+    await Promise.race([deps.pingDatabase(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);
     return true;
   } catch {
     return false;
@@ -13,7 +18,7 @@ async function databaseReachable(deps: Pick<Deps, 'db'>, timeoutMs = 2000): Prom
 }
 
 /** GET /healthz: the process is up. GET /readyz: PostgreSQL and Redis answer, else 503 naming which. */
-export function createHealthRoutes(deps: Pick<Deps, 'db' | 'redis'>) {
+export function createHealthRoutes(deps: HealthDeps) {
   return new Hono()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, inboundEvents, outboundMessages } from '../../../db/schema';
-import { lineOutboundJob } from '../../../src/bot/line/outbound-job';
-import { OUTBOUND_GIVE_UP_MS, sweepLineOutbound } from '../../../src/bot/line/outbound-sweep';
+import { lineOutboundJob } from '../../../src/jobs/line-outbound';
+import { OUTBOUND_GIVE_UP_MS } from '../../../src/bot/line/outbound-sweep';
+import { sweepLineOutbound } from '../../../src/jobs/line-outbound-sweep';
 import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../../src/bot/line/outbox';
 import { eventRetryKey, processLineInbound } from '../../../src/bot/line/process-inbound';
 import { lineRetryUuid } from '../../../src/bot/line/retry-key';

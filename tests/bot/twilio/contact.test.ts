@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSessions, inboundEvents, jurisdictions, persons } from '../../../db/schema';
-import { generalContact } from '../../../src/bot/twilio/contact';
+import { generalContact } from '../../../src/domain/channels/general-contact';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';

@@ -22,7 +22,7 @@ import { centresForActor, flowsForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
-import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
+import { tryAsPatientAvailable } from './try-as-patient-routes';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 

@@ -1,5 +1,5 @@
 import { MONITORED_STATUSES, PERSON_STATUSES } from '../../../../db/schema';
-import { TryAsPatientButton, WebLinkQrButton } from '../../../bot/web/try-as-patient-routes';
+import { TryAsPatientButton, WebLinkQrButton } from './try-as-patient-routes';
 import type { PersonRecord } from '../../../domain/persons/get-person';
 import type { personObservations } from '../../../domain/persons/person-observations';
 import { fmtShort } from '../../ui/format';

@@ -1,6 +1,6 @@
 import type { Lang, OutMessage } from '../../../flows';
-import type { CheckPage } from '../page-model';
-import type { CentreContact } from '../resolve-link';
+import type { CheckPage } from '../../../domain/web/page-model';
+import type { CentreContact } from '../../../domain/web/resolve-link';
 import { t } from '../texts';
 import { CallButtons, PatientLayout } from './layout';
 import { answerStyle, Notes } from './question-page';

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Lang } from '../../../flows';
-import type { CentreContact } from '../resolve-link';
+import type { CentreContact } from '../../../domain/web/resolve-link';
 import { LANGS, t } from '../texts';
 
 export const ASSET_PREFIX = '/c/_';

@@ -1,5 +1,5 @@
 import type { Lang, OutMessage } from '../../../flows';
-import type { CentreContact } from '../resolve-link';
+import type { CentreContact } from '../../../domain/web/resolve-link';
 import { t } from '../texts';
 import { CallButtons, centreName, PatientLayout } from './layout';
 import { Notes } from './question-page';

@@ -1,6 +1,6 @@
-import { defineJob } from '../../jobs/define';
-import { twilioStatusInboundTarget } from '../intake/inbound-jobs';
-import { processTwilioInbox } from './process-inbox';
+import { defineJob } from './define';
+import { twilioStatusInboundTarget } from './inbound-jobs';
+import { processTwilioInbox } from '../bot/twilio/process-inbox';
 
 /** Process a message/call status callback (in order with the sender's other Twilio events). */
 export const processTwilioStatus = defineJob({

@@ -2,8 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { jurisdictions, personChannels, persons } from '../../../db/schema';
 import type { Lang } from '../../flows';
-import type { PromptKind } from '../dispatch';
-import { localTimeOf } from '../../domain/time';
+import type { PromptKind } from '../rounds/record-dispatch';
+import { localTimeOf } from '../time';
 
 /** How a text reaches the person: their SMS number, LINE account or voice number, when it may be used. */
 export interface LinkRecipient {

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
-import type { FlowContext, FlowVersion, Lang, OutMessage, SessionState } from '../../flows';
-import { buildFlowContext } from '../../domain/checks/flow-context';
-import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { currentPrompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, type PageMessages } from './current-prompt';
+import { openingMessages, prompt, remainingPrompts, splitMessages, stateOrStart, type FlowContext, type FlowVersion, type Lang, type OutMessage, type PageMessages, type SessionState } from '../../flows';
+import { buildFlowContext } from '../checks/flow-context';
+import { loadFlowVersion } from '../flows/flow-versions';
 import type { LinkedSession } from './resolve-link';
 
 export interface CheckPage extends PageMessages {
@@ -48,9 +47,9 @@ async function pageMessages(db: DbOrTx, sessionId: string, version: FlowVersion,
   const stored = await loadReply(db, sessionId, state.step);
   if (stored && stored.lang === lang) {
     const page = splitMessages(stored.messages);
-    return { ...page, prompt: page.prompt ?? currentPrompt(version, state, flowCtx), reasked: page.prompt?.kind === 'reask' };
+    return { ...page, prompt: page.prompt ?? prompt(version, state, flowCtx), reasked: page.prompt?.kind === 'reask' };
   }
-  return { notes: [], prompt: currentPrompt(version, state, flowCtx), reasked: state.attempts > 0 && !state.pendingConfirmation };
+  return { notes: [], prompt: prompt(version, state, flowCtx), reasked: state.attempts > 0 && !state.pendingConfirmation };
 }
 
 async function loadReply(db: DbOrTx, sessionId: string, step: number): Promise<StoredReply | null> {

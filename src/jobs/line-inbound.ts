@@ -1,5 +1,6 @@
-import { defineJob } from '../../jobs/define';
-import { inboundJobId, lineInboundTarget } from '../intake/inbound-jobs';
+import { processLineInbound } from '../bot/line/process-inbound';
+import { defineJob } from './define';
+import { inboundJobId, lineInboundTarget } from './inbound-jobs';
 
 /**
  * Process one stored LINE webhook event (and any earlier ones of the same sender still
@@ -11,10 +12,7 @@ import { inboundJobId, lineInboundTarget } from '../intake/inbound-jobs';
 export const lineInboundJob = defineJob({
   ...lineInboundTarget,
   version: 1,
-  handler: async ({ eventId }, deps) => {
-    const { processLineInbound } = await import('./process-inbound');
-    return processLineInbound(deps, eventId);
-  },
+  handler: async ({ eventId }, deps) => processLineInbound(deps, eventId),
 });
 
 /** The BullMQ job id for an event: one job per stored event, however often it is enqueued. */

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Db } from '../../../db/client';
-import * as schema from '../../../db/schema';
+import type { Db } from './client';
+import * as schema from './schema';
 
 /**
  * A database for one Workers request, through the Hyperdrive binding's connection string.

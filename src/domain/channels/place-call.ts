@@ -1,26 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { checkSessions, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
-import type { Ctx } from '../../domain/context';
+import { and, eq } from 'drizzle-orm';
+import { checkSessions, outboundMessages, personChannels } from '../../../db/schema';
+import type { CheckSession } from '../checks/session';
+import type { Ctx } from '../context';
 import type { Deps } from '../../deps';
-import { ensureOutbound, type OutboundRow } from '../twilio/outbound';
+import { ensureOutbound, type OutboundRow } from '../outbox/outbound-messages';
 
-export type SessionRow = typeof checkSessions.$inferSelect;
-
-/** Lock a session and read it with its centre's time zone (for quiet hours). */
-export async function lockSession(ctx: Ctx, sessionId: string): Promise<(SessionRow & { timeZone: string }) | null> {
-  await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
-  const [row] = await ctx.tx
-    .select({ s: checkSessions, timeZone: jurisdictions.timeZone })
-    .from(checkSessions)
-    .innerJoin(persons, eq(persons.id, checkSessions.personId))
-    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(eq(checkSessions.id, sessionId));
-  return row ? { ...row.s, timeZone: row.timeZone } : null;
-}
-
-export function isOpen(session: SessionRow, now: Date): boolean {
-  return ['pending', 'prompted', 'active'].includes(session.status) && session.expiresAt > now;
-}
+export type SessionRow = CheckSession;
 
 /** The person's number on a channel and its state (pending, verified, opted_out, unreachable). */
 export async function channelOf(ctx: Ctx, personId: string, kind: 'sms' | 'voice'): Promise<{ address: string; state: string } | null> {

@@ -1,10 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { checkSessions, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { localDateOf } from '../../domain/time';
+import { localDateOf } from '../time';
 import type { Lang } from '../../flows';
-import type { PromptKind } from '../dispatch';
-import { raiseChannelLost } from './unfollow';
+import type { PromptKind } from '../rounds/record-dispatch';
+import { raiseChannelLost } from './line-channel-lost';
 
 /** One key per session and send: the first prompt, then each reminder by its number. */
 export const promptRetryKey = (kind: PromptKind, r: Pick<DispatchRow, 'sessionId' | 'remindersSent'>) =>

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { defineJob } from '../../jobs/define';
+import { resendLineOutbound } from '../bot/line/outbound-sweep';
+import { defineJob } from './define';
 
 /**
  * Send one LINE outbound row again: enqueued by the tick's outbound sweep
- * (src/bot/line/outbound-sweep.ts) for rows their own job did not get out. The payload is
+ * (src/jobs/line-outbound-sweep.ts) for rows their own job did not get out. The payload is
  * the row id only. The sweep is the retry: a run that fails is not retried by BullMQ, the
  * next sweep tries again after a longer wait.
  */
@@ -12,10 +13,7 @@ export const lineOutboundJob = defineJob({
   queue: 'outbound',
   version: 1,
   payload: z.object({ outboundId: z.uuid() }),
-  handler: async ({ outboundId }, deps) => {
-    const { resendLineOutbound } = await import('./outbound-sweep');
-    return resendLineOutbound(deps, outboundId);
-  },
+  handler: async ({ outboundId }, deps) => resendLineOutbound(deps, outboundId),
 });
 
 /** One job per row and attempt: a row still waiting in Redis is not added twice. */

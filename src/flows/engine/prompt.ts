@@ -1,9 +1,10 @@
-import { start, type FlowContext, type FlowVersion, type OutMessage, type SessionState } from '../../flows';
-// The engine builds question and read-back messages here; the web page re-renders the
-// waiting question from the stored state (any language, any number of reloads) instead
-// of replaying inputs. Pure functions, no I/O.
-import { askConfirm, questionMessage } from '../../flows/engine/ask';
-import { cloneState, type RunEnv } from '../../flows/engine/env';
+import type { FlowContext, OutMessage, SessionState } from '../types.js';
+// What a session is asking now, read from its stored state (any language, any number of
+// reloads) instead of replaying inputs: every channel (the web page, an SMS reminder, a
+// call that resumes a check, LINE) asks here. Pure functions, no I/O.
+import { askConfirm, questionMessage } from './ask.js';
+import { start, type FlowVersion } from './engine.js';
+import { cloneState, type RunEnv } from './env.js';
 
 export interface PageMessages {
   /** Info, urgent advice, closing words shown above the question. */
@@ -35,9 +36,11 @@ export function openingMessages(version: FlowVersion, ctx: FlowContext): OutMess
 
 /**
  * The question the state waits on, as the engine would ask it in ctx.lang: a pending
- * read-back (「91%で正しいですか？」) when there is one, else the question itself.
+ * read-back (「91%で正しいですか？」) when there is one, else the question itself; null
+ * when the check is over.
+ * @example prompt(version, session.state, ctx)?.text // "体温を教えてください"
  */
-export function currentPrompt(version: FlowVersion, state: SessionState, ctx: FlowContext): OutMessage | null {
+export function prompt(version: FlowVersion, state: SessionState, ctx: FlowContext): OutMessage | null {
   if (state.status !== 'active' || !state.nodeId) return null;
   const node = version.definition.nodes[state.nodeId];
   if (!node || node.type !== 'question') return null;

@@ -1,8 +1,15 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../../db/client';
+import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
 
 export type InboundEvent = typeof inboundEvents.$inferSelect;
+export type { Tx } from '../../../db/client';
+
+/** One stored event's provider and payload (null when unknown). */
+export async function inboundEventById(db: DbOrTx, eventId: string): Promise<Pick<InboundEvent, 'provider' | 'payload'> | null> {
+  const [event] = await db.select({ payload: inboundEvents.payload, provider: inboundEvents.provider }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+  return event ?? null;
+}
 
 /**
  * Process one sender's events in order: lock the sender key for the transaction, then

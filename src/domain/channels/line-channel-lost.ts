@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { MONITORED_STATUSES, personChannels } from '../../../db/schema';
-import { raiseAlert } from '../../domain/alerts/raise-alert';
-import { localDateOf } from '../../domain/time';
-import type { LineLink } from './link-lookup';
-import { patientActor, type LineTurn } from './turn';
+import { raiseAlert } from '../alerts/raise-alert';
+import { localDateOf } from '../time';
+import type { LineLink } from './person-on-channel';
+import type { DbOrTx } from '../../../db/client';
 
 /**
  * The patient blocked the account: the channel is unreachable (pushes would fail), and a
  * person still under monitoring gets a "channel lost" alert so a nurse phones them.
  * One alert per person and local day however often they block and unblock.
  */
-export async function handleUnfollow(turn: LineTurn, link: LineLink): Promise<void> {
+export async function handleUnfollow(turn: { tx: DbOrTx; now: Date }, link: LineLink): Promise<void> {
   await turn.tx.update(personChannels).set({ state: 'unreachable', updatedAt: turn.now }).where(eq(personChannels.id, link.channelId));
   if (!MONITORED_STATUSES.includes(link.status)) return;
   await raiseChannelLost(turn, link.personId, localDateOf(turn.now, link.centre.timeZone), 'unfollow');
@@ -18,7 +18,7 @@ export async function handleUnfollow(turn: LineTurn, link: LineLink): Promise<vo
 
 export type ChannelLostCause = 'unfollow' | 'not_linked' | 'send_failed' | 'undelivered';
 
-export async function raiseChannelLost(turn: Pick<LineTurn, 'tx' | 'now'> & Partial<LineTurn>, personId: string, localDate: string, cause: ChannelLostCause) {
+export async function raiseChannelLost(turn: { tx: DbOrTx; now: Date }, personId: string, localDate: string, cause: ChannelLostCause) {
   const why = {
     unfollow: { ja: 'LINEがブロック（友だち解除）されました。電話などで連絡してください。', en: 'The patient blocked the LINE account (unfollowed). Please reach them another way.' },
     not_linked: { ja: 'LINEが連携されていないため、健康観察を送れませんでした。', en: 'The health check could not be sent: no LINE account is linked.' },
@@ -29,7 +29,7 @@ export async function raiseChannelLost(turn: Pick<LineTurn, 'tx' | 'now'> & Part
     },
   }[cause];
   return raiseAlert({
-    ctx: { actor: patientActor(personId), tx: turn.tx, now: turn.now },
+    ctx: { actor: { kind: 'patient', personId, channel: 'line' }, tx: turn.tx, now: turn.now },
     input: {
       personId,
       severity: 'amber',

@@ -1,6 +1,6 @@
-import { defineJob } from '../../jobs/define';
-import { twilioSmsInboundTarget } from '../intake/inbound-jobs';
-import { processTwilioInbox } from '../twilio/process-inbox';
+import { defineJob } from './define';
+import { twilioSmsInboundTarget } from './inbound-jobs';
+import { processTwilioInbox } from '../bot/twilio/process-inbox';
 
 /** Process an inbound SMS (and any earlier unprocessed Twilio events of the same sender). */
 export const processTwilioSms = defineJob({

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
-import type { Env } from '../../config/env';
-import type { Deps } from '../../deps';
-import { requestInfo } from '../../admin/auth/request-info';
-import { idParam } from '../../admin/auth/run-verb';
-import type { AdminEnv } from '../../admin/auth/types';
-import { fmtDateTime } from '../../admin/ui/format';
-import { Layout } from '../../admin/ui/layout';
-import { page } from '../../admin/ui/render';
-import { personWebLink } from './person-web-link';
-import { createTryAsPatientLink } from './try-as-patient';
+import type { Env } from '../../../config/env';
+import type { Deps } from '../../../deps';
+import { requestInfo } from '../../auth/request-info';
+import { idParam } from '../../auth/run-verb';
+import type { AdminEnv } from '../../auth/types';
+import { fmtDateTime } from '../../ui/format';
+import { Layout } from '../../ui/layout';
+import { page } from '../../ui/render';
+import { personWebLink } from '../../../domain/web/person-web-link';
+import { createTryAsPatientLink } from '../../../domain/web/try-as-patient';
 
 /** Whether the console should offer 「患者として試す」 at all (never in production). */
 export function tryAsPatientAvailable(env: Env): boolean {

@@ -1,8 +1,13 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
-import { advance, type FlowContext, type FlowVersion, type OutMessage, type SessionState } from '../../flows';
-import type { AskHints } from './hints';
+import type { OutMessage } from '../../flows';
+
+/** Which spoken guides went with a question (src/bot/voice/hints.ts AskHints). */
+interface AskHints {
+  repeat: boolean;
+  keypad: boolean;
+}
 
 /** What a voice event keeps: the request, the session, and what we said back (to repeat it exactly). */
 export interface VoiceEventPayload {
@@ -46,17 +51,4 @@ export async function lastAsked(tx: DbOrTx, senderKey: string, sessionId: string
     .orderBy(desc(inboundEvents.seq))
     .limit(1);
   return (rows[0]?.payload as VoiceEventPayload | undefined)?.reply?.ask ?? null;
-}
-
-/**
- * The waiting question of a session begun on another channel (a patient who got the SMS
- * calls in instead): ask the pure engine what it would say if the answer were not
- * understood, on a copy of the state that is thrown away. Nothing is stored.
- */
-export function currentQuestion(version: FlowVersion, state: SessionState, ctx: FlowContext): OutMessage | null {
-  if (state.status !== 'active' || !state.nodeId) return null;
-  const probe: SessionState = { ...state, attempts: 0 };
-  const step = advance(version, probe, { type: 'choice', questionId: '\u0000', value: '' }, ctx);
-  for (const e of step.effects) if (e.type === 'send' && (e.message.kind === 'reask' || e.message.kind === 'confirm' || e.message.kind === 'question')) return e.message;
-  return null;
 }

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, persons } from '../../../db/schema';
 import type { Lang } from '../../flows';
-import type { WebLinkSigner } from '../../domain/web/link-token';
-import { OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+import type { WebLinkSigner } from './link-token';
+import { isSessionOpen } from '../checks/session';
 
 export interface CentreContact {
   nameJa: string;
@@ -69,6 +69,6 @@ export async function resolveLink(db: DbOrTx, signer: WebLinkSigner, token: stri
   };
   const expired = verified.expiresAt <= now || row.expiresAt <= now;
   if (row.status === 'completed') return { kind: 'done', session, expired };
-  const open = (OPEN_SESSION_STATUSES as readonly string[]).includes(row.status);
+  const open = isSessionOpen(row, now);
   return { kind: open && !expired ? 'open' : 'closed', session, expired };
 }

@@ -1,10 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { lockSession } from '../checks/session';
 import { checkSessions } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import type { DbOrTx } from '../../../db/client';
 import type { Input, OutMessage, SessionState } from '../../flows';
-import { answerCheck } from '../../domain/checks/answer-check';
-import { withTransaction, type RequestInfo } from '../../domain/context';
+import { answerCheck } from '../checks/answer-check';
+import { withTransaction, type RequestInfo } from '../context';
 import { saveReply } from './page-model';
 import type { LinkedSession } from './resolve-link';
 
@@ -38,7 +39,7 @@ export function toInput(form: Pick<WebAnswerForm, 'q' | 't' | 'v'>): Input {
 export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: WebAnswerForm, request?: RequestInfo): Promise<SubmitResult> {
   const base = { actor: { kind: 'patient' as const, personId: session.personId, channel: 'web' as const }, now: deps.now(), request };
   return withTransaction(deps.db, base, async (ctx) => {
-    await ctx.tx.execute(sql`select id from check_sessions where id = ${session.id} for update`);
+    await lockSession(ctx, session.id);
     const state = await stateOf(ctx.tx, session.id);
     const step = state?.step ?? 0;
     if (form.n !== String(step)) return 'stale';

@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { personScope, requireRoleAtLeast } from '../../domain/access';
-import { findOpenSession } from '../../domain/checks/find-open-session';
-import { startCheck } from '../../domain/checks/start-check';
-import { withTransaction, type Actor, type RequestInfo } from '../../domain/context';
-import { NotFoundError } from '../../domain/errors';
-import { issueWebLink, webLinkKeys, type WebLink } from '../../domain/web/issue-web-link';
+import { personScope, requireRoleAtLeast } from '../access';
+import { findOpenSession } from '../checks/find-open-session';
+import { startCheck } from '../checks/start-check';
+import { withTransaction, type Actor, type RequestInfo } from '../context';
+import { NotFoundError } from '../errors';
+import { issueWebLink, webLinkKeys, type WebLink } from './issue-web-link';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

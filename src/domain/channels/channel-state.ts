@@ -1,55 +1,15 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { checkSessions, jurisdictions, MONITORED_STATUSES, personChannels, persons } from '../../../db/schema';
-import { raiseAlert } from '../../domain/alerts/raise-alert';
-import type { Ctx } from '../../domain/context';
-import { OPEN_SESSION_STATUSES } from '../../domain/checks/answer-check';
+import { checkSessions, MONITORED_STATUSES, personChannels, persons } from '../../../db/schema';
+import { raiseAlert } from '../alerts/raise-alert';
+import type { Ctx } from '../context';
+import { OPEN_SESSION_STATUSES } from '../checks/session';
 
-export interface NumberOwner {
-  personId: string;
-  channelId: string;
-  channelState: string;
-  lang: 'ja' | 'en' | 'ja-easy';
-  status: string;
-  centreName: string;
-  centreNameEn: string;
-  centrePhone: string | null;
-}
+export { ownersOfNumber, type NumberOwner } from './person-on-channel';
 
-/**
- * The persons registered with this number on this channel. A number may be shared by a
- * household, so the one with an open check (newest prompt first) comes first; ties by
- * registration order, so the choice is stable.
- */
-export async function ownersOfNumber(db: DbOrTx, kind: 'sms' | 'voice', address: string, now: Date): Promise<NumberOwner[]> {
-  const rows = await db
-    .select({
-      personId: persons.id,
-      channelId: personChannels.id,
-      channelState: personChannels.state,
-      lang: persons.preferredLanguage,
-      status: persons.status,
-      centreName: jurisdictions.nameJa,
-      centreNameEn: jurisdictions.nameEn,
-      centrePhone: jurisdictions.phone,
-      createdAt: personChannels.createdAt,
-    })
-    .from(personChannels)
-    .innerJoin(persons, eq(persons.id, personChannels.personId))
-    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(and(eq(personChannels.kind, kind), eq(personChannels.address, address)))
-    .orderBy(personChannels.createdAt);
-  if (rows.length <= 1) return rows;
-  const open = await db
-    .select({ personId: checkSessions.personId, dueAt: checkSessions.dueAt })
-    .from(checkSessions)
-    .where(and(inArray(checkSessions.personId, rows.map((r) => r.personId)), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES])))
-    .orderBy(desc(checkSessions.dueAt));
-  const rank = (id: string) => {
-    const i = open.findIndex((o) => o.personId === id);
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return [...rows].sort((a, b) => rank(a.personId) - rank(b.personId));
+/** The patient followed the LINE account (again): their channel works. */
+export async function markLineFollowed(tx: DbOrTx, channelId: string, now: Date): Promise<void> {
+  await tx.update(personChannels).set({ state: 'verified', updatedAt: now }).where(eq(personChannels.id, channelId));
 }
 
 /** A successful exchange proves the number reaches the person. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbHandle } from '../../../db/client';
-import type { Logger } from '../logger';
+import type { Logger } from '../../platform/logger';
 
 interface RoleFacts {
   superuser: boolean;

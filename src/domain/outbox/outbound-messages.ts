@@ -1,0 +1,192 @@
+import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import { outboundMessages, type OutboundStatus } from '../../../db/schema';
+
+/**
+ * The outbox: every message or call to a patient is a row of outbound_messages, recorded
+ * (in the transaction that decided to send it, under a retry key) → claimed → sent by the
+ * channel's door → settled. These are the row operations; the doors (bot/line/outbox.ts,
+ * bot/twilio/outbound.ts) only talk to the provider.
+ */
+export type OutboundRow = typeof outboundMessages.$inferSelect;
+export type { OutboundStatus } from '../../../db/schema';
+
+/**
+ * Record a message or call to send, once per retry key: a retried job finds the row it
+ * wrote the first time (and sends it only if it is still queued).
+ * Retry keys: `sms:<kind>:<sessionId>:<n>`, `sms:reply:<eventId>:<n>`, `call:<sessionId>:<n>`.
+ */
+export async function ensureOutbound(
+  tx: DbOrTx,
+  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice' | 'line'; kind: string; retryKey: string; body: object | null },
+  now: Date,
+): Promise<OutboundRow> {
+  await tx
+    .insert(outboundMessages)
+    .values({ ...values, status: 'queued', createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.retryKey, values.retryKey));
+  return row!;
+}
+
+/** Record one LINE message request, in the caller's transaction; a known retry key adds nothing (null). */
+export async function queueLineOutbound(
+  tx: DbOrTx,
+  item: { retryKey: string; kind: string; personId: string | null; sessionId: string | null; body: object },
+  now: Date,
+): Promise<string | null> {
+  const [row] = await tx
+    .insert(outboundMessages)
+    .values({ channel: 'line', kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status: 'queued', createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: outboundMessages.id });
+  return row?.id ?? null;
+}
+
+/** Claim a queued row for sending; false when another worker (or an earlier run) already did. */
+export async function claimQueued(db: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const claimed = await db
+    .update(outboundMessages)
+    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now })
+    .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'queued')))
+    .returning({ id: outboundMessages.id });
+  return claimed.length === 1;
+}
+
+/**
+ * Claim a row under a lease (LINE): its owner takes it when queued (or, after a crash, when
+ * still marked as sending); anyone else only once the row is older than the lease. Returns
+ * the row, or null if not ours.
+ */
+export async function claimLeased(db: DbOrTx, id: string, claimant: string, now: Date, lease: { queuedMs: number; sendingMs: number }): Promise<OutboundRow | null> {
+  const queuedBefore = new Date(now.getTime() - lease.queuedMs).toISOString();
+  const sendingBefore = new Date(now.getTime() - lease.sendingMs).toISOString();
+  const owner = sql`${outboundMessages.body}->>'owner'`;
+  const [row] = await db
+    .update(outboundMessages)
+    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
+    .where(
+      and(
+        eq(outboundMessages.id, id),
+        sql`((${outboundMessages.status} = 'queued' and (${owner} is null or ${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${queuedBefore}::timestamptz))
+          or (${outboundMessages.status} = 'sending' and (${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${sendingBefore}::timestamptz)))`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** The rows among `ids` still to send (queued or being sent), with their bodies. */
+export async function sendableRows(db: DbOrTx, ids: string[]): Promise<{ id: string; body: unknown }[]> {
+  return db
+    .select({ id: outboundMessages.id, body: outboundMessages.body })
+    .from(outboundMessages)
+    .where(and(inArray(outboundMessages.id, ids), inArray(outboundMessages.status, ['queued', 'sending'])));
+}
+
+/** Write the outcome of a send to its row; `merge` is added to the row's body (LINE: how it went out). */
+export async function settleOutbound(
+  db: DbOrTx,
+  id: string,
+  set: Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>>,
+  now: Date,
+  merge?: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .update(outboundMessages)
+    .set({ ...set, updatedAt: now, ...(merge ? { body: sql`${outboundMessages.body} || ${JSON.stringify(merge)}::jsonb` } : {}) })
+    .where(eq(outboundMessages.id, id));
+}
+
+const RANK: Record<OutboundStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3 };
+
+/**
+ * Move a message's status forward only (queued → sending → sent → delivered, or →
+ * undelivered / failed); a late 'sent' after 'delivered' changes nothing. Returns the row
+ * when the status changed, null otherwise.
+ */
+export async function advanceOutboundStatus(tx: DbOrTx, row: OutboundRow, status: OutboundStatus, error: { code?: string | null }, now: Date): Promise<OutboundRow | null> {
+  if (RANK[status] <= RANK[row.status]) return null;
+  const [updated] = await tx
+    .update(outboundMessages)
+    .set({ status, errorCode: error.code ?? row.errorCode, updatedAt: now })
+    .where(and(eq(outboundMessages.id, row.id), eq(outboundMessages.status, row.status)))
+    .returning();
+  return updated ?? null;
+}
+
+/** The row recorded under this retry key, if any (a retried job finds what it queued the first time). */
+export async function outboundIdByRetryKey(db: DbOrTx, retryKey: string): Promise<string | null> {
+  const [row] = await db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.retryKey, retryKey));
+  return row?.id ?? null;
+}
+
+/** Whether any row was recorded under a retry key starting with `prefix` (one send split into parts). */
+export async function anyOutboundWithPrefix(db: DbOrTx, prefix: string): Promise<boolean> {
+  const [row] = await db.select({ id: outboundMessages.id }).from(outboundMessages).where(like(outboundMessages.retryKey, `${prefix}%`)).limit(1);
+  return Boolean(row);
+}
+
+/** The queued rows whose retry key starts with `prefix`, in key order (the parts of one send). */
+export async function queuedWithPrefix(db: DbOrTx, prefix: string): Promise<OutboundRow[]> {
+  return db
+    .select()
+    .from(outboundMessages)
+    .where(and(like(outboundMessages.retryKey, `${prefix}%`), eq(outboundMessages.status, 'queued')))
+    .orderBy(asc(outboundMessages.retryKey));
+}
+
+/** The body of the newest row sent for a session on a channel that has `key` (LINE: the last messages with their buttons). */
+export async function lastOutboundBody(db: DbOrTx, sessionId: string, channel: OutboundRow['channel'], key: string): Promise<unknown> {
+  const [last] = await db
+    .select({ body: outboundMessages.body })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.sessionId, sessionId), eq(outboundMessages.channel, channel), sql`${outboundMessages.body} ? ${key}`))
+    .orderBy(desc(outboundMessages.createdAt))
+    .limit(1);
+  return last?.body ?? null;
+}
+
+/** The row a provider's status callback is about (its message or call id). */
+export async function outboundByProviderId(db: DbOrTx, providerMessageId: string): Promise<OutboundRow | null> {
+  const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, providerMessageId)).limit(1);
+  return row ?? null;
+}
+
+/** A notice that could not go out on any channel: recorded as failed (no provider), so a retry adds nothing. */
+export async function recordUnsentOutbound(tx: DbOrTx, base: { personId: string; sessionId: string | null; kind: string; retryKey: string }, reason: string, now: Date): Promise<void> {
+  await tx
+    .insert(outboundMessages)
+    .values({ ...base, channel: 'web', status: 'failed', errorCode: 'no_provider', errorMessage: reason, attempts: 1, body: null, createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+}
+
+/** The outcome of one try at sending rows (by id or by retry key), counting the try in `attempts`. */
+export async function settleAttempt(
+  db: DbOrTx,
+  where: { id: string } | { retryKeys: string[] },
+  set: Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>>,
+  now: Date,
+): Promise<void> {
+  await db
+    .update(outboundMessages)
+    .set({ ...set, attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now })
+    .where('id' in where ? eq(outboundMessages.id, where.id) : inArray(outboundMessages.retryKey, where.retryKeys));
+}
+
+/** The sessions among these retry keys' rows that were sent already (a retried multicast skips them). */
+export async function sentSessionsByRetryKeys(db: DbOrTx, retryKeys: string[]): Promise<Set<string | null>> {
+  const rows = await db
+    .select({ sessionId: outboundMessages.sessionId })
+    .from(outboundMessages)
+    .where(and(inArray(outboundMessages.retryKey, retryKeys), eq(outboundMessages.status, 'sent')));
+  return new Set(rows.map((r) => r.sessionId));
+}
+
+/** Record the rows of one LINE multicast (one per session, the batch key in the body); known keys add nothing. */
+export async function queueLineMulticast(db: DbOrTx, rows: { retryKey: string; personId: string; sessionId: string }[], batchKey: string, now: Date): Promise<void> {
+  await db
+    .insert(outboundMessages)
+    .values(rows.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: r.retryKey, personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing();
+}
