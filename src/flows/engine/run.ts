@@ -31,6 +31,7 @@ export function finish(env: RunEnv, outcome: 'completed' | 'abandoned', closing?
   env.state.status = 'completed';
   env.state.attempts = 0;
   delete env.state.pendingConfirmation;
+  delete env.state.picking;
   env.effects.push({ type: 'end', outcome });
 }
 

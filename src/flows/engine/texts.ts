@@ -80,6 +80,23 @@ export const TEXTS = {
     en: 'Thank you for your answers.',
     'ja-easy': 'こたえて くれて ありがとう ございました。',
   },
+  hintGate: {
+    ja: '「{none}」か「{some}」で答えてください。',
+    en: 'Please answer "{none}" or "{some}".',
+    'ja-easy': '「{none}」か「{some}」で こたえて ください。',
+    channels: { voice: { ja: 'あれば1、なければ2を押してください。', en: 'Press 1 if you have any, 2 if not.' } },
+  },
+  pickWhich: {
+    ja: 'どれですか？当てはまるものを全部選んでください。',
+    en: 'Which ones? Choose every one that applies.',
+    'ja-easy': 'どれですか？ あてはまる ものを ぜんぶ えらんで ください。',
+    channels: {
+      sms: { ja: 'どれですか？番号を全部（例: 1 3）', en: 'Which? All numbers (e.g. 1 3)' },
+      voice: { ja: 'どれですか？当てはまる番号を続けて押して、最後にシャープを押してください。', en: 'Which ones? Press the numbers that apply, then hash.' },
+    },
+  },
+  some: { ja: 'ある', en: 'Yes, some', 'ja-easy': 'ある' },
+  none: { ja: 'なし', en: 'None', 'ja-easy': 'なし' },
   yes: { ja: 'はい', en: 'Yes', 'ja-easy': 'はい' },
   no: { ja: 'いいえ', en: 'No', 'ja-easy': 'いいえ' },
   unknown: { ja: 'わからない', en: 'Not sure', 'ja-easy': 'わからない' },

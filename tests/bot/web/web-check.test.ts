@@ -43,11 +43,13 @@ describe('web check page', () => {
   it('answers a whole check: one observation per question, completed, then a thank-you page', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const posts = await answerAll(app, path, { comment: ['特にありません'] });
-    expect(posts).toBeGreaterThanOrEqual(15);
+    expect(posts).toBeGreaterThanOrEqual(8);
     const session = await sessionRow(deps, sessionId);
     expect(session.status).toBe('completed');
     const obs = await observationsOf(deps, sessionId);
-    expect(obs).toHaveLength(posts);
+    // One page for the eight grouped symptoms (checkboxes, 「どれもない」): one observation each.
+    expect(obs).toHaveLength(posts + 7);
+    expect(obs.filter((o) => ['cough', 'sore_throat', 'fatigue', 'nausea', 'diarrhea', 'taste_smell', 'cannot_eat', 'no_urine'].includes(o.questionId)).map((o) => o.value)).toEqual(Array(8).fill(false));
     expect(obs.every((o) => o.channel === 'web')).toBe(true);
     expect(obs.find((o) => o.questionId === 'temperature')!.valueNumber).toBe(36.8);
     expect(obs.find((o) => o.questionId === 'urgent')!.value).toEqual(['none']);
@@ -312,19 +314,22 @@ describe('a short flow on one page (close contacts)', () => {
     return body;
   }
   const send = (path: string, body: URLSearchParams) => app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const calm = { temperature: ['36.6'], cough: ['no'], sore_throat: ['no'], breathless: ['no'], fatigue: ['unknown'], taste_smell: ['no'] };
+  const calm = { temperature: ['36.6'], breathless: ['no'], symptoms: ['fatigue'] };
+  const recorded = ['temperature', 'breathless', 'cough', 'sore_throat', 'fatigue', 'taste_smell'];
 
   it('shows every question as its own fieldset and records them all with one submit, once', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const { html } = await getPage(app, path);
-    expect(html.match(/<fieldset class="one"/g)).toHaveLength(6);
-    expect(html).toContain('type="radio" name="a.cough" value="no"');
+    expect(html.match(/<fieldset class="one"/g)).toHaveLength(3);
+    expect(html).toContain('type="radio" name="a.breathless" value="no"');
+    expect(html).toContain('name="a.symptoms" value="none"'); // the group: checkboxes with 「どれもない」
     const body = onePageBody(html, calm);
     expect((await send(path, body)).status).toBe(303);
     expect((await send(path, body)).status).toBe(303); // the same form again
     const obs = await observationsOf(deps, sessionId);
-    expect(obs.map((o) => o.questionId).sort()).toEqual(Object.keys(calm).sort());
-    expect(obs.find((o) => o.questionId === 'fatigue')!.value).toBe('unknown');
+    expect(obs.map((o) => o.questionId).sort()).toEqual([...recorded].sort());
+    expect(obs.find((o) => o.questionId === 'fatigue')!.value).toBe(true);
+    expect(obs.find((o) => o.questionId === 'cough')!.value).toBe(false);
     expect((await sessionRow(deps, sessionId)).status).toBe('completed');
     expect((await getPage(app, path)).html).toContain('回答を受け付けました');
   });
@@ -332,11 +337,11 @@ describe('a short flow on one page (close contacts)', () => {
   it('keeps what was answered and goes on one question at a time from the first answer it cannot read', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const { html } = await getPage(app, path);
-    await send(path, onePageBody(html, { ...calm, sore_throat: [], breathless: ['yes'] }));
+    await send(path, onePageBody(html, { ...calm, breathless: [], symptoms: ['cough'] }));
     const obs = await observationsOf(deps, sessionId);
-    expect(obs.map((o) => o.questionId).sort()).toEqual(['cough', 'temperature']);
+    expect(obs.map((o) => o.questionId).sort()).toEqual(['temperature']);
     const next = await getPage(app, path);
-    expect(parseForm(next.html)).toMatchObject({ q: 'sore_throat' });
+    expect(parseForm(next.html)).toMatchObject({ q: 'breathless' });
     expect(next.html).toContain('「はい」「いいえ」「わからない」で答えてください');
     expect(next.html).not.toContain('fieldset class="one"');
   });
