@@ -87,6 +87,9 @@ export const questionNodeSchema = z.object({
   collapse: z.object({ channels: z.array(z.enum(CHANNELS)), yes: z.string(), no: z.string() }).optional(),
   // Multi: asked in two steps on these channels — 「なし」 or 「ある」 first, the list only after 「ある」 (one touch on a normal day).
   gate: z.object({ channels: z.array(z.enum(CHANNELS)).min(1) }).optional(),
+  // Number: the person's last reading shown as a hint (「参考: 昨日は36.8℃」), and a 「前回と同じ」 button allowed
+  // only while the last `days` readings stayed within `within` of each other (a stable measurement).
+  previous: z.object({ hint: z.boolean().optional(), same: z.object({ days: z.number().int().min(2).max(7), within: z.number().min(0) }).optional() }).optional(),
   // Group and gated multi: the second step's question (「当てはまるものを選んでください」); default: the engine's wording.
   pick: textSchema.optional(),
   optional: z.boolean().optional(),

@@ -8,6 +8,7 @@ import { askConfirm, needsConfirm, questionMessage, reask } from './ask.js';
 import { LOW_SPEECH_CONFIDENCE, MAX_REASKS, MAX_VOICE_TIMEOUTS, say, send, type RunEnv } from './env.js';
 import { fireAnswerRules } from './flags.js';
 import { isGated } from './gate.js';
+import { readSameAsBefore } from './previous.js';
 import { accept, record, recordNothing, unanswered } from './record.js';
 import { finish } from './run.js';
 import { TEXTS } from './texts.js';
@@ -21,6 +22,8 @@ export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input:
   const raw = rawOf(input);
   if (input.type === 'timeout') return handleTimeout(env, id, node);
   if (isGated(node, env.ctx.channel)) return handleGatedAnswer(env, id, node, input);
+  const same = readSameAsBefore(node, id, input, raw, env.ctx);
+  if (same !== null) return accept(env, id, node, same, raw);
   const stale = input.type === 'choice' && input.questionId !== id; // an old LINE button pressed again
   const result = stale ? ({ ok: false, reason: 'not_understood' } as const) : QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
   if (result.ok) {

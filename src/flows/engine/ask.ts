@@ -6,17 +6,21 @@ import type { ReadResult } from '../questions/kind.js';
 import type { OutMessage } from '../types.js';
 import { say, type RunEnv } from './env.js';
 import { gateChoices, gatedMessage, isGated, isPickingStep } from './gate.js';
+import { previousHint, SAME_AS_BEFORE, sameAsBefore } from './previous.js';
 import { TEXTS } from './texts.js';
 
 /** The channel-neutral question message; `prefix` carries a re-ask hint in front of the question. */
 export function questionMessage(env: RunEnv, id: string, node: QuestionNode, kind: 'question' | 'reask', prefix = ''): OutMessage {
   if (isGated(node, env.ctx.channel)) return gatedMessage(env, id, node, kind, prefix);
   const spec = QUESTION_KIND_REGISTRY[node.kind];
-  const body = say(env, node.text, { min: node.min, max: node.max, unit: node.unit });
+  const earlier = previousHint(node, id, env.ctx);
+  const body = `${say(env, node.text, { min: node.min, max: node.max, unit: node.unit })}${earlier}`;
   const msg: OutMessage = { kind, questionId: id, text: prefix ? `${prefix}${body}` : body, expects: spec.expects(node, env.ctx) };
   if (prefix.trim()) msg.hint = prefix.trim();
   const choices = spec.choices(node, env.ctx);
   if (choices) msg.choices = choices;
+  const same = sameAsBefore(node, id, env.ctx);
+  if (same !== null) msg.choices = [{ value: SAME_AS_BEFORE, label: say(env, TEXTS.sameAsBefore, { value: formatNumber(same, node.precision), unit: node.unit ?? '' }) }];
   if (node.unit) msg.unit = node.unit;
   if (node.kind === 'number' || node.kind === 'scale') {
     msg.min = node.min ?? 0;
