@@ -25,7 +25,12 @@ export function symptomGroup(next: string, items: Choice[], t: { ja: string; en:
     kind: 'group',
     exclusive: 'none',
     next,
-    text: text(t.ja, t.en, t.easy, { sms: { ja: t.sms, en: t.smsEn }, voice: { ja: t.voice, en: t.voiceEn } }),
+    text: text(t.ja, t.en, t.easy, {
+      sms: { ja: t.sms, en: t.smsEn },
+      voice: { ja: t.voice, en: t.voiceEn },
+      // The web page lists the items as checkboxes right under the question.
+      web: { ja: '今日、次の症状はありますか？当てはまるものを全部選んでください。', en: 'Do you have any of these today? Choose every one that applies.', 'ja-easy': 'きょう、つぎの ことは ありますか？ あてはまる ものを ぜんぶ えらんで ください。' },
+    }),
     choices: [...items, { value: 'none', label: text('どれもない', 'None of these', 'どれも ない'), aliases: ['なし', 'ない', 'ありません', '特にない', '特になし'] }],
   };
 }
