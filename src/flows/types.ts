@@ -80,6 +80,8 @@ export interface OutMessage {
   expects?: 'number' | 'yes_no_unknown' | 'yes_no' | 'single' | 'multi' | 'scale' | 'text' | 'confirm';
   choices?: { value: string; label: string }[];
   unit?: string;
+  /** Added: urgent advice only — whether the health centre was open (adapters put 119 first when it is not). */
+  centreOpen?: boolean;
   /** Added: on a re-ask, the hint alone (「番号で答えてください」), so an adapter can re-ask in one short line with the buttons. */
   hint?: string;
   /** Added: for number/scale questions, the accepted range (adapters may show it). */

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryDay } from '../../src/flows/index.js';
 import { contactOneByOne, ctx, flagIds, patientAnswers, patientOneByOne, run } from './helpers.js';
 
+/** The advice is given once when the rule fires (one advise_patient) and said again only as the check's last words. */
+const advisedOnce = (r: ReturnType<typeof run>) =>
+  r.effects.filter((e) => e.type === 'advise_patient').length === 1 &&
+  r.sent.filter((m) => m.kind === 'urgent_advice').length === 2 &&
+  r.sent.at(-1)?.kind === 'urgent_advice';
+
 const day = (localDate: string, values: HistoryDay['values']): HistoryDay => ({ localDate, values });
 // simulationContext's clock: 2026-04-01T00:00Z is 2026-04-01 09:00 in Tokyo.
 const TODAY = '2026-04-01';
@@ -48,7 +54,7 @@ describe('single-answer rules', () => {
     // A second reading of 93 is read back, then red with the call-now advice.
     const low = run(patientOneByOne, patientAnswers({ spo2: '94', spo2_again: '93' }).flatMap((a, i) => (i === 2 ? [a, 'はい'] : [a])));
     expect(flagIds(low.flags)).toEqual(['amber:spo2_borderline', 'red:spo2_again_critical']);
-    expect(low.sent.filter((m) => m.kind === 'urgent_advice')).toHaveLength(1);
+    expect(advisedOnce(low)).toBe(true);
     // 96 and above, or 93 and below, are not measured twice.
     for (const spo2 of ['96', '93']) {
       const once = run(patientOneByOne, patientAnswers({ spo2 }).flatMap((a, i) => (i === 1 && spo2 === '93' ? [a, 'はい'] : [a])));
@@ -122,10 +128,23 @@ describe('urgent symptoms: told to call now, in the same step', () => {
     expect(voice.observations.find((o) => o.questionId === 'urgent')!.value).toEqual(['some']);
   });
 
-  it('advice is given once even when several red rules fire', () => {
+  it('advice is given once even when several red rules fire (and repeated as the last words)', () => {
     const r = run(patientOneByOne, patientAnswers({ breathless: 'はい', urgent: '5' }));
     expect(flagIds(r.flags)).toEqual(['red:breathless', 'red:urgent_symptom']);
-    expect(r.sent.filter((m) => m.kind === 'urgent_advice')).toHaveLength(1);
+    expect(advisedOnce(r)).toBe(true);
+  });
+
+  it('a check with a red answer ends on the advice again, not on a calm 「お大事に」', () => {
+    const r = run(patientOneByOne, patientAnswers({ breathless: 'はい' }));
+    const [closing, last] = r.sent.slice(-2);
+    expect(closing).toMatchObject({ kind: 'closing', text: 'ご回答ありがとうございました。' });
+    expect(last).toMatchObject({ kind: 'urgent_advice', centreOpen: true });
+    expect(last!.text).toContain('今すぐ見守り保健所（03-0000-0000）に電話してください');
+    const closed = run(patientOneByOne, patientAnswers({ breathless: 'はい' }), ctx('sms', { healthCentre: { name: '見守り保健所', phone: '03-0000-0000', isOpen: false } }));
+    expect(closed.sent.at(-1)).toMatchObject({ kind: 'urgent_advice', centreOpen: false });
+    expect(closed.sent.at(-1)!.text).toContain('今すぐ119番に');
+    const calm = run(patientOneByOne, patientAnswers());
+    expect(calm.sent.at(-1)).toMatchObject({ kind: 'closing', text: 'ご回答ありがとうございました。お大事にしてください。' });
   });
 });
 
@@ -221,7 +240,7 @@ describe('red-symptom questions: unsure or hedged answers are never "no"', () =>
   it('表情・顔色 「はい」 is the urgent sign 顔色が明らかに悪い: red with the call-now advice; わからない is amber', () => {
     const yes = run(patientOneByOne, patientAnswers({ face: 'はい' }));
     expect(yes.flags).toEqual([expect.objectContaining({ ruleId: 'face', severity: 'red', values: { face: true } })]);
-    expect(yes.sent.filter((m) => m.kind === 'urgent_advice')).toHaveLength(1);
+    expect(advisedOnce(yes)).toBe(true);
     expect(flagIds(run(patientOneByOne, patientAnswers({ face: 'わからない' })).flags)).toEqual(['amber:face_unknown']);
   });
 });

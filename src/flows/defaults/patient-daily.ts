@@ -63,6 +63,8 @@ export const patientDaily: FlowDefinition = {
       text: text('保健所に伝えたいことがあれば書いてください。なければ「なし」。', 'Anything to tell the health centre? If not, answer "none".', 'ほけんじょに つたえたい ことが あれば かいて ください。なければ「なし」。', {
         sms: { ja: '保健所への伝言（なければ「なし」）', en: 'Message for the health centre (or "none")' },
         line: { ja: '保健所に伝えたいことがあれば書いてください。なければ「なし」を押してください。', en: 'Anything to tell the health centre? Write it, or tap "None".' },
+        // The page says how to skip it (空欄のまま「次へ」): one instruction, not two.
+        web: { ja: '保健所に伝えたいことがあれば書いてください。', en: 'Anything to tell the health centre?', 'ja-easy': 'ほけんじょに つたえたい ことが あれば かいて ください。' },
         voice: { ja: '伝えたいことがあれば、お話しください。なければシャープを。', en: 'If you have a message, please speak now. If not, press hash.' },
       }),
     },

@@ -152,6 +152,25 @@ describe('web check page', () => {
     for (const html of pages) expect(html).not.toContain('<script>alert');
   });
 
+  it('after hours the red box puts 119 first and marks the centre closed; the finished check ends on the advice again', async () => {
+    await createCentre(deps.db, { code: 'wc-closed', phone: '03-5273-9999', openingHours: JSON.stringify({ days: [], open: '09:00', close: '17:00' }) });
+    const { id } = await createPerson(deps.db, 'wc-closed', { hasOximeter: false }, now);
+    const { path } = await openWebCheck(deps, id);
+    await post(app, path, parseForm((await getPage(app, path)).html)!, ['36.9']);
+    await post(app, path, parseForm((await getPage(app, path)).html)!, ['yes']); // 表情・顔色: red
+    const { html } = await getPage(app, path);
+    const box = /<section class="urgent"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(box).toContain('時間外のため、今すぐ119番に');
+    expect(box.indexOf('href="tel:119"')).toBeLessThan(box.indexOf('href="tel:0352739999"'));
+    expect(box).toContain('時間外・つながらないことがあります');
+    const done = await answerAll(app, path);
+    expect(done).toBeGreaterThan(0);
+    const end = (await getPage(app, path)).html;
+    expect(end).toContain('回答を受け付けました');
+    expect(end).not.toContain('お大事にしてください');
+    expect(end).toContain('時間外のため、今すぐ119番に');
+  });
+
   it('an expired link explains what to do next and records nothing', async () => {
     const { path, sessionId, expiresAt } = await openWebCheck(deps, personId);
     const form = parseForm((await getPage(app, path)).html)!;
