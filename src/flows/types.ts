@@ -67,6 +67,8 @@ export interface SessionState {
   step: number; // increases on every advance; bounds termination
   /** Added: rule ids already raised in this session, so a flag is raised once. */
   raised?: string[];
+  /** Added: the waiting group (or gated checklist) is past its 「ある」 and asks which. */
+  picking?: boolean;
   /** Added: urgent advice already given in this session (it is said once, not once per rule). */
   advised?: boolean;
 }
@@ -78,6 +80,10 @@ export interface OutMessage {
   expects?: 'number' | 'yes_no_unknown' | 'yes_no' | 'single' | 'multi' | 'scale' | 'text' | 'confirm';
   choices?: { value: string; label: string }[];
   unit?: string;
+  /** Added: urgent advice only — whether the health centre was open (adapters put 119 first when it is not). */
+  centreOpen?: boolean;
+  /** Added: on a re-ask, the hint alone (「番号で答えてください」), so an adapter can re-ask in one short line with the buttons. */
+  hint?: string;
   /** Added: for number/scale questions, the accepted range (adapters may show it). */
   min?: number;
   max?: number;

@@ -34,7 +34,8 @@ export async function answerDailyCheck(deps: Deps, personId: string, answers: st
 }
 
 /** Answers to the patient flow that end with a free comment. */
-export const dailyAnswers = (temperature: string, comment: string) => [temperature, ...Array(11).fill('いいえ'), 'なし', comment, 'なし'];
+// The default patient check without an oximeter: temperature, the three red flags, the symptom group, the urgent checklist, the comment.
+export const dailyAnswers = (temperature: string, comment: string) => [temperature, 'いいえ', 'いいえ', 'いいえ', 'どれもない', 'なし', comment, 'なし'];
 
 export async function makeAlert(deps: Deps, personId: string, opts: { severity?: 'red' | 'amber'; reason?: string; reasons?: AlertReason[]; key?: string } = {}): Promise<string> {
   const { id } = await withTransaction(deps.db, sys(deps), (ctx) =>

@@ -122,7 +122,8 @@ describe('web check accessibility', () => {
     expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
     const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
     expect(session!.status).toBe('completed');
-    expect(await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).toHaveLength(steps);
+    // The symptom group: one page, eight observations.
+    expect(await deps.db.select().from(observations).where(eq(observations.sessionId, sessionId))).toHaveLength(steps + 7);
     await context.close();
   }, BROWSER_TEST_MS);
 });

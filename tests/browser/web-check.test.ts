@@ -107,7 +107,8 @@ describe('web check in a browser', () => {
       await waitForNextStep(page, before);
     }
     expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
-    expect(await observationCount(sessionId)).toBe(steps);
+    // The symptom group is one page (checkboxes, 「どれもない」) and eight observations.
+    expect(await observationCount(sessionId)).toBe(steps + 7);
     const [session] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, sessionId));
     expect(session!.status).toBe('completed');
     await context.close();
@@ -154,11 +155,12 @@ describe('web check in a browser', () => {
     const page = await context.newPage();
     await page.goto(url.replace('http://localhost:3000', server.base));
     const questions = page.locator('fieldset.one');
-    expect(await questions.count()).toBe(6);
+    expect(await questions.count()).toBe(3); // temperature, 息苦しさ, and the four symptoms as one checklist
     await shot(page, 'web-15-one-page-form');
     await page.fill('fieldset.one input[type=text]', '36.6');
-    // Every yes/no/unknown question by its label, as a person taps it.
+    // Every yes/no/unknown question by its label, as a person taps it; 「どれもない」 for the group.
     for (const group of await page.locator('fieldset.one:has(input[type=radio])').all()) await group.locator('label:has(input[value="no"])').click();
+    await page.locator('fieldset.one label:has(input[type=checkbox][value="none"])').click();
     await Promise.all([page.waitForURL(/\/c\//), page.locator('button.primary').click()]);
     expect(await page.locator('h1').innerText()).toBe('回答を受け付けました');
     expect(await observationCount(sessionId)).toBe(6);

@@ -160,7 +160,7 @@ describe('parseFlowDefinition: migrate, refuse, shape, graph', () => {
       ],
     };
     const r = parseFlowDefinition(v1);
-    expect(r).toEqual({ ok: true, definition: { ...v1, spec: 2, start: 'q', nodes: { q: { type: 'question', kind: 'yes_no', text: { ja: '熱は？', en: 'Fever?' }, next: 'e' }, e: { type: 'end' } } } });
+    expect(r).toEqual({ ok: true, definition: { ...v1, spec: 3, start: 'q', nodes: { q: { type: 'question', kind: 'yes_no', text: { ja: '熱は？', en: 'Fever?' }, next: 'e' }, e: { type: 'end' } } } });
   });
 
   it('refuses a definition newer than the engine, or without a spec', () => {

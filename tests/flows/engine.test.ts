@@ -139,7 +139,7 @@ describe('wording per channel and language', () => {
     expect(sentences.length).toBeGreaterThanOrEqual(14);
     expect(Math.max(...sentences.map((x) => x.length))).toBeLessThanOrEqual(25);
     // Key 9 repeats the question, so the list must be in the question itself, not in a message before it.
-    expect(voice.ja).toMatch(/当てはまりますか？$/);
+    expect(voice.ja).toMatch(/ありますか？$/);
   });
 
   it('every default question has voice wording', () => {

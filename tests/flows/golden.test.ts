@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFlows, simulate, type Channel, type FlowContext, type FlowDefinition, type Input } from '../../src/flows/index.js';
+import { contactOneByOne, patientOneByOne } from './helpers.js';
 
 /**
  * Golden fixtures, goflow style: each tests/flows/testdata/*.json holds cases
@@ -12,7 +13,7 @@ import { defaultFlows, simulate, type Channel, type FlowContext, type FlowDefini
  */
 interface GoldenCase {
   description: string;
-  flow: 'patient-daily' | 'contact-daily' | FlowDefinition;
+  flow: keyof typeof FLOWS | FlowDefinition;
   channel: Channel;
   context?: Partial<FlowContext>;
   inputs: (string | Input)[];
@@ -20,12 +21,18 @@ interface GoldenCase {
 }
 
 const DIR = join(import.meta.dirname, 'testdata');
-const FLOWS = { 'patient-daily': defaultFlows.patientDaily, 'contact-daily': defaultFlows.contactDaily };
+// The defaults, and the defaults as they were before the symptom group (still run by deployments that published them).
+const FLOWS = {
+  'patient-daily': defaultFlows.patientDaily,
+  'contact-daily': defaultFlows.contactDaily,
+  'patient-daily-one-by-one': patientOneByOne.definition,
+  'contact-daily-one-by-one': contactOneByOne.definition,
+};
 const update = process.env.UPDATE_GOLDEN === '1';
 
 function actual(c: GoldenCase): NonNullable<GoldenCase['expected']> {
   const definition = typeof c.flow === 'string' ? FLOWS[c.flow] : c.flow;
-  const key = typeof c.flow === 'string' ? c.flow : c.flow.key;
+  const key = typeof c.flow === 'string' ? definition.key : c.flow.key;
   const t = simulate({ flowKey: key, version: 1, definition }, c.inputs as Input[], c.channel, c.context);
   return {
     transcript: t.lines.map((l) => `${l.from}: ${l.text}`),

@@ -1,10 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  advance, defaultFlows, simulationContext, start,
+  advance, defaultFlows, parseFlowDefinition, simulationContext, start,
   type Channel, type Effect, type FlowContext, type FlowDefinition, type FlowVersion, type Input, type RiskFlag, type SessionState,
 } from '../../src/flows/index.js';
 
 export const patientV1: FlowVersion = { flowKey: 'patient-daily', version: 1, definition: defaultFlows.patientDaily };
 export const contactV1: FlowVersion = { flowKey: 'contact-daily', version: 1, definition: defaultFlows.contactDaily };
+
+/**
+ * The default flows as they were before the symptom group (spec 2, every symptom asked
+ * alone): the version 1 that running deployments keep until they publish another, so the
+ * engine must keep answering them exactly as before. Read through parseFlowDefinition,
+ * i.e. migrated as a stored definition is.
+ */
+export const patientOneByOne: FlowVersion = storedVersion('patient-daily-one-by-one.json');
+export const contactOneByOne: FlowVersion = storedVersion('contact-daily-one-by-one.json');
+
+function storedVersion(file: string): FlowVersion {
+  const parsed = parseFlowDefinition(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8')));
+  if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.errors)}`);
+  return { flowKey: parsed.definition.key, version: 1, definition: parsed.definition };
+}
 
 export function ctx(channel: Channel = 'line', over: Partial<FlowContext> = {}): FlowContext {
   return simulationContext(channel, over);
@@ -54,7 +71,7 @@ export function run(v: FlowVersion, inputs: (Input | string)[], c: FlowContext =
 export const flagIds = (flags: RiskFlag[]) => flags.map((f) => `${f.severity}:${f.ruleId}`).sort();
 
 /**
- * Answers for the patient flow with everything normal, overridable by question id. The
+ * Answers for the one-by-one patient flow (patientOneByOne) with everything normal, overridable by question id. The
  * second SpO2 reading is only asked after 94–95: it is sent then (97 unless `spo2_again` says).
  */
 export function patientAnswers(over: Record<string, string> = {}): string[] {

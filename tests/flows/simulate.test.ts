@@ -11,26 +11,20 @@ describe('simulate', () => {
   });
 
   it('returns a readable transcript, one line each, with observations and flags', () => {
-    const t = simulate(contactV1, ['38.1', 'いいえ', 'いいえ', 'いいえ', 'いいえ', 'いいえ'], 'sms');
+    const t = simulate(contactV1, ['38.1', 'いいえ', '1'], 'sms');
     expect(t.text.split('\n')).toEqual([
       'bot: 今日の健康観察です。1分ほどで終わります。',
       'bot: 今日の体温は？（例: 36.8） (℃)',
       'patient: 38.1',
-      'bot: 咳・鼻水はある？ [1:はい 2:いいえ 3:わからない]',
-      'patient: いいえ',
-      'bot: のどの痛みはある？ [1:はい 2:いいえ 3:わからない]',
-      'patient: いいえ',
       'bot: 息苦しさはある？ [1:はい 2:いいえ 3:わからない]',
       'patient: いいえ',
-      'bot: 体のだるさはある？ [1:はい 2:いいえ 3:わからない]',
-      'patient: いいえ',
-      'bot: 味覚・嗅覚の異常はある？ [1:はい 2:いいえ 3:わからない]',
-      'patient: いいえ',
+      'bot: 次の症状は？咳・鼻水/のどの痛み/だるさ/味覚・嗅覚の異常 [1:どれもない 2:ある]',
+      'patient: 1',
       'bot: ご回答ありがとうございました。',
       '= temperature: 38.1',
+      '= breathless: false',
       '= cough: false',
       '= sore_throat: false',
-      '= breathless: false',
       '= fatigue: false',
       '= taste_smell: false',
       '! amber contact_fever: 37.5℃以上の発熱（発症の疑い）',
@@ -48,7 +42,7 @@ describe('simulate', () => {
   });
 
   it('uses the context it is given (language, health centre)', () => {
-    const t = simulate(contactV1, ['36.5', 'no', 'no', 'yes'], 'web', {
+    const t = simulate(contactV1, ['36.5', 'yes'], 'web', {
       lang: 'en',
       healthCentre: { name: 'Minato HC', phone: '03-1111-2222', isOpen: true },
     });

@@ -32,7 +32,7 @@ export function postbackItem(label: string, data: string): QuickReplyItem {
  * (≤ 13, labels ≤ 20 characters, postback data ≤ 300 characters — a flow's choice values
  * have no length limit); otherwise a numbered list the choice normaliser reads back
  * (「1 3」). Multiple-choice questions always show the numbers too, since a quick reply
- * button picks one.
+ * button picks one. A re-ask whose buttons fit is the hint alone, with the buttons.
  */
 export function renderOne(msg: OutMessage, target: ButtonTarget, lang: Lang): LineMessage {
   const choices = msg.choices ?? [];
@@ -45,7 +45,10 @@ export function renderOne(msg: OutMessage, target: ButtonTarget, lang: Lang): Li
     choices.every((c) => length(c.label) <= MAX_LABEL) &&
     data.every((d) => d.length <= POSTBACK_MAX);
   const multi = msg.expects === 'multi';
-  if (choices.length > 0 && (!fits || multi)) {
+  // A re-ask with buttons is one short line (「番号かボタンで」): the list is in the question just above.
+  const shortReask = msg.kind === 'reask' && fits && msg.hint !== undefined;
+  if (shortReask) text = msg.hint!;
+  else if (choices.length > 0 && (!fits || multi)) {
     const list = choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
     const hint = multi ? (fits ? T.multiHint : T.chooseNumber) : T.chooseOneNumber;
     text = `${text}\n${list}\n${pick(hint, lang)}`;

@@ -37,7 +37,7 @@ textarea{width:100%;padding:.5rem;border:2px solid #333;border-radius:.5rem}
 .calls{display:grid;gap:.75rem;margin:1rem 0}
 .call{display:block;min-height:3.5rem;padding:.75rem 1rem;border-radius:.5rem;background:#b00020;color:#fff;font-weight:700;text-align:center;text-decoration:none}
 .call .number{display:block;font-size:1.1rem}
-.call-119{background:#5c0011}
+.call-119{background:#5c0011}.call-closed{background:#4a4a4a;font-size:.9em}
 .reask,.is-reask{color:#8a1c00}
 .reask{padding:.5rem .75rem;border-left:.4rem solid #8a1c00;background:#fff4e5}
 .note{padding:.5rem 0}

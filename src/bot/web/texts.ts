@@ -17,6 +17,7 @@ const T = {
   urgentTitle: { ja: '今すぐ電話してください', en: 'Please call now', 'ja-easy': 'いますぐ でんわ して ください' },
   urgentStill: { ja: '苦しいとき、具合が悪くなったときは、すぐ電話してください。', en: 'If you feel worse or struggle to breathe, call at once.', 'ja-easy': 'くるしい とき、ぐあいが わるい ときは すぐ でんわ して ください。' },
   callCentre: { ja: '{name}に電話する', en: 'Call {name}', 'ja-easy': '{name}に でんわ する' },
+  callCentreClosed: { ja: '{name}（時間外・つながらないことがあります）', en: '{name} (closed now: may not answer)', 'ja-easy': '{name}（いまは じかんがい）' },
   call119: { ja: '119番（救急）に電話する', en: 'Call 119 (ambulance)', 'ja-easy': '119ばん（きゅうきゅう）に でんわ する' },
   doneTitle: { ja: '回答を受け付けました', en: 'Your answers were received', 'ja-easy': 'こたえを うけとりました' },
   doneBody: {

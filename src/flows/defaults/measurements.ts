@@ -11,6 +11,8 @@ import { text } from './build.js';
  */
 export const TEMPERATURE: Omit<QuestionNode, 'next'> = {
   type: 'question', kind: 'number', unit: '℃', min: 34, max: 42, precision: 0.1, keypad: 'temperature',
+  // The last reading as 「参考」 after the question; no 「前回と同じ」 by default (a centre enables it for stable readings).
+  previous: { hint: true },
   // On the phone a fever typed on the keypad is read back (「37度8分ですね」): 375 vs 385 matters.
   confirm: { gte: 37.5, channels: ['voice'] },
   text: text('今日の体温は何度ですか？（例: 36.8）', 'What is your temperature today? (e.g. 36.8)', 'きょうの たいおんは なんどですか？（れい: 36.8）', {
@@ -49,6 +51,7 @@ export const SPO2_AGAIN: Omit<QuestionNode, 'next'> = {
 
 export const PULSE: Omit<QuestionNode, 'next'> = {
   type: 'question', kind: 'number', unit: '回/分', min: 20, max: 250, precision: 1, keypad: 'pulse', confirm: { lte: 39, gte: 151 },
+  previous: { hint: true },
   text: text('脈拍は1分間に何回ですか？（パルスオキシメーターの数字）', 'What is your pulse per minute? (the number on the oximeter)', 'みゃくは 1ぷんに なんかいですか？', {
     sms: { ja: '脈拍は1分間に何回？', en: 'Pulse per minute?' },
     voice: { ja: '脈拍の数字を押して、最後にシャープを押してください。', en: 'Please key in your pulse, then press hash.' },

@@ -58,7 +58,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const QUESTION_KINDS = ['number', 'yes_no', 'single', 'multi', 'scale', 'text'] as const;
+export const QUESTION_KINDS = ['number', 'yes_no', 'single', 'multi', 'scale', 'text', 'group'] as const;
 
 const choiceSchema = z.object({
   value: z.string().min(1),
@@ -85,6 +85,13 @@ export const questionNodeSchema = z.object({
   choices: z.array(choiceSchema).optional(),
   exclusive: z.string().optional(), // a multi choice that excludes the others (「なし」)
   collapse: z.object({ channels: z.array(z.enum(CHANNELS)), yes: z.string(), no: z.string() }).optional(),
+  // Multi: asked in two steps on these channels — 「なし」 or 「ある」 first, the list only after 「ある」 (one touch on a normal day).
+  gate: z.object({ channels: z.array(z.enum(CHANNELS)).min(1) }).optional(),
+  // Number: the person's last reading shown as a hint (「参考: 昨日は36.8℃」), and a 「前回と同じ」 button allowed
+  // only while the last `days` readings stayed within `within` of each other (a stable measurement).
+  previous: z.object({ hint: z.boolean().optional(), same: z.object({ days: z.number().int().min(2).max(7), within: z.number().min(0) }).optional() }).optional(),
+  // Group and gated multi: the second step's question (「当てはまるものを選んでください」); default: the engine's wording.
+  pick: textSchema.optional(),
   optional: z.boolean().optional(),
   maxLength: z.number().int().positive().optional(),
 });

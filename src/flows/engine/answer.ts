@@ -3,10 +3,14 @@ import { parseYesNo } from '../normalisers/yes-no.js';
 import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
 import { rawOf } from '../questions/kind.js';
 import type { Input, ObservationValue } from '../types.js';
+import { handleGatedAnswer } from './answer-gated.js';
 import { askConfirm, needsConfirm, questionMessage, reask } from './ask.js';
 import { LOW_SPEECH_CONFIDENCE, MAX_REASKS, MAX_VOICE_TIMEOUTS, say, send, type RunEnv } from './env.js';
 import { fireAnswerRules } from './flags.js';
-import { finish, runFrom } from './run.js';
+import { isGated } from './gate.js';
+import { readSameAsBefore } from './previous.js';
+import { accept, record, recordNothing, unanswered } from './record.js';
+import { finish } from './run.js';
 import { TEXTS } from './texts.js';
 
 /**
@@ -17,6 +21,9 @@ import { TEXTS } from './texts.js';
 export function handleAnswer(env: RunEnv, id: string, node: QuestionNode, input: Input): void {
   const raw = rawOf(input);
   if (input.type === 'timeout') return handleTimeout(env, id, node);
+  if (isGated(node, env.ctx.channel)) return handleGatedAnswer(env, id, node, input);
+  const same = readSameAsBefore(node, id, input, raw, env.ctx);
+  if (same !== null) return accept(env, id, node, same, raw);
   const stale = input.type === 'choice' && input.questionId !== id; // an old LINE button pressed again
   const result = stale ? ({ ok: false, reason: 'not_understood' } as const) : QUESTION_KIND_REGISTRY[node.kind].read(node, raw ?? '', input, env.ctx);
   if (result.ok) {
@@ -77,33 +84,10 @@ export function handleConfirmation(env: RunEnv, id: string, node: QuestionNode, 
 function handleTimeout(env: RunEnv, id: string, node: QuestionNode): void {
   if (node.optional) return unanswered(env, id, node, null);
   if (env.ctx.channel !== 'voice') {
-    record(env, id, node, null, null, 'unanswered');
+    recordNothing(env, id, node);
     return finish(env, 'abandoned');
   }
   env.state.attempts += 1;
   if (env.state.attempts > MAX_VOICE_TIMEOUTS) return unanswered(env, id, node, null);
   reask(env, id, node, { ok: false, reason: 'empty' }, true);
-}
-
-function accept(env: RunEnv, id: string, node: QuestionNode, value: ObservationValue, raw: string | null): void {
-  record(env, id, node, value, raw, 'answered');
-  fireAnswerRules(env, id);
-  runFrom(env, node.next);
-}
-
-/** Recorded as null; rules that name `null` (「答えが読み取れない」 on a red-symptom question) fire here. */
-export function unanswered(env: RunEnv, id: string, node: QuestionNode, raw: string | null): void {
-  record(env, id, node, null, raw, 'unanswered');
-  fireAnswerRules(env, id);
-  runFrom(env, node.next);
-}
-
-function record(env: RunEnv, id: string, node: QuestionNode, value: ObservationValue, raw: string | null, status: 'answered' | 'unanswered'): void {
-  env.state.answers[id] = value;
-  env.state.attempts = 0;
-  delete env.state.pendingConfirmation;
-  env.effects.push({
-    type: 'record_observation',
-    observation: { questionId: id, kind: node.kind, value, raw, ...(node.unit ? { unit: node.unit } : {}), status },
-  });
 }

@@ -5,15 +5,22 @@ import { QUESTION_KIND_REGISTRY } from '../questions/registry.js';
 import type { ReadResult } from '../questions/kind.js';
 import type { OutMessage } from '../types.js';
 import { say, type RunEnv } from './env.js';
+import { gateChoices, gatedMessage, isGated, isPickingStep } from './gate.js';
+import { previousHint, SAME_AS_BEFORE, sameAsBefore } from './previous.js';
 import { TEXTS } from './texts.js';
 
 /** The channel-neutral question message; `prefix` carries a re-ask hint in front of the question. */
 export function questionMessage(env: RunEnv, id: string, node: QuestionNode, kind: 'question' | 'reask', prefix = ''): OutMessage {
+  if (isGated(node, env.ctx.channel)) return gatedMessage(env, id, node, kind, prefix);
   const spec = QUESTION_KIND_REGISTRY[node.kind];
-  const body = say(env, node.text, { min: node.min, max: node.max, unit: node.unit });
+  const earlier = previousHint(node, id, env.ctx);
+  const body = `${say(env, node.text, { min: node.min, max: node.max, unit: node.unit })}${earlier}`;
   const msg: OutMessage = { kind, questionId: id, text: prefix ? `${prefix}${body}` : body, expects: spec.expects(node, env.ctx) };
+  if (prefix.trim()) msg.hint = prefix.trim();
   const choices = spec.choices(node, env.ctx);
   if (choices) msg.choices = choices;
+  const same = sameAsBefore(node, id, env.ctx);
+  if (same !== null) msg.choices = [{ value: SAME_AS_BEFORE, label: say(env, TEXTS.sameAsBefore, { value: formatNumber(same, node.precision), unit: node.unit ?? '' }) }];
   if (node.unit) msg.unit = node.unit;
   if (node.kind === 'number' || node.kind === 'scale') {
     msg.min = node.min ?? 0;
@@ -26,19 +33,26 @@ export function ask(env: RunEnv, id: string, node: QuestionNode): void {
   env.state.nodeId = id;
   env.state.attempts = 0;
   delete env.state.pendingConfirmation;
+  delete env.state.picking;
   env.effects.push({ type: 'send', message: questionMessage(env, id, node, 'question') });
 }
 
 /** Re-ask with a short hint saying what went wrong (「35〜42の数字で」, 「測り間違いかも」). */
 export function reask(env: RunEnv, id: string, node: QuestionNode, failed: ReadResult, timedOut: boolean): void {
   const spec = QUESTION_KIND_REGISTRY[node.kind];
+  // A two-step question at its first step names its own two answers (「『どれもない』か『ある』で」).
+  const gateStep = isGated(node, env.ctx.channel) && !isPickingStep(node, env);
+  const [first, second] = gateStep ? gateChoices(node, env) : [];
   const vars = {
     min: node.min ?? 0,
     max: node.max ?? 10,
     unit: node.unit ?? '',
     value: !failed.ok && failed.value !== undefined ? formatNumber(failed.value, node.precision) : '',
+    none: [first, second].find((c) => c && c.value === node.exclusive)?.label ?? '',
+    some: say(env, TEXTS.some),
   };
-  const hint = timedOut ? say(env, TEXTS.hintTimeout) : say(env, spec.hint(node, env.ctx, failed), vars);
+  const hintText = gateStep ? (node.hint ?? TEXTS.hintGate) : spec.hint(node, env.ctx, failed);
+  const hint = timedOut ? say(env, TEXTS.hintTimeout) : say(env, hintText, vars);
   env.effects.push({ type: 'send', message: questionMessage(env, id, node, 'reask', `${hint} `) });
 }
 

@@ -43,12 +43,18 @@ function raise(env: RunEnv, rule: RuleDef, values: Record<string, unknown>): voi
   if ((rule.callNow || rule.type === 'urgent') && !env.state.advised) adviseCallNow(env, flag);
 }
 
+/** The call-now advice: the centre's number while it is open, 119 first when it is closed. */
+export function urgentAdvice(env: RunEnv): OutMessage {
+  const hc = env.ctx.healthCentre;
+  const text = say(env, hc.isOpen ? TEXTS.urgentOpen : TEXTS.urgentClosed, { name: hc.name, phone: hc.phone });
+  return { kind: 'urgent_advice', text, centreOpen: hc.isOpen };
+}
+
 /** 「今すぐ保健所へ」: the centre's number while it is open, 119 when it is closed. Said once per session. */
 function adviseCallNow(env: RunEnv, flag: RiskFlag): void {
   env.state.advised = true;
   const hc = env.ctx.healthCentre;
-  const text = say(env, hc.isOpen ? TEXTS.urgentOpen : TEXTS.urgentClosed, { name: hc.name, phone: hc.phone });
-  const message: OutMessage = { kind: 'urgent_advice', text };
+  const message = urgentAdvice(env);
   send(env, message);
   env.effects.push({ type: 'advise_patient', severity: flag.severity, message });
 }

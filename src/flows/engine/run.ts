@@ -1,7 +1,7 @@
 import { nodeAt, type Text } from '../definition/schema.js';
 import { nodeKind } from '../nodes/registry.js';
 import { say, send, type RunEnv } from './env.js';
-import { fireEndRules } from './flags.js';
+import { fireEndRules, urgentAdvice } from './flags.js';
 import { TEXTS } from './texts.js';
 
 /**
@@ -23,14 +23,23 @@ export function runFrom(env: RunEnv, nodeId: string): void {
   }
 }
 
-/** Ends the session: trend rules, closing words when completed, then `end`. */
+/**
+ * Ends the session: trend rules, closing words when completed, then `end`. A check that
+ * raised the call-now advice never ends on a calm 「お大事に」: plain thanks, then the advice
+ * again, so the last thing the person reads or hears is what to do now.
+ */
 export function finish(env: RunEnv, outcome: 'completed' | 'abandoned', closing?: Text): void {
-  fireEndRules(env);
-  if (outcome === 'completed') send(env, { kind: 'closing', text: say(env, closing ?? TEXTS.closing) });
+  const advisedEarlier = env.state.advised === true;
+  fireEndRules(env); // may give the advice itself, just before the closing words
+  if (outcome === 'completed' && env.state.advised) {
+    send(env, { kind: 'closing', text: say(env, TEXTS.closing) });
+    if (advisedEarlier) send(env, urgentAdvice(env));
+  } else if (outcome === 'completed') send(env, { kind: 'closing', text: say(env, closing ?? TEXTS.closing) });
   env.state.nodeId = null;
   env.state.status = 'completed';
   env.state.attempts = 0;
   delete env.state.pendingConfirmation;
+  delete env.state.picking;
   env.effects.push({ type: 'end', outcome });
 }
 

@@ -1,4 +1,5 @@
 import type { QuestionKind } from '../definition/schema.js';
+import { groupKind } from './group.js';
 import type { QuestionKindSpec } from './kind.js';
 import { multiKind } from './multi.js';
 import { numberKind } from './number.js';
@@ -15,4 +16,5 @@ export const QUESTION_KIND_REGISTRY: Record<QuestionKind, QuestionKindSpec> = {
   multi: multiKind,
   scale: scaleKind,
   text: textKind,
+  group: groupKind,
 };

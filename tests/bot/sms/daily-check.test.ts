@@ -31,6 +31,7 @@ function answerFor(question: string, turn: number): string {
   if (question.includes('SpO2')) return '96';
   if (question.includes('脈拍')) return '82';
   if (question.includes('症状の番号')) return 'なし';
+  if (question.includes('次の症状は')) return turn % 2 === 0 ? '1' : 'どれもない'; // the symptom group
   if (question.includes('伝言')) return 'なし';
   return turn % 2 === 0 ? '2' : 'いいえ';
 }
@@ -73,7 +74,9 @@ describe('a daily check by SMS', () => {
     expect(byId.temperature).toMatchObject({ valueNumber: 37.5, raw: '３７度５分', channel: 'sms', status: 'answered' });
     expect(byId.spo2).toMatchObject({ valueNumber: 96 });
     expect(byId.cough!.value).toBe(false);
-    expect(obs.every((o) => o.status === 'answered')).toBe(true);
+    // 「なし」 to the comment is no comment; every other question answered.
+    expect(obs.filter((o) => o.questionId !== 'comment').every((o) => o.status === 'answered')).toBe(true);
+    expect(byId.comment).toMatchObject({ status: 'unanswered', raw: 'なし' });
 
     // Numbered choices, every body one or two segments, and all of them recorded as sent.
     expect(twilioApi.messages.some((m) => m.body.includes('1:はい 2:いいえ 3:わからない'))).toBe(true);

@@ -37,7 +37,7 @@ describe('one sender, in order', () => {
     const sent = twilioApi.messages.length;
     await processTwilioInbox(deps, e2!.id); // the second job ran first
     // Both replies went out, in the order of the messages they answer.
-    expect(twilioApi.messages.slice(sent).map((m) => m.body.split('\n')[0])).toEqual(['表情・顔色がいつもと違う？', '咳・鼻水はある？']);
+    expect(twilioApi.messages.slice(sent).map((m) => m.body.split('\n')[0])).toEqual(['表情・顔色がいつもと違う？', '息苦しさはある？']);
     const obs = await deps.db.select().from(observations).where(eq(observations.sessionId, session.id));
     expect(obs.map((o) => [o.questionId, o.raw]).sort()).toEqual([['face', '2'], ['temperature', '36.9']]);
     const [e1] = await deps.db.select().from(inboundEvents).where(eq(inboundEvents.providerEventId, first.MessageSid));

@@ -219,18 +219,18 @@ describe('the length of a call', () => {
     let { next } = await step(`https://mimamori.test/webhooks/twilio/voice?s=${sessionId}`, base);
     for (const digits of ['366', '98#', '72#']) ({ next } = await step(next!, { ...base, Digits: digits }));
     let turn = await step(next!, { ...base, Digits: '2' }); // the first symptom answered: the second is asked plainly
-    expect(spoken(turn.twiml)).toEqual(['咳や鼻水はありますか？']);
+    expect(spoken(turn.twiml)).toEqual(['息苦しさはありますか？']);
     turn = await step(turn.next!, base); // silence
     expect(spoken(turn.twiml).join('')).toContain('お返事が聞き取れませんでした');
     expect(spoken(turn.twiml).slice(-2)).toEqual([YES_NO_UNKNOWN_KEYS, REPEAT_HINT]);
     turn = await step(turn.next!, { ...base, Digits: '9' }); // asked again on request: the keys, not the 9 hint just used
-    expect(spoken(turn.twiml)).toEqual([expect.stringContaining('咳や鼻水はありますか？'), YES_NO_UNKNOWN_KEYS]);
+    expect(spoken(turn.twiml)).toEqual([expect.stringContaining('息苦しさはありますか？'), YES_NO_UNKNOWN_KEYS]);
     turn = await step(turn.next!, { ...base, SpeechResult: 'ぺけぽん' }); // not understood: the engine's re-ask names the keys
     const said = spoken(turn.twiml);
     expect(said.join('').split(YES_NO_UNKNOWN_KEYS)).toHaveLength(2); // once, not twice
     expect(said.at(-1)).toBe(REPEAT_HINT);
     const retried = await step(turn.next!, { ...base, Digits: '2' });
-    expect(spoken(retried.twiml)).toEqual(['のどの痛みはありますか？']);
+    expect(spoken(retried.twiml)).toEqual(['ぼんやりする、起きていられないなど、意識がおかしいですか？']);
     expect((await step(turn.next!, { ...base, Digits: '2' })).twiml).toEqual(retried.twiml); // a retried request says the same
   });
 });

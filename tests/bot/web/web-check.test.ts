@@ -43,11 +43,13 @@ describe('web check page', () => {
   it('answers a whole check: one observation per question, completed, then a thank-you page', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const posts = await answerAll(app, path, { comment: ['特にありません'] });
-    expect(posts).toBeGreaterThanOrEqual(15);
+    expect(posts).toBeGreaterThanOrEqual(8);
     const session = await sessionRow(deps, sessionId);
     expect(session.status).toBe('completed');
     const obs = await observationsOf(deps, sessionId);
-    expect(obs).toHaveLength(posts);
+    // One page for the eight grouped symptoms (checkboxes, 「どれもない」): one observation each.
+    expect(obs).toHaveLength(posts + 7);
+    expect(obs.filter((o) => ['cough', 'sore_throat', 'fatigue', 'nausea', 'diarrhea', 'taste_smell', 'cannot_eat', 'no_urine'].includes(o.questionId)).map((o) => o.value)).toEqual(Array(8).fill(false));
     expect(obs.every((o) => o.channel === 'web')).toBe(true);
     expect(obs.find((o) => o.questionId === 'temperature')!.valueNumber).toBe(36.8);
     expect(obs.find((o) => o.questionId === 'urgent')!.value).toEqual(['none']);
@@ -148,6 +150,25 @@ describe('web check page', () => {
     const comment = (await observationsOf(deps, sessionId)).find((o) => o.questionId === 'comment');
     expect(comment?.raw).toBe(evil);
     for (const html of pages) expect(html).not.toContain('<script>alert');
+  });
+
+  it('after hours the red box puts 119 first and marks the centre closed; the finished check ends on the advice again', async () => {
+    await createCentre(deps.db, { code: 'wc-closed', phone: '03-5273-9999', openingHours: JSON.stringify({ days: [], open: '09:00', close: '17:00' }) });
+    const { id } = await createPerson(deps.db, 'wc-closed', { hasOximeter: false }, now);
+    const { path } = await openWebCheck(deps, id);
+    await post(app, path, parseForm((await getPage(app, path)).html)!, ['36.9']);
+    await post(app, path, parseForm((await getPage(app, path)).html)!, ['yes']); // 表情・顔色: red
+    const { html } = await getPage(app, path);
+    const box = /<section class="urgent"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(box).toContain('時間外のため、今すぐ119番に');
+    expect(box.indexOf('href="tel:119"')).toBeLessThan(box.indexOf('href="tel:0352739999"'));
+    expect(box).toContain('時間外・つながらないことがあります');
+    const done = await answerAll(app, path);
+    expect(done).toBeGreaterThan(0);
+    const end = (await getPage(app, path)).html;
+    expect(end).toContain('回答を受け付けました');
+    expect(end).not.toContain('お大事にしてください');
+    expect(end).toContain('時間外のため、今すぐ119番に');
   });
 
   it('an expired link explains what to do next and records nothing', async () => {
@@ -312,19 +333,22 @@ describe('a short flow on one page (close contacts)', () => {
     return body;
   }
   const send = (path: string, body: URLSearchParams) => app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const calm = { temperature: ['36.6'], cough: ['no'], sore_throat: ['no'], breathless: ['no'], fatigue: ['unknown'], taste_smell: ['no'] };
+  const calm = { temperature: ['36.6'], breathless: ['no'], symptoms: ['fatigue'] };
+  const recorded = ['temperature', 'breathless', 'cough', 'sore_throat', 'fatigue', 'taste_smell'];
 
   it('shows every question as its own fieldset and records them all with one submit, once', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const { html } = await getPage(app, path);
-    expect(html.match(/<fieldset class="one"/g)).toHaveLength(6);
-    expect(html).toContain('type="radio" name="a.cough" value="no"');
+    expect(html.match(/<fieldset class="one"/g)).toHaveLength(3);
+    expect(html).toContain('type="radio" name="a.breathless" value="no"');
+    expect(html).toContain('name="a.symptoms" value="none"'); // the group: checkboxes with 「どれもない」
     const body = onePageBody(html, calm);
     expect((await send(path, body)).status).toBe(303);
     expect((await send(path, body)).status).toBe(303); // the same form again
     const obs = await observationsOf(deps, sessionId);
-    expect(obs.map((o) => o.questionId).sort()).toEqual(Object.keys(calm).sort());
-    expect(obs.find((o) => o.questionId === 'fatigue')!.value).toBe('unknown');
+    expect(obs.map((o) => o.questionId).sort()).toEqual([...recorded].sort());
+    expect(obs.find((o) => o.questionId === 'fatigue')!.value).toBe(true);
+    expect(obs.find((o) => o.questionId === 'cough')!.value).toBe(false);
     expect((await sessionRow(deps, sessionId)).status).toBe('completed');
     expect((await getPage(app, path)).html).toContain('回答を受け付けました');
   });
@@ -332,11 +356,11 @@ describe('a short flow on one page (close contacts)', () => {
   it('keeps what was answered and goes on one question at a time from the first answer it cannot read', async () => {
     const { path, sessionId } = await openWebCheck(deps, personId);
     const { html } = await getPage(app, path);
-    await send(path, onePageBody(html, { ...calm, sore_throat: [], breathless: ['yes'] }));
+    await send(path, onePageBody(html, { ...calm, breathless: [], symptoms: ['cough'] }));
     const obs = await observationsOf(deps, sessionId);
-    expect(obs.map((o) => o.questionId).sort()).toEqual(['cough', 'temperature']);
+    expect(obs.map((o) => o.questionId).sort()).toEqual(['temperature']);
     const next = await getPage(app, path);
-    expect(parseForm(next.html)).toMatchObject({ q: 'sore_throat' });
+    expect(parseForm(next.html)).toMatchObject({ q: 'breathless' });
     expect(next.html).toContain('「はい」「いいえ」「わからない」で答えてください');
     expect(next.html).not.toContain('fieldset class="one"');
   });

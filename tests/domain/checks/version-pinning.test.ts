@@ -44,26 +44,26 @@ describe('a running session keeps its flow version after a new one is published'
     const { sessionId: old } = await sys((ctx) => startCheck({ ctx, input: { personId, channel: 'line', source: 'patient' } }));
     const v1Face = (v1.nodes.face as { text: { ja: string } }).text.ja;
 
-    // v2: a different face wording, and 咳 is no longer asked (face goes straight to sore_throat).
+    // v2: a different face wording, and 意識 asked before 息苦しさ.
     const { version } = await as(nurse, (ctx) => createDraft({ ctx, input: { flowKey: 'patient-daily' } }));
     expect(version).toBe(2);
     const v2 = structuredClone(v1);
     (v2.nodes.face as { text: { ja: string } }).text.ja = '【v2】顔色はいつもと違いますか？';
-    (v2.nodes.face as { next: string }).next = 'sore_throat';
-    delete v2.nodes.cough;
-    v2.rules = v2.rules.map((r) => (r.type === 'trend' ? { ...r, questions: r.questions.filter((q) => q !== 'cough') } : r));
+    (v2.nodes.face as { next: string }).next = 'consciousness';
+    (v2.nodes.consciousness as { next: string }).next = 'breathless';
+    (v2.nodes.breathless as { next: string }).next = 'symptoms';
     await as(nurse, (ctx) => updateDraft({ ctx, input: { flowKey: 'patient-daily', version: 2, definition: v2 } }));
     await as(nation, (ctx) => publishFlowVersion({ ctx, input: { flowKey: 'patient-daily', version: 2 } }));
 
-    // The old session, answered after the publish: v1's face wording, then v1's cough question.
+    // The old session, answered after the publish: v1's face wording, then v1's next question (息苦しさ).
     expect(texts(await answer(old, '36.6'))).toEqual([v1Face]);
-    expect(texts(await answer(old, 'いいえ'))).toEqual([(v1.nodes.cough as { text: { ja: string } }).text.ja]);
+    expect(texts(await answer(old, 'いいえ'))).toEqual([(v1.nodes.breathless as { text: { ja: string } }).text.ja]);
     const [row] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, old));
-    expect(row!.state).toMatchObject({ version: 1, nodeId: 'cough' });
+    expect(row!.state).toMatchObject({ version: 1, nodeId: 'breathless' });
 
     // A session started now is on v2.
     const { sessionId: fresh } = await sys((ctx) => startCheck({ ctx, input: { personId, channel: 'line', source: 'patient' } }));
     expect(texts(await answer(fresh, '36.6'))).toEqual(['【v2】顔色はいつもと違いますか？']);
-    expect(texts(await answer(fresh, 'いいえ'))).toEqual([(v1.nodes.sore_throat as { text: { ja: string } }).text.ja]);
+    expect(texts(await answer(fresh, 'いいえ'))).toEqual([(v1.nodes.consciousness as { text: { ja: string } }).text.ja]);
   });
 });

@@ -35,6 +35,16 @@ function wording(path: string, text: unknown, kind: FieldSpec['kind'] = 'longtex
   ];
 }
 
+/** How a two-step question is asked, in words (the items a group records, or where a checklist asks 「なし」 first). */
+function twoStepNote(node: Obj): GroupSpec['note'] {
+  const choices = (Array.isArray(node.choices) ? node.choices : []) as Obj[];
+  const none = str(at(choices.find((c) => c.value === node.exclusive), 'label', 'ja'));
+  if (node.kind === 'group') return { key: 'flows.groupItems', vars: { items: choices.filter((c) => c.value !== node.exclusive).map((c) => str(at(c, 'label', 'ja'))).join('、'), none } };
+  const channels = (at(node, 'gate', 'channels') ?? []) as string[];
+  const names: Record<string, string> = { line: 'LINE', sms: 'SMS', voice: '電話', web: 'Web' };
+  return { key: 'flows.gated', vars: { channels: channels.map((c) => names[c] ?? c).join('・'), none } };
+}
+
 /** The groups of fields for a definition (shape as loosely typed: it may hold what was just typed). */
 export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rules: GroupSpec[] } {
   const nodes = (at(def, 'nodes') ?? {}) as Record<string, Obj>;
@@ -55,6 +65,13 @@ export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rul
         );
       });
     }
+    if (type === 'question' && node.pick) {
+      g.fields.push(
+        { path: `${path}.pick.ja`, label: 'flows.pick.ja', kind: 'longtext', value: str(at(node.pick, 'ja')) },
+        { path: `${path}.pick.en`, label: 'flows.pick.en', kind: 'longtext', value: str(at(node.pick, 'en')) },
+      );
+    }
+    if (type === 'question' && (node.kind === 'group' || node.gate)) g.note = twoStepNote(node);
     if (type === 'branch') g.note = { key: 'flows.branchCases', vars: { n: Array.isArray(node.cases) ? node.cases.length : 0, default: str(node.default) } };
     return g;
   });

@@ -56,22 +56,24 @@ export function telHref(phone: string): string {
   return `tel:${phone.replace(/[^\d+]/g, '')}`;
 }
 
-/** Large call buttons: the health centre (when it has a number) and 119. */
-export function CallButtons(props: { lang: Lang; centre: CentreContact | null; with119?: boolean }) {
+/**
+ * Large call buttons: the health centre (when it has a number) and 119. When the advice
+ * was given with the centre closed (`centreOpen` false), 119 comes first and the centre's
+ * button says it is closed: the first, biggest button must be one that answers now.
+ */
+export function CallButtons(props: { lang: Lang; centre: CentreContact | null; with119?: boolean; centreOpen?: boolean }) {
   const { lang, centre } = props;
-  return (
-    <p class="calls">
-      {centre?.phone && (
-        <a class="call" href={telHref(centre.phone)}>
-          {t(lang, 'callCentre', { name: centreName(centre, lang) })}
-          <span class="number">{centre.phone}</span>
-        </a>
-      )}
-      {props.with119 !== false && (
-        <a class="call call-119" href="tel:119">
-          {t(lang, 'call119')}
-        </a>
-      )}
-    </p>
+  const closed = props.centreOpen === false;
+  const centreButton = centre?.phone && (
+    <a class={closed ? 'call call-closed' : 'call'} href={telHref(centre.phone)}>
+      {t(lang, closed ? 'callCentreClosed' : 'callCentre', { name: centreName(centre, lang) })}
+      <span class="number">{centre.phone}</span>
+    </a>
   );
+  const button119 = (props.with119 !== false || closed) && (
+    <a class="call call-119" href="tel:119">
+      {t(lang, 'call119')}
+    </a>
+  );
+  return <p class="calls">{closed ? [button119, centreButton] : [centreButton, button119]}</p>;
 }

@@ -35,7 +35,7 @@ export function Notes(props: { notes: OutMessage[]; lang: Lang; centre: CentreCo
           <section class="urgent" role="alert" aria-labelledby="urgent-title">
             <h2 id="urgent-title">{t(props.lang, 'urgentTitle')}</h2>
             <p>{m.text}</p>
-            <CallButtons lang={props.lang} centre={props.centre} />
+            <CallButtons lang={props.lang} centre={props.centre} centreOpen={m.centreOpen} />
           </section>
         ) : (
           <p class={`note note-${m.kind}`}>{m.text}</p>

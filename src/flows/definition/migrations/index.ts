@@ -1,7 +1,8 @@
 import { migrateV1 } from './v1.js';
+import { migrateV2 } from './v2.js';
 
 /** The spec version this engine reads and writes. */
-export const FLOW_SPEC_VERSION = 2;
+export const FLOW_SPEC_VERSION = 3;
 
 type Migration = (def: Record<string, unknown>) => Record<string, unknown>;
 
@@ -11,6 +12,7 @@ type Migration = (def: Record<string, unknown>) => Record<string, unknown>;
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: migrateV1,
+  2: migrateV2,
 };
 
 export type MigrateResult =
