@@ -3,6 +3,7 @@ import type { Tx } from '../../../db/client';
 import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 import { systemActor, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
+import { recordPageDelivery } from '../../domain/escalation/page-outcome';
 import { scheduleAfterFailedAttempt } from '../voice/retry';
 import type { InboundEvent } from './inbox';
 import { advanceOutboundStatus } from './outbound';
@@ -81,8 +82,10 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   if (!mapped) return;
   const now = deps.now();
   const updated = await advanceOutboundStatus(tx, row, mapped.status, { code: mapped.code }, now);
-  if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
   const ctx: Ctx = { actor: systemActor('twilio'), tx, now };
+  // Staff pages (on-call escalation): answered, refused, not delivered.
+  if (updated && row.kind.startsWith('page_')) return recordPageDelivery({ ctx, input: { outboundId: row.id, status: mapped.status, code: mapped.code } });
+  if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
   if (!isCall && mapped.code === '21610' && row.personId) {
     await optOutChannel(ctx, row.personId, 'sms');
     return;
