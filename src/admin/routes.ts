@@ -10,6 +10,7 @@ import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
+import { createOnCallApi } from './api/on-call';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -76,6 +77,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
+  api.route('/', createOnCallApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

@@ -51,7 +51,7 @@ export async function addOnCallShift({ ctx, input }: VerbArgs<{ code: string; sh
     const at = firstOverlap(shift, other, j.timeZone, ctx.now);
     if (at) {
       const when = formatInTimeZone(at, j.timeZone, 'M/d HH:mm');
-      throw new ConflictError(`overlaps the shift of ${other.name} (${at.toISOString()})`, { shiftId: other.id, at: at.toISOString() }, `同じ順番のシフト（${other.name}さん、${when}〜）と重なっています`);
+      throw new ConflictError(`overlaps the shift of ${other.name} (${at.toISOString()})`, { shiftId: other.id, at: at.toISOString() }, `同じ順番のシフト（${other.name}さん）と ${when} から重なっています`);
     }
   }
   const [row] = await ctx.tx

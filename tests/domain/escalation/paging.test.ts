@@ -35,13 +35,13 @@ const tick = (t: Date) => {
   return runEscalations(deps, t);
 };
 
-async function redAlert(t: Date): Promise<string> {
+async function redAlert(t: Date, severity: 'red' | 'amber' = 'red'): Promise<string> {
   const p = await createPerson(deps.db, '13-951', { phone: '090-5555-0001' }, t);
   const [row] = await deps.db.select({ caseNumber: persons.caseNumber, name: persons.name }).from(persons).where(eq(persons.id, p.id));
   caseNumbers.push(row!.caseNumber);
   names.push(row!.name);
   const raised = await withTransaction(deps.db, { actor: systemActor('test'), now: t }, (ctx) =>
-    raiseAlert({ ctx, input: { personId: p.id, severity: 'red', reason: 'spo2_low', reasons: [{ ruleId: 'spo2_low', ja: 'SpO2 91%', en: 'SpO2 91%', values: { spo2: 91 } }], dedupeKey: `test:${p.id}` } }),
+    raiseAlert({ ctx, input: { personId: p.id, severity, reason: 'spo2_low', reasons: [{ ruleId: 'spo2_low', ja: 'SpO2 91%', en: 'SpO2 91%', values: { spo2: 91 } }], dedupeKey: `test:${p.id}` } }),
   );
   return raised.id;
 }
@@ -200,5 +200,20 @@ describe('a red alert nobody takes', () => {
     const all = [...texts, ...twilioApi.messages.map((m) => m.body), said].join('\n');
     expect(all).toContain('13-951保健所');
     for (const s of [...names, ...caseNumbers, '090-5555-0001', '+819055550001', '5555', 'SpO2', '91']) expect(all).not.toContain(s);
+  });
+
+  it('pages an amber alert after 120 minutes only while the centre is open: a holiday and the year-end closure count as closed', async () => {
+    const jst = (local: string) => new Date(`${local}+09:00`);
+    await redAlert(jst('2026-12-29T09:00:00'), 'amber'); // Tuesday, 年末年始
+    await tick(jst('2026-12-29T11:30:00'));
+    await tick(jst('2026-12-29T16:00:00'));
+    expect(twilioApi.calls).toHaveLength(0);
+    await deps.db.execute(sql`update alerts set status = 'resolved' where status <> 'resolved'`);
+    await redAlert(jst('2026-12-22T09:00:00'), 'amber'); // an ordinary Tuesday
+    await tick(jst('2026-12-22T10:59:00'));
+    expect(twilioApi.calls).toHaveLength(0);
+    await tick(jst('2026-12-22T11:00:00'));
+    expect(callsTo(FIRST)).toHaveLength(1);
+    expect(smsTo(FIRST)[0]!.body).toContain('未対応の黄アラート1件');
   });
 });
