@@ -96,6 +96,9 @@ export const envSchema = z
     ESCALATE_REPEAT_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),
     // The morning digest e-mail of each centre, local time.
     DIGEST_MORNING_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00').default('08:00'),
+    // Outgoing e-mail to staff (invitations, digests): smtp://user:pass@host:587 or smtps://…:465; unset: no mail.
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    MAIL_FROM: z.string().trim().min(3, 'must be a sender address such as Mimamori <noreply@example.jp>').default('Mimamori <noreply@localhost>'),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
