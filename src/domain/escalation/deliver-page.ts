@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client';
 import { escalationPages, outboundMessages } from '../../../db/schema';
 import type { Env } from '../../config/env';
 import type { Logger } from '../../platform/logger';
+import type { Mailer } from '../../platform/mail';
 import { twilioPost, TwilioRestError, type TwilioRestSettings } from '../../platform/twilio-rest';
 import { systemActor, withTransaction } from '../context';
 import { pageRefused } from './page-outcome';
@@ -13,6 +14,8 @@ export interface PagingDeps {
   env: Env;
   logger: Logger;
   now: () => Date;
+  /** For the digests (src/platform/mail.ts); none without SMTP_URL. */
+  mailer?: Mailer;
 }
 
 const base = (env: Env) => env.PUBLIC_BASE_URL.replace(/\/+$/, '');

@@ -3,6 +3,7 @@ import { escalations } from '../../../db/schema';
 import { systemActor, withTransaction } from '../context';
 import { deliverPage, unsentPages, type PagingDeps } from './deliver-page';
 import { pageNextStep } from './page-next-step';
+import { sendDigests } from './send-digests';
 import { startEscalations } from './start-escalations';
 
 const MINUTE = 60_000;
@@ -14,6 +15,8 @@ export interface EscalationSummary {
   callsRefused: number;
   chainsEnded: number;
   chainsExhausted: number;
+  /** Digest e-mails sent (hourly per centre while alerts are open, the morning summary). */
+  digests: number;
 }
 
 /**
@@ -23,7 +26,8 @@ export interface EscalationSummary {
  *  2. pages committed but never sent (the process stopped in between) are sent;
  *  3. every chain whose next step is due takes it, one transaction each (pageNextStep), and
  *     its page is delivered after the commit; a call Twilio refuses makes the next step due
- *     at once, and it is taken in the same run.
+ *     at once, and it is taken in the same run;
+ *  4. the digest e-mails that are due (sendDigests).
  * Two processes running it at once: the row lock (skip locked) and the unique page per
  * step mean each step is paged once; a restart resumes from the stored step.
  */
@@ -31,7 +35,7 @@ export async function runEscalations(deps: PagingDeps, now: Date, limit = 200): 
   const env = deps.env;
   const d: PagingDeps = { ...deps, now: () => now };
   const repeatMs = env.ESCALATE_REPEAT_MINUTES * MINUTE;
-  const summary: EscalationSummary = { alertsJoined: 0, pages: 0, pagesResent: 0, callsRefused: 0, chainsEnded: 0, chainsExhausted: 0 };
+  const summary: EscalationSummary = { alertsJoined: 0, pages: 0, pagesResent: 0, callsRefused: 0, chainsEnded: 0, chainsExhausted: 0, digests: 0 };
   summary.alertsJoined = await startEscalations(deps.db, now, { redAfterMs: env.ESCALATE_RED_AFTER_MINUTES * MINUTE, amberAfterMs: env.ESCALATE_AMBER_AFTER_MINUTES * MINUTE, repeatMs });
   for (const page of await unsentPages(deps.db, now, repeatMs)) {
     summary.pagesResent++;
@@ -61,5 +65,6 @@ export async function runEscalations(deps: PagingDeps, now: Date, limit = 200): 
     }
     if (!refused) break;
   }
+  summary.digests = await sendDigests(deps, now);
   return summary;
 }
