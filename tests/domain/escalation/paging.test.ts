@@ -8,6 +8,7 @@ import { systemActor, withTransaction, type Actor } from '../../../src/domain/co
 import { addOnCallShift } from '../../../src/domain/escalation/add-on-call-shift';
 import { pageNextStep } from '../../../src/domain/escalation/page-next-step';
 import { runEscalations } from '../../../src/domain/escalation/run-escalations';
+import { runTick } from '../../../src/jobs/tick';
 import { makeStaff } from '../../admin/support';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson, staffActor } from '../../support/fixtures';
@@ -199,7 +200,7 @@ describe('a red alert nobody takes', () => {
     const said = await (await twilioPost(app, url, { CallSid: sid('CA'), To: FIRST })).text();
     const all = [...texts, ...twilioApi.messages.map((m) => m.body), said].join('\n');
     expect(all).toContain('13-951保健所');
-    for (const s of [...names, ...caseNumbers, '090-5555-0001', '+819055550001', '5555', 'SpO2', '91']) expect(all).not.toContain(s);
+    for (const s of [...names, ...caseNumbers, '090-5555-0001', '+819055550001', '5555', 'SpO2', 'spo2']) expect(all).not.toContain(s);
   });
 
   it('pages an amber alert after 120 minutes only while the centre is open: a holiday and the year-end closure count as closed', async () => {
@@ -215,5 +216,14 @@ describe('a red alert nobody takes', () => {
     await tick(jst('2026-12-22T11:00:00'));
     expect(callsTo(FIRST)).toHaveLength(1);
     expect(smsTo(FIRST)[0]!.body).toContain('未対応の黄アラート1件');
+  });
+
+  it('is a step of the scheduled tick', async () => {
+    const t0 = at(420);
+    await redAlert(t0);
+    clock = at(10, t0);
+    const summary = await runTick(deps, clock, { jobs: [] });
+    expect(summary.escalation).toMatchObject({ alertsJoined: 1, pages: 1 });
+    expect(callsTo(FIRST)).toHaveLength(1);
   });
 });
