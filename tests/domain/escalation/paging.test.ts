@@ -227,3 +227,22 @@ describe('a red alert nobody takes', () => {
     expect(callsTo(FIRST)).toHaveLength(1);
   });
 });
+
+describe('the prefecture\'s night rota', () => {
+  it('covers a centre without its own on-call person: paged after the centre\'s own chain is empty', async () => {
+    await createCentre(deps.db, { code: '13-952' });
+    const day = new Date('2026-12-01T08:00:00Z'); // 17:00 JST
+    await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) =>
+      addOnCallShift({ ctx, input: { code: '13', shift: { name: '都の夜間当番', phone: '03-5555-0000', from: day.toISOString(), to: at(16 * 60, day).toISOString(), order: 1, repeat: 'weekly', days: [1, 2, 3, 4, 5, 6, 7, 8] } } }),
+    );
+    const t0 = new Date('2026-12-08T13:00:00Z'); // Tuesday 22:00 JST
+    const p = await createPerson(deps.db, '13-952', {}, t0);
+    const raised = await withTransaction(deps.db, { actor: systemActor('test'), now: t0 }, (ctx) =>
+      raiseAlert({ ctx, input: { personId: p.id, severity: 'red', reason: 'spo2_low', reasons: [], dedupeKey: `pref:${p.id}` } }),
+    );
+    await tick(at(10, t0));
+    expect(callsTo('+81355550000')).toHaveLength(1);
+    const [event] = await deps.db.select().from(alertEvents).where(and(eq(alertEvents.alertId, raised.id), eq(alertEvents.kind, 'escalated')));
+    expect(event!.note).toBe('県の夜間当番1番目（都の夜間当番さん）に電話とSMSで知らせました');
+  });
+});

@@ -37,6 +37,10 @@ export const onCall: Dictionary = {
   'day.6': { ja: '土', en: 'Sat' },
   'day.7': { ja: '日', en: 'Sun' },
   'day.8': { ja: '祝・年末年始', en: 'Holidays' },
+  // The audit log's words for the escalation's actions (src/domain/escalation).
+  'audit.do.escalate': { ja: '当番への呼び出し', en: 'Paged on call' },
+  'audit.do.delete': { ja: '削除', en: 'Deleted' },
+  'audit.do.end': { ja: '終了', en: 'Ended' },
   'col.waiting': { ja: '待ち時間・呼び出し', en: 'Waiting / paging' },
   'triage.minutes': { ja: '{n}分待ち', en: '{n} min waiting' },
   'triage.notify': { ja: 'デスクトップ通知', en: 'Desktop notifications' },
