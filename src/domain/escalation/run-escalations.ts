@@ -15,6 +15,8 @@ export interface EscalationSummary {
   callsRefused: number;
   chainsEnded: number;
   chainsExhausted: number;
+  /** Twilio is not configured: nobody can be paged, so no chain is started (digests still go). */
+  pagingOff: boolean;
   /** Digest e-mails sent (hourly per centre while alerts are open, the morning summary). */
   digests: number;
 }
@@ -28,6 +30,7 @@ export interface EscalationSummary {
  *     its page is delivered after the commit; a call Twilio refuses makes the next step due
  *     at once, and it is taken in the same run;
  *  4. the digest e-mails that are due (sendDigests).
+ * Without Twilio settings nothing is paged (and no chain started): only the digests go.
  * Two processes running it at once: the row lock (skip locked) and the unique page per
  * step mean each step is paged once; a restart resumes from the stored step.
  */
@@ -35,7 +38,11 @@ export async function runEscalations(deps: PagingDeps, now: Date, limit = 200): 
   const env = deps.env;
   const d: PagingDeps = { ...deps, now: () => now };
   const repeatMs = env.ESCALATE_REPEAT_MINUTES * MINUTE;
-  const summary: EscalationSummary = { alertsJoined: 0, pages: 0, pagesResent: 0, callsRefused: 0, chainsEnded: 0, chainsExhausted: 0, digests: 0 };
+  const summary: EscalationSummary = { alertsJoined: 0, pages: 0, pagesResent: 0, callsRefused: 0, chainsEnded: 0, chainsExhausted: 0, digests: 0, pagingOff: !env.TWILIO_ACCOUNT_SID };
+  if (summary.pagingOff) {
+    summary.digests = await sendDigests(deps, now);
+    return summary;
+  }
   summary.alertsJoined = await startEscalations(deps.db, now, { redAfterMs: env.ESCALATE_RED_AFTER_MINUTES * MINUTE, amberAfterMs: env.ESCALATE_AMBER_AFTER_MINUTES * MINUTE, repeatMs });
   for (const page of await unsentPages(deps.db, now, repeatMs)) {
     summary.pagesResent++;

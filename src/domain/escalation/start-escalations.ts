@@ -28,7 +28,7 @@ export async function startEscalations(db: Db, now: Date, timing: EscalationTimi
       where a.status = 'open'
         and ((a.severity = 'red' and a.created_at <= ${redBefore.toISOString()}) or (a.severity = 'amber' and a.created_at <= ${amberBefore.toISOString()}))
         and not exists (select 1 from escalation_alerts e where e.alert_id = a.id)
-      order by a.created_at
+      order by (a.severity = 'red') desc, a.created_at
       limit ${limit}`);
     const due = overdue.filter((a) => a.severity === 'red' || isCentreOpenAt(a, now));
     if (!due.length) return 0;

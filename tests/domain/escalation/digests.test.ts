@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { persons } from '../../../db/schema';
+import { escalations, persons } from '../../../db/schema';
 import { raiseAlert } from '../../../src/domain/alerts/raise-alert';
 import { systemActor, withTransaction } from '../../../src/domain/context';
+import { runEscalations } from '../../../src/domain/escalation/run-escalations';
 import { sendDigests } from '../../../src/domain/escalation/send-digests';
 import { makeStaff } from '../../admin/support';
 import { createTestDeps, type TestDeps } from '../../support/deps';
@@ -63,5 +64,11 @@ describe('alert digests by e-mail', () => {
     const ours = morning.find((m) => m.subject.startsWith('【見守り】13-971保健所'))!;
     expect(ours.text).toContain('新しいアラート: 1件');
     expect(ours.text).toContain('未対応の赤アラート: 1件');
+  });
+
+  it('pages nobody and starts no chain without Twilio settings (the digests still go)', async () => {
+    const summary = await runEscalations(deps, jst('2026-12-08T09:10:00'));
+    expect(summary).toMatchObject({ pagingOff: true, alertsJoined: 0, pages: 0 });
+    expect(await deps.db.select().from(escalations)).toEqual([]);
   });
 });

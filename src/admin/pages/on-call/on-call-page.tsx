@@ -133,6 +133,7 @@ export function createOnCallPages(deps: Deps) {
         )}
         <h2>{view.jurisdiction.nameJa}</h2>
         {extra.flash && <p class="flash" role="status">{extra.flash}</p>}
+        {!env.TWILIO_ACCOUNT_SID && <p class="flash warn" role="alert" id="paging-off">{t(lang, 'oncall.twilioOff')}</p>}
         {view.warningJa && <p class="flash warn" role="alert" id="on-call-warning">{view.warningJa}</p>}
         <ErrorSummary lang={lang} errors={extra.errors ?? []} />
         <p class="muted">{t(lang, 'oncall.help', { red: env.ESCALATE_RED_AFTER_MINUTES, amber: env.ESCALATE_AMBER_AFTER_MINUTES, repeat: env.ESCALATE_REPEAT_MINUTES })}</p>

@@ -8,6 +8,7 @@ export const onCall: Dictionary = {
     ja: '赤アラートが{red}分、黄アラートが開庁時間中に{amber}分対応されないと、当番の1番目から順に電話とSMSで呼び出します（{repeat}分ごとに次の人、その後は管理者、県の夜間当番）。祝日と年末年始（12/29〜1/3）は閉庁として扱います。',
     en: 'A red alert not taken within {red} minutes (amber: {amber} minutes of open hours) is paged by call and SMS to the first on-call person, then the next every {repeat} minutes, then the administrator and the prefecture\'s night rota. Public holidays and 12/29–1/3 count as closed.',
   },
+  'oncall.twilioOff': { ja: 'Twilio が設定されていないため、電話・SMSでの呼び出しは行われません（TWILIO_ACCOUNT_SID ほか）。', en: 'Twilio is not configured: nobody is paged by call or SMS (TWILIO_ACCOUNT_SID …).' },
   'oncall.nowChain': { ja: '今呼び出す順番', en: 'Paged now, in order' },
   'oncall.nobodyNow': { ja: '今は呼び出す人がいません', en: 'Nobody would be paged now' },
   'oncall.shifts': { ja: 'シフト', en: 'Shifts' },
