@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { alertEvents, alerts, escalationAlerts } from '../../../db/schema';
 import { notifyAlertChanged } from '../alerts/alert-in-scope';
 import { writeAudit } from '../audit';
@@ -36,6 +36,3 @@ export async function recordChainEvent(ctx: Ctx, list: readonly ChainAlert[], no
     await notifyAlertChanged(ctx, a, kind);
   }
 }
-
-export const alertIdsOf = (list: readonly ChainAlert[]) => list.map((a) => a.id);
-export const inIds = (ids: string[]) => inArray(alerts.id, ids);

@@ -9,7 +9,7 @@ const REASON_JA: Record<string, string> = { busy: '話し中', 'no-answer': '応
 const reasonJa = (code: string | null) => (code ? (REASON_JA[code] ?? `エラー ${code}`) : '不明');
 
 /** The paged person, for the alerts' history (the page event said their place in the chain). */
-const targetOf = async (_ctx: Ctx, page: PageRow) => `${page.name}さん`;
+const targetOf = (page: PageRow) => `${page.name}さん`;
 
 /**
  * A page's call did not reach the person (Twilio refused it, busy, no answer, an answering
@@ -24,7 +24,7 @@ export async function pageRefused(ctx: Ctx, page: PageRow, code: string | null):
     .set({ nextAt: ctx.now, updatedAt: ctx.now })
     .where(and(eq(escalations.id, page.escalationId), eq(escalations.status, 'active'), eq(escalations.step, page.step + 1)));
   const open = await chainAlerts(ctx, page.escalationId, { openOnly: true });
-  await recordChainEvent(ctx, open, `${await targetOf(ctx, page)}に電話がつながりませんでした（${reasonJa(code)}）。次の連絡先に知らせます`, { pageId: page.id, outcome: 'failed', code });
+  await recordChainEvent(ctx, open, `${targetOf(page)}に電話がつながりませんでした（${reasonJa(code)}）。次の連絡先に知らせます`, { pageId: page.id, outcome: 'failed', code });
 }
 
 /**
@@ -46,11 +46,11 @@ export async function recordPageDelivery({ ctx, input }: VerbArgs<{ outboundId: 
   if (isCall && input.status === 'sent' && page.outcome === null) {
     await ctx.tx.update(escalationPages).set({ outcome: 'answered' }).where(eq(escalationPages.id, page.id));
     const open = await chainAlerts(ctx, page.escalationId, { openOnly: true });
-    await recordChainEvent(ctx, open, `${await targetOf(ctx, page)}が電話に出ました`, { pageId: page.id, outcome: 'answered' });
+    await recordChainEvent(ctx, open, `${targetOf(page)}が電話に出ました`, { pageId: page.id, outcome: 'answered' });
     return;
   }
   if (!isCall && failed) {
     const open = await chainAlerts(ctx, page.escalationId, { openOnly: true });
-    await recordChainEvent(ctx, open, `${await targetOf(ctx, page)}へのSMSが届きませんでした（${reasonJa(input.code)}）`, { pageId: page.id, outcome: 'sms_failed', code: input.code });
+    await recordChainEvent(ctx, open, `${targetOf(page)}へのSMSが届きませんでした（${reasonJa(input.code)}）`, { pageId: page.id, outcome: 'sms_failed', code: input.code });
   }
 }
