@@ -5,6 +5,7 @@ import { QUEUES_BOARD_PATH, createQueuesBoardRoutes } from './admin/queues-board
 import { resolveClientAddress } from './admin/auth/request-info';
 import { createAdminRoutes } from './admin/routes';
 import { createIntakeRoutes } from './bot/intake/routes';
+import { createTwilioPageRoutes } from './bot/twilio/page-routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
 import type { Deps } from './deps';
@@ -28,5 +29,6 @@ export function createApp(deps: Deps) {
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
   app.route('/', createIntakeRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
+  app.route('/webhooks/twilio/page', createTwilioPageRoutes(deps)); // on-call staff pages
   return app;
 }

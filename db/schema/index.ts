@@ -6,3 +6,5 @@ export * from './checks';
 export * from './alerts';
 export * from './messaging';
 export * from './audit';
+export * from './escalation';
+export * from './digests';

@@ -10,6 +10,8 @@ import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
+import { createOnCallApi } from './api/on-call';
+import { createOnCallPages } from './pages/on-call/on-call-page';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -59,6 +61,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
+  pages.route('/', createOnCallPages(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -76,6 +79,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
+  api.route('/', createOnCallApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

@@ -89,6 +89,13 @@ export const envSchema = z
     // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
     CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),
     CALL_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10).default(3),
+    // On-call paging (src/domain/escalation): a red alert nobody took is paged after this long,
+    // an amber one only while the centre is open; each next person after ESCALATE_REPEAT_MINUTES.
+    ESCALATE_RED_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),
+    ESCALATE_AMBER_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(120),
+    ESCALATE_REPEAT_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),
+    // The morning digest e-mail of each centre, local time.
+    DIGEST_MORNING_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00').default('08:00'),
     // Outgoing e-mail to staff (invitations, digests): smtp://user:pass@host:587 or smtps://…:465; unset: no mail.
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
     MAIL_FROM: z.string().trim().min(3, 'must be a sender address such as Mimamori <noreply@example.jp>').default('Mimamori <noreply@localhost>'),

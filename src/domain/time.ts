@@ -31,19 +31,3 @@ export function addDays(localDate: string, days: number): string {
   const t = Date.parse(`${localDate}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
-
-/**
- * Opening hours like {"days":[1,2,3,4,5],"open":"08:30","close":"17:15"} (ISO weekday 1=Mon);
- * no hours on record counts as open, so patients are told to call the centre.
- */
-export function isOpenAt(openingHours: string | null, at: Date, timeZone: string): boolean {
-  if (!openingHours) return true;
-  try {
-    const h = JSON.parse(openingHours) as { days: number[]; open: string; close: string };
-    const weekday = Number(formatInTimeZone(at, timeZone, 'i'));
-    const time = localTimeOf(at, timeZone);
-    return h.days.includes(weekday) && time >= h.open && time < h.close;
-  } catch {
-    return true;
-  }
-}

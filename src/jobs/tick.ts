@@ -15,6 +15,7 @@ import { enqueueClosingNotices } from './closing-notice';
 import { raiseNotSentAlerts } from './not-sent-alerts';
 import { INBOUND_JOB_TARGETS } from './inbound-jobs';
 import { sweepLineOutbound } from './line-outbound-sweep';
+import { runEscalations, type EscalationSummary } from '../domain/escalation/run-escalations';
 
 const MINUTE = 60_000;
 
@@ -39,6 +40,8 @@ export interface TickSummary {
   /** LINE replies and reminders their job did not get out: sent again, or given up (with an alert). */
   lineOutboundResent: number;
   lineOutboundGaveUp: number;
+  /** On-call paging of alerts nobody took (src/domain/escalation). */
+  escalation: EscalationSummary;
   enqueueFailed: boolean;
   ms: { create: number; enqueue: number; total: number };
 }
@@ -62,7 +65,8 @@ export interface TickOptions {
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
  *  7. unprocessed inbound events enqueued again;
- *  8. LINE replies and reminders left unsent sent again, or given up with an alert.
+ *  8. LINE replies and reminders left unsent sent again, or given up with an alert;
+ *  9. alerts nobody took escalated to the on-call rota (pages by call and SMS).
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
  */
 export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Promise<TickSummary> {
@@ -97,6 +101,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS });
   const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
+  const escalation = await runEscalations(deps, now);
   const summary: TickSummary = {
     at: now.toISOString(),
     plannedEndsFilled,
@@ -115,6 +120,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     inboundSwept: inbound.swept,
     lineOutboundResent: lineOutbound.resent,
     lineOutboundGaveUp: lineOutbound.gaveUp,
+    escalation,
     enqueueFailed,
     ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started) },
   };

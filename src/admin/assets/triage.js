@@ -28,6 +28,40 @@
   remember(toggle, 'mimamori.sound', false);
   remember(visual, 'mimamori.visual', true);
 
+  // Desktop notifications for new red alerts: asked for only when the nurse ticks the box
+  // (a user gesture), and say no more than that a red alert arrived (no personal data).
+  var notify = document.getElementById('notify-toggle');
+  var canNotify = 'Notification' in window;
+  if (notify && !canNotify) notify.disabled = true;
+  if (notify && canNotify) {
+    notify.checked = localStorage.getItem('mimamori.notify') === 'on' && Notification.permission === 'granted';
+    notify.addEventListener('change', function () {
+      if (!notify.checked) { localStorage.setItem('mimamori.notify', 'off'); return; }
+      Notification.requestPermission().then(function (p) {
+        notify.checked = p === 'granted';
+        localStorage.setItem('mimamori.notify', notify.checked ? 'on' : 'off');
+      });
+    });
+  }
+  function desktopNotice(notice) {
+    if (!notify || !notify.checked || !canNotify || Notification.permission !== 'granted' || notice.severity !== 'red') return;
+    try {
+      var n = new Notification(notify.dataset.title, { body: notify.dataset.body, tag: 'mimamori-red', renotify: true });
+      n.onclick = function () { window.focus(); n.close(); };
+    } catch (e) { /* some browsers allow notifications only from a service worker: the sound and banner remain */ }
+  }
+
+  // How long each open alert has waited, kept current between refreshes.
+  function updateWaiting() {
+    var els = document.querySelectorAll('[data-waiting-since]');
+    var template = document.documentElement.lang === 'en' ? '{n} min waiting' : '{n}分待ち';
+    for (var i = 0; i < els.length; i++) {
+      var since = Date.parse(els[i].getAttribute('data-waiting-since'));
+      if (!isNaN(since)) els[i].textContent = template.replace('{n}', String(Math.max(0, Math.floor((Date.now() - since) / 60000))));
+    }
+  }
+  setInterval(updateWaiting, 30000);
+
   function clearCue() {
     unseen = 0;
     document.title = baseTitle;
@@ -87,6 +121,7 @@
         if (banner) banner.hidden = false;
       }
       beep();
+      desktopNotice(notice);
       pending = notice.alertId;
     }
     // Several notices in a burst become one refresh.

@@ -2,13 +2,14 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'account';
+export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'account' | 'oncall';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
   { key: 'persons', href: '/admin/persons', label: 'nav.persons' },
   { key: 'flows', href: '/admin/flows', label: 'nav.flows' },
   { key: 'reports', href: '/admin/reports', label: 'nav.reports' },
+  { key: 'oncall', href: '/admin/on-call', label: 'nav.oncall', minRank: 1 },
   { key: 'audit', href: '/admin/audit', label: 'nav.audit', minRank: 2 },
   { key: 'staff', href: '/admin/staff', label: 'nav.staff', minRank: 2 },
 ];

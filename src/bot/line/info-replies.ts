@@ -38,7 +38,7 @@ export function contactText(link: LineLink): string {
   if (link.centre.openingHours) {
     try {
       const h = JSON.parse(link.centre.openingHours) as { open: string; close: string };
-      hours = link.lang === 'en' ? `\nWeekdays ${h.open}–${h.close}` : `\n受付: 平日 ${h.open}〜${h.close}`;
+      hours = link.lang === 'en' ? `\nWeekdays ${h.open}–${h.close} (closed on public holidays and 12/29–1/3)` : `\n受付: 平日 ${h.open}〜${h.close}（祝日・年末年始を除く）`;
     } catch {
       hours = '';
     }

@@ -9,6 +9,7 @@ import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { ensureOutbound } from '../twilio/outbound';
 import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
 import { parseSmsKeyword } from './keywords';
+import { handlePageReply } from './page-reply';
 import { renderSms } from './render';
 import { bilingual, smsText } from './texts';
 
@@ -30,6 +31,8 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
   const now = event.receivedAt;
   const from = params.From ?? '';
   const body = params.Body ?? '';
+  // An on-call person's 1 to a staff page comes first (src/domain/escalation).
+  if (await handlePageReply(tx, event.id, from, body, now)) return {};
   const owners = await ownersOfNumber(tx, 'sms', from, now);
   if (owners.length === 0) return { unregisteredReply: await unregisteredReply(deps, tx) };
   // A number shared by a household: whoever is still being monitored answers today's check.

@@ -2,6 +2,7 @@ import type { Tx } from '../../domain/inbox/process-in-order';
 import { outboundByProviderId, type OutboundStatus } from '../../domain/outbox/outbound-messages';
 import { systemActor, type Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
+import { recordPageDelivery } from '../../domain/escalation/page-outcome';
 import { scheduleAfterFailedAttempt } from '../voice/retry';
 import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { advanceOutboundStatus } from './outbound';
@@ -80,8 +81,10 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   if (!mapped) return;
   const now = deps.now();
   const updated = await advanceOutboundStatus(tx, row, mapped.status, { code: mapped.code }, now);
-  if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
   const ctx: Ctx = { actor: systemActor('twilio'), tx, now };
+  // Staff pages (on-call escalation): answered, refused, not delivered.
+  if (updated && row.kind.startsWith('page_')) return recordPageDelivery({ ctx, input: { outboundId: row.id, status: mapped.status, code: mapped.code } });
+  if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
   if (!isCall && mapped.code === '21610' && row.personId) {
     await optOutChannel(ctx, row.personId, 'sms');
     return;

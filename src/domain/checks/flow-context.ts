@@ -3,7 +3,8 @@ import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import type { Channel, FlowContext, HistoryDay, Lang, ObservationValue } from '../../flows';
 import { NotFoundError } from '../errors';
-import { addDays, ageOn, daysBetween, isOpenAt, localDateOf } from '../time';
+import { isCentreOpenAt } from '../opening-hours/centre-open';
+import { addDays, ageOn, daysBetween, localDateOf } from '../time';
 
 export const HISTORY_DAYS = 14;
 
@@ -98,7 +99,7 @@ function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelec
       classification: p.classification,
       monitoringDay: Math.max(1, daysBetween(start, date) + 1),
     },
-    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isOpenAt(centre.openingHours, now, centre.timeZone) },
+    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isCentreOpenAt(centre, now) },
     history: [],
   };
 }

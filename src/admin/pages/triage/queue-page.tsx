@@ -5,6 +5,8 @@ import type { Deps } from '../../../deps';
 import { jurisdictionScopePrefix } from '../../../domain/access';
 import { alertReasons, listAlerts } from '../../../domain/alerts/list-alerts';
 import { ValidationError } from '../../../domain/errors';
+import { escalationStates } from '../../../domain/escalation/escalation-states';
+import { onCallWarning } from '../../../domain/escalation/on-call-warning';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import type { AlertHub } from '../../triage/alert-hub';
@@ -44,9 +46,11 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
   const queue = async (c: AdminContext) => {
     const f = filtersOf(c);
     try {
-      return await runVerb(deps, c, (ctx) => listAlerts({ ctx, input: { ...f, status: f.status } }));
+      const list = await runVerb(deps, c, (ctx) => listAlerts({ ctx, input: { ...f, status: f.status } }));
+      const escalation = await runVerb(deps, c, (ctx) => escalationStates({ ctx, input: { alertIds: list.alerts.map((a) => a.id) } }));
+      return { ...list, escalation };
     } catch (err) {
-      if (err instanceof ValidationError) return { alerts: [], total: 0, totalCapped: false };
+      if (err instanceof ValidationError) return { alerts: [], total: 0, totalCapped: false, escalation: undefined };
       throw err;
     }
   };
@@ -55,7 +59,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
     const actor = c.get('actor');
     const lang = c.get('lang');
     const f = filtersOf(c);
-    const [{ alerts, total, totalCapped }, reasons, centres] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c)]);
+    const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
     return page(
       c,
       <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
@@ -94,19 +98,21 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
           <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
           <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>
           <label class="check"><input type="checkbox" id="visual-toggle" checked /> {t(lang, 'triage.visual')}</label>
+          <label class="check"><input type="checkbox" id="notify-toggle" data-title={t(lang, 'triage.notifyTitle')} data-body={t(lang, 'triage.notifyBody')} /> {t(lang, 'triage.notify')}</label>
         </form>
         <p class="muted" id="queue-total" data-exact={t(lang, 'triage.total', { n: '{n}' })} data-capped={t(lang, 'triage.totalAtLeast', { n: '{n}' })}>
           {t(lang, totalCapped ? 'triage.totalAtLeast' : 'triage.total', { n: total.toLocaleString('ja-JP') })}
         </p>
+        {rotaWarning && <p class="flash warn" role="alert" id="on-call-warning"><a href={`/admin/on-call?code=${encodeURIComponent(rotaWarning.code)}`}>{rotaWarning.warningJa}</a></p>}
         <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>
         <table id="queue">
           <thead>
             <tr>
-              <th>{t(lang, 'col.severity')}</th><th>{t(lang, 'col.person')}</th><th>{t(lang, 'col.reason')}</th><th>{t(lang, 'col.raised')}</th>
+              <th>{t(lang, 'col.severity')}</th><th>{t(lang, 'col.person')}</th><th>{t(lang, 'col.reason')}</th><th>{t(lang, 'col.raised')}</th><th>{t(lang, 'col.waiting')}</th>
               <th>{t(lang, 'col.status')}</th><th>{t(lang, 'col.assigned')}</th><th>{t(lang, 'col.centre')}</th>
             </tr>
           </thead>
-          <QueueRows lang={lang} alerts={alerts} />
+          <QueueRows lang={lang} alerts={alerts} escalation={escalation} now={deps.now()} />
         </table>
       </Layout>,
     );
@@ -114,11 +120,11 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
 
   // The rows alone, with the same filters: the page script swaps them in on a notice.
   app.get('/triage/rows', async (c) => {
-    const { alerts, total, totalCapped } = await queue(c);
+    const { alerts, total, totalCapped, escalation } = await queue(c);
     const highlight = /^[0-9a-f-]{36}$/.test(c.req.query('highlight') ?? '') ? c.req.query('highlight') : null;
     c.header('x-total', total.toLocaleString('ja-JP'));
     c.header('x-total-capped', totalCapped ? '1' : '0');
-    return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} />);
+    return c.html(<QueueRows lang={c.get('lang')} alerts={alerts} highlight={highlight} escalation={escalation} now={deps.now()} />);
   });
 
   addLiveStream(app, deps, hub, live);

@@ -1,4 +1,5 @@
 import type { AlertListRow } from '../../../domain/alerts/list-alerts';
+import type { EscalationState } from '../../../domain/escalation/escalation-states';
 import { fmtShort } from '../../ui/format';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 import { PersonName } from '../persons/person-name';
@@ -15,13 +16,13 @@ export const outcomeNote = (lang: Lang, note: string) => note.replace(/^(\w+)/, 
  * The queue's rows (red first, then oldest). Also served alone as a fragment
  * (/admin/triage/rows) so the page script can swap it in when an alert arrives.
  */
-export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight?: string | null }) {
+export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight?: string | null; escalation?: Map<string, EscalationState>; now?: Date }) {
   const { lang } = props;
   if (!props.alerts.length) {
     return (
       <tbody id="queue-rows">
         <tr>
-          <td colspan={7} class="muted">{t(lang, 'triage.empty')}</td>
+          <td colspan={8} class="muted">{t(lang, 'triage.empty')}</td>
         </tr>
       </tbody>
     );
@@ -39,6 +40,12 @@ export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight
           </td>
           <td>{reasonLabel(lang, a)}</td>
           <td>{fmtShort(a.createdAt)}</td>
+          <td class="waiting">
+            {a.status === 'open' && props.now && (
+              <span data-waiting-since={new Date(a.createdAt).toISOString()}>{t(lang, 'triage.minutes', { n: Math.max(0, Math.floor((props.now.getTime() - new Date(a.createdAt).getTime()) / 60_000)) })}</span>
+            )}
+            {props.escalation?.get(a.id) && <div class="muted escalation" data-escalation={props.escalation.get(a.id)!.status}>{lang === 'ja' ? props.escalation.get(a.id)!.labelJa : props.escalation.get(a.id)!.status}</div>}
+          </td>
           <td>
             <span class="badge">{t(lang, `status.${a.status}`)}</span>
           </td>
