@@ -37,6 +37,8 @@ export const personImports = pgTable(
     updated: integer('updated').notNull().default(0),
     unchanged: integer('unchanged').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    // How many times it was started (dry runs and the import): each run's job id carries it.
+    runs: integer('runs').notNull().default(0),
     failureJa: text('failure_ja'),
     createdAt: createdAt(),
     startedAt: tstz('started_at'),
