@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import { createTryAsPatientRoutes } from '../bot/web/try-as-patient-routes';
 import { createExportApiRoutes } from './api/export';
+import { createImportApi } from './api/imports';
 import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
@@ -76,6 +77,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
+  api.route('/', createImportApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);
