@@ -18,6 +18,7 @@ import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
 import { createStaffPageRoutes } from './pages/staff-page';
 import { createFlowPages } from './pages/flows/routes';
+import { createImportPages, importUploadLimit } from './pages/imports/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
 import { createPersonListRoutes } from './pages/persons/list-page';
@@ -60,6 +61,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
+  pages.route('/', createImportPages(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -79,6 +81,8 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createImportApi(deps));
 
+  // The upload form's body is read by the session check (its _csrf field): limit it first.
+  app.use('/admin/imports', importUploadLimit);
   app.route('/admin', pages);
   app.route('/api/v1', api);
   return app;

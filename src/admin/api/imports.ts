@@ -60,7 +60,7 @@ export function createImportApi(deps: Deps) {
   app.get('/imports/:id', async (c) => {
     const importId = idParam(c, 'id', 'person_import');
     const s = await runVerb(deps, c, (ctx) => getPersonImport({ ctx, input: { importId } }));
-    const { uploaded: _u, centreCode: _c, fileSha256: _h, fileKind: _k, createdAt: _a, finishedAt: _f, ...state } = s;
+    const { uploaded: _u, centreCode: _c, centreNameJa: _n, fileSha256: _h, fileKind: _k, createdAt: _a, finishedAt: _f, ...state } = s;
     return c.json(state);
   });
   app.get('/imports/:id/errors.csv', async (c) => {

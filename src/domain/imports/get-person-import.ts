@@ -21,6 +21,7 @@ export interface ImportState {
   uploaded: boolean;
   dryRun: boolean;
   centreCode: string;
+  centreNameJa: string;
   fileSha256: string;
   fileKind: string;
   total: number;
@@ -56,6 +57,7 @@ export async function getPersonImport({ ctx, input }: VerbArgs<{ importId: strin
     uploaded: imp.status === 'uploaded',
     dryRun: imp.dryRun,
     centreCode: imp.centreCode,
+    centreNameJa: imp.centreNameJa,
     fileSha256: imp.fileSha256,
     fileKind: imp.fileKind,
     total: imp.total,

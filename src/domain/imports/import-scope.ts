@@ -40,13 +40,13 @@ function centreInScope(actor: Actor, centre: { id: string; path: string }): bool
 export async function importInScope(ctx: Ctx, importId: string, opts: { forUpdate?: boolean } = {}) {
   requireImporter(ctx.actor);
   const q = ctx.tx
-    .select({ imp: personImports, centrePath: jurisdictions.path, centreCode: jurisdictions.code })
+    .select({ imp: personImports, centrePath: jurisdictions.path, centreCode: jurisdictions.code, centreNameJa: jurisdictions.nameJa })
     .from(personImports)
     .innerJoin(jurisdictions, eq(jurisdictions.id, personImports.centreId))
     .where(eq(personImports.id, importId));
   const [row] = opts.forUpdate ? await q.for('update', { of: personImports }) : await q;
   if (!row || !centreInScope(ctx.actor, { id: row.imp.centreId, path: row.centrePath })) throw new NotFoundError('person_import', importId);
-  return { ...row.imp, centreCode: row.centreCode };
+  return { ...row.imp, centreCode: row.centreCode, centreNameJa: row.centreNameJa };
 }
 
 /**
