@@ -17,8 +17,12 @@ const SAMPLE_BYTES = 256 * 1024;
  */
 export function detectEncoding(bytes: Uint8Array): TextEncoding {
   if (UTF8_BOM.every((b, i) => bytes[i] === b)) return 'utf-8';
-  const found = Encoding.detect(bytes.subarray(0, SAMPLE_BYTES));
-  switch (found) {
+  // Whole lines only: a character cut in two at the end of the sample makes the guess fail
+  // (0x0A is never part of a Shift_JIS, EUC-JP or UTF-8 multi-byte character).
+  let sample = bytes.subarray(0, SAMPLE_BYTES);
+  const lastLine = sample.lastIndexOf(0x0a);
+  if (bytes.length > SAMPLE_BYTES && lastLine > 0) sample = sample.subarray(0, lastLine + 1);
+  switch (Encoding.detect(sample)) {
     case 'UTF8':
     case 'ASCII':
       return 'utf-8';
@@ -26,8 +30,17 @@ export function detectEncoding(bytes: Uint8Array): TextEncoding {
       return 'shift_jis';
     case 'EUCJP':
       return 'euc-jp';
-    default:
-      throw new TableError('unsupported_encoding');
+  }
+  if (isUtf8(sample)) return 'utf-8';
+  throw new TableError('unsupported_encoding');
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -46,6 +46,13 @@ describe('CSV', () => {
     expect(sjis).toMatchObject({ encoding: 'shift_jis', header: plain.header, rows: plain.rows });
   });
 
+  it('detects Shift_JIS in a file larger than the sample the guess is made from', async () => {
+    const big = iconv.encode(`氏名,生年月日\r\n${'山田 太郎,昭和23年4月1日\r\n'.repeat(20_000)}`, 'cp932');
+    expect(big.length).toBeGreaterThan(256 * 1024);
+    const summary = await inspectTable(big);
+    expect(summary).toMatchObject({ encoding: 'shift_jis', header: ['氏名', '生年月日'], rowCount: 20_000 });
+  });
+
   it('refuses an empty file, a header only, a binary file, an old .xls, too many rows and too many bytes', async () => {
     expect(await refusal(inspectTable(Buffer.alloc(0)))).toBe('empty');
     expect(await refusal(inspectTable(Buffer.from('\r\n\r\n')))).toBe('empty');
