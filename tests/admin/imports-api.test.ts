@@ -1,6 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts, auditLog, checkSessions, observations, personChannels, personImports, personMerges, personNotes, persons } from '../../db/schema';
+import { alerts, auditLog, checkSessions, observations, personChannels, personImports, personMerges, personNotes, persons, staffUsers } from '../../db/schema';
+import { withTransaction } from '../../src/domain/context';
+import { inviteImportedPersons } from '../../src/domain/imports/invite-imported-persons';
+import { importerActor } from '../../src/domain/imports/import-scope';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
@@ -131,5 +134,25 @@ describe('possible duplicates and merging', () => {
     // The merged person's audit rows are all still there (append-only), and the merge is one more.
     const audits = await deps.db.select().from(auditLog).where(eq(auditLog.personId, newId));
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'merged_into']));
+  }, 120_000);
+});
+
+describe('inviting the persons an import created', () => {
+  it('LINE persons get a link code for the letter, SMS persons their first check by SMS, landline-only persons a call; each once', async () => {
+    const csv = Buffer.from(
+      '事例番号,氏名,電話番号,診断類型,連絡方法\r\nINV-1,招待 一郎,090-5555-0001,患者,LINE\r\nINV-2,招待 二郎,080-5555-0002,患者,SMS\r\nINV-3,招待 三郎,03-5555-0003,濃厚接触者,電話\r\n',
+      'utf8',
+    );
+    const { id } = await (await upload(csv)).json();
+    await until(id, 'done');
+    const [staff] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, 'imp@a.jp'));
+    const actor = (await importerActor(deps.db, staff!.id))!;
+    const invite = () => withTransaction(deps.db, { actor, now: deps.now() }, (ctx) => inviteImportedPersons({ ctx, input: { importId: id }, env: deps.env }));
+    const result = await invite();
+    expect(result.letters.map((l) => [l.caseNumber, /^\d{6}$/.test(l.code)])).toEqual([['INV-1', true]]);
+    expect(result.dispatched.map((d) => d.channel).sort()).toEqual(['sms', 'voice']);
+    expect(result.skipped).toEqual([]);
+    const again = await invite();
+    expect(again).toEqual({ letters: [], dispatched: [], skipped: [] });
   }, 120_000);
 });

@@ -30,8 +30,8 @@ export interface InviteResult {
 /**
  * 「一括で案内」: invite everyone an import created and nobody has invited yet, each the
  * way they can be reached — LINE persons (and those without a mobile) get a link code
- * printed on a letter with its QR code; mobile numbers an SMS with the link to the web
- * check (the first check, through sendCheckNow); landline-only persons an automated call
+ * printed on a letter with its QR code; mobile numbers an SMS — the link to the web check,
+ * or for SMS persons their first check by SMS (through sendCheckNow); landline-only persons an automated call
  * (the first check by voice). Each person stands alone: one who cannot be reached is
  * listed with the reason and the others go ahead. Roles: nurse and up, within scope.
  */
