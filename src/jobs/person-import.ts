@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { runPersonImport } from '../domain/imports/run-person-import';
+import { markPersonImportFailed, runPersonImport } from '../domain/imports/run-person-import';
 import { defineJob } from './define';
 
 /**
@@ -14,5 +14,12 @@ export const personImportJob = defineJob({
   queue: 'imports',
   version: 1,
   payload: z.object({ importId: z.uuid() }),
-  handler: async ({ importId }, deps: Deps) => runPersonImport(deps.db, importId, { now: deps.now }),
+  handler: async ({ importId }, deps: Deps, job) => {
+    try {
+      return await runPersonImport(deps.db, importId, { now: deps.now });
+    } catch (err) {
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markPersonImportFailed(deps.db, importId, deps.now());
+      throw err;
+    }
+  },
 });

@@ -152,3 +152,11 @@ async function finish(db: Db, imp: Claimed, actor: Actor, now: Date, failureJa: 
   });
   return { status };
 }
+
+/** The job gave up (its last attempt failed): the import is marked failed, so the console stops waiting for it. */
+export async function markPersonImportFailed(db: Db, importId: string, now: Date): Promise<void> {
+  await db
+    .update(personImports)
+    .set({ status: 'failed', failureJa: '取り込み中にエラーが発生しました。取り込めた行はそのまま残っています。もう一度アップロードしてください（同じ行は重複しません）', finishedAt: now })
+    .where(and(eq(personImports.id, importId), inArray(personImports.status, ['queued', 'running'])));
+}
