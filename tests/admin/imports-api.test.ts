@@ -8,7 +8,7 @@ import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from './fixtures';
-import { ensureCentre, makeStaff, makeToken } from './support';
+import { Client, ensureCentre, makeStaff, makeToken } from './support';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -155,4 +155,28 @@ describe('inviting the persons an import created', () => {
     const again = await invite();
     expect(again).toEqual({ letters: [], dispatched: [], skipped: [] });
   }, 120_000);
+});
+
+describe('the console upload form', () => {
+  it('shows a refused file in Japanese on the form and stores nothing; a good file opens its preview', async () => {
+    const client = new Client(app);
+    await client.signIn('imp@a.jp');
+    expect(await (await client.get('/admin/imports')).text()).toContain('名簿の一括取り込み');
+    const before = (await deps.db.select().from(personImports)).length;
+    const send = (bytes: Buffer, name: string) => {
+      const form = new FormData();
+      form.set('_csrf', client.csrf);
+      form.set('file', new File([new Uint8Array(bytes)], name));
+      return client.request('/admin/imports', { method: 'POST', body: form });
+    };
+    const refused = await send(Buffer.from('事例番号,氏名\r\n'), 'head.csv');
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('見出し行しかありません');
+    expect((await deps.db.select().from(personImports)).length).toBe(before);
+    const ok = await send(lineListCsv(3, { prefix: 'FORM', bad: { 1: 'date' } }), 'list.csv');
+    expect(ok.status).toBe(303);
+    const preview = await (await client.get(ok.headers.get('location')!)).text();
+    expect(preview).toContain('cell-problem');
+    expect(preview).toContain('日付が読み取れません');
+  }, 60_000);
 });
