@@ -8,3 +8,4 @@ export * from './messaging';
 export * from './audit';
 export * from './escalation';
 export * from './digests';
+export * from './imports';

@@ -89,6 +89,8 @@ export const persons = pgTable(
     index('persons_centre_status_idx').on(t.responsibleCentreId, t.status),
     index('persons_institution_idx').on(t.reportingInstitutionId),
     index('persons_phone_idx').on(t.phone),
+    // Possible duplicates (find-possible-duplicates.ts): the same birth date, then the kana.
+    index('persons_birth_date_idx').on(t.dateOfBirth),
     index('persons_planned_end_idx').on(t.monitoringPlannedEnd),
     // Persons due for a round (src/domain/rounds/create-due-sessions.ts, every tick): only the
     // monitored ones, a small and recent share of everyone ever followed up.

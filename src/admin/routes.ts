@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import { createTryAsPatientRoutes } from './pages/persons/try-as-patient-routes';
 import { createExportApiRoutes } from './api/export';
+import { createImportApi } from './api/imports';
 import { createFlowApiRoutes } from './api/flows';
 import { createAlertApi } from './api/alerts';
 import { buildOpenApiDocument } from './api/openapi';
@@ -19,6 +20,7 @@ import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
 import { createStaffPageRoutes } from './pages/staff-page';
 import { createFlowPages } from './pages/flows/routes';
+import { createImportPages, importUploadLimit } from './pages/imports/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
 import { createPersonListRoutes } from './pages/persons/list-page';
@@ -62,6 +64,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createOnCallPages(deps));
+  pages.route('/', createImportPages(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -80,7 +83,10 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createOnCallApi(deps));
+  api.route('/', createImportApi(deps));
 
+  // The upload form's body is read by the session check (its _csrf field): limit it first.
+  app.use('/admin/imports', importUploadLimit);
   app.route('/admin', pages);
   app.route('/api/v1', api);
   return app;

@@ -34,5 +34,8 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     'dispatch-web': { concurrency: 16, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
     // LINE replies and reminders the outbound sweep sends again: one push each.
     outbound: { concurrency: 8, limiter: perSecond(env.LINE_PUSH_PER_SECOND) },
+    // One import at a time per process (each runs several transactions at once itself); a
+    // 100,000-row file takes minutes, so the lock is long and renewed while it runs.
+    imports: { concurrency: 1, lockDuration: 120_000 },
   };
 }

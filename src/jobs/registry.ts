@@ -6,6 +6,7 @@ import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
+import { personImportJob } from './person-import';
 import { tickJob } from './tick';
 
 /** Every job the workers know. Add a job here when you add its file. */
@@ -22,4 +23,6 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)
   processTwilioSms,
   processTwilioStatus,
+  // Bulk person imports (src/domain/imports)
+  personImportJob,
 ];

@@ -13,6 +13,8 @@ export interface RouteDoc {
   summary: string;
   tags: string[];
   body?: z.ZodType;
+  /** The body's media type when it is not JSON (an upload: multipart/form-data). */
+  bodyContentType?: string;
   /** Path parameters and their descriptions. */
   params?: Record<string, string>;
   query?: z.ZodObject;
@@ -63,7 +65,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       summary: r.summary,
       tags: r.tags,
       parameters: parameters.length ? parameters : undefined,
-      requestBody: r.body ? { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } : undefined,
+      requestBody: r.body ? { required: true, content: { [r.bodyContentType ?? 'application/json']: { schema: jsonSchema(r.body) } } } : undefined,
       responses,
       security: [{ bearer: [] }, { session: [] }],
     };

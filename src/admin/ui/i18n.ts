@@ -1,6 +1,7 @@
 import { audit } from './i18n/audit';
 import { core } from './i18n/core';
 import { flows } from './i18n/flows';
+import { imports } from './i18n/imports';
 import { reports } from './i18n/reports';
 import { persons } from './i18n/persons';
 import { staff } from './i18n/staff';
@@ -17,7 +18,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

@@ -2,11 +2,12 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'account' | 'oncall';
+export type NavKey = 'triage' | 'persons' | 'imports' | 'flows' | 'reports' | 'audit' | 'staff' | 'account' | 'oncall';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
   { key: 'persons', href: '/admin/persons', label: 'nav.persons' },
+  { key: 'imports', href: '/admin/imports', label: 'nav.imports', minRank: 1 },
   { key: 'flows', href: '/admin/flows', label: 'nav.flows' },
   { key: 'reports', href: '/admin/reports', label: 'nav.reports' },
   { key: 'oncall', href: '/admin/on-call', label: 'nav.oncall', minRank: 1 },

@@ -1,0 +1,56 @@
+import type { TableRow } from '../../platform/tabular/types';
+import { type ColumnMapping, COLUMN_BY_KEY, IMPORT_COLUMNS } from './person-columns';
+
+/** One problem of one row, at its cell: what the error report and the preview show. */
+export interface RowProblem {
+  row: number;
+  field: string;
+  /** The header of the column the field was read from (null when no column was mapped). */
+  column: string | null;
+  message: string;
+  messageJa: string;
+}
+
+export interface ParsedRow {
+  row: number;
+  /** The fields for registerPerson / updatePerson: only those the row has a value for. */
+  fields: Record<string, unknown>;
+  /** 検体採取日: recorded as a test record, not a person field. */
+  specimenDate: string | null;
+  problems: RowProblem[];
+}
+
+/**
+ * A line-list row as person fields. Each mapped cell is parsed on its own; an empty cell is
+ * left out (never clears what a person already has), a missing required one is a problem.
+ */
+export function rowToPerson(row: TableRow, mapping: ColumnMapping, header: readonly string[]): ParsedRow {
+  const fields: Record<string, unknown> = {};
+  const problems: RowProblem[] = [];
+  let specimenDate: string | null = null;
+  for (const col of IMPORT_COLUMNS) {
+    const index = mapping[col.key];
+    const raw = index === undefined ? '' : (row.cells[index] ?? '').trim();
+    const column = index === undefined ? null : (header[index] ?? null);
+    if (!raw) {
+      if (col.required) problems.push({ row: row.row, field: col.key, column, message: 'is required', messageJa: `「${col.labelJa}」が空欄です` });
+      continue;
+    }
+    const parsed = col.parse(raw);
+    if (!parsed.ok) {
+      problems.push({ row: row.row, field: col.key, column, message: parsed.message, messageJa: parsed.messageJa });
+      continue;
+    }
+    if (col.key === 'specimenDate') specimenDate = parsed.value as string;
+    else fields[col.key] = parsed.value;
+  }
+  return { row: row.row, fields, specimenDate, problems };
+}
+
+/** The column header for a field a verb refused (its ValidationError names the field). */
+export function columnOfField(field: string, mapping: ColumnMapping, header: readonly string[]): string | null {
+  const index = mapping[field];
+  return index === undefined ? null : (header[index] ?? null);
+}
+
+export const labelJaOf = (field: string) => COLUMN_BY_KEY.get(field)?.labelJa ?? field;

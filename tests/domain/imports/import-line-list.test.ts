@@ -1,0 +1,91 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, personImportPersons, persons, staffUsers, testRecords } from '../../../db/schema';
+import { withTransaction, type Actor } from '../../../src/domain/context';
+import { createPersonImport } from '../../../src/domain/imports/create-person-import';
+import { getPersonImport, personImportErrorReport } from '../../../src/domain/imports/get-person-import';
+import { runPersonImport } from '../../../src/domain/imports/run-person-import';
+import { startPersonImport } from '../../../src/domain/imports/start-person-import';
+import { createCentre } from '../../support/fixtures';
+import { lineListCsv } from '../../support/line-list';
+import { createTestDatabase, type TestDatabase } from '../../support/pg';
+
+let t: TestDatabase;
+let nurse: Actor;
+const now = new Date('2026-05-04T01:00:00Z');
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const centre = await createCentre(t.handle.db, { code: 'IMP-TYO' });
+  const [staff] = await t.handle.db.insert(staffUsers).values({ email: 'import-nurse@example.jp', displayName: '取込 看護師', passwordHash: 'x', role: 'nurse', jurisdictionId: centre.id }).returning();
+  nurse = { kind: 'staff', staffId: staff!.id, role: 'nurse', jurisdictionId: centre.id, jurisdictionPath: centre.path, institutionId: null, via: 'session' };
+});
+afterAll(() => t.drop());
+
+const as = <T>(fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(t.handle.db, { actor: nurse, now }, fn);
+
+async function importFile(bytes: Buffer, dryRun = false) {
+  const { id } = await as((ctx) => createPersonImport({ ctx, input: { bytes, fileName: 'line-list.csv' } }));
+  await as((ctx) => startPersonImport({ ctx, input: { importId: id, dryRun } }));
+  expect(await runPersonImport(t.handle.db, id, { now: () => now })).toEqual({ status: 'done' });
+  return as((ctx) => getPersonImport({ ctx, input: { importId: id } }));
+}
+
+const countPersons = async () => Number((await t.handle.db.select({ n: sql<number>`count(*)` }).from(persons))[0]!.n);
+
+describe('importing 1,000 persons from a Shift_JIS CSV saved by Excel', () => {
+  // Rows 10 (a date that does not exist), 500 (not a phone number) and 998 (no name).
+  const bytes = lineListCsv(1000, { bad: { 10: 'date', 500: 'phone', 998: 'name' } });
+
+  it('a dry run counts what would happen and stores nothing', async () => {
+    const state = await importFile(lineListCsv(60, { prefix: 'DRY', bad: { 10: 'date', 30: 'phone', 59: 'name' } }), true);
+    expect(state).toMatchObject({ status: 'done', dryRun: true, total: 60, created: 57, updated: 0, failed: 3 });
+    expect(await countPersons()).toBe(0);
+  }, 400_000);
+
+  it('creates 997 persons and reports the three bad rows with row, column and a Japanese message', async () => {
+    const state = await importFile(bytes);
+    expect(state).toMatchObject({ status: 'done', dryRun: false, total: 1000, processed: 1000, created: 997, updated: 0, unchanged: 0, failed: 3 });
+    expect(state.errors.map((e) => [e.row, e.field, e.column])).toEqual([
+      [12, 'dateOfBirth', '生年月日'],
+      [502, 'phone', '電話番号'],
+      [1000, 'name', '氏名'],
+    ]);
+    for (const e of state.errors) expect(e.messageJa).toMatch(/[ぁ-ん]/);
+    expect(await countPersons()).toBe(997);
+    // 生年月日 in era forms, phones with IME dashes, channels and the specimen date as a test record.
+    const [first] = await t.handle.db.select().from(persons).where(eq(persons.caseNumber, 'IMP-000000'));
+    expect(first).toMatchObject({ name: '山田 太郎0', dateOfBirth: '1930-01-01', phone: '+819010000000', classification: 'confirmed', preferredChannel: 'line', sex: 'female' });
+    const [contact] = await t.handle.db.select().from(persons).where(eq(persons.caseNumber, 'IMP-000003'));
+    expect(contact).toMatchObject({ classification: 'close_contact', status: 'close_contact', dateOfBirth: '1996-04-04' });
+    const tests = await t.handle.db.select().from(testRecords).where(eq(testRecords.personId, first!.id));
+    expect(tests).toMatchObject([{ specimenDate: '2026-05-02', result: 'positive' }]);
+    // One audit row for the import: who, the file's hash and the counts, never the data.
+    const [audit] = await t.handle.db.select().from(auditLog).where(and(eq(auditLog.entity, 'person_import'), eq(auditLog.action, 'import'), eq(auditLog.entityId, state.id)));
+    expect(audit).toMatchObject({ actorId: (nurse as { staffId: string }).staffId, details: { sha256: state.fileSha256, total: 1000, created: 997, failed: 3 } });
+    expect(JSON.stringify(audit!.details)).not.toMatch(/太郎|\+81/);
+    // The error report as CSV, for Excel.
+    const report = await as((ctx) => personImportErrorReport({ ctx, input: { importId: state.id } }));
+    const text = report.bytes.toString('utf8');
+    expect(text.split('\r\n')[1]).toMatch(/^12,生年月日,dateOfBirth,/);
+    expect(text).not.toContain('2月30日');
+  }, 400_000);
+
+  it('a second import of the same file changes nothing', async () => {
+    const before = await t.handle.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(eq(auditLog.entity, 'person'));
+    const state = await importFile(bytes);
+    expect(state).toMatchObject({ status: 'done', created: 0, updated: 0, unchanged: 997, failed: 3 });
+    expect(await countPersons()).toBe(997);
+    const after = await t.handle.db.select({ n: sql<number>`count(*)` }).from(auditLog).where(eq(auditLog.entity, 'person'));
+    expect(after).toEqual(before);
+    expect(await t.handle.db.select().from(personImportPersons).where(eq(personImportPersons.importId, state.id))).toEqual([]);
+  }, 400_000);
+
+  it('a row whose case number exists updates that person, never a duplicate', async () => {
+    const changed = Buffer.from(`事例番号,氏名,診断類型,住所\r\nIMP-000001,鈴木 太郎1,患者,大阪府大阪市\r\n`, 'utf8');
+    const state = await importFile(changed);
+    expect(state).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    const rows = await t.handle.db.select().from(persons).where(eq(persons.caseNumber, 'IMP-000001'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ address: '大阪府大阪市', dateOfBirth: '1994-02-02' });
+  });
+});
