@@ -6,16 +6,16 @@ import { ensureOutbound, type OutboundRow } from '../twilio/outbound';
 
 export type SessionRow = typeof checkSessions.$inferSelect;
 
-/** Lock a session and read it with its centre's time zone (for quiet hours). */
-export async function lockSession(ctx: Ctx, sessionId: string): Promise<(SessionRow & { timeZone: string }) | null> {
+/** Lock a session and read it with its centre's time zone and quiet hours (null: QUIET_HOURS). */
+export async function lockSession(ctx: Ctx, sessionId: string): Promise<(SessionRow & { timeZone: string; quietHours: string | null }) | null> {
   await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
   const [row] = await ctx.tx
-    .select({ s: checkSessions, timeZone: jurisdictions.timeZone })
+    .select({ s: checkSessions, timeZone: jurisdictions.timeZone, quietHours: jurisdictions.quietHours })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(checkSessions.id, sessionId));
-  return row ? { ...row.s, timeZone: row.timeZone } : null;
+  return row ? { ...row.s, timeZone: row.timeZone, quietHours: row.quietHours } : null;
 }
 
 export function isOpen(session: SessionRow, now: Date): boolean {

@@ -98,7 +98,7 @@ function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelec
       classification: p.classification,
       monitoringDay: Math.max(1, daysBetween(start, date) + 1),
     },
-    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isOpenAt(centre.openingHours, now, centre.timeZone) },
+    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isOpenAt(centre.openingHours, now, centre.timeZone), ...(centre.afterHoursPhone ? { afterHoursPhone: centre.afterHoursPhone } : {}) },
     history: [],
   };
 }
