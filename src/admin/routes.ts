@@ -10,6 +10,8 @@ import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
+import { createInstitutionApi } from './api/institutions';
+import { createJurisdictionApi } from './api/jurisdictions';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -76,6 +78,8 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
+  api.route('/', createJurisdictionApi(deps));
+  api.route('/', createInstitutionApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);
