@@ -12,6 +12,7 @@ import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createInstitutionApi } from './api/institutions';
 import { createJurisdictionApi } from './api/jurisdictions';
+import { createNotificationApi } from './api/notifications';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -80,6 +81,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createJurisdictionApi(deps));
   api.route('/', createInstitutionApi(deps));
+  api.route('/', createNotificationApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);
