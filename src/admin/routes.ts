@@ -19,6 +19,10 @@ import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
 import { createStaffPageRoutes } from './pages/staff-page';
+import { createCentrePages } from './pages/centres/routes';
+import { createInstitutionPages } from './pages/institutions/routes';
+import { NotificationHub } from './pages/notifications/notification-hub';
+import { createNotificationPages } from './pages/notifications/routes';
 import { createFlowPages } from './pages/flows/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
@@ -39,6 +43,7 @@ import { consoleSecurityHeaders } from './security-headers';
 export function createAdminRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
   const hub = new AlertHub(deps);
+  const notificationHub = new NotificationHub(deps);
 
   // Public: assets, sign-in, language switch, the API description.
   app.route('/admin/assets', createAssetRoutes());
@@ -62,6 +67,9 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
+  pages.route('/', createCentrePages(deps));
+  pages.route('/', createInstitutionPages(deps));
+  pages.route('/', createNotificationPages(deps, notificationHub));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();

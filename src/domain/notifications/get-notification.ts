@@ -6,7 +6,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { findPossibleDuplicates, type DuplicateCandidate } from '../persons/find-possible-duplicates';
 import type { NotificationFields } from './notification-input';
-import { notificationScope } from './notification-scope';
+import { notificationScope, requireMayDecide } from './notification-scope';
 import { notificationSummary, type NotificationSummary } from './notification-view';
 
 const reporting = alias(jurisdictions, 'reporting_centre');
@@ -25,7 +25,7 @@ export async function notificationInScope(ctx: Ctx, id: string, opts: { forUpdat
   return row;
 }
 
-export type NotificationDetail = NotificationSummary & { fields: NotificationFields; possibleDuplicates: DuplicateCandidate[] };
+export type NotificationDetail = NotificationSummary & { fields: NotificationFields; possibleDuplicates: DuplicateCandidate[]; mayDecide: boolean };
 
 /**
  * One notification with all its items; for a filed one still waiting, the persons of the
@@ -35,11 +35,17 @@ export type NotificationDetail = NotificationSummary & { fields: NotificationFie
 export async function getNotification({ ctx, input }: VerbArgs<{ id: string }>): Promise<NotificationDetail> {
   const row = await notificationInScope(ctx, input.id);
   const fields = row.n.fields as NotificationFields;
+  let mayDecide = row.n.status === 'submitted' && !!row.centre;
+  try {
+    if (mayDecide) requireMayDecide(ctx.actor, row.centre!);
+  } catch {
+    mayDecide = false;
+  }
   const possibleDuplicates =
-    row.n.status === 'submitted' && row.n.centreId && ctx.actor.kind === 'staff' && ctx.actor.role !== 'clinician'
+    mayDecide && row.n.centreId
       ? await findPossibleDuplicates(ctx.tx, { scopeCentreIds: [row.n.centreId], kanaName: fields.nameKana, birthDate: fields.dateOfBirth, phoneE164: fields.phone })
       : [];
   await writeAudit(ctx, { action: 'read', entity: 'notification', entityId: row.n.id, personId: row.n.personId, details: possibleDuplicates.length ? { candidateIds: possibleDuplicates.map((d) => d.id) } : undefined });
   const centre = row.centre ? { code: row.centre.code, nameJa: row.centre.nameJa, nameEn: row.centre.nameEn } : null;
-  return { ...notificationSummary(row.n, row.inst, centre, row.reportingCode), fields, possibleDuplicates };
+  return { ...notificationSummary(row.n, row.inst, centre, row.reportingCode), fields, possibleDuplicates, mayDecide };
 }
