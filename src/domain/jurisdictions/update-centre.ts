@@ -8,6 +8,11 @@ import { jurisdictionView, updateCentreSchema, type JurisdictionView } from './c
 import { requireManageCentre } from './centre-access';
 import { centreByCode } from './find-jurisdiction';
 
+/** JSON with sorted keys: jsonb gives keys back in its own order, so a plain stringify would see a change. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v ?? null, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
 /**
  * Change a health centre's details, or deactivate / reactivate it (`active`). A centre is
  * never deleted: persons, alerts and audit rows keep referring to it. It can be
@@ -38,7 +43,7 @@ export async function updateCentre({ ctx, input }: VerbArgs<{ code: string; chan
     set.active = active;
   }
   const changed = Object.entries(set)
-    .filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify((centre as Record<string, unknown>)[k] ?? null))
+    .filter(([k, v]) => canonical(v) !== canonical((centre as Record<string, unknown>)[k]))
     .map(([k]) => k);
   let row = centre;
   if (changed.length) {
