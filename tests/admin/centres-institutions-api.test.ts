@@ -115,6 +115,16 @@ describe('/api/v1/jurisdictions', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the jurisdiction, institution and notification routes with their bodies', async () => {
+    const doc = await (await app.request('/api/v1/openapi.json')).json();
+    for (const p of ['/jurisdictions', '/jurisdictions/{code}', '/jurisdictions/{code}/move-persons', '/institutions', '/institutions/{code}', '/notifications', '/notifications/{id}/accept']) expect(doc.paths[p], p).toBeDefined();
+    expect(Object.keys(doc.paths['/jurisdictions'].post.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['kind', 'code', 'parentCode', 'nameJa', 'nameEn', 'phone', 'afterHoursPhone', 'openingHours', 'roundTimes', 'quietHours']),
+    );
+  });
+});
+
 describe('/api/v1/institutions', () => {
   it('validates the 医療機関コード and registers it for a centre the actor may manage', async () => {
     const bad = await as.centre_admin!('POST', '/api/v1/institutions', { code: '4811234567', name: 'X', centreCode: '13-base' });
