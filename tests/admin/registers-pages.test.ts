@@ -78,5 +78,7 @@ describe('console: centres, institutions, notifications', () => {
     const [p] = await deps.db.select().from(persons).where(eq(persons.id, n!.personId!));
     expect(p).toMatchObject({ caseNumber: 'PG-1', name: '画面 一郎' });
     expect(await (await doc.get(`/admin/notifications/${id}`)).text()).toContain('受理');
+    // Counted at once on the centre's dashboard.
+    expect(await (await nurse.get('/admin/reports')).text()).toMatch(/id="notifications-accepted"><h2>[^<]*<\/h2><p class="num">1<\/p>/);
   });
 });

@@ -2,6 +2,7 @@ import type { Dictionary } from '../i18n';
 
 /** Words of the health centre, institution and 発生届 pages (/admin/centres, /admin/institutions, /admin/notifications). */
 export const registers: Dictionary = {
+  'reports.notificationsAccepted': { ja: '受理した発生届（期間内）', en: 'Notifications accepted (in range)' },
   'nav.centres': { ja: '保健所', en: 'Health centres' },
   'nav.institutions': { ja: '医療機関', en: 'Institutions' },
   'nav.notifications': { ja: '発生届', en: 'Notifications' },
