@@ -9,3 +9,4 @@ export * from './audit';
 export * from './escalation';
 export * from './digests';
 export * from './imports';
+export * from './notifications';

@@ -1,6 +1,12 @@
 import { relations } from 'drizzle-orm';
-import { type AnyPgColumn, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id } from './columns';
+import { type AnyPgColumn, boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns';
+
+/** A centre's default round times (local "HH:MM", sorted): patients and close contacts. */
+export interface CentreRoundTimes {
+  patient: string[];
+  contact: string[];
+}
 
 export const JURISDICTION_KINDS = ['nation', 'prefecture', 'health_centre'] as const;
 export type JurisdictionKind = (typeof JURISDICTION_KINDS)[number];
@@ -25,7 +31,18 @@ export const jurisdictions = pgTable(
     phone: text('phone'),
     // Opening hours in local time, e.g. {"days":[1,2,3,4,5],"open":"08:30","close":"17:15"}
     openingHours: text('opening_hours'),
+    // 夜間・休日の連絡先: told instead of `phone` when the centre is closed (urgent advice).
+    afterHoursPhone: text('after_hours_phone'),
+    // The number unknown callers and SMS senders are told (相談窓口); null: `phone`.
+    contactPhone: text('contact_phone'),
+    // Rounds of persons registered here; null: the installation's defaults (person-input.ts).
+    roundTimes: jsonb('round_times').$type<CentreRoundTimes>(),
+    // "21:00-08:00" local; null: the installation's QUIET_HOURS.
+    quietHours: text('quiet_hours'),
+    // Deactivated centres take no new persons or notifications; rows are never deleted.
+    active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('jurisdictions_code_uq').on(t.code),
@@ -41,10 +58,14 @@ export const medicalInstitutions = pgTable(
     id: id(),
     code: text('code').notNull(),
     name: text('name').notNull(),
+    address: text('address'),
+    phone: text('phone'),
     jurisdictionId: uuid('jurisdiction_id')
       .notNull()
       .references(() => jurisdictions.id),
+    active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('medical_institutions_code_uq').on(t.code), index('medical_institutions_jurisdiction_idx').on(t.jurisdictionId)],
 );

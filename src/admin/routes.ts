@@ -13,12 +13,19 @@ import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createOnCallApi } from './api/on-call';
 import { createOnCallPages } from './pages/on-call/on-call-page';
+import { createInstitutionApi } from './api/institutions';
+import { createJurisdictionApi } from './api/jurisdictions';
+import { createNotificationApi } from './api/notifications';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
 import { createStaffPageRoutes } from './pages/staff-page';
+import { createCentrePages } from './pages/centres/routes';
+import { createInstitutionPages } from './pages/institutions/routes';
+import { NotificationHub } from './pages/notifications/notification-hub';
+import { createNotificationPages } from './pages/notifications/routes';
 import { createFlowPages } from './pages/flows/routes';
 import { createImportPages, importUploadLimit } from './pages/imports/routes';
 import { createReportPages } from './pages/reports/routes';
@@ -40,6 +47,7 @@ import { consoleSecurityHeaders } from './security-headers';
 export function createAdminRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
   const hub = new AlertHub(deps);
+  const notificationHub = new NotificationHub(deps);
 
   // Public: assets, sign-in, language switch, the API description.
   app.route('/admin/assets', createAssetRoutes());
@@ -65,6 +73,9 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createOnCallPages(deps));
   pages.route('/', createImportPages(deps));
+  pages.route('/', createCentrePages(deps));
+  pages.route('/', createInstitutionPages(deps));
+  pages.route('/', createNotificationPages(deps, notificationHub));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();
@@ -84,6 +95,9 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createOnCallApi(deps));
   api.route('/', createImportApi(deps));
+  api.route('/', createJurisdictionApi(deps));
+  api.route('/', createInstitutionApi(deps));
+  api.route('/', createNotificationApi(deps));
 
   // The upload form's body is read by the session check (its _csrf field): limit it first.
   app.use('/admin/imports', importUploadLimit);

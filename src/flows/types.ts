@@ -41,7 +41,8 @@ export interface FlowContext {
     classification: 'confirmed' | 'suspected' | 'asymptomatic' | 'close_contact';
     monitoringDay: number; // 1 = first day of monitoring
   };
-  healthCentre: { name: string; phone: string; isOpen: boolean };
+  /** `afterHoursPhone`: the centre's night and holiday number (夜間・休日), told when it is closed. */
+  healthCentre: { name: string; phone: string; isOpen: boolean; afterHoursPhone?: string };
   history: HistoryDay[]; // earlier days and earlier rounds of today, oldest first, for trend rules
   /** Added: today's local date (YYYY-MM-DD). When absent it is derived from `now` in `timeZone`. */
   localDate?: string;

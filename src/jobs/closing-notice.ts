@@ -62,7 +62,7 @@ export const closingNoticeJob = defineJob({
  * waits for the morning whatever the channel, nothing about it is urgent).
  */
 export async function enqueueClosingNotices(deps: Deps, now: Date, limit: number): Promise<number> {
-  const quiet = quietHoursSql(sql`j.time_zone`, now, parseQuietHours(deps.env.QUIET_HOURS));
+  const quiet = quietHoursSql(sql`j.time_zone`, now, parseQuietHours(deps.env.QUIET_HOURS), sql`j.quiet_hours`);
   const rows = await queryRows<{ id: string }>(
     deps.db,
     sql`select p.id from persons p join jurisdictions j on j.id = p.responsible_centre_id

@@ -120,6 +120,16 @@ describe('urgent symptoms: told to call now, in the same step', () => {
     expect(advice.text).not.toContain('03-0000-0000');
   });
 
+  it("closed health centre with an after-hours number: that number, and 119 if nobody answers", () => {
+    const c = ctx('line', { healthCentre: { name: '見守り保健所', phone: '03-0000-0000', isOpen: false, afterHoursPhone: '03-9999-0000' } });
+    const advice = run(patientOneByOne, [...uptoUrgent, '2'], c).sent.find((m) => m.kind === 'urgent_advice')!;
+    expect(advice.text).toContain('夜間・休日の連絡先（03-9999-0000）');
+    expect(advice.text).toContain('119');
+    expect(advice.text).not.toContain('03-0000-0000');
+    const open = ctx('line', { healthCentre: { name: '見守り保健所', phone: '03-0000-0000', isOpen: true, afterHoursPhone: '03-9999-0000' } });
+    expect(run(patientOneByOne, [...uptoUrgent, '2'], open).sent.find((m) => m.kind === 'urgent_advice')!.text).toContain('03-0000-0000');
+  });
+
   it('in English and on voice (where the checklist is one yes/no)', () => {
     const en = run(patientOneByOne, [...uptoUrgent, '2'], ctx('line', { lang: 'en' })).sent.find((m) => m.kind === 'urgent_advice')!;
     expect(en.text).toBe('You need help urgently. Call 見守り保健所 now on 03-0000-0000. If nobody answers, call 119.');

@@ -2,6 +2,7 @@ import { audit } from './i18n/audit';
 import { core } from './i18n/core';
 import { flows } from './i18n/flows';
 import { imports } from './i18n/imports';
+import { registers } from './i18n/registers';
 import { reports } from './i18n/reports';
 import { persons } from './i18n/persons';
 import { staff } from './i18n/staff';
@@ -18,7 +19,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

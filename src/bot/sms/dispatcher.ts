@@ -41,7 +41,7 @@ export const smsDispatcher: ChannelDispatcher = {
           return null;
         }
         if (!channel || channel.state === 'unreachable') return null; // the centre already has a channel_lost alert
-        const deferred = quietHoursDeferral(ctx.now, session.timeZone, deps.env.QUIET_HOURS, 'SMS');
+        const deferred = quietHoursDeferral(ctx.now, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS, 'SMS');
         if (deferred) return { deferred };
         const rows = kind === 'prompt' ? await promptRows(ctx, session) : await reminderRows(ctx, session);
         return { rows, to: channel.address };

@@ -1,4 +1,4 @@
-import type { Tx } from '../../../db/client';
+import type { Ctx } from '../../domain/context';
 import { acknowledgePage } from '../../domain/escalation/acknowledge-page';
 import { pageSmsAckText } from '../../domain/escalation/page-texts';
 import { ensureOutbound } from '../twilio/outbound';
@@ -11,7 +11,7 @@ const ONE = /^\s*[1１][.。．]?\s*$/;
  * alerts the page announced and records the confirmation as this event's reply. False
  * when the text is not 1 or the number has no page to answer (then it is a patient's SMS).
  */
-export async function handlePageReply(tx: Tx, eventId: string, from: string, body: string, now: Date): Promise<boolean> {
+export async function handlePageReply(tx: Ctx['tx'], eventId: string, from: string, body: string, now: Date): Promise<boolean> {
   if (!ONE.test(body)) return false;
   const ack = await acknowledgePage({ ctx: { actor: { kind: 'webhook', provider: 'twilio' }, tx, now }, input: { via: 'sms', phone: from } });
   if (!ack) return false;

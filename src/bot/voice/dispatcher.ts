@@ -24,7 +24,7 @@ export const voiceDispatcher: ChannelDispatcher = {
       const plan = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isSessionOpen(session, ctx.now)) return null;
-        const deferred = quietHoursDeferral(ctx.now, session.timeZone, deps.env.QUIET_HOURS, 'calls');
+        const deferred = quietHoursDeferral(ctx.now, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS, 'calls');
         if (deferred) return { deferred };
         // The round's own call is always placed (it is that round's check); a reminder call
         // only while the person has calls left today.

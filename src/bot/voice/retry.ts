@@ -29,7 +29,7 @@ export async function scheduleAfterFailedAttempt(deps: Deps, ctx: Ctx, sessionId
   if (!session || !isSessionOpen(session, ctx.now)) return;
   if (what === 'call' && (await dayCallsSpent(deps, ctx, session))) return giveUp(ctx, session);
   let next = new Date(ctx.now.getTime() + deps.env.CALL_RETRY_MINUTES * 60_000);
-  if (inQuietHours(next, session.timeZone, deps.env.QUIET_HOURS)) next = quietHoursEnd(next, session.timeZone, deps.env.QUIET_HOURS);
+  if (inQuietHours(next, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS)) next = quietHoursEnd(next, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS);
   if (next >= session.expiresAt) return giveUp(ctx, session);
   await setNextAction(ctx, session.id, next);
 }
@@ -54,8 +54,8 @@ export async function retryCallOrGiveUp(deps: Deps, sessionId: string): Promise<
     const session = await lockSession(ctx, sessionId);
     if (!session || !isSessionOpen(session, ctx.now)) return { kind: 'closed' };
     if (await dayCallsSpent(deps, ctx, session)) return giveUp(ctx, session).then(() => ({ kind: 'gave_up' }) as const);
-    if (inQuietHours(ctx.now, session.timeZone, deps.env.QUIET_HOURS)) {
-      const resume = quietHoursEnd(ctx.now, session.timeZone, deps.env.QUIET_HOURS);
+    if (inQuietHours(ctx.now, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS)) {
+      const resume = quietHoursEnd(ctx.now, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS);
       if (resume >= session.expiresAt) return giveUp(ctx, session).then(() => ({ kind: 'gave_up' }) as const);
       await setNextAction(ctx, session.id, resume);
       return { kind: 'deferred' };

@@ -99,7 +99,7 @@ function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelec
       classification: p.classification,
       monitoringDay: Math.max(1, daysBetween(start, date) + 1),
     },
-    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isCentreOpenAt(centre, now) },
+    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isCentreOpenAt(centre, now), ...(centre.afterHoursPhone ? { afterHoursPhone: centre.afterHoursPhone } : {}) },
     history: [],
   };
 }

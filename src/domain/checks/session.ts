@@ -16,18 +16,18 @@ export function isSessionOpen(session: Pick<CheckSession, 'status' | 'expiresAt'
 
 /**
  * Lock a session for the rest of the caller's transaction and read it with its centre's
- * time zone (quiet hours). Every writer of a session (an answer, the first prompt, a
+ * time zone and quiet hours (null: the QUIET_HOURS setting). Every writer of a session (an answer, the first prompt, a
  * reminder, a call, the non-responder alert) takes this lock first, so they are ordered.
  */
-export async function lockSession(ctx: Pick<Ctx, 'tx'>, sessionId: string): Promise<(CheckSession & { timeZone: string }) | null> {
+export async function lockSession(ctx: Pick<Ctx, 'tx'>, sessionId: string): Promise<(CheckSession & { timeZone: string; quietHours: string | null }) | null> {
   await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
   const [row] = await ctx.tx
-    .select({ s: checkSessions, timeZone: jurisdictions.timeZone })
+    .select({ s: checkSessions, timeZone: jurisdictions.timeZone, quietHours: jurisdictions.quietHours })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(checkSessions.id, sessionId));
-  return row ? { ...row.s, timeZone: row.timeZone } : null;
+  return row ? { ...row.s, timeZone: row.timeZone, quietHours: row.quietHours } : null;
 }
 
 /** Which session a button names: its id, or (a multicast prompt) its local date and round. */

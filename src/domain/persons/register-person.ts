@@ -7,7 +7,8 @@ import { parseInput } from '../validation';
 import { centreToday } from './centre-today';
 import { assignableFlow } from './person-flow';
 import { syncPhoneChannels } from './phone-channels';
-import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, defaultRoundTimes, personFieldsSchema } from './person-input';
+import { centreRoundTimes } from '../jurisdictions/centre-settings';
+import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, personFieldsSchema } from './person-input';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
 async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string> {
@@ -18,6 +19,7 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
   }
   const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code), eq(jurisdictions.kind, 'health_centre')));
   if (!centre) throw new ValidationError([{ field: 'responsibleCentreCode', message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
+  if (!centre.active) throw new ValidationError([{ field: 'responsibleCentreCode', message: 'this health centre is deactivated', messageJa: 'この保健所は廃止（無効）になっています' }]);
   if (actor.kind === 'staff' && actor.role !== 'national_officer' && actor.role !== 'clinician') {
     if (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath)) throw new ForbiddenError('that health centre is outside your scope', 'この保健所はあなたの担当範囲外です');
   }
@@ -62,7 +64,7 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
     .returning({ id: persons.id });
   const personId = row!.id;
   await ctx.tx.insert(personStatusHistory).values({ personId, status, changedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, changedAt: ctx.now });
-  await ctx.tx.insert(flowAssignments).values({ personId, flowId: flow.id, roundTimes: [...(roundTimes ?? defaultRoundTimes(f.classification))].sort() });
+  await ctx.tx.insert(flowAssignments).values({ personId, flowId: flow.id, roundTimes: [...(roundTimes ?? (await centreRoundTimes(ctx, centreId, f.classification)))].sort() });
   await syncPhoneChannels(ctx, personId, f.phone ?? null);
   await writeAudit(ctx, { action: 'create', entity: 'person', entityId: personId, personId });
   return { id: personId };

@@ -20,6 +20,8 @@ export interface Stats {
   personsByStatus: { status: string; classification: string; count: number }[];
   alertsPerDay: { date: string; red: number; amber: number }[];
   checksPerRound: { date: string; round: string; sent: number; answered: number; share: number | null }[];
+  /** 発生届 accepted per local day (the day a centre accepted them): counted the moment they are. */
+  notificationsAccepted: { date: string; count: number }[];
   perCentre: { code: string; nameJa: string; nameEn: string; persons: number; monitored: number; openAlerts: number; sent: number; answered: number; share: number | null }[];
 }
 
@@ -37,7 +39,7 @@ export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<St
   const to = i.to ?? localDateOf(ctx.now, 'Asia/Tokyo');
   const from = i.from ?? addDays(to, -(i.days - 1));
   const scope = personScope(ctx.actor);
-  const [byStatus, alerts, rounds, centres] = await Promise.all([
+  const [byStatus, alerts, rounds, centres, accepted] = await Promise.all([
     queryRows<{ status: string; classification: string; count: number }>(ctx.tx, sql`
       select persons.status, persons.classification, count(*)::int as count from persons
       where ${scope} group by 1, 2 order by 1, 2`),
@@ -64,12 +66,19 @@ export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<St
           and s.local_date between ${from}::date and ${to}::date)), 0)::int as answered
       from p join jurisdictions j on j.id = p.responsible_centre_id
       group by j.code, j.name_ja, j.name_en order by j.code`),
+    queryRows<{ date: string; count: number }>(ctx.tx, sql`
+      select (n.decided_at at time zone j.time_zone)::date::text as date, count(*)::int as count
+      from notifications n join persons on persons.id = n.person_id join jurisdictions j on j.id = n.centre_id
+      where ${scope} and n.status = 'accepted' and (n.decided_at at time zone j.time_zone)::date between ${from}::date and ${to}::date
+      group by 1 order by 1`),
   ]);
+  const acceptedByDate = new Map(accepted.map((r) => [r.date, r.count]));
   return {
     range: { from, to },
     personsByStatus: byStatus,
     alertsPerDay: fillDays(from, to, alerts),
     checksPerRound: rounds.map((r) => ({ ...r, share: share(r.answered, r.sent) })),
+    notificationsAccepted: fillDays(from, to, []).map((d) => ({ date: d.date, count: acceptedByDate.get(d.date) ?? 0 })),
     perCentre: centres.map((c) => ({
       code: c.code, nameJa: c.name_ja, nameEn: c.name_en, persons: c.persons, monitored: c.monitored,
       openAlerts: c.open_alerts, sent: c.sent, answered: c.answered, share: share(c.answered, c.sent),

@@ -40,7 +40,7 @@ export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: Quie
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs).toISOString();
   const remindBefore = new Date(opts.now.getTime() - opts.reminderAfterMs).toISOString();
-  const quiet = quietHoursSql(sql`x.tz`, opts.now, opts.quiet);
+  const quiet = quietHoursSql(sql`x.tz`, opts.now, opts.quiet, sql`x.quiet_hours`);
   // A call always rings; a reminder rings when its channel does. Alerts never wait.
   const waits = sql`(x.action = 'call' or (x.action = 'remind' and ${quietChannelSql(sql`x.channel`)})) and ${quiet.inQuiet}`;
   // (person_id first: outbound_messages is indexed by person, not by session.)
@@ -64,7 +64,7 @@ export async function claimDueActions(db: DbOrTx, opts: { now: Date; quiet: Quie
       for update skip locked
     ),
     x as (
-      select s.id, s.channel, j.time_zone as tz, p.preferred_language as lang,
+      select s.id, s.channel, j.time_zone as tz, j.quiet_hours, p.preferred_language as lang,
         case
           when ${optedOut} then 'stop'
           -- Whoever marked it prompted (a channel's dispatcher may), the reminder counts from prompted_at.

@@ -13,7 +13,7 @@ import { quietChannelSql, quietHoursSql } from './quiet-hours';
 export async function claimPendingDispatch(db: DbOrTx, opts: CreateDueSessionsOptions & { limit: number }): Promise<CreatedSession[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
-  const quiet = quietHoursSql(sql`j.time_zone`, opts.now, opts.quiet);
+  const quiet = quietHoursSql(sql`j.time_zone`, opts.now, opts.quiet, sql`j.quiet_hours`);
   const isQuiet = sql`(${quietChannelSql(sql`s.channel`)} and ${quiet.inQuiet})`;
   const rows = await queryRows<{ id: string; channel: CreatedSession['channel']; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean }>(
     db,

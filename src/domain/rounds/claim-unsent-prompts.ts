@@ -36,7 +36,7 @@ export async function claimUnsentPrompts(db: DbOrTx, opts: CreateDueSessionsOpti
     from check_sessions s
     where o.id in (select o.id from outbound_messages o where ${staleQueued(leaseStart)} order by o.updated_at limit ${opts.limit})
       and s.id = o.session_id and o.status = 'queued' and (s.status not in ('pending', 'prompted', 'active') or s.expires_at <= ${now})`);
-  const quiet = quietHoursSql(sql`j.time_zone`, opts.now, opts.quiet);
+  const quiet = quietHoursSql(sql`j.time_zone`, opts.now, opts.quiet, sql`j.quiet_hours`);
   const rows = await queryRows<{ id: string; channel: CreatedSession['channel']; flow_version_id: string; round: string; local_date: string; lang: string }>(
     db,
     sql`

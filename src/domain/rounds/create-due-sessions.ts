@@ -38,8 +38,8 @@ export interface CreateDueSessionsOptions {
 export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptions): Promise<CreatedSession[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
-  const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet);
-  const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet);
+  const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet, sql`r.quiet_hours`);
+  const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet, sql`c.quiet_hours`);
   const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean }>(
     db,
     sql`
@@ -47,7 +47,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       select distinct on (flow_id) flow_id, id from flow_versions where status = 'published' order by flow_id, version desc
     ),
     people as (
-      select p.id as person_id, p.preferred_channel as channel, p.preferred_language as lang, j.time_zone as tz,
+      select p.id as person_id, p.preferred_channel as channel, p.preferred_language as lang, j.time_zone as tz, j.quiet_hours,
              (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
              p.monitoring_start, p.monitoring_planned_end
       from persons p

@@ -43,17 +43,23 @@ function raise(env: RunEnv, rule: RuleDef, values: Record<string, unknown>): voi
   if ((rule.callNow || rule.type === 'urgent') && !env.state.advised) adviseCallNow(env, flag);
 }
 
-/** The call-now advice: the centre's number while it is open, 119 first when it is closed. */
+/**
+ * The call-now advice: the centre's number while it is open; when it is closed its
+ * after-hours number if it has one, else 119 — and adapters put 119 first (`centreOpen`).
+ */
 export function urgentAdvice(env: RunEnv): OutMessage {
   const hc = env.ctx.healthCentre;
-  const text = say(env, hc.isOpen ? TEXTS.urgentOpen : TEXTS.urgentClosed, { name: hc.name, phone: hc.phone });
+  const text = hc.isOpen
+    ? say(env, TEXTS.urgentOpen, { name: hc.name, phone: hc.phone })
+    : hc.afterHoursPhone
+      ? say(env, TEXTS.urgentAfterHours, { name: hc.name, phone: hc.afterHoursPhone })
+      : say(env, TEXTS.urgentClosed, { name: hc.name, phone: hc.phone });
   return { kind: 'urgent_advice', text, centreOpen: hc.isOpen };
 }
 
-/** 「今すぐ保健所へ」: the centre's number while it is open, 119 when it is closed. Said once per session. */
+/** 「今すぐ保健所へ」, said once per session (and again as the check's last words, engine/run.ts). */
 function adviseCallNow(env: RunEnv, flag: RiskFlag): void {
   env.state.advised = true;
-  const hc = env.ctx.healthCentre;
   const message = urgentAdvice(env);
   send(env, message);
   env.effects.push({ type: 'advise_patient', severity: flag.severity, message });

@@ -75,6 +75,11 @@ export const TEXTS = {
     en: 'You need help urgently. {name} is closed now: call 119 now.',
     'ja-easy': 'いそいで そうだんが ひつようです。いますぐ 119 に でんわ して ください。',
   },
+  urgentAfterHours: {
+    ja: '急いで相談が必要な状態です。{name}は時間外のため、今すぐ夜間・休日の連絡先（{phone}）に電話してください。つながらない時は119番に電話してください。',
+    en: 'You need help urgently. {name} is closed now: call its after-hours number {phone} now. If nobody answers, call 119.',
+    'ja-easy': 'いそいで そうだんが ひつようです。いますぐ {phone} に でんわ して ください。つながらない ときは 119 に でんわ して ください。',
+  },
   closing: {
     ja: 'ご回答ありがとうございました。',
     en: 'Thank you for your answers.',

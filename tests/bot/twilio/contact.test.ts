@@ -44,6 +44,14 @@ describe('the contact for callers and SMS senders we do not know', () => {
     expect(await generalContact(deps.db, deps.env)).toMatchObject({ nameJa: '日本', phone: '0120-000-000' });
     const configured = { ...deps.env, CONTACT_PHONE: '0570-000-111', CONTACT_NAME_JA: '発熱相談センター', CONTACT_NAME_EN: 'Fever helpline' };
     expect(await generalContact(deps.db, configured)).toEqual({ nameJa: '発熱相談センター', nameEn: 'Fever helpline', phone: '0570-000-111' });
+    // The number set for unknown callers (contact_phone) wins over the jurisdiction's own phone.
+    await deps.db.update(jurisdictions).set({ contactPhone: '0120-111-222' }).where(eq(jurisdictions.code, 'JP'));
+    expect(await generalContact(deps.db, deps.env)).toMatchObject({ nameJa: '日本', phone: '0120-111-222' });
+    await deps.db.update(jurisdictions).set({ contactPhone: null }).where(eq(jurisdictions.code, 'JP'));
+    // A deactivated centre no longer widens the area: Tokyo covers the active ones again.
+    await deps.db.update(jurisdictions).set({ active: false }).where(eq(jurisdictions.code, '27-913'));
+    expect(await generalContact(deps.db, deps.env)).toMatchObject({ nameJa: '東京都', phone: '03-5320-0000' });
+    await deps.db.update(jurisdictions).set({ active: true }).where(eq(jurisdictions.code, '27-913'));
   });
 
   it('is told to an unknown caller, in Japanese and English, and nothing is stored', async () => {

@@ -67,6 +67,13 @@ export function Dashboard(props: { stats: Stats; lang: Lang; scopeName: string }
         <h2>{t(lang, 'reports.byStatus')}</h2>
         <ByStatus stats={stats} lang={lang} />
       </section>
+      <section class="card" id="notifications-accepted">
+        <h2>{t(lang, 'reports.notificationsAccepted')}</h2>
+        <p class="num">{stats.notificationsAccepted.reduce((n, d) => n + d.count, 0)}</p>
+        <table>
+          <tbody>{stats.notificationsAccepted.filter((d) => d.count > 0).map((d) => <tr><td>{d.date}</td><td class="num">{d.count}</td></tr>)}</tbody>
+        </table>
+      </section>
       <div class="stat-grid">
         <section class="card">
           <h2>{t(lang, 'reports.alertsPerDay')}</h2>
