@@ -10,6 +10,8 @@ import { createPersonRecordApi } from './api/person-records';
 import { createTokenApi } from './api/tokens';
 import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
+import { createCaseloadApi } from './api/caseload';
+import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -57,6 +59,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
+  pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
@@ -76,6 +79,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createFlowApiRoutes(deps));
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
+  api.route('/', createCaseloadApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

@@ -2,15 +2,17 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'account';
+export type NavKey = 'triage' | 'persons' | 'caseload' | 'flows' | 'reports' | 'audit' | 'staff' | 'retention' | 'account';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
   { key: 'persons', href: '/admin/persons', label: 'nav.persons' },
+  { key: 'caseload', href: '/admin/caseload', label: 'nav.caseload', minRank: 1 },
   { key: 'flows', href: '/admin/flows', label: 'nav.flows' },
   { key: 'reports', href: '/admin/reports', label: 'nav.reports' },
   { key: 'audit', href: '/admin/audit', label: 'nav.audit', minRank: 2 },
   { key: 'staff', href: '/admin/staff', label: 'nav.staff', minRank: 2 },
+  { key: 'retention', href: '/admin/retention', label: 'nav.retention', minRank: 2 },
 ];
 
 const RANK: Record<StaffActor['role'], number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };

@@ -23,6 +23,8 @@ import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
+import { getPersonCaseload } from '../../../domain/caseload/person-caseload';
+import { PersonCaseloadCard } from '../lifecycle/person-caseload';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -34,6 +36,7 @@ export function createPersonPageRoutes(deps: Deps) {
     const lang = c.get('lang');
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
+    const caseload = await runVerb(deps, c, (ctx) => getPersonCaseload({ ctx, input: { personId: id } }));
     const centres = await centresForActor(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
@@ -59,6 +62,7 @@ export function createPersonPageRoutes(deps: Deps) {
             <h2>{t(lang, 'person.contactAttempts')}</h2>
             <ContactAttempts lang={lang} r={r} />
           </section>
+          <PersonCaseloadCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
         </div>
         <div class="cards">
           <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
