@@ -12,6 +12,8 @@ import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createCaseloadApi } from './api/caseload';
 import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
+import { createPauseApi } from './api/pauses';
+import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -60,6 +62,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
+  pages.route('/', createPauseRoutes(deps)); // 一時停止
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
@@ -80,6 +83,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createStatsApiRoutes(deps));
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createCaseloadApi(deps));
+  api.route('/', createPauseApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

@@ -7,6 +7,7 @@ import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
+import { resumeDuePauses } from '../domain/pauses/resume-due-pauses';
 import { defineJob, type JobDefinition } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
@@ -22,6 +23,8 @@ export interface TickSummary {
   plannedEndsFilled: number;
   monitoringEnded: number;
   closingNotices: number;
+  /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
+  pausesResumed: number;
   expired: number;
   /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
   notSentAlerts: number;
@@ -80,6 +83,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
+  const pausesResumed = await resumeDuePauses(deps.db, { now, limit });
   const t0 = performance.now();
   const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
   const t1 = performance.now();
@@ -101,6 +105,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     plannedEndsFilled,
     monitoringEnded: ended.length,
     closingNotices,
+    pausesResumed,
     expired: expired.length,
     notSentAlerts,
     created: created.length,

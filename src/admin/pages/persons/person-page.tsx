@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { MONITORED_STATUSES } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
 import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
 import { changePersonStatus } from '../../../domain/persons/change-person-status';
@@ -25,6 +26,8 @@ import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts,
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
 import { getPersonCaseload } from '../../../domain/caseload/person-caseload';
 import { PersonCaseloadCard } from '../lifecycle/person-caseload';
+import { pausesOf } from '../../../domain/pauses/pauses-of';
+import { PersonPausesCard } from '../lifecycle/person-pauses';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -37,6 +40,7 @@ export function createPersonPageRoutes(deps: Deps) {
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
     const caseload = await runVerb(deps, c, (ctx) => getPersonCaseload({ ctx, input: { personId: id } }));
+    const pauses = await runVerb(deps, c, (ctx) => pausesOf(ctx, id)); // read within getPersonCaseload's audited read
     const centres = await centresForActor(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
@@ -63,6 +67,7 @@ export function createPersonPageRoutes(deps: Deps) {
             <ContactAttempts lang={lang} r={r} />
           </section>
           <PersonCaseloadCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
+          <PersonPausesCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
         </div>
         <div class="cards">
           <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
