@@ -6,6 +6,7 @@ import { createAdminRoutes } from './admin/routes';
 import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
+import { createCertificatePublicRoutes } from './bot/web/certificate-routes';
 import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
@@ -23,6 +24,7 @@ export function createApp(deps: Deps) {
   app.route('/', createHealthRoutes(deps));
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
+  app.route('/', createCertificatePublicRoutes(deps)); // /verify/<id>, certificate downloads (before /c/<token>)
   app.route('/c', createWebCheckRoutes(deps));
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
   app.route('/', createIntakeRoutes(deps));

@@ -123,3 +123,61 @@ export const monitoringPauses = pgTable(
     index('monitoring_pauses_resume_idx').on(t.resumeOn).where(sql`ended_at is null`),
   ],
 );
+
+export const CERTIFICATE_KINDS = ['recuperation', 'work_restriction'] as const; // 療養証明書 / 就業制限通知
+export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
+
+/**
+ * A certificate issued to a person: what it says is stored as issued (holder's name, period,
+ * centre, issue date), hashed (content_hash, SHA-256 of the canonical content) and signed
+ * (HMAC with the app secret): a row changed afterwards, or revoked, does not verify.
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CERTIFICATE_KINDS }).notNull(),
+    holderName: text('holder_name').notNull(),
+    centreId: uuid('centre_id')
+      .notNull()
+      .references(() => jurisdictions.id),
+    centreNameJa: text('centre_name_ja').notNull(),
+    periodStart: date('period_start').notNull(),
+    periodEnd: date('period_end').notNull(),
+    issuedOn: date('issued_on').notNull(),
+    contentHash: text('content_hash').notNull(),
+    signature: text('signature').notNull(),
+    issuedBy: uuid('issued_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    revokedAt: tstz('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => staffUsers.id),
+    revokeReason: text('revoke_reason'),
+  },
+  (t) => [index('certificates_person_idx').on(t.personId, t.createdAt)],
+);
+
+/** 保存延長: an officer keeps a record past its retention (an investigation), with a reason. */
+export const retentionHolds = pgTable('retention_holds', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => persons.id, { onDelete: 'cascade' }),
+  reason: text('reason').notNull(),
+  heldBy: uuid('held_by').references(() => staffUsers.id),
+  heldAt: tstz('held_at').notNull(),
+});
+
+/**
+ * A person whose personal data was erased after the retention period: the persons row stays
+ * as an anonymous tombstone (status, classification, centre, dates' counts for statistics);
+ * `counts` says how many rows of each kind went (never what they held).
+ */
+export const personErasures = pgTable('person_erasures', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => persons.id, { onDelete: 'cascade' }),
+  erasedAt: tstz('erased_at').notNull(),
+  counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+});

@@ -14,6 +14,8 @@ import { createCaseloadApi } from './api/caseload';
 import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
 import { createPauseApi } from './api/pauses';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
+import { createCertificateApi } from './api/certificates';
+import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -63,6 +65,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createPauseRoutes(deps)); // 一時停止
+  pages.route('/', createCertificateRoutes(deps)); // 証明書
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
@@ -84,6 +87,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createExportApiRoutes(deps));
   api.route('/', createCaseloadApi(deps));
   api.route('/', createPauseApi(deps));
+  api.route('/', createCertificateApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

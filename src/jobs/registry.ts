@@ -5,6 +5,7 @@ import { processTwilioStatus } from '../bot/twilio/status-job';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
+import { certificateNoticeJob } from './certificate-notice';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { tickJob } from './tick';
 
@@ -16,6 +17,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   followUpCallJob,
   nonResponderJob,
   closingNoticeJob,
+  certificateNoticeJob, // 療養証明書 link by LINE / SMS
   // LINE webhook events (src/bot/line)
   lineInboundJob,
   lineOutboundJob,

@@ -28,6 +28,8 @@ import { getPersonCaseload } from '../../../domain/caseload/person-caseload';
 import { PersonCaseloadCard } from '../lifecycle/person-caseload';
 import { pausesOf } from '../../../domain/pauses/pauses-of';
 import { PersonPausesCard } from '../lifecycle/person-pauses';
+import { certificatesOf } from '../../../domain/certificates/revoke-certificate';
+import { PersonCertificatesCard } from '../lifecycle/person-certificates';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -41,6 +43,7 @@ export function createPersonPageRoutes(deps: Deps) {
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
     const caseload = await runVerb(deps, c, (ctx) => getPersonCaseload({ ctx, input: { personId: id } }));
     const pauses = await runVerb(deps, c, (ctx) => pausesOf(ctx, id)); // read within getPersonCaseload's audited read
+    const certs = await runVerb(deps, c, (ctx) => certificatesOf(ctx, id));
     const centres = await centresForActor(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
@@ -68,6 +71,7 @@ export function createPersonPageRoutes(deps: Deps) {
           </section>
           <PersonCaseloadCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
           <PersonPausesCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
+          <PersonCertificatesCard lang={lang} csrf={c.get('csrfToken')} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
         </div>
         <div class="cards">
           <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
