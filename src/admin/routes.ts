@@ -16,6 +16,8 @@ import { createPauseApi } from './api/pauses';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
+import { createRetentionApi } from './api/retention';
+import { createRetentionRoutes } from './pages/lifecycle/retention-page';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -66,6 +68,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createPauseRoutes(deps)); // 一時停止
   pages.route('/', createCertificateRoutes(deps)); // 証明書
+  pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
@@ -88,6 +91,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createCaseloadApi(deps));
   api.route('/', createPauseApi(deps));
   api.route('/', createCertificateApi(deps));
+  api.route('/', createRetentionApi(deps));
 
   app.route('/admin', pages);
   app.route('/api/v1', api);

@@ -89,6 +89,9 @@ export const envSchema = z
     // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
     CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),
     CALL_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10).default(3),
+    // Days after the end of monitoring before a person's personal data is erased (README:
+    // "Retention and deletion" — what the laws say and why 5 years is only a cautious default).
+    RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500, 'must be at most 36500 days').default(1825),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {

@@ -6,8 +6,9 @@ import type { Deps } from '../deps';
  * The queues; each has one worker per process with its own concurrency and rate limit.
  * A BullMQ limiter is per queue, so each channel's sends have their own dispatch queue.
  * 'rounds' carries per-session follow-ups (non-responder alerts) so they never wait behind a tick.
+ * 'retention' erases records past their retention, one batch at a time (never competing with the rounds).
  */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds'] as const;
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'retention'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -6,6 +6,7 @@ import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
 import { certificateNoticeJob } from './certificate-notice';
+import { retentionEraseJob, retentionSweepJob } from './retention';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { tickJob } from './tick';
 
@@ -18,6 +19,9 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   nonResponderJob,
   closingNoticeJob,
   certificateNoticeJob, // 療養証明書 link by LINE / SMS
+  // deletion after RETENTION_DAYS (src/jobs/retention.ts)
+  retentionSweepJob,
+  retentionEraseJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
   lineOutboundJob,

@@ -8,6 +8,7 @@ import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
 import { resumeDuePauses } from '../domain/pauses/resume-due-pauses';
+import { enqueueRetentionSweep } from './retention';
 import { defineJob, type JobDefinition } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
@@ -97,6 +98,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const followUps = await enqueueFollowUps(deps, actions);
   enqueueFailed = !followUps.ok || enqueueFailed;
 
+  enqueueFailed = !(await enqueueRetentionSweep(deps, now)) || enqueueFailed; // once a day (job id per date)
   const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? (await import('./registry')).ALL_JOBS });
   const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { personInScope, staffIdOf } from '../persons/person-in-scope';
 import { localDateOf } from '../time';
 import { parseInput } from '../validation';
+import { isErased } from '../retention/find-due-persons';
 import { contentHashOf, signatureOf, type CertificateContent } from './certificate-content';
 
 const schema = z.object({ kind: z.enum(CERTIFICATE_KINDS).default('recuperation') });
@@ -30,6 +31,7 @@ export async function issueCertificate({ ctx, input, secret }: VerbArgs<{ person
   if (ctx.actor.kind === 'patient' && ctx.actor.personId !== person.id) throw new ConflictError('not your record');
   const [existing] = await ctx.tx.select({ id: certificates.id }).from(certificates).where(and(eq(certificates.personId, person.id), eq(certificates.kind, f.kind), isNull(certificates.revokedAt))).orderBy(desc(certificates.createdAt)).limit(1);
   if (existing) return { id: existing.id, issued: false };
+  if (await isErased(ctx.tx, person.id)) throw new ConflictError('the record was erased', undefined, 'この記録は保存期間を過ぎて削除されています');
   if (person.status !== 'monitoring_ended' || !person.monitoringActualEnd) throw new ConflictError('monitoring has not ended', undefined, '健康観察が終了してから発行できます');
   if (!CERTIFIED.includes(person.classification)) throw new ConflictError('certificates are for patients (confirmed or asymptomatic)', undefined, '療養証明書・就業制限通知は患者（確定・無症状病原体保有者）に発行します');
   const start = person.monitoringStart ?? person.onsetDate ?? person.diagnosisDate;

@@ -69,4 +69,13 @@ export const lifecycle: Dictionary = {
   'cert.issuedOn': { ja: '発行日 {date}', en: 'Issued {date}' },
   'cert.none': { ja: '発行した証明書はありません', en: 'No certificates issued' },
   'cert.afterEnd': { ja: '健康観察の終了後に発行できます', en: 'Can be issued once monitoring has ended' },
+  'retention.title': { ja: '保存期限と削除', en: 'Retention and deletion' },
+  'retention.explain': { ja: '健康観察の終了から{days}日を過ぎた記録は、個人情報を削除します（統計用の件数は残ります）。14日以内に削除予定の記録と、保存延長中の記録です。', en: 'Personal data is erased {days} days after monitoring ended (anonymous counts stay for statistics). Records due within 14 days, and records on hold.' },
+  'retention.end': { ja: '観察終了日', en: 'Monitoring ended' },
+  'retention.eraseOn': { ja: '削除予定日', en: 'Erased on' },
+  'retention.hold': { ja: '保存延長', en: 'Hold' },
+  'retention.holdReason': { ja: '保存延長の理由（調査など）', en: 'Reason for the hold (investigation …)' },
+  'retention.held': { ja: '保存延長中（{reason}）', en: 'On hold ({reason})' },
+  'retention.release': { ja: '保存延長を解除', en: 'Release the hold' },
+  'retention.empty': { ja: '14日以内に削除予定の記録はありません', en: 'No records are due within 14 days' },
 };
