@@ -24,7 +24,7 @@ import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from '../../../bot/web/try-as-patient-routes';
-import { getPersonCaseload } from '../../../domain/caseload/person-caseload';
+import { caseloadOf } from '../../../domain/caseload/person-caseload';
 import { PersonCaseloadCard } from '../lifecycle/person-caseload';
 import { pausesOf } from '../../../domain/pauses/pauses-of';
 import { PersonPausesCard } from '../lifecycle/person-pauses';
@@ -41,9 +41,8 @@ export function createPersonPageRoutes(deps: Deps) {
     const lang = c.get('lang');
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
-    const caseload = await runVerb(deps, c, (ctx) => getPersonCaseload({ ctx, input: { personId: id } }));
-    const pauses = await runVerb(deps, c, (ctx) => pausesOf(ctx, id)); // read within getPersonCaseload's audited read
-    const certs = await runVerb(deps, c, (ctx) => certificatesOf(ctx, id));
+    // Parts of the same record, read after getPerson checked the scope and audited the read.
+    const [caseload, pauses, certs] = await runVerb(deps, c, async (ctx) => [await caseloadOf(ctx, r.person), await pausesOf(ctx, id), await certificatesOf(ctx, id)] as const);
     const centres = await centresForActor(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
