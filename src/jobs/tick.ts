@@ -59,12 +59,14 @@ export interface TickOptions {
  *  1. open sessions whose round is over closed as missed (late prompts are never sent);
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
  *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
- *  3. the rounds now due created, one session per person, local date and round;
+ *  3. pauses whose resume date came ended (一時停止の終了), then the rounds now due created,
+ *     one session per person, local date and round (paused persons skipped);
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
- *  7. unprocessed inbound events enqueued again;
+ *  7. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); unprocessed
+ *     inbound events enqueued again;
  *  8. LINE replies and reminders left unsent sent again, or given up with an alert.
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
  */
