@@ -65,5 +65,6 @@ export const retentionSweepJob = defineJob({
 /** The tick's step: one sweep a day (Japan date), deduplicated by its job id. */
 export async function enqueueRetentionSweep(deps: Deps, now: Date): Promise<boolean> {
   const day = retentionToday(now);
-  return deps.jobs.trigger(retentionSweepJob, { day }, { jobId: `retention-sweep:${day}` });
+  // triggerBulk, like the tick's other steps (a test may stand in for it alone).
+  return deps.jobs.triggerBulk(retentionSweepJob, [{ payload: { day }, jobId: `retention-sweep:${day}` }]);
 }
