@@ -8,6 +8,7 @@ import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioPageRoutes } from './bot/twilio/page-routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
+import { createCertificatePublicRoutes } from './bot/web/certificate-routes';
 import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
@@ -25,6 +26,7 @@ export function createApp(deps: Deps) {
   app.route('/', createHealthRoutes({ pingDatabase: () => ping(deps.db), redis: deps.redis }));
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
+  app.route('/', createCertificatePublicRoutes(deps)); // /verify/<id>, certificate downloads (before /c/<token>)
   app.route('/c', createWebCheckRoutes(deps));
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
   app.route('/', createIntakeRoutes(deps));

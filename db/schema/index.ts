@@ -10,3 +10,4 @@ export * from './escalation';
 export * from './digests';
 export * from './imports';
 export * from './notifications';
+export * from './lifecycle';

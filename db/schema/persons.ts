@@ -101,6 +101,8 @@ export const persons = pgTable(
     // this index and stops, instead of sorting a million persons.
     index('persons_kana_order_idx').on(t.nameKana, t.name, t.id),
     index('persons_case_order_idx').on(t.caseNumber, t.id), // the same lists without identifiers
+    // Records past their retention (src/domain/retention): ended monitoring, by its end date.
+    index('persons_actual_end_idx').on(t.monitoringActualEnd).where(sql`monitoring_actual_end is not null`),
   ],
 );
 

@@ -16,6 +16,14 @@ import { createOnCallPages } from './pages/on-call/on-call-page';
 import { createInstitutionApi } from './api/institutions';
 import { createJurisdictionApi } from './api/jurisdictions';
 import { createNotificationApi } from './api/notifications';
+import { createCaseloadApi } from './api/caseload';
+import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
+import { createPauseApi } from './api/pauses';
+import { createPauseRoutes } from './pages/lifecycle/pause-routes';
+import { createCertificateApi } from './api/certificates';
+import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
+import { createRetentionApi } from './api/retention';
+import { createRetentionRoutes } from './pages/lifecycle/retention-page';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
 import type { AdminEnv } from './auth/types';
@@ -69,6 +77,10 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
+  pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
+  pages.route('/', createPauseRoutes(deps)); // 一時停止
+  pages.route('/', createCertificateRoutes(deps)); // 証明書
+  pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createOnCallPages(deps));
@@ -98,6 +110,10 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createJurisdictionApi(deps));
   api.route('/', createInstitutionApi(deps));
   api.route('/', createNotificationApi(deps));
+  api.route('/', createCaseloadApi(deps));
+  api.route('/', createPauseApi(deps));
+  api.route('/', createCertificateApi(deps));
+  api.route('/', createRetentionApi(deps));
 
   // The upload form's body is read by the session check (its _csrf field): limit it first.
   app.use('/admin/imports', importUploadLimit);

@@ -99,6 +99,9 @@ export const envSchema = z
     // Outgoing e-mail to staff (invitations, digests): smtp://user:pass@host:587 or smtps://…:465; unset: no mail.
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
     MAIL_FROM: z.string().trim().min(3, 'must be a sender address such as Mimamori <noreply@example.jp>').default('Mimamori <noreply@localhost>'),
+    // Days after the end of monitoring before a person's personal data is erased (README:
+    // "Retention and deletion" — what the laws say and why 5 years is only a cautious default).
+    RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500, 'must be at most 36500 days').default(1825),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {

@@ -24,6 +24,8 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // One tick at a time per process: a slow tick must not be overtaken by the next one.
     scheduler: { concurrency: 1 },
     rounds: { concurrency: 8 },
+    // Deletion after retention: one batch at a time, so the console's queries are never starved.
+    retention: { concurrency: 1 },
     // Answers: each job mostly waits on PostgreSQL and the reply API; a sender's events keep
     // their order whatever the concurrency (process-inbound takes them by sequence).
     inbound: { concurrency: env.INBOUND_CONCURRENCY },

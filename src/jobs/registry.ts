@@ -5,6 +5,8 @@ import { processTwilioStatus } from './twilio-status-inbound';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
+import { certificateNoticeJob } from './certificate-notice';
+import { retentionEraseJob, retentionSweepJob } from './retention';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { personImportJob } from './person-import';
 import { tickJob } from './tick';
@@ -17,6 +19,10 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   followUpCallJob,
   nonResponderJob,
   closingNoticeJob,
+  certificateNoticeJob, // 療養証明書 link by LINE / SMS
+  // deletion after RETENTION_DAYS (src/jobs/retention.ts)
+  retentionSweepJob,
+  retentionEraseJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
   lineOutboundJob,

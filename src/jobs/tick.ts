@@ -7,6 +7,8 @@ import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
+import { resumeDuePauses } from '../domain/pauses/resume-due-pauses';
+import { enqueueRetentionSweep } from './retention';
 import { defineJob, type JobDefinition, type JobTarget } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
@@ -24,6 +26,8 @@ export interface TickSummary {
   plannedEndsFilled: number;
   monitoringEnded: number;
   closingNotices: number;
+  /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
+  pausesResumed: number;
   expired: number;
   /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
   notSentAlerts: number;
@@ -59,12 +63,14 @@ export interface TickOptions {
  *  1. open sessions whose round is over closed as missed (late prompts are never sent);
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
  *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
- *  3. the rounds now due created, one session per person, local date and round;
+ *  3. pauses whose resume date came ended (一時停止の終了), then the rounds now due created,
+ *     one session per person, local date and round (paused persons skipped);
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  6. the reminder chain: reminders, automated calls, non-responder alerts;
- *  7. unprocessed inbound events enqueued again;
+ *  7. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); unprocessed
+ *     inbound events enqueued again;
  *  8. LINE replies and reminders left unsent sent again, or given up with an alert;
  *  9. alerts nobody took escalated to the on-call rota (pages by call and SMS).
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
@@ -85,6 +91,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
+  const pausesResumed = await resumeDuePauses(deps.db, { now, limit });
   const t0 = performance.now();
   const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
   const t1 = performance.now();
@@ -98,6 +105,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const followUps = await enqueueFollowUps(deps, actions);
   enqueueFailed = !followUps.ok || enqueueFailed;
 
+  enqueueFailed = !(await enqueueRetentionSweep(deps, now)) || enqueueFailed; // once a day (job id per date)
   const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS });
   const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
@@ -107,6 +115,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     plannedEndsFilled,
     monitoringEnded: ended.length,
     closingNotices,
+    pausesResumed,
     expired: expired.length,
     notSentAlerts,
     created: created.length,

@@ -8,6 +8,7 @@ import { persons } from './i18n/persons';
 import { staff } from './i18n/staff';
 import { triage } from './i18n/triage';
 import { onCall } from './i18n/on-call';
+import { lifecycle } from './i18n/lifecycle';
 
 /** Console languages: Japanese first, English second. */
 export const LANGS = ['ja', 'en'] as const;
@@ -19,7 +20,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers, lifecycle];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

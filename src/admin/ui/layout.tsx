@@ -2,11 +2,12 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'account' | 'oncall';
+export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'account' | 'oncall';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
   { key: 'persons', href: '/admin/persons', label: 'nav.persons' },
+  { key: 'caseload', href: '/admin/caseload', label: 'nav.caseload', minRank: 1 },
   { key: 'notifications', href: '/admin/notifications', label: 'nav.notifications' },
   { key: 'imports', href: '/admin/imports', label: 'nav.imports', minRank: 1 },
   { key: 'flows', href: '/admin/flows', label: 'nav.flows' },
@@ -16,6 +17,7 @@ const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'staff', href: '/admin/staff', label: 'nav.staff', minRank: 2 },
   { key: 'centres', href: '/admin/centres', label: 'nav.centres', minRank: 2 },
   { key: 'institutions', href: '/admin/institutions', label: 'nav.institutions', minRank: 2 },
+  { key: 'retention', href: '/admin/retention', label: 'nav.retention', minRank: 2 },
 ];
 
 const RANK: Record<StaffActor['role'], number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };

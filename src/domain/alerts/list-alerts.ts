@@ -9,6 +9,7 @@ import type { VerbArgs } from '../context';
 import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { parseInput } from '../validation';
 import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
+import { mineSql } from '../caseload/list-caseload';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(z.enum(values)).optional());
@@ -21,6 +22,8 @@ export const alertQuerySchema = z.object({
   /** a health centre code within the caller's scope */
   centre: z.string().trim().max(40).optional(),
   personId: z.uuid().optional(),
+  /** '1': only alerts assigned to me or about persons in my caseload (担当) */
+  mine: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -57,6 +60,7 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
   if (q.reason) where.push(eq(alerts.reason, q.reason));
   if (q.centre) where.push(eq(jurisdictions.code, q.centre));
   if (q.personId) where.push(eq(alerts.personId, q.personId));
+  if (q.mine) where.push(sql`(${alerts.assignedTo} = ${ctx.actor.kind === 'staff' ? ctx.actor.staffId : null} or ${mineSql(ctx, alerts.personId)})`);
   const cond = and(...where);
   const rows = await ctx.tx
     .select({ a: alerts, p: { id: persons.id, name: persons.name, nameKana: persons.nameKana, caseNumber: persons.caseNumber, phone: persons.phone }, j: { code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn }, assignee: { id: assignee.id, name: assignee.displayName } })

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
+import { pausedOnSql } from '../pauses/resume-due-pauses';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
 /** A check session the tick just created and may have to dispatch. */
@@ -66,6 +67,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       from people pp cross join lateral jsonb_array_elements_text(pp.round_times) r(t)
       where (pp.monitoring_start is null or pp.monitoring_start <= pp.local_date)
         and (pp.monitoring_planned_end is null or pp.local_date <= pp.monitoring_planned_end)
+        and not ${pausedOnSql(sql`pp.person_id`, sql`pp.local_date`)} -- 一時停止中: no prompts
     ),
     c as (
       select r.*, (${quietChannelSql(sql`r.channel`)} and ${quietR.inQuiet}) as quiet

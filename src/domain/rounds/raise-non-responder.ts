@@ -5,6 +5,7 @@ import { raiseAlert } from '../alerts/raise-alert';
 import { riskFactorsOf } from '../checks/flow-context';
 import { lockSession } from '../checks/session';
 import type { VerbArgs } from '../context';
+import { isPaused } from '../pauses/pauses-of';
 import { addDays } from '../time';
 
 /**
@@ -25,6 +26,7 @@ export async function raiseNonResponder({ ctx, input }: VerbArgs<{ sessionId: st
   const { s, p } = row;
   await ctx.tx.update(checkSessions).set({ nextActionAt: null, updatedAt: ctx.now }).where(eq(checkSessions.id, s.id));
   if (s.status === 'completed' || s.status === 'cancelled' || s.status === 'pending') return { alertId: null };
+  if (await isPaused(ctx, p.id)) return { alertId: null }; // 一時停止中: not a non-responder
 
   const yesterday = addDays(s.localDate, -1);
   const [prev] = await queryRows<{ missed: number; completed: number }>(

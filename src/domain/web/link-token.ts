@@ -12,7 +12,7 @@
  * const r = await signer.verify(token);                     // { ok: true, sessionId, expiresAt }
  */
 
-const DOMAIN = new TextEncoder().encode('mimamori/web-link/v1');
+const WEB_LINK_DOMAIN = 'mimamori/web-link/v1';
 const ID_BYTES = 16;
 const EXPIRY_BYTES = 5;
 export const MAC_BYTES = 16;
@@ -27,7 +27,9 @@ export interface WebLinkSigner {
   verify(token: string): Promise<VerifiedLink>;
 }
 
-export function createWebLinkSigner(secret: string): WebLinkSigner {
+/** `domain` separates kinds of link (a certificate link is not a check link, though both carry an id). */
+export function createWebLinkSigner(secret: string, domain: string = WEB_LINK_DOMAIN): WebLinkSigner {
+  const DOMAIN = new TextEncoder().encode(domain);
   let key: Promise<CryptoKey> | undefined;
   const getKey = () =>
     (key ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));

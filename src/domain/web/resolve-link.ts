@@ -4,6 +4,7 @@ import { checkSessions, jurisdictions, persons } from '../../../db/schema';
 import type { Lang } from '../../flows';
 import type { WebLinkSigner } from './link-token';
 import { isSessionOpen } from '../checks/session';
+import { isErased } from '../retention/find-due-persons';
 
 export interface CentreContact {
   nameJa: string;
@@ -57,6 +58,7 @@ export async function resolveLink(db: DbOrTx, signer: WebLinkSigner, token: stri
     .where(eq(checkSessions.id, verified.sessionId));
   // A valid MAC for a session that no longer exists (person deleted): treat like a bad link.
   if (!row) return { kind: 'invalid' };
+  if (await isErased(db, row.personId)) return { kind: 'invalid' }; // retention over: the link leads nowhere
   const session: LinkedSession = {
     id: row.id,
     personId: row.personId,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { MONITORED_STATUSES } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
 import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
 import { changePersonStatus } from '../../../domain/persons/change-person-status';
@@ -23,6 +24,12 @@ import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
 import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
 import { tryAsPatientAvailable } from './try-as-patient-routes';
+import { caseloadOf } from '../../../domain/caseload/person-caseload';
+import { PersonCaseloadCard } from '../lifecycle/person-caseload';
+import { pausesOf } from '../../../domain/pauses/pauses-of';
+import { PersonPausesCard } from '../lifecycle/person-pauses';
+import { certificatesOf } from '../../../domain/certificates/revoke-certificate';
+import { PersonCertificatesCard } from '../lifecycle/person-certificates';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -34,6 +41,8 @@ export function createPersonPageRoutes(deps: Deps) {
     const lang = c.get('lang');
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
+    // Parts of the same record, read after getPerson checked the scope and audited the read.
+    const [caseload, pauses, certs] = await runVerb(deps, c, async (ctx) => [await caseloadOf(ctx, r.person), await pausesOf(ctx, id), await certificatesOf(ctx, id)] as const);
     const centres = await centresForActor(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
@@ -59,6 +68,9 @@ export function createPersonPageRoutes(deps: Deps) {
             <h2>{t(lang, 'person.contactAttempts')}</h2>
             <ContactAttempts lang={lang} r={r} />
           </section>
+          <PersonCaseloadCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
+          <PersonPausesCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
+          <PersonCertificatesCard lang={lang} csrf={c.get('csrfToken')} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
         </div>
         <div class="cards">
           <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />

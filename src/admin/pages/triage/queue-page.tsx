@@ -25,6 +25,7 @@ function filtersOf(c: AdminContext) {
     status: pick(q.status, ALERT_STATUSES),
     reason: q.reason?.slice(0, 80) || undefined,
     centre: q.centre?.slice(0, 40) || undefined,
+    mine: q.mine === '1' ? ('1' as const) : undefined, // 担当のみ
   };
 }
 
@@ -94,6 +95,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
               </select>
             </label>
           )}
+          <label class="check"><input type="checkbox" name="mine" value="1" id="filter-mine" checked={f.mine === '1'} /> {t(lang, 'triage.mine')}</label>
           <noscript><button type="submit">{t(lang, 'common.filter')}</button></noscript>
           <span class="live" id="live-state" data-state="off" data-on={t(lang, 'triage.live')} data-off={t(lang, 'triage.offline')} aria-live="polite">{t(lang, 'triage.offline')}</span>
           <label class="check"><input type="checkbox" id="sound-toggle" /> {t(lang, 'triage.sound')}</label>

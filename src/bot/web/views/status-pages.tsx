@@ -10,7 +10,11 @@ const phoneOf = (centre: CentreContact | null, lang: Lang) => centre?.phone ?? t
  * The check is answered: thank-you (the closing words and any urgent advice of the last
  * answer), and what to do if things get worse. The same page greets a reused link.
  */
-export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean }) {
+/** 療養証明書: offered on the check link once monitoring has ended (see src/domain/certificates). */
+const CERTIFICATE_LINK: Record<Lang, string> = { ja: '療養証明書（PDF）をダウンロード', en: 'Download your certificate of recuperation (PDF)', 'ja-easy': 'りょうよう しょうめいしょ（PDF）を ダウンロード' };
+const CertificateLink = (props: { lang: Lang; href?: string }) => (props.href ? <p><a id="certificate-link" href={props.href}>{CERTIFICATE_LINK[props.lang]}</a></p> : null);
+
+export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string }) {
   const { lang, centre } = props;
   const urgentShown = props.notes.some((n) => n.kind === 'urgent_advice');
   return (
@@ -20,13 +24,14 @@ export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutM
       </h1>
       <Notes notes={props.notes} lang={lang} centre={centre} />
       <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      <CertificateLink lang={lang} href={props.certificateHref} />
       <CallButtons lang={lang} centre={centre} with119={props.advised && !urgentShown} />
     </PatientLayout>
   );
 }
 
 /** The round is over (link expired, or the check closed as missed): who to call instead. */
-export function ClosedPage(props: { lang: Lang; centre: CentreContact }) {
+export function ClosedPage(props: { lang: Lang; centre: CentreContact; certificateHref?: string }) {
   const { lang, centre } = props;
   return (
     <PatientLayout lang={lang} title={t(lang, 'closedTitle')}>
@@ -34,6 +39,7 @@ export function ClosedPage(props: { lang: Lang; centre: CentreContact }) {
         {t(lang, 'closedTitle')}
       </h1>
       <p class="explain">{t(lang, 'closedBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      <CertificateLink lang={lang} href={props.certificateHref} />
       <CallButtons lang={lang} centre={centre} with119={false} />
     </PatientLayout>
   );

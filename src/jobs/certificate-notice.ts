@@ -1,0 +1,52 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { certificates, persons } from '../../db/schema';
+import { deliverNotice, planNotice } from '../bot/text-notice';
+import type { Deps } from '../deps';
+import { CERTIFICATE_LINK_DAYS, certificateUrl } from '../domain/certificates/certificate-link';
+import { systemActor, withTransaction } from '../domain/context';
+import type { Lang } from '../flows';
+import { defineJob } from './define';
+
+const TEXT: Record<Lang, string> = {
+  ja: `【見守り】{kind}を発行しました。次のリンクからPDFをダウンロードできます（${CERTIFICATE_LINK_DAYS}日間有効）。\n{url}`,
+  en: `[Mimamori] Your {kind} has been issued. Download the PDF here (valid for ${CERTIFICATE_LINK_DAYS} days):\n{url}`,
+  'ja-easy': `【みまもり】{kind}が できました。つぎの リンクから PDFを ダウンロード できます（${CERTIFICATE_LINK_DAYS}にち つかえます）。\n{url}`,
+};
+const KIND: Record<Lang, Record<'recuperation' | 'work_restriction', string>> = {
+  ja: { recuperation: '療養証明書', work_restriction: '就業制限通知書' },
+  en: { recuperation: 'certificate of recuperation', work_restriction: 'notice of work restriction' },
+  'ja-easy': { recuperation: 'りょうよう しょうめいしょ', work_restriction: 'しゅうぎょう せいげん つうちしょ' },
+};
+
+/**
+ * The certificate link sent to the person when staff issue a certificate: by LINE to a LINE
+ * person (SMS otherwise, see planNotice), once (retry key per certificate). The URL carries
+ * only the signed certificate token; the payload only the certificate id.
+ */
+export const certificateNoticeJob = defineJob({
+  name: 'certificates.notice',
+  queue: 'rounds',
+  version: 1,
+  payload: z.object({ certificateId: z.uuid() }),
+  handler: async ({ certificateId }, deps: Deps) => {
+    const now = deps.now();
+    const url = await certificateUrl(deps.env, certificateId, now);
+    const plan = await withTransaction(deps.db, { actor: systemActor('certificate-notice'), now }, async (ctx) => {
+      const [c] = await ctx.tx
+        .select({ personId: certificates.personId, kind: certificates.kind, revokedAt: certificates.revokedAt, channel: persons.preferredChannel })
+        .from(certificates)
+        .innerJoin(persons, eq(persons.id, certificates.personId))
+        .where(eq(certificates.id, certificateId));
+      if (!c || c.revokedAt) return null;
+      return planNotice(deps, ctx, {
+        personId: c.personId,
+        kind: 'certificate',
+        retryKey: `certificate:${certificateId}`,
+        channel: c.channel === 'voice' ? 'sms' : c.channel,
+        text: (who) => TEXT[who.lang].replace('{kind}', KIND[who.lang][c.kind]).replace('{url}', url),
+      });
+    });
+    await deliverNotice(deps, plan);
+  },
+});
