@@ -61,6 +61,9 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
+    BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
+    UPLOAD_LIMIT_MB: z.coerce.number({ message: 'must be megabytes' }).int('must be megabytes').min(1, 'must be at least 1').max(512, 'must be at most 512').default(20),
     // Answers (LINE, SMS) processed at once by one worker process.
     INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
