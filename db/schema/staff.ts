@@ -23,6 +23,8 @@ export const staffUsers = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: tstz('locked_until'),
+    // Why the account is locked: 'password' (guesses from many addresses; the second factor unlocks it) or 'totp' (code guesses; it does not).
+    lockReason: text('lock_reason', { enum: ['password', 'totp'] }),
     passwordChangedAt: tstz('password_changed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -43,6 +45,8 @@ export const apiTokens = pgTable(
     prefix: text('prefix').notNull(), // first characters, to recognise a token in the console
     createdAt: createdAt(),
     lastUsedAt: tstz('last_used_at'),
+    // Every token expires (API_TOKEN_DAYS, at most API_TOKEN_MAX_DAYS); null only for tokens made before expiry existed.
+    expiresAt: tstz('expires_at'),
     revokedAt: tstz('revoked_at'),
   },
   (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffUserId)],
@@ -69,7 +73,8 @@ export const staffSessions = pgTable(
 );
 
 /**
- * Failed sign-ins for e-mails that are no staff account, counted exactly like
+ * Failed sign-ins per (e-mail, source address) and, for e-mails that are no staff account,
+ * per e-mail, counted exactly like
  * staff_users.failed_logins / locked_until: an unknown address then locks (423) after the
  * same number of tries, so the answers do not tell which accounts exist. Keyed by a hash
  * of the e-mail, never the e-mail itself.

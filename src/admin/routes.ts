@@ -12,6 +12,7 @@ import { createStaffApi } from './api/staff';
 import { createStatsApiRoutes } from './api/stats';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
+import { onQueuesBoard } from './queues-board';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
@@ -47,7 +48,7 @@ export function createAdminRoutes(deps: Deps) {
   // Everything else needs a signed-in staff user.
   const pages = new Hono<AdminEnv>();
   pages.use('*', csrfFailurePage());
-  pages.use('*', staffAuth(deps));
+  pages.use('*', staffAuth(deps, { bearerOutsideApi: onQueuesBoard }));
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));

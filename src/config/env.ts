@@ -60,6 +60,11 @@ export const envSchema = z
       .transform((v) => (v === '' ? undefined : v)), // not trimmed: spaces may be part of a password
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // Encrypts TOTP secrets at rest (AES-256-GCM); unset: derived from APP_SECRET. Changing it makes enrolled second factors unreadable.
+    TOTP_ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // API tokens: lifetime when none is asked for, and the longest that may be asked for (days).
+    API_TOKEN_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(90),
+    API_TOKEN_MAX_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(365),
     WORKERS: z.enum(['on', 'off']).default('on'),
     // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
     BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
@@ -113,6 +118,9 @@ export const envSchema = z
     if (env.NODE_ENV === 'production' && env.REDIS_URL.startsWith('redis://') && !isLoopbackHost(env.REDIS_URL)) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must use TLS in production: rediss://… (or a Redis on this machine)' });
     }
+    if (env.API_TOKEN_DAYS > env.API_TOKEN_MAX_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['API_TOKEN_DAYS'], message: `must not exceed API_TOKEN_MAX_DAYS (${env.API_TOKEN_MAX_DAYS})` });
+    }
     if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production (at least 32 random characters)' });
     }
@@ -146,6 +154,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 /** The key that signs links and tokens; a fixed, clearly-named development key otherwise. */
 export function appSecret(env: Env): string {
   return env.APP_SECRET ?? 'mimamori-development-secret-do-not-use-in-production';
+}
+
+/** The key TOTP secrets are sealed with: TOTP_ENCRYPTION_KEY, else one derived from APP_SECRET. */
+export function totpKeyMaterial(env: Pick<Env, 'TOTP_ENCRYPTION_KEY' | 'APP_SECRET'>): string {
+  return env.TOTP_ENCRYPTION_KEY ?? `totp:${appSecret(env as Env)}`;
 }
 
 /** The process environment, validated: the one place that reads process.env. */

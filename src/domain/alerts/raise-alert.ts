@@ -3,6 +3,7 @@ import { alertEvents, alerts, persons, type AlertSeverity } from '../../../db/sc
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
+import { requirePermission } from '../permissions';
 
 export const ALERTS_CHANNEL = 'mimamori_alerts';
 
@@ -28,6 +29,7 @@ export interface RaiseAlertInput {
  * event and notify every open console (pg_notify, delivered on commit).
  */
 export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
+  requirePermission(ctx.actor, 'raiseAlert');
   const [person] = await ctx.tx.select({ centreId: persons.responsibleCentreId }).from(persons).where(eq(persons.id, input.personId));
   if (!person) throw new NotFoundError('person', input.personId);
   const [row] = await ctx.tx

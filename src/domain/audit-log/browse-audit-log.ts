@@ -1,10 +1,11 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, persons, staffUsers } from '../../../db/schema';
-import { jurisdictionScopePrefix, personScope, requireRoleAtLeast } from '../access';
+import { jurisdictionScopePrefix, personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 export const auditQuerySchema = z.object({
   action: z.string().trim().max(40).optional(),
@@ -23,7 +24,7 @@ export const auditQuerySchema = z.object({
  * officer sees every row. Browsing is itself audited.
  */
 export async function browseAuditLog({ ctx, input }: VerbArgs<unknown>) {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requirePermission(ctx.actor, 'browseAuditLog');
   const f = parseInput(auditQuerySchema, input);
   const where: SQL[] = [];
   const prefix = jurisdictionScopePrefix(ctx.actor);

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import { loadFlowVersion } from '../flows/flow-versions';
 import { applyStep, type StepOutcome } from './apply-step';
 import { buildFlowContext } from './flow-context';
+import { requirePermission } from '../permissions';
 
 export const OPEN_SESSION_STATUSES = ['pending', 'prompted', 'active'] as const;
 
@@ -18,6 +19,7 @@ export type AnswerOutcome = (StepOutcome & { closed: false; sessionId: string })
  * button never records into another day's check.
  */
 export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; input: Input; channel: Channel }>): Promise<AnswerOutcome> {
+  requirePermission(ctx.actor, 'answerCheck');
   const locked = await ctx.tx.execute(sql`select id from check_sessions where id = ${input.sessionId} for update`);
   void locked;
   const [session] = await ctx.tx.select().from(checkSessions).where(eq(checkSessions.id, input.sessionId));

@@ -7,6 +7,7 @@ import { loadFlowVersion } from '../flows/flow-versions';
 import { OPEN_SESSION_STATUSES } from './answer-check';
 import { applyStep } from './apply-step';
 import { buildFlowContext } from './flow-context';
+import { requirePermission } from '../permissions';
 
 export interface BeginSessionOutcome {
   sessionId: string;
@@ -25,6 +26,7 @@ export interface BeginSessionOutcome {
  * @example const { messages } = await beginSession({ ctx, input: { sessionId, channel: 'sms' } })
  */
 export async function beginSession({ ctx, input }: VerbArgs<{ sessionId: string; channel: ChannelKind }>): Promise<BeginSessionOutcome> {
+  requirePermission(ctx.actor, 'beginSession');
   await ctx.tx.execute(sql`select id from check_sessions where id = ${input.sessionId} for update`);
   const [session] = await ctx.tx.select().from(checkSessions).where(eq(checkSessions.id, input.sessionId));
   if (!session) throw new NotFoundError('check_session', input.sessionId);

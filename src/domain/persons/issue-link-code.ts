@@ -6,6 +6,7 @@ import { personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
+import { requirePermission } from '../permissions';
 
 /** How long a link code stays usable. */
 export const LINK_CODE_TTL_MS = 72 * 3600_000;
@@ -28,6 +29,7 @@ export function hashLinkCode(code: string, pepper: string): string {
  * @example const { code } = await issueLinkCode({ ctx, input: { personId }, env: deps.env })
  */
 export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<{ code: string; expiresAt: Date }> {
+  requirePermission(ctx.actor, 'issueLinkCode');
   const [person] = await ctx.tx
     .select({ id: persons.id })
     .from(persons)

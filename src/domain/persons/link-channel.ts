@@ -5,6 +5,7 @@ import type { Env } from '../../config/env';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { hashLinkCode, linkCodePepper } from './issue-link-code';
+import { requirePermission } from '../permissions';
 
 /** Wrong codes allowed per LINE user per window; the next try is refused until the window moves on. */
 export const MAX_WRONG_CODES = 5;
@@ -30,6 +31,7 @@ export function normaliseLinkCode(raw: string): string | null {
  * an hour are refused for a while. One LINE account links to one person.
  */
 export async function linkLineUser({ ctx, input, env }: VerbArgs<{ lineUserId: string; code: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<LinkResult> {
+  requirePermission(ctx.actor, 'linkLineUser');
   const pepper = linkCodePepper(env);
   const addressHash = createHash('sha256').update(`line:${input.lineUserId}:${pepper}`).digest('hex');
   const since = new Date(ctx.now.getTime() - WRONG_CODE_WINDOW_MS);

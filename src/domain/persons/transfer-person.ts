@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { alerts, jurisdictions, persons, personSharedCentres } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { keepFlowUsable } from './person-flow';
 import { personInScope } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 async function centreByCode(ctx: Ctx, code: string, field: string) {
   const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code.trim()), eq(jurisdictions.kind, 'health_centre')));
@@ -19,7 +19,7 @@ async function centreByCode(ctx: Ctx, code: string, field: string) {
  * A flow of the old centre or prefecture gives way to the national default flow.
  */
 export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string }>): Promise<{ centreId: string }> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'transferPerson');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
   if (centre.id === person.responsibleCentreId) throw new ConflictError('the person already belongs to this health centre', undefined, 'すでにこの保健所の担当です');
@@ -36,7 +36,7 @@ export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string
 
 /** Share a person with another health centre (関係保健所), or stop sharing. */
 export async function sharePerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string; share: boolean }>): Promise<void> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'sharePerson');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
   if (input.share) {

@@ -5,6 +5,7 @@ import { raiseAlert } from '../alerts/raise-alert';
 import { riskFactorsOf } from '../checks/flow-context';
 import type { VerbArgs } from '../context';
 import { addDays } from '../time';
+import { requirePermission } from '../permissions';
 
 /**
  * The end of the reminder chain: the person did not answer after the prompt, a reminder
@@ -14,6 +15,7 @@ import { addDays } from '../time';
  * completing answer is decided under the session's row lock.
  */
 export async function raiseNonResponder({ ctx, input }: VerbArgs<{ sessionId: string }>): Promise<{ alertId: string | null }> {
+  requirePermission(ctx.actor, 'raiseNonResponder');
   await ctx.tx.execute(sql`select id from check_sessions where id = ${input.sessionId} for update`);
   const [row] = await ctx.tx
     .select({ s: checkSessions, p: persons })
