@@ -65,6 +65,8 @@ export const envSchema = z
     // API tokens: lifetime when none is asked for, and the longest that may be asked for (days).
     API_TOKEN_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(90),
     API_TOKEN_MAX_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(365),
+    // LINE link codes: wrong codes from everyone together per hour before every entry waits (and an audit row alerts).
+    LINK_CODE_FAILURES_PER_HOUR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10').default(200),
     WORKERS: z.enum(['on', 'off']).default('on'),
     // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
     BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
