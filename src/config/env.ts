@@ -58,7 +58,8 @@ export const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === '' ? undefined : v)), // not trimmed: spaces may be part of a password
-    // Signs web check-in links and other tokens; in development a fixed key is derived.
+    // Signs web check-in links and peppers link codes. Required in production; elsewhere, when unset,
+    // a random secret is generated on the first start and kept in DATA_DIR/app-secret (src/boot.ts).
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     // Encrypts TOTP secrets at rest (AES-256-GCM); unset: derived from APP_SECRET. Changing it makes enrolled second factors unreadable.
     TOTP_ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -153,9 +154,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   );
 }
 
-/** The key that signs links and tokens; a fixed, clearly-named development key otherwise. */
+/**
+ * The key that signs links and tokens. Never a constant: start-up fills APP_SECRET from
+ * DATA_DIR/app-secret when it is not set (src/boot.ts), so an unset one here is a bug.
+ */
 export function appSecret(env: Env): string {
-  return env.APP_SECRET ?? 'mimamori-development-secret-do-not-use-in-production';
+  if (!env.APP_SECRET) throw new Error('APP_SECRET is not set and no persisted secret was loaded (createDeps does this at start-up)');
+  return env.APP_SECRET;
 }
 
 /** The key TOTP secrets are sealed with: TOTP_ENCRYPTION_KEY, else one derived from APP_SECRET. */
