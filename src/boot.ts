@@ -9,6 +9,7 @@ import { ensureFirstAdmin } from './domain/staff/ensure-admin';
 import { ALL_JOBS } from './jobs/registry';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
+import { createMailer } from './platform/mail';
 import { createRedis } from './platform/redis';
 import { warnOnRedisPolicy } from './platform/redis-policy';
 import { warnOnAuditLogRole } from './platform/security/audit-log-role';
@@ -53,7 +54,8 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
+  const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
   await createFirstAdmin(deps);
   return deps;
 }
@@ -83,6 +85,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
 
 /** Redis, then the database pool: last, once nothing (no job, no request) can use them. */
 export async function closeConnections(deps: Deps): Promise<void> {
+  deps.mailer?.close();
   deps.redis.disconnect();
   await deps.dbHandle.close();
 }

@@ -3,6 +3,7 @@ import type { Db, DbHandle } from '../db/client';
 import type { Env } from './config/env';
 import type { JobRunner } from './jobs/runner';
 import type { Logger } from './platform/logger';
+import type { Mailer } from './platform/mail';
 
 /**
  * What every router, verb host and job handler needs, built once at start-up
@@ -15,6 +16,8 @@ export interface Deps {
   redis: Redis;
   jobs: JobRunner;
   logger: Logger;
+  /** Outgoing e-mail to staff; undefined when SMTP_URL is not set (callers show links on screen instead). */
+  mailer?: Mailer;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   /**

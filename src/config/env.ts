@@ -100,6 +100,9 @@ export const envSchema = z
     // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
     CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),
     CALL_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10).default(3),
+    // Outgoing e-mail to staff (invitations, digests): smtp://user:pass@host:587 or smtps://…:465; unset: no mail.
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    MAIL_FROM: z.string().trim().min(3, 'must be a sender address such as Mimamori <noreply@example.jp>').default('Mimamori <noreply@localhost>'),
   })
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/deps';
 import { ALL_JOBS } from '../../src/jobs/registry';
 import { JobRunner } from '../../src/jobs/runner';
 import { createLogger } from '../../src/platform/logger';
+import { createMailer } from '../../src/platform/mail';
 import { createRedis } from '../../src/platform/redis';
 import { createTestDatabase, type TestDatabase } from './pg';
 
@@ -41,8 +42,10 @@ export async function createTestDeps(overrides: Partial<Record<keyof Env, string
   const redis = createRedis(env.REDIS_URL, logger);
   const prefix = `mmt-${randomBytes(4).toString('hex')}`;
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
+  const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
   const deps: TestDeps = {
     env,
+    mailer,
     db: testDb.handle.db,
     dbHandle: testDb.handle,
     redis,
@@ -53,6 +56,7 @@ export async function createTestDeps(overrides: Partial<Record<keyof Env, string
     logs,
     async close() {
       await jobs.close();
+      mailer?.close();
       // Remove this file's queues from the shared Redis.
       const keys = await redis.keys(`${prefix}:*`).catch(() => [] as string[]);
       if (keys.length) await redis.del(...keys).catch(() => 0);
