@@ -17,6 +17,8 @@ import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
 import { createStaffPageRoutes } from './pages/staff-page';
+import { createEnrolRoutes } from './pages/enrol-page';
+import { createInvitationPageRoutes } from './pages/invitations-page';
 import { createFlowPages } from './pages/flows/routes';
 import { createReportPages } from './pages/reports/routes';
 import { createLoginRoutes } from './pages/login';
@@ -43,6 +45,7 @@ export function createAdminRoutes(deps: Deps) {
   app.use('/admin/*', consoleSecurityHeaders());
   app.use('/admin', consoleSecurityHeaders());
   app.route('/admin', createLoginRoutes(deps));
+  app.route('/admin', createEnrolRoutes(deps)); // one-time enrolment and password-reset links
   app.get('/api/v1/openapi.json', (c) => c.json(buildOpenApiDocument()));
 
   // Everything else needs a signed-in staff user.
@@ -59,6 +62,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonListRoutes(deps));
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createAuditRoutes(deps));
+  pages.route('/', createInvitationPageRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 

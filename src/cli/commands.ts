@@ -1,10 +1,11 @@
 import type { CliCommand } from './command';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
+import { inviteStaffCommand } from './invite-staff';
 import { lineRichMenuCommand } from './line-rich-menu';
 import { migrateCommand } from './migrate';
 import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand];
