@@ -2,6 +2,7 @@ import type { Db } from '../../../db/client';
 import type { Mailer } from '../../platform/mail';
 import { withTransaction, type Ctx } from '../context';
 import { DomainError, ValidationError } from '../errors';
+import { RoleForbiddenError } from '../permissions';
 import { inviteStaff, type InviteStaffInput } from './invite-staff';
 import { mailInvitation } from './invitation-mail';
 
@@ -37,6 +38,7 @@ export async function inviteMany(
       const mail = await mailInvitation(opts.mailer, { kind: 'enrol', email: inv.email, displayName: input.displayName, url, expiresAt: inv.expiresAt });
       out.push({ row, email: inv.email, url, expiresAt: inv.expiresAt, mail });
     } catch (err) {
+      if (err instanceof RoleForbiddenError) throw err; // the role may not invite at all: 403 for the request
       if (err instanceof ValidationError) out.push({ row, email: input.email ?? '', errors: err.fields });
       else if (err instanceof DomainError) out.push({ row, email: input.email ?? '', errors: [{ field: '(row)', message: err.message, messageJa: err.messageJa }] });
       else throw err;
