@@ -83,6 +83,7 @@ export const PERMISSIONS = {
   changePassword: EVERY,
   beginTotpEnrolment: EVERY,
   checkTotp: EVERY,
+  issueRecoveryCodes: EVERY,
   createApiToken: EVERY,
   revokeApiToken: EVERY,
   // operations

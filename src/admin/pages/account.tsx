@@ -7,6 +7,8 @@ import { changePassword } from '../../domain/staff/change-password';
 import { createApiToken } from '../../domain/staff/create-api-token';
 import { revokeOtherSessions, revokeStaffSession } from '../../domain/staff/sessions';
 import { beginTotpEnrolment, checkTotp } from '../../domain/staff/totp';
+import { issueRecoveryCodes, recoveryCodesLeft } from '../../domain/staff/recovery-codes';
+import { RecoveryCodesPage } from '../staff/recovery-codes-view';
 import { staffUsers } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { clearSessionCookie } from '../auth/cookies';
@@ -52,7 +54,13 @@ export function createAccountRoutes(deps: Deps) {
         <section class="card">
           <h2>{t(lang, 'totp.title')}</h2>
           {totpOn ? (
-            <p>{t(lang, 'totp.enabled')}</p>
+            <>
+              <p>{t(lang, 'totp.enabled')}</p>
+              <form method="post" action="/admin/account/recovery-codes">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <button type="submit">{t(lang, 'recovery.renew')}</button>
+              </form>
+            </>
           ) : extra.totp ? (
             <>
               <p>{t(lang, 'totp.enrolHelp')}</p>
@@ -155,7 +163,21 @@ export function createAccountRoutes(deps: Deps) {
     const check = await runVerb(deps, c, (ctx) => checkTotp({ ctx, input: { staffId: c.get('actor').staffId, code: typeof b.code === 'string' ? b.code : '' }, env: deps.env }));
     if (!check.ok && check.locked) return c.redirect('/admin/login', 303);
     if (!check.ok) return render(c, { errors: [check.error] });
-    return render(c, { flash: t(c.get('lang'), 'totp.enabled') });
+    return c.redirect('/admin/account/recovery-codes', 303);
+  });
+
+  // Recovery codes: made and shown once, right after the second factor is enrolled (none yet);
+  // later, new ones only by asking (POST), which replaces the old.
+  app.get('/account/recovery-codes', async (c) => {
+    const staffId = c.get('actor').staffId;
+    const codes = await runVerb(deps, c, async (ctx) => ((await recoveryCodesLeft(ctx, staffId)) === null ? issueRecoveryCodes({ ctx, input: { staffId } }) : []));
+    if (!codes.length) return c.redirect('/admin/account', 303);
+    return page(c, <RecoveryCodesPage lang={c.get('lang')} codes={codes} next="/admin" />);
+  });
+  app.post('/account/recovery-codes', async (c) => {
+    const staffId = c.get('actor').staffId;
+    const codes = await runVerb(deps, c, (ctx) => issueRecoveryCodes({ ctx, input: { staffId } }));
+    return page(c, <RecoveryCodesPage lang={c.get('lang')} codes={codes} next="/admin/account" />);
   });
 
   app.post('/account/tokens', async (c) => {

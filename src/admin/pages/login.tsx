@@ -137,7 +137,8 @@ export function createLoginRoutes(deps: Deps) {
           <input type="hidden" name="_csrf" value={s.csrfToken} />
           <label>
             {t(lang, 'totp.code')}
-            <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required />
+            {/* No pattern: full-width digits (IME on) and recovery codes are accepted and normalised on the server. */}
+            <input name="code" autocomplete="one-time-code" required />
           </label>
           <button type="submit">{t(lang, 'totp.verify')}</button>
         </form>
@@ -167,6 +168,8 @@ export function createLoginRoutes(deps: Deps) {
       return totpPage(c, langOf(c) === 'ja' ? check.error.messageJa : check.error.message);
     }
     await releaseAttempt(deps, 'totp', request.ip);
+    // Just enrolled: the recovery codes are shown once on the next page.
+    if (check.enrolled) return c.redirect('/admin/account/recovery-codes', 303);
     return c.redirect('/admin', 303);
   });
 

@@ -7,6 +7,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError, type FieldError } from '../errors';
 import { lockAccount } from './lock-account';
+import { looksLikeRecoveryCode, useRecoveryCode } from './recovery-codes';
 import { LOCK_MS, MAX_FAILED_LOGINS } from './sign-in-failures';
 import { requirePermission } from '../permissions';
 
@@ -66,6 +67,11 @@ export async function checkTotp({ ctx, input, env }: VerbArgs<{ staffId: string;
   const lockActive = user.lockedUntil && user.lockedUntil > ctx.now;
   if (lockActive && !(input.unlocking && user.lockReason === 'password')) return fail('locked');
   const code = input.code.normalize('NFKC').replace(/[\s-]/g, '');
+  // A recovery code (lost phone) stands in for a code once, counted like a code when wrong.
+  if (user.totpLastStep !== null && looksLikeRecoveryCode(input.code)) {
+    if (await useRecoveryCode(ctx, user.id, input.code)) return { ok: true, enrolled: false };
+    return (await noteWrongCode(ctx, user.id)) ? fail('locked') : fail('invalid', false);
+  }
   const delta = /^\d{6}$/.test(code) ? totpFor(openSecret(user.totpSecret, totpKey(env)), user.email).validate({ token: code, timestamp: ctx.now.getTime(), window: 1 }) : null;
   if (delta === null) return (await noteWrongCode(ctx, user.id)) ? fail('locked') : fail('invalid', false);
   const step = Math.floor(ctx.now.getTime() / 1000 / PERIOD) + delta;

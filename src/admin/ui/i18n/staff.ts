@@ -58,5 +58,9 @@ export const staff: Dictionary = {
   'enrol.until': { ja: 'このリンクの有効期限: {until}（1回限り）', en: 'This link works once, until {until}.' },
   'enrol.submit': { ja: 'パスワードを設定して次へ', en: 'Set password and continue' },
   'enrol.invalid': { ja: 'このリンクは使用済みか、期限切れか、取り消されています。管理者に新しいリンクを依頼してください。', en: 'This link was used, has expired or was replaced. Ask your administrator for a new one.' },
+  'recovery.title': { ja: '回復コード（一度だけ表示）', en: 'Recovery codes (shown once)' },
+  'recovery.help': { ja: '認証アプリを使えなくなったときのための回復コードです。印刷するか安全な場所に保管してください。各コードは1回だけ、確認コードの代わりに使えます。この画面を離れると二度と表示されません。', en: 'Keep these codes safe (print them): each works once in place of an authenticator code if you lose your phone. They are not shown again.' },
+  'recovery.renew': { ja: '回復コードを作り直す（古いコードは無効）', en: 'New recovery codes (the old ones stop working)' },
+  'recovery.continue': { ja: '保管しました。続ける', en: 'I have saved them — continue' },
   'staff.empty': { ja: '管轄内の職員はいません', en: 'No staff within your jurisdiction' },
 };
