@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const APP_SECRET_FILE = 'app-secret';
@@ -20,12 +20,17 @@ export function persistedSecret(dataDir: string): { secret: string; path: string
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
+  // Written whole to a temporary file, then linked into place (atomic, fails if it exists):
+  // when two processes start at once, the second reads the first one's complete secret.
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    // 'wx': when two processes start at once, the second reads the first one's secret.
-    writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(tmp, path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { secret: readFileSync(path, 'utf8').trim(), path, created: false };
     throw err;
+  } finally {
+    unlinkSync(tmp);
   }
   return { secret, path, created: true };
 }
