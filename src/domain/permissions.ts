@@ -92,10 +92,17 @@ export const PERMISSIONS = {
 
 export type Verb = keyof typeof PERMISSIONS;
 
+/** Where a refusal has its own words (otherwise: 「この操作はあなたの役割では行えません」). */
+const REFUSALS: Partial<Record<Verb, { en: string; ja: string }>> = {
+  publishFlowVersion: { en: 'only a centre administrator or above may publish a flow or archive a published version', ja: '質問フローの公開（公開中の版のアーカイブを含む）は保健所管理者以上のみが行えます' },
+  archiveFlowVersion: { en: 'only a centre administrator or above may publish a flow or archive a published version', ja: '質問フローの公開（公開中の版のアーカイブを含む）は保健所管理者以上のみが行えます' },
+  createFlow: { en: 'only a centre administrator or above may create a flow', ja: '質問フローの作成は保健所管理者以上のみが行えます' },
+};
+
 /** The refusal of a role (as opposed to scope or state): 403 with the Japanese message. */
 export class RoleForbiddenError extends ForbiddenError {
-  constructor(readonly verb: string) {
-    super();
+  constructor(readonly verb: Verb) {
+    super(REFUSALS[verb]?.en, REFUSALS[verb]?.ja);
   }
 }
 
