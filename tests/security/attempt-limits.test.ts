@@ -90,7 +90,7 @@ describe('sign-in attempts from one address in a concurrent burst', () => {
     } finally {
       spy.mockRestore();
     }
-  });
+  }, 120_000);
 });
 
 describe('a lock-out that cannot deny service', () => {
@@ -119,7 +119,7 @@ describe('a lock-out that cannot deny service', () => {
     expect((await unlocked.c.get('/admin/account')).status).toBe(200);
     // The attacker's addresses stay locked out for their own window.
     expect((await signInFrom('198.51.100.1', 'al-dos@a.jp', PASSWORD)).res.status).toBe(423);
-  });
+  }, 120_000); // ~60 argon2 verifications: slow on a busy 2-core machine
 
   it('findStaffSession honours locked_until: a lock written by any path ends a live session at its next request', async () => {
     const { c } = await enrolled('al-lockcheck@a.jp', '192.0.2.60');
