@@ -11,8 +11,26 @@ import { createWebCheckRoutes } from './bot/web/routes';
 import { createCertificatePublicRoutes } from './bot/web/certificate-routes';
 import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
+import { bodyLimits, type BodyLimitRule } from './platform/http/body-limits';
 import { errorHandler } from './platform/http/errors';
 import { createHealthRoutes } from './platform/http/health';
+
+/**
+ * Every route's request-body limit (README: Reliability and security): sign-in forms are
+ * tiny, uploads (person imports, CSV invitations) get UPLOAD_LIMIT_MB, everything else
+ * BODY_LIMIT_KB. Add a line here for a new upload route.
+ */
+export function routeBodyLimits(env: Deps['env']): BodyLimitRule[] {
+  const upload = env.UPLOAD_LIMIT_MB * 1024 * 1024;
+  return [
+    { prefix: '/admin/login', maxBytes: 16 * 1024 },
+    { prefix: '/admin/enrol', maxBytes: 16 * 1024 },
+    { prefix: '/api/v1/imports', maxBytes: upload },
+    { prefix: '/admin/imports', maxBytes: upload },
+    { prefix: '/api/v1/staff/invitations', maxBytes: upload },
+    { prefix: '/admin/staff/invitations', maxBytes: upload },
+  ];
+}
 
 /**
  * The one Hono app, composed from routers. Each router is a factory taking the deps.
@@ -22,6 +40,7 @@ export function createApp(deps: Deps) {
   app.use('*', requestId());
   app.use('*', accessLog(deps.logger));
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
+  app.use('*', bodyLimits(routeBodyLimits(deps.env), deps.env.BODY_LIMIT_KB * 1024));
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes({ pingDatabase: () => ping(deps.db), redis: deps.redis }));
   app.route('/', createAdminRoutes(deps));

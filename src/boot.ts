@@ -14,6 +14,8 @@ import { createRedis } from './platform/redis';
 import { warnOnRedisPolicy } from './platform/redis-policy';
 import { warnOnAuditLogRole } from './domain/audit-log/audit-log-role';
 import { insecureCookieWarning } from './admin/auth/cookies';
+import { persistedSecret } from './platform/security/persisted-secret';
+import { sealLegacyTotpSecrets } from './domain/staff/seal-totp-secrets';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
@@ -25,12 +27,29 @@ export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> 
   return handle;
 }
 
+/**
+ * APP_SECRET unset (production refuses to start without it: env.ts): use the installation's
+ * own random secret from DATA_DIR, made on the first start, and say so.
+ */
+function useAppSecret(env: Env, logger: Logger): void {
+  if (env.APP_SECRET) return;
+  const { secret, path, created } = persistedSecret(env.DATA_DIR);
+  env.APP_SECRET = secret;
+  logger.info(
+    { setting: 'APP_SECRET', file: path },
+    created ? `APP_SECRET is not set: generated a random secret and saved it in ${path} (keep this file; set APP_SECRET to share one secret between machines)` : `APP_SECRET is not set: using the secret saved in ${path}`,
+  );
+}
+
 /** Build everything the app, workers and CLI share. Nothing here runs at import time. */
 export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?: string; now?: () => Date; stopping?: AbortSignal } = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
+  useAppSecret(env, logger);
   const cookieWarning = insecureCookieWarning(env);
   if (cookieWarning) logger.warn({ setting: 'NODE_ENV' }, cookieWarning);
   const dbHandle = await openDatabase(env, logger);
+  const sealed = await sealLegacyTotpSecrets(dbHandle.db, env);
+  if (sealed) logger.info({ sealed }, `encrypted ${sealed} stored TOTP secret(s) that were kept in plain text`);
   await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');

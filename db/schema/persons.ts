@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, date, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { jurisdictions, medicalInstitutions } from './jurisdictions';
 import { staffUsers } from './staff';
@@ -226,12 +226,19 @@ export const enrollmentCodes = pgTable(
       .notNull()
       .references(() => persons.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
+    // The hash of the code's first part (which code is meant); wrong second parts are counted per code.
+    lookupHash: text('lookup_hash'),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
     expiresAt: tstz('expires_at').notNull(),
     usedAt: tstz('used_at'),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('enrollment_codes_hash_uq').on(t.codeHash), index('enrollment_codes_person_idx').on(t.personId)],
+  (t) => [
+    uniqueIndex('enrollment_codes_hash_uq').on(t.codeHash),
+    index('enrollment_codes_person_idx').on(t.personId),
+    uniqueIndex('enrollment_codes_lookup_active_uq').on(t.lookupHash).where(sql`used_at is null`),
+  ],
 );
 
 /** Failed and successful code entries per channel address, for throttling guessers. */
@@ -243,7 +250,7 @@ export const enrollmentAttempts = pgTable(
     success: boolean('success').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('enrollment_attempts_address_idx').on(t.addressHash, t.createdAt)],
+  (t) => [index('enrollment_attempts_address_idx').on(t.addressHash, t.createdAt), index('enrollment_attempts_failed_idx').on(t.createdAt).where(sql`success = false`)],
 );
 
 export const personsRelations = relations(persons, ({ one, many }) => ({

@@ -23,6 +23,8 @@ export const staffUsers = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: tstz('locked_until'),
+    // Why the account is locked: 'password' (guesses from many addresses; the second factor unlocks it) or 'totp' (code guesses; it does not).
+    lockReason: text('lock_reason', { enum: ['password', 'totp'] }),
     passwordChangedAt: tstz('password_changed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -43,6 +45,8 @@ export const apiTokens = pgTable(
     prefix: text('prefix').notNull(), // first characters, to recognise a token in the console
     createdAt: createdAt(),
     lastUsedAt: tstz('last_used_at'),
+    // Every token expires (API_TOKEN_DAYS, at most API_TOKEN_MAX_DAYS); null only for tokens made before expiry existed.
+    expiresAt: tstz('expires_at'),
     revokedAt: tstz('revoked_at'),
   },
   (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffUserId)],
@@ -69,7 +73,8 @@ export const staffSessions = pgTable(
 );
 
 /**
- * Failed sign-ins for e-mails that are no staff account, counted exactly like
+ * Failed sign-ins per (e-mail, source address) and, for e-mails that are no staff account,
+ * per e-mail, counted exactly like
  * staff_users.failed_logins / locked_until: an unknown address then locks (423) after the
  * same number of tries, so the answers do not tell which accounts exist. Keyed by a hash
  * of the e-mail, never the e-mail itself.
@@ -86,3 +91,49 @@ export const staffUsersRelations = relations(staffUsers, ({ one, many }) => ({
   institution: one(medicalInstitutions, { fields: [staffUsers.institutionId], references: [medicalInstitutions.id] }),
   tokens: many(apiTokens),
 }));
+
+export const INVITATION_KINDS = ['enrol', 'password_reset'] as const;
+
+/**
+ * One-time links to a staff account (issue 15, staff onboarding; issue 18, reset by an
+ * administrator): 'enrol' creates the account when the invitee sets a password (then
+ * enrols TOTP); 'password_reset' lets an existing user set a new password. Valid 72 h,
+ * used once; only the SHA-256 of the token is stored. No administrator ever sets or sees
+ * the password.
+ */
+export const staffInvitations = pgTable(
+  'staff_invitations',
+  {
+    id: id(),
+    kind: text('kind', { enum: INVITATION_KINDS }).notNull(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    jurisdictionId: uuid('jurisdiction_id').references(() => jurisdictions.id),
+    institutionId: uuid('institution_id').references(() => medicalInstitutions.id),
+    // password_reset: the account whose password is reset.
+    staffUserId: uuid('staff_user_id').references(() => staffUsers.id),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    usedAt: tstz('used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [uniqueIndex('staff_invitations_token_uq').on(t.tokenHash), index('staff_invitations_email_idx').on(t.email)],
+);
+
+/** TOTP recovery codes, shown once at enrolment; each works once instead of a code (hash only). */
+export const staffRecoveryCodes = pgTable(
+  'staff_recovery_codes',
+  {
+    id: id(),
+    staffUserId: uuid('staff_user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    codeHash: text('code_hash').notNull(),
+    createdAt: createdAt(),
+    usedAt: tstz('used_at'),
+  },
+  (t) => [index('staff_recovery_codes_staff_idx').on(t.staffUserId)],
+);

@@ -28,8 +28,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * staff authentication (session + CSRF, or bearer token) when it already ran. Every
  * state-changing request is allowed and audited by a verb before Bull Board carries it out.
  */
+/** The board's paths, where the console also takes API tokens (staff-auth.ts). */
+export const onQueuesBoard = (path: string) => path === QUEUES_BOARD_PATH || path.startsWith(`${QUEUES_BOARD_PATH}/`);
+
 function nationalOfficersOnly(deps: Deps): MiddlewareHandler<AdminEnv> {
-  const auth = staffAuth(deps);
+  const auth = staffAuth(deps, { bearerOutsideApi: onQueuesBoard }); // scripts pause and resume queues with a token
   return async (c, next) => {
     if (!c.get('actor')) {
       let signedIn = false;

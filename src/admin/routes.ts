@@ -26,6 +26,7 @@ import { createRetentionApi } from './api/retention';
 import { createRetentionRoutes } from './pages/lifecycle/retention-page';
 import { createAssetRoutes } from './assets';
 import { staffAuth } from './auth/staff-auth';
+import { onQueuesBoard } from './queues-board';
 import type { AdminEnv } from './auth/types';
 import { createAccountRoutes } from './pages/account';
 import { createAuditRoutes } from './pages/audit-page';
@@ -34,6 +35,8 @@ import { createCentrePages } from './pages/centres/routes';
 import { createInstitutionPages } from './pages/institutions/routes';
 import { NotificationHub } from './pages/notifications/notification-hub';
 import { createNotificationPages } from './pages/notifications/routes';
+import { createEnrolRoutes } from './pages/enrol-page';
+import { createInvitationPageRoutes } from './pages/invitations-page';
 import { createFlowPages } from './pages/flows/routes';
 import { createImportPages, importUploadLimit } from './pages/imports/routes';
 import { createReportPages } from './pages/reports/routes';
@@ -62,12 +65,13 @@ export function createAdminRoutes(deps: Deps) {
   app.use('/admin/*', consoleSecurityHeaders());
   app.use('/admin', consoleSecurityHeaders());
   app.route('/admin', createLoginRoutes(deps));
+  app.route('/admin', createEnrolRoutes(deps)); // one-time enrolment and password-reset links
   app.get('/api/v1/openapi.json', (c) => c.json(buildOpenApiDocument()));
 
   // Everything else needs a signed-in staff user.
   const pages = new Hono<AdminEnv>();
   pages.use('*', csrfFailurePage());
-  pages.use('*', staffAuth(deps));
+  pages.use('*', staffAuth(deps, { bearerOutsideApi: onQueuesBoard }));
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
@@ -82,6 +86,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createCertificateRoutes(deps)); // 証明書
   pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));
+  pages.route('/', createInvitationPageRoutes(deps));
   pages.route('/', createStaffPageRoutes(deps));
   pages.route('/', createOnCallPages(deps));
   pages.route('/', createImportPages(deps));

@@ -3,10 +3,11 @@ import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
 import { importPersonsCommand } from './import-persons';
 import { importInstitutionsCommand, importJurisdictionsCommand } from './import-registers';
+import { inviteStaffCommand } from './invite-staff';
 import { lineRichMenuCommand } from './line-rich-menu';
 import { migrateCommand } from './migrate';
 import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand];

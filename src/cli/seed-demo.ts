@@ -8,7 +8,7 @@ import { startCheck } from '../domain/checks/start-check';
 import { registerPerson } from '../domain/persons/register-person';
 import { createStaff } from '../domain/staff/create-staff';
 import type { OutMessage } from '../flows';
-import type { CliCommand } from './command';
+import { CliUsageError, type CliCommand } from './command';
 
 const OPENING_HOURS = JSON.stringify({ days: [1, 2, 3, 4, 5], open: '08:30', close: '17:15' });
 
@@ -73,8 +73,15 @@ async function seedHistory(deps: Deps, personId: string, temperatures: number[])
 export const seedDemoCommand: CliCommand = {
   name: 'seed-demo',
   summary: 'demo health centres, one staff user per role, demo persons with a few days of answers (idempotent)',
-  usage: 'seed-demo',
-  async run(_args, deps, out) {
+  usage: 'seed-demo [--allow-production]',
+  async run(args, deps, out) {
+    // The demo accounts' password is printed in the README: whoever signs in first would own a national officer.
+    if (deps.env.NODE_ENV === 'production') {
+      if (args.flags['allow-production'] !== true) {
+        throw new CliUsageError('seed-demo refused: NODE_ENV=production. The demo staff share a password printed in the README (a national officer among them). Use a test installation, or pass --allow-production if this really is a throw-away demo.');
+      }
+      out('WARNING: seeding demo data into a production installation (--allow-production). The demo staff users share the README password: disable them before real use.');
+    }
     const base = { actor: systemActor('seed-demo'), now: deps.now() };
     const staffCreated = await withTransaction(deps.db, base, async (ctx) => {
       await seedCentres(ctx);

@@ -58,9 +58,20 @@ export const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === '' ? undefined : v)), // not trimmed: spaces may be part of a password
-    // Signs web check-in links and other tokens; in development a fixed key is derived.
+    // Signs web check-in links and peppers link codes. Required in production; elsewhere, when unset,
+    // a random secret is generated on the first start and kept in DATA_DIR/app-secret (src/boot.ts).
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // Encrypts TOTP secrets at rest (AES-256-GCM); unset: derived from APP_SECRET. Changing it makes enrolled second factors unreadable.
+    TOTP_ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    // API tokens: lifetime when none is asked for, and the longest that may be asked for (days).
+    API_TOKEN_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(90),
+    API_TOKEN_MAX_DAYS: z.coerce.number({ message: 'must be days' }).int('must be days').min(1, 'must be at least 1').default(365),
+    // LINE link codes: wrong codes from everyone together per hour before every entry waits (and an audit row alerts).
+    LINK_CODE_FAILURES_PER_HOUR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10').default(200),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
+    BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
+    UPLOAD_LIMIT_MB: z.coerce.number({ message: 'must be megabytes' }).int('must be megabytes').min(1, 'must be at least 1').max(512, 'must be at most 512').default(20),
     // Answers (LINE, SMS) processed at once by one worker process.
     INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
@@ -123,6 +134,9 @@ export const envSchema = z
     if (env.NODE_ENV === 'production' && env.REDIS_URL.startsWith('redis://') && !isLoopbackHost(env.REDIS_URL)) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must use TLS in production: rediss://… (or a Redis on this machine)' });
     }
+    if (env.API_TOKEN_DAYS > env.API_TOKEN_MAX_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['API_TOKEN_DAYS'], message: `must not exceed API_TOKEN_MAX_DAYS (${env.API_TOKEN_MAX_DAYS})` });
+    }
     if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production (at least 32 random characters)' });
     }
@@ -153,9 +167,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   );
 }
 
-/** The key that signs links and tokens; a fixed, clearly-named development key otherwise. */
+/**
+ * The key that signs links and tokens. Never a constant: start-up fills APP_SECRET from
+ * DATA_DIR/app-secret when it is not set (src/boot.ts), so an unset one here is a bug.
+ */
 export function appSecret(env: Env): string {
-  return env.APP_SECRET ?? 'mimamori-development-secret-do-not-use-in-production';
+  if (!env.APP_SECRET) throw new Error('APP_SECRET is not set and no persisted secret was loaded (createDeps does this at start-up)');
+  return env.APP_SECRET;
+}
+
+/** The key TOTP secrets are sealed with: TOTP_ENCRYPTION_KEY, else one derived from APP_SECRET. */
+export function totpKeyMaterial(env: Pick<Env, 'TOTP_ENCRYPTION_KEY' | 'APP_SECRET'>): string {
+  return env.TOTP_ENCRYPTION_KEY ?? `totp:${appSecret(env as Env)}`;
 }
 
 /** The process environment, validated: the one place that reads process.env. */

@@ -45,7 +45,9 @@ describe('the account page', () => {
     const secret = /data-totp-secret="?[^>]*>([A-Z2-7]+)</.exec(enrol)![1]!;
     const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 });
     expect((await me.form('/admin/account/totp/verify', { code: '12345' })).status).toBe(422);
-    expect((await me.form('/admin/account/totp/verify', { code: totp.generate({ timestamp: clock.now.getTime() }) })).status).toBe(200);
+    const enrolled = await me.form('/admin/account/totp/verify', { code: totp.generate({ timestamp: clock.now.getTime() }) });
+    expect(enrolled.status).toBe(303);
+    expect(enrolled.headers.get('location')).toBe('/admin/account/recovery-codes'); // shown once there
     const next = await new Client(app).signIn('acc@a.jp');
     expect(next.headers.get('location')).toBe('/admin/login/totp');
   });

@@ -25,10 +25,13 @@ afterAll(async () => {
   await deps?.close();
 });
 
-/** One sign-in from a fresh address (the per-address throttle is another test's subject). */
-async function attempt(email: string, password: string): Promise<{ status: number; page: string }> {
+/**
+ * One sign-in from a fresh address (the per-address throttle is another test's subject),
+ * or from `from`: the lock-out counts per (account, address), so a series from one address.
+ */
+async function attempt(email: string, password: string, from?: string): Promise<{ status: number; page: string }> {
   client += 1;
-  const res = await new Client(app, fromSocket(`192.0.2.${client}`)).signIn(email, password);
+  const res = await new Client(app, fromSocket(from ?? `192.0.2.${client}`)).signIn(email, password);
   const page = (await res.text()).replaceAll(email, '<email>').replace(/(name="_csrf" value=")[^"]+/g, '$1<csrf>').replace(/(name="csrf-token" content=")[^"]+/g, '$1<csrf>');
   return { status: res.status, page };
 }
@@ -46,7 +49,7 @@ const verifyCalls = async (fn: () => Promise<unknown>) => {
 describe('sign-in does not tell which accounts exist', () => {
   it('an unknown e-mail, a disabled account and a wrong password each cost one argon2 verification', async () => {
     await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) => setStaffDisabled({ ctx, input: { staffId: goneId, disabled: true } }));
-    const run = (email: string) => withTransaction(deps.db, { actor: systemActor('sign-in'), now: clock }, (ctx) => signIn({ ctx, input: { email, password: 'not the password at all' } }));
+    const run = (email: string) => withTransaction(deps.db, { actor: systemActor('sign-in'), now: clock }, (ctx) => signIn({ ctx, input: { email, password: 'not the password at all' }, env: deps.env }));
     expect(await verifyCalls(() => run('nobody-here@a.jp'))).toBe(1);
     expect(await verifyCalls(() => run('gone@a.jp'))).toBe(1);
     expect(await verifyCalls(() => run('known2@a.jp'))).toBe(1);
@@ -56,8 +59,8 @@ describe('sign-in does not tell which accounts exist', () => {
     const known: { status: number; page: string }[] = [];
     const unknown: { status: number; page: string }[] = [];
     for (let i = 0; i < 6; i++) {
-      known.push(await attempt('known@a.jp', 'not the password'));
-      unknown.push(await attempt('nobody@a.jp', 'not the password'));
+      known.push(await attempt('known@a.jp', 'not the password', '198.51.100.10'));
+      unknown.push(await attempt('nobody@a.jp', 'not the password', '198.51.100.11'));
     }
     expect(known.map((r) => r.status)).toEqual([401, 401, 401, 401, 423, 423]);
     expect(unknown.map((r) => r.status)).toEqual(known.map((r) => r.status));
@@ -65,7 +68,7 @@ describe('sign-in does not tell which accounts exist', () => {
     expect(unknown[5]!.page).toContain('ロック');
 
     clock = new Date(clock.getTime() + 16 * 60_000);
-    const [k, u] = [await attempt('known@a.jp', 'not the password'), await attempt('nobody@a.jp', 'not the password')];
+    const [k, u] = [await attempt('known@a.jp', 'not the password', '198.51.100.10'), await attempt('nobody@a.jp', 'not the password', '198.51.100.11')];
     expect([k.status, u.status]).toEqual([401, 401]);
     expect(u.page).toEqual(k.page);
   });

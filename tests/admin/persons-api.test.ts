@@ -99,7 +99,7 @@ describe('link codes, send check now, observations', () => {
     const res = await nurseA('POST', `/api/v1/persons/${created}/link-code`);
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body.code).toMatch(/^\d{6}$/);
+    expect(body.code).toMatch(/^\d{4}-\d{4}-\d{4}$/);
     expect(body.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(Buffer.from(body.qrDataUrl.split(',')[1], 'base64').toString()).toContain('<svg');
   });

@@ -47,7 +47,7 @@ describe('registering a person from the console', () => {
     expect(qr.status).toBe(200);
     const qrHtml = await qr.text();
     expect(qrHtml).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+"[^>]*id="link-code-qr"/);
-    expect(qrHtml).toMatch(/id="link-code-digits">\d{6}</);
+    expect(qrHtml).toMatch(/id="link-code-digits">\d{4}-\d{4}-\d{4}</);
   });
 });
 

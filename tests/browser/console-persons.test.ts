@@ -8,7 +8,7 @@ import { launchChromium, shot, startServer } from './web-support';
 /**
  * Registering a person in Chromium, as a nurse: a mistake is shown at its field and
  * nothing typed is lost; after saving, the LINE link code is issued and its QR code is
- * rendered (an image the browser decoded) with the six digits; the person's page draws
+ * rendered (an image the browser decoded) with the twelve digits; the person's page draws
  * the temperature chart with uPlot, served by the app. Screenshots: console-persons-*.png.
  */
 describe('persons in a browser', () => {
@@ -67,7 +67,7 @@ describe('persons in a browser', () => {
     const size = await qr.evaluate((img) => ({ w: (img as HTMLImageElement).naturalWidth, done: (img as HTMLImageElement).complete }));
     expect(size.done).toBe(true);
     expect(size.w).toBeGreaterThan(0);
-    expect(await page.textContent('#link-code-digits')).toMatch(/^\d{6}$/);
+    expect(await page.textContent('#link-code-digits')).toMatch(/^\d{4}-\d{4}-\d{4}$/);
     await shot(page, 'console-persons-link-code');
 
     // A day of answers: the person's page draws the temperature chart.

@@ -50,3 +50,21 @@ describe('seed-demo', () => {
     expect(await counts()).toEqual(before);
   }, 60_000);
 });
+
+describe('seed-demo in production (issue 19.8)', () => {
+  it('is refused with NODE_ENV=production, creating nothing; --allow-production seeds with a warning', async () => {
+    const prod = await createTestDeps({ NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40) });
+    try {
+      const lines: string[] = [];
+      await expect(seedDemoCommand.run({ positional: [], flags: {} }, prod, (l) => lines.push(l))).rejects.toThrow(/refused: NODE_ENV=production/);
+      const [row] = await queryRows<{ n: number }>(prod.db, sql`select count(*)::int as n from staff_users`);
+      expect(row!.n).toBe(0);
+      await seedDemoCommand.run({ positional: [], flags: { 'allow-production': true } }, prod, (l) => lines.push(l));
+      expect(lines[0]).toMatch(/^WARNING: seeding demo data into a production installation/);
+      const [after] = await queryRows<{ n: number }>(prod.db, sql`select count(*)::int as n from staff_users`);
+      expect(after!.n).toBe(DEMO_STAFF.length);
+    } finally {
+      await prod.close();
+    }
+  }, 120_000);
+});

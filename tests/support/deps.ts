@@ -35,7 +35,8 @@ export interface TestDeps extends Deps {
  */
 export async function createTestDeps(overrides: Partial<Record<keyof Env, string>> = {}, opts: { now?: () => Date } = {}): Promise<TestDeps> {
   const testDb = await createTestDatabase();
-  const env = parseEnv({ NODE_ENV: 'test', DATABASE_URL: testDb.url, REDIS_URL, LOG_LEVEL: 'info', REQUIRE_TOTP_FOR: 'officers', ...overrides });
+  // APP_SECRET: what createDeps loads from DATA_DIR at start-up when unset (src/boot.ts).
+  const env = parseEnv({ NODE_ENV: 'test', DATABASE_URL: testDb.url, REDIS_URL, LOG_LEVEL: 'info', REQUIRE_TOTP_FOR: 'officers', APP_SECRET: randomBytes(32).toString('hex'), ...overrides });
   const logs = new LogCapture();
   const logger = createLogger({ level: env.LOG_LEVEL, destination: logs });
   const redis = createRedis(env.REDIS_URL, logger);

@@ -34,16 +34,23 @@ const isApi = (path: string) => path.startsWith('/api/');
 
 /**
  * Staff authentication for console pages and the API. Accepts the console session cookie
- * (then every non-GET must carry the session's CSRF token) or `Authorization: Bearer …`
- * (an api_tokens row; no CSRF, since browsers never send it on their own). Sets
+ * (then every non-GET must carry the session's CSRF token) or, on the API only,
+ * `Authorization: Bearer …` (an api_tokens row; no CSRF, since browsers never send it on
+ * their own). Console pages take sessions only: a token there would skip CSRF and the
+ * second factor (e.g. to change the password), so it is refused with 401 — except where a
+ * router asks for `bearerOutsideApi` (the Bull Board, an operations tool with its own JSON
+ * API that scripts call; national officers only, nothing about accounts). Sets
  * c.get('actor'|'lang'|'csrfToken'). Without either: pages redirect to /admin/login, the
  * API answers 401.
  */
-export function staffAuth(deps: Deps): MiddlewareHandler<AdminEnv> {
+export function staffAuth(deps: Deps, opts: { bearerOutsideApi?: (path: string) => boolean } = {}): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     c.set('lang', langOf(c));
     const now = deps.now();
     const authz = c.req.header('authorization');
+    if (authz && !isApi(c.req.path) && !opts.bearerOutsideApi?.(c.req.path)) {
+      return c.json({ code: 'unauthorized', message: 'console pages take a signed-in session, not a bearer token', messageJa: '画面はログインしたセッションでのみ使えます（APIトークンは /api/v1 でのみ有効です）', requestId: c.get('requestId') }, 401);
+    }
     if (authz) {
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
       const found = m ? await actorForToken(deps.db, m[1]!, now) : null;

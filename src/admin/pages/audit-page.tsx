@@ -4,7 +4,8 @@ import { browseAuditLog } from '../../domain/audit-log/browse-audit-log';
 import { ValidationError } from '../../domain/errors';
 import { runVerb } from '../auth/run-verb';
 import type { AdminEnv } from '../auth/types';
-import { fmtDateTime } from '../ui/format';
+import { listStaff } from '../../domain/staff/list-staff';
+import { fmtDateTimeSeconds } from '../ui/format';
 import { labelOr, t } from '../ui/i18n';
 import { audit } from '../ui/i18n/audit';
 import { ErrorSummary, Layout } from '../ui/layout';
@@ -22,8 +23,9 @@ export function createAuditRoutes(deps: Deps) {
   app.get('/audit', async (c) => {
     const lang = c.get('lang');
     const q = c.req.query();
-    const filters = Object.fromEntries(Object.entries(q).filter(([k, v]) => ['action', 'entity', 'personId', 'from', 'to', 'before'].includes(k) && v !== ''));
+    const filters = Object.fromEntries(Object.entries(q).filter(([k, v]) => ['action', 'entity', 'personId', 'caseNumber', 'staffId', 'from', 'to', 'before'].includes(k) && v !== ''));
     let result: Awaited<ReturnType<typeof browseAuditLog>> = { entries: [], nextBefore: null };
+    const staff = await runVerb(deps, c, (ctx) => listStaff({ ctx, input: {} }));
     let errors: ValidationError['fields'] = [];
     try {
       result = await runVerb(deps, c, (ctx) => browseAuditLog({ ctx, input: filters }));
@@ -49,7 +51,14 @@ export function createAuditRoutes(deps: Deps) {
               {codes('audit.what', filters.entity).map((e) => <option value={e} selected={filters.entity === e}>{labelOr(lang, 'audit.what', e)}</option>)}
             </select>
           </label>
-          <label>{t(lang, 'audit.person')}<input name="personId" value={filters.personId ?? ''} /></label>
+          <label>{t(lang, 'audit.caseNumber')}<input name="caseNumber" value={filters.caseNumber ?? ''} maxlength={60} /></label>
+          <label>{t(lang, 'audit.staff')}
+            <select name="staffId">
+              <option value="">{t(lang, 'audit.anyStaff')}</option>
+              {staff.map((s) => <option value={s.id} selected={filters.staffId === s.id}>{s.displayName}</option>)}
+            </select>
+          </label>
+          {filters.personId && <input type="hidden" name="personId" value={filters.personId} />}
           <label>{t(lang, 'audit.dateFrom')}<input type="date" name="from" value={filters.from ?? ''} /></label>
           <label>{t(lang, 'audit.dateTo')}<input type="date" name="to" value={filters.to ?? ''} /></label>
           <button type="submit">{t(lang, 'common.filter')}</button>
@@ -60,11 +69,11 @@ export function createAuditRoutes(deps: Deps) {
             {result.entries.length === 0 && <tr><td colspan={6} class="muted">{t(lang, 'audit.empty')}</td></tr>}
             {result.entries.map((e) => (
               <tr>
-                <td>{fmtDateTime(e.createdAt, lang)}</td>
-                <td>{e.staffName ?? t(lang, `audit.actor.${e.actorKind}`)}{e.actorKind === 'token' && ` (${t(lang, 'audit.viaApi')})`}{!e.staffName && e.actorId && <div class="muted">{e.actorId}</div>}</td>
+                <td class="nowrap">{fmtDateTimeSeconds(e.createdAt)}</td>
+                <td data-actor={e.actorKind}>{e.staffName ?? t(lang, `audit.actor.${e.actorKind}`)}{e.actorKind === 'token' && ` (${t(lang, 'audit.viaApi')})`}</td>
                 <td data-action={e.action}>{labelOr(lang, 'audit.do', e.action)}</td>
-                <td data-entity={e.entity}>{labelOr(lang, 'audit.what', e.entity)}{e.entityId && <div class="muted">{e.entityId}</div>}</td>
-                <td>{e.personId ? <a href={`/admin/persons/${e.personId}`}>{e.personId.slice(0, 8)}…</a> : ''}</td>
+                <td data-entity={e.entity}>{labelOr(lang, 'audit.what', e.entity)}{e.subjectName && <div>{e.subjectName}</div>}</td>
+                <td>{e.personId ? <a href={`/admin/persons/${e.personId}`}>{e.caseNumber ?? ''}{e.personName ? ` ${e.personName}` : ''}</a> : ''}</td>
                 <td class="muted">{e.ip ?? ''}</td>
               </tr>
             ))}

@@ -3,14 +3,12 @@ import { getCookie, setCookie } from 'hono/cookie';
 import QRCode from 'qrcode';
 import type { Deps } from '../../deps';
 import { withTransaction } from '../../domain/context';
-import { ValidationError } from '../../domain/errors';
 import { createStaffSession, findStaffSession, markSessionMfaPassed, sessionActor } from '../../domain/staff/sessions';
 import { signIn } from '../../domain/staff/sign-in';
-import { beginTotpEnrolment, verifyTotp } from '../../domain/staff/totp';
-import { noteTotpFailure } from '../../domain/staff/totp-failure';
+import { beginTotpEnrolment, checkTotp } from '../../domain/staff/totp';
 import { randomToken } from '../../platform/security/tokens';
 import { cookieOptions, LANG_COOKIE, langOf, LOGIN_CSRF_COOKIE, readSessionCookie, setSessionCookie } from '../auth/cookies';
-import { noteFailure, throttled } from '../auth/login-throttle';
+import { releaseAttempt, reserveAttempt } from '../auth/login-throttle';
 import { requestInfo } from '../auth/request-info';
 import { sameToken } from '../auth/staff-auth';
 import { t, parseLang, type Lang } from '../ui/i18n';
@@ -22,7 +20,7 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/admin(\/[\w\-/]*)?$/.test(next) ? next : '/admin';
 }
 
-function LoginForm(props: { lang: Lang; csrf: string; next: string; error?: string; email?: string }) {
+function LoginForm(props: { lang: Lang; csrf: string; next: string; error?: string; email?: string; askCode?: boolean }) {
   return (
     <Layout title={t(props.lang, 'login.title')} actor={null} lang={props.lang} csrf={props.csrf}>
       {props.error && (
@@ -41,6 +39,12 @@ function LoginForm(props: { lang: Lang; csrf: string; next: string; error?: stri
           {t(props.lang, 'login.password')}
           <input type="password" name="password" autocomplete="current-password" required />
         </label>
+        {props.askCode && (
+          <label>
+            {t(props.lang, 'login.unlockCode')}
+            <input name="code" inputmode="numeric" autocomplete="one-time-code" />
+          </label>
+        )}
         <button type="submit">{t(props.lang, 'login.submit')}</button>
       </form>
     </Layout>
@@ -68,26 +72,29 @@ export function createLoginRoutes(deps: Deps) {
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.expired')} />, 403);
     }
     const request = requestInfo(c);
-    if (await throttled(deps, 'login', request.ip)) {
+    // The address's place is reserved before the password is verified (login-throttle.ts).
+    if (!(await reserveAttempt(deps, 'login', request.ip))) {
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.throttled')} />, 429);
     }
     const password = typeof body.password === 'string' ? body.password : '';
+    const code = typeof body.code === 'string' ? body.code : '';
     const now = deps.now();
     const result = await withTransaction(deps.db, { actor: { kind: 'system', name: 'sign-in' }, now, request }, async (ctx) => {
-      const r = await signIn({ ctx, input: { email, password, totpFor: deps.env.REQUIRE_TOTP_FOR } });
+      const r = await signIn({ ctx, input: { email, password, code, totpFor: deps.env.REQUIRE_TOTP_FOR }, env: deps.env });
       if (r.outcome !== 'ok') return { r, session: null };
-      return { r, session: await createStaffSession(ctx, { staffId: r.staffId, mfaPassed: r.mfa === 'none' }) };
+      return { r, session: await createStaffSession(ctx, { staffId: r.staffId, mfaPassed: r.mfa === 'none' || r.mfa === 'passed' }) };
     });
-    if (result.r.outcome !== 'ok') await noteFailure(deps, 'login', request.ip);
+    if (result.r.outcome === 'ok') await releaseAttempt(deps, 'login', request.ip);
     if (result.r.outcome === 'locked') {
       const minutes = Math.max(1, Math.ceil((result.r.until.getTime() - now.getTime()) / 60_000));
-      return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.locked', { minutes })} />, 423);
+      const error = t(lang, 'login.locked', { minutes }) + (result.r.unlockable ? ` ${t(lang, 'login.unlockHelp')}` : '');
+      return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={error} askCode={result.r.unlockable} />, 423);
     }
     if (result.r.outcome !== 'ok' || !result.session) {
       return page(c, <LoginForm lang={lang} csrf={loginCsrf(c)} next={next} email={email} error={t(lang, 'login.invalid')} />, 401);
     }
     setSessionCookie(c, deps, result.session.cookie);
-    return c.redirect(result.r.mfa === 'none' ? next : '/admin/login/totp', 303);
+    return c.redirect(result.r.mfa === 'none' || result.r.mfa === 'passed' ? next : '/admin/login/totp', 303);
   });
 
   // Second factor: verify a code, or enrol first (required for prefecture and national roles).
@@ -104,7 +111,7 @@ export function createLoginRoutes(deps: Deps) {
     let enrol: { uri: string; secret: string; qr: string } | null = null;
     if (!s.user.totpConfirmed) {
       const { uri, secret } = await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request: requestInfo(c) }, (ctx) =>
-        beginTotpEnrolment({ ctx, input: { staffId: s.user.id } }),
+        beginTotpEnrolment({ ctx, input: { staffId: s.user.id }, env: deps.env }),
       );
       enrol = { uri, secret, qr: await QRCode.toDataURL(uri, { margin: 1, width: 200 }) };
     }
@@ -130,7 +137,8 @@ export function createLoginRoutes(deps: Deps) {
           <input type="hidden" name="_csrf" value={s.csrfToken} />
           <label>
             {t(lang, 'totp.code')}
-            <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required />
+            {/* No pattern: full-width digits (IME on) and recovery codes are accepted and normalised on the server. */}
+            <input name="code" autocomplete="one-time-code" required />
           </label>
           <button type="submit">{t(lang, 'totp.verify')}</button>
         </form>
@@ -146,22 +154,22 @@ export function createLoginRoutes(deps: Deps) {
     const body = await c.req.parseBody();
     if (typeof body._csrf !== 'string' || !sameToken(body._csrf, s.csrfToken)) return c.json({ code: 'csrf_failed', message: 'missing or wrong CSRF token' }, 403);
     const request = requestInfo(c);
-    if (await throttled(deps, 'totp', request.ip)) return totpPage(c, t(langOf(c), 'login.throttled'));
-    try {
-      await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request }, async (ctx) => {
-        await verifyTotp({ ctx, input: { staffId: s.user.id, code: typeof body.code === 'string' ? body.code : '' } });
-        await markSessionMfaPassed(ctx.tx, s.key);
-      });
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        await noteFailure(deps, 'totp', request.ip);
-        const { locked } = await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request }, (ctx) => noteTotpFailure({ ctx, input: { staffId: s.user.id } }));
-        // Locked: this pending session is ended; the sign-in form then says the account is locked.
-        if (locked) return c.redirect('/admin/login', 303);
-        return totpPage(c, langOf(c) === 'ja' ? err.fields[0]?.messageJa : err.fields[0]?.message);
-      }
-      throw err;
+    if (!(await reserveAttempt(deps, 'totp', request.ip))) return totpPage(c, t(langOf(c), 'login.throttled'));
+    const check = await withTransaction(deps.db, { actor: sessionActor(s, 'session'), now: deps.now(), request }, async (ctx) => {
+      const r = await checkTotp({ ctx, input: { staffId: s.user.id, code: typeof body.code === 'string' ? body.code : '' }, env: deps.env });
+      if (r.ok) await markSessionMfaPassed(ctx.tx, s.key);
+      return r;
+    });
+    if (!check.ok) {
+      // Locked: every session of the account has ended; the sign-in form then says the account is locked.
+      if (check.locked) return c.redirect('/admin/login', 303);
+      // A code used twice is no guess: its place is given back.
+      if (check.reason === 'reused') await releaseAttempt(deps, 'totp', request.ip);
+      return totpPage(c, langOf(c) === 'ja' ? check.error.messageJa : check.error.message);
     }
+    await releaseAttempt(deps, 'totp', request.ip);
+    // Just enrolled: the recovery codes are shown once on the next page.
+    if (check.enrolled) return c.redirect('/admin/account/recovery-codes', 303);
     return c.redirect('/admin', 303);
   });
 

@@ -13,6 +13,11 @@ export function fmtDateTime(d: Date | null | undefined, _lang: Lang, timeZone = 
   return d ? formatInTimeZone(d, timeZone, 'yyyy-MM-dd HH:mm') : '—';
 }
 
+/** With seconds, for the audit log (several events a minute must stay in order to the eye). */
+export function fmtDateTimeSeconds(d: Date | null | undefined, timeZone = CONSOLE_TZ): string {
+  return d ? formatInTimeZone(d, timeZone, 'yyyy-MM-dd HH:mm:ss') : '—';
+}
+
 export function fmtShort(d: Date | null | undefined, timeZone = CONSOLE_TZ): string {
   return d ? formatInTimeZone(d, timeZone, 'MM/dd HH:mm') : '—';
 }

@@ -5,7 +5,7 @@ import { resumeOpenSession } from './check-conversation';
 import { both, fill, pick, T } from './texts';
 import { ctxOf, lineWebhookActor, type LineReply, type LineTurn } from './turn';
 
-/** Text looks like a link code: 6 digits, full-width or spaced too. */
+/** Text looks like a link code: 12 digits, full-width, spaced or hyphenated too. */
 export const looksLikeLinkCode = (text: string) => normaliseLinkCode(text) !== null;
 
 /**

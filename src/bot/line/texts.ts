@@ -32,16 +32,16 @@ export const KEYWORDS = {
 
 export const T = {
   greeting: {
-    ja: '友だち追加ありがとうございます。こちらは保健所の「見守り」健康観察アカウントです。毎日の体温や体調を、このトークで報告していただけます。\n\n保健所からお知らせした6桁の連携コードを、このトークに送ってください。',
-    en: 'Thank you for adding us. This is the Mimamori daily health check account of your health centre; you can report your temperature and condition here every day.\n\nPlease send the 6-digit link code your health centre gave you.',
+    ja: '友だち追加ありがとうございます。こちらは保健所の「見守り」健康観察アカウントです。毎日の体温や体調を、このトークで報告していただけます。\n\n保健所からお知らせした12桁の連携コードを、このトークに送ってください。',
+    en: 'Thank you for adding us. This is the Mimamori daily health check account of your health centre; you can report your temperature and condition here every day.\n\nPlease send the 12-digit link code your health centre gave you.',
   },
   welcomeBack: {
     ja: 'おかえりなさい。引き続き、このトークで健康観察を行います。',
     en: 'Welcome back. Your daily health check continues here.',
   },
   askCode: {
-    ja: 'はじめに、保健所からお知らせした6桁の連携コードを送ってください（例: 123456）。',
-    en: 'First, please send the 6-digit link code from your health centre (e.g. 123456).',
+    ja: 'はじめに、保健所からお知らせした12桁の連携コードを送ってください（例: 1234-5678-9012）。',
+    en: 'First, please send the 12-digit link code from your health centre (e.g. 1234-5678-9012).',
   },
   linked: {
     ja: '連携が完了しました。{centre}の健康観察をこのトークで行います。毎日お知らせが届きますので、ボタンか文字で答えてください。',
@@ -56,8 +56,8 @@ export const T = {
     en: 'This LINE account is linked to someone else. Please contact your health centre to change it.',
   },
   wrongCode: {
-    ja: '連携コードが正しくないか、有効期限が切れています。数字6桁をもう一度お確かめください（あと{left}回まで）。',
-    en: 'That link code is wrong or has expired. Please check the 6 digits and try again ({left} tries left).',
+    ja: '連携コードが正しくないか、有効期限が切れています。数字12桁をもう一度お確かめください（あと{left}回まで）。',
+    en: 'That link code is wrong or has expired. Please check the 12 digits and try again ({left} tries left).',
   },
   lockedOut: {
     ja: '連携コードの入力に続けて失敗したため、しばらく受け付けられません。{minutes}分ほどたってから、もう一度お試しください。わからない場合は保健所にご連絡ください。',

@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { alreadyResolved, alreadyTaken, changedMeanwhile } from './alert-conflicts';
 import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-in-scope';
+import { requirePermission } from '../permissions';
 
 /**
  * A nurse takes an open alert ("対応します"): status open → acknowledged, assigned to them
@@ -12,6 +13,7 @@ import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-
  * is a no-op.
  */
 export async function acknowledgeAlert({ ctx, input }: VerbArgs<{ alertId: string }>): Promise<{ status: 'acknowledged'; acknowledgedBy: string | null }> {
+  requirePermission(ctx.actor, 'acknowledgeAlert');
   const me = staffIdOf(ctx);
   const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });
   if (alert.status !== 'open') {

@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { alertInScope, notifyAlertChanged, staffIdOf } from './alert-in-scope';
+import { requirePermission } from '../permissions';
 
 /** Roles that take alerts: the nurses and administrators of the alert's health centre. */
 export const ASSIGNEE_ROLES = ['nurse', 'centre_admin'] as const;
@@ -17,6 +18,7 @@ export const mayTakeAlerts = (centreId: string) =>
  * A resolved alert cannot be reassigned.
  */
 export async function assignAlert({ ctx, input }: VerbArgs<{ alertId: string; staffId: string }>): Promise<{ assignedTo: string }> {
+  requirePermission(ctx.actor, 'assignAlert');
   const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });
   if (alert.status === 'resolved') throw new ConflictError('the alert is already resolved', { status: alert.status }, 'このアラートはすでに完了しています');
   const [assignee] = await ctx.tx

@@ -7,6 +7,7 @@ import { ageOn, localDateOf, addDays } from '../time';
 import { questionWordings } from '../persons/question-wording';
 import { alertInScope } from './alert-in-scope';
 import { mayTakeAlerts } from './assign-alert';
+import { requirePermission } from '../permissions';
 
 /** How many days of answers an alert shows beside its reasons. */
 export const RECENT_DAYS = 5;
@@ -17,6 +18,7 @@ export const RECENT_DAYS = 5;
  * Reading it is a read of the person's record: audited.
  */
 export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
+  requirePermission(ctx.actor, 'getAlert');
   const alert = await alertInScope(ctx, input.alertId);
   const [person] = await ctx.tx
     .select({ p: persons, tz: jurisdictions.timeZone, centreJa: jurisdictions.nameJa, centreEn: jurisdictions.nameEn })
@@ -68,6 +70,7 @@ export type AlertDetail = Awaited<ReturnType<typeof getAlert>>;
 
 /** Staff an alert can be assigned to: exactly those assignAlert accepts (nurses and administrators of its centre). */
 export async function assignableStaff({ ctx, input }: VerbArgs<{ centreId: string }>) {
+  requirePermission(ctx.actor, 'assignableStaff');
   return ctx.tx
     .select({ id: staffUsers.id, name: staffUsers.displayName })
     .from(staffUsers)

@@ -10,6 +10,7 @@ import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { parseInput } from '../validation';
 import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
 import { mineSql } from '../caseload/list-caseload';
+import { requirePermission } from '../permissions';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(z.enum(values)).optional());
@@ -49,6 +50,7 @@ export interface AlertListRow {
  * the list view with the persons it showed (ids only).
  */
 export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<string, unknown>>): Promise<{ alerts: AlertListRow[]; total: number; totalCapped: boolean; identifiers: boolean }> {
+  requirePermission(ctx.actor, 'listAlerts');
   const q = parseInput(alertQuerySchema, input);
   const identified = showsIdentifiers(ctx.actor, 'alert_queue');
   const assignee = alias(staffUsers, 'assignee');
@@ -107,6 +109,7 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
  * alerts_reason_idx: one probe a reason, and one alert of each for its wording.
  */
 export async function alertReasons({ ctx }: VerbArgs<unknown>): Promise<{ reason: string; ja: string | null; en: string | null }[]> {
+  requirePermission(ctx.actor, 'alertReasons');
   return queryRows<{ reason: string; ja: string | null; en: string | null }>(
     ctx.tx,
     sql`with recursive r(reason) as (

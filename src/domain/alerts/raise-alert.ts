@@ -1,8 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { alertEvents, alerts, persons, type AlertSeverity } from '../../../db/schema';
 import { writeAudit } from '../audit';
-import type { VerbArgs } from '../context';
+import { systemActor, type VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
+import { requirePermission } from '../permissions';
 
 export const ALERTS_CHANNEL = 'mimamori_alerts';
 
@@ -28,6 +29,7 @@ export interface RaiseAlertInput {
  * event and notify every open console (pg_notify, delivered on commit).
  */
 export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
+  requirePermission(ctx.actor, 'raiseAlert');
   const [person] = await ctx.tx.select({ centreId: persons.responsibleCentreId }).from(persons).where(eq(persons.id, input.personId));
   if (!person) throw new NotFoundError('person', input.personId);
   const [row] = await ctx.tx
@@ -57,7 +59,9 @@ export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Pro
   const created = row!.created;
   if (created) {
     await ctx.tx.insert(alertEvents).values({ alertId: row!.id, kind: 'raised', note: input.reason, createdAt: ctx.now });
-    await writeAudit(ctx, { action: 'raise', entity: 'alert', entityId: row!.id, personId: input.personId, details: { reason: input.reason, severity: input.severity } });
+    // The rules raise an alert, not the person whose answer tripped them nor the channel (issue 18: the system as actor).
+    const raisedBy = ctx.actor.kind === 'staff' ? ctx : { ...ctx, actor: systemActor('alert-rules') };
+    await writeAudit(raisedBy, { action: 'raise', entity: 'alert', entityId: row!.id, personId: input.personId, details: { reason: input.reason, severity: input.severity, via: ctx.actor.kind } });
   }
   await ctx.tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ alertId: row!.id, centreId: person.centreId, severity: row!.severity, created })})`);
   return { id: row!.id, created };

@@ -6,6 +6,7 @@ import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { alreadyResolved, changedMeanwhile } from './alert-conflicts';
 import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-in-scope';
+import { requirePermission } from '../permissions';
 
 export const resolveAlertSchema = z.object({
   outcome: z.enum(ALERT_OUTCOMES, { message: `must be one of ${ALERT_OUTCOMES.join(', ')}` }),
@@ -18,6 +19,7 @@ export const resolveAlertSchema = z.object({
  * again: the second nurse gets a ConflictError naming who resolved it.
  */
 export async function resolveAlert({ ctx, input }: VerbArgs<{ alertId: string } & Record<string, unknown>>): Promise<{ status: 'resolved' }> {
+  requirePermission(ctx.actor, 'resolveAlert');
   const { outcome, note } = parseInput(resolveAlertSchema, input);
   const me = staffIdOf(ctx);
   const alert = await alertInScope(ctx, input.alertId, { forUpdate: true });

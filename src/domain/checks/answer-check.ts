@@ -5,6 +5,7 @@ import { loadFlowVersion } from '../flows/flow-versions';
 import { applyStep, type StepOutcome } from './apply-step';
 import { buildFlowContext } from './flow-context';
 import { isSessionOpen, lockSession } from './session';
+import { requirePermission } from '../permissions';
 
 export { OPEN_SESSION_STATUSES } from './session';
 
@@ -18,6 +19,7 @@ export type AnswerOutcome = (StepOutcome & { closed: false; sessionId: string })
  * sessions: another person's is { closed: true } too, and records nothing.
  */
 export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; input: Input; channel: Channel }>): Promise<AnswerOutcome> {
+  requirePermission(ctx.actor, 'answerCheck');
   const session = await lockSession(ctx, input.sessionId);
   if (!session) throw new NotFoundError('check_session', input.sessionId);
   if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) return { closed: true, sessionId: session.id, status: 'not_yours' };

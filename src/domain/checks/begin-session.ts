@@ -7,6 +7,7 @@ import { loadFlowVersion } from '../flows/flow-versions';
 import { applyStep } from './apply-step';
 import { buildFlowContext } from './flow-context';
 import { isSessionOpen, lockSession } from './session';
+import { requirePermission } from '../permissions';
 
 export interface BeginSessionOutcome {
   sessionId: string;
@@ -25,6 +26,7 @@ export interface BeginSessionOutcome {
  * @example const { messages } = await beginSession({ ctx, input: { sessionId, channel: 'sms' } })
  */
 export async function beginSession({ ctx, input }: VerbArgs<{ sessionId: string; channel: ChannelKind }>): Promise<BeginSessionOutcome> {
+  requirePermission(ctx.actor, 'beginSession');
   const session = await lockSession(ctx, input.sessionId);
   if (!session) throw new NotFoundError('check_session', input.sessionId);
   const open = isSessionOpen(session, ctx.now);

@@ -8,6 +8,7 @@ import { latestPublishedVersionId, loadFlowVersion } from '../flows/flow-version
 import { localDateOf } from '../time';
 import { applyStep, type StepOutcome } from './apply-step';
 import { buildFlowContext } from './flow-context';
+import { requirePermission } from '../permissions';
 
 export interface StartCheckInput {
   personId: string;
@@ -23,6 +24,7 @@ export interface StartCheckInput {
  * by the engine. Returns the session and the first messages to send.
  */
 export async function startCheck({ ctx, input }: VerbArgs<StartCheckInput>): Promise<StepOutcome & { sessionId: string }> {
+  requirePermission(ctx.actor, 'startCheck');
   const [row] = await ctx.tx
     .select({ tz: jurisdictions.timeZone, flowId: flowAssignments.flowId })
     .from(persons)

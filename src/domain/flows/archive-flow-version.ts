@@ -1,11 +1,11 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { flowVersions } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
 import { requireFlowPublisher } from './flow-publishers';
 import { getFlowVersion } from './flow-queries';
+import { requirePermission } from '../permissions';
 
 /**
  * Archive a version: a draft is discarded, a published one stops being used for new
@@ -14,7 +14,7 @@ import { getFlowVersion } from './flow-queries';
  * Check sessions already pinned to it keep running on it.
  */
 export async function archiveFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number }> {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requirePermission(ctx.actor, 'archiveFlowVersion');
   const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
   // Discarding a draft changes nothing patients see; taking a published version away does.
   if (row.status === 'published') requireFlowPublisher(ctx.actor, row.owner);

@@ -1,11 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
 import { flowVersions } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
 import { parseDefinitionFor } from './definition-issues';
 import { getFlow } from './flow-queries';
+import { requirePermission } from '../permissions';
 
 export interface CreateDraftInput {
   flowKey: string;
@@ -21,7 +21,7 @@ export interface CreateDraftInput {
  * the flow's owner's administrators and officers (flow-publishers.ts).
  */
 export async function createDraft({ ctx, input }: VerbArgs<CreateDraftInput>): Promise<{ version: number; id: string }> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'createDraft');
   const flow = await getFlow(ctx.tx, input.flowKey, { visibleTo: ctx.actor });
   // Lock the flow's versions so two concurrent drafts cannot take the same number.
   const versions = await ctx.tx

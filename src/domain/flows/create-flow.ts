@@ -1,13 +1,13 @@
 import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { flows, flowVersions } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { parseDefinitionFor } from './definition-issues';
 import { getFlow } from './flow-queries';
+import { requirePermission } from '../permissions';
 
 /** Keys are part of URLs and of definitions: lowercase words joined by hyphens ("minato-daily"). */
 export const FLOW_KEY = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -41,7 +41,7 @@ export type CreateFlowInput = z.input<typeof createFlowSchema>;
  * @example createFlow({ ctx, input: { key: 'minato-daily', nameJa: '港区の健康観察', nameEn: 'Minato daily check', from: 'patient-daily' } })
  */
 export async function createFlow({ ctx, input }: VerbArgs<unknown>): Promise<{ key: string; version: number; owner: string | null }> {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requirePermission(ctx.actor, 'createFlow');
   const f = parseInput(createFlowSchema, input);
   if ((f.from === undefined) === (f.definition === undefined)) {
     throw new ValidationError([{ field: 'from', message: 'give either a flow to copy or a definition', messageJa: 'コピー元の質問フローか定義のどちらか一方を指定してください' }]);

@@ -7,6 +7,7 @@ import { FLOW_VERSION_STATUS_JA } from '../messages-ja';
 import { parseDefinitionFor } from './definition-issues';
 import { requireFlowPublisher } from './flow-publishers';
 import { getFlowVersion, latestPublished } from './flow-queries';
+import { requirePermission } from '../permissions';
 
 /**
  * Publish a draft: from now on new check sessions start on it (the newest published
@@ -17,6 +18,7 @@ import { getFlowVersion, latestPublished } from './flow-queries';
  * of the actor's sight is "not found".
  */
 export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: string; version: number }>): Promise<{ version: number; supersedes: number | null }> {
+  requirePermission(ctx.actor, 'publishFlowVersion');
   const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
   requireFlowPublisher(ctx.actor, row.owner);
   if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be published`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。公開できるのは下書きだけです`);

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { flowVersions } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
 import { FLOW_VERSION_STATUS_JA } from '../messages-ja';
 import { parseDefinitionFor } from './definition-issues';
 import { getFlowVersion } from './flow-queries';
+import { requirePermission } from '../permissions';
 
 export interface UpdateDraftInput {
   flowKey: string;
@@ -21,7 +21,7 @@ export interface UpdateDraftInput {
  * the console keeps the administrator's text on screen.
  */
 export async function updateDraft({ ctx, input }: VerbArgs<UpdateDraftInput>): Promise<{ version: number; changed: boolean }> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'updateDraft');
   const row = await getFlowVersion(ctx.tx, input.flowKey, input.version, { forUpdate: true, visibleTo: ctx.actor });
   if (row.status !== 'draft') throw new ConflictError(`version ${row.version} is ${row.status}: only a draft can be edited`, undefined, `第${row.version}版は${FLOW_VERSION_STATUS_JA[row.status]}です。編集できるのは下書きだけです`);
   const definition = parseDefinitionFor(row.flowKey, input.definition);

@@ -1,6 +1,6 @@
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
 
 /** One state-changing request of the job-queue board (Bull Board): pause, clean, retry, remove … */
 export interface QueueOperation {
@@ -20,7 +20,7 @@ export interface QueueOperation {
  * @example await runVerb(deps, c, (ctx) => operateJobQueue({ ctx, input: { operation: 'pause', queue: 'dispatch-line' } }))
  */
 export async function operateJobQueue({ ctx, input }: VerbArgs<QueueOperation>): Promise<void> {
-  requireRoleAtLeast(ctx.actor, 'national_officer');
+  requirePermission(ctx.actor, 'operateJobQueue');
   await writeAudit(ctx, {
     action: `queue.${input.operation}`,
     entity: 'job_queue',

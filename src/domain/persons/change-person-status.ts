@@ -7,6 +7,7 @@ import { ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { centreToday } from './centre-today';
 import { personInScope, staffIdOf } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 export const personStatusSchema = z.object({
   status: z.enum(PERSON_STATUSES, { message: `must be one of ${PERSON_STATUSES.join(', ')}` }),
@@ -22,6 +23,7 @@ export const personStatusSchema = z.object({
  * Ending monitoring on purpose uses endMonitoring (it records the reason and end date).
  */
 export async function changePersonStatus({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ status: string; cancelledChecks: number }> {
+  requirePermission(ctx.actor, 'changePersonStatus');
   const f = parseInput(personStatusSchema, input);
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   if (f.status === person.status) return { status: person.status, cancelledChecks: 0 };

@@ -9,12 +9,14 @@ import { assignedFlowKey } from './person-flow';
 import { personInScope } from './person-in-scope';
 import { notesOf } from './person-notes';
 import { testRecordsOf } from './test-records';
+import { requirePermission } from '../permissions';
 
 /**
  * A person's record as the console and GET /api/v1/persons/:id show it: the fields, the
  * responsible and sharing centres, channels, status history and alerts. Audited as a read.
  */
 export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) {
+  requirePermission(ctx.actor, 'getPerson');
   const p = await personInScope(ctx, input.personId);
   const [centre] = await ctx.tx.select().from(jurisdictions).where(eq(jurisdictions.id, p.responsibleCentreId));
   const shared = await ctx.tx

@@ -8,6 +8,7 @@ import { parseInput } from '../validation';
 import { cappedTotal, LIST_COUNT_CAP } from '../capped-total';
 import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { containsPattern, foldedColumn, foldName, phonePattern } from './search-terms';
+import { requirePermission } from '../permissions';
 
 /** The line lists a health centre works from (ラインリスト). */
 export const PERSON_LISTS = ['attention', 'not_reported', 'well', 'ending_soon', 'ended', 'all'] as const;
@@ -66,6 +67,7 @@ function searchCondition(q: string, identified: boolean): SQL | undefined {
  * phones are left out where the role's identifier access hides them in lists.
  */
 export async function listPersons({ ctx, input }: VerbArgs<unknown>) {
+  requirePermission(ctx.actor, 'listPersons');
   const f = parseInput(personListSchema, input);
   const identified = showsIdentifiers(ctx.actor, 'person_list');
   const where: (SQL | undefined)[] = [personScope(ctx.actor), listCondition(f.list, ctx.now)];

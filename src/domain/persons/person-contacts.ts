@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { clearableDate, sentFields } from './patch-fields';
 import { personInScope } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 const setting = z.preprocess((v) => (v === '' ? null : v), z.string().trim().max(60, 'must be at most 60 characters').nullable().optional());
 
@@ -40,6 +41,7 @@ async function contactPerson(ctx: Ctx, f: z.infer<typeof contactSchema>) {
  * @example await addContact({ ctx, input: { personId, contactCaseNumber: 'C-12', setting: '同居', lastContactDate: '2026-05-01' } })
  */
 export async function addContact({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'addContact');
   const { personId, ...fields } = input;
   const f = parseInput(contactSchema, fields);
   const source = await personInScope(ctx, personId);
@@ -75,6 +77,7 @@ async function contactInScope(ctx: Ctx, personId: string, linkId: string) {
 
 /** Change where or when the contact happened. */
 export async function updateContact({ ctx, input }: VerbArgs<{ personId: string; contactId: string; fields: unknown }>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'updateContact');
   const f = parseInput(contactPatchSchema, input.fields);
   const link = await contactInScope(ctx, input.personId, input.contactId);
   const sent = sentFields(f, input.fields);
@@ -85,6 +88,7 @@ export async function updateContact({ ctx, input }: VerbArgs<{ personId: string;
 
 /** Remove a contact link recorded by mistake (the persons stay). */
 export async function removeContact({ ctx, input }: VerbArgs<{ personId: string; contactId: string }>): Promise<void> {
+  requirePermission(ctx.actor, 'removeContact');
   const link = await contactInScope(ctx, input.personId, input.contactId);
   await ctx.tx.delete(personContacts).where(eq(personContacts.id, link.id));
   await auditLink(ctx, 'unlink_contact', link);

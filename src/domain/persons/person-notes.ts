@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { personInScope, staffIdOf } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 export const personNoteSchema = z.object({
   note: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters'),
@@ -16,6 +17,7 @@ export const personNoteSchema = z.object({
  * @example await addPersonNote({ ctx, input: { personId, note: '本人と電話。食事は取れている。' } })
  */
 export async function addPersonNote({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'addPersonNote');
   const { note } = parseInput(personNoteSchema, input);
   const person = await personInScope(ctx, input.personId);
   const [row] = await ctx.tx.insert(personNotes).values({ personId: person.id, authorStaffId: staffIdOf(ctx), note, createdAt: ctx.now }).returning({ id: personNotes.id });

@@ -6,6 +6,7 @@ import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { personInScope } from './person-in-scope';
 import { questionWordings } from './question-wording';
+import { requirePermission } from '../permissions';
 
 export const observationQuerySchema = z.object({
   from: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
@@ -18,6 +19,7 @@ export const observationQuerySchema = z.object({
  * dates): the timeline, the charts and GET /api/v1/persons/:id/observations. Audited.
  */
 export async function personObservations({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>) {
+  requirePermission(ctx.actor, 'personObservations');
   const f = parseInput(observationQuerySchema, input);
   const person = await personInScope(ctx, input.personId);
   const sessionWhere = [eq(checkSessions.personId, person.id)];

@@ -9,6 +9,7 @@ import { assignableFlow } from './person-flow';
 import { syncPhoneChannels } from './phone-channels';
 import { centreRoundTimes } from '../jurisdictions/centre-settings';
 import { dateOrderProblems, DEFAULT_STATUS, defaultFlowKey, personFieldsSchema } from './person-input';
+import { requirePermission } from '../permissions';
 
 /** Which centre a new person belongs to: the given code (within scope) or the actor's own centre. */
 async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string> {
@@ -31,6 +32,7 @@ async function resolveCentre(ctx: Ctx, code: string | undefined): Promise<string
  * responsible centre or its prefecture: person-flow.ts) and rounds, and record the first status. Channels from the phone number (SMS/voice) are created pending.
  */
 export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'registerPerson');
   const f = parseInput(personFieldsSchema, input);
   const problems = dateOrderProblems(f);
   if (problems.length) throw new ValidationError(problems);

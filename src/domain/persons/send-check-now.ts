@@ -6,6 +6,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { NOT_MONITORED_JA } from '../messages-ja';
 import { channelLabel } from '../reports/labels';
 import { personInScope } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 /** The job enqueued right after commit normally runs within seconds; the sweeper steps in after this. */
 const SWEEP_AFTER_MS = 5 * 60_000;
@@ -17,6 +18,7 @@ const SWEEP_AFTER_MS = 5 * 60_000;
  * Returns the session and the channel; the caller enqueues the dispatch job after commit.
  */
 export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; channel?: string }>): Promise<{ sessionId: string; channel: ChannelKind }> {
+  requirePermission(ctx.actor, 'sendCheckNow');
   const person = await personInScope(ctx, input.personId);
   if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);
   if (input.channel !== undefined && !(CHANNEL_KINDS as readonly string[]).includes(input.channel)) {

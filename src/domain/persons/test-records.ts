@@ -8,6 +8,7 @@ import { parseInput } from '../validation';
 import { clearableDate, sentFields } from './patch-fields';
 import { replanMonitoringEnd } from '../rounds/plan-monitoring-ends';
 import { personInScope } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 export const TEST_METHODS = ['pcr', 'antigen_quantitative', 'antigen_qualitative', 'other'] as const;
 export const TEST_RESULTS = ['positive', 'negative', 'pending', 'inconclusive'] as const;
@@ -45,6 +46,7 @@ const latestToday = (ctx: Ctx) => new Date(ctx.now.getTime() + 86_400_000).toISO
  * @example await addTestRecord({ ctx, input: { personId, specimenDate: '2026-05-01', method: 'pcr', result: 'positive' } })
  */
 export async function addTestRecord({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<TestRecord> {
+  requirePermission(ctx.actor, 'addTestRecord');
   const { personId, ...fields } = input;
   const f = parseInput(testRecordSchema, fields);
   checkDates(f, latestToday(ctx));
@@ -60,6 +62,7 @@ export async function addTestRecord({ ctx, input }: VerbArgs<{ personId: string 
 
 /** Correct or complete a test record (a pending result comes in); only the fields sent change. */
 export async function updateTestRecord({ ctx, input }: VerbArgs<{ personId: string; testId: string; fields: unknown }>): Promise<TestRecord> {
+  requirePermission(ctx.actor, 'updateTestRecord');
   const f = parseInput(testRecordPatchSchema, input.fields);
   const person = await personInScope(ctx, input.personId);
   const [current] = await ctx.tx.select().from(testRecords).where(and(eq(testRecords.id, input.testId), eq(testRecords.personId, person.id))).for('update');

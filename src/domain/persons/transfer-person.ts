@@ -1,11 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { alerts, jurisdictions, persons, personSharedCentres } from '../../../db/schema';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { keepFlowUsable } from './person-flow';
 import { personInScope } from './person-in-scope';
+import { requireResponsibleCentre } from './responsible-centre';
+import { requirePermission } from '../permissions';
 
 async function centreByCode(ctx: Ctx, code: string, field: string) {
   const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.code, code.trim()), eq(jurisdictions.kind, 'health_centre')));
@@ -19,8 +20,9 @@ async function centreByCode(ctx: Ctx, code: string, field: string) {
  * A flow of the old centre or prefecture gives way to the national default flow.
  */
 export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string }>): Promise<{ centreId: string }> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'transferPerson');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
+  await requireResponsibleCentre(ctx, person.responsibleCentreId);
   const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
   if (centre.id === person.responsibleCentreId) throw new ConflictError('the person already belongs to this health centre', undefined, 'すでにこの保健所の担当です');
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centre.id), eq(persons.caseNumber, person.caseNumber)));
@@ -34,11 +36,14 @@ export async function transferPerson({ ctx, input }: VerbArgs<{ personId: string
   return { centreId: centre.id };
 }
 
-/** Share a person with another health centre (関係保健所), or stop sharing. */
+/** Share a person with another health centre (関係保健所), or stop sharing: by the responsible centre or above. */
 export async function sharePerson({ ctx, input }: VerbArgs<{ personId: string; centreCode: string; share: boolean }>): Promise<void> {
-  requireRoleAtLeast(ctx.actor, 'nurse');
+  requirePermission(ctx.actor, 'sharePerson');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const centre = await centreByCode(ctx, input.centreCode ?? '', 'centreCode');
+  // A shared centre may step back from a person (unshare itself); nothing else.
+  const leavingOwnShare = !input.share && ctx.actor.kind === 'staff' && ctx.actor.jurisdictionId === centre.id;
+  if (!leavingOwnShare) await requireResponsibleCentre(ctx, person.responsibleCentreId);
   if (input.share) {
     if (centre.id === person.responsibleCentreId) throw new ValidationError([{ field: 'centreCode', message: 'is already the responsible centre', messageJa: '担当保健所とは別の保健所を選んでください' }]);
     await ctx.tx.insert(personSharedCentres).values({ personId: person.id, jurisdictionId: centre.id, createdAt: ctx.now }).onConflictDoNothing();

@@ -9,6 +9,7 @@ import { assignedFlowKey, reassignFlow } from './person-flow';
 import { personInScope } from './person-in-scope';
 import { syncPhoneChannels } from './phone-channels';
 import { replanMonitoringEnd } from '../rounds/plan-monitoring-ends';
+import { requirePermission } from '../permissions';
 
 /**
  * What PATCH may change: the registration fields, each optional, and the flow asked
@@ -25,6 +26,7 @@ const PLAN_BASIS_FIELDS = ['onsetDate', 'diagnosisDate', 'lastContactDate', 'cla
 
 /** Edit a person's fields; the audit row lists which fields changed (never their values). */
 export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; fields: unknown }>): Promise<{ id: string; changed: string[] }> {
+  requirePermission(ctx.actor, 'updatePerson');
   if (typeof input.fields !== 'object' || input.fields === null) throw new ValidationError([{ field: '(body)', message: 'must be an object of fields' }]);
   // zod's defaults would fill absent fields on a partial; only what was sent is applied.
   const sent = Object.keys(input.fields as object);

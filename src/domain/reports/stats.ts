@@ -5,6 +5,7 @@ import { personScope } from '../access';
 import type { VerbArgs } from '../context';
 import { addDays, localDateOf } from '../time';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 export const statsInputSchema = z
   .object({
@@ -35,6 +36,7 @@ const share = (answered: number, sent: number) => (sent === 0 ? null : Math.roun
  * checks ("manual-<n>") are one round, 'manual'.
  */
 export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<Stats> {
+  requirePermission(ctx.actor, 'getStats');
   const i = parseInput(statsInputSchema, input);
   const to = i.to ?? localDateOf(ctx.now, 'Asia/Tokyo');
   const from = i.from ?? addDays(to, -(i.days - 1));

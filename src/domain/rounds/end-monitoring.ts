@@ -6,6 +6,7 @@ import { NOT_MONITORED_JA } from '../messages-ja';
 import { parseInput } from '../validation';
 import { closeMonitoring } from './close-monitoring';
 import { findPersonInScope } from './find-person-in-scope';
+import { requirePermission } from '../permissions';
 
 const endMonitoringSchema = z.object({
   personId: z.uuid({ message: 'must be a person id' }),
@@ -18,6 +19,7 @@ const endMonitoringSchema = z.object({
  * @example await endMonitoring({ ctx, input: { personId, reason: '症状消失のため' } })
  */
 export async function endMonitoring({ ctx, input }: VerbArgs<unknown>): Promise<{ personId: string }> {
+  requirePermission(ctx.actor, 'endMonitoring');
   const f = parseInput(endMonitoringSchema, input);
   const person = await findPersonInScope(ctx, f.personId);
   if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);

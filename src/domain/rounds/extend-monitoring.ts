@@ -7,6 +7,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { NOT_MONITORED_JA } from '../messages-ja';
 import { parseInput } from '../validation';
 import { findPersonInScope } from './find-person-in-scope';
+import { requirePermission } from '../permissions';
 
 const extendMonitoringSchema = z.object({
   personId: z.uuid({ message: 'must be a person id' }),
@@ -19,6 +20,7 @@ const extendMonitoringSchema = z.object({
  * @example await extendMonitoring({ ctx, input: { personId, plannedEnd: '2026-12-01' } })
  */
 export async function extendMonitoring({ ctx, input }: VerbArgs<unknown>): Promise<{ personId: string; plannedEnd: string; previous: string | null }> {
+  requirePermission(ctx.actor, 'extendMonitoring');
   const f = parseInput(extendMonitoringSchema, input);
   const person = await findPersonInScope(ctx, f.personId);
   if (!MONITORED_STATUSES.includes(person.status)) throw new ConflictError('this person is not under monitoring', undefined, NOT_MONITORED_JA);

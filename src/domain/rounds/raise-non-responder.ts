@@ -7,6 +7,7 @@ import { lockSession } from '../checks/session';
 import type { VerbArgs } from '../context';
 import { isPaused } from '../pauses/pauses-of';
 import { addDays } from '../time';
+import { requirePermission } from '../permissions';
 
 /**
  * The end of the reminder chain: the person did not answer after the prompt, a reminder
@@ -16,6 +17,7 @@ import { addDays } from '../time';
  * completing answer is decided under the session's row lock.
  */
 export async function raiseNonResponder({ ctx, input }: VerbArgs<{ sessionId: string }>): Promise<{ alertId: string | null }> {
+  requirePermission(ctx.actor, 'raiseNonResponder');
   await lockSession(ctx, input.sessionId);
   const [row] = await ctx.tx
     .select({ s: checkSessions, p: persons })

@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { alerts, checkSessions, MONITORED_STATUSES, outboundMessages, personChannels, persons, type ChannelKind } from '../../../db/schema';
 import { raiseAlert, type AlertReason } from '../alerts/raise-alert';
 import type { Ctx, VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
 
 const CHANNEL_NAMES: Record<ChannelKind, { ja: string; en: string }> = {
   line: { ja: 'LINE', en: 'LINE' },
@@ -30,6 +31,7 @@ export type NotSentCause = 'send_failed' | 'send_kept_failing' | 'no_channel' | 
  * @example await raiseNotSent({ ctx, input: { sessionId } }) // { alertId: '…', cause: 'send_kept_failing' }
  */
 export async function raiseNotSent({ ctx, input }: VerbArgs<{ sessionId: string }>): Promise<{ alertId: string | null; cause: NotSentCause | null }> {
+  requirePermission(ctx.actor, 'raiseNotSent');
   const [row] = await ctx.tx
     .select({ s: checkSessions, status: persons.status })
     .from(checkSessions)

@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { endStaffAccess } from './end-staff-access';
 import { loadManagedStaff, requireMayAssign, resolveStaffScope } from './staff-scope';
+import { requirePermission } from '../permissions';
 
 export interface ChangeStaffRoleInput {
   staffId: string;
@@ -19,6 +20,7 @@ export interface ChangeStaffRoleInput {
  * @example changeStaffRole({ ctx, input: { staffId, role: 'centre_admin', jurisdictionCode: '13-101' } })
  */
 export async function changeStaffRole({ ctx, input }: VerbArgs<ChangeStaffRoleInput>): Promise<{ changed: boolean }> {
+  requirePermission(ctx.actor, 'changeStaffRole');
   const user = await loadManagedStaff(ctx, input.staffId);
   const scope = await resolveStaffScope(ctx, input.role, input);
   requireMayAssign(ctx.actor, input.role, scope.path);

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { staffUsers, type StaffRole } from '../../../db/schema';
 import { hashPassword, passwordProblem } from '../../platform/security/passwords';
-import { requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError, type FieldError } from '../errors';
 import { requireMayAssign, resolveStaffScope } from './staff-scope';
+import { requirePermission } from '../permissions';
 
 export interface CreateStaffInput {
   email: string;
@@ -18,7 +18,7 @@ export interface CreateStaffInput {
 
 /** Create a staff user, scoped to the jurisdiction or institution its role needs (within the creator's own). */
 export async function createStaff({ ctx, input }: VerbArgs<CreateStaffInput>): Promise<{ id: string }> {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requirePermission(ctx.actor, 'createStaff');
   const errors: FieldError[] = [];
   const email = input.email.trim().toLowerCase();
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.push({ field: 'email', message: 'must be an e-mail address', messageJa: 'メールアドレスの形式が正しくありません' });

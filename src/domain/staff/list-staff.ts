@@ -1,14 +1,15 @@
 import { asc, eq, like, or, sql } from 'drizzle-orm';
 import { jurisdictions, medicalInstitutions, staffUsers } from '../../../db/schema';
-import { jurisdictionScopePrefix, requireRoleAtLeast } from '../access';
+import { jurisdictionScopePrefix } from '../access';
 import type { VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
 
 /**
  * The staff users an administrator may manage: those working within their jurisdiction
  * (clinicians by their institution's centre), never credentials. centre_admin and up.
  */
 export async function listStaff({ ctx }: VerbArgs<Record<string, never>>) {
-  requireRoleAtLeast(ctx.actor, 'centre_admin');
+  requirePermission(ctx.actor, 'listStaff');
   const prefix = jurisdictionScopePrefix(ctx.actor) ?? '\u0000';
   const rows = await ctx.tx
     .select({

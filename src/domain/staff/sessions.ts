@@ -39,7 +39,7 @@ export async function createStaffSession(ctx: Ctx, input: { staffId: string; mfa
   return { cookie, csrfToken };
 }
 
-/** The live session for a cookie value, or null (unknown, revoked, expired, idle, user disabled). */
+/** The live session for a cookie value, or null (unknown, revoked, expired, idle, user disabled or locked). */
 export async function findStaffSession(db: DbOrTx, cookie: string, now: Date): Promise<LoadedSession | null> {
   const key = sha256(cookie);
   const [row] = await db
@@ -49,6 +49,8 @@ export async function findStaffSession(db: DbOrTx, cookie: string, now: Date): P
     .leftJoin(jurisdictions, eq(jurisdictions.id, staffUsers.jurisdictionId))
     .where(and(eq(staffSessions.id, key), isNull(staffSessions.revokedAt), gt(staffSessions.expiresAt, now)));
   if (!row || row.u.disabled) return null;
+  // A locked account has no live session (lockAccount also ends them; this closes the race).
+  if (row.u.lockedUntil && row.u.lockedUntil > now) return null;
   if (now.getTime() - row.s.lastSeenAt.getTime() > SESSION_IDLE_MS) return null;
   return {
     key,

@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { endStaffAccess } from './end-staff-access';
 import { loadManagedStaff } from './staff-scope';
+import { requirePermission } from '../permissions';
 
 /**
  * Disable a staff user (they can no longer sign in; their sessions and API tokens end at
@@ -11,6 +12,7 @@ import { loadManagedStaff } from './staff-scope';
  * centre_admin and up, within their own jurisdiction, never themselves.
  */
 export async function setStaffDisabled({ ctx, input }: VerbArgs<{ staffId: string; disabled: boolean }>): Promise<{ changed: boolean }> {
+  requirePermission(ctx.actor, 'setStaffDisabled');
   const user = await loadManagedStaff(ctx, input.staffId);
   if (user.disabled === input.disabled) return { changed: false };
   await ctx.tx.update(staffUsers).set({ disabled: input.disabled, updatedAt: ctx.now }).where(eq(staffUsers.id, user.id));

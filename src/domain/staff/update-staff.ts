@@ -4,6 +4,7 @@ import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { changeStaffRole } from './change-staff-role';
 import { setStaffDisabled } from './set-staff-disabled';
+import { requirePermission } from '../permissions';
 
 /** What an administrator may change about a staff user: role and scope, and whether they are disabled. */
 export const staffChangeSchema = z
@@ -24,6 +25,7 @@ export type StaffChange = z.infer<typeof staffChangeSchema>;
  * change and/or disabling. Either ends the user's sessions and tokens.
  */
 export async function updateStaff({ ctx, input }: VerbArgs<{ staffId: string; change: unknown }>): Promise<{ changed: boolean }> {
+  requirePermission(ctx.actor, 'updateStaff');
   const change = parseInput(staffChangeSchema, input.change);
   let changed = false;
   if (change.role) changed = (await changeStaffRole({ ctx, input: { staffId: input.staffId, role: change.role, jurisdictionCode: change.jurisdictionCode, institutionCode: change.institutionCode } })).changed;

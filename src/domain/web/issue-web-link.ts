@@ -7,6 +7,7 @@ import type { VerbArgs } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { isSessionOpen } from '../checks/session';
 import { createWebLinkSigner, type WebLinkSigner } from './link-token';
+import { requirePermission } from '../permissions';
 
 export interface WebLink {
   token: string;
@@ -45,6 +46,7 @@ export function webLinkKeys(env: Env): WebLinkKeys {
  * // link.url === "http://localhost:3000/c/q83v…"
  */
 export async function issueWebLink({ ctx, input, keys }: VerbArgs<{ sessionId: string }> & { keys: WebLinkKeys }): Promise<WebLink> {
+  requirePermission(ctx.actor, 'issueWebLink');
   const [session] = await ctx.tx
     .select({ id: checkSessions.id, personId: checkSessions.personId, status: checkSessions.status, expiresAt: checkSessions.expiresAt })
     .from(checkSessions)

@@ -37,8 +37,8 @@ describe('LINE conversation', () => {
     const greeting = await say(t, lineEvent(user, 'follow'));
     expect(greeting).toHaveLength(1);
     expect(greeting[0]!.endpoint).toBe('reply'); // a fresh reply token: the free reply API
-    expect(textsOf(greeting)).toContain('6桁の連携コード');
-    expect(textsOf(greeting)).toContain('6-digit link code');
+    expect(textsOf(greeting)).toContain('12桁の連携コード');
+    expect(textsOf(greeting)).toContain('12-digit link code');
 
     const fullWidth = code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
     const linked = await say(t, textEvent(user, fullWidth));
@@ -113,7 +113,7 @@ describe('LINE conversation', () => {
   it('answers a wrong code clearly and refuses a user after 5 wrong codes in an hour, even with the right code', async () => {
     const personId = await registerPatient(t);
     const code = await issueCode(t.deps, personId);
-    const wrong = code === '000000' ? '111111' : '000000';
+    const wrong = code.startsWith('000000') ? '111111111111' : '000000000000';
     const user = newUserId();
     const first = await say(t, textEvent(user, wrong));
     expect(textsOf(first)).toContain('連携コードが正しくないか');
@@ -143,7 +143,7 @@ describe('LINE conversation', () => {
     expect(textsOf(await say(t, textEvent(newUser, await issueCode(t.deps, personId))))).toContain('連携が完了しました');
     const channels = await t.deps.db.select().from(personChannels).where(and(eq(personChannels.personId, personId), eq(personChannels.kind, 'line')));
     expect(channels.map((c) => c.address)).toEqual([newUser]);
-    expect(textsOf(await say(t, textEvent(oldUser, 'こんにちは')))).toContain('6桁の連携コード');
+    expect(textsOf(await say(t, textEvent(oldUser, 'こんにちは')))).toContain('12桁の連携コード');
     // The new account typing another person's code is refused, and that code stays usable.
     const other = await registerPatient(t);
     const otherCode = await issueCode(t.deps, other);

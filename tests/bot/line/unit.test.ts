@@ -108,8 +108,10 @@ describe('small parts', () => {
     expect(lineRetryUuid('line:event:2')).not.toBe(a);
   });
   it('reads link codes typed with full-width digits, spaces or hyphens', () => {
-    expect(normaliseLinkCode('１２３４５６')).toBe('123456');
-    expect(normaliseLinkCode(' 123-456 ')).toBe('123456');
+    expect(normaliseLinkCode('１２３４５６７８９０１２')).toBe('123456789012');
+    expect(normaliseLinkCode(' 1234-5678－9012 ')).toBe('123456789012');
+    expect(normaliseLinkCode('1234 5678 9012')).toBe('123456789012');
+    expect(normaliseLinkCode('123456')).toBeNull(); // the old six-digit codes are no link codes any more
     expect(normaliseLinkCode('12345')).toBeNull();
     expect(normaliseLinkCode('３７度８分')).toBeNull();
   });

@@ -66,7 +66,7 @@ describe('POST /webhooks/line — intake', () => {
     await processLineInbound(t.deps, rows[0]!.id);
     await processLineInbound(t.deps, rows[0]!.id); // the job run again (retry, sweeper): nothing to do
     expect(t.line.calls).toHaveLength(1);
-    expect(textsOf(t.line.calls)).toContain('6桁の連携コード');
+    expect(textsOf(t.line.calls)).toContain('12桁の連携コード');
     const [after] = await storedEvents(t, [ev.webhookEventId]);
     expect(after!.processedAt).not.toBeNull();
     expect(after!.attempts).toBe(1);

@@ -149,7 +149,7 @@ export const persons: Dictionary = {
   'person.checkSent': { ja: '健康観察を送信しました（{channel}）', en: 'Check sent ({channel})' },
   'person.linkCode': { ja: 'LINE連携コードを発行', en: 'Issue LINE link code' },
   'person.linkCodeTitle': { ja: 'LINE連携コード', en: 'LINE link code' },
-  'person.linkCodeHelp': { ja: '対象者にLINEでこのQRコードを読み取るか、トークで6桁の数字を送ってもらってください。有効期限: {until}', en: 'Ask the person to scan this QR code in LINE, or send the 6 digits in the chat. Valid until {until}.' },
+  'person.linkCodeHelp': { ja: '対象者にLINEでこのQRコードを読み取るか、トークで12桁の数字を送ってもらってください。有効期限: {until}', en: 'Ask the person to scan this QR code in LINE, or send the 12 digits in the chat. Valid until {until}.' },
   'person.changeStatus': { ja: '状態を変更', en: 'Change status' },
   'person.statusNote': { ja: 'メモ', en: 'Note' },
   'person.transfer': { ja: '担当保健所を移管', en: 'Transfer to another centre' },
