@@ -149,3 +149,11 @@ export function appSecret(env: Env): string {
 export function loadEnv(): Env {
   return parseEnv(process.env);
 }
+
+/**
+ * The whole environment, for programs the service checks start (src/platform/services:
+ * pg_ctlcluster, redis-server, apt-get need PATH, HOME, LANG); never for settings.
+ */
+export function hostEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
+}
