@@ -36,7 +36,7 @@ export function createRedis(url: string, logger: Logger, opts: { forWorkers?: bo
 }
 
 /** A Redis meant to run on this machine: name the command that installs and starts it. */
-function localRedisHint(url: string): string {
+export function localRedisHint(url: string): string {
   return /^rediss?:\/\/(?:[^@/]*@)?(localhost|127\.[\d.]+|\[::1\])(?::|\/|$)/.test(url) ? '. To install and start Redis (and PostgreSQL) on this machine: npm run services' : '';
 }
 

@@ -99,3 +99,21 @@ describe('not installed and nothing to install with: one message, exit non-zero'
     expect(result.problem).toBe('Redis at 192.0.2.1:6379 does not answer, and it is not on this machine, so it cannot be started from here.');
   });
 });
+
+describe('npm start without a reachable Redis', () => {
+  it('names npm run services for a Redis on this machine, not for one elsewhere', async () => {
+    const { createLogger } = await import('../../src/platform/logger');
+    const { createRedis, localRedisHint } = await import('../../src/platform/redis');
+    const { LogCapture } = await import('../support/deps');
+    const logs = new LogCapture();
+    const redis = createRedis(`redis://127.0.0.1:${await freePort()}`, createLogger({ level: 'info', destination: logs }));
+    try {
+      await new Promise((r) => redis.once('error', r));
+      expect(logs.text).toContain('To install and start Redis (and PostgreSQL) on this machine: npm run services');
+    } finally {
+      redis.disconnect();
+    }
+    expect(localRedisHint('redis://localhost:6379')).toContain('npm run services');
+    expect(localRedisHint('rediss://user:pw@redis.example.jp:6380')).toBe('');
+  });
+});
