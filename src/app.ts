@@ -21,6 +21,7 @@ export function createApp(deps: Deps) {
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));
+  app.get('/', (c) => c.redirect('/admin')); // the staff console is what a person opening the bare address wants
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/c', createWebCheckRoutes(deps));

@@ -8,6 +8,7 @@ import { startInboundListener } from './jobs/inbound-listener';
 import { ALL_JOBS } from './jobs/registry';
 import { closeHttpServer } from './platform/http/drain';
 import { createLogger } from './platform/logger';
+import { consoleUrl, logProviderSettings } from './platform/provider-settings';
 
 /** Node entry point: HTTP server and job workers in one process. */
 async function main() {
@@ -16,13 +17,14 @@ async function main() {
   const stopping = new AbortController();
   const deps = await createDeps(env, { logger, stopping: stopping.signal });
   const app = createApp(deps);
+  logProviderSettings(env, logger);
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
   const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps, ALL_JOBS) : null;
   // With the embedded database, CLI commands run in this process (PGlite has one owner).
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
-    logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port}`);
+    logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port} — staff console: ${consoleUrl(env, info.port)}`);
   }) as Server;
 
   /**

@@ -53,6 +53,11 @@ export const envSchema = z
     CONTACT_NAME_EN: optionalString,
     ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+    // With ADMIN_EMAIL: the first administrator runs this health centre (created under its prefecture if new) and sees names.
+    ADMIN_CENTRE_CODE: optionalString.pipe(z.string().regex(/^\d{2}-[0-9A-Za-z-]{1,20}$/, 'must be a health centre code starting with its prefecture code, e.g. 13-104').optional()),
+    ADMIN_CENTRE_NAME: optionalString,
+    // BullMQ key prefix: two instances on one Redis need different ones. Unset: derived from the database (queuePrefix below).
+    QUEUE_PREFIX: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be letters, digits, _ . or - (at most 64)').optional()),
     // `npm run cli -- create-staff` reads the new user's password from here when set (scripts), never from a flag.
     STAFF_PASSWORD: z
       .string()
@@ -93,6 +98,9 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+    if (!!env.ADMIN_CENTRE_CODE !== !!env.ADMIN_CENTRE_NAME) {
+      ctx.addIssue({ code: 'custom', path: [env.ADMIN_CENTRE_CODE ? 'ADMIN_CENTRE_NAME' : 'ADMIN_CENTRE_CODE'], message: 'ADMIN_CENTRE_CODE and ADMIN_CENTRE_NAME go together' });
     }
     if (!!env.LINE_CHANNEL_SECRET !== !!env.LINE_CHANNEL_ACCESS_TOKEN) {
       ctx.addIssue({ code: 'custom', path: [env.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'], message: 'LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN go together' });

@@ -10,6 +10,7 @@ import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from 
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
+import { isQuiet } from '../platform/quiet-failure';
 
 export type { QueueSettings };
 export { TICK_JOB_NAME, TICK_SCHEDULER_ID };
@@ -166,7 +167,7 @@ export class JobRunner {
       });
       worker.on('error', () => {});
       worker.on('failed', (job, err) => {
-        this.opts.logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+        (isQuiet(err) ? this.opts.logger.debug : this.opts.logger.warn).call(this.opts.logger, { queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
       });
       this.workers.push(worker);
     }

@@ -4,6 +4,7 @@ import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { classifyTwilioError, PermanentSendError, twilioClient } from './client';
 import { twilioSettings, webhookUrl } from './config';
+import { markQuiet } from '../../platform/quiet-failure';
 
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export interface OutboundBody {
@@ -58,7 +59,7 @@ async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never
  */
 export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Promise<void> {
   const settings = twilioSettings(deps.env);
-  if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
+  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
   if (row.status !== 'queued' || !(await claim(deps, row))) return;
   try {
     const msg = await twilioClient(settings).messages.create({
@@ -96,7 +97,7 @@ export async function deliverNoticeCall(deps: Deps, row: OutboundRow, to: string
 
 async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: string; method: 'POST'; machineDetection: 'Enable' } | { twiml: string }): Promise<void> {
   const settings = twilioSettings(deps.env);
-  if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
+  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
   if (row.status !== 'queued' || !(await claim(deps, row))) return;
   try {
     const call = await twilioClient(settings).calls.create({
