@@ -10,6 +10,7 @@ import type { Deps } from './deps';
 import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
 import { createHealthRoutes } from './platform/http/health';
+import { httpMetrics } from './ops/http-metrics';
 
 /**
  * The one Hono app, composed from routers. Each router is a factory taking the deps.
@@ -18,6 +19,7 @@ export function createApp(deps: Deps) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', accessLog(deps.logger));
+  app.use('*', httpMetrics()); // latency per route group (METRICS_PORT)
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));

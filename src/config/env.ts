@@ -66,6 +66,11 @@ export const envSchema = z
     // Signs web check-in links and other tokens; in development a fixed key is derived.
     APP_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Prometheus /metrics and the operators' /readyz on their own port (unset: off), bound to METRICS_HOST.
+    METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>({ message: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535').optional()),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    // OpenTelemetry traces go to this OTLP/HTTP endpoint (unset: tracing off).
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ message: 'must be a URL such as http://otel-collector:4318' }).optional()),
     // Answers (LINE, SMS) processed at once by one worker process.
     INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).

@@ -14,6 +14,7 @@ import { sweepInbound } from './sweep-inbound';
 import { enqueueClosingNotices } from './closing-notice';
 import { raiseNotSentAlerts } from './not-sent-alerts';
 import { sweepLineOutbound } from '../bot/line/outbound-sweep';
+import { lastTick } from '../platform/metrics/events';
 
 const MINUTE = 60_000;
 
@@ -119,6 +120,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   };
   if (enqueueFailed) deps.logger.warn({ at: summary.at }, 'tick could not enqueue everything (Redis unreachable?); the next ticks sweep it up');
   deps.logger.info({ tick: { ...summary } }, 'tick');
+  lastTick.set(Date.now() / 1000); // wall clock, for the no-tick alert
   return summary;
 }
 

@@ -5,6 +5,8 @@ import type { Deps } from '../../deps';
 import { classifyTwilioError, PermanentSendError, twilioClient } from './client';
 import { twilioSettings, webhookUrl } from './config';
 import { markQuiet } from '../../platform/quiet-failure';
+import { countSmsSegments, countTwilioResult } from '../../platform/metrics/record';
+
 
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export interface OutboundBody {
@@ -43,6 +45,7 @@ async function claim(deps: Deps, row: OutboundRow): Promise<boolean> {
 
 async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never> {
   const e = classifyTwilioError(err);
+  countTwilioResult(e instanceof PermanentSendError ? e.code : 'transient');
   if (e instanceof PermanentSendError) {
     await deps.db.update(outboundMessages).set({ status: 'failed', errorCode: e.code, errorMessage: e.message, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
   } else {
@@ -69,6 +72,8 @@ export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Prom
       statusCallback: webhookUrl(deps.env, '/webhooks/twilio/status'),
     });
     await deps.db.update(outboundMessages).set({ providerMessageId: msg.sid, errorCode: null, errorMessage: null, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    countTwilioResult('ok');
+    countSmsSegments(Number(msg.numSegments) || 1);
   } catch (err) {
     await settle(deps, row, err);
   }
@@ -110,6 +115,7 @@ async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: 
       timeout: 30, // seconds of ringing: elderly people need time to reach the phone
     });
     await deps.db.update(outboundMessages).set({ providerMessageId: call.sid, errorCode: null, errorMessage: null, updatedAt: deps.now() }).where(eq(outboundMessages.id, row.id));
+    countTwilioResult('ok');
   } catch (err) {
     await settle(deps, row, err);
   }

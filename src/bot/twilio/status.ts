@@ -7,6 +7,7 @@ import { scheduleAfterFailedAttempt } from '../voice/retry';
 import type { InboundEvent } from './inbox';
 import { advanceOutboundStatus } from './outbound';
 import { markChannelUnreachable, optOutChannel } from './person-channels';
+import { countCallOutcome, countTwilioResult } from '../../platform/metrics/record';
 
 interface Mapped {
   status: OutboundStatus;
@@ -78,7 +79,9 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.providerMessageId, sid)).limit(1);
   if (!row) return;
   const mapped = isCall ? mapCallStatus(p.CallStatus, p.AnsweredBy) : mapMessageStatus(p.MessageStatus ?? p.SmsStatus, p.ErrorCode);
+  if (isCall) countCallOutcome(p.CallStatus, p.CallDuration);
   if (!mapped) return;
+  if (mapped.status === 'failed' || mapped.status === 'undelivered') countTwilioResult(mapped.code ?? p.ErrorCode);
   const now = deps.now();
   const updated = await advanceOutboundStatus(tx, row, mapped.status, { code: mapped.code }, now);
   if (!updated || (mapped.status !== 'undelivered' && mapped.status !== 'failed')) return;
