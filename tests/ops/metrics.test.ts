@@ -90,7 +90,7 @@ describe('/metrics on METRICS_PORT', () => {
     const [centre] = await t.deps.db.select().from(jurisdictions).where(eq(jurisdictions.code, t.centreCode));
     const nurse = await makeStaff(t.deps, { email: `nurse-${port}@example.jp`, role: 'nurse', jurisdictionCode: t.centreCode });
     clock.at = new Date(clock.at.getTime() + 120_000);
-    await withTransaction(t.deps.db, { actor: { ...staffActor('nurse', { jurisdictionId: centre!.id, jurisdictionPath: centre!.path }), staffId: nurse }, now: clock.at }, (ctx) => acknowledgeAlert({ ctx, input: { alertId: alert!.id } }));
+    await withTransaction(t.deps.db, { actor: Object.assign(staffActor('nurse', { jurisdictionId: centre!.id, jurisdictionPath: centre!.path }), { staffId: nurse }), now: clock.at }, (ctx) => acknowledgeAlert({ ctx, input: { alertId: alert!.id } }));
     const after = await scrape();
     expect(value(after, 'mimamori_alert_ack_seconds_count', { severity: 'red' })).toBe(value(during, 'mimamori_alert_ack_seconds_count', { severity: 'red' }) + 1);
     expect(value(after, 'mimamori_alert_ack_seconds_bucket', { severity: 'red', le: '60' })).toBe(value(during, 'mimamori_alert_ack_seconds_bucket', { severity: 'red', le: '60' }));
