@@ -1,3 +1,4 @@
+import { backupCommand, restoreCommand } from './backup';
 import type { CliCommand } from './command';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
@@ -7,4 +8,4 @@ import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, backupCommand, restoreCommand];
