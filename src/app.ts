@@ -11,6 +11,7 @@ import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
 import { createHealthRoutes } from './platform/http/health';
 import { httpMetrics } from './ops/http-metrics';
+import { httpTracing } from './ops/http-tracing';
 
 /**
  * The one Hono app, composed from routers. Each router is a factory taking the deps.
@@ -20,6 +21,7 @@ export function createApp(deps: Deps) {
   app.use('*', requestId());
   app.use('*', accessLog(deps.logger));
   app.use('*', httpMetrics()); // latency per route group (METRICS_PORT)
+  app.use('*', httpTracing()); // a span per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT)
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes(deps));

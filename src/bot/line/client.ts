@@ -2,6 +2,7 @@ import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Env } from '../../config/env';
 import type { LineMessage } from './render';
 import { countLineResult } from '../../platform/metrics/record';
+import { inSpan } from '../../platform/tracing/spans';
 
 /** What became of a send LINE accepted: its request id (409 on a retry key = accepted earlier). */
 export interface LineAccepted {
@@ -71,9 +72,9 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
   }
 
   return {
-    reply: (replyToken, messages) => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false),
-    push: (to, messages, retryKey) => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true),
-    multicast: (to, messages, retryKey) => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true),
+    reply: (replyToken, messages) => inSpan('line.reply', {}, () => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false)),
+    push: (to, messages, retryKey) => inSpan('line.push', {}, () => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true)),
+    multicast: (to, messages, retryKey) => inSpan('line.multicast', { 'mimamori.recipients': to.length }, () => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true)),
   };
 }
 

@@ -3,6 +3,7 @@ import { alertEvents, alerts, persons, type AlertSeverity } from '../../../db/sc
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
+import { inSpan } from '../../platform/tracing/spans';
 
 export const ALERTS_CHANNEL = 'mimamori_alerts';
 
@@ -27,7 +28,11 @@ export interface RaiseAlertInput {
  * Raise (or merge into) an alert for the person's responsible centre, record the 'raised'
  * event and notify every open console (pg_notify, delivered on commit).
  */
-export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
+export function raiseAlert(args: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
+  return inSpan('alert.raise', { 'mimamori.alert.severity': args.input.severity }, () => insertAlert(args));
+}
+
+async function insertAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
   const [person] = await ctx.tx.select({ centreId: persons.responsibleCentreId }).from(persons).where(eq(persons.id, input.personId));
   if (!person) throw new NotFoundError('person', input.personId);
   const [row] = await ctx.tx
