@@ -57,11 +57,11 @@ describe('backup and restore of the embedded database', () => {
     const again = await cli(target, 'restore', file);
     expect(again.code).not.toBe(0);
     expect(again.output).toContain('already holds a database; restore into an empty DATA_DIR');
-  }, 180_000);
+  }, 300_000);
 
   it('points to pg_dump when the database is PostgreSQL', async () => {
     const run = spawnEntry('src/cli.ts', { ...settings(path.join(root, 'unused')), DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }, ['restore', path.join(root, 'x.tar.gz')]);
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain('use pg_dump / pg_restore');
-  });
+  }, 120_000);
 });
