@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -17,6 +17,8 @@ export interface DbHandle {
   /** The raw postgres.js client (bulk COPY, LISTEN/NOTIFY); undefined on PGlite. */
   pg?: import('postgres').Sql;
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as a gzipped tarball (npm run cli -- backup). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 /**
@@ -52,7 +54,21 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
     client = new PGlite(dir);
   }
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return { db, kind: 'pglite', close: () => client.close(), dumpDataDir: () => client.dumpDataDir('gzip') };
+}
+
+/**
+ * Restore a PGlite back-up (npm run cli -- restore) into `dataDir`, which must not hold a
+ * database yet: a restore never overwrites data. Opens the tarball once and closes it.
+ */
+export async function restorePgliteDataDir(dataDir: string, tarball: Blob): Promise<void> {
+  const dir = path.resolve(dataDir, 'pglite');
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} already holds a database; restore into an empty DATA_DIR`);
+  mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const client = new PGlite(dir, { loadDataDir: tarball });
+  await client.waitReady;
+  await client.close();
 }
 
 /**

@@ -14,6 +14,8 @@ import { accessLog } from './platform/http/access-log';
 import { bodyLimits, type BodyLimitRule } from './platform/http/body-limits';
 import { errorHandler } from './platform/http/errors';
 import { createHealthRoutes } from './platform/http/health';
+import { httpMetrics } from './ops/http-metrics';
+import { httpTracing } from './ops/http-tracing';
 
 /**
  * Every route's request-body limit (README: Reliability and security): sign-in forms are
@@ -39,10 +41,13 @@ export function createApp(deps: Deps) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', accessLog(deps.logger));
+  app.use('*', httpMetrics()); // latency per route group (METRICS_PORT)
+  app.use('*', httpTracing()); // a span per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT)
   app.use('*', resolveClientAddress(deps.env.TRUSTED_PROXIES)); // X-Forwarded-For only from TRUSTED_PROXIES
   app.use('*', bodyLimits(routeBodyLimits(deps.env), deps.env.BODY_LIMIT_KB * 1024));
   app.onError(errorHandler(deps.logger));
   app.route('/', createHealthRoutes({ pingDatabase: () => ping(deps.db), redis: deps.redis }));
+  app.get('/', (c) => c.redirect('/admin')); // the staff console is what a person opening the bare address wants
   app.route('/', createAdminRoutes(deps));
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/', createCertificatePublicRoutes(deps)); // /verify/<id>, certificate downloads (before /c/<token>)

@@ -2,10 +2,11 @@ import { createDb, migrateDb, type DbHandle } from '../db/client';
 import { ensureReferenceData } from '../db/seed/reference-data';
 import { ensureDefaultFlows } from './domain/flows/ensure-default-flows';
 import { ConfigError, type Env } from './config/env';
+import { queuePrefix } from './config/queue-prefix';
 import type { Deps } from './deps';
 import { systemActor, withTransaction } from './domain/context';
 import { ValidationError } from './domain/errors';
-import { ensureFirstAdmin } from './domain/staff/ensure-admin';
+import { countStaff, ensureFirstAdmin } from './domain/staff/ensure-admin';
 import { ALL_JOBS } from './jobs/registry';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
@@ -53,7 +54,7 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');
   const redis = createRedis(env.REDIS_URL, logger, { role: 'app' });
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
-  const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? 'mimamori', logger, jobs: ALL_JOBS });
+  const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? queuePrefix(env), logger, jobs: ALL_JOBS });
   const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
   const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
   await createFirstAdmin(deps);
@@ -61,15 +62,30 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
 }
 
 // The settings a refused first administrator's field came from.
-const ADMIN_SETTING: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD' };
+const ADMIN_SETTING: Record<string, string> = { email: 'ADMIN_EMAIL', password: 'ADMIN_PASSWORD', centreCode: 'ADMIN_CENTRE_CODE' };
+
+/** Said at start while no staff user exists and ADMIN_EMAIL is unset: how to get the first one. */
+export const FIRST_USER_HINT =
+  'No staff user yet. Create the first administrator: restart with ADMIN_EMAIL and ADMIN_PASSWORD (and ADMIN_CENTRE_CODE + ADMIN_CENTRE_NAME for a health centre administrator who sees names), ' +
+  'or run: npm run cli -- create-staff --email you@example.jp --name 管理者 --role national_officer --jurisdiction JP';
+
+/** Said when the first administrator is a national officer. */
+export const NATIONAL_ADMIN_NOTE =
+  'created the first national administrator from ADMIN_EMAIL. A national officer\'s lists, alert queue and exports hide names and phones (pseudonymous); ' +
+  'to start with a health centre administrator who sees them, set ADMIN_CENTRE_CODE and ADMIN_CENTRE_NAME on the first start instead (README: First start)';
 
 /** ADMIN_EMAIL + ADMIN_PASSWORD on a database without staff: a refused value stops start-up naming its setting. */
 async function createFirstAdmin(deps: Deps): Promise<void> {
-  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = deps.env;
-  if (!email || !password) return;
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password, ADMIN_CENTRE_CODE: code, ADMIN_CENTRE_NAME: nameJa } = deps.env;
+  const run = <T>(fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor: systemActor('bootstrap'), now: deps.now() }, fn);
+  if (!email || !password) {
+    if ((await run((ctx) => countStaff(ctx))) === 0) deps.logger.warn(FIRST_USER_HINT);
+    return;
+  }
   try {
-    const { created } = await withTransaction(deps.db, { actor: systemActor('bootstrap'), now: deps.now() }, (ctx) => ensureFirstAdmin(ctx, email, password));
-    if (created) deps.logger.info('created the first national administrator from ADMIN_EMAIL');
+    const result = await run((ctx) => ensureFirstAdmin(ctx, email, password, code && nameJa ? { code, nameJa } : undefined));
+    if (result.created && result.role === 'national_officer') deps.logger.warn(NATIONAL_ADMIN_NOTE);
+    if (result.created && result.role === 'centre_admin') deps.logger.info({ centre: code }, 'created the first administrator, of the health centre ADMIN_CENTRE_CODE, from ADMIN_EMAIL');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     await closeConnections(deps);

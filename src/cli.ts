@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { closeDeps, createDeps } from './boot';
 import { parseArgs } from './cli/command';
 import { COMMANDS } from './cli/commands';
@@ -23,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
     refuseSecretFlag(command.secret, parseArgs(rest));
     secret = await readSecret(command.secret, env, { stdin: process.stdin, stderr: process.stderr });
   }
+  if (command.standalone) return command.standalone(parseArgs(rest), env, (line) => process.stdout.write(`${line}\n`));
+  // A server may run with another working directory: file arguments travel as absolute paths.
+  if (command.name === 'backup' && rest[0]) argv = [name!, resolve(rest[0]), ...rest.slice(1)];
   // The embedded database belongs to a running server: let it run the command.
   if (!env.DATABASE_URL) {
     const code = await runViaControlSocket(env, argv, out, secret);

@@ -8,6 +8,8 @@ import { startInboundListener } from './jobs/inbound-listener';
 import { ALL_JOBS } from './jobs/registry';
 import { closeHttpServer } from './platform/http/drain';
 import { createLogger } from './platform/logger';
+import { startMetricsServer } from './ops/metrics-server';
+import { consoleUrl, logProviderSettings } from './platform/provider-settings';
 
 /** Node entry point: HTTP server and job workers in one process. */
 async function main() {
@@ -16,13 +18,15 @@ async function main() {
   const stopping = new AbortController();
   const deps = await createDeps(env, { logger, stopping: stopping.signal });
   const app = createApp(deps);
+  logProviderSettings(env, logger);
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
   const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps) : null;
   // With the embedded database, CLI commands run in this process (PGlite has one owner).
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
+  const metricsServer = await startMetricsServer(deps); // METRICS_PORT: Prometheus and the operators' /readyz
   const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
-    logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port}`);
+    logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port} — staff console: ${consoleUrl(env, info.port)}`);
   }) as Server;
 
   /**
@@ -35,6 +39,7 @@ async function main() {
     logger.info({ signal }, 'shutting down: no new requests, letting running requests and jobs finish');
     stopping.abort();
     controlServer?.close();
+    metricsServer?.close();
     const graceMs = env.SHUTDOWN_GRACE_MS;
     await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close()]);
     await closeConnections(deps);

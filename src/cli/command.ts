@@ -1,3 +1,4 @@
+import type { Env } from '../config/env';
 import type { Deps } from '../deps';
 import type { CliSecret } from './read-secret';
 
@@ -10,6 +11,8 @@ export interface CliCommand {
   secret?: CliSecret;
   /** Most commands need the database; `needsDeps: false` ones get none. */
   run(args: CliArgs, deps: Deps, out: (line: string) => void): Promise<number | void>;
+  /** Commands that must run before any database is opened (restore): the CLI calls this instead, never through a server. */
+  standalone?(args: CliArgs, env: Env, out: (line: string) => void): Promise<number>;
 }
 
 export interface CliArgs {

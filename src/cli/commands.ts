@@ -1,3 +1,4 @@
+import { backupCommand, restoreCommand } from './backup';
 import type { CliCommand } from './command';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
@@ -10,4 +11,4 @@ import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand, backupCommand, restoreCommand];

@@ -53,6 +53,11 @@ export const envSchema = z
     CONTACT_NAME_EN: optionalString,
     ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
     ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+    // With ADMIN_EMAIL: the first administrator runs this health centre (created under its prefecture if new) and sees names.
+    ADMIN_CENTRE_CODE: optionalString.pipe(z.string().regex(/^\d{2}-[0-9A-Za-z-]{1,20}$/, 'must be a health centre code starting with its prefecture code, e.g. 13-104').optional()),
+    ADMIN_CENTRE_NAME: optionalString,
+    // BullMQ key prefix: two instances on one Redis need different ones. Unset: derived from the database (queuePrefix below).
+    QUEUE_PREFIX: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be letters, digits, _ . or - (at most 64)').optional()),
     // `npm run cli -- create-staff` reads the new user's password from here when set (scripts), never from a flag.
     STAFF_PASSWORD: z
       .string()
@@ -72,6 +77,11 @@ export const envSchema = z
     // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
     BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
     UPLOAD_LIMIT_MB: z.coerce.number({ message: 'must be megabytes' }).int('must be megabytes').min(1, 'must be at least 1').max(512, 'must be at most 512').default(20),
+    // Prometheus /metrics and the operators' /readyz on their own port (unset: off), bound to METRICS_HOST.
+    METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>({ message: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535').optional()),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    // OpenTelemetry traces go to this OTLP/HTTP endpoint (unset: tracing off).
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ message: 'must be a URL such as http://otel-collector:4318' }).optional()),
     // Answers (LINE, SMS) processed at once by one worker process.
     INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
@@ -117,6 +127,9 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (!!env.ADMIN_EMAIL !== !!env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+    }
+    if (!!env.ADMIN_CENTRE_CODE !== !!env.ADMIN_CENTRE_NAME) {
+      ctx.addIssue({ code: 'custom', path: [env.ADMIN_CENTRE_CODE ? 'ADMIN_CENTRE_NAME' : 'ADMIN_CENTRE_CODE'], message: 'ADMIN_CENTRE_CODE and ADMIN_CENTRE_NAME go together' });
     }
     if (!!env.LINE_CHANNEL_SECRET !== !!env.LINE_CHANNEL_ACCESS_TOKEN) {
       ctx.addIssue({ code: 'custom', path: [env.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET'], message: 'LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN go together' });
@@ -184,4 +197,12 @@ export function totpKeyMaterial(env: Pick<Env, 'TOTP_ENCRYPTION_KEY' | 'APP_SECR
 /** The process environment, validated: the one place that reads process.env. */
 export function loadEnv(): Env {
   return parseEnv(process.env);
+}
+
+/**
+ * The whole environment, for programs the service checks start (src/platform/services:
+ * pg_ctlcluster, redis-server, apt-get need PATH, HOME, LANG); never for settings.
+ */
+export function hostEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
 }

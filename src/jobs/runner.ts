@@ -10,6 +10,8 @@ import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from 
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
+import { isQuiet } from '../platform/quiet-failure';
+import { runInJobSpan, withTraceContext } from '../platform/tracing/spans';
 
 export type { QueueSettings };
 export { TICK_JOB_NAME, TICK_SCHEDULER_ID };
@@ -120,13 +122,13 @@ export class JobRunner {
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
   async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
-    return this.enqueue(def, () => [{ name: def.name, data: def.payload.parse(payload), opts: { ...options, jobId: safeJobId(options.jobId) } }]);
+    return this.enqueue(def, () => [{ name: def.name, data: withTraceContext(def.payload.parse(payload)), opts: { ...options, jobId: safeJobId(options.jobId) } }]);
   }
 
   /** Enqueue many jobs of one kind in a single round trip. */
   async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
     if (items.length === 0) return true;
-    return this.enqueue(def, () => items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+    return this.enqueue(def, () => items.map((i) => ({ name: def.name, data: withTraceContext(i.payload), opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
   }
 
   /** Add (or give a failed job with the same id another run, see addOrRevive); false when Redis refused. */
@@ -166,7 +168,7 @@ export class JobRunner {
       });
       worker.on('error', () => {});
       worker.on('failed', (job, err) => {
-        this.opts.logger.warn({ queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+        (isQuiet(err) ? this.opts.logger.debug : this.opts.logger.warn).call(this.opts.logger, { queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
       });
       this.workers.push(worker);
     }
@@ -209,7 +211,7 @@ export class JobRunner {
     const parsed = def.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
     try {
-      return await def.handler(parsed.data, deps, job);
+      return await runInJobSpan(job.name, job.data, { 'messaging.destination.name': def.queue, 'messaging.message.id': String(job.id ?? '') }, () => def.handler(parsed.data, deps, job));
     } catch (err) {
       // BullMQ stores the error's message and stack in Redis (failedReason, stacktrace).
       throw scrubJobError(err);

@@ -18,6 +18,7 @@ import { raiseNotSentAlerts } from './not-sent-alerts';
 import { INBOUND_JOB_TARGETS } from './inbound-jobs';
 import { sweepLineOutbound } from './line-outbound-sweep';
 import { runEscalations, type EscalationSummary } from '../domain/escalation/run-escalations';
+import { lastTick } from '../platform/metrics/events';
 
 const MINUTE = 60_000;
 
@@ -135,6 +136,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   };
   if (enqueueFailed) deps.logger.warn({ at: summary.at }, 'tick could not enqueue everything (Redis unreachable?); the next ticks sweep it up');
   deps.logger.info({ tick: { ...summary } }, 'tick');
+  lastTick.set(Date.now() / 1000); // wall clock, for the no-tick alert
   return summary;
 }
 

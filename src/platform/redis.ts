@@ -24,7 +24,7 @@ export function createRedis(url: string, logger: Logger, opts: { forWorkers?: bo
   redis.on('error', (err: Error & { code?: string }) => {
     if (down) return;
     down = true;
-    const message = `Redis is unreachable at REDIS_URL (${redactUrl(url)}); HTTP keeps serving, queued work resumes when Redis is back`;
+    const message = `Redis is unreachable at REDIS_URL (${redactUrl(url)}); HTTP keeps serving, queued work resumes when Redis is back${localRedisHint(url)}`;
     if (speaksForProcess) logger.error({ role, code: err.code }, message);
     else logger.debug({ role, code: err.code }, message);
   });
@@ -33,6 +33,11 @@ export function createRedis(url: string, logger: Logger, opts: { forWorkers?: bo
     down = false;
   });
   return redis;
+}
+
+/** A Redis meant to run on this machine: name the command that installs and starts it. */
+export function localRedisHint(url: string): string {
+  return /^rediss?:\/\/(?:[^@/]*@)?(localhost|127\.[\d.]+|\[::1\])(?::|\/|$)/.test(url) ? '. To install and start Redis (and PostgreSQL) on this machine: npm run services' : '';
 }
 
 export function redactUrl(url: string): string {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { queuePrefix } from '../../src/config/queue-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/pg';
 import { startRedisInstance, type RedisInstance } from '../support/redis-instance';
@@ -40,7 +41,7 @@ async function tickRan(s: Spawned, timeoutMs = 60_000): Promise<boolean> {
 async function schedulerKey(): Promise<number> {
   const c = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   try {
-    return await c.zcard('mimamori:scheduler:repeat');
+    return await c.zcard(`${queuePrefix({ DATABASE_URL: db.url, DATA_DIR: '.data' })}:scheduler:repeat`);
   } finally {
     c.disconnect();
   }

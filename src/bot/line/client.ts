@@ -1,6 +1,8 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Env } from '../../config/env';
 import type { LineMessage } from './render';
+import { countLineResult } from '../../platform/metrics/record';
+import { inSpan } from '../../platform/tracing/spans';
 
 /** What became of a send LINE accepted: its request id (409 on a retry key = accepted earlier). */
 export interface LineAccepted {
@@ -52,9 +54,11 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
     for (let attempt = 1; ; attempt++) {
       try {
         const { httpResponse } = await call();
+        countLineResult(httpResponse.status);
         return { requestId: httpResponse.headers.get('x-line-request-id'), duplicate: false };
       } catch (err) {
         const e = toSendError(err);
+        countLineResult(e.status);
         if (hasRetryKey && e.status === 409) {
           // The same retry key was accepted before: the message went out once, count it as sent.
           const headers = err instanceof HTTPFetchError ? err.headers : undefined;
@@ -68,9 +72,9 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
   }
 
   return {
-    reply: (replyToken, messages) => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false),
-    push: (to, messages, retryKey) => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true),
-    multicast: (to, messages, retryKey) => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true),
+    reply: (replyToken, messages) => inSpan('line.reply', {}, () => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false)),
+    push: (to, messages, retryKey) => inSpan('line.push', {}, () => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true)),
+    multicast: (to, messages, retryKey) => inSpan('line.multicast', { 'mimamori.recipients': to.length }, () => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true)),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps';
 import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
 import { deliverOutbound, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
+import { observeAnswer } from '../../platform/metrics/record';
 
 /** An event that keeps failing is given up after this many runs, so it cannot block the sender's later events. */
 export const MAX_EVENT_ATTEMPTS = 5;
@@ -51,6 +52,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
           // belongs to the session it answers.
           const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId: event.source?.userId ?? '' }, event);
           await sp.update(inboundEvents).set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null }).where(eq(inboundEvents.id, ev.id));
+          observeAnswer('line', ev.receivedAt, now);
           if (!reply || reply.messages.length === 0 || !event.source?.userId) return;
           const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
           await queueOutbound(

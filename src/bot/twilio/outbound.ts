@@ -2,6 +2,9 @@ import type { Deps } from '../../deps';
 import { claimQueued, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 import { classifyTwilioError, PermanentSendError, twilioClient } from './client';
 import { twilioSettings, webhookUrl } from './config';
+import { markQuiet } from '../../platform/quiet-failure';
+import { countSmsSegments, countTwilioResult } from '../../platform/metrics/record';
+
 
 export interface OutboundBody {
   text?: string;
@@ -13,6 +16,7 @@ export { advanceOutboundStatus, ensureOutbound, type OutboundRow } from '../../d
 
 async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never> {
   const e = classifyTwilioError(err);
+  countTwilioResult(e instanceof PermanentSendError ? e.code : 'transient');
   if (e instanceof PermanentSendError) {
     await settleOutbound(deps.db, row.id, { status: 'failed', errorCode: e.code, errorMessage: e.message }, deps.now());
   } else {
@@ -29,7 +33,7 @@ async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never
  */
 export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Promise<void> {
   const settings = twilioSettings(deps.env);
-  if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
+  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
   if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
   try {
     const msg = await twilioClient(settings).messages.create({
@@ -39,6 +43,8 @@ export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Prom
       statusCallback: webhookUrl(deps.env, '/webhooks/twilio/status'),
     });
     await settleOutbound(deps.db, row.id, { providerMessageId: msg.sid, errorCode: null, errorMessage: null }, deps.now());
+    countTwilioResult('ok');
+    countSmsSegments(Number(msg.numSegments) || 1);
   } catch (err) {
     await settle(deps, row, err);
   }
@@ -67,7 +73,7 @@ export async function deliverNoticeCall(deps: Deps, row: OutboundRow, to: string
 
 async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: string; method: 'POST'; machineDetection: 'Enable' } | { twiml: string }): Promise<void> {
   const settings = twilioSettings(deps.env);
-  if (!settings) throw new PermanentSendError('not_configured', 'Twilio is not configured', false);
+  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
   if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
   try {
     const call = await twilioClient(settings).calls.create({
@@ -80,6 +86,7 @@ async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: 
       timeout: 30, // seconds of ringing: elderly people need time to reach the phone
     });
     await settleOutbound(deps.db, row.id, { providerMessageId: call.sid, errorCode: null, errorMessage: null }, deps.now());
+    countTwilioResult('ok');
   } catch (err) {
     await settle(deps, row, err);
   }

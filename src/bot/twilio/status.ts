@@ -7,6 +7,7 @@ import { scheduleAfterFailedAttempt } from '../voice/retry';
 import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { advanceOutboundStatus } from './outbound';
 import { markChannelUnreachable, optOutChannel } from '../../domain/channels/channel-state';
+import { countCallOutcome, countTwilioResult } from '../../platform/metrics/record';
 
 interface Mapped {
   status: OutboundStatus;
@@ -78,7 +79,9 @@ export async function handleStatusEvent(deps: Deps, tx: Tx, event: InboundEvent)
   const row = await outboundByProviderId(tx, sid);
   if (!row) return;
   const mapped = isCall ? mapCallStatus(p.CallStatus, p.AnsweredBy) : mapMessageStatus(p.MessageStatus ?? p.SmsStatus, p.ErrorCode);
+  if (isCall) countCallOutcome(p.CallStatus, p.CallDuration);
   if (!mapped) return;
+  if (mapped.status === 'failed' || mapped.status === 'undelivered') countTwilioResult(mapped.code ?? p.ErrorCode);
   const now = deps.now();
   const updated = await advanceOutboundStatus(tx, row, mapped.status, { code: mapped.code }, now);
   const ctx: Ctx = { actor: systemActor('twilio'), tx, now };

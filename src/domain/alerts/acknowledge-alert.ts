@@ -5,6 +5,7 @@ import type { VerbArgs } from '../context';
 import { alreadyResolved, alreadyTaken, changedMeanwhile } from './alert-conflicts';
 import { alertInScope, notifyAlertChanged, staffIdOf, staffName } from './alert-in-scope';
 import { requirePermission } from '../permissions';
+import { observeAlertAck } from '../../platform/metrics/record';
 
 /**
  * A nurse takes an open alert ("対応します"): status open → acknowledged, assigned to them
@@ -28,6 +29,7 @@ export async function acknowledgeAlert({ ctx, input }: VerbArgs<{ alertId: strin
     .where(and(eq(alerts.id, alert.id), eq(alerts.status, 'open')))
     .returning({ id: alerts.id });
   if (!updated.length) throw changedMeanwhile();
+  observeAlertAck(alert.severity, alert.createdAt, ctx.now);
   await ctx.tx.insert(alertEvents).values({ alertId: alert.id, kind: 'acknowledged', actorStaffId: me, createdAt: ctx.now });
   await writeAudit(ctx, { action: 'acknowledge', entity: 'alert', entityId: alert.id, personId: alert.personId });
   await notifyAlertChanged(ctx, alert, 'acknowledged');

@@ -4,6 +4,7 @@ import { writeAudit } from '../audit';
 import { systemActor, type VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
+import { inSpan } from '../../platform/tracing/spans';
 
 export const ALERTS_CHANNEL = 'mimamori_alerts';
 
@@ -30,6 +31,10 @@ export interface RaiseAlertInput {
  */
 export async function raiseAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
   requirePermission(ctx.actor, 'raiseAlert');
+  return inSpan('alert.raise', { 'mimamori.alert.severity': input.severity }, () => insertAlert({ ctx, input }));
+}
+
+async function insertAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{ id: string; created: boolean }> {
   const [person] = await ctx.tx.select({ centreId: persons.responsibleCentreId }).from(persons).where(eq(persons.id, input.personId));
   if (!person) throw new NotFoundError('person', input.personId);
   const [row] = await ctx.tx

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
+import { observeAnswer } from '../../platform/metrics/record';
 
 export type InboundEvent = typeof inboundEvents.$inferSelect;
 export type { Tx } from '../../../db/client';
@@ -46,6 +47,7 @@ export async function processInOrder<R>(
     for (const event of pending) {
       results.push(await handle(tx, event));
       await tx.update(inboundEvents).set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1` }).where(eq(inboundEvents.id, event.id));
+      observeAnswer(event.provider, event.receivedAt, now);
     }
     return results;
   });

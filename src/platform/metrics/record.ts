@@ -1,0 +1,39 @@
+import { alertAckLatency, answerLatency, callMinutes, callsPlaced, providerResults, smsSegments } from './events';
+import { lineCode, twilioCode } from './labels';
+
+/**
+ * One-line calls for hot code (channel code, verbs): each records one fact with bounded
+ * labels. Kept here so channel code needs no prom-client knowledge.
+ */
+const PROVIDERS = new Set(['line', 'twilio_sms', 'twilio_status', 'twilio_voice']);
+
+/** A webhook event stored at `receivedAt` has had its answer recorded at `now`. */
+export function observeAnswer(provider: string, receivedAt: Date, now: Date): void {
+  answerLatency.observe({ provider: PROVIDERS.has(provider) ? provider : 'other' }, Math.max(0, (now.getTime() - receivedAt.getTime()) / 1000));
+}
+
+export function observeAlertAck(severity: string, raisedAt: Date, now: Date): void {
+  alertAckLatency.observe({ severity: ['red', 'amber', 'info'].includes(severity) ? severity : 'other' }, Math.max(0, (now.getTime() - raisedAt.getTime()) / 1000));
+}
+
+/** A LINE API answer: its HTTP status (null: the network failed). */
+export function countLineResult(status: number | null): void {
+  providerResults.inc({ provider: 'line', code: status === null ? 'network' : lineCode(status) });
+}
+
+/** A Twilio REST result: 'ok' when accepted, else its error code. */
+export function countTwilioResult(code: string | number | undefined): void {
+  providerResults.inc({ provider: 'twilio', code: twilioCode(code) });
+}
+
+export function countSmsSegments(segments: number): void {
+  smsSegments.inc(segments);
+}
+
+/** A call's final status callback; completed calls add their minutes (CallDuration in seconds). */
+export function countCallOutcome(status: string | undefined, durationSeconds: string | undefined): void {
+  if (!status || !['completed', 'no-answer', 'busy', 'failed', 'canceled'].includes(status)) return;
+  callsPlaced.inc({ status });
+  const seconds = Number(durationSeconds);
+  if (status === 'completed' && Number.isFinite(seconds) && seconds > 0) callMinutes.inc(seconds / 60);
+}
