@@ -7,6 +7,7 @@ import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
 import type { Deps } from './deps';
+import { createFhirRoutes } from './fhir/routes';
 import { accessLog } from './platform/http/access-log';
 import { errorHandler } from './platform/http/errors';
 import { createHealthRoutes } from './platform/http/health';
@@ -27,5 +28,6 @@ export function createApp(deps: Deps) {
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
   app.route('/', createIntakeRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
+  app.route('/', createFhirRoutes(deps)); // FHIR R4 + SMART Backend Services (src/fhir)
   return app;
 }

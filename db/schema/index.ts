@@ -6,3 +6,4 @@ export * from './checks';
 export * from './alerts';
 export * from './messaging';
 export * from './audit';
+export * from './fhir';

@@ -1,4 +1,5 @@
 import type { CliCommand } from './command';
+import { createFhirClientCommand } from './create-fhir-client';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
 import { lineRichMenuCommand } from './line-rich-menu';
@@ -7,4 +8,4 @@ import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, createFhirClientCommand];
