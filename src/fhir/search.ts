@@ -75,7 +75,7 @@ export function searchBundle(base: string, type: string, s: ParsedSearch, resour
     resourceType: 'Bundle',
     type: 'searchset',
     link: [{ relation: 'self', url: link(s.offset) }, ...(more ? [{ relation: 'next', url: link(s.offset + s.count) }] : [])],
-    entry: resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    ...(resources.length ? { entry: resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })) } : {}),
   };
 }
 
