@@ -1,7 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Ctx, VerbArgs } from '../domain/context';
 import { readObservation, searchObservations } from '../domain/fhir/search-observations';
+import { readFlag, searchFlags } from '../domain/fhir/search-flags';
+import { readOrganization, searchOrganizations } from '../domain/fhir/search-organizations';
 import { readPatient, searchPatients } from '../domain/fhir/search-patients';
+import { readCondition, readEncounter, searchConditions, searchEncounters } from '../domain/fhir/search-person-resources';
+import { readQuestionnaireResponse, searchQuestionnaireResponses } from '../domain/fhir/search-questionnaire-responses';
+import { readQuestionnaire, searchQuestionnaires } from '../domain/fhir/search-questionnaires';
 import { idsOf, type ParsedSearch } from './search';
 
 type SearchVerb = (args: VerbArgs<ParsedSearch>) => Promise<{ resources: Resource[]; more: boolean }>;
@@ -18,6 +23,7 @@ export interface ResourceDoor {
 }
 
 const page = (s: ParsedSearch) => ({ count: s.count, offset: s.offset });
+const patientRefs = (s: ParsedSearch) => [...(s.refs('patient', 'Patient') ?? []), ...(s.refs('subject', 'Patient') ?? [])];
 const withCtx = <T,>(fn: (a: { ctx: Ctx; input: T }) => Promise<{ resources: Resource[]; more: boolean }>, input: (s: ParsedSearch) => T): SearchVerb => ({ ctx, input: s }) => fn({ ctx, input: input(s) });
 
 export const RESOURCE_DOORS: ResourceDoor[] = [
@@ -45,13 +51,73 @@ export const RESOURCE_DOORS: ResourceDoor[] = [
     ],
     search: withCtx(searchObservations, (s) => ({
       ids: idsOf(s),
-      patient: [...(s.refs('patient', 'Patient') ?? []), ...(s.refs('subject', 'Patient') ?? [])],
+      patient: patientRefs(s),
       code: s.get('code'),
       category: s.get('category'),
       date: s.dates('date'),
       ...page(s),
     })),
     read: readObservation,
+  },
+  {
+    type: 'Questionnaire',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'url', type: 'reference' },
+      { name: 'version', type: 'token' },
+    ],
+    search: withCtx(searchQuestionnaires, (s) => ({ ids: idsOf(s), url: s.get('url'), version: s.get('version'), ...page(s) })),
+    read: readQuestionnaire,
+  },
+  {
+    type: 'QuestionnaireResponse',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+      { name: 'authored', type: 'date' },
+    ],
+    search: withCtx(searchQuestionnaireResponses, (s) => ({ ids: idsOf(s), patient: patientRefs(s), authored: s.dates('authored'), ...page(s) })),
+    read: readQuestionnaireResponse,
+  },
+  {
+    type: 'Condition',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+    ],
+    search: withCtx(searchConditions, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
+    read: readCondition,
+  },
+  {
+    type: 'Encounter',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+    ],
+    search: withCtx(searchEncounters, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
+    read: readEncounter,
+  },
+  {
+    type: 'Organization',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'identifier', type: 'token' },
+    ],
+    search: withCtx(searchOrganizations, (s) => ({ ids: idsOf(s), identifier: s.get('identifier'), ...page(s) })),
+    read: readOrganization,
+  },
+  {
+    type: 'Flag',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+    ],
+    search: withCtx(searchFlags, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
+    read: readFlag,
   },
 ];
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { withTransaction } from '../domain/context';
+import { NotFoundError } from '../domain/errors';
 import type { Deps } from '../deps';
 import { clientCtx, fhirAuth, requireScope, type FhirEnv } from './auth';
 import { capabilityStatement } from './metadata';
@@ -37,6 +38,8 @@ export function createFhirRoutes(deps: Deps) {
     const door = doorOf(type);
     if (!door) throw unknownType(type);
     requireScope(c, type, 'r');
+    // Every id we serve is a UUID: anything else is missing, without asking the database.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.req.param('id'))) throw new NotFoundError(type, c.req.param('id'));
     const resource = await withTransaction(deps.db, clientCtx(c, deps), (ctx) => door.read({ ctx, input: { id: c.req.param('id') } }));
     return fhirJson(c, resource);
   });

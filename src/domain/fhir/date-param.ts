@@ -1,4 +1,4 @@
-import { and, gte, lt, type SQL, type AnyColumn } from 'drizzle-orm';
+import { and, gte, lt, sql, type SQL, type AnyColumn } from 'drizzle-orm';
 import { ValidationError } from '../errors';
 
 /**
@@ -37,19 +37,21 @@ export function parseDateParam(name: string, raw: string): DateRange {
   return { prefix: (prefix as DateRange['prefix']) ?? 'eq', start, end };
 }
 
-/** The SQL condition of one range on a timestamp column. */
-export function instantCondition(col: AnyColumn, r: DateRange): SQL {
+/** The SQL condition of one range on a timestamp column or expression (instants as ISO text, so an expression works too). */
+export function instantCondition(col: AnyColumn | SQL, r: DateRange): SQL {
+  const ge = (d: Date) => sql`${col} >= ${d.toISOString()}::timestamptz`;
+  const lt = (d: Date) => sql`${col} < ${d.toISOString()}::timestamptz`;
   switch (r.prefix) {
     case 'eq':
-      return and(gte(col, r.start), lt(col, r.end))!;
+      return sql`(${ge(r.start)} and ${lt(r.end)})`;
     case 'ge':
-      return gte(col, r.start);
+      return ge(r.start);
     case 'gt':
-      return gte(col, r.end);
+      return ge(r.end);
     case 'le':
-      return lt(col, r.end);
+      return lt(r.end);
     case 'lt':
-      return lt(col, r.start);
+      return lt(r.start);
   }
 }
 
