@@ -8,6 +8,7 @@ import { fhirErrorHandler, fhirJson, FhirRequestError } from './outcome';
 import { doorOf } from './resources';
 import { parseSearch, searchBundle } from './search';
 import { createSmartRoutes } from './smart';
+import { transactionHandler } from './transaction';
 
 export const fhirBase = (deps: Deps) => `${deps.env.PUBLIC_BASE_URL.replace(/\/$/, '')}/fhir`;
 
@@ -22,7 +23,7 @@ export function createFhirRoutes(deps: Deps) {
   const app = new Hono<FhirEnv>();
   app.onError(fhirErrorHandler(deps.logger));
   app.route('/', createSmartRoutes(deps));
-  app.get('/fhir/metadata', (c) => fhirJson(c, capabilityStatement(fhirBase(deps), deps.now(), { transactionTypes: [], exportTypes: [] })));
+  app.get('/fhir/metadata', (c) => fhirJson(c, capabilityStatement(fhirBase(deps), deps.now(), { transactionTypes: ['Patient', 'Condition'], exportTypes: [] })));
   app.use('/fhir/*', fhirAuth(deps));
   app.get('/fhir/:type{[A-Z][A-Za-z]+}', async (c) => {
     const type = c.req.param('type');
@@ -43,6 +44,8 @@ export function createFhirRoutes(deps: Deps) {
     const resource = await withTransaction(deps.db, clientCtx(c, deps), (ctx) => door.read({ ctx, input: { id: c.req.param('id') } }));
     return fhirJson(c, resource);
   });
+  app.post('/fhir', transactionHandler(deps));
+  app.post('/fhir/Bundle', transactionHandler(deps));
   app.all('/fhir/*', () => {
     throw new FhirRequestError(404, 'not-supported', 'no such FHIR interaction', 'この FHIR 操作には対応していません');
   });
