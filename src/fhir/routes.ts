@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { withTransaction } from '../domain/context';
 import { NotFoundError } from '../domain/errors';
+import { EXPORT_TYPES } from '../domain/fhir/export-queries';
 import type { Deps } from '../deps';
 import { clientCtx, fhirAuth, requireScope, type FhirEnv } from './auth';
+import { addBulkExportRoutes } from './bulk-export';
 import { capabilityStatement } from './metadata';
 import { fhirErrorHandler, fhirJson, FhirRequestError } from './outcome';
 import { doorOf } from './resources';
@@ -23,7 +25,7 @@ export function createFhirRoutes(deps: Deps) {
   const app = new Hono<FhirEnv>();
   app.onError(fhirErrorHandler(deps.logger));
   app.route('/', createSmartRoutes(deps));
-  app.get('/fhir/metadata', (c) => fhirJson(c, capabilityStatement(fhirBase(deps), deps.now(), { transactionTypes: ['Patient', 'Condition'], exportTypes: [] })));
+  app.get('/fhir/metadata', (c) => fhirJson(c, capabilityStatement(fhirBase(deps), deps.now(), { transactionTypes: ['Patient', 'Condition'], exportTypes: [...EXPORT_TYPES] })));
   app.use('/fhir/*', fhirAuth(deps));
   app.get('/fhir/:type{[A-Z][A-Za-z]+}', async (c) => {
     const type = c.req.param('type');
@@ -44,6 +46,7 @@ export function createFhirRoutes(deps: Deps) {
     const resource = await withTransaction(deps.db, clientCtx(c, deps), (ctx) => door.read({ ctx, input: { id: c.req.param('id') } }));
     return fhirJson(c, resource);
   });
+  addBulkExportRoutes(app, deps, fhirBase(deps));
   app.post('/fhir', transactionHandler(deps));
   app.post('/fhir/Bundle', transactionHandler(deps));
   app.all('/fhir/*', () => {

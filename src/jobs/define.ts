@@ -7,7 +7,7 @@ import type { Deps } from '../deps';
  * A BullMQ limiter is per queue, so each channel's sends have their own dispatch queue.
  * 'rounds' carries per-session follow-ups (non-responder alerts) so they never wait behind a tick.
  */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds'] as const;
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -34,5 +34,7 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     'dispatch-web': { concurrency: 16, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
     // LINE replies and reminders the outbound sweep sends again: one push each.
     outbound: { concurrency: 8, limiter: perSecond(env.LINE_PUSH_PER_SECOND) },
+    // FHIR Bulk Data exports: long, streamed reads; two at a time per process.
+    exports: { concurrency: 2 },
   };
 }

@@ -5,6 +5,7 @@ import { processTwilioStatus } from '../bot/twilio/status-job';
 import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
+import { fhirExportCleanupJob, fhirExportJob } from './fhir-export';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { tickJob } from './tick';
 
@@ -22,4 +23,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)
   processTwilioSms,
   processTwilioStatus,
+  // FHIR Bulk Data exports (src/fhir)
+  fhirExportJob,
+  fhirExportCleanupJob,
 ];

@@ -33,3 +33,19 @@ export async function fhirClientForToken(db: DbOrTx, token: string, now: Date): 
     jurisdictionPath: row.path,
   };
 }
+
+/** The same actor for a client by id (the export worker acts for the client that asked); null if revoked. */
+export async function fhirClientById(db: DbOrTx, clientId: string): Promise<Omit<FhirClientAuth, 'clientId'> | null> {
+  const [row] = await db
+    .select({ scopes: fhirClients.scopes, u: staffUsers, path: jurisdictions.path })
+    .from(fhirClients)
+    .innerJoin(staffUsers, eq(staffUsers.id, fhirClients.staffUserId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, fhirClients.jurisdictionId))
+    .where(and(eq(fhirClients.id, clientId), isNull(fhirClients.revokedAt)));
+  if (!row) return null;
+  return {
+    actor: { kind: 'staff', staffId: row.u.id, role: row.u.role, jurisdictionId: row.u.jurisdictionId, jurisdictionPath: row.path, institutionId: null, via: 'token' },
+    scopes: row.scopes,
+    jurisdictionPath: row.path,
+  };
+}
