@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'account';
+export type NavKey = 'triage' | 'persons' | 'flows' | 'reports' | 'audit' | 'staff' | 'fhir' | 'account';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
@@ -11,6 +11,7 @@ const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'reports', href: '/admin/reports', label: 'nav.reports' },
   { key: 'audit', href: '/admin/audit', label: 'nav.audit', minRank: 2 },
   { key: 'staff', href: '/admin/staff', label: 'nav.staff', minRank: 2 },
+  { key: 'fhir', href: '/admin/fhir-clients', label: 'nav.fhir', minRank: 3 },
 ];
 
 const RANK: Record<StaffActor['role'], number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
