@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema';
 import { createApp } from '../../src/app';
+import { sweepExpiredExports } from '../../src/domain/fhir/fhir-exports';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from '../admin/fixtures';
 import { ensureCentre } from '../admin/support';
 import { createTestDeps, type TestDeps } from '../support/deps';
@@ -113,6 +114,16 @@ describe('Bulk Data export', () => {
     expect((await call('/fhir/$export')).status).toBe(400);
     expect((await call('/fhir/$export?_typeFilter=x', { headers: { prefer: 'respond-async, handling=strict' } })).status).toBe(400);
     expect((await call('/fhir/$export?_type=Medication', { headers: { prefer: 'respond-async' } })).status).toBe(400);
+  });
+
+  it('removes the files after 24 hours (the clean-up sweep), after which the status answers 404', async () => {
+    const { status } = await runExport('/fhir/$export?_type=Patient');
+    const id = status.split('/').pop()!;
+    expect(await sweepExpiredExports(deps.db, dataDir, new Date(Date.now() + 23 * 3600_000))).toBe(0);
+    expect(existsSync(path.join(dataDir, 'fhir-exports', id))).toBe(true);
+    expect(await sweepExpiredExports(deps.db, dataDir, new Date(Date.now() + 25 * 3600_000))).toBeGreaterThan(0);
+    expect(existsSync(path.join(dataDir, 'fhir-exports', id))).toBe(false);
+    expect((await call(status)).status).toBe(404);
   });
 
   it("does not show one client's export to another", async () => {
