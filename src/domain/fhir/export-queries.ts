@@ -72,7 +72,7 @@ export function observationRows(f: ExportFilter): PersonBatchedQuery<RawObservat
       from observations o where o.person_id = any(${batchOf(ids)}) and o.status = 'answered' and o.kind <> 'text' ${sinceCond(sql`o.created_at`, f.since)}`,
   };
 }
-export const mapObservation = (r: RawObservation) => toObservation({ ...r, observedAt: new Date(r.observedAt), createdAt: new Date(r.createdAt) });
+export const mapObservation = (r: RawObservation) => toObservation(r);
 
 type RawAlert = Omit<AlertRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 export function flagRows(f: ExportFilter): PersonBatchedQuery<RawAlert> {

@@ -11,9 +11,12 @@ export interface ObservationRow {
   valueText: string | null;
   value: unknown;
   unit: string | null;
-  observedAt: Date;
-  createdAt: Date;
+  /** A Date, or already ISO text (the export's raw rows: no round trip through Date). */
+  observedAt: Date | string;
+  createdAt: Date | string;
 }
+
+const isoOf = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
 
 const category = (code: 'vital-signs' | 'survey', display: string) => [{ coding: [{ system: OBS_CATEGORY, code, display }] }];
 const absent = (code: string, display: string) => ({ coding: [{ system: DATA_ABSENT, code, display }] });
@@ -51,12 +54,12 @@ export function toObservation(row: ObservationRow): Observation {
   return {
     resourceType: 'Observation',
     id: row.id,
-    meta: { lastUpdated: row.createdAt.toISOString(), ...(vital ? { profile: [q.profile] } : {}) },
+    meta: { lastUpdated: isoOf(row.createdAt), ...(vital ? { profile: [q.profile] } : {}) },
     status: 'final',
     category: vital ? category('vital-signs', 'Vital Signs') : category('survey', 'Survey'),
     code: { coding: codingsOf(row.questionId) },
     subject: { reference: `Patient/${row.personId}` },
-    effectiveDateTime: row.observedAt.toISOString(),
+    effectiveDateTime: isoOf(row.observedAt),
     derivedFrom: [{ reference: `QuestionnaireResponse/${row.sessionId}` }],
     ...valueOf(row),
   };
