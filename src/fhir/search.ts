@@ -1,5 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Context } from 'hono';
+import { ValidationError } from '../domain/errors';
 import { parseDateParam, type DateRange } from '../domain/fhir/date-param';
 import { FhirRequestError } from './outcome';
 
@@ -48,7 +49,16 @@ export function parseSearch(c: Context, allowed: readonly string[]): ParsedSearc
   };
   return {
     get: (name) => values.get(name),
-    dates: (name) => values.get(name)?.map((v) => parseDateParam(name, v)),
+    dates: (name) =>
+      values.get(name)?.map((v) => {
+        try {
+          return parseDateParam(name, v);
+        } catch (err) {
+          // A bad search value is a bad request (400), not a record that failed validation.
+          if (err instanceof ValidationError) throw new FhirRequestError(400, 'invalid', err.message, err.messageJa ?? err.message, [name]);
+          throw err;
+        }
+      }),
     refs: (name, type) =>
       values.get(name)?.map((v) =>
         v

@@ -93,8 +93,27 @@ describe('Patient', () => {
     const oo = await strict.json();
     expect(oo.issue[0]).toMatchObject({ code: 'not-supported', expression: ['shoe-size'] });
     expect(oo.issue[0].diagnostics).toMatch(/検索パラメータ/);
-    expect((await call('/fhir/Patient?birthdate=yesterday')).status).toBe(422);
+    const badDate = await call('/fhir/Patient?birthdate=yesterday');
+    expect(badDate.status).toBe(400);
+    expect((await badDate.json()).issue[0].diagnostics).toMatch(/日付/);
     expect((await call('/fhir/Patient?_count=many')).status).toBe(400);
+  });
+});
+
+describe('a national client', () => {
+  it('gets pseudonymous Patients in searches and the identified record on a read, marked in the audit log', async () => {
+    const key = await makeKey('ES384');
+    const client = await makeClient(deps, { jurisdiction: 'JP', scope: 'system/Patient.rs', key });
+    const nation = fhirCaller(app, await accessToken(app, client, key, 'system/Patient.rs'));
+    const list = await (await nation('/fhir/Patient?identifier=TK-1')).json();
+    expect(list.entry).toHaveLength(1);
+    expect(list.entry[0].resource.name).toBeUndefined();
+    expect(list.entry[0].resource.telecom).toBeUndefined();
+    expect(list.entry[0].resource.identifier[0].value).toBe('TK-1');
+    const one = await (await nation(`/fhir/Patient/${tokyo}`)).json();
+    expect(one.name[0].text).toBe('山田 太郎');
+    const audit = await deps.db.select().from(auditLog).where(and(eq(auditLog.personId, tokyo), eq(auditLog.action, 'read')));
+    expect(audit.some((a) => (a.details as { identifiers?: string })?.identifiers === 'shown')).toBe(true);
   });
 });
 

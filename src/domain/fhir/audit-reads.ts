@@ -6,10 +6,10 @@ import type { Ctx } from '../context';
  * (like opening the record); a search or page of many is one row listing the person ids
  * (like the console's lists). Ids only, never values.
  */
-export async function auditFhirRead(ctx: Ctx, resourceType: string, personIds: string[], opts: { single?: boolean; resourceId?: string } = {}): Promise<void> {
+export async function auditFhirRead(ctx: Ctx, resourceType: string, personIds: string[], opts: { single?: boolean; resourceId?: string; details?: Record<string, unknown> } = {}): Promise<void> {
   const ids = [...new Set(personIds)];
   if (opts.single && ids.length === 1) {
-    await writeAudit(ctx, { action: 'read', entity: `fhir_${resourceType}`, entityId: opts.resourceId ?? ids[0], personId: ids[0], details: { via: 'fhir' } });
+    await writeAudit(ctx, { action: 'read', entity: `fhir_${resourceType}`, entityId: opts.resourceId ?? ids[0], personId: ids[0], details: { via: 'fhir', ...opts.details } });
   } else if (ids.length) {
     await writeAudit(ctx, { action: 'list', entity: `fhir_${resourceType}`, personId: ids.length === 1 ? ids[0] : null, details: { via: 'fhir', personIds: ids } });
   }

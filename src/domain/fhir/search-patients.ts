@@ -3,7 +3,7 @@ import { jurisdictions, persons } from '../../../db/schema';
 import { personScope } from '../access';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
-import { showsIdentifiers } from '../personal-identifiers';
+import { identifiedReadDetails, showsIdentifiers } from '../personal-identifiers';
 import { auditFhirRead } from './audit-reads';
 import { MIMAMORI_FHIR } from './codes';
 import { dateCondition, instantCondition, type DateRange } from './date-param';
@@ -66,6 +66,6 @@ export async function readPatient({ ctx, input }: VerbArgs<{ id: string }>) {
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(and(eq(persons.id, input.id), personScope(ctx.actor)));
   if (!row) throw new NotFoundError('Patient', input.id);
-  await auditFhirRead(ctx, 'Patient', [row.p.id], { single: true });
+  await auditFhirRead(ctx, 'Patient', [row.p.id], { single: true, details: identifiedReadDetails(ctx.actor, 'person_record') ?? undefined });
   return toPatient(row.p, row.centreCode, showsIdentifiers(ctx.actor, 'person_record'));
 }
