@@ -10,6 +10,7 @@ import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
 import { createCertificatePublicRoutes } from './bot/web/certificate-routes';
 import type { Deps } from './deps';
+import { createFhirRoutes } from './fhir/routes';
 import { accessLog } from './platform/http/access-log';
 import { bodyLimits, type BodyLimitRule } from './platform/http/body-limits';
 import { errorHandler } from './platform/http/errors';
@@ -56,5 +57,6 @@ export function createApp(deps: Deps) {
   app.route('/', createIntakeRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));
   app.route('/webhooks/twilio/page', createTwilioPageRoutes(deps)); // on-call staff pages
+  app.route('/', createFhirRoutes(deps)); // FHIR R4 + SMART Backend Services (src/fhir)
   return app;
 }

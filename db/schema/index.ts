@@ -11,3 +11,4 @@ export * from './digests';
 export * from './imports';
 export * from './notifications';
 export * from './lifecycle';
+export * from './fhir';

@@ -37,6 +37,7 @@ import { NotificationHub } from './pages/notifications/notification-hub';
 import { createNotificationPages } from './pages/notifications/routes';
 import { createEnrolRoutes } from './pages/enrol-page';
 import { createInvitationPageRoutes } from './pages/invitations-page';
+import { createFhirClientPageRoutes } from './pages/fhir-clients-page';
 import { createFlowPages } from './pages/flows/routes';
 import { createImportPages, importUploadLimit } from './pages/imports/routes';
 import { createReportPages } from './pages/reports/routes';
@@ -93,6 +94,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createCentrePages(deps));
   pages.route('/', createInstitutionPages(deps));
   pages.route('/', createNotificationPages(deps, notificationHub));
+  pages.route('/', createFhirClientPageRoutes(deps)); // FHIR API clients (officers)
   pages.route('/', createTryAsPatientRoutes(deps)); // 患者として試す: web check as the patient (not in production)
 
   const api = new Hono<AdminEnv>();

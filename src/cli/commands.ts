@@ -1,5 +1,6 @@
 import { backupCommand, restoreCommand } from './backup';
 import type { CliCommand } from './command';
+import { createFhirClientCommand } from './create-fhir-client';
 import { createStaffCommand } from './create-staff';
 import { createTokenCommand } from './create-token';
 import { importPersonsCommand } from './import-persons';
@@ -11,4 +12,4 @@ import { runRoundCommand } from './run-round';
 import { seedDemoCommand } from './seed-demo';
 
 /** Every CLI command. Add yours here when you add its file. */
-export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand, backupCommand, restoreCommand];
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, seedDemoCommand, createStaffCommand, inviteStaffCommand, createTokenCommand, runRoundCommand, lineRichMenuCommand, importJurisdictionsCommand, importInstitutionsCommand, importPersonsCommand, backupCommand, restoreCommand, createFhirClientCommand];

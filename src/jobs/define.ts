@@ -8,8 +8,9 @@ import type { Deps } from '../deps';
  * 'rounds' carries per-session follow-ups (non-responder alerts) so they never wait behind a tick.
  * 'imports' carries bulk person imports: long jobs that must never hold up a round.
  * 'retention' erases records past their retention, one batch at a time (never competing with the rounds).
+ * 'exports' produces FHIR Bulk Data exports: long streamed reads, two at a time.
  */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention'] as const;
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -39,5 +39,7 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // One import at a time per process (each runs several transactions at once itself); a
     // 100,000-row file takes minutes, so the lock is long and renewed while it runs.
     imports: { concurrency: 1, lockDuration: 120_000 },
+    // FHIR Bulk Data exports: long, streamed reads; two at a time per process.
+    exports: { concurrency: 2 },
   };
 }

@@ -7,6 +7,7 @@ import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
 import { certificateNoticeJob } from './certificate-notice';
 import { retentionEraseJob, retentionSweepJob } from './retention';
+import { fhirExportCleanupJob, fhirExportJob } from './fhir-export';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 import { personImportJob } from './person-import';
 import { tickJob } from './tick';
@@ -31,4 +32,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   processTwilioStatus,
   // Bulk person imports (src/domain/imports)
   personImportJob,
+  // FHIR Bulk Data exports (src/fhir)
+  fhirExportJob,
+  fhirExportCleanupJob,
 ];

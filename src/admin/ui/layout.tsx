@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'account' | 'oncall';
+export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'fhir' | 'account' | 'oncall';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
@@ -18,6 +18,7 @@ const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'centres', href: '/admin/centres', label: 'nav.centres', minRank: 2 },
   { key: 'institutions', href: '/admin/institutions', label: 'nav.institutions', minRank: 2 },
   { key: 'retention', href: '/admin/retention', label: 'nav.retention', minRank: 2 },
+  { key: 'fhir', href: '/admin/fhir-clients', label: 'nav.fhir', minRank: 3 },
 ];
 
 const RANK: Record<StaffActor['role'], number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
