@@ -18,6 +18,8 @@ const CENTRE: readonly StaffRole[] = ['nurse', 'centre_admin', 'prefecture_offic
 const ADMINS: readonly StaffRole[] = ['centre_admin', 'prefecture_officer', 'national_officer'];
 const EVERY: readonly StaffRole[] = [...CENTRE, 'clinician'];
 const NONE: readonly StaffRole[] = []; // system, patients and webhooks only
+const OFFICERS: readonly StaffRole[] = ['prefecture_officer', 'national_officer'];
+const CENTRE_STAFF: readonly StaffRole[] = ['nurse', 'centre_admin']; // those who keep a centre's caseloads
 
 export const PERMISSIONS = {
   // alerts
@@ -88,6 +90,69 @@ export const PERMISSIONS = {
   revokeApiToken: EVERY,
   // operations
   operateJobQueue: ['national_officer'],
+  // jurisdictions (health centres); which centre: centre-access.ts
+  listJurisdictions: EVERY,
+  createCentre: OFFICERS,
+  updateCentre: ADMINS, // a centre administrator: their own centre's details only
+  moveCentrePersons: OFFICERS,
+  importCentres: OFFICERS, // each row checked as createCentre / updateCentre
+  // medical institutions; which ones: institution-access.ts
+  listInstitutions: EVERY,
+  createInstitution: ADMINS,
+  updateInstitution: ADMINS,
+  importInstitutions: ADMINS,
+  // notifications (発生届)
+  saveNotification: ['clinician'],
+  listNotifications: EVERY,
+  getNotification: EVERY,
+  acceptNotification: CENTRE,
+  returnNotification: CENTRE,
+  // person imports, duplicates and merging
+  createPersonImport: CENTRE,
+  previewPersonImport: CENTRE,
+  setPersonImportMapping: CENTRE,
+  startPersonImport: CENTRE,
+  unqueuePersonImport: CENTRE,
+  getPersonImport: CENTRE,
+  personImportErrorReport: CENTRE,
+  listPersonImports: CENTRE,
+  listImportDuplicates: CENTRE,
+  inviteImportedPersons: CENTRE,
+  decideDuplicate: CENTRE,
+  mergePersons: CENTRE,
+  // caseload (担当): kept by the staff of one centre (teams.ts actorCentreId)
+  createTeam: ['centre_admin'],
+  setTeamMember: ['centre_admin'],
+  setCaseloadSettings: ['centre_admin'],
+  listTeams: EVERY, // the caseload page lists no teams for officers and clinicians (actorCentreId's ValidationError)
+  assignPersons: CENTRE_STAFF,
+  reassignCaseload: CENTRE_STAFF,
+  listCaseload: EVERY,
+  getPersonCaseload: EVERY,
+  recordStaffCall: CENTRE,
+  declareLostToFollowUp: CENTRE,
+  // monitoring pauses (resumeDuePauses is the tick's, not a verb)
+  pauseMonitoring: CENTRE,
+  endPause: CENTRE,
+  getPersonPauses: EVERY,
+  // certificates (the patient issues and downloads theirs through their link: not staff)
+  issueCertificate: CENTRE,
+  revokeCertificate: CENTRE,
+  printCertificate: EVERY,
+  getPersonCertificates: EVERY,
+  // retention (erasePersons is the job's, not a verb)
+  listRetentionDue: ADMINS,
+  holdRecord: OFFICERS,
+  releaseHold: OFFICERS,
+  // escalation and on-call rotas
+  listOnCall: CENTRE,
+  escalationStates: EVERY, // the triage queue asks it for every role that sees the queue
+  addOnCallShift: ADMINS,
+  removeOnCallShift: ADMINS,
+  onCallWarning: EVERY, // the triage screen asks it for every role; null except for a centre's nurse or administrator
+  acknowledgePage: NONE,
+  pageCallScript: NONE,
+  recordPageDelivery: NONE,
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Verb = keyof typeof PERMISSIONS;
@@ -97,6 +162,7 @@ const REFUSALS: Partial<Record<Verb, { en: string; ja: string }>> = {
   publishFlowVersion: { en: 'only a centre administrator or above may publish a flow or archive a published version', ja: '質問フローの公開（公開中の版のアーカイブを含む）は保健所管理者以上のみが行えます' },
   archiveFlowVersion: { en: 'only a centre administrator or above may publish a flow or archive a published version', ja: '質問フローの公開（公開中の版のアーカイブを含む）は保健所管理者以上のみが行えます' },
   createFlow: { en: 'only a centre administrator or above may create a flow', ja: '質問フローの作成は保健所管理者以上のみが行えます' },
+  saveNotification: { en: 'only a clinician of a medical institution files a notification', ja: '発生届を提出できるのは医療機関の医師です' },
 };
 
 /** The refusal of a role (as opposed to scope or state): 403 with the Japanese message. */

@@ -149,7 +149,7 @@ describe('inviting the persons an import created', () => {
     const actor = (await importerActor(deps.db, staff!.id))!;
     const invite = () => withTransaction(deps.db, { actor, now: deps.now() }, (ctx) => inviteImportedPersons({ ctx, input: { importId: id }, env: deps.env }));
     const result = await invite();
-    expect(result.letters.map((l) => [l.caseNumber, /^\d{6}$/.test(l.code)])).toEqual([['INV-1', true]]);
+    expect(result.letters.map((l) => [l.caseNumber, /^\d{4}-\d{4}-\d{4}$/.test(l.code)])).toEqual([['INV-1', true]]);
     expect(result.dispatched.map((d) => d.channel).sort()).toEqual(['sms', 'voice']);
     expect(result.skipped).toEqual([]);
     const again = await invite();

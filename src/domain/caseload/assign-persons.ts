@@ -8,6 +8,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { ValidationError } from '../errors';
 import { parseInput } from '../validation';
 import { actorCentreId, teamInScope } from './teams';
+import { requirePermission } from '../permissions';
 
 export const assignSchema = z
   .object({
@@ -47,6 +48,7 @@ async function plan(ctx: Ctx, f: z.infer<typeof assignSchema>, centreId: string)
  * @example await assignPersons({ ctx, input: { personIds: [a, b, c], teamId, roundRobin: true } })
  */
 export async function assignPersons({ ctx, input }: VerbArgs<unknown>): Promise<{ assigned: { personId: string; staffId: string | null; teamId: string | null }[] }> {
+  requirePermission(ctx.actor, 'assignPersons');
   requireRoleAtLeast(ctx.actor, 'nurse');
   const f = parseInput(assignSchema, input);
   const centreId = actorCentreId(ctx);
@@ -71,6 +73,7 @@ export async function assignPersons({ ctx, input }: VerbArgs<unknown>): Promise<
  * a team. Persons who have left monitoring keep their assignment (nothing to do for them).
  */
 export async function reassignCaseload({ ctx, input }: VerbArgs<{ fromStaffId: string; staffId?: string; teamId?: string; roundRobin?: boolean }>) {
+  requirePermission(ctx.actor, 'reassignCaseload');
   requireRoleAtLeast(ctx.actor, 'nurse');
   const centreId = actorCentreId(ctx);
   const rows = await ctx.tx

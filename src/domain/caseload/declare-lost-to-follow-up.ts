@@ -8,6 +8,7 @@ import { closeMonitoring } from '../rounds/close-monitoring';
 import { findPersonInScope } from '../rounds/find-person-in-scope';
 import { parseInput } from '../validation';
 import { unsuccessfulCallsBeforeLost, unsuccessfulCallsSinceReached } from './staff-calls';
+import { requirePermission } from '../permissions';
 
 const schema = z.object({ note: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(1000, 'must be at most 1000 characters').optional()) }).strict();
 
@@ -18,6 +19,7 @@ const schema = z.object({ note: z.preprocess((v) => (v === '' ? undefined : v), 
  * @example await declareLostToFollowUp({ ctx, input: { personId, note: '3日間電話がつながらない' } })
  */
 export async function declareLostToFollowUp({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>) {
+  requirePermission(ctx.actor, 'declareLostToFollowUp');
   const { personId, ...fields } = input;
   const f = parseInput(schema, fields);
   const person = await findPersonInScope(ctx, personId);

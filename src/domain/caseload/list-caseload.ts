@@ -8,6 +8,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { maskIdentifiers, showsIdentifiers } from '../personal-identifiers';
 import { parseInput } from '../validation';
 import { actorCentreId } from './teams';
+import { requirePermission } from '../permissions';
 
 export const caseloadQuerySchema = z.object({
   /** mine (default): assigned to me or to a team I am in; staff: one nurse's; team; unassigned: the centre's monitored persons without anyone. */
@@ -30,6 +31,7 @@ export function mineSql(ctx: Ctx, personId: SQL | AnyPgColumn): SQL {
  * list (ids only), like every list that names persons.
  */
 export async function listCaseload({ ctx, input }: VerbArgs<unknown>) {
+  requirePermission(ctx.actor, 'listCaseload');
   const q = parseInput(caseloadQuerySchema, input ?? {});
   const where: SQL[] = [personScope(ctx.actor)];
   if (q.view === 'mine') where.push(mineSql(ctx, persons.id));

@@ -5,6 +5,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { personInScope } from '../persons/person-in-scope';
 import { assignmentsOf } from './list-caseload';
 import { staffCallsOf, unsuccessfulCallsBeforeLost, unsuccessfulCallsSinceReached } from './staff-calls';
+import { requirePermission } from '../permissions';
 
 /** A person's caseload facts: assignment, staff calls, unsuccessful calls since reached, the centre's threshold, 追跡不能. */
 export async function caseloadOf(ctx: Ctx, person: { id: string; responsibleCentreId: string }) {
@@ -26,6 +27,7 @@ export type PersonCaseload = Awaited<ReturnType<typeof caseloadOf>>;
 
 /** GET /api/v1/persons/:id/calls and the person page: the caseload facts of one person. Audited as a read. */
 export async function getPersonCaseload({ ctx, input }: VerbArgs<{ personId: string }>): Promise<PersonCaseload> {
+  requirePermission(ctx.actor, 'getPersonCaseload');
   const person = await personInScope(ctx, input.personId);
   const out = await caseloadOf(ctx, person);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: person.id, personId: person.id, details: { view: 'caseload' } });

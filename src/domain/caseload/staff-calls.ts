@@ -8,6 +8,7 @@ import { ValidationError } from '../errors';
 import { staffIdOf } from '../persons/person-in-scope';
 import { findPersonInScope } from '../rounds/find-person-in-scope';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 /** Unsuccessful calls before "lost to follow-up" may be declared, when the centre set nothing. */
 export const DEFAULT_UNSUCCESSFUL_CALLS = 3;
@@ -28,6 +29,7 @@ export const staffCallSchema = z
  * @example await recordStaffCall({ ctx, input: { personId, outcome: 'no_answer', note: '留守電なし' } })
  */
 export async function recordStaffCall({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'recordStaffCall');
   const { personId, ...fields } = input;
   const f = parseInput(staffCallSchema, fields);
   const calledAt = f.calledAt ? new Date(f.calledAt) : ctx.now;
@@ -75,6 +77,7 @@ const settingsSchema = z.object({ unsuccessfulCallsBeforeLost: z.coerce.number({
 
 /** Set the centre's number of unsuccessful calls before "lost to follow-up". centre_admin of that centre. */
 export async function setCaseloadSettings({ ctx, input }: VerbArgs<unknown>): Promise<{ unsuccessfulCallsBeforeLost: number }> {
+  requirePermission(ctx.actor, 'setCaseloadSettings');
   requireRoleAtLeast(ctx.actor, 'centre_admin');
   const f = parseInput(settingsSchema, input);
   if (ctx.actor.kind !== 'staff' || !ctx.actor.jurisdictionId || ctx.actor.role !== 'centre_admin') {

@@ -7,6 +7,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 /** The health centre an actor runs caseloads for: their own (nurses and centre administrators). */
 export function actorCentreId(ctx: Ctx): string {
@@ -30,6 +31,7 @@ const teamSchema = z.object({ name: z.string().trim().min(1, 'is required').max(
  * @example await createTeam({ ctx, input: { name: 'A班' } })
  */
 export async function createTeam({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'createTeam');
   requireRoleAtLeast(ctx.actor, 'centre_admin');
   const f = parseInput(teamSchema, input);
   const [row] = await ctx.tx.insert(careTeams).values({ centreId: actorCentreId(ctx), name: f.name, createdAt: ctx.now }).onConflictDoNothing().returning({ id: careTeams.id });
@@ -40,6 +42,7 @@ export async function createTeam({ ctx, input }: VerbArgs<unknown>): Promise<{ i
 
 /** Add (or remove) a nurse of the centre to a team. centre_admin only. */
 export async function setTeamMember({ ctx, input }: VerbArgs<{ teamId: string; staffId: string; member: boolean }>): Promise<void> {
+  requirePermission(ctx.actor, 'setTeamMember');
   requireRoleAtLeast(ctx.actor, 'centre_admin');
   const team = await teamInScope(ctx, input.teamId);
   const [staff] = await ctx.tx.select({ id: staffUsers.id }).from(staffUsers).where(and(eq(staffUsers.id, input.staffId), mayTakeAlerts(team.centreId)));
@@ -51,6 +54,7 @@ export async function setTeamMember({ ctx, input }: VerbArgs<{ teamId: string; s
 
 /** The teams of the actor's centre with their members, and the centre's staff who may take persons. */
 export async function listTeams({ ctx }: VerbArgs<unknown>) {
+  requirePermission(ctx.actor, 'listTeams');
   const centreId = actorCentreId(ctx);
   const teams = await ctx.tx.select().from(careTeams).where(eq(careTeams.centreId, centreId)).orderBy(asc(careTeams.name));
   const members = await ctx.tx

@@ -10,6 +10,7 @@ import { certificateLinkSigner, verifyUrl } from './certificate-link';
 import { contentVerifies } from './certificate-content';
 import { certificateInScope, issueCertificate, type CertificateRow } from './issue-certificate';
 import { renderCertificatePdf } from './render-certificate-pdf';
+import { requirePermission } from '../permissions';
 
 /** The PDF of a stored certificate, if it still verifies (never a PDF of an altered row). */
 async function pdfOf(env: Env, cert: CertificateRow): Promise<Uint8Array | null> {
@@ -19,6 +20,7 @@ async function pdfOf(env: Env, cert: CertificateRow): Promise<Uint8Array | null>
 
 /** Staff print a certificate from the person page (印刷). Audited. */
 export async function printCertificate({ ctx, input, env }: VerbArgs<{ personId: string; certificateId: string }> & { env: Env }): Promise<Uint8Array | null> {
+  requirePermission(ctx.actor, 'printCertificate');
   const cert = await certificateInScope(ctx, input.personId, input.certificateId);
   await writeAudit(ctx, { action: 'print', entity: 'certificate', entityId: cert.id, personId: cert.personId });
   return pdfOf(env, cert);

@@ -10,6 +10,7 @@ import { localDateOf } from '../time';
 import { parseInput } from '../validation';
 import { isErased } from '../retention/find-due-persons';
 import { contentHashOf, signatureOf, type CertificateContent } from './certificate-content';
+import { requirePermission } from '../permissions';
 
 const schema = z.object({ kind: z.enum(CERTIFICATE_KINDS).default('recuperation') });
 
@@ -25,6 +26,7 @@ const CERTIFIED = ['confirmed', 'asymptomatic'];
  * @example await issueCertificate({ ctx, input: { personId, kind: 'recuperation' }, secret })
  */
 export async function issueCertificate({ ctx, input, secret }: VerbArgs<{ personId: string; kind?: unknown }> & { secret: string }): Promise<{ id: string; issued: boolean }> {
+  requirePermission(ctx.actor, 'issueCertificate');
   if (ctx.actor.kind === 'staff') requireRoleAtLeast(ctx.actor, 'nurse');
   const f = parseInput(schema, { kind: input.kind });
   const person = await personInScope(ctx, input.personId, { forUpdate: true });

@@ -8,6 +8,7 @@ import { ConflictError } from '../errors';
 import { personInScope, staffIdOf } from '../persons/person-in-scope';
 import { parseInput } from '../validation';
 import { certificateInScope } from './issue-certificate';
+import { requirePermission } from '../permissions';
 
 const schema = z.object({ reason: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters') });
 
@@ -16,6 +17,7 @@ const schema = z.object({ reason: z.string().trim().min(1, 'is required').max(20
  * verifies and can no longer be downloaded. nurse and up, within scope. Audited.
  */
 export async function revokeCertificate({ ctx, input }: VerbArgs<{ personId: string; certificateId: string; reason?: unknown }>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'revokeCertificate');
   requireRoleAtLeast(ctx.actor, 'nurse');
   const f = parseInput(schema, { reason: input.reason });
   const cert = await certificateInScope(ctx, input.personId, input.certificateId);
@@ -37,6 +39,7 @@ export type CertificateSummary = Awaited<ReturnType<typeof certificatesOf>>[numb
 
 /** GET /api/v1/persons/:id/certificates: audited as a read. */
 export async function getPersonCertificates({ ctx, input }: VerbArgs<{ personId: string }>) {
+  requirePermission(ctx.actor, 'getPersonCertificates');
   const person = await personInScope(ctx, input.personId);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: person.id, personId: person.id, details: { view: 'certificates' } });
   return { certificates: await certificatesOf(ctx, person.id) };

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { alerts, escalationPages, escalations } from '../../../db/schema';
 import type { VerbArgs } from '../context';
 import { chainAlerts, recordChainEvent } from './chain-events';
+import { requirePermission } from '../permissions';
 
 const SMS_REPLY_WINDOW_MS = 24 * 3_600_000;
 
@@ -23,6 +24,7 @@ export interface AcknowledgePageInput {
  * took (0: someone else had taken them), or null when the number has no page to answer.
  */
 export async function acknowledgePage({ ctx, input }: VerbArgs<AcknowledgePageInput>): Promise<{ acknowledged: number; pageId: string } | null> {
+  requirePermission(ctx.actor, 'acknowledgePage');
   const [page] = await ctx.tx
     .select()
     .from(escalationPages)

@@ -8,6 +8,7 @@ import { firstOverlap, type Shift } from './rota';
 import { rotaJurisdiction, shiftsOf } from './rota-scope';
 import { SHIFT_MESSAGES_JA, shiftInputSchema } from './shift-input';
 import { formatInTimeZone } from 'date-fns-tz';
+import { requirePermission } from '../permissions';
 
 const LABEL_JA: Record<string, string> = { name: '名前', phone: '電話番号', from: '開始', to: '終了', order: '順番', staffUserId: '職員', repeat: '繰り返し', days: '曜日' };
 const MAX_LENGTH_MS = 7 * 86_400_000;
@@ -20,6 +21,7 @@ const MAX_LENGTH_MS = 7 * 86_400_000;
  * (「同じ順番のシフトと重なっています」; a one-off shift may override a weekly one).
  */
 export async function addOnCallShift({ ctx, input }: VerbArgs<{ code: string; shift: unknown }>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'addOnCallShift');
   const j = await rotaJurisdiction(ctx, input.code, 'write');
   const parsed = shiftInputSchema.safeParse(input.shift);
   if (!parsed.success) {

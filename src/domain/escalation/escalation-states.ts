@@ -2,6 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alerts, escalationAlerts, escalationPages, escalations } from '../../../db/schema';
 import { activeAlertScope } from '../access';
 import type { VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
 
 /** Where an alert's escalation stands, for the triage queue (staff names from the rota only). */
 export interface EscalationState {
@@ -17,6 +18,7 @@ export interface EscalationState {
  * are left out. Every staff role that sees the queue.
  */
 export async function escalationStates({ ctx, input }: VerbArgs<{ alertIds: string[] }>): Promise<Map<string, EscalationState>> {
+  requirePermission(ctx.actor, 'escalationStates');
   const out = new Map<string, EscalationState>();
   if (!input.alertIds.length) return out;
   const chains = await ctx.tx

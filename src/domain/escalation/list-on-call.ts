@@ -5,6 +5,7 @@ import { isCentreOpenAt } from '../opening-hours/centre-open';
 import { chainFrom, chainShifts, type ChainLink } from './escalation-chain';
 import { rotaJurisdiction, shiftsOf } from './rota-scope';
 import type { Shift } from './rota';
+import { requirePermission } from '../permissions';
 
 const HALF_HOUR = 30 * 60_000;
 
@@ -30,6 +31,7 @@ export interface OnCallView {
  * or above it.
  */
 export async function listOnCall({ ctx, input }: VerbArgs<{ code: string }>): Promise<OnCallView> {
+  requirePermission(ctx.actor, 'listOnCall');
   requireRoleAtLeast(ctx.actor, 'nurse');
   const j = await rotaJurisdiction(ctx, input.code, 'read');
   const shifts = await shiftsOf(ctx, j.id);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { escalationPages, outboundMessages } from '../../../db/schema';
 import type { VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
 
 /**
  * What a page's call says (recorded with the page, so the call says what was decided at the
@@ -8,6 +9,7 @@ import type { VerbArgs } from '../context';
  * page. Called by the Twilio door when the call connects; no personal data in it.
  */
 export async function pageCallScript({ ctx, input }: VerbArgs<{ pageId: string }>): Promise<{ lines: string[]; acknowledged: boolean } | null> {
+  requirePermission(ctx.actor, 'pageCallScript');
   const [row] = await ctx.tx
     .select({ body: outboundMessages.body, acknowledgedAt: escalationPages.acknowledgedAt })
     .from(escalationPages)

@@ -2,6 +2,7 @@ import { and, eq, or } from 'drizzle-orm';
 import { escalationPages, escalations, type OutboundStatus } from '../../../db/schema';
 import type { VerbArgs, Ctx } from '../context';
 import { chainAlerts, recordChainEvent } from './chain-events';
+import { requirePermission } from '../permissions';
 
 type PageRow = typeof escalationPages.$inferSelect;
 
@@ -34,6 +35,7 @@ export async function pageRefused(ctx: Ctx, page: PageRow, code: string | null):
  * decides whether the chain moves on). Unknown rows change nothing.
  */
 export async function recordPageDelivery({ ctx, input }: VerbArgs<{ outboundId: string; status: OutboundStatus; code: string | null }>): Promise<void> {
+  requirePermission(ctx.actor, 'recordPageDelivery');
   const [page] = await ctx.tx
     .select()
     .from(escalationPages)

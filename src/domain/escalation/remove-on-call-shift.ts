@@ -4,9 +4,11 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { rotaJurisdiction } from './rota-scope';
+import { requirePermission } from '../permissions';
 
 /** Remove a shift from a rota (the same roles as adding one). Pages already sent keep their copy of the name and number. */
 export async function removeOnCallShift({ ctx, input }: VerbArgs<{ code: string; shiftId: string }>): Promise<{ removed: true }> {
+  requirePermission(ctx.actor, 'removeOnCallShift');
   const j = await rotaJurisdiction(ctx, input.code, 'write');
   const deleted = await ctx.tx
     .delete(onCallShifts)

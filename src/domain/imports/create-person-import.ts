@@ -7,6 +7,7 @@ import type { VerbArgs } from '../context';
 import { ValidationError } from '../errors';
 import { resolveImportCentre } from './import-scope';
 import { autoMapping, type ColumnMapping } from './person-columns';
+import { requirePermission } from '../permissions';
 
 export interface CreatedImport {
   id: string;
@@ -25,6 +26,7 @@ export interface CreatedImport {
  * prefecture), national_officer.
  */
 export async function createPersonImport({ ctx, input }: VerbArgs<{ bytes: Buffer; fileName?: string; centreCode?: string }>): Promise<CreatedImport> {
+  requirePermission(ctx.actor, 'createPersonImport');
   const centre = await resolveImportCentre(ctx, input.centreCode || undefined);
   let summary;
   try {

@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { safeCell } from '../reports/csv-stream';
 import { importInScope } from './import-scope';
+import { requirePermission } from '../permissions';
 
 export interface ImportError {
   row: number;
@@ -44,6 +45,7 @@ const MAX_ERRORS = 1000;
  * (row, field, column, message — no cell content, so the read needs no audit row).
  */
 export async function getPersonImport({ ctx, input }: VerbArgs<{ importId: string }>): Promise<ImportState> {
+  requirePermission(ctx.actor, 'getPersonImport');
   const imp = await importInScope(ctx, input.importId);
   const errors = await ctx.tx
     .select({ row: personImportErrors.row, field: personImportErrors.field, column: personImportErrors.columnName, message: personImportErrors.message, messageJa: personImportErrors.messageJa })
@@ -79,6 +81,7 @@ export async function getPersonImport({ ctx, input }: VerbArgs<{ importId: strin
  * field, the Japanese and the English message. Audited as an export.
  */
 export async function personImportErrorReport({ ctx, input }: VerbArgs<{ importId: string }>): Promise<{ fileName: string; bytes: Buffer }> {
+  requirePermission(ctx.actor, 'personImportErrorReport');
   const imp = await importInScope(ctx, input.importId);
   const errors = await ctx.tx.select().from(personImportErrors).where(eq(personImportErrors.importId, imp.id)).orderBy(asc(personImportErrors.row));
   const records = [['行', '列', '項目', 'エラー内容', 'message'], ...errors.map((e) => [e.row, e.columnName ?? '', e.field, e.messageJa, e.message])];

@@ -6,6 +6,7 @@ import type { VerbArgs } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
 import { mergePersons } from '../persons/merge-persons';
 import { importInScope } from './import-scope';
+import { requirePermission } from '../permissions';
 
 const newP = aliasedTable(persons, 'new_p');
 const oldP = aliasedTable(persons, 'old_p');
@@ -17,6 +18,7 @@ const summary = (p: typeof persons) => ({ id: p.id, caseNumber: p.caseNumber, na
  * for a nurse to compare. Audited as a read of the import's persons.
  */
 export async function listImportDuplicates({ ctx, input }: VerbArgs<{ importId: string }>) {
+  requirePermission(ctx.actor, 'listImportDuplicates');
   const imp = await importInScope(ctx, input.importId);
   const rows = await ctx.tx
     .select({ id: personDuplicateCandidates.id, reasons: personDuplicateCandidates.reasons, person: summary(newP), candidate: summary(oldP) })
@@ -35,6 +37,7 @@ export async function listImportDuplicates({ ctx, input }: VerbArgs<{ importId: 
  * existing one (mergePersons), `keep_apart` marks them as different people (listed no more).
  */
 export async function decideDuplicate({ ctx, input }: VerbArgs<{ candidateId: string; decision: unknown }>): Promise<{ id: string; decision: 'merge' | 'keep_apart'; personId: string }> {
+  requirePermission(ctx.actor, 'decideDuplicate');
   requireRoleAtLeast(ctx.actor, 'nurse');
   if (input.decision !== 'merge' && input.decision !== 'keep_apart') {
     throw new ValidationError([{ field: 'decision', message: 'must be merge or keep_apart', messageJa: '「統合」か「別人として残す」を選んでください' }]);

@@ -9,6 +9,7 @@ import { DomainError } from '../errors';
 import { issueLinkCode } from '../persons/issue-link-code';
 import { sendCheckNow } from '../persons/send-check-now';
 import { importInScope } from './import-scope';
+import { requirePermission } from '../permissions';
 
 export interface InviteLetter {
   personId: string;
@@ -36,6 +37,7 @@ export interface InviteResult {
  * listed with the reason and the others go ahead. Roles: nurse and up, within scope.
  */
 export async function inviteImportedPersons({ ctx, input, env }: VerbArgs<{ importId: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<InviteResult> {
+  requirePermission(ctx.actor, 'inviteImportedPersons');
   requireRoleAtLeast(ctx.actor, 'nurse');
   const imp = await importInScope(ctx, input.importId);
   const rows = await ctx.tx

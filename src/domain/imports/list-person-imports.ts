@@ -2,9 +2,11 @@ import { desc, eq, like } from 'drizzle-orm';
 import { jurisdictions, personImports } from '../../../db/schema';
 import type { VerbArgs } from '../context';
 import { requireImporter } from './import-scope';
+import { requirePermission } from '../permissions';
 
 /** The actor's centres' latest imports (status and counts only: nothing personal), newest first. */
 export async function listPersonImports({ ctx }: VerbArgs<Record<string, never>>) {
+  requirePermission(ctx.actor, 'listPersonImports');
   requireImporter(ctx.actor);
   const a = ctx.actor;
   const q = ctx.tx

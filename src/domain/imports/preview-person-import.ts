@@ -7,6 +7,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { importInScope } from './import-scope';
 import { type ColumnMapping, IMPORT_COLUMNS, mappingProblems } from './person-columns';
 import { type RowProblem, rowToPerson } from './row-to-person';
+import { requirePermission } from '../permissions';
 
 export interface ImportPreview {
   id: string;
@@ -24,6 +25,7 @@ export interface ImportPreview {
  * The file holds personal data: the read is audited.
  */
 export async function previewPersonImport({ ctx, input }: VerbArgs<{ importId: string; limit?: number }>): Promise<ImportPreview> {
+  requirePermission(ctx.actor, 'previewPersonImport');
   const imp = await importInScope(ctx, input.importId);
   if (!imp.fileData) throw new ConflictError('the file of this import is no longer kept (it has been imported)', undefined, 'このファイルは取り込み済みのため保存されていません');
   const table = await openTable(imp.fileData);
@@ -39,6 +41,7 @@ export async function previewPersonImport({ ctx, input }: VerbArgs<{ importId: s
 
 /** The mapping step: which column each field is read from (a field left out is not imported). */
 export async function setPersonImportMapping({ ctx, input }: VerbArgs<{ importId: string; mapping: unknown }>): Promise<{ id: string; mapping: ColumnMapping }> {
+  requirePermission(ctx.actor, 'setPersonImportMapping');
   const imp = await importInScope(ctx, input.importId, { forUpdate: true });
   if (imp.status === 'queued' || imp.status === 'running') throw new ConflictError('the import is running', undefined, '取り込み中は列の対応を変更できません');
   const raw = input.mapping;

@@ -5,6 +5,7 @@ import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
 import { importInScope } from './import-scope';
 import { mappingProblems } from './person-columns';
+import { requirePermission } from '../permissions';
 
 /**
  * Queue an uploaded import (or its dry run) for the background job: the counts and errors of
@@ -12,6 +13,7 @@ import { mappingProblems } from './person-columns';
  * double click enqueues one job). The door enqueues the job after commit.
  */
 export async function startPersonImport({ ctx, input }: VerbArgs<{ importId: string; dryRun: boolean }>): Promise<{ id: string; run: number; dryRun: boolean }> {
+  requirePermission(ctx.actor, 'startPersonImport');
   const imp = await importInScope(ctx, input.importId, { forUpdate: true });
   if (imp.status === 'queued' || imp.status === 'running') return { id: imp.id, run: imp.runs, dryRun: imp.dryRun };
   if (!imp.fileData) throw new ConflictError('this file has already been imported', undefined, 'このファイルは取り込み済みです。もう一度取り込むにはファイルをアップロードし直してください');
@@ -29,6 +31,7 @@ export async function startPersonImport({ ctx, input }: VerbArgs<{ importId: str
 
 /** Undo a start whose job could not be enqueued (Redis down): the import can be started again. */
 export async function unqueuePersonImport({ ctx, input }: VerbArgs<{ importId: string }>): Promise<void> {
+  requirePermission(ctx.actor, 'unqueuePersonImport');
   const imp = await importInScope(ctx, input.importId, { forUpdate: true });
   if (imp.status === 'queued') await ctx.tx.update(personImports).set({ status: 'uploaded' }).where(eq(personImports.id, imp.id));
 }

@@ -7,9 +7,11 @@ import { activeCentreByCode } from '../jurisdictions/find-jurisdiction';
 import { parseInput } from '../validation';
 import { requireManageInstitutionAt } from './institution-access';
 import { createInstitutionSchema, institutionView, type InstitutionView } from './institution-input';
+import { requirePermission } from '../permissions';
 
 /** Register a medical institution (医療機関) reporting to an active health centre. */
 export async function createInstitution({ ctx, input }: VerbArgs<unknown>): Promise<InstitutionView> {
+  requirePermission(ctx.actor, 'createInstitution');
   const f = parseInput(createInstitutionSchema, input);
   const centre = await activeCentreByCode(ctx, f.centreCode, 'centreCode');
   requireManageInstitutionAt(ctx.actor, centre);

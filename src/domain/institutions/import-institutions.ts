@@ -5,6 +5,7 @@ import { cell, importRows, type RegisterImportResult, type RegisterRow } from '.
 import { createInstitution } from './create-institution';
 import { normaliseInstitutionCode } from './institution-code';
 import { updateInstitution } from './update-institution';
+import { requirePermission } from '../permissions';
 
 /** CSV columns (English or Japanese header) → institution fields. README: "Setting up a real deployment". */
 export const INSTITUTION_COLUMNS = {
@@ -25,6 +26,7 @@ const label = (field: string) => LABELS[field] ?? field;
  * Runs with the importing actor's rights (each row checked like a single create/update).
  */
 export async function importInstitutions({ ctx, input }: VerbArgs<{ rows: RegisterRow[]; fileSha256?: string }>): Promise<RegisterImportResult> {
+  requirePermission(ctx.actor, 'importInstitutions');
   const { rows, fileSha256 } = input;
   const codeOf = (row: RegisterRow) => normaliseInstitutionCode(cell(row, INSTITUTION_COLUMNS.code) ?? '');
   return importRows(

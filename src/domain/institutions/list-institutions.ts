@@ -6,6 +6,7 @@ import { ForbiddenError } from '../errors';
 import { parseInput } from '../validation';
 import { mayManageInstitutionAt } from './institution-access';
 import { institutionView, type InstitutionView } from './institution-input';
+import { requirePermission } from '../permissions';
 
 export const listInstitutionsSchema = z.object({
   centreCode: z.string().trim().max(40).optional(),
@@ -21,6 +22,7 @@ export const listInstitutionsSchema = z.object({
  * says whether the actor may change it.
  */
 export async function listInstitutions({ ctx, input }: VerbArgs<unknown>): Promise<(InstitutionView & { manageable: boolean })[]> {
+  requirePermission(ctx.actor, 'listInstitutions');
   if (ctx.actor.kind !== 'staff' && ctx.actor.kind !== 'system') throw new ForbiddenError();
   const f = parseInput(listInstitutionsSchema, input ?? {});
   const where: SQL[] = [];

@@ -8,6 +8,7 @@ import { parseInput } from '../validation';
 import { requireManageInstitutionAt } from './institution-access';
 import { normaliseInstitutionCode } from './institution-code';
 import { institutionView, updateInstitutionSchema, type InstitutionView } from './institution-input';
+import { requirePermission } from '../permissions';
 
 /**
  * Change a medical institution's name, address, phone, the centre it reports to, or its
@@ -15,6 +16,7 @@ import { institutionView, updateInstitutionSchema, type InstitutionView } from '
  * The actor must be allowed at the current centre and, when it changes, at the new one.
  */
 export async function updateInstitution({ ctx, input }: VerbArgs<{ code: string; change: unknown }>): Promise<{ institution: InstitutionView; changed: string[] }> {
+  requirePermission(ctx.actor, 'updateInstitution');
   const code = normaliseInstitutionCode(input.code);
   const [found] = await ctx.tx
     .select({ i: medicalInstitutions, centre: jurisdictions })

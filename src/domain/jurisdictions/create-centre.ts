@@ -7,6 +7,7 @@ import { parseInput } from '../validation';
 import { createCentreSchema, jurisdictionView, type JurisdictionView } from './centre-input';
 import { requireManageCentre } from './centre-access';
 import { prefectureByCode } from './find-jurisdiction';
+import { requirePermission } from '../permissions';
 
 /**
  * Create a health centre (保健所) under a prefecture — a prefecture's own centre, or one run
@@ -15,6 +16,7 @@ import { prefectureByCode } from './find-jurisdiction';
  * national_officer: any prefecture; prefecture_officer: their own.
  */
 export async function createCentre({ ctx, input }: VerbArgs<unknown>): Promise<JurisdictionView> {
+  requirePermission(ctx.actor, 'createCentre');
   const f = parseInput(createCentreSchema, input);
   const prefecture = await prefectureByCode(ctx, f.parentCode);
   const path = `${prefecture.path}${f.code}/`;

@@ -5,6 +5,7 @@ import { defaultRoundTimes } from '../persons/person-input';
 import { cell, importRows, type RegisterImportResult, type RegisterRow } from '../registers/import-rows';
 import { createCentre } from './create-centre';
 import { updateCentre } from './update-centre';
+import { requirePermission } from '../permissions';
 
 /** CSV columns (English or Japanese header) → centre fields. README: "Setting up a real deployment". */
 export const CENTRE_COLUMNS = {
@@ -68,6 +69,7 @@ const label = (field: string) => LABELS[field.split('.')[0]!] ?? field;
  * registered is updated (only what differs), a new one created under its prefecture.
  */
 export async function importCentres({ ctx, input }: VerbArgs<{ rows: RegisterRow[]; fileSha256?: string }>): Promise<RegisterImportResult> {
+  requirePermission(ctx.actor, 'importCentres');
   const { rows, fileSha256 } = input;
   const codeOf = (row: RegisterRow) => (cell(row, CENTRE_COLUMNS.code) ?? '').normalize('NFKC');
   return importRows(

@@ -7,6 +7,7 @@ import { ForbiddenError } from '../errors';
 import { parseInput } from '../validation';
 import { mayManageCentre } from './centre-access';
 import { jurisdictionView, type JurisdictionView } from './centre-input';
+import { requirePermission } from '../permissions';
 
 const parent = alias(jurisdictions, 'parent');
 
@@ -24,6 +25,7 @@ export type ListedJurisdiction = JurisdictionView & { manageable: boolean; detai
  * `manageable` / `detailsEditable` say what the actor may change (centre-access.ts).
  */
 export async function listJurisdictions({ ctx, input }: VerbArgs<unknown>): Promise<ListedJurisdiction[]> {
+  requirePermission(ctx.actor, 'listJurisdictions');
   if (ctx.actor.kind !== 'staff' && ctx.actor.kind !== 'system') throw new ForbiddenError();
   const f = parseInput(listJurisdictionsSchema, input ?? {});
   const rows = await ctx.tx

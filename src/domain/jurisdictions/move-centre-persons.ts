@@ -8,6 +8,7 @@ import { keepFlowUsable } from '../persons/person-flow';
 import { parseInput } from '../validation';
 import { requireManageCentre } from './centre-access';
 import { centreByCode } from './find-jurisdiction';
+import { requirePermission } from '../permissions';
 
 export const moveCentrePersonsSchema = z.object({
   fromCode: z.string().trim().min(1, 'is required'),
@@ -27,6 +28,7 @@ export const moveCentrePersonsSchema = z.object({
  * shows who moved them). national_officer, or the officers of a prefecture holding both.
  */
 export async function moveCentrePersons({ ctx, input }: VerbArgs<unknown>) {
+  requirePermission(ctx.actor, 'moveCentrePersons');
   const f = parseInput(moveCentrePersonsSchema, input);
   if (f.fromCode === f.toCode) throw new ValidationError([{ field: 'toCode', message: 'must be another health centre', messageJa: '移管元と別の保健所を選んでください' }]);
   const from = await centreByCode(ctx, f.fromCode, { forUpdate: true });

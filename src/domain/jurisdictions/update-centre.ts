@@ -7,6 +7,7 @@ import { parseInput } from '../validation';
 import { jurisdictionView, updateCentreSchema, type JurisdictionView } from './centre-input';
 import { requireManageCentre } from './centre-access';
 import { centreByCode } from './find-jurisdiction';
+import { requirePermission } from '../permissions';
 
 /** JSON with sorted keys: jsonb gives keys back in its own order, so a plain stringify would see a change. */
 function canonical(v: unknown): string {
@@ -22,6 +23,7 @@ function canonical(v: unknown): string {
  * standing (active): national_officer and the prefecture's officers.
  */
 export async function updateCentre({ ctx, input }: VerbArgs<{ code: string; change: unknown }>): Promise<{ centre: JurisdictionView; changed: string[] }> {
+  requirePermission(ctx.actor, 'updateCentre');
   const centre = await centreByCode(ctx, input.code, { forUpdate: true });
   const f = parseInput(updateCentreSchema, input.change);
   const { kind: _k, active, openingHours, ...details } = f;

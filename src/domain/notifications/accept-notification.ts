@@ -12,6 +12,7 @@ import { notificationInScope } from './get-notification';
 import type { NotificationFields } from './notification-input';
 import { announceNotification, requireMayDecide } from './notification-scope';
 import { personFromNotification } from './person-from-notification';
+import { requirePermission } from '../permissions';
 
 export const acceptNotificationSchema = z.object({
   id: z.uuid(),
@@ -31,6 +32,7 @@ export const acceptNotificationSchema = z.object({
  * notifications). The clinician sees the status and reply.
  */
 export async function acceptNotification({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string; personId: string; created: boolean }> {
+  requirePermission(ctx.actor, 'acceptNotification');
   const f = parseInput(acceptNotificationSchema, input);
   const row = await notificationInScope(ctx, f.id, { forUpdate: true });
   if (!row.centre) throw new ConflictError('this notification has not been filed', undefined, 'この届出はまだ提出されていません');

@@ -8,6 +8,7 @@ import { findPossibleDuplicates, type DuplicateCandidate } from '../persons/find
 import type { NotificationFields } from './notification-input';
 import { notificationScope, requireMayDecide } from './notification-scope';
 import { notificationSummary, type NotificationSummary } from './notification-view';
+import { requirePermission } from '../permissions';
 
 const reporting = alias(jurisdictions, 'reporting_centre');
 
@@ -33,6 +34,7 @@ export type NotificationDetail = NotificationSummary & { fields: NotificationFie
  * so the nurse can attach it instead of registering a duplicate. Audited as a read.
  */
 export async function getNotification({ ctx, input }: VerbArgs<{ id: string }>): Promise<NotificationDetail> {
+  requirePermission(ctx.actor, 'getNotification');
   const row = await notificationInScope(ctx, input.id);
   const fields = row.n.fields as NotificationFields;
   let mayDecide = row.n.status === 'submitted' && !!row.centre;

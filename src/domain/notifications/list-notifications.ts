@@ -7,6 +7,7 @@ import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { notificationScope } from './notification-scope';
 import { notificationSummary, type NotificationSummary } from './notification-view';
+import { requirePermission } from '../permissions';
 
 const reporting = alias(jurisdictions, 'reporting_centre');
 
@@ -23,6 +24,7 @@ export const listNotificationsSchema = z.object({
  * centres' replies. Names are personal data: one audit row lists the ids shown.
  */
 export async function listNotifications({ ctx, input }: VerbArgs<unknown>): Promise<NotificationSummary[]> {
+  requirePermission(ctx.actor, 'listNotifications');
   const f = parseInput(listNotificationsSchema, input ?? {});
   const where: SQL[] = [notificationScope(ctx.actor)];
   if (f.status) where.push(eq(notifications.status, f.status));

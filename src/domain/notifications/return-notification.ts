@@ -7,6 +7,7 @@ import { ConflictError } from '../errors';
 import { parseInput } from '../validation';
 import { notificationInScope } from './get-notification';
 import { announceNotification, requireMayDecide } from './notification-scope';
+import { requirePermission } from '../permissions';
 
 export const returnNotificationSchema = z.object({
   id: z.uuid(),
@@ -15,6 +16,7 @@ export const returnNotificationSchema = z.object({
 
 /** The receiving centre returns a filed 発生届 to the clinician with a reason (返戻); they may correct and file it again. */
 export async function returnNotification({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string; status: 'returned' }> {
+  requirePermission(ctx.actor, 'returnNotification');
   const f = parseInput(returnNotificationSchema, input);
   const row = await notificationInScope(ctx, f.id, { forUpdate: true });
   if (!row.centre) throw new ConflictError('this notification has not been filed', undefined, 'この届出はまだ提出されていません');

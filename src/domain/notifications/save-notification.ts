@@ -9,6 +9,7 @@ import { localDateOf } from '../time';
 import { parseInput } from '../validation';
 import { notificationFieldsSchema, requiredProblems } from './notification-input';
 import { announceNotification } from './notification-scope';
+import { requirePermission } from '../permissions';
 
 export const saveNotificationSchema = z.object({
   id: z.uuid().optional(),
@@ -34,6 +35,7 @@ async function clinicianInstitution(ctx: Ctx) {
  * changed and filed again; a filed one waits for the centre.
  */
 export async function saveNotification({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string; status: string }> {
+  requirePermission(ctx.actor, 'saveNotification');
   const { id, fields: raw, submit } = parseInput(saveNotificationSchema, input);
   const { i: institution, centre: reportingCentre } = await clinicianInstitution(ctx);
   const fields = parseInput(notificationFieldsSchema, raw ?? {});

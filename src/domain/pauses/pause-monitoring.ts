@@ -9,6 +9,7 @@ import { staffIdOf } from '../persons/person-in-scope';
 import { findPersonInScope } from '../rounds/find-person-in-scope';
 import { addDays, localDateOf } from '../time';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 /** Longest pause at once (a longer absence is an end of monitoring, or a second pause). */
 export const MAX_PAUSE_DAYS = 90;
@@ -30,6 +31,7 @@ export const pauseSchema = z
  * @example await pauseMonitoring({ ctx, input: { personId, reason: 'hospitalized', resumeOn: '2026-05-20' } })
  */
 export async function pauseMonitoring({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ id: string; resumeOn: string }> {
+  requirePermission(ctx.actor, 'pauseMonitoring');
   const { personId, ...fields } = input;
   const f = parseInput(pauseSchema, fields);
   const person = await findPersonInScope(ctx, personId);
@@ -56,6 +58,7 @@ export async function pauseMonitoring({ ctx, input }: VerbArgs<{ personId: strin
 
 /** End a person's active pause now (staff): the next round prompts them again. Audited. */
 export async function endPause({ ctx, input }: VerbArgs<{ personId: string }>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'endPause');
   const person = await findPersonInScope(ctx, input.personId);
   const [row] = await ctx.tx
     .update(monitoringPauses)

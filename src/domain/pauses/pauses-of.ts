@@ -4,6 +4,7 @@ import { monitoringPauses, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { personInScope } from '../persons/person-in-scope';
+import { requirePermission } from '../permissions';
 
 /** A person's pauses, newest first, with who paused and who (or the date) ended them. */
 export async function pausesOf(ctx: Ctx, personId: string) {
@@ -25,6 +26,7 @@ export type PersonPause = Awaited<ReturnType<typeof pausesOf>>[number];
 
 /** GET /api/v1/persons/:id/pauses: the pauses and whether one is in force. Audited as a read. */
 export async function getPersonPauses({ ctx, input }: VerbArgs<{ personId: string }>) {
+  requirePermission(ctx.actor, 'getPersonPauses');
   const person = await personInScope(ctx, input.personId);
   const pauses = await pausesOf(ctx, person.id);
   await writeAudit(ctx, { action: 'read', entity: 'person', entityId: person.id, personId: person.id, details: { view: 'pauses' } });

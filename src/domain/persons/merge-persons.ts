@@ -6,6 +6,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ValidationError } from '../errors';
 import { personInScope, staffIdOf } from './person-in-scope';
+import { requirePermission } from '../permissions';
 
 // Identifying and clinical fields the kept person takes from the merged one where it has none.
 const FILLED = ['nameKana', 'dateOfBirth', 'phone', 'address', 'email', 'onsetDate', 'diagnosisDate', 'lastContactDate', 'activityHistory', 'infectionRoute'] as const;
@@ -24,6 +25,7 @@ const HANDLED = new Set(['check_sessions', 'observations', 'alerts', 'person_not
  * them. Roles: nurse and up, both persons within scope; audited on both persons.
  */
 export async function mergePersons({ ctx, input }: VerbArgs<{ keepPersonId: string; mergePersonId: string }>): Promise<{ id: string; merged: string }> {
+  requirePermission(ctx.actor, 'mergePersons');
   requireRoleAtLeast(ctx.actor, 'nurse');
   if (input.keepPersonId === input.mergePersonId) throw new ValidationError([{ field: 'mergePersonId', message: 'cannot merge a person into itself', messageJa: '同じ対象者どうしは統合できません' }]);
   const kept = await personInScope(ctx, input.keepPersonId, { forUpdate: true });

@@ -7,6 +7,7 @@ import type { VerbArgs } from '../context';
 import { ConflictError } from '../errors';
 import { personInScope, staffIdOf } from '../persons/person-in-scope';
 import { parseInput } from '../validation';
+import { requirePermission } from '../permissions';
 
 const holdSchema = z.object({ reason: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters') }).strict();
 
@@ -17,6 +18,7 @@ const holdSchema = z.object({ reason: z.string().trim().min(1, 'is required').ma
  * @example await holdRecord({ ctx, input: { personId, reason: '集団発生の調査中' } })
  */
 export async function holdRecord({ ctx, input }: VerbArgs<{ personId: string } & Record<string, unknown>>): Promise<{ personId: string }> {
+  requirePermission(ctx.actor, 'holdRecord');
   requireRoleAtLeast(ctx.actor, 'prefecture_officer');
   const { personId, ...fields } = input;
   const f = parseInput(holdSchema, fields);
@@ -29,6 +31,7 @@ export async function holdRecord({ ctx, input }: VerbArgs<{ personId: string } &
 
 /** Release a hold: the record is erased at the next run if its retention has passed. Audited. */
 export async function releaseHold({ ctx, input }: VerbArgs<{ personId: string }>): Promise<{ personId: string }> {
+  requirePermission(ctx.actor, 'releaseHold');
   requireRoleAtLeast(ctx.actor, 'prefecture_officer');
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
   const [row] = await ctx.tx.delete(retentionHolds).where(and(eq(retentionHolds.personId, person.id))).returning({ personId: retentionHolds.personId });

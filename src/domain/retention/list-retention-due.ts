@@ -7,6 +7,7 @@ import type { VerbArgs } from '../context';
 import { addDays } from '../time';
 import { parseInput } from '../validation';
 import { dueSql, LIST_AHEAD_DAYS, retentionToday } from './retention-due';
+import { requirePermission } from '../permissions';
 
 const schema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
 
@@ -26,6 +27,7 @@ export interface RetentionRow {
  * of whom to forget is no reason to show who they are. Audited as a list (ids only).
  */
 export async function listRetentionDue({ ctx, input, retentionDays }: VerbArgs<unknown> & { retentionDays: number }): Promise<{ retentionDays: number; today: string; persons: RetentionRow[] }> {
+  requirePermission(ctx.actor, 'listRetentionDue');
   requireRoleAtLeast(ctx.actor, 'centre_admin');
   const q = parseInput(schema, input ?? {});
   const today = retentionToday(ctx.now);
