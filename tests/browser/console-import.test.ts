@@ -73,7 +73,7 @@ describe('bulk import in a browser', () => {
     expect(await page.textContent('#invite-summary')).toMatch(/案内状 \d+ 通/);
     const img = page.locator('article.letter img').first();
     expect(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
-    expect(await page.locator('article.letter .letter-code strong').first().textContent()).toMatch(/^\d{6}$/);
+    expect(await page.locator('article.letter .letter-code strong').first().textContent()).toMatch(/^\d{4}-\d{4}-\d{4}$/); // two-part 12-digit code (issue 19.3)
     await shot(page, 'console-import-letters');
     expect(problems, problems.join('\n')).toEqual([]);
   }, 240_000);
