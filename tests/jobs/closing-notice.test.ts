@@ -19,10 +19,13 @@ describe('the closing message at the end of monitoring', () => {
   const twilioApi = createTwilioApiMock();
   let deps: TestDeps;
   let centreId: string;
+  // The workers' clock follows the tick's: a job checks quiet hours at send time, and the
+  // real time of day (21:00 JST in an evening CI run) must not decide what these tests see.
+  let clock = new Date('2026-07-06T00:00:00Z');
   beforeAll(async () => {
     line.server.use(...twilioApi.server.listHandlers()); // one msw server for both providers
     line.server.listen({ onUnhandledRequest: 'bypass' });
-    deps = await createTestDeps({ LINE_CHANNEL_SECRET: 'test-secret', LINE_CHANNEL_ACCESS_TOKEN: 'test-token', LINE_API_BASE_URL: LINE_TEST_BASE_URL, ...TWILIO_ENV });
+    deps = await createTestDeps({ LINE_CHANNEL_SECRET: 'test-secret', LINE_CHANNEL_ACCESS_TOKEN: 'test-token', LINE_API_BASE_URL: LINE_TEST_BASE_URL, ...TWILIO_ENV }, { now: () => clock });
     centreId = (await createCentre(deps.db, 'Asia/Tokyo')).id;
     deps.jobs.startWorkers(deps, { scheduler: false, queues: ['rounds'] });
   });
@@ -33,6 +36,7 @@ describe('the closing message at the end of monitoring', () => {
 
   const closingRows = () => queryRows<{ person_id: string; status: string; channel: string }>(deps.db, sql`select person_id, status, channel from outbound_messages where kind = 'closing'`);
   const tick = async (at: Date) => {
+    clock = at;
     const summary = await runTick(deps, at);
     await drained(deps.jobs, ['rounds']);
     return summary;
