@@ -90,6 +90,28 @@ export const PERMISSIONS = {
   revokeApiToken: EVERY,
   // operations
   operateJobQueue: ['national_officer'],
+  // FHIR (src/fhir): a client acts as a service account whose role follows its jurisdiction
+  // (centre → centre_admin, prefecture → prefecture_officer, nation → national_officer).
+  createFhirClient: OFFICERS,
+  listFhirClients: OFFICERS,
+  revokeFhirClient: OFFICERS,
+  issueAccessToken: NONE, // the token endpoint, as the system; the client is the signed assertion
+  searchPatients: ADMINS,
+  readPatient: ADMINS,
+  searchObservations: ADMINS,
+  readObservation: ADMINS,
+  searchQuestionnaires: ADMINS,
+  readQuestionnaire: ADMINS,
+  searchQuestionnaireResponses: ADMINS,
+  readQuestionnaireResponse: ADMINS,
+  searchFlags: ADMINS,
+  readFlag: ADMINS,
+  searchOrganizations: ADMINS,
+  readOrganization: ADMINS,
+  startFhirExport: ADMINS,
+  getFhirExport: ADMINS,
+  cancelFhirExport: ADMINS,
+  exportFileFor: ADMINS,
   // jurisdictions (health centres); which centre: centre-access.ts
   listJurisdictions: EVERY,
   createCentre: OFFICERS,

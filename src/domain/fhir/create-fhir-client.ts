@@ -8,6 +8,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ForbiddenError, ValidationError, type FieldError } from '../errors';
 import { parseScopes } from './scopes';
+import { requirePermission } from '../permissions';
 
 export interface CreateFhirClientInput {
   name: string;
@@ -42,6 +43,7 @@ function jwksProblem(jwks: unknown): string | null {
  * client id. Audited.
  */
 export async function createFhirClient({ ctx, input }: VerbArgs<CreateFhirClientInput>): Promise<{ clientId: string }> {
+  requirePermission(ctx.actor, 'createFhirClient');
   requireRoleAtLeast(ctx.actor, 'prefecture_officer');
   const errors: FieldError[] = [];
   const name = (input.name ?? '').trim();

@@ -8,6 +8,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import type { ExportType } from './export-queries';
+import { requirePermission } from '../permissions';
 
 /** Export files are kept 24 hours, then removed (or at once on DELETE of the status URL). */
 export const EXPORT_RETENTION_MS = 24 * 3600_000;
@@ -28,6 +29,7 @@ export interface StartExportInput {
  * it did not exist. Audited (types, group; no personal data).
  */
 export async function startFhirExport({ ctx, input }: VerbArgs<StartExportInput>): Promise<{ exportId: string }> {
+  requirePermission(ctx.actor, 'startFhirExport');
   if (input.groupCode !== null) {
     const prefix = jurisdictionScopePrefix(ctx.actor);
     const [centre] = await ctx.tx.select({ path: jurisdictions.path }).from(jurisdictions).where(and(eq(jurisdictions.code, input.groupCode), eq(jurisdictions.kind, 'health_centre')));
@@ -43,6 +45,7 @@ export async function startFhirExport({ ctx, input }: VerbArgs<StartExportInput>
 
 /** The client's own export (another client's answers 404), unless it was cancelled or has expired. */
 export async function getFhirExport({ ctx, input }: VerbArgs<{ clientId: string; exportId: string }>) {
+  requirePermission(ctx.actor, 'getFhirExport');
   const [row] = await ctx.tx.select().from(fhirExports).where(and(eq(fhirExports.id, input.exportId), eq(fhirExports.clientId, input.clientId)));
   if (!row || row.status === 'cancelled' || row.expiresAt <= ctx.now) throw new NotFoundError('export', input.exportId);
   return row;
@@ -50,6 +53,7 @@ export async function getFhirExport({ ctx, input }: VerbArgs<{ clientId: string;
 
 /** DELETE of the status URL: the export stops (the worker checks between chunks) and its files go. Audited. */
 export async function cancelFhirExport({ ctx, input }: VerbArgs<{ clientId: string; exportId: string; dataDir: string }>): Promise<void> {
+  requirePermission(ctx.actor, 'cancelFhirExport');
   const row = await getFhirExport({ ctx, input });
   await ctx.tx.update(fhirExports).set({ status: 'cancelled', completedAt: ctx.now }).where(eq(fhirExports.id, row.id));
   await rm(exportDir(input.dataDir, row.id), { recursive: true, force: true });
@@ -72,6 +76,7 @@ export const isCancelled = async (db: DbOrTx, exportId: string) =>
 
 /** The path of one file of a completed export of the client's (404 otherwise). Audited as a download. */
 export async function exportFileFor({ ctx, input }: VerbArgs<{ clientId: string; exportId: string; file: string; dataDir: string }>): Promise<string> {
+  requirePermission(ctx.actor, 'exportFileFor');
   const row = await getFhirExport({ ctx, input });
   const item = row.status === 'completed' ? row.output.find((o) => o.file === input.file) : undefined;
   if (!item) throw new NotFoundError('export file', input.file);

@@ -6,6 +6,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { OAuthError } from './oauth-error';
 import { grantScopes, parseScopes } from './scopes';
+import { requirePermission } from '../permissions';
 
 /** SMART Backend Services: assertions and access tokens live at most five minutes. */
 export const MAX_ASSERTION_SECONDS = 300;
@@ -32,6 +33,7 @@ const badClient = (message: string, ja: string) => new OAuthError('invalid_clien
  * requested scopes narrowed to what the client is registered for. Audited.
  */
 export async function issueAccessToken({ ctx, input }: VerbArgs<TokenRequest>) {
+  requirePermission(ctx.actor, 'issueAccessToken');
   if (input.grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'grant_type must be client_credentials', 'grant_type は client_credentials にしてください');
   if (input.assertionType !== JWT_BEARER || !input.assertion) throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER} with a client_assertion`, 'client_assertion（署名付きJWT）が必要です');
   let clientId: string | undefined;

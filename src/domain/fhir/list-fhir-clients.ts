@@ -4,9 +4,11 @@ import { jurisdictionScopePrefix, requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
+import { requirePermission } from '../permissions';
 
 /** The FHIR clients registered within the officer's jurisdiction (console page /admin/fhir-clients). */
 export async function listFhirClients({ ctx }: VerbArgs<Record<string, never>>) {
+  requirePermission(ctx.actor, 'listFhirClients');
   requireRoleAtLeast(ctx.actor, 'prefecture_officer');
   const prefix = jurisdictionScopePrefix(ctx.actor) ?? '\u0001';
   return ctx.tx
@@ -20,6 +22,7 @@ export async function listFhirClients({ ctx }: VerbArgs<Record<string, never>>) 
 
 /** Revoke a client: its tokens stop working at once and no new one is issued. Audited. */
 export async function revokeFhirClient({ ctx, input }: VerbArgs<{ clientId: string }>): Promise<void> {
+  requirePermission(ctx.actor, 'revokeFhirClient');
   requireRoleAtLeast(ctx.actor, 'prefecture_officer');
   const prefix = jurisdictionScopePrefix(ctx.actor) ?? '\u0001';
   const [row] = await ctx.tx

@@ -5,6 +5,7 @@ import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { auditFhirRead } from './audit-reads';
 import { toFlag } from './map-clinical';
+import { requirePermission } from '../permissions';
 
 export interface FlagSearch {
   ids?: string[];
@@ -15,6 +16,7 @@ export interface FlagSearch {
 
 /** Open and acknowledged alerts of persons in scope (the triage queue's rule), as active Flags. Audited. */
 export async function searchFlags({ ctx, input }: VerbArgs<FlagSearch>) {
+  requirePermission(ctx.actor, 'searchFlags');
   const where: SQL[] = [inArray(alerts.status, ['open', 'acknowledged']), activeAlertScope(ctx.actor)];
   if (input.ids) where.push(inArray(alerts.id, input.ids));
   for (const p of input.patient ?? []) where.push(inArray(alerts.personId, p.split(',')));
@@ -31,6 +33,7 @@ export async function searchFlags({ ctx, input }: VerbArgs<FlagSearch>) {
 }
 
 export async function readFlag({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readFlag');
   const { resources } = await searchFlags({ ctx, input: { ids: [input.id], count: 1, offset: 0 } });
   if (!resources[0]) throw new NotFoundError('Flag', input.id);
   return resources[0];

@@ -7,6 +7,7 @@ import { auditFhirRead } from './audit-reads';
 import { QUESTION_CODES, questionIdsForToken } from './codes';
 import { instantCondition, type DateRange } from './date-param';
 import { toObservation } from './map-observation';
+import { requirePermission } from '../permissions';
 
 export interface ObservationSearch {
   ids?: string[];
@@ -29,6 +30,7 @@ export const observationShown = (): SQL => and(eq(observations.status, 'answered
 
 /** GET /fhir/Observation?…: answers of persons in scope, oldest first, one page. Audited. */
 export async function searchObservations({ ctx, input }: VerbArgs<ObservationSearch>) {
+  requirePermission(ctx.actor, 'searchObservations');
   const where: SQL[] = [observationShown(), personScope(ctx.actor)];
   if (input.ids) where.push(inArray(observations.id, input.ids));
   for (const p of input.patient ?? []) where.push(inArray(observations.personId, p.split(',')));
@@ -56,6 +58,7 @@ export async function searchObservations({ ctx, input }: VerbArgs<ObservationSea
 }
 
 export async function readObservation({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readObservation');
   if (!/^[0-9a-f-]{36}$/i.test(input.id)) throw new NotFoundError('Observation', input.id);
   const [row] = await ctx.tx
     .select(COLUMNS)

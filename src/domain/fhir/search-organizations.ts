@@ -5,6 +5,7 @@ import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { CENTRE_CODE_SYSTEM, INSTITUTION_CODE_SYSTEM } from './codes';
 import { toOrganization } from './map-clinical';
+import { requirePermission } from '../permissions';
 
 export interface OrganizationSearch {
   ids?: string[];
@@ -18,6 +19,7 @@ export interface OrganizationSearch {
  * with them, as Organizations (one list: centres first, then institutions, by code).
  */
 export async function searchOrganizations({ ctx, input }: VerbArgs<OrganizationSearch>) {
+  requirePermission(ctx.actor, 'searchOrganizations');
   const prefix = jurisdictionScopePrefix(ctx.actor);
   if (!prefix) return { resources: [], more: false };
   const centreWhere: SQL[] = [eq(jurisdictions.kind, 'health_centre'), sql`starts_with(${jurisdictions.path}, ${prefix})`];
@@ -43,6 +45,7 @@ export async function searchOrganizations({ ctx, input }: VerbArgs<OrganizationS
 }
 
 export async function readOrganization({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readOrganization');
   const { resources } = await searchOrganizations({ ctx, input: { ids: [input.id], count: 1, offset: 0 } });
   if (!resources[0]) throw new NotFoundError('Organization', input.id);
   return resources[0];

@@ -8,6 +8,7 @@ import { auditFhirRead } from './audit-reads';
 import { MIMAMORI_FHIR } from './codes';
 import { dateCondition, instantCondition, type DateRange } from './date-param';
 import { toPatient } from './map-patient';
+import { requirePermission } from '../permissions';
 
 export interface PatientSearch {
   ids?: string[];
@@ -34,6 +35,7 @@ function identifierCondition(token: string): SQL {
 
 /** GET /fhir/Patient?…: persons in the client's scope as JP_Patient, one page. Audited. */
 export async function searchPatients({ ctx, input }: VerbArgs<PatientSearch>) {
+  requirePermission(ctx.actor, 'searchPatients');
   const where: SQL[] = [personScope(ctx.actor)];
   if (input.ids) where.push(inArray(persons.id, input.ids));
   for (const t of input.identifier ?? []) where.push(or(...t.split(',').map(identifierCondition))!);
@@ -59,6 +61,7 @@ export async function searchPatients({ ctx, input }: VerbArgs<PatientSearch>) {
 
 /** GET /fhir/Patient/{id}: 404 when missing or outside the client's scope alike. Audited as a record read. */
 export async function readPatient({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readPatient');
   if (!/^[0-9a-f-]{36}$/i.test(input.id)) throw new NotFoundError('Patient', input.id);
   const [row] = await ctx.tx
     .select({ p: persons, centreCode: jurisdictions.code })

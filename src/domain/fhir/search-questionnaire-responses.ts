@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import { auditFhirRead } from './audit-reads';
 import { instantCondition, type DateRange } from './date-param';
 import { itemTypes, toQuestionnaireResponse } from './map-questionnaire';
+import { requirePermission } from '../permissions';
 
 export interface QuestionnaireResponseSearch {
   ids?: string[];
@@ -23,6 +24,7 @@ const AUTHORED = sql<Date>`coalesce(${checkSessions.completedAt}, ${checkSession
  * of persons in scope, with their answers. Audited like the console's timeline.
  */
 export async function searchQuestionnaireResponses({ ctx, input }: VerbArgs<QuestionnaireResponseSearch>) {
+  requirePermission(ctx.actor, 'searchQuestionnaireResponses');
   const where: SQL[] = [ne(checkSessions.status, 'pending'), personScope(ctx.actor)];
   if (input.ids) where.push(inArray(checkSessions.id, input.ids));
   for (const p of input.patient ?? []) where.push(inArray(checkSessions.personId, p.split(',')));
@@ -54,6 +56,7 @@ export async function searchQuestionnaireResponses({ ctx, input }: VerbArgs<Ques
 }
 
 export async function readQuestionnaireResponse({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readQuestionnaireResponse');
   const { resources } = await searchQuestionnaireResponses({ ctx, input: { ids: [input.id], count: 1, offset: 0 } });
   if (!resources[0]) throw new NotFoundError('QuestionnaireResponse', input.id);
   return resources[0];

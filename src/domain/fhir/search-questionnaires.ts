@@ -4,6 +4,7 @@ import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { flowScope } from '../flows/flow-scope';
 import { questionnaireUrl, toQuestionnaire } from './map-questionnaire';
+import { requirePermission } from '../permissions';
 
 export interface QuestionnaireSearch {
   ids?: string[];
@@ -17,6 +18,7 @@ const COLUMNS = { id: flowVersions.id, key: flows.key, nameJa: flows.nameJa, ver
 
 /** Published and archived flow versions the client's jurisdiction may see (flowScope), as Questionnaires. No personal data: not audited. */
 export async function searchQuestionnaires({ ctx, input }: VerbArgs<QuestionnaireSearch>) {
+  requirePermission(ctx.actor, 'searchQuestionnaires');
   const where: SQL[] = [ne(flowVersions.status, 'draft'), flowScope(ctx.actor)];
   if (input.ids) where.push(inArray(flowVersions.id, input.ids));
   for (const u of input.url ?? []) where.push(inArray(flows.key, u.split(',').map((x) => x.replace(questionnaireUrl(''), ''))));
@@ -33,6 +35,7 @@ export async function searchQuestionnaires({ ctx, input }: VerbArgs<Questionnair
 }
 
 export async function readQuestionnaire({ ctx, input }: VerbArgs<{ id: string }>) {
+  requirePermission(ctx.actor, 'readQuestionnaire');
   const { resources } = await searchQuestionnaires({ ctx, input: { ids: [input.id], count: 1, offset: 0 } });
   if (!resources[0]) throw new NotFoundError('Questionnaire', input.id);
   return resources[0];
