@@ -36,7 +36,7 @@ describe('deploy/prometheus/mimamori-alerts.yml', () => {
   it('has the rules operators need, each naming exported metrics', async () => {
     const doc = parse(await readFile('deploy/prometheus/mimamori-alerts.yml', 'utf8')) as { groups: { rules: Rule[] }[] };
     const rules = doc.groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.alert).sort()).toEqual(['MimamoriFailedJobs', 'MimamoriInboxBacklog', 'MimamoriLineRateLimited', 'MimamoriNoTick', 'MimamoriRedAlertUnacknowledged', 'MimamoriTwilioFailures', 'MimamoriWebhook5xx']);
+    expect(rules.map((r) => r.alert).sort()).toEqual(['MimamoriFailedJobs', 'MimamoriInboxBacklog', 'MimamoriLineRateLimited', 'MimamoriLinkCodeGuessing', 'MimamoriNoTick', 'MimamoriRedAlertUnacknowledged', 'MimamoriTwilioFailures', 'MimamoriWebhook5xx']);
     for (const rule of rules) {
       const names = metricsIn(rule.expr);
       expect(names.length, rule.alert).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { withTransaction, type Actor } from '../../src/domain/context';
 import { issueLinkCode } from '../../src/domain/persons/issue-link-code';
 import { linkLineUser, MAX_WRONG_PER_CODE, type LinkResult } from '../../src/domain/persons/link-channel';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { linkCodeRefusals } from '../../src/platform/metrics/events';
 import { makePerson } from '../admin/fixtures';
 import { ensureCentre } from '../admin/support';
 
@@ -64,6 +65,7 @@ describe('two-part codes with limits across LINE accounts', () => {
     later();
     const personId = await makePerson(deps, '13-951');
     const code = await issue(personId);
+    const refusedBefore = (await linkCodeRefusals.get()).values[0]?.value ?? 0;
     const guesses = await Promise.all(Array.from({ length: 30 }, () => enter(newUser(), String(Math.floor(Math.random() * 1e12)).padStart(12, '0'))));
     expect(guesses.filter((r) => r.status === 'wrong_code').length).toBe(FLOOD);
     expect(guesses.filter((r) => r.status === 'locked').length).toBe(30 - FLOOD);
@@ -71,6 +73,8 @@ describe('two-part codes with limits across LINE accounts', () => {
     expect(paused.status).toBe('locked');
     const flood = await deps.db.select().from(auditLog).where(eq(auditLog.action, 'link_code_flood'));
     expect(flood).toHaveLength(1);
+    // …and the operators' metric counts every refused try (the MimamoriLinkCodeGuessing rule pages on it).
+    expect(((await linkCodeRefusals.get()).values[0]?.value ?? 0) - refusedBefore).toBe(30 - FLOOD + 1);
     later(); // the hour passes: the right code links
     expect((await enter(newUser(), code)).status).toBe('linked');
   });

@@ -8,6 +8,7 @@ import type { Ctx, VerbArgs } from '../context';
 import { requirePermission } from '../permissions';
 import { hashLinkCode, hashLookup, linkCodePepper, normaliseLinkCode } from './link-code';
 import { queueLinkChangedNotice } from './link-notices';
+import { countLinkCodeFlood } from '../../platform/metrics/record';
 
 export { normaliseLinkCode } from './link-code';
 
@@ -130,6 +131,7 @@ async function globalFlood(ctx: Ctx, since: Date, perHour: number): Promise<numb
     .where(and(eq(auditLog.action, 'link_code_flood'), gt(auditLog.createdAt, since)))
     .limit(1);
   if (!alerted) await writeAudit(ctx, { action: 'link_code_flood', entity: 'enrollment_code', details: { failuresLastHour: row!.n, limit: perHour } });
+  countLinkCodeFlood(); // operators are paged by the MimamoriLinkCodeGuessing rule (deploy/prometheus)
   const oldest = row?.oldest ? new Date(row.oldest) : ctx.now;
   return Math.max(60_000, oldest.getTime() + WRONG_CODE_WINDOW_MS - ctx.now.getTime());
 }

@@ -56,4 +56,6 @@ export const callsPlaced = new Counter({ name: 'mimamori_calls_total', help: 'Vo
 
 export const callMinutes = new Counter({ name: 'mimamori_call_minutes_total', help: 'Minutes of completed voice calls (Twilio CallDuration)', registers: [eventRegistry] });
 
+export const linkCodeRefusals = new Counter({ name: 'mimamori_link_code_refusals_total', help: 'LINE link-code tries refused because the global hourly limit of wrong codes was reached (someone is guessing codes)', registers: [eventRegistry] });
+
 export const lastTick = new Gauge({ name: 'mimamori_last_tick_timestamp_seconds', help: 'When this process last finished a tick (rounds, reminders, sweeps); max over instances', registers: [eventRegistry] });

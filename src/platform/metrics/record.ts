@@ -1,4 +1,4 @@
-import { alertAckLatency, answerLatency, callMinutes, callsPlaced, providerResults, smsSegments } from './events';
+import { alertAckLatency, answerLatency, callMinutes, callsPlaced, linkCodeRefusals, providerResults, smsSegments } from './events';
 import { lineCode, twilioCode } from './labels';
 
 /**
@@ -36,4 +36,9 @@ export function countCallOutcome(status: string | undefined, durationSeconds: st
   callsPlaced.inc({ status });
   const seconds = Number(durationSeconds);
   if (status === 'completed' && Number.isFinite(seconds) && seconds > 0) callMinutes.inc(seconds / 60);
+}
+
+/** A link-code try refused by the global limit of wrong codes (issue 19: guessing across LINE accounts). */
+export function countLinkCodeFlood(): void {
+  linkCodeRefusals.inc();
 }
