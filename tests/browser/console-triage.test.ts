@@ -118,4 +118,42 @@ describe('triage in a browser', () => {
     expect(await page.evaluate(() => (window as unknown as { beeps: number }).beeps)).toBe(1);
     expect(problems, problems.join('\n')).toEqual([]);
   }, 30_000);
+  it('shows a desktop notification for a new red alert once the nurse allows it — never for amber, never with personal data', async () => {
+    const context = page.context();
+    await context.grantPermissions(['notifications'], { origin: server.base });
+    // Record what the page shows as notifications (headless Chromium has no notification centre to look at).
+    await page.addInitScript(() => {
+      const w = window as unknown as { shown: { title: string; body: string }[]; Notification: unknown };
+      w.shown = [];
+      const Real = (window as unknown as { Notification: { permission: string; requestPermission: () => Promise<string> } }).Notification;
+      function Recorder(this: unknown, title: string, opts: { body?: string }) {
+        w.shown.push({ title, body: opts?.body ?? '' });
+        return { close() {}, set onclick(_f: unknown) {} };
+      }
+      Object.defineProperty(Recorder, 'permission', { get: () => Real.permission });
+      (Recorder as unknown as { requestPermission: () => Promise<string> }).requestPermission = () => Real.requestPermission();
+      w.Notification = Recorder;
+    });
+    await page.goto(`${server.base}/admin`);
+    await page.waitForSelector('#live-state[data-state="on"]', { timeout: 10_000 });
+    const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; body: string }[] }).shown);
+    // Off until the nurse ticks the box: a red alert shows nothing on the desktop.
+    const before = await makeAlert(deps, personId, { severity: 'red' });
+    await page.waitForSelector(`#queue-rows tr[data-alert-id="${before}"]`, { timeout: 10_000 });
+    expect(await shown()).toEqual([]);
+    await page.check('#notify-toggle');
+    await page.waitForFunction(() => localStorage.getItem('mimamori.notify') === 'on');
+    const amber = await makeAlert(deps, personId, { severity: 'amber' });
+    await page.waitForSelector(`#queue-rows tr[data-alert-id="${amber}"]`, { timeout: 10_000 });
+    expect(await shown()).toEqual([]);
+    const red = await makeAlert(deps, personId, { severity: 'red' });
+    await page.waitForSelector(`#queue-rows tr[data-alert-id="${red}"]`, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as { shown: unknown[] }).shown.length === 1, undefined, { timeout: 5_000 });
+    const [notice] = await shown();
+    expect(notice).toEqual({ title: '見守り: 新しい赤アラート', body: '赤アラートが届きました。トリアージ画面を開いてください。' });
+    expect(JSON.stringify(notice)).not.toContain('酸素');
+    // Each red alert waits visibly: the queue shows how long.
+    expect(await page.textContent(`#queue-rows tr[data-alert-id="${red}"]`)).toMatch(/\d+分待ち/);
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 30_000);
 });
