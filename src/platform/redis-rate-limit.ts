@@ -7,13 +7,15 @@ export interface RateLimiter {
 }
 
 // One fixed window per key, as BullMQ's own limiter: INCR, the first one sets the expiry;
-// over the limit, answer how long until the window ends.
+// over the limit, answer how long until the window ends — never 0 (a PTTL of 0 is a window
+// in its last millisecond, still full: answering 0 let an over-limit send through).
 const SCRIPT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if n <= tonumber(ARGV[1]) then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return tonumber(ARGV[2]) end
+if ttl == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return tonumber(ARGV[2]) end
+if ttl < 1 then return 1 end
 return ttl`;
 
 type WithLimitCommand = Redis & { mimamoriRateLimit(key: string, max: number, durationMs: number): Promise<number> };
