@@ -1,8 +1,7 @@
 import type { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { Deps } from '../../../deps';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { streamGuard } from '../../triage/stream-guard';
+import { guardedStream } from '../../triage/guarded-stream';
 import type { NotificationHub } from './notification-hub';
 
 const RECHECK_MS = 15_000;
@@ -14,43 +13,7 @@ const RECHECK_MS = 15_000;
  * longer stands the stream sends `event: end` and closes.
  */
 export function addNotificationStream(app: Hono<AdminEnv>, deps: Deps, hub: NotificationHub) {
-  app.get('/notifications/stream', async (c: AdminContext) => {
-    const actor = c.get('actor');
-    const guard = await streamGuard(deps, c);
-    return streamSSE(c, async (stream) => {
-      const queued: string[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = await hub.subscribe(actor, (n) => {
-        queued.push(JSON.stringify(n));
-        wake?.();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      const stopping = () => wake?.();
-      deps.stopping?.addEventListener('abort', stopping);
-      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 } as never);
-      let allowed = true;
-      while (allowed && !stream.aborted && !stream.closed && !deps.stopping?.aborted) {
-        const item = queued.shift();
-        if (item) {
-          allowed = await guard.stillAllowed();
-          if (allowed) await stream.writeSSE({ event: 'notification', data: item });
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, RECHECK_MS).unref?.();
-        });
-        wake = null;
-        if (queued.length || stream.aborted || deps.stopping?.aborted) continue;
-        allowed = await guard.stillAllowed();
-        if (allowed) await stream.write(': keep-alive\n\n');
-      }
-      deps.stopping?.removeEventListener('abort', stopping);
-      unsubscribe();
-      if (!allowed && !stream.aborted) await stream.writeSSE({ event: 'end', data: '{"reason":"session"}' });
-    });
-  });
+  app.get('/notifications/stream', (c: AdminContext) =>
+    guardedStream(c, deps, { event: 'notification', recheckMs: RECHECK_MS, keepAliveMs: RECHECK_MS, subscribe: (push) => hub.subscribe(c.get('actor'), (n) => push(JSON.stringify(n))) }),
+  );
 }
