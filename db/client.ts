@@ -144,3 +144,16 @@ export async function ping(db: Db): Promise<void> {
 }
 
 export { schema };
+
+/**
+ * LISTEN on `channel` with whichever client the handle holds (postgres.js, or PGlite's own
+ * listen); resolves to the function that stops listening.
+ */
+export async function listenChannel(handle: DbHandle, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  if (handle.pg) {
+    const meta = await handle.pg.listen(channel, onPayload);
+    return () => meta.unlisten();
+  }
+  const client = (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<() => Promise<void>> } }).$client;
+  return client.listen(channel, onPayload);
+}

@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { startControlServer } from './cli/control-socket';
 import { closeConnections, createDeps } from './boot';
 import { ConfigError, loadEnv } from './config/env';
+import { startEscalationListener } from './jobs/escalation-listener';
 import { startInboundListener } from './jobs/inbound-listener';
 import { ALL_JOBS } from './jobs/registry';
 import { closeHttpServer } from './platform/http/drain';
@@ -22,6 +23,8 @@ async function main() {
   if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
   // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
   const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps) : null;
+  // A page's call busy or unanswered: the next person is paged at once, not at the next tick.
+  const escalationListener = env.WORKERS === 'on' ? await startEscalationListener(deps) : null;
   // With the embedded database, CLI commands run in this process (PGlite has one owner).
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const metricsServer = await startMetricsServer(deps); // METRICS_PORT: Prometheus and the operators' /readyz
@@ -41,7 +44,7 @@ async function main() {
     controlServer?.close();
     metricsServer?.close();
     const graceMs = env.SHUTDOWN_GRACE_MS;
-    await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close()]);
+    await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close(), escalationListener?.close()]);
     await closeConnections(deps);
     logger.info('stopped');
     process.exit(0);

@@ -115,6 +115,8 @@ export const envSchema = z
     ESCALATE_RED_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),
     ESCALATE_AMBER_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(120),
     ESCALATE_REPEAT_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),
+    // How many times the whole chain is walked before it is given up (said on the alerts).
+    ESCALATE_CHAIN_ROUNDS: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(10).default(3),
     // The morning digest e-mail of each centre, local time.
     DIGEST_MORNING_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00').default('08:00'),
     // Outgoing e-mail to staff (invitations, digests): smtp://user:pass@host:587 or smtps://…:465; unset: no mail.

@@ -6,6 +6,17 @@ import { chainAlerts, recordChainEvent } from './chain-events';
 import { chainAt } from './escalation-chain';
 import { pageCallLines, pageSmsText, targetJa } from './page-texts';
 
+/**
+ * Where step `step` of a chain falls: the chain is walked `rounds` times over (after the
+ * last person — the prefecture's — the first is paged again), then it is exhausted. Steps
+ * only grow, so each page keeps its unique (chain, step) key across rounds.
+ */
+export function chainPlace(step: number, length: number, rounds: number): { kind: 'page'; index: number; round: number } | { kind: 'exhausted' } {
+  if (length === 0) return { kind: 'exhausted' };
+  const round = Math.floor(step / length);
+  return round >= rounds ? { kind: 'exhausted' } : { kind: 'page', index: step % length, round };
+}
+
 /** A page recorded in the step's transaction, to be delivered once it has committed. */
 export interface PageToSend {
   pageId: string;
@@ -20,13 +31,14 @@ export type StepResult = { kind: 'paged'; page: PageToSend } | { kind: 'ended' }
  * Take one due step of one chain, in the caller's transaction (ctx.tx):
  *  - lock the chain (FOR UPDATE SKIP LOCKED: another process taking it now simply wins);
  *  - no alert of it still open (taken in the console or by phone) → the chain ends, nobody paged;
- *  - nobody left at this step (the chain is resolved at this instant: the centre's rota, its
- *    administrator, the prefecture's) → 'exhausted', said on every alert;
+ *  - the chain is resolved at this instant (the centre's rota, its administrator, the
+ *    prefecture's) and walked `rounds` times (ESCALATE_CHAIN_ROUNDS); nobody left → 'exhausted',
+ *    said on every alert;
  *  - else one page (unique per chain and step: never twice) with its call and SMS recorded
  *    as queued outbound rows, the step moved on and the next one due ESCALATE_REPEAT_MINUTES later.
  * Staff pages ignore the patients' quiet hours.
  */
-export async function pageNextStep(ctx: Ctx, escalationId: string, opts: { repeatMs: number; consoleUrl: string }): Promise<StepResult> {
+export async function pageNextStep(ctx: Ctx, escalationId: string, opts: { repeatMs: number; consoleUrl: string; rounds?: number }): Promise<StepResult> {
   const [chain] = await ctx.tx
     .select({ e: escalations, centreName: jurisdictions.nameJa, parentId: jurisdictions.parentId, timeZone: jurisdictions.timeZone })
     .from(escalations)
@@ -41,11 +53,17 @@ export async function pageNextStep(ctx: Ctx, escalationId: string, opts: { repea
     await writeAudit(ctx, { action: 'end', entity: 'escalation', entityId: e.id, details: { reason: 'acknowledged', step: e.step } });
     return { kind: 'ended' };
   }
-  const link = (await chainAt(ctx.tx, { id: e.centreId, parentId: chain.parentId, timeZone: chain.timeZone }, ctx.now))[e.step];
-  if (!link) {
+  const links = await chainAt(ctx.tx, { id: e.centreId, parentId: chain.parentId, timeZone: chain.timeZone }, ctx.now);
+  const place = chainPlace(e.step, links.length, opts.rounds ?? 1);
+  if (place.kind === 'exhausted') {
     await ctx.tx.update(escalations).set({ status: 'exhausted', endedAt: ctx.now, updatedAt: ctx.now }).where(eq(escalations.id, e.id));
-    await recordChainEvent(ctx, open, e.step === 0 ? '当番表に連絡先がないため、電話で知らせられませんでした' : '当番表の連絡先をすべて試しましたが、確認されませんでした', { escalationId: e.id, step: e.step, outcome: 'exhausted' });
+    await recordChainEvent(ctx, open, links.length === 0 ? '当番表に連絡先がないため、電話で知らせられませんでした' : '当番表の連絡先をすべて試しましたが、確認されませんでした', { escalationId: e.id, step: e.step, outcome: 'exhausted' });
     return { kind: 'exhausted' };
+  }
+  const link = links[place.index]!;
+  // Everyone was paged and nobody took the alerts: start again from the first (said once).
+  if (place.index === 0 && place.round > 0) {
+    await recordChainEvent(ctx, open, `確認されないため、当番表の最初から知らせ直します（${place.round + 1}巡目）`, { escalationId: e.id, step: e.step, outcome: 'restarted', round: place.round + 1 });
   }
   const [page] = await ctx.tx
     .insert(escalationPages)

@@ -1,10 +1,17 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { escalationPages, escalations, type OutboundStatus } from '../../../db/schema';
 import type { VerbArgs, Ctx } from '../context';
 import { chainAlerts, recordChainEvent } from './chain-events';
 import { requirePermission } from '../permissions';
 
 type PageRow = typeof escalationPages.$inferSelect;
+
+/**
+ * Said (pg_notify, delivered on commit) when a chain's next step became due before its
+ * time — a page's call was busy, unanswered or refused — so the workers take it at once
+ * rather than at the next tick (src/jobs/escalation-listener.ts).
+ */
+export const ESCALATION_DUE_CHANNEL = 'mimamori_escalation_due';
 
 const REASON_JA: Record<string, string> = { busy: '話し中', 'no-answer': '応答なし', machine: '留守番電話', failed: '発信できませんでした', canceled: '取り消し', not_configured: 'Twilio 未設定', network: '通信エラー' };
 const reasonJa = (code: string | null) => (code ? (REASON_JA[code] ?? `エラー ${code}`) : '不明');
@@ -24,6 +31,7 @@ export async function pageRefused(ctx: Ctx, page: PageRow, code: string | null):
     .update(escalations)
     .set({ nextAt: ctx.now, updatedAt: ctx.now })
     .where(and(eq(escalations.id, page.escalationId), eq(escalations.status, 'active'), eq(escalations.step, page.step + 1)));
+  await ctx.tx.execute(sql`select pg_notify(${ESCALATION_DUE_CHANNEL}, ${page.escalationId})`);
   const open = await chainAlerts(ctx, page.escalationId, { openOnly: true });
   await recordChainEvent(ctx, open, `${targetOf(page)}に電話がつながりませんでした（${reasonJa(code)}）。次の連絡先に知らせます`, { pageId: page.id, outcome: 'failed', code });
 }

@@ -60,7 +60,7 @@ export async function runEscalations(deps: PagingDeps, now: Date, limit = 200): 
     if (!due.length) break;
     let refused = 0;
     for (const { id } of due) {
-      const result = await withTransaction(deps.db, { actor: systemActor('escalation'), now }, (ctx) => pageNextStep(ctx, id, { repeatMs, consoleUrl }));
+      const result = await withTransaction(deps.db, { actor: systemActor('escalation'), now }, (ctx) => pageNextStep(ctx, id, { repeatMs, consoleUrl, rounds: env.ESCALATE_CHAIN_ROUNDS }));
       if (result.kind === 'ended') summary.chainsEnded++;
       if (result.kind === 'exhausted') summary.chainsExhausted++;
       if (result.kind !== 'paged') continue;

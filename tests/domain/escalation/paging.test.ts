@@ -8,6 +8,7 @@ import { systemActor, withTransaction, type Actor } from '../../../src/domain/co
 import { addOnCallShift } from '../../../src/domain/escalation/add-on-call-shift';
 import { pageNextStep } from '../../../src/domain/escalation/page-next-step';
 import { runEscalations } from '../../../src/domain/escalation/run-escalations';
+import { startEscalationListener } from '../../../src/jobs/escalation-listener';
 import { runTick } from '../../../src/jobs/tick';
 import { makeStaff } from '../../admin/support';
 import { createTestDeps, type TestDeps } from '../../support/deps';
@@ -143,13 +144,37 @@ describe('a red alert nobody takes', () => {
     twilioApi.failNext('calls', { status: 400, code: 21217 }); // not a valid number
     await tick(at(10, t0));
     expect(callsTo(SECOND)).toHaveLength(1); // the same tick
-    // The second's call is not answered (status callback: no-answer): the administrator next, at the next tick.
+    // The second's call is not answered (status callback: no-answer): the administrator is
+    // paged as soon as the callback is processed — no tick in between.
     const [page] = await deps.db.select().from(escalationPages).where(eq(escalationPages.phone, SECOND)).orderBy(sql`created_at desc`).limit(1);
     await deps.db.execute(sql`update outbound_messages set provider_message_id = ${'CAnoanswer' + page!.id.slice(0, 8)} where id = ${page!.callOutboundId}`);
-    await twilioPost(app, '/webhooks/twilio/status', { CallSid: 'CAnoanswer' + page!.id.slice(0, 8), CallStatus: 'no-answer', To: SECOND });
-    await runInboundJobs(deps);
-    await tick(at(11, t0));
-    expect(callsTo(ADMIN)).toHaveLength(1);
+    const listener = await startEscalationListener(deps);
+    try {
+      clock = at(11, t0);
+      await twilioPost(app, '/webhooks/twilio/status', { CallSid: 'CAnoanswer' + page!.id.slice(0, 8), CallStatus: 'no-answer', To: SECOND });
+      await runInboundJobs(deps);
+      await expect.poll(() => callsTo(ADMIN).length, { timeout: 5_000 }).toBe(1);
+    } finally {
+      await listener.close();
+    }
+    const history = await deps.db.select({ note: alertEvents.note }).from(alertEvents).where(eq(alertEvents.kind, 'escalated')).orderBy(sql`${alertEvents.createdAt} desc`).limit(2);
+    expect(history.map((h) => h.note)).toContain('佐藤さんに電話がつながりませんでした（応答なし）。次の連絡先に知らせます');
+  });
+
+  it('walks the chain again from the first person when nobody took the alert, then gives up (ESCALATE_CHAIN_ROUNDS)', async () => {
+    const t0 = at(200);
+    const alertId = await redAlert(t0);
+    // Three people in the chain, three rounds: first, second, administrator, ×3, every 10 minutes.
+    for (let m = 10; m <= 100; m += 10) await tick(at(m, t0));
+    expect(callsTo(FIRST)).toHaveLength(3);
+    expect(callsTo(SECOND)).toHaveLength(3);
+    expect(callsTo(ADMIN)).toHaveLength(3);
+    const notes = (await deps.db.select({ note: alertEvents.note }).from(alertEvents).where(eq(alertEvents.alertId, alertId)).orderBy(alertEvents.createdAt)).map((n) => n.note);
+    expect(notes).toContain('確認されないため、当番表の最初から知らせ直します（2巡目）');
+    expect(notes).toContain('確認されないため、当番表の最初から知らせ直します（3巡目）');
+    expect(notes.at(-1)).toBe('当番表の連絡先をすべて試しましたが、確認されませんでした');
+    await tick(at(200, t0));
+    expect(twilioApi.calls).toHaveLength(9);
   });
 
   it('a reply of 1 to the SMS from the paged number takes the alerts it announced', async () => {
