@@ -119,24 +119,30 @@ describe('wording per channel and language', () => {
     }
   });
 
-  it('on voice the urgent question names all 13 MHLW signs, in short sentences, in Japanese and English', () => {
-    const urgent = defaultFlows.patientDaily.nodes.urgent as QuestionNode;
+  it('on voice every one of the 13 MHLW signs is asked: read in the urgent list, or by its own red-flag question earlier in the call', () => {
+    const flow = defaultFlows.patientDaily;
+    const urgent = flow.nodes.urgent as QuestionNode;
     const voice = urgent.text.channels!.voice!;
-    const spoken: [string, string, string][] = [
-      ['face_pale', '顔色が明らかに悪い', 'pale face'], ['lips_purple', '唇が紫色', 'Purple lips'], ['unusual', '様子がおかしい', 'something is wrong'],
-      ['breathing_fast', '息が荒い', 'Breathing fast'], ['sudden_breathless', '急に息苦しくなった', 'Suddenly short of breath'],
+    // [sign, read as (ja, en)] or [sign, the red-flag question asked alone that covers it]
+    const read: [string, string, string][] = [
+      ['lips_purple', '唇が紫色', 'Purple lips'], ['breathing_fast', '息が荒い', 'Breathing fast'],
       ['exertion_breathless', '少し動くと息があがる', 'slight effort'], ['chest_pain', '胸が痛い', 'Chest pain'],
-      ['orthopnea', '座らないと、息ができない', 'sitting up'], ['shoulder_breathing', '肩で息をしている', 'shoulders'],
-      ['wheezing', '突然ゼーゼーしはじめた', 'wheezing'], ['drowsy', '反応が弱い', 'responding weakly'], ['confused', 'もうろうとしている', 'Confused'],
-      ['irregular_pulse', 'リズムが乱れる', 'irregular pulse'],
+      ['orthopnea', '横にならないと息ができない', 'sitting up'], ['shoulder_breathing', '肩で息をする', 'shoulders'],
+      ['wheezing', 'ゼーゼー', 'wheezing'], ['irregular_pulse', '脈が乱れる', 'irregular pulse'],
     ];
-    expect(spoken.map(([v]) => v)).toEqual(URGENT_SYMPTOMS.map((c) => c.value).filter((v) => v !== 'none' && v !== 'some'));
-    for (const [value, ja, en] of spoken) {
+    const asked: [string, string][] = [['face_pale', 'face'], ['unusual', 'face'], ['sudden_breathless', 'breathless'], ['drowsy', 'consciousness'], ['confused', 'consciousness']];
+    expect([...read.map(([v]) => v), ...asked.map(([v]) => v)].sort()).toEqual(URGENT_SYMPTOMS.map((c) => c.value).filter((v) => v !== 'none' && v !== 'some').sort());
+    for (const [value, ja, en] of read) {
       expect(voice.ja, value).toContain(ja);
       expect(voice.en, value).toContain(en);
     }
+    // The covering questions come before the urgent list on every path and are red on 「はい」.
+    const order = Object.keys(flow.nodes);
+    for (const [value, question] of asked) {
+      expect(order.indexOf(question), value).toBeLessThan(order.indexOf('urgent'));
+      expect(flow.rules.find((r) => r.id === question), value).toMatchObject({ type: 'answer', question, anyOf: [true], severity: 'red' });
+    }
     const sentences = voice.ja.split('。').filter((x) => x !== '');
-    expect(sentences.length).toBeGreaterThanOrEqual(14);
     expect(Math.max(...sentences.map((x) => x.length))).toBeLessThanOrEqual(25);
     // Key 9 repeats the question, so the list must be in the question itself, not in a message before it.
     expect(voice.ja).toMatch(/ありますか？$/);

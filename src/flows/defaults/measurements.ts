@@ -28,7 +28,7 @@ export const SPO2: Omit<QuestionNode, 'next'> = {
   ...SPO2_READING,
   text: text('パルスオキシメーターのSpO2（酸素飽和度）は何％ですか？', 'What is your SpO2 (oxygen saturation) on the pulse oximeter, in %?', 'パルスオキシメーターの SpO2は なん％ですか？', {
     sms: { ja: 'SpO2（酸素飽和度）は何％？', en: 'SpO2 (oxygen saturation) in %?' },
-    voice: { ja: 'パルスオキシメーターの、酸素の数字を押して、最後にシャープを押してください。', en: 'Please key in the oxygen number from your pulse oximeter, then press hash.' },
+    voice: { ja: 'パルスオキシメーターの酸素の数字を押して、最後にシャープを押してください。', en: 'Please key in the oxygen number from your pulse oximeter, then press hash.' },
   }),
 };
 
@@ -54,6 +54,6 @@ export const PULSE: Omit<QuestionNode, 'next'> = {
   previous: { hint: true },
   text: text('脈拍は1分間に何回ですか？（パルスオキシメーターの数字）', 'What is your pulse per minute? (the number on the oximeter)', 'みゃくは 1ぷんに なんかいですか？', {
     sms: { ja: '脈拍は1分間に何回？', en: 'Pulse per minute?' },
-    voice: { ja: '脈拍の数字を押して、最後にシャープを押してください。', en: 'Please key in your pulse, then press hash.' },
+    voice: { ja: '脈拍の数字と、シャープを押してください。', en: 'Please key in your pulse, then hash.' },
   }),
 };

@@ -24,7 +24,7 @@ export const patientDaily: FlowDefinition = {
       type: 'message',
       next: 'temperature',
       text: text('今日の健康観察です。2分ほどで終わります。', "Today's health check. It takes about two minutes.", 'きょうの けんこう チェックです。2ふんくらいで おわります。', {
-        voice: { ja: 'こちらは保健所の健康観察の自動音声です。2分ほどで終わります。', en: 'This is the automated health check from your health centre. It takes about two minutes.' },
+        voice: { ja: '保健所の健康観察の自動音声です。1分半ほどです。', en: 'This is the automated health check from your health centre. It takes about a minute and a half.' },
       }),
     },
     temperature: { ...TEMPERATURE, next: 'oximeter' },
@@ -51,10 +51,13 @@ export const patientDaily: FlowDefinition = {
           ja: '次の症状はありますか？\n・顔色が明らかに悪い\n・唇が紫色\n・いつもと違う、様子がおかしい\n・息が荒い\n・急に息苦しくなった\n・少し動くと息があがる\n・胸の痛み\n・横にならないと/座らないと息ができない\n・肩で息をしている\n・突然ゼーゼーしはじめた\n・ぼんやりしている、反応が弱い\n・もうろうとしている\n・脈がとぶ、リズムが乱れる',
           en: 'Do you have any of these?\n- Clearly pale face\n- Purple lips\n- Not yourself, something is wrong\n- Breathing fast\n- Suddenly short of breath\n- Out of breath on slight effort\n- Chest pain\n- Cannot breathe unless lying down or sitting up\n- Breathing with your shoulders\n- Suddenly started wheezing\n- Drowsy, responding weakly\n- Confused, barely conscious\n- Skipped or irregular pulse',
         },
-        // All 13 read out in short sentences (Polly pauses at each 。); key 9 repeats the whole list.
+        // On a call the three red flags were just asked one by one with the same words (表情・顔色
+        // covers 顔色が明らかに悪い and いつもと違う; 息苦しさ covers 急に息苦しくなった; 意識 covers
+        // ぼんやり and もうろう), so the list reads only the other signs, grouped by body: 45
+        // seconds of speech less, the whole call under 90 s. Key 9 repeats it.
         voice: {
-          ja: '最後に、急いで相談が必要な症状です。顔色が明らかに悪い。唇が紫色。いつもと違う、様子がおかしい。息が荒い。急に息苦しくなった。少し動くと息があがる。胸が痛い。横にならないと、または座らないと、息ができない。肩で息をしている。突然ゼーゼーしはじめた。ぼんやりしている、反応が弱い。もうろうとしている。脈がとぶ、リズムが乱れる。このうち1つでもありますか？',
-          en: 'Last, the danger signs. Clearly pale face. Purple lips. Not yourself, something is wrong. Breathing fast. Suddenly short of breath. Out of breath on slight effort. Chest pain. Cannot breathe unless lying down or sitting up. Breathing with your shoulders. Suddenly started wheezing. Drowsy, responding weakly. Confused, barely conscious. Skipped or irregular pulse. Do you have any one of these?',
+          ja: '最後に、すぐ相談が必要な症状です。唇が紫色。息が荒い、肩で息をする、ゼーゼーする。少し動くと息があがる。横にならないと息ができない。胸が痛い。脈が乱れる。1つでもありますか？',
+          en: 'Last, the danger signs. Purple lips. Breathing fast, breathing with your shoulders, sudden wheezing. Out of breath on slight effort. Cannot breathe unless lying down or sitting up. Chest pain. Skipped or irregular pulse. Any one of these?',
         },
       }),
     },
@@ -68,7 +71,7 @@ export const patientDaily: FlowDefinition = {
         voice: { ja: '伝えたいことがあれば、お話しください。なければシャープを。', en: 'If you have a message, please speak now. If not, press hash.' },
       }),
     },
-    done: { type: 'end', text: text('ご回答ありがとうございました。お大事にしてください。', 'Thank you for answering. Take care.', 'こたえて くれて ありがとう ございました。おだいじに。') },
+    done: { type: 'end', text: text('ご回答ありがとうございました。お大事にしてください。', 'Thank you for answering. Take care.', 'こたえて くれて ありがとう ございました。おだいじに。', { voice: { ja: 'ありがとうございました。お大事に。', en: 'Thank you. Take care.' } }) },
   },
   rules: PATIENT_RULES,
   escalation: { minAge: 65, riskFactors: ['age65', 'underlying_condition', 'pregnancy', 'immunosuppressed'] },

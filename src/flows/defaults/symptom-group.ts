@@ -42,6 +42,6 @@ export const PATIENT_SYMPTOM_GROUP = symptomGroup('urgent', SYMPTOM_GROUP_ITEMS,
   easy: 'きょう、つぎの ことは ありますか？\nせき・はなみず／のどが いたい／だるい／はきけ／げり／あじや においが わからない／たべられない／おしっこが でない',
   sms: '次の症状は？咳・鼻水/のどの痛み/だるさ/吐き気/下痢/味覚・嗅覚/食事がとれない/尿が出ない',
   smsEn: 'Any: cough/throat/fatigue/nausea/diarrhoea/taste/not eating/no urine?',
-  voice: '咳や鼻水、のどの痛み、だるさ、吐き気、下痢、味や匂いの異常、食事がとれない、おしっこが出ない。このうち、どれかありますか？',
+  voice: '咳や鼻水、のどの痛み、だるさ、吐き気、下痢、味や匂いの異常、食事がとれない、おしっこが出ない。どれかありますか？',
   voiceEn: 'Cough or runny nose, sore throat, fatigue, nausea, diarrhoea, loss of taste or smell, unable to eat or drink, no urine: any of these?',
 });
