@@ -110,6 +110,9 @@ export const envSchema = z
     // Voice calls that are not answered (no-answer, busy, failed, answering machine) are tried again.
     CALL_RETRY_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(30),
     CALL_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10).default(3),
+    // The FHIR token endpoint (SMART Backend Services): requests a minute per client and per source address.
+    FHIR_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).default(30),
+    FHIR_TOKEN_REQUESTS_PER_MINUTE_PER_ADDRESS: z.coerce.number({ message: 'must be a whole number' }).int().min(1).default(120),
     // On-call paging (src/domain/escalation): a red alert nobody took is paged after this long,
     // an amber one only while the centre is open; each next person after ESCALATE_REPEAT_MINUTES.
     ESCALATE_RED_AFTER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(1).default(10),

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { decodeJwt } from 'jose';
 import { systemActor, withTransaction } from '../domain/context';
 import { ASSERTION_ALGORITHMS, issueAccessToken } from '../domain/fhir/issue-access-token';
 import { OAuthError } from '../domain/fhir/oauth-error';
@@ -25,6 +26,8 @@ export function createSmartRoutes(deps: Deps) {
   app.get('/.well-known/smart-configuration', (c) => c.json(smartConfiguration(deps)));
   app.get('/fhir/.well-known/smart-configuration', (c) => c.json(smartConfiguration(deps)));
   app.post('/oauth/token', async (c) => {
+    const limited = await overTokenLimit(deps, c);
+    if (limited) return limited;
     if (!/application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '')) {
       throw new OAuthError('invalid_request', 'the token request must be application/x-www-form-urlencoded', 'トークン要求は application/x-www-form-urlencoded で送ってください');
     }
@@ -36,4 +39,39 @@ export function createSmartRoutes(deps: Deps) {
     return c.json(result, 200, { 'cache-control': 'no-store', pragma: 'no-cache' });
   });
   return app;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The client an assertion names (unverified: only to count its requests; anything else is one bucket). */
+async function claimedClient(c: Context): Promise<string> {
+  try {
+    const body = await c.req.parseBody();
+    const iss = typeof body.client_assertion === 'string' ? decodeJwt(body.client_assertion).iss : undefined;
+    return iss && UUID.test(iss) ? iss.toLowerCase() : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Token requests a minute, per source address and per client (shared by every process
+ * through Redis): a client renews its 5-minute token a few times an hour, so more is a loop
+ * or someone guessing assertions. Over either limit: 429 with Retry-After, nothing checked.
+ */
+async function overTokenLimit(deps: Deps, c: Context): Promise<Response | null> {
+  const address = (c.get('clientIp' as never) as string | null) ?? 'unknown';
+  const waits = [
+    await deps.jobs.windowWait(`oauth-address:${address}`, deps.env.FHIR_TOKEN_REQUESTS_PER_MINUTE_PER_ADDRESS, 60_000),
+    await deps.jobs.windowWait(`oauth-client:${await claimedClient(c)}`, deps.env.FHIR_TOKEN_REQUESTS_PER_MINUTE, 60_000),
+  ];
+  const waitMs = Math.max(...waits);
+  if (waitMs <= 0) return null;
+  const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
+  deps.logger.warn({ route: 'oauth_token', retryAfter }, 'token requests over the limit');
+  return c.json(
+    { error: 'invalid_request', error_description: `too many token requests; try again in ${retryAfter} s`, error_description_ja: `トークン要求が多すぎます。${retryAfter}秒後に再度お試しください` },
+    429,
+    { 'retry-after': retryAfter, 'cache-control': 'no-store' },
+  );
 }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
-import { createRateLimiter, type RateLimiter } from '../platform/redis-rate-limit';
+import { createRateLimiter, windowWait, type RateLimiter } from '../platform/redis-rate-limit';
 import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
@@ -118,6 +118,14 @@ export class JobRunner {
       this.limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  /**
+   * Count one request against a limit shared by every process (a fixed window under the
+   * queue prefix): 0 = allowed, else the milliseconds until it may be tried again.
+   */
+  windowWait(name: string, max: number, durationMs: number): Promise<number> {
+    return windowWait(this.opts.redis, `${this.opts.prefix}:limit:${name}`, max, durationMs);
   }
 
   /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */

@@ -28,22 +28,31 @@ type WithLimitCommand = Redis & { mimamoriRateLimit(key: string, max: number, du
  * @example const limit = createRateLimiter(redis, 'mimamori:limit:line-push', { max: 1500, durationMs: 1000 }); await limit.acquire();
  */
 export function createRateLimiter(redis: Redis, key: string, opts: { max: number; durationMs: number; sleep?: (ms: number) => Promise<void> }): RateLimiter {
-  const client = redis as WithLimitCommand;
-  if (typeof client.mimamoriRateLimit !== 'function') redis.defineCommand('mimamoriRateLimit', { numberOfKeys: 1, lua: SCRIPT });
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     async acquire() {
       for (;;) {
-        if (redis.status !== 'ready') return;
-        let waitMs: number;
-        try {
-          waitMs = await client.mimamoriRateLimit(key, opts.max, opts.durationMs);
-        } catch {
-          return;
-        }
+        const waitMs = await windowWait(redis, key, opts.max, opts.durationMs);
         if (waitMs <= 0) return;
         await sleep(waitMs);
       }
     },
   };
+}
+
+/**
+ * Count one request in the fixed window `key` (at most `max` per `durationMs`): 0 when it is
+ * allowed, else the milliseconds until the window ends. Redis unreachable → 0 (allowed): a
+ * limit never takes the service down with it.
+ * @example if ((await windowWait(redis, 'p:limit:oauth:1.2.3.4', 120, 60_000)) > 0) refuse();
+ */
+export async function windowWait(redis: Redis, key: string, max: number, durationMs: number): Promise<number> {
+  const client = redis as WithLimitCommand;
+  if (typeof client.mimamoriRateLimit !== 'function') redis.defineCommand('mimamoriRateLimit', { numberOfKeys: 1, lua: SCRIPT });
+  if (redis.status !== 'ready') return 0;
+  try {
+    return Math.max(0, await client.mimamoriRateLimit(key, max, durationMs));
+  } catch {
+    return 0;
+  }
 }
