@@ -1,4 +1,4 @@
-import { relations } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { date, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { flowVersions } from './flows';
@@ -44,6 +44,8 @@ export const checkSessions = pgTable(
     index('check_sessions_next_action_idx').on(t.nextActionAt),
     index('check_sessions_status_due_idx').on(t.status, t.dueAt),
     index('check_sessions_person_date_idx').on(t.personId, t.localDate),
+    // FHIR QuestionnaireResponse?authored=…: when the answers were given (completion, else due).
+    index('check_sessions_authored_idx').on(sql`coalesce(${t.completedAt}, ${t.dueAt})`, t.id),
   ],
 );
 

@@ -36,7 +36,7 @@ export async function searchQuestionnaireResponses({ ctx, input }: VerbArgs<Ques
     .innerJoin(flowVersions, eq(flowVersions.id, checkSessions.flowVersionId))
     .innerJoin(flows, eq(flows.id, flowVersions.flowId))
     .where(and(...where))
-    .orderBy(asc(checkSessions.dueAt), asc(checkSessions.id))
+    .orderBy(asc(AUTHORED), asc(checkSessions.id)) // check_sessions_authored_idx
     .limit(input.count + 1)
     .offset(input.offset);
   const page = sessions.slice(0, input.count);

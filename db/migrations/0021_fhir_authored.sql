@@ -1,0 +1,1 @@
+CREATE INDEX "check_sessions_authored_idx" ON "check_sessions" USING btree (coalesce("completed_at", "due_at"),"id");
