@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema';
+import { tracedSql } from './traced-sql';
 
 export type Schema = typeof schema;
 /** The one database type every verb takes: PostgreSQL (postgres.js) or embedded PGlite. */
@@ -40,7 +41,7 @@ export async function createDb(opts: { url?: string; dataDir?: string; max?: num
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     // A short connect timeout: a webhook whose database is unreachable answers 5xx in seconds (the provider redelivers).
-    const pg = postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: NODE_APPLICATION_NAME } });
+    const pg = tracedSql(postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: NODE_APPLICATION_NAME } }));
     const db = drizzle(pg, { schema }) as unknown as Db;
     return { db, kind: 'postgres', pg, close: () => pg.end({ timeout: 5 }) };
   }

@@ -17,7 +17,7 @@ try {
 }
 if (endpoint) {
   // Only the modules the instrumentations wrap: hooking every module hangs under tsx's own loader.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['http', 'https', 'node:http', 'node:https'] } });
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['http', 'https', 'node:http', 'node:https', 'ioredis'] } });
   const tracing = startTracing({ endpoint });
   process.once('beforeExit', () => void tracing.shutdown());
 }
