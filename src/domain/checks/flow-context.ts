@@ -89,7 +89,7 @@ export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: st
       centre: jurisdictions,
       history: sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
         from observations ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
-        where ${o}.person_id = ${checkSessions.personId} and ${h}.local_date <= ${checkSessions.localDate} and ${h}.local_date >= ${checkSessions.localDate} - ${HISTORY_DAYS}::int)`,
+        where ${o}.person_id = ${checkSessions.personId} and ${h}.person_id = ${checkSessions.personId} and ${h}.local_date <= ${checkSessions.localDate} and ${h}.local_date >= ${checkSessions.localDate} - ${HISTORY_DAYS}::int)`,
     })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
