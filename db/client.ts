@@ -36,12 +36,12 @@ export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
  * PGlite whose files live in dataDir (created on first start).
  * @example const { db, close } = await createDb({ url: process.env.DATABASE_URL, dataDir: './.data' })
  */
-export async function createDb(opts: { url?: string; dataDir?: string; max?: number }): Promise<DbHandle> {
+export async function createDb(opts: { url?: string; dataDir?: string; max?: number; onStatement?: (query: string, params: readonly unknown[]) => void }): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     // A short connect timeout: a webhook whose database is unreachable answers 5xx in seconds (the provider redelivers).
-    const pg = tracedSql(postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: NODE_APPLICATION_NAME } }));
+    const pg = tracedSql(postgres(opts.url, { max: opts.max ?? 10, connect_timeout: 5, onnotice: () => {}, connection: { application_name: NODE_APPLICATION_NAME }, ...(opts.onStatement ? { debug: (_c: number, query: string, params: unknown[]) => opts.onStatement!(query, params) } : {}) }));
     const db = drizzle(pg, { schema }) as unknown as Db;
     return { db, kind: 'postgres', pg, close: () => pg.end({ timeout: 5 }) };
   }

@@ -17,6 +17,7 @@ import { warnOnAuditLogRole } from './domain/audit-log/audit-log-role';
 import { insecureCookieWarning } from './admin/auth/cookies';
 import { persistedSecret } from './platform/security/persisted-secret';
 import { sealLegacyTotpSecrets } from './domain/staff/seal-totp-secrets';
+import { watchFlowPublications } from './domain/flows/flow-versions';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
@@ -49,6 +50,8 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   const cookieWarning = insecureCookieWarning(env);
   if (cookieWarning) logger.warn({ setting: 'NODE_ENV' }, cookieWarning);
   const dbHandle = await openDatabase(env, logger);
+  // New sessions start on the newest published flow version, kept per process: a publish in any process reaches this one.
+  await watchFlowPublications(dbHandle, (err) => logger.warn({ err: { message: err.message } }, 'flow publication listener failed; a newly published flow version is used here within a minute'));
   const sealed = await sealLegacyTotpSecrets(dbHandle.db, env);
   if (sealed) logger.info({ sealed }, `encrypted ${sealed} stored TOTP secret(s) that were kept in plain text`);
   await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './platform/redis';
 import type { Db, DbHandle } from '../db/client';
 import type { Env } from './config/env';
 import type { JobRunner } from './jobs/runner';
@@ -13,7 +13,7 @@ export interface Deps {
   env: Env;
   db: Db;
   dbHandle: DbHandle;
-  redis: Redis;
+  redis: RedisClient;
   jobs: JobRunner;
   logger: Logger;
   /** Outgoing e-mail to staff; undefined when SMTP_URL is not set (callers show links on screen instead). */

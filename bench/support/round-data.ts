@@ -4,7 +4,7 @@ import type { Db, DbHandle } from '../../db/client';
 import type { JobRunner } from '../../src/jobs/runner';
 import { defineJob } from '../../src/jobs/define';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/platform/redis';
 
 /**
  * N close contacts of one Tokyo health centre, verified on `channel` (LINE by default),
@@ -64,7 +64,7 @@ export async function addBulkJobsPerSecond(jobs: JobRunner, n: number): Promise<
   return rate;
 }
 
-export async function redisUsedBytes(redis: Redis): Promise<number> {
+export async function redisUsedBytes(redis: RedisClient): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }

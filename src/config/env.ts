@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseTrustedProxies } from '../platform/security/client-address';
+import { parseRedisUrl, redisIsLocal, RedisUrlError, type RedisTarget } from '../platform/redis-target';
 
 const optionalString = z
   .string()
@@ -25,7 +26,17 @@ export const envSchema = z
         .optional(),
     ),
     DATA_DIR: z.string().default('./.data'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    // One Redis, a cluster or Sentinel: the forms are in redis-target.ts (parseRedisUrl).
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .superRefine((value, ctx) => {
+        try {
+          parseRedisUrl(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof RedisUrlError ? err.message : 'is not a Redis URL' });
+        }
+      }),
     // Reverse proxies / load balancers in front of the app (addresses or CIDRs, comma-separated).
     // X-Forwarded-For is believed only from these; none (the default): the socket address is the client.
     TRUSTED_PROXIES: z
@@ -149,7 +160,8 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must use TLS in production: add ?sslmode=require (or verify-full)' });
     }
     // Redis carries job data and sign-in throttle counters: across a network only over TLS, like PostgreSQL.
-    if (env.NODE_ENV === 'production' && env.REDIS_URL.startsWith('redis://') && !isLoopbackHost(env.REDIS_URL)) {
+    const redisTarget = safeRedisTarget(env.REDIS_URL);
+    if (env.NODE_ENV === 'production' && redisTarget && !redisTarget.tls && !redisIsLocal(redisTarget)) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must use TLS in production: rediss://… (or a Redis on this machine)' });
     }
     if (env.API_TOKEN_DAYS > env.API_TOKEN_MAX_DAYS) {
@@ -159,6 +171,14 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production (at least 32 random characters)' });
     }
   });
+
+function safeRedisTarget(url: string): RedisTarget | undefined {
+  try {
+    return parseRedisUrl(url);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The URL's host is this machine (loopback, or none: a Unix socket): not reached over a network. */
 function isLoopbackHost(url: string): boolean {

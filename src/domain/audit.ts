@@ -11,7 +11,12 @@ export interface AuditEntry {
 
 /** Append one audit row in the verb's transaction. Details hold ids and field names, never values. */
 export async function writeAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await ctx.tx.insert(auditLog).values({
+  await ctx.tx.insert(auditLog).values(auditValues(ctx, entry));
+}
+
+/** The audit row writeAudit inserts, for a verb that writes it inside a statement of its own (raiseAlert). */
+export function auditValues(ctx: Ctx, entry: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     actorKind: ctx.actor.kind === 'staff' ? (ctx.actor.via === 'token' ? 'token' : 'staff') : ctx.actor.kind,
     actorId: actorId(ctx.actor),
     action: entry.action,
@@ -23,5 +28,5 @@ export async function writeAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
     requestId: ctx.request?.requestId ?? null,
     details: entry.details ?? null,
     createdAt: ctx.now,
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis';
 import type { Logger } from '../platform/logger';
 
 export interface NewJob {
@@ -24,7 +24,7 @@ const REVIVE_CONCURRENCY = 50;
  * can never succeed costs one try per sweep, not a new backoff series.
  * Returns how many failed jobs were revived.
  */
-export async function addOrRevive(queue: Queue, redis: Redis, jobs: readonly NewJob[], logger: Logger): Promise<number> {
+export async function addOrRevive(queue: Queue, redis: RedisClient, jobs: readonly NewJob[], logger: Logger): Promise<number> {
   if (jobs.length === 0) return 0;
   await queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: j.opts })));
   const ids = jobs.map((j) => j.opts.jobId);

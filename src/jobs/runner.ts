@@ -1,9 +1,9 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
-import { createRedis } from '../platform/redis';
+import { connectRedis, createRedis, type RedisClient } from '../platform/redis';
+import { bullPrefix } from './queue-keys';
 import { createRateLimiter, windowWait, type RateLimiter } from '../platform/redis-rate-limit';
 import { addOrRevive, type NewJob } from './add-or-revive';
 import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
@@ -48,13 +48,13 @@ function jobOptions(retry: RetryPolicy): JobsOptions {
 export class JobRunner {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
-  private readonly workerConnections: Redis[] = [];
+  private readonly workerConnections: RedisClient[] = [];
   private readonly inspection: Queue[] = [];
   private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(
     private readonly opts: {
-      redis: Redis;
+      redis: RedisClient;
       redisUrl: string;
       prefix: string;
       logger: Logger;
@@ -77,7 +77,7 @@ export class JobRunner {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      const created = new Queue(name, { connection: this.opts.redis, prefix: this.opts.prefix, defaultJobOptions: jobOptions(this.opts.retry ?? DEFAULT_RETRY), skipWaitingForReady: true });
+      const created = new Queue(name, { connection: this.opts.redis, prefix: bullPrefix(this.opts.prefix, name), defaultJobOptions: jobOptions(this.opts.retry ?? DEFAULT_RETRY), skipWaitingForReady: true });
       created.on('error', () => {}); // the connection logs its own outage once
       created.waitUntilReady().catch(() => this.forget(name, created));
       this.queues.set(name, created);
@@ -166,7 +166,7 @@ export class JobRunner {
       this.workerConnections.push(connection);
       const worker = new Worker(queueName, (job: Job) => this.run(byName, job, deps), {
         connection,
-        prefix: this.opts.prefix,
+        prefix: bullPrefix(this.opts.prefix, queueName),
         concurrency: settings.concurrency,
         limiter: settings.limiter,
         ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}),
@@ -201,11 +201,11 @@ export class JobRunner {
    */
   inspectionQueues(): Queue[] {
     if (this.inspection.length === 0) {
-      const connection = new Redis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => Math.min(times * 200, 2000) });
+      const connection = connectRedis(this.opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => Math.min(times * 200, 2000) });
       connection.on('error', () => {}); // the app connection already logs outages
       this.workerConnections.push(connection);
       for (const name of QUEUE_NAMES) {
-        const q = new Queue(name, { connection, prefix: this.opts.prefix });
+        const q = new Queue(name, { connection, prefix: bullPrefix(this.opts.prefix, name) });
         q.on('error', () => {});
         this.inspection.push(q);
       }

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis';
 import type { Logger } from '../platform/logger';
 
 /** The one job scheduler of the whole installation: ticks the rounds (see src/jobs/tick.ts). */
@@ -16,7 +16,7 @@ export async function upsertTickScheduler(queue: Queue, everyMs: number): Promis
 
 export interface KeepTickOptions {
   /** The app's connection: fails fast while Redis is down (no offline queue). */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   everyMs: number;
   /** The scheduler queue, set up on a ready connection (a fresh one if an earlier set-up failed). */

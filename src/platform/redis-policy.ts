@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { Logger } from './logger';
 
 export interface RedisPolicyReport {
@@ -13,7 +13,7 @@ export interface RedisPolicyReport {
  * problem is a clear warning, not a refusal (PostgreSQL holds the truth and the sweeper
  * rebuilds lost work).
  */
-export async function checkRedisPolicy(redis: Redis): Promise<RedisPolicyReport> {
+export async function checkRedisPolicy(redis: RedisClient): Promise<RedisPolicyReport> {
   const problems: string[] = [];
   let evictionPolicy: string | null = null;
   let persistence: boolean | null = null;
@@ -35,7 +35,7 @@ export async function checkRedisPolicy(redis: Redis): Promise<RedisPolicyReport>
 }
 
 /** Run the check when Redis becomes ready, and log each problem once (warn in production). */
-export function warnOnRedisPolicy(redis: Redis, logger: Logger, production: boolean): void {
+export function warnOnRedisPolicy(redis: RedisClient, logger: Logger, production: boolean): void {
   const run = () =>
     void checkRedisPolicy(redis).then((report) => {
       for (const p of report.problems) (production ? logger.warn.bind(logger) : logger.info.bind(logger))({ redis: 'policy' }, p);

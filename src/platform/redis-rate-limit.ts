@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 /** A send limit shared by every process through Redis: at most `max` acquisitions per `durationMs`. */
 export interface RateLimiter {
@@ -18,7 +18,7 @@ if ttl == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return tonumber(ARGV[
 if ttl < 1 then return 1 end
 return ttl`;
 
-type WithLimitCommand = Redis & { mimamoriRateLimit(key: string, max: number, durationMs: number): Promise<number> };
+type WithLimitCommand = RedisClient & { mimamoriRateLimit(key: string, max: number, durationMs: number): Promise<number> };
 
 /**
  * A limiter for sends that do not have a BullMQ queue of their own (LINE pushes happen in
@@ -27,7 +27,7 @@ type WithLimitCommand = Redis & { mimamoriRateLimit(key: string, max: number, du
  * job's retry) is the fallback, and a send is never held hostage by the limiter.
  * @example const limit = createRateLimiter(redis, 'mimamori:limit:line-push', { max: 1500, durationMs: 1000 }); await limit.acquire();
  */
-export function createRateLimiter(redis: Redis, key: string, opts: { max: number; durationMs: number; sleep?: (ms: number) => Promise<void> }): RateLimiter {
+export function createRateLimiter(redis: RedisClient, key: string, opts: { max: number; durationMs: number; sleep?: (ms: number) => Promise<void> }): RateLimiter {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     async acquire() {
@@ -46,7 +46,7 @@ export function createRateLimiter(redis: Redis, key: string, opts: { max: number
  * limit never takes the service down with it.
  * @example if ((await windowWait(redis, 'p:limit:oauth:1.2.3.4', 120, 60_000)) > 0) refuse();
  */
-export async function windowWait(redis: Redis, key: string, max: number, durationMs: number): Promise<number> {
+export async function windowWait(redis: RedisClient, key: string, max: number, durationMs: number): Promise<number> {
   const client = redis as WithLimitCommand;
   if (typeof client.mimamoriRateLimit !== 'function') redis.defineCommand('mimamoriRateLimit', { numberOfKeys: 1, lua: SCRIPT });
   if (redis.status !== 'ready') return 0;

@@ -1,5 +1,37 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { parseRedisUrl, redactRedisUrl, type RedisTarget } from './redis-target';
 import type { Logger } from './logger';
+
+/** A connection to one Redis (or through Sentinel to its master) or to a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The one Redis factory: REDIS_URL (parsed by platform/redis-target.ts) and the connection's
+ * own options → an ioredis client. A cluster gets the same options on each node; commands
+ * are routed by slot (the queue keys carry a hash tag, see jobs/queue-keys.ts).
+ */
+export function connectRedis(url: string, options: RedisOptions & { lazyConnect?: boolean } = {}): RedisClient {
+  const target: RedisTarget = parseRedisUrl(url);
+  const tls = target.tls ? {} : undefined;
+  switch (target.kind) {
+    case 'single':
+      return new Redis(target.url, options);
+    case 'sentinel':
+      return new Redis({ ...options, sentinels: target.sentinels, name: target.name, db: target.db, username: target.username, password: target.password, sentinelPassword: target.sentinelPassword, tls, enableTLSForSentinelMode: target.tls });
+    case 'cluster': {
+      const { enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = options;
+      const clusterOptions: ClusterOptions = {
+        redisOptions: { ...perNode, username: target.username, password: target.password, tls },
+        ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+        ...(lazyConnect === undefined ? {} : { lazyConnect }),
+        clusterRetryStrategy: retryStrategy ? (times) => retryStrategy(times) ?? null : undefined,
+        // TLS certificates name the host the client was given, not the address a node announces.
+        ...(target.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+      };
+      return new Cluster(target.nodes, clusterOptions);
+    }
+  }
+}
 
 /**
  * A Redis connection that never blocks start-up: it reconnects forever and logs one clear
@@ -10,14 +42,14 @@ import type { Logger } from './logger';
  * process has one, and its workers' connections to the same URL see the same outage, so
  * they log it at debug. A process therefore logs an outage once, not once per queue.
  */
-export function createRedis(url: string, logger: Logger, opts: { forWorkers?: boolean; role?: string } = {}): Redis {
+export function createRedis(url: string, logger: Logger, opts: { forWorkers?: boolean; role?: string } = {}): RedisClient {
   const options: RedisOptions = {
     maxRetriesPerRequest: opts.forWorkers ? null : 1,
     enableOfflineQueue: opts.forWorkers ? true : false,
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
-  const redis = new Redis(url, options);
+  const redis = connectRedis(url, options);
   const role = opts.role ?? 'app';
   const speaksForProcess = role === 'app';
   let down = false;
@@ -41,17 +73,11 @@ export function localRedisHint(url: string): string {
 }
 
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  return redactRedisUrl(url);
 }
 
 /** PING with a deadline, for /readyz. */
-export async function redisReachable(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+export async function redisReachable(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
   if (redis.status !== 'ready') return false;
   try {
     const pong = await Promise.race([redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);

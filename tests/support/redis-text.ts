@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/platform/redis';
 
 /** Every value BullMQ keeps under a prefix (job data, options, return values, events), as text. */
-export async function redisText(redis: Redis, prefix: string): Promise<string> {
+export async function redisText(redis: RedisClient, prefix: string): Promise<string> {
   const out: string[] = [];
   let cursor = '0';
   do {

@@ -3,8 +3,8 @@ import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { loadFlowVersion } from '../flows/flow-versions';
 import { applyStep, type StepOutcome } from './apply-step';
-import { buildFlowContext } from './flow-context';
-import { isSessionOpen, lockSession } from './session';
+import { lockSessionWithContext } from './flow-context';
+import { isSessionOpen } from './session';
 import { requirePermission } from '../permissions';
 
 export { OPEN_SESSION_STATUSES } from './session';
@@ -20,12 +20,13 @@ export type AnswerOutcome = (StepOutcome & { closed: false; sessionId: string })
  */
 export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; input: Input; channel: Channel }>): Promise<AnswerOutcome> {
   requirePermission(ctx.actor, 'answerCheck');
-  const session = await lockSession(ctx, input.sessionId);
-  if (!session) throw new NotFoundError('check_session', input.sessionId);
+  const locked = await lockSessionWithContext(ctx, input.sessionId);
+  if (!locked) throw new NotFoundError('check_session', input.sessionId);
+  const { session } = locked;
   if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) return { closed: true, sessionId: session.id, status: 'not_yours' };
   if (!isSessionOpen(session, ctx.now)) return { closed: true, sessionId: session.id, status: session.status };
   const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
-  const flowCtx = await buildFlowContext(ctx.tx, session.personId, input.channel, ctx.now, session.localDate);
+  const flowCtx = locked.flowContext(input.channel, ctx.now);
   // A session prompted by multicast has no state yet: the prompt it got is the flow's start.
   const state = (session.state as SessionState | null) ?? start(version, flowCtx).state;
   const step = advance(version, state, input.input, flowCtx);

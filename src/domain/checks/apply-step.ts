@@ -1,5 +1,5 @@
 import { checkSessions, observations } from '../../../db/schema';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Channel, Effect, OutMessage, RiskFlag, SessionState, Step } from '../../flows';
 import { raiseAlert } from '../alerts/raise-alert';
 import type { Ctx } from '../context';
@@ -61,8 +61,6 @@ export async function applyStep(ctx: Ctx, session: { id: string; personId: strin
         break;
     }
   }
-  if (rows.length) await ctx.tx.insert(observations).values(rows).onConflictDoNothing();
-
   const alertIds: string[] = [];
   if (flags.length) {
     const severity = flags.reduce<'red' | 'amber'>((s, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[s] ? f.severity : s), 'amber');
@@ -81,7 +79,7 @@ export async function applyStep(ctx: Ctx, session: { id: string; personId: strin
     alertIds.push(id);
   }
 
-  await ctx.tx
+  const update = ctx.tx
     .update(checkSessions)
     .set({
       state: step.state as SessionState,
@@ -91,5 +89,8 @@ export async function applyStep(ctx: Ctx, session: { id: string; personId: strin
       updatedAt: ctx.now,
     })
     .where(eq(checkSessions.id, session.id));
+  // The observations and the session's new state in one round trip (a data-modifying CTE).
+  if (rows.length) await ctx.tx.execute(sql`with recorded as (${ctx.tx.insert(observations).values(rows).onConflictDoNothing().getSQL()}) ${update.getSQL()}`);
+  else await update;
   return { messages, completed, alertIds, urgentAdvice };
 }

@@ -1,8 +1,10 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import type { Channel, FlowContext, HistoryDay, Lang, ObservationValue } from '../../flows';
+import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
+import type { CheckSession } from './session';
 import { isCentreOpenAt } from '../opening-hours/centre-open';
 import { addDays, ageOn, daysBetween, localDateOf } from '../time';
 
@@ -38,6 +40,21 @@ export async function loadHistory(db: DbOrTx, personId: string, localDate: strin
     .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
     .where(and(eq(observations.personId, personId), lte(checkSessions.localDate, localDate), gte(checkSessions.localDate, addDays(localDate, -HISTORY_DAYS))))
     .orderBy(asc(checkSessions.localDate), asc(observations.observedAt));
+  return historyOf(rows, localDate);
+}
+
+/** One observation of the history query (loadHistory, or the json of lockSessionWithContext). */
+interface HistoryRow {
+  localDate: string;
+  sessionId: string;
+  round: string;
+  sessionStatus: string;
+  questionId: string;
+  value: unknown;
+  status: string;
+}
+
+function historyOf(rows: readonly HistoryRow[], localDate: string): HistoryDay[] {
   const byDate = new Map<string, Record<string, ObservationValue>>();
   const todayBySession = new Map<string, HistoryDay>();
   for (const r of rows) {
@@ -53,6 +70,35 @@ export async function loadHistory(db: DbOrTx, personId: string, localDate: strin
     }
   }
   return [...[...byDate.entries()].map(([d, values]) => ({ localDate: d, values })), ...todayBySession.values()];
+}
+
+/**
+ * The answer path's one read: lock the session (FOR UPDATE OF check_sessions, as
+ * lockSession) and read, in the same statement, the person, their centre and the history
+ * the engine needs (HISTORY_DAYS before the session's local date, as loadHistory: one json
+ * array from the observations index). Three round trips of the answer path become one.
+ * Returns the session and a builder of its engine context, or null when there is no session.
+ */
+export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: string): Promise<{ session: CheckSession; flowContext: (channel: Channel, now: Date) => FlowContext } | null> {
+  const o = sql.raw('o');
+  const h = sql.raw('h');
+  const [row] = await ctx.tx
+    .select({
+      s: checkSessions,
+      p: persons,
+      centre: jurisdictions,
+      history: sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
+        from observations ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
+        where ${o}.person_id = ${checkSessions.personId} and ${h}.person_id = ${checkSessions.personId} and ${h}.local_date <= ${checkSessions.localDate} and ${h}.local_date >= ${checkSessions.localDate} - ${HISTORY_DAYS}::int)`,
+    })
+    .from(checkSessions)
+    .innerJoin(persons, eq(persons.id, checkSessions.personId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
+    .where(eq(checkSessions.id, sessionId))
+    .for('update', { of: checkSessions });
+  if (!row) return null;
+  const history = historyOf(row.history, row.s.localDate);
+  return { session: row.s, flowContext: (channel, now) => ({ ...contextOf(row, channel, now, row.s.localDate), history }) };
 }
 
 /** Everything the pure engine needs about a person, their centre and their history, at `now`. */

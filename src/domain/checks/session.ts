@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, persons } from '../../../db/schema';
 import type { SessionState } from '../../flows';
@@ -20,13 +20,15 @@ export function isSessionOpen(session: Pick<CheckSession, 'status' | 'expiresAt'
  * reminder, a call, the non-responder alert) takes this lock first, so they are ordered.
  */
 export async function lockSession(ctx: Pick<Ctx, 'tx'>, sessionId: string): Promise<(CheckSession & { timeZone: string; quietHours: string | null }) | null> {
-  await ctx.tx.execute(sql`select id from check_sessions where id = ${sessionId} for update`);
+  // One statement: FOR UPDATE OF locks only the session row, and after waiting for another
+  // writer PostgreSQL returns the row as that writer committed it.
   const [row] = await ctx.tx
     .select({ s: checkSessions, timeZone: jurisdictions.timeZone, quietHours: jurisdictions.quietHours })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(eq(checkSessions.id, sessionId));
+    .where(eq(checkSessions.id, sessionId))
+    .for('update', { of: checkSessions });
   return row ? { ...row.s, timeZone: row.timeZone, quietHours: row.quietHours } : null;
 }
 

@@ -6,6 +6,7 @@ import { ConflictError } from '../errors';
 import { requireFlowPublisher } from './flow-publishers';
 import { getFlowVersion } from './flow-queries';
 import { requirePermission } from '../permissions';
+import { announceFlowPublication } from './flow-versions';
 
 /**
  * Archive a version: a draft is discarded, a published one stops being used for new
@@ -28,6 +29,7 @@ export async function archiveFlowVersion({ ctx, input }: VerbArgs<{ flowKey: str
     if (others.length === 0) throw new ConflictError('the only published version of a flow cannot be archived: publish another first', undefined, '公開中の版が他にないため、アーカイブできません。先に別の版を公開してください');
   }
   await ctx.tx.update(flowVersions).set({ status: 'archived', archivedAt: ctx.now }).where(eq(flowVersions.id, row.id));
+  if (row.status === 'published') await announceFlowPublication(ctx.tx, row.flowId);
   await writeAudit(ctx, { action: 'archive', entity: 'flow_version', entityId: row.id, details: { flow: row.flowKey, version: row.version, was: row.status } });
   return { version: row.version };
 }

@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { DbHandle, DbOrTx } from '../../../db/client';
 import { flows, flowVersions } from '../../../db/schema';
 import { parseFlowDefinition, type FlowVersion } from '../../flows';
 import { NotFoundError } from '../errors';
@@ -27,13 +27,59 @@ export async function loadFlowVersion(db: DbOrTx, versionId: string): Promise<Fl
   return version;
 }
 
-/** The newest published version of a flow (new sessions start on it). */
+/** Published flow versions change: a NOTIFY on this channel (flowId) tells every process. */
+export const FLOWS_CHANNEL = 'mimamori_flows';
+
+// flowId → the newest published version id (null: none), and when it was read. A process
+// that listens (watchFlowPublications) drops an entry on a publish or an archive anywhere;
+// the age limit bounds how stale an entry can be in a process that missed the NOTIFY
+// (its LISTEN connection was down, or it does not listen: tests, the CLI).
+const latestPublishedByFlow = new Map<string, { versionId: string | null; readAt: number }>();
+const LATEST_PUBLISHED_MAX_AGE_MS = 60_000;
+
+/** The newest published version of a flow (new sessions start on it); kept per process until a publish or archive. */
 export async function latestPublishedVersionId(db: DbOrTx, flowId: string): Promise<string | null> {
+  const cached = latestPublishedByFlow.get(flowId);
+  if (cached && Date.now() - cached.readAt < LATEST_PUBLISHED_MAX_AGE_MS) return cached.versionId;
+  const readAt = Date.now();
   const [row] = await db
     .select({ id: flowVersions.id })
     .from(flowVersions)
     .where(and(eq(flowVersions.flowId, flowId), eq(flowVersions.status, 'published')))
     .orderBy(desc(flowVersions.version))
     .limit(1);
-  return row?.id ?? null;
+  const versionId = row?.id ?? null;
+  if (latestPublishedByFlow.size > 5_000) latestPublishedByFlow.clear();
+  latestPublishedByFlow.set(flowId, { versionId, readAt });
+  return versionId;
+}
+
+/**
+ * A flow's published versions changed (publish, archive): forget what this process kept and
+ * tell the others, in the caller's transaction (PostgreSQL delivers the NOTIFY on commit).
+ */
+export async function announceFlowPublication(db: DbOrTx, flowId: string): Promise<void> {
+  latestPublishedByFlow.delete(flowId);
+  await db.execute(sql`select pg_notify(${FLOWS_CHANNEL}, ${flowId})`);
+}
+
+/** Drop a flow's kept published version (the NOTIFY listener), or every one. */
+export function forgetPublishedVersion(flowId?: string): void {
+  if (flowId) latestPublishedByFlow.delete(flowId);
+  else latestPublishedByFlow.clear();
+}
+
+/**
+ * LISTEN for flow publications on this process's database, so that a version published or
+ * archived by any process is used by this one's next new session at once. Started by the
+ * composition root (src/boot.ts); the listening connection closes with the pool.
+ */
+export async function watchFlowPublications(handle: DbHandle, onError: (err: Error) => void): Promise<void> {
+  const onPayload = (flowId: string) => forgetPublishedVersion(flowId || undefined);
+  try {
+    if (handle.pg) await handle.pg.listen(FLOWS_CHANNEL, onPayload, () => forgetPublishedVersion());
+    else await (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<unknown> } }).$client.listen(FLOWS_CHANNEL, onPayload);
+  } catch (err) {
+    onError(err as Error);
+  }
 }

@@ -7,6 +7,7 @@ import { FLOW_VERSION_STATUS_JA } from '../messages-ja';
 import { parseDefinitionFor } from './definition-issues';
 import { requireFlowPublisher } from './flow-publishers';
 import { getFlowVersion, latestPublished } from './flow-queries';
+import { announceFlowPublication } from './flow-versions';
 import { requirePermission } from '../permissions';
 
 /**
@@ -32,6 +33,7 @@ export async function publishFlowVersion({ ctx, input }: VerbArgs<{ flowKey: str
     .update(flowVersions)
     .set({ status: 'published', publishedAt: ctx.now, publishedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null })
     .where(eq(flowVersions.id, row.id));
+  await announceFlowPublication(ctx.tx, row.flowId);
   await writeAudit(ctx, {
     action: 'publish', entity: 'flow_version', entityId: row.id,
     details: { flow: row.flowKey, version: row.version, supersedes: previous?.version ?? null, owner: row.owner?.code ?? null },

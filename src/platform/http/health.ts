@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import type { Redis } from 'ioredis';
-import { redisReachable } from '../redis';
+import { redisReachable, type RedisClient } from '../redis';
 
 /** What /readyz asks: a round trip to PostgreSQL (db/client.ts `ping`, passed in by src/app.ts) and Redis. */
 export interface HealthDeps {
   pingDatabase: () => Promise<unknown>;
-  redis: Redis;
+  redis: RedisClient;
 }
 
 async function databaseReachable(deps: HealthDeps, timeoutMs = 2000): Promise<boolean> {

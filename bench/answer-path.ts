@@ -1,0 +1,91 @@
+/**
+ * The answer path alone, on one process: stored LINE answers (inbox rows, as the webhook
+ * intake leaves them) → processLineInbound (the inbound job's handler: sender lock,
+ * answerCheck, engine, observations, alerts, outbox) → the reply accepted by the LINE
+ * stand-in. No HTTP intake and no queue in between: this is what one worker process can
+ * judge and answer per second, and how many SQL statements each answer costs (counted on
+ * the wire by the postgres driver's debug hook).
+ * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32]
+ */
+import { sql } from 'drizzle-orm';
+import { createDb } from '../db/client';
+import { lineInboxRows } from '../src/bot/line/intake';
+import { createInboxWriter } from '../src/bot/intake/inbox-writer';
+import { processLineInbound } from '../src/bot/line/process-inbound';
+import { parseArgs } from '../src/cli/command';
+import { runTick } from '../src/jobs/tick';
+import { startBenchApp } from './support/bench-app';
+import { machineInfo } from './support/machine';
+import { generatePersons } from './support/round-data';
+import { lineTextEvent, startLineStandIn } from './stand-ins/line-api';
+
+const args = parseArgs(process.argv.slice(2));
+const persons = Number(args.flags.persons ?? 2000);
+const concurrency = Number(args.flags.concurrency ?? 32);
+const SECRET = 'bench-answer-path';
+const at = Date.parse('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
+const started = Date.now();
+const now = () => new Date(at + (Date.now() - started));
+// The close-contact check: a temperature, then a yes/no question; 1 % answer the second with
+// はい (short of breath: a red alert), as in the morning burst.
+const ROUNDS = [{ name: 'temperature (typed)', text: () => '36.6' }, { name: 'yes/no (typed; 1 % red)', text: (i: number) => (i % 100 === 0 ? 'はい' : 'いいえ') }];
+const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+
+async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function main() {
+  const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false });
+  const app = await startBenchApp({ now, workers: false, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url, INBOUND_CONCURRENCY: String(concurrency) } });
+  const { deps } = app;
+  const statements: string[] = [];
+  const counted = await createDb({ url: deps.env.DATABASE_URL, max: 10, onStatement: (q) => statements.push(q) });
+  const worker = { ...deps, db: counted.db, dbHandle: counted };
+  try {
+    step(`generating ${persons} LINE persons`);
+    await generatePersons(deps.db, persons, { channel: 'line' });
+    await deps.db.execute(sql`analyze`);
+    step('the round: sessions created, prompts multicast');
+    deps.jobs.startWorkers(deps, { queues: ['dispatch-line'], scheduler: false });
+    await runTick(deps, now());
+    while (line.stats.recipients < persons) await new Promise((r) => setTimeout(r, 100));
+    const users = (await deps.db.execute(sql`select address from person_channels where kind = 'line' order by address`)) as unknown as { address: string }[];
+    const writer = createInboxWriter(deps.db, deps.jobs);
+    const results: { round: string; answers: number; seconds: number; perSecond: number; statementsPerAnswer: number; replies: number }[] = [];
+    for (const round of ROUNDS) {
+      const events = users.map((u, i) => lineTextEvent(u.address, round.text(i), now().getTime()));
+      const stored = await writer.store(await lineInboxRows({ destination: 'U0', events } as never, now()));
+      const ids = stored.map((s) => s.id);
+      const repliesBefore = line.stats.accepted;
+      statements.length = 0;
+      await counted.db.execute(sql`select 1`); // warm every connection's type cache is not the answers' cost
+      statements.length = 0;
+      step(`${round.name}: ${ids.length} answers, ${concurrency} at a time`);
+      const t0 = performance.now();
+      await pool(ids, concurrency, async (id) => void (await processLineInbound(worker, id)));
+      const seconds = (performance.now() - t0) / 1000;
+      results.push({ round: round.name, answers: ids.length, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(ids.length / seconds), statementsPerAnswer: Number((statements.length / ids.length).toFixed(2)), replies: line.stats.accepted - repliesBefore });
+    }
+    const [alerts] = (await deps.db.execute(sql`select count(*)::int as n from alerts`)) as unknown as { n: number }[];
+    console.log(JSON.stringify({ bench: 'answer-path', ...machineInfo(), persons, concurrency, results, alerts: alerts?.n }));
+    console.log(`answer-path: ${persons} persons, ${concurrency} answers at a time, one process (${machineInfo().cpus} CPUs, revision ${machineInfo().revision})`);
+    for (const r of results) console.log(`  ${r.round}: ${r.answers} answers in ${r.seconds} s = ${r.perSecond} answers/s, ${r.statementsPerAnswer} statements/answer, ${r.replies} replies accepted`);
+    console.log(`  alerts raised: ${alerts?.n}`);
+  } finally {
+    await counted.close();
+    await app.close();
+    await line.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
