@@ -14,6 +14,7 @@
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,7 @@ import { createLogger } from '../src/platform/logger';
 import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { machineInfo } from './support/machine';
+import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
 import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
 
@@ -41,14 +43,11 @@ const intakeCounts = String(args.flags.intakes ?? '1,2').split(',').map(Number);
 const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
-const ANSWERS = ['36.6', 'いいえ', 'いいえ', 'いいえ', 'いいえ', 'いいえ'];
-const RED_STEP = 3;
 const started = Date.now();
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : null);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Patient { userId: string; step: number; red: boolean; awaiting: boolean }
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -84,26 +83,60 @@ async function waitHealthy(url: string, proc: { child: ChildProcess; output: () 
   }
 }
 
+
+/** CPU seconds (user + system) of a process, from /proc (0 once it is gone). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and its descendants (tsx starts node as a child). */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU seconds so far of the intake processes, the worker processes, this database's PostgreSQL backends, and Redis (the whole server: shared). */
+async function cpuSnapshot(procs: { role: 'intake' | 'workers'; child: ChildProcess }[], db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }, dbName: string, redis: { info: (s: string) => Promise<string> }) {
+  const sum = (role: 'intake' | 'workers') => procs.filter((p) => p.role === role).flatMap((p) => processTree(p.child.pid!)).reduce((n, pid) => n + cpuSecondsOf(pid), 0);
+  const backends = (await db.execute(sql`select pid from pg_stat_activity where datname = ${dbName}`)) as unknown as { pid: number }[];
+  const info = await redis.info('cpu');
+  const redisCpu = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return { intake: sum('intake'), workers: sum('workers'), postgres: backends.reduce((n, b) => n + cpuSecondsOf(Number(b.pid)), 0), backends: new Set(backends.map((b) => Number(b.pid))), redis: redisCpu };
+}
+
 async function runLayout(intakes: number, workers: number) {
   const dbName = `mimamori_bench_topo_${randomBytes(4).toString('hex')}`;
   const admin = postgres(`${PG_BASE}/postgres`, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${dbName}`);
   const prefix = `bench-topo-${randomBytes(4).toString('hex')}`;
-  const patients = new Map<string, Patient>();
-  const continuing: Patient[] = [];
+  const phones = new AnsweringPatients();
+  const { patients, continuing, replyTokens, repliesPerToken } = phones;
   const ready: Patient[] = [];
   let readyHead = 0;
-  const replyTokens = new Map<string, string>();
-  const repliesPerToken = new Map<string, number>();
   const onDelivery = (d: LineDelivery) => {
-    if (d.endpoint === 'multicast') return;
-    const userId = d.endpoint === 'reply' ? replyTokens.get(d.replyToken!) : d.to[0];
-    if (d.replyToken) repliesPerToken.set(d.replyToken, (repliesPerToken.get(d.replyToken) ?? 0) + 1);
-    const p = userId ? patients.get(userId) : undefined;
-    if (!p || !p.awaiting) return;
-    p.awaiting = false;
-    p.step++;
-    if (p.step < ANSWERS.length) continuing.push(p);
+    if (d.endpoint !== 'multicast') phones.onReply(d);
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
   const appSecret = randomBytes(32).toString('hex');
@@ -125,7 +158,7 @@ async function runLayout(intakes: number, workers: number) {
   // The database, its migrations and the data: from this process, before any server starts.
   const env = parseEnv(shared);
   const deps = await createDeps(env, { logger: createLogger({ level: 'error' }), queuePrefix: prefix });
-  const procs: { child: ChildProcess; output: () => string }[] = [];
+  const procs: { role: 'intake' | 'workers'; child: ChildProcess; output: () => string }[] = [];
   let console_: { close: () => void } | undefined;
   try {
     step(`${intakes} intake × ${workers} worker: generating ${persons.toLocaleString()} persons with an open check`);
@@ -156,14 +189,14 @@ async function runLayout(intakes: number, workers: number) {
     for (let i = 0; i < intakes; i++) {
       const port = await freePort();
       const p = startProcess('intake', { ...shared, PORT: String(port) });
-      procs.push(p);
+      procs.push({ role: 'intake', ...p });
       intakeUrls.push(`http://127.0.0.1:${port}`);
       starting.push(waitHealthy(intakeUrls[i]!, p));
     }
     for (let i = 0; i < workers; i++) {
       const port = await freePort();
       const p = startProcess('workers', { ...shared, PORT: String(port), TICK_EVERY_MS: roundPersons > 0 ? '5000' : '60000' });
-      procs.push(p);
+      procs.push({ role: 'workers', ...p });
       starting.push(waitHealthy(`http://127.0.0.1:${port}`, p));
     }
     await Promise.all(starting);
@@ -220,6 +253,8 @@ async function runLayout(intakes: number, workers: number) {
     const warmUntil = Date.now() + 120_000;
     while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
     step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered); the burst starts`);
+    const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const [{ n: processedBefore }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const burstStart = Date.now();
     let nobodyReady = 0;
     while (Date.now() - burstStart < seconds * 1000) {
@@ -254,6 +289,12 @@ async function runLayout(intakes: number, workers: number) {
       await sleep(250);
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
+    const answered = Math.max(1, processedAfter - processedBefore);
+    // Per answer processed, from the burst's start to the end of the drain (a backend that ended meanwhile is not counted).
+    const msPerAnswer = (after: number, before: number) => Number((((after - before) * 1000) / answered).toFixed(2));
+    const backendsKept = [...cpuAfter.backends].filter((b) => cpuBefore.backends.has(b)).length;
     const stored = await queryRows<{ id: string; processed: boolean }>(deps.db, sql`select provider_event_id as id, processed_at is not null as processed from inbound_events where provider = 'line'`);
     const storedIds = new Set(stored.map((r) => r.id));
     const processedIds = new Set(stored.filter((r) => r.processed).map((r) => r.id));
@@ -298,6 +339,14 @@ async function runLayout(intakes: number, workers: number) {
       duplicateAlerts: dup!.alerts,
       duplicateReplies: [...repliesPerToken.values()].filter((n) => n > 1).length,
       roundPrompted: prompted!.n,
+      answersProcessedInWindow: answered,
+      cpuMsPerAnswer: {
+        intake: msPerAnswer(cpuAfter.intake, cpuBefore.intake),
+        workers: msPerAnswer(cpuAfter.workers, cpuBefore.workers),
+        postgres: msPerAnswer(cpuAfter.postgres, cpuBefore.postgres),
+        redisWholeServer: msPerAnswer(cpuAfter.redis, cpuBefore.redis),
+      },
+      postgresBackends: { before: cpuBefore.backends.size, after: cpuAfter.backends.size, kept: backendsKept },
     };
   } finally {
     console_?.close();
@@ -328,11 +377,12 @@ async function main() {
   }
   const info = machineInfo();
   console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}`);
-  console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} |`);
   }
+  console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }
 
 main().then(
