@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundEvents } from '../../../db/schema';
 import { createApp } from '../../../src/app';
 import { createInboxGate } from '../../../src/boot';
+import { createMetricsApp } from '../../../src/ops/metrics-server';
 import { readinessDetail } from '../../../src/ops/readiness';
 import { eventRegistry } from '../../../src/platform/metrics/events';
 import { Client, ensureCentre, makeStaff } from '../../admin/support';
@@ -69,6 +70,12 @@ describe('the inbox backlog gate', () => {
     expect(await shedCount()).toBe(shedBefore + 1);
     expect(tookMs).toBeLessThan(1000); // no database work on the refusal
     expect(await storedIds([late.webhookEventId])).toHaveLength(0);
+
+    // The operators' scrape (metrics port) shows the shed counter and the gate's reading.
+    const scrape = await (await createMetricsApp(deps).request('/metrics')).text();
+    expect(scrape).toMatch(new RegExp(`^mimamori_webhooks_shed_total\\{provider="line"\\} ${shedBefore + 1}$`, 'm'));
+    expect(scrape).toMatch(/^mimamori_inbox_backlog_cached 4$/m);
+    expect(scrape).toMatch(/^mimamori_inbox_oldest_age_cached_seconds \d+$/m);
 
     // SMS: Twilio does not deliver again, so it is stored whatever the backlog.
     const messageSid = sid('SM');
