@@ -16,6 +16,7 @@ import { runTick } from '../src/jobs/tick';
 import { createBenchNurse, startBenchApp } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { machineInfo } from './support/machine';
+import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
 import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
 
@@ -28,23 +29,17 @@ const SECRET = 'bench-burst-secret';
 const at = Date.parse('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const started = Date.now();
 const now = () => new Date(at + (Date.now() - started)); // the bench's clock: 09:00 JST, running in real time
-// The close-contact check, one answer a question; a red patient is short of breath.
-const ANSWERS = ['36.6', 'いいえ', 'いいえ', 'いいえ', 'いいえ', 'いいえ'];
-const RED_STEP = 3;
 
-interface Patient { userId: string; step: number; red: boolean; awaiting: boolean }
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : null);
 
 async function main() {
-  const patients = new Map<string, Patient>();
-  const ready: Patient[] = []; // reached by the round's multicast, first answer still to give
-  let readyHead = 0;
   // Answering the next question as soon as the reply arrives, as a person with the chat open
   // does: they go before those still to start, so a red answer at step 3 happens in the burst.
-  const continuing: Patient[] = [];
-  const replyTokens = new Map<string, string>();
-  const repliesPerToken = new Map<string, number>();
+  const phones = new AnsweringPatients();
+  const { patients, continuing, replyTokens, repliesPerToken } = phones;
+  const ready: Patient[] = []; // reached by the round's multicast, first answer still to give
+  let readyHead = 0;
   let startedPatients = 0;
   let lastMulticastAt = 0;
   const onDelivery = (d: LineDelivery) => {
@@ -57,13 +52,7 @@ async function main() {
       }
       return;
     }
-    const userId = d.endpoint === 'reply' ? replyTokens.get(d.replyToken!) : d.to[0];
-    if (d.replyToken) repliesPerToken.set(d.replyToken, (repliesPerToken.get(d.replyToken) ?? 0) + 1);
-    const p = userId ? patients.get(userId) : undefined;
-    if (!p || !p.awaiting) return;
-    p.awaiting = false;
-    p.step++;
-    if (p.step < ANSWERS.length) continuing.push(p);
+    phones.onReply(d);
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
   const app = await startBenchApp({ now, workers: true, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url } });

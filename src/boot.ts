@@ -1,4 +1,14 @@
-import { createDb, migrateDb, type DbHandle } from '../db/client';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createDb, migrateDb, ping, type DbHandle } from '../db/client';
+import { countInboxBacklog } from './domain/operations/inbox-backlog';
+import { startEscalationListener, type EscalationListener } from './jobs/escalation-listener';
+import { startInboundListener, type InboundListener } from './jobs/inbound-listener';
+import { queuesOfGroups } from './jobs/queue-settings';
+import { BacklogGate } from './platform/backlog-gate';
+import { closeHttpServer } from './platform/http/drain';
+import { createHealthRoutes } from './platform/http/health';
 import { ensureReferenceData } from '../db/seed/reference-data';
 import { ensureDefaultFlows } from './domain/flows/ensure-default-flows';
 import { ConfigError, type Env } from './config/env';
@@ -21,7 +31,7 @@ import { watchFlowPublications } from './domain/flows/flow-versions';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
 export async function openDatabase(env: Env, logger: Logger): Promise<DbHandle> {
-  const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, max: env.DATABASE_POOL_SIZE });
   await migrateDb(handle);
   await ensureReferenceData(handle.db);
   await ensureDefaultFlows(handle.db);
@@ -59,7 +69,9 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? queuePrefix(env), logger, jobs: ALL_JOBS });
   const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
+  const now = opts.now ?? (() => new Date());
+  const inboxGate = createInboxGate(env, dbHandle.db, logger, now);
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now, stopping: opts.stopping, inboxGate };
   await createFirstAdmin(deps);
   return deps;
 }
@@ -104,7 +116,92 @@ export async function closeDeps(deps: Deps): Promise<void> {
 
 /** Redis, then the database pool: last, once nothing (no job, no request) can use them. */
 export async function closeConnections(deps: Deps): Promise<void> {
+  deps.inboxGate?.stop();
   deps.mailer?.close();
   deps.redis.disconnect();
   await deps.dbHandle.close();
+}
+
+/** The overload gate over the inbox backlog (INBOX_BACKLOG_LIMIT …); an intake process starts it. */
+export function createInboxGate(env: Env, db: DbHandle['db'], logger: Logger, now: () => Date): BacklogGate {
+  return new BacklogGate({
+    read: () => countInboxBacklog(db, now()),
+    limit: env.INBOX_BACKLOG_LIMIT,
+    maxAgeSeconds: env.INBOX_BACKLOG_MAX_AGE_SECONDS,
+    retryAfterSeconds: env.INBOX_RETRY_AFTER_SECONDS,
+    logger,
+  });
+}
+
+export type Role = Env['MIMAMORI_ROLE'];
+
+/** The role this process runs: MIMAMORI_ROLE, where the older `WORKERS=off` on `all` means intake. */
+export function processRole(env: Env): Role {
+  return env.MIMAMORI_ROLE === 'all' && env.WORKERS === 'off' ? 'intake' : env.MIMAMORI_ROLE;
+}
+
+export interface RunningRole {
+  role: Role;
+  /** The HTTP server on PORT: the app (intake, all) or only /healthz and /readyz (workers). */
+  server: Server | null;
+  /** Stop accepting, let requests in flight and running jobs finish (bounded by graceMs). Connections stay open. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * Start what a role runs (README: Production topology) on deps built by createDeps:
+ * - intake: the public app on PORT (webhooks, console, API, FHIR) and the overload gate;
+ *   no job worker, no tick, no inbound listener. Jobs are only enqueued.
+ * - workers: the job workers of WORKER_GROUPS (the answers with their own database pool,
+ *   ANSWER_POOL_SIZE), the tick, the inbound listener; on PORT only /healthz and /readyz.
+ * - all: both in one process (`npm start`).
+ * `listen: false` starts no HTTP server (tests compose roles in one process).
+ */
+export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean } = {}): Promise<RunningRole> {
+  const { env, logger } = deps;
+  const intake = role !== 'workers';
+  const workers = role !== 'intake';
+  let answerPool: DbHandle | null = null;
+  let inboundListener: InboundListener | null = null;
+  let escalationListener: EscalationListener | null = null;
+  if (workers) {
+    const groups = env.WORKER_GROUPS;
+    // Connections of their own for the answers: a round's dispatch cannot take them all.
+    if (groups.includes('answers') && env.ANSWER_POOL_SIZE > 0 && deps.dbHandle.kind === 'postgres' && env.DATABASE_URL) {
+      answerPool = await createDb({ url: env.DATABASE_URL, max: env.ANSWER_POOL_SIZE });
+    }
+    const answerDeps: Deps | undefined = answerPool ? { ...deps, db: answerPool.db, dbHandle: answerPool } : undefined;
+    deps.jobs.startWorkers(deps, { queues: queuesOfGroups(groups), depsFor: answerDeps ? { inbound: answerDeps } : {} });
+    // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
+    if (groups.includes('answers')) inboundListener = await startInboundListener(deps);
+    // A page's call busy or unanswered: the next person is paged at once, not at the next tick.
+    escalationListener = await startEscalationListener(deps);
+    logger.info({ role, groups, answerPool: env.ANSWER_POOL_SIZE && answerPool ? env.ANSWER_POOL_SIZE : 0 }, `job workers started for ${groups.join(', ')}`);
+  }
+  if (intake) deps.inboxGate?.start();
+  let server: Server | null = null;
+  if (opts.listen !== false) {
+    // Loaded here, not at the top: the CLI builds its deps through this file without the app.
+    const app = intake ? (await import('./app')).createApp(deps) : workerHealthApp(deps);
+    server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: env.PORT }, () => resolve(s as Server)) as Server;
+    });
+  }
+  return {
+    role,
+    server,
+    async stop(graceMs: number) {
+      deps.inboxGate?.stop();
+      await Promise.all([server ? closeHttpServer(server, { graceMs, logger }) : undefined, deps.jobs.close(graceMs), inboundListener?.close(), escalationListener?.close()]);
+      await answerPool?.close();
+    },
+  };
+}
+
+/** A worker process's PORT: whether it is up and reaches PostgreSQL and Redis; nothing else. */
+function workerHealthApp(deps: Deps) {
+  const app = new Hono();
+  app.route('/', createHealthRoutes({ pingDatabase: () => ping(deps.db), redis: deps.redis }));
+  app.notFound((c) => c.json({ code: 'not_found', message: 'this is a worker process (MIMAMORI_ROLE=workers): the app is served by the intake processes' }, 404));
+  return app;
 }

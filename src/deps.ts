@@ -2,6 +2,7 @@ import type { RedisClient } from './platform/redis';
 import type { Db, DbHandle } from '../db/client';
 import type { Env } from './config/env';
 import type { JobRunner } from './jobs/runner';
+import type { BacklogGate } from './platform/backlog-gate';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mail';
 
@@ -25,4 +26,9 @@ export interface Deps {
    * responses (the console's SSE stream) end cleanly so the HTTP server can drain.
    */
   stopping?: AbortSignal;
+  /**
+   * The inbox backlog read once a second (src/platform/backlog-gate.ts): LINE webhooks
+   * are shed past INBOX_BACKLOG_LIMIT. Built by createDeps, started by an intake process.
+   */
+  inboxGate?: BacklogGate;
 }

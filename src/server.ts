@@ -1,36 +1,26 @@
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
-import { createApp } from './app';
 import { startControlServer } from './cli/control-socket';
-import { closeConnections, createDeps } from './boot';
+import { closeConnections, createDeps, processRole, startRole } from './boot';
 import { ConfigError, loadEnv } from './config/env';
-import { startEscalationListener } from './jobs/escalation-listener';
-import { startInboundListener } from './jobs/inbound-listener';
-import { ALL_JOBS } from './jobs/registry';
-import { closeHttpServer } from './platform/http/drain';
 import { createLogger } from './platform/logger';
 import { startMetricsServer } from './ops/metrics-server';
 import { consoleUrl, logProviderSettings } from './platform/provider-settings';
 
-/** Node entry point: HTTP server and job workers in one process. */
+/** Node entry point: the HTTP app and/or the job workers, as MIMAMORI_ROLE says (default: both in one process). */
 async function main() {
   const env = loadEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
   const stopping = new AbortController();
   const deps = await createDeps(env, { logger, stopping: stopping.signal });
-  const app = createApp(deps);
+  const role = processRole(env);
   logProviderSettings(env, logger);
-  if (env.WORKERS === 'on') deps.jobs.startWorkers(deps);
-  // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
-  const inboundListener = env.WORKERS === 'on' ? await startInboundListener(deps) : null;
-  // A page's call busy or unanswered: the next person is paged at once, not at the next tick.
-  const escalationListener = env.WORKERS === 'on' ? await startEscalationListener(deps) : null;
+  // MIMAMORI_ROLE: intake (the app, no workers), workers (jobs and the tick, health only on PORT) or all.
+  const running = await startRole(deps, role);
   // With the embedded database, CLI commands run in this process (PGlite has one owner).
   const controlServer = env.DATABASE_URL ? null : await startControlServer(env, deps);
   const metricsServer = await startMetricsServer(deps); // METRICS_PORT: Prometheus and the operators' /readyz
-  const server = serve({ fetch: app.fetch, port: env.PORT }, (info) => {
-    logger.info({ port: info.port }, `Mimamori listening on http://localhost:${info.port} — staff console: ${consoleUrl(env, info.port)}`);
-  }) as Server;
+  const port = (running.server?.address() as { port?: number } | null)?.port ?? env.PORT;
+  if (role === 'workers') logger.info({ port, role }, `Mimamori job workers running (role workers); health on http://localhost:${port}/healthz`);
+  else logger.info({ port, role }, `Mimamori listening on http://localhost:${port} (role ${role}) — staff console: ${consoleUrl(env, port)}`);
 
   /**
    * SIGTERM: stop accepting, end the SSE streams, then wait (bounded) for the requests in
@@ -43,8 +33,7 @@ async function main() {
     stopping.abort();
     controlServer?.close();
     metricsServer?.close();
-    const graceMs = env.SHUTDOWN_GRACE_MS;
-    await Promise.all([closeHttpServer(server, { graceMs, logger }), deps.jobs.close(graceMs), inboundListener?.close(), escalationListener?.close()]);
+    await running.stop(env.SHUTDOWN_GRACE_MS);
     await closeConnections(deps);
     logger.info('stopped');
     process.exit(0);

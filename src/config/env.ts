@@ -85,6 +85,31 @@ export const envSchema = z
     // LINE link codes: wrong codes from everyone together per hour before every entry waits (and an audit row alerts).
     LINK_CODE_FAILURES_PER_HOUR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10').default(200),
     WORKERS: z.enum(['on', 'off']).default('on'),
+    // Which part of the service this process runs (README: Production topology): intake = the public HTTP app
+    // (webhooks, console, API) without job workers or the tick; workers = job workers and the tick (health and
+    // metrics on METRICS_PORT) without the public app; all = both, as `npm start` runs by default.
+    MIMAMORI_ROLE: z.enum(['intake', 'workers', 'all'], { message: 'must be intake, workers or all' }).default('all'),
+    // Which queue groups a worker process serves: answers (inbound), rounds (tick, dispatch, reminders, outbox), bulk (imports, retention, exports).
+    WORKER_GROUPS: z
+      .string()
+      .default('answers,rounds,bulk')
+      .transform((v, ctx) => {
+        const groups = [...new Set(v.split(',').map((g) => g.trim()).filter(Boolean))];
+        const bad = groups.filter((g) => !['answers', 'rounds', 'bulk'].includes(g));
+        if (bad.length || groups.length === 0) ctx.addIssue({ code: 'custom', message: 'must be a comma list of answers, rounds, bulk' });
+        return groups as ('answers' | 'rounds' | 'bulk')[];
+      }),
+    // PostgreSQL connections of the process's main pool, and connections reserved for answer jobs in a worker
+    // process (0: answers share the main pool) so a round's dispatch can never take every connection from them.
+    DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(10),
+    ANSWER_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be at least 0').max(200, 'must be at most 200').default(8),
+    // Dispatch jobs (first prompts, reminders) run at once per channel queue by one worker process.
+    DISPATCH_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(16),
+    // Overload: past this many unprocessed inbox rows (or the oldest older than INBOX_BACKLOG_MAX_AGE_SECONDS, 0 = no age limit)
+    // LINE webhooks are answered 503 with Retry-After (LINE delivers again); Twilio's are still stored.
+    INBOX_BACKLOG_LIMIT: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(50_000),
+    INBOX_BACKLOG_MAX_AGE_SECONDS: z.coerce.number({ message: 'must be seconds' }).int('must be whole seconds').min(0, 'must be at least 0').default(0),
+    INBOX_RETRY_AFTER_SECONDS: z.coerce.number({ message: 'must be seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(10),
     // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
     BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),
     UPLOAD_LIMIT_MB: z.coerce.number({ message: 'must be megabytes' }).int('must be megabytes').min(1, 'must be at least 1').max(512, 'must be at most 512').default(20),

@@ -90,6 +90,7 @@ export const PERMISSIONS = {
   revokeApiToken: EVERY,
   // operations
   operateJobQueue: ['national_officer'],
+  readInboxBacklog: ['national_officer'],
   // FHIR (src/fhir): a client acts as a service account whose role follows its jurisdiction
   // (centre → centre_admin, prefecture → prefecture_officer, nation → national_officer).
   createFhirClient: OFFICERS,

@@ -29,11 +29,11 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // Answers: each job mostly waits on PostgreSQL and the reply API; a sender's events keep
     // their order whatever the concurrency (process-inbound takes them by sequence).
     inbound: { concurrency: env.INBOUND_CONCURRENCY },
-    'dispatch-line': { concurrency: 16, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
-    'dispatch-sms': { concurrency: 16, limiter: perSecond(env.SMS_PER_SECOND) },
+    'dispatch-line': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
+    'dispatch-sms': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.SMS_PER_SECOND) },
     'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },
     // Web check-in links go out as one SMS or LINE push each: the SMS limit is the tighter one.
-    'dispatch-web': { concurrency: 16, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
+    'dispatch-web': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(Math.min(env.SMS_PER_SECOND, env.LINE_PUSH_PER_SECOND)) },
     // LINE replies and reminders the outbound sweep sends again: one push each.
     outbound: { concurrency: 8, limiter: perSecond(env.LINE_PUSH_PER_SECOND) },
     // One import at a time per process (each runs several transactions at once itself); a
@@ -42,4 +42,23 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // FHIR Bulk Data exports: long, streamed reads; two at a time per process.
     exports: { concurrency: 2 },
   };
+}
+
+/**
+ * The queue groups a worker process may serve (WORKER_GROUPS). `answers` judges patients'
+ * answers and must never wait behind the others: its queue is its own, with its own
+ * worker, concurrency (INBOUND_CONCURRENCY) and database connections (ANSWER_POOL_SIZE),
+ * and a process can be given to it alone (`WORKER_GROUPS=answers`). `rounds` is the tick,
+ * the dispatch of prompts and reminders and the outbox; `bulk` the long jobs.
+ */
+export const QUEUE_GROUPS = {
+  answers: ['inbound'],
+  rounds: ['scheduler', 'dispatch', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'outbound'],
+  bulk: ['imports', 'retention', 'exports'],
+} as const satisfies Record<string, readonly QueueName[]>;
+export type QueueGroup = keyof typeof QUEUE_GROUPS;
+
+/** The queues of the given groups. */
+export function queuesOfGroups(groups: readonly QueueGroup[]): QueueName[] {
+  return groups.flatMap((g) => [...QUEUE_GROUPS[g]]);
 }

@@ -21,6 +21,12 @@ export interface StartWorkersOptions {
   queues?: readonly QueueName[];
   /** Register the one tick scheduler (default true); tests drive ticks by hand. */
   scheduler?: boolean;
+  /**
+   * The deps a queue's jobs run with, where not the shared ones: the answer jobs get a
+   * database pool of their own (ANSWER_POOL_SIZE, src/boot.ts) so a round's dispatch
+   * holding every connection of the main pool cannot make an answer wait.
+   */
+  depsFor?: Partial<Record<QueueName, Deps>>;
 }
 
 /** How often a job is tried, and the first backoff (doubling; a provider's Retry-After wins when longer). */
@@ -48,6 +54,7 @@ function jobOptions(retry: RetryPolicy): JobsOptions {
 export class JobRunner {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
+  private readonly served = new Set<QueueName>();
   private readonly workerConnections: RedisClient[] = [];
   private readonly inspection: Queue[] = [];
   private readonly limiters = new Map<string, RateLimiter>();
@@ -66,6 +73,11 @@ export class JobRunner {
 
   get prefix(): string {
     return this.opts.prefix;
+  }
+
+  /** The queues this process has workers for (empty in an intake process). */
+  servedQueues(): QueueName[] {
+    return [...this.served];
   }
 
   /**
@@ -164,7 +176,8 @@ export class JobRunner {
       const settings: QueueSettings = this.opts.settings?.[queueName] ?? fromEnv[queueName] ?? { concurrency: 4 };
       const connection = createRedis(this.opts.redisUrl, this.opts.logger, { forWorkers: true, role: `worker:${queueName}` });
       this.workerConnections.push(connection);
-      const worker = new Worker(queueName, (job: Job) => this.run(byName, job, deps), {
+      const jobDeps = options.depsFor?.[queueName] ?? deps;
+      const worker = new Worker(queueName, (job: Job) => this.run(byName, job, jobDeps), {
         connection,
         prefix: bullPrefix(this.opts.prefix, queueName),
         concurrency: settings.concurrency,
@@ -179,8 +192,10 @@ export class JobRunner {
         (isQuiet(err) ? this.opts.logger.debug : this.opts.logger.warn).call(this.opts.logger, { queue: queueName, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
       });
       this.workers.push(worker);
+      this.served.add(queueName);
     }
-    if (options.scheduler !== false && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
+    const servesScheduler = !options.queues || options.queues.includes('scheduler');
+    if (options.scheduler !== false && servesScheduler && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
   }
 
   private keepTickScheduler(everyMs: number): void {

@@ -32,7 +32,23 @@ export async function readinessDetail(deps: Deps) {
     redis: redis ? 'up' : 'down',
     queueBacklog: queues,
     inbox: inbox && { backlog: inbox.backlog, oldestAgeSeconds: Math.round(inbox.oldestAgeSeconds) },
+    // The intake's overload gate (INBOX_BACKLOG_LIMIT): its cached reading and whether LINE webhooks are shed now.
+    intake: gateDetail(deps),
+    workerQueues: deps.jobs.servedQueues(),
     lastTickAt: tickSeconds ? new Date(tickSeconds * 1000).toISOString() : null,
     providers: providersConfigured(deps.env),
+  };
+}
+
+function gateDetail(deps: Deps) {
+  const state = deps.inboxGate?.state();
+  if (!state?.readAt) return null; // not an intake process (or not read yet)
+  return {
+    shedding: state.overloaded,
+    backlog: state.backlog,
+    oldestAgeSeconds: state.oldestAgeSeconds,
+    limit: state.limit,
+    maxAgeSeconds: state.maxAgeSeconds,
+    readAt: state.readAt.toISOString(),
   };
 }

@@ -6,5 +6,14 @@ import type { JobRunner } from '../../jobs/runner';
  * Workers (src/worker.ts) it is built per request, with a `jobs` that enqueues nothing
  * (no Redis at the edge: the inbound_events NOTIFY trigger tells the Node side).
  */
-export type IntakeDeps = Pick<Deps, 'env' | 'db' | 'logger' | 'now'> & { jobs: IntakeJobs };
+export type IntakeDeps = Pick<Deps, 'env' | 'db' | 'logger' | 'now'> & { jobs: IntakeJobs; inboxGate?: IntakeGate };
 export type IntakeJobs = Pick<JobRunner, 'trigger' | 'triggerBulk'>;
+
+/**
+ * Overload (src/platform/backlog-gate.ts, built by the composition root): the seconds LINE
+ * should wait before delivering a webhook again while the inbox backlog is past its limit,
+ * else null. Absent (Workers, tests): everything is stored.
+ */
+export interface IntakeGate {
+  shed(provider: 'line'): number | null;
+}

@@ -16,7 +16,8 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
  * body is declared application/json), store each event in inbound_events and enqueue its
  * job (the inbox writer, group commit), answer 200. Nothing here talks to LINE or runs the
  * conversation: that happens in the inbound job. Without LINE settings the route answers
- * 503 and the rest of the app runs (demo mode without providers).
+ * 503 and the rest of the app runs (demo mode without providers). While the inbox backlog
+ * is past its limit (deps.inboxGate) a signed request is answered 503 with Retry-After.
  */
 export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
@@ -29,6 +30,9 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
   }
   const limit = bodyLimit({ maxSize: LINE_BODY_LIMIT, onError: (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413) });
   app.post('/', limit, lineSignature(secret), async (c) => {
+    // Overloaded (the inbox backlog past INBOX_BACKLOG_LIMIT): answer at once; LINE delivers again.
+    const retryAfter = deps.inboxGate?.shed('line');
+    if (retryAfter) return c.json({ code: 'overloaded', message: 'too many answers waiting; deliver again later' }, 503, { 'retry-after': String(retryAfter) });
     const wrongType = refuseOtherMediaType(c, 'application/json'); // LINE always sends JSON
     if (wrongType) return wrongType;
     const parsed = parseWebhookBody(c.get('lineRawBody'));

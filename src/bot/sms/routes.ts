@@ -10,7 +10,8 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * POST /webhooks/twilio/sms — inbox first: verify the signature, store the event under its
  * MessageSid, enqueue `inbound.twilio_sms`, answer an empty <Response/> (replies go out
  * through the REST API from the job). A database error answers 5xx so Twilio retries;
- * Redis being down does not matter (the sweeper enqueues unprocessed events).
+ * Redis being down does not matter (the sweeper enqueues unprocessed events). Never shed
+ * under overload (unlike LINE): Twilio does not deliver an inbound SMS again.
  */
 export function createTwilioSmsRoutes(deps: IntakeDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: TwilioVariables }>();

@@ -59,3 +59,22 @@ export const callMinutes = new Counter({ name: 'mimamori_call_minutes_total', he
 export const linkCodeRefusals = new Counter({ name: 'mimamori_link_code_refusals_total', help: 'LINE link-code tries refused because the global hourly limit of wrong codes was reached (someone is guessing codes)', registers: [eventRegistry] });
 
 export const lastTick = new Gauge({ name: 'mimamori_last_tick_timestamp_seconds', help: 'When this process last finished a tick (rounds, reminders, sweeps); max over instances', registers: [eventRegistry] });
+
+export const webhooksShed = new Counter({
+  name: 'mimamori_webhooks_shed_total',
+  help: 'Webhook requests answered 503 with Retry-After because the inbox backlog passed INBOX_BACKLOG_LIMIT (LINE delivers them again), by provider',
+  labelNames: ['provider'] as const,
+  registers: [eventRegistry],
+});
+
+export const inboxBacklogGauge = new Gauge({
+  name: 'mimamori_inbox_backlog_cached',
+  help: 'Unprocessed inbox rows as the intake last read them (refreshed about once a second)',
+  registers: [eventRegistry],
+});
+
+export const inboxOldestAgeGauge = new Gauge({
+  name: 'mimamori_inbox_oldest_age_cached_seconds',
+  help: 'Age of the oldest unprocessed inbox row as the intake last read it',
+  registers: [eventRegistry],
+});

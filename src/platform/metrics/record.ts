@@ -1,4 +1,4 @@
-import { alertAckLatency, answerLatency, callMinutes, callsPlaced, linkCodeRefusals, providerResults, smsSegments } from './events';
+import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksShed } from './events';
 import { lineCode, twilioCode } from './labels';
 
 /**
@@ -41,4 +41,15 @@ export function countCallOutcome(status: string | undefined, durationSeconds: st
 /** A link-code try refused by the global limit of wrong codes (issue 19: guessing across LINE accounts). */
 export function countLinkCodeFlood(): void {
   linkCodeRefusals.inc();
+}
+
+/** A webhook answered 503 (overload): the provider delivers it again later. */
+export function countShedWebhook(provider: 'line'): void {
+  webhooksShed.inc({ provider });
+}
+
+/** The intake's cached reading of the inbox backlog. */
+export function recordInboxBacklog(backlog: number, oldestAgeSeconds: number): void {
+  inboxBacklogGauge.set(backlog);
+  inboxOldestAgeGauge.set(oldestAgeSeconds);
 }

@@ -1,5 +1,6 @@
 import { CLASSIFICATIONS, PERSON_STATUSES } from '../../../../db/schema';
 import { classificationLabel, statusLabel } from '../../../domain/reports/labels';
+import type { InboxBacklog } from '../../../domain/operations/inbox-backlog';
 import type { Stats } from '../../../domain/reports/stats';
 import { t, type Lang } from '../../ui/i18n';
 
@@ -111,5 +112,24 @@ export function Dashboard(props: { stats: Stats; lang: Lang; scopeName: string }
         </table>
       </section>
     </>
+  );
+}
+
+/** National officers: the inbox backlog (counts only) against the overload limit (INBOX_BACKLOG_LIMIT). */
+export function IntakeBacklog(props: { backlog: InboxBacklog; limit: number; maxAgeSeconds: number; lang: Lang }) {
+  const { backlog, limit, maxAgeSeconds, lang } = props;
+  const over = backlog.backlog > limit || (maxAgeSeconds > 0 && backlog.oldestAgeSeconds > maxAgeSeconds);
+  return (
+    <section class="card" id="intake-backlog" data-shedding={over ? 'yes' : 'no'}>
+      <h2>{t(lang, 'reports.intake.title')}</h2>
+      <table>
+        <tbody>
+          <tr><th>{t(lang, 'reports.intake.backlog')}</th><td class="num" id="intake-backlog-count">{backlog.backlog}</td></tr>
+          <tr><th>{t(lang, 'reports.intake.oldest')}</th><td class="num" id="intake-backlog-age">{t(lang, 'reports.intake.seconds', { n: String(backlog.oldestAgeSeconds) })}</td></tr>
+        </tbody>
+      </table>
+      <p class={over ? 'error' : 'muted'}>{t(lang, over ? 'reports.intake.shedding' : 'reports.intake.ok')}</p>
+      <p class="muted">{t(lang, 'reports.intake.limit', { limit: String(limit) })}</p>
+    </section>
   );
 }

@@ -3,6 +3,13 @@ import type { Dictionary } from '../i18n';
 /** Words of the dashboard and exports. */
 export const reports: Dictionary = {
   'reports.title': { ja: 'レポート', en: 'Reports' },
+  'reports.intake.title': { ja: '受信処理の滞留（全国）', en: 'Answers waiting to be processed (nationwide)' },
+  'reports.intake.backlog': { ja: '未処理の受信', en: 'Unprocessed answers' },
+  'reports.intake.oldest': { ja: '最も古い受信の待ち時間', en: 'Oldest waiting for' },
+  'reports.intake.seconds': { ja: '{n} 秒', en: '{n} s' },
+  'reports.intake.limit': { ja: '上限 {limit} 件（超えると LINE の受信を 503 で一時拒否し、LINE が再送します。SMS は常に受け付けます）', en: 'Limit {limit} (past it LINE webhooks are refused with 503 and LINE delivers them again; SMS is always accepted)' },
+  'reports.intake.shedding': { ja: '上限超過: LINE の受信を一時拒否しています', en: 'Past the limit: LINE webhooks are being refused for now' },
+  'reports.intake.ok': { ja: '上限内', en: 'Within the limit' },
   'reports.scope': { ja: '対象範囲: {scope}', en: 'Scope: {scope}' },
   'reports.scope.all': { ja: '全国', en: 'Nationwide' },
   'reports.range': { ja: '期間', en: 'Period' },

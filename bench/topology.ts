@@ -1,0 +1,394 @@
+/**
+ * Topology: the production layout (README: Production topology) — intake processes
+ * (MIMAMORI_ROLE=intake) and worker processes (MIMAMORI_ROLE=workers) started as separate
+ * `tsx src/server.ts` processes over one PostgreSQL database and one Redis, with the LINE
+ * stand-in (LINE_API_BASE_URL) in this process. For each layout of --intakes × --workers
+ * (default 1,2 × 1,2), simulated patients answer the close-contact check at --rate events/s
+ * for --seconds, one question at a time (the next answer once the reply reached their
+ * phone), spread over the intake processes; 1 % answer 「息苦しさ: はい」 (red). A nurse's
+ * console listens to the triage stream on the first intake. A webhook answered 503 (the
+ * overload gate, INBOX_BACKLOG_LIMIT) is delivered again after its Retry-After, as LINE
+ * does. Figures per layout: webhook p50/p99, answers processed/s during the burst, red
+ * answer → live stream p50/p99, shed (503) and redelivered, lost, duplicates.
+ * --round N adds N more persons whose round is dispatched (the tick) during the burst.
+ * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { queryRows } from '../db/client';
+import { closeDeps, createDeps } from '../src/boot';
+import { parseArgs } from '../src/cli/command';
+import { parseEnv } from '../src/config/env';
+import { createLogger } from '../src/platform/logger';
+import { createBenchNurse, PG_BASE } from './support/bench-app';
+import { listenToTriage, signIn } from './support/console-client';
+import { machineInfo } from './support/machine';
+import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
+import { generatePersons } from './support/round-data';
+import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
+
+const args = parseArgs(process.argv.slice(2));
+const persons = Number(args.flags.persons ?? 20_000);
+const roundPersons = Number(args.flags.round ?? 0);
+const rate = Number(args.flags.rate ?? 300);
+const seconds = Number(args.flags.seconds ?? 30);
+const redShare = Number(args.flags.red ?? 0.01);
+const limit = Number(args.flags.limit ?? 5000);
+const intakeCounts = String(args.flags.intakes ?? '1,2').split(',').map(Number);
+const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
+const SECRET = 'bench-topology-secret';
+const ROOT = path.resolve(import.meta.dirname, '..');
+const started = Date.now();
+const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : null);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `tsx src/server.ts` with a role, as the README's production commands start it. */
+function startProcess(role: 'intake' | 'workers', env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, MIMAMORI_ROLE: role }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+  return { child, output: () => out };
+}
+
+async function waitHealthy(url: string, proc: { child: ChildProcess; output: () => string }, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`a process exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not start:\n${proc.output()}`);
+    await sleep(250);
+  }
+}
+
+
+/** CPU seconds (user + system) of a process, from /proc (0 once it is gone). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and its descendants (tsx starts node as a child). */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU seconds so far of the intake processes, the worker processes, this database's PostgreSQL backends, and Redis (the whole server: shared). */
+async function cpuSnapshot(procs: { role: 'intake' | 'workers'; child: ChildProcess }[], db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }, dbName: string, redis: { info: (s: string) => Promise<string> }) {
+  const sum = (role: 'intake' | 'workers') => procs.filter((p) => p.role === role).flatMap((p) => processTree(p.child.pid!)).reduce((n, pid) => n + cpuSecondsOf(pid), 0);
+  const backends = (await db.execute(sql`select pid from pg_stat_activity where datname = ${dbName}`)) as unknown as { pid: number }[];
+  const info = await redis.info('cpu');
+  const redisCpu = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return { intake: sum('intake'), workers: sum('workers'), postgres: backends.reduce((n, b) => n + cpuSecondsOf(Number(b.pid)), 0), backends: new Set(backends.map((b) => Number(b.pid))), redis: redisCpu };
+}
+
+async function runLayout(intakes: number, workers: number) {
+  const dbName = `mimamori_bench_topo_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(`${PG_BASE}/postgres`, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${dbName}`);
+  const prefix = `bench-topo-${randomBytes(4).toString('hex')}`;
+  const phones = new AnsweringPatients();
+  const { patients, continuing, replyTokens, repliesPerToken } = phones;
+  const ready: Patient[] = [];
+  let readyHead = 0;
+  const onDelivery = (d: LineDelivery) => {
+    if (d.endpoint !== 'multicast') phones.onReply(d);
+  };
+  const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
+  const appSecret = randomBytes(32).toString('hex');
+  const shared: Record<string, string> = {
+    NODE_ENV: 'production',
+    APP_SECRET: appSecret,
+    DATABASE_URL: `${PG_BASE}/${dbName}`,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    LINE_CHANNEL_SECRET: SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: 'bench',
+    LINE_API_BASE_URL: line.url,
+    REQUIRE_TOTP_FOR: 'officers',
+    INBOX_BACKLOG_LIMIT: String(limit),
+    INBOX_RETRY_AFTER_SECONDS: '2',
+    QUIET_HOURS: quietHoursAwayFromNow(),
+  };
+  // The database, its migrations and the data: from this process, before any server starts.
+  const env = parseEnv(shared);
+  const deps = await createDeps(env, { logger: createLogger({ level: 'error' }), queuePrefix: prefix });
+  const procs: { role: 'intake' | 'workers'; child: ChildProcess; output: () => string }[] = [];
+  let console_: { close: () => void } | undefined;
+  try {
+    step(`${intakes} intake × ${workers} worker: generating ${persons.toLocaleString()} persons with an open check`);
+    await generatePersons(deps.db, persons);
+    // Every person prompted for a check open now (as after the round's multicast).
+    await deps.db.execute(sql`insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, due_at, expires_at, prompted_at)
+      select p.id, (select v.id from flow_versions v join flows f on f.id = v.flow_id where f.key = 'contact-daily' and v.status = 'published' order by v.version desc limit 1),
+        (now() at time zone 'Asia/Tokyo')::date, '09:00', 'line', 'prompted', now() - interval '1 minute', now() + interval '6 hours', now()
+      from persons p`);
+    const users = await queryRows<{ address: string }>(deps.db, sql`select address from person_channels where kind = 'line'`);
+    for (const u of users) {
+      const p: Patient = { userId: u.address, step: 0, red: false, awaiting: false };
+      patients.set(u.address, p);
+      ready.push(p);
+    }
+    if (roundPersons > 0) {
+      await generatePersons(deps.db, roundPersons, { from: persons + 1 });
+      // Their round is due at this minute (Tokyo): the workers' tick creates and dispatches it.
+      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date());
+      await deps.db.execute(sql`update flow_assignments set round_times = ${JSON.stringify([hhmm])}::jsonb where person_id in (select id from persons where substring(case_number from 2)::int > ${persons})`);
+    }
+    await deps.db.execute(sql`analyze`);
+    const nurse = await createBenchNurse(deps, '13-bench');
+
+    step('starting the processes');
+    const intakeUrls: string[] = [];
+    const starting: Promise<void>[] = [];
+    for (let i = 0; i < intakes; i++) {
+      const port = await freePort();
+      const p = startProcess('intake', { ...shared, PORT: String(port) });
+      procs.push({ role: 'intake', ...p });
+      intakeUrls.push(`http://127.0.0.1:${port}`);
+      starting.push(waitHealthy(intakeUrls[i]!, p));
+    }
+    for (let i = 0; i < workers; i++) {
+      const port = await freePort();
+      const p = startProcess('workers', { ...shared, PORT: String(port), TICK_EVERY_MS: roundPersons > 0 ? '5000' : '60000' });
+      procs.push({ role: 'workers', ...p });
+      starting.push(waitHealthy(`http://127.0.0.1:${port}`, p));
+    }
+    await Promise.all(starting);
+    const cookie = await signIn(intakeUrls[0]!, nurse.email, nurse.password);
+    const firstNotice = new Map<string, number>();
+    const raisedNotices = new Map<string, number>();
+    console_ = await listenToTriage(intakeUrls[0]!, cookie, (n) => {
+      if (!firstNotice.has(n.alertId)) firstNotice.set(n.alertId, n.at);
+      if (n.event === 'raised') raisedNotices.set(n.alertId, (raisedNotices.get(n.alertId) ?? 0) + 1);
+    });
+    step('processes up, console stream open; the answers start');
+
+    const redSentAt = new Map<string, number>();
+    const accepted = new Set<string>();
+    const shedIds = new Set<string>();
+    const intakeMs: number[] = [];
+    let sent = 0;
+    let shed = 0;
+    let redelivered = 0;
+    let failed = 0;
+    let started_ = 0;
+    const inFlight = new Set<Promise<void>>();
+    /** One delivery; a 503 is delivered again after Retry-After (as LINE does), until accepted. */
+    const deliver = (event: ReturnType<typeof lineTextEvent>, n: number, attempt = 0): Promise<void> =>
+      line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
+        async (r) => {
+          if (attempt === 0) intakeMs.push(r.ms);
+          if (r.status === 200) {
+            accepted.add(event.webhookEventId);
+            return;
+          }
+          if (r.status === 503) {
+            shed++;
+            shedIds.add(event.webhookEventId);
+            await sleep(2000);
+            redelivered++;
+            return deliver({ ...event, deliveryContext: { isRedelivery: true } }, n + 1, attempt + 1);
+          }
+          failed++;
+        },
+        () => {
+          failed++;
+        },
+      );
+    // Warm-up (not measured): a few answers through every process, so the figures leave out the first requests' compilation.
+    const warm = ready.slice(readyHead, readyHead + 20);
+    readyHead += warm.length;
+    for (const [k, p] of warm.entries()) {
+      const event = lineTextEvent(p.userId, ANSWERS[0]!);
+      replyTokens.set(event.replyToken, p.userId);
+      p.awaiting = true;
+      await line.sendWebhook(event, { url: `${intakeUrls[k % intakeUrls.length]}/webhooks/line` }).catch(() => undefined);
+    }
+    const warmUntil = Date.now() + 120_000;
+    while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
+    step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered); the burst starts`);
+    const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const [{ n: processedBefore }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
+    const burstStart = Date.now();
+    let nobodyReady = 0;
+    while (Date.now() - burstStart < seconds * 1000) {
+      const due = Math.floor(((Date.now() - burstStart) / 1000) * rate);
+      while (sent < due) {
+        const p = continuing.length > 0 ? continuing.shift() : readyHead < ready.length ? ready[readyHead++] : undefined;
+        if (!p) {
+          nobodyReady += due - sent;
+          sent = due;
+          break;
+        }
+        if (p.step === 0) p.red = started_++ % Math.round(1 / redShare) === 0;
+        const red = p.red && p.step === RED_STEP;
+        const event = lineTextEvent(p.userId, red ? 'はい' : ANSWERS[p.step]!);
+        replyTokens.set(event.replyToken, p.userId);
+        p.awaiting = true;
+        if (red) redSentAt.set(p.userId, Date.now());
+        const f = deliver(event, sent++);
+        inFlight.add(f);
+        void f.finally(() => inFlight.delete(f));
+      }
+      await sleep(5);
+    }
+    const burstEnd = Date.now();
+    const burstSeconds = (burstEnd - burstStart) / 1000;
+    await Promise.all([...inFlight]);
+    step('burst over; draining');
+    const drainStart = Date.now();
+    while (Date.now() - drainStart < 120_000) {
+      const [{ n }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is null`)) as [{ n: number }];
+      if (n === 0 && firstNotice.size >= redSentAt.size) break;
+      await sleep(250);
+    }
+    const drainSeconds = (Date.now() - drainStart) / 1000;
+    const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
+    const answered = Math.max(1, processedAfter - processedBefore);
+    // Per answer processed, from the burst's start to the end of the drain (a backend that ended meanwhile is not counted).
+    const msPerAnswer = (after: number, before: number) => Number((((after - before) * 1000) / answered).toFixed(2));
+    const backendsKept = [...cpuAfter.backends].filter((b) => cpuBefore.backends.has(b)).length;
+    const stored = await queryRows<{ id: string; processed: boolean }>(deps.db, sql`select provider_event_id as id, processed_at is not null as processed from inbound_events where provider = 'line'`);
+    const storedIds = new Set(stored.map((r) => r.id));
+    const processedIds = new Set(stored.filter((r) => r.processed).map((r) => r.id));
+    const lost = [...accepted].filter((id) => !storedIds.has(id)).length;
+    const shedProcessed = [...shedIds].filter((id) => processedIds.has(id)).length;
+    const [dup] = await queryRows<{ events: number; alerts: number }>(deps.db, sql`select
+      (select count(*) - count(distinct provider_event_id) from inbound_events)::int as events,
+      (select count(*) from (select 1 from alerts where session_id is not null group by session_id having count(*) > 1) d)::int as alerts`);
+    const [throughput] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events
+      where processed_at >= ${new Date(burstStart).toISOString()}::timestamptz and processed_at < ${new Date(burstEnd).toISOString()}::timestamptz`);
+    const alertUsers = await queryRows<{ id: string; userId: string }>(deps.db, sql`select a.id, pc.address as "userId" from alerts a join person_channels pc on pc.person_id = a.person_id and pc.kind = 'line' where a.severity = 'red'`);
+    const latencies = alertUsers.flatMap((a) => {
+      const s = redSentAt.get(a.userId);
+      const seen = firstNotice.get(a.id);
+      return s !== undefined && seen !== undefined ? [seen - s] : [];
+    }).sort((a, b) => a - b);
+    intakeMs.sort((a, b) => a - b);
+    const [prompted] = roundPersons > 0 ? await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from check_sessions where round <> '09:00' and prompted_at is not null`) : [{ n: 0 }];
+    return {
+      intakes,
+      workers,
+      loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)),
+      eventsSent: sent - nobodyReady,
+      offeredPerSecond: Math.round((sent - nobodyReady) / burstSeconds),
+      nobodyReady,
+      webhookP50Ms: Math.round(pct(intakeMs, 50) ?? 0),
+      webhookP99Ms: Math.round(pct(intakeMs, 99) ?? 0),
+      accepted: accepted.size,
+      shed503: shed,
+      redelivered,
+      shedThenProcessed: shedProcessed,
+      shedEvents: shedIds.size,
+      failed,
+      processedPerSecondDuringBurst: Math.round(throughput!.n / burstSeconds),
+      redAnswers: redSentAt.size,
+      redSeenOnStream: latencies.length,
+      redToStreamP50Ms: pct(latencies, 50),
+      redToStreamP99Ms: pct(latencies, 99),
+      drainSeconds,
+      lost,
+      duplicateEvents: dup!.events,
+      duplicateAlerts: dup!.alerts,
+      duplicateReplies: [...repliesPerToken.values()].filter((n) => n > 1).length,
+      roundPrompted: prompted!.n,
+      answersProcessedInWindow: answered,
+      cpuMsPerAnswer: {
+        intake: msPerAnswer(cpuAfter.intake, cpuBefore.intake),
+        workers: msPerAnswer(cpuAfter.workers, cpuBefore.workers),
+        postgres: msPerAnswer(cpuAfter.postgres, cpuBefore.postgres),
+        redisWholeServer: msPerAnswer(cpuAfter.redis, cpuBefore.redis),
+      },
+      postgresBackends: { before: cpuBefore.backends.size, after: cpuAfter.backends.size, kept: backendsKept },
+    };
+  } finally {
+    console_?.close();
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => (p.child.exitCode !== null ? undefined : new Promise((r) => p.child.once('exit', r)))));
+    const keys = await deps.redis.keys(`${prefix}:*`).catch(() => [] as string[]);
+    for (let i = 0; i < keys.length; i += 1000) await deps.redis.del(...keys.slice(i, i + 1000)).catch(() => 0);
+    await closeDeps(deps);
+    await line.close();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
+
+/** Quiet hours a minute long, twelve hours from now: the bench never runs inside them. */
+function quietHoursAwayFromNow(): string {
+  const h = (new Date().getUTCHours() + 9 + 12) % 24;
+  const hh = String(h).padStart(2, '0');
+  return `${hh}:00-${hh}:01`;
+}
+
+async function main() {
+  const rows = [];
+  for (const i of intakeCounts) for (const w of workerCounts) {
+    const r = await runLayout(i, w);
+    rows.push(r);
+    console.log(JSON.stringify({ bench: 'topology', ...machineInfo(), persons, rate, seconds, limit, ...r }));
+  }
+  const info = machineInfo();
+  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}`);
+  console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} |`);
+  }
+  console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import type { VerbArgs } from '../context';
+import { requirePermission } from '../permissions';
+
+/** The stored inbound events not yet processed, and how long the oldest has waited. Counts only. */
+export interface InboxBacklog {
+  backlog: number;
+  oldestAgeSeconds: number;
+}
+
+/**
+ * One statement on the partial index `inbound_events_unprocessed_idx` (only unprocessed rows
+ * are in it), so its cost follows the backlog, not the table. The intake reads it once a
+ * second (src/platform/backlog-gate.ts), never per request.
+ */
+export async function countInboxBacklog(db: DbOrTx, now: Date): Promise<InboxBacklog> {
+  const [row] = await queryRows<{ backlog: string; oldest: string | null }>(
+    db,
+    sql`select count(*) as backlog, extract(epoch from (${now.toISOString()}::timestamptz - min(received_at))) as oldest
+        from inbound_events where processed_at is null`,
+  );
+  return { backlog: Number(row?.backlog ?? 0), oldestAgeSeconds: Math.max(0, Math.round(Number(row?.oldest ?? 0))) };
+}
+
+/** The inbox backlog for the national officers' operations panel (the whole installation's, counts only). */
+export async function readInboxBacklog({ ctx }: VerbArgs<Record<string, never>>): Promise<InboxBacklog> {
+  requirePermission(ctx.actor, 'readInboxBacklog');
+  return countInboxBacklog(ctx.tx, ctx.now);
+}

@@ -1,0 +1,114 @@
+import type { Logger } from './logger';
+import { countShedWebhook, recordInboxBacklog } from './metrics/record';
+
+/** What the gate reads: unprocessed inbox rows and the age of the oldest (counts only). */
+export interface BacklogReading {
+  backlog: number;
+  oldestAgeSeconds: number;
+}
+
+export interface BacklogState extends BacklogReading {
+  /** Past the limit: LINE webhooks are answered 503 with Retry-After. */
+  overloaded: boolean;
+  limit: number;
+  /** 0: no age limit. */
+  maxAgeSeconds: number;
+  /** When the reading was taken (null: not read yet, the gate lets everything in). */
+  readAt: Date | null;
+}
+
+export interface BacklogGateOptions {
+  read: () => Promise<BacklogReading>;
+  limit: number;
+  maxAgeSeconds: number;
+  retryAfterSeconds: number;
+  logger: Logger;
+  /** How often the backlog is read (default 1 s). */
+  refreshMs?: number;
+  /** While overloaded, how often the backlog is logged (default 10 s). */
+  logEveryMs?: number;
+}
+
+/**
+ * Overload without collapse (issue 16): the intake keeps answering fast when the workers
+ * fall behind. The backlog is read on a timer (one cheap statement a second per intake
+ * process), never per request; `shed()` only compares two numbers. Past the limit a LINE
+ * webhook is answered 503 with Retry-After (LINE delivers it again, so nothing is lost and
+ * the rows already stored are processed first); Twilio does not deliver an inbound SMS
+ * again, so its webhooks are always stored. No reading yet, or the database unreadable:
+ * everything is let in (the insert itself then succeeds or answers 5xx).
+ */
+export class BacklogGate {
+  private reading: BacklogReading = { backlog: 0, oldestAgeSeconds: 0 };
+  private readAt: Date | null = null;
+  private overloaded = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastLog = 0;
+  private shedSinceLog = 0;
+
+  constructor(private readonly opts: BacklogGateOptions) {}
+
+  /** Start reading every `refreshMs` (the timer does not keep the process alive). */
+  start(): this {
+    if (this.timer) return this;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs ?? 1000);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private refreshing: Promise<void> | null = null;
+
+  /** Read the backlog now (one read at a time: a slow read is not stacked by the timer). */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.readOnce().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async readOnce(): Promise<void> {
+    let reading: BacklogReading;
+    try {
+      reading = await this.opts.read();
+    } catch (err) {
+      this.opts.logger.debug({ err: (err as Error).message }, 'could not read the inbox backlog; keeping the last reading');
+      return;
+    }
+    this.reading = reading;
+    this.readAt = new Date();
+    recordInboxBacklog(reading.backlog, reading.oldestAgeSeconds);
+    const { limit, maxAgeSeconds } = this.opts;
+    const over = reading.backlog > limit || (maxAgeSeconds > 0 && reading.oldestAgeSeconds > maxAgeSeconds);
+    const log = { backlog: reading.backlog, oldestAgeSeconds: reading.oldestAgeSeconds, limit, maxAgeSeconds };
+    if (over && !this.overloaded) {
+      this.opts.logger.warn(log, 'inbox backlog past its limit: LINE webhooks are answered 503 with Retry-After (LINE delivers them again); SMS is still stored');
+      this.lastLog = Date.now();
+    } else if (!over && this.overloaded) {
+      this.opts.logger.info({ ...log, shed: this.shedSinceLog }, 'inbox backlog back under its limit: accepting LINE webhooks again');
+      this.shedSinceLog = 0;
+    } else if (over && Date.now() - this.lastLog >= (this.opts.logEveryMs ?? 10_000)) {
+      this.opts.logger.warn({ ...log, shed: this.shedSinceLog }, 'inbox backlog still past its limit');
+      this.lastLog = Date.now();
+    }
+    this.overloaded = over;
+  }
+
+  state(): BacklogState {
+    return { ...this.reading, overloaded: this.overloaded, limit: this.opts.limit, maxAgeSeconds: this.opts.maxAgeSeconds, readAt: this.readAt };
+  }
+
+  /**
+   * Whether to refuse this webhook now: the seconds the provider should wait before
+   * delivering it again (counted), or null to store it. Only LINE is ever refused.
+   */
+  shed(provider: 'line'): number | null {
+    if (!this.overloaded) return null;
+    countShedWebhook(provider);
+    this.shedSinceLog++;
+    return this.opts.retryAfterSeconds;
+  }
+}
