@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { flowAssignments, personChannels, personDuplicateCandidates, persons, personStatusHistory, testRecords } from '../../../db/schema';
+import { inArray } from 'drizzle-orm';
+import { flowAssignments, personChannels, personDuplicateCandidates, persons, personSharedCentres, personStatusHistory, testRecords } from '../../../db/schema';
 import { writeAudits, type AuditEntry } from '../audit';
 import type { Ctx } from '../context';
 import { requirePermission } from '../permissions';
@@ -13,8 +13,9 @@ import { checkTestRecordDates } from '../persons/test-records';
 import { fieldChanges, personPatchSchema } from '../persons/update-person';
 import { centreRoundTimes } from '../jurisdictions/centre-settings';
 import { replanMonitoringEnds } from '../rounds/plan-monitoring-ends';
+import { residenceRouter } from '../jurisdictions/residence-centre';
 import { parseInput } from '../validation';
-import { importRow, type ImportTarget, type RowOutcome } from './import-row';
+import { importedByCase, importRow, type ImportTarget, type RowOutcome } from './import-row';
 import type { ColumnMapping } from './person-columns';
 import { problemsOf } from './row-problems';
 import type { ParsedRow, RowProblem } from './row-to-person';
@@ -28,6 +29,8 @@ export interface ChunkResult {
 interface NewRow {
   parsed: ParsedRow;
   fields: PersonFields;
+  /** The importing centre, or the centre of residence the address lies in (居住地管轄). */
+  centreId: string;
   flowId: string;
   institutionId: string | null;
   roundTimes: string[];
@@ -37,7 +40,10 @@ interface NewRow {
  * One chunk of an import (a few hundred rows) in set-based statements, in the chunk's
  * transaction: one query for the case numbers already at the centre, multi-row inserts of
  * the new persons with their status, flow assignment, SMS/voice channels, test records and
- * audit rows, one query for possible duplicates — a dozen statements a chunk instead of two
+ * audit rows, one query for possible duplicates. A new person whose address lies in another
+ * centre's area (jurisdictions.municipalities, residence-centre.ts) is registered there —
+ * 居住地管轄 — and shared with the importing centre; an address naming no one centre keeps
+ * the person here — a dozen statements a chunk instead of two
  * dozen a row. The rules are registerPerson's own (validatePersonFields, newPersonValues, the
  * centre resolved and scoped by resolveCentre, the flow by assignableFlow), so a row is
  * refused here exactly as a nurse typing it would be; the per-row messages come from
@@ -62,14 +68,8 @@ export async function importChunk(ctx: Ctx, rows: readonly ParsedRow[], target: 
     return false;
   });
   const caseOf = (r: ParsedRow) => String(r.fields.caseNumber);
-  const existing = valid.length
-    ? await ctx.tx
-        .select()
-        .from(persons)
-        .where(and(eq(persons.responsibleCentreId, target.centreId), inArray(persons.caseNumber, [...new Set(valid.map(caseOf))])))
-    : [];
-  const byCase = new Map(existing.map((p) => [p.caseNumber, p]));
-  const knownSpecimens = await specimensOf(ctx, existing.map((p) => p.id));
+  const byCase = await importedByCase(ctx, target, valid.map(caseOf));
+  const knownSpecimens = await specimensOf(ctx, [...byCase.values()].map((p) => p.id));
 
   const rowByRow: ParsedRow[] = [];
   const creates: ParsedRow[] = [];
@@ -132,25 +132,31 @@ async function specimensOf(ctx: Ctx, personIds: string[]): Promise<Set<string>> 
  */
 async function createMany(ctx: Ctx, rows: readonly ParsedRow[], target: ImportTarget, out: ChunkResult, refuse: (row: number, err: unknown) => void): Promise<ParsedRow[]> {
   requirePermission(ctx.actor, 'registerPerson');
-  const centreId = await resolveCentre(ctx, target.centreCode);
-  const today = await centreToday(ctx, centreId);
-  const memo = <T>(fn: (key: string) => Promise<T>) => {
+  const importingCentreId = await resolveCentre(ctx, target.centreCode);
+  const memo = <T>(fn: (...key: string[]) => Promise<T>) => {
     const seen = new Map<string, Promise<T>>();
-    return (key: string) => seen.get(key) ?? (seen.set(key, fn(key)), seen.get(key)!);
+    return (...key: string[]) => {
+      const k = key.join('|');
+      if (!seen.has(k)) seen.set(k, fn(...key));
+      return seen.get(k)!;
+    };
   };
-  const flowOf = memo((key) => assignableFlow(ctx, key, centreId));
+  const todayAt = memo((centreId) => centreToday(ctx, centreId));
+  const flowOf = memo((key, centreId) => assignableFlow(ctx, key, centreId));
   const institutionOf = memo((code) => reportingInstitutionId(ctx, code || undefined));
-  const roundTimesOf = memo((classification) => centreRoundTimes(ctx, centreId, classification as PersonFields['classification']));
+  const roundTimesOf = memo((centreId, classification) => centreRoundTimes(ctx, centreId, classification as PersonFields['classification']));
+  const residence = residenceRouter(ctx);
 
-  const ready: NewRow[] = [];
+  const ready: (NewRow & { today: string })[] = [];
   for (const parsed of rows) {
     try {
       const fields = validatePersonFields({ ...parsed.fields, responsibleCentreCode: target.centreCode });
       if (parsed.specimenDate) checkTestRecordDates(ctx, { specimenDate: parsed.specimenDate });
-      const flow = await flowOf(fields.flowKey ?? defaultFlowKey(fields.classification));
+      const centreId = (fields.address && (await residence(fields.address)).centre?.id) || importingCentreId;
+      const flow = await flowOf(fields.flowKey ?? defaultFlowKey(fields.classification), centreId);
       const institutionId = await institutionOf(fields.reportingInstitutionCode ?? '');
-      const roundTimes = [...(fields.roundTimes ?? (await roundTimesOf(fields.classification)))].sort();
-      ready.push({ parsed, fields, flowId: flow.id, institutionId, roundTimes });
+      const roundTimes = [...(fields.roundTimes ?? (await roundTimesOf(centreId, fields.classification)))].sort();
+      ready.push({ parsed, fields, centreId, flowId: flow.id, institutionId, roundTimes, today: await todayAt(centreId) });
     } catch (err) {
       refuse(parsed.row, err);
     }
@@ -159,22 +165,27 @@ async function createMany(ctx: Ctx, rows: readonly ParsedRow[], target: ImportTa
 
   const inserted = await ctx.tx
     .insert(persons)
-    .values(ready.map((r) => newPersonValues(ctx, r.fields, { centreId, institutionId: r.institutionId, today })))
+    .values(ready.map((r) => newPersonValues(ctx, r.fields, { centreId: r.centreId, institutionId: r.institutionId, today: r.today })))
     .onConflictDoNothing({ target: [persons.responsibleCentreId, persons.caseNumber] })
-    .returning({ id: persons.id, caseNumber: persons.caseNumber, status: persons.status });
-  const idOf = new Map(inserted.map((p) => [p.caseNumber, p]));
+    .returning({ id: persons.id, caseNumber: persons.caseNumber, centreId: persons.responsibleCentreId, status: persons.status });
+  const key = (centreId: string, caseNumber: string) => `${centreId}|${caseNumber}`;
+  const idOf = new Map(inserted.map((p) => [key(p.centreId, p.caseNumber), p]));
   const created = ready.flatMap((r) => {
-    const p = idOf.get(r.fields.caseNumber);
+    const p = idOf.get(key(r.centreId, r.fields.caseNumber));
     return p ? [{ ...r, id: p.id, status: p.status }] : [];
   });
-  const skipped = ready.filter((r) => !idOf.has(r.fields.caseNumber)).map((r) => r.parsed);
+  const skipped = ready.filter((r) => !idOf.has(key(r.centreId, r.fields.caseNumber))).map((r) => r.parsed);
   if (!created.length) return skipped;
 
   await ctx.tx.insert(personStatusHistory).values(created.map((c) => firstStatusValues(ctx, c.id, c.status)));
   await ctx.tx.insert(flowAssignments).values(created.map((c) => ({ personId: c.id, flowId: c.flowId, roundTimes: c.roundTimes })));
   const channels = created.flatMap((c) => (c.fields.phone ? PHONE_CHANNELS.map((kind) => ({ personId: c.id, kind, address: c.fields.phone!, createdAt: ctx.now, updatedAt: ctx.now })) : []));
   if (channels.length) await ctx.tx.insert(personChannels).values(channels);
-  const audits: AuditEntry[] = created.map((c) => ({ action: 'create', entity: 'person', entityId: c.id, personId: c.id }));
+  // Sent to the centre of residence: shared back with the importing centre, which keeps
+  // seeing the person it imported (and finds it again by case number on a re-import).
+  const routed = created.filter((c) => c.centreId !== importingCentreId);
+  if (routed.length) await ctx.tx.insert(personSharedCentres).values(routed.map((c) => ({ personId: c.id, jurisdictionId: importingCentreId, createdAt: ctx.now })));
+  const audits: AuditEntry[] = created.map((c) => ({ action: 'create', entity: 'person', entityId: c.id, personId: c.id, ...(c.centreId !== importingCentreId ? { details: { routedByAddress: true } } : {}) }));
 
   // 検体採取日: a test record as addTestRecord writes it — positive for patients and carriers.
   const tests = created.filter((c) => c.parsed.specimenDate).map((c) => ({ personId: c.id, specimenDate: c.parsed.specimenDate!, method: 'other' as const, result: c.fields.classification === 'confirmed' || c.fields.classification === 'asymptomatic' ? ('positive' as const) : ('pending' as const), createdAt: ctx.now }));
@@ -199,7 +210,7 @@ async function createMany(ctx: Ctx, rows: readonly ParsedRow[], target: ImportTa
 async function listDuplicates(ctx: Ctx, created: readonly (NewRow & { id: string })[], target: ImportTarget): Promise<void> {
   const rowOf = new Map(created.map((c) => [c.id, c.parsed.row]));
   const found = await findPossibleDuplicatesOfMany(ctx.tx, {
-    scopeCentreIds: [target.centreId],
+    scopeCentreIds: [...new Set([target.centreId, ...created.map((c) => c.centreId)])],
     probes: created.map((c) => ({ id: c.id, kanaName: c.fields.nameKana ?? null, birthDate: c.fields.dateOfBirth ?? null, phoneE164: c.fields.phone ?? null })),
     limit: 10 + created.length,
   });

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, flowAssignments, personChannels, personDuplicateCandidates, personImportPersons, persons, personStatusHistory, staffUsers, testRecords } from '../../../db/schema';
+import { auditLog, flowAssignments, jurisdictions, personChannels, personDuplicateCandidates, personImportPersons, persons, personSharedCentres, personStatusHistory, staffUsers, testRecords } from '../../../db/schema';
 import { withTransaction, type Actor } from '../../../src/domain/context';
 import { createPersonImport } from '../../../src/domain/imports/create-person-import';
 import { getPersonImport, personImportErrorReport } from '../../../src/domain/imports/get-person-import';
@@ -142,5 +142,23 @@ describe('a chunk written set-based keeps the row-by-row rules', () => {
         [ids['DUP-3'], ids['SET-1'], ['phone']],
       ].sort(),
     );
+  });
+});
+
+describe('居住地管轄 in an import', () => {
+  it('a person living in another centre\'s municipality goes to that centre, shared with the importing one; the same file again changes nothing', async () => {
+    const other = await createCentre(t.handle.db, { code: 'IMP-NKN' });
+    await t.handle.db.update(jurisdictions).set({ municipalities: ['中野区'] }).where(eq(jurisdictions.id, other.id));
+    const file = Buffer.from('事例番号,氏名,診断類型,住所\r\nRES-1,中野 一郎,患者,東京都中野区中央1-1\r\nRES-2,港 二郎,患者,東京都港区芝1-1\r\nRES-3,不明 三郎,患者,中野区中央2-2\r\n', 'utf8');
+    expect(await importFile(file)).toMatchObject({ created: 3, failed: 0 });
+    const rows = await t.handle.db.select({ c: persons.caseNumber, centre: persons.responsibleCentreId, id: persons.id }).from(persons).where(sql`${persons.caseNumber} like 'RES-%'`).orderBy(persons.caseNumber);
+    const home = rows[1]!.centre;
+    expect(rows.map((r) => r.centre)).toEqual([other.id, home, home]);
+    expect(home).not.toBe(other.id);
+    expect(await t.handle.db.select({ j: personSharedCentres.jurisdictionId }).from(personSharedCentres).where(eq(personSharedCentres.personId, rows[0]!.id))).toEqual([{ j: home }]);
+    expect(await importFile(file)).toMatchObject({ created: 0, updated: 0, unchanged: 3, failed: 0 });
+    const changed = Buffer.from('事例番号,氏名,診断類型,住所\r\nRES-1,中野 一郎,疑似症,東京都中野区中央1-1\r\n', 'utf8');
+    expect(await importFile(changed)).toMatchObject({ created: 0, updated: 1 });
+    expect(await t.handle.db.select({ n: sql<number>`count(*)::int` }).from(persons).where(eq(persons.caseNumber, 'RES-1'))).toEqual([{ n: 1 }]);
   });
 });
