@@ -39,6 +39,9 @@ export const jurisdictions = pgTable(
     roundTimes: jsonb('round_times').$type<CentreRoundTimes>(),
     // "21:00-08:00" local; null: the installation's QUIET_HOURS.
     quietHours: text('quiet_hours'),
+    // 管轄市区町村: the municipalities a health centre serves, as addresses write them (新宿区,
+    // 八王子市, 西多摩郡瑞穂町): a notification or an imported person living there goes to it.
+    municipalities: jsonb('municipalities').$type<string[]>().notNull().default([]),
     // Deactivated centres take no new persons or notifications; rows are never deleted.
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),

@@ -27,6 +27,9 @@ export const notifications = pgTable(
     reportingCentreId: uuid('reporting_centre_id')
       .notNull()
       .references(() => jurisdictions.id), // the institution's centre
+    // Why the notification stayed with the reporting centre when its address did not name one
+    // centre of residence (住所から保健所を特定できず), for the nurse who receives it.
+    routingNote: text('routing_note'),
     fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
     personId: uuid('person_id').references(() => persons.id),
     reply: text('reply'), // the centre's reply (reason for a return)

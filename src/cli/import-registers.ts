@@ -6,7 +6,8 @@ import { importInstitutions } from '../domain/institutions/import-institutions';
 import { importCentres } from '../domain/jurisdictions/import-centres';
 import type { RegisterImportResult, RegisterRow } from '../domain/registers/import-rows';
 import type { Deps } from '../deps';
-import { CsvReadError, readCsvTable } from '../platform/csv/read-csv-table';
+import { readKeyedTable } from '../platform/tabular/read-keyed-table';
+import { TableError } from '../platform/tabular/table-error';
 import { CliUsageError, type CliArgs, type CliCommand } from './command';
 
 type Importer = typeof importCentres;
@@ -25,9 +26,9 @@ async function runImport(args: CliArgs, deps: Deps, out: (line: string) => void,
   });
   let rows: RegisterRow[];
   try {
-    rows = readCsvTable(bytes).rows;
+    rows = (await readKeyedTable(bytes)).rows;
   } catch (err) {
-    if (err instanceof CsvReadError) throw new CliUsageError(`${err.messageJa} (${err.message})`);
+    if (err instanceof TableError) throw new CliUsageError(`${err.messageJa} (${err.message})`);
     throw err;
   }
   const fileSha256 = createHash('sha256').update(bytes).digest('hex');

@@ -11,7 +11,7 @@ export interface AuditEntry {
 
 /** Append one audit row in the verb's transaction. Details hold ids and field names, never values. */
 export async function writeAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await ctx.tx.insert(auditLog).values(auditValues(ctx, entry));
+  await writeAudits(ctx, [entry]);
 }
 
 /** The audit row writeAudit inserts, for a verb that writes it inside a statement of its own (raiseAlert). */
@@ -29,4 +29,10 @@ export function auditValues(ctx: Ctx, entry: AuditEntry): typeof auditLog.$infer
     details: entry.details ?? null,
     createdAt: ctx.now,
   };
+}
+
+/** Many audit rows in one statement (a bulk import's chunk): the same rows writeAudit would write one by one. */
+export async function writeAudits(ctx: Ctx, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await ctx.tx.insert(auditLog).values(entries.map((entry) => auditValues(ctx, entry)));
 }

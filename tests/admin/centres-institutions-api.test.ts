@@ -132,26 +132,26 @@ describe('/api/v1/institutions', () => {
     expect((await bad.json()).messageJa).toContain('都道府県番号（01〜47）');
     const table = await as.centre_admin!('POST', '/api/v1/institutions', { code: '1321234567', name: 'X', centreCode: '13-base' });
     expect((await table.json()).messageJa).toContain('点数表番号');
-    const ok = await as.centre_admin!('POST', '/api/v1/institutions', { code: '１３-１-１２３４５６７', name: '新宿クリニック', address: '東京都新宿区1-1', phone: '03-3333-4444', centreCode: '13-base' });
+    const ok = await as.centre_admin!('POST', '/api/v1/institutions', { code: '１３-１-１２３４５６９', name: '新宿クリニック', address: '東京都新宿区1-1', phone: '03-3333-4444', centreCode: '13-base' });
     expect(ok.status).toBe(201);
-    expect((await ok.json()).code).toBe('1311234567');
-    expect((await as.centre_admin!('POST', '/api/v1/institutions', { code: '1311234568', name: 'Y', centreCode: '13-ward' })).status).toBe(403);
-    expect((await as.nurse!('POST', '/api/v1/institutions', { code: '1311234569', name: 'Y', centreCode: '13-base' })).status).toBe(403);
-    expect((await as.centre_admin!('POST', '/api/v1/institutions', { code: '1311234567', name: 'dup', centreCode: '13-base' })).status).toBe(409);
+    expect((await ok.json()).code).toBe('1311234569');
+    expect((await as.centre_admin!('POST', '/api/v1/institutions', { code: '1311234577', name: 'Y', centreCode: '13-ward' })).status).toBe(403);
+    expect((await as.nurse!('POST', '/api/v1/institutions', { code: '1311234585', name: 'Y', centreCode: '13-base' })).status).toBe(403);
+    expect((await as.centre_admin!('POST', '/api/v1/institutions', { code: '1311234569', name: 'dup', centreCode: '13-base' })).status).toBe(409);
   });
 
   it('changes and lists institutions, audited', async () => {
-    const res = await as.pref13!('PATCH', '/api/v1/institutions/1311234567', { name: '新宿中央クリニック', centreCode: '13-ward' });
+    const res = await as.pref13!('PATCH', '/api/v1/institutions/1311234569', { name: '新宿中央クリニック', centreCode: '13-ward' });
     expect(res.status).toBe(200);
     expect((await res.json()).changed.sort()).toEqual(['centreCode', 'name']);
-    expect((await as.centre_admin!('PATCH', '/api/v1/institutions/1311234567', { name: 'no' })).status).toBe(403);
+    expect((await as.centre_admin!('PATCH', '/api/v1/institutions/1311234569', { name: 'no' })).status).toBe(403);
     const list = await (await as.nurse!('GET', '/api/v1/institutions?centreCode=13-ward')).json();
-    expect(list.institutions).toEqual([expect.objectContaining({ code: '1311234567', name: '新宿中央クリニック', centreCode: '13-ward', manageable: false })]);
+    expect(list.institutions).toEqual([expect.objectContaining({ code: '1311234569', name: '新宿中央クリニック', centreCode: '13-ward', manageable: false })]);
     expect((await audits('medical_institution', 'update')).length).toBe(1);
   });
 
   it('imports a CSV: bad rows reported with their line, the rest in; the same file again changes nothing', async () => {
-    const csv = ['医療機関コード,名称,所在地,電話番号,保健所コード', '1311000017,一番クリニック,東京都,03-1000-0000,13-base', '9911000017,悪いコード,東京都,,13-base', '1341000017,二番薬局,東京都,,13-base', '1311000025,三番医院,東京都,,no-such'].join('\r\n');
+    const csv = ['医療機関コード,名称,所在地,電話番号,保健所コード', '1311000010,一番クリニック,東京都,03-1000-0000,13-base', '9911000017,悪いコード,東京都,,13-base', '1341000014,二番薬局,東京都,,13-base', '1311000028,三番医院,東京都,,no-such'].join('\r\n');
     const post = () => app.request('/api/v1/institutions/import', { method: 'POST', body: csv, headers: { authorization: `Bearer ${tokenAdmin}`, 'content-type': 'text/csv' } });
     const first = await (await post()).json();
     expect(first).toMatchObject({ total: 4, created: 2, failed: 2 });

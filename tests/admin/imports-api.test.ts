@@ -9,6 +9,7 @@ import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from './fixtures';
 import { Client, ensureCentre, makeStaff, makeToken } from './support';
+import { pdfText } from '../lifecycle/pdf-text';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -179,4 +180,35 @@ describe('the console upload form', () => {
     expect(preview).toContain('cell-problem');
     expect(preview).toContain('日付が読み取れません');
   }, 60_000);
+});
+
+describe('invitation letters as a PDF', () => {
+  it('gives the LINE persons\' letters as one PDF with the embedded Japanese font, their link codes and QR codes; the codes are shown once', async () => {
+    const csv = Buffer.from('事例番号,氏名,住所,電話番号,診断類型,連絡方法\r\nPDF-1,案内 一子,東京都港区芝1-1-1,090-5555-0101,患者,LINE\r\nPDF-2,案内 二子,東京都港区芝2-2-2,,患者,LINE\r\n', 'utf8');
+    const { id } = await (await upload(csv)).json();
+    await until(id, 'done');
+    const client = new Client(app);
+    await client.signIn('imp@a.jp');
+    const res = await client.form(`/admin/imports/${id}/invite`, { format: 'pdf' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const raw = Buffer.from(bytes).toString('latin1');
+    expect(raw).toMatch(/\/FontFile2/); // the font travels with the file (a subset)
+    expect(bytes.length).toBeLessThan(200_000);
+    const text = (await pdfText(bytes)).replace(/\n/g, '');
+    for (const s of ['健康観察のご案内', '案内 一子 様', '案内 二子 様', '東京都港区芝1-1-1', '13-801保健所']) expect(text).toContain(s);
+    expect(text.match(/連携コード：\d{4}-\d{4}-\d{4}/g)).toHaveLength(2);
+    // Vector QR codes: a few hundred filled squares drawn on each page.
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: bytes.slice(), useSystemFonts: false, isEvalSupported: false }).promise;
+    for (const n of [1, 2]) {
+      const ops = await (await doc.getPage(n)).getOperatorList();
+      expect(ops.fnArray.filter((f) => f === pdfjs.OPS.constructPath).length).toBeGreaterThan(200);
+    }
+    await doc.destroy();
+    const again = await client.form(`/admin/imports/${id}/invite`, { format: 'pdf' });
+    expect((await pdfText(new Uint8Array(await again.arrayBuffer()))).replace(/\n/g, '')).not.toMatch(/連携コード：\d/);
+  }, 120_000);
 });

@@ -123,6 +123,30 @@ describe('POST /api/v1/notifications', () => {
     expect(JSON.stringify(rows.map((r) => r.details))).not.toContain('届出 太郎');
   });
 
+  it('routes by the address to the centre whose municipalities it lies in; none or two such centres → the filing centre with a note', async () => {
+    const set = await as.pref13!('PATCH', '/api/v1/jurisdictions/13-ntb', { municipalities: '中野区、杉並区\n名古屋市' });
+    expect(set.status).toBe(200);
+    expect((await set.json()).centre.municipalities).toEqual(['中野区', '杉並区', '名古屋市']);
+    const file = async (address: string) => {
+      const res = await as.doc!('POST', '/api/v1/notifications', { ...complete, name: '住所 振分', nameKana: 'ジュウショ フリワケ', phone: '', address });
+      expect(res.status).toBe(201);
+      return (await as.doc!('GET', `/api/v1/notifications/${(await res.json()).id}`)).json();
+    };
+    // Full-width digits and a postal code in front do not matter.
+    expect(await file('〒164-0001 東京都中野区中野４－８－１')).toMatchObject({ centre: { code: '13-ntb' }, routingNote: null });
+    const unknown = await file('東京都練馬区豊玉北6-12-1');
+    expect(unknown).toMatchObject({ centre: { code: '13-nta' } });
+    expect(unknown.routingNote).toContain('東京都で住所の市区町村を管轄する保健所が登録されていない');
+    expect((await file('中野区中野4-8-1')).routingNote).toContain('都道府県名から始まっていない');
+    // 名古屋市 is listed by a Tokyo centre: an address in 愛知県 is not matched by it.
+    expect((await file('愛知県名古屋市中区三の丸3-1-1')).centre.code).toBe('13-nta');
+    expect((await as.pref13!('PATCH', '/api/v1/jurisdictions/13-nta', { municipalities: ['杉並区'] })).status).toBe(200);
+    const two = await file('東京都杉並区阿佐谷南1-15-1');
+    expect(two).toMatchObject({ centre: { code: '13-nta' } });
+    expect(two.routingNote).toMatch(/複数登録されているため（.*13-nta.*・.*13-ntb.*|.*13-ntb.*・.*13-nta.*）/);
+    expect((await as.pref13!('PATCH', '/api/v1/jurisdictions/13-nta', { municipalities: [] })).status).toBe(200);
+  });
+
   it('routes a notification to the centre of residence (居住地管轄), visible to both centres; only the receiving one decides', async () => {
     const res = await as.doc!('POST', '/api/v1/notifications', { ...complete, name: '転居 次郎', nameKana: 'テンキョ ジロウ', phone: '', residenceCentreCode: '13-ntb' });
     const { id } = await res.json();

@@ -44,15 +44,15 @@ describe('console: centres, institutions, notifications', () => {
     expect((await admin.get('/admin/centres/13-form')).status).toBe(404);
     const saved = await admin.form('/admin/centres/13-pg', { nameJa: '13-pg保健所', nameEn: '13-pg Health Centre', afterHoursPhone: '03-2222-2222', openingDays: ['1', '2', '3', '4', '5'], openTime: '08:30', closeTime: '17:15' });
     expect(await saved.text()).toContain('保存しました');
-    const inst = await admin.form('/admin/institutions', { code: '1312345678', name: HOSTILE[0], centreCode: '13-pg' });
+    const inst = await admin.form('/admin/institutions', { code: '1312345679', name: HOSTILE[0], centreCode: '13-pg' });
     const html = await inst.text();
     expect(html).toContain('医療機関を登録しました');
     expect(html).not.toContain('<script>alert(1)</script>');
-    expect((await deps.db.select().from(medicalInstitutions).where(eq(medicalInstitutions.code, '1312345678'))).length).toBe(1);
+    expect((await deps.db.select().from(medicalInstitutions).where(eq(medicalInstitutions.code, '1312345679'))).length).toBe(1);
   });
 
   it('a clinician saves a draft, files it; the nurse accepts it from the queue and the person exists', async () => {
-    await makeStaff(deps, { email: 'doc@p.jp', role: 'clinician', institutionCode: '1312345678' });
+    await makeStaff(deps, { email: 'doc@p.jp', role: 'clinician', institutionCode: '1312345679' });
     await makeStaff(deps, { email: 'nurse@p.jp', role: 'nurse', jurisdictionCode: '13-pg' });
     const doc = new Client(app);
     await doc.signIn('doc@p.jp');

@@ -69,7 +69,8 @@ describe('bulk import in a browser', () => {
     expect(await page.textContent('#import-errors')).toContain('電話番号');
     await shot(page, 'console-import-done');
 
-    await Promise.all([page.waitForLoadState('load'), page.click('#invite-form button[type=submit]')]);
+    // Inviting 298 persons (link codes, first checks) is one request: on a loaded machine it can take longer than the default 30 s.
+    await Promise.all([page.waitForLoadState('load'), page.click('#invite-form button[type=submit]', { timeout: 120_000 })]);
     expect(await page.textContent('#invite-summary')).toMatch(/案内状 \d+ 通/);
     const img = page.locator('article.letter img').first();
     expect(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0)).toBe(true);

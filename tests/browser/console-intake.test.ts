@@ -74,15 +74,15 @@ describe('intake in a browser: centre, institution, 発生届', () => {
     await shot(admin, 'intake-centre');
 
     await admin.click('nav a[href="/admin/institutions"]');
-    await admin.fill('#new-institution input[name=code]', '13-1-0000019');
+    await admin.fill('#new-institution input[name=code]', '13-1-0000011');
     await admin.fill('#new-institution input[name=name]', '取込クリニック');
     await admin.selectOption('#new-institution select[name=centreCode]', '13-intake');
     await Promise.all([admin.waitForLoadState('load'), admin.click('#new-institution button[type=submit]')]);
-    expect(await admin.textContent('#institutions')).toContain('1310000019');
+    expect(await admin.textContent('#institutions')).toContain('1310000011');
     await shot(admin, 'intake-institution');
 
     // Staff of the new centre and institution (invitations are another part of the console).
-    await makeStaff(deps, { email: 'doc@intake.jp', role: 'clinician', institutionCode: '1310000019' });
+    await makeStaff(deps, { email: 'doc@intake.jp', role: 'clinician', institutionCode: '1310000011' });
     await makeStaff(deps, { email: 'nurse@intake.jp', role: 'nurse', jurisdictionCode: '13-intake' });
 
     const nurse = await newPage();

@@ -58,20 +58,20 @@ describe('npm run cli -- import-jurisdictions / import-institutions', () => {
   });
 
   it('imports institutions from UTF-8 with a BOM, validating the 医療機関コード', async () => {
-    const csv = '\ufeffcode,name,address,phone,centre_code\n1310000019,CLI医院,東京都,03-0000-1111,13-cli-a\n1350000011,獣医,東京都,,13-cli-a\n13100000,短い,東京都,,13-cli-a\n1440000017,横浜薬局,横浜市,,14-cli-b\n';
+    const csv = '\ufeffcode,name,address,phone,centre_code\n1310000011,CLI医院,東京都,03-0000-1111,13-cli-a\n1350000011,獣医,東京都,,13-cli-a\n13100000,短い,東京都,,13-cli-a\n1440000014,横浜薬局,横浜市,,14-cli-b\n';
     const file = path.join(dir, 'institutions.csv');
     writeFileSync(file, csv);
     const first = await run(importInstitutionsCommand, file);
     expect(first.out).toContain('4行: 新規 2、更新 0、変更なし 0、エラー 2');
     expect(first.out).toContain('3行目 [1350000011] code（医療機関コード）: 医療機関コードの3桁目は点数表番号');
     expect(first.out).toContain('4行目 [13100000] code（医療機関コード）: 医療機関コードは10桁の数字です');
-    expect((await deps.db.select().from(medicalInstitutions).where(eq(medicalInstitutions.code, '1440000017'))).length).toBe(1);
+    expect((await deps.db.select().from(medicalInstitutions).where(eq(medicalInstitutions.code, '1440000014'))).length).toBe(1);
     expect((await run(importInstitutionsCommand, file)).out).toContain('新規 0、更新 0、変更なし 2、エラー 2');
   });
 
   it('refuses an empty file or a header only, in Japanese, storing nothing', async () => {
     const file = path.join(dir, 'empty.csv');
     writeFileSync(file, 'code,name\n');
-    await expect(run(importInstitutionsCommand, file)).rejects.toThrow(/見出し行だけで/);
+    await expect(run(importInstitutionsCommand, file)).rejects.toThrow(/見出し行しかありません/);
   });
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { ValidationError } from '../../domain/errors';
 import type { RegisterRow } from '../../domain/registers/import-rows';
-import { CsvReadError, readCsvTable } from '../../platform/csv/read-csv-table';
+import { readKeyedTable } from '../../platform/tabular/read-keyed-table';
+import { TableError } from '../../platform/tabular/table-error';
 
 const MAX_BYTES = 5 * 1024 * 1024; // registers are small: 47 prefectures' centres, tens of thousands of clinics at most
 
@@ -26,9 +27,9 @@ export async function registerUpload(c: Context): Promise<{ rows: RegisterRow[];
     bytes = new Uint8Array(buf);
   }
   try {
-    return { rows: readCsvTable(bytes).rows, fileSha256: createHash('sha256').update(bytes).digest('hex') };
+    return { rows: (await readKeyedTable(bytes)).rows, fileSha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (err) {
-    if (err instanceof CsvReadError) throw refusal(err.message, err.messageJa);
+    if (err instanceof TableError) throw refusal(err.message, err.messageJa);
     throw err;
   }
 }

@@ -1,19 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import { A4, drawCentred as centred, drawQr, japanesePdf, savePdf } from '../../platform/pdf/japanese-pdf';
 import type { CertificateContent } from './certificate-content';
-
-// Noto Sans JP as TrueType (glyf outlines): fontkit subsets these reliably, so a PDF carries
-// only the glyphs it uses (a few kB) instead of the 5 MB font.
-const FONT_PATH = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf');
-let fontBytes: Promise<Buffer> | undefined;
-const loadFont = () => (fontBytes ??= readFile(FONT_PATH));
-// Parsing the 5 MB font takes about a second; the parsed font is kept (subsets are made per
-// document from it and leave it unchanged), so only the first certificate pays for it.
-let parsed: ReturnType<typeof fontkit.create> | undefined;
-const cachingFontkit: typeof fontkit = { create: (data, name) => (parsed ??= fontkit.create(data, name)) };
 
 const TITLE: Record<CertificateContent['kind'], string> = { recuperation: '療養証明書', work_restriction: '就業制限通知書' };
 const BODY: Record<CertificateContent['kind'], string[]> = {
@@ -27,35 +13,15 @@ export const jaDate = (d: string): string => {
   return `${y}年${m}月${day}日`;
 };
 
-/** The QR code drawn as vector squares (sharp at any print size, no image codec). */
-function drawQr(page: PDFPage, text: string, x: number, y: number, size: number) {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const cell = size / n;
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      if (qr.modules.get(r, c)) page.drawRectangle({ x: x + c * cell, y: y + size - (r + 1) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
-    }
-  }
-}
-
-const centred = (page: PDFPage, font: PDFFont, text: string, y: number, size: number) =>
-  page.drawText(text, { x: (page.getWidth() - font.widthOfTextAtSize(text, size)) / 2, y, size, font });
-
 /**
  * The certificate as an A4 PDF: title, holder, period, issuing centre and date, the
  * certificate number, and a QR code (with the same address printed) to /verify/<id>.
  * Japanese text in an embedded, subset Noto Sans JP.
  */
 export async function renderCertificatePdf(c: CertificateContent, verifyUrl: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.registerFontkit(cachingFontkit);
-  doc.setTitle(TITLE[c.kind]);
-  doc.setCreator('Mimamori');
-  doc.setCreationDate(new Date(`${c.issuedOn}T00:00:00Z`)); // the same certificate renders the same bytes
-  doc.setModificationDate(new Date(`${c.issuedOn}T00:00:00Z`));
-  const font = await doc.embedFont(await loadFont(), { subset: true });
-  const page = doc.addPage([595.28, 841.89]);
+  // The same certificate renders the same bytes.
+  const { doc, font } = await japanesePdf({ title: TITLE[c.kind], date: new Date(`${c.issuedOn}T00:00:00Z`) });
+  const page = doc.addPage(A4);
   centred(page, font, TITLE[c.kind], 740, 26);
   page.drawText(`${c.holderName} 様`, { x: 72, y: 670, size: 16, font });
   BODY[c.kind].forEach((line, i) => page.drawText(line, { x: 72, y: 620 - i * 20, size: 12, font }));
@@ -68,5 +34,5 @@ export async function renderCertificatePdf(c: CertificateContent, verifyUrl: str
   drawQr(page, verifyUrl, 72, 200, 140);
   page.drawText('この証明書の発行と期間は、QRコードまたは次のアドレスで確認できます。', { x: 230, y: 300, size: 9, font });
   page.drawText(verifyUrl, { x: 230, y: 284, size: 8, font });
-  return doc.save({ useObjectStreams: false }); // plain objects: older readers and simple checks see the embedded font
+  return savePdf(doc);
 }

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { personDuplicateCandidates, persons, testRecords } from '../../../db/schema';
+import { and, eq, inArray, or } from 'drizzle-orm';
+import { personDuplicateCandidates, persons, personSharedCentres, testRecords } from '../../../db/schema';
 import type { Ctx } from '../context';
 import { findPossibleDuplicates } from '../persons/find-possible-duplicates';
 import { registerPerson } from '../persons/register-person';
@@ -24,10 +24,7 @@ export interface ImportTarget {
  */
 export async function importRow(ctx: Ctx, parsed: ParsedRow, target: ImportTarget): Promise<{ outcome: RowOutcome; personId: string }> {
   const caseNumber = String(parsed.fields.caseNumber);
-  const [existing] = await ctx.tx
-    .select({ id: persons.id, classification: persons.classification })
-    .from(persons)
-    .where(and(eq(persons.responsibleCentreId, target.centreId), eq(persons.caseNumber, caseNumber)));
+  const existing = (await importedByCase(ctx, target, [caseNumber])).get(caseNumber);
   let outcome: RowOutcome;
   let personId: string;
   if (existing) {
@@ -42,6 +39,24 @@ export async function importRow(ctx: Ctx, parsed: ParsedRow, target: ImportTarge
   if (parsed.specimenDate && (await addSpecimen(ctx, personId, parsed.specimenDate, String(parsed.fields.classification ?? existing?.classification))) && outcome === 'unchanged') outcome = 'updated';
   if (outcome === 'created') await listDuplicates(ctx, personId, parsed, target);
   return { outcome, personId };
+}
+
+/**
+ * The persons an import's case numbers name: the centre's own, and those an earlier import
+ * of this centre sent to the centre of their residence (shared back with this centre). The
+ * centre's own wins when both have the number.
+ */
+export async function importedByCase(ctx: Ctx, target: ImportTarget, caseNumbers: readonly string[]): Promise<Map<string, typeof persons.$inferSelect>> {
+  if (!caseNumbers.length) return new Map();
+  const shared = ctx.tx.select({ id: personSharedCentres.personId }).from(personSharedCentres).where(eq(personSharedCentres.jurisdictionId, target.centreId));
+  const rows = await ctx.tx
+    .select()
+    .from(persons)
+    .where(and(inArray(persons.caseNumber, [...new Set(caseNumbers)]), or(eq(persons.responsibleCentreId, target.centreId), inArray(persons.id, shared))));
+  rows.sort((a, b) => Number(b.responsibleCentreId === target.centreId) - Number(a.responsibleCentreId === target.centreId));
+  const out = new Map<string, typeof persons.$inferSelect>();
+  for (const r of rows) if (!out.has(r.caseNumber)) out.set(r.caseNumber, r);
+  return out;
 }
 
 /** A test record for the specimen date unless one exists: positive for patients and carriers, pending otherwise. */

@@ -6,26 +6,19 @@ import { TableError } from '../../platform/tabular/table-error';
 import { writeAudit } from '../audit';
 import { systemActor, type Actor, type Ctx } from '../context';
 import { importerActor } from './import-scope';
-import { importRow, type RowOutcome } from './import-row';
-import { problemsOf } from './row-problems';
-import { type ParsedRow, type RowProblem, rowToPerson } from './row-to-person';
+import { type ChunkResult, importChunk } from './import-chunk';
+import { type ParsedRow, rowToPerson } from './row-to-person';
 
-const CHUNK = 250;
+const CHUNK = 500;
 const IMPORT_CONCURRENCY = 4;
 class DryRunRollback extends Error {}
 
-interface ChunkResult {
-  counts: Record<RowOutcome | 'failed', number>;
-  problems: RowProblem[];
-  persons: { personId: string; outcome: 'created' | 'updated'; row: number }[];
-}
-
 /**
  * The background work of one import run (src/jobs/person-import.ts; the CLI calls it
- * directly). Rows go in chunks of 250, one transaction per chunk and a savepoint per row:
- * a refused row rolls back alone and is reported with its number, field and column, the
- * others commit together (one commit per chunk, not per row: what makes 10,000 rows take
- * seconds, not minutes), four chunks at a time. Progress is committed with each chunk. A
+ * directly). Rows go in chunks of 500, one transaction per chunk, set-based
+ * (import-chunk.ts: one query for the case numbers, multi-row inserts, one duplicate query);
+ * a refused row is reported with its number, field and column and the others commit
+ * together, four chunks at a time. Progress is committed with each chunk. A
  * run cut off (a crash, a deploy) starts again from the top when the job is retried: rows
  * already committed are found by case number and change nothing (counted as unchanged).
  * A dry run does the same work and rolls every chunk back, keeping only the counts and
@@ -41,7 +34,7 @@ export async function runPersonImport(db: Db, importId: string, opts: { now: () 
     let result: ChunkResult | null = null;
     try {
       await db.transaction(async (tx) => {
-        result = await importChunk({ actor, tx, now: opts.now() }, rows, target, imp);
+        result = await importChunk({ actor, tx, now: opts.now() }, rows, target, { mapping: imp.mapping, header: imp.header });
         if (imp.dryRun) throw new DryRunRollback();
         await record(tx, imp.id, result);
       });
@@ -98,26 +91,6 @@ async function claim(db: Db, importId: string, now: Date): Promise<{ imp: Claime
     const actor = imp.createdBy ? await importerActor(tx, imp.createdBy) : systemActor('person-import');
     return { imp: { ...imp, centreCode: found.code }, actor };
   });
-}
-
-async function importChunk(ctx: Ctx, rows: ParsedRow[], target: { centreId: string; centreCode: string; importId: string }, imp: Claimed): Promise<ChunkResult> {
-  const out: ChunkResult = { counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, problems: [], persons: [] };
-  for (const parsed of rows) {
-    if (parsed.problems.length) {
-      out.counts.failed++;
-      out.problems.push(...parsed.problems);
-      continue;
-    }
-    try {
-      const r = await ctx.tx.transaction((sp) => importRow({ ...ctx, tx: sp }, parsed, target));
-      out.counts[r.outcome]++;
-      if (r.outcome !== 'unchanged') out.persons.push({ personId: r.personId, outcome: r.outcome, row: parsed.row });
-    } catch (err) {
-      out.counts.failed++;
-      out.problems.push(...problemsOf(err, parsed.row, imp.mapping, imp.header));
-    }
-  }
-  return out;
 }
 
 /** A chunk's counts, problems and persons, in the chunk's transaction (or after a dry run's rollback). */

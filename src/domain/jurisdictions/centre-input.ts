@@ -23,6 +23,19 @@ export const quietHoursSchema = z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\
 
 export const CENTRE_CODE = /^[0-9A-Za-z][0-9A-Za-z_-]{1,39}$/;
 
+/**
+ * 管轄市区町村: a list, or one text with the names separated by 、 , ; ／ or line breaks (the
+ * console's text area, a CSV cell). Names are kept as addresses write them, NFKC, without
+ * spaces; the prefecture is the centre's own and not repeated (新宿区, 八王子市, 西多摩郡瑞穂町).
+ */
+export const municipalitiesSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/[、,，;；/／\n\r]+/) : v),
+  z
+    .array(z.string().transform((m) => m.normalize('NFKC').replace(/\s+/g, '')).pipe(z.string().max(40, 'must be at most 40 characters')))
+    .max(300, 'must be at most 300 municipalities')
+    .transform((a) => [...new Set(a.filter(Boolean))]),
+);
+
 /** The editable details of a health centre (API body, console form, CSV row). */
 export const centreDetailsSchema = z.object({
   nameJa: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
@@ -33,6 +46,7 @@ export const centreDetailsSchema = z.object({
   openingHours: z.preprocess(blankToNull, openingHoursSchema.nullable().optional()),
   roundTimes: z.preprocess(blankToNull, roundTimesSchema.nullable().optional()),
   quietHours: z.preprocess(blankToNull, quietHoursSchema.nullable().optional()),
+  municipalities: municipalitiesSchema.optional(),
 });
 
 export const createCentreSchema = centreDetailsSchema.extend({
@@ -61,6 +75,7 @@ export interface JurisdictionView {
   openingHours: OpeningHours | null;
   roundTimes: CentreRoundTimes | null;
   quietHours: string | null;
+  municipalities: string[];
   active: boolean;
 }
 
@@ -86,6 +101,7 @@ export function jurisdictionView(row: typeof jurisdictions.$inferSelect, parentC
     openingHours: parseOpeningHours(row.openingHours),
     roundTimes: row.roundTimes,
     quietHours: row.quietHours,
+    municipalities: row.municipalities ?? [],
     active: row.active,
   };
 }

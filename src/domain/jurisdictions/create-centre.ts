@@ -38,6 +38,7 @@ export async function createCentre({ ctx, input }: VerbArgs<unknown>): Promise<J
       openingHours: f.openingHours ? JSON.stringify(f.openingHours) : null,
       roundTimes: f.roundTimes ?? null,
       quietHours: f.quietHours ?? null,
+      municipalities: f.municipalities ?? [],
       createdAt: ctx.now,
       updatedAt: ctx.now,
     })

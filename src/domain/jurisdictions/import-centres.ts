@@ -20,6 +20,7 @@ export const CENTRE_COLUMNS = {
   patientRounds: ['patient_round_times', '患者の観察時刻'],
   contactRounds: ['contact_round_times', '接触者の観察時刻'],
   quietHours: ['quiet_hours', '送信停止時間帯'],
+  municipalities: ['municipalities', '管轄市区町村'],
   active: ['active', '有効'],
 } as const;
 
@@ -48,7 +49,7 @@ const flag = (text: string | undefined) => (text === undefined || text === '' ? 
 function centreInput(row: RegisterRow, existing: { roundTimes: { patient: string[]; contact: string[] } | null } | null) {
   const c = (k: keyof typeof CENTRE_COLUMNS) => cell(row, CENTRE_COLUMNS[k]);
   const input: Record<string, unknown> = {};
-  for (const k of ['nameJa', 'nameEn', 'phone', 'afterHoursPhone', 'contactPhone', 'quietHours'] as const) if (c(k) !== undefined) input[k] = c(k);
+  for (const k of ['nameJa', 'nameEn', 'phone', 'afterHoursPhone', 'contactPhone', 'quietHours', 'municipalities'] as const) if (c(k) !== undefined) input[k] = c(k);
   const hours = c('openingHours');
   if (hours !== undefined) input.openingHours = hours === '' ? null : parseOpeningHoursCell(hours);
   const [p, k] = [c('patientRounds'), c('contactRounds')];
@@ -61,7 +62,7 @@ function centreInput(row: RegisterRow, existing: { roundTimes: { patient: string
   return input;
 }
 
-const LABELS: Record<string, string> = { code: 'code（保健所コード）', parentCode: 'parent_code（都道府県コード）', nameJa: 'name_ja（名称）', nameEn: 'name_en（英語名称）', phone: 'phone（電話番号）', afterHoursPhone: 'after_hours_phone（夜間休日電話番号）', contactPhone: 'contact_phone（案内電話番号）', openingHours: 'opening_hours（開庁時間）', roundTimes: '観察時刻（patient_round_times / contact_round_times）', quietHours: 'quiet_hours（送信停止時間帯）' };
+const LABELS: Record<string, string> = { code: 'code（保健所コード）', parentCode: 'parent_code（都道府県コード）', nameJa: 'name_ja（名称）', nameEn: 'name_en（英語名称）', phone: 'phone（電話番号）', afterHoursPhone: 'after_hours_phone（夜間休日電話番号）', contactPhone: 'contact_phone（案内電話番号）', openingHours: 'opening_hours（開庁時間）', roundTimes: '観察時刻（patient_round_times / contact_round_times）', quietHours: 'quiet_hours（送信停止時間帯）', municipalities: 'municipalities（管轄市区町村）' };
 const label = (field: string) => LABELS[field.split('.')[0]!] ?? field;
 
 /**

@@ -10,6 +10,8 @@ export interface NotificationSummary {
   institution: { code: string; name: string };
   centre: { code: string; nameJa: string; nameEn: string } | null; // 届出先 (居住地管轄)
   reportingCentreCode: string;
+  /** Why it stayed with the reporting centre: the address named no one centre of residence. */
+  routingNote: string | null;
   personId: string | null;
   reply: string | null;
   submittedAt: string | null;
@@ -35,6 +37,7 @@ export function notificationSummary(
     institution,
     centre,
     reportingCentreCode,
+    routingNote: n.routingNote,
     personId: n.personId,
     reply: n.reply,
     submittedAt: n.submittedAt?.toISOString() ?? null,

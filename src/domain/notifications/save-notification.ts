@@ -5,6 +5,7 @@ import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { activeCentreByCode } from '../jurisdictions/find-jurisdiction';
+import { centreOfResidence } from '../jurisdictions/residence-centre';
 import { localDateOf } from '../time';
 import { parseInput } from '../validation';
 import { notificationFieldsSchema, requiredProblems } from './notification-input';
@@ -30,7 +31,9 @@ async function clinicianInstitution(ctx: Ctx) {
 /**
  * A clinician saves a 発生届 as a draft or files it (`submit`). Filing enforces the
  * required items (Japanese messages per field) and routes it to the health centre of the
- * person's residence (居住地管轄; default the institution's centre), whose 「届出受理」 queue
+ * person's residence (居住地管轄): the centre chosen, else the one whose municipalities the
+ * address lies in (centreOfResidence), else the institution's centre with a note saying
+ * why the address named none — whose 「届出受理」 queue
  * hears of it at once (NOTIFY). A draft, or a notification the centre returned, can be
  * changed and filed again; a filed one waits for the centre.
  */
@@ -40,10 +43,16 @@ export async function saveNotification({ ctx, input }: VerbArgs<unknown>): Promi
   const { i: institution, centre: reportingCentre } = await clinicianInstitution(ctx);
   const fields = parseInput(notificationFieldsSchema, raw ?? {});
   let centreId: string | null = null;
+  let routingNote: string | null = null;
   if (fields.residenceCentreCode) centreId = (await activeCentreByCode(ctx, fields.residenceCentreCode, 'residenceCentreCode')).id;
   if (submit) {
     const problems = requiredProblems(fields, localDateOf(ctx.now, 'Asia/Tokyo'));
     if (problems.length) throw new ValidationError(problems);
+    if (!centreId) {
+      const residence = await centreOfResidence(ctx, fields.address);
+      centreId = residence.centre?.id ?? null;
+      routingNote = residence.noteJa;
+    }
     if (!centreId) {
       if (!reportingCentre.active) throw new ValidationError([{ field: 'residenceCentreCode', message: "the institution's health centre is deactivated: choose the centre of residence", messageJa: '医療機関の所管保健所が無効です。居住地の保健所を選んでください' }]);
       centreId = reportingCentre.id;
@@ -53,6 +62,7 @@ export async function saveNotification({ ctx, input }: VerbArgs<unknown>): Promi
     fields: fields as Record<string, unknown>,
     centreId,
     reportingCentreId: reportingCentre.id,
+    routingNote: centreId === reportingCentre.id ? routingNote : null,
     status: submit ? ('submitted' as const) : ('draft' as const),
     submittedAt: submit ? ctx.now : null,
     updatedAt: ctx.now,

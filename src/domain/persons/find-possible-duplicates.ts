@@ -19,6 +19,18 @@ export interface DuplicateQuery {
 
 export type DuplicateReason = 'kana_and_birth_date' | 'phone';
 
+// What a candidate shows a nurse comparing two persons.
+const CANDIDATE_COLUMNS = {
+  id: persons.id,
+  caseNumber: persons.caseNumber,
+  name: persons.name,
+  nameKana: persons.nameKana,
+  dateOfBirth: persons.dateOfBirth,
+  phone: persons.phone,
+  responsibleCentreId: persons.responsibleCentreId,
+  status: persons.status,
+};
+
 export interface DuplicateCandidate {
   id: string;
   caseNumber: string;
@@ -50,16 +62,7 @@ export async function findPossibleDuplicates(tx: DbOrTx, q: DuplicateQuery): Pro
   const matches = [byKana, byPhone].filter((c): c is SQL => c !== null);
   if (!matches.length) return [];
   const rows = await tx
-    .select({
-      id: persons.id,
-      caseNumber: persons.caseNumber,
-      name: persons.name,
-      nameKana: persons.nameKana,
-      dateOfBirth: persons.dateOfBirth,
-      phone: persons.phone,
-      responsibleCentreId: persons.responsibleCentreId,
-      status: persons.status,
-    })
+    .select(CANDIDATE_COLUMNS)
     .from(persons)
     .where(
       and(
@@ -76,4 +79,53 @@ export async function findPossibleDuplicates(tx: DbOrTx, q: DuplicateQuery): Pro
     if (byPhone && r.phone === q.phoneE164) matchedBy.push('phone');
     return { ...r, matchedBy };
   });
+}
+
+/** One person of a batch whose possible duplicates are looked for (findPossibleDuplicatesOfMany). */
+export interface DuplicateProbe {
+  id: string;
+  kanaName?: string | null;
+  birthDate?: string | null;
+  phoneE164?: string | null;
+}
+
+/**
+ * findPossibleDuplicates for many persons in one query (a bulk import's chunk): the same
+ * matches (folded kana + birth date, or phone) in the given centres, each probe never
+ * matched with itself. Returns the candidates per probe id, ordered as the single query
+ * orders them, at most `limit` each.
+ */
+export async function findPossibleDuplicatesOfMany(tx: DbOrTx, q: { scopeCentreIds: readonly string[]; probes: readonly DuplicateProbe[]; limit?: number }): Promise<Map<string, DuplicateCandidate[]>> {
+  const out = new Map<string, DuplicateCandidate[]>();
+  const keyOf = (kana: string | null | undefined, birthDate: string | null | undefined) => (kana && birthDate ? `${birthDate}|${foldName(kana)}` : null);
+  const pairs = new Set(q.probes.map((p) => keyOf(p.kanaName, p.birthDate)).filter((k): k is string => k !== null && !k.endsWith('|')));
+  const phones = new Set(q.probes.map((p) => p.phoneE164).filter((p): p is string => !!p));
+  if (!q.scopeCentreIds.length || (!pairs.size && !phones.size)) return out;
+  const births = [...new Set([...pairs].map((k) => k.slice(0, k.indexOf('|'))))];
+  const matches: SQL[] = [];
+  if (pairs.size) matches.push(and(inArray(persons.dateOfBirth, births), inArray(sql`${persons.dateOfBirth}::text || '|' || ${foldedColumn(persons.nameKana)}`, [...pairs]))!);
+  if (phones.size) matches.push(inArray(persons.phone, [...phones]));
+  const rows = await tx
+    .select(CANDIDATE_COLUMNS)
+    .from(persons)
+    .where(and(inArray(persons.responsibleCentreId, [...q.scopeCentreIds]), or(...matches)))
+    .orderBy(persons.caseNumber, persons.id);
+  const byPair = new Map<string, typeof rows>();
+  const byPhone = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = keyOf(r.nameKana, r.dateOfBirth);
+    if (k && pairs.has(k)) byPair.set(k, [...(byPair.get(k) ?? []), r]);
+    if (r.phone && phones.has(r.phone)) byPhone.set(r.phone, [...(byPhone.get(r.phone) ?? []), r]);
+  }
+  for (const p of q.probes) {
+    const k = keyOf(p.kanaName, p.birthDate);
+    const sameKana = new Set((k && byPair.get(k)) || []);
+    const samePhone = new Set((p.phoneE164 && byPhone.get(p.phoneE164)) || []);
+    const found = rows
+      .filter((r) => r.id !== p.id && (sameKana.has(r) || samePhone.has(r)))
+      .slice(0, q.limit ?? 20)
+      .map((r) => ({ ...r, matchedBy: [...(sameKana.has(r) ? ['kana_and_birth_date' as const] : []), ...(samePhone.has(r) ? ['phone' as const] : [])] }));
+    if (found.length) out.set(p.id, found);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../../db/schema';
-import type { FieldError } from '../errors';
+import { ValidationError, type FieldError } from '../errors';
+import { parseInput } from '../validation';
 
 const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 // E.164; Japanese numbers typed as 090-1234-5678 are converted by normalisePhone first.
@@ -75,6 +76,18 @@ export function dateOrderProblems(p: DatedFields): FieldError[] {
     if (d && p.dateOfBirth && d < p.dateOfBirth) problems.push({ field, message: 'must not be before the date of birth', messageJa: '生年月日より前にはできません' });
   }
   return problems;
+}
+
+/**
+ * A new person's fields as registerPerson accepts them: the schema, then dates that contradict
+ * each other. The one check of a registration, shared by registerPerson and the bulk import
+ * (src/domain/imports/import-chunk.ts), so both refuse the same rows with the same messages.
+ */
+export function validatePersonFields(input: unknown): PersonFields {
+  const f = parseInput(personFieldsSchema, input);
+  const problems = dateOrderProblems(f);
+  if (problems.length) throw new ValidationError(problems);
+  return f;
 }
 
 export const DEFAULT_STATUS: Record<PersonFields['classification'], PersonFields['status'] & string> = {

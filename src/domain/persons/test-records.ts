@@ -27,6 +27,11 @@ export const testRecordPatchSchema = testRecordSchema.partial().strict();
 
 export type TestRecord = typeof testRecords.$inferSelect;
 
+/** A test record's dates: no specimen in the future, no result before the specimen (ValidationError). */
+export function checkTestRecordDates(ctx: Ctx, r: { specimenDate?: string | null; resultDate?: string | null }): void {
+  checkDates(r, latestToday(ctx));
+}
+
 function checkDates(r: { specimenDate?: string | null; resultDate?: string | null }, today: string): void {
   const problems = [];
   if (r.specimenDate && r.specimenDate > today) problems.push({ field: 'specimenDate', message: 'must not be in the future', messageJa: '未来の日付は入力できません' });

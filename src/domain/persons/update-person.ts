@@ -32,14 +32,8 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   const sent = Object.keys(input.fields as object);
   const parsed = parseInput(personPatchSchema, input.fields) as Record<string, unknown>;
   const person = await personInScope(ctx, input.personId, { forUpdate: true });
-  const changes: Record<string, unknown> = {};
   const flowKey = sent.includes('flowKey') ? await flowChange(ctx, person, parsed.flowKey) : null;
-  for (const key of sent) {
-    if (!(key in parsed) || key === 'flowKey') continue;
-    const next = parsed[key] ?? null;
-    const current = (person as Record<string, unknown>)[key] ?? null;
-    if (JSON.stringify(next) !== JSON.stringify(current)) changes[key] = next;
-  }
+  const changes = fieldChanges(person, sent, parsed);
   const changed = [...Object.keys(changes), ...(flowKey ? ['flowKey'] : [])];
   if (!changed.length) return { id: person.id, changed };
   const problems = dateOrderProblems({ ...person, ...changes });
@@ -59,6 +53,22 @@ export async function updatePerson({ ctx, input }: VerbArgs<{ personId: string; 
   const channels = 'phone' in changes || 'preferredChannel' in changes ? await syncPhoneChannels(ctx, person.id, phone) : [];
   await writeAudit(ctx, { action: 'update', entity: 'person', entityId: person.id, personId: person.id, details: { fields: changed, ...(channels.length ? { channels } : {}) } });
   return { id: person.id, changed };
+}
+
+/**
+ * The fields sent whose parsed value differs from the person's (flowKey apart: it is not a
+ * column). An empty result means the edit changes nothing. Shared with the bulk import,
+ * which leaves a re-imported row alone without a statement when nothing differs.
+ */
+export function fieldChanges(person: object, sent: readonly string[], parsed: Record<string, unknown>): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const key of sent) {
+    if (!(key in parsed) || key === 'flowKey') continue;
+    const next = parsed[key] ?? null;
+    const current = (person as Record<string, unknown>)[key] ?? null;
+    if (JSON.stringify(next) !== JSON.stringify(current)) changes[key] = next;
+  }
+  return changes;
 }
 
 /** The flow key a PATCH asks for when it differs from the person's current one, else null. */

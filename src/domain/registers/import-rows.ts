@@ -2,7 +2,7 @@ import { writeAudit } from '../audit';
 import type { Ctx } from '../context';
 import { DomainError, ValidationError } from '../errors';
 
-/** One CSV row as read (src/platform/csv/read-csv-table.ts): its line and cells by header. */
+/** One CSV row as read (src/platform/tabular/read-keyed-table.ts): its line and cells by header. */
 export interface RegisterRow {
   line: number;
   cells: Record<string, string>;

@@ -22,13 +22,20 @@ export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
  * staff set it by hand (extendMonitoring). Same transaction as the correction.
  */
 export async function replanMonitoringEnd(db: DbOrTx, personId: string, now: Date): Promise<void> {
+  await replanMonitoringEnds(db, [personId], now);
+}
+
+/** replanMonitoringEnd for many persons in two statements (a bulk import's chunk). */
+export async function replanMonitoringEnds(db: DbOrTx, personIds: readonly string[], now: Date): Promise<void> {
+  if (!personIds.length) return;
+  const ids = sql.join(personIds.map((id) => sql`${id}::uuid`), sql`, `);
   const reset = await queryRows<{ id: string }>(
     db,
     sql`update persons set monitoring_planned_end = null, updated_at = ${now.toISOString()}::timestamptz
-        where id = ${personId} and not monitoring_end_set_by_staff and status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+        where id in (${ids}) and not monitoring_end_set_by_staff and status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
         returning id`,
   );
-  if (reset.length) await planEnds(db, now, sql`p.id = ${personId}`);
+  if (reset.length) await planEnds(db, now, sql`p.id in (${sql.join(reset.map((r) => sql`${r.id}::uuid`), sql`, `)})`);
 }
 
 async function planEnds(db: DbOrTx, now: Date, which: SQL): Promise<{ id: string }[]> {

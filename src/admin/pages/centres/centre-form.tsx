@@ -21,12 +21,13 @@ export function centreFormValues(c: JurisdictionView): CentreFormValues {
     patientRounds: c.roundTimes?.patient.join(' ') ?? '',
     contactRounds: c.roundTimes?.contact.join(' ') ?? '',
     quietHours: c.quietHours ?? '',
+    municipalities: c.municipalities.join('\n'),
   };
 }
 
 export function centreFormFromBody(body: FormBody): CentreFormValues {
   const v: CentreFormValues = {};
-  for (const k of ['code', 'parentCode', 'nameJa', 'nameEn', 'phone', 'afterHoursPhone', 'contactPhone', 'openTime', 'closeTime', 'patientRounds', 'contactRounds', 'quietHours']) v[k] = one(body, k);
+  for (const k of ['code', 'parentCode', 'nameJa', 'nameEn', 'phone', 'afterHoursPhone', 'contactPhone', 'openTime', 'closeTime', 'patientRounds', 'contactRounds', 'quietHours', 'municipalities']) v[k] = one(body, k);
   v.openingDays = all(body, 'openingDays');
   return v;
 }
@@ -39,7 +40,7 @@ export function centreInputFromForm(v: CentreFormValues): Record<string, unknown
   const days = (v.openingDays as string[]).map(Number);
   const hours = days.length || s('openTime') || s('closeTime') ? { days, open: s('openTime'), close: s('closeTime') } : null;
   const rounds = s('patientRounds') || s('contactRounds') ? { patient: times(s('patientRounds')), contact: times(s('contactRounds')) } : null;
-  return { nameJa: s('nameJa'), nameEn: s('nameEn'), phone: s('phone'), afterHoursPhone: s('afterHoursPhone'), contactPhone: s('contactPhone'), openingHours: hours, roundTimes: rounds, quietHours: s('quietHours') };
+  return { nameJa: s('nameJa'), nameEn: s('nameEn'), phone: s('phone'), afterHoursPhone: s('afterHoursPhone'), contactPhone: s('contactPhone'), openingHours: hours, roundTimes: rounds, quietHours: s('quietHours'), municipalities: s('municipalities') };
 }
 
 /** Details of a health centre; on creation also its code and prefecture. */
@@ -83,6 +84,13 @@ export function CentreForm(props: { lang: Lang; csrf: string; action: string; va
         {f('patientRounds', { attrs: { placeholder: '09:00 15:00' } })}
         {f('contactRounds', { attrs: { placeholder: '09:00' } })}
         <FieldMessage lang={lang} errors={errors} name="roundTimes" />
+      </fieldset>
+      <fieldset>
+        <label>
+          {t(lang, 'field.municipalities')}
+          <textarea name="municipalities" id="municipalities" rows={4} placeholder={'新宿区\n中野区'} aria-invalid={errors.some((e) => e.field.startsWith('municipalities')) ? 'true' : undefined}>{s('municipalities')}</textarea>
+          <FieldMessage lang={lang} errors={errors} name="municipalities" />
+        </label>
       </fieldset>
       <button type="submit">{props.submit}</button>
     </form>

@@ -111,7 +111,8 @@ function StateSection(props: { lang: Lang; csrf: string; state: ImportState }) {
           <form method="post" action={`/admin/imports/${state.id}/invite`} id="invite-form">
             <input type="hidden" name="_csrf" value={props.csrf} />
             <p class="muted">{t(lang, 'imports.inviteHelp')}</p>
-            <button type="submit">{t(lang, 'imports.invite')}</button>
+            <button type="submit">{t(lang, 'imports.invite')}</button>{' '}
+            <button type="submit" name="format" value="pdf" class="secondary" id="invite-pdf">{t(lang, 'imports.invitePdf')}</button>
           </form>
         </>
       )}

@@ -18,6 +18,7 @@ import { DuplicatesPage } from './duplicates-page';
 import { IMPORT_BODY_LIMIT, startImportJob, uploadAndStart } from './actions';
 import { ImportPage } from './import-page';
 import { InviteLettersPage } from './invite-letters';
+import { renderInviteLettersPdf } from './invite-letters-pdf';
 import { UploadPage } from './upload-page';
 
 /** The body limit of the upload form, applied before the session check reads the body. */
@@ -92,14 +93,21 @@ export function createImportPages(deps: Deps) {
     const result = await runVerb(deps, c, (ctx) => inviteImportedPersons({ ctx, input: { importId }, env: deps.env }));
     // After commit: each first check's dispatch job, with the session as its id (sent once).
     for (const d of result.dispatched) await deps.jobs.trigger(DISPATCH_JOBS[d.channel], { sessionIds: [d.sessionId], kind: 'prompt' }, { jobId: `dispatch:${d.channel}:prompt:${d.sessionId}` });
+    const state = await runVerb(deps, c, (ctx) => getPersonImport({ ctx, input: { importId } }));
+    c.header('cache-control', 'no-store');
+    // The codes exist only in this answer: the printable HTML page, or (format=pdf) the letters as one PDF for mailing.
+    if ((await c.req.parseBody()).format === 'pdf') {
+      const pdf = await renderInviteLettersPdf(result.letters.map((l) => ({ ...l, uri: linkCodeUri(deps, l.code) })), { centreName: state.centreNameJa, now: deps.now() });
+      c.header('content-type', 'application/pdf');
+      c.header('content-disposition', `attachment; filename="invitation-letters-${importId.slice(0, 8)}.pdf"`);
+      return c.body(pdf as Uint8Array<ArrayBuffer>);
+    }
     const letters = await Promise.all(
       result.letters.map(async (l) => {
         const svg = await QRCode.toString(linkCodeUri(deps, l.code), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
         return { ...l, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
       }),
     );
-    const state = await runVerb(deps, c, (ctx) => getPersonImport({ ctx, input: { importId } }));
-    c.header('cache-control', 'no-store');
     return page(c, <InviteLettersPage {...common(c)} importId={importId} letters={letters} dispatched={result.dispatched.length} skipped={result.skipped} centreName={state.centreNameJa} />);
   });
   return app;

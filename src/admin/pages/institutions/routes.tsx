@@ -23,7 +23,7 @@ function InstitutionForm(props: { lang: Lang; csrf: string; action: string; valu
     <form method="post" action={props.action} class="institution-form" novalidate>
       <input type="hidden" name="_csrf" value={props.csrf} />
       <fieldset class="grid2">
-        {props.withCode && <Field lang={lang} errors={errors} name="code" value={v.code ?? ''} label={t(lang, 'institutions.codeHint')} required attrs={{ inputmode: 'numeric', maxlength: 20, placeholder: '1311234567' }} />}
+        {props.withCode && <Field lang={lang} errors={errors} name="code" value={v.code ?? ''} label={t(lang, 'institutions.codeHint')} required attrs={{ inputmode: 'numeric', maxlength: 20, placeholder: '1311234569' }} />}
         <Field lang={lang} errors={errors} name="name" value={v.name ?? ''} label={t(lang, 'field.institutionName')} required attrs={{ maxlength: 200 }} />
         <Field lang={lang} errors={errors} name="address" value={v.address ?? ''} attrs={{ maxlength: 300 }} />
         <Field lang={lang} errors={errors} name="phone" value={v.phone ?? ''} type="tel" />

@@ -112,6 +112,7 @@ export function createNotificationPages(deps: Deps, hub: NotificationHub) {
       <ErrorSummary lang={lang} errors={extra.errors ?? []} />
       <p id="notification-status" data-status={n.status}>{t(lang, `notif.status.${n.status}`)}</p>
       {n.reply && <p id="centre-reply">{`${t(lang, 'notif.reply')}: ${n.reply}`}</p>}
+      {n.routingNote && <p class="muted" id="routing-note">{`${t(lang, 'notif.routingNote')}: ${n.routingNote}`}</p>}
       {n.personId && !isClinician(c) && <p><a href={`/admin/persons/${n.personId}`} id="open-person">{t(lang, 'notif.openPerson')}</a></p>}
       <NotificationItems lang={lang} n={n} />
       {n.mayDecide && <DecisionForms lang={lang} csrf={c.get('csrfToken')} n={n} errors={extra.errors ?? []} />}

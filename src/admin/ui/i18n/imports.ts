@@ -52,6 +52,7 @@ export const imports: Dictionary = {
   'imports.letterBody': { ja: '保健所からのお知らせです。毎日の健康観察は LINE でご回答いただけます。LINE で「見守り」を友だち追加し、下の連携コードを送信するか、QR コードを読み取ってください。', en: 'From your health centre: you can answer the daily health check on LINE. Add the account as a friend and send the link code below, or scan the QR code.' },
   'imports.letterCode': { ja: '連携コード', en: 'Link code' },
   'imports.letterExpires': { ja: '有効期限', en: 'Valid until' },
+  'imports.invitePdf': { ja: '一括で案内し、案内状を PDF で保存する（郵送用）', en: 'Invite, with the letters as a PDF (for mailing)' },
   'imports.print': { ja: '印刷する', en: 'Print' },
   'imports.fileGone': { ja: 'このファイルは取り込み済みです。', en: 'This file has been imported.' },
 };
