@@ -16,7 +16,7 @@ interface Subscriber {
 type Unlisten = () => Promise<void>;
 
 /**
- * The 「届出受理」 queue's live feed, like the alert queue's (src/admin/triage/alert-hub.ts):
+ * The 「届出受理」 queue's live feed, like the alert queue's (src/admin/pages/triage/alert-hub.ts):
  * one PostgreSQL LISTEN per process on 'mimamori_notifications' (the notification verbs
  * NOTIFY on commit), each notice checked against the actor's scope before a console hears
  * of it. Several app processes each listen; none relies on another's memory.

@@ -14,7 +14,7 @@ import { endMonitoring } from '../../../domain/rounds/end-monitoring';
 import { extendMonitoring } from '../../../domain/rounds/extend-monitoring';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { issueLinkCodeWithQr, sendCheckAndDispatch } from '../../persons/actions';
+import { issueLinkCodeWithQr, sendCheckAndDispatch } from './actions';
 import { fmtDateTime } from '../../ui/format';
 import { t } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';

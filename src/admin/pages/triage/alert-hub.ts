@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { alerts, persons } from '../../../db/schema';
-import type { Deps } from '../../deps';
-import { personScope } from '../../domain/access';
-import { ALERTS_CHANNEL } from '../../domain/alerts/raise-alert';
-import type { StaffActor } from '../auth/types';
+import { alerts, persons } from '../../../../db/schema';
+import type { Deps } from '../../../deps';
+import { personScope } from '../../../domain/access';
+import { ALERTS_CHANNEL } from '../../../domain/alerts/raise-alert';
+import type { StaffActor } from '../../auth/types';
 
 export interface AlertNotice {
   alertId: string;

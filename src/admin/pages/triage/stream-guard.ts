@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { staffUsers } from '../../../db/schema';
-import type { Deps } from '../../deps';
-import { actorForToken } from '../../domain/staff/api-tokens';
-import { findStaffSession, sessionActor } from '../../domain/staff/sessions';
-import { readSessionCookie } from '../auth/cookies';
-import type { AdminContext, StaffActor } from '../auth/types';
+import { staffUsers } from '../../../../db/schema';
+import type { Deps } from '../../../deps';
+import { actorForToken } from '../../../domain/staff/api-tokens';
+import { findStaffSession, sessionActor } from '../../../domain/staff/sessions';
+import { readSessionCookie } from '../../auth/cookies';
+import type { AdminContext, StaffActor } from '../../auth/types';
 
 /** What must stay the same for an open stream to go on delivering. */
 interface Standing {
