@@ -4,9 +4,8 @@ import { writeAudit } from '../audit';
 import { systemActor, type VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
+import { announceAlert } from './alert-notices';
 import { inSpan } from '../../platform/tracing/spans';
-
-export const ALERTS_CHANNEL = 'mimamori_alerts';
 
 export interface AlertReason {
   ruleId: string;
@@ -68,6 +67,6 @@ async function insertAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{
     const raisedBy = ctx.actor.kind === 'staff' ? ctx : { ...ctx, actor: systemActor('alert-rules') };
     await writeAudit(raisedBy, { action: 'raise', entity: 'alert', entityId: row!.id, personId: input.personId, details: { reason: input.reason, severity: input.severity, via: ctx.actor.kind } });
   }
-  await ctx.tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ alertId: row!.id, centreId: person.centreId, severity: row!.severity, created })})`);
+  await announceAlert(ctx, { alertId: row!.id, centreId: person.centreId, severity: row!.severity, created });
   return { id: row!.id, created };
 }

@@ -1,17 +1,8 @@
-import { and, eq } from 'drizzle-orm';
-import { alerts, persons } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
-import { personScope } from '../../../domain/access';
-import { ALERTS_CHANNEL } from '../../../domain/alerts/raise-alert';
+import { ALERTS_CHANNEL, alertVisibleTo, parseAlertNotice, type AlertNotice } from '../../../domain/alerts/alert-notices';
 import type { StaffActor } from '../../auth/types';
 
-export interface AlertNotice {
-  alertId: string;
-  centreId: string;
-  severity: string;
-  created: boolean;
-  event?: string;
-}
+export type { AlertNotice };
 
 interface Subscriber {
   actor: StaffActor;
@@ -69,12 +60,8 @@ export class AlertHub {
   }
 
   private async dispatch(payload: string): Promise<void> {
-    let notice: AlertNotice;
-    try {
-      notice = JSON.parse(payload) as AlertNotice;
-    } catch {
-      return;
-    }
+    const notice = parseAlertNotice(payload);
+    if (!notice) return;
     const byScope = new Map<string, Subscriber[]>();
     for (const s of this.subscribers) {
       const k = scopeKey(s.actor);
@@ -82,12 +69,7 @@ export class AlertHub {
     }
     for (const group of byScope.values()) {
       try {
-        const [visible] = await this.deps.db
-          .select({ id: alerts.id })
-          .from(alerts)
-          .innerJoin(persons, eq(persons.id, alerts.personId))
-          .where(and(eq(alerts.id, notice.alertId), personScope(group[0]!.actor)));
-        if (visible) for (const s of group) s.send(notice);
+        if (await alertVisibleTo(this.deps.db, group[0]!.actor, notice.alertId)) for (const s of group) s.send(notice);
       } catch (err) {
         this.deps.logger.warn({ err: { message: (err as Error).message }, alertId: notice.alertId }, 'alert notice scope check failed');
       }

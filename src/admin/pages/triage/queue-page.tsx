@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { and, eq, like } from 'drizzle-orm';
-import { ALERT_SEVERITIES, ALERT_STATUSES, jurisdictions } from '../../../../db/schema';
+import { ALERT_SEVERITIES, ALERT_STATUSES } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
-import { jurisdictionScopePrefix } from '../../../domain/access';
+import { centresInScope } from '../../../domain/jurisdictions/centres-in-scope';
 import { alertReasons, listAlerts } from '../../../domain/alerts/list-alerts';
 import { ValidationError } from '../../../domain/errors';
 import { escalationStates } from '../../../domain/escalation/escalation-states';
@@ -29,17 +28,6 @@ function filtersOf(c: AdminContext) {
   };
 }
 
-async function centresInScope(deps: Deps, c: AdminContext) {
-  const prefix = jurisdictionScopePrefix(c.get('actor'));
-  if (!prefix) return [];
-  return deps.db
-    .select({ code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
-    .from(jurisdictions)
-    .where(and(eq(jurisdictions.kind, 'health_centre'), like(jurisdictions.path, `${prefix}%`)))
-    .orderBy(jurisdictions.code)
-    .limit(500);
-}
-
 /** The triage screen: the alert queue, its filters, and the live stream of new alerts. */
 export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOptions = {}) {
   const app = new Hono<AdminEnv>();
@@ -60,7 +48,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
     const actor = c.get('actor');
     const lang = c.get('lang');
     const f = filtersOf(c);
-    const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
+    const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), runVerb(deps, c, (ctx) => centresInScope({ ctx, input: null })), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
     return page(
       c,
       <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
