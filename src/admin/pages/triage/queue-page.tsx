@@ -51,7 +51,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
     const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), runVerb(deps, c, (ctx) => centresInScope({ ctx, input: null })), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
     return page(
       c,
-      <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
+      <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']} styles={['clinical.css']}>
         <form method="get" action="/admin" class="filters" data-autosubmit id="queue-filters">
           <label>
             {t(lang, 'col.severity')}
@@ -95,7 +95,8 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
         </p>
         {rotaWarning && <p class="flash warn" role="alert" id="on-call-warning"><a href={`/admin/on-call?code=${encodeURIComponent(rotaWarning.code)}`}>{rotaWarning.warningJa}</a></p>}
         <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>
-        <table id="queue">
+        <div class="queue-wrap">
+        <table id="queue" class="queue">
           <thead>
             <tr>
               <th>{t(lang, 'col.severity')}</th><th>{t(lang, 'col.person')}</th><th>{t(lang, 'col.reason')}</th><th>{t(lang, 'col.raised')}</th><th>{t(lang, 'col.waiting')}</th>
@@ -104,6 +105,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
           </thead>
           <QueueRows lang={lang} alerts={alerts} escalation={escalation} now={deps.now()} />
         </table>
+        </div>
       </Layout>,
     );
   });
