@@ -11,6 +11,15 @@ import { labelOr, t, type Lang } from './i18n';
 
 type Mark = 'red' | 'amber' | null;
 
+// The note the engine appends to a reason it raised for risk factors (flows/rules/escalation.ts).
+const RAISED_NOTE = [/（リスク因子により重症度を上げました: [^）]*）$/, / \(raised for risk factors: [^)]*\)$/];
+
+/** A reason's text without that note (the page says once, in words, which factor raised it), and whether it had one. */
+export function withoutRaisedNote(text: string): { text: string; raised: boolean } {
+  const raised = RAISED_NOTE.some((re) => re.test(text));
+  return { text: RAISED_NOTE.reduce((s, re) => s.replace(re, ''), text), raised };
+}
+
 /** One view of a person's risk factors: the recorded ones, 65 or over (with the age), pregnancy. */
 export function riskFactorLabels(lang: Lang, p: { riskFactors: readonly string[]; age: number | null; pregnant: boolean }): string[] {
   const out = p.riskFactors.map((k) => labelOr(lang, 'risk', k));

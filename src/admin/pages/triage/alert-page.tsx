@@ -10,7 +10,7 @@ import { ConflictError, ValidationError, type FieldError } from '../../../domain
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { fmtShort } from '../../ui/format';
-import { HealthTable, reasonDetails, RiskFactors } from '../../ui/clinical';
+import { HealthTable, reasonDetails, RiskFactors, withoutRaisedNote } from '../../ui/clinical';
 import { displayPhone } from '../../ui/phone';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
@@ -49,7 +49,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
           <ul id="alert-reasons" class="reasons">
             {a.reasons.length ? a.reasons.map((r) => (
               <li>
-                <strong>{lang === 'ja' ? r.ja : r.en || r.ja}</strong>
+                <strong>{withoutRaisedNote(lang === 'ja' ? r.ja : r.en || r.ja).text}</strong>
                 <span class="detail" data-rule-id={r.ruleId}>{reasonDetails(lang, r.values ?? {}, (k) => asked[k])}</span>
               </li>
             )) : <li>{labelOr(lang, 'reason', a.reason)}</li>}

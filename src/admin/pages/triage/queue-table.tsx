@@ -1,17 +1,16 @@
 import type { AlertListRow } from '../../../domain/alerts/list-alerts';
 import type { EscalationState } from '../../../domain/escalation/escalation-states';
+import { withoutRaisedNote } from '../../ui/clinical';
 import { fmtShort } from '../../ui/format';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 import { PersonName } from '../persons/person-name';
 
-// The escalation's note the engine appends to every raised reason (flows/rules/escalation.ts): said once, not per reason.
-const RAISED = { ja: /（リスク因子により重症度を上げました: [^）]*）$/, en: / \(raised for risk factors: [^)]*\)$/ };
-
 export function reasonLabel(lang: Lang, a: { reason: string; reasons: { ja: string; en: string }[] }): string {
   if (!a.reasons.length) return labelOr(lang, 'reason', a.reason);
-  const texts = a.reasons.map((r) => (lang === 'ja' ? r.ja : r.en || r.ja));
-  const raised = texts.some((x) => RAISED.ja.test(x) || RAISED.en.test(x));
-  const plain = texts.map((x) => x.replace(RAISED.ja, '').replace(RAISED.en, ''));
+  // The escalation's note the engine appends to every raised reason: said once, not per reason.
+  const texts = a.reasons.map((r) => withoutRaisedNote(lang === 'ja' ? r.ja : r.en || r.ja));
+  const raised = texts.some((x) => x.raised);
+  const plain = texts.map((x) => x.text);
   return plain.join(lang === 'ja' ? '／' : ' / ') + (raised ? (lang === 'ja' ? `（${t(lang, 'triage.raisedForRisk')}）` : ` (${t(lang, 'triage.raisedForRisk')})`) : '');
 }
 
