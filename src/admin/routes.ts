@@ -46,7 +46,7 @@ import { createPersonListRoutes } from './pages/persons/list-page';
 import { createPersonPageRoutes } from './pages/persons/person-page';
 import { createAlertPageRoutes } from './pages/triage/alert-page';
 import { createTriageRoutes } from './pages/triage/queue-page';
-import { AlertHub } from './triage/alert-hub';
+import { AlertHub } from './pages/triage/alert-hub';
 import { consolePageErrors } from './ui/page-errors';
 import { csrfFailurePage } from './ui/csrf-page';
 import { consoleSecurityHeaders } from './security-headers';

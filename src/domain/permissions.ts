@@ -88,6 +88,7 @@ export const PERMISSIONS = {
   issueRecoveryCodes: EVERY,
   createApiToken: EVERY,
   revokeApiToken: EVERY,
+  ownAccount: EVERY, // the account page: one's own second factor and tokens
   // operations
   operateJobQueue: ['national_officer'],
   readInboxBacklog: ['national_officer'],
@@ -115,6 +116,8 @@ export const PERMISSIONS = {
   exportFileFor: ADMINS,
   // jurisdictions (health centres); which centre: centre-access.ts
   listJurisdictions: EVERY,
+  centresInScope: EVERY, // the centres offered wherever a centre is chosen
+  ownJurisdictionName: EVERY,
   createCentre: OFFICERS,
   updateCentre: ADMINS, // a centre administrator: their own centre's details only
   moveCentrePersons: OFFICERS,

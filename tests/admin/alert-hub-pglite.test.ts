@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateDb, type DbHandle } from '../../db/client';
 import { jurisdictions } from '../../db/schema';
 import { ensureReferenceData } from '../../db/seed/reference-data';
-import { AlertHub, type AlertNotice } from '../../src/admin/triage/alert-hub';
+import { AlertHub, type AlertNotice } from '../../src/admin/pages/triage/alert-hub';
 import type { Deps } from '../../src/deps';
 import { raiseAlert } from '../../src/domain/alerts/raise-alert';
 import { systemActor, withTransaction } from '../../src/domain/context';

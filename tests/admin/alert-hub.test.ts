@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { staffUsers } from '../../db/schema';
-import { AlertHub, type AlertNotice } from '../../src/admin/triage/alert-hub';
+import { AlertHub, type AlertNotice } from '../../src/admin/pages/triage/alert-hub';
 import type { StaffActor } from '../../src/admin/auth/types';
 import { acknowledgeAlert } from '../../src/domain/alerts/acknowledge-alert';
 import { withTransaction } from '../../src/domain/context';

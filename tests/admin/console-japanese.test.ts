@@ -41,12 +41,14 @@ describe('the Japanese console', () => {
   it('shows answers with the question as it was asked (pinned flow version), in the timeline and the alert', async () => {
     for (const path of [`/admin/persons/${person}`, `/admin/alerts/${alert}`]) {
       const html = await (await nurse.get(path)).text();
-      expect(html).toMatch(/data-question-id="temperature"><span class="question">今日の体温は何度ですか？（例: 36.8）<\/span> <strong>39.6 ℃<\/strong>/);
+      // The 健康観察 table: a row per question, named 体温 (its wording as asked in the tooltip), the value in its column.
+      expect(html).toMatch(/<tr data-question-id="temperature" class="vital"><th scope="row" class="item" title="今日の体温は何度ですか？（例: 36.8）">体温/);
+      expect(html).toMatch(/data-question-id="temperature"[\s\S]*?>39\.6<\/td>/);
       expect(html).toContain('表情や顔色がいつもと違うと言われたり、感じたりしますか？');
-      expect(html).not.toMatch(/>temperature:|>face:/);
+      expect(html).not.toMatch(/>temperature[:<]|>face[:<]/);
     }
     // The reason's values are worded too (体温, not "temperature").
-    expect(await (await nurse.get(`/admin/alerts/${alert}`)).text()).toContain('今日の体温は何度ですか？（例: 36.8） 39.8');
+    expect(await (await nurse.get(`/admin/alerts/${alert}`)).text()).toContain('体温 39.8℃');
   });
 
   it('names audit actions, records and filters in Japanese', async () => {

@@ -34,8 +34,10 @@ describe('contact attempts on a person record', () => {
     const page = await (await nurse.get(`/admin/persons/${personId}`)).text();
     const table = page.slice(page.indexOf('id="contact-attempts"'), page.indexOf('</table>', page.indexOf('id="contact-attempts"')));
     expect(page).toContain('連絡の記録');
-    expect(table).toContain('無効な番号 21211');
-    expect(table).toContain('応答なし no-answer');
+    // Provider codes in words (issue 18); the code itself stays only in an attribute for support.
+    expect(table).toContain('data-error-code="21211">（無効な番号）');
+    expect(table).toContain('data-error-code="no-answer">（応答なし）');
+    expect(table).not.toMatch(/>[^<]*(21211|no-answer)/);
     expect(table).toContain('×2');
     expect(table.indexOf('再送')).toBeLessThan(table.indexOf('自動音声電話')); // newest first
     expect(table).not.toContain('体温を教えてください');

@@ -62,10 +62,11 @@ describe('GET /api/v1/export/persons.csv', () => {
     expect(text).toContain('共有 三郎');
     expect(text).not.toContain('品川 次郎');
     expect(text).not.toContain('B-001');
-    // Formula injection neutralised; E.164 numbers too.
+    // Formula injection neutralised; phones in the domestic form staff read (issue 18), not E.164.
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     expect(text).toContain("'@SUM(1+1)");
-    expect(text).toContain("'+819012345678");
+    expect(text).toContain(',090-1234-5678,');
+    expect(text).not.toContain('+819012345678');
     expect(text).toContain('1950-04-01,75');
   });
 

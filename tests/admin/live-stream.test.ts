@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { staffAuth } from '../../src/admin/auth/staff-auth';
 import type { AdminEnv } from '../../src/admin/auth/types';
 import { createTriageRoutes } from '../../src/admin/pages/triage/queue-page';
-import { AlertHub } from '../../src/admin/triage/alert-hub';
+import { AlertHub } from '../../src/admin/pages/triage/alert-hub';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { makeAlert, makePerson } from './fixtures';
 import { Client, cookieHeader, ensureCentre, makeStaff, PASSWORD } from './support';

@@ -117,9 +117,12 @@ describe('acting on an alert', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('38.5℃以上の発熱');
-    expect(html).toContain('今日の体温は何度ですか？（例: 36.8） 39.8');
-    expect(html).toContain('diabetes');
-    expect(html).toContain('+819012345678');
+    // The reason's values in words (issue 18: never a raw key or E.164): 体温 39.8℃, the risk factor by name, the phone in domestic form.
+    expect(html).toContain('体温 39.8℃');
+    expect(html).toContain('糖尿病');
+    expect(html).not.toContain('diabetes');
+    expect(html).toContain('090-1234-5678');
+    expect(html).not.toContain('>+819012345678<');
     expect(html).toContain('息が少し苦しいです');
     const reads = await deps.db.select().from(auditLog).where(eq(auditLog.entityId, id));
     expect(reads.some((r) => r.action === 'read' && r.personId === personA)).toBe(true);
@@ -182,7 +185,7 @@ describe('acting on an alert', () => {
       { email: 'gone@c.jp', displayName: '退職 済男', passwordHash: 'x', role: 'nurse', jurisdictionId: centre!.id, disabled: true },
     ]);
     const html = await (await nurseA.get(`/admin/alerts/${id}`)).text();
-    const options = [...(/<select name="staffId">([\s\S]*?)<\/select>/.exec(html)![1]!).matchAll(/<option value="([^"]+)"[^>]*>([^<]+)</g)];
+    const options = [...(/<select name="staffId"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!).matchAll(/<option value="([^"]+)"[^>]*>([^<]+)</g)];
     expect(options.map((o) => o[2]).sort()).toEqual(['佐藤 看護師', '鈴木 看護師']);
     for (const [, staffId] of options) expect((await nurseA.json('POST', `/api/v1/alerts/${id}/assign`, { staffId })).status).toBe(200);
   });

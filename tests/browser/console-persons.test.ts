@@ -74,7 +74,7 @@ describe('persons in a browser', () => {
     await answerDailyCheck(deps, personId, ['37.2', '97', '72', ...dailyAnswers('', 'なし').slice(1)]);
     await page.goto(`${server.base}/admin/persons/${personId}`);
     await page.waitForSelector('#chart-temperature[data-drawn="true"] canvas', { timeout: 5_000 });
-    expect(await page.textContent('#timeline')).toContain('37.2');
+    expect(await page.textContent('#health-table')).toContain('37.2');
     await shot(page, 'console-persons-page');
     expect(problems, problems.join('\n')).toEqual([]);
   }, 30_000);

@@ -64,7 +64,7 @@ describe('triage in a browser', () => {
     expect(await page.textContent('#alert-status')).toBe('対応中');
     expect(await page.textContent('#taken-by')).toContain('高橋 看護師');
     await page.selectOption('#outcome', 'called');
-    await page.fill('form[action$="/resolve"] textarea[name=note]', '本人と電話、受診を案内');
+    await page.fill('form[action$="/resolve"] [name=note]', '本人と電話、受診を案内');
     await Promise.all([page.waitForLoadState('load'), page.click('#resolve')]);
     expect(await page.textContent('#alert-status')).toBe('完了');
     expect(await page.textContent('#alert-history')).toContain('本人と電話、受診を案内');

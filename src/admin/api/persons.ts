@@ -15,7 +15,7 @@ import { endMonitoring } from '../../domain/rounds/end-monitoring';
 import { extendMonitoring } from '../../domain/rounds/extend-monitoring';
 import { idParam, runVerb } from '../auth/run-verb';
 import type { AdminEnv } from '../auth/types';
-import { issueLinkCodeWithQr, sendCheckAndDispatch } from '../persons/actions';
+import { issueLinkCodeWithQr, sendCheckAndDispatch } from '../pages/persons/actions';
 import { jsonBody } from './json-body';
 import { registerRoute } from './openapi';
 

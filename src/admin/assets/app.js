@@ -11,4 +11,18 @@
     var el = event.target;
     if (el instanceof HTMLSelectElement && el.form && el.form.hasAttribute('data-autosubmit')) el.form.submit();
   });
+  // Forms in dialogs: <button data-open-dialog="id"> opens <dialog id="id">; [data-close-dialog] closes it.
+  document.addEventListener('click', function (event) {
+    var el = event.target instanceof Element ? event.target.closest('[data-open-dialog],[data-close-dialog]') : null;
+    if (!el) return;
+    var dialog = el.hasAttribute('data-open-dialog') ? document.getElementById(el.getAttribute('data-open-dialog')) : el.closest('dialog');
+    if (!(dialog instanceof HTMLDialogElement)) return;
+    event.preventDefault();
+    if (el.hasAttribute('data-open-dialog')) dialog.showModal();
+    else dialog.close();
+  });
+  // A health-observation table opens on its latest days (the right edge).
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('[data-scroll-end]').forEach(function (el) { el.scrollLeft = el.scrollWidth; });
+  });
 })();

@@ -54,10 +54,13 @@
   // How long each open alert has waited, kept current between refreshes.
   function updateWaiting() {
     var els = document.querySelectorAll('[data-waiting-since]');
-    var template = document.documentElement.lang === 'en' ? '{n} min waiting' : '{n}分待ち';
+    var en = document.documentElement.lang === 'en';
     for (var i = 0; i < els.length; i++) {
       var since = Date.parse(els[i].getAttribute('data-waiting-since'));
-      if (!isNaN(since)) els[i].textContent = template.replace('{n}', String(Math.max(0, Math.floor((Date.now() - since) / 60000))));
+      if (isNaN(since)) continue;
+      var n = Math.max(0, Math.floor((Date.now() - since) / 60000));
+      // As the server writes it (queue-table.tsx waitingText): minutes, then hours and minutes from an hour on.
+      els[i].textContent = n < 60 ? (en ? n + ' min waiting' : n + '分待ち') : en ? Math.floor(n / 60) + ' h ' + (n % 60) + ' min waiting' : Math.floor(n / 60) + '時間' + (n % 60) + '分待ち';
     }
   }
   setInterval(updateWaiting, 30000);

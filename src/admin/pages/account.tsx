@@ -2,15 +2,14 @@ import { Hono } from 'hono';
 import QRCode from 'qrcode';
 import type { Deps } from '../../deps';
 import { ValidationError, type FieldError } from '../../domain/errors';
-import { listApiTokens, revokeApiToken } from '../../domain/staff/api-tokens';
+import { revokeApiToken } from '../../domain/staff/api-tokens';
+import { ownAccount } from '../../domain/staff/own-account';
 import { changePassword } from '../../domain/staff/change-password';
 import { createApiToken } from '../../domain/staff/create-api-token';
 import { revokeOtherSessions, revokeStaffSession } from '../../domain/staff/sessions';
 import { beginTotpEnrolment, checkTotp } from '../../domain/staff/totp';
 import { issueRecoveryCodes, recoveryCodesLeft } from '../../domain/staff/recovery-codes';
 import { RecoveryCodesPage } from '../staff/recovery-codes-view';
-import { staffUsers } from '../../../db/schema';
-import { eq } from 'drizzle-orm';
 import { clearSessionCookie } from '../auth/cookies';
 import { releaseAttempt, reserveAttempt } from '../auth/login-throttle';
 import { requestInfo } from '../auth/request-info';
@@ -31,9 +30,7 @@ export function createAccountRoutes(deps: Deps) {
     const actor = c.get('actor');
     const lang = c.get('lang');
     const csrf = c.get('csrfToken');
-    const tokens = await listApiTokens(deps.db, actor.staffId);
-    const [user] = await deps.db.select({ secret: staffUsers.totpSecret, step: staffUsers.totpLastStep }).from(staffUsers).where(eq(staffUsers.id, actor.staffId));
-    const totpOn = !!user?.secret && user.step !== null;
+    const { tokens, totpEnabled: totpOn } = await runVerb(deps, c, (ctx) => ownAccount({ ctx, input: null }));
     return page(
       c,
       <Layout title={t(lang, 'account.title')} actor={actor} lang={lang} csrf={csrf} active="account" userName={c.get('displayName')}>

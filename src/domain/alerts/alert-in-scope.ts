@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { alerts, persons, staffUsers } from '../../../db/schema';
 import { personScope } from '../access';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
-import { ALERTS_CHANNEL } from './raise-alert';
+import { announceAlert } from './alert-notices';
 
 /**
  * The alert, if its person is within the actor's scope — else NotFoundError, exactly as if
@@ -29,7 +29,7 @@ export async function staffName(ctx: Ctx, staffId: string | null): Promise<strin
 
 /** Tell every open console that an alert changed (delivered on commit, like raiseAlert's). */
 export async function notifyAlertChanged(ctx: Ctx, alert: { id: string; centreId: string; severity: string }, event: string): Promise<void> {
-  await ctx.tx.execute(sql`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify({ alertId: alert.id, centreId: alert.centreId, severity: alert.severity, created: false, event })})`);
+  await announceAlert(ctx, { alertId: alert.id, centreId: alert.centreId, severity: alert.severity, created: false, event });
 }
 
 export const staffIdOf = (ctx: Ctx): string | null => (ctx.actor.kind === 'staff' ? ctx.actor.staffId : null);

@@ -4,7 +4,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
 import { ageOn, localDateOf, addDays } from '../time';
-import { questionWordings } from '../persons/question-wording';
+import { versionBook } from '../persons/question-wording';
 import { alertInScope } from './alert-in-scope';
 import { mayTakeAlerts } from './assign-alert';
 import { requirePermission } from '../permissions';
@@ -29,7 +29,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
   const today = localDateOf(ctx.now, person!.tz);
   const since = addDays(today, -(RECENT_DAYS - 1));
   const recent = await ctx.tx
-    .select({ flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
+    .select({ sessionId: checkSessions.id, flowVersionId: checkSessions.flowVersionId, dueAt: checkSessions.dueAt, completedAt: checkSessions.completedAt, localDate: checkSessions.localDate, round: checkSessions.round, status: checkSessions.status, channel: checkSessions.channel, questionId: observations.questionId, valueNumber: observations.valueNumber, valueText: observations.valueText, value: observations.value, unit: observations.unit, raw: observations.raw, obsStatus: observations.status, observedAt: observations.observedAt })
     .from(observations)
     .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
     .where(and(eq(observations.personId, p.id), gte(checkSessions.localDate, since)))
@@ -41,6 +41,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
     .where(eq(alertEvents.alertId, alert.id))
     .orderBy(asc(alertEvents.createdAt));
   const names = async (id: string | null) => (id ? ((await ctx.tx.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, id)))[0]?.n ?? null) : null);
+  const book = await versionBook(ctx, recent.map((r) => r.flowVersionId));
   await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
@@ -61,8 +62,9 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       hasOximeter: p.hasOximeter,
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
-    recent,
-    questions: await questionWordings(ctx, recent.map((r) => r.flowVersionId)),
+    // Each answer judged against its flow's single-answer rules: the table marks red and amber cells.
+    recent: recent.map((r) => ({ ...r, mark: r.obsStatus === 'answered' ? book.mark(r.flowVersionId, r.questionId, r.value) : null })),
+    questions: book.wordings,
     events,
   };
 }

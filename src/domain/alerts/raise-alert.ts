@@ -5,9 +5,8 @@ import { auditValues } from '../audit';
 import { systemActor, type VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
+import { ALERTS_CHANNEL } from './alert-notices';
 import { inSpan } from '../../platform/tracing/spans';
-
-export const ALERTS_CHANNEL = 'mimamori_alerts';
 
 export interface AlertReason {
   ruleId: string;

@@ -39,7 +39,7 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
   // Contact attempts (連絡の記録): what was sent on which channel and what became of it, so a
   // nurse sees a number that does not work before phoning. Kinds and codes, never the text.
   const contactAttempts = await ctx.tx
-    .select({ id: outboundMessages.id, channel: outboundMessages.channel, kind: outboundMessages.kind, status: outboundMessages.status, errorCode: outboundMessages.errorCode, attempts: outboundMessages.attempts, createdAt: outboundMessages.createdAt, updatedAt: outboundMessages.updatedAt })
+    .select({ id: outboundMessages.id, sessionId: outboundMessages.sessionId, channel: outboundMessages.channel, kind: outboundMessages.kind, status: outboundMessages.status, errorCode: outboundMessages.errorCode, attempts: outboundMessages.attempts, createdAt: outboundMessages.createdAt, updatedAt: outboundMessages.updatedAt })
     .from(outboundMessages)
     .where(eq(outboundMessages.personId, p.id))
     .orderBy(desc(outboundMessages.createdAt))

@@ -2,16 +2,19 @@ import { z } from 'zod';
 import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../../db/schema';
 import { ValidationError, type FieldError } from '../errors';
 import { parseInput } from '../validation';
+import { parsePhoneNumber, PHONE_SEPARATORS } from '../../platform/text/phone-number';
 
 const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 // E.164; Japanese numbers typed as 090-1234-5678 are converted by normalisePhone first.
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number such as 090-1234-5678 or +819012345678');
 
-/** Japanese domestic numbers (090-1234-5678, full-width too) to E.164 (+819012345678). */
+/**
+ * Japanese domestic numbers to E.164 (+819012345678) with every hyphen and dash Excel and
+ * IMEs produce (090−1234ー5678, ０９０－１２３４－５６７８ …: platform/text/phone-number.ts);
+ * what is not a phone number comes back without its separators, for the schema to refuse.
+ */
 export function normalisePhone(raw: string): string {
-  const s = raw.normalize('NFKC').replace(/[\s\-()（）]/g, '');
-  if (/^0\d{9,10}$/.test(s)) return `+81${s.slice(1)}`;
-  return s;
+  return parsePhoneNumber(raw)?.e164 ?? raw.normalize('NFKC').replace(PHONE_SEPARATORS, '');
 }
 
 const phoneField = z.preprocess((v) => (typeof v === 'string' && v.trim() ? normalisePhone(v) : undefined), e164.optional());

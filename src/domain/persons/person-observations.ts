@@ -5,7 +5,7 @@ import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
 import { personInScope } from './person-in-scope';
-import { questionWordings } from './question-wording';
+import { versionBook } from './question-wording';
 import { requirePermission } from '../permissions';
 
 export const observationQuerySchema = z.object({
@@ -42,5 +42,9 @@ export async function personObservations({ ctx, input }: VerbArgs<{ personId: st
     .orderBy(asc(observations.observedAt))
     .limit(20000);
   await writeAudit(ctx, { action: 'read', entity: 'observation', entityId: person.id, personId: person.id, details: { count: rows.length } });
-  return { personId: person.id, sessions, observations: rows, questions: await questionWordings(ctx, sessions.map((x) => x.flowVersionId)) };
+  const book = await versionBook(ctx, sessions.map((x) => x.flowVersionId));
+  const versionOf = new Map(sessions.map((x) => [x.id, x.flowVersionId]));
+  // Each answer judged against its flow's single-answer rules: the table marks red and amber cells.
+  const marked = rows.map((o) => ({ ...o, mark: o.status === 'answered' ? book.mark(versionOf.get(o.sessionId) ?? '', o.questionId, o.value) : null }));
+  return { personId: person.id, sessions, observations: marked, questions: book.wordings };
 }

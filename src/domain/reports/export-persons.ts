@@ -3,6 +3,7 @@ import { personScope } from '../access';
 import { showsIdentifiers } from '../personal-identifiers';
 import type { Actor } from '../context';
 import { classificationLabel, channelLabel, sexLabel, statusLabel, type ReportLang } from './labels';
+import { formatPhoneForStaff } from '../../platform/text/phone-number';
 import type { ChunkedQuery } from './row-source';
 
 export interface PersonExportRow {
@@ -73,7 +74,7 @@ const COLUMNS: Column[] = [
   { ja: '生年月日', en: 'Date of birth', cell: (r) => r.date_of_birth, identifying: true },
   { ja: '年齢', en: 'Age', cell: (r) => r.age },
   { ja: '性別', en: 'Sex', cell: (r, l) => sexLabel(r.sex, l) },
-  { ja: '電話番号', en: 'Phone', cell: (r) => r.phone, identifying: true },
+  { ja: '電話番号', en: 'Phone', cell: (r) => formatPhoneForStaff(r.phone), identifying: true },
   { ja: '住所', en: 'Address', cell: (r) => r.address, identifying: true },
   { ja: '分類', en: 'Classification', cell: (r, l) => classificationLabel(r.classification, l) },
   { ja: '状態', en: 'Status', cell: (r, l) => statusLabel(r.status, l) },

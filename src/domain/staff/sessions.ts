@@ -94,3 +94,9 @@ export async function revokeOtherSessions(db: DbOrTx, staffId: string, keepKey: 
 export function sessionActor(s: LoadedSession, via: 'session' | 'token'): StaffActor {
   return { kind: 'staff', staffId: s.user.id, role: s.user.role, jurisdictionId: s.user.jurisdictionId, jurisdictionPath: s.user.jurisdictionPath, institutionId: s.user.institutionId, via };
 }
+
+/** When a staff user's password last changed (ms), for a long-lived stream to notice a change and end. */
+export async function passwordChangedAt(db: DbOrTx, staffId: string): Promise<number | null> {
+  const [row] = await db.select({ at: staffUsers.passwordChangedAt }).from(staffUsers).where(eq(staffUsers.id, staffId));
+  return row?.at?.getTime() ?? null;
+}

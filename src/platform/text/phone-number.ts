@@ -1,3 +1,5 @@
+import { parsePhoneNumberFromString as parseE164 } from 'libphonenumber-js/min';
+
 /**
  * Phone numbers as they arrive in line lists, to E.164: 090-1234-5678, ０９０−１２３４−５６７８,
  * 090ー1234ー5678 (an IME's long-vowel mark), (03) 1234-5678, +81 90 1234 5678, 81-90-…,
@@ -7,7 +9,8 @@
  */
 
 // - ‐ ‑ ‒ – — ― − ー ｰ － and the katakana middle dot some lists use between groups.
-const SEPARATORS = /[\s\-‐‑‒–—―−ーｰ－・.()（）]/g;
+export const PHONE_SEPARATORS = /[\s\-‐‑‒–—―−ーｰ－・.()（）]/g;
+const SEPARATORS = PHONE_SEPARATORS;
 
 export type PhoneKind = 'mobile' | 'landline' | 'ip' | 'other';
 
@@ -46,4 +49,17 @@ export function parsePhoneNumber(raw: string): ParsedPhone | null {
   if ((s.length === 10) !== /^[5789]0/.test(s)) return null;
   const e164 = `+81${s}`;
   return { e164, kind: phoneKind(e164) };
+}
+
+/**
+ * How staff read a number: Japanese ones in domestic form with the usual hyphens
+ * (+819000000001 → 090-0000-0001, +81352733000 → 03-5273-3000, per the numbering plan's
+ * area codes, libphonenumber-js), foreign ones in international form. Text that is not a
+ * stored E.164 number comes back as it is.
+ */
+export function formatPhoneForStaff(e164: string | null | undefined): string {
+  if (!e164) return '';
+  const parsed = parseE164(e164);
+  if (!parsed) return e164;
+  return parsed.country === 'JP' ? parsed.formatNational() : parsed.formatInternational();
 }

@@ -1,5 +1,6 @@
 import type { StaffActor } from '../../auth/types';
 import { t, type Lang } from '../../ui/i18n';
+import { displayPhone } from '../../ui/phone';
 import { Layout } from '../../ui/layout';
 
 interface Summary {
@@ -18,7 +19,7 @@ function Who(props: { p: Summary }) {
     <>
       <a href={`/admin/persons/${p.id}`}>{p.name}</a>
       <br />
-      <small>{[p.nameKana, p.caseNumber, p.dateOfBirth, p.phone, p.address].filter(Boolean).join(' ／ ')}</small>
+      <small>{[p.nameKana, p.caseNumber, p.dateOfBirth, displayPhone(p.phone), p.address].filter(Boolean).join(' ／ ')}</small>
     </>
   );
 }

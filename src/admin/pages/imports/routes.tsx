@@ -13,7 +13,7 @@ import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { page } from '../../ui/render';
 import { centresForActor } from '../persons/list-page';
-import { linkCodeUri } from '../../persons/actions';
+import { linkCodeUri } from '../persons/actions';
 import { DuplicatesPage } from './duplicates-page';
 import { IMPORT_BODY_LIMIT, startImportJob, uploadAndStart } from './actions';
 import { ImportPage } from './import-page';

@@ -1,3 +1,4 @@
+import { listenChannel } from '../../../../db/client';
 import type { Deps } from '../../../deps';
 import { NOTIFICATIONS_CHANNEL } from '../../../domain/notifications/notification-scope';
 import { notificationVisibleTo } from '../../../domain/notifications/notification-visible';
@@ -16,7 +17,7 @@ interface Subscriber {
 type Unlisten = () => Promise<void>;
 
 /**
- * The 「届出受理」 queue's live feed, like the alert queue's (src/admin/triage/alert-hub.ts):
+ * The 「届出受理」 queue's live feed, like the alert queue's (src/admin/pages/triage/alert-hub.ts):
  * one PostgreSQL LISTEN per process on 'mimamori_notifications' (the notification verbs
  * NOTIFY on commit), each notice checked against the actor's scope before a console hears
  * of it. Several app processes each listen; none relies on another's memory.
@@ -40,10 +41,7 @@ export class NotificationHub {
       const onPayload = (payload: string) => {
         this.chain = this.chain.then(() => this.dispatch(payload));
       };
-      const handle = this.deps.dbHandle;
-      this.listening = handle.pg
-        ? handle.pg.listen(NOTIFICATIONS_CHANNEL, onPayload).then((meta) => () => meta.unlisten())
-        : (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<Unlisten> } }).$client.listen(NOTIFICATIONS_CHANNEL, onPayload);
+      this.listening = listenChannel(this.deps.dbHandle, NOTIFICATIONS_CHANNEL, onPayload);
       this.listening.catch((err) => {
         this.deps.logger.error({ err: { message: (err as Error).message } }, 'notification listener failed; consoles will not update live');
         this.listening = null;

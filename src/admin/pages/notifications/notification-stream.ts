@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Deps } from '../../../deps';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { guardedStream } from '../../triage/guarded-stream';
+import { guardedStream } from '../triage/guarded-stream';
 import type { NotificationHub } from './notification-hub';
 
 const RECHECK_MS = 15_000;

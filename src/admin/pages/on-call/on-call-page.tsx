@@ -12,6 +12,7 @@ import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
+import { displayPhone } from '../../ui/phone';
 import { page } from '../../ui/render';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -94,8 +95,7 @@ function AddForm(props: { view: OnCallView; lang: Lang; csrf: string; values: Re
   );
 }
 
-/** +819012345678 → 090-1234-5678 (mobile numbers); other numbers in domestic form without hyphens. */
-const domestic = (e164: string) => e164.replace(/^\+81([789]0)(\d{4})(\d{4})$/, '0$1-$2-$3').replace(/^\+81/, '0');
+const domestic = displayPhone;
 
 /** A datetime-local value ("2026-12-05T17:15") in the rota's zone, as an ISO instant. */
 function instant(value: string, tz: string): string {

@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
-import { and, eq, like } from 'drizzle-orm';
-import { jurisdictions } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
-import { jurisdictionScopePrefix } from '../../../domain/access';
+import { centresInScope } from '../../../domain/jurisdictions/centres-in-scope';
 import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../../../domain/errors';
 import { listFlows } from '../../../domain/flows/flow-queries';
 import { listPersons, PERSON_LISTS } from '../../../domain/persons/list-persons';
@@ -18,14 +16,7 @@ import { PersonName } from './person-name';
 
 /** Health centres the actor may register persons at (their own, or those under their prefecture). */
 export async function centresForActor(deps: Deps, c: AdminContext) {
-  const prefix = jurisdictionScopePrefix(c.get('actor'));
-  if (!prefix) return [];
-  const rows = await deps.db
-    .select({ code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
-    .from(jurisdictions)
-    .where(and(eq(jurisdictions.kind, 'health_centre'), like(jurisdictions.path, `${prefix}%`)))
-    .orderBy(jurisdictions.code)
-    .limit(500);
+  const rows = await runVerb(deps, c, (ctx) => centresInScope({ ctx, input: null }));
   return rows.map((r) => ({ code: r.code, name: c.get('lang') === 'ja' ? r.nameJa : r.nameEn }));
 }
 

@@ -14,15 +14,18 @@ import { endMonitoring } from '../../../domain/rounds/end-monitoring';
 import { extendMonitoring } from '../../../domain/rounds/extend-monitoring';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { issueLinkCodeWithQr, sendCheckAndDispatch } from '../../persons/actions';
+import { issueLinkCodeWithQr, sendCheckAndDispatch } from './actions';
 import { fmtDateTime } from '../../ui/format';
 import { t } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
-import { centresForActor, flowsForActor } from './list-page';
+import { flowsForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
 import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
-import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonTimeline } from './person-view';
+import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonHealthTable, PersonTimeline, unsentSessions, type CentreOption } from './person-view';
+import { RiskFactors } from '../../ui/clinical';
+import { displayPhone } from '../../ui/phone';
+import { listJurisdictions } from '../../../domain/jurisdictions/list-jurisdictions';
 import { tryAsPatientAvailable } from './try-as-patient-routes';
 import { caseloadOf } from '../../../domain/caseload/person-caseload';
 import { PersonCaseloadCard } from '../lifecycle/person-caseload';
@@ -32,6 +35,19 @@ import { certificatesOf } from '../../../domain/certificates/revoke-certificate'
 import { PersonCertificatesCard } from '../lifecycle/person-certificates';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
+
+/** Health centres a person can be moved or shared to: every active one, grouped by prefecture, the actor's own prefecture first. */
+async function transferCentres(deps: Deps, c: AdminContext): Promise<CentreOption[]> {
+  const lang = c.get('lang');
+  const all = await runVerb(deps, c, (ctx) => listJurisdictions({ ctx, input: {} }));
+  const prefectures = new Map(all.filter((j) => j.kind === 'prefecture').map((j) => [j.code, lang === 'ja' ? j.nameJa : j.nameEn]));
+  const path = c.get('actor').jurisdictionPath ?? '';
+  const own = all.find((j) => j.kind === 'prefecture' && path.includes(`/${j.code}/`))?.code;
+  return all
+    .filter((j) => j.kind === 'health_centre')
+    .sort((a, b) => Number(b.parentCode === own) - Number(a.parentCode === own))
+    .map((j) => ({ code: j.code, name: lang === 'ja' ? j.nameJa : j.nameEn, group: prefectures.get(j.parentCode ?? '') ?? (j.parentCode ?? '') }));
+}
 
 /** A person's page, its edit form and the actions posted from it. */
 export function createPersonPageRoutes(deps: Deps) {
@@ -43,56 +59,84 @@ export function createPersonPageRoutes(deps: Deps) {
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
     // Parts of the same record, read after getPerson checked the scope and audited the read.
     const [caseload, pauses, certs] = await runVerb(deps, c, async (ctx) => [await caseloadOf(ctx, r.person), await pausesOf(ctx, id), await certificatesOf(ctx, id)] as const);
-    const centres = await centresForActor(deps, c);
+    const centres = await transferCentres(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
     const flash = extra.flash ?? (flashKey ? t(lang, FLASHES[flashKey]!) : sent && /^(line|sms|voice|web)$/.test(sent) ? t(lang, 'person.checkSent', { channel: t(lang, `channel.${sent}`) }) : undefined);
     const [tx, tv] = chartSeries(obs, 'temperature');
     const [sx, sv] = chartSeries(obs, 'spo2');
-    return page(
-      c,
-      <Layout title={r.person.name} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')} scripts={['uPlot.iife.min.js', 'person-charts.js']} styles={['uPlot.min.css']}>
-        {flash && <p class="flash" role="status">{flash}</p>}
-        <ErrorSummary lang={lang} errors={extra.errors ?? []} />
-        <div class="cards">
-          <section class="card"><PersonFacts lang={lang} r={r} /></section>
-          <section class="card">
-            <h2>{t(lang, 'person.channels')}</h2>
-            <table id="channels">
-              <tbody>
-                {r.channels.map((ch) => <tr><th>{t(lang, `channel.${ch.kind}`)}</th><td>{t(lang, `chstate.${ch.state}`)}</td><td>{ch.kind === 'line' ? '' : ch.address}</td></tr>)}
-              </tbody>
-            </table>
-            <h2>{t(lang, 'person.alerts')}</h2>
-            <PersonAlerts lang={lang} r={r} />
-            <h2>{t(lang, 'person.contactAttempts')}</h2>
-            <ContactAttempts lang={lang} r={r} />
-          </section>
-          <PersonCaseloadCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
-          <PersonPausesCard lang={lang} csrf={c.get('csrfToken')} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
-          <PersonCertificatesCard lang={lang} csrf={c.get('csrfToken')} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
+    const [px, pv] = chartSeries(obs, 'pulse');
+    const unsent = unsentSessions(r);
+    const csrf = c.get('csrfToken');
+    const chart = (id: string, label: string, x: number[], y: number[], min: number, max: number) => (
+      <div class="chart" id={id} data-label={label} data-x={JSON.stringify(x)} data-y={JSON.stringify(y)} data-min={String(min)} data-max={String(max)}>
+        {x.length === 0 && <p class="muted">{label}: {t(lang, 'person.noData')}</p>}
+      </div>
+    );
+    // The page, top to bottom: vital signs first, then the person and their contacts, then the
+    // records. Each block is one entry; a new section is one more line in this list.
+    const blocks = [
+      <section class="block" id="vitals">
+        <h2>{t(lang, 'person.vitals')}</h2>
+        <div class="charts2">
+          {chart('chart-temperature', lang === 'ja' ? '体温 (℃)' : 'Temperature (°C)', tx, tv, 35, 41)}
+          {chart('chart-spo2', 'SpO2 (%)', sx, sv, 85, 100)}
+          {px.length > 0 && chart('chart-pulse', lang === 'ja' ? '脈拍 (回/分)' : 'Pulse (/min)', px, pv, 40, 140)}
         </div>
-        <div class="cards">
-          <PersonTests lang={lang} csrf={c.get('csrfToken')} r={r} />
-          <PersonContacts lang={lang} csrf={c.get('csrfToken')} r={r} />
-        </div>
-        <PersonNotes lang={lang} csrf={c.get('csrfToken')} r={r} />
-        <PersonActions lang={lang} csrf={c.get('csrfToken')} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
-        <h2>{t(lang, 'person.charts')}</h2>
-        <div class="cards">
-          <div class="chart" id="chart-temperature" data-label={lang === 'ja' ? '体温 (℃)' : 'Temperature (°C)'} data-x={JSON.stringify(tx)} data-y={JSON.stringify(tv)} data-min="35" data-max="41">
-            {tx.length === 0 && <p class="muted">{t(lang, 'person.noData')}</p>}
-          </div>
-          <div class="chart" id="chart-spo2" data-label="SpO2 (%)" data-x={JSON.stringify(sx)} data-y={JSON.stringify(sv)} data-min="85" data-max="100">
-            {sx.length === 0 && <p class="muted">{t(lang, 'person.noData')}</p>}
-          </div>
-        </div>
+        <h2>{t(lang, 'health.title')}</h2>
+        <PersonHealthTable lang={lang} obs={obs} timeZone={r.centre.timeZone} unsent={unsent} />
+        <p class="legend"><span class="sw red"></span>{t(lang, 'health.markRed')}<span class="sw amber"></span>{t(lang, 'health.markAmber')}</p>
+      </section>,
+      <div class="cards">
+        <section class="card"><h2>{t(lang, 'person.details')}</h2><PersonFacts lang={lang} r={r} /></section>
+        <section class="card">
+          <h2>{t(lang, 'person.alerts')}</h2>
+          <PersonAlerts lang={lang} r={r} />
+          <h2>{t(lang, 'person.channels')}</h2>
+          <table id="channels">
+            <tbody>
+              {r.channels.map((ch) => <tr><th>{t(lang, `channel.${ch.kind}`)}</th><td>{t(lang, `chstate.${ch.state}`)}</td><td>{ch.kind === 'line' ? '' : ch.kind === 'sms' || ch.kind === 'voice' ? displayPhone(ch.address) : ch.address}</td></tr>)}
+            </tbody>
+          </table>
+          <h2>{t(lang, 'person.contactAttempts')}</h2>
+          <ContactAttempts lang={lang} r={r} />
+        </section>
+      </div>,
+      <div class="cards">
+        <PersonCaseloadCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
+        <PersonPausesCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
+        <PersonCertificatesCard lang={lang} csrf={csrf} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
+      </div>,
+      <div class="cards">
+        <PersonTests lang={lang} csrf={csrf} r={r} />
+        <PersonContacts lang={lang} csrf={csrf} r={r} />
+      </div>,
+      <PersonNotes lang={lang} csrf={csrf} r={r} />,
+      <section class="block">
         <h2>{t(lang, 'person.timeline')}</h2>
-        <PersonTimeline lang={lang} obs={obs} timeZone={r.centre.timeZone} />
+        <PersonTimeline lang={lang} sessions={obs.sessions} timeZone={r.centre.timeZone} unsent={unsent} />
+      </section>,
+      <section class="block">
         <h2>{t(lang, 'person.history')}</h2>
         <ul class="timeline">
           {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang, r.centre.timeZone)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
         </ul>
+      </section>,
+    ];
+    return page(
+      c,
+      <Layout title={r.person.name} actor={c.get('actor')} lang={lang} csrf={csrf} active="persons" userName={c.get('displayName')} scripts={['uPlot.iife.min.js', 'person-charts.js']} styles={['uPlot.min.css', 'clinical.css']}>
+        {flash && <p class="flash" role="status">{flash}</p>}
+        <ErrorSummary lang={lang} errors={extra.errors ?? []} />
+        <p class="person-summary" id="person-summary">
+          <span class="badge">{t(lang, `pstatus.${r.person.status}`)}</span>{' '}
+          <span>{r.person.caseNumber}</span>{' '}
+          {r.person.age !== null && <span>{t(lang, 'alert.age', { n: r.person.age })}</span>}{' '}
+          <RiskFactors lang={lang} p={r.person} />{' '}
+          {r.person.phone && <a href={`tel:${r.person.phone}`}>{displayPhone(r.person.phone)}</a>}
+        </p>
+        <PersonActions lang={lang} csrf={csrf} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
+        {blocks}
       </Layout>,
       extra.status ?? 200,
     );
@@ -102,7 +146,9 @@ export function createPersonPageRoutes(deps: Deps) {
 
   const editForm = async (c: AdminContext, id: string, values: Record<string, unknown> | null, errors: FieldError[], status: 200 | 409 | 422 = 200) => {
     const lang = c.get('lang');
-    const v = values ?? (await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }))).person;
+    const stored = values ? null : (await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }))).person;
+    // The stored number in the form staff type it (090-1234-5678), not E.164.
+    const v = values ?? { ...stored, phone: stored?.phone ? displayPhone(stored.phone) : stored?.phone };
     return page(
       c,
       <Layout title={t(lang, 'persons.edit')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>

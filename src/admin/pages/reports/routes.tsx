@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { jurisdictions } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
 import { ValidationError } from '../../../domain/errors';
+import { ownJurisdictionName } from '../../../domain/jurisdictions/centres-in-scope';
 import { identifiesPersons } from '../../../domain/reports/export-persons';
 import { readInboxBacklog } from '../../../domain/operations/inbox-backlog';
 import { getStats, type Stats } from '../../../domain/reports/stats';
@@ -22,8 +21,8 @@ export function createReportPages(deps: Deps) {
     const actor = c.get('actor');
     const lang = c.get('lang');
     if (actor.role === 'national_officer' || !actor.jurisdictionId) return t(lang, actor.role === 'national_officer' ? 'reports.scope.all' : `role.${actor.role}`);
-    const [j] = await deps.db.select({ ja: jurisdictions.nameJa, en: jurisdictions.nameEn }).from(jurisdictions).where(eq(jurisdictions.id, actor.jurisdictionId));
-    return j ? (lang === 'ja' ? j.ja : j.en) : '—';
+    const j = await runVerb(deps, c, (ctx) => ownJurisdictionName({ ctx, input: null }));
+    return j ? (lang === 'ja' ? j.nameJa : j.nameEn) : '—';
   };
 
   app.get('/reports', async (c) => {

@@ -9,9 +9,10 @@ import { resolveAlert } from '../../../domain/alerts/resolve-alert';
 import { ConflictError, ValidationError, type FieldError } from '../../../domain/errors';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { fmtReasonValues, fmtShort } from '../../ui/format';
-import { Answer } from '../../ui/answer';
-import { t, type Lang } from '../../ui/i18n';
+import { fmtShort } from '../../ui/format';
+import { HealthTable, reasonDetails, RiskFactors, withoutRaisedNote } from '../../ui/clinical';
+import { displayPhone } from '../../ui/phone';
+import { labelOr, t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { outcomeNote } from './queue-table';
@@ -27,81 +28,69 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
   const a = d.alert;
   const p = d.person;
   const hidden = <input type="hidden" name="_csrf" value={csrf} />;
-  const days = [...new Set(d.recent.map((r) => `${r.localDate} ${r.round}`))];
   // Reason values are keyed by question id: word them from any version these answers were pinned to.
   const asked = Object.assign({}, ...Object.values(d.questions)) as AlertDetail['questions'][string];
+  // One column per check session (oldest left), the answers as observed.
+  const sessions = [...new Map(d.recent.map((r) => [r.sessionId, { id: r.sessionId, flowVersionId: r.flowVersionId, localDate: r.localDate, round: r.round, status: r.status, dueAt: r.dueAt, completedAt: r.completedAt }])).values()].reverse();
+  const answers = d.recent.map((r) => ({ ...r, status: r.obsStatus }));
   return (
     <>
       {props.conflict && <p class="error-summary" role="alert">{t(lang, 'alert.conflict')} {takenMessage(lang, a)}</p>}
       <ErrorSummary lang={lang} errors={props.errors} />
-      <p>
-        <span class={`badge sev-${a.severity}`}>{t(lang, `severity.${a.severity}`)}</span>{' '}
-        <span class="badge" id="alert-status">{t(lang, `status.${a.status}`)}</span>{' '}
+      <div class="alert-head">
+        <span class={`badge sev-${a.severity}`}>{t(lang, `severity.${a.severity}`)}</span>
+        <span class="badge" id="alert-status">{t(lang, `status.${a.status}`)}</span>
+        <span class="muted">{t(lang, 'col.raised')}: {fmtShort(a.createdAt)}</span>
         {!props.conflict && <span id="taken-by">{takenMessage(lang, a)}</span>}
-      </p>
-      <div class="cards">
+      </div>
+      <div class="alert-grid">
         <section class="card">
           <h2>{t(lang, 'alert.why')}</h2>
-          <ul id="alert-reasons">
+          <ul id="alert-reasons" class="reasons">
             {a.reasons.length ? a.reasons.map((r) => (
               <li>
-                <strong>{lang === 'ja' ? r.ja : r.en || r.ja}</strong>
-                <div class="muted" data-rule-id={r.ruleId}>{fmtReasonValues(r.values, (k) => asked[k]?.[lang] ?? k)}</div>
+                <strong>{withoutRaisedNote(lang === 'ja' ? r.ja : r.en || r.ja).text}</strong>
+                <span class="detail" data-rule-id={r.ruleId}>{reasonDetails(lang, r.values ?? {}, (k) => asked[k])}</span>
               </li>
-            )) : <li>{t(lang, `reason.${a.reason}`)}</li>}
+            )) : <li>{labelOr(lang, 'reason', a.reason)}</li>}
           </ul>
-          <p class="muted">{t(lang, 'col.raised')}: {fmtShort(a.createdAt)}</p>
         </section>
         <section class="card">
           <h2>{t(lang, 'alert.person')}</h2>
-          <dl class="facts">
-            <dt>{t(lang, 'col.person')}</dt><dd><a href={`/admin/persons/${p.id}`}>{p.name}</a>{p.nameKana && <span class="muted"> ({p.nameKana})</span>}</dd>
-            <dt>{t(lang, 'col.phone')}</dt><dd>{p.phone ? <a href={`tel:${p.phone}`}>{p.phone}</a> : '—'}</dd>
-            <dt>#</dt><dd>{p.caseNumber}</dd>
-            <dt>{t(lang, 'alert.riskFactors')}</dt><dd>{[...p.riskFactors, p.age !== null && p.age >= 65 ? t(lang, 'alert.age', { n: p.age }) : null, p.pregnant ? t(lang, 'alert.pregnant') : null].filter(Boolean).join(', ') || t(lang, 'common.none')}</dd>
-            <dt>{t(lang, 'alert.conditions')}</dt><dd>{p.underlyingConditions.join(', ') || t(lang, 'common.none')}</dd>
+          <dl class="facts tight">
+            <dt>{t(lang, 'col.person')}</dt><dd><a href={`/admin/persons/${p.id}`}>{p.name}</a>{p.nameKana && <span class="muted"> ({p.nameKana})</span>}{p.age !== null && <span class="muted"> {t(lang, 'alert.age', { n: p.age })}</span>}</dd>
+            <dt>{t(lang, 'col.phone')}</dt><dd>{p.phone ? <a href={`tel:${p.phone}`} id="alert-phone">{displayPhone(p.phone)}</a> : '—'}</dd>
+            <dt>{t(lang, 'field.caseNumber')}</dt><dd>{p.caseNumber}</dd>
+            <dt>{t(lang, 'alert.riskFactors')}</dt><dd><RiskFactors lang={lang} p={p} id="alert-risk-factors" /></dd>
+            <dt>{t(lang, 'alert.conditions')}</dt><dd>{p.underlyingConditions.join('、') || t(lang, 'common.none')}</dd>
             <dt>{t(lang, 'col.centre')}</dt><dd>{lang === 'ja' ? p.centre.ja : p.centre.en}</dd>
           </dl>
         </section>
       </div>
-      <section>
-        <h2>{t(lang, 'alert.recent')}</h2>
-        <table id="recent-answers">
-          <tbody>
-            {days.map((day) => (
-              <tr>
-                <th>{day}</th>
-                <td>{d.recent.filter((r) => `${r.localDate} ${r.round}` === day).map((r) => (
-                  <Answer lang={lang} o={{ ...r, status: r.obsStatus }} questions={d.questions[r.flowVersionId]} />
-                ))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <section class="block">
+        <h2>{t(lang, 'health.title')}</h2>
+        <HealthTable lang={lang} id="recent-answers" sessions={sessions} answers={answers} questions={d.questions} />
+        <p class="legend"><span class="sw red"></span>{t(lang, 'health.markRed')}<span class="sw amber"></span>{t(lang, 'health.markAmber')}</p>
       </section>
       {a.status !== 'resolved' && (
-        <section class="cards">
+        <section class="actions-bar" id="alert-actions">
           {a.status === 'open' && (
-            <form method="post" action={`/admin/alerts/${a.id}/acknowledge`} class="card">{hidden}<button type="submit" id="acknowledge">{t(lang, 'alert.acknowledge')}</button></form>
+            <form method="post" action={`/admin/alerts/${a.id}/acknowledge`}>{hidden}<button type="submit" id="acknowledge">{t(lang, 'alert.acknowledge')}</button></form>
           )}
-          <form method="post" action={`/admin/alerts/${a.id}/assign`} class="card">
+          <form method="post" action={`/admin/alerts/${a.id}/assign`}>
             {hidden}
-            <label>{t(lang, 'alert.assign')}
-              <select name="staffId">{props.staff.map((s) => <option value={s.id} selected={a.assignedTo === s.id}>{s.name}</option>)}</select>
-            </label>
+            <select name="staffId" aria-label={t(lang, 'alert.assign')}>{props.staff.map((s) => <option value={s.id} selected={a.assignedTo === s.id}>{s.name}</option>)}</select>{' '}
             <button type="submit" class="secondary">{t(lang, 'alert.assign')}</button>
           </form>
-          <form method="post" action={`/admin/alerts/${a.id}/resolve`} class="card">
+          <form method="post" action={`/admin/alerts/${a.id}/resolve`}>
             {hidden}
-            <label>{t(lang, 'alert.outcome')}
-              <select name="outcome" id="outcome">{ALERT_OUTCOMES.map((o) => <option value={o}>{t(lang, `outcome.${o}`)}</option>)}</select>
-            </label>
-            <label>{t(lang, 'alert.note')}<textarea name="note" maxlength={2000} rows={2}></textarea></label>
+            <select name="outcome" id="outcome" aria-label={t(lang, 'alert.outcome')}>{ALERT_OUTCOMES.map((o) => <option value={o}>{t(lang, `outcome.${o}`)}</option>)}</select>{' '}
+            <input name="note" maxlength={2000} aria-label={t(lang, 'alert.note')} placeholder={t(lang, 'alert.note')} />{' '}
             <button type="submit" id="resolve">{t(lang, 'alert.resolve')}</button>
           </form>
         </section>
       )}
-      <section>
+      <section class="block">
         <h2>{t(lang, 'alert.history')}</h2>
         <ul class="timeline" id="alert-history">
           {d.events.map((e) => (
@@ -113,7 +102,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
         </ul>
         <form method="post" action={`/admin/alerts/${a.id}/note`}>
           {hidden}
-          <label>{t(lang, 'alert.note')}<textarea name="note" maxlength={2000} rows={3} required></textarea></label>
+          <label>{t(lang, 'alert.note')}<textarea name="note" maxlength={2000} rows={2} required></textarea></label>
           <button type="submit" class="secondary">{t(lang, 'alert.note')}</button>
         </form>
       </section>
@@ -132,7 +121,7 @@ export function createAlertPageRoutes(deps: Deps) {
     const status = extra.conflict ? 409 : extra.errors?.length ? 422 : 200;
     return page(
       c,
-      <Layout title={`${t(lang, 'alert.title')}: ${d.person.name}`} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')}>
+      <Layout title={`${t(lang, 'alert.title')}: ${d.person.name}`} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} styles={['clinical.css']}>
         <AlertView lang={lang} csrf={c.get('csrfToken')} d={d} staff={staff} errors={extra.errors ?? []} conflict={!!extra.conflict} />
       </Layout>,
       status,

@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
-import { and, eq, like } from 'drizzle-orm';
-import { ALERT_SEVERITIES, ALERT_STATUSES, jurisdictions } from '../../../../db/schema';
+import { ALERT_SEVERITIES, ALERT_STATUSES } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
-import { jurisdictionScopePrefix } from '../../../domain/access';
+import { centresInScope } from '../../../domain/jurisdictions/centres-in-scope';
 import { alertReasons, listAlerts } from '../../../domain/alerts/list-alerts';
 import { ValidationError } from '../../../domain/errors';
 import { escalationStates } from '../../../domain/escalation/escalation-states';
 import { onCallWarning } from '../../../domain/escalation/on-call-warning';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import type { AlertHub } from '../../triage/alert-hub';
-import { addLiveStream, type LiveStreamOptions } from '../../triage/live-stream';
+import type { AlertHub } from './alert-hub';
+import { addLiveStream, type LiveStreamOptions } from './live-stream';
 import { t } from '../../ui/i18n';
 import { Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
@@ -27,17 +26,6 @@ function filtersOf(c: AdminContext) {
     centre: q.centre?.slice(0, 40) || undefined,
     mine: q.mine === '1' ? ('1' as const) : undefined, // 担当のみ
   };
-}
-
-async function centresInScope(deps: Deps, c: AdminContext) {
-  const prefix = jurisdictionScopePrefix(c.get('actor'));
-  if (!prefix) return [];
-  return deps.db
-    .select({ code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn })
-    .from(jurisdictions)
-    .where(and(eq(jurisdictions.kind, 'health_centre'), like(jurisdictions.path, `${prefix}%`)))
-    .orderBy(jurisdictions.code)
-    .limit(500);
 }
 
 /** The triage screen: the alert queue, its filters, and the live stream of new alerts. */
@@ -60,10 +48,10 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
     const actor = c.get('actor');
     const lang = c.get('lang');
     const f = filtersOf(c);
-    const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), centresInScope(deps, c), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
+    const [{ alerts, total, totalCapped, escalation }, reasons, centres, rotaWarning] = await Promise.all([queue(c), runVerb(deps, c, (ctx) => alertReasons({ ctx, input: null })), runVerb(deps, c, (ctx) => centresInScope({ ctx, input: null })), runVerb(deps, c, (ctx) => onCallWarning({ ctx, input: null }))]);
     return page(
       c,
-      <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']}>
+      <Layout title={t(lang, 'triage.title')} actor={actor} lang={lang} csrf={c.get('csrfToken')} active="triage" userName={c.get('displayName')} scripts={['triage.js']} styles={['clinical.css']}>
         <form method="get" action="/admin" class="filters" data-autosubmit id="queue-filters">
           <label>
             {t(lang, 'col.severity')}
@@ -107,7 +95,8 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
         </p>
         {rotaWarning && <p class="flash warn" role="alert" id="on-call-warning"><a href={`/admin/on-call?code=${encodeURIComponent(rotaWarning.code)}`}>{rotaWarning.warningJa}</a></p>}
         <div id="new-alert-banner" class="flash" role="status" hidden>{t(lang, 'triage.newAlert')}</div>
-        <table id="queue">
+        <div class="queue-wrap">
+        <table id="queue" class="queue">
           <thead>
             <tr>
               <th>{t(lang, 'col.severity')}</th><th>{t(lang, 'col.person')}</th><th>{t(lang, 'col.reason')}</th><th>{t(lang, 'col.raised')}</th><th>{t(lang, 'col.waiting')}</th>
@@ -116,6 +105,7 @@ export function createTriageRoutes(deps: Deps, hub: AlertHub, live: LiveStreamOp
           </thead>
           <QueueRows lang={lang} alerts={alerts} escalation={escalation} now={deps.now()} />
         </table>
+        </div>
       </Layout>,
     );
   });

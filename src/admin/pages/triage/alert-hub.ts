@@ -1,17 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { alerts, persons } from '../../../db/schema';
-import type { Deps } from '../../deps';
-import { personScope } from '../../domain/access';
-import { ALERTS_CHANNEL } from '../../domain/alerts/raise-alert';
-import type { StaffActor } from '../auth/types';
+import { listenChannel } from '../../../../db/client';
+import type { Deps } from '../../../deps';
+import { ALERTS_CHANNEL, alertVisibleTo, parseAlertNotice, type AlertNotice } from '../../../domain/alerts/alert-notices';
+import type { StaffActor } from '../../auth/types';
 
-export interface AlertNotice {
-  alertId: string;
-  centreId: string;
-  severity: string;
-  created: boolean;
-  event?: string;
-}
+export type { AlertNotice };
 
 interface Subscriber {
   actor: StaffActor;
@@ -52,14 +44,7 @@ export class AlertHub {
       const onPayload = (payload: string) => {
         this.chain = this.chain.then(() => this.dispatch(payload));
       };
-      const handle = this.deps.dbHandle;
-      if (handle.pg) {
-        this.listening = handle.pg.listen(ALERTS_CHANNEL, onPayload).then((meta) => () => meta.unlisten());
-      } else {
-        // PGlite: its client has its own listen(); drizzle keeps the client on $client.
-        const client = (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<() => Promise<void>> } }).$client;
-        this.listening = client.listen(ALERTS_CHANNEL, onPayload);
-      }
+      this.listening = listenChannel(this.deps.dbHandle, ALERTS_CHANNEL, onPayload);
       this.listening.catch((err) => {
         this.deps.logger.error({ err: { message: (err as Error).message } }, 'alert listener failed; consoles will not update live');
         this.listening = null;
@@ -69,12 +54,8 @@ export class AlertHub {
   }
 
   private async dispatch(payload: string): Promise<void> {
-    let notice: AlertNotice;
-    try {
-      notice = JSON.parse(payload) as AlertNotice;
-    } catch {
-      return;
-    }
+    const notice = parseAlertNotice(payload);
+    if (!notice) return;
     const byScope = new Map<string, Subscriber[]>();
     for (const s of this.subscribers) {
       const k = scopeKey(s.actor);
@@ -82,12 +63,7 @@ export class AlertHub {
     }
     for (const group of byScope.values()) {
       try {
-        const [visible] = await this.deps.db
-          .select({ id: alerts.id })
-          .from(alerts)
-          .innerJoin(persons, eq(persons.id, alerts.personId))
-          .where(and(eq(alerts.id, notice.alertId), personScope(group[0]!.actor)));
-        if (visible) for (const s of group) s.send(notice);
+        if (await alertVisibleTo(this.deps.db, group[0]!.actor, notice.alertId)) for (const s of group) s.send(notice);
       } catch (err) {
         this.deps.logger.warn({ err: { message: (err as Error).message }, alertId: notice.alertId }, 'alert notice scope check failed');
       }

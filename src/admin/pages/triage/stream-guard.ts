@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
-import { staffUsers } from '../../../db/schema';
-import type { Deps } from '../../deps';
-import { actorForToken } from '../../domain/staff/api-tokens';
-import { findStaffSession, sessionActor } from '../../domain/staff/sessions';
-import { readSessionCookie } from '../auth/cookies';
-import type { AdminContext, StaffActor } from '../auth/types';
+import type { Deps } from '../../../deps';
+import { actorForToken } from '../../../domain/staff/api-tokens';
+import { findStaffSession, passwordChangedAt as changedAt, sessionActor } from '../../../domain/staff/sessions';
+import { readSessionCookie } from '../../auth/cookies';
+import type { AdminContext, StaffActor } from '../../auth/types';
 
 /** What must stay the same for an open stream to go on delivering. */
 interface Standing {
@@ -17,10 +15,7 @@ interface Standing {
 const sameStanding = (a: Standing, b: Standing) =>
   a.role === b.role && a.jurisdictionId === b.jurisdictionId && a.institutionId === b.institutionId && a.passwordChangedAt === b.passwordChangedAt;
 
-async function passwordChangedAt(deps: Deps, staffId: string): Promise<number | null> {
-  const [row] = await deps.db.select({ at: staffUsers.passwordChangedAt }).from(staffUsers).where(eq(staffUsers.id, staffId));
-  return row?.at?.getTime() ?? null;
-}
+const passwordChangedAt = (deps: Deps, staffId: string) => changedAt(deps.db, staffId);
 
 /** The actor the request's credentials stand for now, or null (logged out, revoked, expired, disabled). */
 async function currentActor(deps: Deps, credentials: { cookie?: string; token?: string }): Promise<StaffActor | null> {

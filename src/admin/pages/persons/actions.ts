@@ -1,10 +1,10 @@
 import QRCode from 'qrcode';
-import type { Deps } from '../../deps';
-import { sendCheckNow } from '../../domain/persons/send-check-now';
-import { issueLinkCode } from '../../domain/persons/issue-link-code';
-import { DISPATCH_JOBS } from '../../jobs/dispatch';
-import { runVerb } from '../auth/run-verb';
-import type { AdminContext } from '../auth/types';
+import type { Deps } from '../../../deps';
+import { sendCheckNow } from '../../../domain/persons/send-check-now';
+import { issueLinkCode } from '../../../domain/persons/issue-link-code';
+import { DISPATCH_JOBS } from '../../../jobs/dispatch';
+import { runVerb } from '../../auth/run-verb';
+import type { AdminContext } from '../../auth/types';
 
 /**
  * "Send check now" for pages and API: the session is created in one transaction, then the

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import type { Deps } from '../../deps';
-import type { AdminContext, AdminEnv } from '../auth/types';
+import type { Deps } from '../../../deps';
+import type { AdminContext, AdminEnv } from '../../auth/types';
 import type { AlertHub } from './alert-hub';
 import { guardedStream } from './guarded-stream';
 

@@ -1,6 +1,6 @@
 import { streamSSE } from 'hono/streaming';
-import type { Deps } from '../../deps';
-import type { AdminContext } from '../auth/types';
+import type { Deps } from '../../../deps';
+import type { AdminContext } from '../../auth/types';
 import { streamGuard } from './stream-guard';
 
 export interface GuardedStreamOptions {
