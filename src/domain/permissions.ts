@@ -54,6 +54,13 @@ export const PERMISSIONS = {
   linkLineUser: NONE,
   sendCheckNow: CENTRE,
   transferPerson: CENTRE,
+  // households and facilities (issue 20)
+  createHousehold: CENTRE,
+  getHousehold: EVERY,
+  addHouseholdMember: CENTRE,
+  removeHouseholdMember: CENTRE,
+  setHouseholdReporter: CENTRE,
+  actOnHousehold: CENTRE,
   sharePerson: CENTRE,
   // rounds
   endMonitoring: CENTRE,

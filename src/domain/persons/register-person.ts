@@ -43,13 +43,13 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
     if (!inst) throw new ValidationError([{ field: 'reportingInstitutionCode', message: 'unknown medical institution', messageJa: '医療機関が見つかりません' }]);
     institutionId = inst.id;
   }
-  const flow = await assignableFlow(ctx, f.flowKey ?? defaultFlowKey(f.classification), centreId);
+  const today = await centreToday(ctx, centreId);
+  const flow = await assignableFlow(ctx, f.flowKey ?? defaultFlowKey(f.classification, f.dateOfBirth, today), centreId);
 
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
   if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
 
   const status = f.status ?? DEFAULT_STATUS[f.classification];
-  const today = await centreToday(ctx, centreId);
   const { responsibleCentreCode: _c, reportingInstitutionCode: _i, roundTimes, flowKey: _f, ...fields } = f;
   const [row] = await ctx.tx
     .insert(persons)
