@@ -61,6 +61,11 @@ export const PERMISSIONS = {
   removeHouseholdMember: CENTRE,
   setHouseholdReporter: CENTRE,
   actOnHousehold: CENTRE,
+  createFacility: CENTRE,
+  addFacilityResident: CENTRE,
+  removeFacilityResident: CENTRE,
+  issueFacilityRoundLink: CENTRE,
+  submitFacilityRound: CENTRE, // facility staff submit through the round link (a system actor); a nurse may enter it for them
   sharePerson: CENTRE,
   // rounds
   endMonitoring: CENTRE,
