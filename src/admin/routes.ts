@@ -20,6 +20,7 @@ import { createCaseloadApi } from './api/caseload';
 import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
 import { createPauseApi } from './api/pauses';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
+import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -84,6 +85,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createPauseRoutes(deps)); // 一時停止
+  pages.route('/', createHouseholdRoutes(deps)); // 世帯（代理報告）
   pages.route('/', createCertificateRoutes(deps)); // 証明書
   pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));

@@ -9,6 +9,7 @@ import { staff } from './i18n/staff';
 import { triage } from './i18n/triage';
 import { onCall } from './i18n/on-call';
 import { lifecycle } from './i18n/lifecycle';
+import { households } from './i18n/households';
 
 /** Console languages: Japanese first, English second. */
 export const LANGS = ['ja', 'en'] as const;
@@ -20,7 +21,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers, lifecycle];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers, lifecycle, households];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

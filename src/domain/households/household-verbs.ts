@@ -1,6 +1,6 @@
 import { and, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
-import { CHANNEL_KINDS, householdMembers, households, MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
+import { CHANNEL_KINDS, householdMembers, households, MONITORED_STATUSES, persons, type ChannelKind } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -14,7 +14,10 @@ import { householdById, householdOf, type HouseholdView } from './household-memb
 import { openHouseholdChecks } from './household-session';
 
 const relation = z.string().trim().min(1).max(20).optional();
-const memberSchema = z.object({ personId: z.uuid({ message: 'must be a person id' }), relation, position: z.number().int().min(0).max(99).optional() });
+// A member by id, or (the console's form, the import) by case number at the household's centre.
+const memberSchema = z
+  .object({ personId: z.uuid({ message: 'must be a person id' }).optional(), caseNumber: z.string().trim().min(1).max(60).optional(), relation, position: z.number().int().min(0).max(99).optional() })
+  .refine((m) => m.personId || m.caseNumber, { message: 'give personId or caseNumber', path: ['caseNumber'] });
 
 const createSchema = z.object({
   reporterPersonId: z.uuid({ message: 'must be a person id' }),
@@ -23,17 +26,24 @@ const createSchema = z.object({
   members: z.array(memberSchema).max(20).default([]),
 });
 
-async function joinHousehold(ctx: VerbArgs<unknown>['ctx'], householdId: string, centreId: string, m: z.infer<typeof memberSchema>): Promise<void> {
-  const person = await personInScope(ctx, m.personId, { forUpdate: true });
+async function joinHousehold(ctx: VerbArgs<unknown>['ctx'], householdId: string, centreId: string, m: z.infer<typeof memberSchema>): Promise<string> {
+  let personId = m.personId;
+  if (!personId) {
+    const [byCase] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, m.caseNumber!)));
+    if (!byCase) throw new ValidationError([{ field: 'caseNumber', message: 'no person with this case number at the household’s health centre', messageJa: 'この患者IDの対象者は世帯の保健所にいません' }]);
+    personId = byCase.id;
+  }
+  const person = await personInScope(ctx, personId, { forUpdate: true });
   if (person.responsibleCentreId !== centreId) {
     throw new ValidationError([{ field: 'personId', message: 'a household is followed by one health centre', messageJa: '世帯の全員が同じ保健所の担当である必要があります' }]);
   }
   const [already] = await ctx.tx.select({ householdId: householdMembers.householdId }).from(householdMembers).where(eq(householdMembers.personId, person.id));
   if (already && already.householdId !== householdId) throw new ConflictError('this person already belongs to another household', undefined, 'この対象者はすでに別の世帯に登録されています');
-  if (already) return;
+  if (already) return person.id;
   const [last] = await ctx.tx.select({ p: max(householdMembers.position) }).from(householdMembers).where(eq(householdMembers.householdId, householdId));
   await ctx.tx.insert(householdMembers).values({ personId: person.id, householdId, relation: m.relation ?? null, position: m.position ?? (last?.p ?? 0) + 1, createdAt: ctx.now });
   await writeAudit(ctx, { action: 'household_join', entity: 'household', entityId: householdId, personId: person.id });
+  return person.id;
 }
 
 /**
@@ -79,8 +89,7 @@ export async function addHouseholdMember({ ctx, input }: VerbArgs<{ householdId:
   requirePermission(ctx.actor, 'addHouseholdMember');
   const m = parseInput(memberSchema, input.member);
   const h = await householdInScope(ctx, input.householdId);
-  await joinHousehold(ctx, h.id, h.centreId, m);
-  return { personId: m.personId };
+  return { personId: await joinHousehold(ctx, h.id, h.centreId, m) };
 }
 
 /**
