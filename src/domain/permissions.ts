@@ -61,6 +61,7 @@ export const PERMISSIONS = {
   removeHouseholdMember: CENTRE,
   setHouseholdReporter: CENTRE,
   actOnHousehold: CENTRE,
+  joinReportersHousehold: CENTRE,
   createFacility: CENTRE,
   addFacilityResident: CENTRE,
   removeFacilityResident: CENTRE,

@@ -76,4 +76,20 @@ describe('households in the console', () => {
     expect((await nurse.form(`/admin/households/${hid}/remove`, { personId: child })).status).toBe(303);
     expect(await deps.db.select().from(householdMembers).where(eq(householdMembers.personId, child))).toHaveLength(0);
   });
+
+  it('registers a child together with the household from the person form (報告者の患者ID); an unknown reporter keeps what was typed', async () => {
+    const form = await (await nurse.get('/admin/persons/new')).text();
+    expect(form).toContain('name="householdReporterCase"');
+    const father = await register({ caseNumber: 'HH-10', name: '見守 健', phone: '090-5555-0010' });
+    const child = await register({ caseNumber: 'HH-11', name: '見守 陽', dateOfBirth: '2023-01-01', householdReporterCase: 'HH-10', householdRelation: '子' });
+    const page = await (await nurse.get(`/admin/persons/${father}`)).text();
+    expect(page.slice(page.indexOf('id="person-household"'))).toContain('見守 陽');
+    expect(await deps.db.select().from(householdMembers).where(eq(householdMembers.personId, child))).toHaveLength(1);
+    const refused = await nurse.form('/admin/persons', { classification: 'confirmed', responsibleCentreCode: '13-501', caseNumber: 'HH-12', name: '見守 空', householdReporterCase: 'NOPE' });
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(html).toContain('この患者IDの報告者がこの保健所にいません');
+    expect(html).toContain('value="NOPE"');
+    expect(await deps.db.select().from(persons).where(eq(persons.caseNumber, 'HH-12'))).toHaveLength(0); // one transaction: not registered either
+  });
 });

@@ -161,3 +161,22 @@ export async function actOnHousehold({ ctx, input }: VerbArgs<{ householdId: str
   await writeAudit(ctx, { action: `household_${a.action}`, entity: 'household', entityId: h.id, details: { members: acted.length } });
   return { personIds: acted, sessions };
 }
+
+/**
+ * 「世帯員として登録」 from the person form: the person joins the household of the reporter
+ * with this case number (at the person's centre) — created now with that reporter if it
+ * has none yet.
+ * @example await joinReportersHousehold({ ctx, input: { personId, reporterCaseNumber: 'C-101', relation: '子' } })
+ */
+export async function joinReportersHousehold({ ctx, input }: VerbArgs<{ personId: string; reporterCaseNumber: string; relation?: string }>): Promise<{ householdId: string }> {
+  requirePermission(ctx.actor, 'joinReportersHousehold');
+  const person = await personInScope(ctx, input.personId);
+  const [reporter] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, person.responsibleCentreId), eq(persons.caseNumber, input.reporterCaseNumber.trim())));
+  if (!reporter) throw new ValidationError([{ field: 'householdReporterCase', message: 'no person with this case number at the health centre', messageJa: 'この患者IDの報告者がこの保健所にいません' }]);
+  const existing = await householdOf(ctx.tx, reporter.id);
+  if (existing) {
+    await joinHousehold(ctx, existing.id, existing.centreId, { personId: person.id, relation: input.relation || undefined });
+    return { householdId: existing.id };
+  }
+  return createHousehold({ ctx, input: { reporterPersonId: reporter.id, members: [{ personId: person.id, relation: input.relation || undefined }] } }).then((h) => ({ householdId: h.id }));
+}

@@ -19,5 +19,8 @@ export const households: Dictionary = {
   'household.setChannel': { ja: '連絡手段を変更', en: 'Change the channel' },
   'household.order': { ja: '報告者の会話では、報告者 → 世帯員の順に1人ずつ伺います。', en: 'The reporter is asked about themselves first, then each member in turn.' },
   'household.answeredBy': { ja: '回答者: {who}', en: 'Answered by {who}' },
+  'household.formLegend': { ja: '世帯員として登録（任意：保護者・家族が代わりに回答）', en: 'Register as a household member (optional: a parent or family member answers)' },
+  'field.householdReporterCase': { ja: '報告者の患者ID', en: "Reporter's case number" },
+  'field.householdRelation': { ja: '続柄', en: 'Relation' },
   'facility.nonResponder': { ja: '施設の未記入', en: 'Facility: residents not reported' },
 };
