@@ -19,6 +19,7 @@ import { createNotificationApi } from './api/notifications';
 import { createCaseloadApi } from './api/caseload';
 import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
 import { createPauseApi } from './api/pauses';
+import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createCertificateApi } from './api/certificates';
@@ -121,6 +122,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createNotificationApi(deps));
   api.route('/', createCaseloadApi(deps));
   api.route('/', createPauseApi(deps));
+  api.route('/', createHouseholdFacilityApi(deps)); // 世帯・施設
   api.route('/', createCertificateApi(deps));
   api.route('/', createRetentionApi(deps));
 

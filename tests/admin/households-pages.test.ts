@@ -92,4 +92,23 @@ describe('households in the console', () => {
     expect(html).toContain('value="NOPE"');
     expect(await deps.db.select().from(persons).where(eq(persons.caseNumber, 'HH-12'))).toHaveLength(0); // one transaction: not registered either
   });
+
+  it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {
+    const created = await nurse.json('POST', '/api/v1/facilities', { kind: 'recuperation_hotel', name: 'ホテル見守', roundTimes: ['09:00'], contacts: [{ name: '受付 佐藤', phone: '+819088880000' }] });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const a = await register({ caseNumber: 'HH-20', name: '宿泊 一' });
+    const b = await register({ caseNumber: 'HH-21', name: '宿泊 二' });
+    for (const [p, room] of [[a, '301'], [b, '302']] as const) expect((await nurse.json('POST', `/api/v1/facilities/${id}/residents`, { personId: p, room })).status).toBe(201);
+    expect((await nurse.json('POST', `/api/v1/facilities/${id}/residents`, { personId: a })).status).toBe(409);
+    const link = (await (await nurse.json('POST', `/api/v1/facilities/${id}/round-link`)).json()) as { path: string; url: string };
+    expect(link.path).toMatch(/^\/f\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const page = await (await nurse.get(link.path)).text();
+    expect(page).toContain('301 宿泊 一');
+    expect(page).toContain('302 宿泊 二');
+    const [assigned] = await deps.db.select({ key: flows.key }).from(flowAssignments).innerJoin(flows, eq(flows.id, flowAssignments.flowId)).where(eq(flowAssignments.personId, a));
+    expect(assigned!.key).toBe('facility-daily');
+    expect((await nurse.json('DELETE', `/api/v1/facilities/${id}/residents/${b}`)).status).toBe(200);
+    expect(await (await nurse.get(link.path)).text()).not.toContain('宿泊 二');
+  });
 });

@@ -10,7 +10,7 @@ import { personInScope } from '../persons/person-in-scope';
 import { parseInput } from '../validation';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM');
-const createSchema = z.object({
+export const facilitySchema = z.object({
   responsibleCentreId: z.uuid().optional(),
   kind: z.enum(FACILITY_KINDS),
   name: z.string().trim().min(1).max(100),
@@ -39,7 +39,7 @@ async function facilityCentre(ctx: Ctx, given: string | undefined): Promise<stri
  */
 export async function createFacility({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
   requirePermission(ctx.actor, 'createFacility');
-  const f = parseInput(createSchema, input);
+  const f = parseInput(facilitySchema, input);
   const centreId = await facilityCentre(ctx, f.responsibleCentreId);
   const [row] = await ctx.tx
     .insert(facilities)

@@ -19,7 +19,7 @@ const memberSchema = z
   .object({ personId: z.uuid({ message: 'must be a person id' }).optional(), caseNumber: z.string().trim().min(1).max(60).optional(), relation, position: z.number().int().min(0).max(99).optional() })
   .refine((m) => m.personId || m.caseNumber, { message: 'give personId or caseNumber', path: ['caseNumber'] });
 
-const createSchema = z.object({
+export const householdSchema = z.object({
   reporterPersonId: z.uuid({ message: 'must be a person id' }),
   reporterRelation: relation,
   householdNumber: z.string().trim().min(1).max(40).optional(),
@@ -54,7 +54,7 @@ async function joinHousehold(ctx: VerbArgs<unknown>['ctx'], householdId: string,
  */
 export async function createHousehold({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
   requirePermission(ctx.actor, 'createHousehold');
-  const f = parseInput(createSchema, input);
+  const f = parseInput(householdSchema, input);
   const reporter = await personInScope(ctx, f.reporterPersonId, { forUpdate: true });
   const [row] = await ctx.tx
     .insert(households)
