@@ -80,7 +80,7 @@ describe('a household on LINE (proxy reporting)', () => {
     // One alert per session: the fever (amber, asked first) raised it, the convulsion made it red.
     expect(raised[0]).toMatchObject({ personId: ichiro, sessionId: byPerson[ichiro]!.id, severity: 'red' });
     expect(raised[0]!.details.reasons!.map((r) => r.ruleId).sort()).toEqual(['child_convulsion', 'child_fever']);
-  });
+  }, 120_000); // some thirty webhook round trips
 
   it("a stranger's LINE cannot answer a household member's session", async () => {
     const { personId: mother, user: motherUser } = await linkedPatient(t, { name: '見守 花江' });

@@ -53,5 +53,5 @@ describe('a household by SMS', () => {
     const raised = await deps.db.select().from(alerts).where(inArray(alerts.personId, [mother.id, child.id]));
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ personId: child.id, severity: 'red', sessionId: childs.id });
-  });
+  }, 120_000); // some twenty webhook round trips
 });

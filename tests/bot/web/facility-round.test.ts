@@ -95,7 +95,7 @@ describe('施設一括報告 (a facility round page)', () => {
     expect(again.status).toBe(303);
     expect(await deps.db.select().from(observations).where(inArray(observations.personId, residents))).toHaveLength(obs.length);
     expect(await deps.db.select().from(alerts).where(inArray(alerts.personId, residents))).toHaveLength(2);
-  });
+  }, 120_000); // 20 residents registered, each row four answers through the engine
 
   it('residents left blank are the facility’s non-responders: ONE alert for the facility, none per resident', async () => {
     const { residents, link } = await careHome(5);
