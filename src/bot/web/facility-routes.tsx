@@ -1,23 +1,16 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps';
 import { systemActor, withTransaction } from '../../domain/context';
 import { ValidationError } from '../../domain/errors';
 import { facilityRoundKeys, resolveFacilityRound, submitFacilityRound, type FacilityRow } from '../../domain/facilities/facility-round';
+import { tokenPageHeaders } from './page-headers';
 import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, type FacilityFormValues } from './views/facility-page';
 
 const MAX_FORM_BYTES = 256 * 1024; // 100 residents × a comment each
 
-/** The token is a credential: never cached, never a Referer, never indexed; no script at all. */
-const pageHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (c.res.headers.get('Cache-Control') === null) c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Robots-Tag', 'noindex, nofollow');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-};
+/** No script at all; forms post back here only. */
+const pageHeaders = tokenPageHeaders("default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
 
 async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 | 422 = 200): Promise<Response> {
   return c.html(`<!DOCTYPE html>${String(await Promise.resolve(node as Promise<string> | string))}`, status);
