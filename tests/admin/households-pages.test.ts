@@ -61,6 +61,8 @@ describe('households in the console', () => {
     });
     const queue = await (await nurse.get('/admin')).text();
     expect(queue).toContain('回答者: 母 見守 花江');
+    const alertId = /data-alert-id="([0-9a-f-]{36})"/.exec(queue)![1]!;
+    expect(await (await nurse.get(`/admin/alerts/${alertId}`)).text()).toContain('回答者: 母 見守 花江');
 
     // The whole household at once: change the channel, then send a check now.
     expect((await nurse.form(`/admin/households/${hid}/act`, { action: 'set_channel', channel: 'sms' })).status).toBe(303);
