@@ -8,6 +8,7 @@ import { createIntakeRoutes } from './bot/intake/routes';
 import { createTwilioPageRoutes } from './bot/twilio/page-routes';
 import { createTwilioVoiceRoutes } from './bot/voice/routes';
 import { createWebCheckRoutes } from './bot/web/routes';
+import { createFacilityRoundRoutes } from './bot/web/facility-routes';
 import { createCertificatePublicRoutes } from './bot/web/certificate-routes';
 import type { Deps } from './deps';
 import { createFhirRoutes } from './fhir/routes';
@@ -32,6 +33,7 @@ export function routeBodyLimits(env: Deps['env']): BodyLimitRule[] {
     { prefix: '/admin/imports', maxBytes: upload },
     { prefix: '/api/v1/staff/invitations', maxBytes: upload },
     { prefix: '/admin/staff/invitations', maxBytes: upload },
+    { prefix: '/f/', maxBytes: 256 * 1024 }, // a facility's round page: a row per resident
   ];
 }
 
@@ -53,6 +55,7 @@ export function createApp(deps: Deps) {
   app.route(QUEUES_BOARD_PATH, createQueuesBoardRoutes(deps)); // Bull Board, administrators only
   app.route('/', createCertificatePublicRoutes(deps)); // /verify/<id>, certificate downloads (before /c/<token>)
   app.route('/c', createWebCheckRoutes(deps));
+  app.route('/f', createFacilityRoundRoutes(deps)); // 施設一括報告: a facility's round page (signed link)
   // LINE, SMS and status webhooks: the same router the Workers entry serves (src/worker.ts).
   app.route('/', createIntakeRoutes(deps));
   app.route('/webhooks/twilio/voice', createTwilioVoiceRoutes(deps));

@@ -28,7 +28,8 @@ export const checkSessions = pgTable(
     channel: text('channel', { enum: CHANNEL_KINDS }).notNull(),
     status: text('status', { enum: CHECK_SESSION_STATUSES }).notNull().default('pending'),
     state: jsonb('state'),
-    source: text('source', { enum: ['schedule', 'manual', 'patient'] }).notNull().default('schedule'),
+    // 'household': a dependent's round, asked in the reporter's conversation; 'facility': a resident's, on the facility's page.
+    source: text('source', { enum: ['schedule', 'manual', 'patient', 'household', 'facility'] }).notNull().default('schedule'),
     dueAt: tstz('due_at').notNull(),
     expiresAt: tstz('expires_at').notNull(), // the round is over: close as missed
     promptedAt: tstz('prompted_at'),
@@ -36,6 +37,9 @@ export const checkSessions = pgTable(
     nextActionAt: tstz('next_action_at'),
     remindersSent: integer('reminders_sent').notNull().default(0),
     callAttempts: integer('call_attempts').notNull().default(0),
+    // Who answered when it was not the person: their household's reporter (proxy reporting)
+    // or, for a facility's resident, null with source 'facility'.
+    answeredByPersonId: uuid('answered_by_person_id').references(() => persons.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -73,6 +77,7 @@ export const observations = pgTable(
     status: text('status', { enum: ['answered', 'unanswered'] }).notNull(),
     channel: text('channel', { enum: CHANNEL_KINDS }).notNull(),
     observedAt: tstz('observed_at').notNull(),
+    answeredByPersonId: uuid('answered_by_person_id').references(() => persons.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [

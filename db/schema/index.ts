@@ -12,3 +12,4 @@ export * from './imports';
 export * from './notifications';
 export * from './lifecycle';
 export * from './fhir';
+export * from './households';

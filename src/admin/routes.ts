@@ -19,7 +19,9 @@ import { createNotificationApi } from './api/notifications';
 import { createCaseloadApi } from './api/caseload';
 import { createCaseloadRoutes } from './pages/lifecycle/caseload-routes';
 import { createPauseApi } from './api/pauses';
+import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
+import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -84,6 +86,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createPersonPageRoutes(deps));
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createPauseRoutes(deps)); // 一時停止
+  pages.route('/', createHouseholdRoutes(deps)); // 世帯（代理報告）
   pages.route('/', createCertificateRoutes(deps)); // 証明書
   pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));
@@ -119,6 +122,7 @@ export function createAdminRoutes(deps: Deps) {
   api.route('/', createNotificationApi(deps));
   api.route('/', createCaseloadApi(deps));
   api.route('/', createPauseApi(deps));
+  api.route('/', createHouseholdFacilityApi(deps)); // 世帯・施設
   api.route('/', createCertificateApi(deps));
   api.route('/', createRetentionApi(deps));
 

@@ -54,6 +54,19 @@ export const PERMISSIONS = {
   linkLineUser: NONE,
   sendCheckNow: CENTRE,
   transferPerson: CENTRE,
+  // households and facilities (issue 20)
+  createHousehold: CENTRE,
+  getHousehold: EVERY,
+  addHouseholdMember: CENTRE,
+  removeHouseholdMember: CENTRE,
+  setHouseholdReporter: CENTRE,
+  actOnHousehold: CENTRE,
+  joinReportersHousehold: CENTRE,
+  createFacility: CENTRE,
+  addFacilityResident: CENTRE,
+  removeFacilityResident: CENTRE,
+  issueFacilityRoundLink: CENTRE,
+  submitFacilityRound: CENTRE, // facility staff submit through the round link (a system actor); a nurse may enter it for them
   sharePerson: CENTRE,
   // rounds
   endMonitoring: CENTRE,

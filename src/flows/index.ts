@@ -26,10 +26,11 @@ export {
   prompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, ONE_PAGE_MAX_QUESTIONS, type PageMessages,
 } from './engine/prompt.js';
 export { simulate, simulationContext, inputFromString } from './engine/simulate.js';
-export { defaultFlows, URGENT_SYMPTOMS } from './defaults/index.js';
+export { CHILD_FLOW_BELOW_AGE, CHILD_RULE_SOURCES, defaultFlows, FACILITY_SYMPTOMS, URGENT_SYMPTOMS } from './defaults/index.js';
 export { evaluateCondition } from './conditions.js';
 export { pickText } from './text.js';
 export {
   toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, deniesChoice, kanjiToArabic, formatNumber,
   type ChoiceOption, type NumberOptions, type NumberResult,
 } from './normalisers/index.js';
+export { givenName, HOUSEHOLD_TEXTS, nextMemberIntro } from './household-texts.js';

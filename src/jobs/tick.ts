@@ -1,3 +1,4 @@
+import { openDueFacilityRounds, raiseUnsubmittedFacilityRounds } from '../domain/facilities/facility-round-sweep';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import { claimDueActions } from '../domain/rounds/claim-due-actions';
@@ -92,6 +93,9 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const closingNotices = await enqueueClosingNotices(deps, now, limit);
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
+  // Facilities (施設一括報告): a round's page opens at its time; one facility alert for a round never submitted.
+  await raiseUnsubmittedFacilityRounds(deps.db, now);
+  await openDueFacilityRounds(deps.db, now);
   const pausesResumed = await resumeDuePauses(deps.db, { now, limit });
   const t0 = performance.now();
   const created = await createDueSessions(deps.db, { now, quiet, resweepMs });

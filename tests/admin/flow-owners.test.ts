@@ -95,12 +95,12 @@ describe('who sees which flows', () => {
   const keys = async (actor: Actor) => (await listFlows(deps.db, actor)).map((f) => f.key);
 
   it('a centre sees national flows and its own and its prefecture\'s; not another centre\'s', async () => {
-    expect(await keys(actors.nurseA)).toEqual(['contact-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a']);
-    expect(await keys(actors.adminB)).toEqual(['contact-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-b']);
-    expect(await keys(actors.prefTokyo)).toEqual(['contact-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a', 'centre-b']);
-    expect(await keys(actors.prefOsaka)).toEqual(['contact-daily', 'nation-extra', 'patient-daily', 'centre-c']);
-    expect(await keys(actors.nation)).toEqual(['contact-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a', 'centre-b', 'centre-c']);
-    expect(await keys(actors.clinician)).toEqual(['contact-daily', 'nation-extra', 'patient-daily']);
+    expect(await keys(actors.nurseA)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a']);
+    expect(await keys(actors.adminB)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-b']);
+    expect(await keys(actors.prefTokyo)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a', 'centre-b']);
+    expect(await keys(actors.prefOsaka)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily', 'centre-c']);
+    expect(await keys(actors.nation)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily', 'tokyo-wide', 'centre-a', 'centre-b', 'centre-c']);
+    expect(await keys(actors.clinician)).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'nation-extra', 'patient-daily']);
     const list = await listFlows(deps.db, actors.nurseA);
     expect(list.find((f) => f.key === 'patient-daily')!.owner).toBeNull();
     expect(list.find((f) => f.key === 'tokyo-wide')!.owner).toMatchObject({ kind: 'prefecture', nameJa: '東京都' });

@@ -30,7 +30,7 @@ describe('/api/v1/flows', () => {
     const res = await asNurse('GET', '/api/v1/flows');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { flows: { key: string; current: number; versions: { version: number; status: string }[] }[] };
-    expect(body.flows.map((f) => f.key).sort()).toEqual(['contact-daily', 'patient-daily']);
+    expect(body.flows.map((f) => f.key).sort()).toEqual(['child-daily', 'contact-daily', 'facility-daily', 'patient-daily']); // the national defaults
     expect(body.flows[0]!.versions[0]).toMatchObject({ version: 1, status: 'published' });
     expect((await app.request('/api/v1/flows')).status).toBe(401);
   });

@@ -29,6 +29,8 @@ describe('validateFlowDefinition', () => {
   it('the default flows and the base are valid', () => {
     expect(validateFlowDefinition(defaultFlows.patientDaily)).toEqual([]);
     expect(validateFlowDefinition(defaultFlows.contactDaily)).toEqual([]);
+    expect(validateFlowDefinition(defaultFlows.childDaily)).toEqual([]);
+    expect(validateFlowDefinition(defaultFlows.facilityDaily)).toEqual([]);
     expect(validateFlowDefinition(base())).toEqual([]);
   });
 

@@ -25,6 +25,8 @@ const DIR = join(import.meta.dirname, 'testdata');
 const FLOWS = {
   'patient-daily': defaultFlows.patientDaily,
   'contact-daily': defaultFlows.contactDaily,
+  'child-daily': defaultFlows.childDaily,
+  'facility-daily': defaultFlows.facilityDaily,
   'patient-daily-one-by-one': patientOneByOne.definition,
   'contact-daily-one-by-one': contactOneByOne.definition,
 };

@@ -2,11 +2,11 @@ import { lastOutboundBody } from '../../domain/outbox/outbound-messages';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { currentPrompt as waitingPrompt } from '../../domain/checks/current-prompt';
-import { findOpenSession } from '../../domain/checks/find-open-session';
+import { beginNextHouseholdMember, householdOpenSession, openHouseholdChecks } from '../../domain/households/household-session';
 import { isSessionOpen, type CheckSession } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
-import type { Input, SessionState } from '../../flows';
+import { nextMemberIntro, type Input, type SessionState } from '../../flows';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
@@ -29,9 +29,9 @@ export async function currentPrompt(turn: LineTurn, link: LineLink, session: Ses
   return messages.slice(-1);
 }
 
-/** Show the check that is waiting, if any (after linking, re-follow, 「今すぐ報告」 during a check). */
+/** Show the check that is waiting, if any (after linking, re-follow, 「今すぐ報告」 during a check): a household's reporter sees the member whose turn it is. */
 export async function resumeOpenSession(turn: LineTurn, link: LineLink): Promise<LineReply | null> {
-  const open = await findOpenSession(turn.tx, link.personId, turn.now);
+  const open = await householdOpenSession(turn.tx, link.personId, turn.now);
   if (!open) return null;
   const messages = await currentPrompt(turn, link, open);
   return messages.length ? checkReply(link, open.id, messages) : null;
@@ -42,7 +42,27 @@ export async function answerInSession(turn: LineTurn, link: LineLink, sessionId:
   const outcome = await answerCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { sessionId, input, channel: 'line' } });
   if (outcome.closed) return checkReply(link, sessionId, textMessages([pick(T.closed, link.lang)]), 'closed');
   if (outcome.messages.length === 0) return checkReply(link, sessionId, textMessages([pick(T.notUnderstood, link.lang)]), 'note');
-  return checkReply(link, sessionId, renderMessages(outcome.messages, { sessionId }, link.lang));
+  const rendered = renderMessages(outcome.messages, { sessionId }, link.lang);
+  if (outcome.completed) {
+    const next = await nextHouseholdMember(turn, link, rendered);
+    if (next) return next;
+  }
+  return checkReply(link, sessionId, rendered);
+}
+
+/**
+ * Proxy reporting: one member's check has ended; if the reporter answers for another
+ * member with an open check, go on to them in the same conversation
+ * (「次は 花子さん（5歳）について伺います」 and that member's first question).
+ */
+async function nextHouseholdMember(turn: LineTurn, link: LineLink, before: LineMessage[]): Promise<LineReply | null> {
+  const next = await beginNextHouseholdMember(ctxOf(turn, patientActor(link.personId)), link.personId, 'line');
+  if (!next) return null;
+  const intro = textMessages([nextMemberIntro(next.member, link.lang, 'line')]);
+  const prompt = next.begun
+    ? renderMessages(next.messages, { sessionId: next.sessionId }, link.lang)
+    : ((await resumeOpenSession(turn, link))?.messages ?? []);
+  return checkReply(link, next.sessionId, fitRequest([...before, ...intro, ...prompt]));
 }
 
 /**
@@ -63,6 +83,8 @@ export async function reportNow(turn: LineTurn, link: LineLink): Promise<LineRep
   if (resumed) return resumed;
   if (!MONITORED_STATUSES.includes(link.status)) return monitoringEndedReply(link);
   try {
+    // A household's reporter: a check for each member too, asked in turn after their own.
+    await openHouseholdChecks(ctxOf(turn, patientActor(link.personId)), link.personId, 'line');
     const started = await startCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { personId: link.personId, channel: 'line', source: 'patient' } });
     return checkReply(link, started.sessionId, renderMessages(started.messages, { sessionId: started.sessionId }, link.lang));
   } catch (err) {

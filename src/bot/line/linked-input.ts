@@ -1,5 +1,4 @@
-import { findOpenSession } from '../../domain/checks/find-open-session';
-import { findPersonSession } from '../../domain/checks/session';
+import { findAnswerableSession, householdOpenSession } from '../../domain/households/household-session';
 import { alreadyAnswered, answerInSession, reportNow } from './check-conversation';
 import { contactReply, helpReply, recordsReply } from './info-replies';
 import type { LineLink } from '../../domain/channels/person-on-channel';
@@ -33,7 +32,7 @@ function menu(turn: LineTurn, link: LineLink, action: MenuAction): Promise<LineR
 export async function handleLinkedText(turn: LineTurn, link: LineLink, text: string): Promise<LineReply> {
   const action = keywordOf(text);
   if (action) return menu(turn, link, action);
-  const open = await findOpenSession(turn.tx, link.personId, turn.now);
+  const open = await householdOpenSession(turn.tx, link.personId, turn.now);
   if (open) return answerInSession(turn, link, open.id, { type: 'message', text });
   if (looksLikeLinkCode(text)) return handleLinkCode(turn, text);
   return helpReply(turn, link);
@@ -49,7 +48,7 @@ export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data:
   const p = parsePostback(data);
   if (!p) return helpReply(turn, link);
   if (p.kind === 'menu') return menu(turn, link, p.action);
-  const session = await findPersonSession(turn.tx, link.personId, p.kind === 'session' ? { sessionId: p.sessionId } : { localDate: p.localDate, round: p.round });
+  const session = await findAnswerableSession(turn.tx, link.personId, p.kind === 'session' ? { sessionId: p.sessionId } : { localDate: p.localDate, round: p.round });
   if (!session) {
     return { kind: 'closed', personId: link.personId, sessionId: null, messages: textMessages([pick(T.closed, link.lang)]) };
   }

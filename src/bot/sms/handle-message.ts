@@ -1,7 +1,8 @@
 import type { Tx } from '../../domain/inbox/process-in-order';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
-import { findOpenSession } from '../../domain/checks/find-open-session';
+import { beginNextHouseholdMember, householdOpenSession } from '../../domain/households/household-session';
+import { nextMemberIntro } from '../../flows';
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { generalContact } from '../../domain/channels/general-contact';
@@ -81,11 +82,20 @@ async function unregisteredReply(deps: Deps, tx: Tx): Promise<string> {
   return c ? bilingual('unknownNumber', { name: c.nameJa, phone: c.phone }) : bilingual('unknownNumberGeneric');
 }
 
+/**
+ * The answer goes to the check the number is on now: the person's own, or — a household's
+ * reporter — the member whose turn it is; when one member's check ends the next member's
+ * begins in the same conversation (「次は 花子さん（5歳）について伺います」).
+ */
 async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise<{ sessionId: string | null; replies: string[] }> {
-  const session = await findOpenSession(ctx.tx, owner.personId, ctx.now);
+  const session = await householdOpenSession(ctx.tx, owner.personId, ctx.now);
   if (!session) return { sessionId: null, replies: [smsText('noOpenCheck', owner.lang)] };
   const outcome = await answerCheck({ ctx, input: { sessionId: session.id, input: { type: 'message', text: body }, channel: 'sms' } });
   if (outcome.closed) return { sessionId: session.id, replies: [smsText('checkClosed', owner.lang)] };
   await markChannelVerified(ctx.tx, owner.channelId, ctx.now);
-  return { sessionId: session.id, replies: renderSms(outcome.messages) };
+  const replies = renderSms(outcome.messages);
+  if (!outcome.completed) return { sessionId: session.id, replies };
+  const next = await beginNextHouseholdMember(ctx, owner.personId, 'sms');
+  if (!next || !next.begun) return { sessionId: next?.sessionId ?? session.id, replies };
+  return { sessionId: next.sessionId, replies: [...replies, nextMemberIntro(next.member, owner.lang, 'sms'), ...renderSms(next.messages)] };
 }

@@ -1,10 +1,11 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps';
 import type { Lang } from '../../flows';
 import { webLinkKeys } from '../../domain/web/issue-web-link';
 import { certificateOffered } from '../../domain/certificates/certificate-offered';
 import { CHECK_CSS, CHECK_JS } from './assets';
+import { tokenPageHeaders } from './page-headers';
 import { buildCheckPage } from '../../domain/web/page-model';
 import { resolveLink, type LinkedSession } from '../../domain/web/resolve-link';
 import { submitWebAnswer, type WebAnswerForm } from '../../domain/web/submit-answer';
@@ -15,19 +16,8 @@ import { ClosedPage, DonePage, ErrorPage, InvalidLinkPage, TooLargePage } from '
 
 const MAX_FORM_BYTES = 16 * 1024;
 
-/**
- * The token is a credential: never cached, never sent on as a Referer, never indexed.
- * No inline script or style may run, and forms may only post back here.
- */
-const patientPageHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (c.res.headers.get('Cache-Control') === null) c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Robots-Tag', 'noindex, nofollow');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-};
+/** No inline script or style may run, and forms may only post back here. */
+const patientPageHeaders = tokenPageHeaders("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
 
 function requestInfo(c: Context) {
   return { requestId: (c.get('requestId' as never) as string | undefined) ?? null, userAgent: c.req.header('user-agent') ?? null };

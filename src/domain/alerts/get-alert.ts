@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
-import { alertEvents, checkSessions, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
+import { alias } from 'drizzle-orm/pg-core';
+import { alertEvents, checkSessions, householdMembers, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
+import { answeredByLabel } from '../households/household-order';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
@@ -11,6 +13,7 @@ import { requirePermission } from '../permissions';
 
 /** How many days of answers an alert shows beside its reasons. */
 export const RECENT_DAYS = 5;
+const reporter = alias(persons, 'reporter');
 
 /**
  * One alert with everything a nurse needs to decide: the reasons (rule, values, trend), the
@@ -42,6 +45,15 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
     .orderBy(asc(alertEvents.createdAt));
   const names = async (id: string | null) => (id ? ((await ctx.tx.select({ n: staffUsers.displayName }).from(staffUsers).where(eq(staffUsers.id, id)))[0]?.n ?? null) : null);
   const book = await versionBook(ctx, recent.map((r) => r.flowVersionId));
+  // 代理報告: the household reporter who answered the alert's check, as 「母 見守 花江」.
+  const [by] = alert.sessionId
+    ? await ctx.tx
+        .select({ name: reporter.name, relation: householdMembers.relation })
+        .from(checkSessions)
+        .innerJoin(reporter, eq(reporter.id, checkSessions.answeredByPersonId))
+        .leftJoin(householdMembers, eq(householdMembers.personId, reporter.id))
+        .where(eq(checkSessions.id, alert.sessionId))
+    : [];
   await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
@@ -62,6 +74,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       hasOximeter: p.hasOximeter,
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
+    answeredBy: by ? answeredByLabel(by) : null,
     // Each answer judged against its flow's single-answer rules: the table marks red and amber cells.
     recent: recent.map((r) => ({ ...r, mark: r.obsStatus === 'answered' ? book.mark(r.flowVersionId, r.questionId, r.value) : null })),
     questions: book.wordings,

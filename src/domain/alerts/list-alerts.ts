@@ -1,3 +1,4 @@
+import { answeredByLabel } from '../households/household-order';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -43,7 +44,14 @@ export interface AlertListRow {
   person: { id: string; name: string | null; nameKana: string | null; caseNumber: string; phone: string | null };
   centre: { code: string; nameJa: string; nameEn: string };
   assignedTo: { id: string; name: string } | null;
+  /** 「母 見守 花子」: the household reporter who answered the check for this person (null: the person, or names hidden). */
+  answeredBy: string | null;
 }
+
+/** Who answered the alert's check for the person (a household's reporter), with their relation. */
+const answeredBySql = sql<{ name: string; relation: string | null } | null>`(select json_build_object('name', rp.name, 'relation', hm.relation)
+  from check_sessions s join persons rp on rp.id = s.answered_by_person_id left join household_members hm on hm.person_id = rp.id
+  where s.id = ${alerts.sessionId})`;
 
 /**
  * The alert queue for the actor's scope: red first, then oldest. One audit row records
@@ -65,7 +73,7 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
   if (q.mine) where.push(sql`(${alerts.assignedTo} = ${ctx.actor.kind === 'staff' ? ctx.actor.staffId : null} or ${mineSql(ctx, alerts.personId)})`);
   const cond = and(...where);
   const rows = await ctx.tx
-    .select({ a: alerts, p: { id: persons.id, name: persons.name, nameKana: persons.nameKana, caseNumber: persons.caseNumber, phone: persons.phone }, j: { code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn }, assignee: { id: assignee.id, name: assignee.displayName } })
+    .select({ a: alerts, p: { id: persons.id, name: persons.name, nameKana: persons.nameKana, caseNumber: persons.caseNumber, phone: persons.phone }, j: { code: jurisdictions.code, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn }, assignee: { id: assignee.id, name: assignee.displayName }, by: answeredBySql })
     .from(alerts)
     .innerJoin(persons, eq(persons.id, alerts.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, alerts.centreId))
@@ -93,6 +101,7 @@ export async function listAlerts({ ctx, input }: VerbArgs<AlertQuery | Record<st
     person: maskIdentifiers(r.p, identified),
     centre: r.j,
     assignedTo: r.assignee?.id ? { id: r.assignee.id, name: r.assignee.name } : null,
+    answeredBy: identified && r.by ? answeredByLabel(r.by) : null,
   }));
   if (list.length) {
     await writeAudit(ctx, { action: 'list', entity: 'alert', details: { personIds: [...new Set(list.map((a) => a.person.id))], count: list.length, identifiers: identified } });

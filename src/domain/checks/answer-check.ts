@@ -6,6 +6,7 @@ import { applyStep, type StepOutcome } from './apply-step';
 import { lockSessionWithContext } from './flow-context';
 import { isSessionOpen } from './session';
 import { requirePermission } from '../permissions';
+import { reportsFor } from '../households/household-members';
 
 export { OPEN_SESSION_STATUSES } from './session';
 
@@ -16,20 +17,26 @@ export type AnswerOutcome = (StepOutcome & { closed: false; sessionId: string })
  * through the engine, store observations/alerts/state in the caller's transaction and
  * return the messages to send. A session that is over answers { closed: true }: a stale
  * button never records into another day's check. A patient answers only their own
- * sessions: another person's is { closed: true } too, and records nothing.
+ * sessions — or, as a household's reporter, its members' (recorded with `answeredBy`):
+ * another person's is { closed: true } too, and records nothing.
  */
 export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; input: Input; channel: Channel }>): Promise<AnswerOutcome> {
   requirePermission(ctx.actor, 'answerCheck');
   const locked = await lockSessionWithContext(ctx, input.sessionId);
   if (!locked) throw new NotFoundError('check_session', input.sessionId);
   const { session } = locked;
-  if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) return { closed: true, sessionId: session.id, status: 'not_yours' };
+  // A household's reporter answers for its members (proxy reporting): recorded as the member's, with who answered.
+  let answeredBy: string | null = null;
+  if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) {
+    if (!(await reportsFor(ctx.tx, ctx.actor.personId, session.personId))) return { closed: true, sessionId: session.id, status: 'not_yours' };
+    answeredBy = ctx.actor.personId;
+  }
   if (!isSessionOpen(session, ctx.now)) return { closed: true, sessionId: session.id, status: session.status };
   const version = await loadFlowVersion(ctx.tx, session.flowVersionId);
   const flowCtx = locked.flowContext(input.channel, ctx.now);
   // A session prompted by multicast has no state yet: the prompt it got is the flow's start.
   const state = (session.state as SessionState | null) ?? start(version, flowCtx).state;
   const step = advance(version, state, input.input, flowCtx);
-  const outcome = await applyStep(ctx, session, input.channel, step);
+  const outcome = await applyStep(ctx, session, input.channel, step, { answeredBy });
   return { ...outcome, closed: false, sessionId: session.id };
 }

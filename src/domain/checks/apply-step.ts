@@ -16,9 +16,16 @@ const SEVERITY_RANK = { amber: 1, red: 2 } as const;
 /**
  * Store what one engine step produced, in the caller's transaction: observations (one per
  * session and question — a replay inserts nothing), the session's new state, and one alert
- * per session that collects every flag (severity only goes up). Returns what to send.
+ * per session that collects every flag (severity only goes up). `answeredBy`: the household
+ * reporter who answered for the person (on the observations and the session). Returns what to send.
  */
-export async function applyStep(ctx: Ctx, session: { id: string; personId: string }, channel: Channel, step: Step): Promise<StepOutcome> {
+export async function applyStep(
+  ctx: Ctx,
+  session: { id: string; personId: string },
+  channel: Channel,
+  step: Step,
+  by: { answeredBy?: string | null } = {},
+): Promise<StepOutcome> {
   const messages: OutMessage[] = [];
   const flags: RiskFlag[] = [];
   let completed = false;
@@ -44,6 +51,7 @@ export async function applyStep(ctx: Ctx, session: { id: string; personId: strin
           status: o.status,
           channel,
           observedAt: ctx.now,
+          answeredByPersonId: by.answeredBy ?? null,
         });
         break;
       }
@@ -86,6 +94,7 @@ export async function applyStep(ctx: Ctx, session: { id: string; personId: strin
       status: completed ? 'completed' : 'active',
       completedAt: completed ? ctx.now : null,
       nextActionAt: completed ? null : undefined,
+      ...(by.answeredBy ? { answeredByPersonId: by.answeredBy } : {}),
       updatedAt: ctx.now,
     })
     .where(eq(checkSessions.id, session.id));

@@ -6,6 +6,8 @@ import { defaultFlows, FLOW_SPEC_VERSION, type FlowDefinition } from '../../flow
 const DEFAULTS: { key: string; ja: string; en: string; definition: () => FlowDefinition }[] = [
   { key: 'patient-daily', ja: '毎日の健康観察（患者）', en: 'Daily check (patients)', definition: () => defaultFlows.patientDaily },
   { key: 'contact-daily', ja: '毎日の健康観察（濃厚接触者）', en: 'Daily check (close contacts)', definition: () => defaultFlows.contactDaily },
+  { key: 'child-daily', ja: '毎日の健康観察（子ども）', en: 'Daily check (children)', definition: () => defaultFlows.childDaily },
+  { key: 'facility-daily', ja: '施設一括報告（入所者）', en: 'Facility round (residents)', definition: () => defaultFlows.facilityDaily },
 ];
 
 /**

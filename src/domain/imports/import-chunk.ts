@@ -153,7 +153,7 @@ async function createMany(ctx: Ctx, rows: readonly ParsedRow[], target: ImportTa
       const fields = validatePersonFields({ ...parsed.fields, responsibleCentreCode: target.centreCode });
       if (parsed.specimenDate) checkTestRecordDates(ctx, { specimenDate: parsed.specimenDate });
       const centreId = (fields.address && (await residence(fields.address)).centre?.id) || importingCentreId;
-      const flow = await flowOf(fields.flowKey ?? defaultFlowKey(fields.classification), centreId);
+      const flow = await flowOf(fields.flowKey ?? defaultFlowKey(fields.classification, fields.dateOfBirth, await todayAt(centreId)), centreId);
       const institutionId = await institutionOf(fields.reportingInstitutionCode ?? '');
       const roundTimes = [...(fields.roundTimes ?? (await roundTimesOf(centreId, fields.classification)))].sort();
       ready.push({ parsed, fields, centreId, flowId: flow.id, institutionId, roundTimes, today: await todayAt(centreId) });

@@ -6,6 +6,7 @@ import { registerPerson } from '../persons/register-person';
 import { addTestRecord } from '../persons/test-records';
 import { updatePerson } from '../persons/update-person';
 import type { ParsedRow } from './row-to-person';
+import { joinImportedHousehold } from '../households/household-import';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -38,6 +39,7 @@ export async function importRow(ctx: Ctx, parsed: ParsedRow, target: ImportTarge
   }
   if (parsed.specimenDate && (await addSpecimen(ctx, personId, parsed.specimenDate, String(parsed.fields.classification ?? existing?.classification))) && outcome === 'unchanged') outcome = 'updated';
   if (outcome === 'created') await listDuplicates(ctx, personId, parsed, target);
+  if (parsed.household && (await joinImportedHousehold(ctx, personId, target.centreId, parsed.household)) && outcome === 'unchanged') outcome = 'updated';
   return { outcome, personId };
 }
 

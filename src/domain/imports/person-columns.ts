@@ -34,6 +34,9 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: 'hasOximeter', labelJa: 'パルスオキシメーター', labelEn: 'Pulse oximeter', aliases: ['パルスオキシメーター', 'パルスオキシメータ', 'パルスオキシメーター貸与', 'オキシメーター', 'pulse oximeter', 'oximeter'], parse: parseBooleanCell },
   { key: 'preferredChannel', labelJa: '連絡方法', labelEn: 'Channel', aliases: ['連絡方法', 'チャネル', 'チャンネル', '連絡手段', '健康観察方法', '観察方法', 'channel', 'contact method'], parse: parseChannelCell },
   { key: 'preferredLanguage', labelJa: '言語', labelEn: 'Language', aliases: ['言語', '使用言語', '希望言語', 'language'], parse: parseLanguageCell },
+  // 世帯: rows with the same number form one household; its first row is the reporter (src/domain/households/household-import.ts).
+  { key: 'householdNumber', labelJa: '世帯番号', labelEn: 'Household number', aliases: ['世帯番号', '世帯ID', '世帯', 'household', 'household number', 'household id'], parse: textCell(40) },
+  { key: 'householdRelation', labelJa: '続柄', labelEn: 'Relation', aliases: ['続柄', '続き柄', 'relation', 'relationship'], parse: textCell(20) },
 ];
 
 export type ImportColumnKey = string;

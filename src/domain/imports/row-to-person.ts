@@ -17,6 +17,8 @@ export interface ParsedRow {
   fields: Record<string, unknown>;
   /** 検体採取日: recorded as a test record, not a person field. */
   specimenDate: string | null;
+  /** 世帯番号 and 続柄: the household the person joins, not person fields. */
+  household: { number: string; relation: string | null } | null;
   problems: RowProblem[];
 }
 
@@ -44,7 +46,9 @@ export function rowToPerson(row: TableRow, mapping: ColumnMapping, header: reado
     if (col.key === 'specimenDate') specimenDate = parsed.value as string;
     else fields[col.key] = parsed.value;
   }
-  return { row: row.row, fields, specimenDate, problems };
+  const { householdNumber, householdRelation, ...personFields } = fields;
+  const household = householdNumber ? { number: String(householdNumber), relation: householdRelation ? String(householdRelation) : null } : null;
+  return { row: row.row, fields: personFields, specimenDate, household, problems };
 }
 
 /** The column header for a field a verb refused (its ValidationError names the field). */

@@ -6,6 +6,7 @@ import { ValidationError } from '../errors';
 import { flowUsableAt } from '../flows/flow-scope';
 import { latestPublishedVersionId } from '../flows/flow-versions';
 import { defaultFlowKey, type PersonFields } from './person-input';
+import { localDateOf } from '../time';
 
 const owner = alias(jurisdictions, 'flow_owner');
 
@@ -56,7 +57,7 @@ export async function reassignFlow(ctx: Ctx, personId: string, key: string, cent
  * the new centre's to ask, so the person goes back to the national default flow for their
  * classification. Returns the change, or null when the flow stays.
  */
-export async function keepFlowUsable(ctx: Ctx, person: { id: string; classification: PersonFields['classification'] }, centreId: string): Promise<{ from: string; to: string } | null> {
+export async function keepFlowUsable(ctx: Ctx, person: { id: string; classification: PersonFields['classification']; dateOfBirth?: string | null }, centreId: string): Promise<{ from: string; to: string } | null> {
   const [row] = await ctx.tx
     .select({ key: flows.key, owner: { path: owner.path } })
     .from(flowAssignments)
@@ -64,7 +65,7 @@ export async function keepFlowUsable(ctx: Ctx, person: { id: string; classificat
     .leftJoin(owner, eq(owner.id, flows.ownerJurisdictionId))
     .where(eq(flowAssignments.personId, person.id));
   if (!row || flowUsableAt(row.owner, await centrePath(ctx, centreId))) return null;
-  const to = defaultFlowKey(person.classification);
+  const to = defaultFlowKey(person.classification, person.dateOfBirth, localDateOf(ctx.now, 'Asia/Tokyo'));
   await reassignFlow(ctx, person.id, to, centreId);
   return { from: row.key, to };
 }

@@ -3,6 +3,8 @@ import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../..
 import { ValidationError, type FieldError } from '../errors';
 import { parseInput } from '../validation';
 import { parsePhoneNumber, PHONE_SEPARATORS } from '../../platform/text/phone-number';
+import { CHILD_FLOW_BELOW_AGE } from '../../flows';
+import { ageOn } from '../time';
 
 const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 // E.164; Japanese numbers typed as 090-1234-5678 are converted by normalisePhone first.
@@ -103,5 +105,12 @@ export const DEFAULT_STATUS: Record<PersonFields['classification'], PersonFields
 /** Patients answer at 09:00 and 15:00, close contacts at 09:00 (local time). */
 export const defaultRoundTimes = (classification: PersonFields['classification']) =>
   classification === 'close_contact' ? ['09:00'] : ['09:00', '15:00'];
-export const defaultFlowKey = (classification: PersonFields['classification']) =>
-  classification === 'close_contact' ? 'contact-daily' : 'patient-daily';
+/**
+ * The default flow: a child under 15 (on `today`, when the birth date is known) answers the
+ * children's flow through a parent; otherwise patients and close contacts their own.
+ * Staff choose another by giving flowKey.
+ */
+export const defaultFlowKey = (classification: PersonFields['classification'], dateOfBirth?: string | null, today?: string) => {
+  if (dateOfBirth && today && ageOn(dateOfBirth, today) < CHILD_FLOW_BELOW_AGE) return 'child-daily';
+  return classification === 'close_contact' ? 'contact-daily' : 'patient-daily';
+};

@@ -43,12 +43,13 @@ export async function registerPerson({ ctx, input }: VerbArgs<unknown>): Promise
   const f = validatePersonFields(input);
   const centreId = await resolveCentre(ctx, f.responsibleCentreCode);
   const institutionId = await reportingInstitutionId(ctx, f.reportingInstitutionCode);
-  const flow = await assignableFlow(ctx, f.flowKey ?? defaultFlowKey(f.classification), centreId);
+  const today = await centreToday(ctx, centreId);
+  const flow = await assignableFlow(ctx, f.flowKey ?? defaultFlowKey(f.classification, f.dateOfBirth, today), centreId);
 
   const [dup] = await ctx.tx.select({ id: persons.id }).from(persons).where(and(eq(persons.responsibleCentreId, centreId), eq(persons.caseNumber, f.caseNumber)));
   if (dup) throw new ConflictError('a person with this case number already exists at this health centre', undefined, 'この保健所に同じ患者IDの対象者がいます');
 
-  const values = newPersonValues(ctx, f, { centreId, institutionId, today: await centreToday(ctx, centreId) });
+  const values = newPersonValues(ctx, f, { centreId, institutionId, today });
   const [row] = await ctx.tx.insert(persons).values(values).returning({ id: persons.id });
   const personId = row!.id;
   await ctx.tx.insert(personStatusHistory).values(firstStatusValues(ctx, personId, values.status));

@@ -15,7 +15,8 @@ export interface ClosedSession {
  * as 'missed', in one statement. A late prompt is never sent: a pending session that
  * expires is closed too. Those that were prompted and still in their reminder chain
  * (next_action_at set) are returned for the non-responder alert the chain did not reach;
- * those never sent (a round's or a "send check now" session, not a call-in) are marked so.
+ * those never sent (a round's or a "send check now" session, not a call-in, nor a household
+ * dependent's or a facility resident's, which are never sent on their own) are marked so.
  */
 export async function closeExpiredSessions(db: DbOrTx, opts: { now: Date; limit: number }): Promise<ClosedSession[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
@@ -30,7 +31,7 @@ export async function closeExpiredSessions(db: DbOrTx, opts: { now: Date; limit:
       for update skip locked
     ),
     judged as (
-      select old.*, (old.source <> 'patient' and ${neverSent}) as never_sent from old
+      select old.*, (old.source in ('schedule', 'manual') and ${neverSent}) as never_sent from old
     )
     update check_sessions s
     set status = 'missed', next_action_at = null, updated_at = ${now}

@@ -34,6 +34,10 @@ export interface CreateDueSessionsOptions {
  * The monitored statuses are SQL literals so the partial index persons_monitored_idx serves
  * every tick (the monitored persons are a small, recent share of everyone ever followed).
  *
+ * A household's dependent (whose reporter is monitored) and a facility's resident get their
+ * session like anyone, but it is never dispatched and has no reminder chain: the reporter's
+ * conversation or the facility's round page answers it (src/domain/households, facilities).
+ *
  * Returns only the rows created by this call, ordered by id (deterministic batches).
  */
 export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptions): Promise<CreatedSession[]> {
@@ -48,13 +52,21 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       select distinct on (flow_id) flow_id, id from flow_versions where status = 'published' order by flow_id, version desc
     ),
     people as (
-      select p.id as person_id, p.preferred_channel as channel, p.preferred_language as lang, j.time_zone as tz, j.quiet_hours,
+      select p.id as person_id, case when fr.person_id is not null then 'web' else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
+             coalesce(rp.preferred_language, p.preferred_language) as lang, j.time_zone as tz, j.quiet_hours,
              (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
-             p.monitoring_start, p.monitoring_planned_end
+             p.monitoring_start, p.monitoring_planned_end,
+             case when fr.person_id is not null then 'facility' when rp.id is not null then 'household' end as rider
       from persons p
       join flow_assignments a on a.person_id = p.id and a.active
       join jurisdictions j on j.id = p.responsible_centre_id
       join latest l on l.flow_id = a.flow_id
+      -- A household's dependent is asked through its reporter's conversation, a facility's
+      -- resident on the facility's round page: their sessions ride along, never dispatched.
+      left join household_members hm on hm.person_id = p.id
+      left join households h on h.id = hm.household_id and h.reporter_person_id <> p.id
+      left join persons rp on rp.id = h.reporter_person_id and rp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+      left join facility_residents fr on fr.person_id = p.id
       where p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
@@ -77,13 +89,13 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
     ),
     ins as (
       insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, source, due_at, expires_at, next_action_at, created_at, updated_at)
-      select person_id, flow_version_id, local_date, round, channel, 'pending', 'schedule', due_at, expires_at,
-             case when quiet then ${quietC.endsAt} else ${claimUntil}::timestamptz end, ${now}, ${now}
+      select person_id, flow_version_id, local_date, round, channel, 'pending', coalesce(rider, 'schedule'), due_at, expires_at,
+             case when rider is not null then null when quiet then ${quietC.endsAt} else ${claimUntil}::timestamptz end, ${now}, ${now}
       from c
       on conflict do nothing
       returning id, person_id, channel, flow_version_id, round, local_date
     )
-    select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, c.lang, not c.quiet as dispatch_now
+    select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, c.lang, not c.quiet and c.rider is null as dispatch_now
     from ins join c on c.person_id = ins.person_id and c.round = ins.round
     order by ins.id`,
   );

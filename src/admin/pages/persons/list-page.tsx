@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, ValidationError, type FieldError } from 
 import { listFlows } from '../../../domain/flows/flow-queries';
 import { listPersons, PERSON_LISTS } from '../../../domain/persons/list-persons';
 import { registerPerson } from '../../../domain/persons/register-person';
+import { joinReportersHousehold } from '../../../domain/households/household-verbs';
 import { runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { t } from '../../ui/i18n';
@@ -104,10 +105,17 @@ export function createPersonListRoutes(deps: Deps) {
     const body = await c.req.parseBody({ all: true });
     const input = personInputFromForm(body, { forEdit: false });
     try {
-      const { id } = await runVerb(deps, c, (ctx) => registerPerson({ ctx, input }));
+      // 世帯員として登録 (optional): registered and joined to the reporter's household in one transaction.
+      const reporterCase = typeof body.householdReporterCase === 'string' ? body.householdReporterCase.trim() : '';
+      const relation = typeof body.householdRelation === 'string' ? body.householdRelation.trim() : '';
+      const { id } = await runVerb(deps, c, async (ctx) => {
+        const created = await registerPerson({ ctx, input });
+        if (reporterCase) await joinReportersHousehold({ ctx, input: { personId: created.id, reporterCaseNumber: reporterCase, relation } });
+        return created;
+      });
       return c.redirect(`/admin/persons/${id}?created=1`, 303);
     } catch (err) {
-      if (err instanceof ValidationError) return form(c, input, err.fields, 422);
+      if (err instanceof ValidationError) return form(c, { ...input, householdReporterCase: body.householdReporterCase, householdRelation: body.householdRelation }, err.fields, 422);
       if (err instanceof ConflictError) return form(c, input, [{ field: 'caseNumber', message: err.message, messageJa: 'この保健所に同じ患者IDの対象者がいます' }], 409);
       if (err instanceof ForbiddenError) return form(c, input, [{ field: 'responsibleCentreCode', message: err.message, messageJa: 'この保健所には登録できません' }], 403);
       throw err;

@@ -136,6 +136,13 @@ export function PersonForm(props: { lang: Lang; csrf: string; action: string; va
           {CLINICAL_FLAGS.map((k) => <label class="check"><input type="checkbox" name={k} checked={v[k] === true} /> {t(lang, `field.${k}`)}</label>)}
         </div>
       </fieldset>
+      {!props.forEdit && (
+        <fieldset class="grid2" id="household">
+          <legend>{t(lang, 'household.formLegend')}</legend>
+          {field('householdReporterCase')}
+          {field('householdRelation')}
+        </fieldset>
+      )}
       <button type="submit">{t(lang, 'common.save')}</button>
     </form>
   );

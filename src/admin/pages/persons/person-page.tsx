@@ -33,6 +33,9 @@ import { pausesOf } from '../../../domain/pauses/pauses-of';
 import { PersonPausesCard } from '../lifecycle/person-pauses';
 import { certificatesOf } from '../../../domain/certificates/revoke-certificate';
 import { PersonCertificatesCard } from '../lifecycle/person-certificates';
+import { getHousehold } from '../../../domain/households/household-verbs';
+import { localDateOf } from '../../../domain/time';
+import { PersonHouseholdCard } from './person-household';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -58,7 +61,7 @@ export function createPersonPageRoutes(deps: Deps) {
     const r = await runVerb(deps, c, (ctx) => getPerson({ ctx, input: { personId: id } }));
     const obs = await runVerb(deps, c, (ctx) => personObservations({ ctx, input: { personId: id } }));
     // Parts of the same record, read after getPerson checked the scope and audited the read.
-    const [caseload, pauses, certs] = await runVerb(deps, c, async (ctx) => [await caseloadOf(ctx, r.person), await pausesOf(ctx, id), await certificatesOf(ctx, id)] as const);
+    const [caseload, pauses, certs, household] = await runVerb(deps, c, async (ctx) => [await caseloadOf(ctx, r.person), await pausesOf(ctx, id), await certificatesOf(ctx, id), await getHousehold({ ctx, input: { personId: id } })] as const);
     const centres = await transferCentres(deps, c);
     const flashKey = Object.keys(FLASHES).find((k) => c.req.query(k) !== undefined);
     const sent = c.req.query('sent');
@@ -106,6 +109,7 @@ export function createPersonPageRoutes(deps: Deps) {
         <PersonCaseloadCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
         <PersonPausesCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
         <PersonCertificatesCard lang={lang} csrf={csrf} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
+        <PersonHouseholdCard lang={lang} csrf={csrf} personId={id} today={localDateOf(deps.now(), r.centre.timeZone)} household={household} />
       </div>,
       <div class="cards">
         <PersonTests lang={lang} csrf={csrf} r={r} />

@@ -46,6 +46,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
       <div class="alert-grid">
         <section class="card">
           <h2>{t(lang, 'alert.why')}</h2>
+          {d.answeredBy && <p class="muted answered-by">{t(lang, 'household.answeredBy', { who: d.answeredBy })}</p>}
           <ul id="alert-reasons" class="reasons">
             {a.reasons.length ? a.reasons.map((r) => (
               <li>

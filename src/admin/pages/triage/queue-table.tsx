@@ -48,6 +48,7 @@ export function QueueRows(props: { lang: Lang; alerts: AlertListRow[]; highlight
           <td>
             <PersonName lang={lang} href={`/admin/alerts/${a.id}`} name={a.person.name} nameKana={a.person.nameKana} caseNumber={a.person.caseNumber} />
             {a.person.name !== null && <div class="muted">{a.person.caseNumber}</div>}
+            {a.answeredBy && <div class="muted answered-by">{t(lang, 'household.answeredBy', { who: a.answeredBy })}</div>}
           </td>
           <td class="reason-cell">{reasonLabel(lang, a)}</td>
           <td>{fmtShort(a.createdAt)}</td>

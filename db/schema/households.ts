@@ -1,0 +1,138 @@
+import { relations, sql } from 'drizzle-orm';
+import { date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from './columns';
+import { jurisdictions } from './jurisdictions';
+import { persons } from './persons';
+import { staffUsers } from './staff';
+
+/**
+ * 世帯 (proxy reporting, Sara Alert's "head of household"): persons who answer through one
+ * reporter — a parent, a spouse, a carer. The reporter is a member who is a person under
+ * monitoring or was registered as one (their LINE, SMS number or web link is the
+ * household's channel); every other member is a dependent the reporter answers for, in
+ * `position` order (src/domain/households/household-order.ts). `household_number` is the
+ * 世帯番号 of the person form and of the bulk import's household column.
+ */
+export const households = pgTable(
+  'households',
+  {
+    id: id(),
+    responsibleCentreId: uuid('responsible_centre_id')
+      .notNull()
+      .references(() => jurisdictions.id),
+    householdNumber: text('household_number'),
+    reporterPersonId: uuid('reporter_person_id').references(() => persons.id, { onDelete: 'set null' }),
+    createdBy: uuid('created_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('households_centre_number_uq').on(t.responsibleCentreId, t.householdNumber).where(sql`household_number is not null`),
+    index('households_reporter_idx').on(t.reporterPersonId),
+  ],
+);
+
+/** A person belongs to at most one household; `relation` is what the person is to the reporter's family (母, 子, 配偶者 …). */
+export const householdMembers = pgTable(
+  'household_members',
+  {
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id, { onDelete: 'cascade' }),
+    relation: text('relation'),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('household_members_household_idx').on(t.householdId, t.position)],
+);
+
+export const FACILITY_KINDS = ['care_home', 'recuperation_hotel', 'group_home'] as const;
+export type FacilityKind = (typeof FACILITY_KINDS)[number];
+
+/**
+ * 施設 (施設一括報告): a care home, a recuperation hotel (宿泊療養施設) or a group home whose
+ * staff report for their residents on one page per round. Residents are persons linked
+ * in facility_residents; they get no prompt of their own.
+ */
+export const facilities = pgTable(
+  'facilities',
+  {
+    id: id(),
+    responsibleCentreId: uuid('responsible_centre_id')
+      .notNull()
+      .references(() => jurisdictions.id),
+    kind: text('kind', { enum: FACILITY_KINDS }).notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    roundTimes: text('round_times').array().notNull().default(sql`array['09:00']::text[]`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('facilities_centre_idx').on(t.responsibleCentreId)],
+);
+
+/** The facility's staff contacts: who gets the round's signed link (SMS or mail). */
+export const facilityContacts = pgTable(
+  'facility_contacts',
+  {
+    id: id(),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('facility_contacts_facility_idx').on(t.facilityId)],
+);
+
+export const facilityResidents = pgTable(
+  'facility_residents',
+  {
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
+    room: text('room'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('facility_residents_facility_idx').on(t.facilityId)],
+);
+
+/**
+ * One report round of a facility (its local date and time): the signed link names it; the
+ * page is submitted once (`submitted_at`); residents left blank are the facility's
+ * non-responders, raised as one alert when the round expires.
+ */
+export const facilityRounds = pgTable(
+  'facility_rounds',
+  {
+    id: id(),
+    facilityId: uuid('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
+    localDate: date('local_date').notNull(),
+    round: text('round').notNull(),
+    expiresAt: tstz('expires_at').notNull(),
+    submittedAt: tstz('submitted_at'),
+    submittedBy: text('submitted_by'),
+    missingPersonIds: uuid('missing_person_ids').array(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('facility_rounds_facility_date_round_uq').on(t.facilityId, t.localDate, t.round)],
+);
+
+export const householdsRelations = relations(households, ({ one, many }) => ({
+  reporter: one(persons, { fields: [households.reporterPersonId], references: [persons.id] }),
+  members: many(householdMembers),
+}));
+export const householdMembersRelations = relations(householdMembers, ({ one }) => ({
+  household: one(households, { fields: [householdMembers.householdId], references: [households.id] }),
+  person: one(persons, { fields: [householdMembers.personId], references: [persons.id] }),
+}));

@@ -1,0 +1,65 @@
+import { CHANNEL_KINDS } from '../../../../db/schema';
+import type { HouseholdView } from '../../../domain/households/household-members';
+import { ageOn } from '../../../domain/time';
+import { t, type Lang } from '../../ui/i18n';
+
+/**
+ * The person page's 世帯 card (a component of its own, so the page's layout can move it):
+ * the members in the order the reporter is asked, who the reporter is, link / move out,
+ * and the actions on the whole household (send a check now, end monitoring, channel).
+ */
+export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId: string; today: string; household: HouseholdView | null }) {
+  const { lang, household: h, personId } = props;
+  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
+  if (!h) {
+    return (
+      <section class="card" id="person-household">
+        <h2>{t(lang, 'household.title')}</h2>
+        <p class="muted">{t(lang, 'household.none')}</p>
+        <form method="post" action={`/admin/persons/${personId}/household`} id="household-create">
+          {hidden}
+          <label>{t(lang, 'household.relation')}<input name="relation" maxlength={20} placeholder="母" /></label>
+          <label>{t(lang, 'household.number')}<input name="householdNumber" maxlength={40} /></label>
+          <button type="submit" class="secondary">{t(lang, 'household.create')}</button>
+        </form>
+      </section>
+    );
+  }
+  const base = `/admin/households/${h.id}`;
+  return (
+    <section class="card" id="person-household">
+      <h2>{t(lang, 'household.title')}{h.householdNumber && <span class="muted"> {t(lang, 'household.number')} {h.householdNumber}</span>}</h2>
+      <p class="muted">{t(lang, 'household.order')}</p>
+      <ol id="household-members">
+        {h.members.map((m) => (
+          <li data-person-id={m.personId}>
+            {m.personId === personId ? <strong>{m.name}</strong> : <a href={`/admin/persons/${m.personId}`}>{m.name}</a>}
+            {m.relation && ` （${m.relation}）`}
+            {m.dateOfBirth && ` ${t(lang, 'household.age', { age: ageOn(m.dateOfBirth, props.today) })}`}
+            {' '}<span class="muted">{t(lang, `pstatus.${m.status}`)}</span>
+            {m.isReporter ? <span class="badge"> {t(lang, 'household.reporter')}</span> : (
+              <>
+                <form method="post" action={`${base}/reporter`} class="inline">{hidden}<input type="hidden" name="personId" value={m.personId} /><button type="submit" class="link">{t(lang, 'household.makeReporter')}</button></form>
+                <form method="post" action={`${base}/remove`} class="inline">{hidden}<input type="hidden" name="personId" value={m.personId} /><button type="submit" class="link">{t(lang, 'household.remove')}</button></form>
+              </>
+            )}
+          </li>
+        ))}
+      </ol>
+      <form method="post" action={`${base}/members`} id="household-add">
+        {hidden}
+        <label>{t(lang, 'household.addMember')}<input name="caseNumber" required maxlength={60} /></label>
+        <label>{t(lang, 'household.relation')}<input name="relation" maxlength={20} placeholder="子" /></label>
+        <button type="submit" class="secondary">{t(lang, 'household.add')}</button>
+      </form>
+      <h3>{t(lang, 'household.actions')}</h3>
+      <form method="post" action={`${base}/act`} class="inline">{hidden}<input type="hidden" name="action" value="send_check" /><button type="submit" class="secondary" id="household-send">{t(lang, 'household.sendCheck')}</button></form>
+      <form method="post" action={`${base}/act`} class="inline">{hidden}<input type="hidden" name="action" value="end_monitoring" /><button type="submit" class="secondary">{t(lang, 'household.endMonitoring')}</button></form>
+      <form method="post" action={`${base}/act`} class="inline">
+        {hidden}<input type="hidden" name="action" value="set_channel" />
+        <select name="channel" aria-label={t(lang, 'household.setChannel')}>{CHANNEL_KINDS.map((k) => <option value={k}>{t(lang, `channel.${k}`)}</option>)}</select>
+        <button type="submit" class="secondary">{t(lang, 'household.setChannel')}</button>
+      </form>
+    </section>
+  );
+}

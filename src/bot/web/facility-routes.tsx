@@ -1,0 +1,71 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../../deps';
+import { systemActor, withTransaction } from '../../domain/context';
+import { ValidationError } from '../../domain/errors';
+import { facilityRoundKeys, resolveFacilityRound, submitFacilityRound, type FacilityRow } from '../../domain/facilities/facility-round';
+import { tokenPageHeaders } from './page-headers';
+import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, type FacilityFormValues } from './views/facility-page';
+
+const MAX_FORM_BYTES = 256 * 1024; // 100 residents × a comment each
+
+/** No script at all; forms post back here only. */
+const pageHeaders = tokenPageHeaders("default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+
+async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 | 422 = 200): Promise<Response> {
+  return c.html(`<!DOCTYPE html>${String(await Promise.resolve(node as Promise<string> | string))}`, status);
+}
+
+/** The form's fields (t.<id>, o.<id>, s.<id>[], c.<id>) as rows and as values to give back. */
+function rowsOf(body: Record<string, unknown>): { rows: FacilityRow[]; values: FacilityFormValues } {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+  const ids = new Set(Object.keys(body).map((k) => /^[tosc]\.([0-9a-f-]{36})$/.exec(k)?.[1]).filter((x): x is string => !!x));
+  const rows = [...ids].map((id) => ({ personId: id, temperature: str(body[`t.${id}`]), spo2: str(body[`o.${id}`]), symptoms: list(body[`s.${id}`]), comment: str(body[`c.${id}`]) }));
+  return { rows, values: Object.fromEntries(rows.map((r) => [r.personId, r])) };
+}
+
+/**
+ * 施設一括報告, mounted at /f: GET /f/<token> is the round's table of residents, POST
+ * records it once (submitFacilityRound) and redirects (303) to the same address, which
+ * then shows what was recorded. Works without JavaScript (there is none).
+ */
+export function createFacilityRoundRoutes(deps: Deps) {
+  const keys = () => facilityRoundKeys(deps.env);
+  const app = new Hono();
+  app.use('*', pageHeaders);
+  app.get('/_/facility.css', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(FACILITY_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+  app.get('/:token', async (c) => {
+    const view = await resolveFacilityRound(deps.db, keys().signer, c.req.param('token'), deps.now());
+    if (!view) return html(c, <FacilityInvalidPage />, 404);
+    if (!view.open) return html(c, <FacilityDonePage view={view} />, view.submittedAt ? 200 : 410);
+    return html(c, <FacilityRoundPage view={view} path={`/f/${c.req.param('token')}`} />);
+  });
+  app.post('/:token', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('too large', 413) }), async (c) => {
+    const token = c.req.param('token');
+    const now = deps.now();
+    const view = await resolveFacilityRound(deps.db, keys().signer, token, now);
+    if (!view) return html(c, <FacilityInvalidPage />, 404);
+    const { rows, values } = rowsOf(await c.req.parseBody({ all: true }));
+    if (view.open) {
+      try {
+        await withTransaction(deps.db, { actor: systemActor(`facility:${view.facility.id}`), now, request: { requestId: (c.get('requestId' as never) as string | undefined) ?? null, userAgent: c.req.header('user-agent') ?? null } }, (ctx) =>
+          submitFacilityRound({ ctx, input: { roundId: view.roundId, rows, submittedBy: 'link' } }),
+        );
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const problems = err.fields.map((f) => {
+          const [field = '', personId = ''] = f.field.split('.');
+          return { personId, field, messageJa: f.messageJa ?? f.message, message: f.message };
+        });
+        return html(c, <FacilityRoundPage view={view} path={`/f/${token}`} values={values} problems={problems} />, 422);
+      }
+    }
+    // Recorded now, or already (a reload, a second tablet): show the round as it is.
+    return c.redirect(`/f/${token}`, 303);
+  });
+  return app;
+}

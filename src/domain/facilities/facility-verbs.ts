@@ -1,0 +1,105 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { FACILITY_KINDS, facilities, facilityContacts, facilityResidents, flowAssignments, jurisdictions, persons } from '../../../db/schema';
+import { writeAudit } from '../audit';
+import type { Ctx, VerbArgs } from '../context';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { requirePermission } from '../permissions';
+import { assignableFlow } from '../persons/person-flow';
+import { personInScope } from '../persons/person-in-scope';
+import { parseInput } from '../validation';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM');
+export const facilitySchema = z.object({
+  responsibleCentreId: z.uuid().optional(),
+  kind: z.enum(FACILITY_KINDS),
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().max(30).optional(),
+  roundTimes: z.array(time).min(1).max(4).default(['09:00']),
+  contacts: z.array(z.object({ name: z.string().trim().min(1).max(60), phone: z.string().trim().max(30).optional(), email: z.email().optional() })).max(10).default([]),
+});
+
+/** The centre a facility is registered at: the given one within the actor's scope, or a nurse's own centre. */
+async function facilityCentre(ctx: Ctx, given: string | undefined): Promise<string> {
+  const actor = ctx.actor;
+  const id = given ?? (actor.kind === 'staff' ? actor.jurisdictionId : null);
+  if (!id) throw new ValidationError([{ field: 'responsibleCentreId', message: 'is required', messageJa: '担当保健所を選んでください' }]);
+  const [centre] = await ctx.tx.select().from(jurisdictions).where(and(eq(jurisdictions.id, id), eq(jurisdictions.kind, 'health_centre')));
+  if (!centre) throw new ValidationError([{ field: 'responsibleCentreId', message: 'unknown health centre', messageJa: '保健所が見つかりません' }]);
+  if (actor.kind === 'staff' && actor.role !== 'national_officer' && (!actor.jurisdictionPath || !centre.path.startsWith(actor.jurisdictionPath))) {
+    throw new ForbiddenError('that health centre is outside your scope', 'この保健所はあなたの担当範囲外です');
+  }
+  return centre.id;
+}
+
+/**
+ * 施設の登録: a care home, a recuperation hotel or a group home with its staff contacts
+ * (who get each round's link) and its round times.
+ * @example await createFacility({ ctx, input: { kind: 'care_home', name: 'さくら苑', contacts: [{ name: '看護師 田中', phone: '+819011112222' }] } })
+ */
+export async function createFacility({ ctx, input }: VerbArgs<unknown>): Promise<{ id: string }> {
+  requirePermission(ctx.actor, 'createFacility');
+  const f = parseInput(facilitySchema, input);
+  const centreId = await facilityCentre(ctx, f.responsibleCentreId);
+  const [row] = await ctx.tx
+    .insert(facilities)
+    .values({ responsibleCentreId: centreId, kind: f.kind, name: f.name, phone: f.phone ?? null, roundTimes: [...f.roundTimes].sort(), createdAt: ctx.now, updatedAt: ctx.now })
+    .returning({ id: facilities.id });
+  if (f.contacts.length) await ctx.tx.insert(facilityContacts).values(f.contacts.map((c) => ({ facilityId: row!.id, name: c.name, phone: c.phone ?? null, email: c.email ?? null, createdAt: ctx.now })));
+  await writeAudit(ctx, { action: 'create', entity: 'facility', entityId: row!.id });
+  return { id: row!.id };
+}
+
+/** The facility if its centre is in the actor's scope (a staff member outside it gets NotFound, as if it did not exist). */
+export async function facilityInScope(ctx: Ctx, facilityId: string) {
+  const [f] = await ctx.tx.select({ f: facilities, path: jurisdictions.path }).from(facilities).innerJoin(jurisdictions, eq(jurisdictions.id, facilities.responsibleCentreId)).where(eq(facilities.id, facilityId));
+  const a = ctx.actor;
+  if (!f || (a.kind === 'staff' && a.role !== 'national_officer' && (!a.jurisdictionPath || !f.path.startsWith(a.jurisdictionPath)))) throw new NotFoundError('facility', facilityId);
+  return f.f;
+}
+
+/**
+ * A person moves into the facility (入所): from now on they are reported on the facility's
+ * round page — the facility flow at the facility's round times; no prompt of their own.
+ */
+export async function addFacilityResident({ ctx, input }: VerbArgs<{ facilityId: string; personId: string; room?: string }>): Promise<{ personId: string }> {
+  requirePermission(ctx.actor, 'addFacilityResident');
+  const facility = await facilityInScope(ctx, input.facilityId);
+  const person = await personInScope(ctx, input.personId, { forUpdate: true });
+  if (person.responsibleCentreId !== facility.responsibleCentreId) {
+    throw new ValidationError([{ field: 'personId', message: 'the resident must be followed by the facility’s health centre', messageJa: '施設と同じ保健所の担当の対象者を選んでください' }]);
+  }
+  const [inserted] = await ctx.tx
+    .insert(facilityResidents)
+    .values({ personId: person.id, facilityId: facility.id, room: input.room?.trim() || null, createdAt: ctx.now })
+    .onConflictDoNothing()
+    .returning({ personId: facilityResidents.personId });
+  if (!inserted) throw new ConflictError('this person is already a resident of a facility', undefined, 'この対象者はすでに施設の入所者です');
+  const flow = await assignableFlow(ctx, 'facility-daily', facility.responsibleCentreId);
+  await ctx.tx
+    .insert(flowAssignments)
+    .values({ personId: person.id, flowId: flow.id, roundTimes: facility.roundTimes, active: true })
+    .onConflictDoUpdate({ target: flowAssignments.personId, set: { flowId: flow.id, roundTimes: facility.roundTimes, updatedAt: ctx.now } });
+  await writeAudit(ctx, { action: 'facility_join', entity: 'facility', entityId: facility.id, personId: person.id });
+  return { personId: person.id };
+}
+
+/** A resident leaves (退所): from the next round they are asked on their own channel again (staff choose their flow). */
+export async function removeFacilityResident({ ctx, input }: VerbArgs<{ facilityId: string; personId: string }>): Promise<{ removed: boolean }> {
+  requirePermission(ctx.actor, 'removeFacilityResident');
+  const facility = await facilityInScope(ctx, input.facilityId);
+  await personInScope(ctx, input.personId);
+  const gone = await ctx.tx.delete(facilityResidents).where(and(eq(facilityResidents.facilityId, facility.id), eq(facilityResidents.personId, input.personId))).returning({ personId: facilityResidents.personId });
+  if (gone.length) await writeAudit(ctx, { action: 'facility_leave', entity: 'facility', entityId: facility.id, personId: input.personId });
+  return { removed: gone.length > 0 };
+}
+
+/** The residents of a facility in room order (the round page's rows). */
+export async function facilityResidentRows(db: Ctx['tx'], facilityId: string) {
+  return db
+    .select({ personId: persons.id, name: persons.name, room: facilityResidents.room, status: persons.status })
+    .from(facilityResidents)
+    .innerJoin(persons, eq(persons.id, facilityResidents.personId))
+    .where(eq(facilityResidents.facilityId, facilityId))
+    .orderBy(asc(facilityResidents.room), asc(persons.nameKana), asc(persons.name), asc(persons.id));
+}

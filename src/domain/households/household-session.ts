@@ -1,0 +1,94 @@
+import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import { checkSessions, MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
+import type { OutMessage } from '../../flows';
+import { beginSession } from '../checks/begin-session';
+import { findPersonSession, OPEN_SESSION_STATUSES, type CheckSession, type SessionRef } from '../checks/session';
+import { startCheck } from '../checks/start-check';
+import type { Ctx } from '../context';
+import { ageOn } from '../time';
+import { answersFor } from './household-members';
+
+/**
+ * The session a person's channel is answering now: their own newest open check, or — for a
+ * household's reporter — the open check of the first member in household order that has
+ * one (the reporter's own first, then each dependent in turn). One session per person:
+ * every answer is recorded as that member's.
+ */
+export async function householdOpenSession(db: DbOrTx, personId: string, now: Date): Promise<CheckSession | null> {
+  const members = await answersFor(db, personId);
+  const ids = members ? members.map((m) => m.personId) : [personId];
+  const open = await db
+    .select()
+    .from(checkSessions)
+    .where(and(inArray(checkSessions.personId, ids), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)))
+    .orderBy(desc(checkSessions.dueAt));
+  for (const id of ids) {
+    const s = open.find((o) => o.personId === id);
+    if (s) return s;
+  }
+  return null;
+}
+
+/** The session a button names, if the person may answer it: their own, or a household member's when they are its reporter. */
+export async function findAnswerableSession(db: DbOrTx, personId: string, ref: SessionRef): Promise<CheckSession | null> {
+  const own = await findPersonSession(db, personId, ref);
+  if (own || !('sessionId' in ref)) return own;
+  const members = await answersFor(db, personId);
+  if (!members) return null;
+  const [s] = await db.select().from(checkSessions).where(eq(checkSessions.id, ref.sessionId));
+  return s && members.some((m) => m.personId === s.personId) ? s : null;
+}
+
+export interface NextMember {
+  sessionId: string;
+  member: { personId: string; name: string; age: number | null };
+  /** The member's opening and first question; empty when their check had already begun (show the waiting question). */
+  messages: OutMessage[];
+  begun: boolean;
+}
+
+/**
+ * After one member's check ended: the next member of the reporter's household with an
+ * open check, begun now (the engine's opening) so the reporter can carry on in the same
+ * conversation. Null when everyone has answered, or the person reports for nobody else.
+ */
+export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, channel: ChannelKind): Promise<NextMember | null> {
+  const members = await answersFor(ctx.tx, reporterId);
+  if (!members) return null;
+  const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);
+  if (!next) return null;
+  const member = members.find((m) => m.personId === next.personId)!;
+  const started = await beginSession({ ctx, input: { sessionId: next.id, channel } });
+  return {
+    sessionId: next.id,
+    member: { personId: member.personId, name: member.name, age: member.dateOfBirth ? ageOn(member.dateOfBirth, next.localDate) : null },
+    messages: started.messages,
+    begun: started.begun,
+  };
+}
+
+/**
+ * 「今すぐ報告」 from a reporter: an unscheduled check for every monitored member of the
+ * household who has none open, left pending (begun when the conversation reaches them).
+ * The reporter's own check is started by the caller as before. Returns the new sessions.
+ */
+export async function openHouseholdChecks(ctx: Ctx, reporterId: string, channel: ChannelKind): Promise<string[]> {
+  const members = await answersFor(ctx.tx, reporterId);
+  if (!members) return [];
+  const created: string[] = [];
+  for (const m of members) {
+    if (m.personId === reporterId || !MONITORED_STATUSES.includes(m.status)) continue;
+    const [open] = await ctx.tx
+      .select({ id: checkSessions.id })
+      .from(checkSessions)
+      .where(and(eq(checkSessions.personId, m.personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, ctx.now)))
+      .limit(1);
+    if (open) continue;
+    const { sessionId } = await startCheck({ ctx, input: { personId: m.personId, channel, source: 'patient' } });
+    // Pending and without state, as a round creates it: begun (its opening sent) when the conversation reaches this member.
+    await ctx.tx.update(checkSessions).set({ status: 'pending', source: 'household', state: null, promptedAt: null, nextActionAt: null, updatedAt: ctx.now }).where(eq(checkSessions.id, sessionId));
+    created.push(sessionId);
+  }
+  return created;
+}
