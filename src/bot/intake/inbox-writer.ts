@@ -1,17 +1,8 @@
-import { and, inArray, sql } from 'drizzle-orm';
-// Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
-import type { Db } from '../../../db/client';
-import { inboundEvents, type InboundProvider } from '../../../db/schema';
+import { storeInboundEvents, type Db, type InboundProvider, type InboxRow } from '../../domain/inbox/store-events';
 import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from '../../jobs/inbound-jobs';
 import type { IntakeJobs } from './types';
 
-export interface InboxRow {
-  provider: InboundProvider;
-  providerEventId: string;
-  senderKey: string | null;
-  payload: unknown;
-  receivedAt: Date;
-}
+export type { InboxRow } from '../../domain/inbox/store-events';
 
 export interface StoredEvent {
   id: string;
@@ -95,38 +86,9 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
   };
 }
 
-const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
-
-/** One write: the new rows inserted, the known ones looked up, the unprocessed ones enqueued. */
+/** One write: the rows stored (new ones inserted, known ones looked up), the unprocessed ones enqueued. */
 async function write(db: Db, jobs: IntakeJobs, rows: InboxRow[]): Promise<StoredEvent[]> {
-  const inserted = await db
-    .insert(inboundEvents)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId });
-  const fresh = new Map(inserted.map((r) => [keyOf(r), r.id]));
-  const seen = rows.filter((r) => !fresh.has(keyOf(r)));
-  const known = new Map<string, { id: string; processed: boolean }>();
-  if (seen.length > 0) {
-    const found = await db
-      .select({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId, processed: sql<boolean>`${inboundEvents.processedAt} is not null` })
-      .from(inboundEvents)
-      .where(and(inArray(inboundEvents.provider, [...new Set(seen.map((r) => r.provider))]), inArray(inboundEvents.providerEventId, seen.map((r) => r.providerEventId))));
-    for (const f of found) known.set(keyOf(f), { id: f.id, processed: f.processed });
-  }
-  // The first copy of an event in this write is the new one; any other copy is a duplicate.
-  const claimed = new Set<string>();
-  const out = rows.map((r) => {
-    const key = keyOf(r);
-    const id = fresh.get(key);
-    if (id && !claimed.has(key)) {
-      claimed.add(key);
-      return { id, duplicate: false, processed: false, provider: r.provider };
-    }
-    const k = id ? { id, processed: false } : known.get(key);
-    if (!k) throw new Error('inbound event vanished between insert and select');
-    return { id: k.id, duplicate: true, processed: k.processed, provider: r.provider };
-  });
+  const out = await storeInboundEvents(db, rows);
   await announce(jobs, out.filter((e) => !e.processed));
   return out.map(({ id, duplicate }) => ({ id, duplicate }));
 }
