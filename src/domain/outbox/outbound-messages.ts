@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { outboundMessages, type OutboundStatus } from '../../../db/schema';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
 
 /**
  * The outbox: every message or call to a patient is a row of outbound_messages, recorded
@@ -189,4 +189,22 @@ export async function queueLineMulticast(db: DbOrTx, rows: { retryKey: string; p
     .insert(outboundMessages)
     .values(rows.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: r.retryKey, personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
     .onConflictDoNothing();
+}
+
+/**
+ * A sender's replies not sent yet (queued or being sent), for their inbound events of
+ * `provider` up to the event at `seq`, in event order: the replies are recorded under
+ * `<retryKeyPrefix><event id>`. Only the sender's `recent` latest events are looked at;
+ * older unsent rows are the outbound sweep's.
+ */
+export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: InboundProvider; senderKey: string; seq: number; retryKeyPrefix: string; recent: number }): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select o.id
+        from (select id, seq from inbound_events where sender_key = ${opts.senderKey} and seq <= ${opts.seq} and provider = ${opts.provider} order by seq desc limit ${opts.recent}) e
+        join outbound_messages o on o.retry_key = ${opts.retryKeyPrefix} || e.id::text
+        where o.status in ('queued', 'sending')
+        order by e.seq`,
+  );
+  return rows.map((r) => r.id);
 }
