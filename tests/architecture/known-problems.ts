@@ -5,7 +5,6 @@
  */
 export const KNOWN_PROBLEMS: Record<string, string> = {
   "folder cycle: bot jobs": "issue 14 step 4: jobs call channel code in bot and bot job definitions import jobs/define",
-  "nothing imports a door: src/cli/line-rich-menu.ts -> src/bot/line/rich-menu.ts": "the rich-menu image is drawn in bot/line; the CLI should get it through a domain or platform module",
   "nothing imports a door: src/jobs/certificate-notice.ts -> src/bot/text-notice.ts": "issue 14 step 4: written beside closing-notice (issue 22) before step 4; the same fix applies (text-notice handed in by the composition root)",
   "nothing imports a door: src/jobs/closing-notice.ts -> src/bot/text-notice.ts": "issue 14 step 4: the job still calls channel code in bot instead of having it passed in",
   "nothing imports a door: src/jobs/dispatch.ts -> src/bot/dispatchers.ts": "issue 14 step 4: the job still calls channel code in bot instead of having it passed in",
