@@ -8,6 +8,7 @@ import { systemActor, withTransaction } from './domain/context';
 import { ValidationError } from './domain/errors';
 import { countStaff, ensureFirstAdmin } from './domain/staff/ensure-admin';
 import { ALL_JOBS } from './jobs/registry';
+import { botChannelWork } from './bot/channel-work';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
 import { createMailer } from './platform/mail';
@@ -56,7 +57,7 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   warnOnRedisPolicy(redis, logger, env.NODE_ENV === 'production');
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: opts.queuePrefix ?? queuePrefix(env), logger, jobs: ALL_JOBS });
   const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, channels: botChannelWork, now: opts.now ?? (() => new Date()), stopping: opts.stopping };
   await createFirstAdmin(deps);
   return deps;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, DbHandle } from '../db/client';
 import type { Env } from './config/env';
+import type { ChannelWork } from './jobs/channel-work';
 import type { JobRunner } from './jobs/runner';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mail';
@@ -18,6 +19,8 @@ export interface Deps {
   logger: Logger;
   /** Outgoing e-mail to staff; undefined when SMTP_URL is not set (callers show links on screen instead). */
   mailer?: Mailer;
+  /** The channel code the job handlers run (src/bot/channel-work.ts), handed in by the composition root. */
+  channels: ChannelWork;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   /**

@@ -10,29 +10,11 @@ import { twilioSettings } from './twilio/config';
 import { deliverNoticeCall, deliverSms, ensureOutbound, type OutboundRow } from './twilio/outbound';
 import { quietHoursDeferral } from './twilio/quiet-hours';
 import { renderTurn } from './voice/twiml';
-import { linkRecipient, type LinkRecipient } from '../domain/web/link-message';
+import { linkRecipient } from '../domain/web/link-message';
+import type { NoticeInput, NoticePlan } from '../jobs/channel-work';
 import { ensureOutbound as recordOutbound, recordUnsentOutbound, settleAttempt } from '../domain/outbox/outbound-messages';
 
-export type NoticePlan =
-  | { via: 'sms'; to: string; row: OutboundRow }
-  | { via: 'line'; to: string; row: OutboundRow; text: string }
-  | { via: 'call'; to: string; row: OutboundRow; twiml: string }
-  | null;
-
-export interface NoticeInput {
-  personId: string;
-  sessionId?: string | null;
-  kind: string; // web_link_prompt, closing …
-  retryKey: string;
-  text: (who: LinkRecipient) => string;
-  /**
-   * The person's own channel, tried first (the closing message): LINE people get LINE, SMS
-   * people SMS, voice people a short call saying `spoken`. Default (web links): SMS, then LINE.
-   */
-  channel?: ChannelKind;
-  /** What a short call says, for a person whose channel is voice. */
-  spoken?: (who: LinkRecipient) => string[];
-}
+export type { NoticeInput, NoticePlan } from '../jobs/channel-work';
 
 type Route = 'sms' | 'line' | 'call';
 const ROUTES: Record<ChannelKind, Route[]> = { line: ['line', 'sms'], sms: ['sms', 'line'], voice: ['call', 'sms', 'line'], web: ['sms', 'line'] };

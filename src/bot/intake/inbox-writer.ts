@@ -1,5 +1,6 @@
 import { storeInboundEvents, type Db, type InboundProvider, type InboxRow } from '../../domain/inbox/store-events';
-import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from '../../jobs/inbound-jobs';
+import { withJobIds } from '../../jobs/define';
+import { INBOUND_JOBS, type InboundJobProvider } from '../../jobs/inbound-jobs';
 import type { IntakeJobs } from './types';
 
 export type { InboxRow } from '../../domain/inbox/store-events';
@@ -14,8 +15,6 @@ export interface InboxWriter {
   /** Store the events and announce them to the workers; resolves once they are committed. */
   store(rows: InboxRow[]): Promise<StoredEvent[]>;
 }
-
-const TARGETS = { line: lineInboundTarget, twilio_sms: twilioSmsInboundTarget, twilio_status: twilioStatusInboundTarget } as const;
 
 interface Waiting {
   rows: InboxRow[];
@@ -95,8 +94,8 @@ async function write(db: Db, jobs: IntakeJobs, rows: InboxRow[]): Promise<Stored
 
 /** One addBulk per job kind; job ids are the events' own, so an event announced twice is one job. */
 async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider }[]) {
-  for (const provider of Object.keys(TARGETS) as (keyof typeof TARGETS)[]) {
+  for (const provider of Object.keys(INBOUND_JOBS) as InboundJobProvider[]) {
     const ids = [...new Set(events.filter((e) => e.provider === provider).map((e) => e.id))];
-    if (ids.length > 0) await jobs.triggerBulk(TARGETS[provider], ids.map((eventId) => ({ payload: { eventId }, jobId: inboundJobId(eventId) })));
+    if (ids.length > 0) await jobs.triggerBulk(INBOUND_JOBS[provider], withJobIds(INBOUND_JOBS[provider], ids.map((eventId) => ({ eventId }))));
   }
 }
