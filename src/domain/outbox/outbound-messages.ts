@@ -11,21 +11,39 @@ import { outboundMessages, type InboundProvider, type OutboundStatus } from '../
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export type { OutboundStatus } from '../../../db/schema';
 
+/** One message or call to record. */
+export interface NewOutbound {
+  personId: string | null;
+  sessionId: string | null;
+  channel: 'sms' | 'voice' | 'line';
+  kind: string;
+  retryKey: string;
+  body: object | null;
+}
+
+/**
+ * Record many messages in one statement (a round's rows, a batch of replies); a retry key
+ * recorded before adds nothing. Returns every row of these retry keys, new or old, in the
+ * order given, so a retried job finds what it recorded the first time.
+ */
+export async function recordOutboundRows(tx: DbOrTx, rows: readonly NewOutbound[], now: Date): Promise<OutboundRow[]> {
+  if (rows.length === 0) return [];
+  await tx
+    .insert(outboundMessages)
+    .values(rows.map((r) => ({ ...r, status: 'queued' as const, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing();
+  const found = await tx.select().from(outboundMessages).where(inArray(outboundMessages.retryKey, rows.map((r) => r.retryKey)));
+  const byKey = new Map(found.map((r) => [r.retryKey, r]));
+  return rows.map((r) => byKey.get(r.retryKey)!);
+}
+
 /**
  * Record a message or call to send, once per retry key: a retried job finds the row it
  * wrote the first time (and sends it only if it is still queued).
  * Retry keys: `sms:<kind>:<sessionId>:<n>`, `sms:reply:<eventId>:<n>`, `call:<sessionId>:<n>`.
  */
-export async function ensureOutbound(
-  tx: DbOrTx,
-  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice' | 'line'; kind: string; retryKey: string; body: object | null },
-  now: Date,
-): Promise<OutboundRow> {
-  await tx
-    .insert(outboundMessages)
-    .values({ ...values, status: 'queued', createdAt: now, updatedAt: now })
-    .onConflictDoNothing();
-  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.retryKey, values.retryKey));
+export async function ensureOutbound(tx: DbOrTx, values: NewOutbound, now: Date): Promise<OutboundRow> {
+  const [row] = await recordOutboundRows(tx, [values], now);
   return row!;
 }
 

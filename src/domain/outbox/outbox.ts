@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { outboundMessages } from '../../../db/schema';
 import { claimLeased, settleOutbound, type OutboundRow } from './outbound-messages';
@@ -11,31 +11,7 @@ import { claimLeased, settleOutbound, type OutboundRow } from './outbound-messag
  * only say how to talk to their provider.
  */
 
-/** One message or call to record. */
-export interface NewOutbound {
-  personId: string | null;
-  sessionId: string | null;
-  channel: 'sms' | 'voice' | 'line';
-  kind: string;
-  retryKey: string;
-  body: object | null;
-}
-
-/**
- * Record many messages in one statement (a round's rows, a batch of replies); a retry key
- * recorded before adds nothing. Returns every row of these retry keys, new or old, in the
- * order given, so a retried job finds what it recorded the first time.
- */
-export async function recordOutboundRows(tx: DbOrTx, rows: readonly NewOutbound[], now: Date): Promise<OutboundRow[]> {
-  if (rows.length === 0) return [];
-  await tx
-    .insert(outboundMessages)
-    .values(rows.map((r) => ({ ...r, status: 'queued' as const, createdAt: now, updatedAt: now })))
-    .onConflictDoNothing();
-  const found = await tx.select().from(outboundMessages).where(inArray(outboundMessages.retryKey, rows.map((r) => r.retryKey)));
-  const byKey = new Map(found.map((r) => [r.retryKey, r]));
-  return rows.map((r) => byKey.get(r.retryKey)!);
-}
+export { recordOutboundRows, type NewOutbound } from './outbound-messages';
 
 /**
  * How a row is claimed: `queued` takes it only while queued (SMS, calls, notices: one job
