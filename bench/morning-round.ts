@@ -10,6 +10,7 @@
  * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--pg postgres://postgres@127.0.0.1:5432]
  */
 import { randomBytes } from 'node:crypto';
+import { botChannelWork } from '../src/bot/channel-work';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -54,7 +55,7 @@ async function main() {
   const redis = createRedis(env.REDIS_URL, logger);
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: () => at };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => at };
   try {
     await migrateDb(dbHandle);
     await ensureReferenceData(dbHandle.db);

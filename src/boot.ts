@@ -18,6 +18,7 @@ import { systemActor, withTransaction } from './domain/context';
 import { ValidationError } from './domain/errors';
 import { countStaff, ensureFirstAdmin } from './domain/staff/ensure-admin';
 import { ALL_JOBS } from './jobs/registry';
+import { botChannelWork } from './bot/channel-work';
 import { JobRunner } from './jobs/runner';
 import { createLogger, type Logger } from './platform/logger';
 import { createMailer } from './platform/mail';
@@ -71,7 +72,7 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   const mailer = createMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }, logger);
   const now = opts.now ?? (() => new Date());
   const inboxGate = createInboxGate(env, dbHandle.db, logger, now);
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, now, stopping: opts.stopping, inboxGate };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, mailer, channels: botChannelWork, now, stopping: opts.stopping, inboxGate };
   await createFirstAdmin(deps);
   return deps;
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from './platform/redis';
 import type { Db, DbHandle } from '../db/client';
 import type { Env } from './config/env';
+import type { ChannelWork } from './jobs/channel-work';
 import type { JobRunner } from './jobs/runner';
 import type { BacklogGate } from './platform/backlog-gate';
 import type { Logger } from './platform/logger';
@@ -19,6 +20,8 @@ export interface Deps {
   logger: Logger;
   /** Outgoing e-mail to staff; undefined when SMTP_URL is not set (callers show links on screen instead). */
   mailer?: Mailer;
+  /** The channel code the job handlers run (src/bot/channel-work.ts), handed in by the composition root. */
+  channels: ChannelWork;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
   /**

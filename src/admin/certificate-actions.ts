@@ -12,6 +12,6 @@ import type { AdminContext } from './auth/types';
  */
 export async function issueCertificateAndNotify(deps: Deps, c: AdminContext, personId: string, kind: unknown) {
   const r = await runVerb(deps, c, (ctx) => issueCertificate({ ctx, input: { personId, kind }, secret: appSecret(deps.env) }));
-  const queued = r.issued ? await deps.jobs.trigger(certificateNoticeJob, { certificateId: r.id }, { jobId: `certificate-notice:${r.id}` }) : false;
+  const queued = r.issued ? await deps.jobs.trigger(certificateNoticeJob, { certificateId: r.id }) : false;
   return { ...r, queued };
 }

@@ -2,37 +2,19 @@ import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { Deps } from '../deps';
 import type { Ctx } from '../domain/context';
 import { TransientSendError } from './dispatch';
-import { LineSendError } from './line/client';
 import { lineApiFor } from './line/limited-api';
-import { lineRetryUuid } from './line/retry-key';
+import { lineSend } from './line/outbox';
 import { PermanentSendError } from './twilio/client';
 import { twilioSettings } from './twilio/config';
-import { deliverNoticeCall, deliverSms, ensureOutbound, type OutboundRow } from './twilio/outbound';
+import { deliverNoticeCall, deliverSms } from './twilio/outbound';
 import { quietHoursDeferral } from './twilio/quiet-hours';
 import { renderTurn } from './voice/twiml';
-import { linkRecipient, type LinkRecipient } from '../domain/web/link-message';
-import { ensureOutbound as recordOutbound, recordUnsentOutbound, settleAttempt } from '../domain/outbox/outbound-messages';
+import { linkRecipient } from '../domain/web/link-message';
+import type { NoticeInput, NoticePlan } from '../jobs/channel-work';
+import { ensureOutbound, recordUnsentOutbound, type OutboundRow } from '../domain/outbox/outbound-messages';
+import { sendOutboxRow } from '../domain/outbox/outbox';
 
-export type NoticePlan =
-  | { via: 'sms'; to: string; row: OutboundRow }
-  | { via: 'line'; to: string; row: OutboundRow; text: string }
-  | { via: 'call'; to: string; row: OutboundRow; twiml: string }
-  | null;
-
-export interface NoticeInput {
-  personId: string;
-  sessionId?: string | null;
-  kind: string; // web_link_prompt, closing …
-  retryKey: string;
-  text: (who: LinkRecipient) => string;
-  /**
-   * The person's own channel, tried first (the closing message): LINE people get LINE, SMS
-   * people SMS, voice people a short call saying `spoken`. Default (web links): SMS, then LINE.
-   */
-  channel?: ChannelKind;
-  /** What a short call says, for a person whose channel is voice. */
-  spoken?: (who: LinkRecipient) => string[];
-}
+export type { NoticeInput, NoticePlan } from '../jobs/channel-work';
 
 type Route = 'sms' | 'line' | 'call';
 const ROUTES: Record<ChannelKind, Route[]> = { line: ['line', 'sms'], sms: ['sms', 'line'], voice: ['call', 'sms', 'line'], web: ['sms', 'line'] };
@@ -70,7 +52,7 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
     return { via: 'call', to, row: await ensureOutbound(ctx.tx, { ...base, channel: 'voice', body: { say } }, ctx.now), twiml: renderTurn({ lang: who.lang, say }) };
   }
   const text = input.text(who);
-  const row = await recordOutbound(ctx.tx, { ...base, channel: 'line', body: { text } }, ctx.now);
+  const row = await ensureOutbound(ctx.tx, { ...base, channel: 'line', body: { text } }, ctx.now);
   return row.status === 'queued' ? { via: 'line', to, row, text } : null;
 }
 
@@ -98,15 +80,8 @@ async function ignorePermanent(send: () => Promise<void>): Promise<void> {
   }
 }
 
+/** A notice by LINE push through the one outbox (claim → LINE's send → settle); a transient failure throws for the job to retry. */
 async function pushLine(deps: Deps, row: OutboundRow, to: string, text: string): Promise<void> {
-  const set = (values: Parameters<typeof settleAttempt>[2]) => settleAttempt(deps.db, { id: row.id }, values, deps.now());
-  try {
-    const accepted = await lineApiFor(deps).push(to, [{ type: 'text', text }], lineRetryUuid(row.retryKey));
-    await set({ status: 'sent', providerMessageId: accepted.requestId, errorCode: null, errorMessage: null });
-  } catch (err) {
-    const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
-    await set({ status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
-    deps.logger.warn({ outboundId: row.id, status: e.status, transient: e.transient }, 'LINE push of a notice failed');
-    if (e.transient) throw new TransientSendError(e.message, e.retryAfterMs);
-  }
+  const done = await sendOutboxRow(deps, row.id, { kind: 'queued' }, lineSend(deps, lineApiFor(deps), { to, messages: [{ type: 'text', text }] }));
+  if (done && !done.outcome.accepted && done.outcome.transient) throw new TransientSendError(done.outcome.errorMessage, done.outcome.retryAfterMs);
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { messagingApi } from '@line/bot-sdk';
-import { richMenuDefinition, richMenuPng } from '../bot/line/rich-menu';
+import { richMenuDefinition, richMenuPng } from '../platform/line/rich-menu';
 import { CliUsageError, type CliCommand } from './command';
 
 /** Images go to api-data.line.me; a local stand-in (LINE_API_BASE_URL) serves both. */

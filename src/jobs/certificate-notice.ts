@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { certificates, persons } from '../../db/schema';
-import { deliverNotice, planNotice } from '../bot/text-notice';
 import type { Deps } from '../deps';
 import { CERTIFICATE_LINK_DAYS, certificateUrl } from '../domain/certificates/certificate-link';
 import { systemActor, withTransaction } from '../domain/context';
@@ -29,6 +28,7 @@ export const certificateNoticeJob = defineJob({
   queue: 'rounds',
   version: 1,
   payload: z.object({ certificateId: z.uuid() }),
+  jobId: ({ certificateId }) => `certificate-notice:${certificateId}`,
   handler: async ({ certificateId }, deps: Deps) => {
     const now = deps.now();
     const url = await certificateUrl(deps.env, certificateId, now);
@@ -39,7 +39,7 @@ export const certificateNoticeJob = defineJob({
         .innerJoin(persons, eq(persons.id, certificates.personId))
         .where(eq(certificates.id, certificateId));
       if (!c || c.revokedAt) return null;
-      return planNotice(deps, ctx, {
+      return deps.channels.planNotice(deps, ctx, {
         personId: c.personId,
         kind: 'certificate',
         retryKey: `certificate:${certificateId}`,
@@ -47,6 +47,6 @@ export const certificateNoticeJob = defineJob({
         text: (who) => TEXT[who.lang].replace('{kind}', KIND[who.lang][c.kind]).replace('{url}', url),
       });
     });
-    await deliverNotice(deps, plan);
+    await deps.channels.deliverNotice(deps, plan);
   },
 });

@@ -2,12 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../db/client';
 import { jurisdictions, persons } from '../../db/schema';
-import { deliverNotice, planNotice } from '../bot/text-notice';
 import type { Deps } from '../deps';
 import { systemActor, withTransaction } from '../domain/context';
 import { parseQuietHours, quietHoursSql } from '../domain/rounds/quiet-hours';
 import type { Lang } from '../flows';
-import { defineJob } from './define';
+import { defineJob, withJobIds } from './define';
 
 const TEXT: Record<Lang, string> = {
   ja: '【見守り】健康観察の期間が終わりました。ご協力ありがとうございました。これからの毎日の報告は不要です。体調が悪くなったときは{centre}（{phone}）にご相談ください。',
@@ -33,6 +32,7 @@ export const closingNoticeJob = defineJob({
   queue: 'rounds',
   version: 1,
   payload: z.object({ personId: z.uuid() }),
+  jobId: ({ personId }) => `closing:${personId}`,
   handler: async ({ personId }, deps: Deps) => {
     const plan = await withTransaction(deps.db, { actor: systemActor('closing-notice'), now: deps.now() }, async (ctx) => {
       const [p] = await ctx.tx
@@ -42,7 +42,7 @@ export const closingNoticeJob = defineJob({
         .where(and(eq(persons.id, personId), eq(persons.status, 'monitoring_ended')));
       if (!p) return null; // extended or changed meanwhile
       const fill = (lang: Lang, t: string) => t.replace('{centre}', lang === 'en' ? p.centreEn : p.centre).replace('{phone}', p.phone ?? '—');
-      return planNotice(deps, ctx, {
+      return deps.channels.planNotice(deps, ctx, {
         personId,
         kind: 'closing',
         retryKey: `closing:${personId}:${p.end ?? 'ended'}`,
@@ -51,7 +51,7 @@ export const closingNoticeJob = defineJob({
         spoken: (who) => [...SPOKEN[who.lang], ...SPOKEN[who.lang].slice(1)].map((line) => fill(who.lang, line)),
       });
     });
-    await deliverNotice(deps, plan);
+    await deps.channels.deliverNotice(deps, plan);
   },
 });
 
@@ -71,6 +71,6 @@ export async function enqueueClosingNotices(deps: Deps, now: Date, limit: number
           and not exists (select 1 from outbound_messages o where o.person_id = p.id and o.kind = 'closing')
         limit ${limit}`,
   );
-  await deps.jobs.triggerBulk(closingNoticeJob, rows.map((r) => ({ payload: { personId: r.id }, jobId: `closing:${r.id}` })));
+  await deps.jobs.triggerBulk(closingNoticeJob, withJobIds(closingNoticeJob, rows.map((r) => ({ personId: r.id }))));
   return rows.length;
 }

@@ -28,6 +28,13 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   queue: QueueName;
   version: number;
   payload: S;
+  /**
+   * The BullMQ job id built from the payload: the same work always gets the same id, so
+   * enqueueing it twice (webhook, listener, sweeper, a retried tick) adds one job. Jobs whose
+   * id holds more than the payload (a dispatch's batch, an import's run) are given it by
+   * the producer instead.
+   */
+  jobId?(payload: z.infer<S>): string;
   handler: (payload: z.infer<S>, deps: Deps, job: Job) => Promise<unknown>;
 }
 
@@ -36,7 +43,19 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
  * the handler. Webhook intakes enqueue through a target so they never import the
  * handler's module (the Workers build stays free of the conversation code).
  */
-export type JobTarget<S extends z.ZodType = z.ZodType> = Pick<JobDefinition<S>, 'name' | 'queue' | 'payload'>;
+export type JobTarget<S extends z.ZodType = z.ZodType> = Pick<JobDefinition<S>, 'name' | 'queue' | 'payload' | 'jobId'>;
+
+/** The id of one job of `def`: the producer's own, else the one the definition builds from the payload. */
+export function jobIdOf<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, given?: string): string {
+  const id = given ?? def.jobId?.(payload);
+  if (!id) throw new Error(`job ${def.name} needs a job id: its definition builds none from the payload`);
+  return id;
+}
+
+/** Payloads with the ids their definition builds, ready for triggerBulk. */
+export function withJobIds<S extends z.ZodType>(def: JobTarget<S>, payloads: readonly z.infer<S>[]): { payload: z.infer<S>; jobId: string }[] {
+  return payloads.map((payload) => ({ payload, jobId: jobIdOf(def, payload) }));
+}
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
   return def;

@@ -1,10 +1,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import type { ChannelKind } from '../../db/schema';
-import type { PromptKind } from '../bot/dispatch';
-import { DISPATCHERS } from '../bot/dispatchers';
 import type { Deps } from '../deps';
-import { markPrompted, markReminded, sessionsStillToSend } from '../domain/rounds/record-dispatch';
+import { markPrompted, markReminded, sessionsStillToSend, type PromptKind } from '../domain/rounds/record-dispatch';
 import { defineJob, type JobDefinition } from './define';
 
 const MINUTE = 60_000;
@@ -24,7 +22,7 @@ export type DispatchPayload = z.infer<typeof dispatchPayload>;
  * permanent ones are recorded by the dispatcher (failed message, channel_lost alert).
  */
 export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind): Promise<{ sent: number }> {
-  const dispatcher = DISPATCHERS[channel];
+  const dispatcher = deps.channels.dispatchers[channel];
   if (!dispatcher) throw new UnrecoverableError(`no dispatcher is registered for channel ${channel}`);
   const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
   if (ids.length === 0) return { sent: 0 };

@@ -1,12 +1,13 @@
 import type { ChannelKind } from '../../db/schema';
-import type { PromptKind } from '../bot/dispatch';
-import { DISPATCHERS } from '../bot/dispatchers';
 import type { Deps } from '../deps';
 import type { CreatedSession } from '../domain/rounds/create-due-sessions';
 import type { DueAction } from '../domain/rounds/claim-due-actions';
+import type { PromptKind } from '../domain/rounds/record-dispatch';
+import { withJobIds } from './define';
 import { DISPATCH_JOBS, type DispatchPayload } from './dispatch';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
 
+/** One LINE multicast reaches at most 500 people (the LINE dispatcher's batchSize). */
 const LINE_MULTICAST_MAX = 500;
 
 type Sendable = Pick<CreatedSession, 'id' | 'channel' | 'flowVersionId' | 'round' | 'localDate' | 'lang'>;
@@ -37,10 +38,9 @@ export function planDispatch(sessions: readonly Sendable[], kind: PromptKind, ta
       batches.push({ channel: s.channel, jobId: `dispatch:${s.channel}:${tag}:${s.id}`, payload: { sessionIds: [s.id], kind } });
     }
   }
-  const size = Math.min(DISPATCHERS.line?.batchSize ?? LINE_MULTICAST_MAX, LINE_MULTICAST_MAX);
   for (const ids of lineGroups.values()) {
-    for (let i = 0; i < ids.length; i += size) {
-      const chunk = ids.slice(i, i + size);
+    for (let i = 0; i < ids.length; i += LINE_MULTICAST_MAX) {
+      const chunk = ids.slice(i, i + LINE_MULTICAST_MAX);
       batches.push({ channel: 'line', jobId: `dispatch:line:${tag}:${chunk[0]}:${chunk.at(-1)}:${chunk.length}`, payload: { sessionIds: chunk, kind } });
     }
   }
@@ -72,11 +72,11 @@ export async function enqueueFollowUps(deps: Deps, actions: readonly DueAction[]
   // All reminders of one tick are the first reminder (attempt 1); the tag keeps their ids apart from prompts.
   const reminderBatches = planDispatch(reminders.map((r) => ({ ...r, id: r.sessionId })), 'reminder', 'reminder1');
   let ok = await enqueueBatches(deps, reminderBatches);
-  ok = (await deps.jobs.triggerBulk(followUpCallJob, calls.map((c) => ({ payload: { sessionId: c.sessionId, attempt: c.attempt }, jobId: `call:${c.sessionId}:${c.attempt}` })))) && ok;
+  ok = (await deps.jobs.triggerBulk(followUpCallJob, withJobIds(followUpCallJob, calls.map((c) => ({ sessionId: c.sessionId, attempt: c.attempt }))))) && ok;
   ok = (await enqueueNonResponders(deps, alerts.map((a) => a.sessionId))) && ok;
   return { reminders: reminders.length, calls: calls.length, alerts: alerts.length, ok };
 }
 
 export async function enqueueNonResponders(deps: Deps, sessionIds: readonly string[]): Promise<boolean> {
-  return deps.jobs.triggerBulk(nonResponderJob, sessionIds.map((id) => ({ payload: { sessionId: id }, jobId: `non-responder:${id}` })));
+  return deps.jobs.triggerBulk(nonResponderJob, withJobIds(nonResponderJob, sessionIds.map((id) => ({ sessionId: id }))));
 }

@@ -10,6 +10,7 @@ export const fhirExportJob = defineJob({
   queue: 'exports',
   version: 1,
   payload: z.object({ exportId: z.uuid() }),
+  jobId: ({ exportId }) => `fhir-export:${exportId}`,
   handler: async ({ exportId }, deps) => {
     await sweepExpiredExports(deps.db, deps.env.DATA_DIR, deps.now());
     await runFhirExport({ db: deps.db, dbHandle: deps.dbHandle, now: deps.now, dataDir: deps.env.DATA_DIR }, exportId);
@@ -22,6 +23,7 @@ export const fhirExportCleanupJob = defineJob({
   queue: 'exports',
   version: 1,
   payload: z.object({ exportId: z.uuid() }),
+  jobId: ({ exportId }) => `fhir-export-cleanup:${exportId}`,
   handler: async (_payload, deps) => {
     await sweepExpiredExports(deps.db, deps.env.DATA_DIR, deps.now());
   },
@@ -29,7 +31,7 @@ export const fhirExportCleanupJob = defineJob({
 
 /** Queue the export and, 24 hours (and a minute) later, its clean-up. False if Redis is down. */
 export async function enqueueFhirExport(jobs: JobRunner, exportId: string): Promise<boolean> {
-  const queued = await jobs.trigger(fhirExportJob, { exportId }, { jobId: `fhir-export:${exportId}` });
-  await jobs.trigger(fhirExportCleanupJob, { exportId }, { jobId: `fhir-export-cleanup:${exportId}`, delay: EXPORT_RETENTION_MS + 60_000 });
+  const queued = await jobs.trigger(fhirExportJob, { exportId });
+  await jobs.trigger(fhirExportCleanupJob, { exportId }, { delay: EXPORT_RETENTION_MS + 60_000 });
   return queued;
 }

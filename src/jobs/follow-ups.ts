@@ -1,7 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { DISPATCHERS } from '../bot/dispatchers';
-import { retryCallOrGiveUp } from '../bot/voice';
 import type { Deps } from '../deps';
 import { systemActor, withTransaction } from '../domain/context';
 import { raiseNonResponder } from '../domain/rounds/raise-non-responder';
@@ -21,13 +19,14 @@ export const followUpCallJob = defineJob({
   queue: 'dispatch-voice',
   version: 1,
   payload: z.object({ sessionId: z.uuid(), attempt: z.number().int().min(1) }),
+  jobId: ({ sessionId, attempt }) => `call:${sessionId}:${attempt}`,
   handler: async ({ sessionId, attempt }, deps: Deps) => {
-    const voice = DISPATCHERS.voice;
+    const voice = deps.channels.dispatchers.voice;
     if (!voice) throw new UnrecoverableError('no dispatcher is registered for channel voice');
     const [id] = await sessionsStillToSend(deps.db, [sessionId], 'reminder', deps.now());
     if (!id) return { called: false };
     // A session already called once is retried (or given up) by the voice channel's own rules.
-    if (attempt > 1) return { called: (await retryCallOrGiveUp(deps, id)) === 'called' };
+    if (attempt > 1) return { called: (await deps.channels.retryCallOrGiveUp(deps, id)) === 'called' };
     await voice.sendPrompts(deps, [id], 'reminder');
     await markCalled(deps.db, id, attempt, deps.now(), deps.env.NON_RESPONDER_AFTER_CALL_MINUTES * MINUTE);
     return { called: true };
@@ -40,6 +39,7 @@ export const nonResponderJob = defineJob({
   queue: 'rounds',
   version: 1,
   payload: z.object({ sessionId: z.uuid() }),
+  jobId: ({ sessionId }) => `non-responder:${sessionId}`,
   handler: async ({ sessionId }, deps: Deps) =>
     withTransaction(deps.db, { actor: systemActor('rounds.non-responder'), now: deps.now() }, (ctx) => raiseNonResponder({ ctx, input: { sessionId } })),
 });

@@ -2,24 +2,38 @@ import { z } from 'zod';
 import type { JobTarget } from './define';
 
 /**
- * The inbound jobs as the webhook intakes see them: name, queue and payload, no handler.
- * The Node job definitions (src/bot/line/inbound-job.ts, src/bot/sms/inbound-job.ts,
- * src/bot/twilio/status-job.ts) spread these and add their handler, so the names exist
- * once. The sweeper and the inbound listener rely on the naming rule
- * `inbound.<inbound_events.provider>`; the payload is the row id only.
+ * The inbound jobs as the webhook intakes see them: name, queue, payload and id, no
+ * handler. The job definitions (src/jobs/line-inbound.ts, twilio-sms-inbound.ts,
+ * twilio-status-inbound.ts) spread these and add their handler, so the names exist once.
+ * The payload is the inbound_events row id only.
  */
 const eventPayload = z.object({ eventId: z.uuid() });
-
-export const lineInboundTarget = { name: 'inbound.line', queue: 'inbound', payload: eventPayload } satisfies JobTarget<typeof eventPayload>;
-export const twilioSmsInboundTarget = { name: 'inbound.twilio_sms', queue: 'inbound', payload: eventPayload } satisfies JobTarget<typeof eventPayload>;
-export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue: 'inbound', payload: eventPayload } satisfies JobTarget<typeof eventPayload>;
-
-/**
- * The one provider → job map: `inbound.<provider>` for each provider the intake stores.
- * The intake, the sweeper (src/jobs/sweep-inbound.ts) and the NOTIFY listener
- * (src/jobs/inbound-listener.ts) all enqueue through it.
- */
-export const INBOUND_JOB_TARGETS: readonly JobTarget<typeof eventPayload>[] = [lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget];
+type EventTarget = JobTarget<typeof eventPayload>;
 
 /** One BullMQ job per stored event, however often it is enqueued (webhook, listener, sweeper). */
 export const inboundJobId = (eventId: string) => `inbound:${eventId}`;
+const jobId = ({ eventId }: { eventId: string }) => inboundJobId(eventId);
+
+export const lineInboundTarget = { name: 'inbound.line', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
+export const twilioSmsInboundTarget = { name: 'inbound.twilio_sms', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
+export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
+
+/**
+ * The one provider → job map: the job that processes each provider's stored events. The
+ * intake (src/bot/intake/inbox-writer.ts), the sweeper (src/jobs/sweep-inbound.ts) and the
+ * NOTIFY listener (src/jobs/inbound-listener.ts) all enqueue through it.
+ */
+export const INBOUND_JOBS = { line: lineInboundTarget, twilio_sms: twilioSmsInboundTarget, twilio_status: twilioStatusInboundTarget } as const satisfies Record<string, EventTarget>;
+export type InboundJobProvider = keyof typeof INBOUND_JOBS;
+
+/** The same jobs as a list (the default of the sweeper and the listener). */
+export const INBOUND_JOB_TARGETS: readonly EventTarget[] = Object.values(INBOUND_JOBS);
+
+/**
+ * The job for a provider's events among `jobs` (`inbound.<provider>`: tests may pass the
+ * worker's whole job list), with the inbound job id, or undefined when none processes them.
+ */
+export function inboundJobFor(provider: string, jobs: readonly JobTarget[] = INBOUND_JOB_TARGETS): EventTarget | undefined {
+  const found = jobs.find((j) => j.name === `inbound.${provider}`) as EventTarget | undefined;
+  return found && { ...found, jobId: found.jobId ?? jobId };
+}

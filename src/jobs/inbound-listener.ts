@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import type { JobTarget } from './define';
-import { INBOUND_JOB_TARGETS } from './inbound-jobs';
+import { withJobIds, type JobTarget } from './define';
+import { inboundJobFor, INBOUND_JOB_TARGETS } from './inbound-jobs';
 import { sweepInbound } from './sweep-inbound';
 
 /** The channel the inbound_events insert trigger notifies (db/migrations/0002_inbound_events_notify.sql). */
@@ -29,7 +29,6 @@ export interface InboundListener {
 export async function startInboundListener(deps: Deps, jobs: readonly JobTarget[] = INBOUND_JOB_TARGETS): Promise<InboundListener | null> {
   const pg = deps.dbHandle.pg;
   if (!pg) return null;
-  const byName = new Map(jobs.map((j) => [j.name, j]));
   let pending = new Map<string, string[]>();
   let flushing: Promise<void> | null = null;
 
@@ -37,13 +36,13 @@ export async function startInboundListener(deps: Deps, jobs: readonly JobTarget[
     const batch = pending;
     pending = new Map();
     for (const [provider, ids] of batch) {
-      const def = byName.get(`inbound.${provider}`);
+      const def = inboundJobFor(provider, jobs);
       if (!def) {
         deps.logger.warn({ provider, events: ids.length }, 'stored inbound events have no job to process them');
         continue;
       }
       // false = Redis unreachable (logged by the runner); the rows wait for the sweeper.
-      await deps.jobs.triggerBulk(def, ids.map((eventId) => ({ payload: { eventId }, jobId: `inbound:${eventId}` })));
+      await deps.jobs.triggerBulk(def, withJobIds(def, ids.map((eventId) => ({ eventId }))));
     }
   };
 

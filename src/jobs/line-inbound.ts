@@ -1,4 +1,3 @@
-import { processLineInbound } from '../bot/line/process-inbound';
 import { defineJob } from './define';
 import { inboundJobId, lineInboundTarget } from './inbound-jobs';
 
@@ -12,7 +11,7 @@ import { inboundJobId, lineInboundTarget } from './inbound-jobs';
 export const lineInboundJob = defineJob({
   ...lineInboundTarget,
   version: 1,
-  handler: async ({ eventId }, deps) => processLineInbound(deps, eventId),
+  handler: async ({ eventId }, deps) => deps.channels.processInbound.line(deps, eventId),
 });
 
 /** The BullMQ job id for an event: one job per stored event, however often it is enqueued. */

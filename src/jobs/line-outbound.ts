@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { resendLineOutbound } from '../bot/line/outbound-sweep';
 import { defineJob } from './define';
 
 /**
@@ -13,7 +12,7 @@ export const lineOutboundJob = defineJob({
   queue: 'outbound',
   version: 1,
   payload: z.object({ outboundId: z.uuid() }),
-  handler: async ({ outboundId }, deps) => resendLineOutbound(deps, outboundId),
+  handler: async ({ outboundId }, deps) => deps.channels.resendLineOutbound(deps, outboundId),
 });
 
 /** One job per row and attempt: a row still waiting in Redis is not added twice. */

@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { erasePersons } from '../domain/retention/erase-persons';
 import { findDuePersons } from '../domain/retention/find-due-persons';
 import { dueSql, retentionToday } from '../domain/retention/retention-due';
-import { defineJob } from './define';
+import { defineJob, withJobIds } from './define';
 
 /** Persons erased in one transaction: short enough that no console query waits on its locks for long. */
 export const ERASE_BATCH = 200;
@@ -42,6 +42,7 @@ export const retentionSweepJob = defineJob({
   queue: 'retention',
   version: 1,
   payload: z.object({ day: z.iso.date() }),
+  jobId: ({ day }) => `retention-sweep:${day}`,
   handler: async ({ day }, deps: Deps) => {
     let after: string | undefined;
     let batches = 0;
@@ -66,5 +67,5 @@ export const retentionSweepJob = defineJob({
 export async function enqueueRetentionSweep(deps: Deps, now: Date): Promise<boolean> {
   const day = retentionToday(now);
   // triggerBulk, like the tick's other steps (a test may stand in for it alone).
-  return deps.jobs.triggerBulk(retentionSweepJob, [{ payload: { day }, jobId: `retention-sweep:${day}` }]);
+  return deps.jobs.triggerBulk(retentionSweepJob, withJobIds(retentionSweepJob, [{ day }]));
 }

@@ -6,7 +6,7 @@ import { connectRedis, createRedis, type RedisClient } from '../platform/redis';
 import { bullPrefix } from './queue-keys';
 import { createRateLimiter, windowWait, type RateLimiter } from '../platform/redis-rate-limit';
 import { addOrRevive, type NewJob } from './add-or-revive';
-import { QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
+import { jobIdOf, QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
@@ -140,15 +140,20 @@ export class JobRunner {
     return windowWait(this.opts.redis, `${this.opts.prefix}:limit:${name}`, max, durationMs);
   }
 
-  /** Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept). */
-  async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId: string }): Promise<boolean> {
-    return this.enqueue(def, () => [{ name: def.name, data: withTraceContext(def.payload.parse(payload)), opts: { ...options, jobId: safeJobId(options.jobId) } }]);
+  /**
+   * Enqueue one job; false when Redis is not reachable (the caller's row stays to be swept).
+   * The job id is the definition's own (built from the payload) unless `options.jobId` is given.
+   */
+  async trigger<S extends z.ZodType>(def: JobTarget<S>, payload: z.infer<S>, options: JobsOptions & { jobId?: string } = {}): Promise<boolean> {
+    const jobId = safeJobId(jobIdOf(def, payload, options.jobId));
+    return this.enqueue(def, () => [{ name: def.name, data: withTraceContext(def.payload.parse(payload)), opts: { ...options, jobId } }]);
   }
 
-  /** Enqueue many jobs of one kind in a single round trip. */
-  async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId: string; options?: JobsOptions }[]): Promise<boolean> {
+  /** Enqueue many jobs of one kind in a single round trip (ids as for trigger). */
+  async triggerBulk<S extends z.ZodType>(def: JobTarget<S>, items: { payload: z.infer<S>; jobId?: string; options?: JobsOptions }[]): Promise<boolean> {
     if (items.length === 0) return true;
-    return this.enqueue(def, () => items.map((i) => ({ name: def.name, data: withTraceContext(i.payload), opts: { ...i.options, jobId: safeJobId(i.jobId) } })));
+    const jobs = items.map((i) => ({ name: def.name, data: i.payload, opts: { ...i.options, jobId: safeJobId(jobIdOf(def, i.payload, i.jobId)) } }));
+    return this.enqueue(def, () => jobs.map((j) => ({ ...j, data: withTraceContext(j.data) })));
   }
 
   /** Add (or give a failed job with the same id another run, see addOrRevive); false when Redis refused. */

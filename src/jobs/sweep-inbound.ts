@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client';
 import type { Deps } from '../deps';
-import type { JobTarget } from './define';
+import { withJobIds, type JobTarget } from './define';
+import { inboundJobFor } from './inbound-jobs';
 
 /**
  * Inbound events stored but never processed (Redis was down when the webhook came, or a
@@ -19,12 +20,12 @@ export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: n
   let swept = 0;
   const missingJobs: string[] = [];
   for (const [provider, ids] of byProvider) {
-    const def = opts.jobs.find((j) => j.name === `inbound.${provider}`);
+    const def = inboundJobFor(provider, opts.jobs);
     if (!def) {
       missingJobs.push(`inbound.${provider}`);
       continue;
     }
-    if (await deps.jobs.triggerBulk(def, ids.map((eventId) => ({ payload: { eventId }, jobId: `inbound:${eventId}` })))) swept += ids.length;
+    if (await deps.jobs.triggerBulk(def, withJobIds(def, ids.map((eventId) => ({ eventId }))))) swept += ids.length;
   }
   if (missingJobs.length) deps.logger.warn({ jobs: missingJobs }, 'unprocessed inbound events have no job to process them');
   return { swept, missingJobs };

@@ -1,10 +1,9 @@
 import { defineJob } from './define';
 import { twilioSmsInboundTarget } from './inbound-jobs';
-import { processTwilioInbox } from '../bot/twilio/process-inbox';
 
 /** Process an inbound SMS (and any earlier unprocessed Twilio events of the same sender). */
 export const processTwilioSms = defineJob({
   ...twilioSmsInboundTarget,
   version: 1,
-  handler: async ({ eventId }, deps) => processTwilioInbox(deps, eventId),
+  handler: async ({ eventId }, deps) => deps.channels.processInbound.twilio_sms(deps, eventId),
 });

@@ -1,3 +1,4 @@
+import { botChannelWork } from '../../src/bot/channel-work';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client';
@@ -40,7 +41,7 @@ async function processDeps(overrides: Partial<Record<keyof Env, string>>): Promi
   await redis.ping().catch(() => undefined);
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: t.deps.jobs.prefix, logger, jobs: ALL_JOBS });
   const now = () => clock.at;
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now, inboxGate: createInboxGate(env, dbHandle.db, logger, now) };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now, inboxGate: createInboxGate(env, dbHandle.db, logger, now) };
   opened.push({
     deps,
     close: async () => {

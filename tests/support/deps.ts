@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { botChannelWork } from '../../src/bot/channel-work';
 import { Writable } from 'node:stream';
 import { parseEnv, type Env } from '../../src/config/env';
 import type { Deps } from '../../src/deps';
@@ -51,6 +52,7 @@ export async function createTestDeps(overrides: Partial<Record<keyof Env, string
     redis,
     jobs,
     logger,
+    channels: botChannelWork,
     now: opts.now ?? (() => new Date()),
     testDb,
     logs,

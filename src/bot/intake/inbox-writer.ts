@@ -1,17 +1,9 @@
-import { and, inArray, sql } from 'drizzle-orm';
-// Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
-import type { Db } from '../../../db/client';
-import { inboundEvents, type InboundProvider } from '../../../db/schema';
-import { inboundJobId, lineInboundTarget, twilioSmsInboundTarget, twilioStatusInboundTarget } from '../../jobs/inbound-jobs';
+import { storeInboundEvents, type Db, type InboundProvider, type InboxRow } from '../../domain/inbox/store-events';
+import { withJobIds } from '../../jobs/define';
+import { INBOUND_JOBS, type InboundJobProvider } from '../../jobs/inbound-jobs';
 import type { IntakeJobs } from './types';
 
-export interface InboxRow {
-  provider: InboundProvider;
-  providerEventId: string;
-  senderKey: string | null;
-  payload: unknown;
-  receivedAt: Date;
-}
+export type { InboxRow } from '../../domain/inbox/store-events';
 
 export interface StoredEvent {
   id: string;
@@ -23,8 +15,6 @@ export interface InboxWriter {
   /** Store the events and announce them to the workers; resolves once they are committed. */
   store(rows: InboxRow[]): Promise<StoredEvent[]>;
 }
-
-const TARGETS = { line: lineInboundTarget, twilio_sms: twilioSmsInboundTarget, twilio_status: twilioStatusInboundTarget } as const;
 
 interface Waiting {
   rows: InboxRow[];
@@ -95,46 +85,17 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
   };
 }
 
-const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
-
-/** One write: the new rows inserted, the known ones looked up, the unprocessed ones enqueued. */
+/** One write: the rows stored (new ones inserted, known ones looked up), the unprocessed ones enqueued. */
 async function write(db: Db, jobs: IntakeJobs, rows: InboxRow[]): Promise<StoredEvent[]> {
-  const inserted = await db
-    .insert(inboundEvents)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId });
-  const fresh = new Map(inserted.map((r) => [keyOf(r), r.id]));
-  const seen = rows.filter((r) => !fresh.has(keyOf(r)));
-  const known = new Map<string, { id: string; processed: boolean }>();
-  if (seen.length > 0) {
-    const found = await db
-      .select({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId, processed: sql<boolean>`${inboundEvents.processedAt} is not null` })
-      .from(inboundEvents)
-      .where(and(inArray(inboundEvents.provider, [...new Set(seen.map((r) => r.provider))]), inArray(inboundEvents.providerEventId, seen.map((r) => r.providerEventId))));
-    for (const f of found) known.set(keyOf(f), { id: f.id, processed: f.processed });
-  }
-  // The first copy of an event in this write is the new one; any other copy is a duplicate.
-  const claimed = new Set<string>();
-  const out = rows.map((r) => {
-    const key = keyOf(r);
-    const id = fresh.get(key);
-    if (id && !claimed.has(key)) {
-      claimed.add(key);
-      return { id, duplicate: false, processed: false, provider: r.provider };
-    }
-    const k = id ? { id, processed: false } : known.get(key);
-    if (!k) throw new Error('inbound event vanished between insert and select');
-    return { id: k.id, duplicate: true, processed: k.processed, provider: r.provider };
-  });
+  const out = await storeInboundEvents(db, rows);
   await announce(jobs, out.filter((e) => !e.processed));
   return out.map(({ id, duplicate }) => ({ id, duplicate }));
 }
 
 /** One addBulk per job kind; job ids are the events' own, so an event announced twice is one job. */
 async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider }[]) {
-  for (const provider of Object.keys(TARGETS) as (keyof typeof TARGETS)[]) {
+  for (const provider of Object.keys(INBOUND_JOBS) as InboundJobProvider[]) {
     const ids = [...new Set(events.filter((e) => e.provider === provider).map((e) => e.id))];
-    if (ids.length > 0) await jobs.triggerBulk(TARGETS[provider], ids.map((eventId) => ({ payload: { eventId }, jobId: inboundJobId(eventId) })));
+    if (ids.length > 0) await jobs.triggerBulk(INBOUND_JOBS[provider], withJobIds(INBOUND_JOBS[provider], ids.map((eventId) => ({ eventId }))));
   }
 }

@@ -2,7 +2,7 @@ import { nextScheduledCheck, recentCompletedChecks } from '../../domain/checks/p
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { localTimeOf } from '../../domain/time';
 import type { LineLink } from '../../domain/channels/person-on-channel';
-import { encodePostback } from './postback';
+import { encodePostback } from '../../platform/line/postback';
 import { postbackItem, textMessages, type QuickReplyItem } from './render';
 import { fill, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';

@@ -3,7 +3,7 @@ import { alreadyAnswered, answerInSession, reportNow } from './check-conversatio
 import { contactReply, helpReply, recordsReply } from './info-replies';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
-import { parsePostback, type MenuAction } from './postback';
+import { parsePostback, type MenuAction } from '../../platform/line/postback';
 import { textMessages } from './render';
 import { KEYWORDS, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';

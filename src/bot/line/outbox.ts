@@ -1,5 +1,6 @@
 import type { Ctx } from '../../domain/context';
-import { claimLeased, queueLineOutbound, sendableRows, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
+import { claimLeased, queueLineOutbound, sendableRows, type OutboundRow } from '../../domain/outbox/outbound-messages';
+import { sendOutboxRow, type ChannelSend } from '../../domain/outbox/outbox';
 import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
@@ -53,12 +54,11 @@ export async function claimOutbound(db: DbOrTx, id: string, claimant: string, no
 }
 
 /**
- * Send rows: the reply API while the event's reply token is fresh and unused (free of
- * charge), the push API otherwise — with X-Line-Retry-Key from the row's retry key, so a
- * retry is never delivered twice. Each row is claimed first (`claimant` names this run);
- * a row someone else is sending is skipped. Every outcome is written back to the row.
- * Transient failures (429/5xx/network) put the row back in the queue, hold back that
- * person's later rows (so messages keep their order) and come back as `transient`.
+ * Send rows through the one outbox (claim → send → settle, src/domain/outbox/outbox.ts)
+ * with LINE's send (lineSend). Each row is claimed first (`claimant` names this run); a
+ * row someone else is sending is skipped. Transient failures (429/5xx/network) put the row
+ * back in the queue, hold back that person's later rows (so messages keep their order) and
+ * come back as `transient`.
  */
 export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: [], transient: null };
@@ -67,48 +67,53 @@ export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>,
   // In the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   const heldBack = new Set<string>();
+  const claim = { kind: 'leased' as const, claimant, lease: { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS } };
   for (const { id, body } of rows) {
     const to = (body as OutboundBody).to;
     if (heldBack.has(to)) continue;
-    const row = await claimOutbound(deps.db, id, claimant, deps.now());
-    if (!row) continue;
-    const outcome = await sendOne(deps, api, row);
-    if (outcome === 'sent') result.sent++;
-    else if (outcome instanceof TransientSendError) {
-      result.transient ??= outcome;
+    const done = await sendOutboxRow(deps, id, claim, lineSend(deps, api));
+    if (!done) continue;
+    const { row, outcome } = done;
+    if (outcome.accepted) result.sent++;
+    else if (outcome.transient) {
+      result.transient ??= new TransientSendError(outcome.errorMessage, outcome.retryAfterMs);
       heldBack.add(to);
-    } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.status });
+    } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.errorCode === 'network' ? null : Number(outcome.errorCode) });
   }
   return result;
 }
 
-async function sendOne(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, row: OutboundRow): Promise<'sent' | TransientSendError | LineSendError> {
-  const body = row.body as OutboundBody;
-  // attempts counts this try: a token is only good on the first one (a retry may follow a reply LINE took).
-  const fresh = Boolean(body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 1);
-  let via: 'reply' | 'push' = fresh ? 'reply' : 'push';
-  const push = () => api.push(body.to, body.messages, lineRetryUuid(row.retryKey));
-  try {
-    let accepted: LineAccepted;
+/**
+ * LINE's one send, for a claimed row: the reply API while the row's reply token is fresh
+ * and unused (free of charge), the push API otherwise — with X-Line-Retry-Key from the
+ * row's retry key, so a retry is never delivered twice. `message` stands in for the body's
+ * recipient and messages (a notice's row keeps only its text). How it went out is added
+ * to the row (`via`).
+ */
+export function lineSend(deps: Pick<Deps, 'logger' | 'now'>, api: LineApi, message?: { to: string; messages: LineMessage[] }): ChannelSend {
+  return async (row) => {
+    const body = (row.body ?? {}) as OutboundBody;
+    const to = message?.to ?? body.to;
+    const messages = message?.messages ?? body.messages;
+    // attempts counts this try: a token is only good on the first one (a retry may follow a reply LINE took).
+    const fresh = Boolean(body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 1);
+    let via: 'reply' | 'push' = fresh ? 'reply' : 'push';
+    const push = () => api.push(to, messages, lineRetryUuid(row.retryKey));
     try {
-      accepted = fresh ? await api.reply(body.replyToken!, body.messages) : await push();
+      let accepted: LineAccepted;
+      try {
+        accepted = fresh ? await api.reply(body.replyToken!, messages) : await push();
+      } catch (err) {
+        // An expired or already-used reply token: push instead (the retry key guards the push).
+        if (!fresh || !(err instanceof LineSendError) || err.transient) throw err;
+        via = 'push';
+        accepted = await push();
+      }
+      return { accepted: true, status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, merge: { via } };
     } catch (err) {
-      // An expired or already-used reply token: push instead (the retry key guards the push).
-      if (!fresh || !(err instanceof LineSendError) || err.transient) throw err;
-      via = 'push';
-      accepted = await push();
+      const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
+      deps.logger.warn({ outboundId: row.id, kind: row.kind, via, status: e.status, transient: e.transient }, 'LINE send failed');
+      return { accepted: false, transient: e.transient, errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message, retryAfterMs: e.retryAfterMs, merge: { via } };
     }
-    await settle(deps, row.id, via, { status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
-    return 'sent';
-  } catch (err) {
-    const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
-    await settle(deps, row.id, via, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
-    deps.logger.warn({ outboundId: row.id, kind: row.kind, via, status: e.status, transient: e.transient }, 'LINE send failed');
-    return e.transient ? new TransientSendError(e.message, e.retryAfterMs) : e;
-  }
-}
-
-/** The outcome of a claimed row, with how it went (reply or push). */
-async function settle(deps: Pick<Deps, 'db' | 'now'>, id: string, via: 'reply' | 'push', set: Parameters<typeof settleOutbound>[2]) {
-  await settleOutbound(deps.db, id, set, deps.now(), { via });
+  };
 }

@@ -1,6 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Lang, OutMessage } from '../../flows';
-import { encodePostback, POSTBACK_MAX, type Postback } from './postback';
+import { encodePostback, POSTBACK_MAX, type Postback } from '../../platform/line/postback';
 import { pick, T } from './texts';
 
 export type LineMessage = messagingApi.TextMessage;

@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps';
-import { claimQueued, settleOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
+import type { OutboundRow } from '../../domain/outbox/outbound-messages';
+import { sendOutboxRow } from '../../domain/outbox/outbox';
 import { classifyTwilioError, PermanentSendError, twilioClient } from './client';
-import { twilioSettings, webhookUrl } from './config';
+import { twilioSettings, webhookUrl, type TwilioSettings } from './config';
 import { markQuiet } from '../../platform/quiet-failure';
 import { countSmsSegments, countTwilioResult } from '../../platform/metrics/record';
 
@@ -14,17 +15,34 @@ export interface OutboundBody {
 
 export { advanceOutboundStatus, ensureOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 
-async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never> {
-  const e = classifyTwilioError(err);
-  countTwilioResult(e instanceof PermanentSendError ? e.code : 'transient');
-  if (e instanceof PermanentSendError) {
-    await settleOutbound(deps.db, row.id, { status: 'failed', errorCode: e.code, errorMessage: e.message }, deps.now());
-  } else {
-    // Back to queued: the job's retry sends it again.
-    await settleOutbound(deps.db, row.id, { status: 'queued', errorCode: 'transient', errorMessage: e.message }, deps.now());
-  }
-  deps.logger.warn({ outboundId: row.id, channel: row.channel, kind: row.kind, code: e instanceof PermanentSendError ? e.code : 'transient' }, 'Twilio send failed');
-  throw e;
+/**
+ * Claim → send → settle one recorded row through the one outbox (src/domain/outbox/outbox.ts)
+ * with Twilio's `create` (a message or a call). A row already claimed is left alone. The
+ * provider's refusal is settled on the row, then thrown: TransientSendError (retry later)
+ * or PermanentSendError (recorded as failed).
+ */
+async function sendThroughOutbox(deps: Deps, row: OutboundRow, create: (settings: TwilioSettings) => Promise<{ sid: string; numSegments?: string | null }>): Promise<void> {
+  const settings = twilioSettings(deps.env);
+  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
+  let refused: unknown = null;
+  await sendOutboxRow(deps, row.id, { kind: 'queued' }, async (claimed) => {
+    try {
+      const sent = await create(settings);
+      countTwilioResult('ok');
+      if (claimed.channel === 'sms') countSmsSegments(Number(sent.numSegments) || 1);
+      // Still 'sending': the status callback says sent / delivered / failed.
+      return { accepted: true, status: 'sending', providerMessageId: sent.sid };
+    } catch (err) {
+      const e = classifyTwilioError(err);
+      refused = e;
+      const code = e instanceof PermanentSendError ? e.code : 'transient';
+      countTwilioResult(code);
+      deps.logger.warn({ outboundId: claimed.id, channel: claimed.channel, kind: claimed.kind, code }, 'Twilio send failed');
+      // Transient: back to queued, the job's retry sends it again.
+      return { accepted: false, transient: !(e instanceof PermanentSendError), errorCode: code, errorMessage: e.message };
+    }
+  });
+  if (refused) throw refused;
 }
 
 /**
@@ -32,22 +50,14 @@ async function settle(deps: Deps, row: OutboundRow, err: unknown): Promise<never
  * Throws TransientSendError (retry later) or PermanentSendError (recorded as failed).
  */
 export async function deliverSms(deps: Deps, row: OutboundRow, to: string): Promise<void> {
-  const settings = twilioSettings(deps.env);
-  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
-  if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
-  try {
-    const msg = await twilioClient(settings).messages.create({
+  await sendThroughOutbox(deps, row, (settings) =>
+    twilioClient(settings).messages.create({
       to,
       from: settings.fromNumber,
       body: (row.body as OutboundBody | null)?.text ?? '',
       statusCallback: webhookUrl(deps.env, '/webhooks/twilio/status'),
-    });
-    await settleOutbound(deps.db, row.id, { providerMessageId: msg.sid, errorCode: null, errorMessage: null }, deps.now());
-    countTwilioResult('ok');
-    countSmsSegments(Number(msg.numSegments) || 1);
-  } catch (err) {
-    await settle(deps, row, err);
-  }
+    }),
+  );
 }
 
 /**
@@ -72,11 +82,8 @@ export async function deliverNoticeCall(deps: Deps, row: OutboundRow, to: string
 }
 
 async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: string; method: 'POST'; machineDetection: 'Enable' } | { twiml: string }): Promise<void> {
-  const settings = twilioSettings(deps.env);
-  if (!settings) throw markQuiet(new PermanentSendError('not_configured', 'Twilio is not configured', false)); // said once at start
-  if (row.status !== 'queued' || !(await claimQueued(deps.db, row.id, deps.now()))) return;
-  try {
-    const call = await twilioClient(settings).calls.create({
+  await sendThroughOutbox(deps, row, (settings) =>
+    twilioClient(settings).calls.create({
       to,
       from: settings.fromNumber,
       ...what,
@@ -84,10 +91,6 @@ async function placeCall(deps: Deps, row: OutboundRow, to: string, what: { url: 
       statusCallbackMethod: 'POST',
       statusCallbackEvent: ['answered', 'completed'],
       timeout: 30, // seconds of ringing: elderly people need time to reach the phone
-    });
-    await settleOutbound(deps.db, row.id, { providerMessageId: call.sid, errorCode: null, errorMessage: null }, deps.now());
-    countTwilioResult('ok');
-  } catch (err) {
-    await settle(deps, row, err);
-  }
+    }),
+  );
 }

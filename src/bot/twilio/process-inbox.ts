@@ -12,16 +12,18 @@ import { handleStatusEvent } from './status';
 
 /**
  * The inbound job for Twilio SMS and status events. One sender's events are handled in
- * order in one transaction (effects and processed_at together); replies are delivered
- * after commit. A retried job finds its event processed and only delivers what is still
- * queued, so nobody gets a reply twice.
+ * order by the one inbox processor (processInOrder: effects and processed_at together in a
+ * savepoint per event, give-up after MAX_EVENT_ATTEMPTS, as for LINE); replies are
+ * delivered after commit. A retried job finds its event processed and only delivers what
+ * is still queued, so nobody gets a reply twice.
  */
 export async function processTwilioInbox(deps: Deps, eventId: string): Promise<void> {
-  const followUps = await processInOrder<SmsFollowUp & { to?: string; eventId: string }>(deps.db, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
+  const run = await processInOrder<SmsFollowUp & { to?: string; eventId: string }>(deps, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
     if (event.provider === 'twilio_sms') return { ...(await handleInboundSms(deps, tx, event)), to: (event.payload as Record<string, string>).From, eventId: event.id };
     await handleStatusEvent(deps, tx, event);
     return { eventId: event.id };
   });
+  const followUps = run.results;
   const settings = twilioSettings(deps.env);
   for (const f of followUps) {
     if (f.unregisteredReply && f.to && settings) {
@@ -34,6 +36,7 @@ export async function processTwilioInbox(deps: Deps, eventId: string): Promise<v
   // Replies in the order of the messages they answer (earlier events handled in this batch first).
   const ids = [...new Set([...followUps.map((f) => f.eventId), eventId])];
   for (const id of ids) await deliverQueuedReplies(deps, id);
+  if (run.failed) throw run.failed; // the failed event and the sender's later ones are tried again
 }
 
 /** Send this event's recorded replies that are still queued, in order. */

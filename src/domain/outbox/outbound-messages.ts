@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { outboundMessages, type OutboundStatus } from '../../../db/schema';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
 
 /**
  * The outbox: every message or call to a patient is a row of outbound_messages, recorded
@@ -11,21 +11,39 @@ import { outboundMessages, type OutboundStatus } from '../../../db/schema';
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export type { OutboundStatus } from '../../../db/schema';
 
+/** One message or call to record. */
+export interface NewOutbound {
+  personId: string | null;
+  sessionId: string | null;
+  channel: 'sms' | 'voice' | 'line';
+  kind: string;
+  retryKey: string;
+  body: object | null;
+}
+
+/**
+ * Record many messages in one statement (a round's rows, a batch of replies); a retry key
+ * recorded before adds nothing. Returns every row of these retry keys, new or old, in the
+ * order given, so a retried job finds what it recorded the first time.
+ */
+export async function recordOutboundRows(tx: DbOrTx, rows: readonly NewOutbound[], now: Date): Promise<OutboundRow[]> {
+  if (rows.length === 0) return [];
+  await tx
+    .insert(outboundMessages)
+    .values(rows.map((r) => ({ ...r, status: 'queued' as const, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing();
+  const found = await tx.select().from(outboundMessages).where(inArray(outboundMessages.retryKey, rows.map((r) => r.retryKey)));
+  const byKey = new Map(found.map((r) => [r.retryKey, r]));
+  return rows.map((r) => byKey.get(r.retryKey)!);
+}
+
 /**
  * Record a message or call to send, once per retry key: a retried job finds the row it
  * wrote the first time (and sends it only if it is still queued).
  * Retry keys: `sms:<kind>:<sessionId>:<n>`, `sms:reply:<eventId>:<n>`, `call:<sessionId>:<n>`.
  */
-export async function ensureOutbound(
-  tx: DbOrTx,
-  values: { personId: string | null; sessionId: string | null; channel: 'sms' | 'voice' | 'line'; kind: string; retryKey: string; body: object | null },
-  now: Date,
-): Promise<OutboundRow> {
-  await tx
-    .insert(outboundMessages)
-    .values({ ...values, status: 'queued', createdAt: now, updatedAt: now })
-    .onConflictDoNothing();
-  const [row] = await tx.select().from(outboundMessages).where(eq(outboundMessages.retryKey, values.retryKey));
+export async function ensureOutbound(tx: DbOrTx, values: NewOutbound, now: Date): Promise<OutboundRow> {
+  const [row] = await recordOutboundRows(tx, [values], now);
   return row!;
 }
 
@@ -189,4 +207,22 @@ export async function queueLineMulticast(db: DbOrTx, rows: { retryKey: string; p
     .insert(outboundMessages)
     .values(rows.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: r.retryKey, personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
     .onConflictDoNothing();
+}
+
+/**
+ * A sender's replies not sent yet (queued or being sent), for their inbound events of
+ * `provider` up to the event at `seq`, in event order: the replies are recorded under
+ * `<retryKeyPrefix><event id>`. Only the sender's `recent` latest events are looked at;
+ * older unsent rows are the outbound sweep's.
+ */
+export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: InboundProvider; senderKey: string; seq: number; retryKeyPrefix: string; recent: number }): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select o.id
+        from (select id, seq from inbound_events where sender_key = ${opts.senderKey} and seq <= ${opts.seq} and provider = ${opts.provider} order by seq desc limit ${opts.recent}) e
+        join outbound_messages o on o.retry_key = ${opts.retryKeyPrefix} || e.id::text
+        where o.status in ('queued', 'sending')
+        order by e.seq`,
+  );
+  return rows.map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { richMenuDefinition, richMenuPng, RICH_MENU_HEIGHT, RICH_MENU_WIDTH } from '../../../src/bot/line/rich-menu';
-import { parsePostback } from '../../../src/bot/line/postback';
+import { richMenuDefinition, richMenuPng, RICH_MENU_HEIGHT, RICH_MENU_WIDTH } from '../../../src/platform/line/rich-menu';
+import { parsePostback } from '../../../src/platform/line/postback';
 import { lineDataBaseUrl, lineRichMenuCommand } from '../../../src/cli/line-rich-menu';
 import { parseEnv } from '../../../src/config/env';
 import type { Deps } from '../../../src/deps';

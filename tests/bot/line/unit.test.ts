@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { constantTimeEqual, signLineBody, verifyLineSignature } from '../../../src/bot/line/signature';
-import { encodePostback, parsePostback, POSTBACK_MAX } from '../../../src/bot/line/postback';
+import { encodePostback, parsePostback, POSTBACK_MAX } from '../../../src/platform/line/postback';
 import { fitRequest, renderMessages, renderOne, textMessages } from '../../../src/bot/line/render';
 import { lineRetryUuid } from '../../../src/bot/line/retry-key';
 import { retryAfterMs } from '../../../src/bot/line/client';

@@ -7,6 +7,7 @@
  * The clock is fixed at FAULT_NOW. Settings come from the parent through the environment.
  */
 import { createDb } from '../../../db/client';
+import { botChannelWork } from '../../../src/bot/channel-work';
 import { parseEnv } from '../../../src/config/env';
 import type { Deps } from '../../../src/deps';
 import type { QueueName } from '../../../src/jobs/define';
@@ -42,7 +43,7 @@ async function main() {
   const settings = Object.fromEntries(queues.map((q) => [q, SHORT_LOCKS]));
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: source.FAULT_PREFIX!, logger, jobs: ALL_JOBS, settings });
   const at = new Date(source.FAULT_NOW!);
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: () => at };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => at };
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   jobs.startWorkers(deps, { queues, scheduler: source.FAULT_SCHEDULER === 'on' });
   process.stdout.write('ready\n');

@@ -4,6 +4,7 @@
  * this process is SIGKILLed. Settings come from the parent test through the environment.
  */
 import { createDb } from '../../../db/client';
+import { botChannelWork } from '../../../src/bot/channel-work';
 import { parseEnv } from '../../../src/config/env';
 import type { Deps } from '../../../src/deps';
 import { ALL_JOBS } from '../../../src/jobs/registry';
@@ -29,7 +30,7 @@ async function main() {
   const redis = createRedis(env.REDIS_URL, logger);
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix: source.CRASH_PREFIX!, logger, jobs: ALL_JOBS, settings: CRASH_QUEUE_SETTINGS });
   const at = new Date(source.CRASH_NOW!);
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: () => at };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => at };
   jobs.startWorkers(deps, { queues: ['dispatch-line'], scheduler: false });
   process.stdout.write('ready\n');
 }
