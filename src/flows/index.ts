@@ -27,7 +27,11 @@ export {
 export { simulate, simulationContext, inputFromString } from './engine/simulate.js';
 export { defaultFlows, URGENT_SYMPTOMS } from './defaults/index.js';
 export { evaluateCondition } from './conditions.js';
-export { pickText } from './text.js';
+export { pickText, withLanguages } from './text.js';
+export {
+  LANGUAGES, LANG_CODES, PHRASEBOOK_LANGS, WRITTEN_LANGS, isLang, isJapanese, languageOf, voiceFor, langFromWord, phrase, localize, fillVars,
+  type LanguageInfo, type Localized, type PhrasebookLang,
+} from './languages/index.js';
 export {
   toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, deniesChoice, kanjiToArabic, formatNumber,
   type ChoiceOption, type NumberOptions, type NumberResult,

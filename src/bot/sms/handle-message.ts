@@ -1,3 +1,4 @@
+import { isJapanese } from '../../flows';
 import type { Tx } from '../../domain/inbox/process-in-order';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
@@ -52,7 +53,7 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
       replies.push(smsText('optedIn', owner.lang));
       break;
     case 'help':
-      replies.push(smsText('help', owner.lang, { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' }));
+      replies.push(smsText('help', owner.lang, { name: isJapanese(owner.lang) ? owner.centre.nameJa : owner.centre.nameEn, phone: owner.centre.phone ?? '' }));
       break;
     default: {
       const answer = monitored(owner) ? await recordAnswer(ctx, owner, body) : { sessionId: null, replies: [notMonitoredText(owner)] };
@@ -71,7 +72,7 @@ const monitored = (o: NumberOwner) => (MONITORED_STATUSES as readonly string[]).
 
 /** Monitoring over (or in hospital): nothing to answer; their own centre's number. */
 function notMonitoredText(owner: NumberOwner): string {
-  const vars = { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' };
+  const vars = { name: isJapanese(owner.lang) ? owner.centre.nameJa : owner.centre.nameEn, phone: owner.centre.phone ?? '' };
   return smsText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', owner.lang, vars);
 }
 

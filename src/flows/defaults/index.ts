@@ -1,7 +1,17 @@
 import type { FlowDefinition } from '../definition/schema.js';
+import { withDefinitionLanguages } from '../languages/apply.js';
 import { contactDaily } from './contact-daily.js';
 import { patientDaily } from './patient-daily.js';
 
-/** The default flows, as data; the seed stores them under keys 'patient-daily' and 'contact-daily'. */
-export const defaultFlows: { patientDaily: FlowDefinition; contactDaily: FlowDefinition } = { patientDaily, contactDaily };
+/**
+ * The default flows, as data; the seed stores them under keys 'patient-daily' and
+ * 'contact-daily'. Written in Japanese, やさしい日本語 and English; every other language of
+ * languages/index.ts is filled from the phrasebook (languages/phrasebook/flows.ts), so the
+ * stored definition carries each language and the editor shows it. A new default flow goes
+ * through withDefinitionLanguages too, and tests/flows/languages.test.ts lists what it lacks.
+ */
+export const defaultFlows: { patientDaily: FlowDefinition; contactDaily: FlowDefinition } = {
+  patientDaily: withDefinitionLanguages(patientDaily),
+  contactDaily: withDefinitionLanguages(contactDaily),
+};
 export { URGENT_SYMPTOMS } from './urgent-symptoms.js';
