@@ -7,6 +7,7 @@ import {
 import { missingTranslations, textsOf } from '../../src/flows/definition/translations.js';
 import { TEXTS } from '../../src/flows/engine/texts.js';
 import { PHRASES } from '../../src/flows/languages/phrasebook/index.js';
+import { persons } from '../../db/schema';
 
 /**
  * Every default text exists in every language and fits each channel's limits. A new default
@@ -24,6 +25,10 @@ describe('the language list', () => {
     expect(langFromWord('Português')).toBe('pt-BR');
     expect(langFromWord('6')).toBe('vi'); // its number in the list the LANGUAGE command shows
     expect(langFromWord('klingon')).toBeNull();
+  });
+
+  it('is the list the persons table accepts', () => {
+    expect(persons.preferredLanguage.enumValues).toEqual(LANG_CODES);
   });
 
   it('gives a Twilio voice to every language that has one, and none to Nepali', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  advance, inputFromString, simulationContext, start,
+  advance, inputFromString, LANG_CODES, simulationContext, start,
   type Channel, type Effect, type FlowDefinition, type ObservationRecord, type OutMessage, type RiskFlag, type SessionState,
 } from '../../flows';
 import { parseInput } from '../validation';
@@ -8,7 +8,7 @@ import { parseInput } from '../validation';
 export const simulateOptionsSchema = z.object({
   channel: z.enum(['line', 'sms', 'voice', 'web']).default('line'),
   inputs: z.array(z.string().max(500)).max(100).default([]),
-  lang: z.enum(['ja', 'en', 'ja-easy']).default('ja'),
+  lang: z.enum(LANG_CODES).default('ja'),
   hasOximeter: z.boolean().default(true),
   classification: z.enum(['confirmed', 'suspected', 'asymptomatic', 'close_contact']).default('confirmed'),
   age: z.number().int().min(0).max(130).optional(),
