@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
+import { VOICELESS_LANG_LITERALS } from '../channels/voiceless';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
@@ -48,7 +49,10 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       select distinct on (flow_id) flow_id, id from flow_versions where status = 'published' order by flow_id, version desc
     ),
     people as (
-      select p.id as person_id, p.preferred_channel as channel, p.preferred_language as lang, j.time_zone as tz, j.quiet_hours,
+      select p.id as person_id,
+             -- no automated voice in their language (Nepali): the web link instead (src/flows/languages)
+             case when p.preferred_channel = 'voice' and p.preferred_language in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web' else p.preferred_channel end as channel,
+             p.preferred_language as lang, j.time_zone as tz, j.quiet_hours,
              (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
              p.monitoring_start, p.monitoring_planned_end
       from persons p
