@@ -19,6 +19,7 @@ export {
 } from './definition/schema.js';
 export { parseFlowDefinition } from './definition/parse.js';
 export { validateFlowDefinition } from './definition/validate.js';
+export { missingTranslations, textsOf, wordingIn, type MissingTranslation } from './definition/translations.js';
 export type { FlowIssue } from './definition/issues.js';
 export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
 export {
