@@ -95,7 +95,7 @@ export function VersionPage(p: VersionPageProps) {
           <div class="filters">
             <label>{t(lang, 'flows.sim.channel')}
               <select name="channel" id="sim-channel">
-                {(['line', 'sms', 'voice'] as const).map((ch) => <option value={ch} selected={p.simForm.channel === ch}>{t(lang, `flows.sim.${ch}`)}</option>)}
+                {(['line', 'sms', 'web', 'voice'] as const).map((ch) => <option value={ch} selected={p.simForm.channel === ch}>{t(lang, `flows.sim.${ch}`)}</option>)}
               </select>
             </label>
             <label>{t(lang, 'flows.sim.lang')}
