@@ -10,7 +10,8 @@ import { keypadGuide, voiceText } from './speak';
  * language the Polly or Google voice of languages/index.ts (Polly.Camila pt-BR,
  * Google.vi-VN-Standard-A …). A language without a voice (Nepali) is never called: the
  * dispatcher offers SMS or web instead (voice/dispatcher.ts); should a call still reach
- * one (a call-in), it is spoken in English rather than in a voice that cannot say it.
+ * one (a call-in), it is spoken in English (flow-context.ts, and localize's English fallback)
+ * rather than in a voice that cannot say it.
  */
 export const VOICES = {
   ja: { voice: 'Polly.Mizuki', language: 'ja-JP' },
@@ -19,11 +20,6 @@ export const VOICES = {
 
 export function voiceOf(lang: Lang): { voice: string; language: string } {
   return voiceFor(lang) ?? VOICES.en;
-}
-
-/** The language a call is spoken in: the person's, or English where Twilio has no voice for it. */
-export function spokenLang(lang: Lang): Lang {
-  return voiceFor(lang) ? lang : 'en';
 }
 const PAUSE = '600ms';
 const GATHER_TIMEOUT_SECONDS = 8;
