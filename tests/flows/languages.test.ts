@@ -110,3 +110,12 @@ describe('the engine’s own wording', () => {
     expect(s).toMatch(/khẩn cấp/);
   });
 });
+
+describe('the import’s language column', () => {
+  it('reads a code or any name of each language, and refuses one outside the list', async () => {
+    const { parseLanguageCell } = await import('../../src/domain/imports/person-values');
+    const cases: [string, Lang][] = [['vi', 'vi'], ['ベトナム語', 'vi'], ['Tiếng Việt', 'vi'], ['Vietnamese', 'vi'], ['pt-BR', 'pt-BR'], ['ポルトガル語（ブラジル）', 'pt-BR'], ['नेपाली', 'ne'], ['タガログ語', 'tl'], ['やさしい日本語', 'ja-easy'], ['中国語', 'zh-Hans'], ['ไทย', 'th']];
+    for (const [cell, want] of cases) expect(parseLanguageCell(cell), cell).toMatchObject({ ok: true, value: want });
+    expect(parseLanguageCell('フランス語')).toMatchObject({ ok: false });
+  });
+});
