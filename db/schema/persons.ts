@@ -47,7 +47,8 @@ export const persons = pgTable(
     address: text('address'),
     phone: text('phone'), // E.164, e.g. +819012345678
     email: text('email'),
-    preferredLanguage: text('preferred_language', { enum: ['ja', 'en', 'ja-easy'] }).notNull().default('ja'),
+    // The codes of src/flows/languages (LANG_CODES; tests/flows/languages.test.ts keeps them equal). A text column: no migration per language.
+    preferredLanguage: text('preferred_language', { enum: ['ja', 'ja-easy', 'en', 'zh-Hans', 'ko', 'vi', 'pt-BR', 'es', 'tl', 'ne', 'id', 'th'] }).notNull().default('ja'),
     preferredChannel: text('preferred_channel', { enum: CHANNEL_KINDS }).notNull().default('line'),
     needsWelfareLiaison: boolean('needs_welfare_liaison').notNull().default(false), // 福祉部門との連携要否
     hasElderlyHousehold: boolean('has_elderly_household').notNull().default(false), // 高齢者等である同居家族の有無

@@ -1,3 +1,4 @@
+import { voiceFor } from '../flows';
 import type { ChannelKind } from '../domain/channels/person-on-channel';
 import type { Deps } from '../deps';
 import type { Ctx } from '../domain/context';
@@ -36,7 +37,7 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
   const usable: Record<Route, string | null> = {
     sms: twilio ? who.sms : null,
     line: deps.env.LINE_CHANNEL_ACCESS_TOKEN ? who.line : null,
-    call: twilio && input.spoken ? who.voice : null,
+    call: twilio && input.spoken && voiceFor(who.lang) ? who.voice : null, // no call in a language Twilio cannot speak
   };
   const route = ROUTES[input.channel ?? 'web'].find((r) => usable[r]);
   const base = { personId: input.personId, sessionId: input.sessionId ?? null, kind: input.kind, retryKey: input.retryKey };

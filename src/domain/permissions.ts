@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   startCheck: CENTRE,
   beginSession: NONE,
   answerCheck: NONE,
+  choosePatientLanguage: NONE, // the patient, for themselves (LINE / SMS language command)
   issueWebLink: CENTRE,
   // persons
   registerPerson: EVERY,

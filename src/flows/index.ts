@@ -20,6 +20,7 @@ export {
 export { parseFlowDefinition } from './definition/parse.js';
 export { validateFlowDefinition } from './definition/validate.js';
 export { questionOrder, answerMark } from './definition/outline.js';
+export { missingTranslations, textsOf, wordingIn, type MissingTranslation } from './definition/translations.js';
 export type { FlowIssue } from './definition/issues.js';
 export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
 export {
@@ -28,7 +29,11 @@ export {
 export { simulate, simulationContext, inputFromString } from './engine/simulate.js';
 export { CHILD_FLOW_BELOW_AGE, CHILD_RULE_SOURCES, defaultFlows, FACILITY_SYMPTOMS, URGENT_SYMPTOMS } from './defaults/index.js';
 export { evaluateCondition } from './conditions.js';
-export { pickText } from './text.js';
+export { pickText, withLanguages } from './text.js';
+export {
+  LANGUAGES, LANG_CODES, PHRASEBOOK_LANGS, WRITTEN_LANGS, isLang, isJapanese, languageOf, voiceFor, langFromWord, phrase, localize, fillVars,
+  type LanguageInfo, type Localized, type PhrasebookLang,
+} from './languages/index.js';
 export {
   toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, deniesChoice, kanjiToArabic, formatNumber,
   type ChoiceOption, type NumberOptions, type NumberResult,

@@ -13,7 +13,8 @@
  */
 
 export type Channel = 'line' | 'sms' | 'voice' | 'web';
-export type Lang = 'ja' | 'en' | 'ja-easy';
+import type { Lang } from './languages/index.js';
+export type { Lang };
 export type Severity = 'red' | 'amber';
 
 export type ObservationValue = number | boolean | 'unknown' | string | string[] | null;

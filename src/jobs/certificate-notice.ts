@@ -4,18 +4,17 @@ import { certificates, persons } from '../../db/schema';
 import type { Deps } from '../deps';
 import { CERTIFICATE_LINK_DAYS, certificateUrl } from '../domain/certificates/certificate-link';
 import { systemActor, withTransaction } from '../domain/context';
-import type { Lang } from '../flows';
+import { localize, type Localized } from '../flows';
 import { defineJob } from './define';
 
-const TEXT: Record<Lang, string> = {
+const TEXT: Localized = {
   ja: `【見守り】{kind}を発行しました。次のリンクからPDFをダウンロードできます（${CERTIFICATE_LINK_DAYS}日間有効）。\n{url}`,
   en: `[Mimamori] Your {kind} has been issued. Download the PDF here (valid for ${CERTIFICATE_LINK_DAYS} days):\n{url}`,
   'ja-easy': `【みまもり】{kind}が できました。つぎの リンクから PDFを ダウンロード できます（${CERTIFICATE_LINK_DAYS}にち つかえます）。\n{url}`,
 };
-const KIND: Record<Lang, Record<'recuperation' | 'work_restriction', string>> = {
-  ja: { recuperation: '療養証明書', work_restriction: '就業制限通知書' },
-  en: { recuperation: 'certificate of recuperation', work_restriction: 'notice of work restriction' },
-  'ja-easy': { recuperation: 'りょうよう しょうめいしょ', work_restriction: 'しゅうぎょう せいげん つうちしょ' },
+const KIND: Record<'recuperation' | 'work_restriction', Localized> = {
+  recuperation: { ja: '療養証明書', en: 'certificate of recuperation', 'ja-easy': 'りょうよう しょうめいしょ' },
+  work_restriction: { ja: '就業制限通知書', en: 'notice of work restriction', 'ja-easy': 'しゅうぎょう せいげん つうちしょ' },
 };
 
 /**
@@ -44,7 +43,7 @@ export const certificateNoticeJob = defineJob({
         kind: 'certificate',
         retryKey: `certificate:${certificateId}`,
         channel: c.channel === 'voice' ? 'sms' : c.channel,
-        text: (who) => TEXT[who.lang].replace('{kind}', KIND[who.lang][c.kind]).replace('{url}', url),
+        text: (who) => localize(TEXT, who.lang).replace('{kind}', localize(KIND[c.kind], who.lang)).replace('{url}', url),
       });
     });
     await deps.channels.deliverNotice(deps, plan);

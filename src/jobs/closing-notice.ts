@@ -5,21 +5,24 @@ import { jurisdictions, persons } from '../../db/schema';
 import type { Deps } from '../deps';
 import { systemActor, withTransaction } from '../domain/context';
 import { parseQuietHours, quietHoursSql } from '../domain/rounds/quiet-hours';
-import type { Lang } from '../flows';
+import { localize, type Lang, type Localized } from '../flows';
 import { defineJob, withJobIds } from './define';
 
-const TEXT: Record<Lang, string> = {
+const TEXT: Localized = {
   ja: '【見守り】健康観察の期間が終わりました。ご協力ありがとうございました。これからの毎日の報告は不要です。体調が悪くなったときは{centre}（{phone}）にご相談ください。',
   en: '[Mimamori] Your health monitoring period has ended. Thank you. You no longer need to report every day. If you feel unwell, please call {centre} ({phone}).',
   'ja-easy': '【みまもり】けんこう チェックは おわりです。ありがとう ございました。ぐあいが わるく なったら {centre}（{phone}）に でんわ して ください。',
 };
 
 /** The same, spoken slowly on a short call to a voice-only person (read twice: no keypad, nothing to answer). */
-const SPOKEN: Record<Lang, string[]> = {
+const SPOKEN: Record<'ja' | 'en' | 'ja-easy', string[]> = {
   ja: ['こちらは保健所の健康観察の自動音声です。', '健康観察の期間が終わりました。ご協力ありがとうございました。', 'これからの毎日の報告は必要ありません。', '体調が悪くなったときは、{centre}、電話番号 {phone} にご相談ください。'],
   en: ['This is the automated health check line.', 'Your health monitoring period has ended. Thank you.', 'You no longer need to report every day.', 'If you feel unwell, please call {centre} on {phone}.'],
   'ja-easy': ['ほけんじょの けんこう チェックの でんわです。', 'けんこう チェックは おわりです。ありがとう ございました。', 'ぐあいが わるく なったら、{centre}、でんわ ばんごう {phone} に でんわ して ください。'],
 };
+/** The spoken lines in any language: each English line through the phrasebook. */
+const spokenIn = (lang: Lang): string[] =>
+  lang === 'ja' || lang === 'ja-easy' ? SPOKEN[lang] : SPOKEN.en.map((en, i) => localize({ ja: SPOKEN.ja[i] ?? '', en }, lang));
 
 /**
  * The closing message when monitoring ends (planned end reached, or ended by staff), sent
@@ -41,14 +44,14 @@ export const closingNoticeJob = defineJob({
         .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
         .where(and(eq(persons.id, personId), eq(persons.status, 'monitoring_ended')));
       if (!p) return null; // extended or changed meanwhile
-      const fill = (lang: Lang, t: string) => t.replace('{centre}', lang === 'en' ? p.centreEn : p.centre).replace('{phone}', p.phone ?? '—');
+      const fill = (lang: Lang, t: string) => t.replace('{centre}', lang === 'ja' || lang === 'ja-easy' || lang === 'zh-Hans' ? p.centre : p.centreEn).replace('{phone}', p.phone ?? '—');
       return deps.channels.planNotice(deps, ctx, {
         personId,
         kind: 'closing',
         retryKey: `closing:${personId}:${p.end ?? 'ended'}`,
         channel: p.channel,
-        text: (who) => fill(who.lang, TEXT[who.lang]),
-        spoken: (who) => [...SPOKEN[who.lang], ...SPOKEN[who.lang].slice(1)].map((line) => fill(who.lang, line)),
+        text: (who) => fill(who.lang, localize(TEXT, who.lang)),
+        spoken: (who) => [...spokenIn(who.lang), ...spokenIn(who.lang).slice(1)].map((line) => fill(who.lang, line)),
       });
     });
     await deps.channels.deliverNotice(deps, plan);

@@ -69,7 +69,30 @@ describe('flow editor in a browser', () => {
     await shot(page, 'flows-01-list');
     await Promise.all([page.waitForURL(/\/admin\/flows\/patient-daily\/versions\/2$/), page.click('form[action="/admin/flows/patient-daily/drafts"] button')]);
 
-    // A mistake: the English wording of the temperature question left empty.
+    // The outline (issue 18): the questions in the order a person meets them, one open at a time.
+    const order = await page.locator('#flow-form .flow-outline').first().locator('details > summary code').allTextContents();
+    expect(order.slice(0, 3)).toEqual(['intro', 'temperature', 'oximeter']);
+    expect(order.indexOf('done')).toBe(order.indexOf('comment') + 1); // the end of the walk; nodes no path reaches (the group's items) after it
+    expect(await page.locator('#g-nodes-intro').getAttribute('open')).not.toBeNull();
+    const page0 = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(page0).toBeLessThan(6000); // was 11,800 px with every field open
+    await page.click('#g-nodes-temperature > summary');
+    expect(await page.locator('#g-nodes-intro').getAttribute('open')).toBeNull(); // <details name>: one at a time
+    // Every language of the wording in the form; やさしい日本語 is no longer only in the JSON.
+    expect(await page.inputValue('#f-nodes-temperature-text-ja-easy')).toContain('たいおん');
+    expect(await page.inputValue('#f-nodes-temperature-text-vi')).toContain('Nhiệt độ');
+    expect(await page.inputValue('#f-nodes-temperature-text-ne')).toContain('तापक्रम');
+    // Range thresholds are filled and visible: SpO2 94–95, pulse outside 50–120.
+    expect(await page.locator('#g-rules-1 > summary').textContent()).toContain('94–95');
+    await page.click('#g-rules-1 > summary');
+    expect(await page.inputValue('#f-rules-1-between-0')).toBe('94');
+    expect(await page.inputValue('#f-rules-1-between-1')).toBe('95');
+    const pulseRule = page.locator('details[id^="g-rules-"]', { hasText: 'pulse_abnormal' });
+    expect(await pulseRule.locator('summary').textContent()).toContain('< 50 / > 120');
+    await page.click('#g-nodes-temperature > summary');
+
+    // A mistake: the English wording of the temperature question left empty; a Thai wording removed.
+    await page.fill('#f-nodes-temperature-text-th', '');
     await page.fill('#f-nodes-temperature-text-en', '');
     await page.fill('#f-nodes-temperature-text-ja', '今朝の体温は何度でしたか？');
     await Promise.all([page.waitForLoadState('load'), page.click('#flow-form button[type=submit]')]);
@@ -83,6 +106,11 @@ describe('flow editor in a browser', () => {
 
     await page.fill('#f-nodes-temperature-text-en', 'What was your temperature this morning?');
     await Promise.all([page.waitForURL(/done=saved/), page.click('#flow-form button[type=submit]')]);
+    // The removed Thai is marked missing, in the field and in the question's outline line.
+    await page.click('#g-nodes-temperature > summary');
+    expect(await page.locator('label.missing-lang.lang-th').count()).toBe(1);
+    expect(await page.locator('#g-nodes-temperature > summary .badge.missing').textContent()).toContain('未翻訳 1');
+    await shotOf(page, 'flows-02b-outline-languages', '#flow-form');
     expect(await page.textContent('.flash')).toContain('下書きを保存しました');
     expect(await page.locator('#diff code', { hasText: 'nodes.temperature.text.ja' }).count()).toBe(1);
 
@@ -93,12 +121,20 @@ describe('flow editor in a browser', () => {
 
     // The simulator: an SMS thread with a fever, then a LINE chat with quick replies.
     await page.selectOption('#sim-channel', 'sms');
-    await page.fill('#sim-inputs', '39.2\n93');
+    await page.fill('#sim-inputs', '39.2\n93\nはい'); // 93 % is read back; confirmed, it is red
     await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);
     await page.waitForSelector('.transcript-sms');
-    expect(await page.locator('.transcript-sms .sms-bubble.patient').allTextContents()).toEqual(['39.2', '93']);
+    expect(await page.locator('.transcript-sms .sms-bubble.patient').allTextContents()).toEqual(['39.2', '93', 'はい']);
     expect(await page.locator('#sim-flags li').count()).toBeGreaterThan(0);
+    // The urgent advice names the administrator's own centre and number, not a sample one.
+    expect(await page.locator('.transcript-sms').textContent()).toContain('13-831保健所（03-0000-0000）');
     await shotOf(page, 'flows-03-simulator-sms', '#simulator');
+    // The web check in the simulator too.
+    await page.selectOption('#sim-channel', 'web');
+    await page.fill('#sim-inputs', '36.8\n97');
+    await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);
+    await page.waitForSelector('.sim-result[data-channel="web"]');
+    expect(await page.locator('.sim-result[data-channel="web"]').textContent()).toContain('今朝の体温は何度でしたか？');
     await page.selectOption('#sim-channel', 'line');
     await page.fill('#sim-inputs', '36.8\n97\n72');
     await Promise.all([page.waitForLoadState('load'), page.click('#sim-run')]);

@@ -27,7 +27,7 @@
   var channel = document.getElementById('sim-channel');
   var inputs = document.getElementById('sim-inputs');
   if (channel && inputs) {
-    var examples = { line: '36.8\n97\n72', sms: '36.8\n97\n72', voice: '368\n97\n72' };
+    var examples = { line: '36.8\n97\n72', sms: '36.8\n97\n72', web: '36.8\n97\n72', voice: '368\n97\n72' };
     inputs.placeholder = examples[channel.value] || '';
     channel.addEventListener('change', function () { inputs.placeholder = examples[channel.value] || ''; });
   }

@@ -11,7 +11,7 @@ const monitored = (link: LineLink) => MONITORED_STATUSES.includes(link.status);
 
 /** The quick-reply buttons every help message carries (「今すぐ報告」 only while monitored). */
 export function menuButtons(link: LineLink): QuickReplyItem[] {
-  const contact = postbackItem(link.lang === 'en' ? 'Contact centre' : '保健所に連絡', encodePostback({ kind: 'menu', action: 'contact' }));
+  const contact = postbackItem(pick({ ja: '保健所に連絡', en: 'Contact centre' }, link.lang), encodePostback({ kind: 'menu', action: 'contact' }));
   if (!monitored(link)) return [contact];
   return [postbackItem(pick(T.reportButton, link.lang), encodePostback({ kind: 'menu', action: 'report' })), contact];
 }
@@ -38,7 +38,7 @@ export function contactText(link: LineLink): string {
   if (link.centre.openingHours) {
     try {
       const h = JSON.parse(link.centre.openingHours) as { open: string; close: string };
-      hours = link.lang === 'en' ? `\nWeekdays ${h.open}–${h.close} (closed on public holidays and 12/29–1/3)` : `\n受付: 平日 ${h.open}〜${h.close}（祝日・年末年始を除く）`;
+      hours = `\n${fill(pick({ ja: '受付: 平日 {open}〜{close}（祝日・年末年始を除く）', en: 'Weekdays {open}–{close} (closed on public holidays and 12/29–1/3)' }, link.lang), { open: h.open, close: h.close })}`;
     } catch {
       hours = '';
     }
@@ -68,7 +68,7 @@ export async function recordsReply(turn: LineTurn, link: LineLink): Promise<Line
   const lines = sessions.map((s) => {
     const values = s.values.map((o) => `${pick(LABELS[o.questionId]!, link.lang)} ${o.value}${o.unit ?? ''}`);
     const when = s.round.startsWith('manual') ? (s.completedAt ? localTimeOf(s.completedAt, link.centre.timeZone) : '') : s.round;
-    return `${s.localDate.slice(5).replace('-', '/')} ${when}  ${values.join(' / ') || (link.lang === 'en' ? 'answered' : '回答済み')}`;
+    return `${s.localDate.slice(5).replace('-', '/')} ${when}  ${values.join(' / ') || pick({ ja: '回答済み', en: 'answered' }, link.lang)}`;
   });
   return { kind: 'help', personId: link.personId, sessionId: null, messages: textMessages([`${pick(T.records, link.lang)}\n${lines.join('\n')}`], menuButtons(link)) };
 }

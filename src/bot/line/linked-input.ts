@@ -4,7 +4,11 @@ import { contactReply, helpReply, recordsReply } from './info-replies';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
 import { parsePostback, type MenuAction } from '../../platform/line/postback';
-import { textMessages } from './render';
+import { textMessages, type QuickReplyItem } from './render';
+import { languageButtonText, languageChosenText, parseLanguageCommand } from '../language-command';
+import { choosePatientLanguage } from '../../domain/persons/preferred-language';
+import { LANGUAGES, localize } from '../../flows';
+import { patientActor } from './turn';
 import { KEYWORDS, pick, T } from './texts';
 import type { LineReply, LineTurn } from './turn';
 
@@ -32,6 +36,8 @@ function menu(turn: LineTurn, link: LineLink, action: MenuAction): Promise<LineR
 export async function handleLinkedText(turn: LineTurn, link: LineLink, text: string): Promise<LineReply> {
   const action = keywordOf(text);
   if (action) return menu(turn, link, action);
+  const command = parseLanguageCommand(text);
+  if (command) return languageReply(turn, link, command);
   const open = await householdOpenSession(turn.tx, link.personId, turn.now);
   if (open) return answerInSession(turn, link, open.id, { type: 'message', text });
   if (looksLikeLinkCode(text)) return handleLinkCode(turn, text);
@@ -55,4 +61,18 @@ export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data:
   const answered = await alreadyAnswered(turn, link, session, p.questionId);
   if (answered) return answered;
   return answerInSession(turn, link, session.id, { type: 'choice', questionId: p.questionId, value: p.value });
+}
+
+/**
+ * 「言語」: the twelve languages as quick-reply buttons (each by its own name; a button sends
+ * "LANGUAGE <n>" back as text); 「言語 6」 or a button: the choice, confirmed in the new language.
+ */
+async function languageReply(turn: LineTurn, link: LineLink, command: NonNullable<ReturnType<typeof parseLanguageCommand>>): Promise<LineReply> {
+  if (command.kind === 'set') {
+    await choosePatientLanguage({ ctx: { actor: patientActor(link.personId), tx: turn.tx, now: turn.now }, input: { personId: link.personId, lang: command.lang } });
+    return { kind: 'reply', personId: link.personId, sessionId: null, messages: textMessages([languageChosenText(command.lang)]) };
+  }
+  const items: QuickReplyItem[] = LANGUAGES.map((l, i) => ({ type: 'action', action: { type: 'message', label: l.label, text: languageButtonText(i) } }));
+  const ask = localize({ ja: '言語を選んでください。', en: 'Choose your language.', 'ja-easy': 'ことばを えらんで ください。' }, link.lang);
+  return { kind: 'reply', personId: link.personId, sessionId: null, messages: textMessages([ask], items) };
 }

@@ -1,4 +1,4 @@
-import type { Lang } from '../../flows';
+import { localize, type Lang } from '../../flows';
 
 /** A text in Japanese (first) and English; やさしい日本語 falls back to Japanese where not given. */
 export interface BiText {
@@ -7,10 +7,9 @@ export interface BiText {
   'ja-easy'?: string;
 }
 
+/** The wording in the person's language (other languages through the phrasebook, by the English). */
 export function pick(t: BiText, lang: Lang): string {
-  if (lang === 'en') return t.en;
-  if (lang === 'ja-easy') return t['ja-easy'] ?? t.ja;
-  return t.ja;
+  return localize(t, lang);
 }
 
 /** For people we do not know yet (not linked): Japanese, then English on its own lines. */

@@ -1,3 +1,4 @@
+import { isJapanese } from '../../flows';
 import type { Tx } from '../../domain/inbox/process-in-order';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
@@ -10,6 +11,8 @@ import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { ensureOutbound } from '../twilio/outbound';
 import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
 import { parseSmsKeyword } from './keywords';
+import { languageChosenText, languageListText, parseLanguageCommand } from '../language-command';
+import { choosePatientLanguage } from '../../domain/persons/preferred-language';
 import { handlePageReply } from './page-reply';
 import { renderSms } from './render';
 import { bilingual, smsText } from './texts';
@@ -22,7 +25,7 @@ export interface SmsFollowUp {
 
 /**
  * One inbound SMS, inside the inbox transaction: control words (STOP/START/HELP and
- * 停止/再開/ヘルプ), otherwise an answer to the person's open check through the shared
+ * 停止/再開/ヘルプ), the language command (「言語」 / LANGUAGE, src/bot/language-command.ts), otherwise an answer to the person's open check through the shared
  * answerCheck verb. Replies are recorded as outbound rows (retry key `sms:reply:<event>:<n>`)
  * and delivered after commit.
  */
@@ -53,9 +56,19 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
       replies.push(smsText('optedIn', owner.lang));
       break;
     case 'help':
-      replies.push(smsText('help', owner.lang, { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' }));
+      replies.push(smsText('help', owner.lang, { name: isJapanese(owner.lang) ? owner.centre.nameJa : owner.centre.nameEn, phone: owner.centre.phone ?? '' }));
       break;
     default: {
+      // 「言語」 / LANGUAGE: the list, or the person's own choice (never inside an answer: the whole message only).
+      const command = parseLanguageCommand(body);
+      if (command) {
+        if (command.kind === 'list') replies.push(languageListText(owner.lang));
+        else {
+          await choosePatientLanguage({ ctx, input: { personId: owner.personId, lang: command.lang } });
+          replies.push(languageChosenText(command.lang));
+        }
+        break;
+      }
       const answer = monitored(owner) ? await recordAnswer(ctx, owner, body) : { sessionId: null, replies: [notMonitoredText(owner)] };
       sessionId = answer.sessionId;
       // An opted-out number still has its answer recorded, but is sent nothing.
@@ -72,7 +85,7 @@ const monitored = (o: NumberOwner) => (MONITORED_STATUSES as readonly string[]).
 
 /** Monitoring over (or in hospital): nothing to answer; their own centre's number. */
 function notMonitoredText(owner: NumberOwner): string {
-  const vars = { name: owner.lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone ?? '' };
+  const vars = { name: isJapanese(owner.lang) ? owner.centre.nameJa : owner.centre.nameEn, phone: owner.centre.phone ?? '' };
   return smsText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', owner.lang, vars);
 }
 

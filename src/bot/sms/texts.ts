@@ -1,12 +1,12 @@
 import { fitsSegments } from './segments';
-import type { Lang } from '../../flows';
+import { localize, type Lang, type Localized } from '../../flows';
 
 /**
  * What the SMS channel itself says (the engine says everything about the check).
- * Japanese first; English for persons who chose it. Each text stays within one or two
+ * Japanese first; English, and every other language through the phrasebook, for persons who chose it. Each text stays within one or two
  * segments, with realistic names and numbers filled in (tests/bot/sms/texts.test.ts checks).
  */
-type T = { ja: string; en: string };
+type T = Localized;
 
 export const SMS_TEXTS = {
   optedOut: { ja: '見守りSMSの配信を停止しました。再開するには「再開」と返信してください。', en: 'Health check SMS stopped. Reply START to resume.' },
@@ -23,7 +23,7 @@ export const SMS_TEXTS = {
 
 export function smsText(key: keyof typeof SMS_TEXTS, lang: Lang | null, vars: Record<string, string> = {}): string {
   const t = SMS_TEXTS[key];
-  const template = lang === 'en' ? t.en : t.ja;
+  const template = localize(t, lang ?? 'ja');
   return template.replace(/\{(\w+)\}/g, (all, k: string) => vars[k] ?? all);
 }
 

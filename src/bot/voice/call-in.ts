@@ -1,3 +1,4 @@
+import { isJapanese } from '../../flows';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { findOpenSession } from '../../domain/checks/find-open-session';
 import { startCheck } from '../../domain/checks/start-check';
@@ -48,6 +49,6 @@ async function unknownCaller(deps: Deps): Promise<string> {
 function notMonitored(owner: NumberOwner): string {
   const lang = owner.lang;
   const why = voiceText(owner.status === 'monitoring_ended' ? 'monitoringEnded' : 'notMonitored', lang);
-  const contact = owner.centre.phone ? voiceText('unknownContact', lang, { name: lang === 'en' ? owner.centre.nameEn : owner.centre.nameJa, phone: owner.centre.phone }) : voiceText('unknownGeneric', lang);
+  const contact = owner.centre.phone ? voiceText('unknownContact', lang, { name: isJapanese(lang) ? owner.centre.nameJa : owner.centre.nameEn, phone: owner.centre.phone }) : voiceText('unknownGeneric', lang);
   return renderTurn({ lang, say: [why, contact, voiceText('goodbye', lang)] });
 }

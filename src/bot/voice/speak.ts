@@ -1,4 +1,4 @@
-import type { Lang, OutMessage } from '../../flows';
+import { fillVars, isJapanese, localize, type Lang, type OutMessage } from '../../flows';
 
 
 /**
@@ -6,10 +6,9 @@ import type { Lang, OutMessage } from '../../flows';
  * 80 回/分 → 「1分間に80回」. Pure.
  */
 export function spokenValue(value: number, unit: string | undefined, lang: Lang): string {
-  if (lang === 'en') {
-    if (unit === '℃') return `${value} degrees`;
-    if (unit === '%') return `${value} percent`;
-    if (unit === '回/分') return `${value} beats per minute`;
+  if (!isJapanese(lang)) {
+    const en = unit === '℃' ? '{value} degrees' : unit === '%' ? '{value} percent' : unit === '回/分' ? '{value} beats per minute' : null;
+    if (en) return fillVars(localize({ ja: en, en }, lang), { value });
     return `${value}${unit ? ` ${unit}` : ''}`;
   }
   if (unit === '℃') {
@@ -24,7 +23,7 @@ export function spokenValue(value: number, unit: string | undefined, lang: Lang)
 /** The read-back of a critical value: 「37度8分ですね。正しければ1を、違う場合は2を押してください。」 */
 export function confirmText(value: number, unit: string | undefined, lang: Lang): string {
   const v = spokenValue(value, unit, lang);
-  return lang === 'en' ? `${v}, is that right? If it is, press 1. If not, press 2.` : `${v}ですね。正しければ1を、違う場合は2を押してください。`;
+  return fillVars(localize({ ja: '{value}ですね。正しければ1を、違う場合は2を押してください。', en: '{value}, is that right? If it is, press 1. If not, press 2.' }, lang), { value: v });
 }
 
 /**
@@ -33,7 +32,7 @@ export function confirmText(value: number, unit: string | undefined, lang: Lang)
  */
 export function keypadGuide(m: OutMessage, lang: Lang): string | null {
   if (!m.choices?.length || m.choices.length > 8 || m.kind === 'confirm') return null;
-  if (lang === 'en') return `${m.choices.map((c, i) => `For ${c.label}, press ${i + 1}`).join('. ')}.`;
+  if (!isJapanese(lang)) return m.choices.map((c, i) => fillVars(localize({ ja: '', en: 'For {label}, press {n}.' }, lang), { label: c.label, n: i + 1 })).join(' ');
   return `${m.choices.map((c, i) => `${c.label}は${i + 1}`).join('、')}を押してください。`;
 }
 
@@ -65,5 +64,5 @@ export const VOICE_TEXTS = {
 
 export function voiceText(key: keyof typeof VOICE_TEXTS, lang: Lang, vars: Record<string, string> = {}): string {
   const t = VOICE_TEXTS[key];
-  return (lang === 'en' ? t.en : t.ja).replace(/\{(\w+)\}/g, (all, k: string) => vars[k] ?? all);
+  return localize(t, lang).replace(/\{(\w+)\}/g, (all, k: string) => vars[k] ?? all);
 }

@@ -1,18 +1,26 @@
 import twilio from 'twilio';
-import type { Lang, OutMessage } from '../../flows';
+import { voiceFor, type Lang, type OutMessage } from '../../flows';
 import { ALL_HINTS, type AskHints } from './hints';
 import { keypadGuide, voiceText } from './speak';
 
 
 /**
  * The voice: Amazon Polly "Mizuki" (ja-JP, standard engine — it supports SSML prosody),
- * at a slow rate with pauses between sentences for elderly listeners; "Joanna" for the
- * rare English speaker.
+ * at a slow rate with pauses between sentences for elderly listeners; for every other
+ * language the Polly or Google voice of languages/index.ts (Polly.Camila pt-BR,
+ * Google.vi-VN-Standard-A …). A language without a voice (Nepali) is never called: the
+ * dispatcher offers SMS or web instead (voice/dispatcher.ts); should a call still reach
+ * one (a call-in), it is spoken in English (flow-context.ts, and localize's English fallback)
+ * rather than in a voice that cannot say it.
  */
 export const VOICES = {
   ja: { voice: 'Polly.Mizuki', language: 'ja-JP' },
   en: { voice: 'Polly.Joanna', language: 'en-US' },
 } as const;
+
+export function voiceOf(lang: Lang): { voice: string; language: string } {
+  return voiceFor(lang) ?? VOICES.en;
+}
 const PAUSE = '600ms';
 const GATHER_TIMEOUT_SECONDS = 8;
 
@@ -31,7 +39,7 @@ export interface VoiceTurn {
 /** Gather settings per kind of answer: one key for choices, '#'-terminated numbers. */
 export function gatherOptions(ask: OutMessage, lang: Lang, actionUrl: string) {
   const oneKey = ask.expects === 'confirm' || ask.expects === 'yes_no' || ask.expects === 'yes_no_unknown' || (ask.expects === 'single' && (ask.choices?.length ?? 0) <= 8);
-  const voice = lang === 'en' ? VOICES.en : VOICES.ja;
+  const voice = voiceOf(lang);
   return {
     input: ['dtmf', 'speech'] as ('dtmf' | 'speech')[],
     language: voice.language,
@@ -46,7 +54,7 @@ export function gatherOptions(ask: OutMessage, lang: Lang, actionUrl: string) {
 }
 
 function sayAll(target: { say(attrs: object, text: string): { prosody(attrs: object, words: string): unknown; break(attrs: object): unknown } }, lines: string[], lang: Lang) {
-  const voice = lang === 'en' ? VOICES.en : VOICES.ja;
+  const voice = voiceOf(lang);
   for (const line of lines.filter((l) => l.trim() !== '')) {
     const say = target.say({ voice: voice.voice, language: voice.language }, '');
     say.prosody({ rate: 'slow' }, line);

@@ -1,10 +1,11 @@
-import type { Lang } from '../../flows';
+import { LANGUAGES, isLang as isKnownLang, localize, type Lang, type Localized } from '../../flows';
 
 /**
  * The web check page's own wording (the questions come from the flow version). Japanese
- * first, English, and やさしい日本語 (short words, spaces between phrases, hiragana).
+ * first, English, and やさしい日本語 (short words, spaces between phrases, hiragana); the other
+ * languages from the phrasebook (src/flows/languages/phrasebook/doors.ts), by the English.
  */
-const T = {
+export const WEB_TEXTS = {
   title: { ja: '毎日の健康観察', en: 'Daily health check', 'ja-easy': 'まいにちの けんこう チェック' },
   language: { ja: '言語', en: 'Language', 'ja-easy': 'ことば' },
   send: { ja: '送信する', en: 'Send', 'ja-easy': 'おくる' },
@@ -45,21 +46,18 @@ const T = {
     'ja-easy': 'いま うまく いきませんでした。すこし まってから、もう いちど リンクを ひらいて ください。',
   },
   noPhone: { ja: '担当の保健所', en: 'your health centre', 'ja-easy': 'ほけんじょ' },
-} satisfies Record<string, Record<Lang, string>>;
+} satisfies Record<string, Localized>;
 
-export type WebText = keyof typeof T;
+export type WebText = keyof typeof WEB_TEXTS;
 
-export const LANGS: { code: Lang; label: string; htmlLang: string }[] = [
-  { code: 'ja', label: '日本語', htmlLang: 'ja' },
-  { code: 'en', label: 'English', htmlLang: 'en' },
-  { code: 'ja-easy', label: 'やさしい にほんご', htmlLang: 'ja' },
-];
+/** The language links of every page: each language by its own name (languages/index.ts). */
+export const LANGS: { code: Lang; label: string; htmlLang: string }[] = LANGUAGES.map((l) => ({ code: l.code, label: l.label, htmlLang: l.htmlLang }));
 
 export function isLang(v: unknown): v is Lang {
-  return v === 'ja' || v === 'en' || v === 'ja-easy';
+  return isKnownLang(v);
 }
 
 /** The page's wording in a language, with {placeholders} filled. */
 export function t(lang: Lang, key: WebText, vars: Record<string, string | number> = {}): string {
-  return T[key][lang].replace(/\{(\w+)\}/g, (all, k: string) => (vars[k] === undefined ? all : String(vars[k])));
+  return localize(WEB_TEXTS[key], lang).replace(/\{(\w+)\}/g, (all, k: string) => (vars[k] === undefined ? all : String(vars[k])));
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
-import type { Channel, FlowContext, HistoryDay, Lang, ObservationValue } from '../../flows';
+import { isJapanese, voiceFor, type Channel, type FlowContext, type HistoryDay, type Lang, type ObservationValue } from '../../flows';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
 import type { CheckSession } from './session';
@@ -135,7 +135,8 @@ function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelec
   return {
     now: now.toISOString(),
     channel,
-    lang: p.preferredLanguage as Lang,
+    // A call in a language Twilio cannot speak (Nepali: such persons get the web link instead) is spoken in English.
+    lang: channel === 'voice' && !voiceFor(p.preferredLanguage as Lang) ? 'en' : (p.preferredLanguage as Lang),
     localDate: date,
     timeZone: centre.timeZone,
     subject: {
@@ -145,7 +146,7 @@ function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelec
       classification: p.classification,
       monitoringDay: Math.max(1, daysBetween(start, date) + 1),
     },
-    healthCentre: { name: centre.nameJa, phone: centre.phone ?? '', isOpen: isCentreOpenAt(centre, now), ...(centre.afterHoursPhone ? { afterHoursPhone: centre.afterHoursPhone } : {}) },
+    healthCentre: { name: isJapanese(p.preferredLanguage as Lang) || p.preferredLanguage === 'zh-Hans' ? centre.nameJa : centre.nameEn, phone: centre.phone ?? '', isOpen: isCentreOpenAt(centre, now), ...(centre.afterHoursPhone ? { afterHoursPhone: centre.afterHoursPhone } : {}) },
     history: [],
   };
 }

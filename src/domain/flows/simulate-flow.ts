@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import {
-  advance, inputFromString, simulationContext, start,
+  advance, inputFromString, LANG_CODES, simulationContext, start,
   type Channel, type Effect, type FlowDefinition, type ObservationRecord, type OutMessage, type RiskFlag, type SessionState,
 } from '../../flows';
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import { jurisdictions } from '../../../db/schema';
+import type { Actor } from '../context';
 import { parseInput } from '../validation';
 
 export const simulateOptionsSchema = z.object({
   channel: z.enum(['line', 'sms', 'voice', 'web']).default('line'),
   inputs: z.array(z.string().max(500)).max(100).default([]),
-  lang: z.enum(['ja', 'en', 'ja-easy']).default('ja'),
+  lang: z.enum(LANG_CODES).default('ja'),
   hasOximeter: z.boolean().default(true),
   classification: z.enum(['confirmed', 'suspected', 'asymptomatic', 'close_contact']).default('confirmed'),
   age: z.number().int().min(0).max(130).optional(),
   riskFactors: z.array(z.string()).default([]),
+  /** The staff member's own centre (simulationCentre), so the urgent advice shows the real name and number. */
+  centre: z.object({ name: z.string(), phone: z.string(), isOpen: z.boolean().default(true) }).optional(),
 });
 export type SimulateOptions = z.input<typeof simulateOptionsSchema>;
 
@@ -42,6 +48,7 @@ export function simulateFlow(flowKey: string, version: number, definition: FlowD
   const o = parseInput(simulateOptionsSchema, options);
   const context = simulationContext(o.channel, {
     lang: o.lang,
+    ...(o.centre ? { healthCentre: o.centre } : {}),
     subject: { riskFactors: o.riskFactors, hasOximeter: o.hasOximeter, classification: o.classification, monitoringDay: 1, ...(o.age !== undefined ? { age: o.age } : {}) },
   });
   const fv = { flowKey, version, definition };
@@ -71,4 +78,14 @@ export function simulateFlow(flowKey: string, version: number, definition: FlowD
     state = step.state;
   }
   return { channel: o.channel, lines, observations, flags, status: state.status, unused: o.inputs.length - used };
+}
+
+/**
+ * The centre a simulation speaks for: the staff member's own jurisdiction (its name and
+ * number, open), or undefined for a national officer without one (the engine's sample centre).
+ */
+export async function simulationCentre(db: DbOrTx, actor: Actor): Promise<{ name: string; phone: string; isOpen: boolean } | undefined> {
+  if (actor.kind !== 'staff' || !actor.jurisdictionId) return undefined;
+  const [j] = await db.select({ name: jurisdictions.nameJa, phone: jurisdictions.phone }).from(jurisdictions).where(eq(jurisdictions.id, actor.jurisdictionId));
+  return j ? { name: j.name, phone: j.phone ?? '—', isOpen: true } : undefined;
 }

@@ -1,3 +1,4 @@
+import { LANGUAGES, type Lang } from '../../flows';
 import { parseJapaneseDate } from '../../platform/text/japanese-date';
 import { parsePhoneNumber } from '../../platform/text/phone-number';
 
@@ -63,10 +64,11 @@ export const parseChannelCell = choice(
 );
 
 export const parseLanguageCell = choice(
-  { 日本語: 'ja', ja: 'ja', japanese: 'ja', 英語: 'en', en: 'en', english: 'en', やさしい日本語: 'ja-easy', やさしいにほんご: 'ja-easy', jaeasy: 'ja-easy', easyjapanese: 'ja-easy' } as Record<string, 'ja' | 'en' | 'ja-easy'>,
+  // Every language of the list by its code, its own name, its Japanese and English names (ベトナム語, Tiếng Việt, vi, Vietnamese).
+  Object.fromEntries(LANGUAGES.flatMap((l) => [l.code, l.label, l.ja, l.en, ...l.names].map((n) => [n, l.code]))) as Record<string, Lang>,
   'language',
   '言語',
-  '日本語・英語・やさしい日本語',
+  LANGUAGES.map((l) => l.ja).join('・'),
 );
 
 const YES = new Set(['あり', '有', '有り', 'はい', '○', '〇', '◯', 'y', 'yes', 'true', '1', '妊娠中', '貸与', '貸与済', '貸与あり', '済']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANG_CODES } from '../../flows';
 import { CHANNEL_KINDS, CLASSIFICATIONS, PERSON_STATUSES, SEXES } from '../../../db/schema';
 import { ValidationError, type FieldError } from '../errors';
 import { parseInput } from '../validation';
@@ -34,7 +35,7 @@ export const personFieldsSchema = z.object({
   address: optText(300),
   phone: phoneField,
   email: z.preprocess((v) => (v === '' ? undefined : v), z.email({ message: 'must be an e-mail address' }).optional()),
-  preferredLanguage: z.enum(['ja', 'en', 'ja-easy']).default('ja'),
+  preferredLanguage: z.enum(LANG_CODES).default('ja'),
   preferredChannel: z.enum(CHANNEL_KINDS).default('line'),
   needsWelfareLiaison: z.boolean().default(false),
   hasElderlyHousehold: z.boolean().default(false),

@@ -1,5 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { CHANNEL_KINDS, checkSessions, MONITORED_STATUSES, personChannels, type ChannelKind } from '../../../db/schema';
+import { voicelessChannel } from '../channels/voiceless';
+import type { Lang } from '../../flows';
 import { startCheck } from '../checks/start-check';
 import type { VerbArgs } from '../context';
 import { ConflictError, ValidationError } from '../errors';
@@ -32,7 +34,9 @@ export async function sendCheckNow({ ctx, input }: VerbArgs<{ personId: string; 
   // SMS or, without a usable number, by LINE (src/bot/web/dispatcher.ts).
   const has = (k: ChannelKind) => usable.some((c) => c.kind === k);
   const reachable = (k: ChannelKind) => (k === 'web' ? has('sms') || has('line') : has(k));
-  const wanted = (input.channel as ChannelKind | undefined) ?? person.preferredChannel;
+  const asked = (input.channel as ChannelKind | undefined) ?? person.preferredChannel;
+  // No automated voice in their language (Nepali): the check goes out as the web link instead (see voicelessChannel).
+  const wanted = voicelessChannel(asked, person.preferredLanguage as Lang);
   const channel = reachable(wanted) ? wanted : !input.channel && reachable('sms') ? 'sms' : null;
   if (!channel) throw new ConflictError(`the person cannot be reached on ${wanted}`, { channel: wanted }, `この対象者には${channelLabel(wanted, 'ja')}で連絡できません`);
   const { sessionId } = await startCheck({ ctx, input: { personId: person.id, channel, source: 'manual' } });

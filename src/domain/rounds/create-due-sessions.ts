@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
+import { VOICELESS_LANG_LITERALS } from '../channels/voiceless';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
@@ -52,7 +53,12 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       select distinct on (flow_id) flow_id, id from flow_versions where status = 'published' order by flow_id, version desc
     ),
     people as (
-      select p.id as person_id, case when fr.person_id is not null then 'web' else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
+      select p.id as person_id,
+             -- a facility's residents answer on the facility's page; a household member through the reporter's channel;
+             -- no automated voice in their language (Nepali): the web link instead (src/flows/languages)
+             case when fr.person_id is not null then 'web'
+                  when coalesce(rp.preferred_channel, p.preferred_channel) = 'voice' and coalesce(rp.preferred_language, p.preferred_language) in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web'
+                  else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
              coalesce(rp.preferred_language, p.preferred_language) as lang, j.time_zone as tz, j.quiet_hours,
              (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
              p.monitoring_start, p.monitoring_planned_end,

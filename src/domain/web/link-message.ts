@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { jurisdictions, personChannels, persons } from '../../../db/schema';
-import type { Lang } from '../../flows';
+import { localize, type Lang, type Localized } from '../../flows';
 import type { PromptKind } from '../rounds/record-dispatch';
 import { localTimeOf } from '../time';
 
@@ -35,7 +35,7 @@ export async function linkRecipient(db: DbOrTx, personId: string): Promise<LinkR
   };
 }
 
-const TEXT: Record<PromptKind, Record<Lang, string>> = {
+const TEXT: Record<PromptKind, Localized> = {
   prompt: {
     ja: '【見守り】今日の健康観察をお願いします。{until}までにこちらから回答してください: {url}',
     en: '[Mimamori] Time for your daily health check. Please answer by {until} here: {url}',
@@ -53,5 +53,5 @@ const TEXT: Record<PromptKind, Record<Lang, string>> = {
  * keeps it to a couple of UCS-2 segments — cheaper than a multi-step SMS conversation).
  */
 export function linkMessageText(kind: PromptKind, lang: Lang, url: string, expiresAt: Date, timeZone: string): string {
-  return TEXT[kind][lang].replace('{until}', localTimeOf(expiresAt, timeZone)).replace('{url}', url);
+  return localize(TEXT[kind], lang).replace('{until}', localTimeOf(expiresAt, timeZone)).replace('{url}', url);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANG_CODES } from '../languages/index.js';
 
 /**
  * The flow definition format (spec version FLOW_SPEC_VERSION), as a zod schema.
@@ -24,7 +25,11 @@ import { z } from 'zod';
 
 export const CHANNELS = ['line', 'sms', 'voice', 'web'] as const;
 
-const wording = z.object({ ja: z.string(), en: z.string().optional(), 'ja-easy': z.string().optional() });
+/** Japanese required; every other language of languages/index.ts optional (validate.ts reports the missing ones). */
+const wording = z.object({
+  ja: z.string(),
+  ...(Object.fromEntries(LANG_CODES.filter((c) => c !== 'ja').map((c) => [c, z.string().optional()])) as Record<Exclude<(typeof LANG_CODES)[number], 'ja'>, z.ZodOptional<z.ZodString>>),
+});
 
 /** Japanese first; English is optional in shape so a missing one is reported by validate.ts with its path. */
 export const textSchema = wording.extend({

@@ -1,6 +1,6 @@
 /**
  * Full-width → half-width for digits, Latin letters and ASCII punctuation, plus the
- * ideographic space. People on Japanese keyboards type 「３７．５」 or 「３７，５」 as often
+ * ideographic space, and Devanagari and Thai digits to 0–9. People on Japanese keyboards type 「３７．５」 or 「３７，５」 as often
  * as "37.5"; every other normaliser starts here. Never throws.
  *
  * Example: toHalfWidth("３７．５℃") === "37.5℃"
@@ -13,6 +13,8 @@ export function toHalfWidth(s: string): string {
     if (c >= 0xff01 && c <= 0xff5e) out += String.fromCodePoint(c - 0xfee0);
     else if (c === 0x3000) out += ' ';
     else if (ch === '−') out += '-'; // U+2212 minus sign from IMEs
+    else if (c >= 0x0966 && c <= 0x096f) out += String(c - 0x0966); // Devanagari digits (Nepali): ३७.५
+    else if (c >= 0x0e50 && c <= 0x0e59) out += String(c - 0x0e50); // Thai digits: ๓๗.๕
     else out += ch;
   }
   return out;

@@ -1,6 +1,7 @@
 import { issue, type FlowIssue } from '../definition/issues.js';
 import type { QuestionNode } from '../definition/schema.js';
 import type { ChoiceOption } from '../normalisers/choices.js';
+import { LANG_CODES, phrase } from '../languages/index.js';
 import { pickText } from '../text.js';
 import type { FlowContext } from '../types.js';
 import { visibleOn } from './kind.js';
@@ -10,8 +11,8 @@ import { visibleOn } from './kind.js';
 const built = new WeakMap<QuestionNode, Map<string, ChoiceOption[]>>();
 
 /**
- * The choices a person sees on this channel, in order, with the other language's label
- * and the value as aliases so 「咳」, "cough" and a postback value all match.
+ * The choices a person sees on this channel, in order, with every other language's label
+ * (stored or from the phrasebook) and the value as aliases so 「咳」, "cough" and a postback value all match.
  */
 export function optionsFor(node: QuestionNode, ctx: FlowContext): ChoiceOption[] {
   let byView = built.get(node);
@@ -24,7 +25,7 @@ export function optionsFor(node: QuestionNode, ctx: FlowContext): ChoiceOption[]
     .map((c) => ({
       value: c.value,
       label: pickText(c.label, ctx.lang, ctx.channel),
-      aliases: [c.label.ja, c.label.en ?? '', c.label['ja-easy'] ?? '', ...(c.aliases ?? [])].filter((a) => a !== ''),
+      aliases: [...LANG_CODES.map((l) => (l === 'ja' ? c.label.ja : (c.label[l] ?? (l === 'ja-easy' || l === 'en' ? '' : (phrase(l, c.label.en) ?? ''))))), ...(c.aliases ?? [])].filter((a) => a !== ''),
     }));
   byView.set(view, options);
   return options;

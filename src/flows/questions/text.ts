@@ -4,7 +4,12 @@ import { pickText } from '../text.js';
 import type { QuestionKindSpec } from './kind.js';
 
 /** 「なし」 and its kin mean "nothing to say": no comment is stored, rather than the word. */
-const NOTHING = /^(なし|無し|ナシ|ない|無い|ありません|特になし|特に無し|特にない|特にありません|とくになし|とくにない|none|no|nothing|n\/a)[。.!！]*$/i;
+const NOTHING = new RegExp(
+  '^(なし|無し|ナシ|ない|無い|ありません|特になし|特に無し|特にない|特にありません|とくになし|とくにない|none|no|nothing|n/a' +
+    // the other patient languages' "nothing": 没有 / 无, 없음, không (có), nada / nenhum, ninguno, wala, छैन, tidak ada, ไม่มี
+    '|没有|无|沒有|없음|없어요|없습니다|không|không có|khong|khong co|nada|nenhum|nenhuma|ninguno|nada más|wala|wala po|छैन|केही छैन|tidak ada|tidak|ไม่มี|ไม่)[。.!！]*$',
+  'i',
+);
 const NONE_VALUE = 'none';
 
 /**

@@ -14,11 +14,14 @@ function Field(props: { f: FieldSpec; lang: Lang; errors: PathError[] }) {
   const errs = errorsAt(props.errors, f.path);
   const id = `f-${f.path.replaceAll('.', '-')}`;
   const common = { id, 'data-path': f.path, 'aria-invalid': errs.length ? 'true' : undefined, 'aria-describedby': errs.length ? `${id}-err` : undefined };
+  const label = f.lang ? t(lang, f.label, { ...f.labelVars, name: t(lang, `lang.${f.lang}`) }) : t(lang, f.label, f.labelVars);
+  const cls = [errs.length ? 'has-error' : '', f.missing ? 'missing-lang' : '', f.lang ? `lang-field lang-${f.lang}` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <label class={errs.length ? 'has-error' : undefined}>
-      {t(lang, f.label, f.labelVars)}
+    <label class={cls} lang={f.lang === 'ja-easy' ? 'ja' : f.lang}>
+      {label}
+      {f.missing && <span class="badge missing">{t(lang, 'flows.missing')}</span>}
       {f.kind === 'longtext' ? (
-        <textarea name={`s:${f.path}`} rows={2} {...common}>{f.value}</textarea>
+        <textarea name={`s:${f.path}`} rows={2} placeholder={f.suggestion} {...common}>{f.value}</textarea>
       ) : f.kind === 'severity' ? (
         <select name={`s:${f.path}`} {...common}>
           {['red', 'amber'].map((s) => (
@@ -26,36 +29,59 @@ function Field(props: { f: FieldSpec; lang: Lang; errors: PathError[] }) {
           ))}
         </select>
       ) : (
-        <input name={`${f.kind === 'number' ? 'n' : 's'}:${f.path}`} value={f.value} inputmode={f.kind === 'number' ? 'decimal' : undefined} {...common} />
+        <input name={`${f.kind === 'number' ? 'n' : 's'}:${f.path}`} value={f.value} placeholder={f.suggestion} inputmode={f.kind === 'number' ? 'decimal' : undefined} {...common} />
       )}
+      {f.missing && f.suggestion && <span class="muted suggestion">{t(lang, 'flows.suggestion', { text: f.suggestion })}</span>}
       {errs.length > 0 && <span class="field-error" id={`${id}-err`}>{errs.map((e) => e.message).join(' / ')}</span>}
     </label>
   );
 }
 
-function Group(props: { g: GroupSpec; lang: Lang; errors: PathError[]; fieldPaths: Set<string> }) {
+function Group(props: { g: GroupSpec; lang: Lang; errors: PathError[]; fieldPaths: Set<string>; open: boolean }) {
   const { g, lang } = props;
   // Problems of the node or rule as a whole (or of a part the form does not show).
   const own = props.errors.filter((e) => (e.path === g.path || e.path.startsWith(`${g.path}.`)) && !props.fieldPaths.has(e.path));
+  const anyError = props.errors.some((e) => e.path === g.path || e.path.startsWith(`${g.path}.`));
+  const main = g.fields.filter((f) => !f.lang || f.lang === 'ja' || f.lang === 'en');
+  const others = g.fields.filter((f) => f.lang && f.lang !== 'ja' && f.lang !== 'en');
+  const missing = others.filter((f) => f.missing).length;
+  // <details name=…>: the browser keeps one open at a time (no script).
   return (
-    <fieldset class={`flow-group${own.length ? ' has-error' : ''}`} id={`g-${g.path.replaceAll('.', '-')}`}>
-      <legend>
+    <details name="flow-item" class={`flow-group${own.length ? ' has-error' : ''}`} id={`g-${g.path.replaceAll('.', '-')}`} open={props.open || anyError}>
+      <summary>
         <code>{g.id}</code> <span class="badge">{g.kindLabel === 'flows.rule.type' ? g.type : `${t(lang, g.kindLabel)}${g.type && g.type !== g.kindLabel.split('.').pop() ? ` · ${g.type}` : ''}`}</span>
-      </legend>
+        {g.thresholds && <strong class="thresholds"> {g.thresholds}</strong>}
+        {g.summary && <span class="summary-text"> {g.summary}</span>}
+        {missing > 0 && <span class="badge missing"> {t(lang, 'flows.missingCount', { n: missing })}</span>}
+      </summary>
       {g.note && <p class="muted">{t(lang, g.note.key, g.note.vars)}</p>}
       {own.map((e) => (
         <p class="field-error" data-path={e.path}><code>{e.path}</code>: {e.message}</p>
       ))}
       <div class="grid2">
-        {g.fields.map((f) => (
+        {main.map((f) => (
           <Field f={f} lang={lang} errors={props.errors} />
         ))}
       </div>
-    </fieldset>
+      {others.length > 0 && (
+        <fieldset class="flow-languages">
+          <legend>{t(lang, 'flows.languages')}</legend>
+          <div class="grid2">
+            {others.map((f) => (
+              <Field f={f} lang={lang} errors={props.errors} />
+            ))}
+          </div>
+        </fieldset>
+      )}
+    </details>
   );
 }
 
-/** The structured editor: every question, message and rule with its wording, limits and thresholds. */
+/**
+ * The structured editor: the flow as an outline in the order a person meets it, one question
+ * (or rule) open at a time, each with its wording in every language (missing ones marked,
+ * the phrasebook's translation shown), its limits, and each rule's thresholds in its summary.
+ */
 export function DefinitionForm(props: { lang: Lang; csrf: string; action: string; definition: FlowDefinition | Record<string, unknown>; errors: PathError[] }) {
   const { lang } = props;
   const groups = formGroups(props.definition);
@@ -63,14 +89,18 @@ export function DefinitionForm(props: { lang: Lang; csrf: string; action: string
   return (
     <form method="post" action={props.action} class="flow-form" id="flow-form">
       <input type="hidden" name="_csrf" value={props.csrf} />
-      <h3>{t(lang, 'flows.node.question')}</h3>
-      {groups.nodes.map((g) => (
-        <Group g={g} lang={lang} errors={props.errors} fieldPaths={fieldPaths} />
-      ))}
+      <h3>{t(lang, 'flows.outline')}</h3>
+      <div class="flow-outline">
+        {groups.nodes.map((g, i) => (
+          <Group g={g} lang={lang} errors={props.errors} fieldPaths={fieldPaths} open={i === 0 && props.errors.length === 0} />
+        ))}
+      </div>
       <h3>{t(lang, 'flows.rules')}</h3>
-      {groups.rules.map((g) => (
-        <Group g={g} lang={lang} errors={props.errors} fieldPaths={fieldPaths} />
-      ))}
+      <div class="flow-outline">
+        {groups.rules.map((g) => (
+          <Group g={g} lang={lang} errors={props.errors} fieldPaths={fieldPaths} open={false} />
+        ))}
+      </div>
       <p><button type="submit">{t(lang, 'flows.saveForm')}</button></p>
     </form>
   );

@@ -1,4 +1,4 @@
-import type { FlowDefinition } from '../../../flows';
+import { LANG_CODES, phrase, type FlowDefinition, type Lang } from '../../../flows';
 
 /**
  * The structured editor's model: which fields of a definition the form shows, named by
@@ -13,6 +13,10 @@ export interface FieldSpec {
   labelVars?: Record<string, string>;
   kind: 'text' | 'longtext' | 'number' | 'severity';
   value: string;
+  /** A wording field: its language, whether it is missing, and the phrasebook's translation as a suggestion. */
+  lang?: Lang;
+  missing?: boolean;
+  suggestion?: string;
 }
 
 export interface GroupSpec {
@@ -22,17 +26,56 @@ export interface GroupSpec {
   kindLabel: string; // i18n key
   note?: { key: string; vars: Record<string, string | number> };
   fields: FieldSpec[];
+  /** The Japanese wording, shown in the outline's one line. */
+  summary?: string;
+  /** Rules: the thresholds in one line (「≤ 93」「94–95」「< 50 or > 120」). */
+  thresholds?: string;
 }
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 const at = (o: unknown, ...keys: (string | number)[]) => keys.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Obj)[k as string] : undefined), o);
 
-function wording(path: string, text: unknown, kind: FieldSpec['kind'] = 'longtext'): FieldSpec[] {
-  return [
-    { path: `${path}.ja`, label: 'flows.text.ja', kind, value: str(at(text, 'ja')) },
-    { path: `${path}.en`, label: 'flows.text.en', kind, value: str(at(text, 'en')) },
-  ];
+/**
+ * One wording in every language of the list: Japanese and English first (required), then
+ * the others; a language with no wording is marked missing, with the phrasebook's
+ * translation of the English as a suggestion (やさしい日本語 falls back to Japanese: marked, not required).
+ */
+function wording(path: string, text: unknown, kind: FieldSpec['kind'] = 'longtext', label = 'flows.text', vars: Record<string, string> = {}): FieldSpec[] {
+  const en = str(at(text, 'en'));
+  return LANG_CODES.map((lang) => {
+    const value = str(at(text, lang));
+    const suggestion = lang === 'ja' || lang === 'en' || lang === 'ja-easy' ? undefined : phrase(lang, en);
+    return { path: `${path}.${lang}`, label: `${label}.lang`, labelVars: { ...vars, lang }, kind, value, lang, missing: value.trim() === '', ...(suggestion ? { suggestion } : {}) };
+  });
+}
+
+/** The nodes in the order a person meets them: from `start`, each node's next, branch cases, then default; unreachable ones last. */
+export function flowOrder(def: FlowDefinition | Obj): string[] {
+  const nodes = (at(def, 'nodes') ?? {}) as Record<string, Obj>;
+  const seen: string[] = [];
+  const visit = (id: unknown) => {
+    if (typeof id !== 'string' || !Object.hasOwn(nodes, id) || seen.includes(id)) return;
+    seen.push(id);
+    const n = nodes[id]!;
+    if (Array.isArray(n.cases)) for (const c of n.cases as Obj[]) visit(c.next);
+    visit(n.next);
+    visit(n.default);
+  };
+  visit(at(def, 'start'));
+  return [...seen, ...Object.keys(nodes).filter((id) => !seen.includes(id))];
+}
+
+/** A rule's thresholds in one line, as a nurse reads them. */
+function thresholdsOf(r: Obj): string {
+  const parts: string[] = [];
+  if (Array.isArray(r.between)) parts.push(`${str(r.between[0])}–${str(r.between[1])}`);
+  if (Array.isArray(r.outside)) parts.push(`< ${str(r.outside[0])} / > ${str(r.outside[1])}`);
+  for (const [k, sign] of [['lte', '≤'], ['lt', '<'], ['gte', '≥'], ['gt', '>']] as const) if (r[k] !== undefined) parts.push(`${sign} ${str(r[k])}`);
+  if (r.type === 'trend' && r.days !== undefined) parts.push(`${str(r.days)}d`);
+  if (r.type === 'trend' && r.points !== undefined) parts.push(`−${str(r.points)}`);
+  if (r.type === 'answer' && Array.isArray(r.anyOf)) parts.push(`= ${r.anyOf.map((v) => (v === null ? '—' : str(v))).join(' / ')}`);
+  return parts.join('  ');
 }
 
 /** How a two-step question is asked, in words (the items a group records, or where a checklist asks 「なし」 first). */
@@ -48,28 +91,26 @@ function twoStepNote(node: Obj): GroupSpec['note'] {
 /** The groups of fields for a definition (shape as loosely typed: it may hold what was just typed). */
 export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rules: GroupSpec[] } {
   const nodes = (at(def, 'nodes') ?? {}) as Record<string, Obj>;
-  const nodeGroups: GroupSpec[] = Object.entries(nodes).map(([id, node]) => {
+  const nodeGroups: GroupSpec[] = flowOrder(def).map((id) => {
+    const node = nodes[id]!;
     const path = `nodes.${id}`;
     const type = str(node.type);
     const g: GroupSpec = { path, id, type: type === 'question' ? str(node.kind) : type, kindLabel: `flows.node.${type}`, fields: [] };
-    if (type === 'question' || type === 'message' || (type === 'end' && node.text)) g.fields.push(...wording(`${path}.text`, node.text));
+    if (type === 'question' || type === 'message' || (type === 'end' && node.text)) {
+      g.fields.push(...wording(`${path}.text`, node.text));
+      g.summary = str(at(node.text, 'ja')).split('\n')[0];
+    }
     if (type === 'question' && (node.kind === 'number' || node.kind === 'scale')) {
       g.fields.push({ path: `${path}.min`, label: 'flows.min', kind: 'number', value: str(node.min) }, { path: `${path}.max`, label: 'flows.max', kind: 'number', value: str(node.max) });
     }
     if (type === 'question' && Array.isArray(node.choices)) {
       node.choices.forEach((c: Obj, i: number) => {
         const vars = { value: str(c.value) };
-        g.fields.push(
-          { path: `${path}.choices.${i}.label.ja`, label: 'flows.choice.ja', labelVars: vars, kind: 'text', value: str(at(c, 'label', 'ja')) },
-          { path: `${path}.choices.${i}.label.en`, label: 'flows.choice.en', labelVars: vars, kind: 'text', value: str(at(c, 'label', 'en')) },
-        );
+        g.fields.push(...wording(`${path}.choices.${i}.label`, c.label, 'text', 'flows.choice', vars));
       });
     }
     if (type === 'question' && node.pick) {
-      g.fields.push(
-        { path: `${path}.pick.ja`, label: 'flows.pick.ja', kind: 'longtext', value: str(at(node.pick, 'ja')) },
-        { path: `${path}.pick.en`, label: 'flows.pick.en', kind: 'longtext', value: str(at(node.pick, 'en')) },
-      );
+      g.fields.push(...wording(`${path}.pick`, node.pick, 'longtext', 'flows.pick'));
     }
     if (type === 'question' && (node.kind === 'group' || node.gate)) g.note = twoStepNote(node);
     if (type === 'branch') g.note = { key: 'flows.branchCases', vars: { n: Array.isArray(node.cases) ? node.cases.length : 0, default: str(node.default) } };
@@ -80,7 +121,14 @@ export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rul
     const path = `rules.${i}`;
     const g: GroupSpec = { path, id: str(r.id), type: str(r.type), kindLabel: 'flows.rule.type', fields: [{ path: `${path}.severity`, label: 'flows.rule.severity', kind: 'severity', value: str(r.severity) }] };
     const num = (k: string, label: string) => g.fields.push({ path: `${path}.${k}`, label, kind: 'number', value: str(r[k]) });
-    if (r.type === 'threshold') for (const k of ['gte', 'gt', 'lte', 'lt']) num(k, `flows.rule.${k}`);
+    if (r.type === 'threshold') {
+      for (const k of ['gte', 'gt', 'lte', 'lt']) num(k, `flows.rule.${k}`);
+      // Ranges (SpO2 94–95, pulse outside 50–120): both ends, each its own field.
+      for (const k of ['between', 'outside'] as const) {
+        if (!Array.isArray(r[k])) continue;
+        (r[k] as unknown[]).forEach((v, j) => g.fields.push({ path: `${path}.${k}.${j}`, label: `flows.rule.${k}.${j}`, kind: 'number', value: str(v) }));
+      }
+    }
     if (r.type === 'trend') {
       num('gte', 'flows.rule.gte');
       num('days', 'flows.rule.days');
@@ -90,6 +138,8 @@ export function formGroups(def: FlowDefinition | Obj): { nodes: GroupSpec[]; rul
     g.fields.push({ path: `${path}.reason.en`, label: 'flows.rule.reason.en', kind: 'text', value: str(at(r, 'reason', 'en')) });
     const q = r.question ?? (Array.isArray(r.questions) ? r.questions.join(', ') : undefined);
     if (q) g.note = { key: 'flows.rule.question', vars: { q: str(q) } };
+    g.thresholds = thresholdsOf(r);
+    g.summary = str(at(r, 'reason', 'ja'));
     return g;
   });
   return { nodes: nodeGroups, rules: ruleGroups };
@@ -108,6 +158,8 @@ export function applyFormFields(def: unknown, body: Record<string, unknown>): Ob
     const keys = name.slice(2).split('.');
     if (keys.some((k) => FORBIDDEN.has(k) || k === '')) continue;
     let value: unknown = raw;
+    // An empty wording in a language other than Japanese removes it (it is then reported missing, not stored as "").
+    if (name.startsWith('s:') && raw.trim() === '' && keys.length > 1 && (LANG_CODES as string[]).includes(keys.at(-1)!) && keys.at(-1) !== 'ja') value = undefined;
     if (name.startsWith('n:')) {
       const s = raw.normalize('NFKC').trim();
       value = s === '' ? undefined : Number.isFinite(Number(s)) ? Number(s) : raw;

@@ -8,7 +8,7 @@ import { parseDefinitionFor } from '../../../domain/flows/definition-issues';
 import { getFlowVersion, latestPublished, listFlows } from '../../../domain/flows/flow-queries';
 import { mayPublishFlow } from '../../../domain/flows/flow-publishers';
 import { publishFlowVersion } from '../../../domain/flows/publish-flow-version';
-import { simulateFlow, type Simulation } from '../../../domain/flows/simulate-flow';
+import { simulateFlow, simulationCentre, type Simulation } from '../../../domain/flows/simulate-flow';
 import { updateDraft } from '../../../domain/flows/update-draft';
 import { ConflictError, DomainError, ValidationError } from '../../../domain/errors';
 import { ROLE_RANK } from '../../../domain/staff/staff-scope';
@@ -155,7 +155,8 @@ export function createFlowPages(deps: Deps) {
     try {
       const definition = parseDefinitionFor(key, row.definition);
       const inputs = simForm.inputs.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
-      sim = simulateFlow(key, n, definition, { channel: simForm.channel as never, lang: simForm.lang as never, hasOximeter: simForm.hasOximeter, inputs });
+      const centre = await simulationCentre(deps.db, c.get('actor'));
+      sim = simulateFlow(key, n, definition, { channel: simForm.channel as never, lang: simForm.lang as never, hasOximeter: simForm.hasOximeter, inputs, ...(centre ? { centre } : {}) });
     } catch (err) {
       if (err instanceof ValidationError) return renderVersion(c, key, n, { simForm, errors: pathErrors(c, err) }, 422);
       throw err;

@@ -1,6 +1,7 @@
 import type { DefinitionChange } from '../../../domain/flows/definition-diff';
 import type { FlowVersionRow } from '../../../domain/flows/flow-queries';
 import type { Simulation } from '../../../domain/flows/simulate-flow';
+import { LANG_CODES } from '../../../flows';
 import { t, type Lang } from '../../ui/i18n';
 import { DefinitionForm, type PathError } from './definition-form';
 import { DiffView } from './diff-view';
@@ -94,12 +95,12 @@ export function VersionPage(p: VersionPageProps) {
           <div class="filters">
             <label>{t(lang, 'flows.sim.channel')}
               <select name="channel" id="sim-channel">
-                {(['line', 'sms', 'voice'] as const).map((ch) => <option value={ch} selected={p.simForm.channel === ch}>{t(lang, `flows.sim.${ch}`)}</option>)}
+                {(['line', 'sms', 'web', 'voice'] as const).map((ch) => <option value={ch} selected={p.simForm.channel === ch}>{t(lang, `flows.sim.${ch}`)}</option>)}
               </select>
             </label>
             <label>{t(lang, 'flows.sim.lang')}
               <select name="lang">
-                {(['ja', 'en', 'ja-easy'] as const).map((l) => <option value={l} selected={p.simForm.lang === l}>{l}</option>)}
+                {LANG_CODES.map((l) => <option value={l} selected={p.simForm.lang === l}>{t(lang, `lang.${l}`)}</option>)}
               </select>
             </label>
             <label class="check"><input type="checkbox" name="hasOximeter" value="1" checked={p.simForm.hasOximeter} /> {t(lang, 'flows.sim.oximeter')}</label>

@@ -1,5 +1,6 @@
 import { CHANNEL_KINDS, CLASSIFICATIONS, SEXES } from '../../../../db/schema';
 import type { FieldError } from '../../../domain/errors';
+import { LANG_CODES, LANGUAGES } from '../../../flows';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 
 /** Risk factors offered as check boxes; anything else entered by API shows as typed. */
@@ -107,7 +108,8 @@ export function PersonForm(props: { lang: Lang; csrf: string; action: string; va
         )}
         {!props.forEdit && field('monitoringPlannedEnd', 'date')}
         {select('preferredChannel', CHANNEL_KINDS, 'channel')}
-        {select('preferredLanguage', ['ja', 'en', 'ja-easy'], 'lang')}
+        {select('preferredLanguage', LANG_CODES, 'lang')}
+        <p class="muted" id="no-voice-note">{t(lang, 'lang.noVoice', { lang: LANGUAGES.filter((l) => !l.voice).map((l) => t(lang, `lang.${l.code}`)).join('・') })}</p>
         <FlowSelect lang={lang} errors={errors} flows={props.flows} current={str('flowKey')} forEdit={props.forEdit} />
       </fieldset>
       <fieldset>

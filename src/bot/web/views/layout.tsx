@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { Lang } from '../../../flows';
+import { isJapanese, type Lang } from '../../../flows';
 import type { CentreContact } from '../../../domain/web/resolve-link';
 import { LANGS, t } from '../texts';
 
@@ -48,7 +48,7 @@ export function PatientLayout(props: { lang: Lang; title: string; children?: Chi
 
 export function centreName(centre: CentreContact | null, lang: Lang): string {
   if (!centre) return t(lang, 'noPhone');
-  return lang === 'en' ? centre.nameEn : centre.nameJa;
+  return isJapanese(lang) ? centre.nameJa : centre.nameEn;
 }
 
 /** tel: wants digits (and a leading +) only: "03-5273-3000" → "0352733000". */

@@ -1,4 +1,4 @@
-import type { Lang, OutMessage } from '../../../flows';
+import { localize, type Lang, type Localized, type OutMessage } from '../../../flows';
 import type { CentreContact } from '../../../domain/web/resolve-link';
 import { t } from '../texts';
 import { CallButtons, centreName, PatientLayout } from './layout';
@@ -11,8 +11,8 @@ const phoneOf = (centre: CentreContact | null, lang: Lang) => centre?.phone ?? t
  * answer), and what to do if things get worse. The same page greets a reused link.
  */
 /** 療養証明書: offered on the check link once monitoring has ended (see src/domain/certificates). */
-const CERTIFICATE_LINK: Record<Lang, string> = { ja: '療養証明書（PDF）をダウンロード', en: 'Download your certificate of recuperation (PDF)', 'ja-easy': 'りょうよう しょうめいしょ（PDF）を ダウンロード' };
-const CertificateLink = (props: { lang: Lang; href?: string }) => (props.href ? <p><a id="certificate-link" href={props.href}>{CERTIFICATE_LINK[props.lang]}</a></p> : null);
+const CERTIFICATE_LINK: Localized = { ja: '療養証明書（PDF）をダウンロード', en: 'Download your certificate of recuperation (PDF)', 'ja-easy': 'りょうよう しょうめいしょ（PDF）を ダウンロード' };
+const CertificateLink = (props: { lang: Lang; href?: string }) => (props.href ? <p><a id="certificate-link" href={props.href}>{localize(CERTIFICATE_LINK, props.lang)}</a></p> : null);
 
 export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string }) {
   const { lang, centre } = props;
