@@ -78,6 +78,7 @@ export async function importChunk(ctx: Ctx, rows: readonly ParsedRow[], target: 
     const caseNumber = caseOf(r);
     const person = byCase.get(caseNumber);
     if (seen.has(caseNumber)) rowByRow.push(r); // the second row of a case number: after the first is in
+    else if (r.household) rowByRow.push(r); // 世帯番号: joins (or forms) a household in file order (importRow), rare enough to go alone
     else if (!person) creates.push(r);
     else if (unchanged(person, r, knownSpecimens)) out.counts.unchanged++;
     else rowByRow.push(r);
