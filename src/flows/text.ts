@@ -1,5 +1,5 @@
 import type { Text } from './definition/schema.js';
-import { PHRASEBOOK_LANGS, phrase } from './languages/index.js';
+import { fillVars, PHRASEBOOK_LANGS, phrase } from './languages/index.js';
 import type { Channel, Lang } from './types.js';
 
 /**
@@ -46,10 +46,5 @@ export function withLanguages(text: Text): Text {
   return out;
 }
 
-/** Replaces {name} placeholders; unknown names are left visible rather than dropped. */
-export function fill(template: string, vars: Record<string, string | number | undefined>): string {
-  return template.replace(/\{(\w+)\}/g, (all, key: string) => {
-    const v = vars[key];
-    return v === undefined ? all : String(v);
-  });
-}
+/** Replaces {name} placeholders; unknown names are left visible rather than dropped (one fill for every text). */
+export const fill = fillVars;

@@ -17,10 +17,8 @@ export function both(t: BiText): string {
   return `${t.ja}\n\n${t.en}`;
 }
 
-/** Fill {name} placeholders. */
-export function fill(s: string, vars: Record<string, string | number>): string {
-  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-}
+/** Fill {name} placeholders: the flows' one fill. */
+export { fillVars as fill } from '../../flows';
 
 /** Words the patient may type (or a rich-menu button sends) to ask for something. */
 export const KEYWORDS = {
