@@ -5,6 +5,7 @@ import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
 import { claimUnsentPrompts } from '../domain/rounds/claim-unsent-prompts';
 import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
+import { recomputeNextDue } from '../domain/rounds/next-due';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
 import { resumeDuePauses } from '../domain/pauses/resume-due-pauses';
@@ -29,6 +30,8 @@ export interface TickSummary {
   closingNotices: number;
   /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
   pausesResumed: number;
+  /** Persons that were due (persons.next_due_at) and got their next due time. */
+  nextDueSet: number;
   expired: number;
   /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
   notSentAlerts: number;
@@ -48,7 +51,8 @@ export interface TickSummary {
   /** On-call paging of alerts nobody took (src/domain/escalation). */
   escalation: EscalationSummary;
   enqueueFailed: boolean;
-  ms: { create: number; enqueue: number; total: number };
+  /** Milliseconds: the round's creation and enqueueing, the whole tick, and each step (for the idle-tick bench). */
+  ms: { create: number; enqueue: number; total: number; steps: Record<string, number> };
 }
 
 export interface TickOptions {
@@ -60,12 +64,16 @@ export interface TickOptions {
 
 /**
  * One tick of the clock, for the instant `now`. Everything that is due is found in
- * PostgreSQL with set-based statements, then handed to Redis with addBulk:
+ * PostgreSQL with set-based statements, then handed to Redis with addBulk. Each step reads
+ * only what is due through an index (persons by next_due_at, sessions by next_action_at or
+ * expires_at, pauses by resume date, outbox and inbox by their unsent/unprocessed indexes),
+ * so a tick with nothing to do costs a few index probes whatever the number of persons:
  *  1. open sessions whose round is over closed as missed (late prompts are never sent);
  *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
  *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
  *  3. pauses whose resume date came ended (一時停止の終了), then the rounds now due created,
- *     one session per person, local date and round (paused persons skipped);
+ *     one session per person, local date and round (paused persons skipped), for the persons
+ *     due (next-due.ts); after the enqueueing, their next due time computed;
  *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
  *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
@@ -83,40 +91,53 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const resweepMs = env.DISPATCH_RESWEEP_MINUTES * MINUTE;
   const limit = opts.stepLimit ?? 100_000;
 
+  const steps: Record<string, number> = {};
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      steps[name] = Math.round((performance.now() - t) * 10) / 10;
+    }
+  };
+
   // Expired first: a day that ended unanswered is recorded as missed, not as cancelled by the end of monitoring.
-  const expired = await closeExpiredSessions(deps.db, { now, limit });
-  const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
-  const ended = await endDueMonitoring(deps.db, { now, limit });
+  const expired = await step('expire', () => closeExpiredSessions(deps.db, { now, limit }));
+  const plannedEndsFilled = await step('fillPlannedEnds', () => fillPlannedEnds(deps.db, now));
+  const ended = await step('endMonitoring', () => endDueMonitoring(deps.db, { now, limit }));
   // After the ends of monitoring: a person whose monitoring ended now is no longer followed up.
-  const notSentAlerts = await raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now);
-  const closingNotices = await enqueueClosingNotices(deps, now, limit);
+  const notSentAlerts = await step('notSent', () => raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now));
+  const closingNotices = await step('closingNotices', () => enqueueClosingNotices(deps, now, limit));
   let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
 
-  const pausesResumed = await resumeDuePauses(deps.db, { now, limit });
+  const pausesResumed = await step('pauses', () => resumeDuePauses(deps.db, { now, limit }));
   const t0 = performance.now();
-  const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
+  const created = await step('create', () => createDueSessions(deps.db, { now, quiet, resweepMs }));
   const t1 = performance.now();
-  const resent = await claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit });
-  const unsent = await claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit });
+  const resent = await step('pendingDispatch', () => claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit }));
+  const unsent = await step('unsentPrompts', () => claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit }));
   const batches = planDispatch([...created, ...resent, ...unsent].filter((s) => s.dispatchNow), 'prompt');
   enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
   const t2 = performance.now();
+  // After the prompts are queued: when each person looked at is next due (next-due.ts).
+  const nextDueSet = await step('nextDue', () => recomputeNextDue(deps.db, now));
 
-  const actions = await claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE, maxCalls: env.CALL_MAX_ATTEMPTS });
-  const followUps = await enqueueFollowUps(deps, actions);
+  const actions = await step('followUps', () => claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE, maxCalls: env.CALL_MAX_ATTEMPTS }));
+  const followUps = await step('enqueueFollowUps', () => enqueueFollowUps(deps, actions));
   enqueueFailed = !followUps.ok || enqueueFailed;
 
-  enqueueFailed = !(await enqueueRetentionSweep(deps, now)) || enqueueFailed; // once a day (job id per date)
-  const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS });
-  const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
+  enqueueFailed = !(await step('retention', () => enqueueRetentionSweep(deps, now))) || enqueueFailed; // once a day (job id per date)
+  const inbound = await step('inbound', () => sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS }));
+  const lineOutbound = await step('lineOutbound', () => sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) }));
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
-  const escalation = await runEscalations(deps, now);
+  const escalation = await step('escalation', () => runEscalations(deps, now));
   const summary: TickSummary = {
     at: now.toISOString(),
     plannedEndsFilled,
     monitoringEnded: ended.length,
     closingNotices,
     pausesResumed,
+    nextDueSet,
     expired: expired.length,
     notSentAlerts,
     created: created.length,
@@ -132,7 +153,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     lineOutboundGaveUp: lineOutbound.gaveUp,
     escalation,
     enqueueFailed,
-    ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started) },
+    ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started), steps },
   };
   if (enqueueFailed) deps.logger.warn({ at: summary.at }, 'tick could not enqueue everything (Redis unreachable?); the next ticks sweep it up');
   deps.logger.info({ tick: { ...summary } }, 'tick');

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
+import { dueSql } from './next-due';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
 /** A check session the tick just created and may have to dispatch. */
@@ -31,8 +32,9 @@ export interface CreateDueSessionsOptions {
  * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
- * The monitored statuses are SQL literals so the partial index persons_monitored_idx serves
- * every tick (the monitored persons are a small, recent share of everyone ever followed).
+ * Only persons due at `now` are looked at (persons.next_due_at, see next-due.ts: the
+ * partial index persons_next_due_idx serves every tick, so an idle tick reads no person);
+ * the tick then computes their next due time (recomputeNextDue).
  *
  * Returns only the rows created by this call, ordered by id (deterministic batches).
  */
@@ -55,7 +57,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       join flow_assignments a on a.person_id = p.id and a.active
       join jurisdictions j on j.id = p.responsible_centre_id
       join latest l on l.flow_id = a.flow_id
-      where p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+      where ${dueSql(sql`p`, opts.now)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
       select pp.*, r.t as round,
