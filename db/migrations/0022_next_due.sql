@@ -3,7 +3,7 @@
 -- nothing to do (not monitored). Every person starts due once; those no longer monitored never are.
 ALTER TABLE "persons" ADD COLUMN "next_due_at" timestamp with time zone DEFAULT '-infinity';--> statement-breakpoint
 UPDATE "persons" SET "next_due_at" = NULL WHERE status NOT IN ('close_contact', 'home_recuperation', 'hotel_recuperation');--> statement-breakpoint
-CREATE INDEX "persons_next_due_idx" ON "persons" USING btree ("next_due_at") WHERE next_due_at is not null;--> statement-breakpoint
+CREATE INDEX "persons_next_due_idx" ON "persons" USING btree ("next_due_at","id") WHERE next_due_at is not null;--> statement-breakpoint
 -- Whatever decides a person's next round or end makes them due at the next tick, which
 -- computes the exact time with its own clock. Done here, not in the verbs, so no writer
 -- (console, API, import, merge, CLI, a migration) can forget it.

@@ -108,7 +108,7 @@ export const persons = pgTable(
     index('persons_case_order_idx').on(t.caseNumber, t.id), // the same lists without identifiers
     // Records past their retention (src/domain/retention): ended monitoring, by its end date.
     // The tick's one entry point to persons (src/domain/rounds/next-due.ts): only who is due.
-    index('persons_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`),
+    index('persons_next_due_idx').on(t.nextDueAt, t.id).where(sql`next_due_at is not null`),
     index('persons_actual_end_idx').on(t.monitoringActualEnd).where(sql`monitoring_actual_end is not null`),
   ],
 );

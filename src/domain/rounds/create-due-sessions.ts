@@ -22,6 +22,8 @@ export interface CreateDueSessionsOptions {
   quiet: QuietHours;
   /** When an un-dispatched pending session is looked at again (the sweeper's lease). */
   resweepMs: number;
+  /** Only these persons (a chunk of the due ones, duePersonChunk); else every person due. */
+  personIds?: readonly string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       join flow_assignments a on a.person_id = p.id and a.active
       join jurisdictions j on j.id = p.responsible_centre_id
       join latest l on l.flow_id = a.flow_id
-      where ${dueSql(sql`p`, opts.now)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+      where ${dueSql(sql`p`, opts.now, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
       select pp.*, r.t as round,

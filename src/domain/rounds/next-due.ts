@@ -20,8 +20,36 @@ import { pausedOnSql } from '../pauses/resume-due-pauses';
  * the sessions and ended the monitoring that were due.
  */
 
-/** SQL: the person is due at `now` (the index serves it). */
-export const dueSql = (person: SQL, now: Date): SQL => sql`${person}.next_due_at <= ${now.toISOString()}::timestamptz`;
+/**
+ * SQL: the person is due at `now`; with `ids` (a chunk from duePersonChunk), one of these
+ * too — the primary key serves it, whatever the planner's statistics of next_due_at say.
+ */
+export const dueSql = (person: SQL, now: Date, ids?: readonly string[]): SQL =>
+  ids
+    ? sql`${person}.id = any(${`{${ids.join(',')}}`}::uuid[]) and ${person}.next_due_at <= ${now.toISOString()}::timestamptz`
+    : sql`${person}.next_due_at <= ${now.toISOString()}::timestamptz`;
+
+/** Where a walk over the due persons stands (next_due_at as text: '-infinity' is no JS Date). */
+export interface DueCursor {
+  dueAt: string;
+  id: string;
+}
+
+/**
+ * The next `size` persons due at `now`, in (next_due_at, id) order after `after`: an ordered
+ * walk of the index persons_next_due_idx, so the plan never depends on how many are due
+ * (the statistics of next_due_at move every round). An idle tick is one probe of it.
+ */
+export async function duePersonChunk(db: DbOrTx, now: Date, size: number, after?: DueCursor): Promise<{ ids: string[]; cursor: DueCursor | null }> {
+  const from = after ? sql`and (p.next_due_at, p.id) > (${after.dueAt}::timestamptz, ${after.id}::uuid)` : sql``;
+  const rows = await queryRows<{ id: string; due: string }>(
+    db,
+    sql`select p.id, p.next_due_at::text as due from persons p where p.next_due_at <= ${now.toISOString()}::timestamptz ${from}
+        order by p.next_due_at, p.id limit ${size}`,
+  );
+  const last = rows.at(-1);
+  return { ids: rows.map((r) => r.id), cursor: last ? { dueAt: last.due, id: last.id } : null };
+}
 
 // Alert reasons that say nothing about symptoms: they do not hold back an end "with improvement".
 export const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'opted_out', 'callback_request')`;
@@ -61,14 +89,14 @@ export function nextDueSql(now: Date): SQL {
 }
 
 /**
- * After the tick's work: the next due time of every person that was due at `now`. A person
+ * After the tick's work: the next due time of the persons due at `now` (these `ids`, or all). A person
  * changed since this statement's snapshot (xmin differs: a trigger made them due again) is
  * left due, so the next tick looks at them with what changed. Returns how many were set.
  */
-export async function recomputeNextDue(db: DbOrTx, now: Date): Promise<number> {
+export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[]): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     db,
-    sql`with d as (select p.id, p.xmin as v from persons p where ${dueSql(sql`p`, now)}),
+    sql`with d as (select p.id, p.xmin as v from persons p where ${dueSql(sql`p`, now, ids)}),
     upd as (
       update persons p set next_due_at = ${nextDueSql(now)}
       from d, jurisdictions j

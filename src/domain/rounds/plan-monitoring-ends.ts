@@ -12,8 +12,8 @@ import { dueSql, NON_SYMPTOM_REASONS } from './next-due';
  * Only persons due at `now` (next-due.ts): a new person, or one whose dates, classification
  * or test records changed, is due at once.
  */
-export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
-  return (await planEnds(db, now, sql`${dueSql(sql`p`, now)} and p.monitoring_planned_end is null`)).length;
+export async function fillPlannedEnds(db: DbOrTx, now: Date, personIds?: readonly string[]): Promise<number> {
+  return (await planEnds(db, now, sql`${dueSql(sql`p`, now, personIds)} and p.monitoring_planned_end is null`)).length;
 }
 
 /**
@@ -61,7 +61,7 @@ async function planEnds(db: DbOrTx, now: Date, which: SQL): Promise<{ id: string
  * alert is old enough. Only persons due at `now` (next-due.ts: their end is one of the times
  * that make them due).
  */
-export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: number }): Promise<EndedPerson[]> {
+export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: number; personIds?: readonly string[] }): Promise<EndedPerson[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const due = await queryRows<{ id: string }>(
     db,
@@ -69,7 +69,7 @@ export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: num
     select p.id from persons p
     join jurisdictions j on j.id = p.responsible_centre_id
     left join monitoring_end_rules r on r.classification = p.classification
-    where ${dueSql(sql`p`, opts.now)} and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+    where ${dueSql(sql`p`, opts.now, opts.personIds)} and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
       and p.monitoring_planned_end < (${now} at time zone j.time_zone)::date
       and (coalesce(r.requires_improvement_hours, 0) = 0 or not exists (
         select 1 from alerts a where a.person_id = p.id and a.reason not in ${NON_SYMPTOM_REASONS}
