@@ -70,7 +70,7 @@ async function main() {
     } else {
       // A kept database: back to the state before the round.
       await dbHandle.db.execute(sql`delete from check_sessions`);
-      await dbHandle.db.execute(sql`update persons set next_due_at = '-infinity'`).catch(() => undefined);
+      await dbHandle.db.execute(sql`update person_due set next_due_at = '-infinity'`);
       await dbHandle.db.execute(sql`vacuum analyze`);
     }
     const [{ n }] = (await queryRows<{ n: number }>(dbHandle.db, sql`select count(*)::int as n from persons`)) as [{ n: number }];

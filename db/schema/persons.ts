@@ -80,11 +80,6 @@ export const persons = pgTable(
     monitoringEndSetByStaff: boolean('monitoring_end_set_by_staff').notNull().default(false),
     monitoringActualEnd: date('monitoring_actual_end'),
     monitoringEndReason: text('monitoring_end_reason'),
-    // When the tick must next look at this person (their next round without a session, or
-    // the end of their monitoring); '-infinity' = at the next tick (new, or something that
-    // decides it changed: database triggers, migration 0022); null = nothing to do.
-    // See src/domain/rounds/next-due.ts.
-    nextDueAt: tstz('next_due_at').default(sql`'-infinity'`),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -107,8 +102,6 @@ export const persons = pgTable(
     index('persons_kana_order_idx').on(t.nameKana, t.name, t.id),
     index('persons_case_order_idx').on(t.caseNumber, t.id), // the same lists without identifiers
     // Records past their retention (src/domain/retention): ended monitoring, by its end date.
-    // The tick's one entry point to persons (src/domain/rounds/next-due.ts): only who is due.
-    index('persons_next_due_idx').on(t.nextDueAt, t.id).where(sql`next_due_at is not null`),
     index('persons_actual_end_idx').on(t.monitoringActualEnd).where(sql`monitoring_actual_end is not null`),
   ],
 );

@@ -33,7 +33,7 @@ export interface TickSummary {
   closingNotices: number;
   /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
   pausesResumed: number;
-  /** Persons that were due (persons.next_due_at) and got their next due time. */
+  /** Persons that were due (person_due.next_due_at) and got their next due time. */
   nextDueSet: number;
   expired: number;
   /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
@@ -68,12 +68,12 @@ export interface TickOptions {
 /**
  * One tick of the clock, for the instant `now`. Everything that is due is found in
  * PostgreSQL with set-based statements, then handed to Redis with addBulk. Each step reads
- * only what is due through an index (persons by next_due_at, sessions by next_action_at or
+ * only what is due through an index (persons by person_due.next_due_at, sessions by next_action_at or
  * expires_at, pauses by resume date, outbox and inbox by their unsent/unprocessed indexes),
  * so a tick with nothing to do costs a few index probes whatever the number of persons:
  *  1. open sessions whose round is over closed as missed (late prompts are never sent); pauses
  *     whose resume date came ended (一時停止の終了);
- *  2. the persons due (persons.next_due_at, next-due.ts), 25,000 at a time: planned ends filled
+ *  2. the persons due (person_due.next_due_at, next-due.ts), 25,000 at a time: planned ends filled
  *     from the rules, monitoring ended where the planned end passed, the rounds now due created
  *     (one session per person, local date and round; paused persons skipped), their dispatch
  *     enqueued (LINE multicast batches, one job per SMS/call), their next due time computed;

@@ -50,10 +50,10 @@ describe('persons due for a round', () => {
 });
 
 describe('persons due at a tick', () => {
-  it('are walked through persons_next_due_idx in order, even when the statistics say everyone is due', async () => {
+  it('are walked through person_due_next_idx in order, even when the statistics say everyone is due', async () => {
     // Right after a round every next due time moves; statistics lag behind. The walk's plan must not care.
-    await t.handle.db.execute(sql`update persons set next_due_at = '-infinity' where status = 'home_recuperation'`);
-    await t.handle.db.execute(sql`analyze persons`);
+    await t.handle.db.execute(sql`update person_due set next_due_at = '-infinity'`);
+    await t.handle.db.execute(sql`analyze person_due`);
     let plan = '';
     const explaining = {
       execute: async (query: SQL) => {
@@ -63,8 +63,8 @@ describe('persons due at a tick', () => {
       },
     };
     await duePersonChunk(explaining as unknown as DbOrTx, new Date('2026-03-10T00:30:00Z'), 25_000, { dueAt: '-infinity', id: '00000000-0000-0000-0000-000000000000' });
-    expect(plan).toMatch(/Index (Only )?Scan using persons_next_due_idx on persons p/);
-    expect(plan).not.toMatch(/Seq Scan on persons/);
+    expect(plan).toMatch(/Index (Only )?Scan using person_due_next_idx on person_due d/);
+    expect(plan).not.toMatch(/Seq Scan on person_due/);
     expect(plan).not.toMatch(/Sort/);
   });
 });

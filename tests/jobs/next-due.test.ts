@@ -5,7 +5,7 @@ import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPersons, sessionsOf } from './support/fixtures';
 
-// persons.next_due_at: when the tick must next look at a person (src/domain/rounds/next-due.ts).
+// person_due.next_due_at: when the tick must next look at a person (src/domain/rounds/next-due.ts).
 // Every change that decides it makes the person due at once ('-infinity', database triggers);
 // the tick then computes the exact instant with its own clock.
 describe('next due time of a person', () => {
@@ -18,7 +18,7 @@ describe('next due time of a person', () => {
   afterAll(async () => deps.close());
 
   const dueOf = async (id: string): Promise<string | null> => {
-    const [r] = await queryRows<{ at: string | null }>(deps.db, sql`select case when next_due_at = '-infinity' then '-infinity' else to_char(next_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') end as at from persons where id = ${id}`);
+    const [r] = await queryRows<{ at: string | null }>(deps.db, sql`select case when next_due_at = '-infinity' then '-infinity' else to_char(next_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') end as at from person_due where person_id = ${id}`);
     return r!.at;
   };
   const exec = (q: SQL) => deps.db.execute(q);

@@ -34,8 +34,8 @@ export interface CreateDueSessionsOptions {
  * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
- * Only persons due at `now` are looked at (persons.next_due_at, see next-due.ts: the
- * partial index persons_next_due_idx serves every tick, so an idle tick reads no person);
+ * Only persons due at `now` are looked at (person_due.next_due_at, see next-due.ts: the
+ * partial index person_due_next_idx serves every tick, so an idle tick reads no person);
  * the tick then computes their next due time (recomputeNextDue).
  *
  * Returns only the rows created by this call, ordered by id (deterministic batches).

@@ -4,8 +4,8 @@ import { MONITORED_STATUS_LITERALS } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 
 /**
- * The tick looks only at who is due. `persons.next_due_at` (partial index
- * persons_next_due_idx) says when the tick must next look at a person:
+ * The tick looks only at who is due. `person_due.next_due_at` (one row a person, partial
+ * index person_due_next_idx) says when the tick must next look at a person:
  *  - their next round for which no check session exists yet (today's or a later day's,
  *    skipping days before the start of monitoring, after its planned end, and paused days);
  *  - the end of their monitoring (the day after the planned end, in the centre's zone; held
@@ -26,8 +26,8 @@ import { pausedOnSql } from '../pauses/resume-due-pauses';
  */
 export const dueSql = (person: SQL, now: Date, ids?: readonly string[]): SQL =>
   ids
-    ? sql`${person}.id = any(${`{${ids.join(',')}}`}::uuid[]) and ${person}.next_due_at <= ${now.toISOString()}::timestamptz`
-    : sql`${person}.next_due_at <= ${now.toISOString()}::timestamptz`;
+    ? sql`${person}.id = any(${`{${ids.join(',')}}`}::uuid[]) and exists (select 1 from person_due pd where pd.person_id = ${person}.id and pd.next_due_at <= ${now.toISOString()}::timestamptz)`
+    : sql`${person}.id in (select pd.person_id from person_due pd where pd.next_due_at <= ${now.toISOString()}::timestamptz)`;
 
 /** Where a walk over the due persons stands (next_due_at as text: '-infinity' is no JS Date). */
 export interface DueCursor {
@@ -37,15 +37,15 @@ export interface DueCursor {
 
 /**
  * The next `size` persons due at `now`, in (next_due_at, id) order after `after`: an ordered
- * walk of the index persons_next_due_idx, so the plan never depends on how many are due
+ * walk of the index person_due_next_idx, so the plan never depends on how many are due
  * (the statistics of next_due_at move every round). An idle tick is one probe of it.
  */
 export async function duePersonChunk(db: DbOrTx, now: Date, size: number, after?: DueCursor): Promise<{ ids: string[]; cursor: DueCursor | null }> {
-  const from = after ? sql`and (p.next_due_at, p.id) > (${after.dueAt}::timestamptz, ${after.id}::uuid)` : sql``;
+  const from = after ? sql`and (d.next_due_at, d.person_id) > (${after.dueAt}::timestamptz, ${after.id}::uuid)` : sql``;
   const rows = await queryRows<{ id: string; due: string }>(
     db,
-    sql`select p.id, p.next_due_at::text as due from persons p where p.next_due_at <= ${now.toISOString()}::timestamptz ${from}
-        order by p.next_due_at, p.id limit ${size}`,
+    sql`select d.person_id as id, d.next_due_at::text as due from person_due d where d.next_due_at <= ${now.toISOString()}::timestamptz ${from}
+        order by d.next_due_at, d.person_id limit ${size}`,
   );
   const last = rows.at(-1);
   return { ids: rows.map((r) => r.id), cursor: last ? { dueAt: last.due, id: last.id } : null };
@@ -94,13 +94,15 @@ export function nextDueSql(now: Date): SQL {
  * left due, so the next tick looks at them with what changed. Returns how many were set.
  */
 export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[]): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const which = ids ? sql`d.person_id = any(${`{${ids.join(',')}}`}::uuid[]) and ` : sql``;
   const rows = await queryRows<{ n: number }>(
     db,
-    sql`with d as (select p.id, p.xmin as v from persons p where ${dueSql(sql`p`, now, ids)}),
+    sql`with cur as (select d.person_id, d.xmin as v from person_due d where ${which} d.next_due_at <= ${at}),
     upd as (
-      update persons p set next_due_at = ${nextDueSql(now)}
-      from d, jurisdictions j
-      where p.id = d.id and p.xmin = d.v and j.id = p.responsible_centre_id
+      update person_due d set next_due_at = ${nextDueSql(now)}
+      from cur, persons p, jurisdictions j
+      where d.person_id = cur.person_id and d.xmin = cur.v and p.id = d.person_id and j.id = p.responsible_centre_id
       returning 1
     )
     select count(*)::int as n from upd`,
