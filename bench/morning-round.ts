@@ -116,6 +116,8 @@ async function main() {
       dispatchJobs: tick.dispatchJobs,
       nextTickSeconds: s(secondTickMs),
       nextTickCreated: second.created + second.resent + second.reminders,
+      nextTickStepsMs: second.ms.steps,
+      roundTickStepsMs: tick.ms.steps,
       lastLinePromptAcceptedSeconds: s(lastAcceptedMs),
       linePromptsPerSecond: Math.round(persons / (lastAcceptedMs / 1000)),
       lineMulticastRequestsPerSecond: Math.round(line.stats.accepted / (lastAcceptedMs / 1000)),

@@ -46,6 +46,9 @@ export const checkSessions = pgTable(
   (t) => [
     uniqueIndex('check_sessions_person_date_round_uq').on(t.personId, t.localDate, t.round),
     index('check_sessions_next_action_idx').on(t.nextActionAt),
+    // Open sessions by the end of their round: the tick closes the expired ones (closeExpiredSessions)
+    // without reading every session ever held.
+    index('check_sessions_open_expiry_idx').on(t.expiresAt).where(sql`status in ('pending', 'prompted', 'active')`),
     index('check_sessions_status_due_idx').on(t.status, t.dueAt),
     index('check_sessions_person_date_idx').on(t.personId, t.localDate),
     // FHIR QuestionnaireResponse?authored=…: when the answers were given (completion, else due).
@@ -57,6 +60,25 @@ export const checkSessions = pgTable(
  * One row per answered (or unanswered) item: the typed value and the raw text exactly as
  * received, the channel and the time. One row per session and question.
  */
+/**
+ * When the tick must next look at a person (src/domain/rounds/next-due.ts): their next
+ * round without a session, or the end of their monitoring. '-infinity' = at the next tick
+ * (new, or something that decides it changed: database triggers, migration 0022); null =
+ * nothing to do. A table of its own, two columns: the tick rewrites every row of a round
+ * each time, which on persons (a dozen indexes) would cost a dozen index writes a person.
+ */
+export const personDue = pgTable(
+  'person_due',
+  {
+    personId: uuid('person_id')
+      .primaryKey()
+      .references(() => persons.id, { onDelete: 'cascade' }),
+    nextDueAt: tstz('next_due_at'),
+  },
+  // The tick's one entry point to persons: an ordered walk of who is due.
+  (t) => [index('person_due_next_idx').on(t.nextDueAt, t.personId).where(sql`next_due_at is not null`)],
+);
+
 export const observations = pgTable(
   'observations',
   {

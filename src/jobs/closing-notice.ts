@@ -70,6 +70,8 @@ export async function enqueueClosingNotices(deps: Deps, now: Date, limit: number
     deps.db,
     sql`select p.id from persons p join jurisdictions j on j.id = p.responsible_centre_id
         where p.status = 'monitoring_ended' and p.updated_at > ${new Date(now.getTime() - 2 * 86_400_000).toISOString()}::timestamptz
+          -- (the end date, a local date, is within the same days: the partial index persons_actual_end_idx finds them)
+          and p.monitoring_actual_end >= ${new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10)}::date
           and not ${quiet.inQuiet}
           and not exists (select 1 from outbound_messages o where o.person_id = p.id and o.kind = 'closing')
         limit ${limit}`,

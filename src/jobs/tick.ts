@@ -6,6 +6,8 @@ import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
 import { claimUnsentPrompts } from '../domain/rounds/claim-unsent-prompts';
 import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
+import { duePersonChunk, recomputeNextDue, type DueCursor } from '../domain/rounds/next-due';
+import type { EndedPerson } from '../domain/rounds/close-monitoring';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
 import { parseQuietHours } from '../domain/rounds/quiet-hours';
 import { resumeDuePauses } from '../domain/pauses/resume-due-pauses';
@@ -22,6 +24,8 @@ import { runEscalations, type EscalationSummary } from '../domain/escalation/run
 import { lastTick } from '../platform/metrics/events';
 
 const MINUTE = 60_000;
+/** Persons due taken at a time: a national round is created and enqueued in chunks, so its first multicasts leave early. */
+const DUE_CHUNK = 25_000;
 
 export interface TickSummary {
   at: string;
@@ -30,6 +34,8 @@ export interface TickSummary {
   closingNotices: number;
   /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
   pausesResumed: number;
+  /** Persons that were due (person_due.next_due_at) and got their next due time. */
+  nextDueSet: number;
   expired: number;
   /** Checks closed never sent: an alert for the centre each (not for persons no longer monitored). */
   notSentAlerts: number;
@@ -49,7 +55,8 @@ export interface TickSummary {
   /** On-call paging of alerts nobody took (src/domain/escalation). */
   escalation: EscalationSummary;
   enqueueFailed: boolean;
-  ms: { create: number; enqueue: number; total: number };
+  /** Milliseconds: the round's creation and enqueueing, the whole tick, and each step (for the idle-tick bench). */
+  ms: { create: number; enqueue: number; total: number; steps: Record<string, number> };
 }
 
 export interface TickOptions {
@@ -61,20 +68,25 @@ export interface TickOptions {
 
 /**
  * One tick of the clock, for the instant `now`. Everything that is due is found in
- * PostgreSQL with set-based statements, then handed to Redis with addBulk:
- *  1. open sessions whose round is over closed as missed (late prompts are never sent);
- *  2. planned ends filled from the rules; monitoring ended where the planned end passed;
- *     then a 'not_sent' alert for each closed check that never reached a person still monitored;
- *  3. pauses whose resume date came ended (一時停止の終了), then the rounds now due created,
- *     one session per person, local date and round (paused persons skipped);
- *  4. their dispatch jobs enqueued (LINE multicast batches, one job per SMS/call);
- *  5. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
+ * PostgreSQL with set-based statements, then handed to Redis with addBulk. Each step reads
+ * only what is due through an index (persons by person_due.next_due_at, sessions by next_action_at or
+ * expires_at, pauses by resume date, outbox and inbox by their unsent/unprocessed indexes),
+ * so a tick with nothing to do costs a few index probes whatever the number of persons:
+ *  1. open sessions whose round is over closed as missed (late prompts are never sent); pauses
+ *     whose resume date came ended (一時停止の終了);
+ *  2. the persons due (person_due.next_due_at, next-due.ts), 25,000 at a time: planned ends filled
+ *     from the rules, monitoring ended where the planned end passed, the rounds now due created
+ *     (one session per person, local date and round; paused persons skipped), their dispatch
+ *     enqueued (LINE multicast batches, one job per SMS/call), their next due time computed;
+ *  3. a 'not_sent' alert for each closed check that never reached a person still monitored;
+ *     closing notices;
+ *  4. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
- *  6. the reminder chain: reminders, automated calls, non-responder alerts;
- *  7. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); unprocessed
+ *  5. the reminder chain: reminders, automated calls, non-responder alerts;
+ *  6. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); unprocessed
  *     inbound events enqueued again;
- *  8. LINE replies and reminders left unsent sent again, or given up with an alert;
- *  9. alerts nobody took escalated to the on-call rota (pages by call and SMS).
+ *  7. LINE replies and reminders left unsent sent again, or given up with an alert;
+ *  8. alerts nobody took escalated to the on-call rota (pages by call and SMS).
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
  */
 export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Promise<TickSummary> {
@@ -84,48 +96,93 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const resweepMs = env.DISPATCH_RESWEEP_MINUTES * MINUTE;
   const limit = opts.stepLimit ?? 100_000;
 
+  const steps: Record<string, number> = {};
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      steps[name] = Math.round(((steps[name] ?? 0) + performance.now() - t) * 10) / 10; // summed over the chunks
+    }
+  };
+
   // Expired first: a day that ended unanswered is recorded as missed, not as cancelled by the end of monitoring.
-  const expired = await closeExpiredSessions(deps.db, { now, limit });
-  const plannedEndsFilled = await fillPlannedEnds(deps.db, now);
-  const ended = await endDueMonitoring(deps.db, { now, limit });
+  const expired = await step('expire', () => closeExpiredSessions(deps.db, { now, limit }));
+  const pausesResumed = await step('pauses', () => resumeDuePauses(deps.db, { now, limit }));
+
+  // The persons due (next-due.ts), a chunk at a time: planned ends filled, monitoring ended
+  // where the planned end passed, the rounds now due created and their dispatch enqueued at
+  // once (the first multicasts go out while the next chunk is created), then each person's
+  // next due time. An idle tick is one probe of the index.
+  let plannedEndsFilled = 0;
+  let nextDueSet = 0;
+  let created = 0;
+  let createdWaiting = 0;
+  let dispatchJobs = 0;
+  let enqueueFailed = false;
+  const ended: EndedPerson[] = [];
+  let createMs = 0;
+  let enqueueMs = 0;
+  let cursor: DueCursor | undefined;
+  for (;;) {
+    const chunk = await step('duePersons', () => duePersonChunk(deps.db, now, DUE_CHUNK, cursor));
+    if (chunk.ids.length === 0) break;
+    plannedEndsFilled += await step('fillPlannedEnds', () => fillPlannedEnds(deps.db, now, chunk.ids));
+    ended.push(...(await step('endMonitoring', () => endDueMonitoring(deps.db, { now, limit, personIds: chunk.ids }))));
+    const c0 = performance.now();
+    const made = await step('create', () => createDueSessions(deps.db, { now, quiet, resweepMs, personIds: chunk.ids }));
+    const c1 = performance.now();
+    const batches = planDispatch(made.filter((m) => m.dispatchNow), 'prompt');
+    enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
+    enqueueMs += performance.now() - c1;
+    createMs += c1 - c0;
+    created += made.length;
+    createdWaiting += made.filter((m) => !m.dispatchNow).length;
+    dispatchJobs += batches.length;
+    nextDueSet += await step('nextDue', () => recomputeNextDue(deps.db, now, chunk.ids));
+    if (!chunk.cursor || chunk.ids.length < DUE_CHUNK) break;
+    cursor = chunk.cursor;
+  }
+
   // After the ends of monitoring: a person whose monitoring ended now is no longer followed up.
-  const notSentAlerts = await raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now);
-  const closingNotices = await enqueueClosingNotices(deps, now, limit);
-  let enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id)));
+  const notSentAlerts = await step('notSent', () => raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now));
+  const closingNotices = await step('closingNotices', () => enqueueClosingNotices(deps, now, limit));
+  enqueueFailed = !(await enqueueNonResponders(deps, expired.filter((e) => e.needsNonResponderAlert).map((e) => e.id))) || enqueueFailed;
 
   // Facilities (施設一括報告): a round's page opens at its time; one facility alert for a round never submitted.
-  await raiseUnsubmittedFacilityRounds(deps.db, now);
-  await openDueFacilityRounds(deps.db, now);
-  const pausesResumed = await resumeDuePauses(deps.db, { now, limit });
-  const t0 = performance.now();
-  const created = await createDueSessions(deps.db, { now, quiet, resweepMs });
+  await step('facilities', async () => {
+    await raiseUnsubmittedFacilityRounds(deps.db, now);
+    await openDueFacilityRounds(deps.db, now);
+  });
   const t1 = performance.now();
-  const resent = await claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit });
-  const unsent = await claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit });
-  const batches = planDispatch([...created, ...resent, ...unsent].filter((s) => s.dispatchNow), 'prompt');
+  const resent = await step('pendingDispatch', () => claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit }));
+  const unsent = await step('unsentPrompts', () => claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit }));
+  const batches = planDispatch([...resent, ...unsent].filter((s) => s.dispatchNow), 'prompt');
   enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
-  const t2 = performance.now();
+  dispatchJobs += batches.length;
+  enqueueMs += performance.now() - t1;
 
-  const actions = await claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE, maxCalls: env.CALL_MAX_ATTEMPTS });
-  const followUps = await enqueueFollowUps(deps, actions);
+  const actions = await step('followUps', () => claimDueActions(deps.db, { now, quiet, leaseMs: resweepMs, limit, reminderAfterMs: env.REMINDER_AFTER_MINUTES * MINUTE, maxCalls: env.CALL_MAX_ATTEMPTS }));
+  const followUps = await step('enqueueFollowUps', () => enqueueFollowUps(deps, actions));
   enqueueFailed = !followUps.ok || enqueueFailed;
 
-  enqueueFailed = !(await enqueueRetentionSweep(deps, now)) || enqueueFailed; // once a day (job id per date)
-  const inbound = await sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS });
-  const lineOutbound = await sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) });
+  enqueueFailed = !(await step('retention', () => enqueueRetentionSweep(deps, now))) || enqueueFailed; // once a day (job id per date)
+  const inbound = await step('inbound', () => sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS }));
+  const lineOutbound = await step('lineOutbound', () => sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) }));
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;
-  const escalation = await runEscalations(deps, now);
+  const escalation = await step('escalation', () => runEscalations(deps, now));
   const summary: TickSummary = {
     at: now.toISOString(),
     plannedEndsFilled,
     monitoringEnded: ended.length,
     closingNotices,
     pausesResumed,
+    nextDueSet,
     expired: expired.length,
     notSentAlerts,
-    created: created.length,
-    createdWaitingForQuietHours: created.filter((c) => !c.dispatchNow).length,
-    dispatchJobs: batches.length,
+    created,
+    createdWaitingForQuietHours: createdWaiting,
+    dispatchJobs,
     resent: resent.filter((r) => r.dispatchNow).length,
     unsentPromptsResent: unsent.length,
     reminders: followUps.reminders,
@@ -136,7 +193,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     lineOutboundGaveUp: lineOutbound.gaveUp,
     escalation,
     enqueueFailed,
-    ms: { create: Math.round(t1 - t0), enqueue: Math.round(t2 - t1), total: Math.round(performance.now() - started) },
+    ms: { create: Math.round(createMs), enqueue: Math.round(enqueueMs), total: Math.round(performance.now() - started), steps },
   };
   if (enqueueFailed) deps.logger.warn({ at: summary.at }, 'tick could not enqueue everything (Redis unreachable?); the next ticks sweep it up');
   deps.logger.info({ tick: { ...summary } }, 'tick');

@@ -3,6 +3,7 @@ import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
 import { VOICELESS_LANG_LITERALS } from '../channels/voiceless';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
+import { dueSql } from './next-due';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
 
 /** A check session the tick just created and may have to dispatch. */
@@ -22,6 +23,8 @@ export interface CreateDueSessionsOptions {
   quiet: QuietHours;
   /** When an un-dispatched pending session is looked at again (the sweeper's lease). */
   resweepMs: number;
+  /** Only these persons (a chunk of the due ones, duePersonChunk); else every person due. */
+  personIds?: readonly string[];
 }
 
 /**
@@ -32,8 +35,9 @@ export interface CreateDueSessionsOptions {
  * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
- * The monitored statuses are SQL literals so the partial index persons_monitored_idx serves
- * every tick (the monitored persons are a small, recent share of everyone ever followed).
+ * Only persons due at `now` are looked at (person_due.next_due_at, see next-due.ts: the
+ * partial index person_due_next_idx serves every tick, so an idle tick reads no person);
+ * the tick then computes their next due time (recomputeNextDue).
  *
  * A household's dependent (whose reporter is monitored) and a facility's resident get their
  * session like anyone, but it is never dispatched and has no reminder chain: the reporter's
@@ -73,7 +77,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       left join households h on h.id = hm.household_id and h.reporter_person_id <> p.id
       left join persons rp on rp.id = h.reporter_person_id and rp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
       left join facility_residents fr on fr.person_id = p.id
-      where p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+      where ${dueSql(sql`p`, opts.now, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
       select pp.*, r.t as round,

@@ -1,9 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { closeMonitoring, type EndedPerson } from './close-monitoring';
-
-// Alert reasons that say nothing about symptoms: they do not block an end "with improvement".
-const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'opted_out', 'callback_request')`;
+import { dueSql, NON_SYMPTOM_REASONS } from './next-due';
 
 /**
  * Fill in the planned end of monitoring where it is still unknown, from the rules table
@@ -11,9 +9,11 @@ const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'o
  * last_contact → persons.last_contact_date, onset → onset (else diagnosis) date,
  * specimen → the first positive test's specimen date, diagnosis, monitoring_start.
  * Persons without the basis date keep a null planned end until staff enter it.
+ * Only persons due at `now` (next-due.ts): a new person, or one whose dates, classification
+ * or test records changed, is due at once.
  */
-export async function fillPlannedEnds(db: DbOrTx, now: Date): Promise<number> {
-  return (await planEnds(db, now, sql`p.monitoring_planned_end is null`)).length;
+export async function fillPlannedEnds(db: DbOrTx, now: Date, personIds?: readonly string[]): Promise<number> {
+  return (await planEnds(db, now, sql`${dueSql(sql`p`, now, personIds)} and p.monitoring_planned_end is null`)).length;
 }
 
 /**
@@ -64,9 +64,11 @@ async function planEnds(db: DbOrTx, now: Date, which: SQL): Promise<{ id: string
 /**
  * End monitoring for persons whose planned end date has passed in their local time. Rules
  * that require improving symptoms (requires_improvement_hours, e.g. 24 or 72) hold the end
- * back while a symptom alert was raised within those hours; the next tick looks again.
+ * back while a symptom alert was raised within those hours; the tick looks again when that
+ * alert is old enough. Only persons due at `now` (next-due.ts: their end is one of the times
+ * that make them due).
  */
-export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: number }): Promise<EndedPerson[]> {
+export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: number; personIds?: readonly string[] }): Promise<EndedPerson[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const due = await queryRows<{ id: string }>(
     db,
@@ -74,7 +76,7 @@ export async function endDueMonitoring(db: DbOrTx, opts: { now: Date; limit: num
     select p.id from persons p
     join jurisdictions j on j.id = p.responsible_centre_id
     left join monitoring_end_rules r on r.classification = p.classification
-    where p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
+    where ${dueSql(sql`p`, opts.now, opts.personIds)} and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
       and p.monitoring_planned_end < (${now} at time zone j.time_zone)::date
       and (coalesce(r.requires_improvement_hours, 0) = 0 or not exists (
         select 1 from alerts a where a.person_id = p.id and a.reason not in ${NON_SYMPTOM_REASONS}
