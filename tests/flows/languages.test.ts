@@ -74,6 +74,9 @@ describe.each(Object.entries(FLOWS))('default flow %s', (_key, def) => {
   it.each(LANG_CODES)('in %s: each choice shown as a LINE quick reply in Japanese fits 20 characters', (lang) => {
     for (const node of Object.values(def.nodes)) {
       if (node.type !== 'question') continue;
+      // A choice the definition shows only on other channels is never a LINE button (the engine
+      // offers it nowhere else): facility-daily's symptom columns are `channels: ['web']`, the
+      // facility's page being the only door that flow is answered through.
       const choices = (node.choices ?? []).filter((c) => !c.channels || c.channels.includes('line'));
       // The urgent checklist is a numbered list on LINE (14 items > 13 buttons); its labels are read, not tapped.
       if (choices.length > 13 || !choices.every((c) => [...c.label.ja].length <= MAX_LABEL)) continue;

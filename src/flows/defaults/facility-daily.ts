@@ -2,7 +2,16 @@ import type { FlowDefinition } from '../definition/schema.js';
 import { FLOW_SPEC_VERSION } from '../definition/migrations/index.js';
 import { r, text } from './build.js';
 
-const c = (value: string, ja: string, en: string) => ({ value, label: { ja, en } });
+/**
+ * A symptom column of the facility's page. `channels: ['web']`: the page
+ * (src/bot/web/views/facility-page.tsx → src/domain/facilities/facility-round.ts) is the only
+ * door this flow is answered through, always as channel 'web'; the flow is never sent to a
+ * person on LINE, SMS or a call (residents get no prompt of their own). Saying so here keeps
+ * the engine from offering these choices anywhere else, and it is why the 20-character limit
+ * of a LINE quick-reply button (tests/flows/languages.test.ts) does not apply to these labels:
+ * "Confused or responding weakly" is an urgent sign, not cut to fit a button never shown.
+ */
+const c = (value: string, ja: string, en: string) => ({ value, label: { ja, en }, channels: ['web' as const] });
 
 /**
  * 施設一括報告: the flow behind one row of a facility's round page (temperature, SpO2,
