@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb, migrateDb, queryRows } from '../db/client';
+import { botChannelWork } from '../src/bot/channel-work';
 import { ensureReferenceData } from '../db/seed/reference-data';
 import { parseArgs } from '../src/cli/command';
 import { loadEnv, parseEnv } from '../src/config/env';
@@ -49,7 +50,7 @@ async function main() {
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
   let clock = round;
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, now: () => clock };
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => clock };
   const tick = async (at: Date): Promise<{ ms: number; summary: TickSummary }> => {
     clock = at;
     const t = performance.now();
