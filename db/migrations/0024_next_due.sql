@@ -16,7 +16,8 @@ CREATE INDEX "person_due_next_idx" ON "person_due" USING btree ("next_due_at","p
 -- (Always a write, even when already due: the tick's computation skips a row written since
 -- its snapshot, so a change made while it computes is never lost.)
 CREATE OR REPLACE FUNCTION persons_mark_due(ids uuid[]) RETURNS void AS $$
-  INSERT INTO person_due (person_id, next_due_at) SELECT x, '-infinity' FROM unnest(ids) x WHERE x IS NOT NULL
+  -- Only persons that still exist: deleting a person (merge, erase) cascades to rows whose triggers call this.
+  INSERT INTO person_due (person_id, next_due_at) SELECT x, '-infinity' FROM unnest(ids) x WHERE x IS NOT NULL AND EXISTS (SELECT 1 FROM persons p WHERE p.id = x)
   ON CONFLICT (person_id) DO UPDATE SET next_due_at = '-infinity';
 $$ LANGUAGE sql;
 --> statement-breakpoint

@@ -50,6 +50,10 @@ export async function mergePersons({ ctx, input }: VerbArgs<{ keepPersonId: stri
   await x(sql`insert into person_shared_centres (person_id, jurisdiction_id, created_at) select ${k}, jurisdiction_id, created_at from person_shared_centres
     where person_id = ${m} and jurisdiction_id <> ${kept.responsibleCentreId} on conflict do nothing`);
   await x(sql`update person_import_persons p set person_id = ${k} where p.person_id = ${m} and not exists (select 1 from person_import_persons o where o.import_id = p.import_id and o.person_id = ${k})`);
+  // One row per person in these: the kept person's stays (the tick recomputes its due time).
+  await x(sql`delete from person_due where person_id = ${m}`);
+  await x(sql`delete from household_members where person_id = ${m} and exists (select 1 from household_members o where o.person_id = ${k})`);
+  await x(sql`delete from facility_residents where person_id = ${m} and exists (select 1 from facility_residents o where o.person_id = ${k})`);
   await moveOtherReferences(ctx, k, m);
 
   await ctx.tx.insert(personMerges).values({ mergedPersonId: m, mergedCaseNumber: merged.caseNumber, keptPersonId: k, mergedBy: staffIdOf(ctx), createdAt: ctx.now });
