@@ -19,7 +19,7 @@ export { TICK_JOB_NAME, TICK_SCHEDULER_ID };
 export interface StartWorkersOptions {
   /** Only these queues (default: every queue that has jobs). */
   queues?: readonly QueueName[];
-  /** Register the one tick scheduler (default true); tests drive ticks by hand. */
+  /** Register the one tick scheduler (default: where the scheduler queue is served; true: even without its worker); tests drive ticks by hand. */
   scheduler?: boolean;
   /**
    * The deps a queue's jobs run with, where not the shared ones: the answer jobs get a
@@ -200,7 +200,9 @@ export class JobRunner {
       this.served.add(queueName);
     }
     const servesScheduler = !options.queues || options.queues.includes('scheduler');
-    if (options.scheduler !== false && servesScheduler && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
+    // Registered where the scheduler queue is served (WORKER_GROUPS), or when asked for explicitly.
+    const wantsScheduler = options.scheduler === true || (options.scheduler !== false && servesScheduler);
+    if (wantsScheduler && this.opts.jobs.some((j) => j.name === TICK_JOB_NAME)) this.keepTickScheduler(deps.env.TICK_EVERY_MS);
   }
 
   private keepTickScheduler(everyMs: number): void {

@@ -36,7 +36,7 @@ describe('seed-demo', () => {
     expect(c.staff).toBe(DEMO_STAFF.length);
     expect(c.roles).toBe(5);
     expect(c.persons).toBe(DEMO_PERSONS.length);
-    expect(c.flows).toBe(2);
+    expect(c.flows).toBe(4); // the national defaults: patient, contact, child and facility
     expect(c.sessions).toBe(DEMO_PERSONS.reduce((n, p) => n + p.temperatures.length, 0));
     expect(c.observations).toBeGreaterThan(c.sessions! * 3);
     const temps = await queryRows<{ v: number }>(deps.db, sql`select value_number as v from observations o join persons p on p.id = o.person_id where p.case_number = 'D-0004' and o.question_id = 'temperature' order by o.observed_at`);

@@ -86,7 +86,7 @@ describe('Redis emptied or replaced', () => {
     const runner = new JobRunner({ redis: deps.redis, redisUrl: w.redis.url, prefix: `${deps.jobs.prefix}-sched`, logger: deps.logger, jobs: ALL_JOBS });
     try {
       // No worker at all, only the scheduler (so no tick runs against this test's clock).
-      runner.startWorkers({ ...deps, env: { ...deps.env, TICK_EVERY_MS: 1000 }, jobs: runner }, { queues: [] });
+      runner.startWorkers({ ...deps, env: { ...deps.env, TICK_EVERY_MS: 1000 }, jobs: runner }, { queues: [], scheduler: true });
       const scheduler = () => runner.queue('scheduler').getJobScheduler(TICK_SCHEDULER_ID).catch(() => undefined);
       await until(async () => !!(await scheduler()), 'the tick scheduler');
       await w.redis.flushAll();
