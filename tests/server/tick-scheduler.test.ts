@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { queuePrefix } from '../../src/config/queue-prefix';
+import { bullPrefix } from '../../src/jobs/queue-keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/pg';
 import { startRedisInstance, type RedisInstance } from '../support/redis-instance';
@@ -41,7 +42,7 @@ async function tickRan(s: Spawned, timeoutMs = 60_000): Promise<boolean> {
 async function schedulerKey(): Promise<number> {
   const c = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   try {
-    return await c.zcard(`${queuePrefix({ DATABASE_URL: db.url, DATA_DIR: '.data' })}:scheduler:repeat`);
+    return await c.zcard(`${bullPrefix(queuePrefix({ DATABASE_URL: db.url, DATA_DIR: '.data' }), 'scheduler')}:scheduler:repeat`);
   } finally {
     c.disconnect();
   }
