@@ -148,11 +148,12 @@ export { schema };
 
 /**
  * LISTEN on `channel` with whichever client the handle holds (postgres.js, or PGlite's own
- * listen); resolves to the function that stops listening.
+ * listen — one process, no reconnects); resolves to the function that stops listening.
  */
-export async function listenChannel(handle: DbHandle, channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+export async function listenChannel(handle: DbHandle, channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>> {
   if (handle.pg) {
-    const meta = await handle.pg.listen(channel, onPayload);
+    // onListen: each time the connection listens, the first time and after a reconnect (notices meanwhile were missed).
+    const meta = await handle.pg.listen(channel, onPayload, onListen);
     return () => meta.unlisten();
   }
   const client = (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<() => Promise<void>> } }).$client;

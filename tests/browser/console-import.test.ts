@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, shot, startServer } from './web-support';
+import { ensureCentre, makeStaff } from '../admin/support';
+import { launchChromium, shot, startServer, signInToConsole } from './web-support';
 
 /**
  * Importing a line list in Chromium, as a nurse: upload a Shift_JIS CSV → the preview shows
@@ -34,10 +34,7 @@ describe('bulk import in a browser', () => {
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.base}/admin/login`);
-    await page.fill('input[name=email]', 'nurse@browser-import.jp');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+    await signInToConsole(page, server.base, 'nurse@browser-import.jp');
   }, 60_000);
 
   afterAll(async () => {

@@ -1,28 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSessions, notifications, persons } from '../../db/schema';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, shot, startServer } from './web-support';
-
-async function signIn(page: Page, base: string, email: string, totp = false): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  if (!totp) {
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form button[type=submit]')]);
-    return;
-  }
-  await Promise.all([page.waitForURL(/\/admin\/login\/totp/), page.click('form button[type=submit]')]);
-  const secret = (await page.textContent('[data-totp-secret]'))!.trim();
-  await page.fill('input[name=code]', new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate());
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
-  // A first enrolment shows the recovery codes once (issue 18); then the console.
-  if (new URL(page.url()).pathname === '/admin/account/recovery-codes') await page.goto(`${base}/admin`);
-}
+import { makeStaff } from '../admin/support';
+import { launchChromium, shot, signInToConsole, startServer } from './web-support';
 
 /**
  * The intake's main path in Chromium: a national officer creates a health centre and a
@@ -61,7 +44,7 @@ describe('intake in a browser: centre, institution, 発生届', () => {
 
   it('creates a centre and an institution, files a notification and accepts it', async () => {
     const admin = await newPage();
-    await signIn(admin, server.base, 'nat@intake.jp', true);
+    await signInToConsole(admin, server.base, 'nat@intake.jp', { totp: true });
     await admin.click('nav a[href="/admin/centres"]');
     await admin.fill('#new-centre input[name=code]', '13-intake');
     await admin.selectOption('#new-centre select[name=parentCode]', '13');
@@ -86,12 +69,12 @@ describe('intake in a browser: centre, institution, 発生届', () => {
     await makeStaff(deps, { email: 'nurse@intake.jp', role: 'nurse', jurisdictionCode: '13-intake' });
 
     const nurse = await newPage();
-    await signIn(nurse, server.base, 'nurse@intake.jp');
+    await signInToConsole(nurse, server.base, 'nurse@intake.jp');
     await nurse.click('nav a[href="/admin/notifications"]');
     await nurse.waitForSelector('#notification-lists[data-live="on"]');
 
     const doc = await newPage();
-    await signIn(doc, server.base, 'doc@intake.jp');
+    await signInToConsole(doc, server.base, 'doc@intake.jp');
     await doc.click('nav a[href="/admin/notifications"]');
     await doc.click('#new-notification');
     await doc.fill('input[name=name]', '取込 花子');

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers } from '../admin/fixtures';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, shot, startServer } from './web-support';
+import { ensureCentre, makeStaff } from '../admin/support';
+import { launchChromium, shot, startServer, signInToConsole } from './web-support';
 
 /**
  * Registering a person in Chromium, as a nurse: a mistake is shown at its field and
@@ -28,10 +28,7 @@ describe('persons in a browser', () => {
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.base}/admin/login`);
-    await page.fill('input[name=email]', 'nurse@browser-persons.jp');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+    await signInToConsole(page, server.base, 'nurse@browser-persons.jp');
   }, 60_000);
 
   afterAll(async () => {

@@ -4,8 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { alerts } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from '../admin/fixtures';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
-import { launchChromium, shot, startServer } from './web-support';
+import { ensureCentre, makeStaff } from '../admin/support';
+import { launchChromium, shot, startServer, signInToConsole } from './web-support';
 
 /**
  * Triage in Chromium, as a nurse: the queue is open and live; a patient answers on LINE
@@ -32,10 +32,7 @@ describe('triage in a browser', () => {
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.base}/admin/login`);
-    await page.fill('input[name=email]', 'nurse@browser-triage.jp');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+    await signInToConsole(page, server.base, 'nurse@browser-triage.jp');
   }, 60_000);
 
   afterAll(async () => {

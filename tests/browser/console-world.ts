@@ -2,12 +2,12 @@ import { desc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { alerts } from '../../db/schema';
 import { answerDailyCheck, makeAlert, makePerson } from '../admin/fixtures';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { ensureCentre, makeStaff } from '../admin/support';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { startCheck } from '../../src/domain/checks/start-check';
 import { systemActor, withTransaction } from '../../src/domain/context';
 import { recordUnsentOutbound } from '../../src/domain/outbox/outbound-messages';
-import { launchChromium, startServer } from './web-support';
+import { launchChromium, startServer, signInToConsole } from './web-support';
 
 /**
  * A nurse's morning on a fixed clock (no real time of day): a 68-year-old with diabetes and
@@ -68,10 +68,7 @@ export async function consoleWorld(centre: string) {
     async nursePage(width = 1280): Promise<Page> {
       const context = await browser.newContext(width < 600 ? { viewport: { width, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ja-JP' } : { viewport: { width, height: 900 }, locale: 'ja-JP' });
       const page = await context.newPage();
-      await page.goto(`${server.base}/admin/login`);
-      await page.fill('input[name=email]', email);
-      await page.fill('input[name=password]', PASSWORD);
-      await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+      await signInToConsole(page, server.base, email);
       return page;
     },
     async close() {

@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSessions, notifications, persons, staffUsers } from '../../db/schema';
 import { systemActor, withTransaction } from '../../src/domain/context';
@@ -11,19 +10,9 @@ import { ensureFirstAdmin } from '../../src/domain/staff/ensure-admin';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
-import { launchChromium, shot, startServer } from './web-support';
+import { enrolTotp, launchChromium, shot, signInToConsole, startServer } from './web-support';
 
 const ADMIN = { email: 'first-admin@done.jp', password: 'first admin chose this long one' };
-const totpNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
-
-/** The TOTP enrolment page after a password: the key it shows, a code from it, then the console. */
-async function enrolTotp(page: Page, base: string): Promise<void> {
-  const secret = (await page.textContent('[data-totp-secret]'))!.trim();
-  await page.fill('input[name=code]', totpNow(secret));
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
-  // A first enrolment shows the recovery codes once; then the console.
-  if (new URL(page.url()).pathname === '/admin/account/recovery-codes') await page.goto(`${base}/admin`);
-}
 
 /**
  * Issue 15's "done when", once, end to end in Chromium on a fresh app (no demo data): the
@@ -69,11 +58,7 @@ describe('into service at a surge, end to end', () => {
 
     // The first administrator signs in and enrols TOTP.
     const admin = await newPage();
-    await admin.goto(`${server.base}/admin/login`);
-    await admin.fill('input[name=email]', ADMIN.email);
-    await admin.fill('input[name=password]', ADMIN.password);
-    await Promise.all([admin.waitForURL(/\/admin\/login\/totp/), admin.click('form button[type=submit]')]);
-    await enrolTotp(admin, server.base);
+    await signInToConsole(admin, server.base, ADMIN.email, { password: ADMIN.password, totp: true });
 
     // A centre and an institution, from the console.
     await admin.goto(`${server.base}/admin/centres`);

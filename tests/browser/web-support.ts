@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre } from '../support/fixtures';
+import { PASSWORD } from '../admin/support';
 
 export const SCREENSHOTS = path.resolve('test-output/screenshots');
 
@@ -112,3 +114,28 @@ export async function answerToTheEnd(page: Page, answers: Record<string, string>
 }
 
 export type WebWorld = Awaited<ReturnType<typeof startWebWorld>>;
+
+/**
+ * Sign in to the console on `page` as `email` (by default the staff password of
+ * tests/admin/support), landing on /admin; `totp`: the account enrols TOTP on this sign-in.
+ */
+export async function signInToConsole(page: Page, base: string, email: string, opts: { password?: string; totp?: boolean } = {}): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', opts.password ?? PASSWORD);
+  if (!opts.totp) {
+    await Promise.all([page.waitForURL((u) => u.pathname === '/admin'), page.click('form.narrow button[type=submit]')]);
+    return;
+  }
+  await Promise.all([page.waitForURL(/\/admin\/login\/totp/), page.click('form button[type=submit]')]);
+  await enrolTotp(page, base);
+}
+
+/** The TOTP enrolment page after a password: the key it shows, a code from it, then the console. */
+export async function enrolTotp(page: Page, base: string): Promise<void> {
+  const secret = (await page.textContent('[data-totp-secret]'))!.trim();
+  await page.fill('input[name=code]', new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate());
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
+  // A first enrolment shows the recovery codes once (issue 18); then the console.
+  if (new URL(page.url()).pathname === '/admin/account/recovery-codes') await page.goto(`${base}/admin`);
+}

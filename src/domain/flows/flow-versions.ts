@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { DbHandle, DbOrTx } from '../../../db/client';
+import { listenChannel, type DbHandle, type DbOrTx } from '../../../db/client';
 import { flows, flowVersions } from '../../../db/schema';
 import { parseFlowDefinition, type FlowVersion } from '../../flows';
 import { NotFoundError } from '../errors';
@@ -77,8 +77,7 @@ export function forgetPublishedVersion(flowId?: string): void {
 export async function watchFlowPublications(handle: DbHandle, onError: (err: Error) => void): Promise<void> {
   const onPayload = (flowId: string) => forgetPublishedVersion(flowId || undefined);
   try {
-    if (handle.pg) await handle.pg.listen(FLOWS_CHANNEL, onPayload, () => forgetPublishedVersion());
-    else await (handle.db as unknown as { $client: { listen(ch: string, cb: (p: string) => void): Promise<unknown> } }).$client.listen(FLOWS_CHANNEL, onPayload);
+    await listenChannel(handle, FLOWS_CHANNEL, onPayload, () => forgetPublishedVersion());
   } catch (err) {
     onError(err as Error);
   }
