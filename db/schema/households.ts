@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { jurisdictions } from './jurisdictions';
 import { persons } from './persons';
@@ -68,6 +68,8 @@ export const facilities = pgTable(
     name: text('name').notNull(),
     phone: text('phone'),
     roundTimes: text('round_times').array().notNull().default(sql`array['09:00']::text[]`),
+    // Deactivated (no residents left): no rounds, no links; kept for its history.
+    active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -85,6 +87,8 @@ export const facilityContacts = pgTable(
     name: text('name').notNull(),
     phone: text('phone'),
     email: text('email'),
+    // A LINE user id (from the official account's webhook) when the contact follows it: the round link goes by LINE too.
+    lineUserId: text('line_user_id'),
     createdAt: createdAt(),
   },
   (t) => [index('facility_contacts_facility_idx').on(t.facilityId)],
@@ -123,6 +127,8 @@ export const facilityRounds = pgTable(
     submittedAt: tstz('submitted_at'),
     submittedBy: text('submitted_by'),
     missingPersonIds: uuid('missing_person_ids').array(),
+    // When the tick queued the link to the facility's contacts (once per round; 「リンクを再送」 sends again).
+    linksQueuedAt: tstz('links_queued_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('facility_rounds_facility_date_round_uq').on(t.facilityId, t.localDate, t.round)],

@@ -48,7 +48,7 @@ export const outboundMessages = pgTable(
     id: id(),
     personId: uuid('person_id').references(() => persons.id, { onDelete: 'cascade' }),
     sessionId: uuid('session_id').references(() => checkSessions.id),
-    channel: text('channel', { enum: ['line', 'sms', 'voice', 'web'] }).notNull(),
+    channel: text('channel', { enum: ['line', 'sms', 'voice', 'web', 'mail'] }).notNull(),
     kind: text('kind').notNull(), // prompt, reply, reminder, call, closing, link …
     retryKey: text('retry_key').notNull(),
     providerMessageId: text('provider_message_id'),

@@ -22,6 +22,7 @@ import { createPauseApi } from './api/pauses';
 import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createHouseholdRoutes } from './pages/persons/household-routes';
+import { createFacilityPages } from './pages/facilities/routes';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -87,6 +88,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createCaseloadRoutes(deps)); // 担当, 電話連絡
   pages.route('/', createPauseRoutes(deps)); // 一時停止
   pages.route('/', createHouseholdRoutes(deps)); // 世帯（代理報告）
+  pages.route('/', createFacilityPages(deps)); // 施設（一括報告）
   pages.route('/', createCertificateRoutes(deps)); // 証明書
   pages.route('/', createRetentionRoutes(deps)); // 保存期限と削除
   pages.route('/', createAuditRoutes(deps));

@@ -67,6 +67,12 @@ export const PERMISSIONS = {
   addFacilityResident: CENTRE,
   removeFacilityResident: CENTRE,
   issueFacilityRoundLink: CENTRE,
+  listFacilities: CENTRE,
+  getFacility: CENTRE, // names residents: audited
+  updateFacility: CENTRE,
+  setFacilityActive: CENTRE,
+  facilityCandidates: CENTRE, // names persons: audited
+  sendFacilityRoundLink: CENTRE, // 「リンクを再送」
   submitFacilityRound: CENTRE, // facility staff submit through the round link (a system actor); a nurse may enter it for them
   sharePerson: CENTRE,
   // rounds

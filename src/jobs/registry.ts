@@ -6,6 +6,7 @@ import type { JobDefinition } from './define';
 import { DISPATCH_JOBS } from './dispatch';
 import { closingNoticeJob } from './closing-notice';
 import { certificateNoticeJob } from './certificate-notice';
+import { facilityRoundLinkJob } from './facility-round-link';
 import { retentionEraseJob, retentionSweepJob } from './retention';
 import { fhirExportCleanupJob, fhirExportJob } from './fhir-export';
 import { followUpCallJob, nonResponderJob } from './follow-ups';
@@ -21,6 +22,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   nonResponderJob,
   closingNoticeJob,
   certificateNoticeJob, // 療養証明書 link by LINE / SMS
+  facilityRoundLinkJob, // a facility round's link to its staff contacts (SMS / LINE / mail)
   // deletion after RETENTION_DAYS (src/jobs/retention.ts)
   retentionSweepJob,
   retentionEraseJob,

@@ -1,4 +1,5 @@
 import { openDueFacilityRounds, raiseUnsubmittedFacilityRounds } from '../domain/facilities/facility-round-sweep';
+import { enqueueFacilityRoundLinks } from './facility-round-link';
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import { claimDueActions } from '../domain/rounds/claim-due-actions';
@@ -154,6 +155,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     await raiseUnsubmittedFacilityRounds(deps.db, now);
     await openDueFacilityRounds(deps.db, now);
   });
+  await step('facilityLinks', () => enqueueFacilityRoundLinks(deps, now)); // each opened round's link to the facility's contacts
   const t1 = performance.now();
   const resent = await step('pendingDispatch', () => claimPendingDispatch(deps.db, { now, quiet, resweepMs, limit }));
   const unsent = await step('unsentPrompts', () => claimUnsentPrompts(deps.db, { now, quiet, resweepMs, limit }));

@@ -11,6 +11,7 @@ import { onCall } from './i18n/on-call';
 import { lifecycle } from './i18n/lifecycle';
 import { clinical } from './i18n/clinical';
 import { households } from './i18n/households';
+import { facilities } from './i18n/facilities';
 
 /** Console languages: Japanese first, English second. */
 export const LANGS = ['ja', 'en'] as const;
@@ -22,7 +23,7 @@ export type Dictionary = Record<string, { ja: string; en: string }>;
  * Every area keeps its words in its own file (src/admin/ui/i18n/<area>.ts) and adds one
  * line here. A missing key shows the key itself, so a gap is visible, never blank.
  */
-const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers, lifecycle, clinical, households];
+const DICTIONARIES: Dictionary[] = [core, triage, persons, flows, reports, audit, staff, onCall, imports, registers, lifecycle, clinical, households, facilities];
 
 const merged: Dictionary = Object.assign({}, ...DICTIONARIES);
 

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'fhir' | 'account' | 'oncall';
+export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'fhir' | 'account' | 'oncall' | 'facilities';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
@@ -10,6 +10,7 @@ const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'caseload', href: '/admin/caseload', label: 'nav.caseload', minRank: 1 },
   { key: 'notifications', href: '/admin/notifications', label: 'nav.notifications' },
   { key: 'imports', href: '/admin/imports', label: 'nav.imports', minRank: 1 },
+  { key: 'facilities', href: '/admin/facilities', label: 'nav.facilities', minRank: 1 },
   { key: 'flows', href: '/admin/flows', label: 'nav.flows' },
   { key: 'reports', href: '/admin/reports', label: 'nav.reports' },
   { key: 'oncall', href: '/admin/on-call', label: 'nav.oncall', minRank: 1 },

@@ -18,7 +18,7 @@ export async function openDueFacilityRounds(db: Db, now: Date): Promise<number> 
     with f as (
       select f.id, f.round_times, j.time_zone as tz, (${at} at time zone j.time_zone)::date as local_date
       from facilities f join jurisdictions j on j.id = f.responsible_centre_id
-      where exists (select 1 from facility_residents fr where fr.facility_id = f.id)
+      where f.active and exists (select 1 from facility_residents fr where fr.facility_id = f.id)
     ),
     r as (
       select f.id as facility_id, f.local_date, t.t as round,

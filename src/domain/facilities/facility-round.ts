@@ -8,7 +8,7 @@ import { isSessionOpen, sessionState } from '../checks/session';
 import { startCheck } from '../checks/start-check';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
-import { NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { requirePermission } from '../permissions';
 import { instantOf, localDateOf } from '../time';
 import { createWebLinkSigner, type WebLinkSigner } from '../web/link-token';
@@ -39,9 +39,10 @@ function currentRound(roundTimes: readonly string[], localTime: string): { round
  * round row is created on first issue; a second issue returns a link to the same round.
  * @example const { url } = await issueFacilityRoundLink({ ctx, input: { facilityId }, keys: facilityRoundKeys(env) })
  */
-export async function issueFacilityRoundLink({ ctx, input, keys }: VerbArgs<{ facilityId: string; localDate?: string; round?: string }> & { keys: ReturnType<typeof facilityRoundKeys> }): Promise<{ roundId: string; url: string; path: string; expiresAt: Date }> {
+export async function issueFacilityRoundLink({ ctx, input, keys }: VerbArgs<{ facilityId: string; localDate?: string; round?: string }> & { keys: ReturnType<typeof facilityRoundKeys> }): Promise<{ roundId: string; round: string; url: string; path: string; expiresAt: Date }> {
   requirePermission(ctx.actor, 'issueFacilityRoundLink');
   const facility = await facilityInScope(ctx, input.facilityId);
+  if (!facility.active) throw new ConflictError('the facility is deactivated', undefined, 'この施設は無効です');
   const tz = await centreZone(ctx, facility.responsibleCentreId);
   const localDate = input.localDate ?? localDateOf(ctx.now, tz);
   const nowTime = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ctx.now);
@@ -51,7 +52,7 @@ export async function issueFacilityRoundLink({ ctx, input, keys }: VerbArgs<{ fa
   const [row] = await ctx.tx.select().from(facilityRounds).where(and(eq(facilityRounds.facilityId, facility.id), eq(facilityRounds.localDate, localDate), eq(facilityRounds.round, round)));
   const token = await keys.signer.sign(row!.id, row!.expiresAt);
   await writeAudit(ctx, { action: 'issue_link', entity: 'facility_round', entityId: row!.id });
-  return { roundId: row!.id, path: `/f/${token}`, url: `${keys.baseUrl}/f/${token}`, expiresAt: row!.expiresAt };
+  return { roundId: row!.id, round: row!.round, path: `/f/${token}`, url: `${keys.baseUrl}/f/${token}`, expiresAt: row!.expiresAt };
 }
 
 async function centreZone(ctx: Pick<Ctx, 'tx'>, centreId: string): Promise<string> {

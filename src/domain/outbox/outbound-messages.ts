@@ -15,7 +15,7 @@ export type { OutboundStatus } from '../../../db/schema';
 export interface NewOutbound {
   personId: string | null;
   sessionId: string | null;
-  channel: 'sms' | 'voice' | 'line';
+  channel: 'sms' | 'voice' | 'line' | 'mail'; // mail: a facility's round link to its staff (facility-round-link.ts)
   kind: string;
   retryKey: string;
   body: object | null;
