@@ -72,7 +72,7 @@ export const PERMISSIONS = {
   updateFacility: CENTRE,
   setFacilityActive: CENTRE,
   facilityCandidates: CENTRE, // names persons: audited
-  sendFacilityRoundLink: CENTRE, // 「リンクを再送」
+  resendFacilityRoundLink: CENTRE, // 「リンクを再送」
   submitFacilityRound: CENTRE, // facility staff submit through the round link (a system actor); a nurse may enter it for them
   sharePerson: CENTRE,
   // rounds

@@ -17,6 +17,7 @@ const JA: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must start with a prefecture number/, () => '医療機関コードの先頭2桁は都道府県番号（01〜47）です'],
   [/^the third digit must be a score table/, () => '医療機関コードの3桁目は点数表番号（1 医科、3 歯科、4 薬局、6 訪問看護）です'],
   [/^must be a local time HH:MM$/, () => '時刻（09:00 の形式）で入力してください'],
+  [/^must be a LINE user id/, () => 'LINE ユーザーID（U と英数字32桁）で入力してください'],
   [/^must be local times HH:MM-HH:MM/, () => '時間帯（21:00-08:00 の形式）で入力してください'],
   [/^must be 2–40 letters, digits/, () => '保健所コードは英数字・ハイフン・下線の2〜40文字です（例: 13-shinjuku）'],
   [/^must be a prefecture code 01–47$/, () => '都道府県コード（01〜47）で入力してください'],

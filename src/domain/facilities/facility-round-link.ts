@@ -108,7 +108,7 @@ export async function planFacilityRoundLinks(ctx: Ctx, input: { roundId: string;
  * submitted. Returns the round and the send key for the job.
  */
 export async function resendFacilityRoundLink({ ctx, input, env }: VerbArgs<{ facilityId: string }> & { env: Env }): Promise<{ roundId: string; sendKey: string }> {
-  requirePermission(ctx.actor, 'sendFacilityRoundLink');
+  requirePermission(ctx.actor, 'resendFacilityRoundLink');
   const f = await facilityInScope(ctx, input.facilityId);
   const contacts = await ctx.tx.select({ id: facilityContacts.id }).from(facilityContacts).where(and(eq(facilityContacts.facilityId, f.id), sql`(${facilityContacts.phone} is not null or ${facilityContacts.email} is not null or ${facilityContacts.lineUserId} is not null)`));
   if (!contacts.length) throw new ValidationError([{ field: 'contacts', message: 'the facility has no contact with a phone, mail address or LINE id', messageJa: '電話番号・メール・LINE のある連絡先が登録されていません' }]);
