@@ -98,8 +98,8 @@ describe('facility console pages (施設一括報告)', () => {
     const rounds = after.slice(after.indexOf('id="facility-rounds"'), after.indexOf('id="facility-link"'));
     expect(rounds).toContain('入力 1/2');
     expect(rounds).toMatch(/<td>入所 一郎<\/td><td>入所 二郎<\/td>/); // entered / not entered
-    expect(rounds).toContain('入所 一郎 赤');
-    expect(rounds).toContain('入所 二郎 黄'); // the facility's one non-responder alert
+    expect(rounds).toContain('入所 一郎 緊急');
+    expect(rounds).toContain('入所 二郎 注意'); // the facility's one non-responder alert
 
     const audits = await deps.db.select().from(auditLog).where(and(eq(auditLog.entity, 'facility'), eq(auditLog.entityId, fid), eq(auditLog.action, 'view')));
     expect(audits.length).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps';
+import { facilityUpdateSchema, getFacility, listFacilities, updateFacility } from '../../domain/facilities/facility-console';
 import { facilityRoundKeys, issueFacilityRoundLink } from '../../domain/facilities/facility-round';
+import { resendFacilityRoundLink } from '../../domain/facilities/facility-round-link';
+import { facilityRoundLinkJob } from '../../jobs/facility-round-link';
 import { addFacilityResident, createFacility, facilitySchema, removeFacilityResident } from '../../domain/facilities/facility-verbs';
 import { addHouseholdMember, createHousehold, getHousehold, householdSchema, removeHouseholdMember } from '../../domain/households/household-verbs';
 import { idParam, runVerb } from '../auth/run-verb';
@@ -15,6 +18,10 @@ registerRoute({ method: 'delete', path: '/households/{id}/members/{personId}', s
 registerRoute({ method: 'post', path: '/facilities', summary: 'Register a facility (施設: care home, recuperation hotel, group home) with staff contacts and round times', tags: ['facilities'], body: facilitySchema, responses: { 201: '{ id }' } });
 registerRoute({ method: 'post', path: '/facilities/{id}/residents', summary: 'A person moves in: reported on the facility round page (facility flow, no prompt of their own)', tags: ['facilities'], params: { id: 'facility id (UUID)' }, responses: { 201: '{ personId }' } });
 registerRoute({ method: 'delete', path: '/facilities/{id}/residents/{personId}', summary: 'A resident leaves', tags: ['facilities'], params: { id: 'facility id (UUID)', personId: 'person id (UUID)' } });
+registerRoute({ method: 'get', path: '/facilities', summary: "Facilities of the caller's scope with residents count and today's rounds (entered n of m)", tags: ['facilities'] });
+registerRoute({ method: 'get', path: '/facilities/{id}', summary: 'One facility: contacts, residents, the last 7 days of rounds with entered / not entered and alerts, the contact log of its round links (audited)', tags: ['facilities'], params: { id: 'facility id (UUID)' } });
+registerRoute({ method: 'put', path: '/facilities/{id}', summary: 'Change a facility: kind, name, phone, round times, contacts (kept by id, others removed)', tags: ['facilities'], params: { id: 'facility id (UUID)' }, body: facilityUpdateSchema });
+registerRoute({ method: 'post', path: '/facilities/{id}/resend-link', summary: "Send the current round's link to the facility's contacts again (SMS / LINE / mail)", tags: ['facilities'], params: { id: 'facility id (UUID)' }, responses: { 202: '{ roundId }', 422: 'no contact with a phone, mail or LINE id', 409: 'the round is submitted or over' } });
 registerRoute({ method: 'post', path: '/facilities/{id}/round-link', summary: "The signed link of the facility's current round page (/f/<token>): a credential, give it to the facility's staff only", tags: ['facilities'], params: { id: 'facility id (UUID)' }, responses: { 201: '{ roundId, url, path, expiresAt }' } });
 
 /** /api/v1 households and facilities (issue 20). */
@@ -51,6 +58,22 @@ export function createHouseholdFacilityApi(deps: Deps) {
     const facilityId = idParam(c, 'id', 'facility');
     const personId = idParam(c, 'personId', 'person');
     return c.json(await runVerb(deps, c, (ctx) => removeFacilityResident({ ctx, input: { facilityId, personId } })));
+  });
+  app.get('/facilities', async (c) => c.json(await runVerb(deps, c, (ctx) => listFacilities({ ctx, input: { includeInactive: c.req.query('all') === '1' } }))));
+  app.get('/facilities/:id', async (c) => {
+    const facilityId = idParam(c, 'id', 'facility');
+    return c.json(await runVerb(deps, c, (ctx) => getFacility({ ctx, input: { facilityId } })));
+  });
+  app.put('/facilities/:id', async (c) => {
+    const facilityId = idParam(c, 'id', 'facility');
+    const body = await jsonBody(c);
+    return c.json(await runVerb(deps, c, (ctx) => updateFacility({ ctx, input: { facilityId, facility: body } })));
+  });
+  app.post('/facilities/:id/resend-link', async (c) => {
+    const facilityId = idParam(c, 'id', 'facility');
+    const { roundId, sendKey } = await runVerb(deps, c, (ctx) => resendFacilityRoundLink({ ctx, input: { facilityId }, env: deps.env }));
+    await deps.jobs.trigger(facilityRoundLinkJob, { roundId, sendKey }, { jobId: `facility-link:${roundId}:${sendKey}` });
+    return c.json({ roundId }, 202);
   });
   app.post('/facilities/:id/round-link', async (c) => {
     const facilityId = idParam(c, 'id', 'facility');

@@ -50,10 +50,11 @@ function valuesOf(b: FormBody): Values {
   return Object.fromEntries(Object.entries(b).filter(([, v]) => typeof v === 'string')) as Values;
 }
 
-function RoundStateText(props: { lang: Lang; r: RoundState }) {
+function RoundStateText(props: { lang: Lang; r: RoundState; withRound?: boolean }) {
   const { lang, r } = props;
   const cls = r.state === 'missed' ? 'badge warn' : r.state === 'submitted' ? 'badge ok' : 'badge';
-  return <span class={cls} data-round-state={r.state}>{`${r.round} ${t(lang, `facilities.state.${r.state}`, { n: r.entered, m: r.residents })}`}</span>;
+  const text = t(lang, `facilities.state.${r.state}`, { n: r.entered, m: r.residents });
+  return <span class={cls} data-round-state={r.state}>{props.withRound === false ? text : `${r.round} ${text}`}</span>;
 }
 
 function FacilityForm(props: { lang: Lang; csrf: string; action: string; values: Values; errors: FieldError[]; centres?: { code: string; nameJa: string }[]; submit: string; contactRows: number }) {
@@ -192,10 +193,10 @@ export function createFacilityPages(deps: Deps) {
                 <tr data-round={r.roundId}>
                   <td>{r.localDate}</td>
                   <td>{r.round}</td>
-                  <td><RoundStateText lang={lang} r={r} />{r.submittedAt && <span class="muted">{` ${fmtShort(r.submittedAt, tz)}`}</span>}</td>
+                  <td><RoundStateText lang={lang} r={r} withRound={false} />{r.submittedAt && <span class="muted">{` ${fmtShort(r.submittedAt, tz)}`}</span>}</td>
                   <td>{r.enteredNames.join('、')}</td>
                   <td>{r.missingNames.join('、')}</td>
-                  <td>{r.alerts.map((a) => <><a href={`/admin/alerts/${a.id}`} class={`badge ${a.severity}`}>{`${a.personName} ${a.severity === 'red' ? '赤' : a.severity === 'amber' ? '黄' : a.severity}`}</a>{' '}</>)}</td>
+                  <td>{r.alerts.map((a) => <><a href={`/admin/alerts/${a.id}`} class={`badge sev-${a.severity}`}>{`${a.personName} ${t(lang, `severity.${a.severity}`)}`}</a>{' '}</>)}</td>
                 </tr>
               ))}
             </tbody>

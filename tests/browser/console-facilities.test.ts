@@ -1,0 +1,105 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCentre, makeStaff } from '../admin/support';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { createPerson } from '../support/fixtures';
+import { launchChromium, shot, signInToConsole, startServer } from './web-support';
+
+/**
+ * The facility console pages in Chromium, as a nurse: register a care home with a staff
+ * contact, move two persons in (one chosen from the centre's list, one by 患者ID), show
+ * the round link, let the facility's tablet submit the round (one resident red, one left
+ * blank), and see the round state on the facility page and the list. Screenshots:
+ * console-facilities-*.png.
+ */
+describe('facilities in a browser', () => {
+  const NOW = new Date('2026-11-24T00:30:00Z'); // 09:30 in Tokyo, during the 09:00 round
+  let deps: TestDeps;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    deps = await createTestDeps({ WORKERS: 'off' }, { now: () => NOW });
+    await ensureCentre(deps, '13-951', '新宿区保健所');
+    await makeStaff(deps, { email: 'nurse@browser-facilities.jp', role: 'nurse', jurisdictionCode: '13-951' });
+    for (const [caseNumber, name, nameKana] of [['FB-1', '施設 花子', 'シセツ ハナコ'], ['FB-2', '施設 太郎', 'シセツ タロウ'], ['FB-3', '在宅 次郎', 'ザイタク ジロウ']] as const) {
+      await createPerson(deps.db, '13-951', { caseNumber, name, nameKana, dateOfBirth: '1938-04-01' }, NOW);
+    }
+    server = await startServer(deps);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await signInToConsole(page, server.base, 'nurse@browser-facilities.jp');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await deps?.close();
+  });
+
+  it('registers a facility, adds residents, and shows the round state after the facility submits', async () => {
+    await page.click('nav a[href="/admin/facilities"]');
+    await page.selectOption('#new-facility select[name=kind]', 'care_home');
+    await page.fill('#new-facility input[name=name]', 'さくら苑');
+    await page.fill('#new-facility input[name=roundTimes]', '09:00 15:00');
+    await page.fill('#new-facility input[name="contact.0.name"]', '看護師 田中');
+    await page.fill('#new-facility input[name="contact.0.phone"]', '090-1111-2222');
+    await page.fill('#new-facility input[name="contact.0.email"]', 'tanaka@sakura.example.jp');
+    await Promise.all([page.waitForURL(/\/admin\/facilities\/[0-9a-f-]{36}/), page.click('#new-facility button[type=submit]')]);
+    expect(await page.textContent('p.flash')).toContain('施設を登録しました');
+    const facilityUrl = page.url().split('?')[0]!;
+
+    // One resident chosen from the centre's list, one by 患者ID.
+    await page.selectOption('#add-resident select[name=personId]', { label: 'FB-1 施設 花子' });
+    await page.fill('#add-resident input[name=room]', '101');
+    await Promise.all([page.waitForLoadState('load'), page.click('#add-resident button[type=submit]')]);
+    await page.fill('#add-resident input[name=caseNumber]', 'FB-2');
+    await page.fill('#add-resident input[name=room]', '102');
+    await Promise.all([page.waitForLoadState('load'), page.click('#add-resident button[type=submit]')]);
+    const residents = await page.locator('#facility-residents tbody tr').allInnerTexts();
+    expect(residents.map((r) => r.split('\t').slice(0, 3).join(' '))).toEqual(['101 FB-1 施設 花子', '102 FB-2 施設 太郎']);
+
+    // The round link, shown on request; the facility's tablet opens it and submits the round.
+    await Promise.all([page.waitForLoadState('load'), page.click('#facility-link form[action$="/link"] button')]);
+    const link = (await page.textContent('#round-link code'))!.replace('http://localhost:3000', server.base);
+    await shot(page, 'console-facilities-page-link');
+    const tablet = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'ja-JP', javaScriptEnabled: false });
+    await tablet.goto(link);
+    const ids = await tablet.locator('input[name^="t."]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name.slice(2)));
+    expect(ids).toHaveLength(2);
+    await tablet.fill(`input[name="t.${ids[0]}"]`, '37.4');
+    await tablet.fill(`input[name="o.${ids[0]}"]`, '91'); // SpO2 ≤ 93: red
+    await Promise.all([tablet.waitForLoadState('load'), tablet.click('button[type=submit]')]);
+    await tablet.close();
+
+    await page.goto(facilityUrl);
+    const round = await page.locator('#facility-rounds tbody tr').first().innerText();
+    expect(round).toContain('入力 1/2');
+    expect(round).toContain('施設 太郎'); // not entered
+    expect(round).toContain('施設 花子 緊急');
+    await shot(page, 'console-facilities-page');
+
+    await page.click('nav a[href="/admin/facilities"]');
+    const row = await page.locator('#facilities tbody tr').first().innerText();
+    expect(row).toContain('さくら苑');
+    expect(row).toContain('介護施設');
+    expect(row).toContain('2人');
+    expect(row).toContain('09:00 入力 1/2');
+    await shot(page, 'console-facilities-list');
+
+    // English second.
+    await page.click('a.lang');
+    expect(await page.textContent('h1')).toContain('Facilities');
+    expect(await page.locator('#facilities tbody tr').first().innerText()).toContain('entered 1/2');
+    await shot(page, 'console-facilities-list-en');
+    await page.goto(facilityUrl);
+    expect(await page.locator('#facility-rounds tbody tr').first().innerText()).toContain('entered 1/2');
+    await shot(page, 'console-facilities-page-en');
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
