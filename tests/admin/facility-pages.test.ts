@@ -136,6 +136,14 @@ describe('facility console pages (施設一括報告)', () => {
     expect(badLine.status).toBe(422);
     expect(await badLine.text()).toContain('LINE ユーザーID（U と英数字32桁）で入力してください');
 
+    // The same through the API.
+    const api = await nurse.json('GET', `/api/v1/facilities/${fid}`);
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { contacts: { name: string }[] }).contacts.map((c) => c.name)).toEqual(['世話人 A（夜勤）']);
+    const badPut = await nurse.json('PUT', `/api/v1/facilities/${fid}`, { kind: 'group_home', name: 'ひまわりの家', roundTimes: ['25:00'], contacts: [] });
+    expect(badPut.status).toBe(422);
+    expect((await nurse.json('GET', '/api/v1/facilities')).status).toBe(200);
+
     const resend = await nurse.form(`/admin/facilities/${fid}/resend`, {});
     expect(resend.status).toBe(303);
     expect(resend.headers.get('location')).toContain('flash=resent');
