@@ -131,7 +131,11 @@ export const facilityRounds = pgTable(
     linksQueuedAt: tstz('links_queued_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('facility_rounds_facility_date_round_uq').on(t.facilityId, t.localDate, t.round)],
+  (t) => [
+    uniqueIndex('facility_rounds_facility_date_round_uq').on(t.facilityId, t.localDate, t.round),
+    // The tick's question "which open rounds still need their link sent" (facility-round-link.ts).
+    index('facility_rounds_links_unqueued_idx').on(t.expiresAt).where(sql`links_queued_at is null and submitted_at is null`),
+  ],
 );
 
 export const householdsRelations = relations(households, ({ one, many }) => ({

@@ -67,6 +67,8 @@ export const outboundMessages = pgTable(
     // The LINE outbound sweep's query: messages not sent yet, by when they were last touched.
     index('outbound_messages_line_unsent_idx').on(t.updatedAt).where(sql`channel = 'line' and status in ('queued', 'sending')`),
     // The tick's sweep of SMS/voice first prompts recorded but never sent (claim-unsent-prompts.ts).
+    // A facility's contact log (its round links: no person, the facility in the body).
+    index('outbound_messages_facility_link_idx').on(sql`(body->>'facilityId')`, t.createdAt).where(sql`kind = 'facility_round_link'`),
     index('outbound_messages_twilio_prompt_unsent_idx').on(t.updatedAt).where(sql`channel in ('sms', 'voice') and kind in ('prompt', 'call') and status = 'queued'`),
   ],
 );
