@@ -7,8 +7,15 @@
  * and --voice people by an automated call, through a local Twilio stand-in with
  * --senders sending numbers (1 SMS/s each) and Twilio's 1 call/s. Prints figures; never a
  * timed test.
- * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--pg postgres://postgres@127.0.0.1:5432]
+ * The round is prepared ahead as in production (ROUND_PREPARE_MINUTES): the tick runs --lead
+ * seconds before 09:00 (default 60; 0 = the tick at the round time, as before preparation),
+ * creates the sessions and enqueues the multicasts as delayed jobs; the round's figures count
+ * from the round time. CPU is reported per recipient (this process, this database's
+ * PostgreSQL backends from /proc, Redis) with the load average: the machine is shared.
+ * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--pg postgres://postgres@127.0.0.1:5432]
  */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { botChannelWork } from '../src/bot/channel-work';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +44,7 @@ const smsPersons = Number(args.flags.sms ?? 2_000);
 const voicePersons = Number(args.flags.voice ?? 20);
 const senders = Number(args.flags.senders ?? 50);
 const pgBase = String(args.flags.pg ?? 'postgres://postgres@127.0.0.1:5432');
+const leadSeconds = Number(args.flags.lead ?? 60);
 const base = loadEnv();
 const at = new Date('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const s = (ms: number) => Math.round(ms / 10) / 100;
@@ -49,13 +57,16 @@ async function main() {
   const line = await startLineStandIn();
   const twilio = await startTwilioStandIn({ accountSid: TWILIO_SID, authToken: 'bench-twilio-token', senders, callsPerSecond: 1, statusCallbacks: false });
   const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: `${pgBase}/${dbName}`, REDIS_URL: base.REDIS_URL, LOG_LEVEL: 'warn', LINE_CHANNEL_SECRET: 'bench', LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url,
-    TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'bench-twilio-token', TWILIO_FROM_NUMBER: '+815000000000', TWILIO_API_BASE_URL: twilio.url, SMS_PER_SECOND: String(senders), CALLS_PER_SECOND: '1' });
+    TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'bench-twilio-token', TWILIO_FROM_NUMBER: '+815000000000', TWILIO_API_BASE_URL: twilio.url, SMS_PER_SECOND: String(senders), CALLS_PER_SECOND: '1',
+    ROUND_PREPARE_MINUTES: String(Math.max(leadSeconds / 60, 0)) });
   const logger = createLogger({ level: 'warn', destination: process.stderr as never });
   const dbHandle = await createDb({ url: env.DATABASE_URL, max: 20 });
   const redis = createRedis(env.REDIS_URL, logger);
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
+  // The clock: the tick's instant is given; the dispatch workers see the round time (or later).
   const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => at };
+  const pgCpu = new PgBackendCpu(dbName);
   try {
     await migrateDb(dbHandle);
     await ensureReferenceData(dbHandle.db);
@@ -72,9 +83,20 @@ async function main() {
     const rawAddBulk = await addBulkJobsPerSecond(jobs, 20_000);
 
     const redisBefore = await redisUsedBytes(redis);
-    const t0 = performance.now();
-    const tick = await runTick(deps, at);
-    const enqueuedMs = performance.now() - t0;
+    const redisCpu0 = await redisCpuSeconds(redis);
+    await pgCpu.sample(dbHandle.db);
+    const load0 = os.loadavg();
+    const cpu0 = process.cpuUsage();
+    const tickStarted = performance.now();
+    const tick = await runTick(deps, new Date(at.getTime() - leadSeconds * 1000));
+    const enqueuedMs = performance.now() - tickStarted;
+    const tickCpu = process.cpuUsage(cpu0);
+    await pgCpu.sample(dbHandle.db);
+    const tickPgCpu = pgCpu.total();
+    // The round time, on this process's clock: the delayed multicasts come due then.
+    const t0 = tickStarted + leadSeconds * 1000;
+    const tickAfterRoundMs = Math.max(0, performance.now() - t0);
+    const cpuDispatch0 = process.cpuUsage();
     const redisAfterEnqueue = await redisUsedBytes(redis);
     const queues = ['dispatch-line', 'dispatch-sms', 'dispatch-voice'] as const;
     jobs.startWorkers(deps, { queues: [...queues], scheduler: false });
@@ -86,6 +108,7 @@ async function main() {
     while (line.stats.recipients < persons || twilio.stats.messages < smsPersons || twilio.stats.calls < voicePersons) {
       await new Promise((r) => setTimeout(r, 200));
       peak = Math.max(peak, await redisUsedBytes(redis));
+      await pgCpu.sample(dbHandle.db);
       if (!lastLineMs && line.stats.recipients >= persons) lastLineMs = since(line.stats.lastAcceptedAt!);
       for (const q of queues) {
         const failed = await jobs.queue(q).getJobCountByTypes('failed');
@@ -93,6 +116,12 @@ async function main() {
       }
     }
     if (!lastLineMs) lastLineMs = since(line.stats.lastAcceptedAt!);
+    const dispatchCpu = process.cpuUsage(cpuDispatch0);
+    await pgCpu.sample(dbHandle.db);
+    const roundPgCpu = pgCpu.total();
+    const redisCpu1 = await redisCpuSeconds(redis);
+    const load1 = os.loadavg();
+    const firstAcceptedMs = line.stats.firstAcceptedAt ? since(line.stats.firstAcceptedAt) : null;
     const lastAt = (kind: 'message' | 'call') => twilio.records.filter((r) => r.kind === kind).reduce((m, r) => Math.max(m, r.at), 0);
     if (smsPersons) lastSmsMs = since(lastAt('message'));
     if (voicePersons) lastCallMs = since(lastAt('call'));
@@ -112,6 +141,20 @@ async function main() {
       sessionsCreated: tick.created,
       createSessionsSeconds: s(tick.ms.create),
       createSessionsPerSecond: Math.round(tick.created / (tick.ms.create / 1000)),
+      leadSeconds,
+      tickCpuSeconds: s((tickCpu.user + tickCpu.system) / 1000),
+      tickPostgresCpuSeconds: Math.round(tickPgCpu * 100) / 100,
+      tickFinishedAfterRoundSeconds: s(tickAfterRoundMs),
+      firstLinePromptAcceptedSeconds: firstAcceptedMs === null ? null : s(firstAcceptedMs),
+      // CPU per LINE recipient (ms): the tick (sessions, batches, next due), the dispatch (workers in this process), PostgreSQL backends of this database, Redis (whole server, shared).
+      cpuMsPerRecipient: {
+        tickNode: Math.round(((tickCpu.user + tickCpu.system) / 1000 / persons) * 1000) / 1000,
+        tickPostgres: Math.round(((tickPgCpu * 1000) / persons) * 1000) / 1000,
+        dispatchNode: Math.round(((dispatchCpu.user + dispatchCpu.system) / 1000 / persons) * 1000) / 1000,
+        dispatchPostgres: Math.round((((roundPgCpu - tickPgCpu) * 1000) / persons) * 1000) / 1000,
+        redisWholeServer: Math.round((((redisCpu1 - redisCpu0) * 1000) / persons) * 1000) / 1000,
+      },
+      loadAverage: { atTick: load0.map((l) => Math.round(l * 10) / 10), atEnd: load1.map((l) => Math.round(l * 10) / 10) },
       tickEnqueuedSeconds: s(enqueuedMs),
       dispatchJobs: tick.dispatchJobs,
       nextTickSeconds: s(secondTickMs),
@@ -148,8 +191,10 @@ async function main() {
       [
         `morning round for ${persons.toLocaleString()} people on LINE (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision})`,
         `  sessions created: ${tick.created.toLocaleString()} in ${figures.createSessionsSeconds} s (${figures.createSessionsPerSecond.toLocaleString()}/s, one INSERT … SELECT)`,
-        `  tick done (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk): ${figures.tickEnqueuedSeconds} s`,
-        `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the tick began (${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
+        `  tick ${leadSeconds} s before the round (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk, delayed to the round time): ${figures.tickEnqueuedSeconds} s wall, ${figures.tickCpuSeconds} s Node CPU, ${figures.tickPostgresCpuSeconds} s PostgreSQL CPU; finished ${figures.tickFinishedAfterRoundSeconds} s after the round time`,
+        `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the round time (first at ${figures.firstLinePromptAcceptedSeconds} s; ${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
+        `  CPU ms per LINE recipient: tick Node ${figures.cpuMsPerRecipient.tickNode}, tick PostgreSQL ${figures.cpuMsPerRecipient.tickPostgres}, dispatch Node ${figures.cpuMsPerRecipient.dispatchNode}, dispatch PostgreSQL ${figures.cpuMsPerRecipient.dispatchPostgres}, Redis (whole server) ${figures.cpuMsPerRecipient.redisWholeServer}`,
+        `  load average (1, 5, 15 min): ${load0.map((l) => l.toFixed(1)).join(', ')} at the tick, ${load1.map((l) => l.toFixed(1)).join(', ')} at the end`,
         `  LINE prompts/s: ${figures.linePromptsPerSecond.toLocaleString()} (${figures.lineMulticastRequestsPerSecond} multicast requests/s; ${(figures.shareOfLineMulticastLimit * 100).toFixed(1)} % of LINE's 100,000 recipients/s, with LINE_MULTICAST_PER_SECOND ${figures.lineMulticastLimitPerSecond})`,
         `  SMS: ${twilio.stats.messages.toLocaleString()} prompts, last accepted at ${figures.lastSmsAcceptedSeconds} s (${figures.smsPerSecond}/s; limit ${senders} numbers × 1/s); calls: ${twilio.stats.calls} placed, last at ${figures.lastCallPlacedSeconds} s (Twilio: 1 call/s); ${twilio.stats.rejected429} × 429`,
         `  the next tick (nothing new to do): ${figures.nextTickSeconds} s`,
@@ -168,6 +213,41 @@ async function main() {
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }
+}
+
+/** CPU seconds of this database's PostgreSQL backends, from /proc (summed over every backend seen between samples). */
+class PgBackendCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  constructor(private readonly dbName: string) {}
+  async sample(db: Deps['db']): Promise<void> {
+    const rows = await queryRows<{ pid: number }>(db, sql`select pid from pg_stat_activity where datname = ${this.dbName}`);
+    for (const { pid } of rows) {
+      const cpu = cpuSecondsOf(pid);
+      if (!this.first.has(pid)) this.first.set(pid, cpu);
+      this.last.set(pid, Math.max(cpu, this.last.get(pid) ?? 0));
+    }
+  }
+  total(): number {
+    let n = 0;
+    for (const [pid, f] of this.first) n += (this.last.get(pid) ?? f) - f;
+    return n;
+  }
+}
+
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function redisCpuSeconds(redis: { info: (s: string) => Promise<string> }): Promise<number> {
+  const info = await redis.info('cpu');
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
 }
 
 main().then(

@@ -72,3 +72,34 @@ export const outboundMessages = pgTable(
     index('outbound_messages_twilio_prompt_unsent_idx').on(t.updatedAt).where(sql`channel in ('sms', 'voice') and kind in ('prompt', 'call') and status = 'queued'`),
   ],
 );
+
+/**
+ * A round's first prompt to up to 500 people, recorded once per LINE multicast rather than
+ * once per person (issue 16: a national round is 3,088 rows, not 1.5 M): who it named
+ * (`person_ids`, with each one's check in `session_ids` at the same position) and what became
+ * of it. `retry_key` is derived from exactly the sessions it names (LINE's X-Line-Retry-Key).
+ * A person's contact log, "was this check ever sent" and the not-sent alert read it by person
+ * or session through the GIN indexes; an erased or merged person is taken out of the arrays.
+ */
+export const lineMulticasts = pgTable(
+  'line_multicasts',
+  {
+    id: id(),
+    kind: text('kind').notNull(), // prompt
+    retryKey: text('retry_key').notNull(),
+    personIds: uuid('person_ids').array().notNull(),
+    sessionIds: uuid('session_ids').array().notNull(),
+    providerMessageId: text('provider_message_id'),
+    status: text('status', { enum: OUTBOUND_STATUSES }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('line_multicasts_retry_key_uq').on(t.retryKey),
+    index('line_multicasts_person_ids_idx').using('gin', t.personIds),
+    index('line_multicasts_session_ids_idx').using('gin', t.sessionIds),
+  ],
+);

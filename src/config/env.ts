@@ -130,6 +130,10 @@ export const envSchema = z
     CALL_AFTER_REMINDER_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(120),
     NON_RESPONDER_AFTER_CALL_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).default(60),
     // A pending session whose dispatch job vanished (Redis down) is enqueued again after this long.
+    // A round's sessions and multicast batches are prepared this long before the round time (delayed jobs), so at the
+    // round time only sending remains; 0 = created at the round time. Who is registered, ended or paused meanwhile is
+    // still right: a new person is prepared by the next tick, an ended or paused one is cancelled and not sent.
+    ROUND_PREPARE_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0).max(60).default(5),
     DISPATCH_RESWEEP_MINUTES: z.coerce.number({ message: 'must be minutes' }).min(0.1).default(5),
     QUIET_HOURS: z
       .string()

@@ -10,12 +10,14 @@ import { followUpCallJob, nonResponderJob } from './follow-ups';
 /** One LINE multicast reaches at most 500 people (the LINE dispatcher's batchSize). */
 const LINE_MULTICAST_MAX = 500;
 
-type Sendable = Pick<CreatedSession, 'id' | 'channel' | 'flowVersionId' | 'round' | 'localDate' | 'lang'>;
+type Sendable = Pick<CreatedSession, 'id' | 'channel' | 'flowVersionId' | 'round' | 'localDate' | 'lang' | 'dueAt'>;
 
 export interface DispatchBatch {
   channel: ChannelKind;
   jobId: string;
   payload: DispatchPayload;
+  /** Not sent before this (the latest round time of its sessions, when they were prepared ahead). */
+  notBefore?: Date;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface DispatchBatch {
 export function planDispatch(sessions: readonly Sendable[], kind: PromptKind, tag: string = kind): DispatchBatch[] {
   const batches: DispatchBatch[] = [];
   const lineGroups = new Map<string, string[]>();
+  const dueAt = new Map<string, Date | undefined>(sessions.map((s) => [s.id, s.dueAt]));
   for (const s of [...sessions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (s.channel === 'line') {
       const key = `${s.flowVersionId}|${s.lang}|${s.round}|${s.localDate}`;
@@ -35,13 +38,14 @@ export function planDispatch(sessions: readonly Sendable[], kind: PromptKind, ta
       ids.push(s.id);
       lineGroups.set(key, ids);
     } else {
-      batches.push({ channel: s.channel, jobId: `dispatch:${s.channel}:${tag}:${s.id}`, payload: { sessionIds: [s.id], kind } });
+      batches.push({ channel: s.channel, jobId: `dispatch:${s.channel}:${tag}:${s.id}`, payload: { sessionIds: [s.id], kind }, ...(s.dueAt ? { notBefore: s.dueAt } : {}) });
     }
   }
   for (const ids of lineGroups.values()) {
     for (let i = 0; i < ids.length; i += LINE_MULTICAST_MAX) {
       const chunk = ids.slice(i, i + LINE_MULTICAST_MAX);
-      batches.push({ channel: 'line', jobId: `dispatch:line:${tag}:${chunk[0]}:${chunk.at(-1)}:${chunk.length}`, payload: { sessionIds: chunk, kind } });
+      const notBefore = chunk.reduce<Date | undefined>((m, id) => { const d = dueAt.get(id); return d && (!m || d > m) ? d : m; }, undefined);
+      batches.push({ channel: 'line', jobId: `dispatch:line:${tag}:${chunk[0]}:${chunk.at(-1)}:${chunk.length}`, payload: { sessionIds: chunk, kind }, ...(notBefore ? { notBefore } : {}) });
     }
   }
   return batches;
@@ -50,13 +54,19 @@ export function planDispatch(sessions: readonly Sendable[], kind: PromptKind, ta
 // addBulk in slices: one Redis round trip per slice, and no single giant MULTI.
 const BULK_SLICE = 5_000;
 
-/** Enqueue the batches with addBulk, per channel queue. False when Redis refused some (the sweeper retries). */
-export async function enqueueBatches(deps: Deps, batches: readonly DispatchBatch[]): Promise<boolean> {
+/**
+ * Enqueue the batches with addBulk, per channel queue. False when Redis refused some (the sweeper retries).
+ * A batch prepared ahead (notBefore after `now`) is a delayed job: it waits in Redis until its round time.
+ */
+export async function enqueueBatches(deps: Deps, batches: readonly DispatchBatch[], now: Date = deps.now()): Promise<boolean> {
   let ok = true;
   for (const channel of ['line', 'sms', 'voice', 'web'] as const) {
     const mine = batches.filter((b) => b.channel === channel);
     for (let i = 0; i < mine.length; i += BULK_SLICE) {
-      const slice = mine.slice(i, i + BULK_SLICE).map((b) => ({ payload: b.payload, jobId: b.jobId }));
+      const slice = mine.slice(i, i + BULK_SLICE).map((b) => {
+        const delay = b.notBefore ? b.notBefore.getTime() - now.getTime() : 0;
+        return { payload: b.payload, jobId: b.jobId, ...(delay > 0 ? { options: { delay } } : {}) };
+      });
       ok = (await deps.jobs.triggerBulk(DISPATCH_JOBS[channel], slice)) && ok;
     }
   }

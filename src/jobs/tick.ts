@@ -96,6 +96,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const quiet = parseQuietHours(env.QUIET_HOURS);
   const resweepMs = env.DISPATCH_RESWEEP_MINUTES * MINUTE;
   const limit = opts.stepLimit ?? 100_000;
+  // Rounds due within ROUND_PREPARE_MINUTES are prepared now: sessions created, multicasts enqueued as delayed jobs.
+  const dueBy = new Date(now.getTime() + env.ROUND_PREPARE_MINUTES * MINUTE);
 
   const steps: Record<string, number> = {};
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -126,21 +128,21 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   let enqueueMs = 0;
   let cursor: DueCursor | undefined;
   for (;;) {
-    const chunk = await step('duePersons', () => duePersonChunk(deps.db, now, DUE_CHUNK, cursor));
+    const chunk = await step('duePersons', () => duePersonChunk(deps.db, dueBy, DUE_CHUNK, cursor));
     if (chunk.ids.length === 0) break;
     plannedEndsFilled += await step('fillPlannedEnds', () => fillPlannedEnds(deps.db, now, chunk.ids));
     ended.push(...(await step('endMonitoring', () => endDueMonitoring(deps.db, { now, limit, personIds: chunk.ids }))));
     const c0 = performance.now();
-    const made = await step('create', () => createDueSessions(deps.db, { now, quiet, resweepMs, personIds: chunk.ids }));
+    const made = await step('create', () => createDueSessions(deps.db, { now, quiet, resweepMs, personIds: chunk.ids, prepareMs: dueBy.getTime() - now.getTime() }));
     const c1 = performance.now();
     const batches = planDispatch(made.filter((m) => m.dispatchNow), 'prompt');
-    enqueueFailed = !(await enqueueBatches(deps, batches)) || enqueueFailed;
+    enqueueFailed = !(await enqueueBatches(deps, batches, now)) || enqueueFailed;
     enqueueMs += performance.now() - c1;
     createMs += c1 - c0;
     created += made.length;
     createdWaiting += made.filter((m) => !m.dispatchNow).length;
     dispatchJobs += batches.length;
-    nextDueSet += await step('nextDue', () => recomputeNextDue(deps.db, now, chunk.ids));
+    nextDueSet += await step('nextDue', () => recomputeNextDue(deps.db, now, chunk.ids, dueBy));
     if (!chunk.cursor || chunk.ids.length < DUE_CHUNK) break;
     cursor = chunk.cursor;
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outboundMessages } from '../../db/schema';
+import { randomUUID } from 'node:crypto';
+import { checkSessions, flowVersions, lineMulticasts, outboundMessages } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { makePerson } from './fixtures';
@@ -50,5 +51,33 @@ describe('contact attempts on a person record', () => {
       ['voice', 'undelivered', 'no-answer'],
       ['sms', 'failed', '21211'],
     ]);
+  });
+});
+
+describe('a round\'s LINE prompt, recorded once per multicast (line_multicasts)', () => {
+  it('shows on each named person\'s record as their own LINE prompt, and a failed multicast marks their check 送信失敗', async () => {
+    const p = await makePerson(deps, '13-431', { phone: '090-1234-0002' });
+    const [fv] = await deps.db.select({ id: flowVersions.id }).from(flowVersions).limit(1);
+    const due = new Date(Date.UTC(2026, 4, 2, 0, 0));
+    const [s] = await deps.db
+      .insert(checkSessions)
+      .values({ personId: p, flowVersionId: fv!.id, localDate: '2026-05-02', round: '09:00', channel: 'line', status: 'missed', dueAt: due, expiresAt: due })
+      .returning();
+    // Two others in the same multicast: their places in the arrays are not this person's.
+    await deps.db.insert(lineMulticasts).values({
+      kind: 'prompt', retryKey: `line:multicast:prompt:t-${p}`, personIds: [randomUUID(), p, randomUUID()], sessionIds: [randomUUID(), s!.id, randomUUID()],
+      status: 'failed', errorCode: '400', errorMessage: 'bad request', attempts: 1, createdAt: due, updatedAt: due,
+    });
+    const body = await (await api('GET', `/api/v1/persons/${p}`)).json();
+    expect(body.contactAttempts.map((a: { channel: string; kind: string; status: string; errorCode: string; sessionId: string }) => [a.channel, a.kind, a.status, a.errorCode, a.sessionId])).toEqual([['line', 'prompt', 'failed', '400', s!.id]]);
+    const page = await (await nurse.get(`/admin/persons/${p}`)).text();
+    const table = page.slice(page.indexOf('id="contact-attempts"'), page.indexOf('</table>', page.indexOf('id="contact-attempts"')));
+    expect(table).toContain('data-kind="prompt"');
+    expect(table).toContain('data-error-code="400"');
+    const timeline = page.slice(page.indexOf('id="timeline"'), page.indexOf('</table>', page.indexOf('id="timeline"')));
+    expect(timeline).toContain('data-session-state="send_failed"');
+    // The first person's record shows none of it.
+    const other = await (await api('GET', `/api/v1/persons/${personId}`)).json();
+    expect(other.contactAttempts.some((a: { errorCode: string | null }) => a.errorCode === '400')).toBe(false);
   });
 });

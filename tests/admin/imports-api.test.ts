@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts, auditLog, checkSessions, observations, personChannels, personImports, personMerges, personNotes, persons, staffUsers } from '../../db/schema';
+import { alerts, auditLog, checkSessions, lineMulticasts, observations, personChannels, personImports, personMerges, personNotes, persons, staffUsers } from '../../db/schema';
 import { withTransaction } from '../../src/domain/context';
 import { inviteImportedPersons } from '../../src/domain/imports/invite-imported-persons';
 import { importerActor } from '../../src/domain/imports/import-scope';
@@ -120,6 +120,10 @@ describe('possible duplicates and merging', () => {
     const newId = dups.duplicates[0].person.id as string;
     await answerDailyCheck(deps, newId, dailyAnswers('37.9', 'せき'));
     await makeAlert(deps, newId, { key: 'dup-test-new' });
+    // A round's LINE multicast named the new person (one row for all its recipients, line_multicasts).
+    const [newSession] = await deps.db.select().from(checkSessions).where(eq(checkSessions.personId, newId));
+    const otherPerson = '00000000-0000-4000-8000-0000000000aa';
+    await deps.db.insert(lineMulticasts).values({ kind: 'prompt', retryKey: 'dup-test-multicast', personIds: [otherPerson, newId], sessionIds: [otherPerson, newSession!.id], status: 'sent' });
 
     const res = await app.request(`/api/v1/duplicates/${dups.duplicates[0].id}`, { method: 'POST', body: JSON.stringify({ decision: 'merge' }), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
@@ -132,6 +136,8 @@ describe('possible duplicates and merging', () => {
     expect(notes.map((n) => n.note).join('\n')).toMatch(/NEW-1.*統合|SMS連絡先: \+819077770002/s);
     expect(await deps.db.select().from(personChannels).where(and(eq(personChannels.personId, existing), eq(personChannels.kind, 'sms')))).toHaveLength(1);
     expect(await deps.db.select().from(personMerges).where(eq(personMerges.keptPersonId, existing))).toMatchObject([{ mergedPersonId: newId, mergedCaseNumber: 'NEW-1' }]);
+    // The multicast now names the kept person in the merged one's place (their contact log shows it).
+    expect((await deps.db.select().from(lineMulticasts).where(eq(lineMulticasts.retryKey, 'dup-test-multicast')))[0]!.personIds).toEqual([otherPerson, existing]);
     // The merged person's audit rows are all still there (append-only), and the merge is one more.
     const audits = await deps.db.select().from(auditLog).where(eq(auditLog.personId, newId));
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'merged_into']));

@@ -11,7 +11,8 @@ describe('due rounds', () => {
   let tokyo: string;
   let newYork: string;
   beforeAll(async () => {
-    deps = await createTestDeps();
+    // The round at its own time (a round prepared ahead, ROUND_PREPARE_MINUTES, is tests/jobs/round-prepare.test.ts).
+    deps = await createTestDeps({ ROUND_PREPARE_MINUTES: '0' });
     tokyo = (await createCentre(deps.db, 'Asia/Tokyo')).id;
     newYork = (await createCentre(deps.db, 'America/New_York')).id;
   });

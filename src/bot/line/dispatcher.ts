@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps';
 import { buildOpeningContexts } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { queueLineMulticast, sentSessionsByRetryKeys, settleAttempt } from '../../domain/outbox/outbound-messages';
+import { recordLineMulticast, sentMulticastSessions, settleLineMulticast } from '../../domain/outbox/outbound-messages';
 import { start } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
 import { createLineApi, LineSendError } from './client';
-import { loadDispatchRows, promptRetryKey, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
+import { loadDispatchRows, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
 import { sendReminders } from './reminders';
 import { renderMessages } from './render';
 import { lineRetryUuid } from './retry-key';
@@ -61,13 +61,13 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
 async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>): Promise<void> {
   const now = deps.now();
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
-  const done = await sentSessionsByRetryKeys(deps.db, batch.map((r) => promptRetryKey('prompt', r)));
+  const done = await sentMulticastSessions(deps.db, batch.map((r) => r.sessionId));
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
   if (todo.length === 0) return;
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
-  await queueLineMulticast(deps.db, todo.map((r) => ({ retryKey: promptRetryKey('prompt', r), personId: r.personId, sessionId: r.sessionId })), batchKey, now);
-  const keys = todo.map((r) => promptRetryKey('prompt', r));
-  const setRows = (set: Parameters<typeof settleAttempt>[2]) => settleAttempt(deps.db, { retryKeys: keys }, set, deps.now());
+  // One row for the whole multicast (line_multicasts), not one per person.
+  const rowId = await recordLineMulticast(deps.db, todo.map((r) => ({ personId: r.personId, sessionId: r.sessionId })), batchKey, now);
+  const setRows = (set: Parameters<typeof settleLineMulticast>[2]) => settleLineMulticast(deps.db, rowId, set, deps.now());
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
     // The sessions are marked prompted by the dispatch job (runDispatch → markPrompted), which

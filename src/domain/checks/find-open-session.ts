@@ -1,14 +1,17 @@
-import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions } from '../../../db/schema';
 import { OPEN_SESSION_STATUSES } from './session';
 
-/** The person's newest check that can still be answered (free text, SMS replies and calls go here). */
+/**
+ * The person's newest check that can still be answered (free text, SMS replies and calls go here).
+ * A round prepared ahead (ROUND_PREPARE_MINUTES, due_at still to come) is not one yet.
+ */
 export async function findOpenSession(db: DbOrTx, personId: string, now: Date) {
   const [row] = await db
     .select()
     .from(checkSessions)
-    .where(and(eq(checkSessions.personId, personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)))
+    .where(and(eq(checkSessions.personId, personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now), lte(checkSessions.dueAt, now)))
     .orderBy(desc(checkSessions.dueAt))
     .limit(1);
   return row ?? null;

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
 import type { OutMessage } from '../../flows';
@@ -21,7 +21,7 @@ export async function householdOpenSession(db: DbOrTx, personId: string, now: Da
   const open = await db
     .select()
     .from(checkSessions)
-    .where(and(inArray(checkSessions.personId, ids), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)))
+    .where(and(inArray(checkSessions.personId, ids), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now), lte(checkSessions.dueAt, now))) // (not a round prepared ahead)
     .orderBy(desc(checkSessions.dueAt));
   for (const id of ids) {
     const s = open.find((o) => o.personId === id);
@@ -82,7 +82,7 @@ export async function openHouseholdChecks(ctx: Ctx, reporterId: string, channel:
     const [open] = await ctx.tx
       .select({ id: checkSessions.id })
       .from(checkSessions)
-      .where(and(eq(checkSessions.personId, m.personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, ctx.now)))
+      .where(and(eq(checkSessions.personId, m.personId), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, ctx.now), lte(checkSessions.dueAt, ctx.now)))
       .limit(1);
     if (open) continue;
     const { sessionId } = await startCheck({ ctx, input: { personId: m.personId, channel, source: 'patient' } });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
-import { outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
+import { lineMulticasts, outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
 
 /**
  * The outbox: every message or call to a patient is a row of outbound_messages, recorded
@@ -192,21 +192,45 @@ export async function settleAttempt(
     .where('id' in where ? eq(outboundMessages.id, where.id) : inArray(outboundMessages.retryKey, where.retryKeys));
 }
 
-/** The sessions among these retry keys' rows that were sent already (a retried multicast skips them). */
-export async function sentSessionsByRetryKeys(db: DbOrTx, retryKeys: string[]): Promise<Set<string | null>> {
-  const rows = await db
-    .select({ sessionId: outboundMessages.sessionId })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.retryKey, retryKeys), eq(outboundMessages.status, 'sent')));
-  return new Set(rows.map((r) => r.sessionId));
+/**
+ * The sessions among these that a LINE multicast already took (status sent): a retried
+ * multicast skips them. Found through line_multicasts_session_ids_idx (GIN).
+ */
+export async function sentMulticastSessions(db: DbOrTx, sessionIds: readonly string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select distinct x as id from line_multicasts m, unnest(m.session_ids) x
+        where m.session_ids && ${`{${sessionIds.join(',')}}`}::uuid[] and m.status = 'sent' and x = any(${`{${sessionIds.join(',')}}`}::uuid[])`,
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
-/** Record the rows of one LINE multicast (one per session, the batch key in the body); known keys add nothing. */
-export async function queueLineMulticast(db: DbOrTx, rows: { retryKey: string; personId: string; sessionId: string }[], batchKey: string, now: Date): Promise<void> {
+/**
+ * Record one LINE multicast of a round's first prompt: one row for up to 500 recipients
+ * (person and session at the same position), under its retry key; a known key adds nothing.
+ * Returns the row's id.
+ */
+export async function recordLineMulticast(db: DbOrTx, recipients: readonly { personId: string; sessionId: string }[], retryKey: string, now: Date): Promise<string> {
+  const persons = `{${recipients.map((r) => r.personId).join(',')}}`;
+  const sessions = `{${recipients.map((r) => r.sessionId).join(',')}}`;
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`with ins as (
+          insert into line_multicasts (kind, retry_key, person_ids, session_ids, status, created_at, updated_at)
+          values ('prompt', ${retryKey}, ${persons}::uuid[], ${sessions}::uuid[], 'queued', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
+          on conflict (retry_key) do nothing returning id)
+        select id from ins union all select id from line_multicasts where retry_key = ${retryKey} limit 1`,
+  );
+  return rows[0]!.id;
+}
+
+/** What one try of a multicast came to (one more attempt counted). */
+export async function settleLineMulticast(db: DbOrTx, id: string, set: Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>>, now: Date): Promise<void> {
   await db
-    .insert(outboundMessages)
-    .values(rows.map((r) => ({ channel: 'line' as const, kind: 'prompt', retryKey: r.retryKey, personId: r.personId, sessionId: r.sessionId, status: 'queued' as const, body: { batch: batchKey }, createdAt: now, updatedAt: now })))
-    .onConflictDoNothing();
+    .update(lineMulticasts)
+    .set({ ...set, attempts: sql`${lineMulticasts.attempts} + 1`, updatedAt: now })
+    .where(eq(lineMulticasts.id, id));
 }
 
 /**

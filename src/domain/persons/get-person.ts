@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { alerts, checkSessions, jurisdictions, medicalInstitutions, outboundMessages, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alerts, checkSessions, jurisdictions, lineMulticasts, medicalInstitutions, outboundMessages, personChannels, personSharedCentres, personStatusHistory, staffUsers } from '../../../db/schema';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { identifiedReadDetails } from '../personal-identifiers';
@@ -38,12 +38,30 @@ export async function getPerson({ ctx, input }: VerbArgs<{ personId: string }>) 
     .orderBy(desc(personStatusHistory.changedAt));
   // Contact attempts (連絡の記録): what was sent on which channel and what became of it, so a
   // nurse sees a number that does not work before phoning. Kinds and codes, never the text.
-  const contactAttempts = await ctx.tx
+  // A round's LINE prompts are one row per multicast (line_multicasts): the person's own entry is their place in it.
+  const ownMessages = await ctx.tx
     .select({ id: outboundMessages.id, sessionId: outboundMessages.sessionId, channel: outboundMessages.channel, kind: outboundMessages.kind, status: outboundMessages.status, errorCode: outboundMessages.errorCode, attempts: outboundMessages.attempts, createdAt: outboundMessages.createdAt, updatedAt: outboundMessages.updatedAt })
     .from(outboundMessages)
     .where(eq(outboundMessages.personId, p.id))
     .orderBy(desc(outboundMessages.createdAt))
     .limit(30);
+  const multicasts = await ctx.tx
+    .select({
+      id: lineMulticasts.id,
+      sessionId: sql<string | null>`${lineMulticasts.sessionIds}[array_position(${lineMulticasts.personIds}, ${p.id}::uuid)]`,
+      channel: sql<'line'>`'line'`,
+      kind: lineMulticasts.kind,
+      status: lineMulticasts.status,
+      errorCode: lineMulticasts.errorCode,
+      attempts: lineMulticasts.attempts,
+      createdAt: lineMulticasts.createdAt,
+      updatedAt: lineMulticasts.updatedAt,
+    })
+    .from(lineMulticasts)
+    .where(sql`${lineMulticasts.personIds} @> array[${p.id}::uuid]`)
+    .orderBy(desc(lineMulticasts.createdAt))
+    .limit(30);
+  const contactAttempts = [...ownMessages, ...multicasts].sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime()).slice(0, 30);
   const personAlerts = await ctx.tx
     .select({ id: alerts.id, severity: alerts.severity, status: alerts.status, reason: alerts.reason, details: alerts.details, createdAt: alerts.createdAt, outcome: alerts.outcome })
     .from(alerts)

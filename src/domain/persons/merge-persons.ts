@@ -42,6 +42,8 @@ export async function mergePersons({ ctx, input }: VerbArgs<{ keepPersonId: stri
   for (const table of ['check_sessions', 'observations', 'alerts', 'person_notes', 'test_records', 'person_status_history', 'outbound_messages', 'enrollment_codes']) {
     await x(sql`update ${sql.identifier(table)} set person_id = ${k} where person_id = ${m}`);
   }
+  // A round's LINE multicasts name persons in an array (line_multicasts): the merged one becomes the kept one there too.
+  await x(sql`update line_multicasts set person_ids = array_replace(person_ids, ${m}::uuid, ${k}::uuid) where person_ids @> array[${m}::uuid]`);
   await moveChannels(ctx, k, m);
   await x(sql`delete from person_contacts c where (c.source_person_id = ${m} and (c.contact_person_id = ${k} or exists (select 1 from person_contacts o where o.source_person_id = ${k} and o.contact_person_id = c.contact_person_id)))
     or (c.contact_person_id = ${m} and (c.source_person_id = ${k} or exists (select 1 from person_contacts o where o.contact_person_id = ${k} and o.source_person_id = c.source_person_id)))`);

@@ -11,6 +11,13 @@ const STEPS: { name: string; sql: (ids: ReturnType<typeof idArray>) => ReturnTyp
       union select encode(sha256(convert_to('phone:' || p.phone, 'UTF8')), 'hex') from persons p where p.id = any(${ids}) and p.phone is not null)` },
   { name: 'observations', sql: (ids) => sql`delete from observations where person_id = any(${ids})` },
   { name: 'outbound_messages', sql: (ids) => sql`delete from outbound_messages where person_id = any(${ids})` },
+  // A round's LINE multicast (one row for ≤ 500 people): the erased are taken out of it, the row goes when nobody is left.
+  { name: 'line_multicasts_emptied', sql: (ids) => sql`delete from line_multicasts where person_ids <@ ${ids}` },
+  { name: 'line_multicasts', sql: (ids) => sql`update line_multicasts m set person_ids = k.p, session_ids = k.s
+      from (select m2.id, array_agg(u.p order by u.o) as p, array_agg(u.s order by u.o) as s
+            from line_multicasts m2 cross join lateral unnest(m2.person_ids, m2.session_ids) with ordinality u(p, s, o)
+            where m2.person_ids && ${ids} and not (u.p = any(${ids})) group by m2.id) k
+      where m.id = k.id` },
   { name: 'person_channels', sql: (ids) => sql`delete from person_channels where person_id = any(${ids})` },
   { name: 'enrollment_codes', sql: (ids) => sql`delete from enrollment_codes where person_id = any(${ids})` },
   { name: 'person_notes', sql: (ids) => sql`delete from person_notes where person_id = any(${ids})` },

@@ -16,6 +16,8 @@ export interface CreatedSession {
   lang: string;
   /** False when the channel is in quiet hours: the session waits (next_action_at) for their end. */
   dispatchNow: boolean;
+  /** The round time; later than `now` for a session prepared ahead (ROUND_PREPARE_MINUTES): sent no earlier. */
+  dueAt?: Date;
 }
 
 export interface CreateDueSessionsOptions {
@@ -25,6 +27,11 @@ export interface CreateDueSessionsOptions {
   resweepMs: number;
   /** Only these persons (a chunk of the due ones, duePersonChunk); else every person due. */
   personIds?: readonly string[];
+  /**
+   * Prepare rounds due within this many ms from `now` too (ROUND_PREPARE_MINUTES): their
+   * sessions are created pending now, with due_at at the round time, and sent no earlier.
+   */
+  prepareMs?: number;
 }
 
 /**
@@ -47,10 +54,13 @@ export interface CreateDueSessionsOptions {
  */
 export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptions): Promise<CreatedSession[]> {
   const now = sql`${opts.now.toISOString()}::timestamptz`;
+  const horizonAt = new Date(opts.now.getTime() + (opts.prepareMs ?? 0));
+  const horizon = sql`${horizonAt.toISOString()}::timestamptz`;
   const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
+  const resweep = sql`make_interval(secs => ${opts.resweepMs / 1000})`;
   const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet, sql`r.quiet_hours`);
   const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet, sql`c.quiet_hours`);
-  const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean }>(
+  const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean; due_at: Date | string }>(
     db,
     sql`
     with latest as (
@@ -77,7 +87,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       left join households h on h.id = hm.household_id and h.reporter_person_id <> p.id
       left join persons rp on rp.id = h.reporter_person_id and rp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
       left join facility_residents fr on fr.person_id = p.id
-      where ${dueSql(sql`p`, opts.now, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+      where ${dueSql(sql`p`, horizonAt, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
       select pp.*, r.t as round,
@@ -94,20 +104,22 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
     c as (
       select r.*, (${quietChannelSql(sql`r.channel`)} and ${quietR.inQuiet}) as quiet
       from rounds r
-      where r.due_at <= ${now} and r.expires_at > ${now}
+      where r.due_at <= ${horizon} and r.expires_at > ${now}
         and not exists (select 1 from check_sessions s where s.person_id = r.person_id and s.local_date = r.local_date and s.round = r.round)
     ),
     ins as (
       insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, source, due_at, expires_at, next_action_at, created_at, updated_at)
       select person_id, flow_version_id, local_date, round, channel, 'pending', coalesce(rider, 'schedule'), due_at, expires_at,
-             case when rider is not null then null when quiet then ${quietC.endsAt} else ${claimUntil}::timestamptz end, ${now}, ${now}
+             -- (a prepared session is looked at again no earlier than its round time: the sweeper never sends it early)
+             case when rider is not null then null when quiet then greatest(${quietC.endsAt}, due_at)
+                  else greatest(${claimUntil}::timestamptz, due_at + ${resweep}) end, ${now}, ${now}
       from c
       on conflict do nothing
-      returning id, person_id, channel, flow_version_id, round, local_date
+      returning id, person_id, channel, flow_version_id, round, local_date, due_at
     )
-    select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, c.lang, not c.quiet and c.rider is null as dispatch_now
+    select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, ins.due_at, c.lang, not c.quiet and c.rider is null as dispatch_now
     from ins join c on c.person_id = ins.person_id and c.round = ins.round
     order by ins.id`,
   );
-  return rows.map((r) => ({ id: r.id, channel: r.channel, flowVersionId: r.flow_version_id, round: r.round, localDate: r.local_date, lang: r.lang, dispatchNow: r.dispatch_now }));
+  return rows.map((r) => ({ id: r.id, channel: r.channel, flowVersionId: r.flow_version_id, round: r.round, localDate: r.local_date, lang: r.lang, dispatchNow: r.dispatch_now, dueAt: new Date(r.due_at) }));
 }

@@ -5,12 +5,18 @@ import { sql, type SQL } from 'drizzle-orm';
  * closes. Something left us when a provider took it (it has a provider id, even if it later
  * failed to reach the phone or the call went unanswered) or when it is being handed over
  * ('sending': a worker may have died after the provider took it — not claimed as unsent).
- * (person_id first: outbound_messages is indexed by person, not by session.)
+ * (person_id first: outbound_messages is indexed by person, not by session; a round's LINE
+ * multicasts are one row each in line_multicasts, found by session through its GIN index.)
  */
 export function somethingLeftSql(s: { id: SQL; personId: SQL }): SQL {
-  return sql`exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id}
-    and (o.provider_message_id is not null or o.status in ('sending', 'sent', 'delivered')))`;
+  return sql`(exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id}
+    and (o.provider_message_id is not null or o.status in ('sending', 'sent', 'delivered')))
+    or exists (select 1 from line_multicasts m where m.session_ids @> array[${s.id}]::uuid[]
+    and (m.provider_message_id is not null or m.status in ('sending', 'sent', 'delivered'))))`;
 }
+
+/** A LINE multicast (one row for its ≤ 500 recipients, line_multicasts) named the session. */
+export const multicastRecordedSql = (sessionId: SQL): SQL => sql`exists (select 1 from line_multicasts m where m.session_ids @> array[${sessionId}]::uuid[])`;
 
 /** The session's channel may be used: LINE linked, an SMS/voice number not opted out or unreachable; the web link always has a way (or a failed row). */
 export function channelUsableSql(s: { personId: SQL; channel: SQL }): SQL {
@@ -26,7 +32,7 @@ export function channelUsableSql(s: { personId: SQL; channel: SQL }): SQL {
  * dispatcher that records nothing says nothing). Answered sessions are never asked.
  */
 export function neverSentSql(s: { id: SQL; personId: SQL; channel: SQL; status: SQL }): SQL {
-  const recorded = sql`exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id})`;
+  const recorded = sql`(exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id}) or ${multicastRecordedSql(s.id)})`;
   return sql`(${s.status} in ('pending', 'prompted') and not ${somethingLeftSql(s)}
     and (${s.status} = 'pending' or ${recorded} or not ${channelUsableSql(s)}))`;
 }

@@ -89,16 +89,17 @@ export function nextDueSql(now: Date): SQL {
 }
 
 /**
- * After the tick's work: the next due time of the persons due at `now` (these `ids`, or all). A person
+ * After the tick's work: the next due time of the persons due by `dueBy` (`now`, or the end of the
+ * preparation window, ROUND_PREPARE_MINUTES; these `ids`, or all), computed at `now`. A person
  * changed since this statement's snapshot (xmin differs: a trigger made them due again) is
  * left due, so the next tick looks at them with what changed. Returns how many were set.
  */
-export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[]): Promise<number> {
-  const at = sql`${now.toISOString()}::timestamptz`;
+export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[], dueBy: Date = now): Promise<number> {
+  const by = sql`${dueBy.toISOString()}::timestamptz`;
   const which = ids ? sql`d.person_id = any(${`{${ids.join(',')}}`}::uuid[]) and ` : sql``;
   const rows = await queryRows<{ n: number }>(
     db,
-    sql`with cur as (select d.person_id, d.xmin as v from person_due d where ${which} d.next_due_at <= ${at}),
+    sql`with cur as (select d.person_id, d.xmin as v from person_due d where ${which} d.next_due_at <= ${by}),
     upd as (
       update person_due d set next_due_at = ${nextDueSql(now)}
       from cur, persons p, jurisdictions j

@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { alerts, checkSessions, MONITORED_STATUSES, outboundMessages, personChannels, persons, type ChannelKind } from '../../../db/schema';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { alerts, checkSessions, lineMulticasts, MONITORED_STATUSES, outboundMessages, personChannels, persons, type ChannelKind } from '../../../db/schema';
 import { raiseAlert, type AlertReason } from '../alerts/raise-alert';
 import type { Ctx, VerbArgs } from '../context';
 import { requirePermission } from '../permissions';
@@ -58,12 +58,20 @@ export async function raiseNotSent({ ctx, input }: VerbArgs<{ sessionId: string 
 
 /** Why, from what was recorded: the session's last message, else the state of its channel. */
 async function whyNotSent(ctx: Ctx, s: typeof checkSessions.$inferSelect): Promise<{ cause: NotSentCause; values: Record<string, string> }> {
-  const [last] = await ctx.tx
-    .select({ status: outboundMessages.status, errorCode: outboundMessages.errorCode })
+  const [own] = await ctx.tx
+    .select({ status: outboundMessages.status, errorCode: outboundMessages.errorCode, updatedAt: outboundMessages.updatedAt })
     .from(outboundMessages)
     .where(and(eq(outboundMessages.personId, s.personId), eq(outboundMessages.sessionId, s.id)))
     .orderBy(desc(outboundMessages.updatedAt))
     .limit(1);
+  // A round's LINE prompt is recorded once per multicast (line_multicasts), the session among its recipients.
+  const [multicast] = await ctx.tx
+    .select({ status: lineMulticasts.status, errorCode: lineMulticasts.errorCode, updatedAt: lineMulticasts.updatedAt })
+    .from(lineMulticasts)
+    .where(sql`${lineMulticasts.sessionIds} @> array[${s.id}::uuid]`)
+    .orderBy(desc(lineMulticasts.updatedAt))
+    .limit(1);
+  const last = [own, multicast].filter((x) => x !== undefined).sort((x, y) => y!.updatedAt.getTime() - x!.updatedAt.getTime())[0];
   // Given up by the tick ('round_over') or still queued: transient failures outlasted the round.
   if (last && last.status === 'failed' && last.errorCode !== 'round_over' && last.errorCode !== 'not_linked') return { cause: 'send_failed', values: { errorCode: last.errorCode ?? 'unknown' } };
   if (last && last.errorCode !== 'not_linked') return { cause: 'send_kept_failing', values: {} };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUSES } from '../../../db/schema';
+import { pausedOnSql } from '../pauses/resume-due-pauses';
 
 /** What a dispatch sends for a session: its first prompt or a reminder. */
 export type PromptKind = 'prompt' | 'reminder';
@@ -10,20 +11,23 @@ const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 
 /**
  * Just before sending, re-check what a job was asked to send: a session whose person left
- * monitoring (hospitalized, ended, died) is cancelled, one whose round is over is missed,
+ * monitoring (hospitalized, ended, died) or is paused on the session's date (一時停止, however the
+ * pause was written) is cancelled, one whose round is over is missed,
  * one already answered or already prompted is skipped (unless its prompt is still queued
  * after a transient failure). Returns the ids still to send.
- * This is why a reminder that races a completing answer is harmless.
+ * This is why a reminder that races a completing answer is harmless, and why a round prepared
+ * ahead (ROUND_PREPARE_MINUTES) reaches exactly who is still to be asked at the round time.
  */
 export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], kind: PromptKind, now: Date): Promise<string[]> {
   if (ids.length === 0) return [];
   const at = sql`${now.toISOString()}::timestamptz`;
+  const paused = pausedOnSql(sql`s.person_id`, sql`s.local_date`);
   await db.execute(sql`
     update check_sessions s
-    set status = case when p.status not in (${monitored()}) then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
+    set status = case when p.status not in (${monitored()}) or ${paused} then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
     from persons p
     where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
-      and (p.status not in (${monitored()}) or s.expires_at <= ${at})`);
+      and (p.status not in (${monitored()}) or s.expires_at <= ${at} or ${paused})`);
   // A prompt the dispatcher recorded (and so marked the session prompted) but could not
   // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it
   // (for voice the first prompt is the call).

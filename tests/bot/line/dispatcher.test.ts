@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alerts, checkSessions, flowAssignments, flows, flowVersions, observations, outboundMessages, personChannels } from '../../../db/schema';
+import { alerts, checkSessions, flowAssignments, flows, flowVersions, lineMulticasts, observations, outboundMessages, personChannels } from '../../../db/schema';
 import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
@@ -16,6 +16,9 @@ afterAll(async () => t.close());
 beforeEach(() => t.line.reset());
 
 const DATE = '2026-03-10';
+
+/** The multicast rows (one per multicast, not per person) that named this session. */
+const multicastsOf = (sessionId: string) => t.deps.db.select().from(lineMulticasts).where(sql`${lineMulticasts.sessionIds} @> array[${sessionId}::uuid]`);
 
 /** A linked patient (or not) with a pending 09:00 session for today, as the round tick creates it. */
 async function patientWithSession(opts: { linked: boolean; round?: string; flowVersionId?: string; person?: Record<string, unknown> }) {
@@ -51,8 +54,14 @@ describe('LINE dispatcher', () => {
     expect(textsOf([call!])).toContain('体温');
     const sessions = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.id, [a.sessionId, b.sessionId]));
     expect(sessions.every((s) => s.status === 'prompted' && s.promptedAt && s.nextActionAt)).toBe(true);
-    const rows = await t.deps.db.select().from(outboundMessages).where(inArray(outboundMessages.sessionId, [a.sessionId, b.sessionId]));
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+    // One record for the multicast, naming both (person and session at the same place), none per person.
+    expect(await t.deps.db.select().from(outboundMessages).where(inArray(outboundMessages.sessionId, [a.sessionId, b.sessionId]))).toEqual([]);
+    const [row, ...others] = await multicastsOf(a.sessionId);
+    expect(others).toHaveLength(0);
+    expect(row).toMatchObject({ kind: 'prompt', status: 'sent', attempts: 1 });
+    expect(row!.providerMessageId).toBeTruthy();
+    const pairs = row!.personIds.map((p, i) => [p, row!.sessionIds[i]]).sort();
+    expect(pairs).toEqual([[a.personId, a.sessionId], [b.personId, b.sessionId]].sort());
 
     await lineDispatcher.sendPrompts(t.deps, [a.sessionId, b.sessionId], 'prompt');
     expect(t.line.calls).toHaveLength(1);
@@ -96,14 +105,15 @@ describe('LINE dispatcher', () => {
     t.line.reset();
     for (let i = 0; i < 3; i++) t.line.failNext('multicast', { status: 503 });
     await expect(lineDispatcher.sendPrompts(t.deps, [e.sessionId], 'prompt')).rejects.toBeInstanceOf(TransientSendError);
-    const [queued] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, e.sessionId));
+    const [queued] = await multicastsOf(e.sessionId);
     expect(queued).toMatchObject({ status: 'queued', errorCode: '503', attempts: 1 });
     // LINE took the last try after all (its answer was lost): the retry gets 409 and counts as sent.
     t.line.markAccepted(t.line.calls[0]!.retryKey!);
     await lineDispatcher.sendPrompts(t.deps, [e.sessionId], 'prompt');
     expect(new Set(t.line.calls.map((c) => c.retryKey)).size).toBe(1);
-    const [sent] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, e.sessionId));
-    expect(sent).toMatchObject({ status: 'sent', errorCode: 'duplicate_retry_key' });
+    const [sent, ...again] = await multicastsOf(e.sessionId);
+    expect(again).toHaveLength(0);
+    expect(sent).toMatchObject({ status: 'sent', errorCode: 'duplicate_retry_key', attempts: 2 });
   });
 
   it('never retries a 400: the multicast is recorded as failed', async () => {
@@ -112,7 +122,7 @@ describe('LINE dispatcher', () => {
     t.line.failNext('multicast', { status: 400, body: { message: 'The request body has 1 error(s)' } });
     await lineDispatcher.sendPrompts(t.deps, [f.sessionId], 'prompt');
     expect(t.line.of('multicast')).toHaveLength(1);
-    const [row] = await t.deps.db.select().from(outboundMessages).where(eq(outboundMessages.sessionId, f.sessionId));
+    const [row] = await multicastsOf(f.sessionId);
     expect(row).toMatchObject({ status: 'failed', errorCode: '400' });
   });
 
