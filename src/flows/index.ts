@@ -13,7 +13,7 @@ export type {
 } from './types.js';
 export { FLOW_SPEC_VERSION, MIGRATIONS, migrate } from './definition/migrations/index.js';
 export {
-  flowDefinitionSchema, flowDefinitionJsonSchema,
+  CHANNELS, flowDefinitionSchema, flowDefinitionJsonSchema,
   type FlowDefinition, type FlowNode, type QuestionNode, type MessageNode, type BranchNode, type EndNode,
   type RuleDef, type Text, type Choice, type Condition, type Escalation, type QuestionKind,
 } from './definition/schema.js';

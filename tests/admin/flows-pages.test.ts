@@ -83,6 +83,49 @@ describe('flow editor pages', () => {
     expect(invalid.text).toContain('data-path="start"');
   });
 
+  it('edits the SMS and voice wordings in the form, every language beside its base wording; an SMS wording over the limit is refused at its field, nothing typed lost', async () => {
+    type Def = { nodes: Record<string, { text: { ja: string; channels: Record<string, Record<string, string>> } }> };
+    const before = (await getFlowVersion(deps.db, 'patient-daily', 2)).definition as Def;
+    const page = await html(await admin.get('/admin/flows/patient-daily/versions/2'));
+    // The SMS and voice wordings of a question, in every language, in the same row as its base wording.
+    const row = (lang: string) => new RegExp(`<div class="lang-row" data-row="nodes\\.cough\\.text\\.${lang}">([\\s\\S]*?)</div>`).exec(page.text)?.[1] ?? '';
+    for (const lang of ['ja', 'en', 'ja-easy', 'vi', 'th']) {
+      expect(row(lang)).toContain(`name="s:nodes.cough.text.${lang}"`);
+      expect(row(lang)).toContain(`name="s:nodes.cough.text.channels.sms.${lang}"`);
+      expect(row(lang)).toContain(`name="s:nodes.cough.text.channels.voice.${lang}"`);
+    }
+    expect(row('ja')).toContain('SMS用の文言 — 日本語');
+    expect(row('ne')).toContain('name="s:nodes.cough.text.channels.sms.ne"');
+    expect(row('ne')).not.toContain('channels.voice.ne'); // no Nepali voice: Twilio cannot speak it
+    // やさしい日本語 has no SMS wording yet: marked 未翻訳, like the base wordings.
+    expect(row('ja-easy')).toMatch(/class="missing-lang lang-field lang-ja-easy channel-field channel-sms"[^>]*>[^<]*<span class="badge missing">未翻訳/);
+
+    // Too long for two SMS parts: 422, a Japanese message at the field, everything typed kept.
+    const long = '咳（せき）は出ていますか。'.repeat(11); // 143 characters
+    const bad = await html(await admin.form('/admin/flows/patient-daily/versions/2/form', {
+      's:nodes.cough.text.channels.sms.ja': long, 's:nodes.cough.text.channels.voice.en': 'Do you have a cough? Press 1 for yes.', 's:nodes.cough.text.channels.sms.ja-easy': 'せき は でますか',
+    }));
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/id="f-nodes-cough-text-channels-sms-ja"[^>]*aria-invalid="true"/);
+    expect(bad.text).toContain('SMS用の文言が長すぎます（143文字、SMS 3通分）。日本語などでは134文字（2通）以内にしてください');
+    expect(bad.text).toContain(`>${long}</textarea>`);
+    expect(bad.text).toContain('>Do you have a cough? Press 1 for yes.</textarea>');
+    expect(bad.text).toContain('>せき は でますか</textarea>');
+    expect((await getFlowVersion(deps.db, 'patient-daily', 2)).definition).toEqual(before);
+
+    // Within the limit: saved; only the three wordings changed, the rest of the definition as it was.
+    const ok = await admin.form('/admin/flows/patient-daily/versions/2/form', {
+      's:nodes.cough.text.channels.sms.ja': '咳は？', 's:nodes.cough.text.channels.voice.en': 'Do you have a cough? Press 1 for yes.', 's:nodes.cough.text.channels.sms.ja-easy': 'せき は でますか',
+    });
+    expect(ok.status).toBe(303);
+    const after = (await getFlowVersion(deps.db, 'patient-daily', 2)).definition as Def;
+    const expected = structuredClone(before);
+    expected.nodes.cough!.text.channels.sms!.ja = '咳は？';
+    expected.nodes.cough!.text.channels.voice!.en = 'Do you have a cough? Press 1 for yes.';
+    expected.nodes.cough!.text.channels.sms!['ja-easy'] = 'せき は でますか';
+    expect(after).toEqual(expected);
+  });
+
   it('simulates as a LINE chat, an SMS thread and a call transcript, escaping what the patient typed', async () => {
     const line = await html(await admin.form('/admin/flows/patient-daily/versions/2/simulate', { channel: 'line', inputs: '39.4\n<script>alert(1)</script>', lang: 'ja', hasOximeter: '1' }));
     expect(line.status).toBe(200);

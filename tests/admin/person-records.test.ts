@@ -131,7 +131,9 @@ describe('on the person page', () => {
     const edit = { caseNumber: 'R-PAGE', name: '画面 四郎', classification: 'confirmed', admissionDate: '2026-05-03', dischargeDate: '', dateOfDeath: '', icuUsed: 'on', ecmoUsed: 'on' };
     expect((await nurse.form(`/admin/persons/${p}/edit`, edit)).status).toBe(303);
     const html = await (await nurse.get(`/admin/persons/${p}`)).text();
-    expect(html).toMatch(/<section class="card" id="tests">[\s\S]*2026-05-09[\s\S]*PCR検査[\s\S]*<option value="positive" selected="">陽性/);
+    expect(html).toMatch(/<section class="card" id="tests">[\s\S]*2026-05-09<\/td><td>PCR検査<\/td><td>陽性<\/td><td>2026-05-10/);
+    // The forms are in the 検査 dialog (opened from the action bar): the recorded result selected there.
+    expect(html).toMatch(/<dialog id="dlg-tests"[\s\S]*id="add-test"[\s\S]*<option value="positive" selected="">陽性[\s\S]*<\/dialog>/);
     expect(html).toContain('接触 二郎');
     expect(html).toMatch(/id="person-clinical">[\s\S]*入院日 2026-05-03[\s\S]*ICU入室[\s\S]*ECMOの使用/);
     const form = await (await nurse.get(`/admin/persons/${p}/edit`)).text();

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { makeAlert } from '../admin/fixtures';
 import { ensureCentre } from '../admin/support';
 import { consoleWorld } from './console-world';
-import { shot } from './web-support';
+import { SCREENSHOTS, shot } from './web-support';
 
 /**
  * The console's design pass (issue 18) in Chromium, on a fixed clock: the alert page gives the
@@ -90,6 +90,65 @@ describe('the console as a nurse reads it', () => {
     expect(problems, problems.join('\n')).toEqual([]);
   }, 60_000);
 
+  it('keeps the records read on the page and their forms (検査, 接触者, メモ, 電話連絡, 一時停止, 証明書) in dialogs from the bar, which still post without script', async () => {
+    await page.goto(`${w.server.base}/admin/persons/${w.personId}`);
+    // No record form on the page until its dialog opens; the records themselves stay readable.
+    for (const form of ['#add-note', '#add-test', '#add-contact', '#record-call', '#pause-form']) expect(await page.isVisible(form), form).toBe(false);
+    for (const card of ['#notes', '#tests', '#contacts', '#person-caseload', '#person-pauses', '#person-certificates']) expect(await page.isVisible(card), card).toBe(true);
+    expect(await page.$$eval('main > .cards input:not([type=hidden]), main > .cards textarea, main > section textarea', (els) => els.filter((e) => !e.closest('#person-household')).length)).toBe(0);
+    expect(await page.$eval('#person-actions', (el) => el.getBoundingClientRect().height)).toBeLessThan(100); // still one compact bar
+    const openers = await page.$$eval('#person-actions .bar-group [data-open-dialog]', (as) => as.map((a) => a.getAttribute('data-open-dialog')));
+    expect(openers).toEqual(['dlg-note', 'dlg-calls', 'dlg-tests', 'dlg-contacts', 'dlg-pause']); // 証明書 once monitoring has ended
+    for (const dialog of openers) {
+      await page.click(`#open-${dialog}`);
+      expect(await page.isVisible(`#${dialog}`), dialog!).toBe(true);
+      expect(await page.$eval(`#${dialog}`, (d) => (d as HTMLDialogElement).open)).toBe(true);
+      if (dialog === 'dlg-tests') await page.locator('#dlg-tests').screenshot({ path: `${SCREENSHOTS}/console-design-person-dialog-tests.png` });
+      await page.click(`#${dialog} [data-close-dialog]`);
+      expect(await page.isVisible(`#${dialog}`)).toBe(false);
+    }
+    // A note and a call from their dialogs land on the page.
+    await page.click('#open-dlg-note');
+    await page.fill('#add-note textarea[name=note]', '本人と電話。食事は取れている。');
+    await Promise.all([page.waitForURL(/#notes$/), page.click('#add-note button[type=submit]')]);
+    expect(await text('#notes')).toContain('本人と電話。食事は取れている。');
+    await page.click('#open-dlg-calls');
+    await page.selectOption('#record-call select[name=outcome]', 'no_answer');
+    await Promise.all([page.waitForLoadState('load'), page.click('#record-call button[type=submit]')]);
+    expect(await text('#person-caseload')).toContain('応答なし');
+    await page.click('#open-dlg-tests');
+    await shot(page, 'console-design-person-records');
+
+    // On a phone the dialog fits the screen.
+    const phone = await w.nursePage(375);
+    await phone.goto(`${w.server.base}/admin/persons/${w.personId}`);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(2);
+    await phone.click('#open-dlg-pause');
+    const box = (await phone.locator('#dlg-pause').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await phone.screenshot({ path: `${SCREENSHOTS}/console-design-person-dialog-phone.png` });
+
+    // Without script: the opener is a link to its dialog, shown in place; the form posts as before.
+    const noScript = await w.browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState(), viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    const plain = await noScript.newPage();
+    await plain.goto(`${w.server.base}/admin/persons/${w.personId}`);
+    expect(await plain.isVisible('#add-test')).toBe(false);
+    await plain.click('#open-dlg-tests');
+    expect(plain.url()).toMatch(/#dlg-tests$/);
+    expect(await plain.isVisible('#add-test')).toBe(true);
+    await plain.fill('#add-test input[name=specimenDate]', '2026-05-03');
+    await plain.selectOption('#add-test select[name=method]', 'antigen_qualitative');
+    await Promise.all([plain.waitForURL(/saved=1/), plain.click('#add-test button[type=submit]')]);
+    expect(await plain.textContent('#tests')).toContain('抗原定性検査');
+    await plain.click('#open-dlg-status');
+    expect(await plain.isVisible('#dlg-status form')).toBe(true); // the earlier dialogs work the same way
+    await plain.screenshot({ path: `${SCREENSHOTS}/console-design-person-noscript.png` });
+    await noScript.close();
+    await phone.context().close();
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 90_000);
+
   it('shows phones in domestic form, accepts any dash typed, and words the contact log with the true state of a round', async () => {
     await page.goto(`${w.server.base}/admin/persons/${w.personId}`);
     expect(await text('#person-phone')).toBe('090-0000-0001');
@@ -142,7 +201,8 @@ describe('the console as a nurse reads it', () => {
     const phone = await w.nursePage(375);
     for (const path of [`/admin/alerts/${w.alertId}`, `/admin/persons/${w.personId}`, '/admin']) {
       await phone.goto(`${w.server.base}${path}`);
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // clientWidth, not innerWidth: on a phone the browser zooms out to whatever overflows, so innerWidth grows with it.
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, path).toBeLessThanOrEqual(2);
     }
     await shot(phone, 'console-design-triage-phone');

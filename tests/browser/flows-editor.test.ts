@@ -109,10 +109,47 @@ describe('flow editor in a browser', () => {
     // The removed Thai is marked missing, in the field and in the question's outline line.
     await page.click('#g-nodes-temperature > summary');
     expect(await page.locator('label.missing-lang.lang-th').count()).toBe(1);
-    expect(await page.locator('#g-nodes-temperature > summary .badge.missing').textContent()).toContain('未翻訳 1');
+    // 未翻訳 3: the Thai, and the SMS and voice wordings in やさしい日本語 (which fall back to the Japanese ones).
+    expect(await page.locator('#g-nodes-temperature > summary .badge.missing').textContent()).toContain('未翻訳 3');
     await shotOf(page, 'flows-02b-outline-languages', '#flow-form');
     expect(await page.textContent('.flash')).toContain('下書きを保存しました');
     expect(await page.locator('#diff code', { hasText: 'nodes.temperature.text.ja' }).count()).toBe(1);
+
+    // The SMS and voice wordings, in every language, beside each base wording (issue 18): were only in the JSON.
+    const openTemperature = async (p: Page) => {
+      if ((await p.locator('#g-nodes-temperature').getAttribute('open')) === null) await p.click('#g-nodes-temperature > summary');
+    };
+    await openTemperature(page);
+    expect(await page.isVisible('#f-nodes-temperature-text-channels-sms-ja')).toBe(true);
+    const top = (id: string) => page.locator(`#${id}`).evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    expect(await top('f-nodes-temperature-text-channels-sms-ja')).toBe(await top('f-nodes-temperature-text-ja')); // one row
+    expect(await page.textContent('#g-nodes-temperature label[data-channel="sms"].lang-ja')).toContain('SMS用の文言 — 日本語');
+    expect(await page.inputValue('#f-nodes-temperature-text-channels-voice-vi')).not.toBe('');
+    expect(await page.locator('#g-nodes-temperature label.missing-lang.channel-sms.lang-ja-easy').count()).toBe(1); // やさしい日本語 SMS: 未翻訳
+    // Too long for two SMS parts: refused at the field in Japanese, what was typed kept, nothing saved.
+    const tooLong = '今朝の体温を数字だけで送ってください。'.repeat(8);
+    await page.fill('#f-nodes-temperature-text-channels-sms-ja', tooLong);
+    await page.fill('#f-nodes-temperature-text-channels-sms-ja-easy', 'けさ の たいおん を すうじ で おくって ください');
+    await Promise.all([page.waitForLoadState('load'), page.click('#flow-form button[type=submit]')]);
+    await page.waitForSelector('#f-nodes-temperature-text-channels-sms-ja-err');
+    expect(await page.textContent('#f-nodes-temperature-text-channels-sms-ja-err')).toContain('SMS用の文言が長すぎます（152文字、SMS 3通分）');
+    expect(await page.inputValue('#f-nodes-temperature-text-channels-sms-ja')).toBe(tooLong);
+    expect(await page.inputValue('#f-nodes-temperature-text-channels-sms-ja-easy')).toBe('けさ の たいおん を すうじ で おくって ください');
+    await shotOf(page, 'flows-02c-channel-wordings-error', '#g-nodes-temperature');
+    await page.fill('#f-nodes-temperature-text-channels-sms-ja', '今朝の体温を数字で送ってください（例: 36.8）');
+    await Promise.all([page.waitForURL(/done=saved/), page.click('#flow-form button[type=submit]')]);
+    const saved = (await getFlowVersion(deps.db, 'patient-daily', 2)).definition as { nodes: { temperature: { text: { ja: string; channels: { sms: Record<string, string> } } } } };
+    expect(saved.nodes.temperature.text.channels.sms.ja).toBe('今朝の体温を数字で送ってください（例: 36.8）');
+    expect(saved.nodes.temperature.text.channels.sms['ja-easy']).toBe('けさ の たいおん を すうじ で おくって ください');
+    expect(saved.nodes.temperature.text.ja).toBe('今朝の体温は何度でしたか？'); // the base wording as it was
+    await openTemperature(page);
+    await shotOf(page, 'flows-02d-channel-wordings', '#g-nodes-temperature');
+    const phone = await (await browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, locale: 'ja-JP', storageState: await page.context().storageState() })).newPage();
+    await phone.goto(`${server.base}/admin/flows/patient-daily/versions/2`);
+    await openTemperature(phone);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(2);
+    await phone.locator('#g-nodes-temperature').screenshot({ path: path.join(SCREENSHOTS, 'flows-02e-channel-wordings-phone.png') });
+    await phone.context().close();
 
     // The JSON editor flags a syntax slip as it is typed.
     await page.locator('#definition-json').press('End');
@@ -126,6 +163,7 @@ describe('flow editor in a browser', () => {
     await page.waitForSelector('.transcript-sms');
     expect(await page.locator('.transcript-sms .sms-bubble.patient').allTextContents()).toEqual(['39.2', '93', 'はい']);
     expect(await page.locator('#sim-flags li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.transcript-sms').textContent()).toContain('今朝の体温を数字で送ってください（例: 36.8）'); // the SMS wording edited in the form
     // The urgent advice names the administrator's own centre and number, not a sample one.
     expect(await page.locator('.transcript-sms').textContent()).toContain('13-831保健所（03-0000-0000）');
     await shotOf(page, 'flows-03-simulator-sms', '#simulator');
@@ -171,5 +209,5 @@ describe('flow editor in a browser', () => {
     expect((await getFlowVersion(deps.db, 'browser-831', 1)).status).toBe('published');
     await shotOf(page, 'flows-07-centre-flow-published');
     expect(problems, problems.join('\n')).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import {
   defaultFlows, FLOW_SPEC_VERSION, flowDefinitionJsonSchema, flowDefinitionSchema, parseFlowDefinition, validateFlowDefinition,
   type FlowDefinition,
+  pickText,
 } from '../../src/flows/index.js';
+import { WEB_TEXTS } from '../../src/bot/web/texts';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -98,6 +100,33 @@ describe('validateFlowDefinition', () => {
       'missing_translation@nodes.pick.choices[0].label.en',
       'missing_translation@rules[0].reason',
     ]);
+  });
+
+  it('an SMS wording over two segments, in any language, at its field (choices too); the default flows fit', () => {
+    const d = base();
+    const long = '体温を測って、数字だけを送ってください。'.repeat(7); // 140 UTF-16 units: 3 segments
+    d.nodes.temp = { ...(d.nodes.temp as object), text: { ja: '体温は？', en: 'Temperature?', channels: { sms: { ja: long.slice(0, 134), en: 'x'.repeat(307), vi: 'Nhiệt độ '.repeat(15) } } } } as FlowDefinition['nodes'][string];
+    d.nodes.pick = { type: 'question', kind: 'single', text: { ja: '選択', en: 'Pick' }, next: 'done', choices: [{ value: 'a', label: { ja: 'あ', en: 'A', channels: { sms: { ja: long, en: 'A' } } } }] };
+    (d.nodes.cough as { next: string }).next = 'pick';
+    const issues = validateFlowDefinition(d).filter((i) => i.code === 'sms_too_long');
+    // 134 Japanese characters fit (two parts of 67); 307 Latin ones do not (two of 153); 135 Vietnamese ones are UCS-2.
+    expect(issues.map((i) => i.path)).toEqual(['nodes.temp.text.channels.sms.en', 'nodes.temp.text.channels.sms.vi', 'nodes.pick.choices[0].label.channels.sms.ja']);
+    expect(issues[2]!.message.ja).toBe('SMS用の文言が長すぎます（140文字、SMS 3通分）。日本語などでは134文字（2通）以内にしてください');
+    expect(issues[0]!.message.ja).toContain('英数字のみでは306文字');
+    for (const def of Object.values(defaultFlows)) expect(validateFlowDefinition(def).filter((i) => i.code === 'sms_too_long')).toEqual([]);
+  });
+
+  it('the comment question gives one instruction on each channel (issue 18): 「なし」 where it is typed or tapped, none on the web page, whose hint says to leave it empty', () => {
+    for (const def of [defaultFlows.patientDaily, defaultFlows.contactDaily, defaultFlows.childDaily]) {
+      const text = (def.nodes.comment as { text: Parameters<typeof pickText>[0] } | undefined)?.text;
+      if (!text) continue;
+      for (const lang of ['ja', 'ja-easy', 'en'] as const) {
+        const web = pickText(text, lang, 'web');
+        expect(web, `${def.key} web ${lang}`).not.toMatch(/なし|none/i);
+      }
+      expect(pickText(text, 'ja', 'sms')).toContain('「なし」');
+    }
+    expect(WEB_TEXTS.optionalText.ja).toBe('なければ、空欄のまま「次へ」を押してください。');
   });
 
   it('a rule naming an unknown question, or a question of the wrong kind', () => {

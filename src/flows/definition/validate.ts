@@ -3,12 +3,14 @@ import { ruleKind } from '../rules/registry.js';
 import { issue, type FlowIssue } from './issues.js';
 import { nodeAt, type FlowDefinition } from './schema.js';
 import { translationIssues } from './translations.js';
+import { channelLimitIssues } from './limits.js';
 
 /**
  * Graph and content checks on a definition that already has the right shape. Every
  * issue points at the node and field: unknown next node, unreachable node, a loop with
  * no way out, a missing translation, a rule naming an unknown question, a threshold
- * outside the question's range, a risk-factor escalation naming an unknown rule. An empty
+ * outside the question's range, a risk-factor escalation naming an unknown rule, an SMS
+ * wording over two segments. An empty
  * list means publishable.
  */
 export function validateFlowDefinition(def: FlowDefinition): FlowIssue[] {
@@ -25,6 +27,7 @@ export function validateFlowDefinition(def: FlowDefinition): FlowIssue[] {
   }
   out.push(...graphIssues(def));
   out.push(...translationIssues(def));
+  out.push(...channelLimitIssues(def));
   const ruleIds = new Set<string>();
   def.rules.forEach((rule, i) => {
     if (ruleIds.has(rule.id)) out.push(issue(`rules[${i}].id`, 'duplicate_rule', `規則 ${rule.id} が重複しています`, `Rule ${rule.id} is duplicated`));

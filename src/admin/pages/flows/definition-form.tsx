@@ -14,10 +14,11 @@ function Field(props: { f: FieldSpec; lang: Lang; errors: PathError[] }) {
   const errs = errorsAt(props.errors, f.path);
   const id = `f-${f.path.replaceAll('.', '-')}`;
   const common = { id, 'data-path': f.path, 'aria-invalid': errs.length ? 'true' : undefined, 'aria-describedby': errs.length ? `${id}-err` : undefined };
-  const label = f.lang ? t(lang, f.label, { ...f.labelVars, name: t(lang, `lang.${f.lang}`) }) : t(lang, f.label, f.labelVars);
-  const cls = [errs.length ? 'has-error' : '', f.missing ? 'missing-lang' : '', f.lang ? `lang-field lang-${f.lang}` : ''].filter(Boolean).join(' ') || undefined;
+  const vars = { ...f.labelVars, ...(f.channel ? { channel: t(lang, `flows.channelName.${f.channel}`) } : {}) };
+  const label = f.lang ? t(lang, f.label, { ...vars, name: t(lang, `lang.${f.lang}`) }) : t(lang, f.label, vars);
+  const cls = [errs.length ? 'has-error' : '', f.missing ? 'missing-lang' : '', f.lang ? `lang-field lang-${f.lang}` : '', f.channel ? `channel-field channel-${f.channel}` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <label class={cls} lang={f.lang === 'ja-easy' ? 'ja' : f.lang}>
+    <label class={cls} lang={f.lang === 'ja-easy' ? 'ja' : f.lang} data-channel={f.channel}>
       {label}
       {f.missing && <span class="badge missing">{t(lang, 'flows.missing')}</span>}
       {f.kind === 'longtext' ? (
@@ -34,6 +35,31 @@ function Field(props: { f: FieldSpec; lang: Lang; errors: PathError[] }) {
       {f.missing && f.suggestion && <span class="muted suggestion">{t(lang, 'flows.suggestion', { text: f.suggestion })}</span>}
       {errs.length > 0 && <span class="field-error" id={`${id}-err`}>{errs.map((e) => e.message).join(' / ')}</span>}
     </label>
+  );
+}
+
+/** Fields in order, a language's base wording and its channel wordings side by side in one row. */
+function Fields(props: { fields: FieldSpec[]; lang: Lang; errors: PathError[] }) {
+  const rows: FieldSpec[][] = [];
+  for (const f of props.fields) {
+    const last = rows.at(-1);
+    if (last && f.row && last[0]!.row === f.row) last.push(f);
+    else rows.push([f]);
+  }
+  return (
+    <>
+      {rows.map((row) =>
+        row.length === 1 ? (
+          <Field f={row[0]!} lang={props.lang} errors={props.errors} />
+        ) : (
+          <div class="lang-row" data-row={row[0]!.row}>
+            {row.map((f) => (
+              <Field f={f} lang={props.lang} errors={props.errors} />
+            ))}
+          </div>
+        ),
+      )}
+    </>
   );
 }
 
@@ -59,17 +85,13 @@ function Group(props: { g: GroupSpec; lang: Lang; errors: PathError[]; fieldPath
         <p class="field-error" data-path={e.path}><code>{e.path}</code>: {e.message}</p>
       ))}
       <div class="grid2">
-        {main.map((f) => (
-          <Field f={f} lang={lang} errors={props.errors} />
-        ))}
+        <Fields fields={main} lang={lang} errors={props.errors} />
       </div>
       {others.length > 0 && (
         <fieldset class="flow-languages">
           <legend>{t(lang, 'flows.languages')}</legend>
           <div class="grid2">
-            {others.map((f) => (
-              <Field f={f} lang={lang} errors={props.errors} />
-            ))}
+            <Fields fields={others} lang={lang} errors={props.errors} />
           </div>
         </fieldset>
       )}
@@ -80,7 +102,8 @@ function Group(props: { g: GroupSpec; lang: Lang; errors: PathError[]; fieldPath
 /**
  * The structured editor: the flow as an outline in the order a person meets it, one question
  * (or rule) open at a time, each with its wording in every language (missing ones marked,
- * the phrasebook's translation shown), its limits, and each rule's thresholds in its summary.
+ * the phrasebook's translation shown) and, beside each, its SMS / voice / LINE wordings; its
+ * limits; and each rule's thresholds in its summary.
  */
 export function DefinitionForm(props: { lang: Lang; csrf: string; action: string; definition: FlowDefinition | Record<string, unknown>; errors: PathError[] }) {
   const { lang } = props;

@@ -1,4 +1,4 @@
-import { LANG_CODES, phrase, type FlowDefinition, type Lang } from '../../../flows';
+import { CHANNELS, LANG_CODES, LANGUAGES, phrase, type FlowDefinition, type Lang } from '../../../flows';
 
 /**
  * The structured editor's model: which fields of a definition the form shows, named by
@@ -17,6 +17,10 @@ export interface FieldSpec {
   lang?: Lang;
   missing?: boolean;
   suggestion?: string;
+  /** A channel's own wording (SMS short, voice with keypad instructions), shown beside the base wording of its language. */
+  channel?: (typeof CHANNELS)[number];
+  /** Fields of one row: the base wording of a language and its channel wordings share `${path}.${lang}`. */
+  row?: string;
 }
 
 export interface GroupSpec {
@@ -40,14 +44,25 @@ const at = (o: unknown, ...keys: (string | number)[]) => keys.reduce<unknown>((x
  * One wording in every language of the list: Japanese and English first (required), then
  * the others; a language with no wording is marked missing, with the phrasebook's
  * translation of the English as a suggestion (やさしい日本語 falls back to Japanese: marked, not required).
+ * Beside each language's base wording, the channel wordings the text has (SMS, voice, LINE,
+ * web: `text.channels`), marked the same way; no voice wording for a language Twilio cannot speak.
  */
 function wording(path: string, text: unknown, kind: FieldSpec['kind'] = 'longtext', label = 'flows.text', vars: Record<string, string> = {}): FieldSpec[] {
-  const en = str(at(text, 'en'));
-  return LANG_CODES.map((lang) => {
-    const value = str(at(text, lang));
-    const suggestion = lang === 'ja' || lang === 'en' || lang === 'ja-easy' ? undefined : phrase(lang, en);
-    return { path: `${path}.${lang}`, label: `${label}.lang`, labelVars: { ...vars, lang }, kind, value, lang, missing: value.trim() === '', ...(suggestion ? { suggestion } : {}) };
-  });
+  const channels = CHANNELS.filter((ch) => at(text, 'channels', ch) && typeof at(text, 'channels', ch) === 'object');
+  const field = (lang: Lang, w: unknown, fieldPath: string, fieldLabel: string, channel?: FieldSpec['channel']): FieldSpec => {
+    const value = str(at(w, lang));
+    const suggestion = lang === 'ja' || lang === 'en' || lang === 'ja-easy' ? undefined : phrase(lang, str(at(w, 'en')));
+    return {
+      path: `${fieldPath}.${lang}`, label: fieldLabel, labelVars: { ...vars, lang }, kind, value, lang, missing: value.trim() === '',
+      row: `${path}.${lang}`, ...(suggestion ? { suggestion } : {}), ...(channel ? { channel } : {}),
+    };
+  };
+  return LANG_CODES.flatMap((lang) => [
+    field(lang, text, path, `${label}.lang`),
+    ...channels
+      .filter((ch) => ch !== 'voice' || LANGUAGES.find((l) => l.code === lang)?.voice)
+      .map((ch) => field(lang, at(text, 'channels', ch), `${path}.channels.${ch}`, `${label}.channel`, ch)),
+  ]);
 }
 
 /** The nodes in the order a person meets them: from `start`, each node's next, branch cases, then default; unreachable ones last. */

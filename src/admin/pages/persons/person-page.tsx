@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Hono } from 'hono';
 import { MONITORED_STATUSES } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
@@ -21,18 +22,18 @@ import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { flowsForActor } from './list-page';
 import { PersonForm, personInputFromForm } from './person-form';
-import { PersonContacts, PersonNotes, PersonTests } from './person-records-view';
-import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonHealthTable, PersonTimeline, unsentSessions, type CentreOption } from './person-view';
+import { ContactsDialog, NoteDialog, PersonContacts, PersonNotes, PersonTests, TestsDialog } from './person-records-view';
+import { chartSeries, ContactAttempts, PersonActions, PersonAlerts, PersonFacts, PersonHealthTable, PersonTimeline, unsentSessions, type CentreOption, type RecordOpener } from './person-view';
 import { RiskFactors } from '../../ui/clinical';
 import { displayPhone } from '../../ui/phone';
 import { listJurisdictions } from '../../../domain/jurisdictions/list-jurisdictions';
 import { tryAsPatientAvailable } from './try-as-patient-routes';
 import { caseloadOf } from '../../../domain/caseload/person-caseload';
-import { PersonCaseloadCard } from '../lifecycle/person-caseload';
+import { CallsDialog, PersonCaseloadCard } from '../lifecycle/person-caseload';
 import { pausesOf } from '../../../domain/pauses/pauses-of';
-import { PersonPausesCard } from '../lifecycle/person-pauses';
+import { PauseDialog, pauseDialogUseful, PersonPausesCard } from '../lifecycle/person-pauses';
 import { certificatesOf } from '../../../domain/certificates/revoke-certificate';
-import { PersonCertificatesCard } from '../lifecycle/person-certificates';
+import { CertificatesDialog, PersonCertificatesCard } from '../lifecycle/person-certificates';
 import { getHousehold } from '../../../domain/households/household-verbs';
 import { localDateOf } from '../../../domain/time';
 import { PersonHouseholdCard } from './person-household';
@@ -106,16 +107,16 @@ export function createPersonPageRoutes(deps: Deps) {
         </section>
       </div>,
       <div class="cards">
-        <PersonCaseloadCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} cl={caseload} />
-        <PersonPausesCard lang={lang} csrf={csrf} personId={id} timeZone={r.centre.timeZone} monitored={MONITORED_STATUSES.includes(r.person.status)} pauses={pauses} />
-        <PersonCertificatesCard lang={lang} csrf={csrf} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
+        <PersonCaseloadCard lang={lang} timeZone={r.centre.timeZone} cl={caseload} />
+        <PersonPausesCard lang={lang} timeZone={r.centre.timeZone} pauses={pauses} />
+        <PersonCertificatesCard lang={lang} personId={id} ended={r.person.status === 'monitoring_ended'} certificates={certs} />
         <PersonHouseholdCard lang={lang} csrf={csrf} personId={id} today={localDateOf(deps.now(), r.centre.timeZone)} household={household} />
       </div>,
       <div class="cards">
-        <PersonTests lang={lang} csrf={csrf} r={r} />
-        <PersonContacts lang={lang} csrf={csrf} r={r} />
+        <PersonTests lang={lang} r={r} />
+        <PersonContacts lang={lang} r={r} />
       </div>,
-      <PersonNotes lang={lang} csrf={csrf} r={r} />,
+      <PersonNotes lang={lang} r={r} />,
       <section class="block">
         <h2>{t(lang, 'person.timeline')}</h2>
         <PersonTimeline lang={lang} sessions={obs.sessions} timeZone={r.centre.timeZone} unsent={unsent} />
@@ -126,6 +127,17 @@ export function createPersonPageRoutes(deps: Deps) {
           {r.statusHistory.map((h) => <li>{fmtDateTime(h.changedAt, lang, r.centre.timeZone)} — {t(lang, `pstatus.${h.status}`)} {h.by && <span class="muted">{h.by}</span>} {h.note && <div>{h.note}</div>}</li>)}
         </ul>
       </section>,
+    ];
+    // The records kept on the person: read on the page, added or changed in a dialog opened from the bar.
+    const monitored = MONITORED_STATUSES.includes(r.person.status);
+    const ended = r.person.status === 'monitoring_ended';
+    const records: [RecordOpener, Child][] = [
+      [{ dialog: 'dlg-note', label: t(lang, 'person.addNote') }, <NoteDialog lang={lang} csrf={csrf} personId={id} />],
+      [{ dialog: 'dlg-calls', label: t(lang, 'calls.title') }, <CallsDialog lang={lang} csrf={csrf} personId={id} cl={caseload} />],
+      [{ dialog: 'dlg-tests', label: t(lang, 'person.tests') }, <TestsDialog lang={lang} csrf={csrf} r={r} />],
+      [{ dialog: 'dlg-contacts', label: t(lang, 'person.contacts') }, <ContactsDialog lang={lang} csrf={csrf} r={r} />],
+      ...(pauseDialogUseful(monitored, pauses) ? [[{ dialog: 'dlg-pause', label: t(lang, 'pause.title') }, <PauseDialog lang={lang} csrf={csrf} personId={id} monitored={monitored} pauses={pauses} />] as [RecordOpener, Child]] : []),
+      ...(ended || certs.length > 0 ? [[{ dialog: 'dlg-certificates', label: t(lang, 'cert.title') }, <CertificatesDialog lang={lang} csrf={csrf} personId={id} ended={ended} certificates={certs} />] as [RecordOpener, Child]] : []),
     ];
     return page(
       c,
@@ -139,7 +151,8 @@ export function createPersonPageRoutes(deps: Deps) {
           <RiskFactors lang={lang} p={r.person} />{' '}
           {r.person.phone && <a href={`tel:${r.person.phone}`}>{displayPhone(r.person.phone)}</a>}
         </p>
-        <PersonActions lang={lang} csrf={csrf} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} />
+        <PersonActions lang={lang} csrf={csrf} r={r} centres={centres} tryAsPatient={tryAsPatientAvailable(deps.env)} records={records.map(([o]) => o)} />
+        {records.map(([, dialog]) => dialog)}
         {blocks}
       </Layout>,
       extra.status ?? 200,

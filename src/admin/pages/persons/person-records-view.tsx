@@ -3,15 +3,14 @@ import { TEST_METHODS, TEST_RESULTS } from '../../../domain/persons/test-records
 import { fmtDateTime } from '../../ui/format';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 import { outcomeNote } from '../triage/queue-table';
+import { ActionDialog } from '../../ui/action-dialog';
 
 const options = (lang: Lang, prefix: string, values: readonly string[], selected?: string) =>
   values.map((v) => <option value={v} selected={v === selected}>{t(lang, `${prefix}.${v}`)}</option>);
 
-/** 検査: the person's tests, each with a small form to complete its result, and a form to record one. */
-export function PersonTests(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+/** 検査: the person's tests (the forms are in TestsDialog). */
+export function PersonTests(props: { lang: Lang; r: PersonRecord }) {
   const { lang, r } = props;
-  const id = r.person.id;
-  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   return (
     <section class="card" id="tests">
       <h2>{t(lang, 'person.tests')}</h2>
@@ -23,18 +22,23 @@ export function PersonTests(props: { lang: Lang; csrf: string; r: PersonRecord }
             <tr data-test-id={x.id}>
               <td>{x.specimenDate ?? '—'}</td>
               <td>{t(lang, `test.method.${x.method}`)}</td>
-              <td colspan={2}>
-                <form method="post" action={`/admin/persons/${id}/tests/${x.id}`} class="filters">
-                  {hidden}
-                  <select name="result" aria-label={t(lang, 'test.result')}>{options(lang, 'test.result', TEST_RESULTS, x.result)}</select>
-                  <input type="date" name="resultDate" value={x.resultDate ?? ''} aria-label={t(lang, 'test.resultDate')} />
-                  <button type="submit" class="secondary">{t(lang, 'common.save')}</button>
-                </form>
-              </td>
+              <td>{t(lang, `test.result.${x.result}`)}</td>
+              <td>{x.resultDate ?? '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** The 検査 dialog: record a test, and complete the result of each one recorded. */
+export function TestsDialog(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+  const { lang, r } = props;
+  const id = r.person.id;
+  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
+  return (
+    <ActionDialog id="dlg-tests" closeTo="#person-actions" title={t(lang, 'person.tests')} lang={lang}>
       <form method="post" action={`/admin/persons/${id}/tests`} class="filters" id="add-test">
         {hidden}
         <label>{t(lang, 'test.specimenDate')}<input type="date" name="specimenDate" /></label>
@@ -43,15 +47,23 @@ export function PersonTests(props: { lang: Lang; csrf: string; r: PersonRecord }
         <label>{t(lang, 'test.resultDate')}<input type="date" name="resultDate" /></label>
         <button type="submit">{t(lang, 'person.addTest')}</button>
       </form>
-    </section>
+      {r.tests.length > 0 && <h3>{t(lang, 'person.testResults')}</h3>}
+      {r.tests.map((x) => (
+        <form method="post" action={`/admin/persons/${id}/tests/${x.id}`} class="filters" data-test-id={x.id}>
+          {hidden}
+          <span>{x.specimenDate ?? '—'} {t(lang, `test.method.${x.method}`)}</span>
+          <select name="result" aria-label={t(lang, 'test.result')}>{options(lang, 'test.result', TEST_RESULTS, x.result)}</select>
+          <input type="date" name="resultDate" value={x.resultDate ?? ''} aria-label={t(lang, 'test.resultDate')} />
+          <button type="submit" class="secondary">{t(lang, 'common.save')}</button>
+        </form>
+      ))}
+    </ActionDialog>
   );
 }
 
-/** 接触者: links both ways (this person's contacts, and whom they were a contact of), and a form to link one by case number. */
-export function PersonContacts(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+/** 接触者: links both ways (this person's contacts, and whom they were a contact of); the forms are in ContactsDialog. */
+export function PersonContacts(props: { lang: Lang; r: PersonRecord }) {
   const { lang, r } = props;
-  const id = r.person.id;
-  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
   return (
     <section class="card" id="contacts">
       <h2>{t(lang, 'person.contacts')}</h2>
@@ -64,15 +76,21 @@ export function PersonContacts(props: { lang: Lang; csrf: string; r: PersonRecor
               <td><a href={`/admin/persons/${x.other.id}`}>{x.other.name}</a> <span class="muted">{x.other.caseNumber}</span></td>
               <td>{x.setting ?? ''}</td>
               <td>{x.lastContactDate ?? '—'}</td>
-              <td>
-                <form method="post" action={`/admin/persons/${id}/contacts/${x.id}/remove`} class="inline">
-                  {hidden}<button type="submit" class="link">{t(lang, 'person.removeContact')}</button>
-                </form>
-              </td>
             </tr>
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** The 接触者 dialog: link a contact by case number, or remove a link. */
+export function ContactsDialog(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+  const { lang, r } = props;
+  const id = r.person.id;
+  const hidden = <input type="hidden" name="_csrf" value={props.csrf} />;
+  return (
+    <ActionDialog id="dlg-contacts" closeTo="#person-actions" title={t(lang, 'person.contacts')} lang={lang}>
       <form method="post" action={`/admin/persons/${id}/contacts`} class="filters" id="add-contact">
         {hidden}
         <label>{t(lang, 'person.contactCaseNumber')}<input name="contactCaseNumber" maxlength={40} required /></label>
@@ -80,21 +98,35 @@ export function PersonContacts(props: { lang: Lang; csrf: string; r: PersonRecor
         <label>{t(lang, 'contact.lastContactDate')}<input type="date" name="lastContactDate" /></label>
         <button type="submit">{t(lang, 'person.addContact')}</button>
       </form>
-    </section>
+      {r.contacts.map((x) => (
+        <form method="post" action={`/admin/persons/${id}/contacts/${x.id}/remove`} class="inline" data-contact-id={x.id}>
+          {hidden}<button type="submit" class="link">{t(lang, 'person.removeContact')}: {x.other.name}（{x.other.caseNumber}）</button>
+        </form>
+      ))}
+    </ActionDialog>
   );
 }
 
-/** メモ: notes on the person and on their alerts, newest first, and a form to add one. */
-export function PersonNotes(props: { lang: Lang; csrf: string; r: PersonRecord }) {
+/** The メモ dialog: add a note on the person. */
+export function NoteDialog(props: { lang: Lang; csrf: string; personId: string }) {
+  const { lang } = props;
+  return (
+    <ActionDialog id="dlg-note" closeTo="#person-actions" title={t(lang, 'person.addNote')} lang={lang}>
+      <form method="post" action={`/admin/persons/${props.personId}/notes`} id="add-note">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <label>{t(lang, 'person.notes')}<textarea name="note" rows={4} maxlength={2000} required></textarea></label>
+        <button type="submit">{t(lang, 'person.addNote')}</button>
+      </form>
+    </ActionDialog>
+  );
+}
+
+/** メモ: notes on the person and on their alerts, newest first (added from NoteDialog). */
+export function PersonNotes(props: { lang: Lang; r: PersonRecord }) {
   const { lang, r } = props;
   return (
     <section class="card" id="notes">
       <h2>{t(lang, 'person.notes')}</h2>
-      <form method="post" action={`/admin/persons/${r.person.id}/notes`} id="add-note">
-        <input type="hidden" name="_csrf" value={props.csrf} />
-        <label>{t(lang, 'person.addNote')}<textarea name="note" rows={2} maxlength={2000} required></textarea></label>
-        <button type="submit" class="secondary">{t(lang, 'person.addNote')}</button>
-      </form>
       {r.notes.length === 0 && <p class="muted">{t(lang, 'common.none')}</p>}
       <ul class="timeline">
         {r.notes.map((n) => (

@@ -6,6 +6,7 @@ import { HealthTable, RiskFactors, roundLabel, type HealthSession } from '../../
 import { fmtShort } from '../../ui/format';
 import { labelOr, t, type Lang } from '../../ui/i18n';
 import { displayPhone } from '../../ui/phone';
+import { ActionDialog, DialogOpener } from '../../ui/action-dialog';
 import { reasonLabel } from '../triage/queue-table';
 
 type Obs = Awaited<ReturnType<typeof personObservations>>;
@@ -49,17 +50,6 @@ export function PersonFacts(props: { lang: Lang; r: PersonRecord }) {
   );
 }
 
-/** A form in a <dialog>, opened from the actions bar (app.js); without script the form is still on the page. */
-function ActionDialog(props: { id: string; title: string; lang: Lang; children: unknown }) {
-  return (
-    <dialog id={props.id} class="action-dialog" aria-labelledby={`${props.id}-title`}>
-      <h2 id={`${props.id}-title`}>{props.title}</h2>
-      {props.children}
-      <div class="dialog-buttons"><button type="button" class="secondary" data-close-dialog="1">{t(props.lang, 'common.close')}</button></div>
-    </dialog>
-  );
-}
-
 /** Health centres to move or share a person to, chosen from a list (never a typed code), by prefecture. */
 export interface CentreOption {
   code: string;
@@ -79,12 +69,19 @@ function CentreSelect(props: { lang: Lang; id: string; centres: CentreOption[] }
   );
 }
 
+/** An opener in the bar's second group: the records kept on the person (検査, 接触者, メモ, 担当, 一時停止, 証明書). */
+export interface RecordOpener {
+  dialog: string;
+  label: string;
+}
+
 /**
  * The actions a nurse takes from a person's page, as one compact bar: the frequent ones are
  * buttons, the ones that need a few fields open a <dialog> with a plain form (each form still
- * posts without script).
+ * posts without script: ui/action-dialog). `records` adds the openers of the record dialogs,
+ * which the page renders itself (each record's view owns its forms).
  */
-export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord; centres: CentreOption[]; tryAsPatient?: boolean }) {
+export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord; centres: CentreOption[]; tryAsPatient?: boolean; records?: RecordOpener[] }) {
   const { lang, r } = props;
   const p = r.person;
   const id = p.id;
@@ -92,7 +89,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
   const monitored = MONITORED_STATUSES.includes(p.status);
   const otherCentres = props.centres.filter((c) => c.code !== r.centre.code);
   const shareable = otherCentres.filter((c) => !r.sharedCentres.some((s) => s.code === c.code));
-  const open = (dialog: string, label: string, cls = 'secondary') => <button type="button" class={cls} data-open-dialog={dialog} id={`open-${dialog}`}>{label}…</button>;
+  const open = (dialog: string, label: string, cls = 'secondary') => <DialogOpener dialog={dialog} label={label} cls={cls} />;
   return (
     <>
       <nav class="actions-bar" id="person-actions" aria-label={t(lang, 'person.actionsBar')}>
@@ -108,8 +105,14 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
         {monitored && <WebLinkQrButton personId={id} csrf={props.csrf} lang={lang} />}
         {monitored && props.tryAsPatient && <TryAsPatientButton personId={id} csrf={props.csrf} lang={lang} />}
         {monitored && open('dlg-end', t(lang, 'person.end'), 'danger')}
+        {props.records && props.records.length > 0 && (
+          <span class="bar-group" role="group" aria-label={t(lang, 'person.recordsBar')}>
+            <span class="bar-label">{t(lang, 'person.recordsBar')}</span>
+            {props.records.map((o) => open(o.dialog, o.label))}
+          </span>
+        )}
       </nav>
-      <ActionDialog id="dlg-status" title={t(lang, 'person.changeStatus')} lang={lang}>
+      <ActionDialog closeTo="#person-actions" id="dlg-status" title={t(lang, 'person.changeStatus')} lang={lang}>
         <form method="post" action={`/admin/persons/${id}/status`}>
           {hidden}
           <label>{t(lang, 'field.status')}
@@ -120,7 +123,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
         </form>
       </ActionDialog>
       {monitored && (
-        <ActionDialog id="dlg-period" title={t(lang, 'person.extend')} lang={lang}>
+        <ActionDialog closeTo="#person-actions" id="dlg-period" title={t(lang, 'person.extend')} lang={lang}>
           <form method="post" action={`/admin/persons/${id}/extend`}>
             {hidden}
             <label>{t(lang, 'person.extend')}<input type="date" name="plannedEnd" value={p.monitoringPlannedEnd ?? ''} required /></label>
@@ -129,7 +132,7 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
         </ActionDialog>
       )}
       {monitored && (
-        <ActionDialog id="dlg-end" title={t(lang, 'person.end')} lang={lang}>
+        <ActionDialog closeTo="#person-actions" id="dlg-end" title={t(lang, 'person.end')} lang={lang}>
           <form method="post" action={`/admin/persons/${id}/end`} data-confirm={t(lang, 'person.endConfirm')}>
             {hidden}
             <label>{t(lang, 'person.endReason')}<input name="reason" maxlength={200} /></label>
@@ -137,14 +140,14 @@ export function PersonActions(props: { lang: Lang; csrf: string; r: PersonRecord
           </form>
         </ActionDialog>
       )}
-      <ActionDialog id="dlg-transfer" title={t(lang, 'person.transfer')} lang={lang}>
+      <ActionDialog closeTo="#person-actions" id="dlg-transfer" title={t(lang, 'person.transfer')} lang={lang}>
         <form method="post" action={`/admin/persons/${id}/transfer`} id="transfer-form">
           {hidden}
           <label>{t(lang, 'person.transfer')}<CentreSelect lang={lang} id="transfer-centre" centres={otherCentres} /></label>
           <button type="submit">{t(lang, 'person.transfer')}</button>
         </form>
       </ActionDialog>
-      <ActionDialog id="dlg-share" title={t(lang, 'person.share')} lang={lang}>
+      <ActionDialog closeTo="#person-actions" id="dlg-share" title={t(lang, 'person.share')} lang={lang}>
         <form method="post" action={`/admin/persons/${id}/share`} id="share-form">
           {hidden}
           <label>{t(lang, 'person.share')}<CentreSelect lang={lang} id="share-centre" centres={shareable} /></label>

@@ -37,6 +37,8 @@ export const clinical: Dictionary = {
   'session.sendFailed': { ja: '送信失敗', en: 'Not sent' },
   'person.vitals': { ja: 'バイタルと健康観察', en: 'Vital signs and observations' },
   'person.actionsBar': { ja: '操作', en: 'Actions' },
+  'person.recordsBar': { ja: '記録', en: 'Records' },
+  'person.testResults': { ja: '結果を入力', en: 'Enter a result' },
   'person.more': { ja: 'その他の操作', en: 'More actions' },
   'person.records': { ja: '記録', en: 'Records' },
   'person.details': { ja: '基本情報', en: 'Details' },

@@ -58,6 +58,7 @@ export const lifecycle: Dictionary = {
   'pause.ended.ended_by_staff': { ja: '職員が再開', en: 'Resumed by staff' },
   'pause.none': { ja: '一時停止はありません', en: 'No pauses' },
   'cert.title': { ja: '証明書', en: 'Certificates' },
+  'cert.kind': { ja: '種類', en: 'Kind' },
   'cert.kind.recuperation': { ja: '療養証明書', en: 'Certificate of recuperation' },
   'cert.kind.work_restriction': { ja: '就業制限通知書', en: 'Notice of work restriction' },
   'cert.issue': { ja: '発行する（本人にリンクを送信）', en: 'Issue (the link is sent to the person)' },
