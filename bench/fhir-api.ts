@@ -9,6 +9,7 @@
  * 1.5 M persons: `--reuse-database NAME` after `console-scale --keep-database NAME`).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -34,6 +35,29 @@ const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
 // Retained heap is sampled after a full GC (as console-scale does): RSS alone also counts garbage not yet collected.
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
+
+/**
+ * CPU seconds (user + system) the PostgreSQL backends of this database have used so far:
+ * /proc/<pid>/stat of each (PostgreSQL on this machine), 100 ticks a second. The pools keep
+ * their connections, so the difference over a phase is that phase's database CPU.
+ */
+async function pgCpuSeconds(pg: postgres.Sql): Promise<number> {
+  const pids = await pg<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  let ticks = 0;
+  for (const { pid } of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the backend ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+const nodeCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 async function main() {
   const keep = args.flags['keep-database'];
@@ -65,7 +89,10 @@ async function main() {
     const ids = await pg<{ id: string }[]>`select p.id from persons p join jurisdictions j on j.id = p.responsible_centre_id where j.path like '/JP/13/%' order by md5(p.id::text) limit ${samples + 3}`;
     const times: number[] = [];
     let entries = 0;
+    let searchNode0 = 0;
+    let searchPg0 = 0;
     for (let i = 0; i < ids.length; i++) {
+      if (i === 3) [searchNode0, searchPg0] = [nodeCpuSeconds(), await pgCpuSeconds(pg)];
       const t0 = performance.now();
       const res = await fetch(`${app.url}/fhir/Observation?patient=${ids[i]!.id}&code=http://loinc.org|8310-5`, { headers: auth });
       const body = (await res.json()) as { entry?: unknown[] };
@@ -75,6 +102,16 @@ async function main() {
         entries += body.entry?.length ?? 0;
       }
     }
+    const searchCpu = { nodeMsPerRequest: ms(((nodeCpuSeconds() - searchNode0) * 1000) / times.length), pgMsPerRequest: ms((((await pgCpuSeconds(pg)) - searchPg0) * 1000) / times.length) };
+    // The plan of the search's query for one sampled person (its predicates, order and limit; the jurisdiction filter left out).
+    const plan = await pg.unsafe(
+      `explain (analyze, buffers, format text) select o.* from observations o join persons p on p.id = o.person_id
+       where o.status = 'answered' and o.kind <> 'text' and o.person_id = $1 and o.question_id in ('temperature', '')
+       order by o.observed_at, o.id limit 101`,
+      [ids[3]!.id],
+    );
+    const explain = plan.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n');
+    step(`EXPLAIN (ANALYZE, BUFFERS) of the search:\n${explain}`);
     step('exporting Tokyo\'s Observations');
     gc();
     const before = process.memoryUsage().rss;
@@ -86,6 +123,7 @@ async function main() {
       gc();
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     }, 1000);
+    const [exportNode0, exportPg0] = [nodeCpuSeconds(), await pgCpuSeconds(pg)];
     const t0 = performance.now();
     const kick = await fetch(`${app.url}/fhir/$export?_type=Observation`, { headers: { ...auth, prefer: 'respond-async' } });
     const status = kick.headers.get('content-location')!.replace(deps.env.PUBLIC_BASE_URL, app.url);
@@ -99,6 +137,7 @@ async function main() {
       else if (res.status !== 202) throw new Error(`status answered ${res.status}`);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const [exportNode, exportPg] = [nodeCpuSeconds() - exportNode0, (await pgCpuSeconds(pg)) - exportPg0];
     clearInterval(timer);
     clearInterval(heapTimer);
     const exported = manifest.output.reduce((a, o) => a + o.count, 0);
@@ -107,12 +146,19 @@ async function main() {
       ...machineInfo(),
       loadAverage1m: os.loadavg()[0],
       ...data,
-      observationSearch: { samples: times.length, meanEntries: Math.round((entries / times.length) * 10) / 10, p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) },
-      export: { resources: exported, seconds: Math.round(seconds * 10) / 10, resourcesPerSecond: Math.round(exported / seconds), rssBeforeMiB: mib(before), peakRssMiB: mib(peakRss), retainedHeapGrowthMiB: mib(peakHeap - heapBefore) },
+      observationSearch: { samples: times.length, meanEntries: Math.round((entries / times.length) * 10) / 10, p50: ms(pct(times, 50)), p95: ms(pct(times, 95)), ...searchCpu, explainExecutionMs: Number(/Execution Time: ([\d.]+)/.exec(explain)?.[1]) },
+      export: {
+        resources: exported,
+        seconds: Math.round(seconds * 10) / 10,
+        resourcesPerSecond: Math.round(exported / seconds),
+        nodeCpuUsPerResource: ms((exportNode * 1e6) / exported),
+        pgCpuUsPerResource: ms((exportPg * 1e6) / exported),
+        // What the CPU time alone would allow on one core each (the rate on a quiet machine is bounded by the larger).
+        resourcesPerCpuSecond: { node: Math.round(exported / exportNode), postgres: Math.round(exported / exportPg) }, rssBeforeMiB: mib(before), peakRssMiB: mib(peakRss), retainedHeapGrowthMiB: mib(peakHeap - heapBefore) },
     };
     console.log(JSON.stringify(figures));
-    console.log(`Observation search (temperature of one Tokyo person): p50 ${figures.observationSearch.p50} ms, p95 ${figures.observationSearch.p95} ms`);
-    console.log(`$export of Tokyo's Observations: ${exported.toLocaleString()} resources in ${figures.export.seconds} s = ${figures.export.resourcesPerSecond.toLocaleString()}/s, RSS ${figures.export.rssBeforeMiB} → peak ${figures.export.peakRssMiB} MiB, retained heap +${figures.export.retainedHeapGrowthMiB} MiB`);
+    console.log(`Observation search (temperature of one Tokyo person): p50 ${figures.observationSearch.p50} ms, p95 ${figures.observationSearch.p95} ms (load ${os.loadavg()[0]!.toFixed(1)}); CPU per request: Node ${searchCpu.nodeMsPerRequest} ms, PostgreSQL ${searchCpu.pgMsPerRequest} ms; EXPLAIN execution ${figures.observationSearch.explainExecutionMs} ms`);
+    console.log(`$export of Tokyo's Observations: ${exported.toLocaleString()} resources in ${figures.export.seconds} s = ${figures.export.resourcesPerSecond.toLocaleString()}/s, RSS ${figures.export.rssBeforeMiB} → peak ${figures.export.peakRssMiB} MiB, retained heap +${figures.export.retainedHeapGrowthMiB} MiB; CPU per resource: Node ${figures.export.nodeCpuUsPerResource} µs, PostgreSQL ${figures.export.pgCpuUsPerResource} µs`);
   } finally {
     await pg.end();
     await app.close();

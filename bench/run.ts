@@ -12,7 +12,9 @@ const dir = import.meta.dirname;
 // Run only when named: generating a nation's data takes longer than the other scenarios together.
 const ON_REQUEST = ['console-scale'];
 const args = process.argv.slice(2);
-const names = args.filter((a) => !a.startsWith('--') && !/^\d/.test(a));
+// A word right after a `--flag` (no `=`) is that flag's value (`--keep-database NAME`), not a scenario.
+const isValue = (i: number) => i > 0 && args[i - 1]!.startsWith('--') && !args[i - 1]!.includes('=');
+const names = args.filter((a, i) => !a.startsWith('--') && !isValue(i));
 const flags = args.filter((a) => !names.includes(a));
 const scenarios = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')

@@ -22,103 +22,68 @@ export interface ResourceDoor {
   read: (args: VerbArgs<{ id: string }>) => Promise<Resource>;
 }
 
-const page = (s: ParsedSearch) => ({ count: s.count, offset: s.offset });
-const patientRefs = (s: ParsedSearch) => [...(s.refs('patient', 'Patient') ?? []), ...(s.refs('subject', 'Patient') ?? [])];
-const withCtx = <T,>(fn: (a: { ctx: Ctx; input: T }) => Promise<{ resources: Resource[]; more: boolean }>, input: (s: ParsedSearch) => T): SearchVerb => ({ ctx, input: s }) => fn({ ctx, input: input(s) });
+type Param = ResourceDoor['searchParams'][number];
+type Found = Promise<{ resources: Resource[]; more: boolean }>;
+/** What every search verb takes besides its own parameters: `_id`, paging and (for a person's resources) the patient. */
+type Common = 'ids' | 'count' | 'offset' | 'patient';
+
+/**
+ * One door: `_id` and paging always; `patient` / `subject` (references to a Patient) for a
+ * person's resources; then the type's own parameters, parsed by `input`.
+ */
+function door<T>(d: {
+  type: string;
+  ofPatient: boolean;
+  params?: Param[];
+  search: (a: { ctx: Ctx; input: T }) => Found;
+  input?: (s: ParsedSearch) => Omit<T, Common>;
+  read: ResourceDoor['read'];
+}): ResourceDoor {
+  const searchParams: Param[] = [{ name: '_id', type: 'token' }, ...(d.ofPatient ? ([{ name: 'patient', type: 'reference' }, { name: 'subject', type: 'reference' }] as const) : []), ...(d.params ?? [])];
+  const search: SearchVerb = ({ ctx, input: s }) =>
+    d.search({
+      ctx,
+      input: {
+        ids: idsOf(s),
+        ...(d.ofPatient ? { patient: [...(s.refs('patient', 'Patient') ?? []), ...(s.refs('subject', 'Patient') ?? [])] } : {}),
+        ...d.input?.(s),
+        count: s.count,
+        offset: s.offset,
+      } as T,
+    });
+  return { type: d.type, searchParams, search, read: d.read };
+}
 
 export const RESOURCE_DOORS: ResourceDoor[] = [
-  {
+  door({
     type: 'Patient',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'identifier', type: 'token' },
-      { name: 'name', type: 'string' },
-      { name: 'birthdate', type: 'date' },
-      { name: '_lastUpdated', type: 'date' },
-    ],
-    search: withCtx(searchPatients, (s) => ({ ids: idsOf(s), identifier: s.get('identifier'), name: s.get('name'), birthdate: s.dates('birthdate'), lastUpdated: s.dates('_lastUpdated'), ...page(s) })),
+    ofPatient: false,
+    params: [{ name: 'identifier', type: 'token' }, { name: 'name', type: 'string' }, { name: 'birthdate', type: 'date' }, { name: '_lastUpdated', type: 'date' }],
+    search: searchPatients,
+    input: (s) => ({ identifier: s.get('identifier'), name: s.get('name'), birthdate: s.dates('birthdate'), lastUpdated: s.dates('_lastUpdated') }),
     read: readPatient,
-  },
-  {
+  }),
+  door({
     type: 'Observation',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'patient', type: 'reference' },
-      { name: 'subject', type: 'reference' },
-      { name: 'code', type: 'token' },
-      { name: 'category', type: 'token' },
-      { name: 'date', type: 'date' },
-    ],
-    search: withCtx(searchObservations, (s) => ({
-      ids: idsOf(s),
-      patient: patientRefs(s),
-      code: s.get('code'),
-      category: s.get('category'),
-      date: s.dates('date'),
-      ...page(s),
-    })),
+    ofPatient: true,
+    params: [{ name: 'code', type: 'token' }, { name: 'category', type: 'token' }, { name: 'date', type: 'date' }],
+    search: searchObservations,
+    input: (s) => ({ code: s.get('code'), category: s.get('category'), date: s.dates('date') }),
     read: readObservation,
-  },
-  {
+  }),
+  door({
     type: 'Questionnaire',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'url', type: 'reference' },
-      { name: 'version', type: 'token' },
-    ],
-    search: withCtx(searchQuestionnaires, (s) => ({ ids: idsOf(s), url: s.get('url'), version: s.get('version'), ...page(s) })),
+    ofPatient: false,
+    params: [{ name: 'url', type: 'reference' }, { name: 'version', type: 'token' }],
+    search: searchQuestionnaires,
+    input: (s) => ({ url: s.get('url'), version: s.get('version') }),
     read: readQuestionnaire,
-  },
-  {
-    type: 'QuestionnaireResponse',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'patient', type: 'reference' },
-      { name: 'subject', type: 'reference' },
-      { name: 'authored', type: 'date' },
-    ],
-    search: withCtx(searchQuestionnaireResponses, (s) => ({ ids: idsOf(s), patient: patientRefs(s), authored: s.dates('authored'), ...page(s) })),
-    read: readQuestionnaireResponse,
-  },
-  {
-    type: 'Condition',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'patient', type: 'reference' },
-      { name: 'subject', type: 'reference' },
-    ],
-    search: withCtx(searchConditions, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
-    read: readCondition,
-  },
-  {
-    type: 'Encounter',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'patient', type: 'reference' },
-      { name: 'subject', type: 'reference' },
-    ],
-    search: withCtx(searchEncounters, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
-    read: readEncounter,
-  },
-  {
-    type: 'Organization',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'identifier', type: 'token' },
-    ],
-    search: withCtx(searchOrganizations, (s) => ({ ids: idsOf(s), identifier: s.get('identifier'), ...page(s) })),
-    read: readOrganization,
-  },
-  {
-    type: 'Flag',
-    searchParams: [
-      { name: '_id', type: 'token' },
-      { name: 'patient', type: 'reference' },
-      { name: 'subject', type: 'reference' },
-    ],
-    search: withCtx(searchFlags, (s) => ({ ids: idsOf(s), patient: patientRefs(s), ...page(s) })),
-    read: readFlag,
-  },
+  }),
+  door({ type: 'QuestionnaireResponse', ofPatient: true, params: [{ name: 'authored', type: 'date' }], search: searchQuestionnaireResponses, input: (s) => ({ authored: s.dates('authored') }), read: readQuestionnaireResponse }),
+  door({ type: 'Condition', ofPatient: true, search: searchConditions, read: readCondition }),
+  door({ type: 'Encounter', ofPatient: true, search: searchEncounters, read: readEncounter }),
+  door({ type: 'Organization', ofPatient: false, params: [{ name: 'identifier', type: 'token' }], search: searchOrganizations, input: (s) => ({ identifier: s.get('identifier') }), read: readOrganization }),
+  door({ type: 'Flag', ofPatient: true, search: searchFlags, read: readFlag }),
 ];
 
 export const doorOf = (type: string) => RESOURCE_DOORS.find((d) => d.type === type);

@@ -16,7 +16,16 @@ export const URGENT_SYSTEM = `${MIMAMORI_FHIR}/CodeSystem/urgent-symptom`;
 export const QUESTION_SYSTEM = `${MIMAMORI_FHIR}/CodeSystem/question`;
 export const OBS_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const DATA_ABSENT = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
-export const JP_PATIENT = 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient';
+/** JP Core (HL7 Japan, FHIR R4) profiles the API's resources claim in `meta.profile`. */
+export const JP_CORE = 'http://jpfhir.jp/fhir/core';
+export const JP_PATIENT = `${JP_CORE}/StructureDefinition/JP_Patient`;
+export const JP_OBSERVATION_COMMON = `${JP_CORE}/StructureDefinition/JP_Observation_Common`;
+export const JP_OBSERVATION_VITAL_SIGNS = `${JP_CORE}/StructureDefinition/JP_Observation_VitalSigns`;
+export const JP_CONDITION = `${JP_CORE}/StructureDefinition/JP_Condition`;
+export const JP_ENCOUNTER = `${JP_CORE}/StructureDefinition/JP_Encounter`;
+export const JP_ORGANIZATION = `${JP_CORE}/StructureDefinition/JP_Organization`;
+/** JP Core's Observation category (the `first` slice every JP Core Observation must carry; the codes are R4's). */
+export const JP_OBS_CATEGORY = `${JP_CORE}/CodeSystem/JP_SimpleObservationCategory_CS`;
 export const EN_REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
 /** 医療機関コード (10 digits) — JP Core's identifier system for medical institutions. */
 export const INSTITUTION_CODE_SYSTEM = 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no';

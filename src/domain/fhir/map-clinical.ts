@@ -1,6 +1,6 @@
 import type { Condition, Encounter, Flag, Organization } from '@medplum/fhirtypes';
 import type { persons } from '../../../db/schema';
-import { CENTRE_CODE_SYSTEM, INSTITUTION_CODE_SYSTEM, MIMAMORI_FHIR } from './codes';
+import { CENTRE_CODE_SYSTEM, INSTITUTION_CODE_SYSTEM, JP_CONDITION, JP_ENCOUNTER, JP_ORGANIZATION, MIMAMORI_FHIR } from './codes';
 
 type PersonRow = typeof persons.$inferSelect;
 
@@ -20,7 +20,7 @@ export function toCondition(p: PersonRow): Condition | null {
   return {
     resourceType: 'Condition',
     id: p.id,
-    meta: { lastUpdated: p.updatedAt.toISOString() },
+    meta: { lastUpdated: p.updatedAt.toISOString(), profile: [JP_CONDITION] },
     clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: ended ? 'resolved' : 'active' }] },
     verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: p.classification === 'suspected' ? 'provisional' : 'confirmed' }] },
     category: [
@@ -40,7 +40,7 @@ export function toEncounter(p: PersonRow): Encounter | null {
   return {
     resourceType: 'Encounter',
     id: p.id,
-    meta: { lastUpdated: p.updatedAt.toISOString() },
+    meta: { lastUpdated: p.updatedAt.toISOString(), profile: [JP_ENCOUNTER] },
     status: p.dischargeDate ? 'finished' : 'in-progress',
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: 'inpatient encounter' },
     subject: { reference: `Patient/${p.id}` },
@@ -60,7 +60,7 @@ export interface AlertRow {
   updatedAt: Date;
 }
 
-/** An open or acknowledged alert as an active Flag; severity as the flag-priority extension (red PH, amber PM). */
+/** An open or acknowledged alert as an active Flag (JP Core has no Flag profile); severity as the flag-priority extension (red PH, amber PM). */
 export function toFlag(a: AlertRow): Flag {
   const reasons = a.details.reasons ?? [];
   return {
@@ -90,6 +90,7 @@ export function toOrganization(o: { id: string; kind: 'health_centre' | 'institu
   return {
     resourceType: 'Organization',
     id: o.id,
+    meta: { profile: [JP_ORGANIZATION] },
     identifier: [{ system: centre ? CENTRE_CODE_SYSTEM : INSTITUTION_CODE_SYSTEM, value: o.code }],
     active: true,
     type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: centre ? 'govt' : 'prov', display: centre ? 'Government' : 'Healthcare Provider' }] }],

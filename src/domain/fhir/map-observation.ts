@@ -1,5 +1,5 @@
 import type { Observation } from '@medplum/fhirtypes';
-import { codingsOf, DATA_ABSENT, OBS_CATEGORY, QUESTION_CODES, UCUM, URGENT_SYSTEM } from './codes';
+import { codingsOf, DATA_ABSENT, JP_OBS_CATEGORY, JP_OBSERVATION_COMMON, JP_OBSERVATION_VITAL_SIGNS, OBS_CATEGORY, QUESTION_CODES, UCUM, URGENT_SYSTEM } from './codes';
 
 export interface ObservationRow {
   id: string;
@@ -18,7 +18,8 @@ export interface ObservationRow {
 
 const isoOf = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
 
-const category = (code: 'vital-signs' | 'survey', display: string) => [{ coding: [{ system: OBS_CATEGORY, code, display }] }];
+// R4's category (the base vital-signs profiles slice on it) and JP Core's (its `first` slice), same code.
+const category = (code: 'vital-signs' | 'survey', display: string) => [{ coding: [{ system: OBS_CATEGORY, code, display }] }, { coding: [{ system: JP_OBS_CATEGORY, code, display }] }];
 const absent = (code: string, display: string) => ({ coding: [{ system: DATA_ABSENT, code, display }] });
 
 /** The value part of an answered question, typed by what the answer is. */
@@ -46,7 +47,8 @@ function valueOf(row: ObservationRow): Partial<Observation> {
 /**
  * One answered question as an Observation: measured values with the vital-signs category,
  * LOINC code and UCUM unit (the R4 vital-signs profiles); everything else coded as a
- * `survey` Observation (codes.ts says which code system and why).
+ * `survey` Observation (codes.ts says which code system and why). Measures claim
+ * JP_Observation_VitalSigns and the R4 vital-signs profile; the rest JP_Observation_Common.
  */
 export function toObservation(row: ObservationRow): Observation {
   const q = QUESTION_CODES[row.questionId];
@@ -54,7 +56,7 @@ export function toObservation(row: ObservationRow): Observation {
   return {
     resourceType: 'Observation',
     id: row.id,
-    meta: { lastUpdated: isoOf(row.createdAt), ...(vital ? { profile: [q.profile] } : {}) },
+    meta: { lastUpdated: isoOf(row.createdAt), profile: vital ? [JP_OBSERVATION_VITAL_SIGNS, q.profile] : [JP_OBSERVATION_COMMON] },
     status: 'final',
     category: vital ? category('vital-signs', 'Vital Signs') : category('survey', 'Survey'),
     code: { coding: codingsOf(row.questionId) },
