@@ -164,6 +164,7 @@ describe('intake and workers as separate compositions', () => {
   it('a reply leaves once its answer is committed, while a long round dispatch is still queued', async () => {
     // 3,000 multicast jobs: at LINE_MULTICAST_PER_SECOND 20 the queue needs 150 s to drain.
     const workerDeps = await processDeps({ MIMAMORI_ROLE: 'workers', PORT: String(await freePort()), LINE_MULTICAST_PER_SECOND: '20' });
+    await waitUntil(async () => workerDeps.redis.status === 'ready', 10_000);
     const queued = await workerDeps.jobs.triggerBulk(
       DISPATCH_JOBS.line,
       Array.from({ length: 3000 }, (_, i) => ({ payload: { sessionIds: [crypto.randomUUID()], kind: 'prompt' as const }, jobId: `dispatch-reply-${i}` })),
