@@ -5,8 +5,14 @@
  * stand-in. No HTTP intake and no queue in between: this is what one worker process can
  * judge and answer per second, and how many SQL statements each answer costs (counted on
  * the wire by the postgres driver's debug hook).
- * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32]
+ * With --batch N (INBOUND_BATCH_SIZE, default 50) a job takes the waiting answers of up to N
+ * senders in one transaction; every stored event still gets its job (as the intake
+ * enqueues them), the ones a batch took cost one statement. CPU per answer: this process
+ * (process.cpuUsage) and the database's PostgreSQL backends (/proc), with the load average.
+ * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50]
  */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../db/client';
 import { lineInboxRows } from '../src/bot/line/intake';
@@ -22,6 +28,7 @@ import { lineTextEvent, startLineStandIn } from './stand-ins/line-api';
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 2000);
 const concurrency = Number(args.flags.concurrency ?? 32);
+const batch = Number(args.flags.batch ?? 50);
 const SECRET = 'bench-answer-path';
 const at = Date.parse('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const started = Date.now();
@@ -30,6 +37,17 @@ const now = () => new Date(at + (Date.now() - started));
 // はい (short of breath: a red alert), as in the morning burst.
 const ROUNDS = [{ name: 'temperature (typed)', text: () => '36.6' }, { name: 'yes/no (typed; 1 % red)', text: (i: number) => (i % 100 === 0 ? 'はい' : 'いいえ') }];
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+
+/** CPU seconds of a process so far (/proc: utime + stime). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -40,7 +58,7 @@ async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promis
 
 async function main() {
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false });
-  const app = await startBenchApp({ now, workers: false, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url, INBOUND_CONCURRENCY: String(concurrency) } });
+  const app = await startBenchApp({ now, workers: false, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url, INBOUND_CONCURRENCY: String(concurrency), INBOUND_BATCH_SIZE: String(batch) } });
   const { deps } = app;
   const statements: string[] = [];
   const counted = await createDb({ url: deps.env.DATABASE_URL, max: 10, onStatement: (q) => statements.push(q) });
@@ -55,7 +73,9 @@ async function main() {
     while (line.stats.recipients < persons) await new Promise((r) => setTimeout(r, 100));
     const users = (await deps.db.execute(sql`select address from person_channels where kind = 'line' order by address`)) as unknown as { address: string }[];
     const writer = createInboxWriter(deps.db, deps.jobs);
-    const results: { round: string; answers: number; seconds: number; perSecond: number; statementsPerAnswer: number; replies: number }[] = [];
+    const results: { round: string; answers: number; seconds: number; perSecond: number; statementsPerAnswer: number; replies: number; nodeCpuMsPerAnswer: number; postgresCpuMsPerAnswer: number; load1m: number }[] = [];
+    const backends = async () => ((await deps.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`)) as unknown as { pid: number }[]).map((r) => Number(r.pid));
+    const pgCpu = (pids: number[]) => pids.reduce((n, pid) => n + cpuSecondsOf(pid), 0);
     for (const round of ROUNDS) {
       const events = users.map((u, i) => lineTextEvent(u.address, round.text(i), now().getTime()));
       const stored = await writer.store(await lineInboxRows({ destination: 'U0', events } as never, now()));
@@ -65,15 +85,32 @@ async function main() {
       await counted.db.execute(sql`select 1`); // warm every connection's type cache is not the answers' cost
       statements.length = 0;
       step(`${round.name}: ${ids.length} answers, ${concurrency} at a time`);
+      const pids = await backends();
+      const pg0 = pgCpu(pids);
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await pool(ids, concurrency, async (id) => void (await processLineInbound(worker, id)));
       const seconds = (performance.now() - t0) / 1000;
-      results.push({ round: round.name, answers: ids.length, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(ids.length / seconds), statementsPerAnswer: Number((statements.length / ids.length).toFixed(2)), replies: line.stats.accepted - repliesBefore });
+      const cpu = process.cpuUsage(cpu0);
+      // Connections the pool opened during the round count from their start.
+      const pg1 = pgCpu([...new Set([...pids, ...(await backends())])]);
+      results.push({
+        round: round.name,
+        answers: ids.length,
+        seconds: Number(seconds.toFixed(2)),
+        perSecond: Math.round(ids.length / seconds),
+        statementsPerAnswer: Number((statements.length / ids.length).toFixed(2)),
+        replies: line.stats.accepted - repliesBefore,
+        // This process includes the LINE stand-in answering the replies (an upper bound for the worker).
+        nodeCpuMsPerAnswer: Number(((cpu.user + cpu.system) / 1000 / ids.length).toFixed(2)),
+        postgresCpuMsPerAnswer: Number((((pg1 - pg0) * 1000) / ids.length).toFixed(2)),
+        load1m: Number(os.loadavg()[0]!.toFixed(1)),
+      });
     }
     const [alerts] = (await deps.db.execute(sql`select count(*)::int as n from alerts`)) as unknown as { n: number }[];
-    console.log(JSON.stringify({ bench: 'answer-path', ...machineInfo(), persons, concurrency, results, alerts: alerts?.n }));
-    console.log(`answer-path: ${persons} persons, ${concurrency} answers at a time, one process (${machineInfo().cpus} CPUs, revision ${machineInfo().revision})`);
-    for (const r of results) console.log(`  ${r.round}: ${r.answers} answers in ${r.seconds} s = ${r.perSecond} answers/s, ${r.statementsPerAnswer} statements/answer, ${r.replies} replies accepted`);
+    console.log(JSON.stringify({ bench: 'answer-path', ...machineInfo(), persons, concurrency, batch, results, alerts: alerts?.n }));
+    console.log(`answer-path: ${persons} persons, ${concurrency} jobs at a time, batch ${batch}, one process (${machineInfo().cpus} CPUs, revision ${machineInfo().revision})`);
+    for (const r of results) console.log(`  ${r.round}: ${r.answers} answers in ${r.seconds} s = ${r.perSecond} answers/s (load ${r.load1m}), ${r.statementsPerAnswer} statements/answer, CPU ms/answer Node ${r.nodeCpuMsPerAnswer} (with the stand-in), PostgreSQL ${r.postgresCpuMsPerAnswer}; ${r.replies} replies accepted`);
     console.log(`  alerts raised: ${alerts?.n}`);
   } finally {
     await counted.close();

@@ -331,6 +331,8 @@ async function runLayout(intakes: number, workers: number) {
       processedPerSecondDuringBurst: Math.round(throughput!.n / burstSeconds),
       redAnswers: redSentAt.size,
       redSeenOnStream: latencies.length,
+      redAlerts: alertUsers.length,
+      noticesOnStream: firstNotice.size,
       redToStreamP50Ms: pct(latencies, 50),
       redToStreamP99Ms: pct(latencies, 99),
       drainSeconds,

@@ -8,9 +8,15 @@ export interface Patient {
   awaiting: boolean;
 }
 
-/** The close-contact check, one answer a question; a red patient says 「はい」 (short of breath) at RED_STEP. */
-export const CONTACT_ANSWERS = ['36.6', 'いいえ', 'いいえ', 'いいえ', 'いいえ', 'いいえ'];
-export const RED_STEP = 3;
+/**
+ * The close-contact check (src/flows/defaults/contact-daily.ts), one answer a question, in
+ * its order: the temperature, 息苦しさ, then the symptom group (「いいえ」 ends the check). A
+ * red patient says 「はい」 to 息苦しさ (RED_STEP), which raises a red alert. (It was 6 answers
+ * with 「はい」 at the fourth: after the check had ended, so no red alert was ever raised and
+ * the topology bench saw none on the console's stream.)
+ */
+export const CONTACT_ANSWERS = ['36.6', 'いいえ', 'いいえ'];
+export const RED_STEP = 1;
 
 /**
  * The simulated phones of the burst scenarios: a reply (or push) reaching a patient who

@@ -119,6 +119,8 @@ export const envSchema = z
     // OpenTelemetry traces go to this OTLP/HTTP endpoint (unset: tracing off).
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ message: 'must be a URL such as http://otel-collector:4318' }).optional()),
     // Answers (LINE, SMS) processed at once by one worker process.
+    // Answers of different senders one inbound job takes in one transaction (1 = one sender a job, as before).
+    INBOUND_BATCH_SIZE: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),
     INBOUND_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(32),
     // On SIGTERM, how long requests in flight and running jobs may take before they are cut (keep under the orchestrator's kill timeout).
     SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be milliseconds').default(10_000),

@@ -161,6 +161,28 @@ describe('intake and workers as separate compositions', () => {
     expect(await answeredWhilePoolHeld('0')).toBe(false);
   }, 300_000);
 
+  it('a reply leaves once its answer is committed, while a long round dispatch is still queued', async () => {
+    // 3,000 multicast jobs: at LINE_MULTICAST_PER_SECOND 20 the queue needs 150 s to drain.
+    const workerDeps = await processDeps({ MIMAMORI_ROLE: 'workers', PORT: String(await freePort()), LINE_MULTICAST_PER_SECOND: '20' });
+    await waitUntil(async () => workerDeps.redis.status === 'ready', 10_000);
+    const queued = await workerDeps.jobs.triggerBulk(
+      DISPATCH_JOBS.line,
+      Array.from({ length: 3000 }, (_, i) => ({ payload: { sessionIds: [crypto.randomUUID()], kind: 'prompt' as const }, jobId: `dispatch-reply-${i}` })),
+    );
+    expect(queued).toBe(true);
+    const workers = await startRole(workerDeps, 'workers', { listen: false });
+    const { event } = await linkCodeEvent();
+    const replyToken = (event as { replyToken?: string }).replyToken;
+    const before = t.line.calls.length;
+    expect((await postLine(intakePort, [event])).status).toBe(200);
+    await waitUntil(async () => t.line.calls.slice(before).some((c) => c.endpoint === 'reply' && c.body.replyToken === replyToken), 60_000);
+    // The reply went out (through the reply token) with the round's dispatch still waiting in its queue.
+    const counts = await workerDeps.jobs.queue('dispatch-line').getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    expect(Object.values(counts).reduce((n, c) => n + c, 0)).toBeGreaterThan(2000);
+    await workerDeps.jobs.queue('dispatch-line').obliterate({ force: true });
+    await workers.stop(2000);
+  }, 180_000);
+
   afterAll(async () => {
     await intake?.stop(2000);
   });

@@ -13,6 +13,9 @@ type DbOrTx = Ctx['tx'];
 /** LINE reply tokens are short-lived (about a minute); past this we push instead. */
 export const REPLY_TOKEN_FRESH_MS = 50_000;
 
+/** Recipients one delivery sends to at once (each recipient's rows one after another). */
+const SEND_LANES = 8;
+
 export { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 
 export interface OutboundBody {
@@ -66,20 +69,32 @@ export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>,
   const rows = await sendableRows(deps.db, ids);
   // In the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
-  const heldBack = new Set<string>();
-  const claim = { kind: 'leased' as const, claimant, lease: { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS } };
+  // One chain a recipient, the chains side by side (a few at a time): a recipient's
+  // messages keep their order, and one reply never waits for another recipient's.
+  const byRecipient = new Map<string, string[]>();
   for (const { id, body } of rows) {
     const to = (body as OutboundBody).to;
-    if (heldBack.has(to)) continue;
-    const done = await sendOutboxRow(deps, id, claim, lineSend(deps, api));
-    if (!done) continue;
-    const { row, outcome } = done;
-    if (outcome.accepted) result.sent++;
-    else if (outcome.transient) {
-      result.transient ??= new TransientSendError(outcome.errorMessage, outcome.retryAfterMs);
-      heldBack.add(to);
-    } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.errorCode === 'network' ? null : Number(outcome.errorCode) });
+    byRecipient.set(to, [...(byRecipient.get(to) ?? []), id]);
   }
+  const claim = { kind: 'leased' as const, claimant, lease: { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS } };
+  const send = lineSend(deps, api);
+  const chains = [...byRecipient.values()];
+  let next = 0;
+  const lane = async () => {
+    while (next < chains.length) {
+      for (const id of chains[next++]!) {
+        const done = await sendOutboxRow(deps, id, claim, send);
+        if (!done) continue;
+        const { row, outcome } = done;
+        if (outcome.accepted) result.sent++;
+        else if (outcome.transient) {
+          result.transient ??= new TransientSendError(outcome.errorMessage, outcome.retryAfterMs);
+          break; // this recipient's later rows wait (order kept)
+        } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.errorCode === 'network' ? null : Number(outcome.errorCode) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_LANES, chains.length) }, lane));
   return result;
 }
 

@@ -14,15 +14,17 @@ import { handleStatusEvent } from './status';
  * The inbound job for Twilio SMS and status events. One sender's events are handled in
  * order by the one inbox processor (processInOrder: effects and processed_at together in a
  * savepoint per event, give-up after MAX_EVENT_ATTEMPTS, as for LINE); replies are
- * delivered after commit. A retried job finds its event processed and only delivers what
- * is still queued, so nobody gets a reply twice.
+ * delivered after commit. The run takes other senders' unprocessed events too (up to
+ * INBOUND_BATCH_SIZE senders, one transaction) and delivers their replies as well. A
+ * retried job finds its event processed and only delivers what is still queued, so nobody
+ * gets a reply twice.
  */
 export async function processTwilioInbox(deps: Deps, eventId: string): Promise<void> {
   const run = await processInOrder<SmsFollowUp & { to?: string; eventId: string }>(deps, eventId, ['twilio_sms', 'twilio_status'], deps.now(), async (tx, event) => {
     if (event.provider === 'twilio_sms') return { ...(await handleInboundSms(deps, tx, event)), to: (event.payload as Record<string, string>).From, eventId: event.id };
     await handleStatusEvent(deps, tx, event);
     return { eventId: event.id };
-  });
+  }, { batchSize: deps.env.INBOUND_BATCH_SIZE });
   const followUps = run.results;
   const settings = twilioSettings(deps.env);
   for (const f of followUps) {

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { queryRows } from '../../../db/client';
 import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
 import type { Logger } from '../../platform/logger';
@@ -23,27 +24,49 @@ export async function inboundEventById(db: DbOrTx, eventId: string): Promise<Pic
 }
 
 export interface InOrderRun<R> {
-  /** What the handler returned for each event it handled, oldest first. */
+  /** What the handler returned for each event it handled, oldest first (every sender of the batch). */
   results: R[];
   /** The sender of the job's own event and its place in the inbox; null when the event is unknown. */
   own: { senderKey: string | null; seq: number } | null;
+  /** The senders whose events this run took (the own sender first), each under its advisory lock. */
+  senders: string[];
   /**
-   * The error of an event that will be tried again: the sender's later events wait for it
-   * (order kept). The caller throws it after sending what the handled events produced, so
-   * the job is retried.
+   * The error of the own sender's event that will be tried again: the sender's later events
+   * wait for it (order kept). The caller throws it after sending what the handled events
+   * produced, so the job is retried. (Another sender's failing event is left to its own job.)
    */
   failed: Error | null;
 }
+
+export interface InOrderOptions {
+  /**
+   * How many senders one run may take (INBOUND_BATCH_SIZE): the own sender, plus up to
+   * batchSize − 1 others with the oldest unprocessed events whose advisory lock is free at
+   * once (pg_try_advisory_xact_lock: a sender another run holds is left to it). 1 = the
+   * own sender only.
+   */
+  batchSize?: number;
+  /** The own event's sender and seq when the caller has read them already (saves a statement). */
+  own?: { senderKey: string | null; seq: number };
+}
+
+const senderLock = (key: string) => `inbound:${key}`;
 
 /**
  * The one inbox processor, for every provider (LINE events, Twilio SMS, Twilio status
  * callbacks): under a transaction-scoped advisory lock on the sender, handle every
  * still-unprocessed event of that sender (of these providers) up to and including
- * `eventId`, oldest first. Each event's effects and its processed_at commit together, in a
- * savepoint, so one broken event does not undo the others. An event whose handler throws
- * gets its attempt and error recorded; the run stops there (later events wait) unless it
- * has had MAX_EVENT_ATTEMPTS runs, when it is given up (marked processed) and the run goes
- * on. A second job for events already handled finds nothing to do.
+ * `eventId`, oldest first — and, in the same transaction (`batchSize` > 1), the
+ * unprocessed events of up to batchSize − 1 other senders whose lock is free, so the
+ * begin, lock, read, processed_at and commit statements are shared by the batch. A
+ * sender's events are always handled in seq order and never by two runs at once (the lock
+ * is held to commit). Each event runs in a savepoint, so one broken event does not undo
+ * the others; its processed_at is set for all handled events in one statement before the
+ * commit (effects and processed_at commit together). An event whose handler throws gets
+ * its attempt and error recorded; its sender's later events wait (they are not handled in
+ * this run) unless it has had MAX_EVENT_ATTEMPTS runs, when it is given up (marked
+ * processed) and the sender's next events go on. Other senders' events are not held back
+ * by it. A second job for events already handled finds nothing to do.
  */
 export async function processInOrder<R>(
   deps: { db: Db; logger: Logger },
@@ -51,35 +74,56 @@ export async function processInOrder<R>(
   providers: InboundProvider[],
   now: Date,
   handle: (tx: Tx, event: InboundEvent) => Promise<R>,
+  opts: InOrderOptions = {},
 ): Promise<InOrderRun<R>> {
   let failed: Error | null = null;
+  const batchSize = Math.max(1, opts.batchSize ?? 1);
   return deps.db.transaction(async (tx) => {
-    const [own] = await tx.select({ seq: inboundEvents.seq, senderKey: inboundEvents.senderKey }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
-    if (!own) return { results: [], own: null, failed: null };
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${own.senderKey ?? eventId}`}, 0))`);
+    const own = opts.own ?? (await tx.select({ seq: inboundEvents.seq, senderKey: inboundEvents.senderKey }).from(inboundEvents).where(eq(inboundEvents.id, eventId)))[0];
+    if (!own) return { results: [], own: null, senders: [], failed: null };
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0))`);
+    // Other senders: the oldest unprocessed events (through the partial index on received_at),
+    // their senders in order of first event, taken only if nobody else holds them (never waits).
+    const others =
+      batchSize > 1 && own.senderKey
+        ? (
+            await queryRows<{ senderKey: string }>(
+              tx,
+              sql`with oldest as materialized (
+                    select sender_key, received_at from inbound_events
+                    where processed_at is null and sender_key is not null and sender_key <> ${own.senderKey}
+                      and provider in (${sql.join(providers.map((p) => sql`${p}`), sql`, `)})
+                    order by received_at limit ${batchSize * 4}),
+                  candidates as materialized (
+                    select sender_key, min(received_at) as first from oldest group by sender_key order by first limit ${batchSize - 1})
+                  select sender_key as "senderKey" from candidates
+                  where pg_try_advisory_xact_lock(hashtextextended('inbound:' || sender_key, 0))`,
+            )
+          ).map((r) => r.senderKey)
+        : [];
     const pending = await tx
       .select()
       .from(inboundEvents)
       .where(
         and(
-          own.senderKey ? eq(inboundEvents.senderKey, own.senderKey) : eq(inboundEvents.id, eventId),
           inArray(inboundEvents.provider, providers),
           isNull(inboundEvents.processedAt),
-          lte(inboundEvents.seq, own.seq),
+          own.senderKey
+            ? or(and(eq(inboundEvents.senderKey, own.senderKey), lte(inboundEvents.seq, own.seq)), others.length ? inArray(inboundEvents.senderKey, others) : undefined)
+            : eq(inboundEvents.id, eventId),
         ),
       )
       .orderBy(asc(inboundEvents.seq));
     const results: R[] = [];
+    const handled: InboundEvent[] = [];
+    /** Senders whose event failed and will be tried again: their later events wait. */
+    const halted = new Set<string>();
     for (const event of pending) {
+      const sender = event.senderKey ?? event.id;
+      if (halted.has(sender)) continue;
       try {
-        results.push(
-          await tx.transaction(async (sp) => {
-            const result = await handle(sp, event);
-            await sp.update(inboundEvents).set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null }).where(eq(inboundEvents.id, event.id));
-            return result;
-          }),
-        );
-        observeAnswer(event.provider, event.receivedAt, now);
+        results.push(await tx.transaction((sp) => handle(sp, event)));
+        handled.push(event);
       } catch (err) {
         const giveUp = event.attempts + 1 >= MAX_EVENT_ATTEMPTS;
         await tx
@@ -88,11 +132,18 @@ export async function processInOrder<R>(
           .where(eq(inboundEvents.id, event.id));
         deps.logger.error({ inboundEventId: event.id, provider: event.provider, attempts: event.attempts + 1, gaveUp: giveUp, err: (err as Error).message }, `${PROVIDER_NAME[event.provider]} event failed`);
         if (!giveUp) {
-          failed = err as Error;
-          break;
+          halted.add(sender);
+          if (sender === (own.senderKey ?? eventId)) failed = err as Error;
         }
       }
     }
-    return { results, own: { senderKey: own.senderKey, seq: own.seq }, failed };
+    if (handled.length) {
+      await tx
+        .update(inboundEvents)
+        .set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null })
+        .where(inArray(inboundEvents.id, handled.map((e) => e.id)));
+      for (const event of handled) observeAnswer(event.provider, event.receivedAt, now);
+    }
+    return { results, own: { senderKey: own.senderKey, seq: own.seq }, senders: own.senderKey ? [own.senderKey, ...others] : [], failed };
   });
 }

@@ -250,3 +250,26 @@ export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: Inboun
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * One stored event as its inbound job first sees it: whether it is processed already (a
+ * batch of another job took it) and, only then, the sender's replies still unsent up to
+ * it (as unsentRepliesOfSender) — so the job of an event another run handled costs this
+ * one statement. Null when the event is unknown.
+ */
+export async function inboundEventAndUnsentReplies(
+  db: DbOrTx,
+  opts: { eventId: string; provider: InboundProvider; retryKeyPrefix: string; recent: number },
+): Promise<{ seq: number; senderKey: string | null; processed: boolean; unsent: string[] } | null> {
+  const [row] = await queryRows<{ seq: string | number; senderKey: string | null; processed: boolean; unsent: string[] | null }>(
+    db,
+    sql`select ev.seq, ev.sender_key as "senderKey", ev.processed_at is not null as processed,
+          case when ev.processed_at is not null and ev.sender_key is not null then (
+            select array_agg(o.id::text order by e.seq)
+            from (select id, seq from inbound_events where sender_key = ev.sender_key and seq <= ev.seq and provider = ${opts.provider} order by seq desc limit ${opts.recent}) e
+            join outbound_messages o on o.retry_key = ${opts.retryKeyPrefix} || e.id::text
+            where o.status in ('queued', 'sending')) end as unsent
+        from inbound_events ev where ev.id = ${opts.eventId}`,
+  );
+  return row ? { seq: Number(row.seq), senderKey: row.senderKey, processed: row.processed, unsent: row.unsent ?? [] } : null;
+}

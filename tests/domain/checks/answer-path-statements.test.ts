@@ -8,7 +8,7 @@ import { processLineInbound } from '../../../src/bot/line/process-inbound';
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
 import { processTwilioInbox } from '../../../src/bot/twilio/process-inbox';
 import type { Deps } from '../../../src/deps';
-import { buttonsOf, linkedPatient, postbackEvent, postWebhook, say, setupLine, textEvent, textsOf, type LineTest } from '../../bot/line/helpers';
+import { buttonsOf, clock, issueCode, linkedPatient, newUserId, postbackEvent, postWebhook, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from '../../bot/line/helpers';
 import { createPendingSession, sid, twilioApp, twilioPost, TWILIO_ENV } from '../../bot/twilio/helpers';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson } from '../../support/fixtures';
@@ -21,13 +21,16 @@ import { createTwilioApiMock } from '../../support/twilio-api-mock';
  * adds a statement to every answer fails here and has to say why (docs/answer-path.md
  * lists each statement with its EXPLAIN).
  */
-const LINE_ANSWER_MAX = 17;
+const LINE_ANSWER_MAX = 17; // batch size 1 (one sender a job)
+// Batched (INBOUND_BATCH_SIZE): per answer, with the other events' jobs' one statement each.
+const BATCH_10_MAX = 11; // measured 10.8
+const BATCH_100_MAX = 10.5; // measured 10.08
 // SMS: 18 when measured alone; the one inbox processor (issue 14 step 3) now gives each
 // Twilio event its own savepoint as it gives LINE's (savepoint + release).
 const SMS_ANSWER_MAX = 20;
 
 /** A second handle on the test database whose every statement is recorded. */
-async function counted(deps: TestDeps): Promise<{ deps: Deps; statements: string[]; params: (readonly unknown[])[]; handle: DbHandle }> {
+async function counted(deps: TestDeps, batchSize = 1): Promise<{ deps: Deps; statements: string[]; params: (readonly unknown[])[]; handle: DbHandle }> {
   const statements: string[] = [];
   const params: (readonly unknown[])[] = [];
   const handle = await createDb({
@@ -42,7 +45,7 @@ async function counted(deps: TestDeps): Promise<{ deps: Deps; statements: string
   await handle.db.execute(sql`select 1`);
   statements.length = 0;
   params.length = 0;
-  return { deps: { ...deps, db: handle.db, dbHandle: handle }, statements, params, handle };
+  return { deps: { ...deps, env: { ...deps.env, INBOUND_BATCH_SIZE: batchSize }, db: handle.db, dbHandle: handle }, statements, params, handle };
 }
 
 /**
@@ -103,6 +106,48 @@ describe('statements per answer', () => {
     expect(c.statements.length).toBeGreaterThan(3);
     expect(c.statements.length).toBeLessThanOrEqual(LINE_ANSWER_MAX);
   });
+});
+
+describe('statements per LINE answer, answers batched across senders (INBOUND_BATCH_SIZE)', () => {
+  let t: LineTest;
+  beforeAll(async () => {
+    t = await setupLine();
+  });
+  afterAll(async () => t.close());
+
+  // Per answer, every statement counted: the batch's shared ones (begin, locks, reads,
+  // processed_at, commit, the unsent look-up) and one each for the other events' jobs, which
+  // find their event handled (as the worker runs them: one job per stored event).
+  for (const [size, bound] of [[10, BATCH_10_MAX], [100, BATCH_100_MAX]] as const) {
+    it(`${size} patients' typed answers in one batch: at most ${bound} statements an answer, every one recorded and replied to`, async () => {
+      const users: string[] = [];
+      const personIds: string[] = [];
+      for (let i = 0; i < size; i++) personIds.push(await registerPatient(t));
+      const codes = await Promise.all(personIds.map((id) => issueCode(t.deps, id)));
+      for (let i = 0; i < size; i++) users.push(newUserId());
+      await say(t, ...users.map((u, i) => textEvent(u, codes[i]!)));
+      await say(t, ...users.map((u) => textEvent(u, '今すぐ報告')));
+      await say(t, ...users.map((u) => textEvent(u, '３６度５分'))); // warms the process caches too
+      clock.at = new Date(clock.at.getTime() + 1000);
+      expect((await postWebhook(t, users.map((u) => textEvent(u, 'いいえ')))).status).toBe(200);
+      const events = await t.deps.db.select({ id: inboundEvents.id }).from(inboundEvents).where(isNull(inboundEvents.processedAt)).orderBy(asc(inboundEvents.seq));
+      expect(events).toHaveLength(size);
+      const before = t.line.calls.length;
+      const countObs = async () => (await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(observations).where(inArray(observations.personId, personIds)))[0]!.n;
+      const obsBefore = await countObs();
+      const c = await counted(t.deps, size);
+      try {
+        for (const e of events) await processLineInbound(c.deps, e.id);
+      } finally {
+        await c.handle.close();
+      }
+      expect(t.line.calls.length).toBe(before + size); // every answer replied to, once
+      expect((await countObs()) - obsBefore).toBe(size); // one observation an answer
+      const perAnswer = c.statements.length / size;
+      process.stdout.write(`LINE answers at batch size ${size}: ${c.statements.length} statements, ${perAnswer.toFixed(2)} an answer\n`);
+      expect(perAnswer).toBeLessThanOrEqual(bound);
+    }, 180_000);
+  }
 });
 
 describe('statements per SMS answer', () => {

@@ -77,6 +77,80 @@ describe('the one inbox processor (LINE and Twilio alike)', () => {
   });
 
   it('says nothing happened for an unknown event', async () => {
-    expect(await processInOrder(deps, randomUUID(), ['line'], NOW, handler)).toEqual({ results: [], own: null, failed: null });
+    expect(await processInOrder(deps, randomUUID(), ['line'], NOW, handler)).toEqual({ results: [], own: null, senders: [], failed: null });
+  });
+});
+
+describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
+  const LINE = ['line'] as const;
+  const newSender = () => `U${randomUUID().replaceAll('-', '')}`;
+  beforeAll(async () => {
+    // Events the tests above left waiting are not this block's subject.
+    await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(sql`processed_at is null`);
+  });
+
+  it('one run takes other senders\' waiting events, each sender\'s in order, and marks them all processed', async () => {
+    const [a, b, c] = [newSender(), newSender(), newSender()];
+    const [a1] = await store('line', a, [{ n: 1 }]);
+    const [b1, b2] = await store('line', b, [{ n: 1 }, { n: 2 }]);
+    const [c1] = await store('line', c, [{ n: 1 }]);
+    const [a2] = await store('line', a, [{ n: 2 }]);
+    const run = await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 10 });
+    expect(run.failed).toBeNull();
+    expect(run.results).toEqual([a1, b1, b2, c1, a2]); // seq order: every sender's events in their order
+    expect(new Set(run.senders)).toEqual(new Set([a, b, c]));
+    expect(run.senders[0]).toBe(a);
+    const rows = await rowsOf([a1!, a2!, b1!, b2!, c1!]);
+    expect(rows.every((r) => r.processedAt?.getTime() === NOW.getTime() && r.attempts === 1)).toBe(true);
+    // The other senders' own jobs find nothing left.
+    expect((await processInOrder(deps, b2!, [...LINE], NOW, handler, { batchSize: 10 })).results).toEqual([]);
+  });
+
+  it('a failing event of another sender loses nothing and holds back only that sender', async () => {
+    const [a, b, c] = [newSender(), newSender(), newSender()];
+    const [b1, b2] = await store('line', b, [{ broken: true }, { n: 2 }]);
+    const [c1] = await store('line', c, [{ n: 1 }]);
+    const [a1] = await store('line', a, [{ n: 1 }]);
+    const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
+    expect(run.failed).toBeNull(); // the own sender's events went through: this job is done
+    expect(run.results).toEqual([c1, a1]);
+    expect(await effects([a1!, b1!, b2!, c1!])).toEqual(expect.arrayContaining([a1, c1]));
+    expect(await effects([b1!, b2!])).toEqual([]); // the broken event's effect rolled back, b2 not run
+    const rows = await rowsOf([b1!, b2!]);
+    expect(rows.find((r) => r.id === b1)).toMatchObject({ attempts: 1, lastError: 'cannot handle this event', processedAt: null });
+    expect(rows.find((r) => r.id === b2)).toMatchObject({ attempts: 0, processedAt: null });
+    // b's own job meets the failure itself and is retried (order kept).
+    const own = await processInOrder(deps, b2!, [...LINE], NOW, handler, { batchSize: 1 });
+    expect(own.failed?.message).toBe('cannot handle this event');
+    await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(inArray(inboundEvents.id, [b1!, b2!]));
+  });
+
+  it('never takes a sender another run holds, and takes no other sender at batch size 1', async () => {
+    const [a, b] = [newSender(), newSender()];
+    const [b1] = await store('line', b, [{ n: 1 }]);
+    const [a1] = await store('line', a, [{ n: 1 }]);
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${b}`}, 0))`);
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await isLocked;
+    try {
+      const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
+      expect(run.results).toEqual([a1]);
+      expect(run.senders).toEqual([a]);
+      expect((await rowsOf([b1!]))[0]!.processedAt).toBeNull();
+    } finally {
+      release();
+      await holder;
+    }
+    const [a2] = await store('line', a, [{ n: 2 }]);
+    const single = await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 1 });
+    expect(single.results).toEqual([a2]);
+    expect((await rowsOf([b1!]))[0]!.processedAt).toBeNull();
+    expect((await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 10 })).results).toEqual([b1]);
   });
 });
