@@ -140,10 +140,13 @@ describe('intake and workers as separate compositions', () => {
    */
   async function answeredWhilePoolHeld(answerPool: string): Promise<boolean> {
     const workerDeps = await processDeps({ MIMAMORI_ROLE: 'workers', DATABASE_POOL_SIZE: '2', ANSWER_POOL_SIZE: answerPool, PORT: String(await freePort()) });
-    await workerDeps.jobs.triggerBulk(
+    // triggerBulk answers false (queues nothing) while Redis is still connecting.
+    await waitUntil(async () => workerDeps.redis.status === 'ready', 10_000);
+    const queued = await workerDeps.jobs.triggerBulk(
       DISPATCH_JOBS.line,
       Array.from({ length: 2000 }, (_, i) => ({ payload: { sessionIds: [crypto.randomUUID()], kind: 'prompt' as const }, jobId: `dispatch-${answerPool}-${i}` })),
     );
+    expect(queued).toBe(true);
     let releasedAt = 0;
     const holding = Promise.all([1, 2].map(() => workerDeps.db.execute(sql`select pg_sleep(12)`))).then(() => (releasedAt = Date.now()));
     const workers = await startRole(workerDeps, 'workers', { listen: false });
@@ -153,6 +156,7 @@ describe('intake and workers as separate compositions', () => {
     const beforeRelease = releasedAt === 0;
     await holding;
     await workers.stop(2000);
+    await workerDeps.jobs.queue('dispatch-line').obliterate({ force: true });
     return beforeRelease;
   }
 
