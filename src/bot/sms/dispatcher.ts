@@ -14,6 +14,8 @@ import { channelOf, type SessionRow } from '../../domain/channels/place-call';
 import { sendOrRecord } from '../voice/retry';
 import { renderSms } from './render';
 import { smsText } from './texts';
+import { openMemberNames } from '../../domain/households/household-session';
+import { membersOpenLine } from '../../flows';
 
 type Plan = { rows: OutboundRow[]; to: string } | { deferred: TransientSendError & { until: Date } } | null;
 
@@ -88,8 +90,11 @@ async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[
 async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
   const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
   if (!question) return [];
-  const mark: OutMessage = { kind: 'info', text: smsText('reminder', await preferredLanguage(ctx.tx, session.personId)) };
-  return renderSms([mark, question]);
+  const lang = await preferredLanguage(ctx.tx, session.personId);
+  const mark: OutMessage = { kind: 'info', text: smsText('reminder', lang) };
+  // A household's reporter: the members whose check is still open, named (and only those).
+  const members = membersOpenLine(await openMemberNames(ctx.tx, session.personId, ctx.now), lang, 'sms');
+  return renderSms([mark, ...(members ? [{ kind: 'info', text: members } as OutMessage] : []), question]);
 }
 
 function queuedRows(ctx: Ctx, retryKeyPrefix: string): Promise<OutboundRow[]> {

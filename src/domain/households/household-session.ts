@@ -7,7 +7,7 @@ import { findPersonSession, OPEN_SESSION_STATUSES, type CheckSession, type Sessi
 import { startCheck } from '../checks/start-check';
 import type { Ctx } from '../context';
 import { ageOn } from '../time';
-import { answersFor } from './household-members';
+import { answersFor, reportsFor } from './household-members';
 
 /**
  * The session a person's channel is answering now: their own newest open check, or — for a
@@ -91,4 +91,33 @@ export async function openHouseholdChecks(ctx: Ctx, reporterId: string, channel:
     created.push(sessionId);
   }
   return created;
+}
+
+/**
+ * The reporter's reminder names whom it is about: the household members (not the reporter)
+ * whose check is still open now, in household order — and only those (a member answered
+ * already, or with no check today, is not named). Empty for someone who reports for nobody.
+ */
+export async function openMemberNames(db: DbOrTx, reporterId: string, now: Date): Promise<string[]> {
+  const members = await answersFor(db, reporterId);
+  const others = (members ?? []).filter((m) => m.personId !== reporterId);
+  if (others.length === 0) return [];
+  const open = await db
+    .select({ personId: checkSessions.personId })
+    .from(checkSessions)
+    .where(and(inArray(checkSessions.personId, others.map((m) => m.personId)), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)));
+  const ids = new Set(open.map((o) => o.personId));
+  return others.filter((m) => ids.has(m.personId)).map((m) => m.name);
+}
+
+/**
+ * Who is answering a session on a phone call: the session's own person when the number is
+ * theirs, else — a household member's check reached in the reporter's call — the reporter,
+ * when the number is the reporter's. `numberOwners` are the persons registered with the
+ * calling number (ownersOfNumber). Answers are then recorded with `answered_by_person_id`.
+ */
+export async function answererOnNumber(db: DbOrTx, sessionPersonId: string, numberOwners: readonly string[]): Promise<string> {
+  if (numberOwners.includes(sessionPersonId)) return sessionPersonId;
+  for (const owner of numberOwners) if (await reportsFor(db, owner, sessionPersonId)) return owner;
+  return sessionPersonId;
 }
