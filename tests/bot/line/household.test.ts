@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, checkSessions, flowAssignments, flows, observations } from '../../../db/schema';
 import { systemActor, withTransaction } from '../../../src/domain/context';
 import { createHousehold } from '../../../src/domain/households/household-verbs';
+import { lineDispatcher } from '../../../src/bot/line/dispatcher';
 import { buttonsOf, clock, linkedPatient, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from './helpers';
 
 let t: LineTest;
@@ -95,5 +96,27 @@ describe('a household on LINE (proxy reporting)', () => {
     const res = await say(t, postbackEvent(stranger, `s=${childSession!.id}&q=breathing&v=yes`));
     expect(allText(res)).toContain('締め切られました');
     expect(await t.deps.db.select().from(observations).where(eq(observations.sessionId, childSession!.id))).toHaveLength(0);
+  });
+
+  it('the mother’s reminder names the children whose check is still open, and only those', async () => {
+    const { personId: mother, user } = await linkedPatient(t, { name: '見守 花江' });
+    const hanako = await registerPatient(t, { name: '見守 花子', dateOfBirth: '2020-12-01', preferredChannel: 'line' });
+    const ichiro = await registerPatient(t, { name: '見守 一郎', dateOfBirth: '2017-06-01', preferredChannel: 'line' });
+    await withTransaction(t.deps.db, { actor: systemActor('test'), now: clock.at }, (ctx) =>
+      createHousehold({ ctx, input: { reporterPersonId: mother, reporterRelation: '母', members: [{ personId: hanako, relation: '子' }, { personId: ichiro, relation: '子' }] } }),
+    );
+    await say(t, textEvent(user, '今すぐ報告')); // her check, and a pending one for each child
+    await say(t, textEvent(user, '36.5'));
+    const open = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [mother, hanako, ichiro]));
+    const own = open.find((s) => s.personId === mother)!;
+    // 一郎's check was answered meanwhile (say, by the other parent at the centre's call).
+    await t.deps.db.update(checkSessions).set({ status: 'completed', completedAt: clock.at }).where(eq(checkSessions.id, open.find((s) => s.personId === ichiro)!.id));
+    t.line.reset();
+    await lineDispatcher.sendPrompts(t.deps, [own.id], 'reminder');
+    const [push] = t.line.of('push');
+    const texts = push!.body.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(texts).toContain('ご回答がまだ');
+    expect(texts).toContain('花子さんの健康観察がまだです。');
+    expect(texts).not.toContain('一郎');
   });
 });

@@ -49,7 +49,7 @@ describe('a household on the web check', () => {
     await answerAll(app, own.path);
     let page = await getPage(app, own.path);
     expect(page.html).toContain('回答を受け付けました');
-    expect(page.html).toContain(`id="household-next" class="choice" href="${own.path}?m=1&amp;lang=ja"`);
+    expect(page.html).toContain(`id="household-next" class="primary" href="${own.path}?m=1&amp;lang=ja"`);
     expect(page.html).toContain('次へ：花子さん');
 
     const hanakoPath = `${own.path}?m=1`;

@@ -37,7 +37,7 @@ export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutM
       <Notes notes={props.notes} lang={lang} centre={centre} />
       {h?.next && (
         <p class="household-next">
-          <a id="household-next" class="choice" href={h.next.href}>
+          <a id="household-next" class="primary" href={h.next.href}>
             {h.next.label}
           </a>
         </p>
