@@ -103,10 +103,10 @@ export function createWebCheckRoutes(deps: Deps) {
       const lead = nextMemberIntro(member.member, lang, 'web');
       if (member.kind === 'closed') return html(c, <ClosedPage lang={lang} centre={member.session.centre} />, 410);
       const page = await buildCheckPage(deps.db, member.session, lang, now);
-      if (member.kind === 'done' || !page.prompt) return html(c, <DonePage lang={lang} centre={member.session.centre} notes={page.notes} advised={page.advised} household={await householdDone(link.session, lang, path, lead, now)} />);
+      if (member.kind === 'done' || !page.prompt) return html(c, <DonePage lang={lang} centre={member.session.centre} notes={page.notes} advised={page.advised} household={await householdDone(link.session, lang, path, lead, now)} member={m} />);
       const action = withQuery(path, { m });
-      if (page.all) return html(c, <AllQuestionsPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} />);
-      return html(c, <QuestionPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} />);
+      if (page.all) return html(c, <AllQuestionsPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} member={m} />);
+      return html(c, <QuestionPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} member={m} />);
     }
     const { session } = link;
     const certificateHref = link.kind !== 'open' && (await certificateOffered(deps.db, session.personId)) ? `/c/${c.req.param('token')}/certificate` : undefined;

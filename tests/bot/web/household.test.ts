@@ -51,11 +51,14 @@ describe('a household on the web check', () => {
     expect(page.html).toContain('回答を受け付けました');
     expect(page.html).toContain(`id="household-next" class="primary" href="${own.path}?m=1&amp;lang=ja"`);
     expect(page.html).toContain('次へ：花子さん');
+    expect(page.html).not.toContain('もう使えません'); // the link leads on
 
     const hanakoPath = `${own.path}?m=1`;
     page = await getPage(app, hanakoPath);
     expect(page.html).toContain('次は 花子さん（5歳）について伺います。');
     expect(parseForm(page.html)?.heading).toContain('お子さんの今日の体温');
+    expect(page.html).toContain('href="?m=1&amp;lang=vi"'); // another language stays on 花子's page
+    expect((await getPage(app, `${hanakoPath}&lang=en`)).html).toContain('Next, a few questions about 花子 (age 5).');
     await answerAll(app, hanakoPath, { convulsion: ['yes'], temperature: ['37.9'] });
     page = await getPage(app, hanakoPath);
     expect(page.html).toContain('role="alert"'); // the call-now advice, on 花子's page, before going on

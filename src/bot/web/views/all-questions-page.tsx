@@ -53,11 +53,11 @@ function QuestionFields(props: { prompt: OutMessage; index: number; lang: Lang }
  * one "Send" at the end. The answers are fed to the engine in order; if one cannot be read
  * the page continues one question at a time from there, with the engine's hint.
  */
-export function AllQuestionsPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact; lead?: string }) {
+export function AllQuestionsPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact; lead?: string; member?: number }) {
   const { lang, page } = props;
   const prompts = page.all ?? [];
   return (
-    <PatientLayout lang={lang} title={t(lang, 'title')}>
+    <PatientLayout lang={lang} title={t(lang, 'title')} member={props.member}>
       <h1 id="question" tabindex={-1}>
         {t(lang, 'title')}
       </h1>

@@ -24,12 +24,12 @@ export interface HouseholdDone {
   allDone?: string;
 }
 
-export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string; household?: HouseholdDone }) {
+export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string; household?: HouseholdDone; member?: number }) {
   const { lang, centre } = props;
   const urgentShown = props.notes.some((n) => n.kind === 'urgent_advice');
   const h = props.household;
   return (
-    <PatientLayout lang={lang} title={t(lang, 'doneTitle')}>
+    <PatientLayout lang={lang} title={t(lang, 'doneTitle')} member={props.member}>
       {h?.lead && <p class="note household-lead">{h.lead}</p>}
       <h1 id="question" tabindex={-1}>
         {t(lang, 'doneTitle')}
@@ -43,7 +43,8 @@ export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutM
         </p>
       )}
       {h?.allDone && <p class="note household-done">{h.allDone}</p>}
-      <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      {/* 「このリンクはもう使えません」 is not true while the link leads on to the next member. */}
+      {!h?.next && <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>}
       <CertificateLink lang={lang} href={props.certificateHref} />
       <CallButtons lang={lang} centre={centre} with119={props.advised && !urgentShown} />
     </PatientLayout>
