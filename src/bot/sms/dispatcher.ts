@@ -15,6 +15,7 @@ import { sendOrRecord } from '../voice/retry';
 import { renderSms } from './render';
 import { smsText } from './texts';
 import { openMemberNames } from '../../domain/households/household-session';
+import { addresseeOf } from '../../domain/households/household-members';
 import { membersOpenLine } from '../../flows';
 
 type Plan = { rows: OutboundRow[]; to: string } | { deferred: TransientSendError & { until: Date } } | null;
@@ -35,7 +36,8 @@ export const smsDispatcher: ChannelDispatcher = {
       const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isSessionOpen(session, ctx.now)) return null;
-        const channel = await channelOf(ctx, session.personId, 'sms');
+        // A household dependent's check is reminded at the reporter's number (carryReminderChain).
+        const channel = await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
           // late answer, but the reminder chain has left it (claimDueActions).
@@ -90,10 +92,11 @@ async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[
 async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
   const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
   if (!question) return [];
-  const lang = await preferredLanguage(ctx.tx, session.personId);
+  const addressee = await addresseeOf(ctx.tx, session.personId);
+  const lang = await preferredLanguage(ctx.tx, addressee);
   const mark: OutMessage = { kind: 'info', text: smsText('reminder', lang) };
   // A household's reporter: the members whose check is still open, named (and only those).
-  const members = membersOpenLine(await openMemberNames(ctx.tx, session.personId, ctx.now), lang, 'sms');
+  const members = membersOpenLine(await openMemberNames(ctx.tx, addressee, ctx.now), lang, 'sms');
   return renderSms([mark, ...(members ? [{ kind: 'info', text: members } as OutMessage] : []), question]);
 }
 

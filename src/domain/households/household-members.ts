@@ -55,3 +55,17 @@ export async function reportsFor(db: DbOrTx, reporterId: string, personId: strin
     .where(and(eq(householdMembers.personId, personId), eq(households.reporterPersonId, reporterId)));
   return !!row;
 }
+
+/**
+ * Whose address a person's checks are sent to: the reporter of the household they are a
+ * dependent in (a member's check is asked, and reminded, in the reporter's conversation),
+ * else the person themselves.
+ */
+export async function addresseeOf(db: DbOrTx, personId: string): Promise<string> {
+  const [row] = await db
+    .select({ reporterPersonId: households.reporterPersonId })
+    .from(householdMembers)
+    .innerJoin(households, eq(households.id, householdMembers.householdId))
+    .where(eq(householdMembers.personId, personId));
+  return row?.reporterPersonId ?? personId;
+}

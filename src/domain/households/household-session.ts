@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
 import type { OutMessage } from '../../flows';
@@ -66,6 +66,29 @@ export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, cha
     messages: started.messages,
     begun: started.begun,
   };
+}
+
+/**
+ * The reminder chain after the reporter's own check: a member's check has no chain of its
+ * own while the reporter's is running (the reporter's reminders name the open members), but
+ * once the reporter's own check has ended, the first member still open carries it — its
+ * clock starts now (prompted_at), so REMINDER_AFTER_MINUTES after the reporter's last answer
+ * the reminder goes to the reporter's address (addresseeOf) naming the members still open,
+ * then the rest of the chain (a call to the reporter's number, else the member's
+ * non-responder alert). Called by answerCheck whenever a check the reporter answers (their
+ * own or a member's) ends, on every channel. A session with a chain step already set is left
+ * alone; a completed one leaves the chain (applyStep clears next_action_at), so the chain
+ * moves on member by member. A pending member (never begun: the web check) becomes prompted.
+ */
+export async function carryReminderChain(ctx: Ctx, reporterId: string): Promise<void> {
+  const members = await answersFor(ctx.tx, reporterId);
+  if (!members) return;
+  const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);
+  if (!next || next.personId === reporterId) return;
+  await ctx.tx
+    .update(checkSessions)
+    .set({ status: next.status === 'pending' ? 'prompted' : next.status, promptedAt: ctx.now, nextActionAt: ctx.now, remindersSent: 0, callAttempts: 0, updatedAt: ctx.now })
+    .where(and(eq(checkSessions.id, next.id), isNull(checkSessions.nextActionAt)));
 }
 
 /**
