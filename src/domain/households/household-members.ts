@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { householdMembers, households, persons, type PersonStatus } from '../../../db/schema';
 import { householdOrder, type HouseholdMember } from './household-order';
+import { contactForStaff } from './household-contact-view';
 
 export type HouseholdMemberRow = HouseholdMember & { status: PersonStatus; preferredChannel: string };
 
@@ -12,6 +13,8 @@ export interface HouseholdView {
   centreId: string;
   /** In conversation order (household-order.ts). */
   members: HouseholdMemberRow[];
+  /** The reporter contact who is not a person (household-contact.ts), phone shown domestic; null when none. */
+  contact: ReturnType<typeof contactForStaff>;
 }
 
 /** The household a person belongs to, with its members in the order the reporter is asked; null when none. */
@@ -33,7 +36,7 @@ export async function householdById(db: DbOrTx, householdId: string): Promise<Ho
     .innerJoin(persons, eq(persons.id, householdMembers.personId))
     .where(eq(householdMembers.householdId, householdId));
   const members = householdOrder(rows.map((r) => ({ ...r, isReporter: r.personId === h.reporterPersonId })));
-  return { id: h.id, householdNumber: h.householdNumber, reporterPersonId: h.reporterPersonId, centreId: h.responsibleCentreId, members };
+  return { id: h.id, householdNumber: h.householdNumber, reporterPersonId: h.reporterPersonId, centreId: h.responsibleCentreId, members, contact: contactForStaff(h) };
 }
 
 /**
