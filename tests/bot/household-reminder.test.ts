@@ -5,6 +5,7 @@ import { smsDispatcher } from '../../src/bot/sms/dispatcher';
 import { webDispatcher } from '../../src/bot/web/dispatcher';
 import { systemActor, withTransaction } from '../../src/domain/context';
 import { createHousehold } from '../../src/domain/households/household-verbs';
+import { carryReminderChain } from '../../src/domain/households/household-session';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPerson } from '../support/fixtures';
 import { createTwilioApiMock } from '../support/twilio-api-mock';
@@ -61,6 +62,22 @@ describe('a household reporter’s reminder', () => {
     expect(reminder).toContain('花子さん、太郎さんの健康観察がまだです。');
     expect(reminder).not.toMatch(/次郎|三郎/);
     expect(reminder).toContain('体温'); // the waiting question follows
+  });
+
+  it('by SMS after the mother answered her own check: the first open child carries the chain, its reminder goes to her number naming both', async () => {
+    const { own, to, mother } = await household('sms', 'ja');
+    await smsDispatcher.sendPrompts(deps, [own.id], 'prompt');
+    await deps.db.update(checkSessions).set({ status: 'completed', completedAt: now, nextActionAt: null }).where(eq(checkSessions.id, own.id));
+    await withTransaction(deps.db, { actor: systemActor('test'), now }, (ctx) => carryReminderChain(ctx, mother.id));
+    const carrying = (await deps.db.select().from(checkSessions).where(eq(checkSessions.source, 'household'))).filter((s) => s.nextActionAt !== null);
+    expect(carrying).toHaveLength(1); // 花子's, the first in household order
+    expect(carrying[0]!.status).toBe('prompted');
+    const before = twilioApi.messages.filter((m) => m.to === to).length;
+    await smsDispatcher.sendPrompts(deps, [carrying[0]!.id], 'reminder');
+    const sent = twilioApi.messages.filter((m) => m.to === to).slice(before).map((m) => m.body).join('\n');
+    expect(sent).toContain('【再送】');
+    expect(sent).toContain('花子さん、太郎さんの健康観察がまだです。');
+    expect(sent).toContain('体温'); // 花子's first question, begun now
   });
 
   it('by SMS in the reporter’s language (Portuguese)', async () => {
