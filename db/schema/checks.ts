@@ -1,8 +1,9 @@
 import { relations, sql } from 'drizzle-orm';
-import { date, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { flowVersions } from './flows';
 import { CHANNEL_KINDS, persons } from './persons';
+import { households } from './households';
 
 export const CHECK_SESSION_STATUSES = ['pending', 'prompted', 'active', 'completed', 'missed', 'cancelled'] as const;
 export type CheckSessionStatus = (typeof CHECK_SESSION_STATUSES)[number];
@@ -40,6 +41,8 @@ export const checkSessions = pgTable(
     // Who answered when it was not the person: their household's reporter (proxy reporting)
     // or, for a facility's resident, null with source 'facility'.
     answeredByPersonId: uuid('answered_by_person_id').references(() => persons.id, { onDelete: 'set null' }),
+    // …or the household's reporter contact, who is not a person (households.contact_*).
+    answeredByHouseholdId: uuid('answered_by_household_id').references((): AnyPgColumn => households.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -100,6 +103,8 @@ export const observations = pgTable(
     channel: text('channel', { enum: CHANNEL_KINDS }).notNull(),
     observedAt: tstz('observed_at').notNull(),
     answeredByPersonId: uuid('answered_by_person_id').references(() => persons.id, { onDelete: 'set null' }),
+    // …or the household's reporter contact, who is not a person (households.contact_*).
+    answeredByHouseholdId: uuid('answered_by_household_id').references((): AnyPgColumn => households.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -12,6 +12,12 @@ import { staffUsers } from './staff';
  * household's channel); every other member is a dependent the reporter answers for, in
  * `position` order (src/domain/households/household-order.ts). `household_number` is the
  * 世帯番号 of the person form and of the bulk import's household column.
+ *
+ * The reporter may instead be a **contact** who is not a person under monitoring (a parent
+ * of children who are): the `contact_*` columns — never a persons row, so a contact never
+ * appears in lists, statistics, rounds or FHIR Patients. `contact_channel` is how they are
+ * reached and `contact_address` its address there (a LINE user id, or an E.164 number for
+ * sms/voice/web), `contact_language` the language they are spoken to in.
  */
 export const households = pgTable(
   'households',
@@ -22,6 +28,11 @@ export const households = pgTable(
       .references(() => jurisdictions.id),
     householdNumber: text('household_number'),
     reporterPersonId: uuid('reporter_person_id').references(() => persons.id, { onDelete: 'set null' }),
+    contactName: text('contact_name'),
+    contactRelation: text('contact_relation'),
+    contactLanguage: text('contact_language'),
+    contactChannel: text('contact_channel', { enum: ['line', 'sms', 'voice', 'web'] }),
+    contactAddress: text('contact_address'),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -29,6 +40,8 @@ export const households = pgTable(
   (t) => [
     uniqueIndex('households_centre_number_uq').on(t.responsibleCentreId, t.householdNumber).where(sql`household_number is not null`),
     index('households_reporter_idx').on(t.reporterPersonId),
+    // The channels find a household by its contact's address (LINE user id, number).
+    index('households_contact_address_idx').on(t.contactAddress).where(sql`contact_address is not null`),
   ],
 );
 

@@ -61,6 +61,7 @@ export const PERMISSIONS = {
   addHouseholdMember: CENTRE,
   removeHouseholdMember: CENTRE,
   setHouseholdReporter: CENTRE,
+  setHouseholdContact: CENTRE,
   actOnHousehold: CENTRE,
   joinReportersHousehold: CENTRE,
   createFacility: CENTRE,

@@ -38,4 +38,4 @@ export {
   toHalfWidth, parseNumberAnswer, parseYesNo, parseChoices, deniesChoice, kanjiToArabic, formatNumber,
   type ChoiceOption, type NumberOptions, type NumberResult,
 } from './normalisers/index.js';
-export { givenName, HOUSEHOLD_TEXTS, nextMemberIntro } from './household-texts.js';
+export { continueWithLabel, givenName, HOUSEHOLD_TEXTS, householdDoneText, membersOpenLine, nextMemberIntro } from './household-texts.js';

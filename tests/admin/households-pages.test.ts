@@ -95,6 +95,24 @@ describe('households in the console', () => {
     expect(await deps.db.select().from(persons).where(eq(persons.caseNumber, 'HH-12'))).toHaveLength(0); // one transaction: not registered either
   });
 
+  it('sets a reporter who is not registered on the household card: a phone in any dash form, shown domestic; a bad one keeps nothing', async () => {
+    const child = await register({ caseNumber: 'HH-31', name: '見守 三郎', dateOfBirth: '2019-04-01' });
+    expect((await nurse.form(`/admin/persons/${child}/household`, { relation: '子', householdNumber: 'S-21' })).status).toBe(303);
+    const page = await (await nurse.get(`/admin/persons/${child}`)).text();
+    const hid = /action="\/admin\/households\/([0-9a-f-]{36})\/contact"/.exec(page)![1]!;
+    expect(page).toContain('登録外の報告者');
+    const bad = await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactRelation: '母', contactChannel: 'sms', contactAddress: '090-12' });
+    expect(bad.status).toBe(422);
+    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).not.toContain('id="household-contact"');
+    const ok = await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactRelation: '母', contactLanguage: 'vi', contactChannel: 'sms', contactAddress: '０９０－５５５５－０１２１' });
+    expect(ok.status).toBe(303);
+    const after = await (await nurse.get(`/admin/persons/${child}`)).text();
+    const shown = after.slice(after.indexOf('id="household-contact"'), after.indexOf('id="household-contact-form"'));
+    expect(shown).toContain('報告者: 見守 花江 （母）');
+    expect(shown).toContain('090-5555-0121');
+    expect(shown).toContain('ベトナム語');
+  });
+
   it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {
     const created = await nurse.json('POST', '/api/v1/facilities', { kind: 'recuperation_hotel', name: 'ホテル見守', roundTimes: ['09:00'], contacts: [{ name: '受付 佐藤', phone: '+819088880000' }] });
     expect(created.status).toBe(201);

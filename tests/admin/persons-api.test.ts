@@ -136,3 +136,20 @@ describe('link codes, send check now, observations', () => {
     expect(doc.paths['/alerts/{id}/resolve'].post.requestBody.content['application/json'].schema.properties.outcome.enum).toContain('called_ambulance');
   });
 });
+
+describe('PUT /api/v1/households/{id}/contact', () => {
+  it('sets a reporter contact who is not a person; a bad number is a 422 that changes nothing', async () => {
+    const child = await (await nurseA('POST', '/api/v1/persons', { ...person, caseNumber: 'A-HH1', name: '見守 花子', dateOfBirth: '2020-12-01', phone: undefined })).json();
+    const { id } = await (await nurseA('POST', '/api/v1/households', { reporterPersonId: child.id })).json();
+    const bad = await nurseA('PUT', `/api/v1/households/${id}/contact`, { name: '見守 花江', relation: '母', channel: 'sms', address: '090-12' });
+    expect(bad.status).toBe(422);
+    expect((await (await nurseA('GET', `/api/v1/persons/${child.id}/household`)).json()).contact).toBeNull();
+    const ok = await nurseA('PUT', `/api/v1/households/${id}/contact`, { name: '見守 花江', relation: '母', channel: 'sms', address: '090−1234−5678' });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).contact).toMatchObject({ name: '見守 花江', address: '090-1234-5678' });
+    const view = await (await nurseA('GET', `/api/v1/persons/${child.id}/household`)).json();
+    expect(view.contact).toMatchObject({ name: '見守 花江', relation: '母', channel: 'sms' });
+    const doc = await (await app.request('/api/v1/openapi.json')).json();
+    expect(doc.paths['/households/{id}/contact'].put.requestBody.content['application/json'].schema.properties.channel.enum).toContain('sms');
+  });
+});

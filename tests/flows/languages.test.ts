@@ -122,3 +122,18 @@ describe('the import’s language column', () => {
     expect(parseLanguageCell('フランス語')).toMatchObject({ ok: false });
   });
 });
+
+describe('a household reporter’s wording', () => {
+  it.each(FOREIGN)('exists in %s for every text (between members, the reminder, the web check’s way on)', async (lang) => {
+    const { HOUSEHOLD_TEXTS } = await import('../../src/flows/index.js');
+    for (const [key, t] of Object.entries(HOUSEHOLD_TEXTS)) expect(PHRASES[t.en]?.[lang as keyof (typeof PHRASES)[string]], key).toBeTruthy();
+  });
+
+  it('names only the members given, in the reporter’s language', async () => {
+    const { membersOpenLine } = await import('../../src/flows/index.js');
+    expect(membersOpenLine(['見守 花子', '見守 太郎'], 'ja', 'sms')).toBe('花子さん、太郎さんの健康観察がまだです。');
+    expect(membersOpenLine(['見守 花子'], 'en', 'line')).toBe('Still to answer: the health check of 花子.');
+    expect(membersOpenLine(['Nguyen Lan', 'Nguyen Minh'], 'vi', 'line')).toBe('Chưa trả lời: phiếu sức khỏe của Lan, Minh.');
+    expect(membersOpenLine([], 'ja', 'line')).toBe('');
+  });
+});

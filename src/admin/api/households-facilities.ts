@@ -5,6 +5,7 @@ import { facilityRoundKeys, issueFacilityRoundLink } from '../../domain/faciliti
 import { resendFacilityRoundLink } from '../../domain/facilities/facility-round-link';
 import { facilityRoundLinkJob } from '../../jobs/facility-round-link';
 import { addFacilityResident, createFacility, facilitySchema, removeFacilityResident } from '../../domain/facilities/facility-verbs';
+import { householdContactSchema, setHouseholdContact } from '../../domain/households/household-contact';
 import { addHouseholdMember, createHousehold, getHousehold, householdSchema, removeHouseholdMember } from '../../domain/households/household-verbs';
 import { idParam, runVerb } from '../auth/run-verb';
 import type { AdminEnv } from '../auth/types';
@@ -14,6 +15,7 @@ import { registerRoute } from './openapi';
 registerRoute({ method: 'post', path: '/households', summary: 'Create a household (代理報告): a reporter and the members they answer for', tags: ['households'], body: householdSchema, responses: { 201: '{ id }', 409: 'a member is already in another household, or the number is taken' } });
 registerRoute({ method: 'get', path: '/persons/{id}/household', summary: "The person's household, members in conversation order (audited); null when none", tags: ['households'], params: { id: 'person id (UUID)' } });
 registerRoute({ method: 'post', path: '/households/{id}/members', summary: 'Add a member (by personId or caseNumber, with relation)', tags: ['households'], params: { id: 'household id (UUID)' }, responses: { 201: '{ personId }' } });
+registerRoute({ method: 'put', path: '/households/{id}/contact', summary: 'Set the household’s reporter contact who is not a registered person (name, relation, language, channel, address; phones in any dash form)', tags: ['households'], params: { id: 'household id (UUID)' }, body: householdContactSchema, responses: { 200: '{ contact }', 422: 'a field is invalid' } });
 registerRoute({ method: 'delete', path: '/households/{id}/members/{personId}', summary: 'Move a member out of the household', tags: ['households'], params: { id: 'household id (UUID)', personId: 'person id (UUID)' }, responses: { 409: 'the reporter while others remain' } });
 registerRoute({ method: 'post', path: '/facilities', summary: 'Register a facility (施設: care home, recuperation hotel, group home) with staff contacts and round times', tags: ['facilities'], body: facilitySchema, responses: { 201: '{ id }' } });
 registerRoute({ method: 'post', path: '/facilities/{id}/residents', summary: 'A person moves in: reported on the facility round page (facility flow, no prompt of their own)', tags: ['facilities'], params: { id: 'facility id (UUID)' }, responses: { 201: '{ personId }' } });
@@ -39,6 +41,11 @@ export function createHouseholdFacilityApi(deps: Deps) {
     const householdId = idParam(c, 'id', 'household');
     const body = await jsonBody(c);
     return c.json(await runVerb(deps, c, (ctx) => addHouseholdMember({ ctx, input: { householdId, member: body } })), 201);
+  });
+  app.put('/households/:id/contact', async (c) => {
+    const householdId = idParam(c, 'id', 'household');
+    const body = await jsonBody(c);
+    return c.json(await runVerb(deps, c, (ctx) => setHouseholdContact({ ctx, input: { householdId, contact: body } })));
   });
   app.delete('/households/:id/members/:personId', async (c) => {
     const householdId = idParam(c, 'id', 'household');

@@ -8,13 +8,15 @@ import type { LineLink } from '../../domain/channels/person-on-channel';
 import { deliverOutbound, queueOutbound } from './outbox';
 import { fitRequest, textMessages } from './render';
 import { pick, T } from './texts';
+import { openMemberNames } from '../../domain/households/household-session';
+import { membersOpenLine } from '../../flows';
 
 /** The owner (claimant) name of reminder rows. */
 export const REMINDER_OWNER = 'reminders';
 
 /**
- * Reminders: one push per person — a short reminder and the question their check is
- * waiting on (with its buttons). Keyed by session and reminder number, so a retried job
+ * Reminders: one push per person — a short reminder (for a household's reporter, with the
+ * members whose check is still open named) and the question their check is waiting on (with its buttons). Keyed by session and reminder number, so a retried job
  * never reminds twice. A push LINE refuses for good (400: blocked, not a friend) marks
  * the channel unreachable and raises channel_lost.
  */
@@ -29,9 +31,11 @@ export async function sendReminders(deps: Deps, rows: DispatchRow[]): Promise<vo
     const link = { personId: r.personId, lang: r.lang } as LineLink;
     const turn = { tx: deps.db, now, env: deps.env, userId: r.userId! };
     const prompt = await currentPrompt(turn, link, session);
+    // A household's reporter: name the members whose check is still open (「花子さん、太郎さんの健康観察がまだです。」).
+    const members = membersOpenLine(await openMemberNames(deps.db, r.personId, now), r.lang, 'line');
     const id = await queueOutbound(
       deps.db,
-      { retryKey: promptRetryKey('reminder', r), kind: 'reminder', personId: r.personId, sessionId: r.sessionId, body: { to: r.userId!, messages: fitRequest([...textMessages([pick(T.reminder, r.lang)]), ...prompt]), owner: REMINDER_OWNER } },
+      { retryKey: promptRetryKey('reminder', r), kind: 'reminder', personId: r.personId, sessionId: r.sessionId, body: { to: r.userId!, messages: fitRequest([...textMessages([pick(T.reminder, r.lang), ...(members ? [members] : [])]), ...prompt]), owner: REMINDER_OWNER } },
       now,
     );
     if (id) ids.push(id);

@@ -14,6 +14,9 @@ import { channelOf, type SessionRow } from '../../domain/channels/place-call';
 import { sendOrRecord } from '../voice/retry';
 import { renderSms } from './render';
 import { smsText } from './texts';
+import { openMemberNames } from '../../domain/households/household-session';
+import { addresseeOf } from '../../domain/households/household-members';
+import { membersOpenLine } from '../../flows';
 
 type Plan = { rows: OutboundRow[]; to: string } | { deferred: TransientSendError & { until: Date } } | null;
 
@@ -33,7 +36,8 @@ export const smsDispatcher: ChannelDispatcher = {
       const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isSessionOpen(session, ctx.now)) return null;
-        const channel = await channelOf(ctx, session.personId, 'sms');
+        // A household dependent's check is reminded at the reporter's number (carryReminderChain).
+        const channel = await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
           // late answer, but the reminder chain has left it (claimDueActions).
@@ -75,21 +79,27 @@ async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]>
  * 【再送】 mark counted in. A retried job sends what is still queued of the same reminder.
  */
 async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
-  if (session.state === null) return promptRows(ctx, session); // never prompted: the reminder is the first prompt
+  const addressee = await addresseeOf(ctx.tx, session.personId);
+  // Never prompted: the reminder is the first prompt — except a household member's check
+  // carrying the reporter's chain, whose reminder names the open members before its opening.
+  if (session.state === null && addressee === session.personId) return promptRows(ctx, session);
   const prefix = `sms:reminder:${session.id}:${session.remindersSent + 1}:`;
   if (!(await anyOutboundWithPrefix(ctx.tx, prefix))) {
-    for (const [i, text] of (await reminderBodies(ctx, session)).entries()) {
+    for (const [i, text] of (await reminderBodies(ctx, session, addressee)).entries()) {
       await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `${prefix}${i}`, body: { text } }, ctx.now);
     }
   }
   return queuedRows(ctx, prefix);
 }
 
-async function reminderBodies(ctx: Ctx, session: SessionRow): Promise<string[]> {
-  const question = (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).at(-1);
-  if (!question) return [];
-  const mark: OutMessage = { kind: 'info', text: smsText('reminder', await preferredLanguage(ctx.tx, session.personId)) };
-  return renderSms([mark, question]);
+async function reminderBodies(ctx: Ctx, session: SessionRow, addressee: string): Promise<string[]> {
+  const questions = session.state === null ? (await beginSession({ ctx, input: { sessionId: session.id, channel: 'sms' } })).messages : (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).slice(-1);
+  if (!questions.length) return [];
+  const lang = await preferredLanguage(ctx.tx, addressee);
+  const mark: OutMessage = { kind: 'info', text: smsText('reminder', lang) };
+  // A household's reporter: the members whose check is still open, named (and only those).
+  const members = membersOpenLine(await openMemberNames(ctx.tx, addressee, ctx.now), lang, 'sms');
+  return renderSms([mark, ...(members ? [{ kind: 'info', text: members } as OutMessage] : []), ...questions]);
 }
 
 function queuedRows(ctx: Ctx, retryKeyPrefix: string): Promise<OutboundRow[]> {

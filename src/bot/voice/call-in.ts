@@ -1,6 +1,6 @@
 import { isJapanese } from '../../flows';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
-import { findOpenSession } from '../../domain/checks/find-open-session';
+import { householdOpenSession } from '../../domain/households/household-session';
 import { startCheck } from '../../domain/checks/start-check';
 import { withTransaction } from '../../domain/context';
 import type { Deps } from '../../deps';
@@ -28,7 +28,8 @@ export async function handleCallIn(deps: Deps, params: Record<string, string>): 
   if (!owner) return unknownCaller(deps);
   if (!monitored(owner)) return notMonitored(owner);
   const { sessionId, opening } = await withTransaction(deps.db, { actor: { kind: 'patient', personId: owner.personId, channel: 'voice' }, now }, async (ctx) => {
-    const open = await findOpenSession(ctx.tx, owner.personId, now);
+    // A household's reporter: their own open check, else the first member's still open.
+    const open = await householdOpenSession(ctx.tx, owner.personId, now);
     if (open) return { sessionId: open.id, opening: undefined };
     // startCheck runs the engine's start(): its greeting and first question open the call.
     const started = await startCheck({ ctx, input: { personId: owner.personId, channel: 'voice', source: 'patient' } });

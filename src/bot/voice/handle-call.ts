@@ -1,4 +1,4 @@
-import type { Lang, OutMessage, SessionState } from '../../flows';
+import { membersOpenLine, nextMemberIntro, type Lang, type OutMessage, type SessionState } from '../../flows';
 import { raiseAlert } from '../../domain/alerts/raise-alert';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginSession } from '../../domain/checks/begin-session';
@@ -15,6 +15,7 @@ import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
 import { lastAsked, saveReply, storeVoiceEvent } from '../../domain/channels/voice-events';
+import { answererOnNumber, beginNextHouseholdMember, openMemberNames } from '../../domain/households/household-session';
 
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
 
@@ -44,21 +45,34 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
   return withTransaction(deps.db, { actor: { kind: 'webhook', provider: 'twilio_voice' }, now: deps.now() }, async (base) => {
     const session = await lockSession(base, sessionId);
     if (!session) return renderTurn({ lang: 'ja', say: [voiceText('closed', 'ja')] });
-    const ctx: Ctx = { ...base, actor: { kind: 'patient', personId: session.personId, channel: 'voice' } };
-    const lang = await personLang(ctx, session);
+    // A household's reporter on the call answers for each member in turn: the actor is whoever owns the number.
+    const owners = patientNumber ? (await ownersOfNumber(base.tx, 'voice', patientNumber, base.now)).map((o) => o.personId) : [];
+    const answerer = await answererOnNumber(base.tx, session.personId, owners);
+    const ctx: Ctx = { ...base, actor: { kind: 'patient', personId: answerer, channel: 'voice' } };
+    const lang = await preferredLanguage(ctx.tx, answerer);
     const stored = await storeVoiceEvent(ctx.tx, { providerEventId: `${params.CallSid}:${step}`, senderKey, payload: { params, sessionId }, now: ctx.now });
     const next = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId, n: String(step + 1) });
     if ('duplicate' in stored) {
+      // A retried request: what we said, gathering for the session we went on to (the next member's, after a turn between members).
       const r = stored.duplicate.reply;
-      return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: next, hints: r?.hints });
+      const url = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: stored.duplicate.sessionId, n: String(step + 1) });
+      return renderTurn({ lang, say: r?.say ?? [], ask: r?.ask, actionUrl: url, hints: r?.hints });
     }
     if (!isSessionOpen(session, ctx.now)) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     const previous = await lastAsked(ctx.tx, senderKey, sessionId);
 
+    if (step === 0 && answerer !== session.personId && !opening) {
+      // A reporter calling in after their own check: straight on to the member whose turn it is.
+      const member = await nextMemberTurn(deps, ctx, answerer, lang, step, []);
+      if (member) return finish(ctx, stored.id, member.turn, member.sessionId);
+    }
     if (step === 0) {
       const begun = opening ? null : await beginSession({ ctx, input: { sessionId, channel: 'voice' } });
       const first = opening ?? (begun?.begun ? begun.messages : [{ kind: 'info', text: voiceText('resume', lang) } as OutMessage, ...(previous ? [previous] : await resumeQuestion(ctx, session, lang))]);
-      return finish(ctx, stored.id, turnOf(first, lang, next, { opening: true, again: false, previous }, [voiceText('callbackHint', lang)]));
+      // A reminder call to a household's reporter names the members still to answer (「花子さんの健康観察がまだです。」).
+      const reminded = session.remindersSent > 0 || session.callAttempts > 1 ? membersOpenLine(await openMemberNames(ctx.tx, answerer, ctx.now), lang, 'voice') : '';
+      const said = reminded ? [{ kind: 'info', text: reminded } as OutMessage, ...first] : first;
+      return finish(ctx, stored.id, turnOf(said, lang, next, { opening: true, again: false, previous }, [voiceText('callbackHint', lang)]));
     }
     const command = commandOf(params.Digits, params.SpeechResult, previous);
     const again: HintSituation = { opening: false, again: true, previous };
@@ -76,8 +90,28 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
     if (outcome.closed) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     if (params.Digits || params.SpeechResult) await markVoiceVerified(ctx, session.personId, patientNumber);
     const messages = await readBack(ctx, session, outcome.messages, lang);
+    if (outcome.completed) {
+      const member = await nextMemberTurn(deps, ctx, answerer, lang, step, messages);
+      if (member) return finish(ctx, stored.id, member.turn, member.sessionId);
+    }
     return finish(ctx, stored.id, turnOf(messages, lang, outcome.completed ? undefined : next, { opening: false, again: false, previous }));
   });
+}
+
+/**
+ * Proxy reporting on a call: one member's check ended and the caller reports for another
+ * member with an open check — say the end of this one, 「次は 花子さんについて伺います」
+ * and that member's first question, gathering into the member's own session (one session
+ * per person; the step number runs on, so each request of the call has its own key).
+ */
+async function nextMemberTurn(deps: Deps, ctx: Ctx, answerer: string, lang: Lang, step: number, said: OutMessage[]): Promise<{ turn: VoiceTurn; sessionId: string } | null> {
+  const next = await beginNextHouseholdMember(ctx, answerer, 'voice');
+  if (!next) return null;
+  const opening = next.begun ? next.messages : (await currentPrompt(ctx.tx, next.sessionId, 'voice', ctx.now)).slice(-1);
+  const intro: OutMessage = { kind: 'info', text: nextMemberIntro(next.member, lang, 'voice') };
+  const url = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: next.sessionId, n: String(step + 1) });
+  const turn = turnOf([...said, intro, ...opening], lang, url, { opening: true, again: false, previous: null });
+  return { turn, sessionId: next.sessionId };
 }
 
 /** Split the engine's messages: everything is said, the last asking one is gathered for (with the guides hintsFor picks). */
@@ -88,8 +122,9 @@ function turnOf(messages: OutMessage[], lang: Lang, actionUrl: string | undefine
   return { lang, say, ask: lastAsk, actionUrl, hints: hintsFor(lastAsk, lang, at) };
 }
 
-async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn): Promise<string> {
-  await saveReply(ctx.tx, eventId, { say: turn.say, ...(turn.ask ? { ask: turn.ask } : {}), ...(turn.hints ? { hints: turn.hints } : {}) });
+/** Store what we say (to repeat it on a retried request); `askedIn`: the session the question belongs to when the call moved on to another member's. */
+async function finish(ctx: Ctx, eventId: string, turn: VoiceTurn, askedIn?: string): Promise<string> {
+  await saveReply(ctx.tx, eventId, { say: turn.say, ...(turn.ask ? { ask: turn.ask } : {}), ...(turn.hints ? { hints: turn.hints } : {}) }, askedIn);
   return renderTurn(turn);
 }
 
@@ -122,10 +157,6 @@ async function raiseCallback(ctx: Ctx, session: SessionRow): Promise<void> {
       dedupeKey: `callback:${session.id}`,
     },
   });
-}
-
-function personLang(ctx: Ctx, session: SessionRow): Promise<Lang> {
-  return preferredLanguage(ctx.tx, session.personId);
 }
 
 async function markVoiceVerified(ctx: Ctx, personId: string, number: string | undefined): Promise<void> {

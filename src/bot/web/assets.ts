@@ -21,6 +21,7 @@ legend{padding:0;width:100%}
 button,.call,input[type=text],textarea{font:inherit;font-size:1.25rem}
 .choice,.primary{display:block;width:100%;min-height:3.5rem;padding:.75rem 1rem;border:2px solid #0b5394;border-radius:.5rem;background:#fff;color:#0b5394;font-weight:700;cursor:pointer;text-align:center}
 .primary{background:#0b5394;color:#fff;margin-top:1rem}
+a.primary{text-decoration:none;font-size:1.25rem;box-sizing:border-box}
 .choice:focus,.primary:focus,.call:focus,input:focus,textarea:focus,.langs a:focus{outline:3px solid #f1c40f;outline-offset:2px}
 .choice:active{background:#dbe8f6}
 .checklist{display:grid;gap:.5rem}

@@ -5,6 +5,9 @@ import { issueWebLink, webLinkKeys } from '../../domain/web/issue-web-link';
 import type { ChannelDispatcher, PromptKind } from '../dispatch';
 import { deliverNotice, planNotice, type NoticePlan } from '../text-notice';
 import { linkMessageText } from '../../domain/web/link-message';
+import { openMemberNames } from '../../domain/households/household-session';
+import { addresseeOf } from '../../domain/households/household-members';
+import { membersOpenLine } from '../../flows';
 
 /**
  * The web channel's dispatcher: a person whose main channel is the web page gets each
@@ -30,12 +33,17 @@ async function planLinkMessage(deps: Deps, sessionId: string, kind: PromptKind):
     const s = await lockSession(ctx, sessionId);
     if (!s || !isSessionOpen(s, ctx.now)) return null;
     const link = await issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) });
+    // A reporter's reminder names the household members still to answer (the link leads through them).
+    // A member's check carrying the chain after the reporter's own (carryReminderChain) is reminded
+    // at the reporter's number, with the member's own link.
+    const addressee = await addresseeOf(ctx.tx, s.personId);
+    const names = kind === 'reminder' ? await openMemberNames(ctx.tx, addressee, ctx.now) : [];
     return planNotice(deps, ctx, {
-      personId: s.personId,
+      personId: addressee,
       sessionId,
       kind: `web_link_${kind}`,
       retryKey: `web:${kind}:${sessionId}:${kind === 'prompt' ? 1 : s.remindersSent + 1}`,
-      text: (who) => linkMessageText(kind, who.lang, link.url, link.expiresAt, who.timeZone),
+      text: (who) => [membersOpenLine(names, who.lang, 'sms'), linkMessageText(kind, who.lang, link.url, link.expiresAt, who.timeZone)].filter(Boolean).join('\n'),
     });
   });
 }

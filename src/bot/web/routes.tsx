@@ -10,9 +10,11 @@ import { buildCheckPage } from '../../domain/web/page-model';
 import { resolveLink, type LinkedSession } from '../../domain/web/resolve-link';
 import { submitWebAnswer, type WebAnswerForm } from '../../domain/web/submit-answer';
 import { isLang } from './texts';
+import { memberLink, nextMemberTurn } from '../../domain/web/household-link';
+import { continueWithLabel, householdDoneText, nextMemberIntro } from '../../flows';
 import { AllQuestionsPage } from './views/all-questions-page';
 import { QuestionPage } from './views/question-page';
-import { ClosedPage, DonePage, ErrorPage, InvalidLinkPage, TooLargePage } from './views/status-pages';
+import { ClosedPage, DonePage, ErrorPage, InvalidLinkPage, TooLargePage, type HouseholdDone } from './views/status-pages';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -46,7 +48,8 @@ function formValues(body: Record<string, unknown>): WebAnswerForm {
  * The patient's web check, mounted at /c: GET /c/<token> shows the waiting question (or
  * why the link cannot be used), POST /c/<token> records one answer and redirects (303)
  * back — Post/Redirect/Get, so reloads and the back button never post twice.
- * ?lang=ja|en|ja-easy picks the language; nothing else ever goes into the URL.
+ * ?lang=<code> picks the language; ?m=<k> (a household's reporter) the k-th member's check
+ * (src/domain/web/household-link.ts) — an index, never a name or id; nothing else goes into the URL.
  */
 export function createWebCheckRoutes(deps: Deps) {
   const keys = () => webLinkKeys(deps.env);
@@ -70,17 +73,49 @@ export function createWebCheckRoutes(deps: Deps) {
 
   const pageLang = (requested: unknown, session: LinkedSession | null): Lang => (isLang(requested) ? requested : (session?.preferredLanguage ?? 'ja'));
 
+  /** ?m=<k>: the k-th member of the reporter's household (1–99); anything else is the link's own check. */
+  const memberIndex = (raw: string | undefined): number | null => (raw && /^[1-9]\d?$/.test(raw) ? Number(raw) : null);
+  const withQuery = (path: string, q: { m?: number | null; lang?: string | null }) => {
+    const qs = new URLSearchParams();
+    if (q.m) qs.set('m', String(q.m));
+    if (q.lang) qs.set('lang', q.lang);
+    return qs.size ? `${path}?${qs}` : path;
+  };
+
+  /** A reporter's way on after a check: the next member still to answer, else thanks for everyone (only for a reporter). */
+  async function householdDone(session: LinkedSession, lang: Lang, path: string, lead: string | undefined, now: Date): Promise<HouseholdDone | undefined> {
+    const next = await nextMemberTurn(deps.db, session, now);
+    if (next) return { lead, next: { href: withQuery(path, { m: next.index, lang }), label: continueWithLabel(next.member.name, lang) } };
+    return lead ? { lead, allDone: householdDoneText(lang, 'web') } : undefined;
+  }
+
   app.get('/:token', async (c) => {
     const now = deps.now();
     const link = await resolveLink(deps.db, keys().signer, c.req.param('token'), now);
     if (link.kind === 'invalid') return html(c, <InvalidLinkPage lang={pageLang(c.req.query('lang'), null)} />, 404);
+    const lang = pageLang(c.req.query('lang'), link.session);
+    const path = `/c/${c.req.param('token')}`;
+    const m = memberIndex(c.req.query('m'));
+    if (m !== null) {
+      // A household member's check through the reporter's link, while the link is good.
+      const member = link.expired ? null : await memberLink(deps.db, link.session, m, now);
+      if (!member) return c.redirect(withQuery(path, { lang: c.req.query('lang') ? lang : null }), 303);
+      const lead = nextMemberIntro(member.member, lang, 'web');
+      if (member.kind === 'closed') return html(c, <ClosedPage lang={lang} centre={member.session.centre} />, 410);
+      const page = await buildCheckPage(deps.db, member.session, lang, now);
+      if (member.kind === 'done' || !page.prompt) return html(c, <DonePage lang={lang} centre={member.session.centre} notes={page.notes} advised={page.advised} household={await householdDone(link.session, lang, path, lead, now)} member={m} />);
+      const action = withQuery(path, { m });
+      if (page.all) return html(c, <AllQuestionsPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} member={m} />);
+      return html(c, <QuestionPage lang={lang} path={action} page={page} centre={member.session.centre} lead={lead} member={m} />);
+    }
     const { session } = link;
-    const lang = pageLang(c.req.query('lang'), session);
     const certificateHref = link.kind !== 'open' && (await certificateOffered(deps.db, session.personId)) ? `/c/${c.req.param('token')}/certificate` : undefined;
     if (link.kind === 'closed') return html(c, <ClosedPage lang={lang} centre={session.centre} certificateHref={certificateHref} />, 410);
     const page = await buildCheckPage(deps.db, session, lang, now);
-    if (link.kind === 'done' || !page.prompt) return html(c, <DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} certificateHref={certificateHref} />);
-    const path = `/c/${c.req.param('token')}`;
+    if (link.kind === 'done' || !page.prompt) {
+      const household = link.expired ? undefined : await householdDone(session, lang, path, undefined, now);
+      return html(c, <DonePage lang={lang} centre={session.centre} notes={page.notes} advised={page.advised} certificateHref={certificateHref} household={household} />);
+    }
     if (page.all) return html(c, <AllQuestionsPage lang={lang} path={path} page={page} centre={session.centre} />);
     return html(c, <QuestionPage lang={lang} path={path} page={page} centre={session.centre} />);
   });
@@ -92,11 +127,17 @@ export function createWebCheckRoutes(deps: Deps) {
       const token = c.req.param('token');
       const body = await c.req.parseBody({ all: true });
       const lang = isLang(body.lang) ? body.lang : null;
-      const link = await resolveLink(deps.db, keys().signer, token, deps.now());
+      const now = deps.now();
+      const link = await resolveLink(deps.db, keys().signer, token, now);
       if (link.kind === 'invalid') return html(c, <InvalidLinkPage lang={lang ?? 'ja'} />, 404);
-      if (link.kind === 'open') await submitWebAnswer(deps, link.session, formValues(body), requestInfo(c));
+      const m = memberIndex(c.req.query('m'));
+      if (m !== null) {
+        // The reporter answers a member's check: recorded as the member's, answered by the reporter.
+        const member = link.expired ? null : await memberLink(deps.db, link.session, m, now);
+        if (member?.kind === 'open') await submitWebAnswer(deps, member.session, formValues(body), requestInfo(c), link.session.personId);
+      } else if (link.kind === 'open') await submitWebAnswer(deps, link.session, formValues(body), requestInfo(c));
       // Whatever happened (recorded, stale, closed meanwhile), show the session as it is now.
-      return c.redirect(`/c/${token}${lang ? `?lang=${lang}` : ''}`, 303);
+      return c.redirect(withQuery(`/c/${token}`, { m, lang }), 303);
     },
   );
   return app;

@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { checkSessions, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { checkSessions, householdMembers, households, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { localDateOf } from '../time';
 import type { Lang } from '../../flows';
@@ -23,16 +23,24 @@ export interface DispatchRow {
   channelState: string | null;
 }
 
-/** The sessions with what sending needs: the person's language and their LINE user, if linked. */
+/**
+ * The sessions with what sending needs: the addressee's language and their LINE user, if
+ * linked. The addressee (`personId`) is the session's person — or, for a household
+ * dependent, the household's reporter (a member's check is reminded in the reporter's
+ * conversation, see carryReminderChain).
+ */
 export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: string[]): Promise<DispatchRow[]> {
+  const addressee = sql<string>`coalesce(${households.reporterPersonId}, ${checkSessions.personId})`;
   const rows = await deps.db
     .select({
-      sessionId: checkSessions.id, personId: checkSessions.personId, flowVersionId: checkSessions.flowVersionId, round: checkSessions.round,
+      sessionId: checkSessions.id, personId: addressee, flowVersionId: checkSessions.flowVersionId, round: checkSessions.round,
       localDate: checkSessions.localDate, remindersSent: checkSessions.remindersSent, lang: persons.preferredLanguage, timeZone: jurisdictions.timeZone,
       userId: personChannels.address, channelState: personChannels.state,
     })
     .from(checkSessions)
-    .innerJoin(persons, eq(persons.id, checkSessions.personId))
+    .leftJoin(householdMembers, eq(householdMembers.personId, checkSessions.personId))
+    .leftJoin(households, eq(households.id, householdMembers.householdId))
+    .innerJoin(persons, eq(persons.id, addressee))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .leftJoin(personChannels, and(eq(personChannels.personId, persons.id), eq(personChannels.kind, 'line')))
     .where(inArray(checkSessions.id, sessionIds));

@@ -3,6 +3,7 @@ import { checkSessions, outboundMessages, personChannels } from '../../../db/sch
 import type { CheckSession } from '../checks/session';
 import type { Ctx } from '../context';
 import type { Deps } from '../../deps';
+import { addresseeOf } from '../households/household-members';
 import { ensureOutbound, type OutboundRow } from '../outbox/outbound-messages';
 
 export type SessionRow = CheckSession;
@@ -31,7 +32,8 @@ export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'v
  * `newAttempt` is false (a retried prompt job only re-tries the call it already recorded).
  */
 export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow, opts: { newAttempt: boolean } = { newAttempt: true }): Promise<{ row: OutboundRow; to: string } | null> {
-  const to = await usableAddress(ctx, session.personId, 'voice');
+  // A household dependent's check (its reminder chain carried after the reporter's own) calls the reporter.
+  const to = await usableAddress(ctx, await addresseeOf(ctx.tx, session.personId), 'voice');
   if (!to) return null;
   const [queued] = await ctx.tx
     .select()

@@ -35,10 +35,11 @@ export async function storeVoiceEvent(tx: DbOrTx, row: { providerEventId: string
   return { duplicate: existing!.payload as VoiceEventPayload };
 }
 
-export async function saveReply(tx: DbOrTx, eventId: string, reply: VoiceEventPayload['reply']): Promise<void> {
+/** Keep what we said; `askedIn` moves the event to the session the question belongs to (a household call going on to the next member's check). */
+export async function saveReply(tx: DbOrTx, eventId: string, reply: VoiceEventPayload['reply'], askedIn?: string): Promise<void> {
   await tx
     .update(inboundEvents)
-    .set({ payload: sql`${inboundEvents.payload} || ${JSON.stringify({ reply })}::jsonb` })
+    .set({ payload: sql`${inboundEvents.payload} || ${JSON.stringify(askedIn ? { reply, sessionId: askedIn } : { reply })}::jsonb` })
     .where(eq(inboundEvents.id, eventId));
 }
 

@@ -7,6 +7,7 @@ import { lockSessionWithContext } from './flow-context';
 import { isSessionOpen } from './session';
 import { requirePermission } from '../permissions';
 import { reportsFor } from '../households/household-members';
+import { carryReminderChain } from '../households/household-session';
 
 export { OPEN_SESSION_STATUSES } from './session';
 
@@ -38,5 +39,7 @@ export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; 
   const state = (session.state as SessionState | null) ?? start(version, flowCtx).state;
   const step = advance(version, state, input.input, flowCtx);
   const outcome = await applyStep(ctx, session, input.channel, step, { answeredBy });
+  // A household's check ended: the next member still open takes up the reminder chain.
+  if (outcome.completed) await carryReminderChain(ctx, answeredBy ?? session.personId);
   return { ...outcome, closed: false, sessionId: session.id };
 }

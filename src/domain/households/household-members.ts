@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { householdMembers, households, persons, type PersonStatus } from '../../../db/schema';
 import { householdOrder, type HouseholdMember } from './household-order';
+import { contactForStaff } from './household-contact-view';
 
 export type HouseholdMemberRow = HouseholdMember & { status: PersonStatus; preferredChannel: string };
 
@@ -12,6 +13,8 @@ export interface HouseholdView {
   centreId: string;
   /** In conversation order (household-order.ts). */
   members: HouseholdMemberRow[];
+  /** The reporter contact who is not a person (household-contact.ts), phone shown domestic; null when none. */
+  contact: ReturnType<typeof contactForStaff>;
 }
 
 /** The household a person belongs to, with its members in the order the reporter is asked; null when none. */
@@ -33,7 +36,7 @@ export async function householdById(db: DbOrTx, householdId: string): Promise<Ho
     .innerJoin(persons, eq(persons.id, householdMembers.personId))
     .where(eq(householdMembers.householdId, householdId));
   const members = householdOrder(rows.map((r) => ({ ...r, isReporter: r.personId === h.reporterPersonId })));
-  return { id: h.id, householdNumber: h.householdNumber, reporterPersonId: h.reporterPersonId, centreId: h.responsibleCentreId, members };
+  return { id: h.id, householdNumber: h.householdNumber, reporterPersonId: h.reporterPersonId, centreId: h.responsibleCentreId, members, contact: contactForStaff(h) };
 }
 
 /**
@@ -54,4 +57,18 @@ export async function reportsFor(db: DbOrTx, reporterId: string, personId: strin
     .innerJoin(households, eq(households.id, householdMembers.householdId))
     .where(and(eq(householdMembers.personId, personId), eq(households.reporterPersonId, reporterId)));
   return !!row;
+}
+
+/**
+ * Whose address a person's checks are sent to: the reporter of the household they are a
+ * dependent in (a member's check is asked, and reminded, in the reporter's conversation),
+ * else the person themselves.
+ */
+export async function addresseeOf(db: DbOrTx, personId: string): Promise<string> {
+  const [row] = await db
+    .select({ reporterPersonId: households.reporterPersonId })
+    .from(householdMembers)
+    .innerJoin(households, eq(households.id, householdMembers.householdId))
+    .where(eq(householdMembers.personId, personId));
+  return row?.reporterPersonId ?? personId;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, MONITORED_STATUSES, type ChannelKind } from '../../../db/schema';
 import type { OutMessage } from '../../flows';
@@ -7,7 +7,7 @@ import { findPersonSession, OPEN_SESSION_STATUSES, type CheckSession, type Sessi
 import { startCheck } from '../checks/start-check';
 import type { Ctx } from '../context';
 import { ageOn } from '../time';
-import { answersFor } from './household-members';
+import { answersFor, reportsFor } from './household-members';
 
 /**
  * The session a person's channel is answering now: their own newest open check, or — for a
@@ -69,6 +69,29 @@ export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, cha
 }
 
 /**
+ * The reminder chain after the reporter's own check: a member's check has no chain of its
+ * own while the reporter's is running (the reporter's reminders name the open members), but
+ * once the reporter's own check has ended, the first member still open carries it — its
+ * clock starts now (prompted_at), so REMINDER_AFTER_MINUTES after the reporter's last answer
+ * the reminder goes to the reporter's address (addresseeOf) naming the members still open,
+ * then the rest of the chain (a call to the reporter's number, else the member's
+ * non-responder alert). Called by answerCheck whenever a check the reporter answers (their
+ * own or a member's) ends, on every channel. A session with a chain step already set is left
+ * alone; a completed one leaves the chain (applyStep clears next_action_at), so the chain
+ * moves on member by member. A pending member (never begun: the web check) becomes prompted.
+ */
+export async function carryReminderChain(ctx: Ctx, reporterId: string): Promise<void> {
+  const members = await answersFor(ctx.tx, reporterId);
+  if (!members) return;
+  const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);
+  if (!next || next.personId === reporterId) return;
+  await ctx.tx
+    .update(checkSessions)
+    .set({ status: next.status === 'pending' ? 'prompted' : next.status, promptedAt: ctx.now, nextActionAt: ctx.now, remindersSent: 0, callAttempts: 0, updatedAt: ctx.now })
+    .where(and(eq(checkSessions.id, next.id), isNull(checkSessions.nextActionAt)));
+}
+
+/**
  * 「今すぐ報告」 from a reporter: an unscheduled check for every monitored member of the
  * household who has none open, left pending (begun when the conversation reaches them).
  * The reporter's own check is started by the caller as before. Returns the new sessions.
@@ -91,4 +114,33 @@ export async function openHouseholdChecks(ctx: Ctx, reporterId: string, channel:
     created.push(sessionId);
   }
   return created;
+}
+
+/**
+ * The reporter's reminder names whom it is about: the household members (not the reporter)
+ * whose check is still open now, in household order — and only those (a member answered
+ * already, or with no check today, is not named). Empty for someone who reports for nobody.
+ */
+export async function openMemberNames(db: DbOrTx, reporterId: string, now: Date): Promise<string[]> {
+  const members = await answersFor(db, reporterId);
+  const others = (members ?? []).filter((m) => m.personId !== reporterId);
+  if (others.length === 0) return [];
+  const open = await db
+    .select({ personId: checkSessions.personId })
+    .from(checkSessions)
+    .where(and(inArray(checkSessions.personId, others.map((m) => m.personId)), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, now)));
+  const ids = new Set(open.map((o) => o.personId));
+  return others.filter((m) => ids.has(m.personId)).map((m) => m.name);
+}
+
+/**
+ * Who is answering a session on a phone call: the session's own person when the number is
+ * theirs, else — a household member's check reached in the reporter's call — the reporter,
+ * when the number is the reporter's. `numberOwners` are the persons registered with the
+ * calling number (ownersOfNumber). Answers are then recorded with `answered_by_person_id`.
+ */
+export async function answererOnNumber(db: DbOrTx, sessionPersonId: string, numberOwners: readonly string[]): Promise<string> {
+  if (numberOwners.includes(sessionPersonId)) return sessionPersonId;
+  for (const owner of numberOwners) if (await reportsFor(db, owner, sessionPersonId)) return owner;
+  return sessionPersonId;
 }

@@ -79,8 +79,9 @@ export async function getHousehold({ ctx, input }: VerbArgs<{ personId: string }
 
 async function householdInScope(ctx: VerbArgs<unknown>['ctx'], householdId: string): Promise<HouseholdView> {
   const h = await householdById(ctx.tx, householdId);
-  if (!h || !h.reporterPersonId) throw new NotFoundError('household', householdId);
-  await personInScope(ctx, h.reporterPersonId); // the household is in scope when its reporter is
+  const anyone = h?.reporterPersonId ?? h?.members[0]?.personId; // a contact reporter is no person: then its first member
+  if (!h || !anyone) throw new NotFoundError('household', householdId);
+  await personInScope(ctx, anyone); // the household is in scope when its reporter is
   return h;
 }
 

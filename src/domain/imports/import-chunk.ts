@@ -77,7 +77,8 @@ export async function importChunk(ctx: Ctx, rows: readonly ParsedRow[], target: 
   for (const r of valid) {
     const caseNumber = caseOf(r);
     const person = byCase.get(caseNumber);
-    if (seen.has(caseNumber)) rowByRow.push(r); // the second row of a case number: after the first is in
+    if (r.contact) rowByRow.push(r); // a household's 「報告者」 row: its contact, not a person (importRow)
+    else if (seen.has(caseNumber)) rowByRow.push(r); // the second row of a case number: after the first is in
     else if (r.household) rowByRow.push(r); // 世帯番号: joins (or forms) a household in file order (importRow), rare enough to go alone
     else if (!person) creates.push(r);
     else if (unchanged(person, r, knownSpecimens)) out.counts.unchanged++;
@@ -100,7 +101,7 @@ export async function importChunk(ctx: Ctx, rows: readonly ParsedRow[], target: 
     try {
       const r = await ctx.tx.transaction((sp) => importRow({ ...ctx, tx: sp }, parsed, target));
       out.counts[r.outcome]++;
-      if (r.outcome !== 'unchanged') out.persons.push({ personId: r.personId, outcome: r.outcome, row: parsed.row });
+      if (r.outcome !== 'unchanged' && r.personId) out.persons.push({ personId: r.personId, outcome: r.outcome, row: parsed.row });
     } catch (err) {
       refuse(parsed.row, err);
     }

@@ -7,6 +7,7 @@ import { addTestRecord } from '../persons/test-records';
 import { updatePerson } from '../persons/update-person';
 import type { ParsedRow } from './row-to-person';
 import { joinImportedHousehold } from '../households/household-import';
+import { importHouseholdContact } from '../households/household-contact';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -23,7 +24,11 @@ export interface ImportTarget {
  * test record unless the person has one of that date. A new person is checked for
  * possible duplicates, listed for a nurse (never merged automatically).
  */
-export async function importRow(ctx: Ctx, parsed: ParsedRow, target: ImportTarget): Promise<{ outcome: RowOutcome; personId: string }> {
+export async function importRow(ctx: Ctx, parsed: ParsedRow, target: ImportTarget): Promise<{ outcome: RowOutcome; personId: string | null }> {
+  if (parsed.contact && parsed.household) {
+    // A 「報告者」 row: the household's reporter contact (counted as created when it changed anything), no person.
+    return { outcome: (await importHouseholdContact(ctx, target.centreId, parsed.household.number, parsed.contact)) ? 'created' : 'unchanged', personId: null };
+  }
   const caseNumber = String(parsed.fields.caseNumber);
   const existing = (await importedByCase(ctx, target, [caseNumber])).get(caseNumber);
   let outcome: RowOutcome;

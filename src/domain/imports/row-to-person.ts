@@ -19,8 +19,16 @@ export interface ParsedRow {
   specimenDate: string | null;
   /** 世帯番号 and 続柄: the household the person joins, not person fields. */
   household: { number: string; relation: string | null } | null;
+  /**
+   * A 「報告者」 row (a 世帯番号, 続柄 「報告者」, no 患者ID and no 診断類型): the household's
+   * reporter contact, not a person (households.contact_*, importHouseholdContact).
+   */
+  contact: { name: string; language: string; channel: string; address: string | null } | null;
   problems: RowProblem[];
 }
+
+/** The 続柄 that makes a row its household's reporter contact rather than a person. */
+export const CONTACT_RELATION = '報告者';
 
 /**
  * A line-list row as person fields. Each mapped cell is parsed on its own; an empty cell is
@@ -48,7 +56,14 @@ export function rowToPerson(row: TableRow, mapping: ColumnMapping, header: reado
   }
   const { householdNumber, householdRelation, ...personFields } = fields;
   const household = householdNumber ? { number: String(householdNumber), relation: householdRelation ? String(householdRelation) : null } : null;
-  return { row: row.row, fields: personFields, specimenDate, household, problems };
+  if (household?.relation === CONTACT_RELATION && !personFields.caseNumber && !personFields.classification) {
+    // Not a person: only its name is required; the phone is its address (SMS unless 連絡方法 says otherwise).
+    const channel = typeof personFields.preferredChannel === 'string' ? personFields.preferredChannel : 'sms';
+    const phone = typeof personFields.phone === 'string' ? personFields.phone : null;
+    const contact = personFields.name ? { name: String(personFields.name), language: String(personFields.preferredLanguage ?? 'ja'), channel, address: channel === 'line' ? null : phone } : null;
+    return { row: row.row, fields: personFields, specimenDate, household, contact, problems: problems.filter((p) => p.field !== 'caseNumber' && p.field !== 'classification') };
+  }
+  return { row: row.row, fields: personFields, specimenDate, household, contact: null, problems };
 }
 
 /** The column header for a field a verb refused (its ValidationError names the field). */

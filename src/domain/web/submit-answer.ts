@@ -36,8 +36,9 @@ export function toInput(form: Pick<WebAnswerForm, 'q' | 't' | 'v'>): Input {
  * caller redirects to the current question). Answers go through answerCheck like every
  * other channel; the messages it returns are kept for the page to show.
  */
-export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: WebAnswerForm, request?: RequestInfo): Promise<SubmitResult> {
-  const base = { actor: { kind: 'patient' as const, personId: session.personId, channel: 'web' as const }, now: deps.now(), request };
+export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: WebAnswerForm, request?: RequestInfo, answeredBy?: string): Promise<SubmitResult> {
+  // `answeredBy`: a household's reporter answering a member's check through their own link (answerCheck checks they report for them).
+  const base = { actor: { kind: 'patient' as const, personId: answeredBy ?? session.personId, channel: 'web' as const }, now: deps.now(), request };
   return withTransaction(deps.db, base, async (ctx) => {
     await lockSession(ctx, session.id);
     const state = await stateOf(ctx.tx, session.id);

@@ -3,6 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, checkSessions, flowAssignments, flows, observations } from '../../../db/schema';
 import { systemActor, withTransaction } from '../../../src/domain/context';
 import { createHousehold } from '../../../src/domain/households/household-verbs';
+import { lineDispatcher } from '../../../src/bot/line/dispatcher';
+import { claimDueActions } from '../../../src/domain/rounds/claim-due-actions';
+import { parseQuietHours } from '../../../src/domain/rounds/quiet-hours';
+import { runDispatch } from '../../../src/jobs/dispatch';
 import { buttonsOf, clock, linkedPatient, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from './helpers';
 
 let t: LineTest;
@@ -96,4 +100,63 @@ describe('a household on LINE (proxy reporting)', () => {
     expect(allText(res)).toContain('締め切られました');
     expect(await t.deps.db.select().from(observations).where(eq(observations.sessionId, childSession!.id))).toHaveLength(0);
   });
+
+  it('the mother’s reminder names the children whose check is still open, and only those', async () => {
+    const { personId: mother, user } = await linkedPatient(t, { name: '見守 花江' });
+    const hanako = await registerPatient(t, { name: '見守 花子', dateOfBirth: '2020-12-01', preferredChannel: 'line' });
+    const ichiro = await registerPatient(t, { name: '見守 一郎', dateOfBirth: '2017-06-01', preferredChannel: 'line' });
+    await withTransaction(t.deps.db, { actor: systemActor('test'), now: clock.at }, (ctx) =>
+      createHousehold({ ctx, input: { reporterPersonId: mother, reporterRelation: '母', members: [{ personId: hanako, relation: '子' }, { personId: ichiro, relation: '子' }] } }),
+    );
+    await say(t, textEvent(user, '今すぐ報告')); // her check, and a pending one for each child
+    await say(t, textEvent(user, '36.5'));
+    const open = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [mother, hanako, ichiro]));
+    const own = open.find((s) => s.personId === mother)!;
+    // 一郎's check was answered meanwhile (say, by the other parent at the centre's call).
+    await t.deps.db.update(checkSessions).set({ status: 'completed', completedAt: clock.at }).where(eq(checkSessions.id, open.find((s) => s.personId === ichiro)!.id));
+    t.line.reset();
+    await lineDispatcher.sendPrompts(t.deps, [own.id], 'reminder');
+    const [push] = t.line.of('push');
+    const texts = push!.body.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(texts).toContain('ご回答がまだ');
+    expect(texts).toContain('花子さんの健康観察がまだです。');
+    expect(texts).not.toContain('一郎');
+  });
+
+  it('after the mother answered her own check and left, the reminder chain goes on with the children: a reminder to her LINE naming both, then the child’s non-responder step', async () => {
+    const { personId: mother, user } = await linkedPatient(t, { name: '見守 花江' });
+    const hanako = await registerPatient(t, { name: '見守 花子', dateOfBirth: '2020-12-01', preferredChannel: 'line' });
+    const ichiro = await registerPatient(t, { name: '見守 一郎', dateOfBirth: '2017-06-01', preferredChannel: 'line' });
+    await withTransaction(t.deps.db, { actor: systemActor('test'), now: clock.at }, (ctx) =>
+      createHousehold({ ctx, input: { reporterPersonId: mother, reporterRelation: '母', members: [{ personId: hanako, relation: '子' }, { personId: ichiro, relation: '子' }] } }),
+    );
+    const started = await say(t, textEvent(user, '今すぐ報告'));
+    await answerUntil(user, started, () => 'no', '36.6', (x) => x.includes('次は 花子さん')); // her own check done; she leaves at 花子's first question
+    const sessions = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [mother, hanako, ichiro]));
+    const of = (id: string) => sessions.find((s) => s.personId === id)!;
+    expect(of(mother).status).toBe('completed');
+    // 花子's session carries the chain now; 一郎's waits its turn.
+    expect(of(hanako).nextActionAt).not.toBeNull();
+    expect(of(ichiro).nextActionAt).toBeNull();
+
+    const claim = () =>
+      claimDueActions(t.deps.db, { now: clock.at, quiet: parseQuietHours('23:00-06:00'), leaseMs: 60_000, limit: 100, reminderAfterMs: t.deps.env.REMINDER_AFTER_MINUTES * 60_000, maxCalls: 3 });
+    expect(await claim()).toEqual([]); // too early: the clock runs from her last answer
+    clock.at = new Date(clock.at.getTime() + t.deps.env.REMINDER_AFTER_MINUTES * 60_000 + 1000);
+    const due = await claim();
+    expect(due.map((d) => [d.sessionId, d.action])).toEqual([[of(hanako).id, 'remind']]);
+
+    t.line.reset();
+    await runDispatch(t.deps, 'line', [of(hanako).id], 'reminder');
+    const [push] = t.line.of('push');
+    expect(push!.body.to).toBe(user); // the mother's LINE, not the child's (who has none)
+    const texts = push!.body.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(texts).toContain('ご回答がまだ');
+    expect(texts).toContain('花子さん、一郎さんの健康観察がまだです。');
+    expect(await t.deps.db.select().from(alerts).where(inArray(alerts.personId, [mother, hanako, ichiro]))).toHaveLength(0);
+
+    // No answer after the reminder, and no number to call: the chain ends in 花子's non-responder step.
+    clock.at = new Date(clock.at.getTime() + t.deps.env.CALL_AFTER_REMINDER_MINUTES * 60_000 + 1000);
+    expect((await claim()).map((d) => [d.sessionId, d.action])).toEqual([[of(hanako).id, 'alert']]);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../../deps';
 import { actOnHousehold, addHouseholdMember, createHousehold, removeHouseholdMember, setHouseholdReporter } from '../../../domain/households/household-verbs';
+import { setHouseholdContact } from '../../../domain/households/household-contact';
 import { DISPATCH_JOBS } from '../../../jobs/dispatch';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
@@ -47,6 +48,14 @@ export function createHouseholdRoutes(deps: Deps) {
     return runAction(c, from(c, b.personId ?? ''), undefined, async () => {
       await runVerb(deps, c, (ctx) => setHouseholdReporter({ ctx, input: { householdId: hid, personId: b.personId ?? '' } }));
       return from(c, b.personId ?? '');
+    });
+  });
+  app.post('/households/:hid/contact', async (c) => {
+    const hid = idParam(c, 'hid', 'household');
+    const b = await formOf(c);
+    return runAction(c, from(c, ''), undefined, async () => {
+      await runVerb(deps, c, (ctx) => setHouseholdContact({ ctx, input: { householdId: hid, contact: { name: b.contactName ?? '', relation: b.contactRelation, language: b.contactLanguage || undefined, channel: b.contactChannel, address: b.contactAddress } } }));
+      return from(c, '');
     });
   });
   app.post('/households/:hid/act', async (c) => {

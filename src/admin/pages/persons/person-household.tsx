@@ -1,6 +1,7 @@
 import { CHANNEL_KINDS } from '../../../../db/schema';
 import type { HouseholdView } from '../../../domain/households/household-members';
 import { ageOn } from '../../../domain/time';
+import { LANG_CODES } from '../../../flows';
 import { t, type Lang } from '../../ui/i18n';
 
 /**
@@ -51,6 +52,23 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <label>{t(lang, 'household.addMember')}<input name="caseNumber" required maxlength={60} /></label>
         <label>{t(lang, 'household.relation')}<input name="relation" maxlength={20} placeholder="子" /></label>
         <button type="submit" class="secondary">{t(lang, 'household.add')}</button>
+      </form>
+      <h3>{t(lang, 'household.contactTitle')}</h3>
+      {h.contact ? (
+        <p id="household-contact">
+          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>
+        </p>
+      ) : (
+        <p class="muted">{t(lang, 'household.contactNone')}</p>
+      )}
+      <form method="post" action={`${base}/contact`} id="household-contact-form">
+        {hidden}
+        <label>{t(lang, 'household.contactName')}<input name="contactName" required maxlength={100} value={h.contact?.name ?? ''} /></label>
+        <label>{t(lang, 'household.relation')}<input name="contactRelation" maxlength={20} placeholder="母" value={h.contact?.relation ?? ''} /></label>
+        <label>{t(lang, 'field.preferredLanguage')}<select name="contactLanguage">{LANG_CODES.map((k) => <option value={k} selected={(h.contact?.language ?? 'ja') === k}>{t(lang, `lang.${k}`)}</option>)}</select></label>
+        <label>{t(lang, 'household.contactChannel')}<select name="contactChannel">{CHANNEL_KINDS.map((k) => <option value={k} selected={(h.contact?.channel ?? 'sms') === k}>{t(lang, `channel.${k}`)}</option>)}</select></label>
+        <label>{t(lang, 'household.contactAddress')}<input name="contactAddress" maxlength={64} placeholder="090-1234-5678" value={h.contact?.address ?? ''} /></label>
+        <button type="submit" class="secondary">{t(lang, 'household.contactSave')}</button>
       </form>
       <h3>{t(lang, 'household.actions')}</h3>
       <form method="post" action={`${base}/act`} class="inline">{hidden}<input type="hidden" name="action" value="send_check" /><button type="submit" class="secondary" id="household-send">{t(lang, 'household.sendCheck')}</button></form>

@@ -53,14 +53,15 @@ function QuestionFields(props: { prompt: OutMessage; index: number; lang: Lang }
  * one "Send" at the end. The answers are fed to the engine in order; if one cannot be read
  * the page continues one question at a time from there, with the engine's hint.
  */
-export function AllQuestionsPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact }) {
+export function AllQuestionsPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact; lead?: string; member?: number }) {
   const { lang, page } = props;
   const prompts = page.all ?? [];
   return (
-    <PatientLayout lang={lang} title={t(lang, 'title')}>
+    <PatientLayout lang={lang} title={t(lang, 'title')} member={props.member}>
       <h1 id="question" tabindex={-1}>
         {t(lang, 'title')}
       </h1>
+      {props.lead && <p class="note household-lead">{props.lead}</p>}
       <Notes notes={page.notes} lang={lang} centre={props.centre} />
       {page.advised && !page.notes.some((n) => n.kind === 'urgent_advice') && (
         <aside class="urgent-still" aria-label={t(lang, 'urgentTitle')}>

@@ -10,7 +10,8 @@ export const ASSET_PREFIX = '/c/_';
  * few lines of script served as files (the CSP allows no inline script). The viewport
  * never blocks zooming; sizes are in rem so 200 % zoom reflows instead of clipping.
  */
-export function PatientLayout(props: { lang: Lang; title: string; children?: Child; langSwitch?: boolean }) {
+/** `member`: a household member's page reached by the reporter's link (`?m=<k>`): the language links stay on it. */
+export function PatientLayout(props: { lang: Lang; title: string; children?: Child; langSwitch?: boolean; member?: number }) {
   const html = LANGS.find((l) => l.code === props.lang)?.htmlLang ?? 'ja';
   return (
     <html lang={html}>
@@ -31,7 +32,7 @@ export function PatientLayout(props: { lang: Lang; title: string; children?: Chi
               <ul class="langs">
                 {LANGS.map((l) => (
                   <li>
-                    <a href={`?lang=${l.code}`} lang={l.htmlLang} aria-current={l.code === props.lang ? 'true' : undefined}>
+                    <a href={props.member ? `?m=${props.member}&lang=${l.code}` : `?lang=${l.code}`} lang={l.htmlLang} aria-current={l.code === props.lang ? 'true' : undefined}>
                       {l.label}
                     </a>
                   </li>

@@ -51,14 +51,15 @@ export function Notes(props: { notes: OutMessage[]; lang: Lang; centre: CentreCo
  * (inputmode="decimal") or a text box. Hidden fields: q (question), n (nonce = engine
  * step at render time), t (how to read v), lang.
  */
-export function QuestionPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact }) {
+export function QuestionPage(props: { lang: Lang; path: string; page: CheckPage; centre: CentreContact; lead?: string; member?: number }) {
   const { lang, page } = props;
   const prompt = page.prompt!;
   const style = answerStyle(prompt);
   const urgentShown = page.notes.some((n) => n.kind === 'urgent_advice');
   const range = prompt.min !== undefined && prompt.max !== undefined ? t(lang, 'range', { min: prompt.min, max: prompt.max, unit: prompt.unit ?? '' }) : '';
   return (
-    <PatientLayout lang={lang} title={t(lang, 'title')}>
+    <PatientLayout lang={lang} title={t(lang, 'title')} member={props.member}>
+      {props.lead && <p class="note household-lead">{props.lead}</p>}
       <Notes notes={page.notes} lang={lang} centre={props.centre} />
       {page.advised && !urgentShown && (
         <aside class="urgent-still" aria-label={t(lang, 'urgentTitle')}>

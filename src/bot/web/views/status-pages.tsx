@@ -14,16 +14,37 @@ const phoneOf = (centre: CentreContact | null, lang: Lang) => centre?.phone ?? t
 const CERTIFICATE_LINK: Localized = { ja: '療養証明書（PDF）をダウンロード', en: 'Download your certificate of recuperation (PDF)', 'ja-easy': 'りょうよう しょうめいしょ（PDF）を ダウンロード' };
 const CertificateLink = (props: { lang: Lang; href?: string }) => (props.href ? <p><a id="certificate-link" href={props.href}>{localize(CERTIFICATE_LINK, props.lang)}</a></p> : null);
 
-export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string }) {
+/**
+ * `household`: a reporter's page between members — whose check this was (`lead`), and the
+ * way on to the next member still to answer (`next`), or the thanks for everyone (`allDone`).
+ */
+export interface HouseholdDone {
+  lead?: string;
+  next?: { href: string; label: string };
+  allDone?: string;
+}
+
+export function DonePage(props: { lang: Lang; centre: CentreContact; notes: OutMessage[]; advised: boolean; certificateHref?: string; household?: HouseholdDone; member?: number }) {
   const { lang, centre } = props;
   const urgentShown = props.notes.some((n) => n.kind === 'urgent_advice');
+  const h = props.household;
   return (
-    <PatientLayout lang={lang} title={t(lang, 'doneTitle')}>
+    <PatientLayout lang={lang} title={t(lang, 'doneTitle')} member={props.member}>
+      {h?.lead && <p class="note household-lead">{h.lead}</p>}
       <h1 id="question" tabindex={-1}>
         {t(lang, 'doneTitle')}
       </h1>
       <Notes notes={props.notes} lang={lang} centre={centre} />
-      <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>
+      {h?.next && (
+        <p class="household-next">
+          <a id="household-next" class="primary" href={h.next.href}>
+            {h.next.label}
+          </a>
+        </p>
+      )}
+      {h?.allDone && <p class="note household-done">{h.allDone}</p>}
+      {/* 「このリンクはもう使えません」 is not true while the link leads on to the next member. */}
+      {!h?.next && <p class="explain">{t(lang, 'doneBody', { name: centreName(centre, lang), phone: phoneOf(centre, lang) })}</p>}
       <CertificateLink lang={lang} href={props.certificateHref} />
       <CallButtons lang={lang} centre={centre} with119={props.advised && !urgentShown} />
     </PatientLayout>
