@@ -5,6 +5,8 @@
  * Bulk Data export of Tokyo's Observations (the fhir.export job in this process): resources
  * per second and the process's peak RSS while it runs.
  *   npm run bench -- fhir-api [--persons 100000] [--observations 2000000] [--samples 60]
+ * `--gc-every S` (default 1): seconds between heap samples during the export, each a full GC
+ * charged to the export's Node CPU; 0 = one sample after it.
  * `--keep-database NAME` / `--reuse-database NAME` as in console-scale (e.g. reuse that one's
  * 1.5 M persons: `--reuse-database NAME` after `console-scale --keep-database NAME`).
  */
@@ -27,6 +29,8 @@ const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 100_000);
 const observations = Number(args.flags.observations ?? 2_000_000);
 const samples = Number(args.flags.samples ?? 60);
+// Seconds between the export's heap samples (a full GC each, which costs Node CPU the export is charged with); 0: one sample at the end.
+const gcEvery = Number(args.flags['gc-every'] ?? 1);
 const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 const step = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -119,10 +123,10 @@ async function main() {
     let peakRss = before;
     let peakHeap = heapBefore;
     const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-    const heapTimer = setInterval(() => {
+    const heapTimer = gcEvery > 0 ? setInterval(() => {
       gc();
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    }, 1000);
+    }, gcEvery * 1000) : undefined;
     const [exportNode0, exportPg0] = [nodeCpuSeconds(), await pgCpuSeconds(pg)];
     const t0 = performance.now();
     const kick = await fetch(`${app.url}/fhir/$export?_type=Observation`, { headers: { ...auth, prefer: 'respond-async' } });
@@ -140,6 +144,8 @@ async function main() {
     const [exportNode, exportPg] = [nodeCpuSeconds() - exportNode0, (await pgCpuSeconds(pg)) - exportPg0];
     clearInterval(timer);
     clearInterval(heapTimer);
+    gc();
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     const exported = manifest.output.reduce((a, o) => a + o.count, 0);
     const figures = {
       bench: 'fhir-api',
@@ -154,6 +160,7 @@ async function main() {
         nodeCpuUsPerResource: ms((exportNode * 1e6) / exported),
         pgCpuUsPerResource: ms((exportPg * 1e6) / exported),
         // What the CPU time alone would allow on one core each (the rate on a quiet machine is bounded by the larger).
+        gcEverySeconds: gcEvery,
         resourcesPerCpuSecond: { node: Math.round(exported / exportNode), postgres: Math.round(exported / exportPg) }, rssBeforeMiB: mib(before), peakRssMiB: mib(peakRss), retainedHeapGrowthMiB: mib(peakHeap - heapBefore) },
     };
     console.log(JSON.stringify(figures));

@@ -52,7 +52,7 @@ export const PERSON_RESOURCES: Record<'Patient' | 'Condition' | 'Encounter', { e
 };
 
 /** Person ids in scope, then each batch's rows through the person index (as the CSV export reads). */
-function personIds(f: ExportFilter): ChunkedQuery<{ id: string }> {
+export function personIds(f: ExportFilter): ChunkedQuery<{ id: string }> {
   return {
     build(after, limit) {
       return sql`select persons.id from persons where ${personScope(f.actor)} ${centreCond(f)}
@@ -69,9 +69,12 @@ export function observationRows(f: ExportFilter): PersonBatchedQuery<RawObservat
     personIds: personIds(f),
     rowsOf: (ids) => sql`select o.id, o.person_id as "personId", o.session_id as "sessionId", o.question_id as "questionId", o.kind, o.value_number as "valueNumber",
         o.value_text as "valueText", o.value, o.unit, ${iso(sql`o.observed_at`)} as "observedAt", ${iso(sql`o.created_at`)} as "createdAt"
-      from observations o where o.person_id = any(${batchOf(ids)}) and o.status = 'answered' and o.kind <> 'text' ${sinceCond(sql`o.created_at`, f.since)}`,
+      from observations o where ${observationWhere(f, ids)}`,
   };
 }
+/** The exported observations of a batch of persons (observation-ndjson.ts builds the same rows' lines in SQL). */
+export const observationWhere = (f: ExportFilter, ids: readonly string[]) =>
+  sql`o.person_id = any(${batchOf(ids)}) and o.status = 'answered' and o.kind <> 'text' ${sinceCond(sql`o.created_at`, f.since)}`;
 export const mapObservation = (r: RawObservation) => toObservation(r);
 
 type RawAlert = Omit<AlertRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };

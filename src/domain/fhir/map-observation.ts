@@ -19,14 +19,14 @@ export interface ObservationRow {
 const isoOf = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
 
 // R4's category (the base vital-signs profiles slice on it) and JP Core's (its `first` slice), same code.
-const category = (code: 'vital-signs' | 'survey', display: string) => [{ coding: [{ system: OBS_CATEGORY, code, display }] }, { coding: [{ system: JP_OBS_CATEGORY, code, display }] }];
-const absent = (code: string, display: string) => ({ coding: [{ system: DATA_ABSENT, code, display }] });
+export const category = (code: 'vital-signs' | 'survey', display: string) => [{ coding: [{ system: OBS_CATEGORY, code, display }] }, { coding: [{ system: JP_OBS_CATEGORY, code, display }] }];
+export const absent = (code: string, display: string) => ({ coding: [{ system: DATA_ABSENT, code, display }] });
 
 /** The value part of an answered question, typed by what the answer is. */
 function valueOf(row: ObservationRow): Partial<Observation> {
-  const measure = QUESTION_CODES[row.questionId];
+  const quantity = questionParts(row.questionId).quantity;
   if (row.valueNumber !== null) {
-    if (measure?.kind === 'measure') return { valueQuantity: { value: row.valueNumber, unit: measure.unit, system: UCUM, code: measure.ucum } };
+    if (quantity) return { valueQuantity: { value: row.valueNumber, ...quantity } };
     return { valueQuantity: { value: row.valueNumber, ...(row.unit ? { unit: row.unit } : {}) } };
   }
   const v = row.value;
@@ -51,18 +51,38 @@ function valueOf(row: ObservationRow): Partial<Observation> {
  * JP_Observation_VitalSigns and the R4 vital-signs profile; the rest JP_Observation_Common.
  */
 export function toObservation(row: ObservationRow): Observation {
-  const q = QUESTION_CODES[row.questionId];
-  const vital = q?.kind === 'measure';
+  const parts = questionParts(row.questionId);
   return {
     resourceType: 'Observation',
     id: row.id,
-    meta: { lastUpdated: isoOf(row.createdAt), profile: vital ? [JP_OBSERVATION_VITAL_SIGNS, q.profile] : [JP_OBSERVATION_COMMON] },
+    meta: { lastUpdated: isoOf(row.createdAt), profile: parts.profile },
     status: 'final',
-    category: vital ? category('vital-signs', 'Vital Signs') : category('survey', 'Survey'),
-    code: { coding: codingsOf(row.questionId) },
+    category: parts.category,
+    code: { coding: parts.coding },
     subject: { reference: `Patient/${row.personId}` },
     effectiveDateTime: isoOf(row.observedAt),
     derivedFrom: [{ reference: `QuestionnaireResponse/${row.sessionId}` }],
     ...valueOf(row),
+  };
+}
+
+/** The parts of an Observation that depend only on its question, as `observation-ndjson.ts` passes them to PostgreSQL. */
+export interface QuestionParts {
+  profile: string[];
+  category: ReturnType<typeof category>;
+  coding: ReturnType<typeof codingsOf>;
+  /** unit, system and code of a measured value (a measure's UCUM quantity), or null. */
+  quantity: { unit: string; system: string; code: string } | null;
+}
+
+/** The parts of a question's Observation: what toObservation uses, in one place, for the TypeScript and the SQL mapping. */
+export function questionParts(questionId: string): QuestionParts {
+  const q = QUESTION_CODES[questionId];
+  const vital = q?.kind === 'measure';
+  return {
+    profile: vital ? [JP_OBSERVATION_VITAL_SIGNS, q.profile] : [JP_OBSERVATION_COMMON],
+    category: vital ? category('vital-signs', 'Vital Signs') : category('survey', 'Survey'),
+    coding: codingsOf(questionId),
+    quantity: vital ? { unit: q.unit, system: UCUM, code: q.ucum } : null,
   };
 }

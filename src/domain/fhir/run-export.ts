@@ -10,8 +10,9 @@ import { writeAudit } from '../audit';
 import { withTransaction } from '../context';
 import { showsIdentifiers } from '../personal-identifiers';
 import { readByPersons, readInChunks } from '../reports/row-source';
-import { type ExportFilter, type ExportType, flagRows, mapFlag, mapObservation, observationRows, PERSON_RESOURCES, personRows, sessionMapper, sessionRows } from './export-queries';
+import { type ExportFilter, type ExportType, flagRows, mapFlag, PERSON_RESOURCES, personRows, sessionMapper, sessionRows } from './export-queries';
 import { fhirClientById } from './fhir-client-actor';
+import { observationNdjson } from './observation-ndjson';
 import { exportDir, isCancelled } from './fhir-exports';
 
 export interface ExportHost {
@@ -24,13 +25,20 @@ export interface ExportHost {
 /** Chunks between progress updates and cancellation checks. */
 const CHECK_EVERY = 10;
 
-/** The resources of one type, a chunk at a time (never the whole set in memory). */
-async function* resourcesOf(host: ExportHost, type: ExportType, f: ExportFilter): AsyncGenerator<Resource[]> {
+/** The NDJSON of one type, a chunk at a time (never the whole set in memory). */
+async function* ndjsonOf(host: ExportHost, type: ExportType, f: ExportFilter): AsyncGenerator<{ count: number; text: string }> {
+  // Observations, by far the most numerous, come as text built by PostgreSQL (observation-ndjson.ts).
+  if (type === 'Observation') return yield* observationNdjson(host.dbHandle, f);
+  for await (const resources of resourcesOf(host, type, f)) {
+    if (resources.length > 0) yield { count: resources.length, text: resources.map((r) => JSON.stringify(r)).join('\n') + '\n' };
+  }
+}
+
+/** The resources of one type, a chunk at a time, mapped in TypeScript. */
+async function* resourcesOf(host: ExportHost, type: Exclude<ExportType, 'Observation'>, f: ExportFilter): AsyncGenerator<Resource[]> {
   if (type === 'Patient' || type === 'Condition' || type === 'Encounter') {
     const { extra, map } = PERSON_RESOURCES[type];
     for await (const rows of readInChunks(host.dbHandle, personRows(f, extra))) yield rows.map((r) => map(r, f)).filter((r): r is Resource => r !== null);
-  } else if (type === 'Observation') {
-    for await (const rows of readByPersons(host.dbHandle, observationRows(f))) yield rows.map(mapObservation);
   } else if (type === 'Flag') {
     for await (const rows of readByPersons(host.dbHandle, flagRows(f))) yield rows.map(mapFlag);
   } else {
@@ -72,10 +80,9 @@ export async function runFhirExport(host: ExportHost, exportId: string): Promise
       const ws = createWriteStream(path.join(dir, file));
       let count = 0;
       let chunks = 0;
-      for await (const resources of resourcesOf(host, type, filter)) {
-        if (resources.length === 0) continue;
-        if (!ws.write(resources.map((r) => JSON.stringify(r)).join('\n') + '\n')) await once(ws, 'drain');
-        count += resources.length;
+      for await (const chunk of ndjsonOf(host, type, filter)) {
+        if (!ws.write(chunk.text)) await once(ws, 'drain');
+        count += chunk.count;
         if (++chunks % CHECK_EVERY === 0) {
           if (await isCancelled(host.db, exp.id)) {
             ws.destroy();
