@@ -4,7 +4,6 @@ import { findOpenSession } from '../../src/domain/checks/find-open-session';
 import { runDispatch, type DispatchPayload } from '../../src/jobs/dispatch';
 import { planDispatch } from '../../src/jobs/enqueue-dispatch';
 import { runTick } from '../../src/jobs/tick';
-import { queryRows } from '../../db/client';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPersons, sessionsOf } from './support/fixtures';
 import { recordDispatchers } from './support/recording-dispatcher';
@@ -115,38 +114,5 @@ describe('ROUND_PREPARE_MINUTES=0', () => {
     const tick = await runTick(deps, clock);
     expect(tick.created).toBe(2);
     expect((await deps.jobs.queue('dispatch-line').getDelayed())).toHaveLength(0);
-  });
-});
-
-describe('a round just after midnight', () => {
-  const MIDNIGHT = new Date('2026-12-14T15:00:00Z'); // 00:00 JST on 15 December
-  let deps: TestDeps;
-  beforeAll(async () => {
-    deps = await createTestDeps({ ROUND_PREPARE_MINUTES: '5' });
-  });
-  afterAll(async () => deps.close());
-
-  it('is prepared ahead on the evening before, on the next local day, within the person’s monitoring and not paused', async () => {
-    const centre = (await createCentre(deps.db, 'Asia/Tokyo')).id;
-    const [p] = await createPersons(deps.db, { centreId: centre, roundTimes: ['00:02', '09:00'] });
-    const [ending] = await createPersons(deps.db, { centreId: centre, roundTimes: ['00:02', '09:00'], plannedEnd: '2026-12-14' });
-    const [paused] = await createPersons(deps.db, { centreId: centre, roundTimes: ['00:02', '09:00'] });
-    // Settled the day before (its rounds of the 14th created), then paused over the 15th.
-    await runTick(deps, new Date('2026-12-14T00:30:00Z'));
-    await deps.db.execute(sql`insert into monitoring_pauses (person_id, reason, started_at, resume_on) values (${paused!}, 'hospitalized', '2026-12-14T01:00:00Z', '2026-12-16')`);
-
-    const tick = await runTick(deps, new Date(MIDNIGHT.getTime() - 2 * 60_000)); // 23:58 JST on the 14th
-    expect(tick.created).toBe(1);
-    const [s] = (await sessionsOf(deps.db, [p!])).filter((x) => x.local_date === '2026-12-15');
-    expect([s!.round, s!.status, s!.due_at.toISOString()]).toEqual(['00:02', 'pending', '2026-12-14T15:02:00.000Z']);
-    expect(s!.expires_at.toISOString()).toBe('2026-12-15T00:00:00.000Z'); // until the 09:00 round
-    expect((await sessionsOf(deps.db, [ending!, paused!])).filter((x) => x.local_date === '2026-12-15')).toEqual([]);
-    const delayed = await deps.jobs.queue('dispatch-line').getDelayed();
-    expect(delayed.map((j) => j.opts.delay)).toEqual([4 * 60_000]);
-    // Its next due time is the 09:00 round of the 15th, not the 00:02 one again.
-    const [due] = await queryRows<{ at: Date }>(deps.db, sql`select next_due_at as at from person_due where person_id = ${p!}`);
-    expect(new Date(due!.at).toISOString()).toBe('2026-12-15T00:00:00.000Z');
-    // The round's own tick after midnight has nothing left to create.
-    expect((await runTick(deps, new Date(MIDNIGHT.getTime() + 2 * 60_000))).created).toBe(0);
   });
 });

@@ -39,8 +39,7 @@ export interface CreateDueSessionsOptions {
  * under monitoring with an active flow assignment, each round time ("09:00") resolved on
  * the person's local date in their health centre's zone. A round is due when its instant
  * has passed and it is not over (the next round has not started and the local day has not
- * ended; a round of the next local day counts when the preparation window reaches past
- * midnight). The unique (person, local date, round) index makes a second tick or a second
+ * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
  * Only persons due at `now` are looked at (person_due.next_due_at, see next-due.ts: the
@@ -75,7 +74,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
                   when coalesce(rp.preferred_channel, p.preferred_channel) = 'voice' and coalesce(rp.preferred_language, p.preferred_language) in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web'
                   else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
              coalesce(rp.preferred_language, p.preferred_language) as lang, j.time_zone as tz, j.quiet_hours,
-             (${now} at time zone j.time_zone)::date as today, (${horizon} at time zone j.time_zone)::date as horizon_date, l.id as flow_version_id, a.round_times,
+             (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
              p.monitoring_start, p.monitoring_planned_end,
              case when fr.person_id is not null then 'facility' when rp.id is not null then 'household' end as rider
       from persons p
@@ -91,18 +90,16 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       where ${dueSql(sql`p`, horizonAt, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
     rounds as (
-      select pp.*, d.day as local_date, r.t as round,
-             ((d.day + r.t::time) at time zone pp.tz) as due_at,
+      select pp.*, r.t as round,
+             ((pp.local_date + r.t::time) at time zone pp.tz) as due_at,
              coalesce(
-               ((d.day + (select min(x) from jsonb_array_elements_text(pp.round_times) x where x > r.t)::time) at time zone pp.tz),
-               ((d.day + 1)::timestamp at time zone pp.tz)
+               ((pp.local_date + (select min(x) from jsonb_array_elements_text(pp.round_times) x where x > r.t)::time) at time zone pp.tz),
+               ((pp.local_date + 1)::timestamp at time zone pp.tz)
              ) as expires_at
-      -- today, and the next local day when the preparation window crosses midnight (a 00:05 round prepared at 23:58)
-      from people pp cross join lateral (select distinct x as day from unnest(array[pp.today, pp.horizon_date]) x) d
-      cross join lateral jsonb_array_elements_text(pp.round_times) r(t)
-      where (pp.monitoring_start is null or pp.monitoring_start <= d.day)
-        and (pp.monitoring_planned_end is null or d.day <= pp.monitoring_planned_end)
-        and not ${pausedOnSql(sql`pp.person_id`, sql`d.day`)} -- 一時停止中: no prompts
+      from people pp cross join lateral jsonb_array_elements_text(pp.round_times) r(t)
+      where (pp.monitoring_start is null or pp.monitoring_start <= pp.local_date)
+        and (pp.monitoring_planned_end is null or pp.local_date <= pp.monitoring_planned_end)
+        and not ${pausedOnSql(sql`pp.person_id`, sql`pp.local_date`)} -- 一時停止中: no prompts
     ),
     c as (
       select r.*, (${quietChannelSql(sql`r.channel`)} and ${quietR.inQuiet}) as quiet
@@ -121,7 +118,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       returning id, person_id, channel, flow_version_id, round, local_date, due_at
     )
     select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, ins.due_at, c.lang, not c.quiet and c.rider is null as dispatch_now
-    from ins join c on c.person_id = ins.person_id and c.local_date = ins.local_date and c.round = ins.round
+    from ins join c on c.person_id = ins.person_id and c.round = ins.round
     order by ins.id`,
   );
   return rows.map((r) => ({ id: r.id, channel: r.channel, flowVersionId: r.flow_version_id, round: r.round, localDate: r.local_date, lang: r.lang, dispatchNow: r.dispatch_now, dueAt: new Date(r.due_at) }));
