@@ -55,7 +55,9 @@ export async function duePersonChunk(db: DbOrTx, now: Date, size: number, after?
 export const NON_SYMPTOM_REASONS = sql`('non_responder', 'not_sent', 'channel_lost', 'opted_out', 'callback_request')`;
 
 /**
- * SQL: the next instant the tick must look at person `p` (joined with their centre `j`), at `now`.
+ * SQL: the next instant the tick must look at person `p` (joined with their centre `j`), at `now`:
+ * the definition, person by person (recomputeNextDue computes the same for a chunk, set-based;
+ * tests/jobs/next-due-bulk.test.ts compares the two).
  * The rounds part mirrors createDueSessions: a round is eligible on a day within the
  * monitoring period and not paused, for a flow with a published version; a round already
  * open (due, not over) without a session counts too (at its due time, so the next tick
@@ -93,17 +95,72 @@ export function nextDueSql(now: Date): SQL {
  * preparation window, ROUND_PREPARE_MINUTES; these `ids`, or all), computed at `now`. A person
  * changed since this statement's snapshot (xmin differs: a trigger made them due again) is
  * left due, so the next tick looks at them with what changed. Returns how many were set.
+ *
+ * Set-based: the same rules as nextDueSql (the per-person definition, which tests compare it
+ * with), but for the whole chunk at once — the chunk's candidate rounds (assignment × day ×
+ * round time) are joined against the chunk's sessions read in one index scan (hash anti-join),
+ * the open pauses and the recent symptom alerts aggregated once, instead of a dozen correlated
+ * probes per person (24 s of a 100,000-person preparation tick).
  */
 export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[], dueBy: Date = now): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
   const by = sql`${dueBy.toISOString()}::timestamptz`;
-  const which = ids ? sql`d.person_id = any(${`{${ids.join(',')}}`}::uuid[]) and ` : sql``;
+  const idArray = ids ? sql`${`{${ids.join(',')}}`}::uuid[]` : null;
+  const which = idArray ? sql`d.person_id = any(${idArray}) and ` : sql``;
+  const chunkSessions = idArray ? sql`s.person_id = any(${idArray})` : sql`s.person_id in (select id from pp)`;
   const rows = await queryRows<{ n: number }>(
     db,
-    sql`with cur as (select d.person_id, d.xmin as v from person_due d where ${which} d.next_due_at <= ${by}),
+    sql`with cur as materialized (select d.person_id, d.xmin as v from person_due d where ${which} d.next_due_at <= ${by}),
+    pp as materialized (
+      select p.id, p.status, p.monitoring_start, p.monitoring_planned_end, p.classification, j.time_zone as tz, (${at} at time zone j.time_zone)::date as today
+      from cur join persons p on p.id = cur.person_id join jurisdictions j on j.id = p.responsible_centre_id
+    ),
+    -- the latest resume day of each open pause (paused on day d ⇔ resume_on > d, as pausedOnSql)
+    pz as materialized (
+      select mp.person_id, max(mp.resume_on) as resume_on from monitoring_pauses mp
+      where mp.ended_at is null and mp.person_id in (select id from pp) group by mp.person_id
+    ),
+    days as (
+      select pp.id as person_id, pp.tz, a.round_times, d.day
+      from pp
+      join flow_assignments a on a.person_id = pp.id and a.active
+      left join pz on pz.person_id = pp.id
+      cross join lateral (select distinct x as day from unnest(array[pp.today, pp.today + 1, greatest(pp.today, pp.monitoring_start, pz.resume_on)]) x) d
+      where pp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
+        and exists (select 1 from flow_versions v where v.flow_id = a.flow_id and v.status = 'published')
+        and (pp.monitoring_start is null or pp.monitoring_start <= d.day)
+        and (pp.monitoring_planned_end is null or d.day <= pp.monitoring_planned_end)
+        and not coalesce(pz.resume_on > d.day, false)
+    ),
+    r as (
+      select dd.person_id, dd.day, rt.t as round, ((dd.day + rt.t::time) at time zone dd.tz) as due_at,
+        coalesce(((dd.day + (select min(y) from jsonb_array_elements_text(dd.round_times) y where y > rt.t)::time) at time zone dd.tz),
+                 ((dd.day + 1)::timestamp at time zone dd.tz)) as expires_at
+      from days dd cross join lateral jsonb_array_elements_text(dd.round_times) rt(t)
+    ),
+    -- the chunk's sessions from its earliest local day on, in one scan
+    held as materialized (
+      select s.person_id, s.local_date, s.round from check_sessions s where ${chunkSessions} and s.local_date >= (select min(today) from pp)
+    ),
+    rounds as (
+      select r.person_id, min(r.due_at) as due_at from r
+      where r.expires_at > ${at}
+        and not exists (select 1 from held h where h.person_id = r.person_id and h.local_date = r.day and h.round = r.round)
+      group by r.person_id
+    ),
+    imp as (
+      select pp.id as person_id, max(al.created_at + make_interval(hours => er.requires_improvement_hours)) as until
+      from pp join monitoring_end_rules er on er.classification = pp.classification and er.requires_improvement_hours > 0
+      join alerts al on al.person_id = pp.id and al.reason not in ${NON_SYMPTOM_REASONS}
+      where pp.monitoring_planned_end is not null
+      group by pp.id
+    ),
     upd as (
-      update person_due d set next_due_at = ${nextDueSql(now)}
-      from cur, persons p, jurisdictions j
-      where d.person_id = cur.person_id and d.xmin = cur.v and p.id = d.person_id and j.id = p.responsible_centre_id
+      update person_due d set next_due_at = case when pp.status not in (${sql.raw(MONITORED_STATUS_LITERALS)}) then null else least(
+          rounds.due_at,
+          case when pp.monitoring_planned_end is not null then greatest(((pp.monitoring_planned_end + 1)::timestamp at time zone pp.tz), imp.until) end) end
+      from cur join pp on pp.id = cur.person_id left join rounds on rounds.person_id = pp.id left join imp on imp.person_id = pp.id
+      where d.person_id = cur.person_id and d.xmin = cur.v
       returning 1
     )
     select count(*)::int as n from upd`,
