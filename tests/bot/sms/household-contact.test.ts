@@ -2,7 +2,9 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, checkSessions, householdMembers, households, observations } from '../../../db/schema';
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
-import { withTransaction, type Actor } from '../../../src/domain/context';
+import { systemActor, withTransaction, type Actor } from '../../../src/domain/context';
+import { startCheck } from '../../../src/domain/checks/start-check';
+import { carryContactChain } from '../../../src/domain/households/household-contact-session';
 import { getAlert } from '../../../src/domain/alerts/get-alert';
 import { listAlerts } from '../../../src/domain/alerts/list-alerts';
 import { searchPatients } from '../../../src/domain/fhir/search-patients';
@@ -110,4 +112,37 @@ describe('a household whose reporter is a contact (not a person), by SMS', () =>
     expect(JSON.stringify(patients.resources)).not.toContain('花江');
     expect((await as((ctx) => searchPatients({ ctx, input: { name: ['花江'], count: 50, offset: 0 } }))).resources).toEqual([]);
   }, 180_000); // some twenty webhook round trips
+
+  it('after the contact answered for the first child, the second child carries the chain: its reminder goes to her number naming only the child still open', async () => {
+    const at = now; // the reminder is sent at the dispatcher's clock (deps.now)
+    const jiro = await createPerson(deps.db, '13-904', { name: '見守 次郎', dateOfBirth: '2019-01-01', preferredChannel: 'sms', roundTimes: ['09:00'] }, at);
+    const saburo = await createPerson(deps.db, '13-904', { name: '見守 三郎', dateOfBirth: '2017-01-01', preferredChannel: 'sms', roundTimes: ['09:00'] }, at);
+    const contact = '+819022240002';
+    const [h] = await deps.db
+      .insert(households)
+      .values({ responsibleCentreId: centreId, householdNumber: 'C-2', reporterPersonId: null, contactName: '見守 二葉', contactRelation: '父', contactLanguage: 'ja', contactChannel: 'sms', contactAddress: contact })
+      .returning();
+    await deps.db.insert(householdMembers).values([
+      { householdId: h!.id, personId: jiro.id, relation: '子', position: 1 },
+      { householdId: h!.id, personId: saburo.id, relation: '子', position: 2 },
+    ]);
+    const made = await withTransaction(deps.db, { actor: systemActor('test'), now: at }, async (ctx) => {
+      const ids: string[] = [];
+      for (const p of [jiro, saburo]) ids.push((await startCheck({ ctx, input: { personId: p.id, channel: 'sms', source: 'patient' } })).sessionId);
+      return ids;
+    });
+    // 次郎's check answered (by the contact) and over; 三郎's open and never begun.
+    await deps.db.update(checkSessions).set({ status: 'completed', completedAt: at, nextActionAt: null, answeredByHouseholdId: h!.id }).where(eq(checkSessions.id, made[0]!));
+    await deps.db.update(checkSessions).set({ status: 'pending', source: 'household', state: null, promptedAt: null, nextActionAt: null }).where(eq(checkSessions.id, made[1]!));
+    await withTransaction(deps.db, { actor: systemActor('test'), now: at }, (ctx) => carryContactChain(ctx, h!.id));
+    const [carrying] = await deps.db.select().from(checkSessions).where(eq(checkSessions.id, made[1]!));
+    expect(carrying).toMatchObject({ status: 'prompted', promptedAt: at, nextActionAt: at });
+    const before = twilioApi.messages.filter((m) => m.to === contact).length;
+    await smsDispatcher.sendPrompts(deps, [made[1]!], 'reminder');
+    const sent = twilioApi.messages.filter((m) => m.to === contact).slice(before).map((m) => m.body).join('\n');
+    expect(sent).toContain('【再送】');
+    expect(sent).toContain('三郎さんの健康観察がまだです。');
+    expect(sent).not.toContain('次郎');
+    expect(sent).toContain('体温'); // 三郎's first question, begun now
+  }, 60_000);
 });
