@@ -14,7 +14,9 @@ import { runTick } from '../../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson, staffActor } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';
-import { runInboundJobs, sid, twilioApp, twilioPost, TWILIO_ENV } from '../twilio/helpers';
+import { prepareCall } from '../../../src/domain/channels/place-call';
+import { lockSession } from '../../../src/domain/checks/session';
+import { createPendingSession, runInboundJobs, sid, twilioApp, twilioPost, TWILIO_ENV } from '../twilio/helpers';
 
 /**
  * Issue 20: a household whose reporter is a contact who is not a person (a mother of two
@@ -144,5 +146,21 @@ describe('a household whose reporter is a contact (not a person), by SMS', () =>
     expect(sent).toContain('三郎さんの健康観察がまだです。');
     expect(sent).not.toContain('次郎');
     expect(sent).toContain('体温'); // 三郎's first question, begun now
+  }, 60_000);
+
+  it('the chain’s call step never rings a member’s own number: a member of a contact’s household has no call placed', async () => {
+    const shiro = await createPerson(deps.db, '13-904', { name: '見守 四郎', dateOfBirth: '2015-01-01', preferredChannel: 'voice', phone: '090-2224-0093' }, now);
+    const [h] = await deps.db
+      .insert(households)
+      .values({ responsibleCentreId: centreId, householdNumber: 'C-3', reporterPersonId: null, contactName: '見守 三葉', contactRelation: '母', contactLanguage: 'ja', contactChannel: 'sms', contactAddress: '+819022240003' })
+      .returning();
+    await deps.db.insert(householdMembers).values({ householdId: h!.id, personId: shiro.id, relation: '子', position: 1 });
+    const session = await createPendingSession(deps, shiro.id, 'voice', now);
+    const call = await withTransaction(deps.db, { actor: systemActor('test'), now }, async (ctx) => prepareCall(deps, ctx, (await lockSession(ctx, session.id))!));
+    expect(call).toBeNull();
+    // Without the household, the same person's own number would be called.
+    await deps.db.delete(householdMembers).where(eq(householdMembers.personId, shiro.id));
+    const own = await withTransaction(deps.db, { actor: systemActor('test'), now }, async (ctx) => prepareCall(deps, ctx, (await lockSession(ctx, session.id))!));
+    expect(own?.to).toBe('+819022240093');
   }, 60_000);
 });
