@@ -16,7 +16,8 @@ import { renderSms } from './render';
 import { smsText } from './texts';
 import { openMemberNames } from '../../domain/households/household-session';
 import { addresseeOf } from '../../domain/households/household-members';
-import { membersOpenLine } from '../../flows';
+import { membersOpenLine, nextMemberIntro } from '../../flows';
+import { contactMember, contactReporterOf, openContactMemberNames, rideAlongUnlessFirst, type ContactReporter } from '../../domain/households/household-contact-session';
 
 type Plan = { rows: OutboundRow[]; to: string } | { deferred: TransientSendError & { until: Date } } | null;
 
@@ -36,8 +37,12 @@ export const smsDispatcher: ChannelDispatcher = {
       const plan = await withTransaction<Plan>(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
         const session = await lockSession(ctx, sessionId);
         if (!session || !isSessionOpen(session, ctx.now)) return null;
+        // A household whose reporter is a contact (not a person): one conversation at the contact's number,
+        // carried by the first open member's check; the others ride along (begun when the conversation reaches them).
+        const contact = await contactReporterOf(ctx.tx, session.personId);
+        if (contact && kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, session.id))) return null;
         // A household dependent's check is reminded at the reporter's number (carryReminderChain).
-        const channel = await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
+        const channel = contact ? { address: contact.address, state: 'verified' } : await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
           // late answer, but the reminder chain has left it (claimDueActions).
@@ -47,7 +52,7 @@ export const smsDispatcher: ChannelDispatcher = {
         if (!channel || channel.state === 'unreachable') return null; // the centre already has a channel_lost alert
         const deferred = quietHoursDeferral(ctx.now, session.timeZone, session.quietHours ?? deps.env.QUIET_HOURS, 'SMS');
         if (deferred) return { deferred };
-        const rows = kind === 'prompt' ? await promptRows(ctx, session) : await reminderRows(ctx, session);
+        const rows = kind === 'prompt' ? await promptRows(ctx, session, contact) : await reminderRows(ctx, session, contact);
         return { rows, to: channel.address };
       });
       if (!plan) {
@@ -63,9 +68,12 @@ export const smsDispatcher: ChannelDispatcher = {
   },
 };
 
-async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
+async function promptRows(ctx: Ctx, session: SessionRow, contact: ContactReporter | null = null): Promise<OutboundRow[]> {
   const begun = await beginSession({ ctx, input: { sessionId: session.id, channel: 'sms' } });
-  for (const [i, text] of renderSms(begun.messages).entries()) {
+  // To a contact: the prompt names the member it is about (「花子さん（5歳）について伺います」).
+  const member = contact && begun.messages.length ? await contactMember(ctx.tx, contact.householdId, session) : null;
+  const intro = member && contact ? [nextMemberIntro(member, contact.lang, 'sms')] : [];
+  for (const [i, text] of [...intro, ...renderSms(begun.messages)].entries()) {
     await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'prompt', retryKey: `sms:prompt:${session.id}:1:${i}`, body: { text } }, ctx.now);
   }
   // A retried job: whatever of the first prompt is still queued.
@@ -78,27 +86,28 @@ async function promptRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]>
  * urgent-symptoms list) is sent whole again, each body within two segments with the
  * 【再送】 mark counted in. A retried job sends what is still queued of the same reminder.
  */
-async function reminderRows(ctx: Ctx, session: SessionRow): Promise<OutboundRow[]> {
-  const addressee = await addresseeOf(ctx.tx, session.personId);
+async function reminderRows(ctx: Ctx, session: SessionRow, contact: ContactReporter | null = null): Promise<OutboundRow[]> {
+  const addressee = contact ? null : await addresseeOf(ctx.tx, session.personId);
   // Never prompted: the reminder is the first prompt — except a household member's check
   // carrying the reporter's chain, whose reminder names the open members before its opening.
   if (session.state === null && addressee === session.personId) return promptRows(ctx, session);
   const prefix = `sms:reminder:${session.id}:${session.remindersSent + 1}:`;
   if (!(await anyOutboundWithPrefix(ctx.tx, prefix))) {
-    for (const [i, text] of (await reminderBodies(ctx, session, addressee)).entries()) {
+    for (const [i, text] of (await reminderBodies(ctx, session, addressee, contact)).entries()) {
       await ensureOutbound(ctx.tx, { personId: session.personId, sessionId: session.id, channel: 'sms', kind: 'reminder', retryKey: `${prefix}${i}`, body: { text } }, ctx.now);
     }
   }
   return queuedRows(ctx, prefix);
 }
 
-async function reminderBodies(ctx: Ctx, session: SessionRow, addressee: string): Promise<string[]> {
+async function reminderBodies(ctx: Ctx, session: SessionRow, addressee: string | null, contact: ContactReporter | null): Promise<string[]> {
   const questions = session.state === null ? (await beginSession({ ctx, input: { sessionId: session.id, channel: 'sms' } })).messages : (await currentPrompt(ctx.tx, session.id, 'sms', ctx.now)).slice(-1);
   if (!questions.length) return [];
-  const lang = await preferredLanguage(ctx.tx, addressee);
+  const lang = contact ? contact.lang : await preferredLanguage(ctx.tx, addressee!);
   const mark: OutMessage = { kind: 'info', text: smsText('reminder', lang) };
-  // A household's reporter: the members whose check is still open, named (and only those).
-  const members = membersOpenLine(await openMemberNames(ctx.tx, addressee, ctx.now), lang, 'sms');
+  // A household's reporter (a person or a contact): the members whose check is still open, named (and only those).
+  const names = contact ? await openContactMemberNames(ctx.tx, contact.householdId, ctx.now) : await openMemberNames(ctx.tx, addressee!, ctx.now);
+  const members = membersOpenLine(names, lang, 'sms');
   return renderSms([mark, ...(members ? [{ kind: 'info', text: members } as OutMessage] : []), ...questions]);
 }
 

@@ -4,6 +4,7 @@ import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginNextHouseholdMember, householdOpenSession } from '../../domain/households/household-session';
 import { nextMemberIntro } from '../../flows';
+import { beginNextContactMember, contactOpenSession, contactsOnAddress, type ContactReporter } from '../../domain/households/household-contact-session';
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { generalContact } from '../../domain/channels/general-contact';
@@ -38,7 +39,12 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
   // An on-call person's 1 to a staff page comes first (src/domain/escalation).
   if (await handlePageReply(tx, event.id, from, body, now)) return {};
   const owners = await ownersOfNumber(tx, 'sms', from, now);
-  if (owners.length === 0) return { unregisteredReply: await unregisteredReply(deps, tx) };
+  if (owners.length === 0) {
+    // A household's reporter who is not a person (a parent of monitored children): their answers are the members'.
+    const [contact] = await contactsOnAddress(tx, 'sms', from);
+    if (contact) return contactAnswer(tx, event.id, contact, body, now);
+    return { unregisteredReply: await unregisteredReply(deps, tx) };
+  }
   // A number shared by a household: whoever is still being monitored answers today's check.
   const owner = owners.find(monitored) ?? owners[0]!;
   const ctx: Ctx = { actor: { kind: 'patient', personId: owner.personId, channel: 'sms' }, tx, now };
@@ -111,4 +117,32 @@ async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise
   const next = await beginNextHouseholdMember(ctx, owner.personId, 'sms');
   if (!next || !next.begun) return { sessionId: next?.sessionId ?? session.id, replies };
   return { sessionId: next.sessionId, replies: [...replies, nextMemberIntro(next.member, owner.lang, 'sms'), ...renderSms(next.messages)] };
+}
+
+/**
+ * An SMS from a household's reporter contact (not a person): the answer goes to the member
+ * whose turn it is (contactOpenSession), recorded as the member's with
+ * `answered_by_household_id`; when one member's check ends the next member's begins in the
+ * same conversation. Replies are recorded against the member (the contact has no persons row).
+ */
+async function contactAnswer(tx: Tx, eventId: string, contact: ContactReporter, body: string, now: Date): Promise<SmsFollowUp> {
+  const session = await contactOpenSession(tx, contact.householdId, now);
+  if (!session) return { unregisteredReply: smsText('noOpenCheck', contact.lang) };
+  const ctx: Ctx = { actor: { kind: 'patient', personId: session.personId, channel: 'sms' }, tx, now };
+  const outcome = await answerCheck({ ctx, input: { sessionId: session.id, input: { type: 'message', text: body }, channel: 'sms', byContactOf: contact.householdId } });
+  let replies: string[];
+  let replySession = session;
+  if (outcome.closed) replies = [smsText('checkClosed', contact.lang)];
+  else {
+    replies = renderSms(outcome.messages);
+    const next = outcome.completed ? await beginNextContactMember(ctx, contact.householdId, 'sms') : null;
+    if (next?.begun) {
+      replies = [...replies, nextMemberIntro(next.member, contact.lang, 'sms'), ...renderSms(next.messages)];
+      replySession = { ...session, id: next.sessionId, personId: next.member.personId };
+    }
+  }
+  for (const [i, text] of replies.entries()) {
+    await ensureOutbound(tx, { personId: replySession.personId, sessionId: replySession.id, channel: 'sms', kind: 'reply', retryKey: `sms:reply:${eventId}:${i}`, body: { text } }, now);
+  }
+  return {};
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { alertEvents, checkSessions, householdMembers, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
+import { alertEvents, checkSessions, householdMembers, households, jurisdictions, observations, persons, staffUsers } from '../../../db/schema';
 import { answeredByLabel } from '../households/household-order';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
@@ -54,6 +54,14 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
         .leftJoin(householdMembers, eq(householdMembers.personId, reporter.id))
         .where(eq(checkSessions.id, alert.sessionId))
     : [];
+  // …or the household's reporter contact who is not a person, as 「母 見守 花江」 too.
+  const [byContact] = alert.sessionId && !by
+    ? await ctx.tx
+        .select({ name: households.contactName, relation: households.contactRelation })
+        .from(checkSessions)
+        .innerJoin(households, eq(households.id, checkSessions.answeredByHouseholdId))
+        .where(eq(checkSessions.id, alert.sessionId))
+    : [];
   await writeAudit(ctx, { action: 'read', entity: 'alert', entityId: alert.id, personId: p.id, details: identifiedReadDetails(ctx.actor, 'person_record') });
   return {
     alert: { ...alert, reasons: alert.details.reasons ?? [], assignedToName: await names(alert.assignedTo), acknowledgedByName: await names(alert.acknowledgedBy), resolvedByName: await names(alert.resolvedBy) },
@@ -74,7 +82,7 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       hasOximeter: p.hasOximeter,
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
-    answeredBy: by ? answeredByLabel(by) : null,
+    answeredBy: by ? answeredByLabel(by) : byContact?.name ? answeredByLabel({ name: byContact.name, relation: byContact.relation }) : null,
     // Each answer judged against its flow's single-answer rules: the table marks red and amber cells.
     recent: recent.map((r) => ({ ...r, mark: r.obsStatus === 'answered' ? book.mark(r.flowVersionId, r.questionId, r.value) : null })),
     questions: book.wordings,

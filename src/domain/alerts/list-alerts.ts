@@ -48,9 +48,12 @@ export interface AlertListRow {
   answeredBy: string | null;
 }
 
-/** Who answered the alert's check for the person (a household's reporter), with their relation. */
-const answeredBySql = sql<{ name: string; relation: string | null } | null>`(select json_build_object('name', rp.name, 'relation', hm.relation)
-  from check_sessions s join persons rp on rp.id = s.answered_by_person_id left join household_members hm on hm.person_id = rp.id
+/** Who answered the alert's check for the person (a household's reporter, a person or a contact), with their relation. */
+const answeredBySql = sql<{ name: string; relation: string | null } | null>`(select case
+    when rp.id is not null then json_build_object('name', rp.name, 'relation', hm.relation)
+    when hc.contact_name is not null then json_build_object('name', hc.contact_name, 'relation', hc.contact_relation) end
+  from check_sessions s left join persons rp on rp.id = s.answered_by_person_id left join household_members hm on hm.person_id = rp.id
+  left join households hc on hc.id = s.answered_by_household_id
   where s.id = ${alerts.sessionId})`;
 
 /**

@@ -17,14 +17,15 @@ const SEVERITY_RANK = { amber: 1, red: 2 } as const;
  * Store what one engine step produced, in the caller's transaction: observations (one per
  * session and question — a replay inserts nothing), the session's new state, and one alert
  * per session that collects every flag (severity only goes up). `answeredBy`: the household
- * reporter who answered for the person (on the observations and the session). Returns what to send.
+ * reporter who answered for the person (on the observations and the session); `answeredByHousehold`: the
+ * household whose reporter contact (not a person) answered. Returns what to send.
  */
 export async function applyStep(
   ctx: Ctx,
   session: { id: string; personId: string },
   channel: Channel,
   step: Step,
-  by: { answeredBy?: string | null } = {},
+  by: { answeredBy?: string | null; answeredByHousehold?: string | null } = {},
 ): Promise<StepOutcome> {
   const messages: OutMessage[] = [];
   const flags: RiskFlag[] = [];
@@ -52,6 +53,7 @@ export async function applyStep(
           channel,
           observedAt: ctx.now,
           answeredByPersonId: by.answeredBy ?? null,
+          answeredByHouseholdId: by.answeredByHousehold ?? null,
         });
         break;
       }
@@ -95,6 +97,7 @@ export async function applyStep(
       completedAt: completed ? ctx.now : null,
       nextActionAt: completed ? null : undefined,
       ...(by.answeredBy ? { answeredByPersonId: by.answeredBy } : {}),
+      ...(by.answeredByHousehold ? { answeredByHouseholdId: by.answeredByHousehold } : {}),
       updatedAt: ctx.now,
     })
     .where(eq(checkSessions.id, session.id));
