@@ -11,7 +11,6 @@
  * (process.cpuUsage) and the database's PostgreSQL backends (/proc), with the load average.
  * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50]
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createDb } from '../db/client';
@@ -21,6 +20,7 @@ import { processLineInbound } from '../src/bot/line/process-inbound';
 import { parseArgs } from '../src/cli/command';
 import { runTick } from '../src/jobs/tick';
 import { startBenchApp } from './support/bench-app';
+import { cpuSecondsOf } from './support/cpu';
 import { machineInfo } from './support/machine';
 import { generatePersons } from './support/round-data';
 import { lineTextEvent, startLineStandIn } from './stand-ins/line-api';
@@ -38,16 +38,6 @@ const now = () => new Date(at + (Date.now() - started));
 const ROUNDS = [{ name: 'temperature (typed)', text: () => '36.6' }, { name: 'yes/no (typed; 1 % red)', text: (i: number) => (i % 100 === 0 ? 'はい' : 'いいえ') }];
 const step = (what: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
 
-/** CPU seconds of a process so far (/proc: utime + stime). */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -11,7 +11,6 @@
  * 1.5 M persons: `--reuse-database NAME` after `console-scale --keep-database NAME`).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -22,6 +21,7 @@ import { parseArgs } from '../src/cli/command';
 import { systemActor, withTransaction } from '../src/domain/context';
 import { createFhirClient } from '../src/domain/fhir/create-fhir-client';
 import { startBenchApp } from './support/bench-app';
+import { cpuSecondsOf } from './support/cpu';
 import { machineInfo } from './support/machine';
 import { countNation, generateNation, type NationalData } from './support/national-data';
 
@@ -47,16 +47,7 @@ const gc = vm.runInNewContext('gc') as () => void;
  */
 async function pgCpuSeconds(pg: postgres.Sql): Promise<number> {
   const pids = await pg<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
-  let ticks = 0;
-  for (const { pid } of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the backend ended meanwhile
-    }
-  }
-  return ticks / 100;
+  return pids.reduce((n, { pid }) => n + cpuSecondsOf(pid), 0);
 }
 const nodeCpuSeconds = () => {
   const u = process.cpuUsage();

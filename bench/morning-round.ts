@@ -14,7 +14,6 @@
  * PostgreSQL backends from /proc, Redis) with the load average: the machine is shared.
  * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--pg postgres://postgres@127.0.0.1:5432]
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { botChannelWork } from '../src/bot/channel-work';
@@ -35,6 +34,7 @@ import { createRedis } from '../src/platform/redis';
 import { LINE_LIMITS } from './stand-ins/line-api';
 import { startTwilioStandIn } from './stand-ins/twilio-api';
 import { startLineStandIn } from './support/line-stand-in';
+import { cpuSecondsOf, redisCpuSeconds } from './support/cpu';
 import { machineInfo } from './support/machine';
 import { addBulkJobsPerSecond, generatePersons, insertRowsPerSecond, redisUsedBytes } from './support/round-data';
 
@@ -235,20 +235,7 @@ class PgBackendCpu {
   }
 }
 
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
-async function redisCpuSeconds(redis: { info: (s: string) => Promise<string> }): Promise<number> {
-  const info = await redis.info('cpu');
-  return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
-}
 
 main().then(
   () => process.exit(0),

@@ -27,6 +27,7 @@ import { parseEnv } from '../src/config/env';
 import { createLogger } from '../src/platform/logger';
 import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
+import { cpuSecondsOf, redisCpuSeconds } from './support/cpu';
 import { machineInfo } from './support/machine';
 import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
@@ -84,16 +85,6 @@ async function waitHealthy(url: string, proc: { child: ChildProcess; output: () 
 }
 
 
-/** CPU seconds (user + system) of a process, from /proc (0 once it is gone). */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
 
 /** A process and its descendants (tsx starts node as a child). */
 function processTree(root: number): number[] {
@@ -121,8 +112,7 @@ function processTree(root: number): number[] {
 async function cpuSnapshot(procs: { role: 'intake' | 'workers'; child: ChildProcess }[], db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }, dbName: string, redis: { info: (s: string) => Promise<string> }) {
   const sum = (role: 'intake' | 'workers') => procs.filter((p) => p.role === role).flatMap((p) => processTree(p.child.pid!)).reduce((n, pid) => n + cpuSecondsOf(pid), 0);
   const backends = (await db.execute(sql`select pid from pg_stat_activity where datname = ${dbName}`)) as unknown as { pid: number }[];
-  const info = await redis.info('cpu');
-  const redisCpu = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const redisCpu = await redisCpuSeconds(redis);
   return { intake: sum('intake'), workers: sum('workers'), postgres: backends.reduce((n, b) => n + cpuSecondsOf(Number(b.pid)), 0), backends: new Set(backends.map((b) => Number(b.pid))), redis: redisCpu };
 }
 
