@@ -33,6 +33,8 @@ export const households = pgTable(
     contactLanguage: text('contact_language'),
     contactChannel: text('contact_channel', { enum: ['line', 'sms', 'voice', 'web'] }),
     contactAddress: text('contact_address'),
+    // The contact replied STOP (停止) by SMS: sent nothing until START; the members' rounds go to their own channels meanwhile.
+    contactOptedOutAt: tstz('contact_opted_out_at'),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

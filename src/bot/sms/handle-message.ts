@@ -8,6 +8,7 @@ import { beginNextContactMember, contactOpenSession, contactsOnAddress, type Con
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { generalContact } from '../../domain/channels/general-contact';
+import { setContactOptOut } from '../../domain/households/household-contact';
 import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { ensureOutbound } from '../twilio/outbound';
 import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
@@ -41,8 +42,8 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
   const owners = await ownersOfNumber(tx, 'sms', from, now);
   if (owners.length === 0) {
     // A household's reporter who is not a person (a parent of monitored children): their answers are the members'.
-    const [contact] = await contactsOnAddress(tx, 'sms', from);
-    if (contact) return contactAnswer(tx, event.id, contact, body, now);
+    const contacts = await contactsOnAddress(tx, 'sms', from);
+    if (contacts.length > 0) return contactMessage(deps, tx, event.id, contacts, body, now);
     return { unregisteredReply: await unregisteredReply(deps, tx) };
   }
   // A number shared by a household: whoever is still being monitored answers today's check.
@@ -120,6 +121,29 @@ async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise
 }
 
 /**
+ * An SMS from a household's reporter contact: STOP/START/HELP as for a person (the contact
+ * has no persons row, so the reply is sent once and recorded nowhere), otherwise an answer.
+ */
+async function contactMessage(deps: Deps, tx: Tx, eventId: string, contacts: ContactReporter[], body: string, now: Date): Promise<SmsFollowUp> {
+  const contact = contacts[0]!;
+  switch (parseSmsKeyword(body)) {
+    // STOP is about the number: every household she reports for.
+    case 'stop':
+      for (const c of contacts) await setContactOptOut(tx, c.householdId, true, now);
+      return { unregisteredReply: smsText('optedOut', contact.lang) };
+    case 'start':
+      for (const c of contacts) await setContactOptOut(tx, c.householdId, false, now);
+      return { unregisteredReply: smsText('optedIn', contact.lang) };
+    case 'help': {
+      const c = await generalContact(tx, deps.env);
+      return { unregisteredReply: smsText('help', contact.lang, { name: c ? (isJapanese(contact.lang) ? c.nameJa : c.nameEn) : '', phone: c?.phone ?? '' }) };
+    }
+    default:
+      return contactAnswer(tx, eventId, contact, body, now);
+  }
+}
+
+/**
  * An SMS from a household's reporter contact (not a person): the answer goes to the member
  * whose turn it is (contactOpenSession), recorded as the member's with
  * `answered_by_household_id`; when one member's check ends the next member's begins in the
@@ -141,6 +165,8 @@ async function contactAnswer(tx: Tx, eventId: string, contact: ContactReporter, 
       replySession = { ...session, id: next.sessionId, personId: next.member.personId };
     }
   }
+  // An opted-out contact's answer is recorded, but they are sent nothing (as for a person's opted-out number).
+  if (contact.optedOut) return {};
   for (const [i, text] of replies.entries()) {
     await ensureOutbound(tx, { personId: replySession.personId, sessionId: replySession.id, channel: 'sms', kind: 'reply', retryKey: `sms:reply:${eventId}:${i}`, body: { text } }, now);
   }

@@ -21,13 +21,15 @@ export interface ContactReporter {
   lang: Lang;
   channel: 'sms';
   address: string;
+  /** The contact replied STOP: their answers are still recorded, but they are sent nothing. */
+  optedOut: boolean;
 }
 
 const CONTACT_CHANNELS = ['sms'] as const;
 
 function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !h.contactAddress || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: 'sms', address: h.contactAddress };
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: 'sms', address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
 }
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
@@ -36,7 +38,8 @@ export async function contactReporterOf(db: DbOrTx, personId: string): Promise<C
     .select({ h: households })
     .from(householdMembers)
     .innerJoin(households, eq(households.id, householdMembers.householdId))
-    .where(and(eq(householdMembers.personId, personId), isNull(households.reporterPersonId), isNotNull(households.contactAddress)));
+    // A contact who replied STOP reports for nobody until START: the members are reached on their own channels.
+    .where(and(eq(householdMembers.personId, personId), isNull(households.reporterPersonId), isNotNull(households.contactAddress), isNull(households.contactOptedOutAt)));
   return h ? contactOfRow(h.h) : null;
 }
 

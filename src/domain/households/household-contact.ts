@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { DbOrTx } from '../../../db/client';
 import { households } from '../../../db/schema';
 import { LANG_CODES } from '../../flows';
 import { writeAudit } from '../audit';
@@ -86,4 +87,13 @@ export async function importHouseholdContact(ctx: Ctx, centreId: string, househo
   await ctx.tx.update(households).set(cols).where(eq(households.id, h.id));
   await writeAudit(ctx, { action: 'update', entity: 'household', entityId: h.id, details: { fields: ['contact'], via: 'import' } });
   return true;
+}
+
+/**
+ * The contact's own STOP (停止) or START (再開) by SMS — consent, not a staff action: while
+ * opted out the contact is sent nothing (an answer they still send is recorded) and the
+ * members' rounds go to their own channels.
+ */
+export async function setContactOptOut(tx: DbOrTx, householdId: string, optedOut: boolean, now: Date): Promise<void> {
+  await tx.update(households).set({ contactOptedOutAt: optedOut ? now : null, updatedAt: now }).where(eq(households.id, householdId));
 }

@@ -4,7 +4,8 @@ import { alerts, checkSessions, householdMembers, households, observations } fro
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
 import { systemActor, withTransaction, type Actor } from '../../../src/domain/context';
 import { startCheck } from '../../../src/domain/checks/start-check';
-import { carryContactChain } from '../../../src/domain/households/household-contact-session';
+import { householdById } from '../../../src/domain/households/household-members';
+import { carryContactChain, contactReporterOf } from '../../../src/domain/households/household-contact-session';
 import { getAlert } from '../../../src/domain/alerts/get-alert';
 import { listAlerts } from '../../../src/domain/alerts/list-alerts';
 import { searchPatients } from '../../../src/domain/fhir/search-patients';
@@ -163,4 +164,39 @@ describe('a household whose reporter is a contact (not a person), by SMS', () =>
     const own = await withTransaction(deps.db, { actor: systemActor('test'), now }, async (ctx) => prepareCall(deps, ctx, (await lockSession(ctx, session.id))!));
     expect(own?.to).toBe('+819022240093');
   }, 60_000);
+  it('STOP from the contact’s number is honoured, not taken as an answer: she is sent nothing, the children’s rounds go to their own channels, START resumes', async () => {
+    const ichiro = await createPerson(deps.db, '13-904', { name: '見守 一郎', dateOfBirth: '2019-02-01', preferredChannel: 'sms', phone: '090-2224-0094', roundTimes: ['09:00'] }, now);
+    const number = '+819022240004';
+    const [h] = await deps.db
+      .insert(households)
+      .values({ responsibleCentreId: centreId, householdNumber: 'C-9', reporterPersonId: null, contactName: '見守 春子', contactRelation: '母', contactLanguage: 'ja', contactChannel: 'sms', contactAddress: number })
+      .returning();
+    await deps.db.insert(householdMembers).values({ householdId: h!.id, personId: ichiro.id, relation: '子', position: 1 });
+    const toContact = () => twilioApi.messages.filter((m) => m.to === number).map((m) => m.body);
+    const send = async (Body: string) => {
+      expect((await twilioPost(app, '/webhooks/twilio/sms', { MessageSid: sid('SM'), From: number, To: TWILIO_ENV.TWILIO_FROM_NUMBER, Body })).status).toBe(200);
+      await runInboundJobs(deps);
+    };
+    expect(await contactReporterOf(deps.db, ichiro.id)).not.toBeNull();
+
+    await send('停止');
+    expect(toContact().at(-1)).toContain('配信を停止しました');
+    const [stopped] = await deps.db.select().from(households).where(eq(households.id, h!.id));
+    expect(stopped!.contactOptedOutAt).not.toBeNull();
+    expect((await householdById(deps.db, h!.id))?.contact?.optedOut).toBe(true); // the household card says so
+    expect(await deps.db.select().from(observations).where(eq(observations.personId, ichiro.id))).toEqual([]);
+    // While she is opted out the child is reached on his own channel, and she is sent nothing.
+    expect(await contactReporterOf(deps.db, ichiro.id)).toBeNull();
+    const session = await createPendingSession(deps, ichiro.id, 'sms', now, '15:00');
+    const before = toContact().length;
+    await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
+    expect(twilioApi.messages.some((m) => m.to === '+819022240094')).toBe(true);
+    expect(toContact()).toHaveLength(before);
+
+    await send('再開');
+    expect(toContact().at(-1)).toContain('配信を再開しました');
+    const [resumed] = await deps.db.select().from(households).where(eq(households.id, h!.id));
+    expect(resumed!.contactOptedOutAt).toBeNull();
+    expect(await contactReporterOf(deps.db, ichiro.id)).not.toBeNull();
+  });
 });

@@ -56,7 +56,7 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
       <h3>{t(lang, 'household.contactTitle')}</h3>
       {h.contact ? (
         <p id="household-contact">
-          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>
+          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>{h.contact.optedOut && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
         </p>
       ) : (
         <p class="muted">{t(lang, 'household.contactNone')}</p>

@@ -20,6 +20,7 @@ export const households: Dictionary = {
   'household.order': { ja: '報告者の会話では、報告者 → 世帯員の順に1人ずつ伺います。', en: 'The reporter is asked about themselves first, then each member in turn.' },
   'household.answeredBy': { ja: '回答者: {who}', en: 'Answered by {who}' },
   'household.contactTitle': { ja: '登録外の報告者（健康観察対象でない家族）', en: 'Reporter who is not registered (a family member not under monitoring)' },
+  'household.contactOptedOut': { ja: '本人の「停止」によりSMS配信停止中（世帯員には各自の連絡手段で送ります）', en: 'SMS stopped at the reporter’s own request (members are reached on their own channels)' },
   'household.contactNone': { ja: '設定されていません', en: 'Not set' },
   'household.contactName': { ja: '報告者の氏名', en: "Reporter's name" },
   'household.contactChannel': { ja: '連絡手段', en: 'Channel' },

@@ -1,0 +1,1 @@
+ALTER TABLE "households" ADD COLUMN "contact_opted_out_at" timestamp with time zone;
