@@ -38,7 +38,8 @@ export interface CreateDueSessionsOptions {
  * Create the check sessions of every round now due, in one set-based statement: persons
  * under monitoring with an active flow assignment, each round time ("09:00") resolved on
  * the person's local date in their health centre's zone. A round is due when its instant
- * has passed and it is not over (the next round has not started and the local day has not
+ * has passed (or comes within `prepareMs`, on today's or — past local midnight — the next
+ * local date) and it is not over (the next round has not started and the local day has not
  * ended). The unique (person, local date, round) index makes a second tick or a second
  * process create nothing (ON CONFLICT DO NOTHING); the NOT EXISTS keeps that cheap.
  *
@@ -58,8 +59,10 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
   const horizon = sql`${horizonAt.toISOString()}::timestamptz`;
   const claimUntil = new Date(opts.now.getTime() + opts.resweepMs).toISOString();
   const resweep = sql`make_interval(secs => ${opts.resweepMs / 1000})`;
-  const quietR = quietHoursSql(sql`r.tz`, opts.now, opts.quiet, sql`r.quiet_hours`);
-  const quietC = quietHoursSql(sql`c.tz`, opts.now, opts.quiet, sql`c.quiet_hours`);
+  // Quiet hours are judged at the send time (the round time of a prepared round, now for one
+  // created late), so a round at the very start of quiet hours is held like any in them.
+  const quietR = quietHoursSql(sql`r.tz`, sql`r.send_at`, opts.quiet, sql`r.quiet_hours`);
+  const quietC = quietHoursSql(sql`c.tz`, sql`c.send_at`, opts.quiet, sql`c.quiet_hours`);
   const rows = await queryRows<{ id: string; channel: ChannelKind; flow_version_id: string; round: string; local_date: string; lang: string; dispatch_now: boolean; due_at: Date | string }>(
     db,
     sql`
@@ -75,7 +78,8 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
                   when coalesce(rp.preferred_channel, p.preferred_channel) = 'voice' and coalesce(rp.preferred_language, p.preferred_language) in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web'
                   else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
              coalesce(hc.contact_language, rp.preferred_language, p.preferred_language) as lang, j.time_zone as tz, j.quiet_hours,
-             (${now} at time zone j.time_zone)::date as local_date, l.id as flow_version_id, a.round_times,
+             (${now} at time zone j.time_zone)::date as today, (${horizon} at time zone j.time_zone)::date as horizon_date,
+             l.id as flow_version_id, a.round_times,
              p.monitoring_start, p.monitoring_planned_end,
              case when fr.person_id is not null then 'facility' when rp.id is not null then 'household' end as rider
       from persons p
@@ -94,17 +98,25 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       left join facility_residents fr on fr.person_id = p.id
       where ${dueSql(sql`p`, horizonAt, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),
+    -- Each round on its own local date: today's, and the next day's when the preparation window
+    -- reaches past local midnight (a 00:02 round prepared at 23:58 is the 00:02 round of its own
+    -- day, so the tick at 00:02 finds it by the unique (person, local date, round) and adds none).
+    -- The second day is a row only for persons whose window crosses midnight: no sort, no distinct.
+    days as (
+      select pp.*, dd.local_date from people pp
+      cross join lateral (select pp.today as local_date union all select pp.horizon_date where pp.horizon_date > pp.today) dd
+    ),
     rounds as (
-      select pp.*, r.t as round,
-             ((pp.local_date + r.t::time) at time zone pp.tz) as due_at,
+      select d.*, r.t as round, due.at as due_at, greatest(${now}, due.at) as send_at,
              coalesce(
-               ((pp.local_date + (select min(x) from jsonb_array_elements_text(pp.round_times) x where x > r.t)::time) at time zone pp.tz),
-               ((pp.local_date + 1)::timestamp at time zone pp.tz)
+               ((d.local_date + (select min(x) from jsonb_array_elements_text(d.round_times) x where x > r.t)::time) at time zone d.tz),
+               ((d.local_date + 1)::timestamp at time zone d.tz)
              ) as expires_at
-      from people pp cross join lateral jsonb_array_elements_text(pp.round_times) r(t)
-      where (pp.monitoring_start is null or pp.monitoring_start <= pp.local_date)
-        and (pp.monitoring_planned_end is null or pp.local_date <= pp.monitoring_planned_end)
-        and not ${pausedOnSql(sql`pp.person_id`, sql`pp.local_date`)} -- 一時停止中: no prompts
+      from days d cross join lateral jsonb_array_elements_text(d.round_times) r(t)
+      cross join lateral (select ((d.local_date + r.t::time) at time zone d.tz) as at) due
+      where (d.monitoring_start is null or d.monitoring_start <= d.local_date)
+        and (d.monitoring_planned_end is null or d.local_date <= d.monitoring_planned_end)
+        and not ${pausedOnSql(sql`d.person_id`, sql`d.local_date`)} -- 一時停止中: no prompts
     ),
     c as (
       select r.*, (${quietChannelSql(sql`r.channel`)} and ${quietR.inQuiet}) as quiet
@@ -116,14 +128,14 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, source, due_at, expires_at, next_action_at, created_at, updated_at)
       select person_id, flow_version_id, local_date, round, channel, 'pending', coalesce(rider, 'schedule'), due_at, expires_at,
              -- (a prepared session is looked at again no earlier than its round time: the sweeper never sends it early)
-             case when rider is not null then null when quiet then greatest(${quietC.endsAt}, due_at)
+             case when rider is not null then null when quiet then ${quietC.endsAt}
                   else greatest(${claimUntil}::timestamptz, due_at + ${resweep}) end, ${now}, ${now}
       from c
       on conflict do nothing
       returning id, person_id, channel, flow_version_id, round, local_date, due_at
     )
     select ins.id, ins.channel, ins.flow_version_id, ins.round, ins.local_date::text as local_date, ins.due_at, c.lang, not c.quiet and c.rider is null as dispatch_now
-    from ins join c on c.person_id = ins.person_id and c.round = ins.round
+    from ins join c on c.person_id = ins.person_id and c.local_date = ins.local_date and c.round = ins.round
     order by ins.id`,
   );
   return rows.map((r) => ({ id: r.id, channel: r.channel, flowVersionId: r.flow_version_id, round: r.round, localDate: r.local_date, lang: r.lang, dispatchNow: r.dispatch_now, dueAt: new Date(r.due_at) }));

@@ -21,13 +21,15 @@ export const QUIET_CHANNELS: readonly ChannelKind[] = ['sms', 'voice', 'web'];
 
 /**
  * SQL for "is `now` inside quiet hours in zone `tz`" and "when do they end" (an instant).
+ * `now` may be an SQL instant read per row — a prepared round is judged at its send time
+ * (`greatest(now, due_at)`), not when it was prepared.
  * `centreSpec`: the health centre's own quiet hours (jurisdictions.quiet_hours, "HH:MM-HH:MM"
  * or null); where it is null the installation's `quiet` (QUIET_HOURS) applies.
  * @example const q = quietHoursSql(sql`j.time_zone`, now, parseQuietHours('21:00-08:00'), sql`j.quiet_hours`)
  *          sql`case when ${q.inQuiet} then ${q.endsAt} else ${now} end`
  */
-export function quietHoursSql(tz: SQL, now: Date, quiet: QuietHours, centreSpec?: SQL): { inQuiet: SQL; endsAt: SQL } {
-  const at = sql`${now.toISOString()}::timestamptz`;
+export function quietHoursSql(tz: SQL, now: Date | SQL, quiet: QuietHours, centreSpec?: SQL): { inQuiet: SQL; endsAt: SQL } {
+  const at = now instanceof Date ? sql`${now.toISOString()}::timestamptz` : sql`(${now})`;
   const localTime = sql`(${at} at time zone ${tz})::time`;
   const localDate = sql`(${at} at time zone ${tz})::date`;
   if (centreSpec) return perCentreQuietHours(at, localTime, localDate, tz, sql`coalesce(${centreSpec}, ${`${quiet.start}-${quiet.end}`})`);
