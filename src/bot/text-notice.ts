@@ -44,7 +44,8 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
   if (!route) return recordUnsent(deps, ctx, base, twilio || !!deps.env.LINE_CHANNEL_ACCESS_TOKEN ? 'no usable SMS number or LINE account' : 'no provider configured');
   const to = usable[route]!;
   if (route !== 'line') {
-    const deferred = quietHoursDeferral(ctx.now, who.timeZone, deps.env.QUIET_HOURS, route === 'sms' ? 'SMS' : 'calls');
+    // The centre's own quiet hours, as the rounds judge them (create-due-sessions.ts): one rule for every SMS and call.
+    const deferred = quietHoursDeferral(ctx.now, who.timeZone, who.quietHours ?? deps.env.QUIET_HOURS, route === 'sms' ? 'SMS' : 'calls');
     if (deferred) throw deferred;
   }
   if (route === 'sms') return { via: 'sms', to, row: await ensureOutbound(ctx.tx, { ...base, channel: 'sms', body: { text: input.text(who) } }, ctx.now) };

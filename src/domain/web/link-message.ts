@@ -9,6 +9,8 @@ import { localTimeOf } from '../time';
 export interface LinkRecipient {
   lang: Lang;
   timeZone: string;
+  /** The health centre's own quiet hours ("HH:MM-HH:MM"; null: QUIET_HOURS), as the rounds use them. */
+  quietHours: string | null;
   sms: string | null;
   line: string | null;
   voice: string | null;
@@ -17,7 +19,7 @@ export interface LinkRecipient {
 /** The person's language, zone and usable SMS / LINE / voice addresses (opted-out and unreachable ones are never used). */
 export async function linkRecipient(db: DbOrTx, personId: string): Promise<LinkRecipient | null> {
   const [p] = await db
-    .select({ lang: persons.preferredLanguage, tz: jurisdictions.timeZone })
+    .select({ lang: persons.preferredLanguage, tz: jurisdictions.timeZone, quietHours: jurisdictions.quietHours })
     .from(persons)
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(persons.id, personId));
@@ -29,6 +31,7 @@ export async function linkRecipient(db: DbOrTx, personId: string): Promise<LinkR
   return {
     lang: p.lang as Lang,
     timeZone: p.tz,
+    quietHours: p.quietHours,
     sms: channels.find((c) => c.kind === 'sms')?.address ?? null,
     line: channels.find((c) => c.kind === 'line')?.address ?? null,
     voice: channels.find((c) => c.kind === 'voice')?.address ?? null,
