@@ -4,6 +4,7 @@ import { systemActor, withTransaction } from '../domain/context';
 import { markLinksQueued, planFacilityRoundLinks, roundsToSendLinks, type FacilityLinkSend } from '../domain/facilities/facility-round-link';
 import { sendOutboxRow } from '../domain/outbox/outbox';
 import { defineJob, withJobIds } from './define';
+import { markQuiet } from '../platform/quiet-failure';
 
 /**
  * A facility round's signed link to the facility's staff contacts (施設一括報告): queued by
@@ -12,7 +13,8 @@ import { defineJob, withJobIds } from './define';
  * addresses are read in the handler. SMS and LINE go through the channels' notice delivery
  * (Deps.channels), mail through the mailer — all claimed → sent → settled in the one
  * outbox, so a retried job sends each message once. A transient failure of one message
- * does not stop the others; the job then fails and retries the rest.
+ * does not stop the others; the job then fails and retries the rest. An SMS inside quiet
+ * hours is held the same way: the job fails with retryAfterMs to their end (planFacilityRoundLinks).
  */
 export const facilityRoundLinkJob = defineJob({
   name: 'facilities.round-link',
@@ -22,9 +24,9 @@ export const facilityRoundLinkJob = defineJob({
   jobId: ({ roundId, sendKey }) => `facility-link:${roundId}:${sendKey}`,
   handler: async ({ roundId, sendKey }, deps: Deps) => {
     const providers = { sms: !!(deps.env.TWILIO_ACCOUNT_SID && deps.env.TWILIO_AUTH_TOKEN && deps.env.TWILIO_FROM_NUMBER), line: !!deps.env.LINE_CHANNEL_ACCESS_TOKEN, mail: !!deps.mailer };
-    const sends = await withTransaction(deps.db, { actor: systemActor('facility-round-link'), now: deps.now() }, (ctx) => planFacilityRoundLinks(ctx, { roundId, sendKey, env: deps.env, providers }));
+    const plan = await withTransaction(deps.db, { actor: systemActor('facility-round-link'), now: deps.now() }, (ctx) => planFacilityRoundLinks(ctx, { roundId, sendKey, env: deps.env, providers }));
     let failure: unknown = null;
-    for (const s of sends) {
+    for (const s of plan.sends) {
       try {
         await send(deps, s);
       } catch (err) {
@@ -32,7 +34,10 @@ export const facilityRoundLinkJob = defineJob({
       }
     }
     if (failure) throw failure;
-    return { sent: sends.length };
+    // The SMS held by quiet hours: the job comes back when they end (the retry's delay, job-failures.ts)
+    // and sends only what is still unsent (the outbox's retry keys).
+    if (plan.smsHeldUntil) throw markQuiet(Object.assign(new Error('quiet hours: the facility link SMS waits until they end'), { retryAfterMs: plan.smsHeldUntil.getTime() - deps.now().getTime() }));
+    return { sent: plan.sends.length };
   },
 });
 

@@ -140,4 +140,39 @@ describe('the facility round link to the facility’s contacts', () => {
     const refused = await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) => resendFacilityRoundLink({ ctx, input: { facilityId: bare.id }, env: deps.env })).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 422 });
   });
+
+  it('a round inside quiet hours (21:00-08:00): LINE at once, the SMS held until 08:00; a night round over before they end gets no SMS, and the log says why', async () => {
+    const lineId = `U${'cd'.repeat(16)}`;
+    const night = await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, async (ctx) => {
+      const centre = await queryRows<{ id: string }>(ctx.tx, sql`select id from jurisdictions where code = 'fl-1'`);
+      return createFacility({ ctx, input: { responsibleCentreId: centre[0]!.id, kind: 'care_home', name: 'あけぼの荘', roundTimes: ['07:00', '22:00'], contacts: [{ name: '夜勤 山田', phone: '090-3333-4444', lineUserId: lineId }] } });
+    });
+    const runAt = async (at: string) => {
+      clock = new Date(at);
+      const { roundId } = await withTransaction(deps.db, { actor: systemActor('test'), now: clock }, (ctx) => resendFacilityRoundLink({ ctx, input: { facilityId: night.id }, env: deps.env }));
+      const err = await facilityRoundLinkJob.handler({ roundId, sendKey: 'auto' }, deps, undefined as never).then(() => null, (e: unknown) => e as Error & { retryAfterMs?: number });
+      const rows = await queryRows<{ channel: string; status: string; error_code: string | null }>(deps.db, sql`select channel, status, error_code from outbound_messages where retry_key like ${`facility-link:${roundId}:auto:%`} order by channel`);
+      return { err, rows };
+    };
+    const texts = () => twilioApi.messages.filter((m) => m.to === '+819033334444');
+    const pushes = () => line.calls.filter((c) => c.endpoint === 'push' && c.body.to === lineId);
+
+    const early = await runAt('2026-11-25T07:00:30+09:00');
+    expect(early.err?.retryAfterMs).toBe(59.5 * 60_000); // the job comes back at 08:00
+    expect(early.rows).toEqual([{ channel: 'line', status: 'sent', error_code: null }]);
+    expect(texts()).toHaveLength(0);
+    expect(pushes()).toHaveLength(1);
+
+    const at8 = await runAt('2026-11-25T08:00:00+09:00'); // the retry
+    expect(at8.err).toBeNull();
+    expect(at8.rows.map((r) => r.channel)).toEqual(['line', 'sms']);
+    expect(texts()).toHaveLength(1);
+    expect(pushes()).toHaveLength(1);
+
+    const late = await runAt('2026-11-25T22:00:30+09:00'); // over at midnight, before 08:00
+    expect(late.err).toBeNull();
+    expect(late.rows).toEqual([{ channel: 'line', status: 'sent', error_code: null }, { channel: 'sms', status: 'failed', error_code: 'quiet_hours' }]);
+    expect(texts()).toHaveLength(1);
+    expect(pushes()).toHaveLength(2);
+  });
 });

@@ -9,6 +9,7 @@ import { recordOutboundRows, type NewOutbound, type OutboundRow } from '../outbo
 import { requirePermission } from '../permissions';
 import { facilityRoundKeys, issueFacilityRoundLink } from './facility-round';
 import { facilityInScope } from './facility-verbs';
+import { parseQuietHours, quietHoursSql } from '../rounds/quiet-hours';
 
 /**
  * Sending a round's signed link to the facility's staff contacts: at each round time (the
@@ -49,26 +50,42 @@ export function facilityLinkText(p: { facility: string; localDate: string; round
   return { subject, text: `${ja}\n\nこのリンクは施設の職員の方だけのものです。転送しないでください。\n\n${en}\nThis link is for the facility's staff only; please do not forward it.` };
 }
 
+/** What a job sends now, and when to come back for the SMS held by quiet hours (null: none held). */
+export interface FacilityLinkPlan {
+  sends: FacilityLinkSend[];
+  smsHeldUntil: Date | null;
+}
+
 /**
  * Record the round link for each contact and route (in the caller's transaction, once per
  * `sendKey`: 'auto' for the round's own sending, 'r<ms>' for a resend) and return the rows
  * to send. Nothing for a round that is submitted, over, or of a deactivated facility.
+ *
+ * Quiet hours (the centre's own, else QUIET_HOURS): a link SMS follows the rule of every SMS
+ * to a number (src/domain/rounds/quiet-hours.ts) — nothing is texted inside them. Facilities
+ * choose their own round times, and one may have a night round (night staff report by LINE or
+ * mail, which are not held), so the facility form does not refuse such a time; instead the
+ * SMS waits, unrecorded, until quiet hours end (`smsHeldUntil`: the job comes back then), or,
+ * when the round is over before they end, is recorded failed 'quiet_hours' so the contact
+ * log says why that number got nothing. The LINE and mail links go at once.
  */
-export async function planFacilityRoundLinks(ctx: Ctx, input: { roundId: string; sendKey: string; env: Env; providers: LinkProviders }): Promise<FacilityLinkSend[]> {
+export async function planFacilityRoundLinks(ctx: Ctx, input: { roundId: string; sendKey: string; env: Env; providers: LinkProviders }): Promise<FacilityLinkPlan> {
   const [r] = await ctx.tx
     .select({ r: facilityRounds, f: facilities, tz: sql<string>`(select time_zone from jurisdictions where id = ${facilities.responsibleCentreId})` })
     .from(facilityRounds)
     .innerJoin(facilities, eq(facilities.id, facilityRounds.facilityId))
     .where(eq(facilityRounds.id, input.roundId));
-  if (!r || !r.f.active || r.r.submittedAt || r.r.expiresAt <= ctx.now) return [];
+  if (!r || !r.f.active || r.r.submittedAt || r.r.expiresAt <= ctx.now) return { sends: [], smsHeldUntil: null };
   const contacts = await ctx.tx.select().from(facilityContacts).where(eq(facilityContacts.facilityId, r.f.id)).orderBy(facilityContacts.createdAt, facilityContacts.id);
-  if (!contacts.length) return [];
+  if (!contacts.length) return { sends: [], smsHeldUntil: null };
+  const quietUntil = await quietHoursEndAt(ctx, r.f.responsibleCentreId, input.env);
+  const smsHeldUntil = quietUntil && quietUntil < r.r.expiresAt ? quietUntil : null;
   const keys = facilityRoundKeys(input.env);
   const url = `${keys.baseUrl}/f/${await keys.signer.sign(r.r.id, r.r.expiresAt)}`;
   const until = hhmm(r.r.expiresAt, r.tz ?? 'Asia/Tokyo');
   const wanted: { contact: (typeof contacts)[number]; via: FacilityLinkSend['via']; to: string }[] = [];
   for (const c of contacts) {
-    if (c.phone) wanted.push({ contact: c, via: 'sms', to: c.phone });
+    if (c.phone && !smsHeldUntil) wanted.push({ contact: c, via: 'sms', to: c.phone });
     if (c.lineUserId) wanted.push({ contact: c, via: 'line', to: c.lineUserId });
     if (c.email) wanted.push({ contact: c, via: 'mail', to: c.email });
   }
@@ -90,16 +107,24 @@ export async function planFacilityRoundLinks(ctx: Ctx, input: { roundId: string;
   for (const [i, row] of rows.entries()) {
     const w = wanted[i]!;
     if (row.status !== 'queued') continue;
-    if (!input.providers[w.via]) {
-      // Recorded so the contact log says why this contact got nothing by this route.
-      await ctx.tx.update(outboundMessages).set({ status: 'failed', errorCode: 'not_configured', errorMessage: `${w.via} is not configured`, attempts: 1, updatedAt: ctx.now }).where(eq(outboundMessages.id, row.id));
+    // Recorded so the contact log says why this contact got nothing by this route.
+    const unsent = !input.providers[w.via] ? { errorCode: 'not_configured', errorMessage: `${w.via} is not configured` } : w.via === 'sms' && quietUntil ? { errorCode: 'quiet_hours', errorMessage: 'quiet hours last until after the round is over' } : null;
+    if (unsent) {
+      await ctx.tx.update(outboundMessages).set({ status: 'failed', ...unsent, attempts: 1, updatedAt: ctx.now }).where(eq(outboundMessages.id, row.id));
       continue;
     }
     const body = row.body as { text: string; subject?: string };
     sends.push({ row, via: w.via, to: w.to, text: body.text, subject: body.subject ?? '' });
   }
   await writeAudit(ctx, { action: resend ? 'resend_link' : 'send_link', entity: 'facility_round', entityId: r.r.id, details: { messages: rows.length, sending: sends.length } });
-  return sends;
+  return { sends, smsHeldUntil };
+}
+
+/** When the quiet hours of the facility's centre end, if it is inside them now (else null). */
+async function quietHoursEndAt(ctx: Ctx, centreId: string, env: Env): Promise<Date | null> {
+  const q = quietHoursSql(sql`j.time_zone`, ctx.now, parseQuietHours(env.QUIET_HOURS), sql`j.quiet_hours`);
+  const [row] = await queryRows<{ in_quiet: boolean; ends_at: Date | string }>(ctx.tx, sql`select ${q.inQuiet} as in_quiet, ${q.endsAt} as ends_at from jurisdictions j where j.id = ${centreId}`);
+  return row?.in_quiet ? new Date(row.ends_at) : null;
 }
 
 /**
