@@ -9,7 +9,9 @@
  * senders in one transaction; every stored event still gets its job (as the intake
  * enqueues them), the ones a batch took cost one statement. CPU per answer: this process
  * (process.cpuUsage) and the database's PostgreSQL backends (/proc), with the load average.
- * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50]
+ * With --pgss, pg_stat_statements of the bench database is reset before each round and its
+ * statements printed after it (calls, server time, rows, blocks and WAL per answer).
+ * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50] [--pgss]
  */
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -22,6 +24,7 @@ import { runTick } from '../src/jobs/tick';
 import { startBenchApp } from './support/bench-app';
 import { cpuSecondsOf } from './support/cpu';
 import { machineInfo } from './support/machine';
+import { pgStatements } from './support/pg-statements';
 import { generatePersons } from './support/round-data';
 import { lineTextEvent, startLineStandIn } from './stand-ins/line-api';
 
@@ -29,6 +32,7 @@ const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 2000);
 const concurrency = Number(args.flags.concurrency ?? 32);
 const batch = Number(args.flags.batch ?? 50);
+const pgss = Boolean(args.flags.pgss);
 const SECRET = 'bench-answer-path';
 const at = Date.parse('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const started = Date.now();
@@ -51,6 +55,8 @@ async function main() {
   const app = await startBenchApp({ now, workers: false, env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url, INBOUND_CONCURRENCY: String(concurrency), INBOUND_BATCH_SIZE: String(batch) } });
   const { deps } = app;
   const statements: string[] = [];
+  // Before the measured pool connects: its sessions then track planning too.
+  const stats = pgss ? await pgStatements(deps.db) : null;
   const counted = await createDb({ url: deps.env.DATABASE_URL, max: 10, onStatement: (q) => statements.push(q) });
   const worker = { ...deps, db: counted.db, dbHandle: counted };
   try {
@@ -75,6 +81,7 @@ async function main() {
       await counted.db.execute(sql`select 1`); // warm every connection's type cache is not the answers' cost
       statements.length = 0;
       step(`${round.name}: ${ids.length} answers, ${concurrency} at a time`);
+      await stats?.reset();
       const pids = await backends();
       const pg0 = pgCpu(pids);
       const cpu0 = process.cpuUsage();
@@ -84,6 +91,11 @@ async function main() {
       const cpu = process.cpuUsage(cpu0);
       // Connections the pool opened during the round count from their start.
       const pg1 = pgCpu([...new Set([...pids, ...(await backends())])]);
+      if (stats) {
+        const top = await stats.top(ids.length);
+        console.log(`pg_stat_statements, ${round.name}: ${top.callsPerAnswer} statements/answer, ${top.totalExecMsPerAnswer} ms execution + ${top.totalPlanMsPerAnswer} ms planning/answer`);
+        console.table(top.statements);
+      }
       results.push({
         round: round.name,
         answers: ids.length,

@@ -8,16 +8,34 @@ import type { Sql } from 'postgres';
  * scoped client, wrapped the same way). A span runs from when the query is awaited to its
  * result; it carries the operation and the statement text (placeholders, never the bound
  * values). Without a registered tracer provider the spans are the API's no-ops.
+ *
+ * It also makes drizzle's statements prepared (named, per connection). drizzle passes
+ * `prepare: false` to `unsafe` unless a query is given a name; postgres.js then sends an
+ * unnamed statement with parameters as two round trips (Parse + Describe, wait for the
+ * parameter types, then Bind + Execute), and PostgreSQL parses and plans it every time. A
+ * prepared statement is parsed once per connection and then costs one round trip (Bind +
+ * Execute), its plan cached. Only statements with parameters and at most
+ * PREPARED_MAX_PARAMETERS of them: the texts then come from code (every `sql.raw` in this
+ * code base is a constant) and `in (…)` lists of a bounded length, so the per-connection
+ * cache stays bounded (and is dropped with the connection at postgres.js's max_lifetime).
  */
 export function tracedSql<T extends Sql>(sql: T): T {
   return new Proxy(sql, {
     get(target, prop, receiver) {
-      if (prop === 'unsafe') return (text: string, args?: unknown[], options?: object) => traceQuery(target.unsafe(text, args as never, options as never), text);
+      if (prop === 'unsafe') return (text: string, args?: unknown[], options?: object) => traceQuery(target.unsafe(text, args as never, preparedWhenBounded(args, options) as never), text);
       if (prop === 'begin') return (options: unknown, fn?: unknown) => (fn === undefined ? target.begin(scoped(options) as never) : target.begin(options as string, scoped(fn) as never));
       if (prop === 'savepoint') return (name: unknown, fn?: unknown) => (fn === undefined ? (target as unknown as Scoped).savepoint(scoped(name)) : (target as unknown as Scoped).savepoint(name, scoped(fn)));
       return Reflect.get(target, prop, receiver);
     },
   });
+}
+
+/** Statements with more parameters than this (long `in (…)` lists) stay unnamed. */
+export const PREPARED_MAX_PARAMETERS = 64;
+
+function preparedWhenBounded(args: unknown[] | undefined, options: object | undefined): object | undefined {
+  if (!args?.length || args.length > PREPARED_MAX_PARAMETERS || (options && 'simple' in options)) return options;
+  return { ...options, prepare: true };
 }
 
 type Scoped = { savepoint(...args: unknown[]): Promise<unknown> };

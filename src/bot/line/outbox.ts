@@ -17,6 +17,8 @@ export const REPLY_TOKEN_FRESH_MS = 50_000;
 const SEND_LANES = 8;
 
 export { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
+/** The lease a LINE row is claimed under (claimOutbound). */
+export const LINE_LEASE = { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS };
 
 export interface OutboundBody {
   to: string; // LINE userId (kept in the database only, like person_channels.address)
@@ -53,7 +55,7 @@ export interface DeliveryResult {
  * send a row twice, so a reply token is used once. Returns the row, or null if not ours.
  */
 export async function claimOutbound(db: DbOrTx, id: string, claimant: string, now: Date): Promise<OutboundRow | null> {
-  return claimLeased(db, id, claimant, now, { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS });
+  return claimLeased(db, id, claimant, now, LINE_LEASE);
 }
 
 /**
@@ -76,7 +78,7 @@ export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>,
     const to = (body as OutboundBody).to;
     byRecipient.set(to, [...(byRecipient.get(to) ?? []), id]);
   }
-  const claim = { kind: 'leased' as const, claimant, lease: { queuedMs: QUEUED_LEASE_MS, sendingMs: SENDING_LEASE_MS } };
+  const claim = { kind: 'leased' as const, claimant, lease: LINE_LEASE };
   const send = lineSend(deps, api);
   const chains = [...byRecipient.values()];
   let next = 0;

@@ -3,7 +3,7 @@ import { processInOrder } from '../../domain/inbox/process-in-order';
 import { inboundEventAndUnsentReplies, unsentRepliesOfSender } from '../../domain/outbox/outbound-messages';
 import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
-import { deliverOutbound, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
+import { deliverOutbound, LINE_LEASE, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
 
 export { MAX_EVENT_ATTEMPTS } from '../../domain/inbox/process-in-order';
 
@@ -28,7 +28,10 @@ const RECENT_EVENTS = 50;
  */
 export async function processLineInbound(deps: Deps, eventId: string): Promise<{ processed: number }> {
   const now = deps.now();
-  const state = await inboundEventAndUnsentReplies(deps.db, { eventId, provider: 'line', retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS });
+  // Only rows this job may claim: a reply another job (the batch that took this event) is
+  // sending is left to it, without a look-up and a claim that would find it taken.
+  const claimableBy = { claimant: eventOwner(eventId), now, lease: LINE_LEASE };
+  const state = await inboundEventAndUnsentReplies(deps.db, { eventId, provider: 'line', retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS, claimableBy });
   if (!state) return { processed: 0 };
   if (state.processed) {
     await send(deps, state.unsent, eventId);
@@ -70,11 +73,11 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
   );
   // The own sender's replies not sent yet, up to this event, in event order: what this run
   // just recorded, and what an earlier run of it could not send (a retry after 429/5xx or a
-  // crash); rows other jobs own are in the list too, the claim leaves them to their owner.
+  // crash); rows another job is sending are left out (claimableBy), they are its own.
   // Other senders' replies: the rows this run just recorded (theirs from earlier runs are
   // their own jobs' or, after the lease, the outbound sweep's).
   const senderKey = run.own?.senderKey;
-  const ownUnsent = senderKey ? await unsentRepliesOfSender(deps.db, { provider: 'line', senderKey, seq: run.own!.seq, retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS }) : [];
+  const ownUnsent = senderKey ? await unsentRepliesOfSender(deps.db, { provider: 'line', senderKey, seq: run.own!.seq, retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS, claimableBy }) : [];
   const others = run.results.filter((r) => r.outboxId && r.senderKey !== senderKey).map((r) => r.outboxId!);
   await send(deps, [...ownUnsent, ...others], eventId);
   if (run.failed) throw run.failed;

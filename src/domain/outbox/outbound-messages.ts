@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { lineMulticasts, outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
 
@@ -76,23 +76,44 @@ export async function claimQueued(db: DbOrTx, id: string, now: Date): Promise<bo
  * still marked as sending); anyone else only once the row is older than the lease. Returns
  * the row, or null if not ours.
  */
-export async function claimLeased(db: DbOrTx, id: string, claimant: string, now: Date, lease: { queuedMs: number; sendingMs: number }): Promise<OutboundRow | null> {
-  const queuedBefore = new Date(now.getTime() - lease.queuedMs).toISOString();
-  const sendingBefore = new Date(now.getTime() - lease.sendingMs).toISOString();
-  const owner = sql`${outboundMessages.body}->>'owner'`;
+export async function claimLeased(db: DbOrTx, id: string, claimant: string, now: Date, lease: OutboxLease): Promise<OutboundRow | null> {
   const [row] = await db
     .update(outboundMessages)
     .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
-    .where(
-      and(
-        eq(outboundMessages.id, id),
-        sql`((${outboundMessages.status} = 'queued' and (${owner} is null or ${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${queuedBefore}::timestamptz))
-          or (${outboundMessages.status} = 'sending' and (${owner} = ${claimant} or ${outboundMessages.updatedAt} < ${sendingBefore}::timestamptz)))`,
-      ),
-    )
+    .where(and(eq(outboundMessages.id, id), leaseAllows({ status: sql`${outboundMessages.status}`, body: sql`${outboundMessages.body}`, updatedAt: sql`${outboundMessages.updatedAt}` }, { claimant, now, lease })))
     .returning();
   return row ?? null;
 }
+
+export interface OutboxLease {
+  queuedMs: number;
+  sendingMs: number;
+}
+
+/** Who asks for rows under a lease, and when. */
+export interface LeaseClaimant {
+  claimant: string;
+  now: Date;
+  lease: OutboxLease;
+}
+
+/**
+ * Whether a row may be claimed by `claimant` under the lease (claimLeased's condition, for
+ * a statement naming the row's columns as it likes): queued and nobody's, the claimant's,
+ * or untouched for the queued lease; being sent by the claimant, or untouched for the
+ * sending lease.
+ */
+function leaseAllows(row: { status: SQL; body: SQL; updatedAt: SQL }, { claimant, now, lease }: LeaseClaimant): SQL {
+  const queuedBefore = new Date(now.getTime() - lease.queuedMs).toISOString();
+  const sendingBefore = new Date(now.getTime() - lease.sendingMs).toISOString();
+  const owner = sql`${row.body}->>'owner'`;
+  return sql`((${row.status} = 'queued' and (${owner} is null or ${owner} = ${claimant} or ${row.updatedAt} < ${queuedBefore}::timestamptz))
+    or (${row.status} = 'sending' and (${owner} = ${claimant} or ${row.updatedAt} < ${sendingBefore}::timestamptz)))`;
+}
+
+/** In a lookup of rows `o`: only the ones `by` may claim (when given): rows another live job is sending are its own. */
+const claimableAs = (by: LeaseClaimant | undefined) =>
+  by ? leaseAllows({ status: sql.raw('o.status'), body: sql.raw('o.body'), updatedAt: sql.raw('o.updated_at') }, by) : sql`o.status in ('queued', 'sending')`;
 
 /** The rows among `ids` still to send (queued or being sent), with their bodies. */
 export async function sendableRows(db: DbOrTx, ids: string[]): Promise<{ id: string; body: unknown }[]> {
@@ -239,13 +260,13 @@ export async function settleLineMulticast(db: DbOrTx, id: string, set: Partial<P
  * `<retryKeyPrefix><event id>`. Only the sender's `recent` latest events are looked at;
  * older unsent rows are the outbound sweep's.
  */
-export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: InboundProvider; senderKey: string; seq: number; retryKeyPrefix: string; recent: number }): Promise<string[]> {
+export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: InboundProvider; senderKey: string; seq: number; retryKeyPrefix: string; recent: number; claimableBy?: LeaseClaimant }): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`select o.id
         from (select id, seq from inbound_events where sender_key = ${opts.senderKey} and seq <= ${opts.seq} and provider = ${opts.provider} order by seq desc limit ${opts.recent}) e
         join outbound_messages o on o.retry_key = ${opts.retryKeyPrefix} || e.id::text
-        where o.status in ('queued', 'sending')
+        where ${claimableAs(opts.claimableBy)}
         order by e.seq`,
   );
   return rows.map((r) => r.id);
@@ -259,7 +280,7 @@ export async function unsentRepliesOfSender(db: DbOrTx, opts: { provider: Inboun
  */
 export async function inboundEventAndUnsentReplies(
   db: DbOrTx,
-  opts: { eventId: string; provider: InboundProvider; retryKeyPrefix: string; recent: number },
+  opts: { eventId: string; provider: InboundProvider; retryKeyPrefix: string; recent: number; claimableBy?: LeaseClaimant },
 ): Promise<{ seq: number; senderKey: string | null; processed: boolean; unsent: string[] } | null> {
   const [row] = await queryRows<{ seq: string | number; senderKey: string | null; processed: boolean; unsent: string[] | null }>(
     db,
@@ -268,7 +289,7 @@ export async function inboundEventAndUnsentReplies(
             select array_agg(o.id::text order by e.seq)
             from (select id, seq from inbound_events where sender_key = ev.sender_key and seq <= ev.seq and provider = ${opts.provider} order by seq desc limit ${opts.recent}) e
             join outbound_messages o on o.retry_key = ${opts.retryKeyPrefix} || e.id::text
-            where o.status in ('queued', 'sending')) end as unsent
+            where ${claimableAs(opts.claimableBy)}) end as unsent
         from inbound_events ev where ev.id = ${opts.eventId}`,
   );
   return row ? { seq: Number(row.seq), senderKey: row.senderKey, processed: row.processed, unsent: row.unsent ?? [] } : null;

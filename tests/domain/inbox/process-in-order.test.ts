@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../../db/client';
+import { createDb, queryRows } from '../../../db/client';
 import { inboundEvents } from '../../../db/schema';
 import { MAX_EVENT_ATTEMPTS, processInOrder } from '../../../src/domain/inbox/process-in-order';
 import { createTestDeps, type TestDeps } from '../../support/deps';
@@ -152,5 +152,35 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     expect(single.results).toEqual([a2]);
     expect((await rowsOf([b1!]))[0]!.processedAt).toBeNull();
     expect((await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 10 })).results).toEqual([b1]);
+  });
+
+  it('a batch whose events all go through has no savepoint; one failing event reruns the batch with savepoints, counted once, effects once', async () => {
+    const statements: string[] = [];
+    const handle = await createDb({ url: deps.testDb.url, max: 1, onStatement: (q) => statements.push(q.trim().toLowerCase()) });
+    const counted = { ...deps, db: handle.db };
+    try {
+      const [a, b, c] = [newSender(), newSender(), newSender()];
+      const [a1, a2] = await store('line', a, [{ n: 1 }, { n: 2 }]);
+      const [b1] = await store('line', b, [{ n: 1 }]);
+      const ok = await processInOrder(counted, b1!, [...LINE], NOW, handler, { batchSize: 10 });
+      expect(ok.results).toEqual([a1, a2, b1]); // two events of one sender in one batch: in order
+      expect(statements.filter((q) => q.startsWith('savepoint') || q.startsWith('rollback'))).toEqual([]);
+
+      statements.length = 0;
+      const [c1, c2] = await store('line', c, [{ broken: true }, { n: 2 }]);
+      const [a3] = await store('line', a, [{ n: 3 }]);
+      const run = await processInOrder(counted, a3!, [...LINE], NOW, handler, { batchSize: 10 });
+      expect(run.results).toEqual([a3]); // c is held back; a goes on
+      expect(run.failed).toBeNull();
+      expect(statements.filter((q) => q === 'rollback')).toHaveLength(1); // the pass without savepoints, undone whole
+      expect(statements.some((q) => q.startsWith('savepoint'))).toBe(true);
+      expect(await effects([a3!, c1!, c2!])).toEqual([a3]); // a3 once: the first pass's effect did not stay
+      const rows = await rowsOf([c1!, c2!]);
+      expect(rows.find((r) => r.id === c1)).toMatchObject({ attempts: 1, processedAt: null, lastError: 'cannot handle this event' });
+      expect(rows.find((r) => r.id === c2)).toMatchObject({ attempts: 0, processedAt: null });
+      await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(inArray(inboundEvents.id, [c1!, c2!]));
+    } finally {
+      await handle.close();
+    }
   });
 });

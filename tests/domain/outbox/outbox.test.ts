@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordOutboundRows, sendOutboxRow, type NewOutbound, type SendOutcome } from '../../../src/domain/outbox/outbox';
+import { inboundEvents, outboundMessages } from '../../../db/schema';
+import { claimLeased, unsentRepliesOfSender } from '../../../src/domain/outbox/outbound-messages';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 
 let deps: TestDeps;
@@ -57,5 +59,28 @@ describe('the one outbox', () => {
     expect(await sendOutboxRow(clock.deps(), b!.id, { kind: 'queued' }, async () => ({ accepted: true, status: 'sending', providerMessageId: 'SM2' }))).toBeNull();
     const [sending] = await recordOutboundRows(deps.db, [{ ...msg(0), retryKey: a!.retryKey }], NOW);
     expect(sending).toMatchObject({ status: 'sending', providerMessageId: 'SM1', attempts: 2, errorCode: null, errorMessage: null });
+  });
+
+  it('a LINE job looks up only the replies it may claim: its own, nobody\'s, or another run\'s past the lease', async () => {
+    const sender = `U${randomUUID().replaceAll('-', '')}`;
+    const events = await deps.db
+      .insert(inboundEvents)
+      .values([0, 1, 2, 3].map(() => ({ provider: 'line' as const, providerEventId: randomUUID(), senderKey: sender, payload: {}, receivedAt: NOW })))
+      .returning({ id: inboundEvents.id, seq: inboundEvents.seq });
+    const lease = { queuedMs: 2 * 60_000, sendingMs: 10 * 60_000 };
+    const longAgo = new Date(NOW.getTime() - 11 * 60_000);
+    const owners = ['event:mine', 'event:other', 'event:other', null];
+    const rows = await deps.db
+      .insert(outboundMessages)
+      .values(events.map((e, i) => ({ channel: 'line' as const, kind: 'reply', retryKey: `line:event:${e.id}`, status: i === 2 ? ('sending' as const) : ('queued' as const), body: owners[i] ? { owner: owners[i] } : {}, createdAt: NOW, updatedAt: i === 2 ? longAgo : NOW })))
+      .returning({ id: outboundMessages.id });
+    const opts = { provider: 'line' as const, senderKey: sender, seq: Number(events.at(-1)!.seq), retryKeyPrefix: 'line:event:', recent: 50 };
+    // Without a claimant: every unsent row, as before.
+    expect(await unsentRepliesOfSender(deps.db, opts)).toEqual(rows.map((r) => r.id));
+    // As 'event:mine': not the fresh row another run is sending (row 1) — its claim would fail too.
+    const mine = await unsentRepliesOfSender(deps.db, { ...opts, claimableBy: { claimant: 'event:mine', now: NOW, lease } });
+    expect(mine).toEqual([rows[0]!.id, rows[2]!.id, rows[3]!.id]);
+    expect(await claimLeased(deps.db, rows[1]!.id, 'event:mine', NOW, lease)).toBeNull();
+    for (const id of mine) expect(await claimLeased(deps.db, id, 'event:mine', NOW, lease)).not.toBeNull();
   });
 });
