@@ -63,13 +63,17 @@ export function personIds(f: ExportFilter): ChunkedQuery<{ id: string }> {
 }
 export const batchOf = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
-type RawObservation = Omit<ObservationRow, 'observedAt' | 'createdAt'> & { observedAt: string; createdAt: string };
+export type RawObservation = Omit<ObservationRow, 'observedAt' | 'createdAt'> & { observedAt: string; createdAt: string };
+/** An observation's columns as toObservation takes them (instants as ISO text), from `observations` under the name `t`. */
+export function observationColumns(t: 'o' | 'observations'): SQL {
+  const c = (column: string) => sql.raw(`${t}.${column}`);
+  return sql`${c('id')}, ${c('person_id')} as "personId", ${c('session_id')} as "sessionId", ${c('question_id')} as "questionId", ${c('kind')}, ${c('value_number')} as "valueNumber",
+    ${c('value_text')} as "valueText", ${c('value')}, ${c('unit')}, ${isoText(c('observed_at'))} as "observedAt", ${isoText(c('created_at'))} as "createdAt"`;
+}
 export function observationRows(f: ExportFilter): PersonBatchedQuery<RawObservation> {
   return {
     personIds: personIds(f),
-    rowsOf: (ids) => sql`select o.id, o.person_id as "personId", o.session_id as "sessionId", o.question_id as "questionId", o.kind, o.value_number as "valueNumber",
-        o.value_text as "valueText", o.value, o.unit, ${isoText(sql`o.observed_at`)} as "observedAt", ${isoText(sql`o.created_at`)} as "createdAt"
-      from observations o where ${observationWhere(f, ids)}`,
+    rowsOf: (ids) => sql`select ${observationColumns('o')} from observations o where ${observationWhere(f, ids)}`,
   };
 }
 /** The exported observations of a batch of persons (observation-ndjson.ts builds the same rows' lines in SQL). */
