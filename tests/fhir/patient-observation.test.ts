@@ -162,15 +162,19 @@ describe('Observation', () => {
   it("audits a page of several persons as one row listing them in the order shown, and only the page's", async () => {
     await answerDailyCheck(deps, tokyo2, dailyAnswers('37.2', 'なし'));
     const before = await deps.db.select({ id: auditLog.id }).from(auditLog);
+    // the first page reads two rows (the one more tells there is a next page) but shows, and audits, one
+    const first = await (await call('/fhir/Observation?code=8310-5&_count=1')).json();
+    expect(first.link.some((l: { relation: string }) => l.relation === 'next')).toBe(true);
     const page = await (await call('/fhir/Observation?code=8310-5&_count=1&_offset=1')).json();
     expect(page.entry).toHaveLength(1);
     expect(page.link.some((l: { relation: string }) => l.relation === 'next')).toBe(false);
     const all = await (await call('/fhir/Observation?code=8310-5')).json();
     const order = all.entry.map((e: { resource: { subject: { reference: string } } }) => e.resource.subject.reference.replace('Patient/', ''));
     expect(new Set(order)).toEqual(new Set([tokyo, tokyo2]));
-    const rows = (await deps.db.select().from(auditLog).where(eq(auditLog.entity, 'fhir_Observation'))).filter((r) => !before.some((b) => b.id === r.id));
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ personId: order[1], details: { personIds: [order[1]] } });
-    expect(rows[1]).toMatchObject({ personId: null, details: { via: 'fhir', personIds: order } });
+    const rows = (await deps.db.select().from(auditLog).where(eq(auditLog.entity, 'fhir_Observation')).orderBy(auditLog.id)).filter((r) => !before.some((b) => b.id === r.id));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ personId: order[0], details: { personIds: [order[0]] } });
+    expect(rows[1]).toMatchObject({ personId: order[1], details: { personIds: [order[1]] } });
+    expect(rows[2]).toMatchObject({ personId: null, details: { via: 'fhir', personIds: order } });
   });
 });
