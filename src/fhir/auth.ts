@@ -4,6 +4,7 @@ import { fhirClientForToken, type FhirClientAuth } from '../domain/fhir/fhir-cli
 import { permits, type ScopeOp } from '../domain/fhir/scopes';
 import type { Deps } from '../deps';
 import { FhirRequestError } from './outcome';
+import { createTokenCache } from './token-cache';
 
 export type FhirEnv = { Variables: { fhir: FhirClientAuth; requestId: string } };
 
@@ -12,11 +13,13 @@ function fhirRequestInfo(c: Context): RequestInfo {
   return { ip: (c.get('clientIp' as never) as string | null | undefined) ?? null, userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null, requestId: (c.get('requestId') as string | undefined) ?? null };
 }
 
-/** Bearer access token from POST /oauth/token → the client (401 OperationOutcome otherwise). */
+/** Bearer access token from POST /oauth/token → the client (401 OperationOutcome otherwise); verified tokens are cached (token-cache.ts). */
 export function fhirAuth(deps: Deps): MiddlewareHandler<FhirEnv> {
+  const tokens = createTokenCache();
   return async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    const auth = m ? await fhirClientForToken(deps.db, m[1]!, deps.now()) : null;
+    const now = deps.now();
+    const auth = m ? await tokens.get(m[1]!, now, () => fhirClientForToken(deps.db, m[1]!, now)) : null;
     if (!auth) {
       throw new FhirRequestError(401, 'login', 'a valid access token from /oauth/token is required', 'アクセストークン（/oauth/token で発行）が必要です、または期限切れです');
     }

@@ -20,6 +20,8 @@ export interface ResourceDoor {
   searchParams: { name: string; type: 'token' | 'string' | 'date' | 'reference' }[];
   search: SearchVerb;
   read: (args: VerbArgs<{ id: string }>) => Promise<Resource>;
+  /** The search reads and writes its audit row in one statement (atomic by itself): run without BEGIN/COMMIT. */
+  oneStatement?: boolean;
 }
 
 type Param = ResourceDoor['searchParams'][number];
@@ -38,6 +40,7 @@ function door<T>(d: {
   search: (a: { ctx: Ctx; input: T }) => Found;
   input?: (s: ParsedSearch) => Omit<T, Common>;
   read: ResourceDoor['read'];
+  oneStatement?: boolean;
 }): ResourceDoor {
   const searchParams: Param[] = [{ name: '_id', type: 'token' }, ...(d.ofPatient ? ([{ name: 'patient', type: 'reference' }, { name: 'subject', type: 'reference' }] as const) : []), ...(d.params ?? [])];
   const search: SearchVerb = ({ ctx, input: s }) =>
@@ -51,7 +54,7 @@ function door<T>(d: {
         offset: s.offset,
       } as T,
     });
-  return { type: d.type, searchParams, search, read: d.read };
+  return { type: d.type, searchParams, search, read: d.read, oneStatement: d.oneStatement };
 }
 
 export const RESOURCE_DOORS: ResourceDoor[] = [
@@ -70,6 +73,7 @@ export const RESOURCE_DOORS: ResourceDoor[] = [
     search: searchObservations,
     input: (s) => ({ code: s.get('code'), category: s.get('category'), date: s.dates('date') }),
     read: readObservation,
+    oneStatement: true,
   }),
   door({
     type: 'Questionnaire',

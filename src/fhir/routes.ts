@@ -33,7 +33,8 @@ export function createFhirRoutes(deps: Deps) {
     if (!door) throw unknownType(type);
     requireScope(c, type, 's');
     const s = parseSearch(c, door.searchParams.map((p) => p.name));
-    const { resources, more } = await withTransaction(deps.db, clientCtx(c, deps), (ctx) => door.search({ ctx, input: s }));
+    const base = clientCtx(c, deps);
+    const { resources, more } = door.oneStatement ? await door.search({ ctx: { ...base, tx: deps.db }, input: s }) : await withTransaction(deps.db, base, (ctx) => door.search({ ctx, input: s }));
     return fhirJson(c, searchBundle(fhirBase(deps), type, s, resources, more));
   });
   app.get('/fhir/:type{[A-Z][A-Za-z]+}/:id{[A-Za-z0-9\\-.]{1,64}}', async (c) => {

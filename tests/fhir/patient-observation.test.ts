@@ -129,6 +129,11 @@ describe('Observation', () => {
     expect(o.valueQuantity).toEqual({ value: 38.4, unit: '°C', system: 'http://unitsofmeasure.org', code: 'Cel' });
     expect(o.category[0].coding[0].code).toBe('vital-signs');
     expect(o.subject.reference).toBe(`Patient/${tokyo}`);
+    // the page's audit row, written in the search's own statement: the person shown, by id
+    const audit = await deps.db.select().from(auditLog).where(and(eq(auditLog.entity, 'fhir_Observation'), eq(auditLog.action, 'list')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorKind: 'token', personId: tokyo, details: { via: 'fhir', personIds: [tokyo] } });
+    expect(audit[0]!.createdAt).toBeInstanceOf(Date);
   });
 
   it('gives symptoms as coded survey Observations (SNOMED CT where one exists) and filters by category and date', async () => {
@@ -150,5 +155,26 @@ describe('Observation', () => {
     expect(all.entry.map((e: { resource: { subject: { reference: string } } }) => e.resource.subject.reference)).toEqual([`Patient/${tokyo}`]);
     const theirs = await (await call(`/fhir/Observation?patient=${osaka}`)).json();
     expect(theirs.entry).toBeUndefined();
+    // a page of nobody is no read of a person: no audit row names the other prefecture's person
+    expect(await deps.db.select().from(auditLog).where(and(eq(auditLog.personId, osaka), eq(auditLog.entity, 'fhir_Observation')))).toEqual([]);
+  });
+
+  it("audits a page of several persons as one row listing them in the order shown, and only the page's", async () => {
+    await answerDailyCheck(deps, tokyo2, dailyAnswers('37.2', 'なし'));
+    const before = await deps.db.select({ id: auditLog.id }).from(auditLog);
+    // the first page reads two rows (the one more tells there is a next page) but shows, and audits, one
+    const first = await (await call('/fhir/Observation?code=8310-5&_count=1')).json();
+    expect(first.link.some((l: { relation: string }) => l.relation === 'next')).toBe(true);
+    const page = await (await call('/fhir/Observation?code=8310-5&_count=1&_offset=1')).json();
+    expect(page.entry).toHaveLength(1);
+    expect(page.link.some((l: { relation: string }) => l.relation === 'next')).toBe(false);
+    const all = await (await call('/fhir/Observation?code=8310-5')).json();
+    const order = all.entry.map((e: { resource: { subject: { reference: string } } }) => e.resource.subject.reference.replace('Patient/', ''));
+    expect(new Set(order)).toEqual(new Set([tokyo, tokyo2]));
+    const rows = (await deps.db.select().from(auditLog).where(eq(auditLog.entity, 'fhir_Observation')).orderBy(auditLog.id)).filter((r) => !before.some((b) => b.id === r.id));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ personId: order[0], details: { personIds: [order[0]] } });
+    expect(rows[1]).toMatchObject({ personId: order[1], details: { personIds: [order[1]] } });
+    expect(rows[2]).toMatchObject({ personId: null, details: { via: 'fhir', personIds: order } });
   });
 });

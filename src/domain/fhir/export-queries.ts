@@ -21,9 +21,9 @@ export interface ExportFilter {
 }
 
 /** Instants as ISO text and dates as text: the raw cursor rows carry no driver parsing. */
-const iso = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const sinceCond = (col: SQL, since: Date | null) => (since ? sql`and ${col} >= ${since.toISOString()}::timestamptz` : sql``);
-const centreCond = (f: ExportFilter) => (f.centreId ? sql`and persons.responsible_centre_id = ${f.centreId}::uuid` : sql``);
+export const isoText = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const sinceCond = (col: SQL, since: Date | null) => (since ? sql`and ${col} >= ${since.toISOString()}::timestamptz` : sql``);
+export const centreCond = (f: ExportFilter) => (f.centreId ? sql`and persons.responsible_centre_id = ${f.centreId}::uuid` : sql``);
 
 type RawPerson = Omit<typeof persons.$inferSelect, 'updatedAt'> & { updatedAt: string; centreCode: string };
 const personOf = (r: RawPerson) => ({ ...r, updatedAt: new Date(r.updatedAt) }) as unknown as typeof persons.$inferSelect;
@@ -36,7 +36,7 @@ export function personRows(f: ExportFilter, extra: SQL = sql``): ChunkedQuery<Ra
           persons.sex, persons.address, persons.phone, persons.status, persons.classification, persons.responsible_centre_id as "responsibleCentreId",
           persons.reporting_institution_id as "reportingInstitutionId", persons.onset_date::text as "onsetDate", persons.diagnosis_date::text as "diagnosisDate",
           persons.admission_date::text as "admissionDate", persons.discharge_date::text as "dischargeDate", persons.date_of_death::text as "dateOfDeath",
-          ${iso(sql`persons.updated_at`)} as "updatedAt", j.code as "centreCode"
+          ${isoText(sql`persons.updated_at`)} as "updatedAt", j.code as "centreCode"
         from persons join jurisdictions j on j.id = persons.responsible_centre_id
         where ${personScope(f.actor)} ${centreCond(f)} ${sinceCond(sql`persons.updated_at`, f.since)} ${extra}
           ${after ? sql`and persons.id > ${after.id}::uuid` : sql``}
@@ -61,15 +61,19 @@ export function personIds(f: ExportFilter): ChunkedQuery<{ id: string }> {
     },
   };
 }
-const batchOf = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+export const batchOf = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
-type RawObservation = Omit<ObservationRow, 'observedAt' | 'createdAt'> & { observedAt: string; createdAt: string };
+export type RawObservation = Omit<ObservationRow, 'observedAt' | 'createdAt'> & { observedAt: string; createdAt: string };
+/** An observation's columns as toObservation takes them (instants as ISO text), from `observations` under the name `t`. */
+export function observationColumns(t: 'o' | 'observations'): SQL {
+  const c = (column: string) => sql.raw(`${t}.${column}`);
+  return sql`${c('id')}, ${c('person_id')} as "personId", ${c('session_id')} as "sessionId", ${c('question_id')} as "questionId", ${c('kind')}, ${c('value_number')} as "valueNumber",
+    ${c('value_text')} as "valueText", ${c('value')}, ${c('unit')}, ${isoText(c('observed_at'))} as "observedAt", ${isoText(c('created_at'))} as "createdAt"`;
+}
 export function observationRows(f: ExportFilter): PersonBatchedQuery<RawObservation> {
   return {
     personIds: personIds(f),
-    rowsOf: (ids) => sql`select o.id, o.person_id as "personId", o.session_id as "sessionId", o.question_id as "questionId", o.kind, o.value_number as "valueNumber",
-        o.value_text as "valueText", o.value, o.unit, ${iso(sql`o.observed_at`)} as "observedAt", ${iso(sql`o.created_at`)} as "createdAt"
-      from observations o where ${observationWhere(f, ids)}`,
+    rowsOf: (ids) => sql`select ${observationColumns('o')} from observations o where ${observationWhere(f, ids)}`,
   };
 }
 /** The exported observations of a batch of persons (observation-ndjson.ts builds the same rows' lines in SQL). */
@@ -82,7 +86,7 @@ export function flagRows(f: ExportFilter): PersonBatchedQuery<RawAlert> {
   return {
     personIds: personIds(f),
     rowsOf: (ids) => sql`select alerts.id, alerts.person_id as "personId", alerts.severity, alerts.reason, alerts.status, alerts.details,
-        ${iso(sql`alerts.created_at`)} as "createdAt", ${iso(sql`alerts.updated_at`)} as "updatedAt"
+        ${isoText(sql`alerts.created_at`)} as "createdAt", ${isoText(sql`alerts.updated_at`)} as "updatedAt"
       from alerts where alerts.person_id = any(${batchOf(ids)}) and alerts.status in ('open', 'acknowledged') and ${activeAlertScope(f.actor)} ${sinceCond(sql`alerts.updated_at`, f.since)}`,
   };
 }
@@ -93,7 +97,7 @@ export function sessionRows(f: ExportFilter): PersonBatchedQuery<RawSession> {
   return {
     personIds: personIds(f),
     rowsOf: (ids) => sql`select s.id, s.person_id as "personId", fl.key as "flowKey", v.version as "flowVersion", v.id as "flowVersionId", s.status,
-        ${iso(sql`coalesce(s.completed_at, s.due_at)`)} as authored, ${iso(sql`s.updated_at`)} as "updatedAt",
+        ${isoText(sql`coalesce(s.completed_at, s.due_at)`)} as authored, ${isoText(sql`s.updated_at`)} as "updatedAt",
         (select json_agg(json_build_object('questionId', o.question_id, 'kind', o.kind, 'valueNumber', o.value_number, 'value', o.value, 'valueText', o.value_text) order by o.observed_at)
            from observations o where o.session_id = s.id and o.status = 'answered') as answers
       from check_sessions s join flow_versions v on v.id = s.flow_version_id join flows fl on fl.id = v.flow_id

@@ -17,9 +17,9 @@ export interface FhirClientAuth {
  * the client), so every verb applies the console's scope rule; null if the token is
  * unknown, expired or its client revoked.
  */
-export async function fhirClientForToken(db: DbOrTx, token: string, now: Date): Promise<FhirClientAuth | null> {
+export async function fhirClientForToken(db: DbOrTx, token: string, now: Date): Promise<(FhirClientAuth & { expiresAt: Date }) | null> {
   const [row] = await db
-    .select({ scopes: fhirAccessTokens.scopes, clientId: fhirClients.id, u: staffUsers, path: jurisdictions.path })
+    .select({ scopes: fhirAccessTokens.scopes, expiresAt: fhirAccessTokens.expiresAt, clientId: fhirClients.id, u: staffUsers, path: jurisdictions.path })
     .from(fhirAccessTokens)
     .innerJoin(fhirClients, eq(fhirClients.id, fhirAccessTokens.clientId))
     .innerJoin(staffUsers, eq(staffUsers.id, fhirClients.staffUserId))
@@ -31,6 +31,7 @@ export async function fhirClientForToken(db: DbOrTx, token: string, now: Date): 
     clientId: row.clientId,
     scopes: row.scopes,
     jurisdictionPath: row.path,
+    expiresAt: row.expiresAt,
   };
 }
 

@@ -13,6 +13,7 @@ import { readByPersons, readInChunks } from '../reports/row-source';
 import { type ExportFilter, type ExportType, flagRows, mapFlag, PERSON_RESOURCES, personRows, sessionMapper, sessionRows } from './export-queries';
 import { fhirClientById } from './fhir-client-actor';
 import { observationNdjson } from './observation-ndjson';
+import { patientNdjson } from './patient-ndjson';
 import { exportDir, isCancelled } from './fhir-exports';
 
 export interface ExportHost {
@@ -27,16 +28,17 @@ const CHECK_EVERY = 10;
 
 /** The NDJSON of one type, a chunk at a time (never the whole set in memory). */
 async function* ndjsonOf(host: ExportHost, type: ExportType, f: ExportFilter): AsyncGenerator<{ count: number; text: string }> {
-  // Observations, by far the most numerous, come as text built by PostgreSQL (observation-ndjson.ts).
+  // Observations, by far the most numerous, and Patients come as text built by PostgreSQL (observation-ndjson.ts, patient-ndjson.ts).
   if (type === 'Observation') return yield* observationNdjson(host.dbHandle, f);
+  if (type === 'Patient') return yield* patientNdjson(host.dbHandle, f);
   for await (const resources of resourcesOf(host, type, f)) {
     if (resources.length > 0) yield { count: resources.length, text: resources.map((r) => JSON.stringify(r)).join('\n') + '\n' };
   }
 }
 
 /** The resources of one type, a chunk at a time, mapped in TypeScript. */
-async function* resourcesOf(host: ExportHost, type: Exclude<ExportType, 'Observation'>, f: ExportFilter): AsyncGenerator<Resource[]> {
-  if (type === 'Patient' || type === 'Condition' || type === 'Encounter') {
+async function* resourcesOf(host: ExportHost, type: Exclude<ExportType, 'Observation' | 'Patient'>, f: ExportFilter): AsyncGenerator<Resource[]> {
+  if (type === 'Condition' || type === 'Encounter') {
     const { extra, map } = PERSON_RESOURCES[type];
     for await (const rows of readInChunks(host.dbHandle, personRows(f, extra))) yield rows.map((r) => map(r, f)).filter((r): r is Resource => r !== null);
   } else if (type === 'Flag') {

@@ -1,9 +1,11 @@
-import { and, asc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../../../db/client';
 import { observations, persons } from '../../../db/schema';
 import { personScope } from '../access';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
-import { auditFhirRead } from './audit-reads';
+import { auditFhirRead, withListAudit } from './audit-reads';
+import { observationColumns, type RawObservation } from './export-queries';
 import { QUESTION_CODES, questionIdsForToken } from './codes';
 import { instantCondition, type DateRange } from './date-param';
 import { toObservation } from './map-observation';
@@ -28,7 +30,10 @@ const COLUMNS = {
 /** Answered questions only; free-text comments stay in the QuestionnaireResponse. */
 export const observationShown = (): SQL => and(eq(observations.status, 'answered'), ne(observations.kind, 'text'))!;
 
-/** GET /fhir/Observation?…: answers of persons in scope, oldest first, one page. Audited. */
+/**
+ * GET /fhir/Observation?…: answers of persons in scope, oldest first, one page. Audited in the
+ * same statement (withListAudit): the door runs it without a transaction of its own.
+ */
 export async function searchObservations({ ctx, input }: VerbArgs<ObservationSearch>) {
   requirePermission(ctx.actor, 'searchObservations');
   const where: SQL[] = [observationShown(), personScope(ctx.actor)];
@@ -44,17 +49,19 @@ export async function searchObservations({ ctx, input }: VerbArgs<ObservationSea
     else if (!vital && !survey) where.push(inArray(observations.questionId, ['']));
   }
   for (const r of input.date ?? []) where.push(instantCondition(observations.observedAt, r));
-  const rows = await ctx.tx
-    .select(COLUMNS)
-    .from(observations)
-    .innerJoin(persons, eq(persons.id, observations.personId))
-    .where(and(...where))
-    .orderBy(asc(observations.observedAt), asc(observations.id))
-    .limit(input.count + 1)
-    .offset(input.offset);
-  const page = rows.slice(0, input.count);
-  await auditFhirRead(ctx, 'Observation', page.map((r) => r.personId));
-  return { resources: page.map(toObservation), more: rows.length > input.count };
+  const order = sql`observations.observed_at, observations.id`;
+  const rows = await queryRows<RawObservation>(
+    ctx.tx,
+    withListAudit(
+      ctx,
+      'Observation',
+      sql`select ${observationColumns('observations')}, observations.person_id, row_number() over (order by ${order}) as n
+        from observations inner join persons on persons.id = observations.person_id where ${and(...where)}
+        order by ${order} limit ${input.count + 1} offset ${input.offset}`,
+      input.offset + input.count,
+    ),
+  );
+  return { resources: rows.slice(0, input.count).map(toObservation), more: rows.length > input.count };
 }
 
 export async function readObservation({ ctx, input }: VerbArgs<{ id: string }>) {
