@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps';
-import { buildOpeningContexts } from '../../domain/checks/flow-context';
+import { openingContextOf } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { recordLineMulticast, sentMulticastSessions, settleLineMulticast, settleLineMulticastSent } from '../../domain/outbox/outbound-messages';
 import { start } from '../../flows';
@@ -46,11 +46,9 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
   const first = batch[0]!;
   const now = deps.now();
   const version = await loadFlowVersion(deps.db, first.flowVersionId);
-  const contexts = await buildOpeningContexts(deps.db, batch.map((r) => r.personId), 'line', now, first.localDate);
   const groups = new Map<string, { rows: DispatchRow[]; messages: ReturnType<typeof renderMessages> }>();
   for (const r of batch) {
-    const ctx = contexts.get(r.personId);
-    if (!ctx) continue; // the person was removed since the round was created
+    const ctx = openingContextOf(r.subject, 'line', now, first.localDate);
     const sends = start(version, ctx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
     const messages = renderMessages(sends, { round: r.round, localDate: r.localDate }, r.lang);
     const key = JSON.stringify(messages);
