@@ -240,7 +240,7 @@ export async function settleLineMulticastSent(db: DbOrTx, id: string, set: Parti
           update line_multicasts set status = 'sent', provider_message_id = ${set.providerMessageId ?? null}, error_code = ${set.errorCode ?? null},
             error_message = ${set.errorMessage ?? null}, attempts = attempts + 1, updated_at = ${at}
           where id = ${id} returning session_ids),
-        marked as (${markPromptedSql(sql`(select session_ids from m)`, now, reminderAfterMs)})
+        marked as (${markPromptedSql(sql`(select session_ids from m)::uuid[]`, now, reminderAfterMs)})
         select session_ids from m`,
   );
   const ids = rows[0]?.session_ids ?? [];
