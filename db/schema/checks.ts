@@ -53,9 +53,7 @@ export const checkSessions = pgTable(
     // without reading every session ever held.
     index('check_sessions_open_expiry_idx').on(t.expiresAt).where(sql`status in ('pending', 'prompted', 'active')`),
     index('check_sessions_status_due_idx').on(t.status, t.dueAt),
-    // (By person, or person and date: the unique index above, whose prefix that is. A second
-    // index on (person_id, local_date) cost every insert and every non-HOT update — a round's
-    // send marks each session prompted — one more index entry; migration 0035 dropped it.)
+    index('check_sessions_person_date_idx').on(t.personId, t.localDate),
     // FHIR QuestionnaireResponse?authored=…: when the answers were given (completion, else due).
     index('check_sessions_authored_idx').on(sql`coalesce(${t.completedAt}, ${t.dueAt})`, t.id),
   ],

@@ -1,1 +1,0 @@
-DROP INDEX "check_sessions_person_date_idx";
