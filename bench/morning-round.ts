@@ -12,7 +12,9 @@
  * creates the sessions and enqueues the multicasts as delayed jobs; the round's figures count
  * from the round time. CPU is reported per recipient (this process, this database's
  * PostgreSQL backends from /proc, Redis) with the load average: the machine is shared.
- * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--pg postgres://postgres@127.0.0.1:5432]
+ * --statements: pg_stat_statements of this database for the dispatch only (this database reset after the tick,
+ * read when the last job is done), top 15 by total time, with calls, rows and buffers.
+ * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--statements] [--pg postgres://postgres@127.0.0.1:5432]
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +47,7 @@ const voicePersons = Number(args.flags.voice ?? 20);
 const senders = Number(args.flags.senders ?? 50);
 const pgBase = String(args.flags.pg ?? 'postgres://postgres@127.0.0.1:5432');
 const leadSeconds = Number(args.flags.lead ?? 60);
+const statements = Boolean(args.flags.statements);
 const base = loadEnv();
 const at = new Date('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const s = (ms: number) => Math.round(ms / 10) / 100;
@@ -71,6 +74,7 @@ async function main() {
     await migrateDb(dbHandle);
     await ensureReferenceData(dbHandle.db);
     await ensureDefaultFlows(dbHandle.db);
+    if (statements) await dbHandle.db.execute(sql`create extension if not exists pg_stat_statements`);
     const g0 = performance.now();
     await generatePersons(dbHandle.db, persons);
     if (smsPersons) await generatePersons(dbHandle.db, smsPersons, { channel: 'sms', from: persons + 1 });
@@ -96,6 +100,7 @@ async function main() {
     // The round time, on this process's clock: the delayed multicasts come due then.
     const t0 = tickStarted + leadSeconds * 1000;
     const tickAfterRoundMs = Math.max(0, performance.now() - t0);
+    if (statements) await dbHandle.db.execute(sql`select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)`);
     const cpuDispatch0 = process.cpuUsage();
     const redisAfterEnqueue = await redisUsedBytes(redis);
     const queues = ['dispatch-line', 'dispatch-sms', 'dispatch-voice'] as const;
@@ -128,6 +133,7 @@ async function main() {
     const lastAcceptedMs = lastLineMs;
     // Let the last jobs record their sends before counting prompted sessions.
     for (const q of queues) while ((await jobs.queue(q).getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
+    const topStatements = statements ? await dispatchStatements(dbHandle.db) : [];
     // A tick a minute later, in steady state: it must find nothing new, and cheaply.
     const s0 = performance.now();
     const second = await runTick(deps, new Date(at.getTime() + 60_000));
@@ -187,6 +193,7 @@ async function main() {
       lineMulticastLimitPerSecond: env.LINE_MULTICAST_PER_SECOND,
     };
     console.log(JSON.stringify(figures));
+    if (statements) console.log(JSON.stringify({ dispatchStatements: topStatements }, null, 1));
     console.log(
       [
         `morning round for ${persons.toLocaleString()} people on LINE (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision})`,
@@ -213,6 +220,18 @@ async function main() {
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }
+}
+
+/** This database's statements since the reset, by total execution time (the bench's own sampling left out). */
+async function dispatchStatements(db: Deps['db']) {
+  return queryRows<{ calls: number; totalMs: number; rows: number; hit: number; read: number; dirtied: number; query: string }>(
+    db,
+    sql`select calls::int, round(total_exec_time::numeric, 1)::float8 as "totalMs", rows::int, shared_blks_hit::int as hit, shared_blks_read::int as read,
+          shared_blks_dirtied::int as dirtied, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 220) as query
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+          and query not like '%pg_stat_activity%' and query not like '%pg_stat_statements%'
+        order by total_exec_time desc limit 15`,
+  );
 }
 
 /** CPU seconds of this database's PostgreSQL backends, from /proc (summed over every backend seen between samples). */

@@ -17,7 +17,23 @@ export interface ChannelDispatcher {
   channel: ChannelKind;
   /** Most sessions one call may take: LINE multicasts up to 500 people; SMS and voice take 1. */
   batchSize: number;
-  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind): Promise<void>;
+  /**
+   * Send to these sessions (still to send, just re-checked). A dispatcher that marks the
+   * sessions prompted itself, in the statement that records the send (LINE multicasts),
+   * returns their ids: the job starts the reminder clock only for the others.
+   */
+  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | { prompted: readonly string[] }>;
+}
+
+export interface SendOptions {
+  /**
+   * The job's first run (BullMQ: no attempt made, none started before): nothing of it can
+   * have been sent yet, so a dispatcher may skip looking for what a previous run sent.
+   * Absent = assume a retry.
+   */
+  firstAttempt?: boolean;
+  /** With `prompted`: the reminder clock, started when the send is recorded as accepted. */
+  reminderAfterMs?: number;
 }
 
 /** One notice to a person outside a conversation (closing message, certificate link, web link). */

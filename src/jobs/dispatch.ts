@@ -21,15 +21,19 @@ export type DispatchPayload = z.infer<typeof dispatchPayload>;
  * gets a message. Transient send errors throw (BullMQ retries with exponential backoff);
  * permanent ones are recorded by the dispatcher (failed message, channel_lost alert).
  */
-export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind): Promise<{ sent: number }> {
+export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind, opts: { firstAttempt?: boolean } = {}): Promise<{ sent: number }> {
   const dispatcher = deps.channels.dispatchers[channel];
   if (!dispatcher) throw new UnrecoverableError(`no dispatcher is registered for channel ${channel}`);
   const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
   if (ids.length === 0) return { sent: 0 };
-  await dispatcher.sendPrompts(deps, ids, kind);
+  const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
+  const result = await dispatcher.sendPrompts(deps, ids, kind, { ...opts, reminderAfterMs });
   // The clock of the chain starts when the message left, not when the round was due.
+  // (A LINE multicast marks its sessions prompted as it is settled: only the rest here.)
+  const done = new Set(result?.prompted ?? []);
+  const rest = done.size ? ids.filter((id) => !done.has(id)) : ids;
   const sentAt = deps.now();
-  if (kind === 'prompt') await markPrompted(deps.db, ids, sentAt, deps.env.REMINDER_AFTER_MINUTES * MINUTE);
+  if (kind === 'prompt') await markPrompted(deps.db, rest, sentAt, reminderAfterMs);
   else await markReminded(deps.db, ids, sentAt, deps.env.CALL_AFTER_REMINDER_MINUTES * MINUTE);
   deps.logger.debug({ channel, kind, sessions: ids.length }, 'dispatched');
   return { sent: ids.length };
@@ -41,7 +45,8 @@ function dispatchJob(channel: ChannelKind): JobDefinition<typeof dispatchPayload
     queue: `dispatch-${channel}`,
     version: 1,
     payload: dispatchPayload,
-    handler: ({ sessionIds, kind }, deps) => runDispatch(deps, channel, sessionIds, kind),
+    // A stalled job run again has attemptsStarted > 1 with attemptsMade still 0: not a first attempt.
+    handler: ({ sessionIds, kind }, deps, job) => runDispatch(deps, channel, sessionIds, kind, { firstAttempt: job.attemptsMade === 0 && (job.attemptsStarted ?? 0) <= 1 }),
   });
 }
 

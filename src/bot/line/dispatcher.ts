@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps';
-import { buildOpeningContexts } from '../../domain/checks/flow-context';
+import { openingContextOf } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
-import { recordLineMulticast, sentMulticastSessions, settleLineMulticast } from '../../domain/outbox/outbound-messages';
+import { recordLineMulticast, sentMulticastSessions, settleLineMulticast, settleLineMulticastSent } from '../../domain/outbox/outbound-messages';
 import { start } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
+import type { SendOptions } from '../../jobs/channel-work';
 import { createLineApi, LineSendError } from './client';
 import { loadDispatchRows, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
 import { sendReminders } from './reminders';
@@ -20,8 +21,9 @@ export const LINE_BATCH_SIZE = 500;
  * the flow's opening and first question with buttons that name the round and date — the
  * session is found from (person, date, round) when the answer comes back.
  */
-async function sendFirstPrompts(deps: Deps, rows: DispatchRow[]): Promise<void> {
+async function sendFirstPrompts(deps: Deps, rows: DispatchRow[], opts: SendOptions): Promise<string[]> {
   const api = createLineApi(deps.env);
+  const prompted: string[] = [];
   const groups = new Map<string, DispatchRow[]>();
   for (const r of rows) {
     const key = `${r.flowVersionId}|${r.round}|${r.localDate}|${r.lang}`;
@@ -29,9 +31,10 @@ async function sendFirstPrompts(deps: Deps, rows: DispatchRow[]): Promise<void> 
   }
   for (const group of groups.values()) {
     for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) {
-      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) await multicastBatch(deps, api, same.rows, same.messages);
+      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) prompted.push(...(await multicastBatch(deps, api, same.rows, same.messages, opts)));
     }
   }
+  return prompted;
 }
 
 /**
@@ -43,11 +46,9 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
   const first = batch[0]!;
   const now = deps.now();
   const version = await loadFlowVersion(deps.db, first.flowVersionId);
-  const contexts = await buildOpeningContexts(deps.db, batch.map((r) => r.personId), 'line', now, first.localDate);
   const groups = new Map<string, { rows: DispatchRow[]; messages: ReturnType<typeof renderMessages> }>();
   for (const r of batch) {
-    const ctx = contexts.get(r.personId);
-    if (!ctx) continue; // the person was removed since the round was created
+    const ctx = openingContextOf(r.subject, 'line', now, first.localDate);
     const sends = start(version, ctx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
     const messages = renderMessages(sends, { round: r.round, localDate: r.localDate }, r.lang);
     const key = JSON.stringify(messages);
@@ -58,26 +59,39 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
   return [...groups.values()];
 }
 
-async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>): Promise<void> {
+/**
+ * One multicast; returns the sessions it marked prompted (LINE accepted it), none when it
+ * failed. With `opts.reminderAfterMs` the settling statement also starts their reminder
+ * clock (settleLineMulticastSent); without it, the caller marks them.
+ */
+async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>, opts: SendOptions): Promise<string[]> {
   const now = deps.now();
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
-  const done = await sentMulticastSessions(deps.db, batch.map((r) => r.sessionId));
+  // A first attempt cannot have sent any: a 'sent' multicast marks its sessions prompted in
+  // the statement that settles it, and the re-check (sessionsStillToSend) left those out.
+  const done = opts.firstAttempt ? new Set<string>() : await sentMulticastSessions(deps.db, batch.map((r) => r.sessionId));
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
-  if (todo.length === 0) return;
+  if (todo.length === 0) return [];
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
   // One row for the whole multicast (line_multicasts), not one per person.
   const rowId = await recordLineMulticast(deps.db, todo.map((r) => ({ personId: r.personId, sessionId: r.sessionId })), batchKey, now);
   const setRows = (set: Parameters<typeof settleLineMulticast>[2]) => settleLineMulticast(deps.db, rowId, set, deps.now());
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
-    // The sessions are marked prompted by the dispatch job (runDispatch → markPrompted), which
-    // also starts the reminder clock; marking them here would make it skip that.
-    await setRows({ status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null });
+    // Settled and its sessions marked prompted (reminder clock from now) in one statement;
+    // the job (runDispatch → markPrompted) marks only the sessions not returned here.
+    const sent = { providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null };
+    if (opts.reminderAfterMs === undefined) {
+      await setRows({ status: 'sent', ...sent });
+      return [];
+    }
+    return await settleLineMulticastSent(deps.db, rowId, sent, deps.now(), opts.reminderAfterMs);
   } catch (err) {
     const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
     await setRows({ status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
     deps.logger.warn({ recipients: todo.length, status: e.status, transient: e.transient }, 'LINE multicast failed');
     if (e.transient) throw new TransientSendError(e.message, e.retryAfterMs);
+    return [];
   }
 }
 
@@ -85,14 +99,14 @@ async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>,
 export const lineDispatcher: ChannelDispatcher = {
   channel: 'line',
   batchSize: LINE_BATCH_SIZE,
-  async sendPrompts(deps, sessionIds, kind) {
+  async sendPrompts(deps, sessionIds, kind, opts = {}) {
     if (sessionIds.length === 0) return;
     const rows = await loadDispatchRows(deps, sessionIds);
     const reachable = rows.filter((r) => r.userId && r.channelState === 'verified');
     const unreachable = rows.filter((r) => !(r.userId && r.channelState === 'verified'));
     if (unreachable.length) await recordUnreachable(deps, unreachable, kind, 'not_linked');
     if (reachable.length === 0) return;
-    if (kind === 'prompt') await sendFirstPrompts(deps, reachable);
-    else await sendReminders(deps, reachable);
+    if (kind === 'prompt') return { prompted: await sendFirstPrompts(deps, reachable, opts) };
+    await sendReminders(deps, reachable);
   },
 };

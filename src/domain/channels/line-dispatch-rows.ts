@@ -5,6 +5,7 @@ import { localDateOf } from '../time';
 import type { Lang } from '../../flows';
 import type { PromptKind } from '../rounds/record-dispatch';
 import { raiseChannelLost } from './line-channel-lost';
+import { contextColumns, type ContextSubject } from '../checks/flow-context';
 
 /** One key per session and send: the first prompt, then each reminder by its number. */
 export const promptRetryKey = (kind: PromptKind, r: Pick<DispatchRow, 'sessionId' | 'remindersSent'>) =>
@@ -21,11 +22,13 @@ export interface DispatchRow {
   timeZone: string;
   userId: string | null;
   channelState: string | null;
+  /** The addressee and their centre as a first prompt's context reads them (openingContextOf). */
+  subject: ContextSubject;
 }
 
 /**
  * The sessions with what sending needs: the addressee's language and their LINE user, if
- * linked. The addressee (`personId`) is the session's person — or, for a household
+ * linked, and what a first prompt's opening context reads of them and their centre. The addressee (`personId`) is the session's person — or, for a household
  * dependent, the household's reporter (a member's check is reminded in the reporter's
  * conversation, see carryReminderChain).
  */
@@ -36,6 +39,8 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: strin
       sessionId: checkSessions.id, personId: addressee, flowVersionId: checkSessions.flowVersionId, round: checkSessions.round,
       localDate: checkSessions.localDate, remindersSent: checkSessions.remindersSent, lang: persons.preferredLanguage, timeZone: jurisdictions.timeZone,
       userId: personChannels.address, channelState: personChannels.state,
+      // (in the same statement: the first prompt's opening context needs no query of its own)
+      p: contextColumns.p, centre: contextColumns.centre,
     })
     .from(checkSessions)
     .leftJoin(householdMembers, eq(householdMembers.personId, checkSessions.personId))
@@ -44,7 +49,7 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: strin
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .leftJoin(personChannels, and(eq(personChannels.personId, persons.id), eq(personChannels.kind, 'line')))
     .where(inArray(checkSessions.id, sessionIds));
-  return rows.map((r) => ({ ...r, lang: r.lang as Lang }));
+  return rows.map(({ p, centre, ...r }) => ({ ...r, lang: r.lang as Lang, subject: { p, centre } }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import { isJapanese, voiceFor, type Channel, type FlowContext, type HistoryDay, type Lang, type ObservationValue } from '../../flows';
@@ -98,7 +98,7 @@ export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: st
     .for('update', { of: checkSessions });
   if (!row) return null;
   const history = historyOf(row.history, row.s.localDate);
-  return { session: row.s, flowContext: (channel, now) => ({ ...contextOf(row, channel, now, row.s.localDate), history }) };
+  return { session: row.s, flowContext: (channel, now) => ({ ...openingContextOf(row, channel, now, row.s.localDate), history }) };
 }
 
 /** Everything the pure engine needs about a person, their centre and their history, at `now`. */
@@ -109,26 +109,35 @@ export async function buildFlowContext(db: DbOrTx, personId: string, channel: Ch
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(persons.id, personId));
   if (!row) throw new NotFoundError('person', personId);
-  const context = contextOf(row, channel, now, localDate);
+  const context = openingContextOf(row, channel, now, localDate);
   return { ...context, history: await loadHistory(db, personId, context.localDate) };
 }
 
-/**
- * The contexts of many persons at once, without history: enough to open a check (what is
- * asked first may depend on the person — a branch on hasOximeter, their age — but not on
- * earlier answers, which no rule reads before the first answer). One query for a batch.
- */
-export async function buildOpeningContexts(db: DbOrTx, personIds: readonly string[], channel: Channel, now: Date, localDate?: string): Promise<Map<string, FlowContext>> {
-  if (personIds.length === 0) return new Map();
-  const rows = await db
-    .select({ p: persons, centre: jurisdictions })
-    .from(persons)
-    .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(inArray(persons.id, [...personIds]));
-  return new Map(rows.map((row) => [row.p.id, contextOf(row, channel, now, localDate)]));
+/** The columns a context is built from (openingContextOf): selected alone where a batch needs only them. */
+export const contextColumns = {
+  p: {
+    id: persons.id, monitoringStart: persons.monitoringStart, preferredLanguage: persons.preferredLanguage, dateOfBirth: persons.dateOfBirth, riskFactors: persons.riskFactors,
+    underlyingConditions: persons.underlyingConditions, pregnant: persons.pregnant, hasOximeter: persons.hasOximeter, classification: persons.classification,
+  },
+  centre: {
+    timeZone: jurisdictions.timeZone, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn, phone: jurisdictions.phone, afterHoursPhone: jurisdictions.afterHoursPhone,
+    openingHours: jurisdictions.openingHours,
+  },
+};
+
+/** A person and their centre, as far as a context reads them. */
+export interface ContextSubject {
+  p: Pick<PersonRow, keyof typeof contextColumns.p>;
+  centre: Pick<typeof jurisdictions.$inferSelect, keyof typeof contextColumns.centre>;
 }
 
-function contextOf(row: { p: PersonRow; centre: typeof jurisdictions.$inferSelect }, channel: Channel, now: Date, localDate: string | undefined): FlowContext & { localDate: string } {
+/**
+ * The context a check opens with, without history: enough to open a check (what is asked
+ * first may depend on the person — a branch on hasOximeter, their age — but not on earlier
+ * answers, which no rule reads before the first answer). A batch loads its subjects with
+ * contextColumns in the query it makes anyway (the LINE dispatch rows).
+ */
+export function openingContextOf(row: ContextSubject, channel: Channel, now: Date, localDate: string | undefined): FlowContext & { localDate: string } {
   const { p, centre } = row;
   const date = localDate ?? localDateOf(now, centre.timeZone);
   const start = p.monitoringStart ?? date;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUSES } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
@@ -22,19 +22,26 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
   if (ids.length === 0) return [];
   const at = sql`${now.toISOString()}::timestamptz`;
   const paused = pausedOnSql(sql`s.person_id`, sql`s.local_date`);
-  await db.execute(sql`
-    update check_sessions s
-    set status = case when p.status not in (${monitored()}) or ${paused} then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
-    from persons p
-    where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
-      and (p.status not in (${monitored()}) or s.expires_at <= ${at} or ${paused})`);
   // A prompt the dispatcher recorded (and so marked the session prompted) but could not
   // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it
   // (for voice the first prompt is the call).
   // (person_id first: outbound_messages is indexed by person, not by session.)
   const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind in ('prompt', 'call') and o.status = 'queued')`;
   const wanted = kind === 'prompt' ? sql`(s.status = 'pending' or (s.status = 'prompted' and ${promptQueued}))` : sql`s.status in ('prompted', 'active')`;
-  const rows = await queryRows<{ id: string }>(db, sql`select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} order by s.id`);
+  // One statement: the closing UPDATE and the SELECT of the rest see the same snapshot, so
+  // the rows it closes are left out by id (the round's send pays one round trip, not two).
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
+    with closed as (
+      update check_sessions s
+      set status = case when p.status not in (${monitored()}) or ${paused} then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
+      from persons p
+      where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
+        and (p.status not in (${monitored()}) or s.expires_at <= ${at} or ${paused})
+      returning s.id)
+    select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} and s.id not in (select id from closed) order by s.id`,
+  );
   return rows.map((r) => r.id);
 }
 
@@ -47,14 +54,23 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
  */
 export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date, reminderAfterMs: number): Promise<void> {
   if (ids.length === 0) return;
+  await db.execute(markPromptedSql(idArray(ids), now, reminderAfterMs));
+}
+
+/**
+ * markPrompted as a statement over any uuid[] expression — e.g. the session ids a
+ * multicast's settling UPDATE returns, so the send and the clock are one statement
+ * (settleLineMulticastSent).
+ */
+export function markPromptedSql(ids: SQL, now: Date, reminderAfterMs: number): SQL {
   const at = now.toISOString();
   // (Both columns are computed from the row as it was.)
   const promptedAt = sql`case when status in ('pending', 'prompted') then ${at}::timestamptz else coalesce(prompted_at, ${at}::timestamptz) end`;
-  await db.execute(sql`
+  return sql`
     update check_sessions set status = case when status = 'pending' then 'prompted' else status end,
       prompted_at = ${promptedAt},
       next_action_at = ${promptedAt} + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
-    where id = any(${idArray(ids)}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0`);
+    where id = any(${ids}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0`;
 }
 
 /** After a reminder: count it; the call (or the alert) comes after `nextAfterMs`. */
