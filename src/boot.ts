@@ -28,6 +28,7 @@ import { warnOnAuditLogRole } from './domain/audit-log/audit-log-role';
 import { insecureCookieWarning } from './admin/auth/cookies';
 import { persistedSecret } from './platform/security/persisted-secret';
 import { sealLegacyTotpSecrets } from './domain/staff/seal-totp-secrets';
+import { watchFhirClientRevocations } from './domain/fhir/client-revocations';
 import { watchFlowPublications } from './domain/flows/flow-versions';
 
 /** Open the database (PGlite when DATABASE_URL is unset), apply migrations and reference data. */
@@ -63,6 +64,8 @@ export async function createDeps(env: Env, opts: { logger?: Logger; queuePrefix?
   const dbHandle = await openDatabase(env, logger);
   // New sessions start on the newest published flow version, kept per process: a publish in any process reaches this one.
   await watchFlowPublications(dbHandle, (err) => logger.warn({ err: { message: err.message } }, 'flow publication listener failed; a newly published flow version is used here within a minute'));
+  // A revoked FHIR client's cached tokens stop working in every process at once.
+  await watchFhirClientRevocations(dbHandle, (err) => logger.warn({ err: { message: err.message } }, 'FHIR client revocation listener failed; a revoked client\'s token held here works until it is looked up again (at most 30 s)'));
   const sealed = await sealLegacyTotpSecrets(dbHandle.db, env);
   if (sealed) logger.info({ sealed }, `encrypted ${sealed} stored TOTP secret(s) that were kept in plain text`);
   await warnOnAuditLogRole(dbHandle, logger, env.NODE_ENV === 'production');

@@ -1,4 +1,5 @@
 import type { FhirClientAuth } from '../domain/fhir/fhir-client-actor';
+import { revocationGeneration } from '../domain/fhir/client-revocations';
 import { sha256 } from '../platform/security/tokens';
 
 /** How long a verified access token is trusted without asking the database again. */
@@ -16,13 +17,14 @@ const MAX_ENTRIES = 10_000;
  * @example const auth = await cache.get(token, now, () => fhirClientForToken(db, token, now));
  */
 export function createTokenCache(ttlMs = TOKEN_CACHE_MS) {
-  const entries = new Map<string, { auth: FhirClientAuth; until: number }>();
+  const entries = new Map<string, { auth: FhirClientAuth; until: number; generation: number }>();
   return {
     async get(token: string, now: Date, verify: () => Promise<(FhirClientAuth & { expiresAt: Date }) | null>): Promise<FhirClientAuth | null> {
       const key = sha256(token);
       const hit = entries.get(key);
-      if (hit && hit.until > now.getTime()) return hit.auth;
+      if (hit && hit.until > now.getTime() && hit.generation === revocationGeneration()) return hit.auth;
       entries.delete(key);
+      const generation = revocationGeneration();
       const found = await verify();
       if (!found) return null;
       const { expiresAt, ...auth } = found;
@@ -30,7 +32,7 @@ export function createTokenCache(ttlMs = TOKEN_CACHE_MS) {
         for (const [k, e] of entries) if (e.until <= now.getTime()) entries.delete(k);
         if (entries.size >= MAX_ENTRIES) entries.clear();
       }
-      entries.set(key, { auth, until: Math.min(expiresAt.getTime(), now.getTime() + ttlMs) });
+      entries.set(key, { auth, until: Math.min(expiresAt.getTime(), now.getTime() + ttlMs), generation });
       return auth;
     },
   };

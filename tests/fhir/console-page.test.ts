@@ -34,10 +34,16 @@ describe('/admin/fhir-clients', () => {
     const html = await res.text();
     const clientId = /data-client-id[^>]*>([0-9a-f-]{36})</.exec(html)![1]!;
     expect(html).toContain('県の統計システム');
-    expect((await tokenRequest(app, await assertion(clientId, key), 'system/Patient.rs')).status).toBe(200);
+    const granted = await tokenRequest(app, await assertion(clientId, key), 'system/Patient.rs');
+    expect(granted.status).toBe(200);
+    const { access_token: held } = (await granted.json()) as { access_token: string };
+    const search = () => app.request('/fhir/Patient?_count=1', { headers: { authorization: `Bearer ${held}` } });
+    expect((await search()).status).toBe(200); // the verified token is now kept by this process
 
     const revoke = await officer.form(`/admin/fhir-clients/${clientId}/revoke`, {});
     expect(revoke.status).toBe(303);
+    // the token it already holds stops at once, not when the kept verification ages out
+    expect((await search()).status).toBe(401);
     expect((await tokenRequest(app, await assertion(clientId, key), 'system/Patient.rs')).status).toBe(401);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FhirClientAuth } from '../../src/domain/fhir/fhir-client-actor';
+import { forgetVerifiedTokens } from '../../src/domain/fhir/client-revocations';
 import { createTokenCache } from '../../src/fhir/token-cache';
 
 const auth = { clientId: 'c1', scopes: ['system/Observation.rs'], jurisdictionPath: '/JP/13/' } as unknown as FhirClientAuth;
@@ -29,5 +30,17 @@ describe('the verified-token cache', () => {
     expect(asked).toBe(2);
     await cache.get('t1', at(0), async () => ({ ...auth, expiresAt: at(60) }));
     expect(await cache.get('t2', at(1), async () => null)).toBeNull();
+  });
+
+  it('looks every kept token up again after a revocation anywhere (a new generation)', async () => {
+    const cache = createTokenCache(30_000);
+    let asked = 0;
+    const verify = async () => (asked++, { ...auth, expiresAt: at(60) });
+    await cache.get('t1', at(0), verify);
+    await cache.get('t1', at(1), verify);
+    expect(asked).toBe(1);
+    forgetVerifiedTokens();
+    expect(await cache.get('t1', at(2), async () => (asked++, null))).toBeNull();
+    expect(asked).toBe(2);
   });
 });

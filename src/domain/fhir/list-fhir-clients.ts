@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { fhirClients, jurisdictions } from '../../../db/schema';
 import { jurisdictionScopePrefix, requireRoleAtLeast } from '../access';
 import { writeAudit } from '../audit';
+import { announceFhirClientRevoked } from './client-revocations';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
@@ -34,4 +35,6 @@ export async function revokeFhirClient({ ctx, input }: VerbArgs<{ clientId: stri
   if (row.revokedAt) return;
   await ctx.tx.update(fhirClients).set({ revokedAt: ctx.now }).where(eq(fhirClients.id, row.id));
   await writeAudit(ctx, { action: 'revoke', entity: 'fhir_client', entityId: row.id });
+  // Tokens verified and kept by any process (src/fhir/token-cache.ts) are looked up again.
+  await announceFhirClientRevoked(ctx.tx, row.id);
 }
