@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF } from '../../db/seed/demo-data';
+import { migratedDataDir } from '../support/run-artefacts';
 import { freePort, spawnEntry, waitFor } from '../support/server-process';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'mimamori-cli-'));
+// A database as a first start leaves it (startup.test.ts starts on an empty DATA_DIR).
+const dataDir = await migratedDataDir('mimamori-cli-');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Sign in through the login form; where it sends the browser next. */
