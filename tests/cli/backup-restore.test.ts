@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client';
 import { observations, persons } from '../../db/schema';
 import { migratedDataDir } from '../support/run-artefacts';
@@ -32,8 +32,9 @@ async function contents(dataDir: string) {
   }
 }
 
-describe('backup and restore of the embedded database', () => {
-  it('round-trips every person and observation into a fresh DATA_DIR', async () => {
+// The two tests use their own folders: they run at once.
+describe.concurrent('backup and restore of the embedded database', () => {
+  it('round-trips every person and observation into a fresh DATA_DIR', async ({ onTestFinished }) => {
     // Seeded on a database created as a first start leaves it (startup.test.ts starts on an empty DATA_DIR).
     const source = await migratedDataDir('mimamori-backup-source-');
     onTestFinished(() => rmSync(source, { recursive: true, force: true }));
