@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ProcessFilesFirst } from './tests/support/sequencer';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     // Most of a file's time is spent waiting on PostgreSQL, Redis, Chromium or a child
     // process, not on the CPU: four at once on two cores (vitest's default here is one).
     maxWorkers: 4,
+    // The files that start processes or Chromium (the slowest) first: tests/support/sequencer.ts.
+    sequence: { sequencer: ProcessFilesFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { makeAlert } from '../admin/fixtures';
 import { ensureCentre } from '../admin/support';
 import { consoleWorld } from './console-world';
-import { SCREENSHOTS, shot } from './web-support';
+import { collectProblems, SCREENSHOTS, shot } from './web-support';
 
 /**
  * The console's design pass (issue 18) in Chromium, on a fixed clock: the alert page gives the
@@ -23,9 +23,7 @@ describe('the console as a nurse reads it', () => {
   beforeAll(async () => {
     w = await consoleWorld('13-971');
     await ensureCentre(w.deps, '13-972', '13-972第二保健所');
-    page = await w.nursePage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    page = collectProblems(await w.nursePage(), problems);
   }, 120_000);
 
   afterAll(async () => {

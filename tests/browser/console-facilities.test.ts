@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCentre, makeStaff } from '../admin/support';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createPerson } from '../support/fixtures';
-import { launchChromium, shot, signInToConsole, startServer } from './web-support';
+import { type ConsoleSession, openConsole, shot } from './web-support';
 
 /**
  * The facility console pages in Chromium, as a nurse: register a care home with a staff
@@ -15,10 +15,8 @@ import { launchChromium, shot, signInToConsole, startServer } from './web-suppor
 describe('facilities in a browser', () => {
   const NOW = new Date('2026-11-24T00:30:00Z'); // 09:30 in Tokyo, during the 09:00 round
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' }, { now: () => NOW });
@@ -27,18 +25,12 @@ describe('facilities in a browser', () => {
     for (const [caseNumber, name, nameKana] of [['FB-1', '施設 花子', 'シセツ ハナコ'], ['FB-2', '施設 太郎', 'シセツ タロウ'], ['FB-3', '在宅 次郎', 'ザイタク ジロウ']] as const) {
       await createPerson(deps.db, '13-951', { caseNumber, name, nameKana, dateOfBirth: '1938-04-01' }, NOW);
     }
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await signInToConsole(page, server.base, 'nurse@browser-facilities.jp');
+    ui = await openConsole(deps, 'nurse@browser-facilities.jp');
+    page = ui.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
@@ -66,9 +58,9 @@ describe('facilities in a browser', () => {
 
     // The round link, shown on request; the facility's tablet opens it and submits the round.
     await Promise.all([page.waitForLoadState('load'), page.click('#facility-link form[action$="/link"] button')]);
-    const link = (await page.textContent('#round-link code'))!.replace('http://localhost:3000', server.base);
+    const link = (await page.textContent('#round-link code'))!.replace('http://localhost:3000', ui.server.base);
     await shot(page, 'console-facilities-page-link');
-    const tablet = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'ja-JP', javaScriptEnabled: false });
+    const tablet = await ui.browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'ja-JP', javaScriptEnabled: false });
     await tablet.goto(link);
     const ids = await tablet.locator('input[name^="t."]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name.slice(2)));
     expect(ids).toHaveLength(2);
@@ -100,6 +92,6 @@ describe('facilities in a browser', () => {
     await page.goto(facilityUrl);
     expect(await page.locator('#facility-rounds tbody tr').first().innerText()).toContain('entered 1/2');
     await shot(page, 'console-facilities-page-en');
-    expect(problems).toEqual([]);
+    expect(ui.problems).toEqual([]);
   }, 120_000);
 });

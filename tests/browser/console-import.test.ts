@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
 import { ensureCentre, makeStaff } from '../admin/support';
-import { launchChromium, shot, startServer, signInToConsole } from './web-support';
+import { type ConsoleSession, openConsole, shot } from './web-support';
 
 /**
  * Importing a line list in Chromium, as a nurse: upload a Shift_JIS CSV → the preview shows
@@ -16,10 +16,8 @@ import { launchChromium, shot, startServer, signInToConsole } from './web-suppor
  */
 describe('bulk import in a browser', () => {
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
   const file = path.join(tmpdir(), `browser-line-list-${process.pid}.csv`);
 
   beforeAll(async () => {
@@ -28,22 +26,16 @@ describe('bulk import in a browser', () => {
     await makeStaff(deps, { email: 'nurse@browser-import.jp', role: 'nurse', jurisdictionCode: '13-933' });
     await writeFile(file, lineListCsv(300, { prefix: 'BRW', bad: { 1: 'date', 150: 'phone' } }));
     deps.jobs.startWorkers(deps, { queues: ['imports'], scheduler: false });
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ja-JP' });
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await signInToConsole(page, server.base, 'nurse@browser-import.jp');
+    ui = await openConsole(deps, 'nurse@browser-import.jp', { height: 1000 });
+    page = ui.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
-  it('upload → preview with problems at their cells → mapping → import with progress → done → invitations', async () => {
+  it('upload → preview with ui.problems at their cells → mapping → import with progress → done → invitations', async () => {
     await page.click('nav a[href="/admin/imports"]');
     await page.setInputFiles('input[name=file]', file);
     await Promise.all([page.waitForURL(/\/admin\/imports\/[0-9a-f-]{36}$/), page.click('#upload-form button[type=submit]')]);
@@ -73,6 +65,6 @@ describe('bulk import in a browser', () => {
     expect(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
     expect(await page.locator('article.letter .letter-code strong').first().textContent()).toMatch(/^\d{4}-\d{4}-\d{4}$/); // two-part 12-digit code (issue 19.3)
     await shot(page, 'console-import-letters');
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 240_000);
 });

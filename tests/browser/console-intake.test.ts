@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSessions, notifications, persons } from '../../db/schema';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { makeStaff } from '../admin/support';
-import { launchChromium, shot, signInToConsole, startServer } from './web-support';
+import { consolePage, launchChromium, shot, signInToConsole, startServer } from './web-support';
 
 /**
  * The intake's main path in Chromium: a national officer creates a health centre and a
@@ -18,16 +18,8 @@ describe('intake in a browser: centre, institution, 発生届', () => {
   let deps: TestDeps;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ja-JP' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    return page;
-  };
+  const newPage = () => consolePage(browser, problems, { height: 1000 });
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers } from '../admin/fixtures';
 import { ensureCentre, makeStaff } from '../admin/support';
-import { launchChromium, shot, startServer, signInToConsole } from './web-support';
+import { type ConsoleSession, openConsole, shot } from './web-support';
 
 /**
  * Registering a person in Chromium, as a nurse: a mistake is shown at its field and
@@ -13,27 +13,19 @@ import { launchChromium, shot, startServer, signInToConsole } from './web-suppor
  */
 describe('persons in a browser', () => {
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' });
     await ensureCentre(deps, '13-932');
     await makeStaff(deps, { email: 'nurse@browser-persons.jp', role: 'nurse', jurisdictionCode: '13-932' });
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ja-JP' });
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await signInToConsole(page, server.base, 'nurse@browser-persons.jp');
+    ui = await openConsole(deps, 'nurse@browser-persons.jp', { height: 1000 });
+    page = ui.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
@@ -69,10 +61,10 @@ describe('persons in a browser', () => {
 
     // A day of answers: the person's page draws the temperature chart.
     await answerDailyCheck(deps, personId, ['37.2', '97', '72', ...dailyAnswers('', 'なし').slice(1)]);
-    await page.goto(`${server.base}/admin/persons/${personId}`);
+    await page.goto(`${ui.server.base}/admin/persons/${personId}`);
     await page.waitForSelector('#chart-temperature[data-drawn="true"] canvas', { timeout: 5_000 });
     expect(await page.textContent('#health-table')).toContain('37.2');
     await shot(page, 'console-persons-page');
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 30_000);
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { alerts } from '../../db/schema';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers, makeAlert, makePerson } from '../admin/fixtures';
 import { ensureCentre, makeStaff } from '../admin/support';
-import { launchChromium, shot, startServer, signInToConsole } from './web-support';
+import { type ConsoleSession, openConsole, shot } from './web-support';
 
 /**
  * Triage in Chromium, as a nurse: the queue is open and live; a patient answers on LINE
@@ -15,29 +15,21 @@ import { launchChromium, shot, startServer, signInToConsole } from './web-suppor
  */
 describe('triage in a browser', () => {
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
   let personId: string;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' });
     await ensureCentre(deps, '13-931');
     await makeStaff(deps, { email: 'nurse@browser-triage.jp', role: 'nurse', jurisdictionCode: '13-931', displayName: '高橋 看護師' });
     personId = await makePerson(deps, '13-931', { name: '酸素 低子', nameKana: 'サンソ ヒクコ', hasOximeter: true, dateOfBirth: '1990-01-01', riskFactors: [] });
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await signInToConsole(page, server.base, 'nurse@browser-triage.jp');
+    ui = await openConsole(deps, 'nurse@browser-triage.jp', { expected: () => false });
+    page = ui.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
@@ -71,9 +63,9 @@ describe('triage in a browser', () => {
     expect(resolved.find((a) => a.severity === 'red')).toMatchObject({ status: 'resolved', outcome: 'called' });
 
     // Back on the queue, the resolved alert is gone from the default view.
-    await page.goto(`${server.base}/admin`);
+    await page.goto(`${ui.server.base}/admin`);
     expect(await page.$('#queue-rows tr[data-severity="red"]')).toBeNull();
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 30_000);
 
   it('lets the nurse turn the sound and the visual cue off and on, remembered across reloads', async () => {
@@ -86,7 +78,7 @@ describe('triage in a browser', () => {
         return { createOscillator: () => node, createGain: () => node, destination: {}, currentTime: 0 };
       };
     });
-    await page.goto(`${server.base}/admin`);
+    await page.goto(`${ui.server.base}/admin`);
     expect(await page.isChecked('#sound-toggle')).toBe(false);
     expect(await page.isChecked('#visual-toggle')).toBe(true);
     await page.check('#sound-toggle');
@@ -113,11 +105,11 @@ describe('triage in a browser', () => {
     expect(await page.isVisible('#new-alert-banner')).toBe(true);
     expect(await page.title()).toBe(`(1) ${title}`);
     expect(await page.evaluate(() => (window as unknown as { beeps: number }).beeps)).toBe(1);
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 30_000);
   it('shows a desktop notification for a new red alert once the nurse allows it — never for amber, never with personal data', async () => {
     const context = page.context();
-    await context.grantPermissions(['notifications'], { origin: server.base });
+    await context.grantPermissions(['notifications'], { origin: ui.server.base });
     // Record what the page shows as notifications (headless Chromium has no notification centre to look at).
     await page.addInitScript(() => {
       const w = window as unknown as { shown: { title: string; body: string }[]; Notification: unknown };
@@ -131,7 +123,7 @@ describe('triage in a browser', () => {
       (Recorder as unknown as { requestPermission: () => Promise<string> }).requestPermission = () => Real.requestPermission();
       w.Notification = Recorder;
     });
-    await page.goto(`${server.base}/admin`);
+    await page.goto(`${ui.server.base}/admin`);
     await page.waitForSelector('#live-state[data-state="on"]', { timeout: 10_000 });
     const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; body: string }[] }).shown);
     // Off until the nurse ticks the box: a red alert shows nothing on the desktop.
@@ -151,6 +143,6 @@ describe('triage in a browser', () => {
     expect(JSON.stringify(notice)).not.toContain('酸素');
     // Each red alert waits visibly: the queue shows how long.
     expect(await page.textContent(`#queue-rows tr[data-alert-id="${red}"]`)).toMatch(/\d+分待ち/);
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 30_000);
 });

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { ensureCentre, makeStaff } from '../admin/support';
 import { insertAlert, insertAnsweredCheck, insertPerson } from '../admin/flows-reports-fixtures';
-import { launchChromium, shot, startServer } from './web-support';
+import { type ConsoleSession, openConsole, shot, signInToConsole } from './web-support';
 
 /**
  * Reports in Chromium as a nurse: the dashboard with its uPlot charts, then a Shift_JIS
@@ -15,10 +15,8 @@ import { launchChromium, shot, startServer } from './web-support';
 describe('reports and CSV export in a browser', () => {
   const NOW = new Date('2026-03-10T03:00:00Z');
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' }, { now: () => NOW });
@@ -32,26 +30,18 @@ describe('reports and CSV export in a browser', () => {
     await insertAnsweredCheck(deps.db, p1.id, '2026-03-09', { round: '09:00' });
     await insertAnsweredCheck(deps.db, p1.id, '2026-03-10', { round: '09:00', status: 'missed' });
     await makeStaff(deps, { email: 'nurse@browser-export.jp', role: 'nurse', jurisdictionCode: '13-841' });
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', acceptDownloads: true });
-    page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
-    page.on('response', (r) => r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico' && problems.push(`${r.status()} ${new URL(r.url()).pathname}`));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.base}/admin/login`);
-    await page.fill('input[name=email]', 'nurse@browser-export.jp');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
+    ui = await openConsole(deps, null, { expected: (t) => t.startsWith('Failed to load resource'), context: { acceptDownloads: true } });
+    page = ui.page;
+    page.on('response', (r) => r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico' && ui.problems.push(`${r.status()} ${new URL(r.url()).pathname}`));
+    await signInToConsole(page, ui.server.base, 'nurse@browser-export.jp');
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
   it('shows the dashboard with charts and downloads a Shift_JIS CSV that reads back correctly', async () => {
-    await page.goto(`${server.base}/admin/reports`);
+    await page.goto(`${ui.server.base}/admin/reports`);
     await page.waitForSelector('.chart[data-drawn="true"] canvas');
     expect(await page.locator('.chart[data-drawn="true"]').count()).toBe(2);
     expect(await page.textContent('#persons-total')).toBe('2');
@@ -68,6 +58,6 @@ describe('reports and CSV export in a browser', () => {
     expect(nameAt).toBeGreaterThan(0);
     expect(rows.slice(1).map((r) => r[nameAt]).sort()).toEqual(['渡邊 一郎①', '髙橋 花子'].sort());
     expect(rows.flat()).not.toContain('品川 次郎');
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 });

@@ -1,26 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getFlowVersion } from '../../src/domain/flows/flow-queries';
 import { createTestDeps, type TestDeps } from '../support/deps';
-import { ensureCentre, makeStaff, PASSWORD } from '../admin/support';
+import { ensureCentre, makeStaff } from '../admin/support';
 import path from 'node:path';
-import { launchChromium, SCREENSHOTS, shot, startServer } from './web-support';
+import { type ConsoleSession, openConsole, SCREENSHOTS, shot, signInToConsole } from './web-support';
 
 /** The long editor page: the viewport (where the problem was scrolled to) or one section. */
 const shotOf = (page: Page, name: string, selector?: string) =>
   selector ? page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) }) : page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-
-/** Sign in as an officer whose role needs the second factor: enrol with the key the page shows. */
-async function signInWithTotp(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(/\/admin\/login\/totp/), page.click('form button[type=submit]')]);
-  const secret = (await page.textContent('[data-totp-secret]'))!.trim();
-  await page.fill('input[name=code]', new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate());
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
-}
 
 /**
  * The flow editor in Chromium, as a centre administrator: create a draft, make a mistake
@@ -31,41 +19,31 @@ async function signInWithTotp(page: Page, base: string, email: string): Promise<
  */
 describe('flow editor in a browser', () => {
   let deps: TestDeps;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let ui: ConsoleSession;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off' });
     await ensureCentre(deps, '13-831');
     await makeStaff(deps, { email: 'admin@browser-flows.jp', role: 'centre_admin', jurisdictionCode: '13-831' });
     await makeStaff(deps, { email: 'nation@browser-flows.jp', role: 'national_officer', jurisdictionCode: 'JP' });
-    server = await startServer(deps);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-    page = await context.newPage();
+    ui = await openConsole(deps, null, { expected: (t) => t.startsWith('Failed to load resource') });
+    page = ui.page;
     // Script errors and CSP refusals; failed requests are checked by status below (a 422 page is expected once).
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
     page.on('response', (r) => {
       const path = new URL(r.url()).pathname;
-      if (r.status() >= 400 && path !== '/favicon.ico' && !(r.status() === 422 && path.endsWith('/form'))) problems.push(`${r.status()} ${path}`);
+      if (r.status() >= 400 && path !== '/favicon.ico' && !(r.status() === 422 && path.endsWith('/form'))) ui.problems.push(`${r.status()} ${path}`);
     });
-    page.on('pageerror', (e) => problems.push(e.message));
     page.on('dialog', (d) => void d.accept()); // the publish confirmation
-    await page.goto(`${server.base}/admin/login`);
-    await page.fill('input[name=email]', 'admin@browser-flows.jp');
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/login')), page.click('form button[type=submit]')]);
+    await signInToConsole(page, ui.server.base, 'admin@browser-flows.jp');
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ui?.close();
     await deps?.close();
   });
 
   it('edits a draft, shows a validation error at the field, simulates and publishes', async () => {
-    await page.goto(`${server.base}/admin/flows`);
+    await page.goto(`${ui.server.base}/admin/flows`);
     await shot(page, 'flows-01-list');
     await Promise.all([page.waitForURL(/\/admin\/flows\/patient-daily\/versions\/2$/), page.click('form[action="/admin/flows/patient-daily/drafts"] button')]);
 
@@ -144,8 +122,8 @@ describe('flow editor in a browser', () => {
     expect(saved.nodes.temperature.text.ja).toBe('今朝の体温は何度でしたか？'); // the base wording as it was
     await openTemperature(page);
     await shotOf(page, 'flows-02d-channel-wordings', '#g-nodes-temperature');
-    const phone = await (await browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, locale: 'ja-JP', storageState: await page.context().storageState() })).newPage();
-    await phone.goto(`${server.base}/admin/flows/patient-daily/versions/2`);
+    const phone = await (await ui.browser.newContext({ viewport: { width: 375, height: 800 }, deviceScaleFactor: 2, isMobile: true, locale: 'ja-JP', storageState: await page.context().storageState() })).newPage();
+    await phone.goto(`${ui.server.base}/admin/flows/patient-daily/versions/2`);
     await openTemperature(phone);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(2);
     await phone.locator('#g-nodes-temperature').screenshot({ path: path.join(SCREENSHOTS, 'flows-02e-channel-wordings-phone.png') });
@@ -185,10 +163,10 @@ describe('flow editor in a browser', () => {
     // patient-daily is a national flow: the centre administrator cannot publish it; a national officer does.
     expect(await page.$('#publish')).toBeNull();
     expect(await page.textContent('.flow-actions')).toContain('公開できるのは国の担当者のみです');
-    const officer = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' })).newPage();
+    const officer = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' })).newPage();
     officer.on('dialog', (d) => void d.accept());
-    await signInWithTotp(officer, server.base, 'nation@browser-flows.jp');
-    await officer.goto(`${server.base}/admin/flows/patient-daily/versions/2`);
+    await signInToConsole(officer, ui.server.base, 'nation@browser-flows.jp', { totp: true }); // an officer: the second factor
+    await officer.goto(`${ui.server.base}/admin/flows/patient-daily/versions/2`);
     await Promise.all([officer.waitForURL(/done=published/), officer.click('#publish')]);
     expect(await officer.textContent('.flash')).toContain('第2版を公開しました');
     expect((await getFlowVersion(deps.db, 'patient-daily', 2)).status).toBe('published');
@@ -196,7 +174,7 @@ describe('flow editor in a browser', () => {
 
     // A flow of the centre's own: created on the list page (a copy of a national flow), then
     // published by the centre administrator, since the centre owns it.
-    await page.goto(`${server.base}/admin/flows`);
+    await page.goto(`${ui.server.base}/admin/flows`);
     await page.fill('#new-flow-key', 'browser-831');
     await page.fill('#new-flow-nameJa', '831保健所の健康観察');
     await page.fill('#new-flow-nameEn', 'Centre 831 daily check');
@@ -208,6 +186,6 @@ describe('flow editor in a browser', () => {
     expect(await page.textContent('.flash')).toContain('第1版を公開しました');
     expect((await getFlowVersion(deps.db, 'browser-831', 1)).status).toBe('published');
     await shotOf(page, 'flows-07-centre-flow-published');
-    expect(problems, problems.join('\n')).toEqual([]);
+    expect(ui.problems, ui.problems.join('\n')).toEqual([]);
   }, 180_000);
 });

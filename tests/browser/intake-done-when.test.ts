@@ -10,7 +10,7 @@ import { ensureFirstAdmin } from '../../src/domain/staff/ensure-admin';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { lineListCsv } from '../support/line-list';
-import { enrolTotp, launchChromium, shot, signInToConsole, startServer } from './web-support';
+import { consolePage, enrolTotp, launchChromium, shot, signInToConsole, startServer } from './web-support';
 
 const ADMIN = { email: 'first-admin@done.jp', password: 'first admin chose this long one' };
 
@@ -31,12 +31,7 @@ describe('into service at a surge, end to end', () => {
   let browser: Browser;
   const problems: string[] = [];
   const dir = tmpdir();
-  const newPage = async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'ja-JP' })).newPage();
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !m.text().includes('422') && problems.push(m.text()));
-    return page;
-  };
+  const newPage = () => consolePage(browser, problems, { height: 1000 });
 
   beforeAll(async () => {
     deps = await createTestDeps({ WORKERS: 'off', PUBLIC_BASE_URL: 'http://127.0.0.1' });

@@ -1,16 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../db/seed/demo-data';
 import { startRedisInstance, type RedisInstance } from '../support/redis-instance';
+import { migratedDataDir } from '../support/run-artefacts';
 import { freePort, spawnEntry, waitFor, type Spawned } from '../support/server-process';
 import { answerOnPage, answerToTheEnd, launchChromium, questionId, shot } from './web-support';
 
 /**
  * The README's quick start, for real: `npm start` with no LINE or Twilio settings and no
- * DATABASE_URL (the embedded PGlite in a fresh DATA_DIR), `REQUIRE_TOTP_FOR=officers` as
+ * DATABASE_URL (the embedded PGlite in a new DATA_DIR, created and migrated as a first start
+ * leaves it: startup.test.ts covers the first start itself), `REQUIRE_TOTP_FOR=officers` as
  * the README says, then `npm run cli -- seed-demo` beside it. The demo nurse signs in,
  * opens 見守 太郎, presses 「患者として試す」, answers the web check red in the new tab, and
  * the new red alert appears on the triage screen that was open all along (no reload).
@@ -25,7 +25,7 @@ describe('demo: npm start + seed-demo, try as the patient, answer red, see the a
   let browser: Browser;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'mimamori-demo-'));
+    dataDir = await migratedDataDir('mimamori-demo-');
     redis = await startRedisInstance();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;

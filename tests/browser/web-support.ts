@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre } from '../support/fixtures';
@@ -139,3 +139,47 @@ export async function enrolTotp(page: Page, base: string): Promise<void> {
   // A first enrolment shows the recovery codes once (issue 18); then the console.
   if (new URL(page.url()).pathname === '/admin/account/recovery-codes') await page.goto(`${base}/admin`);
 }
+
+/** A console error the console pages may log on purpose: the 422 of a form sent back with its mistakes. */
+const expected422 = (text: string) => text.includes('422');
+
+/**
+ * Collect into `problems` what goes wrong in `page`'s scripts: console errors (but those
+ * `expected` says are expected) and uncaught exceptions. A test then expects `problems` empty.
+ */
+export function collectProblems(page: Page, problems: string[], expected: (text: string) => boolean = expected422): Page {
+  page.on('console', (m) => m.type() === 'error' && !expected(m.text()) && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  return page;
+}
+
+/** A new desktop page (1280 wide, Japanese locale) in its own context, its problems collected. */
+export async function consolePage(browser: Browser, problems: string[], opts: { height?: number; expected?: (text: string) => boolean; context?: BrowserContextOptions } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: opts.height ?? 900 }, locale: 'ja-JP', ...opts.context });
+  return collectProblems(await context.newPage(), problems, opts.expected);
+}
+
+/**
+ * The set-up of a console browser test: the app over `deps` on a local port, Chromium, and
+ * one desktop page (see consolePage) signed in as `signIn` (unless it is null). `close`
+ * closes the browser and the server; the test closes its deps.
+ */
+export async function openConsole(deps: TestDeps, signIn: string | null, opts: Parameters<typeof consolePage>[2] = {}) {
+  const server = await startServer(deps);
+  const browser = await launchChromium();
+  const problems: string[] = [];
+  const page = await consolePage(browser, problems, opts);
+  if (signIn !== null) await signInToConsole(page, server.base, signIn);
+  return {
+    server,
+    browser,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export type ConsoleSession = Awaited<ReturnType<typeof openConsole>>;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client';
 import { observations, persons } from '../../db/schema';
+import { migratedDataDir } from '../support/run-artefacts';
 import { spawnEntry } from '../support/server-process';
 
 /**
@@ -31,9 +32,12 @@ async function contents(dataDir: string) {
   }
 }
 
-describe('backup and restore of the embedded database', () => {
-  it('round-trips every person and observation into a fresh DATA_DIR', async () => {
-    const source = path.join(root, 'source');
+// The two tests use their own folders: they run at once.
+describe.concurrent('backup and restore of the embedded database', () => {
+  it('round-trips every person and observation into a fresh DATA_DIR', async ({ onTestFinished }) => {
+    // Seeded on a database created as a first start leaves it (startup.test.ts starts on an empty DATA_DIR).
+    const source = await migratedDataDir('mimamori-backup-source-');
+    onTestFinished(() => rmSync(source, { recursive: true, force: true }));
     const target = path.join(root, 'target');
     const file = path.join(root, 'mimamori.tar.gz');
     const seed = await cli(source, 'seed-demo');
@@ -44,10 +48,10 @@ describe('backup and restore of the embedded database', () => {
     expect(backup.output).toMatch(/backed up the embedded database to .*mimamori\.tar\.gz \(\d+ bytes\)/);
     expect(statSync(file).mode & 0o777).toBe(0o600); // personal data: owner only
 
-    const restore = await cli(target, 'restore', file);
+    // The restore (a child process) and the reading of the source (here) are independent.
+    const [restore, before] = await Promise.all([cli(target, 'restore', file), contents(source)]);
     expect(restore.code, restore.output).toBe(0);
 
-    const before = await contents(source);
     const after = await contents(target);
     expect(before.persons.length).toBeGreaterThanOrEqual(7);
     expect(before.observations.length).toBeGreaterThan(10);

@@ -19,7 +19,8 @@ const cli = (args: string[], opts: { stdin?: string; env?: Record<string, string
   spawnEntry('src/cli.ts', { DATABASE_URL: db.url, REDIS_URL, ...opts.env }, args, { stdin: opts.stdin });
 const staffWith = async (email: string) => (await db.handle.db.select().from(staffUsers).where(eq(staffUsers.email, email)))[0];
 
-describe('npm run cli -- create-staff', () => {
+// Each test runs its own CLI process on its own e-mail address: they run at once.
+describe.concurrent('npm run cli -- create-staff', () => {
   it('creates a staff user with the password piped on stdin (the trailing newline is not part of it)', async () => {
     const run = cli(nurseArgs('piped@cli.test'), { stdin: 'a piped pass phrase\n' });
     expect(await run.exited, run.output()).toBe(0);

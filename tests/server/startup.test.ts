@@ -9,7 +9,8 @@ const startServer = (env: Record<string, string>) => spawnEntry('src/server.ts',
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe('npm start', () => {
+// Each test starts its own server (own port, DATA_DIR or database): they run at once.
+describe.concurrent('npm start', () => {
   it('serves HTTP on the embedded database without Redis, says so once naming REDIS_URL, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const deadRedis = await freePort(); // nothing listens there

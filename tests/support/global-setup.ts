@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { createDb, migrateDb } from '../../db/client';
@@ -9,6 +11,8 @@ import { ADMIN_URL, dbUrl } from './pg';
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDb: string;
+    /** A folder inside the repository for this run's built artefacts (run-artefacts.ts). */
+    runDir: string;
   }
 }
 
@@ -27,7 +31,11 @@ export default async function setup(project: TestProject) {
   await ensureDefaultFlows(handle.db);
   await handle.close();
   project.provide('templateDb', name);
+  // Inside the repository, so that the bundled entry points find node_modules.
+  const runDir = path.resolve(import.meta.dirname, '../../.test-build', name);
+  project.provide('runDir', runDir);
   return async () => {
+    rmSync(runDir, { recursive: true, force: true });
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     // Files that crashed before their own clean-up leave copies behind.
     const left = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${name.replace('tpl', 'f') + '%'}`;
