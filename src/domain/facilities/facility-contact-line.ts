@@ -15,7 +15,7 @@ import { facilityInScope } from './facility-verbs';
  * (facility-round-link.ts). The same code as a person's; audited against the contact.
  */
 export async function issueFacilityContactLinkCode({ ctx, input, env }: VerbArgs<{ facilityId: string; contactId: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<{ code: string; expiresAt: Date; contactName: string }> {
-  requirePermission(ctx.actor, 'issueLinkCode');
+  requirePermission(ctx.actor, 'issueFacilityContactLinkCode');
   const f = await facilityInScope(ctx, input.facilityId);
   const [contact] = await ctx.tx.select().from(facilityContacts).where(and(eq(facilityContacts.id, input.contactId), eq(facilityContacts.facilityId, f.id)));
   if (!contact) throw new NotFoundError('facility_contact', input.contactId);

@@ -28,7 +28,7 @@ async function contactHousehold(ctx: Ctx, householdId: string) {
  * @example const { code } = await issueHouseholdContactLinkCode({ ctx, input: { householdId }, env: deps.env })
  */
 export async function issueHouseholdContactLinkCode({ ctx, input, env }: VerbArgs<{ householdId: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<{ code: string; expiresAt: Date }> {
-  requirePermission(ctx.actor, 'issueLinkCode');
+  requirePermission(ctx.actor, 'issueHouseholdContactLinkCode');
   const { h, anyone } = await contactHousehold(ctx, input.householdId);
   return issueCodeFor(ctx, { householdId: h.id }, env, anyone);
 }
@@ -38,7 +38,7 @@ export async function issueHouseholdContactLinkCode({ ctx, input, env }: VerbArg
  * new code is sent the members' rounds go to their own channels. Audited (no LINE id).
  */
 export async function unlinkHouseholdContactLine({ ctx, input }: VerbArgs<{ householdId: string }>): Promise<{ unlinked: boolean }> {
-  requirePermission(ctx.actor, 'setHouseholdContact');
+  requirePermission(ctx.actor, 'unlinkHouseholdContactLine');
   const { h, anyone } = await contactHousehold(ctx, input.householdId);
   if (h.contact?.channel !== 'line' || !h.contact.address) return { unlinked: false };
   await ctx.tx.update(households).set({ contactAddress: null, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, h.id));
