@@ -126,13 +126,23 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     await runTick(t.deps, clock.at);
     const today = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [hanako, ichiro]));
     await lineDispatcher.sendPrompts(t.deps, today.map((s) => s.id), 'prompt');
-    expect(t.line.of('push').map((p) => p.body.to)).toEqual([user]);
+    const prompted = t.line.of('push');
+    expect(prompted.map((p) => p.body.to)).toEqual([user]);
+    // No answer yet: the reminder goes to her LINE, naming both children, with 花子's question again.
+    const carrier = today.find((s) => s.personId === hanako)!;
+    t.line.reset();
+    await lineDispatcher.sendPrompts(t.deps, [carrier.id], 'reminder');
+    const [reminder] = t.line.of('push');
+    expect(reminder!.body.to).toBe(user);
+    expect(allText([reminder!])).toContain('ご回答がまだ');
+    expect(allText([reminder!])).toContain('花子さん、一郎さんの健康観察がまだです。');
+    expect(lastText([reminder!])).toBe(lastText(prompted)); // the question it waits on
 
     t.line.reset();
     expect(await say(t, lineEvent(user, 'unfollow'))).toEqual([]);
     expect((await householdById(t.deps.db, householdId))!.contact).toMatchObject({ channel: 'line', optedOut: true });
-    // Her open check's reminder is not sent to her.
-    const carrier = today.find((s) => s.personId === hanako)!;
+    // Her open check's next reminder is not sent to her.
+    await t.deps.db.update(checkSessions).set({ remindersSent: 1 }).where(eq(checkSessions.id, carrier.id));
     await lineDispatcher.sendPrompts(t.deps, [carrier.id], 'reminder');
     expect(t.line.calls.filter((c) => c.body?.to === user)).toEqual([]);
     // The next round: each child's own channel (SMS), nothing for her.
