@@ -11,6 +11,7 @@ import { issueFacilityRoundLink, facilityRoundKeys } from '../../../src/domain/f
 import { createFacility } from '../../../src/domain/facilities/facility-verbs';
 import { facilityRoundLinkJob } from '../../../src/jobs/facility-round-link';
 import { runTick } from '../../../src/jobs/tick';
+import { runDispatch } from '../../../src/jobs/dispatch';
 import { staffActor } from '../../support/fixtures';
 import { buttonsOf, clock, lineEvent, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from './helpers';
 
@@ -93,7 +94,7 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     const created = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [hanako, ichiro]));
     expect(created.map((s) => s.channel)).toEqual(['line', 'line']); // not the children's own SMS
     t.line.reset();
-    await lineDispatcher.sendPrompts(t.deps, created.map((s) => s.id), 'prompt'); // the round's batch, as the worker sends it
+    await runDispatch(t.deps, 'line', created.map((s) => s.id), 'prompt'); // the round's batch, as the worker's job sends it (then marks them prompted)
     expect(t.line.of('multicast')).toHaveLength(0);
     const pushes = t.line.of('push');
     expect(pushes.map((p) => p.body.to)).toEqual([user]); // one prompt, to her: 一郎's rides along
