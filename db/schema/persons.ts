@@ -1,8 +1,9 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { jurisdictions, medicalInstitutions } from './jurisdictions';
 import { staffUsers } from './staff';
+import { facilityContacts, households } from './households';
 
 export const CLASSIFICATIONS = ['confirmed', 'suspected', 'asymptomatic', 'close_contact'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -223,9 +224,10 @@ export const enrollmentCodes = pgTable(
   'enrollment_codes',
   {
     id: id(),
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => persons.id, { onDelete: 'cascade' }),
+    // Whose LINE account the code links: a person, a household's contact (not a person) or a facility's contact — exactly one.
+    personId: uuid('person_id').references(() => persons.id, { onDelete: 'cascade' }),
+    householdId: uuid('household_id').references(() => households.id, { onDelete: 'cascade' }),
+    facilityContactId: uuid('facility_contact_id').references(() => facilityContacts.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
     // The hash of the code's first part (which code is meant); wrong second parts are counted per code.
     lookupHash: text('lookup_hash'),
@@ -238,6 +240,9 @@ export const enrollmentCodes = pgTable(
   (t) => [
     uniqueIndex('enrollment_codes_hash_uq').on(t.codeHash),
     index('enrollment_codes_person_idx').on(t.personId),
+    index('enrollment_codes_household_idx').on(t.householdId).where(sql`household_id is not null`),
+    index('enrollment_codes_facility_contact_idx').on(t.facilityContactId).where(sql`facility_contact_id is not null`),
+    check('enrollment_codes_one_target', sql`num_nonnulls(person_id, household_id, facility_contact_id) = 1`),
     uniqueIndex('enrollment_codes_lookup_active_uq').on(t.lookupHash).where(sql`used_at is null`),
   ],
 );

@@ -62,6 +62,9 @@ export const PERMISSIONS = {
   removeHouseholdMember: CENTRE,
   setHouseholdReporter: CENTRE,
   setHouseholdContact: CENTRE,
+  issueHouseholdContactLinkCode: CENTRE, // the contact's LINE link code (household card)
+  unlinkHouseholdContactLine: CENTRE,
+  issueFacilityContactLinkCode: CENTRE, // a facility contact's LINE link code (facility page)
   actOnHousehold: CENTRE,
   joinReportersHousehold: CENTRE,
   createFacility: CENTRE,

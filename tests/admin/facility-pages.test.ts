@@ -4,6 +4,8 @@ import { queryRows } from '../../db/client';
 import { auditLog, flowAssignments, flows } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { facilityRoundLinkJob } from '../../src/jobs/facility-round-link';
+import { withTransaction } from '../../src/domain/context';
+import { linkLineUser } from '../../src/domain/persons/link-channel';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { Client, ensureCentre, makeStaff } from './support';
 
@@ -158,5 +160,30 @@ describe('facility console pages (施設一括報告)', () => {
     expect(section).toContain('世話人 A（夜勤）');
     expect(section).toContain('（再送）');
     expect(section.match(/失敗 \(not_configured\)/g)).toHaveLength(2); // SMS and LINE
+  });
+
+  it('issues a LINE link code per contact (shown once, audited; another centre’s nurse cannot), and the contact shows linked once it was sent', async () => {
+    const ok = await nurse.form('/admin/facilities', { kind: 'care_home', name: 'ひかり園', roundTimes: '09:00', ...contactRow(0, { name: '介護士 鈴木', phone: '090-1111-3333' }) });
+    expect(ok.status).toBe(303);
+    const fid = ok.headers.get('location')!.split('/')[3]!.split('?')[0]!;
+    const page = await (await nurse.get(`/admin/facilities/${fid}`)).text();
+    const cid = /<li data-contact="([0-9a-f-]{36})">介護士 鈴木 — LINE未連携/.exec(page)![1]!;
+    const issued = await nurse.form(`/admin/facilities/${fid}/contacts/${cid}/link-code`, {});
+    expect(issued.status).toBe(200);
+    const html = await issued.text();
+    const digits = /id="link-code-digits">(\d{4}-\d{4}-\d{4})</.exec(html)![1]!;
+    expect(html).toContain('介護士 鈴木');
+    expect(html).toContain('連絡先の方に、LINEで公式アカウントを友だち追加して');
+    const audits = await deps.db.select().from(auditLog).where(and(eq(auditLog.entity, 'facility_contact'), eq(auditLog.entityId, cid), eq(auditLog.action, 'issue_link_code')));
+    expect(audits).toHaveLength(1);
+    expect((await nurse.form(`/admin/facilities/${fid}/contacts/00000000-0000-4000-8000-000000000001/link-code`, {})).status).toBe(404);
+
+    const other = new Client(app);
+    await other.signIn('other@n.jp');
+    expect((await other.form(`/admin/facilities/${fid}/contacts/${cid}/link-code`, {})).status).toBe(404);
+
+    const user = `U${'ef'.repeat(16)}`;
+    expect(await withTransaction(deps.db, { actor: { kind: 'webhook', provider: 'line' }, now: NOW }, (ctx) => linkLineUser({ ctx, input: { lineUserId: user, code: digits }, env: deps.env }))).toEqual({ status: 'linked_facility_contact', facilityContactId: cid });
+    expect(await (await nurse.get(`/admin/facilities/${fid}`)).text()).toContain('介護士 鈴木 — LINE連携済み');
   });
 });

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSessions, flowAssignments, flows, householdMembers, persons } from '../../db/schema';
+import { auditLog, checkSessions, flowAssignments, flows, householdMembers, households, persons } from '../../db/schema';
+import { linkLineUser } from '../../src/domain/persons/link-channel';
 import { createApp } from '../../src/app';
 import { answerCheck } from '../../src/domain/checks/answer-check';
 import { startCheck } from '../../src/domain/checks/start-check';
@@ -111,6 +112,39 @@ describe('households in the console', () => {
     expect(shown).toContain('報告者: 見守 花江 （母）');
     expect(shown).toContain('090-5555-0121');
     expect(shown).toContain('ベトナム語');
+  });
+
+  it('a reporter reached by LINE: the card says she is not linked, issues her link code (shown once, audited), says linked once she sent it, and unlinks', async () => {
+    const child = await register({ caseNumber: 'HH-41', name: '見守 四郎', dateOfBirth: '2019-04-01' });
+    expect((await nurse.form(`/admin/persons/${child}/household`, { relation: '子', householdNumber: 'S-41' })).status).toBe(303);
+    const hid = /action="\/admin\/households\/([0-9a-f-]{36})\/contact"/.exec(await (await nurse.get(`/admin/persons/${child}`)).text())![1]!;
+    // No contact yet: no code to issue.
+    expect((await nurse.form(`/admin/households/${hid}/contact/link-code`, {})).status).toBe(409);
+    expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactRelation: '母', contactChannel: 'line', contactAddress: '' })).status).toBe(303);
+    const card = await (await nurse.get(`/admin/persons/${child}`)).text();
+    expect(card).toContain('LINE未連携');
+    expect(card).toContain(`action="/admin/households/${hid}/contact/link-code"`);
+    expect(card).not.toContain('LINE連携を解除');
+
+    const issued = await nurse.form(`/admin/households/${hid}/contact/link-code`, {});
+    expect(issued.status).toBe(200);
+    const html = await issued.text();
+    const digits = /id="link-code-digits">(\d{4}-\d{4}-\d{4})</.exec(html)![1]!;
+    expect(html).toContain('報告者に、LINEで公式アカウントを友だち追加して');
+    const [audit] = await deps.db.select().from(auditLog).where(and(eq(auditLog.entity, 'household'), eq(auditLog.entityId, hid), eq(auditLog.action, 'issue_link_code')));
+    expect(audit!.personId).toBe(child);
+    expect(JSON.stringify(audit!.details)).not.toContain(digits.replace(/-/g, ''));
+
+    // She sends it in LINE (the webhook's verb): the card says linked.
+    const user = `U${'cd'.repeat(16)}`;
+    const linked = await withTransaction(deps.db, { actor: { kind: 'webhook', provider: 'line' }, now: NOW }, (ctx) => linkLineUser({ ctx, input: { lineUserId: user, code: digits }, env: deps.env }));
+    expect(linked).toEqual({ status: 'linked_contact', householdId: hid });
+    const after = await (await nurse.get(`/admin/persons/${child}`)).text();
+    expect(after).toContain('LINE連携済み');
+    expect((await nurse.form(`/admin/households/${hid}/contact/unlink-line`, {})).status).toBe(303);
+    const [h] = await deps.db.select().from(households).where(eq(households.id, hid));
+    expect(h).toMatchObject({ contactChannel: 'line', contactAddress: null });
+    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).toContain('LINE未連携');
   });
 
   it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {

@@ -6,7 +6,7 @@ import { beginNextHouseholdMember, householdOpenSession, openHouseholdChecks } f
 import { isSessionOpen, type CheckSession } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
-import { nextMemberIntro, type Input, type SessionState } from '../../flows';
+import { nextMemberIntro, type Input, type Lang, type SessionState } from '../../flows';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
@@ -22,7 +22,7 @@ const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], 
  * yet shows the flow's opening (computed, not stored); otherwise the last message we sent
  * for it is shown again (it carries the buttons).
  */
-export async function currentPrompt(turn: LineTurn, link: LineLink, session: SessionRow): Promise<LineMessage[]> {
+export async function currentPrompt(turn: Pick<LineTurn, 'tx' | 'now'>, link: { lang: Lang }, session: SessionRow): Promise<LineMessage[]> {
   if (!session.state) return renderMessages(await waitingPrompt(turn.tx, session.id, 'line', turn.now), { sessionId: session.id }, link.lang);
   const last = (await lastOutboundBody(turn.tx, session.id, 'line', 'messages')) as { messages?: LineMessage[] } | null;
   const messages = last?.messages ?? [];

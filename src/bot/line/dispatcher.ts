@@ -9,6 +9,7 @@ import type { SendOptions } from '../../jobs/channel-work';
 import { createLineApi, LineSendError } from './client';
 import { loadDispatchRows, recordUnreachable, type DispatchRow } from '../../domain/channels/line-dispatch-rows';
 import { sendReminders } from './reminders';
+import { sendToLineContacts } from './contact-dispatch';
 import { renderMessages } from './render';
 import { lineRetryUuid } from './retry-key';
 
@@ -101,7 +102,10 @@ export const lineDispatcher: ChannelDispatcher = {
   batchSize: LINE_BATCH_SIZE,
   async sendPrompts(deps, sessionIds, kind, opts = {}) {
     if (sessionIds.length === 0) return;
-    const rows = await loadDispatchRows(deps, sessionIds);
+    // Members of a household whose reporter is a contact on LINE: to her, one conversation (contact-dispatch.ts).
+    const persons = await sendToLineContacts(deps, sessionIds, kind);
+    if (persons.length === 0) return;
+    const rows = await loadDispatchRows(deps, persons);
     const reachable = rows.filter((r) => r.userId && r.channelState === 'verified');
     const unreachable = rows.filter((r) => !(r.userId && r.channelState === 'verified'));
     if (unreachable.length) await recordUnreachable(deps, unreachable, kind, 'not_linked');

@@ -6,7 +6,10 @@ import { handleLinkedPostback, handleLinkedText } from './linked-input';
 import { findLineLink } from '../../domain/channels/person-on-channel';
 import { askForCode, handleLinkCode, looksLikeLinkCode } from './linking';
 import { fitRequest, textMessages } from './render';
-import { both, pick, T } from './texts';
+import { both, FACILITY_CONTACT_TEXTS, pick, T } from './texts';
+import { handleContactEvent } from './contact-conversation';
+import { contactsOnAddress } from '../../domain/households/household-contact-session';
+import { isFacilityContactLine } from '../../domain/facilities/facility-contact-line';
 import type { LineReply, LineTurn } from './turn';
 import { handleUnfollow } from '../../domain/channels/line-channel-lost';
 
@@ -30,6 +33,15 @@ export interface LineEvent {
 export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise<LineReply | null> {
   if (event.source?.type !== 'user' || !event.source.userId) return null;
   const link = await findLineLink(turn.tx, turn.userId);
+  if (!link) {
+    // A household's reporter contact who is not a person (linked by her code): her own conversation.
+    const contacts = await contactsOnAddress(turn.tx, 'line', turn.userId);
+    if (contacts.length) return handleContactEvent(turn, contacts, event);
+    // A facility's staff contact gets the round link here; anything else they send is answered with where to report.
+    if (event.type === 'message' && !looksLikeLinkCode(event.message?.text ?? '') && (await isFacilityContactLine(turn.tx, turn.userId))) {
+      return { kind: 'note', personId: null, sessionId: null, messages: textMessages([both(FACILITY_CONTACT_TEXTS.note)]) };
+    }
+  }
   switch (event.type) {
     case 'follow': {
       if (!link) return { kind: 'greeting', personId: null, sessionId: null, messages: textMessages([both(T.greeting)]) };

@@ -116,7 +116,31 @@ export const T = {
     ja: '複数あるときは番号を続けて送ってください（例: 1 3）。',
     en: 'If several apply, send their numbers (e.g. 1 3).',
   },
+  contactLinked: {
+    ja: '連携が完了しました。{centre}から、ご家族の健康観察をこのトークでお送りします。お知らせが届いたら、ボタンか文字で答えてください。',
+    en: 'Your account is now linked. The daily health check of your family from {centre} will arrive here; answer with the buttons or by typing.',
+    'ja-easy': 'れんけいが できました。{centre}から、かぞくの けんこうかんさつを この トークで おくります。ボタンか もじで こたえて ください。',
+  },
+  noOpenCheck: {
+    ja: '今お答えいただく健康観察はありません。次回の連絡をお待ちください。',
+    en: 'There is no health check to answer now. We will message you at the next one.',
+  },
   today: { ja: '今日の{time}ごろ', en: 'today at about {time}' },
   tomorrow: { ja: '明日の{time}ごろ', en: 'tomorrow at about {time}' },
   reportButton: { ja: '今すぐ報告', en: 'Report now' },
+} satisfies Record<string, BiText>;
+
+/**
+ * To a facility's staff contact (who gets the round report link by LINE): their language
+ * is not known, so Japanese then English (both()). Not a patient's text.
+ */
+export const FACILITY_CONTACT_TEXTS = {
+  linked: {
+    ja: '連携が完了しました。{facility}の健康観察の一括報告のリンクを、このトークでお送りします。',
+    en: 'Your account is now linked. The round report link for {facility} will be sent here.',
+  },
+  note: {
+    ja: 'このアカウントからは、施設の一括報告のリンクをお送りします。報告はリンク先のページでお願いします。',
+    en: 'This account sends your facility’s round report link; please report on the linked page.',
+  },
 } satisfies Record<string, BiText>;

@@ -12,24 +12,26 @@ import type { NextMember } from './household-session';
 /**
  * A household whose reporter is a contact who is not a registered person
  * (household-contact.ts), as its conversation needs it: who they are, the channel and
- * address they are reached at, their language. Reached on SMS only for now.
+ * address they are reached at, their language. Reached on SMS or LINE (a LINE user id,
+ * set when the contact sent her link code).
  */
 export interface ContactReporter {
   householdId: string;
   name: string;
   relation: string | null;
   lang: Lang;
-  channel: 'sms';
+  channel: ContactChannel;
   address: string;
-  /** The contact replied STOP: their answers are still recorded, but they are sent nothing. */
+  /** The contact replied STOP (SMS) or blocked the account (LINE): their answers are still recorded, but they are sent nothing. */
   optedOut: boolean;
 }
 
-const CONTACT_CHANNELS = ['sms'] as const;
+const CONTACT_CHANNELS = ['sms', 'line'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
-function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
+export function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !h.contactAddress || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: 'sms', address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
 }
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
@@ -44,7 +46,7 @@ export async function contactReporterOf(db: DbOrTx, personId: string): Promise<C
 }
 
 /** The households whose contact is reached at this address on this channel (a parent may report for two households), oldest first. */
-export async function contactsOnAddress(db: DbOrTx, channel: 'sms', address: string): Promise<ContactReporter[]> {
+export async function contactsOnAddress(db: DbOrTx, channel: ContactChannel, address: string): Promise<ContactReporter[]> {
   const rows = await db
     .select()
     .from(households)
@@ -77,7 +79,7 @@ export async function contactMember(db: DbOrTx, householdId: string, session: { 
 }
 
 /** After one member's check ended: the next member with an open check, begun now, to carry on in the contact's conversation. */
-export async function beginNextContactMember(ctx: Ctx, householdId: string, channel: 'sms'): Promise<NextMember | null> {
+export async function beginNextContactMember(ctx: Ctx, householdId: string, channel: ContactChannel): Promise<NextMember | null> {
   const next = await contactOpenSession(ctx.tx, householdId, ctx.now);
   if (!next) return null;
   const member = await contactMember(ctx.tx, householdId, next);

@@ -3,7 +3,7 @@ import { enrollmentCodes, persons } from '../../../db/schema';
 import type { Env } from '../../config/env';
 import { personScope } from '../access';
 import { writeAudit } from '../audit';
-import type { VerbArgs } from '../context';
+import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
 import { formatLinkCode, hashLinkCode, hashLookup, linkCodePepper, randomLinkCode } from './link-code';
@@ -28,11 +28,28 @@ export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: st
     .from(persons)
     .where(and(eq(persons.id, input.personId), personScope(ctx.actor)));
   if (!person) throw new NotFoundError('person', input.personId);
-  // A new code replaces the person's older ones (a lost letter, a code read out twice): only the newest links.
+  return issueCodeFor(ctx, { personId: person.id }, env);
+}
+
+/** Whose LINE account a code links: a person, a household's contact, or a facility's contact. */
+export type LinkTarget = { personId: string } | { householdId: string } | { facilityContactId: string };
+
+const targetColumn = (t: LinkTarget) =>
+  'personId' in t ? enrollmentCodes.personId : 'householdId' in t ? enrollmentCodes.householdId : enrollmentCodes.facilityContactId;
+const targetId = (t: LinkTarget) => ('personId' in t ? t.personId : 'householdId' in t ? t.householdId : t.facilityContactId);
+const targetEntity = (t: LinkTarget) => ('personId' in t ? 'person' : 'householdId' in t ? 'household' : 'facility_contact');
+
+/**
+ * The one way a code is made, for any target (the caller has checked the target is in the
+ * actor's scope): the target's older unused codes stop working, a free first part is
+ * found, only hashes are stored, and the issue is audited against the target.
+ */
+export async function issueCodeFor(ctx: Ctx, target: LinkTarget, env: Pick<Env, 'APP_SECRET'>, auditPersonId?: string): Promise<{ code: string; expiresAt: Date }> {
+  // A new code replaces the target's older ones (a lost letter, a code read out twice): only the newest links.
   const revoked = await ctx.tx
     .update(enrollmentCodes)
     .set({ expiresAt: ctx.now })
-    .where(and(eq(enrollmentCodes.personId, person.id), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, ctx.now)))
+    .where(and(eq(targetColumn(target), targetId(target)), isNull(enrollmentCodes.usedAt), gt(enrollmentCodes.expiresAt, ctx.now)))
     .returning({ id: enrollmentCodes.id });
   const pepper = linkCodePepper(env);
   const expiresAt = new Date(ctx.now.getTime() + LINK_CODE_TTL_MS);
@@ -45,11 +62,12 @@ export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: st
       .where(and(or(eq(enrollmentCodes.lookupHash, lookupHash), eq(enrollmentCodes.codeHash, hashLinkCode(code, pepper))), or(isNotNull(enrollmentCodes.usedAt), lt(enrollmentCodes.expiresAt, ctx.now))));
     const [row] = await ctx.tx
       .insert(enrollmentCodes)
-      .values({ personId: person.id, codeHash: hashLinkCode(code, pepper), lookupHash, expiresAt, createdBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, createdAt: ctx.now })
+      .values({ ...target, codeHash: hashLinkCode(code, pepper), lookupHash, expiresAt, createdBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, createdAt: ctx.now })
       .onConflictDoNothing()
       .returning({ id: enrollmentCodes.id });
     if (!row) continue;
-    await writeAudit(ctx, { action: 'issue_link_code', entity: 'person', entityId: person.id, personId: person.id, details: { channel: 'line', codeId: row.id, revokedCodes: revoked.length } });
+    const personId = 'personId' in target ? target.personId : auditPersonId;
+    await writeAudit(ctx, { action: 'issue_link_code', entity: targetEntity(target), entityId: targetId(target), ...(personId ? { personId } : {}), details: { channel: 'line', codeId: row.id, revokedCodes: revoked.length } });
     return { code: formatLinkCode(code), expiresAt };
   }
   throw new Error('could not find a free link code; too many active codes');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { auditLog, enrollmentAttempts, enrollmentCodes, personChannels } from '../../../db/schema';
+import { auditLog, enrollmentAttempts, enrollmentCodes, facilityContacts, households, personChannels } from '../../../db/schema';
 import type { Env } from '../../config/env';
 import { raiseAlert } from '../alerts/raise-alert';
 import { writeAudit } from '../audit';
@@ -23,6 +23,10 @@ export type LinkEnv = Pick<Env, 'APP_SECRET'> & Partial<Pick<Env, 'LINK_CODE_FAI
 export type LinkResult =
   | { status: 'linked'; personId: string; replaced: boolean }
   | { status: 'already_linked'; personId: string }
+  /** A household's reporter contact (not a person): LINE is now their channel. */
+  | { status: 'linked_contact'; householdId: string }
+  /** A facility's staff contact: the round link goes to them by LINE too. */
+  | { status: 'linked_facility_contact'; facilityContactId: string }
   | { status: 'linked_to_other' }
   | { status: 'wrong_code'; attemptsLeft: number }
   | { status: 'locked'; retryAfterMs: number };
@@ -74,7 +78,7 @@ export async function linkLineUser({ ctx, input, env }: VerbArgs<{ lineUserId: s
       .update(enrollmentCodes)
       .set({ failedAttempts: row.failedAttempts + 1, ...(voided ? { expiresAt: ctx.now } : {}) })
       .where(eq(enrollmentCodes.id, row.id));
-    if (voided) await writeAudit(ctx, { action: 'void_link_code', entity: 'person', entityId: row.personId, personId: row.personId, details: { codeId: row.id, wrongTries: row.failedAttempts + 1 } });
+    if (voided) await writeAudit(ctx, { action: 'void_link_code', entity: row.personId ? 'person' : row.householdId ? 'household' : 'facility_contact', entityId: row.personId ?? row.householdId ?? row.facilityContactId!, ...(row.personId ? { personId: row.personId } : {}), details: { codeId: row.id, wrongTries: row.failedAttempts + 1 } });
     return wrong();
   }
   const [existing] = await ctx.tx
@@ -85,6 +89,7 @@ export async function linkLineUser({ ctx, input, env }: VerbArgs<{ lineUserId: s
 
   await ctx.tx.update(enrollmentCodes).set({ usedAt: ctx.now }).where(eq(enrollmentCodes.id, row.id));
   await ctx.tx.insert(enrollmentAttempts).values({ addressHash, success: true, createdAt: ctx.now });
+  if (!row.personId) return linkContactLine(ctx, row, input.lineUserId);
   if (existing && existing.state === 'verified') return { status: 'already_linked', personId: row.personId };
   const [previous] = await ctx.tx
     .select({ address: personChannels.address, state: personChannels.state })
@@ -101,6 +106,26 @@ export async function linkLineUser({ ctx, input, env }: VerbArgs<{ lineUserId: s
   await writeAudit(ctx, { action: replaced ? 'relink_channel' : 'link_channel', entity: 'person', entityId: row.personId, personId: row.personId, details: { channel: 'line', codeId: row.id } });
   if (replaced) await noticeLinkChanged(ctx, row.personId, row.id, previous.address);
   return { status: 'linked', personId: row.personId, replaced };
+}
+
+/**
+ * A right code issued for a contact who is not a person: a household's reporter contact
+ * (LINE becomes her channel, a STOP-equivalent unfollow is forgotten) or a facility's staff
+ * contact (the round link goes to this LINE user). A LINE account that is a person's stays
+ * that person's only (checked above: linked_to_other).
+ */
+async function linkContactLine(ctx: Ctx, row: typeof enrollmentCodes.$inferSelect, lineUserId: string): Promise<LinkResult> {
+  const details = { channel: 'line', codeId: row.id };
+  if (row.householdId) {
+    const [before] = await ctx.tx.select({ channel: households.contactChannel, address: households.contactAddress }).from(households).where(eq(households.id, row.householdId)).for('update');
+    const replaced = before?.channel === 'line' && !!before.address && before.address !== lineUserId;
+    await ctx.tx.update(households).set({ contactChannel: 'line', contactAddress: lineUserId, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, row.householdId));
+    await writeAudit(ctx, { action: replaced ? 'relink_channel' : 'link_channel', entity: 'household', entityId: row.householdId, details: { ...details, who: 'contact' } });
+    return { status: 'linked_contact', householdId: row.householdId };
+  }
+  await ctx.tx.update(facilityContacts).set({ lineUserId }).where(eq(facilityContacts.id, row.facilityContactId!));
+  await writeAudit(ctx, { action: 'link_channel', entity: 'facility_contact', entityId: row.facilityContactId!, details });
+  return { status: 'linked_facility_contact', facilityContactId: row.facilityContactId! };
 }
 
 /** The old account is told, and the centre sees an amber alert (ids only in the alert; no LINE ids). */

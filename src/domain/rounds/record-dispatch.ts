@@ -70,7 +70,9 @@ export function markPromptedSql(ids: SQL, now: Date, reminderAfterMs: number): S
     update check_sessions set status = case when status = 'pending' then 'prompted' else status end,
       prompted_at = ${promptedAt},
       next_action_at = ${promptedAt} + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
-    where id = any(${ids}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0`;
+    where id = any(${ids}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0
+      -- a contact's household member left riding along (rideAlongUnlessFirst): begun when the conversation reaches it
+      and not (status = 'pending' and source = 'household')`;
 }
 
 /** After a reminder: count it; the call (or the alert) comes after `nextAfterMs`. */

@@ -8,9 +8,12 @@ import { resendFacilityRoundLink } from '../../../domain/facilities/facility-rou
 import { addFacilityResident, createFacility, removeFacilityResident } from '../../../domain/facilities/facility-verbs';
 import { listJurisdictions } from '../../../domain/jurisdictions/list-jurisdictions';
 import { facilityRoundLinkJob } from '../../../jobs/facility-round-link';
+import { issueFacilityContactLinkCode } from '../../../domain/facilities/facility-contact-line';
+import { withQr } from '../persons/actions';
+import { linkCodePage } from '../persons/link-code-page';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
-import { fmtShort } from '../../ui/format';
+import { fmtDateTime, fmtShort } from '../../ui/format';
 import { t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
@@ -213,6 +216,16 @@ export function createFacilityPages(deps: Deps) {
               <form method="post" action={`${action}/resend`} class="inline">{hidden}<button type="submit">{t(lang, 'facilities.resend')}</button></form>
             </div>
           )}
+          <h3>{t(lang, 'facilities.contactLine')}</h3>
+          <p class="muted">{t(lang, 'facilities.contactLineHelp')}</p>
+          <ul id="contact-line">
+            {d.contacts.map((k) => (
+              <li data-contact={k.id}>
+                {`${k.name} — ${t(lang, k.lineUserId ? 'facilities.lineLinked' : 'facilities.lineNotLinked')} `}
+                <form method="post" action={`${action}/contacts/${k.id}/link-code`} class="inline">{hidden}<button type="submit" class="secondary">{t(lang, 'person.linkCode')}</button></form>
+              </li>
+            ))}
+          </ul>
           <h3>{t(lang, 'facilities.contactLog')}</h3>
           <table class="dense" id="contact-log">
             <thead><tr><th>{t(lang, 'facilities.sentAt')}</th><th>{t(lang, 'facilities.round')}</th><th>{t(lang, 'facilities.contact')}</th><th>{t(lang, 'facilities.via')}</th><th>{t(lang, 'facilities.state')}</th></tr></thead>
@@ -341,6 +354,19 @@ export function createFacilityPages(deps: Deps) {
     try {
       const link = await runVerb(deps, c, (ctx) => issueFacilityRoundLink({ ctx, input: { facilityId: id }, keys: facilityRoundKeys(deps.env) }));
       return facilityPage(c, id, { link: { url: link.url, round: link.round, until: link.expiresAt } });
+    } catch (err) {
+      return runAction(c, back, undefined, () => Promise.reject(err));
+    }
+  });
+  // A contact's LINE link code, shown once on the page that answers the POST (never in a URL).
+  app.post('/facilities/:id/contacts/:cid/link-code', async (c) => {
+    const id = idParam(c, 'id', 'facility');
+    const cid = idParam(c, 'cid', 'facility_contact');
+    const back = `/admin/facilities/${id}#facility-link`;
+    try {
+      const issued = await runVerb(deps, c, (ctx) => issueFacilityContactLinkCode({ ctx, input: { facilityId: id, contactId: cid }, env: deps.env }));
+      const lang = c.get('lang');
+      return linkCodePage(c, await withQr(deps, issued), { back, active: 'facilities', forWhom: issued.contactName, help: t(lang, 'facilities.contactLinkHelp', { until: fmtDateTime(issued.expiresAt, lang) }) });
     } catch (err) {
       return runAction(c, back, undefined, () => Promise.reject(err));
     }

@@ -24,10 +24,14 @@ export function linkCodeUri(deps: Deps, code: string): string {
   return id ? `https://line.me/R/oaMessage/${encodeURIComponent(id)}/?${code}` : code;
 }
 
-/** Issue a LINE link code and render its QR code server-side as an SVG data URL. */
+/** Issue a person's LINE link code and render its QR code server-side as an SVG data URL. */
 export async function issueLinkCodeWithQr(deps: Deps, c: AdminContext, personId: string) {
-  const { code, expiresAt } = await runVerb(deps, c, (ctx) => issueLinkCode({ ctx, input: { personId }, env: deps.env }));
-  const uri = linkCodeUri(deps, code);
+  return withQr(deps, await runVerb(deps, c, (ctx) => issueLinkCode({ ctx, input: { personId }, env: deps.env })));
+}
+
+/** An issued link code (a person's, a household contact's, a facility contact's) with its QR code as an SVG data URL. */
+export async function withQr(deps: Deps, issued: { code: string; expiresAt: Date }) {
+  const uri = linkCodeUri(deps, issued.code);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-  return { code, expiresAt, uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+  return { code: issued.code, expiresAt: issued.expiresAt, uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }

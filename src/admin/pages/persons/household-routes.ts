@@ -2,12 +2,17 @@ import { Hono } from 'hono';
 import type { Deps } from '../../../deps';
 import { actOnHousehold, addHouseholdMember, createHousehold, removeHouseholdMember, setHouseholdReporter } from '../../../domain/households/household-verbs';
 import { setHouseholdContact } from '../../../domain/households/household-contact';
+import { issueHouseholdContactLinkCode, unlinkHouseholdContactLine } from '../../../domain/households/household-contact-line';
+import { fmtDateTime } from '../../ui/format';
+import { t } from '../../ui/i18n';
+import { withQr } from './actions';
+import { linkCodePage } from './link-code-page';
 import { DISPATCH_JOBS } from '../../../jobs/dispatch';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { formOf, runAction } from '../lifecycle/refusal-page';
 
-/** The person page's household forms: create, add a member, move one out, change the reporter, act on everyone. */
+/** The person page's household forms: create, add a member, move one out, change the reporter, the contact (and her LINE link code), act on everyone. */
 export function createHouseholdRoutes(deps: Deps) {
   const app = new Hono<AdminEnv>();
   const back = (personId: string) => `/admin/persons/${personId}#person-household`;
@@ -55,6 +60,24 @@ export function createHouseholdRoutes(deps: Deps) {
     const b = await formOf(c);
     return runAction(c, from(c, ''), undefined, async () => {
       await runVerb(deps, c, (ctx) => setHouseholdContact({ ctx, input: { householdId: hid, contact: { name: b.contactName ?? '', relation: b.contactRelation, language: b.contactLanguage || undefined, channel: b.contactChannel, address: b.contactAddress } } }));
+      return from(c, '');
+    });
+  });
+  // The contact's LINE link code, shown once on the page that answers the POST (never in a URL).
+  app.post('/households/:hid/contact/link-code', async (c) => {
+    const hid = idParam(c, 'hid', 'household');
+    const back = from(c, '');
+    try {
+      const issued = await withQr(deps, await runVerb(deps, c, (ctx) => issueHouseholdContactLinkCode({ ctx, input: { householdId: hid }, env: deps.env })));
+      return linkCodePage(c, issued, { back, active: 'persons', help: t(c.get('lang'), 'household.contactLinkHelp', { until: fmtDateTime(issued.expiresAt, c.get('lang')) }) });
+    } catch (err) {
+      return runAction(c, back, undefined, () => Promise.reject(err));
+    }
+  });
+  app.post('/households/:hid/contact/unlink-line', async (c) => {
+    const hid = idParam(c, 'hid', 'household');
+    return runAction(c, from(c, ''), undefined, async () => {
+      await runVerb(deps, c, (ctx) => unlinkHouseholdContactLine({ ctx, input: { householdId: hid } }));
       return from(c, '');
     });
   });

@@ -2,6 +2,7 @@ import { CHANNEL_KINDS } from '../../../../db/schema';
 import type { HouseholdView } from '../../../domain/households/household-members';
 import { ageOn } from '../../../domain/time';
 import { LANG_CODES } from '../../../flows';
+import type { Child } from 'hono/jsx';
 import { t, type Lang } from '../../ui/i18n';
 
 /**
@@ -56,11 +57,12 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
       <h3>{t(lang, 'household.contactTitle')}</h3>
       {h.contact ? (
         <p id="household-contact">
-          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>{h.contact.optedOut && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
+          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>{h.contact.optedOut && h.contact.channel !== 'line' && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
         </p>
       ) : (
         <p class="muted">{t(lang, 'household.contactNone')}</p>
       )}
+      {h.contact?.channel === 'line' && <ContactLine lang={lang} hidden={hidden} base={base} linked={!!h.contact.address} blocked={!!h.contact.optedOut} />}
       <form method="post" action={`${base}/contact`} id="household-contact-form">
         {hidden}
         <label>{t(lang, 'household.contactName')}<input name="contactName" required maxlength={100} value={h.contact?.name ?? ''} /></label>
@@ -79,5 +81,21 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <button type="submit" class="secondary">{t(lang, 'household.setChannel')}</button>
       </form>
     </section>
+  );
+}
+
+/**
+ * A contact reached by LINE: whether her account is linked (or blocked us: members then go
+ * to their own channels), the link code to give her (「LINE連携コードを発行」), and unlinking.
+ */
+function ContactLine(props: { lang: Lang; hidden: Child; base: string; linked: boolean; blocked: boolean }) {
+  const { lang, hidden, base } = props;
+  const state = props.blocked ? 'household.contactLineBlocked' : props.linked ? 'household.contactLineLinked' : 'household.contactLineNotLinked';
+  return (
+    <p id="household-contact-line">
+      <span class={props.blocked ? 'warn' : props.linked ? '' : 'muted'} id="household-contact-line-state">{t(lang, state)}</span>{' '}
+      <form method="post" action={`${base}/contact/link-code`} class="inline">{hidden}<button type="submit" class="secondary" id="household-contact-link-code">{t(lang, 'person.linkCode')}</button></form>
+      {props.linked && <form method="post" action={`${base}/contact/unlink-line`} class="inline">{hidden}<button type="submit" class="link" id="household-contact-unlink">{t(lang, 'household.contactUnlink')}</button></form>}
+    </p>
   );
 }

@@ -37,6 +37,7 @@ import { CertificatesDialog, PersonCertificatesCard } from '../lifecycle/person-
 import { getHousehold } from '../../../domain/households/household-verbs';
 import { localDateOf } from '../../../domain/time';
 import { PersonHouseholdCard } from './person-household';
+import { linkCodePage } from './link-code-page';
 
 const FLASHES: Record<string, string> = { created: 'person.created', saved: 'person.saved' };
 
@@ -226,19 +227,7 @@ export function createPersonPageRoutes(deps: Deps) {
   // The link code is shown once, on the page that answers the POST (never in a URL).
   app.post('/persons/:id/link-code', async (c) => {
     const id = idParam(c, 'id', 'person');
-    const lang = c.get('lang');
-    const issued = await issueLinkCodeWithQr(deps, c, id);
-    return page(
-      c,
-      <Layout title={t(lang, 'person.linkCodeTitle')} actor={c.get('actor')} lang={lang} csrf={c.get('csrfToken')} active="persons" userName={c.get('displayName')}>
-        <div class="qr" id="link-code">
-          <img src={issued.qrDataUrl} alt={t(lang, 'person.linkCodeTitle')} width={240} height={240} id="link-code-qr" />
-          <p class="digits" id="link-code-digits">{issued.code}</p>
-        </div>
-        <p>{t(lang, 'person.linkCodeHelp', { until: fmtDateTime(issued.expiresAt, lang) })}</p>
-        <p><a href={`/admin/persons/${id}`}>{t(lang, 'common.back')}</a></p>
-      </Layout>,
-    );
+    return linkCodePage(c, await issueLinkCodeWithQr(deps, c, id), { back: `/admin/persons/${id}`, active: 'persons' });
   });
   return app;
 }

@@ -1,0 +1,72 @@
+import type { Deps } from '../../deps';
+import { beginSession } from '../../domain/checks/begin-session';
+import { isSessionOpen, lockSession } from '../../domain/checks/session';
+import { promptRetryKey } from '../../domain/channels/line-dispatch-rows';
+import { systemActor, withTransaction, type Ctx } from '../../domain/context';
+import { setContactOptOut } from '../../domain/households/household-contact';
+import { lineContactsOfSessions } from '../../domain/households/household-contact-line';
+import { contactMember, openContactMemberNames, rideAlongUnlessFirst, type ContactReporter } from '../../domain/households/household-contact-session';
+import { outboundIdByRetryKey } from '../../domain/outbox/outbound-messages';
+import { membersOpenLine, nextMemberIntro } from '../../flows';
+import type { PromptKind } from '../dispatch';
+import { currentPrompt } from './check-conversation';
+import { lineApiFor } from './limited-api';
+import { deliverOutbound, queueOutbound } from './outbox';
+import { fitRequest, renderMessages, textMessages } from './render';
+import { pick, T } from './texts';
+
+/** The owner (claimant) name of the rows sent to household contacts: each keyed by session and send. */
+export const CONTACT_OWNER = 'contact-dispatch';
+
+/**
+ * The sessions of household members whose reporter is a contact linked on LINE, sent to
+ * her LINE — one push per session, never the round's multicast (she is no person, and her
+ * buttons must name the member's session). A prompt goes out for the first open member
+ * only (the others ride along, begun when the conversation reaches them), opened with
+ * 「次は 花子さん（5歳）について伺います」; a reminder names the members still open and asks the
+ * waiting question again. A push LINE refuses for good (she blocked the account) stops
+ * sending to her as her unfollow does. Returns the sessions that are not hers (sent the
+ * person's way).
+ */
+export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind: PromptKind): Promise<string[]> {
+  const others: string[] = [];
+  const ids: string[] = [];
+  const contacts = await lineContactsOfSessions(deps.db, sessionIds);
+  for (const sessionId of sessionIds) {
+    const contact = contacts.get(sessionId);
+    if (!contact) {
+      others.push(sessionId);
+      continue;
+    }
+    const id = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, (ctx) => queueForContact(ctx, contact, sessionId, kind));
+    if (id) ids.push(id);
+  }
+  if (ids.length === 0) return others;
+  const result = await deliverOutbound(deps, lineApiFor(deps), ids, CONTACT_OWNER);
+  for (const f of result.failed) {
+    const householdId = f.status === 400 && f.sessionId ? contacts.get(f.sessionId)?.householdId : undefined;
+    if (householdId) await setContactOptOut(deps.db, householdId, true, deps.now());
+  }
+  if (result.transient) throw result.transient;
+  return others;
+}
+
+/** The row for one session and send (its retry key makes a retried job record nothing new), or null when nothing is to go. */
+async function queueForContact(ctx: Ctx, contact: ContactReporter, sessionId: string, kind: PromptKind): Promise<string | null> {
+  const session = await lockSession(ctx, sessionId);
+  if (!session || !isSessionOpen(session, ctx.now)) return null;
+  const retryKey = promptRetryKey(kind, { sessionId, remindersSent: session.remindersSent });
+  const recorded = await outboundIdByRetryKey(ctx.tx, retryKey);
+  if (recorded) return recorded;
+  if (kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, sessionId))) return null;
+  const lang = contact.lang;
+  const member = await contactMember(ctx.tx, contact.householdId, session);
+  const lead = kind === 'reminder' ? [pick(T.reminder, lang), membersOpenLine(await openContactMemberNames(ctx.tx, contact.householdId, ctx.now), lang, 'line')].filter(Boolean) : [];
+  // Never begun (the first prompt, or a member the chain moved on to): the engine opens it now.
+  const begun = session.state === null ? await beginSession({ ctx, input: { sessionId, channel: 'line' } }) : null;
+  const question = begun ? renderMessages(begun.messages, { sessionId }, lang) : await currentPrompt(ctx, contact, session);
+  if (question.length === 0) return null;
+  const intro = member && (kind === 'prompt' || begun) ? [nextMemberIntro(member, lang, 'line')] : [];
+  const messages = fitRequest([...textMessages([...lead, ...intro]), ...question]);
+  return queueOutbound(ctx.tx, { retryKey, kind, personId: session.personId, sessionId, body: { to: contact.address, messages, owner: CONTACT_OWNER } }, ctx.now);
+}
