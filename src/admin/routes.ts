@@ -23,6 +23,7 @@ import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createFacilityPages } from './pages/facilities/routes';
+import { createFacilityRoundPages, facilityRoundFormLimit } from './pages/facilities/round-pages';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -81,6 +82,7 @@ export function createAdminRoutes(deps: Deps) {
   pages.route('/', createAccountRoutes(deps));
   pages.route('/', createFlowPages(deps));
   pages.route('/', createReportPages(deps));
+  pages.route('/', createFacilityRoundPages(deps)); // a facility's account: its round pages (and its home, before the alert queue's)
   pages.route('/', createTriageRoutes(deps, hub));
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createPersonListRoutes(deps));
@@ -130,6 +132,7 @@ export function createAdminRoutes(deps: Deps) {
 
   // The upload form's body is read by the session check (its _csrf field): limit it first.
   app.use('/admin/imports', importUploadLimit);
+  app.use('/admin/facility-rounds/*', facilityRoundFormLimit);
   app.route('/admin', pages);
   app.route('/api/v1', api);
   return app;
