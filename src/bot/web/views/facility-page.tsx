@@ -14,7 +14,7 @@ input.comment{width:100%;min-width:10em}fieldset{border:0;margin:0;padding:0}.sy
 .sym input{width:1.4rem;height:1.4rem}.error{color:#a00;font-weight:600}.errors{border:3px solid #a00;padding:.6rem;margin-bottom:1rem}
 button{font:inherit;font-size:1.3rem;padding:.8rem 2rem;margin-top:1rem;border:0;border-radius:.5rem;background:#0b5394;color:#fff}
 button:focus,input:focus{outline:3px solid #f1c40f;outline-offset:2px}.sr{position:absolute;left:-9999px}.done{border:3px solid #27ae60;padding:.8rem}
-form.inline{display:inline}button.link{background:none;color:#0b5394;padding:0;margin:0;font-size:1rem;text-decoration:underline}
+nav.sub{padding:.5rem 1rem;margin:0;border-bottom:1px solid #ccc}form.inline{display:inline}button.link{background:none;color:#0b5394;padding:0;margin:0;font-size:1rem;text-decoration:underline}
 `;
 
 const KIND: Record<FacilityRoundView['facility']['kind'], string> = { care_home: '高齢者施設 Care home', recuperation_hotel: '宿泊療養施設 Recuperation hotel', group_home: 'グループホーム Group home' };
