@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, auditLog, facilityRounds, observations, staffUsers } from '../../db/schema';
 import { createApp } from '../../src/app';
+import { inviteFacilityAccountCommand } from '../../src/cli/invite-facility-account';
 import { systemActor, withTransaction } from '../../src/domain/context';
 import { facilityRoundKeys, issueFacilityRoundLink } from '../../src/domain/facilities/facility-round';
 import { addFacilityResident, createFacility } from '../../src/domain/facilities/facility-verbs';
@@ -163,6 +164,11 @@ describe('a facility account (施設アカウント)', () => {
     expect(after.headers.get('location')).toContain('/admin/login');
     expect((await new Client(app).signIn('momiji@care.example', PASSWORD)).status).toBe(401);
     expect(await (await nurse.get(`/admin/facilities/${facilityId}`)).text()).toContain('有効に戻す');
+    // The CLI invites as the facility page does.
+    const lines: string[] = [];
+    expect(await inviteFacilityAccountCommand.run({ positional: [], flags: { facility: facilityId, email: 'momiji-2@care.example', name: 'もみじ 夜勤' } }, deps, (l) => lines.push(l))).toBe(0);
+    expect(lines.join('\n')).toMatch(/^momiji-2@care\.example\thttps:\/\/mimamori\.test\/admin\/enrol\/[\w-]+/);
+    expect(await (await nurse.get(`/admin/facilities/${facilityId}`)).text()).toContain('data-account="momiji-2@care.example"');
     // Another facility's page cannot disable it.
     const { facilityId: elsewhere } = await careHome('かえで園', 1);
     expect((await nurse.form(`/admin/facilities/${elsewhere}/accounts/${staff!.id}/disabled`, { disabled: 'false' })).status).toBe(404);
