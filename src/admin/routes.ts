@@ -23,7 +23,7 @@ import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createFacilityPages } from './pages/facilities/routes';
-import { createFacilityRoundPages, facilityRoundFormLimit } from './pages/facilities/round-pages';
+import { createFacilityRoundPages, facilityAccountFence, facilityRoundFormLimit } from './pages/facilities/round-pages';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -77,6 +77,7 @@ export function createAdminRoutes(deps: Deps) {
   const pages = new Hono<AdminEnv>();
   pages.use('*', csrfFailurePage());
   pages.use('*', staffAuth(deps, { bearerOutsideApi: onQueuesBoard }));
+  pages.use('*', facilityAccountFence); // a facility's account: its round pages only
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
@@ -110,6 +111,7 @@ export function createAdminRoutes(deps: Deps) {
     c.res.headers.set('cache-control', 'no-store');
   });
   api.use('*', staffAuth(deps));
+  api.use('*', facilityAccountFence);
   // --- API routers (one line per router) ---
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));

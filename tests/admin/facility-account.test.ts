@@ -135,6 +135,10 @@ describe('a facility account (施設アカウント)', () => {
     expect((await account.get('/admin/facilities')).status).toBe(403);
     expect((await account.get(`/admin/facilities/${own.facilityId}`)).status).toBe(403);
     expect((await account.get('/admin/account')).status).toBe(403);
+    // Every other page of the console's navigation, and the API.
+    const pages = ['/admin/caseload', '/admin/notifications', '/admin/imports', '/admin/flows', '/admin/reports', '/admin/on-call', '/admin/audit', '/admin/staff', '/admin/staff/invitations', '/admin/centres', '/admin/institutions', '/admin/retention', '/admin/fhir-clients'];
+    const statuses = Object.fromEntries(await Promise.all(pages.map(async (p) => [p, (await account.get(p)).status] as const)));
+    expect(statuses).toEqual(Object.fromEntries(pages.map((p) => [p, 403])));
     expect((await account.json('GET', '/api/v1/alerts')).status).toBe(403);
     expect((await account.json('GET', '/api/v1/persons')).status).toBe(403);
     // Another facility's round: not found, as a facility outside a nurse's scope.
@@ -154,6 +158,12 @@ describe('a facility account (施設アカウント)', () => {
     const page = await (await nurse.get(`/admin/facilities/${facilityId}`)).text();
     expect(page).toContain('data-account="momiji@care.example"');
     const [staff] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, 'momiji@care.example'));
+    // It signs out like any staff member (the page's 「ログアウト」).
+    const other = new Client(app);
+    await other.signIn('momiji@care.example', PASSWORD);
+    await csrfOf(other);
+    expect((await other.form('/admin/logout', {})).headers.get('location')).toBe('/admin/login');
+    expect((await other.get('/admin/facility-rounds')).status).toBe(303);
     expect(staff).toMatchObject({ role: 'facility_reporter', facilityId, jurisdictionId: null });
     expect(staff!.passwordHash).toMatch(/^\$argon2id\$/);
 

@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../../deps';
-import { ValidationError } from '../../../domain/errors';
+import { ForbiddenError, ValidationError } from '../../../domain/errors';
 import { listFacilityRounds, openFacilityRound } from '../../../domain/facilities/facility-account-rounds';
 import { submitFacilityRound } from '../../../domain/facilities/facility-round';
 import { FacilityDonePage, FacilityRoundPage, facilityFormRows, facilityProblems } from '../../../bot/web/views/facility-page';
@@ -18,6 +18,19 @@ export const facilityRoundFormLimit = bodyLimit({ maxSize: 256 * 1024, onError: 
 async function html(c: AdminContext, node: unknown, status: 200 | 410 | 422 = 200): Promise<Response> {
   return c.html(`<!DOCTYPE html>${String(await Promise.resolve(node as Promise<string> | string))}`, status);
 }
+
+/**
+ * A facility's account reaches its round pages and nothing else of the console or the API.
+ * The permission table refuses it every verb but its own; this fence (after staffAuth)
+ * also refuses the few pages that read without a verb of the table (the flow pages, the
+ * on-call page) — with the same 403 as a role refusal, so the answer tells nothing more.
+ */
+export const facilityAccountFence: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  if (c.get('actor').role !== 'facility_reporter') return next();
+  const path = c.req.path.replace(/\/+$/, '');
+  if (path === '/admin' || path === '/admin/logout' || path === '/admin/facility-rounds' || path.startsWith('/admin/facility-rounds/')) return next();
+  throw new ForbiddenError();
+};
 
 /**
  * A facility's account (施設職員) signed in: /admin is its list of rounds (today's and any
