@@ -1,9 +1,14 @@
 import { relations } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from './columns';
+import { facilities } from './households';
 import { jurisdictions, medicalInstitutions } from './jurisdictions';
 
-export const STAFF_ROLES = ['nurse', 'centre_admin', 'prefecture_officer', 'national_officer', 'clinician'] as const;
+/**
+ * 'facility_reporter' is a facility's own staff (施設職員, issue 20): an account bound to one
+ * facility (staff_users.facility_id) that reaches only that facility's round pages.
+ */
+export const STAFF_ROLES = ['nurse', 'centre_admin', 'prefecture_officer', 'national_officer', 'clinician', 'facility_reporter'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Staff of health centres, prefectures, the nation and medical institutions. */
@@ -18,6 +23,8 @@ export const staffUsers = pgTable(
     // Scope: a jurisdiction (centre, prefecture or nation) or, for clinicians, an institution.
     jurisdictionId: uuid('jurisdiction_id').references(() => jurisdictions.id),
     institutionId: uuid('institution_id').references(() => medicalInstitutions.id),
+    // facility_reporter only: the one facility whose round pages the account reaches.
+    facilityId: uuid('facility_id').references(() => facilities.id),
     totpSecret: text('totp_secret'),
     totpLastStep: integer('totp_last_step'), // a TOTP code is accepted once
     disabled: boolean('disabled').notNull().default(false),
@@ -29,7 +36,7 @@ export const staffUsers = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('staff_users_email_uq').on(t.email), index('staff_users_jurisdiction_idx').on(t.jurisdictionId)],
+  (t) => [uniqueIndex('staff_users_email_uq').on(t.email), index('staff_users_jurisdiction_idx').on(t.jurisdictionId), index('staff_users_facility_idx').on(t.facilityId)],
 );
 
 /** Bearer tokens for the API; only the SHA-256 of the token is stored. */
@@ -111,6 +118,7 @@ export const staffInvitations = pgTable(
     role: text('role', { enum: STAFF_ROLES }).notNull(),
     jurisdictionId: uuid('jurisdiction_id').references(() => jurisdictions.id),
     institutionId: uuid('institution_id').references(() => medicalInstitutions.id),
+    facilityId: uuid('facility_id').references(() => facilities.id),
     // password_reset: the account whose password is reset.
     staffUserId: uuid('staff_user_id').references(() => staffUsers.id),
     tokenHash: text('token_hash').notNull(),

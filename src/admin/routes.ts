@@ -23,6 +23,7 @@ import { createHouseholdFacilityApi } from './api/households-facilities';
 import { createPauseRoutes } from './pages/lifecycle/pause-routes';
 import { createHouseholdRoutes } from './pages/persons/household-routes';
 import { createFacilityPages } from './pages/facilities/routes';
+import { createFacilityRoundPages, facilityAccountFence, facilityRoundFormLimit } from './pages/facilities/round-pages';
 import { createCertificateApi } from './api/certificates';
 import { createCertificateRoutes } from './pages/lifecycle/certificate-routes';
 import { createRetentionApi } from './api/retention';
@@ -76,11 +77,13 @@ export function createAdminRoutes(deps: Deps) {
   const pages = new Hono<AdminEnv>();
   pages.use('*', csrfFailurePage());
   pages.use('*', staffAuth(deps, { bearerOutsideApi: onQueuesBoard }));
+  pages.use('*', facilityAccountFence); // a facility's account: its round pages only
   pages.onError(consolePageErrors(deps));
   // --- console pages (one line per router) ---
   pages.route('/', createAccountRoutes(deps));
   pages.route('/', createFlowPages(deps));
   pages.route('/', createReportPages(deps));
+  pages.route('/', createFacilityRoundPages(deps)); // a facility's account: its round pages (and its home, before the alert queue's)
   pages.route('/', createTriageRoutes(deps, hub));
   pages.route('/', createAlertPageRoutes(deps));
   pages.route('/', createPersonListRoutes(deps));
@@ -108,6 +111,7 @@ export function createAdminRoutes(deps: Deps) {
     c.res.headers.set('cache-control', 'no-store');
   });
   api.use('*', staffAuth(deps));
+  api.use('*', facilityAccountFence);
   // --- API routers (one line per router) ---
   api.route('/', createAlertApi(deps));
   api.route('/', createTokenApi(deps));
@@ -130,6 +134,7 @@ export function createAdminRoutes(deps: Deps) {
 
   // The upload form's body is read by the session check (its _csrf field): limit it first.
   app.use('/admin/imports', importUploadLimit);
+  app.use('/admin/facility-rounds/*', facilityRoundFormLimit);
   app.route('/admin', pages);
   app.route('/api/v1', api);
   return app;

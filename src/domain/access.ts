@@ -10,6 +10,7 @@ import { ForbiddenError } from './errors';
  * - prefecture_officer: persons of every centre under the prefecture (by jurisdiction path)
  * - national_officer: everyone
  * - clinician: persons their institution reported
+ * - facility_reporter: none (its residents appear only on its facility's round pages)
  * System actors (jobs, channels acting for a patient) are not limited here.
  */
 export function personScope(actor: Actor): SQL {
@@ -32,6 +33,8 @@ export function personScope(actor: Actor): SQL {
     case 'clinician':
       if (!actor.institutionId) return sql`false`;
       return sql`${persons.reportingInstitutionId} = ${actor.institutionId}`;
+    case 'facility_reporter':
+      return sql`false`; // a facility's account names its residents only on its round pages (facility-account-rounds.ts)
   }
 }
 
@@ -59,6 +62,7 @@ export function activeAlertScope(actor: Actor): SQL {
       return sql`(${alerts.centreId} = ${actor.jurisdictionId} or ${shared(sql`${actor.jurisdictionId}`)})`;
     }
     case 'clinician':
+    case 'facility_reporter':
       return personScope(actor);
   }
 }

@@ -10,6 +10,8 @@ export type Actor =
       jurisdictionId: string | null;
       jurisdictionPath: string | null; // e.g. "/JP/13/" — scope by prefix
       institutionId: string | null;
+      /** facility_reporter only: the one facility it reports for (staff_users.facility_id). */
+      facilityId?: string | null;
       via: 'session' | 'token';
     }
   | { kind: 'system'; name: string }

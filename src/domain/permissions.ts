@@ -20,6 +20,8 @@ const EVERY: readonly StaffRole[] = [...CENTRE, 'clinician'];
 const NONE: readonly StaffRole[] = []; // system, patients and webhooks only
 const OFFICERS: readonly StaffRole[] = ['prefecture_officer', 'national_officer'];
 const CENTRE_STAFF: readonly StaffRole[] = ['nurse', 'centre_admin']; // those who keep a centre's caseloads
+// A facility's own staff (施設職員): its round pages and nothing else — no role list above includes it.
+const FACILITY: readonly StaffRole[] = ['facility_reporter'];
 
 export const PERMISSIONS = {
   // alerts
@@ -77,7 +79,12 @@ export const PERMISSIONS = {
   setFacilityActive: CENTRE,
   facilityCandidates: CENTRE, // names persons: audited
   resendFacilityRoundLink: CENTRE, // 「リンクを再送」
-  submitFacilityRound: CENTRE, // facility staff submit through the round link (a system actor); a nurse may enter it for them
+  submitFacilityRound: [...CENTRE, ...FACILITY], // the round link (a system actor), the facility's account, or a nurse entering it for them
+  listFacilityRounds: FACILITY, // the facility account's landing page: today's and the open rounds of its facility
+  openFacilityRound: FACILITY, // one round page of its facility; names residents: audited
+  inviteFacilityAccount: CENTRE, // those who manage the facility (updateFacility)
+  listFacilityAccounts: CENTRE,
+  setFacilityAccountDisabled: CENTRE,
   sharePerson: CENTRE,
   // rounds
   endMonitoring: CENTRE,

@@ -29,6 +29,8 @@ export const IDENTIFIER_ACCESS: Record<StaffRole, Record<IdentifierView, Identif
   prefecture_officer: { person_list: 'shown', alert_queue: 'shown', export: 'shown', person_record: 'shown' },
   clinician: { person_list: 'shown', alert_queue: 'shown', export: 'shown', person_record: 'shown' },
   national_officer: { person_list: 'hidden', alert_queue: 'hidden', export: 'hidden', person_record: 'audited' },
+  // A facility's account reaches none of these views (permissions.ts); its round page is not a person view.
+  facility_reporter: { person_list: 'hidden', alert_queue: 'hidden', export: 'hidden', person_record: 'hidden' },
 };
 
 /** How the actor may see identifiers in a view. Jobs, channels and patients are not staff views: shown. */

@@ -43,11 +43,11 @@ const expectNoIdentifiers = (text: string) => {
 };
 
 describe('the identifier table', () => {
-  it('has an entry for every role and view, and only the national level hides anything', () => {
+  it('has an entry for every role and view, and only the national level (and a facility account, which reaches none of these views) hides anything', () => {
     for (const [role, views] of Object.entries(IDENTIFIER_ACCESS)) {
       expect(Object.keys(views).sort()).toEqual([...IDENTIFIER_VIEWS].sort());
       const hidden = IDENTIFIER_VIEWS.filter((v) => views[v] === 'hidden');
-      expect(hidden).toEqual(role === 'national_officer' ? ['person_list', 'alert_queue', 'export'] : []);
+      expect(hidden).toEqual(role === 'national_officer' ? ['person_list', 'alert_queue', 'export'] : role === 'facility_reporter' ? [...IDENTIFIER_VIEWS] : []);
     }
     expect(identifierAccess({ kind: 'system', name: 'rounds' }, 'export')).toBe('shown');
   });

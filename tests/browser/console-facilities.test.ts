@@ -4,6 +4,11 @@ import { ensureCentre, makeStaff } from '../admin/support';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createPerson } from '../support/fixtures';
 import { type ConsoleSession, openConsole, shot } from './web-support';
+import { eq } from 'drizzle-orm';
+import { jurisdictions, persons } from '../../db/schema';
+import { systemActor, withTransaction } from '../../src/domain/context';
+import { facilityRoundKeys, issueFacilityRoundLink } from '../../src/domain/facilities/facility-round';
+import { addFacilityResident, createFacility } from '../../src/domain/facilities/facility-verbs';
 
 /**
  * The facility console pages in Chromium, as a nurse: register a care home with a staff
@@ -94,4 +99,35 @@ describe('facilities in a browser', () => {
     await shot(page, 'console-facilities-page-en');
     expect(ui.problems).toEqual([]);
   }, 120_000);
+
+  it('a facility account at tablet width: invited from the facility page, sets its password, lands on its round and submits it', async () => {
+    const tx = <T,>(fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor: systemActor('test'), now: NOW }, fn);
+    const [centre] = await deps.db.select({ id: jurisdictions.id }).from(jurisdictions).where(eq(jurisdictions.code, '13-951'));
+    const { id: facilityId } = await tx((ctx) => createFacility({ ctx, input: { responsibleCentreId: centre!.id, kind: 'group_home', name: 'ひだまりホーム', roundTimes: ['09:00'] } }));
+    const [person] = await deps.db.select({ id: persons.id }).from(persons).where(eq(persons.caseNumber, 'FB-3'));
+    await tx((ctx) => addFacilityResident({ ctx, input: { facilityId, personId: person!.id, room: '201' } }));
+    await tx((ctx) => issueFacilityRoundLink({ ctx, input: { facilityId }, keys: facilityRoundKeys(deps.env) }));
+
+    await page.goto(`${ui.server.base}/admin/facilities/${facilityId}`);
+    await page.fill('#invite-account input[name=email]', 'hidamari@care.example.jp');
+    await page.fill('#invite-account input[name=displayName]', 'ひだまり 日勤');
+    await Promise.all([page.waitForLoadState('load'), page.click('#invite-account button[type=submit]')]);
+    const invite = (await page.textContent('#account-invited code'))!.replace('http://localhost:3000', ui.server.base);
+
+    const tablet = await ui.browser.newPage({ viewport: { width: 800, height: 1280 }, locale: 'ja-JP', javaScriptEnabled: false });
+    await tablet.goto(invite);
+    await tablet.fill('input[name=password]', 'hidamari tablet passphrase');
+    await tablet.fill('input[name=confirm]', 'hidamari tablet passphrase');
+    await Promise.all([tablet.waitForURL(/\/admin\/facility-rounds$/), tablet.click('#enrol-form button[type=submit]')]);
+    expect(await tablet.locator('nav[aria-label=main] a').allInnerTexts()).toEqual(['施設報告']);
+    await Promise.all([tablet.waitForURL(/\/admin\/facility-rounds\/[0-9a-f-]{36}$/), tablet.click('#facility-round-list a')]);
+    expect(await tablet.textContent('h1')).toContain('ひだまりホーム');
+    await tablet.fill('input[name^="t."]', '36.7');
+    await tablet.fill('input[name^="o."]', '97');
+    await shot(tablet, 'console-facilities-account-tablet');
+    await Promise.all([tablet.waitForLoadState('load'), tablet.click('form[action^="/admin/facility-rounds/"] button[type=submit]')]);
+    expect(await tablet.textContent('.done')).toContain('記入 1 名・未記入 0 名');
+    await shot(tablet, 'console-facilities-account-done');
+    await tablet.close();
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { systemActor, withTransaction } from '../../domain/context';
 import { NotFoundError, ValidationError, type FieldError } from '../../domain/errors';
 import { acceptInvitation, peekInvitation } from '../../domain/staff/accept-invitation';
 import { createStaffSession } from '../../domain/staff/sessions';
+import { TOTP_EXEMPT_ROLES } from '../../domain/staff/sign-in';
 import { langOf, setSessionCookie } from '../auth/cookies';
 import { requestInfo } from '../auth/request-info';
 import { fmtDateTime } from '../ui/format';
@@ -56,12 +57,14 @@ export function createEnrolRoutes(deps: Deps) {
     const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
     try {
       const session = await withTransaction(deps.db, base(c), async (ctx) => {
-        const { staffId } = await acceptInvitation({ ctx, input: { token: c.req.param('token'), password: str('password'), confirm: str('confirm') } });
-        // The second factor is still to come: enrolled now, or asked when the account has one.
-        return createStaffSession(ctx, { staffId, mfaPassed: false });
+        const { staffId, role } = await acceptInvitation({ ctx, input: { token: c.req.param('token'), password: str('password'), confirm: str('confirm') } });
+        // The second factor is still to come: enrolled now, or asked when the account has one
+        // (a facility's account has none: sign-in.ts TOTP_EXEMPT_ROLES).
+        const mfaPassed = TOTP_EXEMPT_ROLES.includes(role);
+        return { mfaPassed, ...(await createStaffSession(ctx, { staffId, mfaPassed })) };
       });
       setSessionCookie(c, deps, session.cookie);
-      return c.redirect('/admin/login/totp', 303);
+      return c.redirect(session.mfaPassed ? '/admin' : '/admin/login/totp', 303);
     } catch (err) {
       if (err instanceof ValidationError) return render(c, err.fields);
       if (err instanceof NotFoundError) return render(c);

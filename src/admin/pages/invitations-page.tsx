@@ -71,7 +71,7 @@ export function createInvitationPageRoutes(deps: Deps) {
             <label>{t(lang, 'staff.name')}<input name="displayName" required maxlength={100} /></label>
             <label>{t(lang, 'staff.role')}
               <select name="role" required>
-                {STAFF_ROLES.map((r) => <option value={r} selected={r === 'nurse'}>{t(lang, `role.${r}`)}</option>)}
+                {STAFF_ROLES.filter((r) => r !== 'facility_reporter').map((r) => <option value={r} selected={r === 'nurse'}>{t(lang, `role.${r}`)}</option>)}
               </select>
             </label>
             <label>{t(lang, 'staff.scopeChoice')}<ScopePicker lang={lang} options={scopes} /></label>

@@ -33,7 +33,7 @@ function StaffRowView(props: { s: StaffRow; lang: Lang; csrf: string; scopes: Sc
               <input type="hidden" name="_csrf" value={csrf} />
               <label>{t(lang, 'staff.role')}
                 <select name="role">
-                  {STAFF_ROLES.map((r) => <option value={r} selected={r === s.role}>{t(lang, `role.${r}`)}</option>)}
+                  {STAFF_ROLES.filter((r) => r !== 'facility_reporter').map((r) => <option value={r} selected={r === s.role}>{t(lang, `role.${r}`)}</option>)}
                 </select>
               </label>
               <label>{t(lang, 'staff.scopeChoice')}<ScopePicker lang={lang} options={props.scopes} selected={scope} /></label>

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { StaffActor } from '../auth/types';
 import { labelOr, t, type Lang } from './i18n';
 
-export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'fhir' | 'account' | 'oncall' | 'facilities';
+export type NavKey = 'triage' | 'persons' | 'caseload' | 'imports' | 'notifications' | 'flows' | 'reports' | 'audit' | 'staff' | 'centres' | 'institutions' | 'retention' | 'fhir' | 'account' | 'oncall' | 'facilities' | 'facilityRounds';
 
 const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'triage', href: '/admin', label: 'nav.triage' },
@@ -22,7 +22,10 @@ const NAV: { key: NavKey; href: string; label: string; minRank?: number }[] = [
   { key: 'fhir', href: '/admin/fhir-clients', label: 'nav.fhir', minRank: 3 },
 ];
 
-const RANK: Record<StaffActor['role'], number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
+const RANK: Record<StaffActor['role'], number> = { facility_reporter: -1, clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
+
+/** A facility's account sees one entry: its round pages (and no account page: it has no second factor or tokens to manage). */
+const FACILITY_NAV = { key: 'facilityRounds' as const, href: '/admin/facility-rounds', label: 'nav.facilityRounds' };
 
 export interface LayoutProps {
   title: string;
@@ -75,7 +78,7 @@ export function Layout(props: LayoutProps) {
           </a>
           {actor && (
             <nav aria-label="main">
-              {NAV.filter((n) => (n.minRank ?? 0) <= RANK[actor.role]).map((n) => (
+              {(actor.role === 'facility_reporter' ? [FACILITY_NAV] : NAV.filter((n) => (n.minRank ?? 0) <= RANK[actor.role])).map((n) => (
                 <a href={n.href} aria-current={props.active === n.key ? 'page' : undefined}>
                   {t(lang, n.label)}
                 </a>
@@ -88,10 +91,17 @@ export function Layout(props: LayoutProps) {
             </a>
             {actor && (
               <>
+                {actor.role === 'facility_reporter' ? (
+                  <span>
+                    {props.userName}
+                    <small> ({t(lang, `role.${actor.role}`)})</small>
+                  </span>
+                ) : (
                 <a href="/admin/account" aria-current={props.active === 'account' ? 'page' : undefined}>
                   {props.userName ?? t(lang, 'nav.account')}
                   <small> ({t(lang, `role.${actor.role}`)})</small>
                 </a>
+                )}
                 <form method="post" action="/admin/logout" class="inline">
                   <input type="hidden" name="_csrf" value={props.csrf} />
                   <button type="submit" class="link">

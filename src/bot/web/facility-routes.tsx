@@ -3,9 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../../deps';
 import { systemActor, withTransaction } from '../../domain/context';
 import { ValidationError } from '../../domain/errors';
-import { facilityRoundKeys, resolveFacilityRound, submitFacilityRound, type FacilityRow } from '../../domain/facilities/facility-round';
+import { facilityRoundKeys, resolveFacilityRound, submitFacilityRound } from '../../domain/facilities/facility-round';
 import { tokenPageHeaders } from './page-headers';
-import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, type FacilityFormValues } from './views/facility-page';
+import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, facilityFormRows, facilityProblems } from './views/facility-page';
 
 const MAX_FORM_BYTES = 256 * 1024; // 100 residents × a comment each
 
@@ -14,15 +14,6 @@ const pageHeaders = tokenPageHeaders("default-src 'none'; style-src 'self'; form
 
 async function html(c: Context, node: unknown, status: 200 | 404 | 410 | 413 | 422 = 200): Promise<Response> {
   return c.html(`<!DOCTYPE html>${String(await Promise.resolve(node as Promise<string> | string))}`, status);
-}
-
-/** The form's fields (t.<id>, o.<id>, s.<id>[], c.<id>) as rows and as values to give back. */
-function rowsOf(body: Record<string, unknown>): { rows: FacilityRow[]; values: FacilityFormValues } {
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
-  const ids = new Set(Object.keys(body).map((k) => /^[tosc]\.([0-9a-f-]{36})$/.exec(k)?.[1]).filter((x): x is string => !!x));
-  const rows = [...ids].map((id) => ({ personId: id, temperature: str(body[`t.${id}`]), spo2: str(body[`o.${id}`]), symptoms: list(body[`s.${id}`]), comment: str(body[`c.${id}`]) }));
-  return { rows, values: Object.fromEntries(rows.map((r) => [r.personId, r])) };
 }
 
 /**
@@ -49,7 +40,7 @@ export function createFacilityRoundRoutes(deps: Deps) {
     const now = deps.now();
     const view = await resolveFacilityRound(deps.db, keys().signer, token, now);
     if (!view) return html(c, <FacilityInvalidPage />, 404);
-    const { rows, values } = rowsOf(await c.req.parseBody({ all: true }));
+    const { rows, values } = facilityFormRows(await c.req.parseBody({ all: true }));
     if (view.open) {
       try {
         await withTransaction(deps.db, { actor: systemActor(`facility:${view.facility.id}`), now, request: { requestId: (c.get('requestId' as never) as string | undefined) ?? null, userAgent: c.req.header('user-agent') ?? null } }, (ctx) =>
@@ -57,11 +48,7 @@ export function createFacilityRoundRoutes(deps: Deps) {
         );
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        const problems = err.fields.map((f) => {
-          const [field = '', personId = ''] = f.field.split('.');
-          return { personId, field, messageJa: f.messageJa ?? f.message, message: f.message };
-        });
-        return html(c, <FacilityRoundPage view={view} path={`/f/${token}`} values={values} problems={problems} />, 422);
+        return html(c, <FacilityRoundPage view={view} path={`/f/${token}`} values={values} problems={facilityProblems(err)} />, 422);
       }
     }
     // Recorded now, or already (a reload, a second tablet): show the round as it is.

@@ -42,6 +42,17 @@ function currentRound(roundTimes: readonly string[], localTime: string): { round
 export async function issueFacilityRoundLink({ ctx, input, keys }: VerbArgs<{ facilityId: string; localDate?: string; round?: string }> & { keys: ReturnType<typeof facilityRoundKeys> }): Promise<{ roundId: string; round: string; url: string; path: string; expiresAt: Date }> {
   requirePermission(ctx.actor, 'issueFacilityRoundLink');
   const facility = await facilityInScope(ctx, input.facilityId);
+  const row = await roundRow(ctx, facility, input);
+  const token = await keys.signer.sign(row!.id, row!.expiresAt);
+  await writeAudit(ctx, { action: 'issue_link', entity: 'facility_round', entityId: row!.id });
+  return { roundId: row!.id, round: row!.round, path: `/f/${token}`, url: `${keys.baseUrl}/f/${token}`, expiresAt: row!.expiresAt };
+}
+
+/**
+ * The row of a facility's round (today's running now, or the one given), created on first
+ * use — by the link's issue or by the facility account's page, whichever comes first.
+ */
+export async function roundRow(ctx: Ctx, facility: typeof facilities.$inferSelect, input: { localDate?: string; round?: string } = {}) {
   if (!facility.active) throw new ConflictError('the facility is deactivated', undefined, 'この施設は無効です');
   const tz = await centreZone(ctx, facility.responsibleCentreId);
   const localDate = input.localDate ?? localDateOf(ctx.now, tz);
@@ -50,9 +61,7 @@ export async function issueFacilityRoundLink({ ctx, input, keys }: VerbArgs<{ fa
   const expiresAt = next ? instantOf(localDate, next, tz) : instantOf(localDate, '23:59', tz);
   await ctx.tx.insert(facilityRounds).values({ facilityId: facility.id, localDate, round, expiresAt, createdAt: ctx.now }).onConflictDoNothing();
   const [row] = await ctx.tx.select().from(facilityRounds).where(and(eq(facilityRounds.facilityId, facility.id), eq(facilityRounds.localDate, localDate), eq(facilityRounds.round, round)));
-  const token = await keys.signer.sign(row!.id, row!.expiresAt);
-  await writeAudit(ctx, { action: 'issue_link', entity: 'facility_round', entityId: row!.id });
-  return { roundId: row!.id, round: row!.round, path: `/f/${token}`, url: `${keys.baseUrl}/f/${token}`, expiresAt: row!.expiresAt };
+  return row!;
 }
 
 async function centreZone(ctx: Pick<Ctx, 'tx'>, centreId: string): Promise<string> {
@@ -76,7 +85,12 @@ export interface FacilityRoundView {
 export async function resolveFacilityRound(db: Ctx['tx'], signer: WebLinkSigner, token: string, now: Date): Promise<FacilityRoundView | null> {
   const verified = await signer.verify(token);
   if (!verified.ok) return null;
-  const [row] = await db.select({ r: facilityRounds, f: facilities }).from(facilityRounds).innerJoin(facilities, eq(facilities.id, facilityRounds.facilityId)).where(eq(facilityRounds.id, verified.sessionId));
+  return facilityRoundView(db, verified.sessionId, now, verified.expiresAt);
+}
+
+/** One round's page as the link and the facility's account both show it (the caller has checked access). */
+export async function facilityRoundView(db: Ctx['tx'], roundId: string, now: Date, linkExpiresAt?: Date): Promise<FacilityRoundView | null> {
+  const [row] = await db.select({ r: facilityRounds, f: facilities }).from(facilityRounds).innerJoin(facilities, eq(facilities.id, facilityRounds.facilityId)).where(eq(facilityRounds.id, roundId));
   if (!row) return null;
   const residents = (await facilityResidentRows(db, row.f.id)).filter((r) => MONITORED_STATUSES.includes(r.status));
   const entered = new Set<string>();
@@ -91,7 +105,7 @@ export async function resolveFacilityRound(db: Ctx['tx'], signer: WebLinkSigner,
     round: row.r.round,
     expiresAt: row.r.expiresAt,
     submittedAt: row.r.submittedAt,
-    open: !row.r.submittedAt && row.r.expiresAt > now && verified.expiresAt > now,
+    open: !row.r.submittedAt && row.r.expiresAt > now && (!linkExpiresAt || linkExpiresAt > now),
     residents: residents.map((r) => ({ personId: r.personId, name: r.name, room: r.room, entered: entered.has(r.personId) })),
   };
 }
@@ -137,14 +151,22 @@ function inputFor(row: FacilityRow, questionId: string): Input | null {
  * alert. A value the engine does not accept (a temperature of 「abc」, SpO2 120) refuses
  * the whole page with the row and column, so nothing is half recorded. Residents left
  * blank are the facility's non-responders: one alert for the facility, not one each. A
- * second submit (a reload, a second tablet) records nothing: the round is locked and
- * already submitted.
+ * second submit (a reload, a second tablet, the link and the facility's account) records
+ * nothing: the round is locked and already submitted.
+ *
+ * Doors: the signed link (a system actor; `submittedBy` 'link') and a staff member — the
+ * facility's own account or a nurse — whose scope must hold the facility; then the round
+ * records who submitted (`staff:<id>`), and the answers are recorded as the facility
+ * (a patient's answers are never a staff verb).
  */
-export async function submitFacilityRound({ ctx, input }: VerbArgs<{ roundId: string; rows: FacilityRow[]; submittedBy?: string }>): Promise<{ already: boolean; entered: number; missing: number; alertIds: string[] }> {
-  requirePermission(ctx.actor, 'submitFacilityRound');
-  await ctx.tx.execute(sql`select id from facility_rounds where id = ${input.roundId} for update`);
-  const [round] = await ctx.tx.select({ r: facilityRounds, f: facilities }).from(facilityRounds).innerJoin(facilities, eq(facilities.id, facilityRounds.facilityId)).where(eq(facilityRounds.id, input.roundId));
+export async function submitFacilityRound({ ctx: outer, input }: VerbArgs<{ roundId: string; rows: FacilityRow[]; submittedBy?: string }>): Promise<{ already: boolean; entered: number; missing: number; alertIds: string[] }> {
+  requirePermission(outer.actor, 'submitFacilityRound');
+  await outer.tx.execute(sql`select id from facility_rounds where id = ${input.roundId} for update`);
+  const [round] = await outer.tx.select({ r: facilityRounds, f: facilities }).from(facilityRounds).innerJoin(facilities, eq(facilities.id, facilityRounds.facilityId)).where(eq(facilityRounds.id, input.roundId));
   if (!round) throw new NotFoundError('facility_round', input.roundId);
+  if (outer.actor.kind === 'staff') await facilityInScope(outer, round.f.id);
+  const submittedBy = outer.actor.kind === 'staff' ? `staff:${outer.actor.staffId}` : (input.submittedBy ?? null);
+  const ctx: Ctx = outer.actor.kind === 'staff' ? { ...outer, actor: { kind: 'system', name: `facility:${round.f.id}` } } : outer;
   if (round.r.submittedAt || round.r.expiresAt <= ctx.now) return { already: true, entered: 0, missing: 0, alertIds: [] };
   const residents = (await facilityResidentRows(ctx.tx, round.f.id)).filter((r) => MONITORED_STATUSES.includes(r.status));
   const byPerson = new Map(input.rows.filter((r) => residents.some((x) => x.personId === r.personId)).map((r) => [r.personId, r]));
@@ -184,9 +206,9 @@ export async function submitFacilityRound({ ctx, input }: VerbArgs<{ roundId: st
   if (problems.length) throw new ValidationError(problems.map((p) => ({ field: `${p.field}.${p.personId}`, message: p.message, messageJa: p.messageJa })));
 
   const missing = residents.filter((r) => !entered(byPerson.get(r.personId) ?? { personId: '', temperature: '', spo2: '', symptoms: [], comment: '' }));
-  await ctx.tx.update(facilityRounds).set({ submittedAt: ctx.now, submittedBy: input.submittedBy ?? null, missingPersonIds: missing.map((m) => m.personId) }).where(eq(facilityRounds.id, round.r.id));
+  await ctx.tx.update(facilityRounds).set({ submittedAt: ctx.now, submittedBy, missingPersonIds: missing.map((m) => m.personId) }).where(eq(facilityRounds.id, round.r.id));
   if (missing.length) alertIds.push(await raiseFacilityNonResponder(ctx, round.r.id, round.f.name, missing.map((m) => m.personId), residents.length));
-  await writeAudit(ctx, { action: 'submit', entity: 'facility_round', entityId: round.r.id, details: { entered: count, missing: missing.length } });
+  await writeAudit(outer, { action: 'submit', entity: 'facility_round', entityId: round.r.id, details: { entered: count, missing: missing.length } });
   return { already: false, entered: count, missing: missing.length, alertIds: [...new Set(alertIds)] };
 }
 

@@ -61,12 +61,21 @@ export async function createFacility({ ctx, input }: VerbArgs<unknown>): Promise
   return { id: row!.id };
 }
 
-/** The facility if its centre is in the actor's scope (a staff member outside it gets NotFound, as if it did not exist). */
+/**
+ * The facility if it is in the actor's scope: its centre within a staff member's
+ * jurisdiction, or, for a facility's account, that one facility. Outside it: NotFound, as
+ * if it did not exist.
+ */
 export async function facilityInScope(ctx: Ctx, facilityId: string) {
   const [f] = await ctx.tx.select({ f: facilities, path: jurisdictions.path }).from(facilities).innerJoin(jurisdictions, eq(jurisdictions.id, facilities.responsibleCentreId)).where(eq(facilities.id, facilityId));
-  const a = ctx.actor;
-  if (!f || (a.kind === 'staff' && a.role !== 'national_officer' && (!a.jurisdictionPath || !f.path.startsWith(a.jurisdictionPath)))) throw new NotFoundError('facility', facilityId);
+  if (!f || !inScope(ctx.actor, f.f.id, f.path)) throw new NotFoundError('facility', facilityId);
   return f.f;
+}
+
+function inScope(a: Ctx['actor'], facilityId: string, centrePath: string): boolean {
+  if (a.kind !== 'staff' || a.role === 'national_officer') return true;
+  if (a.role === 'facility_reporter') return !!a.facilityId && a.facilityId === facilityId;
+  return !!a.jurisdictionPath && centrePath.startsWith(a.jurisdictionPath);
 }
 
 /**

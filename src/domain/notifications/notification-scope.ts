@@ -31,6 +31,8 @@ export function notificationScope(actor: Actor): SQL {
     }
     case 'national_officer':
       return filed;
+    case 'facility_reporter':
+      return sql`false`;
   }
 }
 

@@ -34,7 +34,7 @@ export async function peekInvitation({ ctx, input }: VerbArgs<{ token: string }>
  * ends every session and API token and lifts a lock. The link is then used up. The caller
  * starts a session that still needs the second factor (enrolled next if there is none).
  */
-export async function acceptInvitation({ ctx, input }: VerbArgs<{ token: string; password: string; confirm: string }>): Promise<{ staffId: string; kind: InvitationRow['kind'] }> {
+export async function acceptInvitation({ ctx, input }: VerbArgs<{ token: string; password: string; confirm: string }>): Promise<{ staffId: string; kind: InvitationRow['kind']; role: InvitationRow['role'] }> {
   requirePermission(ctx.actor, 'acceptInvitation');
   const inv = await activeInvitation(ctx, input.token, true);
   const problem = passwordProblem(input.password, { email: inv.email, displayName: inv.displayName });
@@ -47,7 +47,7 @@ export async function acceptInvitation({ ctx, input }: VerbArgs<{ token: string;
     if (existing) throw new ConflictError('a staff user with this e-mail already exists', undefined, 'このメールアドレスのスタッフはすでに登録されています');
     const [row] = await ctx.tx
       .insert(staffUsers)
-      .values({ email: inv.email, displayName: inv.displayName, passwordHash, role: inv.role, jurisdictionId: inv.jurisdictionId, institutionId: inv.institutionId, passwordChangedAt: ctx.now })
+      .values({ email: inv.email, displayName: inv.displayName, passwordHash, role: inv.role, jurisdictionId: inv.jurisdictionId, institutionId: inv.institutionId, facilityId: inv.facilityId, passwordChangedAt: ctx.now })
       .returning({ id: staffUsers.id });
     staffId = row!.id;
   } else {
@@ -59,5 +59,5 @@ export async function acceptInvitation({ ctx, input }: VerbArgs<{ token: string;
   }
   await ctx.tx.update(staffInvitations).set({ usedAt: ctx.now }).where(eq(staffInvitations.id, inv.id));
   await writeAudit(ctx, { action: inv.kind === 'enrol' ? 'enrol' : 'password_reset_used', entity: 'staff_user', entityId: staffId, details: { invitationId: inv.id } });
-  return { staffId, kind: inv.kind };
+  return { staffId, kind: inv.kind, role: inv.role };
 }

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { STAFF_ROLES, staffInvitations, staffUsers, type StaffRole } from '../../../db/schema';
 import { randomToken, sha256 } from '../../platform/security/tokens';
 import { writeAudit } from '../audit';
-import type { VerbArgs } from '../context';
+import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, ValidationError, type FieldError } from '../errors';
 import { requirePermission } from '../permissions';
 import { requireMayAssign, resolveStaffScope } from './staff-scope';
@@ -46,6 +46,18 @@ export async function inviteStaff({ ctx, input }: VerbArgs<InviteStaffInput>): P
   const role = input.role as StaffRole;
   const scope = await resolveStaffScope(ctx, role, input);
   requireMayAssign(ctx.actor, role, scope.path);
+  return createInvitation(ctx, { email, displayName, role, jurisdictionId: scope.jurisdictionId, institutionId: scope.institutionId, facilityId: null });
+}
+
+/**
+ * The enrolment link itself, once the caller has checked who may invite whom: refused when
+ * the e-mail is already an account; replaces an older open invitation for the e-mail.
+ */
+export async function createInvitation(
+  ctx: Ctx,
+  inv: { email: string; displayName: string; role: StaffRole; jurisdictionId: string | null; institutionId: string | null; facilityId: string | null },
+): Promise<Invitation> {
+  const { email, displayName, role } = inv;
   const [existing] = await ctx.tx.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, email));
   if (existing) throw new ConflictError('a staff user with this e-mail already exists', undefined, 'このメールアドレスのスタッフはすでに登録されています');
   await ctx.tx
@@ -56,7 +68,7 @@ export async function inviteStaff({ ctx, input }: VerbArgs<InviteStaffInput>): P
   const expiresAt = new Date(ctx.now.getTime() + INVITATION_TTL_MS);
   const [row] = await ctx.tx
     .insert(staffInvitations)
-    .values({ kind: 'enrol', email, displayName, role, jurisdictionId: scope.jurisdictionId, institutionId: scope.institutionId, tokenHash: sha256(token), invitedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, createdAt: ctx.now, expiresAt })
+    .values({ kind: 'enrol', email, displayName, role, jurisdictionId: inv.jurisdictionId, institutionId: inv.institutionId, facilityId: inv.facilityId, tokenHash: sha256(token), invitedBy: ctx.actor.kind === 'staff' ? ctx.actor.staffId : null, createdAt: ctx.now, expiresAt })
     .returning({ id: staffInvitations.id });
   await writeAudit(ctx, { action: 'invite', entity: 'staff_invitation', entityId: row!.id, details: { role } });
   return { id: row!.id, email, token, expiresAt };

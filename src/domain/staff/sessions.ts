@@ -15,7 +15,7 @@ export interface LoadedSession {
   csrfToken: string;
   mfaPassed: boolean;
   lastSeenAt: Date;
-  user: { id: string; email: string; displayName: string; role: StaffActor['role']; totpConfirmed: boolean; jurisdictionId: string | null; jurisdictionPath: string | null; institutionId: string | null };
+  user: { id: string; email: string; displayName: string; role: StaffActor['role']; totpConfirmed: boolean; jurisdictionId: string | null; jurisdictionPath: string | null; institutionId: string | null; facilityId: string | null };
 }
 
 /**
@@ -66,6 +66,7 @@ export async function findStaffSession(db: DbOrTx, cookie: string, now: Date): P
       jurisdictionId: row.u.jurisdictionId,
       jurisdictionPath: row.path ?? null,
       institutionId: row.u.institutionId,
+      facilityId: row.u.facilityId,
     },
   };
 }
@@ -92,7 +93,7 @@ export async function revokeOtherSessions(db: DbOrTx, staffId: string, keepKey: 
 
 /** The Actor a loaded session acts as. */
 export function sessionActor(s: LoadedSession, via: 'session' | 'token'): StaffActor {
-  return { kind: 'staff', staffId: s.user.id, role: s.user.role, jurisdictionId: s.user.jurisdictionId, jurisdictionPath: s.user.jurisdictionPath, institutionId: s.user.institutionId, via };
+  return { kind: 'staff', staffId: s.user.id, role: s.user.role, jurisdictionId: s.user.jurisdictionId, jurisdictionPath: s.user.jurisdictionPath, institutionId: s.user.institutionId, facilityId: s.user.facilityId, via };
 }
 
 /** When a staff user's password last changed (ms), for a long-lived stream to notice a change and end. */

@@ -22,6 +22,14 @@ export { LOCK_MS, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_GLOBAL } from './sign-in-
 /** Prefecture and national roles see many centres: a second factor is required even with REQUIRE_TOTP_FOR=officers. */
 export const TOTP_REQUIRED_ROLES: readonly StaffRole[] = ['prefecture_officer', 'national_officer'];
 
+/**
+ * A facility's account (施設職員) is asked for no second factor: it reaches exactly what the
+ * round's signed link reaches (one facility's round pages), it is used on the facility's
+ * shared tablet where an authenticator would sit on the same device, and its password,
+ * lock-out, sessions and audit are the staff ones. README "Households, facilities and languages".
+ */
+export const TOTP_EXEMPT_ROLES: readonly StaffRole[] = ['facility_reporter'];
+
 export type SignInResult =
   | { outcome: 'ok'; staffId: string; mfa: 'none' | 'verify' | 'enrol' | 'passed' }
   | { outcome: 'invalid' }
@@ -103,7 +111,7 @@ async function succeed(ctx: Ctx, email: string, user: StaffRow, totpFor: 'all' |
   const confirmed = !!user.totpSecret && user.totpLastStep !== null;
   // REQUIRE_TOTP_FOR: every staff user by default (MHLW guideline); 'officers' keeps it optional for centre staff.
   const required = totpFor === 'all' || TOTP_REQUIRED_ROLES.includes(user.role);
-  const mfa = confirmed ? 'verify' : required ? 'enrol' : 'none';
+  const mfa = TOTP_EXEMPT_ROLES.includes(user.role) ? 'none' : confirmed ? 'verify' : required ? 'enrol' : 'none';
   await writeAudit(ctx, { action: 'login', entity: 'staff_user', entityId: user.id, details: { mfa } });
   return { outcome: 'ok', staffId: user.id, mfa };
 }

@@ -5,15 +5,17 @@ import type { Actor, Ctx } from '../context';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 
 /** Where each role is scoped: a health centre, a prefecture, the nation, or (clinicians) an institution. */
-export const SCOPE_KIND: Record<StaffRole, 'health_centre' | 'prefecture' | 'nation' | 'institution'> = {
+export const SCOPE_KIND: Record<StaffRole, 'health_centre' | 'prefecture' | 'nation' | 'institution' | 'facility'> = {
   nurse: 'health_centre',
   centre_admin: 'health_centre',
   prefecture_officer: 'prefecture',
   national_officer: 'nation',
   clinician: 'institution',
+  facility_reporter: 'facility', // invited from the facility's page only (facility-accounts.ts)
 };
 
-export const ROLE_RANK: Record<StaffRole, number> = { clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
+/** A facility's account ranks below every health-centre role: it is no staff of the centre. */
+export const ROLE_RANK: Record<StaffRole, number> = { facility_reporter: -1, clinician: 0, nurse: 1, centre_admin: 2, prefecture_officer: 3, national_officer: 4 };
 
 export interface StaffScope {
   jurisdictionId: string | null;
@@ -26,6 +28,7 @@ export interface StaffScope {
 export async function resolveStaffScope(ctx: Ctx, role: StaffRole, codes: { jurisdictionCode?: string | null; institutionCode?: string | null }): Promise<StaffScope> {
   if (!STAFF_ROLES.includes(role)) throw new ValidationError([{ field: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}`, messageJa: '役割が正しくありません' }]);
   const kind = SCOPE_KIND[role];
+  if (kind === 'facility') throw new ValidationError([{ field: 'role', message: 'a facility account is created on the facility’s page', messageJa: '施設アカウントは施設のページから招待してください' }]);
   if (kind === 'institution') {
     const [inst] = await ctx.tx
       .select({ id: medicalInstitutions.id, path: jurisdictions.path })

@@ -3,6 +3,7 @@ import { FACILITY_KINDS } from '../../../../db/schema';
 import type { Deps } from '../../../deps';
 import type { FieldError } from '../../../domain/errors';
 import { facilityCandidates, getFacility, listFacilities, setFacilityActive, updateFacility, type FacilityDetail, type RoundState } from '../../../domain/facilities/facility-console';
+import { listFacilityAccounts } from '../../../domain/facilities/facility-accounts';
 import { facilityRoundKeys, issueFacilityRoundLink } from '../../../domain/facilities/facility-round';
 import { resendFacilityRoundLink } from '../../../domain/facilities/facility-round-link';
 import { addFacilityResident, createFacility, removeFacilityResident } from '../../../domain/facilities/facility-verbs';
@@ -18,6 +19,7 @@ import { t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { formOf, runAction } from '../lifecycle/refusal-page';
+import { createFacilityAccountRoutes, FacilityAccountsSection, type InvitedAccount } from './account-routes';
 import { Field, formBody, formErrors, one, type FormBody } from '../registers/form-bits';
 
 type Values = Record<string, string>;
@@ -167,11 +169,12 @@ export function createFacilityPages(deps: Deps) {
     );
   };
 
-  const facilityPage = async (c: AdminContext, id: string, extra: { values?: Values; errors?: FieldError[]; link?: { url: string; round: string; until: Date } } = {}) => {
+  const facilityPage = async (c: AdminContext, id: string, extra: { values?: Values; errors?: FieldError[]; link?: { url: string; round: string; until: Date }; invited?: InvitedAccount } = {}) => {
     const lang = c.get('lang');
     const csrf = c.get('csrfToken');
     const d = await runVerb(deps, c, (ctx) => getFacility({ ctx, input: { facilityId: id } }));
     const candidates = d.facility.active ? await runVerb(deps, c, (ctx) => facilityCandidates({ ctx, input: { facilityId: id } })) : [];
+    const accounts = await runVerb(deps, c, (ctx) => listFacilityAccounts({ ctx, input: { facilityId: id } }));
     const f = d.facility;
     const tz = f.timeZone;
     const flash = FLASH[c.req.query('flash') ?? ''];
@@ -284,6 +287,8 @@ export function createFacilityPages(deps: Deps) {
           )}
         </section>
 
+        <FacilityAccountsSection lang={lang} csrf={csrf} facilityId={f.id} active={f.active} tz={tz} accounts={accounts} invited={extra.invited} />
+
         <section id="facility-edit">
           <h2>{t(lang, 'facilities.edit')}</h2>
           <FacilityForm lang={lang} csrf={csrf} action={action} values={extra.values ?? storedValues(d)} errors={extra.errors ?? []} submit={t(lang, 'common.save')} contactRows={Math.min(10, d.contacts.length + 2)} />
@@ -299,6 +304,7 @@ export function createFacilityPages(deps: Deps) {
     );
   };
 
+  app.route('/', createFacilityAccountRoutes(deps, (c, id, invited) => facilityPage(c, id, { invited })));
   app.get('/facilities', (c) => listPage(c));
   app.post('/facilities', async (c) => {
     const b = await formBody(c);

@@ -17,6 +17,7 @@ export const core: Dictionary = {
   'role.prefecture_officer': { ja: '都道府県職員', en: 'Prefecture officer' },
   'role.national_officer': { ja: '国職員', en: 'National officer' },
   'role.clinician': { ja: '医療機関', en: 'Clinician' },
+  'role.facility_reporter': { ja: '施設職員', en: 'Facility staff' },
   'common.save': { ja: '保存', en: 'Save' },
   'common.cancel': { ja: 'キャンセル', en: 'Cancel' },
   'common.search': { ja: '検索', en: 'Search' },

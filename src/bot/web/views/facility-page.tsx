@@ -1,5 +1,6 @@
 import { FACILITY_SYMPTOMS } from '../../../flows';
-import type { FacilityRoundView } from '../../../domain/facilities/facility-round';
+import type { ValidationError } from '../../../domain/errors';
+import type { FacilityRoundView, FacilityRow } from '../../../domain/facilities/facility-round';
 
 export const FACILITY_ASSET = '/f/_/facility.css';
 
@@ -13,11 +14,18 @@ input.comment{width:100%;min-width:10em}fieldset{border:0;margin:0;padding:0}.sy
 .sym input{width:1.4rem;height:1.4rem}.error{color:#a00;font-weight:600}.errors{border:3px solid #a00;padding:.6rem;margin-bottom:1rem}
 button{font:inherit;font-size:1.3rem;padding:.8rem 2rem;margin-top:1rem;border:0;border-radius:.5rem;background:#0b5394;color:#fff}
 button:focus,input:focus{outline:3px solid #f1c40f;outline-offset:2px}.sr{position:absolute;left:-9999px}.done{border:3px solid #27ae60;padding:.8rem}
+nav.sub{padding:.5rem 1rem;margin:0;border-bottom:1px solid #ccc}form.inline{display:inline}button.link{background:none;color:#0b5394;padding:0;margin:0;font-size:1rem;text-decoration:underline}
 `;
 
 const KIND: Record<FacilityRoundView['facility']['kind'], string> = { care_home: '高齢者施設 Care home', recuperation_hotel: '宿泊療養施設 Recuperation hotel', group_home: 'グループホーム Group home' };
 
-function Frame(props: { title: string; children?: unknown }) {
+/** Signed in with the facility's account (not the link): the form carries the session's CSRF token, the page a way back and out. */
+export interface FacilityAccountChrome {
+  csrf: string;
+  name: string;
+}
+
+function Frame(props: { title: string; account?: FacilityAccountChrome; children?: unknown }) {
   return (
     <html lang="ja">
       <head>
@@ -29,6 +37,15 @@ function Frame(props: { title: string; children?: unknown }) {
         <link rel="stylesheet" href={FACILITY_ASSET} />
       </head>
       <body>
+        {props.account ? (
+          <nav class="sub" aria-label="account">
+            <a href="/admin/facility-rounds">回の一覧 / Rounds</a> ・ {props.account.name} ・{' '}
+            <form method="post" action="/admin/logout" class="inline">
+              <input type="hidden" name="_csrf" value={props.account.csrf} />
+              <button type="submit" class="link">ログアウト / Sign out</button>
+            </form>
+          </nav>
+        ) : null}
         <main id="main">{props.children as never}</main>
       </body>
     </html>
@@ -39,16 +56,35 @@ export interface FacilityFormValues {
   [personId: string]: { temperature: string; spo2: string; symptoms: string[]; comment: string };
 }
 
+export type FacilityProblem = { personId: string; field: string; messageJa: string; message: string };
+
+/** The form's fields (t.<id>, o.<id>, s.<id>[], c.<id>) as rows and as values to give back; the same for the link and the account. */
+export function facilityFormRows(body: Record<string, unknown>): { rows: FacilityRow[]; values: FacilityFormValues } {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+  const ids = new Set(Object.keys(body).map((k) => /^[tosc]\.([0-9a-f-]{36})$/.exec(k)?.[1]).filter((x): x is string => !!x));
+  const rows = [...ids].map((id) => ({ personId: id, temperature: str(body[`t.${id}`]), spo2: str(body[`o.${id}`]), symptoms: list(body[`s.${id}`]), comment: str(body[`c.${id}`]) }));
+  return { rows, values: Object.fromEntries(rows.map((r) => [r.personId, r])) };
+}
+
+/** A refused page's problems (submitFacilityRound's ValidationError: field "<column>.<personId>") by row. */
+export function facilityProblems(err: ValidationError): FacilityProblem[] {
+  return err.fields.map((f) => {
+    const [field = '', personId = ''] = f.field.split('.');
+    return { personId, field, messageJa: f.messageJa ?? f.message, message: f.message };
+  });
+}
+
 /**
  * 施設一括報告: one row per resident (temperature, SpO2, symptoms, comment) and one submit
  * button. Values typed are given back with the problems when the page is refused.
  */
-export function FacilityRoundPage(props: { view: FacilityRoundView; path: string; values?: FacilityFormValues; problems?: { personId: string; field: string; messageJa: string; message: string }[] }) {
+export function FacilityRoundPage(props: { view: FacilityRoundView; path: string; values?: FacilityFormValues; problems?: FacilityProblem[]; account?: FacilityAccountChrome }) {
   const { view } = props;
   const title = `${view.facility.name} 健康観察 一括報告`;
   const problemOf = (personId: string, field: string) => props.problems?.find((p) => p.personId === personId && p.field === field);
   return (
-    <Frame title={title}>
+    <Frame title={title} account={props.account}>
       <h1>{title}</h1>
       <p class="sub">
         {KIND[view.facility.kind]} ・ {view.localDate} {view.round} の回（Round {view.round}）・ 入所者 {view.residents.length} 名 / {view.residents.length} residents
@@ -69,6 +105,7 @@ export function FacilityRoundPage(props: { view: FacilityRoundView; path: string
         </div>
       ) : null}
       <form method="post" action={props.path}>
+        {props.account ? <input type="hidden" name="_csrf" value={props.account.csrf} /> : null}
         <table>
           <thead>
             <tr>
@@ -126,12 +163,12 @@ export function FacilityRoundPage(props: { view: FacilityRoundView; path: string
 }
 
 /** The round was submitted (or is over): what was recorded, and that nothing more can be sent on this link. */
-export function FacilityDonePage(props: { view: FacilityRoundView }) {
+export function FacilityDonePage(props: { view: FacilityRoundView; account?: FacilityAccountChrome }) {
   const { view } = props;
   const missing = view.residents.filter((r) => !r.entered);
   const title = `${view.facility.name} ${view.localDate} ${view.round}`;
   return (
-    <Frame title={title}>
+    <Frame title={title} account={props.account}>
       <h1>{title}</h1>
       {view.submittedAt ? (
         <div class="done" role="status">
