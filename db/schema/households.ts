@@ -16,8 +16,10 @@ import { staffUsers } from './staff';
  * The reporter may instead be a **contact** who is not a person under monitoring (a parent
  * of children who are): the `contact_*` columns — never a persons row, so a contact never
  * appears in lists, statistics, rounds or FHIR Patients. `contact_channel` is how they are
- * reached and `contact_address` its address there (a LINE user id, or an E.164 number for
- * sms/voice/web), `contact_language` the language they are spoken to in.
+ * reached, `contact_address` her phone (E.164; required for sms/voice/web, kept when she
+ * moves to LINE so a nurse can still call her) and `contact_line_user_id` her LINE user id
+ * (set only by her link code, cleared by unlinking) — two columns, so linking LINE never
+ * loses the phone; `contact_language` the language they are spoken to in.
  */
 export const households = pgTable(
   'households',
@@ -33,6 +35,8 @@ export const households = pgTable(
     contactLanguage: text('contact_language'),
     contactChannel: text('contact_channel', { enum: ['line', 'sms', 'voice', 'web'] }),
     contactAddress: text('contact_address'),
+    // Her LINE account (households' contacts are no persons, so not person_channels); one LINE user may report for two households.
+    contactLineUserId: text('contact_line_user_id'),
     // The contact replied STOP (停止) by SMS: sent nothing until START; the members' rounds go to their own channels meanwhile.
     contactOptedOutAt: tstz('contact_opted_out_at'),
     createdBy: uuid('created_by').references(() => staffUsers.id),
@@ -42,8 +46,9 @@ export const households = pgTable(
   (t) => [
     uniqueIndex('households_centre_number_uq').on(t.responsibleCentreId, t.householdNumber).where(sql`household_number is not null`),
     index('households_reporter_idx').on(t.reporterPersonId),
-    // The channels find a household by its contact's address (LINE user id, number).
+    // The channels find a household by its contact's number (SMS) or LINE user id (not unique: a parent may report for two households).
     index('households_contact_address_idx').on(t.contactAddress).where(sql`contact_address is not null`),
+    index('households_contact_line_user_idx').on(t.contactLineUserId).where(sql`contact_line_user_id is not null`),
   ],
 );
 
