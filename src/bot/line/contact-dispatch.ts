@@ -68,5 +68,5 @@ async function queueForContact(ctx: Ctx, contact: ContactReporter, sessionId: st
   if (question.length === 0) return null;
   const intro = member && (kind === 'prompt' || begun) ? [nextMemberIntro(member, lang, 'line')] : [];
   const messages = fitRequest([...textMessages([...lead, ...intro]), ...question]);
-  return queueOutbound(ctx.tx, { retryKey, kind, personId: session.personId, sessionId, body: { to: contact.address, messages, owner: CONTACT_OWNER } }, ctx.now);
+  return queueOutbound(ctx.tx, { retryKey, kind, personId: session.personId, sessionId, body: { to: contact.lineUserId!, messages, owner: CONTACT_OWNER } }, ctx.now);
 }

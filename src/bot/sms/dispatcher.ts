@@ -41,8 +41,8 @@ export const smsDispatcher: ChannelDispatcher = {
         // carried by the first open member's check; the others ride along (begun when the conversation reaches them).
         const contact = await contactReporterOf(ctx.tx, session.personId);
         if (contact && kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, session.id))) return null;
-        // A household dependent's check is reminded at the reporter's number (carryReminderChain).
-        const channel = contact ? { address: contact.address, state: 'verified' } : await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
+        // A household dependent's check is reminded at the reporter's number (carryReminderChain); a contact's is her phone.
+        const channel = contact ? (contact.phone ? { address: contact.phone, state: 'verified' } : null) : await channelOf(ctx, await addresseeOf(ctx.tx, session.personId), 'sms');
         if (channel?.state === 'opted_out') {
           // Never prompted: the session is cancelled. Prompted before STOP: it stays open for a
           // late answer, but the reminder chain has left it (claimDueActions).

@@ -34,14 +34,18 @@ export async function issueHouseholdContactLinkCode({ ctx, input, env }: VerbArg
 }
 
 /**
- * 「LINE連携を解除」 on the household card: the contact's LINE account is forgotten; until a
- * new code is sent the members' rounds go to their own channels. Audited (no LINE id).
+ * 「LINE連携を解除」 on the household card: the contact's LINE account is forgotten. With a
+ * phone she is back on SMS at that number; without one she stays on LINE, not linked, and
+ * the members' rounds go to their own channels until a new code is sent (the card says
+ * so). Audited (no LINE id).
  */
 export async function unlinkHouseholdContactLine({ ctx, input }: VerbArgs<{ householdId: string }>): Promise<{ unlinked: boolean }> {
   requirePermission(ctx.actor, 'unlinkHouseholdContactLine');
   const { h, anyone } = await contactHousehold(ctx, input.householdId);
-  if (h.contact?.channel !== 'line' || !h.contact.address) return { unlinked: false };
-  await ctx.tx.update(households).set({ contactAddress: null, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, h.id));
+  const [row] = await ctx.tx.select({ line: households.contactLineUserId, phone: households.contactAddress, channel: households.contactChannel }).from(households).where(eq(households.id, h.id)).for('update');
+  if (!row?.line) return { unlinked: false };
+  const channel = row.channel === 'line' && row.phone ? 'sms' : row.channel;
+  await ctx.tx.update(households).set({ contactLineUserId: null, contactChannel: channel, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, h.id));
   await writeAudit(ctx, { action: 'unlink_channel', entity: 'household', entityId: h.id, personId: anyone, details: { channel: 'line', who: 'contact' } });
   return { unlinked: true };
 }
@@ -64,7 +68,7 @@ export async function lineContactsOfSessions(db: DbOrTx, sessionIds: readonly st
     .from(checkSessions)
     .innerJoin(householdMembers, eq(householdMembers.personId, checkSessions.personId))
     .innerJoin(households, eq(households.id, householdMembers.householdId))
-    .where(and(inArray(checkSessions.id, [...sessionIds]), isNull(households.reporterPersonId), eq(households.contactChannel, 'line'), isNotNull(households.contactAddress), isNull(households.contactOptedOutAt)));
+    .where(and(inArray(checkSessions.id, [...sessionIds]), isNull(households.reporterPersonId), eq(households.contactChannel, 'line'), isNotNull(households.contactLineUserId), isNull(households.contactOptedOutAt)));
   const out = new Map<string, ContactReporter>();
   for (const r of rows) {
     const c = contactOfRow(r.h);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, householdMembers, households } from '../../../db/schema';
 import type { Lang } from '../../flows';
@@ -6,14 +6,15 @@ import { beginSession } from '../checks/begin-session';
 import { OPEN_SESSION_STATUSES, type CheckSession } from '../checks/session';
 import type { Ctx } from '../context';
 import { ageOn } from '../time';
+import { contactReachableSql } from './contact-reachable';
 import { householdById } from './household-members';
 import type { NextMember } from './household-session';
 
 /**
  * A household whose reporter is a contact who is not a registered person
- * (household-contact.ts), as its conversation needs it: who they are, the channel and
- * address they are reached at, their language. Reached on SMS or LINE (a LINE user id,
- * set when the contact sent her link code).
+ * (household-contact.ts), as its conversation needs it: who they are, the channel they
+ * are reached on, their language. Reached on SMS (her phone) or LINE (her LINE user id, set
+ * when she sent her link code); a LINE contact may have a phone too (a nurse calls it).
  */
 export interface ContactReporter {
   householdId: string;
@@ -21,7 +22,10 @@ export interface ContactReporter {
   relation: string | null;
   lang: Lang;
   channel: ContactChannel;
-  address: string;
+  /** E.164, or null (a LINE contact staff gave no number). */
+  phone: string | null;
+  /** Her LINE user id once linked, or null. */
+  lineUserId: string | null;
   /** The contact replied STOP (SMS) or blocked the account (LINE): their answers are still recorded, but they are sent nothing. */
   optedOut: boolean;
 }
@@ -30,8 +34,9 @@ const CONTACT_CHANNELS = ['sms', 'line'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
 export function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
-  if (h.reporterPersonId !== null || !h.contactName || !h.contactAddress || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
+  if (h.reporterPersonId !== null || !h.contactName || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
+  if (!(h.contactChannel === 'line' ? h.contactLineUserId : h.contactAddress)) return null;
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, phone: h.contactAddress, lineUserId: h.contactLineUserId, optedOut: h.contactOptedOutAt !== null };
 }
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
@@ -41,16 +46,20 @@ export async function contactReporterOf(db: DbOrTx, personId: string): Promise<C
     .from(householdMembers)
     .innerJoin(households, eq(households.id, householdMembers.householdId))
     // A contact who replied STOP reports for nobody until START: the members are reached on their own channels.
-    .where(and(eq(householdMembers.personId, personId), isNull(households.reporterPersonId), isNotNull(households.contactAddress), isNull(households.contactOptedOutAt)));
+    .where(and(eq(householdMembers.personId, personId), isNull(households.reporterPersonId), contactReachableSql, isNull(households.contactOptedOutAt)));
   return h ? contactOfRow(h.h) : null;
 }
 
-/** The households whose contact is reached at this address on this channel (a parent may report for two households), oldest first. */
+/**
+ * The households whose contact is reached at this address on this channel — her phone on
+ * SMS, her LINE user id on LINE (a parent may report for two households), oldest first.
+ */
 export async function contactsOnAddress(db: DbOrTx, channel: ContactChannel, address: string): Promise<ContactReporter[]> {
+  const column = channel === 'line' ? households.contactLineUserId : households.contactAddress;
   const rows = await db
     .select()
     .from(households)
-    .where(and(isNull(households.reporterPersonId), eq(households.contactChannel, channel), eq(households.contactAddress, address)))
+    .where(and(isNull(households.reporterPersonId), eq(households.contactChannel, channel), eq(column, address)))
     .orderBy(households.createdAt);
   return rows.map(contactOfRow).filter((c): c is ContactReporter => c !== null);
 }

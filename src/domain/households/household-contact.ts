@@ -18,8 +18,10 @@ import { contactForStaff } from './household-contact-view';
  * children): name, relation, language, and the channel and address they are reached at.
  * Stored on the household (households.contact_*), never as a persons row — so the contact
  * never appears in person lists, statistics, rounds of their own or FHIR Patients.
- * Phones are accepted in any dash form (090-1234-5678, ０９０ー…) and stored as E.164;
- * a LINE contact's address is the LINE user id (set when the account is linked).
+ * The address is her phone, accepted in any dash form (090-1234-5678, ０９０ー…) and stored
+ * as E.164: required for SMS, voice and web, optional for LINE (a nurse calls it). Her LINE
+ * user id is never typed by staff: her link code sets it (linkLineUser), so saving the
+ * contact here leaves it as it is.
  */
 export const householdContactSchema = z
   .object({
@@ -30,11 +32,8 @@ export const householdContactSchema = z
     address: z.preprocess((v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined), z.string().max(64).optional()),
   })
   .transform((c, zc) => {
-    if (c.channel === 'line') {
-      if (c.address && !/^U[0-9a-f]{32}$/.test(c.address)) zc.addIssue({ code: 'custom', path: ['address'], message: 'must be a LINE user id (U followed by 32 hex digits)' });
-      return { ...c, address: c.address ?? null };
-    }
-    // SMS, voice, and the web check's link (sent by SMS): a phone number.
+    // On LINE the phone may be left out; SMS, voice and the web check's link (sent by SMS) need one.
+    if (c.channel === 'line' && !c.address) return { ...c, address: null };
     const e164 = c.address ? normalisePhone(c.address) : '';
     if (!/^\+[1-9]\d{6,14}$/.test(e164)) zc.addIssue({ code: 'custom', path: ['address'], message: 'must be a phone number such as 090-1234-5678 or +819012345678' });
     return { ...c, address: e164 };

@@ -110,16 +110,17 @@ export async function linkLineUser({ ctx, input, env }: VerbArgs<{ lineUserId: s
 
 /**
  * A right code issued for a contact who is not a person: a household's reporter contact
- * (LINE becomes her channel, a STOP-equivalent unfollow is forgotten) or a facility's staff
+ * (LINE becomes her channel, her phone is kept, a STOP-equivalent unfollow is forgotten) or a facility's staff
  * contact (the round link goes to this LINE user). A LINE account that is a person's stays
  * that person's only (checked above: linked_to_other).
  */
 async function linkContactLine(ctx: Ctx, row: typeof enrollmentCodes.$inferSelect, lineUserId: string): Promise<LinkResult> {
   const details = { channel: 'line', codeId: row.id };
   if (row.householdId) {
-    const [before] = await ctx.tx.select({ channel: households.contactChannel, address: households.contactAddress }).from(households).where(eq(households.id, row.householdId)).for('update');
-    const replaced = before?.channel === 'line' && !!before.address && before.address !== lineUserId;
-    await ctx.tx.update(households).set({ contactChannel: 'line', contactAddress: lineUserId, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, row.householdId));
+    const [before] = await ctx.tx.select({ line: households.contactLineUserId }).from(households).where(eq(households.id, row.householdId)).for('update');
+    const replaced = !!before?.line && before.line !== lineUserId;
+    // Her phone (contact_address) stays: a nurse still calls it, and unlinking returns her to SMS.
+    await ctx.tx.update(households).set({ contactChannel: 'line', contactLineUserId: lineUserId, contactOptedOutAt: null, updatedAt: ctx.now }).where(eq(households.id, row.householdId));
     await writeAudit(ctx, { action: replaced ? 'relink_channel' : 'link_channel', entity: 'household', entityId: row.householdId, details: { ...details, who: 'contact' } });
     return { status: 'linked_contact', householdId: row.householdId };
   }

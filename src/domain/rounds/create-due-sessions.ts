@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS, type ChannelKind } from '../../../db/schema';
 import { VOICELESS_LANG_LITERALS } from '../channels/voiceless';
+import { contactReachable } from '../households/contact-reachable';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 import { dueSql } from './next-due';
 import { quietChannelSql, quietHoursSql, type QuietHours } from './quiet-hours';
@@ -91,10 +92,10 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       left join household_members hm on hm.person_id = p.id
       left join households h on h.id = hm.household_id and h.reporter_person_id <> p.id
       left join persons rp on rp.id = h.reporter_person_id and rp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
-      -- A household whose reporter is a contact (not a person, reached by SMS or a linked LINE):
+      -- A household whose reporter is a contact (not a person, reached by SMS at her phone or a linked LINE):
       -- each member's session is dispatched to the contact; the dispatcher sends the first open
       -- member's and makes the others riders (household-contact-session.ts).
-      left join households hc on hc.id = hm.household_id and hc.reporter_person_id is null and hc.contact_channel in ('sms', 'line') and hc.contact_address is not null and hc.contact_opted_out_at is null
+      left join households hc on hc.id = hm.household_id and hc.reporter_person_id is null and ${contactReachable('hc')} and hc.contact_opted_out_at is null
       left join facility_residents fr on fr.person_id = p.id
       where ${dueSql(sql`p`, horizonAt, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
     ),

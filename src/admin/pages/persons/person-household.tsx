@@ -57,12 +57,14 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
       <h3>{t(lang, 'household.contactTitle')}</h3>
       {h.contact ? (
         <p id="household-contact">
-          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>{h.contact.optedOut && h.contact.channel !== 'line' && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
+          {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {t(lang, `lang.${h.contact.language}`)}</span>{' '}
+          {h.contact.address ? <a href={`tel:${h.contact.address.replace(/-/g, '')}`} id="household-contact-phone">{t(lang, 'household.contactCall')} {h.contact.address}</a> : <span class="muted" id="household-contact-phone">{t(lang, 'household.contactNoPhone')}</span>}
+          {h.contact.optedOut && h.contact.channel !== 'line' && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
         </p>
       ) : (
         <p class="muted">{t(lang, 'household.contactNone')}</p>
       )}
-      {h.contact?.channel === 'line' && <ContactLine lang={lang} hidden={hidden} base={base} linked={!!h.contact.address} blocked={!!h.contact.optedOut} />}
+      {(h.contact?.channel === 'line' || h.contact?.lineLinked) && <ContactLine lang={lang} hidden={hidden} base={base} linked={!!h.contact.lineLinked} blocked={!!h.contact.optedOut && h.contact.channel === 'line'} phone={!!h.contact.address} />}
       <form method="post" action={`${base}/contact`} id="household-contact-form">
         {hidden}
         <label>{t(lang, 'household.contactName')}<input name="contactName" required maxlength={100} value={h.contact?.name ?? ''} /></label>
@@ -86,14 +88,15 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
 
 /**
  * A contact reached by LINE: whether her account is linked (or blocked us: members then go
- * to their own channels), the link code to give her (「LINE連携コードを発行」), and unlinking.
+ * to their own channels; with no phone either, nobody can reach her), the link code to give
+ * her (「LINE連携コードを発行」), and unlinking (back to SMS when she has a phone).
  */
-function ContactLine(props: { lang: Lang; hidden: Child; base: string; linked: boolean; blocked: boolean }) {
+function ContactLine(props: { lang: Lang; hidden: Child; base: string; linked: boolean; blocked: boolean; phone: boolean }) {
   const { lang, hidden, base } = props;
-  const state = props.blocked ? 'household.contactLineBlocked' : props.linked ? 'household.contactLineLinked' : 'household.contactLineNotLinked';
+  const state = props.blocked ? 'household.contactLineBlocked' : props.linked ? 'household.contactLineLinked' : props.phone ? 'household.contactLineNotLinked' : 'household.contactUnreachable';
   return (
     <p id="household-contact-line">
-      <span class={props.blocked ? 'warn' : props.linked ? '' : 'muted'} id="household-contact-line-state">{t(lang, state)}</span>{' '}
+      <span class={props.blocked || (!props.linked && !props.phone) ? 'warn' : props.linked ? '' : 'muted'} id="household-contact-line-state">{t(lang, state)}</span>{' '}
       <form method="post" action={`${base}/contact/link-code`} class="inline">{hidden}<button type="submit" class="secondary" id="household-contact-link-code">{t(lang, 'person.linkCode')}</button></form>
       {props.linked && <form method="post" action={`${base}/contact/unlink-line`} class="inline">{hidden}<button type="submit" class="link" id="household-contact-unlink">{t(lang, 'household.contactUnlink')}</button></form>}
     </p>
