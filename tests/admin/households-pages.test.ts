@@ -110,7 +110,8 @@ describe('households in the console', () => {
     const after = await (await nurse.get(`/admin/persons/${child}`)).text();
     const shown = after.slice(after.indexOf('id="household-contact"'), after.indexOf('id="household-contact-form"'));
     expect(shown).toContain('報告者: 見守 花江 （母）');
-    expect(shown).toContain('090-5555-0121');
+    expect(shown).toContain('href="tel:09055550121"'); // the nurse's 「電話」
+    expect(shown).toContain('電話 090-5555-0121');
     expect(shown).toContain('ベトナム語');
   });
 
@@ -122,7 +123,7 @@ describe('households in the console', () => {
     expect((await nurse.form(`/admin/households/${hid}/contact/link-code`, {})).status).toBe(409);
     expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactRelation: '母', contactChannel: 'line', contactAddress: '' })).status).toBe(303);
     const card = await (await nurse.get(`/admin/persons/${child}`)).text();
-    expect(card).toContain('LINE未連携');
+    expect(card).toContain('報告者に連絡できません（LINE未連携・電話番号なし）'); // no phone either: nobody reaches her yet
     expect(card).toContain(`action="/admin/households/${hid}/contact/link-code"`);
     expect(card).not.toContain('LINE連携を解除');
 
@@ -141,10 +142,12 @@ describe('households in the console', () => {
     expect(linked).toEqual({ status: 'linked_contact', householdId: hid });
     const after = await (await nurse.get(`/admin/persons/${child}`)).text();
     expect(after).toContain('LINE連携済み');
+    expect(after).not.toContain(user); // her LINE user id is never shown
+    expect((await deps.db.select().from(households).where(eq(households.id, hid)))[0]).toMatchObject({ contactLineUserId: user, contactAddress: null });
     expect((await nurse.form(`/admin/households/${hid}/contact/unlink-line`, {})).status).toBe(303);
     const [h] = await deps.db.select().from(households).where(eq(households.id, hid));
-    expect(h).toMatchObject({ contactChannel: 'line', contactAddress: null });
-    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).toContain('LINE未連携');
+    expect(h).toMatchObject({ contactChannel: 'line', contactAddress: null, contactLineUserId: null }); // no phone to return to: still LINE, unlinked
+    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).toContain('報告者に連絡できません（LINE未連携・電話番号なし）');
   });
 
   it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {

@@ -22,6 +22,9 @@ import { drained } from '../jobs/support/wait';
 const NAME = '削除 対象子';
 const KANA = 'サクジョ タイショウコ';
 const PHONE = '+819055551234';
+const CONTACT_NAME = '削除 母花江';
+const CONTACT_PHONE = '+819055559876';
+const CONTACT_LINE = 'Ucafebabecafebabecafebabecafebabe';
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
 let clock = new Date('2026-03-01T03:00:00Z');
@@ -57,6 +60,12 @@ beforeAll(async () => {
   await deps.db.execute(sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, processed_at)
     values ('twilio_sms', 'SMdel1', encode(sha256(convert_to(${'phone:' + PHONE}, 'UTF8')), 'hex'), ${JSON.stringify({ From: PHONE, Body: `${NAME}です 37.0` })}::jsonb, now()),
            ('line', 'LINEdel1', encode(sha256(convert_to('line:Udeadbeefdeadbeefdeadbeefdeadbeef', 'UTF8')), 'hex'), ${JSON.stringify({ source: { userId: 'Udeadbeefdeadbeefdeadbeefdeadbeef' }, message: { text: NAME } })}::jsonb, now())`);
+  // The household's reporter contact (a parent, not a person) on LINE with a phone kept: she goes with her only member.
+  await deps.db.execute(sql`with h as (insert into households (responsible_centre_id, reporter_person_id, contact_name, contact_relation, contact_language, contact_channel, contact_address, contact_line_user_id)
+      select responsible_centre_id, null, ${CONTACT_NAME}, '母', 'ja', 'line', ${CONTACT_PHONE}, ${CONTACT_LINE} from persons where id = ${p.gone} returning id)
+    insert into household_members (household_id, person_id, relation, position) select id, ${p.gone}, '子', 1 from h`);
+  await deps.db.execute(sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, processed_at)
+    values ('line', 'LINEdel2', encode(sha256(convert_to(${'line:' + CONTACT_LINE}, 'UTF8')), 'hex'), ${JSON.stringify({ source: { userId: CONTACT_LINE }, message: { text: CONTACT_NAME } })}::jsonb, now())`);
   await deps.db.execute(sql`update persons set monitoring_start = '2026-02-20', onset_date = '2026-02-19' where id in (${p.gone}, ${p.held}, ${p.recent})`);
   await endMonitoring(p.gone, '2026-03-01T03:00:00Z');
   await endMonitoring(p.held, '2026-03-01T03:00:00Z');
@@ -101,7 +110,8 @@ describe('retention and deletion', () => {
   it('erases in background batches: no personal data left in any table or Redis key, statistics unchanged, held records kept', async () => {
     const before = await stats();
     expect(JSON.stringify(before)).toContain('monitoring_ended'); // figures to keep, not an empty report
-    expect((await tablesMentioning([NAME, PHONE])).length).toBeGreaterThan(5); // the scan finds the data while it is there
+    expect((await tablesMentioning([NAME, PHONE])).length).toBeGreaterThan(5);
+    expect((await tablesMentioning([CONTACT_NAME, '9055559876', 'Ucafebabe'])).sort()).toEqual(['households: 削除 母花江', 'households: 9055559876', 'households: Ucafebabe', 'inbound_events: 削除 母花江', 'inbound_events: Ucafebabe'].sort()); // the scan finds the data while it is there
     const [bad] = await queryRows<{ id: string }>(deps.db, sql`select id from check_sessions where person_id = ${p.gone} limit 1`);
     const token = await createWebLinkSigner(appSecret(deps.env)).sign(bad!.id, new Date('2026-12-31T00:00:00Z'));
     expect((await app.request(`/c/${token}`)).status).toBe(200);
@@ -117,7 +127,8 @@ describe('retention and deletion', () => {
     const [erasure] = await queryRows<{ counts: Record<string, number> }>(deps.db, sql`select counts from person_erasures where person_id = ${p.gone}`);
     expect(erasure!.counts.observations).toBeGreaterThan(10);
     expect(erasure!.counts.inbound_events).toBe(2);
-    expect(await tablesMentioning([NAME, KANA, PHONE, '9055551234', '5555-1234', '削除町', 'Udeadbeef'])).toEqual([]);
+    expect(await tablesMentioning([NAME, KANA, PHONE, '9055551234', '5555-1234', '削除町', 'Udeadbeef', CONTACT_NAME, '9055559876', 'Ucafebabe'])).toEqual([]);
+    expect(erasure!.counts.household_contacts).toBe(1);
     expect(await redisText(deps.redis, deps.jobs.prefix)).not.toMatch(/削除 対象子|9055551234|削除町/);
     expect(await stats()).toEqual(before);
 

@@ -48,16 +48,16 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
   // 代理報告: the household reporter who answered the alert's check, as 「母 見守 花江」.
   const [by] = alert.sessionId
     ? await ctx.tx
-        .select({ name: reporter.name, relation: householdMembers.relation })
+        .select({ name: reporter.name, relation: householdMembers.relation, phone: reporter.phone })
         .from(checkSessions)
         .innerJoin(reporter, eq(reporter.id, checkSessions.answeredByPersonId))
         .leftJoin(householdMembers, eq(householdMembers.personId, reporter.id))
         .where(eq(checkSessions.id, alert.sessionId))
     : [];
-  // …or the household's reporter contact who is not a person, as 「母 見守 花江」 too.
+  // …or the household's reporter contact who is not a person, as 「母 見守 花江」 too (her phone whatever her channel: LINE keeps it).
   const [byContact] = alert.sessionId && !by
     ? await ctx.tx
-        .select({ name: households.contactName, relation: households.contactRelation })
+        .select({ name: households.contactName, relation: households.contactRelation, phone: households.contactAddress })
         .from(checkSessions)
         .innerJoin(households, eq(households.id, checkSessions.answeredByHouseholdId))
         .where(eq(checkSessions.id, alert.sessionId))
@@ -83,6 +83,8 @@ export async function getAlert({ ctx, input }: VerbArgs<{ alertId: string }>) {
       centre: { ja: person!.centreJa, en: person!.centreEn },
     },
     answeredBy: by ? answeredByLabel(by) : byContact?.name ? answeredByLabel({ name: byContact.name, relation: byContact.relation }) : null,
+    /** The answerer's phone (E.164) for the nurse to call, when the check was answered for the person and there is one. */
+    answeredByPhone: (by ? by.phone : byContact?.name ? byContact.phone : null) ?? null,
     // Each answer judged against its flow's single-answer rules: the table marks red and amber cells.
     recent: recent.map((r) => ({ ...r, mark: r.obsStatus === 'answered' ? book.mark(r.flowVersionId, r.questionId, r.value) : null })),
     questions: book.wordings,

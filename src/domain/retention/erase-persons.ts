@@ -3,12 +3,29 @@ import { queryRows, type DbOrTx } from '../../../db/client';
 
 const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
+/**
+ * The households whose reporter contact (not a person) goes with these persons: every
+ * member is erased now or was before — her name, phone and LINE user id are then nobody's
+ * to keep (a household with a member still on record keeps its contact).
+ */
+const contactGone = (ids: ReturnType<typeof idArray>) => sql`select h.id from households h where h.reporter_person_id is null and h.contact_name is not null
+  and exists (select 1 from household_members m where m.household_id = h.id and m.person_id = any(${ids}))
+  and not exists (select 1 from household_members m where m.household_id = h.id and not (m.person_id = any(${ids}))
+    and not exists (select 1 from person_erasures e where e.person_id = m.person_id))`;
+
 /** What goes per person, in order; each returns the rows it touched (counted, never read out). */
 const STEPS: { name: string; sql: (ids: ReturnType<typeof idArray>) => ReturnType<typeof sql> }[] = [
   // Inbound events carry the raw messages; they are keyed by a hash of the sender's LINE id or number.
   { name: 'inbound_events', sql: (ids) => sql`delete from inbound_events where processed_at is not null and sender_key in (
       select encode(sha256(convert_to((case when c.kind = 'line' then 'line:' else 'phone:' end) || c.address, 'UTF8')), 'hex') from person_channels c where c.person_id = any(${ids})
       union select encode(sha256(convert_to('phone:' || p.phone, 'UTF8')), 'hex') from persons p where p.id = any(${ids}) and p.phone is not null)` },
+  // …and those of the household's contact, by her phone or her LINE user id (before her columns are emptied below).
+  { name: 'household_contact_inbound_events', sql: (ids) => sql`delete from inbound_events where processed_at is not null and sender_key in (
+      select encode(sha256(convert_to(k, 'UTF8')), 'hex') from households h
+      cross join lateral (values ('phone:' || h.contact_address), ('line:' || h.contact_line_user_id)) v(k)
+      where h.id in (${contactGone(ids)}) and k is not null)` },
+  { name: 'household_contacts', sql: (ids) => sql`update households set contact_name = null, contact_relation = null, contact_language = null, contact_channel = null,
+      contact_address = null, contact_line_user_id = null, contact_opted_out_at = null where id in (${contactGone(ids)})` },
   { name: 'observations', sql: (ids) => sql`delete from observations where person_id = any(${ids})` },
   { name: 'outbound_messages', sql: (ids) => sql`delete from outbound_messages where person_id = any(${ids})` },
   // A round's LINE multicast (one row for ≤ 500 people): the erased are taken out of it, the row goes when nobody is left.
@@ -38,6 +55,7 @@ const STEPS: { name: string; sql: (ids: ReturnType<typeof idArray>) => ReturnTyp
 /**
  * Erase the personal data of these persons, in the caller's transaction: their messages,
  * answers, channels (so no link or LINE account leads to them), notes, contacts, tests,
+ * their household's reporter contact once no member is left (her phone and LINE user id),
  * calls, pauses, certificates and inbound events go; check sessions and alerts stay as
  * bare facts (date, round, status, severity) and the persons row stays as an anonymous
  * tombstone (status, classification, centre) — so every statistic stays as it was. Each

@@ -1,6 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, auditLog, checkSessions, staffUsers, facilityContacts, householdMembers, households, jurisdictions, observations } from '../../../db/schema';
+import { PersonHouseholdCard } from '../../../src/admin/pages/persons/person-household';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
 import { systemActor, withTransaction, type Actor } from '../../../src/domain/context';
 import { getAlert } from '../../../src/domain/alerts/get-alert';
@@ -85,7 +86,7 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     const { user, reply } = await linkMother(householdId);
     expect(allText(reply)).toContain('連携が完了しました。みなと保健所から、ご家族の健康観察');
     const [h] = await t.deps.db.select().from(households).where(eq(households.id, householdId));
-    expect(h).toMatchObject({ contactChannel: 'line', contactAddress: user, contactOptedOutAt: null });
+    expect(h).toMatchObject({ contactChannel: 'line', contactLineUserId: user, contactAddress: null, contactOptedOutAt: null });
     const audited = await t.deps.db.select().from(auditLog).where(and(eq(auditLog.entityId, householdId), eq(auditLog.action, 'link_channel')));
     expect(audited).toHaveLength(1);
     expect(JSON.stringify(audited[0]!.details)).not.toContain(user); // no LINE id in the audit
@@ -117,7 +118,7 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     const raised = await t.deps.db.select().from(alerts).where(inArray(alerts.personId, [hanako, ichiro]));
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ personId: ichiro, severity: 'red', sessionId: ichiros.id });
-    expect((await asNurse((ctx) => getAlert({ ctx, input: { alertId: raised[0]!.id } }))).answeredBy).toBe('母 見守 花江');
+    expect(await asNurse((ctx) => getAlert({ ctx, input: { alertId: raised[0]!.id } }))).toMatchObject({ answeredBy: '母 見守 花江', answeredByPhone: null }); // she gave no phone
   }, 180_000);
 
   it('blocking the account stops sending to her: the next round goes to the children’s own channels and the card says so; adding it again resumes', async () => {
@@ -159,7 +160,8 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
 
     // Unlinking on the card: her LINE is forgotten (audited), and a code is needed again.
     expect(await asNurse((ctx) => unlinkHouseholdContactLine({ ctx, input: { householdId } }))).toEqual({ unlinked: true });
-    expect((await householdById(t.deps.db, householdId))!.contact!.address).toBeNull();
+    expect((await householdById(t.deps.db, householdId))!.contact).toMatchObject({ channel: 'line', address: null }); // no phone: still LINE, not linked
+    expect((await householdById(t.deps.db, householdId))!.contact!.lineLinked).toBeUndefined();
     expect(allText(await say(t, textEvent(user, 'こんにちは')))).toContain('12桁の連携コード');
   }, 60_000);
 
@@ -172,8 +174,42 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     clock.at = new Date(clock.at.getTime() + 73 * 3600_000); // past the 72 hours
     expect(allText(await say(t, textEvent(user, code)))).toContain('連携コードが正しくないか、有効期限が切れています');
     const [h] = await t.deps.db.select().from(households).where(eq(households.id, householdId));
-    expect(h!.contactAddress).toBeNull();
+    expect(h!.contactLineUserId).toBeNull();
   });
+
+  it('a contact on SMS with a phone links LINE: the phone is kept (the card’s 電話 and the alert’s nurse can call it), the round goes to LINE; unlinking returns her to SMS at the same phone', async () => {
+    const { householdId, hanako } = await contactHousehold('L-4');
+    const phone = '+819033349999';
+    await t.deps.db.update(households).set({ contactChannel: 'sms', contactAddress: phone }).where(eq(households.id, householdId));
+    const { user, reply } = await linkMother(householdId);
+    expect(allText(reply)).toContain('連携が完了しました');
+    const [h] = await t.deps.db.select().from(households).where(eq(households.id, householdId));
+    expect(h).toMatchObject({ contactChannel: 'line', contactLineUserId: user, contactAddress: phone });
+    const view = (await householdById(t.deps.db, householdId))!;
+    expect(view.contact).toMatchObject({ channel: 'line', address: '090-3334-9999', lineLinked: true });
+    const card = String(await PersonHouseholdCard({ lang: 'ja', csrf: 'x', personId: hanako, today: '2026-12-05', household: view }));
+    expect(card).toContain('href="tel:09033349999"');
+    expect(card).toContain('LINE連携済み');
+    expect(card).not.toContain(user);
+
+    // The next round goes to her LINE, not her phone.
+    clock.at = new Date(clock.at.getTime() + 24 * 3600_000);
+    await runTick(t.deps, clock.at);
+    const [s] = await t.deps.db.select().from(checkSessions).where(eq(checkSessions.personId, hanako)).orderBy(desc(checkSessions.dueAt)).limit(1);
+    expect(s!.channel).toBe('line');
+    await lineDispatcher.sendPrompts(t.deps, [s!.id], 'prompt');
+    expect(t.line.of('push').map((p) => p.body.to)).toEqual([user]);
+
+    expect(await asNurse((ctx) => unlinkHouseholdContactLine({ ctx, input: { householdId } }))).toEqual({ unlinked: true });
+    const [back] = await t.deps.db.select().from(households).where(eq(households.id, householdId));
+    expect(back).toMatchObject({ contactChannel: 'sms', contactAddress: phone, contactLineUserId: null });
+    expect((await householdById(t.deps.db, householdId))!.contact).toEqual({ name: '見守 花江', relation: '母', language: 'ja', channel: 'sms', address: '090-3334-9999' });
+    // The day after: the children's checks go to her phone by SMS again.
+    clock.at = new Date(clock.at.getTime() + 24 * 3600_000);
+    await runTick(t.deps, clock.at);
+    const [next] = await t.deps.db.select().from(checkSessions).where(eq(checkSessions.personId, hanako)).orderBy(desc(checkSessions.dueAt)).limit(1);
+    expect(next!.channel).toBe('sms');
+  }, 60_000);
 });
 
 describe('a facility’s staff contact on LINE', () => {

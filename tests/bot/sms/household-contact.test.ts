@@ -98,7 +98,7 @@ describe('a household whose reporter is a contact (not a person), by SMS', () =>
     // The console: 「回答者: 母 見守 花江」 on the alert page and in the queue.
     const admin: Actor = staffActor('centre_admin', { jurisdictionId: centreId });
     const as = <T>(fn: Parameters<typeof withTransaction<T>>[2]) => withTransaction(deps.db, { actor: admin, now }, fn);
-    expect((await as((ctx) => getAlert({ ctx, input: { alertId: raised[0]!.id } }))).answeredBy).toBe('母 見守 花江');
+    expect(await as((ctx) => getAlert({ ctx, input: { alertId: raised[0]!.id } }))).toMatchObject({ answeredBy: '母 見守 花江', answeredByPhone: CONTACT }); // the 回答者 line's 電話
     const queue = await as((ctx) => listAlerts({ ctx, input: {} }));
     expect(queue.alerts.find((a) => a.id === raised[0]!.id)?.answeredBy).toBe('母 見守 花江');
 

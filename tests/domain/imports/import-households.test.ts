@@ -102,7 +102,9 @@ describe('the bulk import’s 世帯番号 column', () => {
     const audits = await t.handle.db.select().from(auditLog).where(and(eq(auditLog.entityId, h!.id), eq(auditLog.action, 'update')));
     expect(audits).toHaveLength(1);
     expect(JSON.stringify(audits[0]!.details)).not.toContain('1234'); // field names, never the number
-    // A LINE contact: a LINE user id or nothing yet.
-    await expect(set({ name: '見守 花江', channel: 'line', address: '090-1234-5678' })).rejects.toMatchObject({ fields: [{ field: 'address' }] });
+    // A LINE contact: a phone or none — never a LINE user id typed by staff (her link code sets it).
+    await expect(set({ name: '見守 花江', channel: 'line', address: `U${'ab'.repeat(16)}` })).rejects.toMatchObject({ fields: [{ field: 'address' }] });
+    expect((await set({ name: '見守 花江', channel: 'line', address: '090-1234-5678' })).contact).toEqual({ name: '見守 花江', relation: null, language: 'ja', channel: 'line', address: '090-1234-5678' });
+    expect((await set({ name: '見守 花江', channel: 'line', address: '' })).contact).toMatchObject({ channel: 'line', address: null });
   });
 });

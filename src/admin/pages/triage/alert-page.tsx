@@ -46,7 +46,7 @@ function AlertView(props: { lang: Lang; csrf: string; d: AlertDetail; staff: { i
       <div class="alert-grid">
         <section class="card">
           <h2>{t(lang, 'alert.why')}</h2>
-          {d.answeredBy && <p class="muted answered-by">{t(lang, 'household.answeredBy', { who: d.answeredBy })}</p>}
+          {d.answeredBy && <p class="muted answered-by">{t(lang, 'household.answeredBy', { who: d.answeredBy })}{d.answeredByPhone && <> <a href={`tel:${d.answeredByPhone}`} id="answered-by-phone">{t(lang, 'household.contactCall')} {displayPhone(d.answeredByPhone)}</a></>}</p>}
           <ul id="alert-reasons" class="reasons">
             {a.reasons.length ? a.reasons.map((r) => (
               <li>
