@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, householdMembers, households } from '../../../db/schema';
 import type { Lang } from '../../flows';
@@ -12,24 +12,37 @@ import type { NextMember } from './household-session';
 /**
  * A household whose reporter is a contact who is not a registered person
  * (household-contact.ts), as its conversation needs it: who they are, the channel and
- * address they are reached at, their language. Reached on SMS only for now.
+ * address they are reached at, their language. Reached by SMS, by call (voice: the call
+ * asks about each member in turn) and by the web check (its link sent by SMS); LINE is not
+ * handled here.
  */
 export interface ContactReporter {
   householdId: string;
   name: string;
   relation: string | null;
   lang: Lang;
-  channel: 'sms';
+  channel: ContactChannel;
   address: string;
   /** The contact replied STOP: their answers are still recorded, but they are sent nothing. */
   optedOut: boolean;
 }
 
-const CONTACT_CHANNELS = ['sms'] as const;
+export const CONTACT_CHANNELS = ['sms', 'voice', 'web'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
 function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !h.contactAddress || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: 'sms', address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
+}
+
+/**
+ * For SQL: the language of the contact who reports for the person in `personId` (a column),
+ * null when no contact does — what the member's questions and pages are given in, since she
+ * reads or hears them (flow-context.ts, resolve-link.ts).
+ */
+export function contactLanguageSql(personId: SQL | AnyColumn): SQL<string | null> {
+  return sql<string | null>`(select hh.contact_language from household_members hm join households hh on hh.id = hm.household_id
+    where hm.person_id = ${personId} and hh.reporter_person_id is null and hh.contact_address is not null and hh.contact_opted_out_at is null limit 1)`;
 }
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
@@ -43,12 +56,16 @@ export async function contactReporterOf(db: DbOrTx, personId: string): Promise<C
   return h ? contactOfRow(h.h) : null;
 }
 
-/** The households whose contact is reached at this address on this channel (a parent may report for two households), oldest first. */
-export async function contactsOnAddress(db: DbOrTx, channel: 'sms', address: string): Promise<ContactReporter[]> {
+/**
+ * The households whose contact is reached at this number on any of these channels (a parent
+ * may report for two households), oldest first. A web contact's number is where their link
+ * goes by SMS, so an SMS from it (「言語」, STOP) is theirs too.
+ */
+export async function contactsOnAddress(db: DbOrTx, channels: readonly ContactChannel[], address: string): Promise<ContactReporter[]> {
   const rows = await db
     .select()
     .from(households)
-    .where(and(isNull(households.reporterPersonId), eq(households.contactChannel, channel), eq(households.contactAddress, address)))
+    .where(and(isNull(households.reporterPersonId), inArray(households.contactChannel, [...channels]), eq(households.contactAddress, address)))
     .orderBy(households.createdAt);
   return rows.map(contactOfRow).filter((c): c is ContactReporter => c !== null);
 }
@@ -77,7 +94,7 @@ export async function contactMember(db: DbOrTx, householdId: string, session: { 
 }
 
 /** After one member's check ended: the next member with an open check, begun now, to carry on in the contact's conversation. */
-export async function beginNextContactMember(ctx: Ctx, householdId: string, channel: 'sms'): Promise<NextMember | null> {
+export async function beginNextContactMember(ctx: Ctx, householdId: string, channel: ContactChannel): Promise<NextMember | null> {
   const next = await contactOpenSession(ctx.tx, householdId, ctx.now);
   if (!next) return null;
   const member = await contactMember(ctx.tx, householdId, next);
