@@ -46,7 +46,8 @@ export async function handleCallIn(deps: Deps, params: Record<string, string>): 
  */
 async function contactCallingIn(deps: Deps, params: Record<string, string>, from: string, now: Date): Promise<string | null> {
   for (const contact of await contactsOnAddress(deps.db, ['voice'], from)) {
-    if (contact.optedOut) continue; // sent nothing, called never: her members are on their own channels
+    // Opted out (sent nothing) or without a voice in her language (sent the web link): not taken through a call.
+    if (contact.optedOut || contact.channel !== 'voice') continue;
     const open = await contactOpenSession(deps.db, contact.householdId, now);
     if (open) return handleSessionStep(deps, params, open.id, 0);
   }

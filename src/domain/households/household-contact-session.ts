@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNotNull, isNull, sql, type AnyColumn, typ
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, householdMembers, households } from '../../../db/schema';
 import type { Lang } from '../../flows';
+import { voicelessChannel } from '../channels/voiceless';
 import { beginSession } from '../checks/begin-session';
 import { OPEN_SESSION_STATUSES, type CheckSession } from '../checks/session';
 import type { Ctx } from '../context';
@@ -32,7 +33,10 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
 function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !h.contactAddress || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
+  const lang = (h.contactLanguage ?? 'ja') as Lang;
+  // No automated voice in her language (Nepali): she is sent the web link instead (as createDueSessions does, voiceless.ts).
+  const channel = voicelessChannel(h.contactChannel as ContactChannel, lang) as ContactChannel;
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang, channel, address: h.contactAddress, optedOut: h.contactOptedOutAt !== null };
 }
 
 /**
