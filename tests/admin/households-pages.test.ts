@@ -111,6 +111,14 @@ describe('households in the console', () => {
     expect(shown).toContain('報告者: 見守 花江 （母）');
     expect(shown).toContain('090-5555-0121');
     expect(shown).toContain('ベトナム語');
+    // Voice: a phone, and a language with an automated voice — Nepali is refused in Japanese, suggesting SMS.
+    const nepali = await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ne', contactChannel: 'voice', contactAddress: '090-5555-0121' });
+    expect(nepali.status).toBe(422);
+    expect(await nepali.text()).toContain('この言語の自動音声はありません。SMS か Web を選んでください');
+    expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ja', contactChannel: 'voice', contactAddress: '' })).status).toBe(422);
+    expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ja', contactChannel: 'voice', contactAddress: '090-5555-0121' })).status).toBe(303);
+    const voice = await (await nurse.get(`/admin/persons/${child}`)).text();
+    expect(voice.slice(voice.indexOf('id="household-contact"'), voice.indexOf('id="household-contact-form"'))).toContain('自動音声電話');
   });
 
   it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {

@@ -68,6 +68,7 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <label>{t(lang, 'field.preferredLanguage')}<select name="contactLanguage">{LANG_CODES.map((k) => <option value={k} selected={(h.contact?.language ?? 'ja') === k}>{t(lang, `lang.${k}`)}</option>)}</select></label>
         <label>{t(lang, 'household.contactChannel')}<select name="contactChannel">{CHANNEL_KINDS.map((k) => <option value={k} selected={(h.contact?.channel ?? 'sms') === k}>{t(lang, `channel.${k}`)}</option>)}</select></label>
         <label>{t(lang, 'household.contactAddress')}<input name="contactAddress" maxlength={64} placeholder="090-1234-5678" value={h.contact?.address ?? ''} /></label>
+        <p class="muted">{t(lang, 'household.contactHint')}</p>
         <button type="submit" class="secondary">{t(lang, 'household.contactSave')}</button>
       </form>
       <h3>{t(lang, 'household.actions')}</h3>

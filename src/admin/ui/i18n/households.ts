@@ -25,6 +25,7 @@ export const households: Dictionary = {
   'household.contactName': { ja: '報告者の氏名', en: "Reporter's name" },
   'household.contactChannel': { ja: '連絡手段', en: 'Channel' },
   'household.contactAddress': { ja: '電話番号（LINEはユーザーID）', en: 'Phone number (LINE: user id)' },
+  'household.contactHint': { ja: 'SMS・電話（自動音声）・Web（リンクをSMSで送信）はいずれも電話番号が必要です。ネパール語など自動音声のない言語では電話を選べません（SMS か Web を選んでください）。本人が「言語」とSMSを送ると言語が変わり、ここに表示されます。', en: 'SMS, voice (automated call) and web (link sent by SMS) all need a phone number. Voice cannot be chosen for a language without an automated voice such as Nepali (choose SMS or web). When the reporter texts LANGUAGE, the language changes and is shown here.' },
   'household.contactSave': { ja: '報告者を保存', en: 'Save reporter' },
   'household.formLegend': { ja: '世帯員として登録（任意：保護者・家族が代わりに回答）', en: 'Register as a household member (optional: a parent or family member answers)' },
   'field.householdReporterCase': { ja: '報告者の患者ID', en: "Reporter's case number" },
