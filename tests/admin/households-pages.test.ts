@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSessions, flowAssignments, flows, householdMembers, persons } from '../../db/schema';
+import { checkSessions, flowAssignments, flows, householdMembers, households, persons } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { answerCheck } from '../../src/domain/checks/answer-check';
 import { startCheck } from '../../src/domain/checks/start-check';
@@ -119,6 +119,9 @@ describe('households in the console', () => {
     expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ja', contactChannel: 'voice', contactAddress: '090-5555-0121' })).status).toBe(303);
     const voice = await (await nurse.get(`/admin/persons/${child}`)).text();
     expect(voice.slice(voice.indexOf('id="household-contact"'), voice.indexOf('id="household-contact-form"'))).toContain('自動音声電話');
+    // One stored on voice in Nepali before (an older import): the card says she is sent the web link instead.
+    await deps.db.update(households).set({ contactLanguage: 'ne' }).where(eq(households.id, hid));
+    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).toContain('ネパール語の自動音声はありません。電話を選んでも、健康観察はSMSのリンク（Web）で届きます。');
   });
 
   it('facilities through the API: register, move residents in, get the round link a facility’s tablet opens', async () => {

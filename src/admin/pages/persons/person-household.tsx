@@ -1,7 +1,7 @@
 import { CHANNEL_KINDS } from '../../../../db/schema';
 import type { HouseholdView } from '../../../domain/households/household-members';
 import { ageOn } from '../../../domain/time';
-import { LANG_CODES } from '../../../flows';
+import { LANG_CODES, voiceFor, type Lang as PatientLang } from '../../../flows';
 import { t, type Lang } from '../../ui/i18n';
 
 /**
@@ -58,9 +58,11 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <p id="household-contact">
           {t(lang, 'household.reporter')}: {h.contact.name}{h.contact.relation && ` （${h.contact.relation}）`} <span class="muted">{t(lang, `channel.${h.contact.channel}`)} {h.contact.address ?? ''} {t(lang, `lang.${h.contact.language}`)}</span>{h.contact.optedOut && <strong class="warn"> {t(lang, 'household.contactOptedOut')}</strong>}
         </p>
-      ) : (
-        <p class="muted">{t(lang, 'household.contactNone')}</p>
-      )}
+      ) : null}
+      {h.contact?.channel === 'voice' && !voiceFor(h.contact.language as PatientLang) ? (
+        <p class="muted" id="household-contact-no-voice">{t(lang, 'lang.noVoice', { lang: t(lang, `lang.${h.contact.language}`) })}</p>
+      ) : null}
+      {h.contact ? null : <p class="muted">{t(lang, 'household.contactNone')}</p>}
       <form method="post" action={`${base}/contact`} id="household-contact-form">
         {hidden}
         <label>{t(lang, 'household.contactName')}<input name="contactName" required maxlength={100} value={h.contact?.name ?? ''} /></label>
