@@ -62,6 +62,10 @@ describe('a household whose reporter is a contact on the web check', () => {
     expect(page.html).toContain('回答を受け付けました');
     expect(page.html).toContain(`id="household-next" class="primary" href="${path}?m=1&amp;lang=ja"`);
     expect(page.html).toContain('次へ：太郎さん');
+    // Her page speaks her language, not the child's: switched to Vietnamese, the way on keeps it.
+    await deps.db.update(households).set({ contactLanguage: 'vi' }).where(eq(households.id, h!.id));
+    expect((await getPage(app, path)).html).toContain(`href="${path}?m=1&amp;lang=vi"`);
+    await deps.db.update(households).set({ contactLanguage: 'ja' }).where(eq(households.id, h!.id));
 
     const taroPath = `${path}?m=1`;
     page = await getPage(app, taroPath);
