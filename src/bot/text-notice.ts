@@ -58,6 +58,19 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
   return row.status === 'queued' ? { via: 'line', to, row, text } : null;
 }
 
+/**
+ * A notice by SMS to a number that is no person's (a household's contact, household-contact.ts):
+ * recorded against `personId` (the member it is about) like any notice, sent when Twilio is
+ * configured, outside quiet hours of `timeZone`; otherwise recorded as failed with the reason.
+ */
+export async function planSmsToNumber(deps: Deps, ctx: Ctx, input: Omit<NoticeInput, 'text' | 'channel' | 'spoken'> & { to: string; text: string; timeZone: string }): Promise<NoticePlan> {
+  const base = { personId: input.personId, sessionId: input.sessionId ?? null, kind: input.kind, retryKey: input.retryKey };
+  if (!twilioSettings(deps.env)) return recordUnsent(deps, ctx, base, 'no provider configured');
+  const deferred = quietHoursDeferral(ctx.now, input.timeZone, deps.env.QUIET_HOURS, 'SMS');
+  if (deferred) throw deferred;
+  return { via: 'sms', to: input.to, row: await ensureOutbound(ctx.tx, { ...base, channel: 'sms', body: { text: input.text } }, ctx.now) };
+}
+
 async function recordUnsent(deps: Deps, ctx: Ctx, base: { personId: string; sessionId: string | null; kind: string; retryKey: string }, reason: string): Promise<null> {
   await recordUnsentOutbound(ctx.tx, base, reason, ctx.now);
   deps.logger.info({ personId: base.personId, kind: base.kind }, `notice not sent: ${reason}`);

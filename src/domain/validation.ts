@@ -23,6 +23,7 @@ const JA: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must be a prefecture code 01–47$/, () => '都道府県コード（01〜47）で入力してください'],
   [/^must be health_centre$/, () => '種別は health_centre（保健所）を指定してください'],
   [/^must be after the opening time$/, () => '開庁時刻より後の時刻にしてください'],
+  [/^has no automated voice in this language/, () => 'この言語の自動音声はありません。SMS か Web を選んでください'],
   [/^Invalid option/, () => '選択肢から選んでください'],
   [/^Unrecognized key/, () => '使えない項目が含まれています'],
   [/^Invalid input: expected (number|int)/, () => '数値で入力してください'],

@@ -113,6 +113,17 @@ describe('households in the console', () => {
     expect(shown).toContain('href="tel:09055550121"'); // the nurse's 「電話」
     expect(shown).toContain('電話 090-5555-0121');
     expect(shown).toContain('ベトナム語');
+    // Voice: a phone, and a language with an automated voice — Nepali is refused in Japanese, suggesting SMS.
+    const nepali = await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ne', contactChannel: 'voice', contactAddress: '090-5555-0121' });
+    expect(nepali.status).toBe(422);
+    expect(await nepali.text()).toContain('この言語の自動音声はありません。SMS か Web を選んでください');
+    expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ja', contactChannel: 'voice', contactAddress: '' })).status).toBe(422);
+    expect((await nurse.form(`/admin/households/${hid}/contact`, { contactName: '見守 花江', contactLanguage: 'ja', contactChannel: 'voice', contactAddress: '090-5555-0121' })).status).toBe(303);
+    const voice = await (await nurse.get(`/admin/persons/${child}`)).text();
+    expect(voice.slice(voice.indexOf('id="household-contact"'), voice.indexOf('id="household-contact-form"'))).toContain('自動音声電話');
+    // One stored on voice in Nepali before (an older import): the card says she is sent the web link instead.
+    await deps.db.update(households).set({ contactLanguage: 'ne' }).where(eq(households.id, hid));
+    expect(await (await nurse.get(`/admin/persons/${child}`)).text()).toContain('ネパール語の自動音声はありません。電話を選んでも、健康観察はSMSのリンク（Web）で届きます。');
   });
 
   it('a reporter reached by LINE: the card says she is not linked, issues her link code (shown once, audited), says linked once she sent it, and unlinks', async () => {

@@ -4,11 +4,11 @@ import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { answerCheck } from '../../domain/checks/answer-check';
 import { beginNextHouseholdMember, householdOpenSession } from '../../domain/households/household-session';
 import { nextMemberIntro } from '../../flows';
-import { beginNextContactMember, contactOpenSession, contactsOnAddress, type ContactReporter } from '../../domain/households/household-contact-session';
+import { beginNextContactMember, PHONE_CONTACT_CHANNELS, contactOpenSession, contactsOnAddress, type ContactReporter } from '../../domain/households/household-contact-session';
 import type { Ctx } from '../../domain/context';
 import type { Deps } from '../../deps';
 import { generalContact } from '../../domain/channels/general-contact';
-import { setContactOptOut } from '../../domain/households/household-contact';
+import { setContactLanguage, setContactOptOut } from '../../domain/households/household-contact';
 import type { InboundEvent } from '../../domain/inbox/process-in-order';
 import { ensureOutbound } from '../twilio/outbound';
 import { markChannelVerified, optInChannel, optOutChannel, ownersOfNumber, type NumberOwner } from '../../domain/channels/channel-state';
@@ -42,7 +42,8 @@ export async function handleInboundSms(deps: Deps, tx: Tx, event: InboundEvent):
   const owners = await ownersOfNumber(tx, 'sms', from, now);
   if (owners.length === 0) {
     // A household's reporter who is not a person (a parent of monitored children): their answers are the members'.
-    const contacts = await contactsOnAddress(tx, 'sms', from);
+    // A contact on voice or the web has a number too (her link comes by SMS): her STOP/START/HELP and 「言語」 count.
+    const contacts = await contactsOnAddress(tx, PHONE_CONTACT_CHANNELS, from);
     if (contacts.length > 0) return contactMessage(deps, tx, event.id, contacts, body, now);
     return { unregisteredReply: await unregisteredReply(deps, tx) };
   }
@@ -121,8 +122,10 @@ async function recordAnswer(ctx: Ctx, owner: NumberOwner, body: string): Promise
 }
 
 /**
- * An SMS from a household's reporter contact: STOP/START/HELP as for a person (the contact
- * has no persons row, so the reply is sent once and recorded nowhere), otherwise an answer.
+ * An SMS from a household's reporter contact: STOP/START/HELP and 「言語」 as for a person
+ * (the contact has no persons row, so the reply is sent once and recorded nowhere),
+ * otherwise — a contact on SMS — an answer. A contact on voice or the web answers there;
+ * anything else she texts gets the help text.
  */
 async function contactMessage(deps: Deps, tx: Tx, eventId: string, contacts: ContactReporter[], body: string, now: Date): Promise<SmsFollowUp> {
   const contact = contacts[0]!;
@@ -134,13 +137,26 @@ async function contactMessage(deps: Deps, tx: Tx, eventId: string, contacts: Con
     case 'start':
       for (const c of contacts) await setContactOptOut(tx, c.householdId, false, now);
       return { unregisteredReply: smsText('optedIn', contact.lang) };
-    case 'help': {
-      const c = await generalContact(tx, deps.env);
-      return { unregisteredReply: smsText('help', contact.lang, { name: c ? (isJapanese(contact.lang) ? c.nameJa : c.nameEn) : '', phone: c?.phone ?? '' }) };
+    case 'help':
+      return { unregisteredReply: await contactHelp(deps, tx, contact) };
+    default: {
+      // 「言語」 / LANGUAGE: the list, or her choice — about the number, so every household she reports for.
+      const command = parseLanguageCommand(body);
+      if (command?.kind === 'list') return { unregisteredReply: languageListText(contact.lang) };
+      if (command?.kind === 'set') {
+        await setContactLanguage(tx, contacts.map((c) => c.householdId), command.lang, now);
+        return { unregisteredReply: languageChosenText(command.lang) };
+      }
+      const onSms = contacts.find((c) => c.channel === 'sms');
+      if (onSms) return contactAnswer(tx, eventId, onSms, body, now);
+      return { unregisteredReply: await contactHelp(deps, tx, contact) };
     }
-    default:
-      return contactAnswer(tx, eventId, contact, body, now);
   }
+}
+
+async function contactHelp(deps: Deps, tx: Tx, contact: ContactReporter): Promise<string> {
+  const c = await generalContact(tx, deps.env);
+  return smsText('help', contact.lang, { name: c ? (isJapanese(contact.lang) ? c.nameJa : c.nameEn) : '', phone: c?.phone ?? '' });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isJapanese } from '../../flows';
 import { MONITORED_STATUSES } from '../../domain/persons/monitored';
 import { householdOpenSession } from '../../domain/households/household-session';
+import { contactOpenSession, contactsOnAddress } from '../../domain/households/household-contact-session';
 import { startCheck } from '../../domain/checks/start-check';
 import { withTransaction } from '../../domain/context';
 import type { Deps } from '../../deps';
@@ -25,7 +26,7 @@ export async function handleCallIn(deps: Deps, params: Record<string, string>): 
   const owners = await ownersOfNumber(deps.db, 'voice', from, now);
   // A number shared by a household: whoever is still being monitored answers today's check.
   const owner = owners.find(monitored) ?? owners[0];
-  if (!owner) return unknownCaller(deps);
+  if (!owner) return (await contactCallingIn(deps, params, from, now)) ?? unknownCaller(deps);
   if (!monitored(owner)) return notMonitored(owner);
   const { sessionId, opening } = await withTransaction(deps.db, { actor: { kind: 'patient', personId: owner.personId, channel: 'voice' }, now }, async (ctx) => {
     // A household's reporter: their own open check, else the first member's still open.
@@ -36,6 +37,21 @@ export async function handleCallIn(deps: Deps, params: Record<string, string>): 
     return { sessionId: started.sessionId, opening: started.messages };
   });
   return handleSessionStep(deps, params, sessionId, 0, opening);
+}
+
+/**
+ * A household's contact (not a person, reached by call) calling in: the call goes to the
+ * first member whose check is still open, as an outbound call would. Null when the number
+ * is no voice contact's, or none of her members has an open check (she hears whom to call).
+ */
+async function contactCallingIn(deps: Deps, params: Record<string, string>, from: string, now: Date): Promise<string | null> {
+  for (const contact of await contactsOnAddress(deps.db, ['voice'], from)) {
+    // Opted out (sent nothing) or without a voice in her language (sent the web link): not taken through a call.
+    if (contact.optedOut || contact.channel !== 'voice') continue;
+    const open = await contactOpenSession(deps.db, contact.householdId, now);
+    if (open) return handleSessionStep(deps, params, open.id, 0);
+  }
+  return null;
 }
 
 /** 「このお電話番号は登録されていません」 and whom to call, in Japanese then English. */

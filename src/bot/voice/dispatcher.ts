@@ -7,6 +7,7 @@ import { quietHoursDeferral } from '../twilio/quiet-hours';
 import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { prepareCall } from '../../domain/channels/place-call';
 import { dayCallsSpent, sendOrRecord } from './retry';
+import { contactReporterOf, rideAlongUnlessFirst } from '../../domain/households/household-contact-session';
 
 /**
  * The voice dispatcher: places the call; the engine starts when the person picks up (the
@@ -29,6 +30,10 @@ export const voiceDispatcher: ChannelDispatcher = {
         // The round's own call is always placed (it is that round's check); a reminder call
         // only while the person has calls left today.
         if (kind === 'reminder' && (await dayCallsSpent(deps, ctx, session))) return null;
+        // A contact's household (not a person, on voice): one call at her number, carried by the first
+        // open member's check; the others ride along (asked in the same call, household-contact-session.ts).
+        const contact = kind === 'prompt' ? await contactReporterOf(ctx.tx, session.personId) : null;
+        if (contact?.channel === 'voice' && (await rideAlongUnlessFirst(ctx, contact, session.id))) return null;
         // A retried prompt job (429/5xx from Twilio) places the call it recorded and left queued;
         // it never starts a new attempt, which is retryCallOrGiveUp's to make.
         return prepareCall(deps, ctx, session, { newAttempt: !(kind === 'prompt' && session.callAttempts > 0) });

@@ -15,7 +15,8 @@ import { hintsFor, type HintSituation } from './hints';
 import { confirmText, voiceText } from './speak';
 import { renderTurn, type VoiceTurn } from './twiml';
 import { lastAsked, saveReply, storeVoiceEvent } from '../../domain/channels/voice-events';
-import { answererOnNumber, beginNextHouseholdMember, openMemberNames } from '../../domain/households/household-session';
+import { answererOnNumber, beginNextHouseholdMember, openMemberNames, type NextMember } from '../../domain/households/household-session';
+import { beginNextContactMember, contactMember, contactReporterOf, openContactMemberNames, type ContactReporter } from '../../domain/households/household-contact-session';
 
 const ASKING = new Set<OutMessage['kind']>(['question', 'reask', 'confirm']);
 
@@ -47,9 +48,12 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
     if (!session) return renderTurn({ lang: 'ja', say: [voiceText('closed', 'ja')] });
     // A household's reporter on the call answers for each member in turn: the actor is whoever owns the number.
     const owners = patientNumber ? (await ownersOfNumber(base.tx, 'voice', patientNumber, base.now)).map((o) => o.personId) : [];
-    const answerer = await answererOnNumber(base.tx, session.personId, owners);
+    // A household's contact (not a person) on the line: she answers each member's check, recorded as the member's.
+    const contact = owners.length === 0 ? await contactOnCall(base, session.personId, patientNumber) : null;
+    const answerer = contact ? session.personId : await answererOnNumber(base.tx, session.personId, owners);
     const ctx: Ctx = { ...base, actor: { kind: 'patient', personId: answerer, channel: 'voice' } };
-    const lang = await preferredLanguage(ctx.tx, answerer);
+    const lang = contact ? contact.lang : await preferredLanguage(ctx.tx, answerer);
+    const nextMember = () => (contact ? beginNextContactMember(ctx, contact.householdId, 'voice') : beginNextHouseholdMember(ctx, answerer, 'voice'));
     const stored = await storeVoiceEvent(ctx.tx, { providerEventId: `${params.CallSid}:${step}`, senderKey, payload: { params, sessionId }, now: ctx.now });
     const next = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: sessionId, n: String(step + 1) });
     if ('duplicate' in stored) {
@@ -63,15 +67,17 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
 
     if (step === 0 && answerer !== session.personId && !opening) {
       // A reporter calling in after their own check: straight on to the member whose turn it is.
-      const member = await nextMemberTurn(deps, ctx, answerer, lang, step, []);
+      const member = await nextMemberTurn(deps, ctx, await nextMember(), lang, step, []);
       if (member) return finish(ctx, stored.id, member.turn, member.sessionId);
     }
     if (step === 0) {
       const begun = opening ? null : await beginSession({ ctx, input: { sessionId, channel: 'voice' } });
       const first = opening ?? (begun?.begun ? begun.messages : [{ kind: 'info', text: voiceText('resume', lang) } as OutMessage, ...(previous ? [previous] : await resumeQuestion(ctx, session, lang))]);
       // A reminder call to a household's reporter names the members still to answer (「花子さんの健康観察がまだです。」).
-      const reminded = session.remindersSent > 0 || session.callAttempts > 1 ? membersOpenLine(await openMemberNames(ctx.tx, answerer, ctx.now), lang, 'voice') : '';
-      const said = reminded ? [{ kind: 'info', text: reminded } as OutMessage, ...first] : first;
+      const reminded = session.remindersSent > 0 || session.callAttempts > 1 ? membersOpenLine(await (contact ? openContactMemberNames(ctx.tx, contact.householdId, ctx.now) : openMemberNames(ctx.tx, answerer, ctx.now)), lang, 'voice') : '';
+      // To a contact the call names the member it asks about (「花子さん（5歳）について伺います」), as her SMS does.
+      const about = contact ? await contactMember(ctx.tx, contact.householdId, session) : null;
+      const said = [reminded, about && nextMemberIntro(about, lang, 'voice')].filter((t): t is string => !!t).map((text) => ({ kind: 'info', text }) as OutMessage).concat(first);
       return finish(ctx, stored.id, turnOf(said, lang, next, { opening: true, again: false, previous }, [voiceText('callbackHint', lang)]));
     }
     const command = commandOf(params.Digits, params.SpeechResult, previous);
@@ -86,12 +92,12 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
       : params.SpeechResult
         ? ({ type: 'speech', text: params.SpeechResult, ...(params.Confidence ? { confidence: Number(params.Confidence) } : {}) } as const)
         : ({ type: 'timeout' } as const);
-    const outcome = await answerCheck({ ctx, input: { sessionId, input, channel: 'voice' } });
+    const outcome = await answerCheck({ ctx, input: { sessionId, input, channel: 'voice', ...(contact ? { byContactOf: contact.householdId } : {}) } });
     if (outcome.closed) return finish(ctx, stored.id, { lang, say: [voiceText('closed', lang)] });
     if (params.Digits || params.SpeechResult) await markVoiceVerified(ctx, session.personId, patientNumber);
     const messages = await readBack(ctx, session, outcome.messages, lang);
     if (outcome.completed) {
-      const member = await nextMemberTurn(deps, ctx, answerer, lang, step, messages);
+      const member = await nextMemberTurn(deps, ctx, await nextMember(), lang, step, messages);
       if (member) return finish(ctx, stored.id, member.turn, member.sessionId);
     }
     return finish(ctx, stored.id, turnOf(messages, lang, outcome.completed ? undefined : next, { opening: false, again: false, previous }));
@@ -104,14 +110,19 @@ export async function handleSessionStep(deps: Deps, params: Record<string, strin
  * and that member's first question, gathering into the member's own session (one session
  * per person; the step number runs on, so each request of the call has its own key).
  */
-async function nextMemberTurn(deps: Deps, ctx: Ctx, answerer: string, lang: Lang, step: number, said: OutMessage[]): Promise<{ turn: VoiceTurn; sessionId: string } | null> {
-  const next = await beginNextHouseholdMember(ctx, answerer, 'voice');
+async function nextMemberTurn(deps: Deps, ctx: Ctx, next: NextMember | null, lang: Lang, step: number, said: OutMessage[]): Promise<{ turn: VoiceTurn; sessionId: string } | null> {
   if (!next) return null;
   const opening = next.begun ? next.messages : (await currentPrompt(ctx.tx, next.sessionId, 'voice', ctx.now)).slice(-1);
   const intro: OutMessage = { kind: 'info', text: nextMemberIntro(next.member, lang, 'voice') };
   const url = webhookUrl(deps.env, '/webhooks/twilio/voice', { s: next.sessionId, n: String(step + 1) });
   const turn = turnOf([...said, intro, ...opening], lang, url, { opening: true, again: false, previous: null });
   return { turn, sessionId: next.sessionId };
+}
+
+/** The household contact (not a person) on a call about this member: the member's contact on voice, reached at this number. */
+async function contactOnCall(ctx: Ctx, memberId: string, number: string | undefined): Promise<ContactReporter | null> {
+  const contact = number ? await contactReporterOf(ctx.tx, memberId) : null;
+  return contact?.channel === 'voice' && contact.phone === number ? contact : null;
 }
 
 /** Split the engine's messages: everything is said, the last asking one is gathered for (with the guides hintsFor picks). */

@@ -3,7 +3,10 @@ import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { systemActor, withTransaction } from '../../domain/context';
 import { issueWebLink, webLinkKeys } from '../../domain/web/issue-web-link';
 import type { ChannelDispatcher, PromptKind } from '../dispatch';
-import { deliverNotice, planNotice, type NoticePlan } from '../text-notice';
+import { deliverNotice, planNotice, planSmsToNumber, type NoticePlan } from '../text-notice';
+import { contactReporterOf, openContactMemberNames, rideAlongUnlessFirst, type ContactReporter } from '../../domain/households/household-contact-session';
+import type { Ctx } from '../../domain/context';
+import type { SessionRow } from '../../domain/channels/place-call';
 import { linkMessageText } from '../../domain/web/link-message';
 import { openMemberNames } from '../../domain/households/household-session';
 import { addresseeOf } from '../../domain/households/household-members';
@@ -32,6 +35,8 @@ async function planLinkMessage(deps: Deps, sessionId: string, kind: PromptKind):
   return withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, async (ctx) => {
     const s = await lockSession(ctx, sessionId);
     if (!s || !isSessionOpen(s, ctx.now)) return null;
+    const contact = await contactReporterOf(ctx.tx, s.personId);
+    if (contact?.channel === 'web') return planContactLink(deps, ctx, s, contact, kind);
     const link = await issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) });
     // A reporter's reminder names the household members still to answer (the link leads through them).
     // A member's check carrying the chain after the reporter's own (carryReminderChain) is reminded
@@ -46,4 +51,19 @@ async function planLinkMessage(deps: Deps, sessionId: string, kind: PromptKind):
       text: (who) => [membersOpenLine(names, who.lang, 'sms'), linkMessageText(kind, who.lang, link.url, link.expiresAt, who.timeZone)].filter(Boolean).join('\n'),
     });
   });
+}
+
+/**
+ * A household whose reporter is a contact on the web check (not a person): the first open
+ * member's link goes by SMS to her number, in her language; the page then leads her through
+ * the other members (household-link.ts), whose sessions ride along. Her reminder names the
+ * members still open.
+ */
+async function planContactLink(deps: Deps, ctx: Ctx, s: SessionRow & { timeZone: string }, contact: ContactReporter, kind: PromptKind): Promise<NoticePlan> {
+  if (!contact.phone) return null; // (a web contact always has one: contactOfRow)
+  if (kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, s.id))) return null;
+  const link = await issueWebLink({ ctx, input: { sessionId: s.id }, keys: webLinkKeys(deps.env) });
+  const names = kind === 'reminder' ? await openContactMemberNames(ctx.tx, contact.householdId, ctx.now) : [];
+  const text = [membersOpenLine(names, contact.lang, 'sms'), linkMessageText(kind, contact.lang, link.url, link.expiresAt, s.timeZone)].filter(Boolean).join('\n');
+  return planSmsToNumber(deps, ctx, { personId: s.personId, sessionId: s.id, kind: `web_link_${kind}`, retryKey: `web:${kind}:${s.id}:${kind === 'prompt' ? 1 : s.remindersSent + 1}`, to: contact.phone, text, timeZone: s.timeZone });
 }

@@ -35,9 +35,11 @@ export async function usableAddress(ctx: Ctx, personId: string, kind: 'sms' | 'v
 export async function prepareCall(deps: Deps, ctx: Ctx, session: SessionRow, opts: { newAttempt: boolean } = { newAttempt: true }): Promise<{ row: OutboundRow; to: string } | null> {
   // A household dependent's check (its reminder chain carried after the reporter's own) calls the reporter.
   // A member of a household whose reporter is a contact (not a person): never the member's own
-  // number — the contact answers by SMS only, so the chain goes on to the non-responder step.
-  if (await contactReporterOf(ctx.tx, session.personId)) return null;
-  const to = await usableAddress(ctx, await addresseeOf(ctx.tx, session.personId), 'voice');
+  // number — a contact on voice is called at hers; one on SMS or the web answers there, so the
+  // chain goes on to the non-responder step.
+  const contact = await contactReporterOf(ctx.tx, session.personId);
+  if (contact && contact.channel !== 'voice') return null;
+  const to = contact ? contact.phone : await usableAddress(ctx, await addresseeOf(ctx.tx, session.personId), 'voice');
   if (!to) return null;
   const [queued] = await ctx.tx
     .select()

@@ -7,10 +7,18 @@ import { NotFoundError } from '../errors';
 import type { CheckSession } from './session';
 import { isCentreOpenAt } from '../opening-hours/centre-open';
 import { addDays, ageOn, daysBetween, localDateOf } from '../time';
+import { contactLanguageSql } from '../households/household-contact-session';
 
 export const HISTORY_DAYS = 14;
 
 type PersonRow = typeof persons.$inferSelect;
+
+/**
+ * The language a member of a household whose reporter is a contact (not a person) is asked
+ * in: the contact's — she hears and reads the member's questions (household-contact.ts).
+ * Null for everyone else (their own preferred language).
+ */
+const contactLang = contactLanguageSql(persons.id);
 
 /** Risk factors the engine escalates on: age ≥ 65 (derived), underlying conditions, pregnancy, and those recorded. */
 export function riskFactorsOf(p: Pick<PersonRow, 'riskFactors' | 'underlyingConditions' | 'pregnant' | 'dateOfBirth'>, localDate: string): string[] {
@@ -87,6 +95,7 @@ export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: st
       s: checkSessions,
       p: persons,
       centre: jurisdictions,
+      contactLang,
       history: sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
         from observations ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
         where ${o}.person_id = ${checkSessions.personId} and ${h}.person_id = ${checkSessions.personId} and ${h}.local_date <= ${checkSessions.localDate} and ${h}.local_date >= ${checkSessions.localDate} - ${HISTORY_DAYS}::int)`,
@@ -104,7 +113,7 @@ export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: st
 /** Everything the pure engine needs about a person, their centre and their history, at `now`. */
 export async function buildFlowContext(db: DbOrTx, personId: string, channel: Channel, now: Date, localDate?: string): Promise<FlowContext> {
   const [row] = await db
-    .select({ p: persons, centre: jurisdictions })
+    .select({ p: persons, centre: jurisdictions, contactLang })
     .from(persons)
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .where(eq(persons.id, personId));
@@ -129,6 +138,8 @@ export const contextColumns = {
 export interface ContextSubject {
   p: Pick<PersonRow, keyof typeof contextColumns.p>;
   centre: Pick<typeof jurisdictions.$inferSelect, keyof typeof contextColumns.centre>;
+  /** The language of the contact who answers for the person (contactLanguageSql), which the check then speaks. */
+  contactLang?: string | null;
 }
 
 /**
@@ -138,7 +149,8 @@ export interface ContextSubject {
  * contextColumns in the query it makes anyway (the LINE dispatch rows).
  */
 export function openingContextOf(row: ContextSubject, channel: Channel, now: Date, localDate: string | undefined): FlowContext & { localDate: string } {
-  const { p, centre } = row;
+  const { centre } = row;
+  const p = row.contactLang ? { ...row.p, preferredLanguage: row.contactLang } : row.p;
   const date = localDate ?? localDateOf(now, centre.timeZone);
   const start = p.monitoringStart ?? date;
   return {

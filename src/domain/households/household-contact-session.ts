@@ -1,20 +1,23 @@
-import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, householdMembers, households } from '../../../db/schema';
 import type { Lang } from '../../flows';
+import { voicelessChannel } from '../channels/voiceless';
 import { beginSession } from '../checks/begin-session';
 import { OPEN_SESSION_STATUSES, type CheckSession } from '../checks/session';
 import type { Ctx } from '../context';
 import { ageOn } from '../time';
-import { contactReachableSql } from './contact-reachable';
+import { contactReachable, contactReachableSql } from './contact-reachable';
 import { householdById } from './household-members';
 import type { NextMember } from './household-session';
 
 /**
  * A household whose reporter is a contact who is not a registered person
  * (household-contact.ts), as its conversation needs it: who they are, the channel they
- * are reached on, their language. Reached on SMS (her phone) or LINE (her LINE user id, set
- * when she sent her link code); a LINE contact may have a phone too (a nurse calls it).
+ * are reached on, their language. Reached on SMS (her phone), LINE (her LINE user id, set
+ * when she sent her link code; she may have a phone too, which a nurse calls), by call
+ * (voice: the call asks about each member in turn, at her phone) and by the web check (its
+ * link sent by SMS to her phone).
  */
 export interface ContactReporter {
   householdId: string;
@@ -30,13 +33,28 @@ export interface ContactReporter {
   optedOut: boolean;
 }
 
-const CONTACT_CHANNELS = ['sms', 'line'] as const;
+export const CONTACT_CHANNELS = ['sms', 'line', 'voice', 'web'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+/** The channels that reach a contact at her phone (contact_address); LINE reaches her LINE user id. */
+export const PHONE_CONTACT_CHANNELS = ['sms', 'voice', 'web'] as const satisfies readonly ContactChannel[];
 
 export function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
   if (!(h.contactChannel === 'line' ? h.contactLineUserId : h.contactAddress)) return null;
-  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang: (h.contactLanguage ?? 'ja') as Lang, channel: h.contactChannel as ContactChannel, phone: h.contactAddress, lineUserId: h.contactLineUserId, optedOut: h.contactOptedOutAt !== null };
+  const lang = (h.contactLanguage ?? 'ja') as Lang;
+  // No automated voice in her language (Nepali): she is sent the web link instead (as createDueSessions does, voiceless.ts).
+  const channel = voicelessChannel(h.contactChannel as ContactChannel, lang) as ContactChannel;
+  return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang, channel, phone: h.contactAddress, lineUserId: h.contactLineUserId, optedOut: h.contactOptedOutAt !== null };
+}
+
+/**
+ * For SQL: the language of the contact who reports for the person in `personId` (a column),
+ * null when no contact does — what the member's questions and pages are given in, since she
+ * reads or hears them (flow-context.ts, resolve-link.ts).
+ */
+export function contactLanguageSql(personId: SQL | AnyColumn): SQL<string | null> {
+  return sql<string | null>`(select hh.contact_language from household_members hm join households hh on hh.id = hm.household_id
+    where hm.person_id = ${personId} and hh.reporter_person_id is null and ${contactReachable('hh')} and hh.contact_opted_out_at is null limit 1)`;
 }
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
@@ -51,15 +69,18 @@ export async function contactReporterOf(db: DbOrTx, personId: string): Promise<C
 }
 
 /**
- * The households whose contact is reached at this address on this channel — her phone on
- * SMS, her LINE user id on LINE (a parent may report for two households), oldest first.
+ * The households whose contact is reached at this address on one of these channels — her LINE
+ * user id on LINE, otherwise her phone (a web contact's number is where her link goes by SMS,
+ * so an SMS from it — 「言語」, STOP — is hers too); a parent may report for two households;
+ * oldest first.
  */
-export async function contactsOnAddress(db: DbOrTx, channel: ContactChannel, address: string): Promise<ContactReporter[]> {
-  const column = channel === 'line' ? households.contactLineUserId : households.contactAddress;
+export async function contactsOnAddress(db: DbOrTx, channels: 'line' | readonly (typeof PHONE_CONTACT_CHANNELS)[number][], address: string): Promise<ContactReporter[]> {
+  const list: readonly ContactChannel[] = channels === 'line' ? ['line'] : channels;
+  const column = channels === 'line' ? households.contactLineUserId : households.contactAddress;
   const rows = await db
     .select()
     .from(households)
-    .where(and(isNull(households.reporterPersonId), eq(households.contactChannel, channel), eq(column, address)))
+    .where(and(isNull(households.reporterPersonId), inArray(households.contactChannel, [...list]), eq(column, address)))
     .orderBy(households.createdAt);
   return rows.map(contactOfRow).filter((c): c is ContactReporter => c !== null);
 }

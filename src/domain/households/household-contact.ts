@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../../db/client';
 import { households } from '../../../db/schema';
-import { LANG_CODES } from '../../flows';
+import { LANG_CODES, voiceFor, type Lang } from '../../flows';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError, ValidationError } from '../errors';
@@ -34,6 +34,8 @@ export const householdContactSchema = z
   .transform((c, zc) => {
     // On LINE the phone may be left out; SMS, voice and the web check's link (sent by SMS) need one.
     if (c.channel === 'line' && !c.address) return { ...c, address: null };
+    // No automated voice in the language (Nepali): refused here, so the contact is not silently sent links instead of calls.
+    if (c.channel === 'voice' && !voiceFor(c.language)) zc.addIssue({ code: 'custom', path: ['channel'], message: 'has no automated voice in this language: choose SMS or web' });
     const e164 = c.address ? normalisePhone(c.address) : '';
     if (!/^\+[1-9]\d{6,14}$/.test(e164)) zc.addIssue({ code: 'custom', path: ['address'], message: 'must be a phone number such as 090-1234-5678 or +819012345678' });
     return { ...c, address: e164 };
@@ -95,4 +97,14 @@ export async function importHouseholdContact(ctx: Ctx, centreId: string, househo
  */
 export async function setContactOptOut(tx: DbOrTx, householdId: string, optedOut: boolean, now: Date): Promise<void> {
   await tx.update(households).set({ contactOptedOutAt: optedOut ? now : null, updatedAt: now }).where(eq(households.id, householdId));
+}
+
+/**
+ * The contact's own 「言語」 choice by SMS (src/bot/language-command.ts) — like STOP, about
+ * the number: every household she reports for speaks to her in it from now on (prompts,
+ * reminders, calls, the web page, and the members' questions: flow-context.ts).
+ */
+export async function setContactLanguage(tx: DbOrTx, householdIds: readonly string[], lang: Lang, now: Date): Promise<void> {
+  if (householdIds.length === 0) return;
+  await tx.update(households).set({ contactLanguage: lang, updatedAt: now }).where(inArray(households.id, [...householdIds]));
 }

@@ -75,6 +75,7 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
              -- a facility's residents answer on the facility's page; a household member through the reporter's channel;
              -- no automated voice in their language (Nepali): the web link instead (src/flows/languages)
              case when fr.person_id is not null then 'web'
+                  when hc.id is not null and hc.contact_channel = 'voice' and hc.contact_language in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web'
                   when hc.id is not null then hc.contact_channel
                   when coalesce(rp.preferred_channel, p.preferred_channel) = 'voice' and coalesce(rp.preferred_language, p.preferred_language) in (${sql.raw(VOICELESS_LANG_LITERALS)}) then 'web'
                   else coalesce(rp.preferred_channel, p.preferred_channel) end as channel,
@@ -92,9 +93,10 @@ export async function createDueSessions(db: DbOrTx, opts: CreateDueSessionsOptio
       left join household_members hm on hm.person_id = p.id
       left join households h on h.id = hm.household_id and h.reporter_person_id <> p.id
       left join persons rp on rp.id = h.reporter_person_id and rp.status in (${sql.raw(MONITORED_STATUS_LITERALS)})
-      -- A household whose reporter is a contact (not a person, reached by SMS at her phone or a linked LINE):
-      -- each member's session is dispatched to the contact; the dispatcher sends the first open
-      -- member's and makes the others riders (household-contact-session.ts).
+      -- A household whose reporter is a contact (not a person; reached by SMS, call or the web
+      -- link at her phone, or a linked LINE): each member's session is dispatched to the contact;
+      -- the dispatcher sends the first open member's and makes the others riders
+      -- (household-contact-session.ts).
       left join households hc on hc.id = hm.household_id and hc.reporter_person_id is null and ${contactReachable('hc')} and hc.contact_opted_out_at is null
       left join facility_residents fr on fr.person_id = p.id
       where ${dueSql(sql`p`, horizonAt, opts.personIds)} and p.status in (${sql.raw(MONITORED_STATUS_LITERALS)})

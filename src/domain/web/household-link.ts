@@ -2,7 +2,8 @@ import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions } from '../../../db/schema';
 import { isSessionOpen, OPEN_SESSION_STATUSES } from '../checks/session';
-import { answersFor } from '../households/household-members';
+import { answersFor, householdById, type HouseholdMemberRow } from '../households/household-members';
+import { contactReporterOf } from '../households/household-contact-session';
 import { ageOn } from '../time';
 import type { LinkedSession, ResolvedLink } from './resolve-link';
 
@@ -12,7 +13,9 @@ import type { LinkedSession, ResolvedLink } from './resolve-link';
  * check of the k-th member in household order (household-order.ts; the reporter is 0) —
  * the token proves the reporter, the index names no one. A member's own link still works
  * alone (it is just their session). One session per person: the page shows and answers
- * the member's session of the reporter's round date.
+ * the member's session of the reporter's round date. A household whose reporter is a
+ * contact on the web (not a person): her link is the first open member's check, and the
+ * index runs over the members alike (valid only while that link is).
  */
 export interface MemberTurn {
   index: number;
@@ -21,9 +24,17 @@ export interface MemberTurn {
 
 export type MemberLink = Exclude<ResolvedLink, { kind: 'invalid' }> & MemberTurn;
 
+/** Whom the link's holder answers for, in household order: a reporter's household, or the household of the contact on the web whose link it is. */
+async function linkMembers(db: DbOrTx, holderId: string): Promise<HouseholdMemberRow[] | null> {
+  const members = await answersFor(db, holderId);
+  if (members) return members;
+  const contact = await contactReporterOf(db, holderId);
+  return contact?.channel === 'web' ? ((await householdById(db, contact.householdId))?.members ?? null) : null;
+}
+
 /** The k-th member's check as the reporter's link reaches it; null when the reporter reports for no such member. */
 export async function memberLink(db: DbOrTx, reporter: LinkedSession, index: number, now: Date): Promise<MemberLink | null> {
-  const members = await answersFor(db, reporter.personId);
+  const members = await linkMembers(db, reporter.personId);
   const m = members?.[index];
   if (!m || m.personId === reporter.personId) return null;
   const [row] = await db
@@ -42,7 +53,7 @@ export async function memberLink(db: DbOrTx, reporter: LinkedSession, index: num
 
 /** The first member after the reporter whose check of the same round date is still open (where the reporter's page goes on to); null when none. */
 export async function nextMemberTurn(db: DbOrTx, reporter: LinkedSession, now: Date): Promise<MemberTurn | null> {
-  const members = await answersFor(db, reporter.personId);
+  const members = await linkMembers(db, reporter.personId);
   const others = (members ?? []).filter((m) => m.personId !== reporter.personId);
   if (!members || !others.length) return null;
   const open = await db

@@ -5,6 +5,7 @@ import type { Lang } from '../../flows';
 import type { WebLinkSigner } from './link-token';
 import { isSessionOpen } from '../checks/session';
 import { isErased } from '../retention/find-due-persons';
+import { contactLanguageSql } from '../households/household-contact-session';
 
 export interface CentreContact {
   nameJa: string;
@@ -48,6 +49,8 @@ export async function resolveLink(db: DbOrTx, signer: WebLinkSigner, token: stri
       state: checkSessions.state,
       expiresAt: checkSessions.expiresAt,
       preferredLanguage: persons.preferredLanguage,
+      // A member of a household whose reporter is a contact: her page speaks her language.
+      contactLanguage: contactLanguageSql(persons.id),
       nameJa: jurisdictions.nameJa,
       nameEn: jurisdictions.nameEn,
       phone: jurisdictions.phone,
@@ -66,7 +69,7 @@ export async function resolveLink(db: DbOrTx, signer: WebLinkSigner, token: stri
     localDate: row.localDate,
     status: row.status,
     state: row.state,
-    preferredLanguage: row.preferredLanguage as Lang,
+    preferredLanguage: (row.contactLanguage ?? row.preferredLanguage) as Lang,
     centre: { nameJa: row.nameJa, nameEn: row.nameEn, phone: row.phone },
   };
   const expired = verified.expiresAt <= now || row.expiresAt <= now;

@@ -7,6 +7,7 @@ import type { Input, OutMessage, SessionState } from '../../flows';
 import { answerCheck } from '../checks/answer-check';
 import { withTransaction, type RequestInfo } from '../context';
 import { saveReply } from './page-model';
+import { contactReporterOf } from '../households/household-contact-session';
 import type { LinkedSession } from './resolve-link';
 
 /** The posted form: question id, nonce (engine step at render time), how to read v, the value(s). */
@@ -38,7 +39,10 @@ export function toInput(form: Pick<WebAnswerForm, 'q' | 't' | 'v'>): Input {
  */
 export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: WebAnswerForm, request?: RequestInfo, answeredBy?: string): Promise<SubmitResult> {
   // `answeredBy`: a household's reporter answering a member's check through their own link (answerCheck checks they report for them).
-  const base = { actor: { kind: 'patient' as const, personId: answeredBy ?? session.personId, channel: 'web' as const }, now: deps.now(), request };
+  // A household's contact on the web (not a person) answers as the member, recorded with her household.
+  const contact = await contactReporterOf(deps.db, session.personId);
+  const byContactOf = contact?.channel === 'web' ? contact.householdId : undefined;
+  const base = { actor: { kind: 'patient' as const, personId: byContactOf ? session.personId : (answeredBy ?? session.personId), channel: 'web' as const }, now: deps.now(), request };
   return withTransaction(deps.db, base, async (ctx) => {
     await lockSession(ctx, session.id);
     const state = await stateOf(ctx.tx, session.id);
@@ -51,7 +55,7 @@ export async function submitWebAnswer(deps: Deps, session: LinkedSession, form: 
     let current = state;
     for (const answer of form.all ?? [form]) {
       if (current && current.nodeId !== answer.q) break;
-      const outcome = await answerCheck({ ctx, input: { sessionId: session.id, channel: 'web', input: toInput(answer) } });
+      const outcome = await answerCheck({ ctx, input: { sessionId: session.id, channel: 'web', input: toInput(answer), ...(byContactOf ? { byContactOf } : {}) } });
       if (outcome.closed) return 'closed';
       // Keep every note (urgent advice!) but only the last step's question.
       messages = [...messages.filter((m) => !PROMPT_KINDS.has(m.kind)), ...outcome.messages];

@@ -12,6 +12,7 @@ import { searchPatients } from '../../../src/domain/fhir/search-patients';
 import { listPersons } from '../../../src/domain/persons/list-persons';
 import { getStats } from '../../../src/domain/reports/stats';
 import { runTick } from '../../../src/jobs/tick';
+import { nextMemberIntro } from '../../../src/flows';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { createCentre, createPerson, staffActor } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';
@@ -198,5 +199,34 @@ describe('a household whose reporter is a contact (not a person), by SMS', () =>
     const [resumed] = await deps.db.select().from(households).where(eq(households.id, h!.id));
     expect(resumed!.contactOptedOutAt).toBeNull();
     expect(await contactReporterOf(deps.db, ichiro.id)).not.toBeNull();
+  });
+
+  it('「言語」 from the contact’s number lists the languages; 「言語 6」 switches her to Vietnamese: the card shows it and the child’s questions come in Vietnamese', async () => {
+    const natsuko = await createPerson(deps.db, '13-904', { name: '見守 夏子', dateOfBirth: '2019-02-01', preferredChannel: 'sms', phone: '090-2224-0095', roundTimes: ['09:00'] }, now);
+    const number = '+819022240005';
+    const [h] = await deps.db
+      .insert(households)
+      .values({ responsibleCentreId: centreId, householdNumber: 'C-10', reporterPersonId: null, contactName: 'Nguyen Lan', contactRelation: '母', contactLanguage: 'ja', contactChannel: 'sms', contactAddress: number })
+      .returning();
+    await deps.db.insert(householdMembers).values({ householdId: h!.id, personId: natsuko.id, relation: '子', position: 1 });
+    const toContact = () => twilioApi.messages.filter((m) => m.to === number).map((m) => m.body);
+    const send = async (Body: string) => {
+      expect((await twilioPost(app, '/webhooks/twilio/sms', { MessageSid: sid('SM'), From: number, To: TWILIO_ENV.TWILIO_FROM_NUMBER, Body })).status).toBe(200);
+      await runInboundJobs(deps);
+    };
+    await send('言語');
+    expect(toContact().at(-1)).toContain('6 Tiếng Việt');
+    await send('言語 6');
+    expect(toContact().at(-1)).toContain('Tiếng Việt');
+    expect((await householdById(deps.db, h!.id))?.contact?.language).toBe('vi'); // the household card
+    expect(await deps.db.select().from(observations).where(eq(observations.personId, natsuko.id))).toEqual([]); // no answer recorded
+
+    const session = await createPendingSession(deps, natsuko.id, 'sms', now, '15:00');
+    const before = toContact().length;
+    await smsDispatcher.sendPrompts(deps, [session.id], 'prompt');
+    const prompt = toContact().slice(before).join('\n');
+    expect(prompt).toContain(nextMemberIntro({ name: '見守 夏子', age: 7 }, 'vi', 'sms'));
+    expect(prompt).not.toMatch(/体温|伺います/);
+    expect(prompt).toContain('Nhiet do cua be?'); // the child's first question, in her language (an SMS wording)
   });
 });

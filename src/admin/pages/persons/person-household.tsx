@@ -1,7 +1,7 @@
 import { CHANNEL_KINDS } from '../../../../db/schema';
 import type { HouseholdView } from '../../../domain/households/household-members';
 import { ageOn } from '../../../domain/time';
-import { LANG_CODES } from '../../../flows';
+import { LANG_CODES, voiceFor, type Lang as PatientLang } from '../../../flows';
 import type { Child } from 'hono/jsx';
 import { t, type Lang } from '../../ui/i18n';
 
@@ -65,6 +65,9 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <p class="muted">{t(lang, 'household.contactNone')}</p>
       )}
       {(h.contact?.channel === 'line' || h.contact?.lineLinked) && <ContactLine lang={lang} hidden={hidden} base={base} linked={!!h.contact.lineLinked} blocked={!!h.contact.optedOut && h.contact.channel === 'line'} phone={!!h.contact.address} />}
+      {h.contact?.channel === 'voice' && !voiceFor(h.contact.language as PatientLang) ? (
+        <p class="muted" id="household-contact-no-voice">{t(lang, 'lang.noVoice', { lang: t(lang, `lang.${h.contact.language}`) })}</p>
+      ) : null}
       <form method="post" action={`${base}/contact`} id="household-contact-form">
         {hidden}
         <label>{t(lang, 'household.contactName')}<input name="contactName" required maxlength={100} value={h.contact?.name ?? ''} /></label>
@@ -72,6 +75,7 @@ export function PersonHouseholdCard(props: { lang: Lang; csrf: string; personId:
         <label>{t(lang, 'field.preferredLanguage')}<select name="contactLanguage">{LANG_CODES.map((k) => <option value={k} selected={(h.contact?.language ?? 'ja') === k}>{t(lang, `lang.${k}`)}</option>)}</select></label>
         <label>{t(lang, 'household.contactChannel')}<select name="contactChannel">{CHANNEL_KINDS.map((k) => <option value={k} selected={(h.contact?.channel ?? 'sms') === k}>{t(lang, `channel.${k}`)}</option>)}</select></label>
         <label>{t(lang, 'household.contactAddress')}<input name="contactAddress" maxlength={64} placeholder="090-1234-5678" value={h.contact?.address ?? ''} /></label>
+        <p class="muted">{t(lang, 'household.contactHint')}</p>
         <button type="submit" class="secondary">{t(lang, 'household.contactSave')}</button>
       </form>
       <h3>{t(lang, 'household.actions')}</h3>

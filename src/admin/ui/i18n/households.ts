@@ -33,6 +33,7 @@ export const households: Dictionary = {
   'household.contactCall': { ja: '電話', en: 'Call' },
   'household.contactNoPhone': { ja: '電話番号なし', en: 'No phone number' },
   'household.contactUnreachable': { ja: '報告者に連絡できません（LINE未連携・電話番号なし）。連携コードを発行するか電話番号を登録してください。それまで世帯員には各自の連絡手段で送ります', en: 'The reporter cannot be reached (LINE not linked, no phone number). Issue a link code or add a phone number; until then members are reached on their own channels' },
+  'household.contactHint': { ja: 'SMS・電話（自動音声）・Web（リンクをSMSで送信）はいずれも電話番号が必要です。LINEは連携コードで連携します（電話番号は任意）。ネパール語など自動音声のない言語では電話を選べません（SMS か Web を選んでください）。本人が「言語」とSMSを送ると言語が変わり、ここに表示されます。', en: 'SMS, voice (automated call) and web (link sent by SMS) all need a phone number. LINE is linked with a link code (the phone number is optional). Voice cannot be chosen for a language without an automated voice such as Nepali (choose SMS or web). When the reporter texts LANGUAGE, the language changes and is shown here.' },
   'household.contactSave': { ja: '報告者を保存', en: 'Save reporter' },
   'household.formLegend': { ja: '世帯員として登録（任意：保護者・家族が代わりに回答）', en: 'Register as a household member (optional: a parent or family member answers)' },
   'field.householdReporterCase': { ja: '報告者の患者ID', en: "Reporter's case number" },
