@@ -7,7 +7,7 @@ import { NotFoundError } from '../errors';
 import type { CheckSession } from './session';
 import { isCentreOpenAt } from '../opening-hours/centre-open';
 import { addDays, ageOn, daysBetween, localDateOf } from '../time';
-import { contactLanguageSql } from '../households/household-contact-session';
+import { contactLanguageSql } from '../households/contact-reachable';
 
 export const HISTORY_DAYS = 14;
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, householdMembers, households } from '../../../db/schema';
 import type { Lang } from '../../flows';
@@ -7,7 +7,7 @@ import { beginSession } from '../checks/begin-session';
 import { OPEN_SESSION_STATUSES, type CheckSession } from '../checks/session';
 import type { Ctx } from '../context';
 import { ageOn } from '../time';
-import { contactReachable, contactReachableSql } from './contact-reachable';
+import { contactReachableSql } from './contact-reachable';
 import { householdById } from './household-members';
 import type { NextMember } from './household-session';
 
@@ -47,15 +47,6 @@ export function contactOfRow(h: typeof households.$inferSelect): ContactReporter
   return { householdId: h.id, name: h.contactName, relation: h.contactRelation, lang, channel, phone: h.contactAddress, lineUserId: h.contactLineUserId, optedOut: h.contactOptedOutAt !== null };
 }
 
-/**
- * For SQL: the language of the contact who reports for the person in `personId` (a column),
- * null when no contact does — what the member's questions and pages are given in, since she
- * reads or hears them (flow-context.ts, resolve-link.ts).
- */
-export function contactLanguageSql(personId: SQL | AnyColumn): SQL<string | null> {
-  return sql<string | null>`(select hh.contact_language from household_members hm join households hh on hh.id = hm.household_id
-    where hm.person_id = ${personId} and hh.reporter_person_id is null and ${contactReachable('hh')} and hh.contact_opted_out_at is null limit 1)`;
-}
 
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
 export async function contactReporterOf(db: DbOrTx, personId: string): Promise<ContactReporter | null> {

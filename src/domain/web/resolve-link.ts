@@ -5,7 +5,7 @@ import type { Lang } from '../../flows';
 import type { WebLinkSigner } from './link-token';
 import { isSessionOpen } from '../checks/session';
 import { isErased } from '../retention/find-due-persons';
-import { contactLanguageSql } from '../households/household-contact-session';
+import { contactLanguageSql } from '../households/contact-reachable';
 
 export interface CentreContact {
   nameJa: string;
