@@ -5,7 +5,7 @@ import { systemActor, withTransaction } from '../../domain/context';
 import { ValidationError } from '../../domain/errors';
 import { facilityRoundKeys, resolveFacilityRound, submitFacilityRound } from '../../domain/facilities/facility-round';
 import { tokenPageHeaders } from './page-headers';
-import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, facilityFormRows, facilityProblems } from './views/facility-page';
+import { FACILITY_CSS, FacilityDonePage, FacilityInvalidPage, FacilityRoundPage, facilityFormRows, facilityProblems } from '../../domain/facilities/facility-round-page';
 
 const MAX_FORM_BYTES = 256 * 1024; // 100 residents × a comment each
 

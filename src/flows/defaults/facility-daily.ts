@@ -4,7 +4,7 @@ import { r, text } from './build.js';
 
 /**
  * A symptom column of the facility's page. `channels: ['web']`: the page
- * (src/bot/web/views/facility-page.tsx → src/domain/facilities/facility-round.ts) is the only
+ * (src/domain/facilities/facility-round-page.tsx → src/domain/facilities/facility-round.ts) is the only
  * door this flow is answered through, always as channel 'web'; the flow is never sent to a
  * person on LINE, SMS or a call (residents get no prompt of their own). Saying so here keeps
  * the engine from offering these choices anywhere else, and it is why the 20-character limit

@@ -4,7 +4,7 @@ import type { Deps } from '../../../deps';
 import { ForbiddenError, ValidationError } from '../../../domain/errors';
 import { listFacilityRounds, openFacilityRound } from '../../../domain/facilities/facility-account-rounds';
 import { submitFacilityRound } from '../../../domain/facilities/facility-round';
-import { FacilityDonePage, FacilityRoundPage, facilityFormRows, facilityProblems } from '../../../bot/web/views/facility-page';
+import { FacilityDonePage, FacilityRoundPage, facilityFormRows, facilityProblems } from '../../../domain/facilities/facility-round-page';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { fmtShort } from '../../ui/format';

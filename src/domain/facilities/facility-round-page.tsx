@@ -1,7 +1,13 @@
-import { FACILITY_SYMPTOMS } from '../../../flows';
-import type { ValidationError } from '../../../domain/errors';
-import type { FacilityRoundView, FacilityRow } from '../../../domain/facilities/facility-round';
+import { FACILITY_SYMPTOMS } from '../../flows';
+import type { ValidationError } from '../errors';
+import type { FacilityRoundView, FacilityRow } from './facility-round';
 
+/*
+ * The facility round page and the parsing of its form, shared by its two doors — the signed
+ * link (src/bot/web/facility-routes.tsx) and the facility account's console page
+ * (src/admin/pages/facilities/round-pages.tsx) — so it lives beside the verb it feeds
+ * (submitFacilityRound) rather than in either door. Plain JSX: no door, no database.
+ */
 export const FACILITY_ASSET = '/f/_/facility.css';
 
 /** A tablet-first table: big inputs, the row's name repeated in each field's label, no script at all. */
