@@ -8,6 +8,10 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     // Integration tests each get a fresh database, so files can run in parallel.
     pool: 'forks',
+    // Files share their worker process (no fresh module graph per file: importing ~1,000
+    // modules again was most of the suite's time); per-database caches are reset before each
+    // file (tests/support/setup.ts).
+    isolate: false,
     // Most of a file's time is spent waiting on PostgreSQL, Redis, Chromium or a child
     // process, not on the CPU: four at once on two cores (vitest's default here is one).
     maxWorkers: 4,

@@ -63,6 +63,16 @@ export async function announceFlowPublication(db: DbOrTx, flowId: string): Promi
   await db.execute(sql`select pg_notify(${FLOWS_CHANNEL}, ${flowId})`);
 }
 
+/**
+ * Forget every flow version this process keeps (parsed and newest-published), for a process
+ * that moves to another database: the test runner runs many files, each on its own database
+ * cloned from one template, in one process, so the same ids can name other rows there.
+ */
+export function forgetFlowVersions(): void {
+  parsedVersions.clear();
+  latestPublishedByFlow.clear();
+}
+
 /** Drop a flow's kept published version (the NOTIFY listener), or every one. */
 export function forgetPublishedVersion(flowId?: string): void {
   if (flowId) latestPublishedByFlow.delete(flowId);
