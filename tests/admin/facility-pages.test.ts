@@ -159,7 +159,7 @@ describe('facility console pages (施設一括報告)', () => {
     const section = log.slice(log.indexOf('id="contact-log"'), log.indexOf('id="facility-residents"'));
     expect(section).toContain('世話人 A（夜勤）');
     expect(section).toContain('（再送）');
-    expect(section.match(/失敗 \(not_configured\)/g)).toHaveLength(2); // SMS and LINE
+    expect(section.match(/失敗<span class="muted" data-error-code="not_configured">（この送信手段はサーバーで未設定）/g)).toHaveLength(2); // SMS and LINE
   });
 
   it('issues a LINE link code per contact (shown once, audited; another centre’s nurse cannot), and the contact shows linked once it was sent', async () => {

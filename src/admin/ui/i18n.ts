@@ -46,6 +46,12 @@ export function labelOr(lang: Lang, prefix: string, code: string): string {
   return key in merged ? t(lang, key) : code;
 }
 
+/** A send's error code in words (the code itself stays in data-error-code for support); unknown ones as 「その他のエラー」. */
+export function contactErrorLabel(lang: Lang, code: string): string {
+  const label = labelOr(lang, 'contact.error', code);
+  return label === code ? t(lang, 'contact.error.other') : label;
+}
+
 export function parseLang(value: string | null | undefined): Lang | null {
   return value === 'ja' || value === 'en' ? value : null;
 }

@@ -15,7 +15,7 @@ import { linkCodePage } from '../persons/link-code-page';
 import { idParam, runVerb } from '../../auth/run-verb';
 import type { AdminContext, AdminEnv } from '../../auth/types';
 import { fmtDateTime, fmtShort } from '../../ui/format';
-import { t, type Lang } from '../../ui/i18n';
+import { contactErrorLabel, t, type Lang } from '../../ui/i18n';
 import { ErrorSummary, Layout } from '../../ui/layout';
 import { page } from '../../ui/render';
 import { formOf, runAction } from '../lifecycle/refusal-page';
@@ -240,7 +240,7 @@ export function createFacilityPages(deps: Deps) {
                   <td>{l.localDate ? `${l.localDate.slice(5)} ${l.round}` : ''}{l.resend ? t(lang, 'facilities.resendMark') : ''}</td>
                   <td>{l.contactName}</td>
                   <td>{t(lang, `facilities.via.${l.channel}`)}</td>
-                  <td>{t(lang, `facilities.status.${l.status}`)}{l.errorCode ? ` (${l.errorCode})` : ''}</td>
+                  <td>{t(lang, `facilities.status.${l.status}`)}{l.errorCode && <span class="muted" data-error-code={l.errorCode}>（{contactErrorLabel(lang, l.errorCode)}）</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,7 @@ import type { PersonRecord } from '../../../domain/persons/get-person';
 import type { personObservations } from '../../../domain/persons/person-observations';
 import { HealthTable, RiskFactors, roundLabel, type HealthSession } from '../../ui/clinical';
 import { fmtShort } from '../../ui/format';
-import { labelOr, t, type Lang } from '../../ui/i18n';
+import { contactErrorLabel, labelOr, t, type Lang } from '../../ui/i18n';
 import { displayPhone } from '../../ui/phone';
 import { ActionDialog, DialogOpener } from '../../ui/action-dialog';
 import { reasonLabel } from '../triage/queue-table';
@@ -224,12 +224,6 @@ export function ContactAttempts(props: { lang: Lang; r: PersonRecord }) {
       </tbody>
     </table>
   );
-}
-
-/** Provider error codes in words (the code itself stays in data-error-code for support); unknown ones as 「その他のエラー」. */
-function contactErrorLabel(lang: Lang, code: string): string {
-  const label = labelOr(lang, 'contact.error', code);
-  return label === code ? t(lang, 'contact.error.other') : label;
 }
 
 export function PersonAlerts(props: { lang: Lang; r: PersonRecord }) {
