@@ -15,8 +15,9 @@ import { createLineApiMock, LINE_TEST_BASE_URL, type LineApiCall } from '../../s
 export const SECRET = 'test-secret';
 export const LINE_ENV = { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'test-token', LINE_API_BASE_URL: LINE_TEST_BASE_URL } as const;
 
-/** A settable clock: tests move time by assigning `clock.at`. */
-export const clock = { at: new Date('2026-03-10T01:00:00Z') }; // 10:00 in Tokyo
+import { clock } from '../../support/clock';
+
+export { clock };
 
 export async function setupLine() {
   const deps = await createTestDeps(LINE_ENV, { now: () => clock.at });
