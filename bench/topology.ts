@@ -244,6 +244,7 @@ async function runLayout(intakes: number, workers: number) {
     while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
     step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered); the burst starts`);
     const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const benchCpuBefore = process.cpuUsage();
     const [{ n: processedBefore }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const burstStart = Date.now();
     let nobodyReady = 0;
@@ -280,6 +281,7 @@ async function runLayout(intakes: number, workers: number) {
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const answered = Math.max(1, processedAfter - processedBefore);
     // Per answer processed, from the burst's start to the end of the drain (a backend that ended meanwhile is not counted).
@@ -332,6 +334,11 @@ async function runLayout(intakes: number, workers: number) {
       duplicateReplies: [...repliesPerToken.values()].filter((n) => n > 1).length,
       roundPrompted: prompted!.n,
       answersProcessedInWindow: answered,
+      // Every webhook request the intake answered in the window (first deliveries and redeliveries, 200 or 503).
+      webhookRequests: sent - nobodyReady + redelivered,
+      intakeCpuMsPerWebhookRequest: Number((((cpuAfter.intake - cpuBefore.intake) * 1000) / Math.max(1, sent - nobodyReady + redelivered)).toFixed(2)),
+      // The load generator's own CPU (this process: signing, fetch, the LINE stand-in) over the burst and drain, ÷ wall time: 1.0 = one core.
+      benchProcessCores: Number(((benchCpu.user + benchCpu.system) / 1000 / (Date.now() - burstStart)).toFixed(2)),
       cpuMsPerAnswer: {
         intake: msPerAnswer(cpuAfter.intake, cpuBefore.intake),
         workers: msPerAnswer(cpuAfter.workers, cpuBefore.workers),
@@ -369,10 +376,10 @@ async function main() {
   }
   const info = machineInfo();
   console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}`);
-  console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }

@@ -82,4 +82,31 @@ describe('request bodies are limited while streaming, on every route', () => {
     expect((await send('/admin/login/totp', 32 * 1024)).status).toBe(413);
     expect((await send('/api/v1/flows', 512 * 1024)).status).toBe(200);
   });
+
+  it('on Node, a declared Content-Length is judged from the header: the body is not touched until a route reads it', async () => {
+    // Issue 16: the webhook refused while overloaded must cost almost nothing. On
+    // @hono/node-server, looking at c.req.raw.body builds the full web Request and starts
+    // streaming the body in (the socket flows); judged from the header, it stays paused.
+    const { serve } = await import('@hono/node-server');
+    const probe = new Hono<{ Bindings: { incoming: import('node:http').IncomingMessage } }>();
+    probe.use('*', bodyLimits([{ prefix: '/small', maxBytes: 10 }], 1024));
+    probe.post('/unread', async (c) => {
+      await new Promise((r) => setTimeout(r, 50)); // a web stream once built pulls the body in meanwhile
+      return c.json({ flowing: c.env.incoming.readableFlowing, ended: c.env.incoming.readableEnded });
+    });
+    probe.post('*', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+    const server = serve({ fetch: probe.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    try {
+      const unread = await fetch(`${url}/unread`, { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json' } });
+      expect(await unread.json()).toEqual({ flowing: null, ended: false });
+      // The limits still hold: over it by the header → 413; under it, the route reads the body.
+      expect((await fetch(`${url}/small`, { method: 'POST', body: 'x'.repeat(11) })).status).toBe(413);
+      expect(await (await fetch(`${url}/small`, { method: 'POST', body: 'x'.repeat(10) })).json()).toEqual({ bytes: 10 });
+      expect((await fetch(`${url}/other`, { method: 'POST', body: 'x'.repeat(2048) })).status).toBe(413);
+    } finally {
+      server.close();
+    }
+  });
 });

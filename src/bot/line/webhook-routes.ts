@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { refuseOtherMediaType } from '../../platform/http/media-type';
-import type { IntakeDeps } from '../intake/types';
+import type { IntakeDeps, IntakeGate } from '../intake/types';
 import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
 import { lineInboxRows, parseWebhookBody } from './intake';
 import { lineSignature } from './signature';
@@ -17,7 +17,8 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
  * job (the inbox writer, group commit), answer 200. Nothing here talks to LINE or runs the
  * conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers). While the inbox backlog
- * is past its limit (deps.inboxGate) a signed request is answered 503 with Retry-After.
+ * is past its limit (deps.inboxGate) every request is answered 503 with Retry-After before
+ * its body is read (shedOverload).
  */
 export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
@@ -29,10 +30,7 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     return app;
   }
   const limit = bodyLimit({ maxSize: LINE_BODY_LIMIT, onError: (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413) });
-  app.post('/', limit, lineSignature(secret), async (c) => {
-    // Overloaded (the inbox backlog past INBOX_BACKLOG_LIMIT): answer at once; LINE delivers again.
-    const retryAfter = deps.inboxGate?.shed('line');
-    if (retryAfter) return c.json({ code: 'overloaded', message: 'too many answers waiting; deliver again later' }, 503, { 'retry-after': String(retryAfter) });
+  app.post('/', shedOverload(deps.inboxGate), limit, lineSignature(secret), async (c) => {
     const wrongType = refuseOtherMediaType(c, 'application/json'); // LINE always sends JSON
     if (wrongType) return wrongType;
     const parsed = parseWebhookBody(c.get('lineRawBody'));
@@ -45,4 +43,22 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     return c.json({ ok: true, stored });
   });
   return app;
+}
+
+const OVERLOADED_BODY = JSON.stringify({ code: 'overloaded', message: 'too many answers waiting; deliver again later' });
+
+/**
+ * Overloaded (the inbox backlog past INBOX_BACKLOG_LIMIT): answer 503 with Retry-After
+ * before the body is read, hashed or parsed, so a refusal costs the intake almost nothing
+ * when it refuses thousands a second. Deciding before the signature check is safe: the
+ * answer is the same for everyone and says nothing a stranger could use, nothing is stored,
+ * and LINE delivers its signed events again. The gate's figure is read on its timer, so
+ * this is a comparison, no database or Redis work.
+ */
+function shedOverload(gate: IntakeGate | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    const retryAfter = gate?.shed('line');
+    if (!retryAfter) return next();
+    return c.body(OVERLOADED_BODY, 503, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+  };
 }

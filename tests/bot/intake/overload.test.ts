@@ -121,6 +121,37 @@ describe('the inbox backlog gate', () => {
     expect(failing.shed('line')).toBeNull();
   });
 
+  it('sheds before reading the body: no signature check, no parse, nothing from the database or Redis', async () => {
+    const { BacklogGate } = await import('../../../src/platform/backlog-gate');
+    const { createLineWebhookRoutes } = await import('../../../src/bot/line/webhook-routes');
+    const gate = new BacklogGate({ read: async () => ({ backlog: 10, oldestAgeSeconds: 1 }), limit: 5, maxAgeSeconds: 0, retryAfterSeconds: 4, logger: deps.logger });
+    await gate.refresh();
+    // Any use of the database, the queues or the inbox writer while shedding is a failure.
+    const touched: string[] = [];
+    const forbidden = (name: string) => new Proxy({}, { get: (_t, key) => { touched.push(`${name}.${String(key)}`); throw new Error(`${name} used while shedding`); } });
+    const routes = createLineWebhookRoutes(
+      { ...deps, db: forbidden('db') as TestDeps['db'], jobs: forbidden('jobs') as TestDeps['jobs'], inboxGate: gate },
+      forbidden('inbox') as Parameters<typeof createLineWebhookRoutes>[1],
+    );
+    // A body that records whether anyone read it (highWaterMark 0: nothing is pulled ahead).
+    let bodyRead = false;
+    const body = new ReadableStream<Uint8Array>({ pull(ctl) { bodyRead = true; ctl.enqueue(new TextEncoder().encode('{"events":[]}')); ctl.close(); } }, { highWaterMark: 0 });
+    const shedBefore = await shedCount();
+    const res = await routes.request('/', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-line-signature': 'bm90IHRoZSBzaWduYXR1cmU=' }, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(503); // not 401: the signature is not looked at while shedding
+    expect(res.headers.get('retry-after')).toBe('4');
+    expect(await res.json()).toMatchObject({ code: 'overloaded' });
+    expect(bodyRead).toBe(false);
+    expect(touched).toEqual([]);
+    expect(await shedCount()).toBe(shedBefore + 1);
+
+    // Open again: the same bad signature is 401, the body is read to verify it.
+    const open = new BacklogGate({ read: async () => ({ backlog: 0, oldestAgeSeconds: 0 }), limit: 5, maxAgeSeconds: 0, retryAfterSeconds: 4, logger: deps.logger });
+    await open.refresh();
+    const unsigned = await createLineWebhookRoutes({ ...deps, inboxGate: open }).request('/', { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json', 'x-line-signature': 'bm90IHRoZSBzaWduYXR1cmU=' } });
+    expect(unsigned.status).toBe(401);
+  });
+
   it("shows the backlog on the national officers' reports page, and not to a nurse", async () => {
     const email = `nat-${randomBytes(3).toString('hex')}@overload.jp`;
     await makeStaff(deps, { email, role: 'national_officer', jurisdictionCode: 'JP' });
