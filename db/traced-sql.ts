@@ -30,12 +30,30 @@ export function tracedSql<T extends Sql>(sql: T): T {
   });
 }
 
-/** Statements with more parameters than this (long `in (…)` lists) stay unnamed. */
+/**
+ * Statements with more parameters than this (long `in (…)` lists) stay unnamed; so do those
+ * carrying a set of more than this many elements as one parameter (an array literal such as
+ * `{id,id,…}::uuid[]`). A prepared statement's plan is made for its parameters only for its
+ * first five runs; then PostgreSQL may switch to a generic plan, which cannot know a set's
+ * size and assumes ten elements — the tick's next-due recompute over 25,000 persons ran as
+ * nested loops for more than 30 minutes from its sixth chunk on. Unnamed, each run is
+ * planned for the set it carries.
+ */
 export const PREPARED_MAX_PARAMETERS = 64;
 
 function preparedWhenBounded(args: unknown[] | undefined, options: object | undefined): object | undefined {
   if (!args?.length || args.length > PREPARED_MAX_PARAMETERS || (options && 'simple' in options)) return options;
+  if (args.some(isLargeSet)) return options;
   return { ...options, prepare: true };
+}
+
+/** A set parameter larger than PREPARED_MAX_PARAMETERS: an array, or an array literal (`{a,b,…}`, not a JSON object). */
+function isLargeSet(arg: unknown): boolean {
+  if (Array.isArray(arg)) return arg.length > PREPARED_MAX_PARAMETERS;
+  if (typeof arg !== 'string' || arg.length < 2 * PREPARED_MAX_PARAMETERS || arg[0] !== '{' || arg.at(-1) !== '}' || arg.includes('":')) return false;
+  let commas = 0;
+  for (let i = 0; i < arg.length && commas < PREPARED_MAX_PARAMETERS; i++) if (arg.charCodeAt(i) === 44) commas++;
+  return commas >= PREPARED_MAX_PARAMETERS;
 }
 
 type Scoped = { savepoint(...args: unknown[]): Promise<unknown> };
