@@ -101,6 +101,7 @@ async function main() {
     const t0 = tickStarted + leadSeconds * 1000;
     const tickAfterRoundMs = Math.max(0, performance.now() - t0);
     if (statements) await dbHandle.db.execute(sql`select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)`);
+    const writes0 = await tableWrites(dbHandle.db);
     const cpuDispatch0 = process.cpuUsage();
     const redisAfterEnqueue = await redisUsedBytes(redis);
     const queues = ['dispatch-line', 'dispatch-sms', 'dispatch-voice'] as const;
@@ -134,6 +135,7 @@ async function main() {
     // Let the last jobs record their sends before counting prompted sessions.
     for (const q of queues) while ((await jobs.queue(q).getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0) await new Promise((r) => setTimeout(r, 100));
     const topStatements = statements ? await dispatchStatements(dbHandle.db) : [];
+    const dispatchWrites = writesSince(writes0, await tableWrites(dbHandle.db));
     // A tick a minute later, in steady state: it must find nothing new, and cheaply.
     const s0 = performance.now();
     const second = await runTick(deps, new Date(at.getTime() + 60_000));
@@ -186,6 +188,8 @@ async function main() {
       line429: line.stats.rejected429,
       lineDuplicates: line.stats.duplicates,
       sessionsPrompted: prompted!.n,
+      // Rows written during the dispatch (pg_stat_user_tables; works without pg_stat_statements).
+      dispatchWrites,
       redisBytesAfterEnqueue: redisAfterEnqueue - redisBefore,
       redisPeakBytesDuringRound: peak - redisBefore,
       rawInsertRowsPerSecond: rawInsert,
@@ -204,6 +208,7 @@ async function main() {
         `  load average (1, 5, 15 min): ${load0.map((l) => l.toFixed(1)).join(', ')} at the tick, ${load1.map((l) => l.toFixed(1)).join(', ')} at the end`,
         `  LINE prompts/s: ${figures.linePromptsPerSecond.toLocaleString()} (${figures.lineMulticastRequestsPerSecond} multicast requests/s; ${(figures.shareOfLineMulticastLimit * 100).toFixed(1)} % of LINE's 100,000 recipients/s, with LINE_MULTICAST_PER_SECOND ${figures.lineMulticastLimitPerSecond})`,
         `  SMS: ${twilio.stats.messages.toLocaleString()} prompts, last accepted at ${figures.lastSmsAcceptedSeconds} s (${figures.smsPerSecond}/s; limit ${senders} numbers × 1/s); calls: ${twilio.stats.calls} placed, last at ${figures.lastCallPlacedSeconds} s (Twilio: 1 call/s); ${twilio.stats.rejected429} × 429`,
+        `  rows written during the dispatch: ${Object.entries(dispatchWrites).map(([t, w]) => `${t} ${w.inserted} inserted, ${w.updated} updated (${w.hotUpdated} HOT)`).join('; ')}`,
         `  the next tick (nothing new to do): ${figures.nextTickSeconds} s`,
         `  Redis used by the round: ${(figures.redisBytesAfterEnqueue / 2 ** 20).toFixed(1)} MiB queued, peak ${(figures.redisPeakBytesDuringRound / 2 ** 20).toFixed(1)} MiB`,
         `  raw: postgres.js multi-row insert ${rawInsert.toLocaleString()} rows/s, BullMQ addBulk ${rawAddBulk.toLocaleString()} jobs/s`,
@@ -220,6 +225,35 @@ async function main() {
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }
+}
+
+const WRITTEN_TABLES = ['check_sessions', 'line_multicasts', 'outbound_messages'] as const;
+type TableWrites = Record<string, { inserted: number; updated: number; hotUpdated: number }>;
+
+/**
+ * Rows inserted and updated so far in the round's tables (pg_stat_user_tables). Backends
+ * report their counts within 10 s of going idle (PostgreSQL 15), so the read waits that long first.
+ */
+async function tableWrites(db: Deps['db']): Promise<TableWrites> {
+  await new Promise((r) => setTimeout(r, 11_000));
+  await db.execute(sql`select pg_stat_clear_snapshot()`);
+  const rows = await queryRows<{ relname: string; ins: number; upd: number; hot: number }>(
+    db,
+    sql`select relname, n_tup_ins::float8 as ins, n_tup_upd::float8 as upd, n_tup_hot_upd::float8 as hot from pg_stat_user_tables
+        where relname in (${sql.join(WRITTEN_TABLES.map((t) => sql`${t}`), sql`, `)})`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.relname, { inserted: r.ins, updated: r.upd, hotUpdated: r.hot }]));
+}
+
+function writesSince(before: TableWrites, after: TableWrites): TableWrites {
+  const zero = { inserted: 0, updated: 0, hotUpdated: 0 };
+  return Object.fromEntries(
+    WRITTEN_TABLES.map((t) => {
+      const a = after[t] ?? zero;
+      const b = before[t] ?? zero;
+      return [t, { inserted: a.inserted - b.inserted, updated: a.updated - b.updated, hotUpdated: a.hotUpdated - b.hotUpdated }];
+    }),
+  );
 }
 
 /** This database's statements since the reset, by total execution time (the bench's own sampling left out). */
