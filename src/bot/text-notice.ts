@@ -61,12 +61,17 @@ export async function planNotice(deps: Deps, ctx: Ctx, input: NoticeInput): Prom
 /**
  * A notice by SMS to a number that is no person's (a household's contact, household-contact.ts):
  * recorded against `personId` (the member it is about) like any notice, sent when Twilio is
- * configured, outside quiet hours of `timeZone`; otherwise recorded as failed with the reason.
+ * configured, outside the centre's quiet hours (`quietHours`, null: QUIET_HOURS, as planNotice
+ * judges them); otherwise recorded as failed with the reason.
  */
-export async function planSmsToNumber(deps: Deps, ctx: Ctx, input: Omit<NoticeInput, 'text' | 'channel' | 'spoken'> & { to: string; text: string; timeZone: string }): Promise<NoticePlan> {
+export async function planSmsToNumber(
+  deps: Deps,
+  ctx: Ctx,
+  input: Omit<NoticeInput, 'text' | 'channel' | 'spoken'> & { to: string; text: string; timeZone: string; quietHours: string | null },
+): Promise<NoticePlan> {
   const base = { personId: input.personId, sessionId: input.sessionId ?? null, kind: input.kind, retryKey: input.retryKey };
   if (!twilioSettings(deps.env)) return recordUnsent(deps, ctx, base, 'no provider configured');
-  const deferred = quietHoursDeferral(ctx.now, input.timeZone, deps.env.QUIET_HOURS, 'SMS');
+  const deferred = quietHoursDeferral(ctx.now, input.timeZone, input.quietHours ?? deps.env.QUIET_HOURS, 'SMS');
   if (deferred) throw deferred;
   return { via: 'sms', to: input.to, row: await ensureOutbound(ctx.tx, { ...base, channel: 'sms', body: { text: input.text } }, ctx.now) };
 }

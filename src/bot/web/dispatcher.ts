@@ -59,11 +59,11 @@ async function planLinkMessage(deps: Deps, sessionId: string, kind: PromptKind):
  * the other members (household-link.ts), whose sessions ride along. Her reminder names the
  * members still open.
  */
-async function planContactLink(deps: Deps, ctx: Ctx, s: SessionRow & { timeZone: string }, contact: ContactReporter, kind: PromptKind): Promise<NoticePlan> {
+async function planContactLink(deps: Deps, ctx: Ctx, s: SessionRow & { timeZone: string; quietHours: string | null }, contact: ContactReporter, kind: PromptKind): Promise<NoticePlan> {
   if (!contact.phone) return null; // (a web contact always has one: contactOfRow)
   if (kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, s.id))) return null;
   const link = await issueWebLink({ ctx, input: { sessionId: s.id }, keys: webLinkKeys(deps.env) });
   const names = kind === 'reminder' ? await openContactMemberNames(ctx.tx, contact.householdId, ctx.now) : [];
   const text = [membersOpenLine(names, contact.lang, 'sms'), linkMessageText(kind, contact.lang, link.url, link.expiresAt, s.timeZone)].filter(Boolean).join('\n');
-  return planSmsToNumber(deps, ctx, { personId: s.personId, sessionId: s.id, kind: `web_link_${kind}`, retryKey: `web:${kind}:${s.id}:${kind === 'prompt' ? 1 : s.remindersSent + 1}`, to: contact.phone, text, timeZone: s.timeZone });
+  return planSmsToNumber(deps, ctx, { personId: s.personId, sessionId: s.id, kind: `web_link_${kind}`, retryKey: `web:${kind}:${s.id}:${kind === 'prompt' ? 1 : s.remindersSent + 1}`, to: contact.phone, text, timeZone: s.timeZone, quietHours: s.quietHours });
 }
