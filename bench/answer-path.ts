@@ -11,7 +11,7 @@
  * (process.cpuUsage) and the database's PostgreSQL backends (/proc), with the load average.
  * With --pgss, pg_stat_statements of the bench database is reset before each round and its
  * statements printed after it (calls, server time, rows, blocks and WAL per answer).
- * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50] [--pgss]
+ * Run: npm run bench -- answer-path [--persons 2000] [--concurrency 32] [--batch 50] [--pgss] [--statements]
  */
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -33,6 +33,7 @@ const persons = Number(args.flags.persons ?? 2000);
 const concurrency = Number(args.flags.concurrency ?? 32);
 const batch = Number(args.flags.batch ?? 50);
 const pgss = Boolean(args.flags.pgss);
+const showStatements = Boolean(args.flags.statements);
 const SECRET = 'bench-answer-path';
 const at = Date.parse('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const started = Date.now();
@@ -91,6 +92,7 @@ async function main() {
       const cpu = process.cpuUsage(cpu0);
       // Connections the pool opened during the round count from their start.
       const pg1 = pgCpu([...new Set([...pids, ...(await backends())])]);
+      if (showStatements) printStatementShapes(statements, ids.length);
       if (stats) {
         const top = await stats.top(ids.length);
         console.log(`pg_stat_statements, ${round.name}: ${top.callsPerAnswer} statements/answer, ${top.totalExecMsPerAnswer} ms execution + ${top.totalPlanMsPerAnswer} ms planning/answer`);
@@ -119,6 +121,17 @@ async function main() {
     await app.close();
     await line.close();
   }
+}
+
+/** --statements: each statement's shape (its first 110 characters) and how often an answer sent it. */
+function printStatementShapes(statements: readonly string[], answers: number): void {
+  const counts = new Map<string, number>();
+  for (const q of statements) {
+    const shape = q.replace(/\s+/g, ' ').slice(0, 110);
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  }
+  const rows = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  console.table(rows.map(([shape, n]) => ({ perAnswer: Number((n / answers).toFixed(3)), shape })));
 }
 
 main().then(

@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from '../../db/client';
 import type { StaffRole } from '../../db/schema';
+import type { SenderAhead } from './checks/answer-read-ahead';
 
 /** Who is acting. Verbs check scope against this, and write it into the audit row. */
 export type Actor =
@@ -30,6 +31,8 @@ export interface Ctx {
   tx: DbOrTx;
   now: Date;
   request?: RequestInfo;
+  /** What a batch of answers read ahead for this sender's first event (answer-read-ahead.ts); absent: read it. */
+  ahead?: SenderAhead;
 }
 
 export interface VerbArgs<I> {

@@ -32,7 +32,7 @@ export interface LineEvent {
  */
 export async function handleLineEvent(turn: LineTurn, event: LineEvent): Promise<LineReply | null> {
   if (event.source?.type !== 'user' || !event.source.userId) return null;
-  const link = await findLineLink(turn.tx, turn.userId);
+  const link = turn.link !== undefined ? turn.link : await findLineLink(turn.tx, turn.userId);
   if (!link) {
     // A household's reporter contact who is not a person (linked by her code): her own conversation.
     const contacts = await contactsOnAddress(turn.tx, 'line', turn.userId);

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../domain/context';
-import { claimLeased, queueLineOutbound, sendableRows, type OutboundRow } from '../../domain/outbox/outbound-messages';
-import { sendOutboxRow, type ChannelSend } from '../../domain/outbox/outbox';
+import { claimLeased, claimLeasedMany, queueLineOutbound, settleOutboundMany, type OutboundRow, type OutboundSettlement } from '../../domain/outbox/outbound-messages';
+import { settlementOf, type ChannelSend } from '../../domain/outbox/outbox';
 import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
@@ -60,43 +60,51 @@ export async function claimOutbound(db: DbOrTx, id: string, claimant: string, no
 
 /**
  * Send rows through the one outbox (claim → send → settle, src/domain/outbox/outbox.ts)
- * with LINE's send (lineSend). Each row is claimed first (`claimant` names this run); a
- * row someone else is sending is skipped. Transient failures (429/5xx/network) put the row
- * back in the queue, hold back that person's later rows (so messages keep their order) and
- * come back as `transient`.
+ * with LINE's send (lineSend), a statement for the claim and one for the settlement of all
+ * the rows: every row is claimed first (`claimant` names this run; a row someone else is
+ * sending is skipped), sent, and the outcomes written back together. Transient failures
+ * (429/5xx/network) put the row back in the queue, hold back that person's later rows (so
+ * messages keep their order; released unsent) and come back as `transient`. A crash between
+ * the sends and the settlement leaves the rows `sending` under this run's name: its retry
+ * (or the sweep after the lease) sends them again by push with their retry keys.
  */
 export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: [], transient: null };
   if (ids.length === 0) return result;
-  const rows = await sendableRows(deps.db, ids);
-  // In the order given (the sender's event order), so replies arrive in conversation order.
+  // Every row ours to send, claimed in one statement (a row someone else is sending is left out) …
+  const rows = await claimLeasedMany(deps.db, ids, claimant, deps.now(), LINE_LEASE);
+  // … in the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   // One chain a recipient, the chains side by side (a few at a time): a recipient's
   // messages keep their order, and one reply never waits for another recipient's.
-  const byRecipient = new Map<string, string[]>();
-  for (const { id, body } of rows) {
-    const to = (body as OutboundBody).to;
-    byRecipient.set(to, [...(byRecipient.get(to) ?? []), id]);
+  const byRecipient = new Map<string, OutboundRow[]>();
+  for (const row of rows) {
+    const to = (row.body as OutboundBody).to;
+    byRecipient.set(to, [...(byRecipient.get(to) ?? []), row]);
   }
-  const claim = { kind: 'leased' as const, claimant, lease: LINE_LEASE };
   const send = lineSend(deps, api);
+  const settled: OutboundSettlement[] = [];
   const chains = [...byRecipient.values()];
   let next = 0;
   const lane = async () => {
     while (next < chains.length) {
-      for (const id of chains[next++]!) {
-        const done = await sendOutboxRow(deps, id, claim, send);
-        if (!done) continue;
-        const { row, outcome } = done;
+      const chain = chains[next++]!;
+      for (const [i, row] of chain.entries()) {
+        const outcome = await send(row);
+        settled.push({ id: row.id, set: settlementOf(outcome), merge: outcome.merge });
         if (outcome.accepted) result.sent++;
         else if (outcome.transient) {
           result.transient ??= new TransientSendError(outcome.errorMessage, outcome.retryAfterMs);
-          break; // this recipient's later rows wait (order kept)
+          // This recipient's later rows wait (order kept): back to queued, their attempt not counted.
+          for (const later of chain.slice(i + 1)) settled.push({ id: later.id, release: true });
+          break;
         } else result.failed.push({ id: row.id, personId: row.personId, sessionId: row.sessionId, status: outcome.errorCode === 'network' ? null : Number(outcome.errorCode) });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_LANES, chains.length) }, lane));
+  // Every outcome written back in one statement.
+  await settleOutboundMany(deps.db, settled, deps.now());
   return result;
 }
 

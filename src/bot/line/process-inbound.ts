@@ -1,9 +1,11 @@
 import type { Deps } from '../../deps';
 import { processInOrder } from '../../domain/inbox/process-in-order';
-import { inboundEventAndUnsentReplies, unsentRepliesOfSender } from '../../domain/outbox/outbound-messages';
+import { readAheadLine, type LineReadAhead } from '../../domain/checks/answer-read-ahead';
+import { inboundEventAndUnsentReplies, queueLineOutboundMany, unsentRepliesOfSender, type NewLineOutbound } from '../../domain/outbox/outbound-messages';
+import type { Tx } from '../../domain/inbox/process-in-order';
 import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
-import { deliverOutbound, LINE_LEASE, queueOutbound, REPLY_TOKEN_FRESH_MS } from './outbox';
+import { deliverOutbound, LINE_LEASE, queueOutbound, REPLY_TOKEN_FRESH_MS, type OutboundBody } from './outbox';
 
 export { MAX_EVENT_ATTEMPTS } from '../../domain/inbox/process-in-order';
 
@@ -11,6 +13,12 @@ const EVENT_KEY_PREFIX = 'line:event:';
 export const eventRetryKey = (eventId: string) => `${EVENT_KEY_PREFIX}${eventId}`;
 /** The claimant (and owner) name of the inbound job of one event: its rows are its own to send. */
 export const eventOwner = (eventId: string) => `event:${eventId}`;
+
+/** What the run returns for each handled event: its sender and the reply recorded for it (null: none). */
+interface HandledLineEvent {
+  senderKey: string | null;
+  outboxId: string | null;
+}
 
 /** How far back a run looks for its own unsent replies; older ones are the outbound sweep's. */
 const RECENT_EVENTS = 50;
@@ -37,39 +45,63 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
     await send(deps, state.unsent, eventId);
     return { processed: 0 };
   }
-  const run = await processInOrder(
+  let readAhead: LineReadAhead | null = null;
+  // Replies of a run without savepoints, recorded together before it commits (one statement).
+  const deferred: { result: HandledLineEvent; item: NewLineOutbound & { body: OutboundBody } }[] = [];
+  const recordDeferred = async (tx: Tx) => {
+    await readAhead?.write(tx); // the answers' observations and states first
+    if (!deferred.length) return;
+    const ids = await queueLineOutboundMany(tx, deferred.map((d) => d.item), now);
+    for (const d of deferred) d.result.outboxId = ids.get(d.item.retryKey) ?? null;
+    deferred.length = 0;
+  };
+  const run = await processInOrder<HandledLineEvent>(
     deps,
     eventId,
     ['line'],
     now,
-    async (sp, ev) => {
+    async (sp, ev, { savepoints }) => {
       const event = ev.payload as LineEvent;
+      const userId = event.source?.userId ?? '';
+      // The sender's first event of the batch finds its link and open sessions read already.
+      const read = readAhead?.take(userId);
+      // Anything else may read the replies recorded so far (the waiting question shown again): record them first.
+      if (!read?.ahead) await recordDeferred(sp);
       // The answer counts when it was given (stored by the webhook), not when a worker got
       // to it: an answer at 23:59 processed after midnight, or after a Redis outage, still
       // belongs to the session it answers.
-      const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId: event.source?.userId ?? '' }, event);
-      if (!reply || reply.messages.length === 0 || !event.source?.userId) return { senderKey: ev.senderKey, outboxId: null };
+      const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId, ...(read ? { link: read.link, ahead: read.ahead } : {}) }, event);
+      const result: HandledLineEvent = { senderKey: ev.senderKey, outboxId: null };
+      if (!reply || reply.messages.length === 0 || !event.source?.userId) return result;
       const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
-      const outboxId = await queueOutbound(
-        sp,
-        {
-          retryKey: eventRetryKey(ev.id),
-          kind: reply.kind,
-          personId: reply.personId,
-          sessionId: reply.sessionId,
-          body: {
-            to: event.source.userId,
-            messages: reply.messages,
-            replyToken: fresh ? event.replyToken : null,
-            replyBy: fresh ? new Date(event.timestamp! + REPLY_TOKEN_FRESH_MS).toISOString() : null,
-            owner: eventOwner(eventId),
-          },
+      const item: NewLineOutbound & { body: OutboundBody } = {
+        retryKey: eventRetryKey(ev.id),
+        kind: reply.kind,
+        personId: reply.personId,
+        sessionId: reply.sessionId,
+        body: {
+          to: event.source.userId,
+          messages: reply.messages,
+          replyToken: fresh ? event.replyToken : null,
+          replyBy: fresh ? new Date(event.timestamp! + REPLY_TOKEN_FRESH_MS).toISOString() : null,
+          owner: eventOwner(eventId),
         },
-        now,
-      );
-      return { senderKey: ev.senderKey, outboxId };
+      };
+      if (savepoints) result.outboxId = await queueOutbound(sp, item, now);
+      else deferred.push({ result, item });
+      return result;
     },
-    { batchSize: deps.env.INBOUND_BATCH_SIZE, own: { senderKey: state.senderKey, seq: state.seq } },
+    {
+      batchSize: deps.env.INBOUND_BATCH_SIZE,
+      own: { senderKey: state.senderKey, seq: state.seq },
+      // Read ahead and write together only in a run without savepoints; a run again with
+      // savepoints (after an event failed) reads and writes event by event.
+      beforeHandling: async (tx, events, { savepoints }) => {
+        deferred.length = 0;
+        readAhead = savepoints ? null : await readAheadLine(tx, events.map((e) => ({ userId: (e.payload as LineEvent).source?.userId ?? '', at: e.receivedAt })));
+      },
+      beforeCommit: recordDeferred,
+    },
   );
   // The own sender's replies not sent yet, up to this event, in event order: what this run
   // just recorded, and what an earlier run of it could not send (a retry after 429/5xx or a

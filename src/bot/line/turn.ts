@@ -1,5 +1,7 @@
 import type { Env } from '../../config/env';
 import type { Actor, Ctx } from '../../domain/context';
+import type { SenderAhead } from '../../domain/checks/answer-read-ahead';
+import type { LineLink } from '../../domain/channels/person-on-channel';
 import type { LineMessage } from './render';
 
 /** One inbound LINE event being handled, inside the inbound job's transaction. */
@@ -8,6 +10,10 @@ export interface LineTurn {
   now: Date;
   env: Env;
   userId: string;
+  /** Read ahead by the batch (the sender's first event only): the user's link (null: not linked) … */
+  link?: LineLink | null;
+  /** … and, outside a household, the person's open sessions locked with their context. */
+  ahead?: SenderAhead | null;
 }
 
 /** What to send back for an event (one request: at most 5 messages). */
@@ -22,5 +28,5 @@ export const patientActor = (personId: string): Actor => ({ kind: 'patient', per
 export const lineWebhookActor: Actor = { kind: 'webhook', provider: 'line' };
 
 export function ctxOf(turn: LineTurn, actor: Actor): Ctx {
-  return { actor, tx: turn.tx, now: turn.now };
+  return { actor, tx: turn.tx, now: turn.now, ...(turn.ahead ? { ahead: turn.ahead } : {}) };
 }

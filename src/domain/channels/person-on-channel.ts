@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { checkSessions, jurisdictions, personChannels, persons, type PersonStatus } from '../../../db/schema';
+import { checkSessions, householdMembers, households, jurisdictions, personChannels, persons, type PersonStatus } from '../../../db/schema';
 import type { Lang } from '../../flows';
 import { OPEN_SESSION_STATUSES } from '../checks/session';
 
@@ -25,10 +25,14 @@ export type LineLink = PersonOnChannel;
 /** A person registered with a phone number on SMS or voice. */
 export type NumberOwner = PersonOnChannel;
 
-/** Every person registered with this address on this channel, oldest registration first. */
-async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', address: string): Promise<PersonOnChannel[]> {
+/** Every person registered with one of these addresses on this channel, oldest registration first. */
+async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addresses: readonly string[]): Promise<(PersonOnChannel & { address: string; inHousehold: boolean })[]> {
+  if (addresses.length === 0) return [];
   const rows = await db
     .select({
+      // A household's reporter or member: their answers may touch another person's session (proxy reporting).
+      inHousehold: sql<boolean>`(exists (select 1 from ${households} h where h.reporter_person_id = ${persons.id}) or exists (select 1 from ${householdMembers} m where m.person_id = ${persons.id}))`,
+      address: personChannels.address,
       channelId: personChannels.id,
       channelState: personChannels.state,
       personId: persons.id,
@@ -43,9 +47,11 @@ async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addr
     .from(personChannels)
     .innerJoin(persons, eq(persons.id, personChannels.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(and(eq(personChannels.kind, kind), eq(personChannels.address, address)))
+    .where(and(eq(personChannels.kind, kind), addresses.length === 1 ? eq(personChannels.address, addresses[0]!) : inArray(personChannels.address, [...addresses])))
     .orderBy(personChannels.createdAt);
   return rows.map((r) => ({
+    address: r.address,
+    inHousehold: r.inHousehold,
     channelId: r.channelId,
     channelState: r.channelState,
     personId: r.personId,
@@ -57,8 +63,19 @@ async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addr
 
 /** The person a LINE user is linked to, or null (not linked yet). */
 export async function findLineLink(db: DbOrTx, lineUserId: string): Promise<LineLink | null> {
-  const [link] = await personsOnChannel(db, 'line', lineUserId);
-  return link ?? null;
+  const [link] = await personsOnChannel(db, 'line', [lineUserId]);
+  if (!link) return null;
+  const { address: _address, inHousehold: _inHousehold, ...rest } = link;
+  return rest;
+}
+
+/**
+ * The persons these LINE users are linked to, by user id (a LINE user id names one person
+ * at most; unlinked users are absent), each saying whether they are in a household.
+ */
+export async function findLineLinks(db: DbOrTx, lineUserIds: readonly string[]): Promise<Map<string, LineLink & { inHousehold: boolean }>> {
+  const rows = await personsOnChannel(db, 'line', lineUserIds);
+  return new Map(rows.map(({ address, ...link }) => [address, link]));
 }
 
 /**
@@ -67,7 +84,7 @@ export async function findLineLink(db: DbOrTx, lineUserId: string): Promise<Line
  * registration order, so the choice is stable.
  */
 export async function ownersOfNumber(db: DbOrTx, kind: 'sms' | 'voice', address: string, _now?: Date): Promise<NumberOwner[]> {
-  const rows = await personsOnChannel(db, kind, address);
+  const rows = (await personsOnChannel(db, kind, [address])).map(({ address: _address, inHousehold: _inHousehold, ...r }) => r);
   if (rows.length <= 1) return rows;
   const open = await db
     .select({ personId: checkSessions.personId, dueAt: checkSessions.dueAt })

@@ -42,7 +42,7 @@ export async function answerCheck({ ctx, input }: VerbArgs<{ sessionId: string; 
   // A session prompted by multicast has no state yet: the prompt it got is the flow's start.
   const state = (session.state as SessionState | null) ?? start(version, flowCtx).state;
   const step = advance(version, state, input.input, flowCtx);
-  const outcome = await applyStep(ctx, session, input.channel, step, { answeredBy, answeredByHousehold: input.byContactOf ?? null });
+  const outcome = await applyStep(ctx, session, input.channel, step, { answeredBy, answeredByHousehold: input.byContactOf ?? null }, { deferrable: true });
   // A household's check ended: the next member still open takes up the reminder chain.
   if (outcome.completed && input.byContactOf) await carryContactChain(ctx, input.byContactOf);
   else if (outcome.completed) await carryReminderChain(ctx, answeredBy ?? session.personId);

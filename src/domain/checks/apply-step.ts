@@ -26,6 +26,8 @@ export async function applyStep(
   channel: Channel,
   step: Step,
   by: { answeredBy?: string | null; answeredByHousehold?: string | null } = {},
+  /** An answer's step (answerCheck), which a batch may write with the others' (nothing else writes the session after it in the event). */
+  opts: { deferrable?: boolean } = {},
 ): Promise<StepOutcome> {
   const messages: OutMessage[] = [];
   const flags: RiskFlag[] = [];
@@ -89,6 +91,11 @@ export async function applyStep(
     alertIds.push(id);
   }
 
+  // A batch of answers writes every answer's observations and state together (answer-read-ahead.ts).
+  if (opts.deferrable && ctx.ahead && !by.answeredBy && !by.answeredByHousehold) {
+    ctx.ahead.deferStep({ sessionId: session.id, observations: rows, state: step.state as SessionState, completed, at: ctx.now });
+    return { messages, completed, alertIds, urgentAdvice };
+  }
   const update = ctx.tx
     .update(checkSessions)
     .set({

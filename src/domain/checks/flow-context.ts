@@ -1,10 +1,10 @@
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
 import { isJapanese, voiceFor, type Channel, type FlowContext, type HistoryDay, type Lang, type ObservationValue } from '../../flows';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
-import type { CheckSession } from './session';
+import { OPEN_SESSION_STATUSES, type CheckSession } from './session';
 import { isCentreOpenAt } from '../opening-hours/centre-open';
 import { addDays, ageOn, daysBetween, localDateOf } from '../time';
 import { contactLanguageSql } from '../households/contact-reachable';
@@ -80,21 +80,40 @@ function historyOf(rows: readonly HistoryRow[], localDate: string): HistoryDay[]
   return [...[...byDate.entries()].map(([d, values]) => ({ localDate: d, values })), ...todayBySession.values()];
 }
 
+/** The columns a context is built from (openingContextOf): selected alone where a batch needs only them. */
+export const contextColumns = {
+  p: {
+    id: persons.id, monitoringStart: persons.monitoringStart, preferredLanguage: persons.preferredLanguage, dateOfBirth: persons.dateOfBirth, riskFactors: persons.riskFactors,
+    underlyingConditions: persons.underlyingConditions, pregnant: persons.pregnant, hasOximeter: persons.hasOximeter, classification: persons.classification,
+  },
+  centre: {
+    timeZone: jurisdictions.timeZone, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn, phone: jurisdictions.phone, afterHoursPhone: jurisdictions.afterHoursPhone,
+    openingHours: jurisdictions.openingHours,
+  },
+};
+
+/** A session locked for the rest of the transaction, with the builder of its engine context. */
+export interface LockedSession {
+  session: CheckSession;
+  flowContext: (channel: Channel, now: Date) => FlowContext;
+}
+
 /**
- * The answer path's one read: lock the session (FOR UPDATE OF check_sessions, as
- * lockSession) and read, in the same statement, the person, their centre and the history
- * the engine needs (HISTORY_DAYS before the session's local date, as loadHistory: one json
- * array from the observations index). Three round trips of the answer path become one.
- * Returns the session and a builder of its engine context, or null when there is no session.
+ * Sessions locked (FOR UPDATE OF check_sessions: the joined rows are read, not locked; after
+ * waiting for another writer PostgreSQL returns the row as that writer committed it) and
+ * read in the same statement with the person, their centre and the history the engine
+ * needs (HISTORY_DAYS before the session's local date, as loadHistory: one json array from
+ * the observations index). Locked in id order, so two batches locking overlapping sets
+ * cannot deadlock on each other.
  */
-export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: string): Promise<{ session: CheckSession; flowContext: (channel: Channel, now: Date) => FlowContext } | null> {
+async function lockSessionsWithContext(tx: Ctx['tx'], where: SQL): Promise<LockedSession[]> {
   const o = sql.raw('o');
   const h = sql.raw('h');
-  const [row] = await ctx.tx
+  const rows = await tx
     .select({
       s: checkSessions,
-      p: persons,
-      centre: jurisdictions,
+      p: contextColumns.p,
+      centre: contextColumns.centre,
       contactLang,
       history: sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
         from observations ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
@@ -103,11 +122,37 @@ export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx'>, sessionId: st
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(eq(checkSessions.id, sessionId))
+    .where(where)
+    .orderBy(asc(checkSessions.id))
     .for('update', { of: checkSessions });
-  if (!row) return null;
-  const history = historyOf(row.history, row.s.localDate);
-  return { session: row.s, flowContext: (channel, now) => ({ ...openingContextOf(row, channel, now, row.s.localDate), history }) };
+  return rows.map((row) => {
+    const history = historyOf(row.history, row.s.localDate);
+    return { session: row.s, flowContext: (channel: Channel, now: Date) => ({ ...openingContextOf(row, channel, now, row.s.localDate), history }) };
+  });
+}
+
+/**
+ * The answer path's one read: lock the session and read its engine context
+ * (lockSessionsWithContext). Three round trips of the answer path become one — none when
+ * a batch read it ahead (`ctx.ahead`, answer-read-ahead.ts). Null when there is no session.
+ */
+export async function lockSessionWithContext(ctx: Pick<Ctx, 'tx' | 'ahead'>, sessionId: string): Promise<LockedSession | null> {
+  const ahead = ctx.ahead?.takeLocked(sessionId);
+  if (ahead) return ahead;
+  const [locked] = await lockSessionsWithContext(ctx.tx, eq(checkSessions.id, sessionId));
+  return locked ?? null;
+}
+
+/**
+ * The open sessions of these persons due by `dueBy` and not expired at `openAt`, locked
+ * with their engine contexts: a batch of answers reads them all at once (answer-read-ahead.ts).
+ */
+export async function lockOpenSessionsWithContext(tx: Ctx['tx'], personIds: readonly string[], window: { dueBy: Date; openAt: Date }): Promise<LockedSession[]> {
+  if (personIds.length === 0) return [];
+  return lockSessionsWithContext(
+    tx,
+    and(inArray(checkSessions.personId, [...personIds]), inArray(checkSessions.status, [...OPEN_SESSION_STATUSES]), gt(checkSessions.expiresAt, window.openAt), lte(checkSessions.dueAt, window.dueBy))!,
+  );
 }
 
 /** Everything the pure engine needs about a person, their centre and their history, at `now`. */
@@ -121,18 +166,6 @@ export async function buildFlowContext(db: DbOrTx, personId: string, channel: Ch
   const context = openingContextOf(row, channel, now, localDate);
   return { ...context, history: await loadHistory(db, personId, context.localDate) };
 }
-
-/** The columns a context is built from (openingContextOf): selected alone where a batch needs only them. */
-export const contextColumns = {
-  p: {
-    id: persons.id, monitoringStart: persons.monitoringStart, preferredLanguage: persons.preferredLanguage, dateOfBirth: persons.dateOfBirth, riskFactors: persons.riskFactors,
-    underlyingConditions: persons.underlyingConditions, pregnant: persons.pregnant, hasOximeter: persons.hasOximeter, classification: persons.classification,
-  },
-  centre: {
-    timeZone: jurisdictions.timeZone, nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn, phone: jurisdictions.phone, afterHoursPhone: jurisdictions.afterHoursPhone,
-    openingHours: jurisdictions.openingHours,
-  },
-};
 
 /** A person and their centre, as far as a context reads them. */
 export interface ContextSubject {

@@ -6,6 +6,7 @@ import { beginSession } from '../checks/begin-session';
 import { findPersonSession, OPEN_SESSION_STATUSES, type CheckSession, type SessionRef } from '../checks/session';
 import { startCheck } from '../checks/start-check';
 import type { Ctx } from '../context';
+import type { SenderAhead } from '../checks/answer-read-ahead';
 import { ageOn } from '../time';
 import { answersFor, reportsFor } from './household-members';
 
@@ -15,7 +16,8 @@ import { answersFor, reportsFor } from './household-members';
  * one (the reporter's own first, then each dependent in turn). One session per person:
  * every answer is recorded as that member's.
  */
-export async function householdOpenSession(db: DbOrTx, personId: string, now: Date): Promise<CheckSession | null> {
+export async function householdOpenSession(db: DbOrTx, personId: string, now: Date, ahead?: SenderAhead): Promise<CheckSession | null> {
+  if (ahead?.personId === personId) return ahead.openSession(now);
   const members = await answersFor(db, personId);
   const ids = members ? members.map((m) => m.personId) : [personId];
   const open = await db
@@ -31,7 +33,9 @@ export async function householdOpenSession(db: DbOrTx, personId: string, now: Da
 }
 
 /** The session a button names, if the person may answer it: their own, or a household member's when they are its reporter. */
-export async function findAnswerableSession(db: DbOrTx, personId: string, ref: SessionRef): Promise<CheckSession | null> {
+export async function findAnswerableSession(db: DbOrTx, personId: string, ref: SessionRef, ahead?: SenderAhead): Promise<CheckSession | null> {
+  const read = ahead?.personId === personId ? ahead.namedSession(ref) : undefined;
+  if (read) return read;
   const own = await findPersonSession(db, personId, ref);
   if (own || !('sessionId' in ref)) return own;
   const members = await answersFor(db, personId);
@@ -54,6 +58,7 @@ export interface NextMember {
  * conversation. Null when everyone has answered, or the person reports for nobody else.
  */
 export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, channel: ChannelKind): Promise<NextMember | null> {
+  if (ctx.ahead?.personId === reporterId && ctx.ahead.outsideHousehold) return null;
   const members = await answersFor(ctx.tx, reporterId);
   if (!members) return null;
   const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);
@@ -81,6 +86,7 @@ export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, cha
  * moves on member by member. A pending member (never begun: the web check) becomes prompted.
  */
 export async function carryReminderChain(ctx: Ctx, reporterId: string): Promise<void> {
+  if (ctx.ahead?.personId === reporterId && ctx.ahead.outsideHousehold) return;
   const members = await answersFor(ctx.tx, reporterId);
   if (!members) return;
   const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);

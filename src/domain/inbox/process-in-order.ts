@@ -38,7 +38,12 @@ export interface InOrderRun<R> {
   failed: Error | null;
 }
 
-export interface InOrderOptions {
+/** How the run handles its events: with a savepoint each (after a failure), or all in the transaction. */
+export interface HandleRun {
+  savepoints: boolean;
+}
+
+export interface InOrderOptions<R = unknown> {
   /**
    * How many senders one run may take (INBOUND_BATCH_SIZE): the own sender, plus up to
    * batchSize − 1 others with the oldest unprocessed events whose advisory lock is free at
@@ -46,6 +51,18 @@ export interface InOrderOptions {
    * own sender only.
    */
   batchSize?: number;
+  /**
+   * Called once a run, with every event it is about to handle (oldest first), before the
+   * first: a batch reads what its events need in a few statements (answer-read-ahead.ts).
+   */
+  beforeHandling?: (tx: Tx, events: readonly InboundEvent[], run: HandleRun) => Promise<void>;
+  /**
+   * Called once a run after the last event was handled, before processed_at is written and
+   * the transaction commits, with what the handlers returned: a batch writes what its
+   * handlers left for it (one multi-row statement instead of one an event). Only in a run
+   * without savepoints (`HandleRun.savepoints` false); with them each handler writes its own.
+   */
+  beforeCommit?: (tx: Tx, results: readonly R[]) => Promise<void>;
   /** The own event's sender and seq when the caller has read them already (saves a statement). */
   own?: { senderKey: string | null; seq: number };
 }
@@ -74,8 +91,8 @@ export async function processInOrder<R>(
   eventId: string,
   providers: InboundProvider[],
   now: Date,
-  handle: (tx: Tx, event: InboundEvent) => Promise<R>,
-  opts: InOrderOptions = {},
+  handle: (tx: Tx, event: InboundEvent, run: HandleRun) => Promise<R>,
+  opts: InOrderOptions<R> = {},
 ): Promise<InOrderRun<R>> {
   // First without a savepoint per event (two statements an event fewer): when every event
   // goes through, which is nearly always, the result is the same. When one throws, the
@@ -98,8 +115,8 @@ async function runInOrder<R>(
   eventId: string,
   providers: InboundProvider[],
   now: Date,
-  handle: (tx: Tx, event: InboundEvent) => Promise<R>,
-  opts: InOrderOptions,
+  handle: (tx: Tx, event: InboundEvent, run: HandleRun) => Promise<R>,
+  opts: InOrderOptions<R>,
   savepoints: boolean,
 ): Promise<InOrderRun<R>> {
   let failed: Error | null = null;
@@ -146,11 +163,12 @@ async function runInOrder<R>(
     const halted = new Set<string>();
     // An event that failed before is likely to fail again: then a savepoint each from the start.
     const inSavepoints = savepoints || pending.some((e) => e.attempts > 0);
+    if (pending.length && opts.beforeHandling) await opts.beforeHandling(tx, pending, { savepoints: inSavepoints });
     for (const event of pending) {
       const sender = event.senderKey ?? event.id;
       if (halted.has(sender)) continue;
       try {
-        results.push(inSavepoints ? await tx.transaction((sp) => handle(sp, event)) : await handle(tx, event));
+        results.push(inSavepoints ? await tx.transaction((sp) => handle(sp, event, { savepoints: true })) : await handle(tx, event, { savepoints: false }));
         handled.push(event);
       } catch (err) {
         if (!inSavepoints) throw new EventFailedWithoutSavepoint((err as Error).message, { cause: err });
@@ -165,6 +183,12 @@ async function runInOrder<R>(
           if (sender === (own.senderKey ?? eventId)) failed = err as Error;
         }
       }
+    }
+    if (!inSavepoints && opts.beforeCommit) {
+      // A batch write that fails is found out event by event: the run again with savepoints, where each handler writes its own.
+      await opts.beforeCommit(tx, results).catch((err: Error) => {
+        throw new EventFailedWithoutSavepoint(err.message, { cause: err });
+      });
     }
     if (handled.length) {
       await tx

@@ -48,18 +48,29 @@ export async function ensureOutbound(tx: DbOrTx, values: NewOutbound, now: Date)
   return row!;
 }
 
+/** A LINE message request to record. */
+export interface NewLineOutbound {
+  retryKey: string;
+  kind: string;
+  personId: string | null;
+  sessionId: string | null;
+  body: object;
+}
+
 /** Record one LINE message request, in the caller's transaction; a known retry key adds nothing (null). */
-export async function queueLineOutbound(
-  tx: DbOrTx,
-  item: { retryKey: string; kind: string; personId: string | null; sessionId: string | null; body: object },
-  now: Date,
-): Promise<string | null> {
-  const [row] = await tx
+export async function queueLineOutbound(tx: DbOrTx, item: NewLineOutbound, now: Date): Promise<string | null> {
+  return (await queueLineOutboundMany(tx, [item], now)).get(item.retryKey) ?? null;
+}
+
+/** queueLineOutbound for many requests in one statement: the new rows' ids by retry key (a known retry key adds nothing and is absent). */
+export async function queueLineOutboundMany(tx: DbOrTx, items: readonly NewLineOutbound[], now: Date): Promise<Map<string, string>> {
+  if (items.length === 0) return new Map();
+  const rows = await tx
     .insert(outboundMessages)
-    .values({ channel: 'line', kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status: 'queued', createdAt: now, updatedAt: now })
+    .values(items.map((item) => ({ channel: 'line' as const, kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status: 'queued' as const, createdAt: now, updatedAt: now })))
     .onConflictDoNothing()
-    .returning({ id: outboundMessages.id });
-  return row?.id ?? null;
+    .returning({ id: outboundMessages.id, retryKey: outboundMessages.retryKey });
+  return new Map(rows.map((r) => [r.retryKey, r.id]));
 }
 
 /** Claim a queued row for sending; false when another worker (or an earlier run) already did. */
@@ -84,6 +95,19 @@ export async function claimLeased(db: DbOrTx, id: string, claimant: string, now:
     .where(and(eq(outboundMessages.id, id), leaseAllows({ status: sql`${outboundMessages.status}`, body: sql`${outboundMessages.body}`, updatedAt: sql`${outboundMessages.updatedAt}` }, { claimant, now, lease })))
     .returning();
   return row ?? null;
+}
+
+/**
+ * claimLeased for many rows in one statement: the rows among `ids` the lease lets
+ * `claimant` take, taken (status → sending, one more attempt); the others are left out.
+ */
+export async function claimLeasedMany(db: DbOrTx, ids: readonly string[], claimant: string, now: Date, lease: OutboxLease): Promise<OutboundRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .update(outboundMessages)
+    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
+    .where(and(inArray(outboundMessages.id, [...ids]), leaseAllows({ status: sql`${outboundMessages.status}`, body: sql`${outboundMessages.body}`, updatedAt: sql`${outboundMessages.updatedAt}` }, { claimant, now, lease })))
+    .returning();
 }
 
 export interface OutboxLease {
@@ -116,14 +140,6 @@ function leaseAllows(row: { status: SQL; body: SQL; updatedAt: SQL }, { claimant
 const claimableAs = (by: LeaseClaimant | undefined) =>
   by ? leaseAllows({ status: sql.raw('o.status'), body: sql.raw('o.body'), updatedAt: sql.raw('o.updated_at') }, by) : sql`o.status in ('queued', 'sending')`;
 
-/** The rows among `ids` still to send (queued or being sent), with their bodies. */
-export async function sendableRows(db: DbOrTx, ids: string[]): Promise<{ id: string; body: unknown }[]> {
-  return db
-    .select({ id: outboundMessages.id, body: outboundMessages.body })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.id, ids), inArray(outboundMessages.status, ['queued', 'sending'])));
-}
-
 /** Write the outcome of a send to its row; `merge` is added to the row's body (LINE: how it went out). */
 export async function settleOutbound(
   db: DbOrTx,
@@ -136,6 +152,41 @@ export async function settleOutbound(
     .update(outboundMessages)
     .set({ ...set, updatedAt: now, ...(merge ? { body: sql`${outboundMessages.body} || ${JSON.stringify(merge)}::jsonb` } : {}) })
     .where(eq(outboundMessages.id, id));
+}
+
+/** One row's settlement in settleOutboundMany: its outcome (settleOutbound's fields), or `release` — claimed but not tried (back to queued, the attempt not counted). */
+export type OutboundSettlement =
+  | { id: string; release?: false; set: Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>>; merge?: Record<string, unknown> }
+  | { id: string; release: true };
+
+/** settleOutbound for many rows in one statement (the rows as one json parameter). */
+export async function settleOutboundMany(db: DbOrTx, settlements: readonly OutboundSettlement[], now: Date): Promise<void> {
+  if (settlements.length === 0) return;
+  const rows = settlements.map((s) =>
+    s.release
+      ? { id: s.id, release: true }
+      : {
+          id: s.id,
+          release: false,
+          status: s.set.status ?? null,
+          has_provider_id: 'providerMessageId' in s.set,
+          provider_message_id: s.set.providerMessageId ?? null,
+          has_error: 'errorCode' in s.set || 'errorMessage' in s.set,
+          error_code: s.set.errorCode ?? null,
+          error_message: s.set.errorMessage ?? null,
+          merge: s.merge ?? null,
+        },
+  );
+  await db.execute(sql`update outbound_messages o set
+      status = case when v.release then 'queued' else coalesce(v.status, o.status) end,
+      attempts = o.attempts - case when v.release then 1 else 0 end,
+      provider_message_id = case when v.has_provider_id then v.provider_message_id else o.provider_message_id end,
+      error_code = case when v.has_error then v.error_code else o.error_code end,
+      error_message = case when v.has_error then v.error_message else o.error_message end,
+      body = case when v.merge is null then o.body else o.body || v.merge end,
+      updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, release boolean, status text, has_provider_id boolean, provider_message_id text, has_error boolean, error_code text, error_message text, merge jsonb)
+    where o.id = v.id`);
 }
 
 const RANK: Record<OutboundStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3 };

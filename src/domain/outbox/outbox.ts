@@ -57,14 +57,13 @@ export async function sendOutboxRow(
   const row = await claimOutboxRow(deps.db, id, claim, deps.now());
   if (!row) return null;
   const outcome = await send(row);
-  await settleOutbound(
-    deps.db,
-    row.id,
-    outcome.accepted
-      ? { ...(outcome.status === 'sent' ? { status: 'sent' as const } : {}), providerMessageId: outcome.providerMessageId, errorCode: outcome.errorCode ?? null, errorMessage: null }
-      : { status: outcome.transient ? 'queued' : 'failed', errorCode: outcome.errorCode, errorMessage: outcome.errorMessage.slice(0, 500) },
-    deps.now(),
-    outcome.merge,
-  );
+  await settleOutbound(deps.db, row.id, settlementOf(outcome), deps.now(), outcome.merge);
   return { row, outcome };
+}
+
+/** What a send's outcome writes to its row (settleOutbound, settleOutboundMany). */
+export function settlementOf(outcome: SendOutcome): Partial<Pick<OutboundRow, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>> {
+  return outcome.accepted
+    ? { ...(outcome.status === 'sent' ? { status: 'sent' as const } : {}), providerMessageId: outcome.providerMessageId, errorCode: outcome.errorCode ?? null, errorMessage: null }
+    : { status: outcome.transient ? 'queued' : 'failed', errorCode: outcome.errorCode, errorMessage: outcome.errorMessage.slice(0, 500) };
 }

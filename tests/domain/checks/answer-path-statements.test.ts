@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../../db/client';
-import { alerts, inboundEvents, observations } from '../../../db/schema';
+import { alerts, checkSessions, inboundEvents, observations } from '../../../db/schema';
 import { processLineInbound } from '../../../src/bot/line/process-inbound';
 import { smsDispatcher } from '../../../src/bot/sms/dispatcher';
 import { processTwilioInbox } from '../../../src/bot/twilio/process-inbox';
@@ -23,10 +23,13 @@ import { createTwilioApiMock } from '../../support/twilio-api-mock';
  */
 // The inbox processor runs without a savepoint per event unless one fails (savepoint +
 // release fewer an answer since the pg_stat_statements round of issue 16).
-const LINE_ANSWER_MAX = 16; // batch size 1 (one sender a job)
+// The set-based batch (answer-read-ahead.ts): links and open sessions read ahead in two
+// statements a run, observations + states, replies, claims and settlements written in one
+// each — a LINE answer alone 16 → 14; batched, 9.8 → 2.3 (10) and 9.08 → 1.13 (100).
+const LINE_ANSWER_MAX = 14; // batch size 1 (one sender a job)
 // Batched (INBOUND_BATCH_SIZE): per answer, with the other events' jobs' one statement each.
-const BATCH_10_MAX = 10; // measured 9.8
-const BATCH_100_MAX = 9.5; // measured 9.08
+const BATCH_10_MAX = 2.5; // measured 2.3
+const BATCH_100_MAX = 1.2; // measured 1.13
 const SMS_ANSWER_MAX = 19;
 
 /** A second handle on the test database whose every statement is recorded. */
@@ -143,6 +146,9 @@ describe('statements per LINE answer, answers batched across senders (INBOUND_BA
       }
       expect(t.line.calls.length).toBe(before + size); // every answer replied to, once
       expect((await countObs()) - obsBefore).toBe(size); // one observation an answer
+      // … and every session's new state written (at the answer's time).
+      const advanced = await t.deps.db.select({ id: checkSessions.id }).from(checkSessions).where(and(inArray(checkSessions.personId, personIds), eq(checkSessions.updatedAt, clock.at)));
+      expect(advanced).toHaveLength(size);
       const perAnswer = c.statements.length / size;
       process.stdout.write(`LINE answers at batch size ${size}: ${c.statements.length} statements, ${perAnswer.toFixed(2)} an answer\n`);
       expect(perAnswer).toBeLessThanOrEqual(bound);

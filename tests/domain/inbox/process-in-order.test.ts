@@ -183,4 +183,37 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
       await handle.close();
     }
   });
+
+  it('hands a run without savepoints its events before the first (beforeHandling) and its results before the commit (beforeCommit); a failing batch write reruns with savepoints, where handlers write their own', async () => {
+    const [a, b] = [newSender(), newSender()];
+    const [a1] = await store('line', a, [{ n: 1 }]);
+    const [b1] = await store('line', b, [{ n: 1 }]);
+    const seen: { before: string[][]; commit: string[][]; modes: boolean[] } = { before: [], commit: [], modes: [] };
+    let failWrite = true;
+    const run = await processInOrder(deps, b1!, [...LINE], NOW, async (tx, event, { savepoints }) => {
+      seen.modes.push(savepoints);
+      // With savepoints the handler writes its own effect; without, the batch writes them in beforeCommit.
+      if (savepoints) await tx.execute(sql`insert into inbox_effects (event_id) values (${event.id})`);
+      return event.id;
+    }, {
+      batchSize: 10,
+      beforeHandling: async (_tx, events, { savepoints }) => {
+        seen.before.push(events.map((e) => `${e.id}:${savepoints}`));
+      },
+      beforeCommit: async (tx, results) => {
+        seen.commit.push([...results]);
+        for (const id of results) await tx.execute(sql`insert into inbox_effects (event_id) values (${id})`);
+        if (failWrite) {
+          failWrite = false;
+          throw new Error('the batch write failed');
+        }
+      },
+    });
+    expect(run).toMatchObject({ results: [a1, b1], failed: null });
+    expect(seen.before).toEqual([[`${a1}:false`, `${b1}:false`], [`${a1}:true`, `${b1}:true`]]);
+    expect(seen.commit).toEqual([[a1, b1]]); // not called in the run with savepoints
+    expect(seen.modes).toEqual([false, false, true, true]);
+    expect((await effects([a1!, b1!])).sort()).toEqual([a1, b1].sort()); // once each: the failed batch write left nothing
+    expect((await rowsOf([a1!, b1!])).every((r) => r.processedAt !== null && r.attempts === 1)).toBe(true);
+  });
 });
