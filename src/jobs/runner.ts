@@ -119,6 +119,18 @@ export class JobRunner {
   }
 
   /**
+   * Drop waiting jobs whose work another job has done (an inbound batch took their events):
+   * a removal each, side by side on the one connection. A job already running is left to
+   * finish (BullMQ does not remove a locked job), and any failure is ignored: a job left in
+   * the queue finds its event handled and costs one statement.
+   */
+  async discardWaiting(name: QueueName, jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    const q = this.queue(name);
+    await Promise.all(jobIds.map((id) => q.remove(id, { removeChildren: false }).catch(() => 0)));
+  }
+
+  /**
    * A per-second send limit shared by every process (through this Redis, under the queue
    * prefix), for sends made inside jobs of other queues: LINE pushes (see lineApiFor).
    */

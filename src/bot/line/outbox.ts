@@ -68,11 +68,13 @@ export async function claimOutbound(db: DbOrTx, id: string, claimant: string, no
  * the sends and the settlement leaves the rows `sending` under this run's name: its retry
  * (or the sweep after the lease) sends them again by push with their retry keys.
  */
-export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string): Promise<DeliveryResult> {
+export async function deliverOutbound(deps: Pick<Deps, 'db' | 'logger' | 'now'>, api: LineApi, ids: string[], claimant: string, claimed: readonly OutboundRow[] = []): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: [], transient: null };
   if (ids.length === 0) return result;
-  // Every row ours to send, claimed in one statement (a row someone else is sending is left out) …
-  const rows = await claimLeasedMany(deps.db, ids, claimant, deps.now(), LINE_LEASE);
+  // Every row ours to send: the ones recorded claimed by this run (recordClaimedLineOutbound),
+  // the others claimed in one statement (a row someone else is sending is left out) …
+  const mine = new Map(claimed.map((r) => [r.id, r]));
+  const rows = [...ids.flatMap((id) => mine.get(id) ?? []), ...(await claimLeasedMany(deps.db, ids.filter((id) => !mine.has(id)), claimant, deps.now(), LINE_LEASE))];
   // … in the order given (the sender's event order), so replies arrive in conversation order.
   rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   // One chain a recipient, the chains side by side (a few at a time): a recipient's

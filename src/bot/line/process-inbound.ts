@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps';
+import { inboundJobId, lineInboundTarget } from '../../jobs/inbound-jobs';
 import { processInOrder } from '../../domain/inbox/process-in-order';
 import { readAheadLine, type LineReadAhead } from '../../domain/checks/answer-read-ahead';
-import { inboundEventAndUnsentReplies, queueLineOutboundMany, unsentRepliesOfSender, type NewLineOutbound } from '../../domain/outbox/outbound-messages';
+import { inboundEventAndUnsentReplies, recordClaimedLineOutbound, unsentRepliesOfSender, type NewLineOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 import type { Tx } from '../../domain/inbox/process-in-order';
 import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
@@ -34,25 +35,29 @@ const RECENT_EVENTS = 50;
  * nothing is sent twice), and sent as soon as it commits — each recipient's in order, the
  * recipients side by side, so one reply does not wait for the others.
  */
-export async function processLineInbound(deps: Deps, eventId: string): Promise<{ processed: number }> {
+export async function processLineInbound(deps: Deps, eventId: string): Promise<{ processed: number; handledEventIds: string[] }> {
   const now = deps.now();
   // Only rows this job may claim: a reply another job (the batch that took this event) is
   // sending is left to it, without a look-up and a claim that would find it taken.
   const claimableBy = { claimant: eventOwner(eventId), now, lease: LINE_LEASE };
   const state = await inboundEventAndUnsentReplies(deps.db, { eventId, provider: 'line', retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS, claimableBy });
-  if (!state) return { processed: 0 };
+  if (!state) return { processed: 0, handledEventIds: [] };
   if (state.processed) {
     await send(deps, state.unsent, eventId);
-    return { processed: 0 };
+    return { processed: 0, handledEventIds: [] };
   }
   let readAhead: LineReadAhead | null = null;
-  // Replies of a run without savepoints, recorded together before it commits (one statement).
-  const deferred: { result: HandledLineEvent; item: NewLineOutbound & { body: OutboundBody } }[] = [];
+  // Replies of a run without savepoints, recorded together before it commits (one
+  // statement), claimed by this run already: sent right after the commit without a claim.
+  const deferred: { result: HandledLineEvent; item: NewLineOutbound & { body: OutboundBody & { owner: string } } }[] = [];
+  const claimed: OutboundRow[] = [];
   const recordDeferred = async (tx: Tx) => {
     await readAhead?.write(tx); // the answers' observations and states first
     if (!deferred.length) return;
-    const ids = await queueLineOutboundMany(tx, deferred.map((d) => d.item), now);
-    for (const d of deferred) d.result.outboxId = ids.get(d.item.retryKey) ?? null;
+    const rows = await recordClaimedLineOutbound(tx, deferred.map((d) => d.item), now);
+    const byKey = new Map(rows.map((r) => [r.retryKey, r]));
+    for (const d of deferred) d.result.outboxId = byKey.get(d.item.retryKey)?.id ?? null;
+    claimed.push(...rows);
     deferred.length = 0;
   };
   const run = await processInOrder<HandledLineEvent>(
@@ -74,7 +79,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
       const result: HandledLineEvent = { senderKey: ev.senderKey, outboxId: null };
       if (!reply || reply.messages.length === 0 || !event.source?.userId) return result;
       const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
-      const item: NewLineOutbound & { body: OutboundBody } = {
+      const item: NewLineOutbound & { body: OutboundBody & { owner: string } } = {
         retryKey: eventRetryKey(ev.id),
         kind: reply.kind,
         personId: reply.personId,
@@ -98,6 +103,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
       // savepoints (after an event failed) reads and writes event by event.
       beforeHandling: async (tx, events, { savepoints }) => {
         deferred.length = 0;
+        claimed.length = 0;
         readAhead = savepoints ? null : await readAheadLine(tx, events.map((e) => ({ userId: (e.payload as LineEvent).source?.userId ?? '', at: e.receivedAt })));
       },
       beforeCommit: recordDeferred,
@@ -111,13 +117,17 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
   const senderKey = run.own?.senderKey;
   const ownUnsent = senderKey ? await unsentRepliesOfSender(deps.db, { provider: 'line', senderKey, seq: run.own!.seq, retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS, claimableBy }) : [];
   const others = run.results.filter((r) => r.outboxId && r.senderKey !== senderKey).map((r) => r.outboxId!);
-  await send(deps, [...ownUnsent, ...others], eventId);
+  await send(deps, [...ownUnsent, ...others], eventId, claimed);
+  // The jobs of the other events this run handled have nothing left to do (their replies are
+  // this run's to send, or the sweep's after the lease): out of the queue before a worker takes them.
+  const handledEventIds = run.handledIds.filter((id) => id !== eventId);
+  await deps.jobs.discardWaiting(lineInboundTarget.queue, handledEventIds.map(inboundJobId));
   if (run.failed) throw run.failed;
-  return { processed: run.results.length };
+  return { processed: run.results.length, handledEventIds };
 }
 
-async function send(deps: Deps, ids: string[], eventId: string): Promise<void> {
+async function send(deps: Deps, ids: string[], eventId: string, claimed: readonly OutboundRow[] = []): Promise<void> {
   if (!ids.length) return;
-  const delivery = await deliverOutbound(deps, lineApiFor(deps), ids, eventOwner(eventId));
+  const delivery = await deliverOutbound(deps, lineApiFor(deps), ids, eventOwner(eventId), claimed);
   if (delivery.transient) throw delivery.transient;
 }

@@ -26,6 +26,8 @@ export async function inboundEventById(db: DbOrTx, eventId: string): Promise<Pic
 export interface InOrderRun<R> {
   /** What the handler returned for each event it handled, oldest first (every sender of the batch). */
   results: R[];
+  /** The ids of the events handled (processed_at written), in the order of `results`. */
+  handledIds: string[];
   /** The sender of the job's own event and its place in the inbox; null when the event is unknown. */
   own: { senderKey: string | null; seq: number } | null;
   /** The senders whose events this run took (the own sender first), each under its advisory lock. */
@@ -123,7 +125,7 @@ async function runInOrder<R>(
   const batchSize = Math.max(1, opts.batchSize ?? 1);
   return deps.db.transaction(async (tx) => {
     const own = opts.own ?? (await tx.select({ seq: inboundEvents.seq, senderKey: inboundEvents.senderKey }).from(inboundEvents).where(eq(inboundEvents.id, eventId)))[0];
-    if (!own) return { results: [], own: null, senders: [], failed: null };
+    if (!own) return { results: [], handledIds: [], own: null, senders: [], failed: null };
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0))`);
     // Other senders: the oldest unprocessed events (through the partial index on received_at),
     // their senders in order of first event, taken only if nobody else holds them (never waits).
@@ -197,6 +199,6 @@ async function runInOrder<R>(
         .where(inArray(inboundEvents.id, handled.map((e) => e.id)));
       for (const event of handled) observeAnswer(event.provider, event.receivedAt, now);
     }
-    return { results, own: { senderKey: own.senderKey, seq: own.seq }, senders: own.senderKey ? [own.senderKey, ...others] : [], failed };
+    return { results, handledIds: handled.map((e) => e.id), own: { senderKey: own.senderKey, seq: own.seq }, senders: own.senderKey ? [own.senderKey, ...others] : [], failed };
   });
 }

@@ -64,13 +64,27 @@ export async function queueLineOutbound(tx: DbOrTx, item: NewLineOutbound, now: 
 
 /** queueLineOutbound for many requests in one statement: the new rows' ids by retry key (a known retry key adds nothing and is absent). */
 export async function queueLineOutboundMany(tx: DbOrTx, items: readonly NewLineOutbound[], now: Date): Promise<Map<string, string>> {
-  if (items.length === 0) return new Map();
-  const rows = await tx
+  return new Map((await insertLineOutbound(tx, items, now, 'queued')).map((r) => [r.retryKey, r.id]));
+}
+
+/**
+ * Record LINE message requests already claimed by the run that records them (status
+ * `sending`, the first attempt counted, `body.owner` naming the run): the run sends them
+ * as soon as its transaction commits, without a claim statement (claimLeased would find
+ * them its own anyway). After a crash the run's retry claims them as its own; the sweep
+ * takes them after the sending lease. Returns the new rows (a known retry key: absent).
+ */
+export async function recordClaimedLineOutbound(tx: DbOrTx, items: readonly (NewLineOutbound & { body: { owner: string } })[], now: Date): Promise<OutboundRow[]> {
+  return insertLineOutbound(tx, items, now, 'sending');
+}
+
+async function insertLineOutbound(tx: DbOrTx, items: readonly NewLineOutbound[], now: Date, status: 'queued' | 'sending'): Promise<OutboundRow[]> {
+  if (items.length === 0) return [];
+  return tx
     .insert(outboundMessages)
-    .values(items.map((item) => ({ channel: 'line' as const, kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status: 'queued' as const, createdAt: now, updatedAt: now })))
+    .values(items.map((item) => ({ channel: 'line' as const, kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status, attempts: status === 'sending' ? 1 : 0, createdAt: now, updatedAt: now })))
     .onConflictDoNothing()
-    .returning({ id: outboundMessages.id, retryKey: outboundMessages.retryKey });
-  return new Map(rows.map((r) => [r.retryKey, r.id]));
+    .returning();
 }
 
 /** Claim a queued row for sending; false when another worker (or an earlier run) already did. */

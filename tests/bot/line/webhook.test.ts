@@ -116,7 +116,7 @@ describe('POST /webhooks/line — intake', () => {
     const later = processLineInbound(t.deps, byId(second.webhookEventId).id);
     await slow.arrived;
     // … while the first event's own job runs: the greeting is not its to send.
-    expect(await processLineInbound(t.deps, byId(first.webhookEventId).id)).toEqual({ processed: 0 });
+    expect(await processLineInbound(t.deps, byId(first.webhookEventId).id)).toMatchObject({ processed: 0 });
     slow.release();
     await later;
     expect(t.line.calls.map((c) => c.endpoint)).toEqual(['reply', 'reply']);
@@ -155,7 +155,7 @@ describe('POST /webhooks/line — intake', () => {
       expect(b).toMatchObject({ attempts: run, processedAt: null, lastError: expect.any(String) });
       expect(now.find((r) => r.providerEventId === next.webhookEventId)!.processedAt).toBeNull(); // order kept
     }
-    expect(await processLineInbound(t.deps, laterId)).toEqual({ processed: 1 });
+    expect(await processLineInbound(t.deps, laterId)).toMatchObject({ processed: 1 });
     const done = await storedEvents(t, [broken.webhookEventId, next.webhookEventId]);
     expect(done.every((r) => r.processedAt)).toBe(true);
     expect(t.line.calls).toHaveLength(1); // the greeting for the follow

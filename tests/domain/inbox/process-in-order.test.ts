@@ -77,7 +77,7 @@ describe('the one inbox processor (LINE and Twilio alike)', () => {
   });
 
   it('says nothing happened for an unknown event', async () => {
-    expect(await processInOrder(deps, randomUUID(), ['line'], NOW, handler)).toEqual({ results: [], own: null, senders: [], failed: null });
+    expect(await processInOrder(deps, randomUUID(), ['line'], NOW, handler)).toEqual({ results: [], handledIds: [], own: null, senders: [], failed: null });
   });
 });
 
