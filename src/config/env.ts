@@ -109,6 +109,10 @@ export const envSchema = z
     // LINE webhooks are answered 503 with Retry-After (LINE delivers again); Twilio's are still stored.
     INBOX_BACKLOG_LIMIT: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(50_000),
     INBOX_BACKLOG_MAX_AGE_SECONDS: z.coerce.number({ message: 'must be seconds' }).int('must be whole seconds').min(0, 'must be at least 0').default(0),
+    // Answers first: a round's dispatch and bulk jobs wait (at most ANSWERS_FIRST_MAX_HOLD_MS) while the oldest
+    // unprocessed answer is older than this (0 = off), so the answers get the cores and the database.
+    ANSWERS_FIRST_AFTER_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be at least 0').default(2000),
+    ANSWERS_FIRST_MAX_HOLD_MS: z.coerce.number({ message: 'must be milliseconds' }).int('must be milliseconds').min(0, 'must be at least 0').default(60_000),
     INBOX_RETRY_AFTER_SECONDS: z.coerce.number({ message: 'must be seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(10),
     // Request bodies: forms and JSON (every route without its own limit), and file uploads (imports, CSV invitations).
     BODY_LIMIT_KB: z.coerce.number({ message: 'must be kilobytes' }).int('must be kilobytes').min(16, 'must be at least 16').max(65_536, 'must be at most 65536').default(1024),

@@ -11,6 +11,8 @@ import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-fai
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
 import { isQuiet } from '../platform/quiet-failure';
+import { answersFirst } from './answers-first';
+import { countYieldToAnswers } from '../platform/metrics/record';
 import { runInJobSpan, withTraceContext } from '../platform/tracing/spans';
 
 export type { QueueSettings };
@@ -194,7 +196,17 @@ export class JobRunner {
       const connection = createRedis(this.opts.redisUrl, this.opts.logger, { forWorkers: true, role: `worker:${queueName}` });
       this.workerConnections.push(connection);
       const jobDeps = options.depsFor?.[queueName] ?? deps;
-      const worker = new Worker(queueName, (job: Job) => this.run(byName, job, jobDeps), {
+      const first = answersFirst(jobDeps);
+      const worker: Worker = new Worker(queueName, async (job: Job) => {
+        // Answers first: while answers wait too long, this queue's job goes back and the queue pauses a moment.
+        const hold = await first.holdFor(queueName, job);
+        if (hold > 0) {
+          countYieldToAnswers(queueName);
+          await worker.rateLimit(hold);
+          throw Worker.RateLimitError();
+        }
+        return this.run(byName, job, jobDeps);
+      }, {
         connection,
         prefix: bullPrefix(this.opts.prefix, queueName),
         concurrency: settings.concurrency,

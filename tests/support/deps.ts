@@ -37,7 +37,9 @@ export interface TestDeps extends Deps {
 export async function createTestDeps(overrides: Partial<Record<keyof Env, string>> = {}, opts: { now?: () => Date } = {}): Promise<TestDeps> {
   const testDb = await createTestDatabase();
   // APP_SECRET: what createDeps loads from DATA_DIR at start-up when unset (src/boot.ts).
-  const env = parseEnv({ NODE_ENV: 'test', DATABASE_URL: testDb.url, REDIS_URL, LOG_LEVEL: 'info', REQUIRE_TOTP_FOR: 'officers', APP_SECRET: randomBytes(32).toString('hex'), ...overrides });
+  // ANSWERS_FIRST_AFTER_MS 0: tests leave stored events unprocessed and move the clock by hours, which would hold dispatch
+  // jobs back for up to a minute; answers first is tested on its own (tests/jobs/answers-first.test.ts).
+  const env = parseEnv({ NODE_ENV: 'test', DATABASE_URL: testDb.url, REDIS_URL, LOG_LEVEL: 'info', REQUIRE_TOTP_FOR: 'officers', APP_SECRET: randomBytes(32).toString('hex'), ANSWERS_FIRST_AFTER_MS: '0', ...overrides });
   const logs = new LogCapture();
   const logger = createLogger({ level: env.LOG_LEVEL, destination: logs });
   const redis = createRedis(env.REDIS_URL, logger);

@@ -23,6 +23,12 @@ export async function countInboxBacklog(db: DbOrTx, now: Date): Promise<InboxBac
   return { backlog: Number(row?.backlog ?? 0), oldestAgeSeconds: Math.max(0, Math.round(Number(row?.oldest ?? 0))) };
 }
 
+/** How long the oldest unprocessed inbox event has waited (ms; 0 when none): one probe of the partial index on received_at. */
+export async function oldestInboxAgeMs(db: DbOrTx, now: Date): Promise<number> {
+  const [row] = await queryRows<{ receivedAt: Date | string }>(db, sql`select received_at as "receivedAt" from inbound_events where processed_at is null order by received_at limit 1`);
+  return row ? Math.max(0, now.getTime() - new Date(row.receivedAt).getTime()) : 0;
+}
+
 /** The inbox backlog for the national officers' operations panel (the whole installation's, counts only). */
 export async function readInboxBacklog({ ctx }: VerbArgs<Record<string, never>>): Promise<InboxBacklog> {
   requirePermission(ctx.actor, 'readInboxBacklog');

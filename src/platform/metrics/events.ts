@@ -67,6 +67,13 @@ export const webhooksShed = new Counter({
   registers: [eventRegistry],
 });
 
+export const yieldsToAnswers = new Counter({
+  name: 'mimamori_jobs_yielded_to_answers_total',
+  help: 'Dispatch and bulk jobs sent back to their queue for a moment because answers were waiting longer than ANSWERS_FIRST_AFTER_MS (answers first), by queue',
+  labelNames: ['queue'] as const,
+  registers: [eventRegistry],
+});
+
 export const inboxBacklogGauge = new Gauge({
   name: 'mimamori_inbox_backlog_cached',
   help: 'Unprocessed inbox rows as the intake last read them (refreshed about once a second)',

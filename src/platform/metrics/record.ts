@@ -1,4 +1,4 @@
-import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksShed } from './events';
+import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksShed, yieldsToAnswers } from './events';
 import { lineCode, twilioCode } from './labels';
 
 /**
@@ -52,4 +52,9 @@ export function countShedWebhook(provider: 'line'): void {
 export function recordInboxBacklog(backlog: number, oldestAgeSeconds: number): void {
   inboxBacklogGauge.set(backlog);
   inboxOldestAgeGauge.set(oldestAgeSeconds);
+}
+
+/** A dispatch or bulk job went back to its queue so that waiting answers go first (src/jobs/answers-first.ts). */
+export function countYieldToAnswers(queue: string): void {
+  yieldsToAnswers.inc({ queue });
 }
