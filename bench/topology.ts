@@ -11,6 +11,7 @@
  * does. Figures per layout: webhook p50/p99, answers processed/s during the burst, red
  * answer → live stream p50/p99, shed (503) and redelivered, lost, duplicates.
  * --round N adds N more persons whose round is dispatched (the tick) during the burst.
+ * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,6 +43,7 @@ const redShare = Number(args.flags.red ?? 0.01);
 const limit = Number(args.flags.limit ?? 5000);
 const intakeCounts = String(args.flags.intakes ?? '1,2').split(',').map(Number);
 const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
+const profileDir = args.flags['cpu-prof'] ? String(args.flags['cpu-prof']) : '';
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -64,7 +66,11 @@ async function freePort(): Promise<number> {
 /** `tsx src/server.ts` with a role, as the README's production commands start it. */
 function startProcess(role: 'intake' | 'workers', env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let out = '';
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, MIMAMORI_ROLE: role }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --cpu-prof DIR: under node's CPU profiler, a .cpuprofile per thread of each process (written when it exits on SIGTERM).
+  const [command, argv] = profileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, '--import', 'tsx', 'src/server.ts']]
+    : [path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts']];
+  const child = spawn(command, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, MIMAMORI_ROLE: role }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
   return { child, output: () => out };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { InboxRow } from '../intake/inbox-writer';
 
@@ -36,8 +37,8 @@ export function parseWebhookBody(raw: Uint8Array): ParsedBody {
 
 /** The ordering key of a sender: SHA-256 of the LINE userId (Web Crypto), never the id itself. */
 export async function senderKeyOf(userId: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`line:${userId}`)));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  // node:crypto (as the signature): Web Crypto's digest is a job promise a request.
+  return createHash('sha256').update(`line:${userId}`).digest('hex');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Env } from '../../config/env';
 
 export interface TwilioSettings {
@@ -29,6 +30,5 @@ export function webhookUrl(env: Env, path: '/webhooks/twilio/sms' | '/webhooks/t
 
 /** Ids only in job payloads and URLs: a phone number becomes a stable hash (inbound_events.sender_key). */
 export async function senderKeyOf(phone: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`phone:${phone}`));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return createHash('sha256').update(`phone:${phone}`).digest('hex');
 }
