@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { observations } from '../../../db/schema';
+import type { observations } from '../../../db/schema';
 import type { SessionState } from '../../flows';
 import { findLineLinks, type LineLink } from '../channels/person-on-channel';
 import { lockOpenSessionsWithContext, type LockedSession } from './flow-context';
@@ -106,16 +106,28 @@ function senderAhead(personId: string, sessions: LockedSession[], deferStep: (st
  * action) in one statement of a data-modifying CTE.
  */
 async function writeSteps(tx: DbOrTx, steps: readonly DeferredStep[]): Promise<void> {
-  const rows = steps.flatMap((s) => s.observations);
+  // Both sets as one json parameter each: a statement of two parameters whatever the batch,
+  // prepared once per connection (a row-per-parameter insert of a large batch is planned every time).
+  const rows = steps.flatMap((s) =>
+    s.observations.map((o) => ({
+      person_id: o.personId, session_id: o.sessionId, question_id: o.questionId, kind: o.kind, value_number: o.valueNumber ?? null, value_text: o.valueText ?? null,
+      value: o.value ?? null, unit: o.unit ?? null, raw: o.raw ?? null, status: o.status, channel: o.channel, observed_at: (o.observedAt as Date).toISOString(),
+      answered_by_person_id: o.answeredByPersonId ?? null, answered_by_household_id: o.answeredByHouseholdId ?? null,
+    })),
+  );
   const sessions = steps.map((s) => ({ id: s.sessionId, state: s.state, completed: s.completed, at: s.at.toISOString() }));
-  const update = sql`update check_sessions s set
+  await tx.execute(sql`with recorded as (
+      insert into observations (person_id, session_id, question_id, kind, value_number, value_text, value, unit, raw, status, channel, observed_at, answered_by_person_id, answered_by_household_id)
+      select person_id, session_id, question_id, kind, value_number, value_text, value, unit, raw, status, channel, observed_at, answered_by_person_id, answered_by_household_id
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(person_id uuid, session_id uuid, question_id text, kind text, value_number float8, value_text text, value jsonb,
+        unit text, raw text, status text, channel text, observed_at timestamptz, answered_by_person_id uuid, answered_by_household_id uuid)
+      on conflict do nothing)
+    update check_sessions s set
       state = v.state,
       status = case when v.completed then 'completed' else 'active' end,
       completed_at = case when v.completed then v.at else null end,
       next_action_at = case when v.completed then null else s.next_action_at end,
       updated_at = v.at
     from jsonb_to_recordset(${JSON.stringify(sessions)}::jsonb) as v(id uuid, state jsonb, completed boolean, at timestamptz)
-    where s.id = v.id`;
-  if (rows.length) await tx.execute(sql`with recorded as (${tx.insert(observations).values(rows).onConflictDoNothing().getSQL()}) ${update}`);
-  else await tx.execute(update);
+    where s.id = v.id`);
 }

@@ -80,11 +80,18 @@ export async function recordClaimedLineOutbound(tx: DbOrTx, items: readonly (New
 
 async function insertLineOutbound(tx: DbOrTx, items: readonly NewLineOutbound[], now: Date, status: 'queued' | 'sending'): Promise<OutboundRow[]> {
   if (items.length === 0) return [];
-  return tx
-    .insert(outboundMessages)
-    .values(items.map((item) => ({ channel: 'line' as const, kind: item.kind, retryKey: item.retryKey, personId: item.personId, sessionId: item.sessionId, body: item.body, status, attempts: status === 'sending' ? 1 : 0, createdAt: now, updatedAt: now })))
-    .onConflictDoNothing()
-    .returning();
+  // The rows as one json parameter: a statement of one parameter whatever the batch, prepared once per connection.
+  const rows = items.map((item) => ({ kind: item.kind, retry_key: item.retryKey, person_id: item.personId, session_id: item.sessionId, body: item.body }));
+  const at = now.toISOString();
+  return queryRows<OutboundRow>(
+    tx,
+    sql`insert into outbound_messages (channel, kind, retry_key, person_id, session_id, body, status, attempts, created_at, updated_at)
+      select 'line', kind, retry_key, person_id, session_id, body, ${status}, ${status === 'sending' ? 1 : 0}::int, ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(kind text, retry_key text, person_id uuid, session_id uuid, body jsonb)
+      on conflict do nothing
+      returning id, person_id as "personId", session_id as "sessionId", channel, kind, retry_key as "retryKey", provider_message_id as "providerMessageId", status, attempts,
+        error_code as "errorCode", error_message as "errorMessage", body, created_at as "createdAt", updated_at as "updatedAt"`,
+  );
 }
 
 /** Claim a queued row for sending; false when another worker (or an earlier run) already did. */
