@@ -70,6 +70,14 @@ export interface InOrderOptions<R = unknown> {
 }
 
 const senderLock = (key: string) => `inbound:${key}`;
+/**
+ * How many of the oldest unprocessed events a run looks through for other senders: 16 a
+ * batch place (at most 2,000). With 32 runs at once a window of 4 a place left most batches
+ * at a handful of senders (the first candidates were held by the other runs); 16 filled
+ * them (answer-path: 2.0 → 0.57 statements an answer, 565 → 777 answers/s).
+ */
+const OTHERS_WINDOW = 16;
+const MAX_OTHERS_WINDOW = 2000;
 
 /**
  * The one inbox processor, for every provider (LINE events, Twilio SMS, Twilio status
@@ -128,7 +136,11 @@ async function runInOrder<R>(
     if (!own) return { results: [], handledIds: [], own: null, senders: [], failed: null };
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0))`);
     // Other senders: the oldest unprocessed events (through the partial index on received_at),
-    // their senders in order of first event, taken only if nobody else holds them (never waits).
+    // their senders in order of first event, each taken only if nobody else holds it (never
+    // waits), up to batchSize − 1 taken: a sender another run holds is passed over for the
+    // next free one (the lock is tried row by row under the limit, so only the taken are
+    // locked). The window is wide enough that many runs at once (INBOUND_CONCURRENCY) still
+    // fill their batches.
     const others =
       batchSize > 1 && own.senderKey
         ? (
@@ -138,11 +150,12 @@ async function runInOrder<R>(
                     select sender_key, received_at from inbound_events
                     where processed_at is null and sender_key is not null and sender_key <> ${own.senderKey}
                       and provider in (${sql.join(providers.map((p) => sql`${p}`), sql`, `)})
-                    order by received_at limit ${batchSize * 4}),
+                    order by received_at limit ${Math.min(batchSize * OTHERS_WINDOW, MAX_OTHERS_WINDOW)}),
                   candidates as materialized (
-                    select sender_key, min(received_at) as first from oldest group by sender_key order by first limit ${batchSize - 1})
+                    select sender_key, min(received_at) as first from oldest group by sender_key order by first)
                   select sender_key as "senderKey" from candidates
-                  where pg_try_advisory_xact_lock(hashtextextended('inbound:' || sender_key, 0))`,
+                  where pg_try_advisory_xact_lock(hashtextextended('inbound:' || sender_key, 0))
+                  limit ${batchSize - 1}`,
             )
           ).map((r) => r.senderKey)
         : [];

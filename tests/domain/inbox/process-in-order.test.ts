@@ -125,6 +125,38 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(inArray(inboundEvents.id, [b1!, b2!]));
   });
 
+  it('passes over a sender another run holds for the next free one, up to the batch size', async () => {
+    const [held, free1, free2, own] = [newSender(), newSender(), newSender(), newSender()];
+    // Oldest first: the held sender's event, then the two free ones (older than anything else waiting).
+    const at = (s: number) => new Date(NOW.getTime() - 60_000 + s * 1000);
+    const rows = await deps.db
+      .insert(inboundEvents)
+      .values([held, free1, free2, own].map((sender, i) => ({ provider: 'line' as const, providerEventId: randomUUID(), senderKey: sender, payload: { n: i }, receivedAt: at(i) })))
+      .returning({ id: inboundEvents.id });
+    const [h1, f1, f2, o1] = rows.map((r) => r.id);
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${held}`}, 0))`);
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await isLocked;
+    try {
+      // Room for one other sender: the held one is passed over, the first free one taken, the second left.
+      const run = await processInOrder(deps, o1!, [...LINE], NOW, handler, { batchSize: 2 });
+      expect(run.senders).toEqual([own, free1]);
+      expect(run.results).toEqual([f1, o1]);
+      const after = await rowsOf([h1!, f2!]);
+      expect(after.every((r) => r.processedAt === null)).toBe(true);
+    } finally {
+      release();
+      await holder;
+    }
+    await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(inArray(inboundEvents.id, [h1!, f2!]));
+  });
+
   it('never takes a sender another run holds, and takes no other sender at batch size 1', async () => {
     const [a, b] = [newSender(), newSender()];
     const [b1] = await store('line', b, [{ n: 1 }]);
