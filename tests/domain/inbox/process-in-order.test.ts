@@ -35,6 +35,23 @@ const effects = async (ids: string[]) =>
   (await queryRows<{ event_id: string }>(deps.db, sql`select event_id from inbox_effects where event_id = any(${`{${ids.join(',')}}`}::uuid[])`)).map((r) => r.event_id);
 const rowsOf = (ids: string[]) => deps.db.select().from(inboundEvents).where(inArray(inboundEvents.id, ids));
 
+/** Another run holding a sender's lock (as processInOrder does) until the returned function releases it. */
+async function holdSender(sender: string): Promise<() => Promise<void>> {
+  let release!: () => void;
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${sender}`}, 0))`);
+    locked();
+    await new Promise<void>((r) => (release = r));
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
 describe('the one inbox processor (LINE and Twilio alike)', () => {
   it('keeps an earlier event\'s effects when a later one fails, holds the sender\'s later events, and gives the broken one up after 5 runs', async () => {
     const sender = `+8190${Date.now() % 1e8}`;
@@ -134,15 +151,7 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
       .values([held, free1, free2, own].map((sender, i) => ({ provider: 'line' as const, providerEventId: randomUUID(), senderKey: sender, payload: { n: i }, receivedAt: at(i) })))
       .returning({ id: inboundEvents.id });
     const [h1, f1, f2, o1] = rows.map((r) => r.id);
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${held}`}, 0))`);
-      locked();
-      await new Promise<void>((r) => (release = r));
-    });
-    await isLocked;
+    const release = await holdSender(held);
     try {
       // Room for one other sender: the held one is passed over, the first free one taken, the second left.
       const run = await processInOrder(deps, o1!, [...LINE], NOW, handler, { batchSize: 2 });
@@ -151,8 +160,7 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
       const after = await rowsOf([h1!, f2!]);
       expect(after.every((r) => r.processedAt === null)).toBe(true);
     } finally {
-      release();
-      await holder;
+      await release();
     }
     await deps.db.update(inboundEvents).set({ processedAt: NOW }).where(inArray(inboundEvents.id, [h1!, f2!]));
   });
@@ -161,23 +169,14 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     const [a, b] = [newSender(), newSender()];
     const [b1] = await store('line', b, [{ n: 1 }]);
     const [a1] = await store('line', a, [{ n: 1 }]);
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inbound:${b}`}, 0))`);
-      locked();
-      await new Promise<void>((r) => (release = r));
-    });
-    await isLocked;
+    const release = await holdSender(b);
     try {
       const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
       expect(run.results).toEqual([a1]);
       expect(run.senders).toEqual([a]);
       expect((await rowsOf([b1!]))[0]!.processedAt).toBeNull();
     } finally {
-      release();
-      await holder;
+      await release();
     }
     const [a2] = await store('line', a, [{ n: 2 }]);
     const single = await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 1 });
