@@ -190,6 +190,18 @@ async function runLayout(intakes: number, workers: number) {
         returning id, received_at)
       insert into outbound_messages (channel, kind, retry_key, status, attempts, body, created_at, updated_at)
       select 'line', 'check', 'line:event:' || id, 'sent', 1, '{}'::jsonb, received_at, received_at from yesterday`);
+    // …and the last 13 days' checks, each with its five answers: the history the engine reads
+    // with each answer's session (14 days), as on the 14th day of a close contact's follow-up.
+    await deps.db.execute(sql`with s as (
+        insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, due_at, expires_at, prompted_at, completed_at)
+        select c.person_id, c.flow_version_id, c.local_date - d, '09:00', 'line', 'completed', c.due_at - d * interval '1 day', c.due_at - d * interval '1 day' + interval '6 hours',
+          c.due_at - d * interval '1 day', c.due_at - d * interval '1 day' + interval '5 minutes'
+        from check_sessions c cross join generate_series(1, 13) d where c.round = '09:00' and c.status = 'prompted'
+        returning id, person_id, completed_at)
+      insert into observations (person_id, session_id, question_id, kind, value_number, value, raw, status, channel, observed_at)
+      select s.person_id, s.id, q.id, q.kind, q.num, q.val, q.raw, 'answered', 'line', s.completed_at
+      from s cross join (values ('temperature', 'number', 36.5::float8, '36.5'::jsonb, '36.5'), ('breathless', 'yes_no', null, 'false'::jsonb, 'いいえ'),
+        ('cough', 'yes_no', null, 'false'::jsonb, 'いいえ'), ('sore_throat', 'yes_no', null, 'false'::jsonb, 'いいえ'), ('taste_smell', 'yes_no', null, 'false'::jsonb, 'いいえ')) q(id, kind, num, val, raw)`);
     await deps.db.execute(sql`analyze`);
     const nurse = await createBenchNurse(deps, '13-bench');
 
