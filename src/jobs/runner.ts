@@ -189,6 +189,8 @@ export class JobRunner {
   startWorkers(deps: Deps, options: StartWorkersOptions = {}): void {
     const byName = new Map(this.opts.jobs.map((j) => [j.name, j]));
     const fromEnv = queueSettingsFromEnv(deps.env);
+    // One reading of the inbox's age a process, shared by every queue's worker.
+    const first = answersFirst(deps);
     for (const queueName of QUEUE_NAMES) {
       if (!this.opts.jobs.some((j) => j.queue === queueName)) continue;
       if (options.queues && !options.queues.includes(queueName)) continue;
@@ -196,7 +198,6 @@ export class JobRunner {
       const connection = createRedis(this.opts.redisUrl, this.opts.logger, { forWorkers: true, role: `worker:${queueName}` });
       this.workerConnections.push(connection);
       const jobDeps = options.depsFor?.[queueName] ?? deps;
-      const first = answersFirst(jobDeps);
       const worker: Worker = new Worker(queueName, async (job: Job) => {
         // Answers first: while answers wait too long, this queue's job goes back and the queue pauses a moment.
         const hold = await first.holdFor(queueName, job);

@@ -31,7 +31,7 @@ export async function currentPrompt(turn: Pick<LineTurn, 'tx' | 'now'>, link: { 
 
 /** Show the check that is waiting, if any (after linking, re-follow, 「今すぐ報告」 during a check): a household's reporter sees the member whose turn it is. */
 export async function resumeOpenSession(turn: LineTurn, link: LineLink): Promise<LineReply | null> {
-  const open = await householdOpenSession(turn.tx, link.personId, turn.now, turn.ahead ?? undefined);
+  const open = await householdOpenSession(turn.tx, link.personId, turn.now, turn.ahead);
   if (!open) return null;
   const messages = await currentPrompt(turn, link, open);
   return messages.length ? checkReply(link, open.id, messages) : null;

@@ -35,9 +35,8 @@ export function parseWebhookBody(raw: Uint8Array): ParsedBody {
   return { ok: true, body: parsed.data };
 }
 
-/** The ordering key of a sender: SHA-256 of the LINE userId (Web Crypto), never the id itself. */
+/** The ordering key of a sender: SHA-256 of the LINE userId, never the id itself. */
 export async function senderKeyOf(userId: string): Promise<string> {
-  // node:crypto (as the signature): Web Crypto's digest is a job promise a request.
   return createHash('sha256').update(`line:${userId}`).digest('hex');
 }
 

@@ -38,7 +38,7 @@ export async function handleLinkedText(turn: LineTurn, link: LineLink, text: str
   if (action) return menu(turn, link, action);
   const command = parseLanguageCommand(text);
   if (command) return languageReply(turn, link, command);
-  const open = await householdOpenSession(turn.tx, link.personId, turn.now, turn.ahead ?? undefined);
+  const open = await householdOpenSession(turn.tx, link.personId, turn.now, turn.ahead);
   if (open) return answerInSession(turn, link, open.id, { type: 'message', text });
   if (looksLikeLinkCode(text)) return handleLinkCode(turn, text);
   return helpReply(turn, link);
@@ -54,7 +54,7 @@ export async function handleLinkedPostback(turn: LineTurn, link: LineLink, data:
   const p = parsePostback(data);
   if (!p) return helpReply(turn, link);
   if (p.kind === 'menu') return menu(turn, link, p.action);
-  const session = await findAnswerableSession(turn.tx, link.personId, p.kind === 'session' ? { sessionId: p.sessionId } : { localDate: p.localDate, round: p.round }, turn.ahead ?? undefined);
+  const session = await findAnswerableSession(turn.tx, link.personId, p.kind === 'session' ? { sessionId: p.sessionId } : { localDate: p.localDate, round: p.round }, turn.ahead);
   if (!session) {
     return { kind: 'closed', personId: link.personId, sessionId: null, messages: textMessages([pick(T.closed, link.lang)]) };
   }

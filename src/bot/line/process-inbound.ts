@@ -21,6 +21,9 @@ interface HandledLineEvent {
   outboxId: string | null;
 }
 
+/** A reply a run records with the others before it commits (owned, hence claimed, by the run). */
+type DeferredReply = NewLineOutbound & { body: OutboundBody & { owner: string } };
+
 /** How far back a run looks for its own unsent replies; older ones are the outbound sweep's. */
 const RECENT_EVENTS = 50;
 
@@ -49,7 +52,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
   let readAhead: LineReadAhead | null = null;
   // Replies of a run without savepoints, recorded together before it commits (one
   // statement), claimed by this run already: sent right after the commit without a claim.
-  const deferred: { result: HandledLineEvent; item: NewLineOutbound & { body: OutboundBody & { owner: string } } }[] = [];
+  const deferred: { result: HandledLineEvent; item: DeferredReply }[] = [];
   const claimed: OutboundRow[] = [];
   const recordDeferred = async (tx: Tx) => {
     await readAhead?.write(tx); // the answers' observations and states first
@@ -79,7 +82,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
       const result: HandledLineEvent = { senderKey: ev.senderKey, outboxId: null };
       if (!reply || reply.messages.length === 0 || !event.source?.userId) return result;
       const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
-      const item: NewLineOutbound & { body: OutboundBody & { owner: string } } = {
+      const item: DeferredReply = {
         retryKey: eventRetryKey(ev.id),
         kind: reply.kind,
         personId: reply.personId,

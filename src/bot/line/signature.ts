@@ -21,10 +21,7 @@ export async function hmacSha256(secret: string, body: Uint8Array): Promise<Uint
 
 /** Sign a body as LINE would (tests, the bench, a local stand-in). */
 export async function signLineBody(secret: string, body: string): Promise<string> {
-  const mac = await hmacSha256(secret, new TextEncoder().encode(body));
-  let bin = '';
-  for (const b of mac) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return createHmac('sha256', secret).update(body).digest('base64');
 }
 
 function decodeBase64(s: string): Uint8Array | null {

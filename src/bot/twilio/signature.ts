@@ -26,8 +26,7 @@ export function signedPayload(url: string, params: TwilioParams): string {
 }
 
 export async function computeTwilioSignature(authToken: string, url: string, params: TwilioParams): Promise<string> {
-  const mac = createHmac('sha1', authToken).update(encoder.encode(signedPayload(url, params))).digest();
-  return bytesToBase64(new Uint8Array(mac));
+  return createHmac('sha1', authToken).update(signedPayload(url, params)).digest('base64');
 }
 
 /**
@@ -63,10 +62,4 @@ export function constantTimeEqual(a: string, b: string): boolean {
   let diff = x.length ^ y.length;
   for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return diff === 0;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
 }

@@ -25,13 +25,19 @@ export type LineLink = PersonOnChannel;
 /** A person registered with a phone number on SMS or voice. */
 export type NumberOwner = PersonOnChannel;
 
-/** Every person registered with one of these addresses on this channel, oldest registration first. */
-async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addresses: readonly string[]): Promise<(PersonOnChannel & { address: string; inHousehold: boolean })[]> {
+/** Whether the person reports for a household or is one of its members: their answers may touch another person's session (proxy reporting). */
+const inHouseholdSql = sql<boolean>`(exists (select 1 from ${households} h where h.reporter_person_id = ${persons.id}) or exists (select 1 from ${householdMembers} m where m.person_id = ${persons.id}))`;
+
+/**
+ * Every person registered with one of these addresses on this channel, oldest registration
+ * first, each with the address that found them (kept apart: the address is personal) and,
+ * when asked (`household`), whether they are in a household.
+ */
+async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addresses: readonly string[], opts: { household?: boolean } = {}): Promise<{ address: string; inHousehold: boolean; person: PersonOnChannel }[]> {
   if (addresses.length === 0) return [];
   const rows = await db
     .select({
-      // A household's reporter or member: their answers may touch another person's session (proxy reporting).
-      inHousehold: sql<boolean>`(exists (select 1 from ${households} h where h.reporter_person_id = ${persons.id}) or exists (select 1 from ${householdMembers} m where m.person_id = ${persons.id}))`,
+      ...(opts.household ? { inHousehold: inHouseholdSql } : {}),
       address: personChannels.address,
       channelId: personChannels.id,
       channelState: personChannels.state,
@@ -51,22 +57,22 @@ async function personsOnChannel(db: DbOrTx, kind: 'line' | 'sms' | 'voice', addr
     .orderBy(personChannels.createdAt);
   return rows.map((r) => ({
     address: r.address,
-    inHousehold: r.inHousehold,
-    channelId: r.channelId,
-    channelState: r.channelState,
-    personId: r.personId,
-    lang: r.lang as Lang,
-    status: r.status,
-    centre: { nameJa: r.nameJa, nameEn: r.nameEn, phone: r.phone, openingHours: r.openingHours, timeZone: r.timeZone },
+    inHousehold: Boolean((r as { inHousehold?: boolean }).inHousehold),
+    person: {
+      channelId: r.channelId,
+      channelState: r.channelState,
+      personId: r.personId,
+      lang: r.lang as Lang,
+      status: r.status,
+      centre: { nameJa: r.nameJa, nameEn: r.nameEn, phone: r.phone, openingHours: r.openingHours, timeZone: r.timeZone },
+    },
   }));
 }
 
 /** The person a LINE user is linked to, or null (not linked yet). */
 export async function findLineLink(db: DbOrTx, lineUserId: string): Promise<LineLink | null> {
-  const [link] = await personsOnChannel(db, 'line', [lineUserId]);
-  if (!link) return null;
-  const { address: _address, inHousehold: _inHousehold, ...rest } = link;
-  return rest;
+  const [found] = await personsOnChannel(db, 'line', [lineUserId]);
+  return found?.person ?? null;
 }
 
 /**
@@ -74,8 +80,8 @@ export async function findLineLink(db: DbOrTx, lineUserId: string): Promise<Line
  * at most; unlinked users are absent), each saying whether they are in a household.
  */
 export async function findLineLinks(db: DbOrTx, lineUserIds: readonly string[]): Promise<Map<string, LineLink & { inHousehold: boolean }>> {
-  const rows = await personsOnChannel(db, 'line', lineUserIds);
-  return new Map(rows.map(({ address, ...link }) => [address, link]));
+  const rows = await personsOnChannel(db, 'line', lineUserIds, { household: true });
+  return new Map(rows.map((r) => [r.address, { ...r.person, inHousehold: r.inHousehold }]));
 }
 
 /**
@@ -84,7 +90,7 @@ export async function findLineLinks(db: DbOrTx, lineUserIds: readonly string[]):
  * registration order, so the choice is stable.
  */
 export async function ownersOfNumber(db: DbOrTx, kind: 'sms' | 'voice', address: string, _now?: Date): Promise<NumberOwner[]> {
-  const rows = (await personsOnChannel(db, kind, [address])).map(({ address: _address, inHousehold: _inHousehold, ...r }) => r);
+  const rows = (await personsOnChannel(db, kind, [address])).map((r) => r.person);
   if (rows.length <= 1) return rows;
   const open = await db
     .select({ personId: checkSessions.personId, dueAt: checkSessions.dueAt })

@@ -18,6 +18,7 @@ import type { CheckSession, SessionRef } from './session';
  * member's session, which another sender of the same batch may be.
  */
 export interface SenderAhead {
+  /** The sender's person, who is in no household (only such a person is read ahead): they report for nobody else. */
   personId: string;
   /** The session locked with its context, handed out once (answerCheck); undefined: lock it from the database. */
   takeLocked(sessionId: string): LockedSession | undefined;
@@ -25,8 +26,6 @@ export interface SenderAhead {
   openSession(now: Date): CheckSession | null;
   /** The person's open session a button names; undefined: not among the open ones read, ask the database. */
   namedSession(ref: SessionRef): CheckSession | undefined;
-  /** The person reports for nobody else (carryReminderChain has nothing to carry). */
-  outsideHousehold: true;
   /** Leave an answer's writes (applyStep) to the batch, written with the others' before anything reads them (LineReadAhead.write). */
   deferStep(step: DeferredStep): void;
 }
@@ -82,7 +81,6 @@ function senderAhead(personId: string, sessions: LockedSession[], deferStep: (st
   const list = () => [...open.values()].map((l) => l.session);
   return {
     personId,
-    outsideHousehold: true,
     deferStep,
     takeLocked(sessionId) {
       const l = open.get(sessionId);

@@ -16,7 +16,7 @@ import { answersFor, reportsFor } from './household-members';
  * one (the reporter's own first, then each dependent in turn). One session per person:
  * every answer is recorded as that member's.
  */
-export async function householdOpenSession(db: DbOrTx, personId: string, now: Date, ahead?: SenderAhead): Promise<CheckSession | null> {
+export async function householdOpenSession(db: DbOrTx, personId: string, now: Date, ahead?: SenderAhead | null): Promise<CheckSession | null> {
   if (ahead?.personId === personId) return ahead.openSession(now);
   const members = await answersFor(db, personId);
   const ids = members ? members.map((m) => m.personId) : [personId];
@@ -33,7 +33,7 @@ export async function householdOpenSession(db: DbOrTx, personId: string, now: Da
 }
 
 /** The session a button names, if the person may answer it: their own, or a household member's when they are its reporter. */
-export async function findAnswerableSession(db: DbOrTx, personId: string, ref: SessionRef, ahead?: SenderAhead): Promise<CheckSession | null> {
+export async function findAnswerableSession(db: DbOrTx, personId: string, ref: SessionRef, ahead?: SenderAhead | null): Promise<CheckSession | null> {
   const read = ahead?.personId === personId ? ahead.namedSession(ref) : undefined;
   if (read) return read;
   const own = await findPersonSession(db, personId, ref);
@@ -58,7 +58,7 @@ export interface NextMember {
  * conversation. Null when everyone has answered, or the person reports for nobody else.
  */
 export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, channel: ChannelKind): Promise<NextMember | null> {
-  if (ctx.ahead?.personId === reporterId && ctx.ahead.outsideHousehold) return null;
+  if (ctx.ahead?.personId === reporterId) return null; // read ahead: in no household
   const members = await answersFor(ctx.tx, reporterId);
   if (!members) return null;
   const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);
@@ -86,7 +86,7 @@ export async function beginNextHouseholdMember(ctx: Ctx, reporterId: string, cha
  * moves on member by member. A pending member (never begun: the web check) becomes prompted.
  */
 export async function carryReminderChain(ctx: Ctx, reporterId: string): Promise<void> {
-  if (ctx.ahead?.personId === reporterId && ctx.ahead.outsideHousehold) return;
+  if (ctx.ahead?.personId === reporterId) return; // read ahead: in no household
   const members = await answersFor(ctx.tx, reporterId);
   if (!members) return;
   const next = await householdOpenSession(ctx.tx, reporterId, ctx.now);

@@ -110,11 +110,7 @@ export async function claimQueued(db: DbOrTx, id: string, now: Date): Promise<bo
  * the row, or null if not ours.
  */
 export async function claimLeased(db: DbOrTx, id: string, claimant: string, now: Date, lease: OutboxLease): Promise<OutboundRow | null> {
-  const [row] = await db
-    .update(outboundMessages)
-    .set({ status: 'sending', attempts: sql`${outboundMessages.attempts} + 1`, updatedAt: now, body: sql`${outboundMessages.body} || ${JSON.stringify({ owner: claimant })}::jsonb` })
-    .where(and(eq(outboundMessages.id, id), leaseAllows({ status: sql`${outboundMessages.status}`, body: sql`${outboundMessages.body}`, updatedAt: sql`${outboundMessages.updatedAt}` }, { claimant, now, lease })))
-    .returning();
+  const [row] = await claimLeasedMany(db, [id], claimant, now, lease);
   return row ?? null;
 }
 
