@@ -110,6 +110,7 @@ async function main() {
       generatePersonsSeconds: Math.round(generateMs / 100) / 10,
       firstTickMs: Math.round(first.ms),
       roundTickMs: Math.round(roundMs),
+      roundTickStepsMs: r0.summary.ms.steps,
       sessionsCreated: r0.summary.created,
       idleTickBeforeRoundMs: Math.round(median(before)),
       idleTickAfterRoundMs: Math.round(median(after)),
@@ -134,7 +135,7 @@ async function main() {
         `idle tick at ${n.toLocaleString()} persons (${figures.cpus} CPUs, load ${figures.loadAverage.join(' ')}, node ${figures.node}, ${figures.revision})`,
         `  idle tick before the round: ${figures.idleTickBeforeRoundMs} ms median, ${figures.idleTickBeforeRoundMinMs} ms min (${figures.idleTicksBeforeRoundMs.join(', ')}); slowest steps ms: ${top(beforeSteps)}`,
         `  idle tick after the round:  ${figures.idleTickAfterRoundMs} ms median, ${figures.idleTickAfterRoundMinMs} ms min (${figures.idleTicksAfterRoundMs.join(', ')}); slowest steps ms: ${top(afterSteps)}`,
-        `  first tick over new data: ${figures.firstTickMs} ms; the round's tick (${r0.summary.created.toLocaleString()} sessions): ${figures.roundTickMs} ms`,
+        `  first tick over new data: ${figures.firstTickMs} ms; the round's tick (${r0.summary.created.toLocaleString()} sessions): ${figures.roundTickMs} ms; its slowest steps ms: ${top(r0.summary.ms.steps)}`,
       ].join('\n'),
     );
   } finally {

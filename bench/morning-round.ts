@@ -67,8 +67,11 @@ async function main() {
   const redis = createRedis(env.REDIS_URL, logger);
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const jobs = new JobRunner({ redis, redisUrl: env.REDIS_URL, prefix, logger, jobs: ALL_JOBS });
-  // The clock: the tick's instant is given; the dispatch workers see the round time (or later).
-  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now: () => at };
+  // The clock: from the tick's instant (--lead before the round time) on, it moves as this process's does,
+  // so the tick's delayed multicasts and the dispatch workers see the time as in production.
+  let clockFrom: { at: number; perf: number } | null = null;
+  const now = () => (clockFrom ? new Date(clockFrom.at + performance.now() - clockFrom.perf) : at);
+  const deps: Deps = { env, db: dbHandle.db, dbHandle, redis, jobs, logger, channels: botChannelWork, now };
   const pgCpu = new PgBackendCpu(dbName);
   try {
     await migrateDb(dbHandle);
@@ -92,7 +95,8 @@ async function main() {
     const load0 = os.loadavg();
     const cpu0 = process.cpuUsage();
     const tickStarted = performance.now();
-    const tick = await runTick(deps, new Date(at.getTime() - leadSeconds * 1000));
+    clockFrom = { at: at.getTime() - leadSeconds * 1000, perf: tickStarted };
+    const tick = await runTick(deps, new Date(clockFrom.at));
     const enqueuedMs = performance.now() - tickStarted;
     const tickCpu = process.cpuUsage(cpu0);
     await pgCpu.sample(dbHandle.db);

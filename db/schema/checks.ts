@@ -47,13 +47,13 @@ export const checkSessions = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    // (also serves (person, date) look-ups: a separate (person_id, local_date) index was one more entry a session written)
     uniqueIndex('check_sessions_person_date_round_uq').on(t.personId, t.localDate, t.round),
     index('check_sessions_next_action_idx').on(t.nextActionAt),
     // Open sessions by the end of their round: the tick closes the expired ones (closeExpiredSessions)
     // without reading every session ever held.
     index('check_sessions_open_expiry_idx').on(t.expiresAt).where(sql`status in ('pending', 'prompted', 'active')`),
     index('check_sessions_status_due_idx').on(t.status, t.dueAt),
-    index('check_sessions_person_date_idx').on(t.personId, t.localDate),
     // FHIR QuestionnaireResponse?authored=…: when the answers were given (completion, else due).
     index('check_sessions_authored_idx').on(sql`coalesce(${t.completedAt}, ${t.dueAt})`, t.id),
   ],

@@ -99,6 +99,9 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   // Rounds due within ROUND_PREPARE_MINUTES are prepared now: sessions created, multicasts enqueued as delayed jobs.
   const dueBy = new Date(now.getTime() + env.ROUND_PREPARE_MINUTES * MINUTE);
 
+  // `now` moved on by the clock's time since the tick began (a fixed test clock: `now` itself).
+  const clockAtStart = deps.now().getTime();
+  const sinceStart = () => new Date(now.getTime() + deps.now().getTime() - clockAtStart);
   const steps: Record<string, number> = {};
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -136,7 +139,9 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     const made = await step('create', () => createDueSessions(deps.db, { now, quiet, resweepMs, personIds: chunk.ids, prepareMs: dueBy.getTime() - now.getTime() }));
     const c1 = performance.now();
     const batches = planDispatch(made.filter((m) => m.dispatchNow), 'prompt');
-    enqueueFailed = !(await enqueueBatches(deps, batches, now)) || enqueueFailed;
+    // A prepared batch waits until its round time counted from now, not from the tick's start:
+    // the last chunks of a national round are enqueued minutes into the tick.
+    enqueueFailed = !(await enqueueBatches(deps, batches, sinceStart())) || enqueueFailed;
     enqueueMs += performance.now() - c1;
     createMs += c1 - c0;
     created += made.length;

@@ -58,3 +58,9 @@ describe('prepared statements', () => {
     });
   });
 });
+
+describe('connection settings', () => {
+  it('JIT is off: a round chunk is costed high enough to be compiled, and compiling cost more than running it', async () => {
+    expect(await queryRows<{ jit: string }>(db.handle.db, sql`show jit`)).toEqual([{ jit: 'off' }]);
+  });
+});

@@ -116,3 +116,21 @@ describe('ROUND_PREPARE_MINUTES=0', () => {
     expect((await deps.jobs.queue('dispatch-line').getDelayed())).toHaveLength(0);
   });
 });
+
+describe('a long preparation tick', () => {
+  let clock = at(-4);
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await createTestDeps({ ROUND_PREPARE_MINUTES: '5' }, { now: () => clock });
+  });
+  afterAll(async () => deps.close());
+
+  it('delays each multicast from when it is enqueued, not from when the tick began (the round time stays the send time)', async () => {
+    const centre = (await createCentre(deps.db, 'Asia/Tokyo')).id;
+    await createPersons(deps.db, { centreId: centre, count: 2, classification: 'close_contact' });
+    const tick = runTick(deps, at(-4));
+    clock = at(-3); // a national round's tick is minutes long: its last chunks are enqueued late
+    expect((await tick).dispatchJobs).toBe(1);
+    expect((await deps.jobs.queue('dispatch-line').getDelayed()).map((j) => j.opts.delay)).toEqual([3 * 60_000]);
+  });
+});

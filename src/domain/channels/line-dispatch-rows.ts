@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { checkSessions, householdMembers, households, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { localDateOf } from '../time';
@@ -48,7 +48,8 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: strin
     .innerJoin(persons, eq(persons.id, addressee))
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .leftJoin(personChannels, and(eq(personChannels.personId, persons.id), eq(personChannels.kind, 'line')))
-    .where(inArray(checkSessions.id, sessionIds));
+    // One array parameter (not a parameter an id): planned for its set each time (db/traced-sql.ts), probed by primary key.
+    .where(sql`${checkSessions.id} = any(${`{${sessionIds.join(',')}}`}::uuid[])`);
   return rows.map(({ p, centre, ...r }) => ({ ...r, lang: r.lang as Lang, subject: { p, centre } }));
 }
 

@@ -1,0 +1,1 @@
+DROP INDEX "check_sessions_person_date_idx";
