@@ -79,6 +79,9 @@ describe('certificates', () => {
     expect(v.text).toContain('2026年5月1日 から 2026年5月10日 まで');
     expect(v.text).not.toContain('証明 花子');
     expect(v.text).not.toContain('港区みなと保健所');
+    // The page, like its headers, is never indexed and never names itself as a Referer elsewhere.
+    expect(v.text).toContain('<meta name="robots" content="noindex, nofollow"/>');
+    expect(v.text).toContain('<meta name="referrer" content="no-referrer"/>');
     expect((await verifyPage('00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await verifyPage('not-an-id')).status).toBe(404);
   });

@@ -1,20 +1,14 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
+import { TokenPageMeta } from '../../domain/web/token-page-meta';
+import { tokenPageHeaders } from './page-headers';
 import type { Deps } from '../../deps';
 import { appSecret } from '../../config/env';
 import { downloadByCertificateLink, downloadByCheckLink } from '../../domain/certificates/certificate-pdf';
 import { jaDate } from '../../domain/certificates/render-certificate-pdf';
 import { verifyCertificate } from '../../domain/certificates/verify-certificate';
 
-/** Tokens are credentials and a verification is nobody else's business: never cached, never referred on, never indexed. */
-const headers: MiddlewareHandler = async (c, next) => {
-  await next();
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Robots-Tag', 'noindex, nofollow');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Content-Security-Policy', "default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
-};
+/** Tokens are credentials and a verification is nobody else's business: never cached, never referred on, never indexed; nothing loads. */
+const headers = tokenPageHeaders("default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
 
 const KIND_JA = { recuperation: '療養証明書', work_restriction: '就業制限通知書' } as const;
 const KIND_EN = { recuperation: 'Certificate of recuperation', work_restriction: 'Notice of work restriction' } as const;
@@ -26,7 +20,7 @@ function pdf(c: Context, bytes: Uint8Array) {
 
 const shell = (title: string, body: unknown) => (
   <html lang="ja">
-    <head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>{title}</title></head>
+    <head><TokenPageMeta title={title} /></head>
     <body>{body}</body>
   </html>
 );

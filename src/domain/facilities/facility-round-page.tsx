@@ -1,5 +1,6 @@
 import { FACILITY_SYMPTOMS } from '../../flows';
 import type { ValidationError } from '../errors';
+import { TokenPageMeta } from '../web/token-page-meta';
 import type { FacilityRoundView, FacilityRow } from './facility-round';
 
 /*
@@ -35,11 +36,7 @@ function Frame(props: { title: string; account?: FacilityAccountChrome; children
   return (
     <html lang="ja">
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{`${props.title} — 見守り Mimamori`}</title>
+        <TokenPageMeta title={`${props.title} — 見守り Mimamori`} />
         <link rel="stylesheet" href={FACILITY_ASSET} />
       </head>
       <body>

@@ -28,19 +28,22 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
   // (person_id first: outbound_messages is indexed by person, not by session.)
   const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind in ('prompt', 'call') and o.status = 'queued')`;
   const wanted = kind === 'prompt' ? sql`(s.status = 'pending' or (s.status = 'prompted' and ${promptQueued}))` : sql`s.status in ('prompted', 'active')`;
-  // One statement: the closing UPDATE and the SELECT of the rest see the same snapshot, so
-  // the rows it closes are left out by id (the round's send pays one round trip, not two).
+  // One statement: the sessions and their persons read once (the round's send pays one pass
+  // over its 500 rows, not two); the closing UPDATE touches only the rows to close — usually
+  // none — by primary key, and the rest is selected from the same snapshot.
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
-    with closed as (
+    with c as materialized (
+      select s.id, ${wanted} as wanted, (p.status not in (${monitored()}) or ${paused}) as gone, s.expires_at <= ${at} as over
+      from check_sessions s join persons p on p.id = s.person_id
+      where s.id = any(${idArray(ids)}) and s.status in ('pending', 'prompted', 'active')),
+    closed as (
       update check_sessions s
-      set status = case when p.status not in (${monitored()}) or ${paused} then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
-      from persons p
-      where s.id = any(${idArray(ids)}) and p.id = s.person_id and s.status in ('pending', 'prompted', 'active')
-        and (p.status not in (${monitored()}) or s.expires_at <= ${at} or ${paused})
-      returning s.id)
-    select s.id from check_sessions s where s.id = any(${idArray(ids)}) and ${wanted} and s.id not in (select id from closed) order by s.id`,
+      set status = case when c.gone then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
+      from c
+      where s.id = any(array(select id from c where gone or over)) and c.id = s.id and s.status in ('pending', 'prompted', 'active'))
+    select id from c where wanted and not (gone or over) order by id`,
   );
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { isJapanese, type Lang } from '../../../flows';
 import type { CentreContact } from '../../../domain/web/resolve-link';
+import { TokenPageMeta } from '../../../domain/web/token-page-meta';
 import { LANGS, t } from '../texts';
 
 export const ASSET_PREFIX = '/c/_';
@@ -16,11 +17,7 @@ export function PatientLayout(props: { lang: Lang; title: string; children?: Chi
   return (
     <html lang={html}>
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <title>{`${props.title} — 見守り Mimamori`}</title>
+        <TokenPageMeta title={`${props.title} — 見守り Mimamori`} />
         <link rel="stylesheet" href={`${ASSET_PREFIX}/check.css`} />
         <script src={`${ASSET_PREFIX}/check.js`} defer></script>
       </head>
