@@ -168,6 +168,7 @@ async function main() {
       },
       loadAverage: { atTick: load0.map((l) => Math.round(l * 10) / 10), atEnd: load1.map((l) => Math.round(l * 10) / 10) },
       tickEnqueuedSeconds: s(enqueuedMs),
+      tickStepsMs: tick.ms.steps,
       dispatchJobs: tick.dispatchJobs,
       nextTickSeconds: s(secondTickMs),
       nextTickCreated: second.created + second.resent + second.reminders,
@@ -206,7 +207,7 @@ async function main() {
       [
         `morning round for ${persons.toLocaleString()} people on LINE (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision})`,
         `  sessions created: ${tick.created.toLocaleString()} in ${figures.createSessionsSeconds} s (${figures.createSessionsPerSecond.toLocaleString()}/s, one INSERT … SELECT)`,
-        `  tick ${leadSeconds} s before the round (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk, delayed to the round time): ${figures.tickEnqueuedSeconds} s wall, ${figures.tickCpuSeconds} s Node CPU, ${figures.tickPostgresCpuSeconds} s PostgreSQL CPU; finished ${figures.tickFinishedAfterRoundSeconds} s after the round time`,
+        `  tick ${leadSeconds} s before the round (sessions + ${tick.dispatchJobs} multicast jobs enqueued with addBulk, delayed to the round time): ${figures.tickEnqueuedSeconds} s wall, ${figures.tickCpuSeconds} s Node CPU, ${figures.tickPostgresCpuSeconds} s PostgreSQL CPU; finished ${figures.tickFinishedAfterRoundSeconds} s after the round time; steps (s): ${Object.entries(tick.ms.steps).filter(([, ms]) => ms >= 1000).map(([k, ms]) => `${k} ${s(ms)}`).join(', ')}`,
         `  last LINE prompt accepted: ${figures.lastLinePromptAcceptedSeconds} s after the round time (first at ${figures.firstLinePromptAcceptedSeconds} s; ${line.stats.accepted} multicasts, ${line.stats.rejected429} × 429)`,
         `  CPU ms per LINE recipient: tick Node ${figures.cpuMsPerRecipient.tickNode}, tick PostgreSQL ${figures.cpuMsPerRecipient.tickPostgres}, dispatch Node ${figures.cpuMsPerRecipient.dispatchNode}, dispatch PostgreSQL ${figures.cpuMsPerRecipient.dispatchPostgres}, Redis (whole server) ${figures.cpuMsPerRecipient.redisWholeServer}`,
         `  load average (1, 5, 15 min): ${load0.map((l) => l.toFixed(1)).join(', ')} at the tick, ${load1.map((l) => l.toFixed(1)).join(', ')} at the end`,
