@@ -14,7 +14,7 @@
  * PostgreSQL backends from /proc, Redis) with the load average: the machine is shared.
  * --statements: pg_stat_statements of this database for the dispatch only (this database reset after the tick,
  * read when the last job is done), top 15 by total time, with calls, rows and buffers.
- * Run: npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--statements] [--pg postgres://postgres@127.0.0.1:5432]
+ * Run: [DISPATCH_CONCURRENCY=16] npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--statements] [--pg postgres://postgres@127.0.0.1:5432]
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -61,7 +61,7 @@ async function main() {
   const twilio = await startTwilioStandIn({ accountSid: TWILIO_SID, authToken: 'bench-twilio-token', senders, callsPerSecond: 1, statusCallbacks: false });
   const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret-bench-secret', DATABASE_URL: `${pgBase}/${dbName}`, REDIS_URL: base.REDIS_URL, LOG_LEVEL: 'warn', LINE_CHANNEL_SECRET: 'bench', LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: line.url,
     TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: 'bench-twilio-token', TWILIO_FROM_NUMBER: '+815000000000', TWILIO_API_BASE_URL: twilio.url, SMS_PER_SECOND: String(senders), CALLS_PER_SECOND: '1',
-    ROUND_PREPARE_MINUTES: String(Math.max(leadSeconds / 60, 0)) });
+    ROUND_PREPARE_MINUTES: String(Math.max(leadSeconds / 60, 0)), ...(process.env.DISPATCH_CONCURRENCY ? { DISPATCH_CONCURRENCY: process.env.DISPATCH_CONCURRENCY } : {}) });
   const logger = createLogger({ level: 'warn', destination: process.stderr as never });
   const dbHandle = await createDb({ url: env.DATABASE_URL, max: 20 });
   const redis = createRedis(env.REDIS_URL, logger);

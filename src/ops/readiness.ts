@@ -1,6 +1,6 @@
 import { ping } from '../../db/client';
 import type { Deps } from '../deps';
-import { readOperationsSnapshot } from '../domain/operations/read-operations';
+import { readInbox } from '../domain/operations/read-operations';
 import { QUEUE_NAMES } from '../jobs/define';
 import { lastTick } from '../platform/metrics/events';
 import { providersConfigured } from '../platform/provider-settings';
@@ -22,7 +22,8 @@ export async function readinessDetail(deps: Deps) {
       if (counts) queues[name] = (counts.waiting ?? 0) + (counts.delayed ?? 0);
     }
   }
-  const inbox = database ? await readOperationsSnapshot(deps.db, deps.now()).then((s) => s.inbox, () => null) : null;
+  // (the inbox alone: a probe reads no more than it reports)
+  const inbox = database ? await readInbox(deps.db, deps.now()).catch(() => null) : null;
   const tickSeconds = (await lastTick.get()).values[0]?.value ?? 0;
   const down = [...(database ? [] : ['database']), ...(redis ? [] : ['redis'])];
   return {
