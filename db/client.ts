@@ -142,6 +142,13 @@ export async function queryRows<T = Record<string, unknown>>(db: DbOrTx, query: 
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/**
+ * A set of ids as one uuid[] parameter (an array literal): `id = any(${uuidArray(ids)})` is
+ * probed by primary key whatever the set's size, and a set of more than 64 stays an unnamed
+ * statement, planned for its size every run (traced-sql.ts) — never `in ($1 … $500)`.
+ */
+export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }

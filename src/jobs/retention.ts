@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../db/client';
+import { queryRows, uuidArray } from '../../db/client';
 import type { Deps } from '../deps';
 import { erasePersons } from '../domain/retention/erase-persons';
 import { findDuePersons } from '../domain/retention/find-due-persons';
@@ -24,7 +24,7 @@ export const retentionEraseJob = defineJob({
   handler: async ({ personIds }, deps: Deps) => {
     const now = deps.now();
     return deps.db.transaction(async (tx) => {
-      const due = await queryRows<{ id: string }>(tx, sql`select persons.id from persons where persons.id = any(${`{${personIds.join(',')}}`}::uuid[]) and ${dueSql(deps.env.RETENTION_DAYS, retentionToday(now))}`);
+      const due = await queryRows<{ id: string }>(tx, sql`select persons.id from persons where persons.id = any(${uuidArray(personIds)}) and ${dueSql(deps.env.RETENTION_DAYS, retentionToday(now))}`);
       const erased = await erasePersons(tx, { personIds: due.map((r) => r.id), now, actorId: 'retention' });
       return { erased: erased.length };
     });

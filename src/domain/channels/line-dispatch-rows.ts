@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { uuidArray } from '../../../db/client';
 import { checkSessions, householdMembers, households, jurisdictions, outboundMessages, personChannels, persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
 import { localDateOf } from '../time';
@@ -49,7 +50,7 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db'>, sessionIds: strin
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
     .leftJoin(personChannels, and(eq(personChannels.personId, persons.id), eq(personChannels.kind, 'line')))
     // One array parameter (not a parameter an id): planned for its set each time (db/traced-sql.ts), probed by primary key.
-    .where(sql`${checkSessions.id} = any(${`{${sessionIds.join(',')}}`}::uuid[])`);
+    .where(sql`${checkSessions.id} = any(${uuidArray(sessionIds)})`);
   return rows.map(({ p, centre, ...r }) => ({ ...r, lang: r.lang as Lang, subject: { p, centre } }));
 }
 

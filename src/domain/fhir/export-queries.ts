@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../../../db/client';
 import type { Resource } from '@medplum/fhirtypes';
 import type { persons } from '../../../db/schema';
 import { activeAlertScope, personScope } from '../access';
@@ -61,7 +62,6 @@ export function personIds(f: ExportFilter): ChunkedQuery<{ id: string }> {
     },
   };
 }
-export const batchOf = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 export type RawObservation = Omit<ObservationRow, 'observedAt' | 'createdAt'> & { observedAt: string; createdAt: string };
 /** An observation's columns as toObservation takes them (instants as ISO text), from `observations` under the name `t`. */
@@ -78,7 +78,7 @@ export function observationRows(f: ExportFilter): PersonBatchedQuery<RawObservat
 }
 /** The exported observations of a batch of persons (observation-ndjson.ts builds the same rows' lines in SQL). */
 export const observationWhere = (f: ExportFilter, ids: readonly string[]) =>
-  sql`o.person_id = any(${batchOf(ids)}) and o.status = 'answered' and o.kind <> 'text' ${sinceCond(sql`o.created_at`, f.since)}`;
+  sql`o.person_id = any(${uuidArray(ids)}) and o.status = 'answered' and o.kind <> 'text' ${sinceCond(sql`o.created_at`, f.since)}`;
 export const mapObservation = (r: RawObservation) => toObservation(r);
 
 type RawAlert = Omit<AlertRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
@@ -87,7 +87,7 @@ export function flagRows(f: ExportFilter): PersonBatchedQuery<RawAlert> {
     personIds: personIds(f),
     rowsOf: (ids) => sql`select alerts.id, alerts.person_id as "personId", alerts.severity, alerts.reason, alerts.status, alerts.details,
         ${isoText(sql`alerts.created_at`)} as "createdAt", ${isoText(sql`alerts.updated_at`)} as "updatedAt"
-      from alerts where alerts.person_id = any(${batchOf(ids)}) and alerts.status in ('open', 'acknowledged') and ${activeAlertScope(f.actor)} ${sinceCond(sql`alerts.updated_at`, f.since)}`,
+      from alerts where alerts.person_id = any(${uuidArray(ids)}) and alerts.status in ('open', 'acknowledged') and ${activeAlertScope(f.actor)} ${sinceCond(sql`alerts.updated_at`, f.since)}`,
   };
 }
 export const mapFlag = (r: RawAlert) => toFlag({ ...r, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) });
@@ -101,7 +101,7 @@ export function sessionRows(f: ExportFilter): PersonBatchedQuery<RawSession> {
         (select json_agg(json_build_object('questionId', o.question_id, 'kind', o.kind, 'valueNumber', o.value_number, 'value', o.value, 'valueText', o.value_text) order by o.observed_at)
            from observations o where o.session_id = s.id and o.status = 'answered') as answers
       from check_sessions s join flow_versions v on v.id = s.flow_version_id join flows fl on fl.id = v.flow_id
-      where s.person_id = any(${batchOf(ids)}) and s.status <> 'pending' ${sinceCond(sql`s.updated_at`, f.since)}`,
+      where s.person_id = any(${uuidArray(ids)}) and s.status <> 'pending' ${sinceCond(sql`s.updated_at`, f.since)}`,
   };
 }
 

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbHandle } from '../../../db/client';
+import { queryRows, uuidArray, type DbHandle } from '../../../db/client';
 import type { ReadOptions } from '../reports/row-source';
 import { caseNumberSystem, EN_REPRESENTATION, JP_PATIENT } from './codes';
-import { batchOf, type ExportFilter, isoText, personIds, sinceCond } from './export-queries';
+import { type ExportFilter, isoText, personIds, sinceCond } from './export-queries';
 import { batchLines, type NdjsonChunk } from './sql-ndjson';
 
 /**
@@ -41,7 +41,7 @@ export function patientLines(f: ExportFilter, ids: readonly string[]): SQL {
       from persons p join jurisdictions j on j.id = p.responsible_centre_id
         cross join lateral (select name, regexp_split_to_array(name, ${WS}) as name_parts, kana, regexp_split_to_array(kana, ${WS}) as kana_parts
           from (select ${trimmed(sql`p.name`)} as name, ${trimmed(sql`p.name_kana`)} as kana) t) n
-      where p.id = any(${batchOf(ids)}) ${sinceCond(sql`p.updated_at`, f.since)}) lines`;
+      where p.id = any(${uuidArray(ids)}) ${sinceCond(sql`p.updated_at`, f.since)}) lines`;
 }
 
 /** Chunks of Patient NDJSON, a batch of persons at a time (the persons in scope, as every type reads). */

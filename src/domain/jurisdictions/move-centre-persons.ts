@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { uuidArray } from '../../../db/client';
 import { z } from 'zod';
 import { alerts, flowAssignments, flows, jurisdictions, medicalInstitutions, notifications, persons, personSharedCentres } from '../../../db/schema';
 import { writeAudit } from '../audit';
@@ -65,7 +66,7 @@ export async function moveCentrePersons({ ctx, input }: VerbArgs<unknown>) {
       select ${ctx.actor.kind === 'staff' ? (ctx.actor.via === 'token' ? 'token' : 'staff') : ctx.actor.kind}, ${actorId(ctx.actor)}, 'transfer', 'person', p::text, p,
              ${ctx.request?.ip ?? null}, ${ctx.request?.userAgent ?? null}, ${ctx.request?.requestId ?? null},
              ${JSON.stringify({ from: from.id, to: to.id, centreMove: true })}::jsonb, ${ctx.now.toISOString()}::timestamptz
-      from unnest(${`{${ids.join(',')}}`}::uuid[]) as p`);
+      from unnest(${uuidArray(ids)}) as p`);
   }
   let institutions = 0;
   if (f.withInstitutions) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../../db/client';
+import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 import { lineMulticasts, outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
 import { markPromptedSql } from '../rounds/record-dispatch';
 
@@ -291,7 +291,7 @@ export async function sentMulticastSessions(db: DbOrTx, sessionIds: readonly str
   const rows = await queryRows<{ id: string }>(
     db,
     sql`select distinct x as id from line_multicasts m, unnest(m.session_ids) x
-        where m.session_ids && ${`{${sessionIds.join(',')}}`}::uuid[] and m.status = 'sent' and x = any(${`{${sessionIds.join(',')}}`}::uuid[])`,
+        where m.session_ids && ${uuidArray(sessionIds)} and m.status = 'sent' and x = any(${uuidArray(sessionIds)})`,
   );
   return new Set(rows.map((r) => r.id));
 }

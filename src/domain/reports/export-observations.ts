@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../../db/client';
 import { personScope } from '../access';
 import type { Actor } from '../context';
 import { identifiesPersons } from './export-persons';
@@ -45,7 +46,7 @@ export function observationsQuery(actor: Actor, range: ObservationRange): Person
       },
     },
     rowsOf(ids) {
-      const batch = sql`${`{${ids.join(',')}}`}::uuid[]`;
+      const batch = uuidArray(ids);
       return sql`
         select o.id, o.person_id, j.code as centre_code, persons.case_number, persons.name,
           s.local_date::text as local_date, s.round, o.question_id, o.kind, o.value::text as value_json, o.unit, o.raw, o.status, o.channel,

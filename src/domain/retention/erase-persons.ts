@@ -1,20 +1,19 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../../db/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 
-const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /**
  * The households whose reporter contact (not a person) goes with these persons: every
  * member is erased now or was before — her name, phone and LINE user id are then nobody's
  * to keep (a household with a member still on record keeps its contact).
  */
-const contactGone = (ids: ReturnType<typeof idArray>) => sql`select h.id from households h where h.reporter_person_id is null and h.contact_name is not null
+const contactGone = (ids: SQL) => sql`select h.id from households h where h.reporter_person_id is null and h.contact_name is not null
   and exists (select 1 from household_members m where m.household_id = h.id and m.person_id = any(${ids}))
   and not exists (select 1 from household_members m where m.household_id = h.id and not (m.person_id = any(${ids}))
     and not exists (select 1 from person_erasures e where e.person_id = m.person_id))`;
 
 /** What goes per person, in order; each returns the rows it touched (counted, never read out). */
-const STEPS: { name: string; sql: (ids: ReturnType<typeof idArray>) => ReturnType<typeof sql> }[] = [
+const STEPS: { name: string; sql: (ids: SQL) => ReturnType<typeof sql> }[] = [
   // Inbound events carry the raw messages; they are keyed by a hash of the sender's LINE id or number.
   { name: 'inbound_events', sql: (ids) => sql`delete from inbound_events where processed_at is not null and sender_key in (
       select encode(sha256(convert_to((case when c.kind = 'line' then 'line:' else 'phone:' end) || c.address, 'UTF8')), 'hex') from person_channels c where c.person_id = any(${ids})
@@ -64,10 +63,10 @@ const STEPS: { name: string; sql: (ids: ReturnType<typeof idArray>) => ReturnTyp
  */
 export async function erasePersons(db: DbOrTx, opts: { personIds: readonly string[]; now: Date; actorId: string }): Promise<string[]> {
   if (!opts.personIds.length) return [];
-  const locked = await queryRows<{ id: string }>(db, sql`select p.id from persons p where p.id = any(${idArray(opts.personIds)})
+  const locked = await queryRows<{ id: string }>(db, sql`select p.id from persons p where p.id = any(${uuidArray(opts.personIds)})
     and not exists (select 1 from person_erasures e where e.person_id = p.id) order by p.id for update of p`);
   if (!locked.length) return [];
-  const ids = idArray(locked.map((r) => r.id));
+  const ids = uuidArray(locked.map((r) => r.id));
   const counts: Record<string, number> = {};
   for (const step of STEPS) {
     const rows = await queryRows<{ n: number }>(db, sql`with x as (${step.sql(ids)} returning 1) select count(*)::int as n from x`);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../../db/client';
+import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 import type { ChannelKind } from '../../../db/schema';
 
 export interface EndedPerson {
@@ -7,7 +7,6 @@ export interface EndedPerson {
   channel: ChannelKind;
 }
 
-const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /**
  * End monitoring for these persons in one set of statements: status 'monitoring_ended'
@@ -28,12 +27,12 @@ export async function closeMonitoring(
     set status = 'monitoring_ended', monitoring_actual_end = (${now} at time zone j.time_zone)::date,
         monitoring_end_reason = ${opts.reason}, updated_at = ${now}
     from jurisdictions j
-    where p.id = any(${idArray(opts.personIds)}) and j.id = p.responsible_centre_id
+    where p.id = any(${uuidArray(opts.personIds)}) and j.id = p.responsible_centre_id
       and p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation')
     returning p.id, p.preferred_channel as channel`,
   );
   if (ended.length === 0) return [];
-  const ids = idArray(ended.map((e) => e.id));
+  const ids = uuidArray(ended.map((e) => e.id));
   await db.execute(sql`
     insert into person_status_history (person_id, status, note, changed_by, changed_at)
     select unnest(${ids}), 'monitoring_ended', ${opts.reason}, ${opts.actor.staffId ?? null}::uuid, ${now}`);

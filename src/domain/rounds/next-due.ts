@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../../db/client';
+import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUS_LITERALS } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 
@@ -26,7 +26,7 @@ import { pausedOnSql } from '../pauses/resume-due-pauses';
  */
 export const dueSql = (person: SQL, now: Date, ids?: readonly string[]): SQL =>
   ids
-    ? sql`${person}.id = any(${`{${ids.join(',')}}`}::uuid[]) and exists (select 1 from person_due pd where pd.person_id = ${person}.id and pd.next_due_at <= ${now.toISOString()}::timestamptz)`
+    ? sql`${person}.id = any(${uuidArray(ids)}) and exists (select 1 from person_due pd where pd.person_id = ${person}.id and pd.next_due_at <= ${now.toISOString()}::timestamptz)`
     : sql`${person}.id in (select pd.person_id from person_due pd where pd.next_due_at <= ${now.toISOString()}::timestamptz)`;
 
 /** Where a walk over the due persons stands (next_due_at as text: '-infinity' is no JS Date). */
@@ -105,7 +105,7 @@ export function nextDueSql(now: Date): SQL {
 export async function recomputeNextDue(db: DbOrTx, now: Date, ids?: readonly string[], dueBy: Date = now): Promise<number> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const by = sql`${dueBy.toISOString()}::timestamptz`;
-  const idArray = ids ? sql`${`{${ids.join(',')}}`}::uuid[]` : null;
+  const idArray = ids ? uuidArray(ids) : null;
   const which = idArray ? sql`d.person_id = any(${idArray}) and ` : sql``;
   const chunkSessions = idArray ? sql`s.person_id = any(${idArray})` : sql`s.person_id in (select id from pp)`;
   const rows = await queryRows<{ n: number }>(

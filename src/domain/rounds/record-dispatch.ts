@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../../db/client';
+import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 import { MONITORED_STATUSES } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 
@@ -7,7 +7,6 @@ import { pausedOnSql } from '../pauses/resume-due-pauses';
 export type PromptKind = 'prompt' | 'reminder';
 
 const monitored = () => sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
-const idArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /**
  * Just before sending, re-check what a job was asked to send: a session whose person left
@@ -37,7 +36,7 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
     with c as materialized (
       select s.id, ${wanted} as wanted, (p.status not in (${monitored()}) or ${paused}) as gone, s.expires_at <= ${at} as over
       from check_sessions s join persons p on p.id = s.person_id
-      where s.id = any(${idArray(ids)}) and s.status in ('pending', 'prompted', 'active')),
+      where s.id = any(${uuidArray(ids)}) and s.status in ('pending', 'prompted', 'active')),
     closed as (
       update check_sessions s
       set status = case when c.gone then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
@@ -57,7 +56,7 @@ export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], ki
  */
 export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date, reminderAfterMs: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(markPromptedSql(idArray(ids), now, reminderAfterMs));
+  await db.execute(markPromptedSql(uuidArray(ids), now, reminderAfterMs));
 }
 
 /**
@@ -84,7 +83,7 @@ export async function markReminded(db: DbOrTx, ids: readonly string[], now: Date
   await db.execute(sql`
     update check_sessions set reminders_sent = reminders_sent + 1,
       next_action_at = ${new Date(now.getTime() + nextAfterMs).toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-    where id = any(${idArray(ids)}) and status in ('prompted', 'active')`);
+    where id = any(${uuidArray(ids)}) and status in ('prompted', 'active')`);
 }
 
 /**
