@@ -12,9 +12,10 @@
  * creates the sessions and enqueues the multicasts as delayed jobs; the round's figures count
  * from the round time. CPU is reported per recipient (this process, this database's
  * PostgreSQL backends from /proc, Redis) with the load average: the machine is shared.
+ * --keep: the database is left for EXPLAIN (its name printed).
  * --statements: pg_stat_statements of this database for the dispatch only (this database reset after the tick,
  * read when the last job is done), top 15 by total time, with calls, rows and buffers.
- * Run: [DISPATCH_CONCURRENCY=16] npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--statements] [--pg postgres://postgres@127.0.0.1:5432]
+ * Run: [DISPATCH_CONCURRENCY=16] npx tsx bench/morning-round.ts [--persons 100000] [--sms 2000] [--voice 20] [--senders 50] [--lead 60] [--statements] [--keep] [--pg postgres://postgres@127.0.0.1:5432]
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -48,6 +49,7 @@ const senders = Number(args.flags.senders ?? 50);
 const pgBase = String(args.flags.pg ?? 'postgres://postgres@127.0.0.1:5432');
 const leadSeconds = Number(args.flags.lead ?? 60);
 const statements = Boolean(args.flags.statements);
+const keep = Boolean(args.flags.keep);
 const base = loadEnv();
 const at = new Date('2026-12-01T00:00:00Z'); // 09:00 in Tokyo
 const s = (ms: number) => Math.round(ms / 10) / 100;
@@ -227,7 +229,8 @@ async function main() {
     await dbHandle.close();
     await line.close();
     await twilio.close();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    if (keep) console.log(`kept database ${dbName} (drop it when done)`);
+    else await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }
 }

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client';
+import { runTick } from '../../src/jobs/tick';
+import { SESSION_STATISTICS_AFTER } from '../../src/domain/rounds/session-statistics';
+import { createTestDeps, type TestDeps } from '../support/deps';
+import { createCentre, createPersons } from './support/fixtures';
+
+/**
+ * Each morning a round turns a table of closed sessions into one with as many open ones,
+ * too few for autovacuum to analyze it. With the planner still believing no session is
+ * open, every send's batch read the whole index of open sessions (session-statistics.ts);
+ * the tick that created a large round refreshes the statistics itself.
+ */
+describe("the planner's statistics of check_sessions after a round is created", () => {
+  let deps: TestDeps;
+  const ROUND = SESSION_STATISTICS_AFTER + 2_000;
+  beforeAll(async () => {
+    deps = await createTestDeps();
+    // Only the tick may analyze here (autovacuum would make the counts below a race).
+    await deps.db.execute(sql`alter table check_sessions set (autovacuum_enabled = false)`);
+    const centreId = (await createCentre(deps.db, 'Asia/Tokyo')).id;
+    await createPersons(deps.db, { centreId, count: ROUND, roundTimes: ['09:00'] });
+    await createPersons(deps.db, { centreId, count: 100, roundTimes: ['15:00'] });
+    // Yesterday's round, all closed, and the statistics as they stood last night.
+    await deps.db.execute(sql`
+      insert into check_sessions (person_id, flow_version_id, local_date, round, channel, status, due_at, expires_at, completed_at)
+      select p.id, (select id from flow_versions limit 1), '2026-08-01', '09:00', 'line', 'completed',
+             '2026-08-01T00:00:00Z', '2026-08-01T15:00:00Z', '2026-08-01T00:10:00Z'
+      from persons p`);
+    await deps.db.execute(sql`analyze check_sessions`);
+  });
+  afterAll(async () => deps.close());
+
+  const analyzeCount = async () =>
+    (await queryRows<{ n: number }>(deps.db, sql`select analyze_count::int as n from pg_stat_user_tables where relname = 'check_sessions'`))[0]!.n;
+  const estimatedOpen = async () => {
+    const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      deps.db,
+      sql`explain (format json) select 1 from check_sessions where status in ('pending', 'prompted', 'active')`,
+    );
+    return row!['QUERY PLAN'][0].Plan['Plan Rows'];
+  };
+
+  it('are refreshed by the tick that created a large round: the open sessions are counted', async () => {
+    expect(await estimatedOpen()).toBeLessThan(100); // last night's picture
+    const before = await analyzeCount();
+    const summary = await runTick(deps, new Date('2026-08-02T00:00:00Z')); // 09:00 in Tokyo
+    expect(summary.created).toBe(ROUND);
+    expect(await analyzeCount()).toBe(before + 1);
+    const estimate = await estimatedOpen();
+    expect(estimate).toBeGreaterThan(ROUND * 0.8);
+    expect(estimate).toBeLessThan(ROUND * 1.2);
+  });
+
+  it('are left to autovacuum after a small round', async () => {
+    const before = await analyzeCount();
+    const summary = await runTick(deps, new Date('2026-08-02T06:00:00Z')); // 15:00 in Tokyo
+    expect(summary.created).toBe(100);
+    expect(await analyzeCount()).toBe(before);
+  });
+});
