@@ -80,6 +80,7 @@ export interface TickOptions {
  *     from the rules, monitoring ended where the planned end passed, the rounds now due created
  *     (one session per person, local date and round; paused persons skipped), their dispatch
  *     enqueued (LINE multicast batches, one job per SMS/call), their next due time computed;
+ *     after a round of ≥ 1,000 sessions the planner's statistics refreshed (session-statistics.ts);
  *  3. a 'not_sent' alert for each closed check that never reached a person still monitored;
  *     closing notices;
  *  4. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
@@ -132,10 +133,12 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   let enqueueMs = 0;
   let createdSinceStatistics = 0;
   // A large round makes the planner's picture of check_sessions wrong (session-statistics.ts).
+  let statisticsRefreshed = false;
   const refreshStatistics = async (atLeast: number) => {
     if (createdSinceStatistics < atLeast) return;
     await step('statistics', () => refreshSessionStatistics(deps.db));
     createdSinceStatistics = 0;
+    statisticsRefreshed = true;
   };
   let cursor: DueCursor | undefined;
   for (;;) {
@@ -154,7 +157,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     createMs += c1 - c0;
     created += made.length;
     createdSinceStatistics += made.length;
-    await refreshStatistics(SESSION_STATISTICS_EVERY);
+    await refreshStatistics(statisticsRefreshed ? SESSION_STATISTICS_EVERY : SESSION_STATISTICS_AFTER);
     createdWaiting += made.filter((m) => !m.dispatchNow).length;
     dispatchJobs += batches.length;
     nextDueSet += await step('nextDue', () => recomputeNextDue(deps.db, now, chunk.ids, dueBy));

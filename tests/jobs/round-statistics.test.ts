@@ -3,24 +3,27 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client';
 import { runTick } from '../../src/jobs/tick';
 import { SESSION_STATISTICS_AFTER } from '../../src/domain/rounds/session-statistics';
+import { openSessionQuery } from '../../src/domain/checks/find-open-session';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPersons } from './support/fixtures';
 
 /**
  * Each morning a round turns a table of closed sessions into one with as many open ones,
  * too few for autovacuum to analyze it. With the planner still believing no session is
- * open, every send's batch read the whole index of open sessions (session-statistics.ts);
- * the tick that created a large round refreshes the statistics itself.
+ * open, each answer's open session was found by reading every open session of the round,
+ * and every send's batch read that whole index too (session-statistics.ts); the tick that
+ * created a round refreshes the statistics itself.
  */
 describe("the planner's statistics of check_sessions after a round is created", () => {
   let deps: TestDeps;
+  let roundPersons: string[] = [];
   const ROUND = SESSION_STATISTICS_AFTER + 2_000;
   beforeAll(async () => {
     deps = await createTestDeps();
     // Only the tick may analyze here (autovacuum would make the counts below a race).
     await deps.db.execute(sql`alter table check_sessions set (autovacuum_enabled = false)`);
     const centreId = (await createCentre(deps.db, 'Asia/Tokyo')).id;
-    await createPersons(deps.db, { centreId, count: ROUND, roundTimes: ['09:00'] });
+    roundPersons = await createPersons(deps.db, { centreId, count: ROUND, roundTimes: ['09:00'] });
     await createPersons(deps.db, { centreId, count: 100, roundTimes: ['15:00'] });
     // Yesterday's round, all closed, and the statistics as they stood last night.
     await deps.db.execute(sql`
@@ -51,6 +54,11 @@ describe("the planner's statistics of check_sessions after a round is created", 
     const estimate = await estimatedOpen();
     expect(estimate).toBeGreaterThan(ROUND * 0.8);
     expect(estimate).toBeLessThan(ROUND * 1.2);
+    // An answer's open session: by the person's own index, not by reading every open session.
+    const answeredAt = new Date('2026-08-02T00:03:00Z');
+    const plan = (await queryRows<{ 'QUERY PLAN': string }>(deps.db, sql`explain ${openSessionQuery(deps.db, roundPersons[7]!, answeredAt)}`)).map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/check_sessions_person_date_round_uq/);
+    expect(plan).not.toMatch(/check_sessions_open_expiry_idx/);
   });
 
   it('are left to autovacuum after a small round', async () => {
