@@ -53,7 +53,8 @@ describe('the job-queue board in a browser', () => {
 
   it('pauses and resumes a queue from its page; both are audited', async () => {
     await page.goto(`${server.base}/admin/queues/queue/dispatch-sms`);
-    await page.waitForLoadState('networkidle');
+    // The board polls its API, so the network is rarely idle on a busy machine: wait for the queue's status tabs instead.
+    await page.getByText('Delayed', { exact: false }).first().waitFor({ timeout: 30_000 });
     await queueAction('Pause');
     await expect.poll(paused, { timeout: 10_000 }).toBe(true);
     await shot(page, 'queues-board-paused');
