@@ -143,6 +143,17 @@ export async function queryRows<T = Record<string, unknown>>(db: DbOrTx, query: 
 }
 
 /**
+ * How many rows the planner believes `query` returns (its top plan node's estimate): what the
+ * statistics say, to compare with a count when deciding whether to refresh them.
+ */
+export async function plannerRowEstimate(db: DbOrTx, query: SQL): Promise<number> {
+  const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] | string }>(db, sql`explain (format json) ${query}`);
+  const plan = row?.['QUERY PLAN'];
+  const parsed = typeof plan === 'string' ? (JSON.parse(plan) as [{ Plan: { 'Plan Rows': number } }]) : plan;
+  return parsed?.[0]?.Plan['Plan Rows'] ?? 0;
+}
+
+/**
  * A set of ids as one uuid[] parameter (an array literal): `id = any(${uuidArray(ids)})` is
  * probed by primary key whatever the set's size, and a set of more than 64 stays an unnamed
  * statement, planned for its size every run (traced-sql.ts) — never `in ($1 … $500)`.

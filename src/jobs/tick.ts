@@ -18,6 +18,7 @@ import { defineJob, type JobDefinition, type JobTarget } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
 import { sweepInbound } from './sweep-inbound';
+import { refreshInboxStatistics } from '../domain/inbox/inbox-statistics';
 import { enqueueClosingNotices } from './closing-notice';
 import { raiseNotSentAlerts } from './not-sent-alerts';
 import { INBOUND_JOB_TARGETS } from './inbound-jobs';
@@ -86,8 +87,9 @@ export interface TickOptions {
  *  4. pending sessions left behind (Redis was down, quiet hours over) enqueued again, and
  *     SMS/voice first prompts still queued after their job gave up (same job ids);
  *  5. the reminder chain: reminders, automated calls, non-responder alerts;
- *  6. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); unprocessed
- *     inbound events enqueued again;
+ *  6. the day's retention sweep enqueued (once a date, src/jobs/retention.ts); the inbox's
+ *     statistics refreshed when a backlog built up that they do not show (inbox-statistics.ts);
+ *     unprocessed inbound events enqueued again;
  *  7. LINE replies and reminders left unsent sent again, or given up with an alert;
  *  8. alerts nobody took escalated to the on-call rota (pages by call and SMS).
  * Safe to run twice or in two processes at once: nothing is created or sent twice.
@@ -190,6 +192,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   enqueueFailed = !followUps.ok || enqueueFailed;
 
   enqueueFailed = !(await step('retention', () => enqueueRetentionSweep(deps, now))) || enqueueFailed; // once a day (job id per date)
+  const inbox = await step('inboxStatistics', () => refreshInboxStatistics(deps.db, now));
+  if (inbox.analyzed) deps.logger.info({ backlog: inbox.backlog, estimated: inbox.estimated }, 'inbox statistics refreshed: the planner did not see the backlog');
   const inbound = await step('inbound', () => sweepInbound(deps, { now, olderThanMs: 30_000, limit: 5_000, jobs: opts.jobs ?? INBOUND_JOB_TARGETS }));
   const lineOutbound = await step('lineOutbound', () => sweepLineOutbound(deps, { now, limit: Math.min(limit, 5_000) }));
   enqueueFailed = lineOutbound.enqueueFailed || enqueueFailed;

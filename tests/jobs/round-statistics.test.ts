@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/client';
+import { plannerRowEstimate, queryRows } from '../../db/client';
 import { runTick } from '../../src/jobs/tick';
 import { SESSION_STATISTICS_AFTER } from '../../src/domain/rounds/session-statistics';
 import { openSessionQuery } from '../../src/domain/checks/find-open-session';
@@ -37,13 +37,7 @@ describe("the planner's statistics of check_sessions after a round is created", 
 
   const analyzeCount = async () =>
     (await queryRows<{ n: number }>(deps.db, sql`select analyze_count::int as n from pg_stat_user_tables where relname = 'check_sessions'`))[0]!.n;
-  const estimatedOpen = async () => {
-    const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-      deps.db,
-      sql`explain (format json) select 1 from check_sessions where status in ('pending', 'prompted', 'active')`,
-    );
-    return row!['QUERY PLAN'][0].Plan['Plan Rows'];
-  };
+  const estimatedOpen = () => plannerRowEstimate(deps.db, sql`select 1 from check_sessions where status in ('pending', 'prompted', 'active')`);
 
   it('are refreshed by the tick that created a large round: the open sessions are counted', async () => {
     expect(await estimatedOpen()).toBeLessThan(100); // last night's picture
