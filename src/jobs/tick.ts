@@ -7,7 +7,7 @@ import { claimPendingDispatch } from '../domain/rounds/claim-pending-dispatch';
 import { claimUnsentPrompts } from '../domain/rounds/claim-unsent-prompts';
 import { closeExpiredSessions } from '../domain/rounds/close-expired-sessions';
 import { createDueSessions } from '../domain/rounds/create-due-sessions';
-import { refreshSessionStatistics, SESSION_STATISTICS_AFTER, SESSION_STATISTICS_EVERY } from '../domain/rounds/session-statistics';
+import { refreshAfterRounds, refreshSessionStatistics } from '../domain/rounds/session-statistics';
 import { duePersonChunk, recomputeNextDue, type DueCursor } from '../domain/rounds/next-due';
 import type { EndedPerson } from '../domain/rounds/close-monitoring';
 import { endDueMonitoring, fillPlannedEnds } from '../domain/rounds/plan-monitoring-ends';
@@ -133,15 +133,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const ended: EndedPerson[] = [];
   let createMs = 0;
   let enqueueMs = 0;
-  let createdSinceStatistics = 0;
-  // A large round makes the planner's picture of check_sessions wrong (session-statistics.ts).
-  let statisticsRefreshed = false;
-  const refreshStatistics = async (atLeast: number) => {
-    if (createdSinceStatistics < atLeast) return;
-    await step('statistics', () => refreshSessionStatistics(deps.db));
-    createdSinceStatistics = 0;
-    statisticsRefreshed = true;
-  };
+  // A round makes the planner's picture of check_sessions wrong (session-statistics.ts).
+  const statistics = refreshAfterRounds(() => step('statistics', () => refreshSessionStatistics(deps.db)));
   let cursor: DueCursor | undefined;
   for (;;) {
     const chunk = await step('duePersons', () => duePersonChunk(deps.db, dueBy, DUE_CHUNK, cursor));
@@ -158,15 +151,14 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     enqueueMs += performance.now() - c1;
     createMs += c1 - c0;
     created += made.length;
-    createdSinceStatistics += made.length;
-    await refreshStatistics(statisticsRefreshed ? SESSION_STATISTICS_EVERY : SESSION_STATISTICS_AFTER);
+    await statistics.created(made.length);
     createdWaiting += made.filter((m) => !m.dispatchNow).length;
     dispatchJobs += batches.length;
     nextDueSet += await step('nextDue', () => recomputeNextDue(deps.db, now, chunk.ids, dueBy));
     if (!chunk.cursor || chunk.ids.length < DUE_CHUNK) break;
     cursor = chunk.cursor;
   }
-  await refreshStatistics(SESSION_STATISTICS_AFTER);
+  await statistics.done();
 
   // After the ends of monitoring: a person whose monitoring ended now is no longer followed up.
   const notSentAlerts = await step('notSent', () => raiseNotSentAlerts(deps, expired.filter((e) => e.neverSent).map((e) => e.id), now));

@@ -26,3 +26,25 @@ export const SESSION_STATISTICS_EVERY = 100_000;
 export async function refreshSessionStatistics(db: DbOrTx): Promise<void> {
   await db.execute(sql`analyze (skip_locked) check_sessions`);
 }
+
+/**
+ * When a tick refreshes: after it created SESSION_STATISTICS_AFTER sessions (its first
+ * chunk), again each SESSION_STATISTICS_EVERY more, and at its end for what is left over.
+ */
+export function refreshAfterRounds(refresh: () => Promise<unknown>) {
+  let since = 0;
+  let refreshed = false;
+  const refreshIf = async (atLeast: number) => {
+    if (since < atLeast) return;
+    await refresh();
+    since = 0;
+    refreshed = true;
+  };
+  return {
+    async created(n: number) {
+      since += n;
+      await refreshIf(refreshed ? SESSION_STATISTICS_EVERY : SESSION_STATISTICS_AFTER);
+    },
+    done: () => refreshIf(SESSION_STATISTICS_AFTER),
+  };
+}
