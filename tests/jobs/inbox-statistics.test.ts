@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { plannerRowEstimate, queryRows } from '../../db/client';
+import { plannerRowEstimate } from '../../db/client';
 import { INBOX_STATISTICS_AT } from '../../src/domain/inbox/inbox-statistics';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { analyzeCount } from '../support/pg';
 
 /**
  * A morning's inbox backlog stays below autovacuum's analyze threshold (the table holds weeks
@@ -33,27 +34,26 @@ describe("the planner's statistics of the inbox during a backlog", () => {
   });
   afterAll(async () => deps.close());
 
-  const analyzeCount = async () =>
-    (await queryRows<{ n: number }>(deps.db, sql`select analyze_count::int as n from pg_stat_user_tables where relname = 'inbound_events'`))[0]!.n;
+  const analyzed = () => analyzeCount(deps.db, 'inbound_events');
   const estimatedBacklog = () => plannerRowEstimate(deps.db, sql`select 1 from inbound_events where processed_at is null`);
 
   it('are refreshed by the tick when the backlog is far beyond what they show', async () => {
     expect(await estimatedBacklog()).toBeLessThan(100); // last night's picture
-    const before = await analyzeCount();
+    const before = await analyzed();
     await runTick(deps, NOW);
-    expect(await analyzeCount()).toBe(before + 1);
+    expect(await analyzed()).toBe(before + 1);
     const estimate = await estimatedBacklog();
     expect(estimate).toBeGreaterThan(BACKLOG * 0.8);
     expect(estimate).toBeLessThan(BACKLOG * 1.2);
   });
 
   it('are left alone once they show the backlog, and while the backlog is small', async () => {
-    const before = await analyzeCount();
+    const before = await analyzed();
     await runTick(deps, new Date(NOW.getTime() + 1_000));
-    expect(await analyzeCount()).toBe(before);
+    expect(await analyzed()).toBe(before);
     // Drained to a few hundred: nothing to refresh whatever the statistics say.
     await deps.db.execute(sql`update inbound_events set processed_at = ${NOW.toISOString()}::timestamptz where processed_at is null and provider_event_id <> all (select 't-' || g from generate_series(1, 300) g)`);
     await runTick(deps, new Date(NOW.getTime() + 2_000));
-    expect(await analyzeCount()).toBe(before);
+    expect(await analyzed()).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ import { runTick } from '../../src/jobs/tick';
 import { SESSION_STATISTICS_AFTER } from '../../src/domain/rounds/session-statistics';
 import { openSessionQuery } from '../../src/domain/checks/find-open-session';
 import { createTestDeps, type TestDeps } from '../support/deps';
+import { analyzeCount } from '../support/pg';
 import { createCentre, createPersons } from './support/fixtures';
 
 /**
@@ -35,16 +36,15 @@ describe("the planner's statistics of check_sessions after a round is created", 
   });
   afterAll(async () => deps.close());
 
-  const analyzeCount = async () =>
-    (await queryRows<{ n: number }>(deps.db, sql`select analyze_count::int as n from pg_stat_user_tables where relname = 'check_sessions'`))[0]!.n;
+  const analyzed = () => analyzeCount(deps.db, 'check_sessions');
   const estimatedOpen = () => plannerRowEstimate(deps.db, sql`select 1 from check_sessions where status in ('pending', 'prompted', 'active')`);
 
   it('are refreshed by the tick that created a large round: the open sessions are counted', async () => {
     expect(await estimatedOpen()).toBeLessThan(100); // last night's picture
-    const before = await analyzeCount();
+    const before = await analyzed();
     const summary = await runTick(deps, new Date('2026-08-02T00:00:00Z')); // 09:00 in Tokyo
     expect(summary.created).toBe(ROUND);
-    expect(await analyzeCount()).toBe(before + 1);
+    expect(await analyzed()).toBe(before + 1);
     const estimate = await estimatedOpen();
     expect(estimate).toBeGreaterThan(ROUND * 0.8);
     expect(estimate).toBeLessThan(ROUND * 1.2);
@@ -56,9 +56,9 @@ describe("the planner's statistics of check_sessions after a round is created", 
   });
 
   it('are left to autovacuum after a small round', async () => {
-    const before = await analyzeCount();
+    const before = await analyzed();
     const summary = await runTick(deps, new Date('2026-08-02T06:00:00Z')); // 15:00 in Tokyo
     expect(summary.created).toBe(100);
-    expect(await analyzeCount()).toBe(before);
+    expect(await analyzed()).toBe(before);
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { createDb, type DbHandle } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { createDb, queryRows, type DbHandle } from '../../db/client';
 
 /** The machine's PostgreSQL (trust auth), as on CI. */
 export const PG_BASE = process.env.TEST_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
@@ -38,4 +39,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.end();
     },
   };
+}
+
+/** How often `table` has been analyzed (by anyone): pg_stat_user_tables, updated as ANALYZE ends. */
+export async function analyzeCount(db: DbHandle['db'], table: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select analyze_count::int as n from pg_stat_user_tables where relname = ${table}`);
+  return row?.n ?? 0;
 }

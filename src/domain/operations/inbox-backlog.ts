@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import type { VerbArgs } from '../context';
 import { requirePermission } from '../permissions';
@@ -9,17 +9,16 @@ export interface InboxBacklog {
   oldestAgeSeconds: number;
 }
 
+/** Over `inbound_events where processed_at is null`: the count as `backlog`, the oldest's age in seconds as `oldest`. */
+export const backlogColumns = (now: Date): SQL => sql`count(*) as backlog, extract(epoch from (${now.toISOString()}::timestamptz - min(received_at))) as oldest`;
+
 /**
  * One statement on the partial index `inbound_events_unprocessed_idx` (only unprocessed rows
  * are in it), so its cost follows the backlog, not the table. The intake reads it once a
  * second (src/platform/backlog-gate.ts), never per request.
  */
 export async function countInboxBacklog(db: DbOrTx, now: Date): Promise<InboxBacklog> {
-  const [row] = await queryRows<{ backlog: string; oldest: string | null }>(
-    db,
-    sql`select count(*) as backlog, extract(epoch from (${now.toISOString()}::timestamptz - min(received_at))) as oldest
-        from inbound_events where processed_at is null`,
-  );
+  const [row] = await queryRows<{ backlog: string; oldest: string | null }>(db, sql`select ${backlogColumns(now)} from inbound_events where processed_at is null`);
   return { backlog: Number(row?.backlog ?? 0), oldestAgeSeconds: Math.max(0, Math.round(Number(row?.oldest ?? 0))) };
 }
 

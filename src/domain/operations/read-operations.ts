@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../../db/client';
 import { CHECK_SESSION_STATUSES } from '../../../db/schema';
+import { backlogColumns } from './inbox-backlog';
 
 /**
  * What operators watch, as counts only (no person, no phone, no free text): the inbox, open
@@ -23,10 +24,7 @@ const num = (v: unknown) => Number(v ?? 0);
 export async function readInbox(db: Db, now: Date): Promise<OperationsSnapshot['inbox']> {
   const [inbox] = await queryRows<{ stored: string; backlog: string; oldest: string | null }>(
     db,
-    sql`select (select coalesce(max(seq), 0) from inbound_events) as stored,
-               count(*) as backlog,
-               extract(epoch from (${now.toISOString()}::timestamptz - min(received_at))) as oldest
-        from inbound_events where processed_at is null`,
+    sql`select (select coalesce(max(seq), 0) from inbound_events) as stored, ${backlogColumns(now)} from inbound_events where processed_at is null`,
   );
   return { stored: num(inbox?.stored), backlog: num(inbox?.backlog), oldestAgeSeconds: Math.max(0, num(inbox?.oldest)) };
 }

@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 
-
 /**
  * The households whose reporter contact (not a person) goes with these persons: every
  * member is erased now or was before — her name, phone and LINE user id are then nobody's

@@ -7,7 +7,6 @@ export interface EndedPerson {
   channel: ChannelKind;
 }
 
-
 /**
  * End monitoring for these persons in one set of statements: status 'monitoring_ended'
  * with the actual end (their local date), a status-history row, their open check sessions
