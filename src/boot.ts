@@ -5,7 +5,7 @@ import { createDb, migrateDb, ping, type DbHandle } from '../db/client';
 import { countInboxBacklog } from './domain/operations/inbox-backlog';
 import { startEscalationListener, type EscalationListener } from './jobs/escalation-listener';
 import { startInboundListener, type InboundListener } from './jobs/inbound-listener';
-import { queuesOfGroups } from './jobs/queue-settings';
+import { queuesOfGroups, URGENT_CONCURRENCY } from './jobs/queue-settings';
 import { BacklogGate } from './platform/backlog-gate';
 import { closeHttpServer } from './platform/http/drain';
 import { createHealthRoutes } from './platform/http/health';
@@ -166,16 +166,20 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
   const intake = role !== 'workers';
   const workers = role !== 'intake';
   let answerPool: DbHandle | null = null;
+  let urgentPool: DbHandle | null = null;
   let inboundListener: InboundListener | null = null;
   let escalationListener: EscalationListener | null = null;
   if (workers) {
     const groups = env.WORKER_GROUPS;
     // Connections of their own for the answers: a round's dispatch cannot take them all.
+    // And a red answer (the urgent lane) has its own few, so it never waits for the others' to free up.
     if (groups.includes('answers') && env.ANSWER_POOL_SIZE > 0 && deps.dbHandle.kind === 'postgres' && env.DATABASE_URL) {
       answerPool = await createDb({ url: env.DATABASE_URL, max: env.ANSWER_POOL_SIZE });
+      urgentPool = await createDb({ url: env.DATABASE_URL, max: URGENT_CONCURRENCY });
     }
-    const answerDeps: Deps | undefined = answerPool ? { ...deps, db: answerPool.db, dbHandle: answerPool } : undefined;
-    deps.jobs.startWorkers(deps, { queues: queuesOfGroups(groups), depsFor: answerDeps ? { inbound: answerDeps } : {} });
+    const withPool = (pool: DbHandle): Deps => ({ ...deps, db: pool.db, dbHandle: pool });
+    const depsFor = answerPool && urgentPool ? { inbound: withPool(answerPool), 'inbound-urgent': withPool(urgentPool) } : {};
+    deps.jobs.startWorkers(deps, { queues: queuesOfGroups(groups), depsFor });
     // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
     if (groups.includes('answers')) inboundListener = await startInboundListener(deps);
     // A page's call busy or unanswered: the next person is paged at once, not at the next tick.
@@ -197,7 +201,7 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
     async stop(graceMs: number) {
       deps.inboxGate?.stop();
       await Promise.all([server ? closeHttpServer(server, { graceMs, logger }) : undefined, deps.jobs.close(graceMs), inboundListener?.close(), escalationListener?.close()]);
-      await answerPool?.close();
+      await Promise.all([answerPool?.close(), urgentPool?.close()]);
     },
   };
 }

@@ -80,7 +80,8 @@ export interface OutMessage {
   questionId?: string;
   text: string;
   expects?: 'number' | 'yes_no_unknown' | 'yes_no' | 'single' | 'multi' | 'scale' | 'text' | 'confirm';
-  choices?: { value: string; label: string }[];
+  /** `raisesRed`: picking this choice now would raise a red flag (engine/red-choices.ts) — a door may hurry such an answer. */
+  choices?: { value: string; label: string; raisesRed?: boolean }[];
   unit?: string;
   /** Added: urgent advice only — whether the health centre was open (adapters put 119 first when it is not). */
   centreOpen?: boolean;

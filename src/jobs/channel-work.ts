@@ -70,8 +70,11 @@ export interface ChannelWork {
   dispatchers: Partial<Record<ChannelKind, ChannelDispatcher>>;
   /** The reminder chain's call to a session already called once: retried, or given up by the voice channel's rules. */
   retryCallOrGiveUp(deps: Deps, sessionId: string): Promise<string>;
-  /** The inbound job of each provider: the sender's stored events handled in order (domain/inbox/process-in-order.ts). */
-  processInbound: Record<'line' | 'twilio_sms' | 'twilio_status', (deps: Deps, eventId: string) => Promise<unknown>>;
+  /**
+   * The inbound job of each provider: the sender's stored events handled in order
+   * (domain/inbox/process-in-order.ts); `batchSize` 1 (the urgent lane) takes no other sender.
+   */
+  processInbound: Record<'line' | 'twilio_sms' | 'twilio_status', (deps: Deps, eventId: string, opts?: { batchSize?: number }) => Promise<unknown>>;
   /** Send a LINE outbox row again (the `line.outbound` job of the tick's outbound sweep). */
   resendLineOutbound(deps: Deps, outboundId: string): Promise<unknown>;
   /** Record a notice in the caller's transaction on the first route that reaches the person. */

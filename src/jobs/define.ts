@@ -10,7 +10,7 @@ import type { Deps } from '../deps';
  * 'retention' erases records past their retention, one batch at a time (never competing with the rounds).
  * 'exports' produces FHIR Bulk Data exports: long streamed reads, two at a time.
  */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention', 'exports'] as const;
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'inbound-urgent', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

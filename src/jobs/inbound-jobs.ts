@@ -19,6 +19,15 @@ export const twilioSmsInboundTarget = { name: 'inbound.twilio_sms', queue: 'inbo
 export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
 
 /**
+ * The urgent lane: a LINE event the intake saw to be a tapped answer marked red (`u=1`,
+ * isUrgentAnswer) is enqueued here instead, on a queue with its own worker and connections,
+ * so it is not processed behind the backlog of the others (issue 16). Same id and payload;
+ * its run takes its own sender's events only. The sweeper and the listener enqueue through
+ * INBOUND_JOBS (the ordinary lane): a red answer they find is late already.
+ */
+export const lineUrgentInboundTarget = { name: 'inbound.line.urgent', queue: 'inbound-urgent', payload: eventPayload, jobId } satisfies EventTarget;
+
+/**
  * The one provider → job map: the job that processes each provider's stored events. The
  * intake (src/bot/intake/inbox-writer.ts), the sweeper (src/jobs/sweep-inbound.ts) and the
  * NOTIFY listener (src/jobs/inbound-listener.ts) all enqueue through it.

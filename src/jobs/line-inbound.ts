@@ -1,5 +1,5 @@
 import { defineJob } from './define';
-import { inboundJobId, lineInboundTarget } from './inbound-jobs';
+import { inboundJobId, lineInboundTarget, lineUrgentInboundTarget } from './inbound-jobs';
 
 /**
  * Process one stored LINE webhook event (and any earlier ones of the same sender still
@@ -12,6 +12,16 @@ export const lineInboundJob = defineJob({
   ...lineInboundTarget,
   version: 1,
   handler: async ({ eventId }, deps) => deps.channels.processInbound.line(deps, eventId),
+});
+
+/**
+ * The same for an event in the urgent lane (a red answer): its sender's events alone, so the
+ * run is one sender's few statements, not a batch of others' (INBOUND_BATCH_SIZE).
+ */
+export const lineUrgentInboundJob = defineJob({
+  ...lineUrgentInboundTarget,
+  version: 1,
+  handler: async ({ eventId }, deps) => deps.channels.processInbound.line(deps, eventId, { batchSize: 1 }),
 });
 
 /** The BullMQ job id for an event: one job per stored event, however often it is enqueued. */

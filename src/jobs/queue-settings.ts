@@ -18,6 +18,9 @@ export interface QueueSettings {
  * jobs/s = requests/s; LINE pushes, sent from inside other jobs, have their own limiter
  * (JobRunner.sendLimiter, LINE_PUSH_PER_SECOND).
  */
+/** Red answers processed at once per worker process (and the connections of their own pool, boot.ts). */
+export const URGENT_CONCURRENCY = 2;
+
 export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueSettings>> {
   const perSecond = (max: number) => ({ max, duration: 1000 });
   return {
@@ -29,6 +32,9 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // Answers: each job mostly waits on PostgreSQL and the reply API; a sender's events keep
     // their order whatever the concurrency (process-inbound takes them by sequence).
     inbound: { concurrency: env.INBOUND_CONCURRENCY },
+    // The urgent lane (a tapped answer the engine marked red): its own worker, so a red answer
+    // never waits behind the morning's backlog; about 1 % of answers, each run its sender alone.
+    'inbound-urgent': { concurrency: URGENT_CONCURRENCY },
     'dispatch-line': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
     'dispatch-sms': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.SMS_PER_SECOND) },
     'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },
@@ -52,7 +58,7 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
  * the dispatch of prompts and reminders and the outbox; `bulk` the long jobs.
  */
 export const QUEUE_GROUPS = {
-  answers: ['inbound'],
+  answers: ['inbound', 'inbound-urgent'],
   rounds: ['scheduler', 'dispatch', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'outbound'],
   bulk: ['imports', 'retention', 'exports'],
 } as const satisfies Record<string, readonly QueueName[]>;

@@ -1,4 +1,4 @@
-import { lineInboundJob } from './line-inbound';
+import { lineInboundJob, lineUrgentInboundJob } from './line-inbound';
 import { lineOutboundJob } from './line-outbound';
 import { processTwilioSms } from './twilio-sms-inbound';
 import { processTwilioStatus } from './twilio-status-inbound';
@@ -28,6 +28,7 @@ export const ALL_JOBS: readonly JobDefinition[] = [
   retentionEraseJob,
   // LINE webhook events (src/bot/line)
   lineInboundJob,
+  lineUrgentInboundJob, // the urgent lane: a tapped red answer
   lineOutboundJob,
   // Twilio SMS and status callbacks (src/bot/sms, src/bot/twilio)
   processTwilioSms,

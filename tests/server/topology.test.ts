@@ -2,7 +2,7 @@ import { botChannelWork } from '../../src/bot/channel-work';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client';
-import { inboundEvents } from '../../db/schema';
+import { alerts, inboundEvents } from '../../db/schema';
 import { signLineBody } from '../../src/bot/line/signature';
 import { createInboxGate, processRole, startRole, type RunningRole } from '../../src/boot';
 import { parseEnv, type Env } from '../../src/config/env';
@@ -14,7 +14,7 @@ import { createLogger } from '../../src/platform/logger';
 import { createRedis } from '../../src/platform/redis';
 import { freePort } from '../support/server-process';
 import { LogCapture } from '../support/deps';
-import { clock, issueCode, LINE_ENV, newUserId, registerPatient, setupLine, textEvent, type LineTest } from '../bot/line/helpers';
+import { buttonsOf, clock, issueCode, LINE_ENV, linkedPatient, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from '../bot/line/helpers';
 
 /**
  * Issue 16: the production topology. An intake (MIMAMORI_ROLE=intake: the public app, no
@@ -185,6 +185,31 @@ describe('intake and workers as separate compositions', () => {
     expect(Object.values(counts).reduce((n, c) => n + c, 0)).toBeGreaterThan(2000);
     await workerDeps.jobs.queue('dispatch-line').obliterate({ force: true });
     await workers.stop(2000);
+  }, 180_000);
+
+  it('the urgent lane: a tapped red answer is processed ahead of the answers\' backlog, by its own worker', async () => {
+    // A patient reads back a typed SpO2 of 92: the 「はい」 button that records it is marked red (u=1).
+    const { personId, user } = await linkedPatient(t);
+    await say(t, textEvent(user, '今すぐ報告'));
+    let calls = await say(t, textEvent(user, '36.6'));
+    for (let i = 0; i < 3 && !buttonsOf(calls).some((b) => b.data.endsWith('&u=1')); i++) calls = await say(t, textEvent(user, '92'));
+    const yes = buttonsOf(calls).find((b) => b.data.endsWith('&u=1'));
+    expect(yes, 'the read-back of 92 % offers a red-marked 「はい」').toBeDefined();
+    // A backlog the ordinary lane takes one event a job, one job at a time: 120 messages of strangers.
+    const backlog = Array.from({ length: 120 }, () => textEvent(newUserId(), 'こんにちは') as { webhookEventId: string });
+    for (let i = 0; i < backlog.length; i += 40) expect((await postLine(intakePort, backlog.slice(i, i + 40))).status).toBe(200);
+    const red = postbackEvent(user, yes!.data) as { webhookEventId: string };
+    expect((await postLine(intakePort, [red])).status).toBe(200);
+    const workerDeps = await processDeps({ MIMAMORI_ROLE: 'workers', WORKER_GROUPS: 'answers', INBOUND_CONCURRENCY: '1', INBOUND_BATCH_SIZE: '1', PORT: String(await freePort()) });
+    const workers = await startRole(workerDeps, 'workers', { listen: false });
+    expect(workerDeps.jobs.servedQueues()).toContain('inbound-urgent');
+    await waitUntil(async () => (await processedAt(red.webhookEventId)) !== null, 60_000);
+    const [{ done }] = (await t.deps.db.execute(sql`select count(*)::int as done from inbound_events where provider_event_id = any(${`{${backlog.map((e) => e.webhookEventId).join(',')}}`}::text[]) and processed_at is not null`)) as unknown as [{ done: number }];
+    await workers.stop(2000);
+    // In one lane it would be the 121st; with its own it goes within the first few of the backlog.
+    expect(done).toBeLessThan(backlog.length / 2);
+    const raised = await t.deps.db.select({ severity: alerts.severity }).from(alerts).where(eq(alerts.personId, personId));
+    expect(raised.map((a) => a.severity)).toContain('red');
   }, 180_000);
 
   afterAll(async () => {

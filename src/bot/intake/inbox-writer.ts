@@ -1,6 +1,7 @@
 import { storeInboundEvents, type Db, type InboundProvider, type InboxRow } from '../../domain/inbox/store-events';
 import { withJobIds } from '../../jobs/define';
-import { INBOUND_JOBS, type InboundJobProvider } from '../../jobs/inbound-jobs';
+import { INBOUND_JOBS, lineUrgentInboundTarget, type InboundJobProvider } from '../../jobs/inbound-jobs';
+import { isUrgentAnswer } from '../../platform/line/postback';
 import type { IntakeJobs } from './types';
 
 export type { InboxRow } from '../../domain/inbox/store-events';
@@ -88,14 +89,19 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
 /** One write: the rows stored (new ones inserted, known ones looked up), the unprocessed ones enqueued. */
 async function write(db: Db, jobs: IntakeJobs, rows: InboxRow[]): Promise<StoredEvent[]> {
   const out = await storeInboundEvents(db, rows);
-  await announce(jobs, out.filter((e) => !e.processed));
+  await announce(jobs, out.flatMap((e, i) => (e.processed ? [] : [{ ...e, urgent: e.provider === 'line' && isUrgentAnswer(rows[i]!.payload) }])));
   return out.map(({ id, duplicate }) => ({ id, duplicate }));
 }
 
-/** One addBulk per job kind; job ids are the events' own, so an event announced twice is one job. */
-async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider }[]) {
+/**
+ * One addBulk per job kind; job ids are the events' own, so an event announced twice is one
+ * job. A tapped red answer goes to the urgent lane first (lineUrgentInboundTarget).
+ */
+async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider; urgent: boolean }[]) {
+  const urgent = [...new Set(events.filter((e) => e.urgent).map((e) => e.id))];
+  if (urgent.length > 0) await jobs.triggerBulk(lineUrgentInboundTarget, withJobIds(lineUrgentInboundTarget, urgent.map((eventId) => ({ eventId }))));
   for (const provider of Object.keys(INBOUND_JOBS) as InboundJobProvider[]) {
-    const ids = [...new Set(events.filter((e) => e.provider === provider).map((e) => e.id))];
+    const ids = [...new Set(events.filter((e) => e.provider === provider && !e.urgent).map((e) => e.id))];
     if (ids.length > 0) await jobs.triggerBulk(INBOUND_JOBS[provider], withJobIds(INBOUND_JOBS[provider], ids.map((eventId) => ({ eventId }))));
   }
 }

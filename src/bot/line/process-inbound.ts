@@ -38,7 +38,7 @@ const RECENT_EVENTS = 50;
  * nothing is sent twice), and sent as soon as it commits — each recipient's in order, the
  * recipients side by side, so one reply does not wait for the others.
  */
-export async function processLineInbound(deps: Deps, eventId: string): Promise<{ processed: number; handledEventIds: string[] }> {
+export async function processLineInbound(deps: Deps, eventId: string, opts: { batchSize?: number } = {}): Promise<{ processed: number; handledEventIds: string[] }> {
   const now = deps.now();
   // Only rows this job may claim: a reply another job (the batch that took this event) is
   // sending is left to it, without a look-up and a claim that would find it taken.
@@ -100,7 +100,7 @@ export async function processLineInbound(deps: Deps, eventId: string): Promise<{
       return result;
     },
     {
-      batchSize: deps.env.INBOUND_BATCH_SIZE,
+      batchSize: opts.batchSize ?? deps.env.INBOUND_BATCH_SIZE,
       own: { senderKey: state.senderKey, seq: state.seq },
       // Read ahead and write together only in a run without savepoints; a run again with
       // savepoints (after an event failed) reads and writes event by event.

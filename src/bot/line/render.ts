@@ -17,10 +17,11 @@ export type ButtonTarget = { sessionId: string } | { round: string; localDate: s
 
 const length = (s: string) => [...s].length;
 
-function postbackFor(target: ButtonTarget, questionId: string, value: string): Postback {
+function postbackFor(target: ButtonTarget, questionId: string, value: string, raisesRed: boolean | undefined): Postback {
+  const urgent = raisesRed ? { urgent: true } : {};
   return 'sessionId' in target
-    ? { kind: 'session', sessionId: target.sessionId, questionId, value }
-    : { kind: 'round', round: target.round, localDate: target.localDate, questionId, value };
+    ? { kind: 'session', sessionId: target.sessionId, questionId, value, ...urgent }
+    : { kind: 'round', round: target.round, localDate: target.localDate, questionId, value, ...urgent };
 }
 
 export function postbackItem(label: string, data: string): QuickReplyItem {
@@ -38,7 +39,7 @@ export function renderOne(msg: OutMessage, target: ButtonTarget, lang: Lang): Li
   const choices = msg.choices ?? [];
   let text = msg.text;
   const questionId = msg.questionId;
-  const data = questionId ? choices.map((c) => encodePostback(postbackFor(target, questionId, c.value))) : [];
+  const data = questionId ? choices.map((c) => encodePostback(postbackFor(target, questionId, c.value, c.raisesRed))) : [];
   const fits =
     choices.length > 0 &&
     choices.length <= MAX_QUICK_REPLIES &&

@@ -3,6 +3,7 @@ import { nodeAt, type FlowDefinition } from '../definition/schema.js';
 import type { FlowContext, Input, SessionState, Step } from '../types.js';
 import { handleAnswer, handleConfirmation } from './answer.js';
 import { cloneState, type RunEnv } from './env.js';
+import { markRedChoices } from './red-choices.js';
 import { finish, runFrom } from './run.js';
 
 /** A published version as the host passes it in. */
@@ -35,7 +36,7 @@ export function start(version: FlowVersion, ctx: FlowContext): Step {
     return { state: env.state, effects: env.effects };
   }
   runFrom(env, version.definition.start);
-  return { state: env.state, effects: env.effects };
+  return { state: env.state, effects: markRedChoices(env.def, env.state, ctx, env.effects) };
 }
 
 /**
@@ -67,7 +68,7 @@ export function advance(version: FlowVersion, state: SessionState, input: Input,
   } else {
     handleAnswer(env, id, node, input);
   }
-  return { state: env.state, effects: env.effects };
+  return { state: env.state, effects: markRedChoices(def, env.state, ctx, env.effects) };
 }
 
 /**

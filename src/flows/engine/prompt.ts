@@ -5,6 +5,7 @@ import type { FlowContext, OutMessage, SessionState } from '../types.js';
 import { askConfirm, questionMessage } from './ask.js';
 import { start, type FlowVersion } from './engine.js';
 import { cloneState, type RunEnv } from './env.js';
+import { markRedChoicesOf } from './red-choices.js';
 
 export interface PageMessages {
   /** Info, urgent advice, closing words shown above the question. */
@@ -49,9 +50,9 @@ export function prompt(version: FlowVersion, state: SessionState, ctx: FlowConte
   if (pending && typeof pending.value === 'number') {
     askConfirm(env, state.nodeId, node, pending.value);
     const sent = env.effects.find((e) => e.type === 'send');
-    if (sent?.type === 'send') return sent.message;
+    if (sent?.type === 'send') return markRedChoicesOf(version.definition, state, ctx, sent.message);
   }
-  return questionMessage(env, state.nodeId, node, 'question');
+  return markRedChoicesOf(version.definition, state, ctx, questionMessage(env, state.nodeId, node, 'question'));
 }
 
 /** Flows this short (from the waiting question to the end) are shown as one page. */

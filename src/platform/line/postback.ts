@@ -8,10 +8,14 @@
  *                                               before any per-person state: the server finds
  *                                               the person's session by (person, date, round)
  *   a=report | a=records | a=contact            the rich menu
+ *
+ * An answer's button ends with `&u=1` when picking it raises a red flag (the engine's
+ * `raisesRed`): the intake puts it in the answers' urgent lane. Only a hint for speed —
+ * the answer is judged again when processed, so a forged `u` hurries nothing but itself.
  */
 export type Postback =
-  | { kind: 'session'; sessionId: string; questionId: string; value: string }
-  | { kind: 'round'; round: string; localDate: string; questionId: string; value: string }
+  | { kind: 'session'; sessionId: string; questionId: string; value: string; urgent?: boolean }
+  | { kind: 'round'; round: string; localDate: string; questionId: string; value: string; urgent?: boolean }
   | { kind: 'menu'; action: MenuAction };
 
 export const MENU_ACTIONS = ['report', 'records', 'contact'] as const;
@@ -34,6 +38,7 @@ export function encodePostback(p: Postback): string {
     params.set('q', p.questionId);
     params.set('v', p.value);
   } else params.set('a', p.action);
+  if (p.kind !== 'menu' && p.urgent) params.set('u', '1');
   return params.toString();
 }
 
@@ -51,10 +56,19 @@ export function parsePostback(data: string): Postback | null {
   const questionId = params.get('q');
   const value = params.get('v');
   if (!questionId || value === null || value === '') return null;
+  const urgent = params.get('u') === '1' ? { urgent: true } : {};
   const sessionId = params.get('s');
-  if (sessionId !== null) return UUID.test(sessionId) ? { kind: 'session', sessionId, questionId, value } : null;
+  if (sessionId !== null) return UUID.test(sessionId) ? { kind: 'session', sessionId, questionId, value, ...urgent } : null;
   const round = params.get('r');
   const localDate = params.get('d');
-  if (round && localDate && ROUND.test(round) && DATE.test(localDate)) return { kind: 'round', round, localDate, questionId, value };
+  if (round && localDate && ROUND.test(round) && DATE.test(localDate)) return { kind: 'round', round, localDate, questionId, value, ...urgent };
   return null;
+}
+
+/** Whether a LINE webhook event is a tapped answer marked red (`u=1`): the intake's urgent lane. */
+export function isUrgentAnswer(event: unknown): boolean {
+  const e = event as { type?: unknown; postback?: { data?: unknown } } | null;
+  if (e?.type !== 'postback' || typeof e.postback?.data !== 'string') return false;
+  const p = parsePostback(e.postback.data);
+  return p !== null && p.kind !== 'menu' && p.urgent === true;
 }

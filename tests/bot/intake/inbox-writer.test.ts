@@ -63,6 +63,18 @@ describe('the inbox writer', () => {
     expect(jobs.bulks.length).toBe(before); // done: nothing to enqueue
   });
 
+  it('a tapped answer marked red (u=1) is enqueued in the urgent lane (a redelivery under the same job id); everything else in the ordinary one', async () => {
+    const jobs = recordingJobs();
+    const inbox = createInboxWriter(deps.db, jobs as never);
+    const tap = (data: string) => ({ ...row(), payload: { type: 'postback', postback: { data } } });
+    const sid = '00000000-0000-4000-8000-000000000001';
+    const red = tap(`s=${sid}&q=breathless&v=yes&u=1`);
+    const [stored] = await Promise.all([inbox.store([red]), inbox.store([tap(`s=${sid}&q=breathless&v=no`), row()]), inbox.store([{ ...red }])]);
+    const urgent = jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds);
+    expect([...new Set(urgent)]).toEqual([`inbound:${stored![0]!.id}`]);
+    expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds)).toHaveLength(2);
+  });
+
   it('a database error answers every request of that write with the error and stores nothing of it', async () => {
     const jobs = recordingJobs();
     const inbox = createInboxWriter(deps.db, jobs as never);

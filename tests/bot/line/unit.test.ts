@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { constantTimeEqual, signLineBody, verifyLineSignature } from '../../../src/bot/line/signature';
-import { encodePostback, parsePostback, POSTBACK_MAX } from '../../../src/platform/line/postback';
+import { encodePostback, isUrgentAnswer, parsePostback, POSTBACK_MAX } from '../../../src/platform/line/postback';
 import { fitRequest, renderMessages, renderOne, textMessages } from '../../../src/bot/line/render';
 import { lineRetryUuid } from '../../../src/bot/line/retry-key';
 import { retryAfterMs } from '../../../src/bot/line/client';
@@ -40,6 +40,18 @@ describe('postback data', () => {
     expect(parsePostback(r)).toEqual({ kind: 'round', round: '09:00', localDate: '2026-03-10', questionId: 'temperature', value: '36.5' });
     expect(parsePostback('a=report')).toEqual({ kind: 'menu', action: 'report' });
   });
+  it('marks a red answer\'s button with u=1, read back as urgent (the intake\'s urgent lane)', () => {
+    const s = encodePostback({ kind: 'session', sessionId: SID, questionId: 'breathless', value: 'yes', urgent: true });
+    expect(s).toBe(`s=${SID}&q=breathless&v=yes&u=1`);
+    expect(parsePostback(s)).toEqual({ kind: 'session', sessionId: SID, questionId: 'breathless', value: 'yes', urgent: true });
+    const r = encodePostback({ kind: 'round', round: '09:00', localDate: '2026-03-10', questionId: 'breathless', value: 'yes', urgent: true });
+    expect(parsePostback(r)).toMatchObject({ kind: 'round', urgent: true });
+    expect(parsePostback(`s=${SID}&q=breathless&v=yes&u=0`)).not.toHaveProperty('urgent');
+    const tap = (data: unknown) => ({ type: 'postback', postback: { data } });
+    expect(isUrgentAnswer(tap(s))).toBe(true);
+    expect(isUrgentAnswer(tap(`s=${SID}&q=breathless&v=no`))).toBe(false);
+    for (const other of [tap('a=report&u=1'), tap(42), { type: 'message', message: { type: 'text', text: s } }, null, 'x']) expect(isUrgentAnswer(other)).toBe(false);
+  });
   it('refuses forged or malformed data instead of guessing', () => {
     for (const bad of ['', 'a=drop', 's=not-a-uuid&q=x&v=1', `s=${SID}&q=x`, 'r=25:00&d=2026-03-10&q=x&v=1', 'r=09:00&d=yesterday&q=x&v=1', 'x'.repeat(301)]) {
       expect(parsePostback(bad)).toBeNull();
@@ -54,6 +66,10 @@ describe('rendering engine messages for LINE', () => {
     expect(m.text).toBe('咳は？');
     expect(m.quickReply?.items).toHaveLength(3);
     expect(m.quickReply?.items?.[0]?.action).toEqual({ type: 'postback', label: 'はい', data: `s=${SID}&q=cough&v=yes`, displayText: 'はい' });
+  });
+  it('a choice the engine says raises red is a button marked urgent; the others are not', () => {
+    const m = renderOne({ kind: 'question', questionId: 'breathless', text: '息苦しさは？', expects: 'yes_no_unknown', choices: [{ value: 'yes', label: 'はい', raisesRed: true }, { value: 'no', label: 'いいえ' }] }, target, 'ja');
+    expect(m.quickReply?.items?.map((i) => (i.action as { data: string }).data)).toEqual([`s=${SID}&q=breathless&v=yes&u=1`, `s=${SID}&q=breathless&v=no`]);
   });
   it('falls back to a numbered list for more than 13 choices or labels over 20 characters', () => {
     const many = Array.from({ length: 14 }, (_, i) => ({ value: `c${i}`, label: `症状${i + 1}` }));
