@@ -16,9 +16,9 @@ import { runTick } from '../src/jobs/tick';
 import { createBenchNurse, startBenchApp } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { machineInfo } from './support/machine';
-import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
+import { AnsweringPatients, answerEvent, buttonsIn, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
-import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
+import { startLineStandIn, type LineDelivery } from './stand-ins/line-api';
 
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 100_000);
@@ -46,7 +46,7 @@ async function main() {
     if (d.endpoint === 'multicast') {
       lastMulticastAt = Date.now();
       for (const userId of d.to) {
-        const p: Patient = { userId, step: 0, red: false, awaiting: false };
+        const p: Patient = { userId, step: 0, red: false, awaiting: false, buttons: buttonsIn(d.messages) };
         patients.set(userId, p);
         ready.push(p);
       }
@@ -80,6 +80,7 @@ async function main() {
     const tickP = runTick(deps, now());
 
     const redSentAt = new Map<string, number>();
+    let redTapped = 0; // red answers sent as a tap on the button marked red (u=1): the urgent lane
     const accepted = new Set<string>();
     const intakeMs: number[] = [];
     let sent = 0;
@@ -104,11 +105,12 @@ async function main() {
         }
         if (p.step === 0) p.red = startedPatients++ % Math.round(1 / redShare) === 0;
         const red = p.red && p.step === RED_STEP;
-        const event = lineTextEvent(p.userId, red ? 'はい' : ANSWERS[p.step]!, now().getTime());
+        const event = answerEvent(p, red ? 'はい' : ANSWERS[p.step]!, now().getTime());
         replyTokens.set(event.replyToken, p.userId);
         p.awaiting = true;
         sent++;
         const t = Date.now();
+        if (red && 'postback' in event && event.postback.data.endsWith('&u=1')) redTapped++;
         if (red) redSentAt.set(p.userId, t);
         const f = line.sendWebhook(event, { url: webhookUrl }).then(
           (r) => {
@@ -199,6 +201,7 @@ async function main() {
       patientsStarted: startedPatients,
       answersReplied: [...repliesPerToken.keys()].length,
       redAnswers: redSentAt.size,
+      redAnswersTappedUrgent: redTapped,
       redAlerts,
       redAlertsSeenOnStream: latencies.length,
       redToConsoleP50Ms: pct(latencies, 50),
@@ -221,7 +224,7 @@ async function main() {
         `morning burst: ${figures.eventsSent.toLocaleString()} LINE answers in ${burstSeconds.toFixed(0)} s (${figures.eventsPerSecond}/s of ${rate}/s asked) while a round of ${persons.toLocaleString()} was dispatched (${figures.cpus} CPUs, node ${figures.node}, ${figures.revision}, load ${(figures.loadAverage1m ?? 0).toFixed(1)})`,
         `  webhook answered: p50 ${figures.webhookP50Ms} ms, p99 ${figures.webhookP99Ms} ms; ${refused} refused, ${failed} failed; round's last prompt accepted ${figures.roundLastPromptAcceptedSeconds?.toFixed(1)} s after its start`,
         `  answers processed during the burst: ${figures.processedPerSecondDuringBurst}/s (flow engine, observations, alerts, reply)`,
-        `  red answers ${redSentAt.size}, red alerts ${redAlerts}, seen on the console stream ${latencies.length}: p50 ${figures.redToConsoleP50Ms} ms, p99 ${figures.redToConsoleP99Ms} ms`,
+        `  red answers ${redSentAt.size} (${redTapped} tapped on the button marked red: the urgent lane), red alerts ${redAlerts}, seen on the console stream ${latencies.length}: p50 ${figures.redToConsoleP50Ms} ms, p99 ${figures.redToConsoleP99Ms} ms`,
         `  lost ${lost} (accepted, not stored), still unprocessed when the drain stopped ${notYetProcessed}; duplicates: events ${dup!.events}, observations ${dup!.observations}, alerts ${dup!.alerts}, stream notices ${figures.duplicateAlertNotices}, replies ${figures.duplicateReplies}; drained in ${drainSeconds.toFixed(1)} s`,
       ].join('\n'),
     );

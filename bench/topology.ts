@@ -30,7 +30,7 @@ import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { cpuSecondsOf, redisCpuSeconds } from './support/cpu';
 import { machineInfo } from './support/machine';
-import { AnsweringPatients, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
+import { AnsweringPatients, answerEvent, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
 import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
 
@@ -232,6 +232,7 @@ async function runLayout(intakes: number, workers: number) {
     step('processes up, console stream open; the answers start');
 
     const redSentAt = new Map<string, number>();
+    let redTapped = 0; // red answers sent as a tap on the button marked red (u=1): the urgent lane
     const accepted = new Set<string>();
     const shedIds = new Set<string>();
     const intakeMs: number[] = [];
@@ -242,7 +243,7 @@ async function runLayout(intakes: number, workers: number) {
     let started_ = 0;
     const inFlight = new Set<Promise<void>>();
     /** One delivery; a 503 is delivered again after Retry-After (as LINE does), until accepted. */
-    const deliver = (event: ReturnType<typeof lineTextEvent>, n: number, attempt = 0): Promise<void> =>
+    const deliver = (event: ReturnType<typeof answerEvent>, n: number, attempt = 0): Promise<void> =>
       line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
         async (r) => {
           if (attempt === 0) intakeMs.push(r.ms);
@@ -297,9 +298,10 @@ async function runLayout(intakes: number, workers: number) {
         }
         if (p.step === 0) p.red = started_++ % Math.round(1 / redShare) === 0;
         const red = p.red && p.step === RED_STEP;
-        const event = lineTextEvent(p.userId, red ? 'はい' : ANSWERS[p.step]!);
+        const event = answerEvent(p, red ? 'はい' : ANSWERS[p.step]!);
         replyTokens.set(event.replyToken, p.userId);
         p.awaiting = true;
+        if (red && 'postback' in event && event.postback.data.endsWith('&u=1')) redTapped++;
         if (red) redSentAt.set(p.userId, Date.now());
         const f = deliver(event, sent++);
         inFlight.add(f);
@@ -360,6 +362,7 @@ async function runLayout(intakes: number, workers: number) {
       failed,
       processedPerSecondDuringBurst: Math.round(throughput!.n / burstSeconds),
       redAnswers: redSentAt.size,
+      redAnswersTappedUrgent: redTapped,
       redSeenOnStream: latencies.length,
       redAlerts: alertUsers.length,
       noticesOnStream: firstNotice.size,
@@ -417,7 +420,7 @@ async function main() {
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }

@@ -1,4 +1,4 @@
-import type { LineDelivery } from '../stand-ins/line-api';
+import { linePostbackEvent, lineTextEvent, type LineDelivery } from '../stand-ins/line-api';
 
 /** A simulated patient answering the close-contact check one question at a time. */
 export interface Patient {
@@ -6,6 +6,28 @@ export interface Patient {
   step: number;
   red: boolean;
   awaiting: boolean;
+  /** The quick-reply buttons under the last message their phone showed. */
+  buttons?: Button[];
+}
+
+interface Button {
+  label: string;
+  data: string;
+}
+
+/** The quick-reply postback buttons of the last message a delivery carried (what the phone shows). */
+export function buttonsIn(messages: unknown[]): Button[] {
+  const last = messages.at(-1) as { quickReply?: { items?: { action?: { type?: string; label?: string; data?: string } }[] } } | undefined;
+  return (last?.quickReply?.items ?? []).flatMap((i) => (i.action?.type === 'postback' && i.action.label && i.action.data ? [{ label: i.action.label, data: i.action.data }] : []));
+}
+
+/**
+ * An answer as a LINE user gives it: a tap on the button that says it (a postback, as most
+ * do — 「はい」 under 息苦しさ), else typed (a temperature has no buttons).
+ */
+export function answerEvent(p: Patient, text: string, at?: number): ReturnType<typeof lineTextEvent> | ReturnType<typeof linePostbackEvent> {
+  const button = p.buttons?.find((b) => b.label === text);
+  return button ? linePostbackEvent(p.userId, button.data, at) : lineTextEvent(p.userId, text, at);
 }
 
 /**
@@ -13,7 +35,8 @@ export interface Patient {
  * its order: the temperature, 息苦しさ, then the symptom group (「いいえ」 ends the check). A
  * red patient says 「はい」 to 息苦しさ (RED_STEP), which raises a red alert. (It was 6 answers
  * with 「はい」 at the fourth: after the check had ended, so no red alert was ever raised and
- * the topology bench saw none on the console's stream.)
+ * the topology bench saw none on the console's stream.) Answers are tapped where a button
+ * says them (answerEvent): 息苦しさ's 「はい」 is then the red-marked button (the urgent lane).
  */
 export const CONTACT_ANSWERS = ['36.6', 'いいえ', 'いいえ'];
 export const RED_STEP = 1;
@@ -36,6 +59,7 @@ export class AnsweringPatients {
     const p = userId ? this.patients.get(userId) : undefined;
     if (!p || !p.awaiting) return;
     p.awaiting = false;
+    p.buttons = buttonsIn(d.messages);
     p.step++;
     if (p.step < CONTACT_ANSWERS.length) this.continuing.push(p);
   }
