@@ -1,5 +1,5 @@
 import type { Logger } from './logger';
-import { countShedWebhook, recordInboxBacklog } from './metrics/record';
+import { countShedWebhook, countUrgentAdmitted, recordInboxBacklog } from './metrics/record';
 
 /** What the gate reads: unprocessed inbox rows and the age of the oldest (counts only). */
 export interface BacklogReading {
@@ -110,5 +110,15 @@ export class BacklogGate {
     countShedWebhook(provider);
     this.shedSinceLog++;
     return this.opts.retryAfterSeconds;
+  }
+
+  /** Whether webhooks are being refused now (nothing counted): the intake then looks for a red answer before refusing. */
+  shedding(): boolean {
+    return this.overloaded;
+  }
+
+  /** A webhook let in past the limit because it carries a red answer (counted). */
+  admitUrgent(provider: 'line'): void {
+    countUrgentAdmitted(provider);
   }
 }

@@ -16,4 +16,7 @@ export type IntakeJobs = Pick<JobRunner, 'trigger' | 'triggerBulk'>;
  */
 export interface IntakeGate {
   shed(provider: 'line'): number | null;
+  /** Refusing now (nothing counted): a request carrying a red answer is let in instead (admitUrgent). */
+  shedding(): boolean;
+  admitUrgent(provider: 'line'): void;
 }

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { refuseOtherMediaType } from '../../platform/http/media-type';
 import type { IntakeDeps, IntakeGate } from '../intake/types';
@@ -18,7 +18,7 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
  * conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers). While the inbox backlog
  * is past its limit (deps.inboxGate) every request is answered 503 with Retry-After before
- * its body is read (shedOverload).
+ * it is verified or parsed — unless it carries a tapped answer marked red (shedOverload).
  */
 export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
@@ -49,16 +49,35 @@ const OVERLOADED_BODY = JSON.stringify({ code: 'overloaded', message: 'too many 
 
 /**
  * Overloaded (the inbox backlog past INBOX_BACKLOG_LIMIT): answer 503 with Retry-After
- * before the body is read, hashed or parsed, so a refusal costs the intake almost nothing
- * when it refuses thousands a second. Deciding before the signature check is safe: the
- * answer is the same for everyone and says nothing a stranger could use, nothing is stored,
- * and LINE delivers its signed events again. The gate's figure is read on its timer, so
- * this is a comparison, no database or Redis work.
+ * before the body is hashed or parsed, so a refusal costs the intake almost nothing when it
+ * refuses thousands a second. Deciding before the signature check is safe: the answer is the
+ * same for everyone and says nothing a stranger could use, nothing is stored, and LINE
+ * delivers its signed events again. The gate's figure is read on its timer, so this is a
+ * comparison, no database or Redis work. One exception: a body (of a declared length within
+ * the limit) holding a button marked red (`u=1`, the urgent lane) goes on to be verified
+ * and stored — LINE's redelivery may take minutes, a red answer must not wait for it. A
+ * forged mark earns the signature check any request gets without the gate.
  */
 function shedOverload(gate: IntakeGate | undefined): MiddlewareHandler {
   return async (c, next) => {
-    const retryAfter = gate?.shed('line');
+    if (!gate?.shedding()) return next();
+    if (await carriesRedTap(c)) {
+      gate.admitUrgent('line');
+      return next();
+    }
+    const retryAfter = gate.shed('line');
     if (!retryAfter) return next();
     return c.body(OVERLOADED_BODY, 503, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
   };
+}
+
+// The end of a postback's data marked red (encodePostback puts `u` last), raw or with `&` escaped as JSON may write it.
+const RED_MARKS = ['&u=1"', '\\u0026u=1"'];
+
+/** A search of the raw body (read once: the signature check reuses it), no parsing. */
+async function carriesRedTap(c: Context): Promise<boolean> {
+  const declared = Number(c.req.header('content-length'));
+  if (!Number.isInteger(declared) || declared <= 0 || declared > LINE_BODY_LIMIT) return false;
+  const text = new TextDecoder().decode(await c.req.arrayBuffer());
+  return RED_MARKS.some((m) => text.includes(m));
 }

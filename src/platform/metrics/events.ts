@@ -67,6 +67,13 @@ export const webhooksShed = new Counter({
   registers: [eventRegistry],
 });
 
+export const webhooksAdmittedUrgent = new Counter({
+  name: 'mimamori_webhooks_admitted_urgent_total',
+  help: 'Webhook requests stored while the inbox backlog was past INBOX_BACKLOG_LIMIT because they carried a tapped answer marked red (the urgent lane is never shed), by provider',
+  labelNames: ['provider'] as const,
+  registers: [eventRegistry],
+});
+
 export const yieldsToAnswers = new Counter({
   name: 'mimamori_jobs_yielded_to_answers_total',
   help: 'Dispatch and bulk jobs sent back to their queue for a moment because answers were waiting longer than ANSWERS_FIRST_AFTER_MS (answers first), by queue',

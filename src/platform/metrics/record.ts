@@ -1,4 +1,4 @@
-import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksShed, yieldsToAnswers } from './events';
+import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksAdmittedUrgent, webhooksShed, yieldsToAnswers } from './events';
 import { lineCode, twilioCode } from './labels';
 
 /**
@@ -46,6 +46,11 @@ export function countLinkCodeFlood(): void {
 /** A webhook answered 503 (overload): the provider delivers it again later. */
 export function countShedWebhook(provider: 'line'): void {
   webhooksShed.inc({ provider });
+}
+
+/** A webhook stored past the backlog limit because it carried a red answer (the urgent lane). */
+export function countUrgentAdmitted(provider: 'line'): void {
+  webhooksAdmittedUrgent.inc({ provider });
 }
 
 /** The intake's cached reading of the inbox backlog. */

@@ -121,7 +121,7 @@ describe('the inbox backlog gate', () => {
     expect(failing.shed('line')).toBeNull();
   });
 
-  it('sheds before reading the body: no signature check, no parse, nothing from the database or Redis', async () => {
+  it('sheds before verifying or parsing: no signature check, nothing from the database or Redis (a body of undeclared length not even read)', async () => {
     const { BacklogGate } = await import('../../../src/platform/backlog-gate');
     const { createLineWebhookRoutes } = await import('../../../src/bot/line/webhook-routes');
     const gate = new BacklogGate({ read: async () => ({ backlog: 10, oldestAgeSeconds: 1 }), limit: 5, maxAgeSeconds: 0, retryAfterSeconds: 4, logger: deps.logger });
@@ -150,6 +150,38 @@ describe('the inbox backlog gate', () => {
     await open.refresh();
     const unsigned = await createLineWebhookRoutes({ ...deps, inboxGate: open }).request('/', { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json', 'x-line-signature': 'bm90IHRoZSBzaWduYXR1cmU=' } });
     expect(unsigned.status).toBe(401);
+  });
+
+  it('never sheds a red tap: a body holding a button marked red (u=1) is verified and stored past the limit, counted apart', async () => {
+    const { BacklogGate } = await import('../../../src/platform/backlog-gate');
+    const { createLineWebhookRoutes } = await import('../../../src/bot/line/webhook-routes');
+    const gate = new BacklogGate({ read: async () => ({ backlog: 10, oldestAgeSeconds: 1 }), limit: 5, maxAgeSeconds: 0, retryAfterSeconds: 4, logger: deps.logger });
+    await gate.refresh();
+    const routes = createLineWebhookRoutes({ ...deps, inboxGate: gate });
+    const admitted = async () => (await eventRegistry.getSingleMetric('mimamori_webhooks_admitted_urgent_total')!.get()).values.find((v) => v.labels.provider === 'line')?.value ?? 0;
+    const post = async (events: unknown[], escape = false) => {
+      let body = JSON.stringify({ destination: 'Uxxxxxxxx', events });
+      if (escape) body = body.replaceAll('&', '\\u0026'); // as an HTML-safe JSON encoder writes it
+      const length = String(new TextEncoder().encode(body).length); // as LINE declares it (a test Request has none of itself)
+      return routes.request('/', { method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': length, 'x-line-signature': await signLineBody(LINE_ENV.LINE_CHANNEL_SECRET, body) } });
+    };
+    const sid = '00000000-0000-4000-8000-000000000002';
+    const user = newUserId();
+    const [shedBefore, admittedBefore] = [await shedCount(), await admitted()];
+    const red = postbackEvent(user, `s=${sid}&q=breathless&v=yes&u=1`) as { webhookEventId: string };
+    const escaped = postbackEvent(user, `s=${sid}&q=spo2&v=yes&u=1`) as { webhookEventId: string };
+    expect((await post([red])).status).toBe(200);
+    expect((await post([escaped], true)).status).toBe(200);
+    expect(await storedIds([red.webhookEventId, escaped.webhookEventId])).toHaveLength(2);
+    // Its other buttons, and anything else, are still refused.
+    expect((await post([postbackEvent(user, `s=${sid}&q=breathless&v=no`)])).status).toBe(503);
+    expect((await post([lineEvent(user, 'message', { message: { type: 'text', id: '1', quoteToken: 'q', text: 'u=1"' } })])).status).toBe(503);
+    expect(await admitted()).toBe(admittedBefore + 2);
+    expect(await shedCount()).toBe(shedBefore + 2);
+    // A forged mark gains nothing but the signature check: 401, nothing stored.
+    const forged = JSON.stringify({ destination: 'U', events: [postbackEvent(user, `s=${sid}&q=x&v=y&u=1`)] });
+    const res = await routes.request('/', { method: 'POST', body: forged, headers: { 'content-type': 'application/json', 'content-length': String(forged.length), 'x-line-signature': 'bm90IHRoZSBzaWduYXR1cmU=' } });
+    expect(res.status).toBe(401);
   });
 
   it("shows the backlog on the national officers' reports page, and not to a nurse", async () => {
