@@ -4,6 +4,9 @@ import { staffUsers } from '../../db/schema';
 import { AlertHub, type AlertNotice } from '../../src/admin/pages/triage/alert-hub';
 import type { StaffActor } from '../../src/admin/auth/types';
 import { acknowledgeAlert } from '../../src/domain/alerts/acknowledge-alert';
+import { raiseAlert } from '../../src/domain/alerts/raise-alert';
+import { systemActor } from '../../src/domain/context';
+import { eventRegistry } from '../../src/platform/metrics/events';
 import { withTransaction } from '../../src/domain/context';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { makeAlert, makePerson } from './fixtures';
@@ -77,5 +80,37 @@ describe('AlertHub', () => {
     expect(gotB).toEqual([]);
     for (const u of unsubs) u();
     expect(hub.size).toBe(0);
+  });
+
+  it('times a new alert from its cause to the consoles (mimamori_alert_to_console_seconds), once a notice, only when a console heard it', async () => {
+    const timing = async () => {
+      const values = (await eventRegistry.getSingleMetric('mimamori_alert_to_console_seconds')!.get()).values.filter((v) => v.labels.severity === 'red');
+      const of = (name: string) => values.find((v) => (v as { metricName?: string }).metricName === `mimamori_alert_to_console_seconds_${name}`)?.value ?? 0;
+      return { count: of('count'), sum: of('sum') };
+    };
+    const person = await makePerson(deps, '13-301');
+    const a = collect(actors.a!, 1);
+    const a2 = collect(actors.a2!, 1);
+    const unsubs = await Promise.all([a.ready, a2.ready]);
+    const before = await timing();
+    // The answer that raised it arrived 3 s ago (the verb's clock is the event's received time).
+    const raisedAt = new Date(Date.now() - 3000);
+    await withTransaction(deps.db, { actor: systemActor('alert-rules'), now: raisedAt }, (ctx) =>
+      raiseAlert({ ctx, input: { personId: person, severity: 'red', reason: 'spo2_low', reasons: [{ ruleId: 'spo2_low', ja: 'SpO2 93%以下', en: 'SpO2 ≤ 93 %', values: { spo2: 92 } }], dedupeKey: `hub-timing:${person}` } }),
+    );
+    const [gotA] = await Promise.all([a.done, a2.done]);
+    expect(gotA![0]!.at).toBeDefined();
+    const after = await timing();
+    expect(after.count - before.count).toBe(1); // two consoles heard it: one observation
+    expect(after.sum - before.sum).toBeGreaterThanOrEqual(3);
+    expect(after.sum - before.sum).toBeLessThan(60);
+    for (const u of unsubs) u();
+    // Nobody in scope listening (a console of another centre only): not timed.
+    const other = collect(actors.b!, 1, 1500);
+    const unsub = await other.ready;
+    await makeAlert(deps, await makePerson(deps, '13-301'));
+    expect(await other.done).toEqual([]);
+    expect((await timing()).count).toBe(after.count);
+    unsub();
   });
 });

@@ -7,13 +7,19 @@ import type { Actor, Ctx } from '../context';
 /** NOTIFY channel: every alert raised or changed (ids and severity only, never personal data). */
 export const ALERTS_CHANNEL = 'mimamori_alerts';
 
-/** What the channel carries; `created` is true for a new alert, `event` names a change (acknowledged, assigned, …). */
+/**
+ * What the channel carries; `created` is true for a new alert, `event` names a change
+ * (acknowledged, assigned, …). `at`, on a raised alert: when its cause was recorded — the
+ * answer's arrival at the intake for an answer (the verb's clock is the event's received
+ * time) — so a console's process can tell how long a red answer took to reach the nurses.
+ */
 export interface AlertNotice {
   alertId: string;
   centreId: string;
   severity: string;
   created: boolean;
   event?: string;
+  at?: string;
 }
 
 /** Tell every open console (pg_notify, delivered on commit). */

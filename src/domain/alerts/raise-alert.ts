@@ -63,7 +63,7 @@ async function insertAlert({ ctx, input }: VerbArgs<RaiseAlertInput>): Promise<{
       insert into audit_log (actor_kind, actor_id, action, entity, entity_id, person_id, ip, user_agent, request_id, details, created_at)
       select ${audit.actorKind}, ${audit.actorId ?? null}, ${audit.action}, ${audit.entity}, a.id::text, ${input.personId}::uuid, ${audit.ip ?? null}, ${audit.userAgent ?? null}, ${audit.requestId ?? null}, ${JSON.stringify(audit.details)}::jsonb, ${now} from a where a.created
     ),
-    n as (select pg_notify(${ALERTS_CHANNEL}, json_build_object('alertId', a.id, 'centreId', a.centre_id, 'severity', a.severity, 'created', a.created)::text) from a)
+    n as (select pg_notify(${ALERTS_CHANNEL}, json_build_object('alertId', a.id, 'centreId', a.centre_id, 'severity', a.severity, 'created', a.created, 'at', ${now})::text) from a)
     select a.id, a.created, (select count(*) from n) as notified from a`,
   );
   if (!row) throw new NotFoundError('person', input.personId);

@@ -28,6 +28,14 @@ export const answerLatency = new Histogram({
   registers: [eventRegistry],
 });
 
+export const alertNoticeLatency = new Histogram({
+  name: 'mimamori_alert_to_console_seconds',
+  help: 'From the cause of a new alert (the answer stored by the intake) to its notice fanned out to the open consoles of this process (once a notice, only where consoles listen), by severity',
+  labelNames: ['severity'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  registers: [eventRegistry],
+});
+
 export const alertAckLatency = new Histogram({
   name: 'mimamori_alert_ack_seconds',
   help: 'From an alert raised to its first acknowledgement, by severity',

@@ -1,4 +1,4 @@
-import { alertAckLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksAdmittedUrgent, webhooksShed, yieldsToAnswers } from './events';
+import { alertAckLatency, alertNoticeLatency, answerLatency, callMinutes, callsPlaced, inboxBacklogGauge, inboxOldestAgeGauge, linkCodeRefusals, providerResults, smsSegments, webhooksAdmittedUrgent, webhooksShed, yieldsToAnswers } from './events';
 import { lineCode, twilioCode } from './labels';
 
 /**
@@ -10,6 +10,11 @@ const PROVIDERS = new Set(['line', 'twilio_sms', 'twilio_status', 'twilio_voice'
 /** A webhook event stored at `receivedAt` has had its answer recorded at `now`. */
 export function observeAnswer(provider: string, receivedAt: Date, now: Date): void {
   answerLatency.observe({ provider: PROVIDERS.has(provider) ? provider : 'other' }, Math.max(0, (now.getTime() - receivedAt.getTime()) / 1000));
+}
+
+/** A new alert's notice reached the consoles of this process at `now`; its cause was recorded at `at`. */
+export function observeAlertNotice(severity: string, at: Date, now: Date): void {
+  alertNoticeLatency.observe({ severity: ['red', 'amber', 'info'].includes(severity) ? severity : 'other' }, Math.max(0, (now.getTime() - at.getTime()) / 1000));
 }
 
 export function observeAlertAck(severity: string, raisedAt: Date, now: Date): void {

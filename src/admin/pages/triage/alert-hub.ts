@@ -1,6 +1,7 @@
 import { listenChannel } from '../../../../db/client';
 import type { Deps } from '../../../deps';
 import { ALERTS_CHANNEL, alertVisibleTo, parseAlertNotice, type AlertNotice } from '../../../domain/alerts/alert-notices';
+import { observeAlertNotice } from '../../../platform/metrics/record';
 import type { StaffActor } from '../../auth/types';
 
 export type { AlertNotice };
@@ -61,13 +62,20 @@ export class AlertHub {
       const k = scopeKey(s.actor);
       byScope.set(k, [...(byScope.get(k) ?? []), s]);
     }
+    let heard = false;
     for (const group of byScope.values()) {
       try {
-        if (await alertVisibleTo(this.deps.db, group[0]!.actor, notice.alertId)) for (const s of group) s.send(notice);
+        if (await alertVisibleTo(this.deps.db, group[0]!.actor, notice.alertId)) {
+          for (const s of group) s.send(notice);
+          heard = true;
+        }
       } catch (err) {
         this.deps.logger.warn({ err: { message: (err as Error).message }, alertId: notice.alertId }, 'alert notice scope check failed');
       }
     }
+    // A red answer → the nurses' screens, as the operators' SLO reads it (once a notice, where a console heard it).
+    const at = notice.created && notice.at ? new Date(notice.at) : null;
+    if (heard && at && !Number.isNaN(at.getTime())) observeAlertNotice(notice.severity, at, this.deps.now());
   }
 
   /** Stop listening (tests, shutdown). */
