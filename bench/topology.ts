@@ -10,7 +10,9 @@
  * overload gate, INBOX_BACKLOG_LIMIT) is delivered again after its Retry-After, as LINE
  * does. Figures per layout: webhook p50/p99, answers processed/s during the burst, red
  * answer → live stream p50/p99, shed (503) and redelivered, lost, duplicates.
- * --round N adds N more persons whose round is dispatched (the tick) during the burst.
+ * --round N adds N more persons whose round is dispatched (the tick) during the burst: created
+ * then too, or with --prepared as in production — the round time set at least 90 s ahead, the
+ * workers' tick prepares it (ROUND_PREPARE_MINUTES) and the burst starts with its first multicast.
  * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
@@ -18,6 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -37,6 +40,7 @@ import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 20_000);
 const roundPersons = Number(args.flags.round ?? 0);
+const prepared = Boolean(args.flags.prepared);
 const rate = Number(args.flags.rate ?? 300);
 const seconds = Number(args.flags.seconds ?? 30);
 const redShare = Number(args.flags.red ?? 0.01);
@@ -74,6 +78,43 @@ function startProcess(role: 'intake' | 'workers', env: Record<string, string>): 
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
   return { child, output: () => out };
+}
+
+/**
+ * The intake's own view, from its Prometheus scrape (METRICS_PORT): the webhook's time in the
+ * app (mimamori_http_request_duration_seconds, group webhook_line: the bucket a quantile falls
+ * in, as Prometheus reads it) and the event loop's lag. Set against the generator's timing,
+ * it says whether a slow webhook was slow inside the app or waiting for a core.
+ */
+async function intakeView(metricsUrl: string) {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const webhook = histogramBounds(text, 'mimamori_http_request_duration_seconds', 'group="webhook_line"');
+  // The red answer → the nurses' consoles, timed by the process serving them (its clock, not this one's).
+  const red = histogramBounds(text, 'mimamori_alert_to_console_seconds', 'severity="red"');
+  const gauge = (name: string) => {
+    const v = text.match(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm'));
+    return v ? Number(Number(v[1]).toFixed(3)) : null;
+  };
+  return {
+    webhookInAppP50S: webhook.p50, webhookInAppP99S: webhook.p99,
+    redToConsoleInAppP50S: red.p50, redToConsoleInAppP99S: red.p99, redToConsoleInAppCount: red.count,
+    eventLoopLagP99S: gauge('mimamori_nodejs_eventloop_lag_p99_seconds'), eventLoopLagMaxS: gauge('mimamori_nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+/** A histogram's p50 and p99 as the upper bounds of the buckets they fall in (as Prometheus reads them), over the series matching `labels`. */
+function histogramBounds(text: string, metric: string, labels: string): { p50: number | null; p99: number | null; count: number } {
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(new RegExp(`^${metric}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm'))) {
+    if (!m[1]!.includes(labels)) continue;
+    const le = m[1]!.match(/le="([^"]+)"/)![1]!;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2]));
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const count = sorted.at(-1)?.[1] ?? 0;
+  const quantile = (q: number) => (count ? (sorted.find(([, n]) => n >= q * count)?.[0] ?? null) : null);
+  return { p50: quantile(0.5), p99: quantile(0.99), count };
 }
 
 async function waitHealthy(url: string, proc: { child: ChildProcess; output: () => string }, timeoutMs = 300_000): Promise<void> {
@@ -131,8 +172,10 @@ async function runLayout(intakes: number, workers: number) {
   const { patients, continuing, replyTokens, repliesPerToken } = phones;
   const ready: Patient[] = [];
   let readyHead = 0;
+  let firstMulticastAt = 0;
   const onDelivery = (d: LineDelivery) => {
     if (d.endpoint !== 'multicast') phones.onReply(d);
+    else firstMulticastAt ||= Date.now();
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
   const appSecret = randomBytes(32).toString('hex');
@@ -175,7 +218,9 @@ async function runLayout(intakes: number, workers: number) {
     if (roundPersons > 0) {
       await generatePersons(deps.db, roundPersons, { from: persons + 1 });
       // Their round is due at this minute (Tokyo): the workers' tick creates and dispatches it.
-      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date());
+      // Prepared: the first whole minute at least 90 s ahead (setting up the processes and the warm-up take ~20 s).
+      const roundAt = prepared ? new Date(Math.ceil((Date.now() + 90_000) / 60_000) * 60_000) : new Date();
+      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false }).format(roundAt);
       await deps.db.execute(sql`update flow_assignments set round_times = ${JSON.stringify([hhmm])}::jsonb where person_id in (select id from persons where substring(case_number from 2)::int > ${persons})`);
     }
     // Yesterday's answers, processed, and their replies, sent (8 a person): the inbox and the
@@ -207,17 +252,23 @@ async function runLayout(intakes: number, workers: number) {
 
     step('starting the processes');
     const intakeUrls: string[] = [];
+    const intakeMetricsUrls: string[] = [];
+    const workerMetricsUrls: string[] = [];
     const starting: Promise<void>[] = [];
     for (let i = 0; i < intakes; i++) {
       const port = await freePort();
-      const p = startProcess('intake', { ...shared, PORT: String(port) });
+      const metricsPort = await freePort();
+      intakeMetricsUrls.push(`http://127.0.0.1:${metricsPort}`);
+      const p = startProcess('intake', { ...shared, PORT: String(port), METRICS_PORT: String(metricsPort) });
       procs.push({ role: 'intake', ...p });
       intakeUrls.push(`http://127.0.0.1:${port}`);
       starting.push(waitHealthy(intakeUrls[i]!, p));
     }
     for (let i = 0; i < workers; i++) {
       const port = await freePort();
-      const p = startProcess('workers', { ...shared, PORT: String(port), TICK_EVERY_MS: roundPersons > 0 ? '5000' : '60000' });
+      const metricsPort = await freePort();
+      workerMetricsUrls.push(`http://127.0.0.1:${metricsPort}`);
+      const p = startProcess('workers', { ...shared, PORT: String(port), METRICS_PORT: String(metricsPort), TICK_EVERY_MS: roundPersons > 0 ? '5000' : '60000' });
       procs.push({ role: 'workers', ...p });
       starting.push(waitHealthy(`http://127.0.0.1:${port}`, p));
     }
@@ -233,6 +284,10 @@ async function runLayout(intakes: number, workers: number) {
 
     const redSentAt = new Map<string, number>();
     let redTapped = 0; // red answers sent as a tap on the button marked red (u=1): the urgent lane
+    const redEvents = new Map<string, string>(); // webhook event id → the red patient's LINE user id
+    const redStoredAt = new Map<string, number>(); // user id → when the intake answered 200 for their red answer
+    const redWebhookMs: number[] = []; // the intake's part of red → stream
+    let redShed = 0; // red answers answered 503 (the gate lets a red tap in: should stay 0)
     const accepted = new Set<string>();
     const shedIds = new Set<string>();
     const intakeMs: number[] = [];
@@ -247,7 +302,11 @@ async function runLayout(intakes: number, workers: number) {
       line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
         async (r) => {
           if (attempt === 0) intakeMs.push(r.ms);
+          if (attempt === 0 && redEvents.has(event.webhookEventId)) redWebhookMs.push(r.ms);
+          if (r.status === 503 && redEvents.has(event.webhookEventId)) redShed++;
           if (r.status === 200) {
+            const redUser = redEvents.get(event.webhookEventId);
+            if (redUser) redStoredAt.set(redUser, Date.now());
             accepted.add(event.webhookEventId);
             return;
           }
@@ -281,9 +340,17 @@ async function runLayout(intakes: number, workers: number) {
     }
     const warmUntil = Date.now() + 120_000;
     while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
-    step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered); the burst starts`);
+    step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered)`);
+    if (prepared && roundPersons > 0) {
+      while (!firstMulticastAt) await sleep(20);
+      const [made] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from check_sessions where round <> '09:00'`);
+      step(`the round's first multicast (${made!.n.toLocaleString()} sessions prepared ahead)`);
+    }
+    step('the burst starts');
     const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
     const benchCpuBefore = process.cpuUsage();
+    const benchLoop = monitorEventLoopDelay({ resolution: 20 });
+    benchLoop.enable();
     const [{ n: processedBefore }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const burstStart = Date.now();
     let nobodyReady = 0;
@@ -302,6 +369,7 @@ async function runLayout(intakes: number, workers: number) {
         replyTokens.set(event.replyToken, p.userId);
         p.awaiting = true;
         if (red && 'postback' in event && event.postback.data.endsWith('&u=1')) redTapped++;
+        if (red) redEvents.set(event.webhookEventId, p.userId);
         if (red) redSentAt.set(p.userId, Date.now());
         const f = deliver(event, sent++);
         inFlight.add(f);
@@ -321,13 +389,21 @@ async function runLayout(intakes: number, workers: number) {
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const firstIntake = await intakeView(intakeMetricsUrls[0]!).catch(() => null);
+    const firstWorker = await intakeView(workerMetricsUrls[0]!).catch(() => null);
     const benchCpu = process.cpuUsage(benchCpuBefore);
+    benchLoop.disable();
     const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const answered = Math.max(1, processedAfter - processedBefore);
     // Per answer processed, from the burst's start to the end of the drain (a backend that ended meanwhile is not counted).
     const msPerAnswer = (after: number, before: number) => Number((((after - before) * 1000) / answered).toFixed(2));
     const backendsKept = [...cpuAfter.backends].filter((b) => cpuBefore.backends.has(b)).length;
     const stored = await queryRows<{ id: string; processed: boolean }>(deps.db, sql`select provider_event_id as id, processed_at is not null as processed from inbound_events where provider = 'line'`);
+    // A red answer's wait for a job to take it: stored (received_at) → its run began (processed_at is the run's clock at its start).
+    const redPickup = (
+      await queryRows<{ ms: number }>(deps.db, sql`select extract(epoch from processed_at - received_at) * 1000 as ms from inbound_events
+        where provider_event_id = any(${`{${[...redEvents.keys()].join(',')}}`}::text[]) and processed_at is not null order by 1`)
+    ).map((r) => Math.round(Number(r.ms)));
     const storedIds = new Set(stored.map((r) => r.id));
     const processedIds = new Set(stored.filter((r) => r.processed).map((r) => r.id));
     const lost = [...accepted].filter((id) => !storedIds.has(id)).length;
@@ -340,6 +416,12 @@ async function runLayout(intakes: number, workers: number) {
     const alertUsers = await queryRows<{ id: string; userId: string }>(deps.db, sql`select a.id, pc.address as "userId" from alerts a join person_channels pc on pc.person_id = a.person_id and pc.kind = 'line' where a.severity = 'red'`);
     const latencies = alertUsers.flatMap((a) => {
       const s = redSentAt.get(a.userId);
+      const seen = firstNotice.get(a.id);
+      return s !== undefined && seen !== undefined ? [seen - s] : [];
+    }).sort((a, b) => a - b);
+    // The workers' part (stored → on the stream): the webhook's 200 to the console's notice.
+    const afterStored = alertUsers.flatMap((a) => {
+      const s = redStoredAt.get(a.userId);
       const seen = firstNotice.get(a.id);
       return s !== undefined && seen !== undefined ? [seen - s] : [];
     }).sort((a, b) => a - b);
@@ -368,6 +450,12 @@ async function runLayout(intakes: number, workers: number) {
       noticesOnStream: firstNotice.size,
       redToStreamP50Ms: pct(latencies, 50),
       redToStreamP99Ms: pct(latencies, 99),
+      redWebhookP99Ms: Math.round(pct(redWebhookMs.sort((a, b) => a - b), 99) ?? 0),
+      redStoredToStreamP50Ms: pct(afterStored, 50),
+      redStoredToStreamP99Ms: pct(afterStored, 99),
+      redPickupP50Ms: pct(redPickup, 50),
+      redPickupP99Ms: pct(redPickup, 99),
+      redShed503: redShed,
       drainSeconds,
       lost,
       duplicateEvents: dup!.events,
@@ -379,6 +467,8 @@ async function runLayout(intakes: number, workers: number) {
       webhookRequests: sent - nobodyReady + redelivered,
       intakeCpuMsPerWebhookRequest: Number((((cpuAfter.intake - cpuBefore.intake) * 1000) / Math.max(1, sent - nobodyReady + redelivered)).toFixed(2)),
       // The load generator's own CPU (this process: signing, fetch, the LINE stand-in) over the burst and drain, ÷ wall time: 1.0 = one core.
+      // This process's own event loop delay over the burst: its timings (webhook, red → stream) include it.
+      benchLoopLagP99Ms: Math.round(benchLoop.percentile(99) / 1e6),
       benchProcessCores: Number(((benchCpu.user + benchCpu.system) / 1000 / (Date.now() - burstStart)).toFixed(2)),
       cpuMsPerAnswer: {
         intake: msPerAnswer(cpuAfter.intake, cpuBefore.intake),
@@ -387,6 +477,9 @@ async function runLayout(intakes: number, workers: number) {
         redisWholeServer: msPerAnswer(cpuAfter.redis, cpuBefore.redis),
       },
       postgresBackends: { before: cpuBefore.backends.size, after: cpuAfter.backends.size, kept: backendsKept },
+      // The first intake's own figures (its scrape; since it started): the webhook's time in the app, and its event loop's lag.
+      firstIntake,
+      firstWorkerEventLoopLag: firstWorker && { p99S: firstWorker.eventLoopLagP99S, maxS: firstWorker.eventLoopLagMaxS },
     };
   } finally {
     console_?.close();
@@ -420,7 +513,7 @@ async function main() {
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }
