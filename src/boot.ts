@@ -5,7 +5,7 @@ import { createDb, migrateDb, ping, type DbHandle } from '../db/client';
 import { countInboxBacklog } from './domain/operations/inbox-backlog';
 import { startEscalationListener, type EscalationListener } from './jobs/escalation-listener';
 import { startInboundListener, type InboundListener } from './jobs/inbound-listener';
-import { queuesOfGroups, URGENT_CONCURRENCY } from './jobs/queue-settings';
+import { queuesOfGroups, URGENT_POOL_SIZE } from './jobs/queue-settings';
 import { BacklogGate } from './platform/backlog-gate';
 import { closeHttpServer } from './platform/http/drain';
 import { createHealthRoutes } from './platform/http/health';
@@ -175,7 +175,7 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
     // And a red answer (the urgent lane) has its own few, so it never waits for the others' to free up.
     if (groups.includes('answers') && env.ANSWER_POOL_SIZE > 0 && deps.dbHandle.kind === 'postgres' && env.DATABASE_URL) {
       answerPool = await createDb({ url: env.DATABASE_URL, max: env.ANSWER_POOL_SIZE });
-      urgentPool = await createDb({ url: env.DATABASE_URL, max: URGENT_CONCURRENCY });
+      urgentPool = await createDb({ url: env.DATABASE_URL, max: URGENT_POOL_SIZE });
     }
     const withPool = (pool: DbHandle): Deps => ({ ...deps, db: pool.db, dbHandle: pool });
     const depsFor = answerPool && urgentPool ? { inbound: withPool(answerPool), 'inbound-urgent': withPool(urgentPool) } : {};

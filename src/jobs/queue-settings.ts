@@ -18,8 +18,14 @@ export interface QueueSettings {
  * jobs/s = requests/s; LINE pushes, sent from inside other jobs, have their own limiter
  * (JobRunner.sendLimiter, LINE_PUSH_PER_SECOND).
  */
-/** Red answers processed at once per worker process (and the connections of their own pool, boot.ts). */
-export const URGENT_CONCURRENCY = 2;
+/**
+ * Red answers processed at once per worker process, and the connections of their own pool
+ * (boot.ts). A red run holds its connection only for its transaction, then sends its reply
+ * (the rest of its time); with 2 at once, red answers queued behind each other for up to
+ * 2.7 s in the morning-round burst (topology bench, --prepared), about 1.5 red a second.
+ */
+export const URGENT_CONCURRENCY = 8;
+export const URGENT_POOL_SIZE = 4;
 
 export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueSettings>> {
   const perSecond = (max: number) => ({ max, duration: 1000 });
