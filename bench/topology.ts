@@ -404,6 +404,11 @@ async function runLayout(intakes: number, workers: number) {
       await queryRows<{ ms: number }>(deps.db, sql`select extract(epoch from processed_at - received_at) * 1000 as ms from inbound_events
         where provider_event_id = any(${`{${[...redEvents.keys()].join(',')}}`}::text[]) and processed_at is not null order by 1`)
     ).map((r) => Math.round(Number(r.ms)));
+    // The urgent lane's jobs as BullMQ saw them: added → taken by a worker, and the run itself.
+    const urgentJobs = await deps.jobs.queue('inbound-urgent').getJobs(['completed', 'failed']);
+    const sortedOf = (xs: number[]) => xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    const urgentWait = sortedOf(urgentJobs.map((j) => (j.processedOn ?? NaN) - j.timestamp));
+    const urgentRun = sortedOf(urgentJobs.map((j) => (j.finishedOn ?? NaN) - (j.processedOn ?? NaN)));
     const storedIds = new Set(stored.map((r) => r.id));
     const processedIds = new Set(stored.filter((r) => r.processed).map((r) => r.id));
     const lost = [...accepted].filter((id) => !storedIds.has(id)).length;
@@ -453,6 +458,7 @@ async function runLayout(intakes: number, workers: number) {
       redWebhookP99Ms: Math.round(pct(redWebhookMs.sort((a, b) => a - b), 99) ?? 0),
       redStoredToStreamP50Ms: pct(afterStored, 50),
       redStoredToStreamP99Ms: pct(afterStored, 99),
+      urgentJobs: { count: urgentJobs.length, waitP50Ms: pct(urgentWait, 50), waitP99Ms: pct(urgentWait, 99), runP50Ms: pct(urgentRun, 50), runP99Ms: pct(urgentRun, 99) },
       redPickupP50Ms: pct(redPickup, 50),
       redPickupP99Ms: pct(redPickup, 99),
       redShed503: redShed,
@@ -513,7 +519,7 @@ async function main() {
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms, run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }
