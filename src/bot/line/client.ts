@@ -35,8 +35,17 @@ export interface LineApiOptions {
   maxAttempts?: number;
   /** Longest Retry-After waited for in-process; a longer one is left to the job's retry. */
   maxWaitMs?: number;
+  /** Longest wait for one request's answer (default LINE_REQUEST_TIMEOUT_MS); past it the try counts as a network failure. */
+  timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * LINE answers in well under a second; a request not answered in 10 s is given up (and tried
+ * again, as a network failure is), so a stalled LINE cannot hold an answer job's slot for the
+ * minutes the HTTP client would wait — the topology bench saw a slow stand-in stall every slot.
+ */
+export const LINE_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * The LINE Messaging API client (@line/bot-sdk's MessagingApiClient, pointed at
@@ -48,12 +57,13 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
   const client = new messagingApi.MessagingApiClient({ channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN, baseURL: env.LINE_API_BASE_URL });
   const maxAttempts = opts.maxAttempts ?? 3;
   const maxWaitMs = opts.maxWaitMs ?? 10_000;
+  const timeoutMs = opts.timeoutMs ?? LINE_REQUEST_TIMEOUT_MS;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function withRetry(call: () => Promise<{ httpResponse: Response }>, hasRetryKey: boolean): Promise<LineAccepted> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { httpResponse } = await call();
+        const { httpResponse } = await withinTime(call(), timeoutMs);
         countLineResult(httpResponse.status);
         return { requestId: httpResponse.headers.get('x-line-request-id'), duplicate: false };
       } catch (err) {
@@ -76,6 +86,20 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
     push: (to, messages, retryKey) => inSpan('line.push', {}, () => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true)),
     multicast: (to, messages, retryKey) => inSpan('line.multicast', { 'mimamori.recipients': to.length }, () => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true)),
   };
+}
+
+/** The request's answer, or a transient LineSendError once `ms` have passed (the SDK takes no abort signal). */
+async function withinTime<T>(request: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LineSendError(`LINE API did not answer within ${ms / 1000} s`, null, true)), ms);
+  });
+  try {
+    return await Promise.race([request, late]);
+  } finally {
+    clearTimeout(timer);
+    request.catch(() => {}); // a request given up may still fail later: nobody is listening
+  }
 }
 
 function toSendError(err: unknown): LineSendError {

@@ -1,0 +1,45 @@
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLineApi, LineSendError } from '../../../src/bot/line/client';
+
+/**
+ * A stalled LINE API must not hold an answer job's slot for minutes (the topology bench: a
+ * stand-in lagging 19 s stalled every answer slot): each request is given up after its time
+ * limit and counts as a network failure — tried again, then left to the job's retry.
+ */
+const BASE = 'http://line-timeout.test';
+let answers: ('stall' | 'ok')[] = [];
+let requests = 0;
+const server = setupServer(
+  http.post(`${BASE}/v2/bot/message/push`, async () => {
+    requests++;
+    if (answers.shift() === 'stall') await delay('infinite');
+    return HttpResponse.json({ sentMessages: [] }, { headers: { 'x-line-request-id': 'req-1' } });
+  }),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+const api = (maxAttempts: number) => createLineApi({ LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_API_BASE_URL: BASE }, { maxAttempts, timeoutMs: 200, sleep: async () => {} });
+const push = (a: ReturnType<typeof api>) => a.push('Uuser', [{ type: 'text', text: 'こんにちは' }], '00000000-0000-4000-8000-000000000003');
+
+describe('the LINE client gives up a request LINE does not answer', () => {
+  it('a stalled request is a transient failure after its time limit, not a wait of minutes', async () => {
+    answers = ['stall'];
+    requests = 0;
+    const started = Date.now();
+    const err = await push(api(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LineSendError);
+    expect(err).toMatchObject({ transient: true, status: null, message: 'LINE API did not answer within 0.2 s' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(requests).toBe(1);
+  });
+
+  it('tried again under the same retry key: the next answer is taken', async () => {
+    answers = ['stall', 'ok'];
+    requests = 0;
+    expect(await push(api(3))).toEqual({ requestId: 'req-1', duplicate: false });
+    expect(requests).toBe(2);
+  });
+});
