@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('AlertHub on PGlite', () => {
   it('hears alerts raised in the embedded database', async () => {
     const logger = { error() {}, warn() {}, info() {}, debug() {} } as unknown as Deps['logger'];
-    const hub = new AlertHub({ db: handle.db, dbHandle: handle, logger } as unknown as Deps);
+    const hub = new AlertHub({ db: handle.db, dbHandle: handle, logger, now: () => new Date() } as unknown as Deps);
     const got: AlertNotice[] = [];
     const arrived = new Promise<void>((resolve) => {
       void hub.subscribe({ kind: 'staff', staffId: '00000000-0000-4000-8000-000000000001', role: 'national_officer', jurisdictionId: null, jurisdictionPath: '/JP/', institutionId: null, via: 'session' }, (n) => {
