@@ -22,8 +22,9 @@ export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue:
  * The urgent lane: a LINE event the intake saw to be a tapped answer marked red (`u=1`,
  * isUrgentAnswer) is enqueued here instead, on a queue with its own worker and connections,
  * so it is not processed behind the backlog of the others (issue 16). Same id and payload;
- * its run takes its own sender's events only. The sweeper and the listener enqueue through
- * INBOUND_JOBS (the ordinary lane): a red answer they find is late already.
+ * its run takes its own sender's events only. The sweeper puts a red tap it finds back here
+ * too; the NOTIFY listener (events the Workers intake stored: ids only) enqueues through
+ * INBOUND_JOBS, the ordinary lane.
  */
 export const lineUrgentInboundTarget = { name: 'inbound.line.urgent', queue: 'inbound-urgent', payload: eventPayload, jobId } satisfies EventTarget;
 

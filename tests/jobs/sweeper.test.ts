@@ -76,4 +76,21 @@ describe('sweeper after a Redis outage', () => {
     await runTick(deps, new Date(clock.getTime() + 60_000), { jobs: [inboundLine] });
     expect(await deps.jobs.queue('inbound').getJobCountByTypes('waiting')).toBe(1);
   });
+
+  it('a tapped red answer left unprocessed goes back to the urgent lane; another tap of the same person to the ordinary one', async () => {
+    const stored = (id: string, data: string) =>
+      queryRows<{ id: string }>(
+        deps.db,
+        sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at)
+            values ('line', ${id}, 'sweep-red', ${JSON.stringify({ type: 'postback', postback: { data } })}::jsonb, ${new Date(clock.getTime() - 60_000).toISOString()}::timestamptz) returning id`,
+      );
+    const sid = '00000000-0000-4000-8000-000000000004';
+    const [red] = await stored('evt-sweep-red', `s=${sid}&q=breathless&v=yes&u=1`);
+    const [plain] = await stored('evt-sweep-plain', `s=${sid}&q=breathless&v=no`);
+    clock = new Date(clock.getTime() + 60_000);
+    await runTick(deps, clock, { jobs: [inboundLine] });
+    expect((await deps.jobs.queue('inbound-urgent').getJob(`inbound_${red!.id}`))?.data).toEqual({ eventId: red!.id });
+    expect(await deps.jobs.queue('inbound').getJob(`inbound_${red!.id}`)).toBeUndefined();
+    expect((await deps.jobs.queue('inbound').getJob(`inbound_${plain!.id}`))?.data).toEqual({ eventId: plain!.id });
+  });
 });
