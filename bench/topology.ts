@@ -81,12 +81,12 @@ function startProcess(role: 'intake' | 'workers', env: Record<string, string>): 
 }
 
 /**
- * The intake's own view, from its Prometheus scrape (METRICS_PORT): the webhook's time in the
+ * A process's own view, from its Prometheus scrape (METRICS_PORT): on an intake the webhook's time in the
  * app (mimamori_http_request_duration_seconds, group webhook_line: the bucket a quantile falls
  * in, as Prometheus reads it) and the event loop's lag. Set against the generator's timing,
  * it says whether a slow webhook was slow inside the app or waiting for a core.
  */
-async function intakeView(metricsUrl: string) {
+async function processView(metricsUrl: string) {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const webhook = histogramBounds(text, 'mimamori_http_request_duration_seconds', 'group="webhook_line"');
   // The red answer → the nurses' consoles, timed by the process serving them (its clock, not this one's).
@@ -389,8 +389,8 @@ async function runLayout(intakes: number, workers: number) {
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
-    const firstIntake = await intakeView(intakeMetricsUrls[0]!).catch(() => null);
-    const firstWorker = await intakeView(workerMetricsUrls[0]!).catch(() => null);
+    const firstIntake = await processView(intakeMetricsUrls[0]!).catch(() => null);
+    const firstWorker = await processView(workerMetricsUrls[0]!).catch(() => null);
     const benchCpu = process.cpuUsage(benchCpuBefore);
     benchLoop.disable();
     const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];

@@ -3,7 +3,7 @@ import { queryRows } from '../../db/client';
 import type { Deps } from '../deps';
 import { withJobIds, type JobTarget } from './define';
 import { inboundJobFor, lineUrgentInboundTarget } from './inbound-jobs';
-import { isUrgentAnswer } from '../platform/line/postback';
+import { isUrgentPostback } from '../platform/line/postback';
 
 /**
  * Inbound events stored but never processed (Redis was down when the webhook came, or a
@@ -12,8 +12,6 @@ import { isUrgentAnswer } from '../platform/line/postback';
  * A tapped red answer goes back to the urgent lane, as the intake put it: late already, it
  * must not wait behind the backlog as well.
  */
-const URGENT = 'line:urgent';
-
 export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: number; limit: number; jobs: readonly JobTarget[] }): Promise<{ swept: number; missingJobs: string[] }> {
   const before = new Date(opts.now.getTime() - opts.olderThanMs).toISOString();
   const rows = await queryRows<{ id: string; provider: string; tapped: string | null }>(
@@ -21,17 +19,21 @@ export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: n
     sql`select id, provider, payload->'postback'->>'data' as tapped from inbound_events
         where processed_at is null and received_at < ${before}::timestamptz order by received_at limit ${opts.limit}`,
   );
-  const byProvider = new Map<string, string[]>();
+  // By the job that takes them: `inbound.<provider>`, or the urgent lane for a red tap.
+  const byJob = new Map<string, { def: JobTarget | undefined; ids: string[] }>();
   for (const r of rows) {
-    const lane = r.provider === 'line' && r.tapped !== null && isUrgentAnswer({ type: 'postback', postback: { data: r.tapped } }) ? URGENT : r.provider;
-    byProvider.set(lane, [...(byProvider.get(lane) ?? []), r.id]);
+    const urgent = r.provider === 'line' && r.tapped !== null && isUrgentPostback(r.tapped);
+    const def = urgent ? lineUrgentInboundTarget : inboundJobFor(r.provider, opts.jobs);
+    const name = def?.name ?? `inbound.${r.provider}`;
+    const lane = byJob.get(name) ?? { def, ids: [] };
+    lane.ids.push(r.id);
+    byJob.set(name, lane);
   }
   let swept = 0;
   const missingJobs: string[] = [];
-  for (const [provider, ids] of byProvider) {
-    const def = provider === URGENT ? lineUrgentInboundTarget : inboundJobFor(provider, opts.jobs);
+  for (const [name, { def, ids }] of byJob) {
     if (!def) {
-      missingJobs.push(`inbound.${provider}`);
+      missingJobs.push(name);
       continue;
     }
     if (await deps.jobs.triggerBulk(def, withJobIds(def, ids.map((eventId) => ({ eventId }))))) swept += ids.length;

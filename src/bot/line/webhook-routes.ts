@@ -5,6 +5,7 @@ import type { IntakeDeps, IntakeGate } from '../intake/types';
 import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
 import { lineInboxRows, parseWebhookBody } from './intake';
 import { lineSignature } from './signature';
+import { mayHoldUrgentAnswer } from '../../platform/line/postback';
 
 type LineDeps = IntakeDeps;
 
@@ -71,13 +72,9 @@ function shedOverload(gate: IntakeGate | undefined): MiddlewareHandler {
   };
 }
 
-// The end of a postback's data marked red (encodePostback puts `u` last), raw or with `&` escaped as JSON may write it.
-const RED_MARKS = ['&u=1"', '\\u0026u=1"'];
-
-/** A search of the raw body (read once: the signature check reuses it), no parsing. */
+/** The raw body (read once: the signature check reuses it) searched for a red mark, when its declared length is within the limit. */
 async function carriesRedTap(c: Context): Promise<boolean> {
   const declared = Number(c.req.header('content-length'));
   if (!Number.isInteger(declared) || declared <= 0 || declared > LINE_BODY_LIMIT) return false;
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
-  return RED_MARKS.some((m) => text.includes(m));
+  return mayHoldUrgentAnswer(new TextDecoder().decode(await c.req.arrayBuffer()));
 }

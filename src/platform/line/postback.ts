@@ -65,10 +65,27 @@ export function parsePostback(data: string): Postback | null {
   return null;
 }
 
+/** Whether postback data is an answer's button marked red (`u=1`). */
+export function isUrgentPostback(data: string): boolean {
+  const p = parsePostback(data);
+  return p !== null && p.kind !== 'menu' && p.urgent === true;
+}
+
 /** Whether a LINE webhook event is a tapped answer marked red (`u=1`): the intake's urgent lane. */
 export function isUrgentAnswer(event: unknown): boolean {
   const e = event as { type?: unknown; postback?: { data?: unknown } } | null;
-  if (e?.type !== 'postback' || typeof e.postback?.data !== 'string') return false;
-  const p = parsePostback(e.postback.data);
-  return p !== null && p.kind !== 'menu' && p.urgent === true;
+  return e?.type === 'postback' && typeof e.postback?.data === 'string' && isUrgentPostback(e.postback.data);
+}
+
+// The end of a red button's data in a webhook body's JSON (encodePostback puts `u` last), with
+// `&` as it is or escaped as an HTML-safe JSON encoder writes it.
+const URGENT_ENDINGS = ['&u=1"', '\\u0026u=1"'];
+
+/**
+ * Whether a raw webhook body may hold a tapped red answer: a text search, no parsing, for
+ * the overload gate, which decides before the body is verified (a false hit only costs the
+ * signature check and the parse every request gets without the gate).
+ */
+export function mayHoldUrgentAnswer(rawBody: string): boolean {
+  return URGENT_ENDINGS.some((m) => rawBody.includes(m));
 }

@@ -6,19 +6,21 @@ import { lineCode, twilioCode } from './labels';
  * labels. Kept here so channel code needs no prom-client knowledge.
  */
 const PROVIDERS = new Set(['line', 'twilio_sms', 'twilio_status', 'twilio_voice']);
+const severityLabel = (severity: string) => (['red', 'amber', 'info'].includes(severity) ? severity : 'other');
+const secondsSince = (from: Date, now: Date) => Math.max(0, (now.getTime() - from.getTime()) / 1000);
 
 /** A webhook event stored at `receivedAt` has had its answer recorded at `now`. */
 export function observeAnswer(provider: string, receivedAt: Date, now: Date): void {
-  answerLatency.observe({ provider: PROVIDERS.has(provider) ? provider : 'other' }, Math.max(0, (now.getTime() - receivedAt.getTime()) / 1000));
+  answerLatency.observe({ provider: PROVIDERS.has(provider) ? provider : 'other' }, secondsSince(receivedAt, now));
 }
 
 /** A new alert's notice reached the consoles of this process at `now`; its cause was recorded at `at`. */
 export function observeAlertNotice(severity: string, at: Date, now: Date): void {
-  alertNoticeLatency.observe({ severity: ['red', 'amber', 'info'].includes(severity) ? severity : 'other' }, Math.max(0, (now.getTime() - at.getTime()) / 1000));
+  alertNoticeLatency.observe({ severity: severityLabel(severity) }, secondsSince(at, now));
 }
 
 export function observeAlertAck(severity: string, raisedAt: Date, now: Date): void {
-  alertAckLatency.observe({ severity: ['red', 'amber', 'info'].includes(severity) ? severity : 'other' }, Math.max(0, (now.getTime() - raisedAt.getTime()) / 1000));
+  alertAckLatency.observe({ severity: severityLabel(severity) }, secondsSince(raisedAt, now));
 }
 
 /** A LINE API answer: its HTTP status (null: the network failed). */
