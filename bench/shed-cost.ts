@@ -37,7 +37,7 @@ async function serveChild(dbName: string, closed: boolean) {
   const env = parseEnv({ NODE_ENV: 'production', APP_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: `${PG}/${dbName}`, LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'bench', LINE_API_BASE_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'warn', MIMAMORI_ROLE: 'intake', INBOX_BACKLOG_LIMIT: '100' });
   const logger = createLogger({ level: 'error' });
   const deps = await createDeps(env, { logger, queuePrefix: `bench-shed-${randomBytes(4).toString('hex')}` });
-  const gate = new BacklogGate({ read: async () => ({ backlog: closed ? 1_000_000 : 0, oldestAgeSeconds: 0 }), limit: 100, maxAgeSeconds: 0, retryAfterSeconds: 2, logger });
+  const gate = new BacklogGate({ read: async () => ({ backlog: closed ? 1_000_000 : 0, oldestAgeSeconds: 0 }), limit: closed ? 100 : Number.MAX_SAFE_INTEGER, maxAgeSeconds: 0, retryAfterSeconds: 2, logger });
   await gate.refresh();
   deps.inboxGate = gate;
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => process.stdout.write(`port ${info.port}\n`));

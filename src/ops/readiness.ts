@@ -45,8 +45,9 @@ function gateDetail(deps: Deps) {
   const state = deps.inboxGate?.state();
   if (!state?.readAt) return null; // not an intake process (or not read yet)
   return {
-    shedding: state.overloaded,
+    shedding: state.shedding,
     backlog: state.backlog,
+    storedSinceReading: state.storedSinceReading,
     oldestAgeSeconds: state.oldestAgeSeconds,
     limit: state.limit,
     maxAgeSeconds: state.maxAgeSeconds,

@@ -8,8 +8,12 @@ export interface BacklogReading {
 }
 
 export interface BacklogState extends BacklogReading {
-  /** Past the limit: LINE webhooks are answered 503 with Retry-After. */
+  /** The reading was past a limit. */
   overloaded: boolean;
+  /** LINE webhooks are answered 503 with Retry-After now: overloaded, or the reading and `storedSinceReading` past the limit. */
+  shedding: boolean;
+  /** New events this process stored since the reading. */
+  storedSinceReading: number;
   limit: number;
   /** 0: no age limit. */
   maxAgeSeconds: number;
@@ -32,7 +36,11 @@ export interface BacklogGateOptions {
 /**
  * Overload without collapse (issue 16): the intake keeps answering fast when the workers
  * fall behind. The backlog is read on a timer (one cheap statement a second per intake
- * process), never per request; `shed()` only compares two numbers. Past the limit a LINE
+ * process), never per request; `shed()` only compares numbers. Between two readings the
+ * gate adds the events this process stored since the last one (`stored`), so it closes
+ * when the limit is reached, not up to a second later: at a surge a second of admissions is
+ * thousands of events, each costing the intake the full store path while workers drain a
+ * fraction of them — the intake then starves itself and its answers wait. Past the limit a LINE
  * webhook is answered 503 with Retry-After (LINE delivers it again, so nothing is lost and
  * the rows already stored are processed first); Twilio does not deliver an inbound SMS
  * again, so its webhooks are always stored. No reading yet, or the database unreadable:
@@ -45,6 +53,8 @@ export class BacklogGate {
   private timer: NodeJS.Timeout | null = null;
   private lastLog = 0;
   private shedSinceLog = 0;
+  /** Events this process stored since the reading in hand was started. */
+  private storedSinceReading = 0;
 
   constructor(private readonly opts: BacklogGateOptions) {}
 
@@ -72,12 +82,19 @@ export class BacklogGate {
 
   private async readOnce(): Promise<void> {
     let reading: BacklogReading;
+    // What was stored before the read began is in it (committed before the 200); what is
+    // stored during the read may be too: counted again until the next reading, which only
+    // closes the gate a little early.
+    const storedBefore = this.storedSinceReading;
     try {
       reading = await this.opts.read();
     } catch (err) {
       this.opts.logger.debug({ err: (err as Error).message }, 'could not read the inbox backlog; keeping the last reading');
+      // Stop adding to a reading that cannot be renewed: the last one alone decides.
+      this.storedSinceReading = 0;
       return;
     }
+    this.storedSinceReading -= storedBefore;
     this.reading = reading;
     this.readAt = new Date();
     recordInboxBacklog(reading.backlog, reading.oldestAgeSeconds);
@@ -98,7 +115,7 @@ export class BacklogGate {
   }
 
   state(): BacklogState {
-    return { ...this.reading, overloaded: this.overloaded, limit: this.opts.limit, maxAgeSeconds: this.opts.maxAgeSeconds, readAt: this.readAt };
+    return { ...this.reading, overloaded: this.overloaded, shedding: this.shedding(), storedSinceReading: this.storedSinceReading, limit: this.opts.limit, maxAgeSeconds: this.opts.maxAgeSeconds, readAt: this.readAt };
   }
 
   /**
@@ -106,15 +123,24 @@ export class BacklogGate {
    * delivering it again (counted), or null to store it. Only LINE is ever refused.
    */
   shed(provider: 'line'): number | null {
-    if (!this.overloaded) return null;
+    if (!this.shedding()) return null;
     countShedWebhook(provider);
     this.shedSinceLog++;
     return this.opts.retryAfterSeconds;
   }
 
-  /** Whether webhooks are being refused now (nothing counted): the intake then looks for a red answer before refusing. */
+  /**
+   * Whether webhooks are being refused now (nothing counted): the last reading was past a
+   * limit, or it and what this process stored since are past the backlog limit. The intake then
+   * looks for a red answer before refusing.
+   */
   shedding(): boolean {
-    return this.overloaded;
+    return this.overloaded || (this.readAt !== null && this.reading.backlog + this.storedSinceReading > this.opts.limit);
+  }
+
+  /** New events this process stored (counted against the limit until the next reading). */
+  stored(events: number): void {
+    this.storedSinceReading += events;
   }
 
   /** A webhook let in past the limit because it carries a red answer (counted). */

@@ -19,4 +19,6 @@ export interface IntakeGate {
   /** Refusing now (nothing counted): a request carrying a red answer is let in instead (admitUrgent). */
   shedding(): boolean;
   admitUrgent(provider: 'line'): void;
+  /** New events stored: the gate counts them against the limit until it reads the backlog again. */
+  stored(events: number): void;
 }

@@ -40,6 +40,7 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     if (parsed.body.events.length === 0) return c.json({ ok: true, stored: 0 });
     // Stored (with the events of other requests arriving meanwhile) and enqueued before the 200.
     const stored = (await inbox.store(await lineInboxRows(parsed.body, deps.now()))).filter((e) => !e.duplicate).length;
+    deps.inboxGate?.stored(stored);
     deps.logger.debug({ events: parsed.body.events.length, stored }, 'line webhook stored');
     return c.json({ ok: true, stored });
   });

@@ -92,7 +92,7 @@ describe('the inbox backlog gate', () => {
     // Workers catch up; LINE delivers the refused event again: stored and processed once.
     deps.jobs.startWorkers(deps, { queues: ['inbound'], scheduler: false });
     // (the intake enqueued every stored row; the workers take them now)
-    await waitUntil(async () => (await deps.inboxGate!.refresh(), !deps.inboxGate!.state().overloaded), 60_000);
+    await waitUntil(async () => (await deps.inboxGate!.refresh(), deps.inboxGate!.state().backlog === 0), 60_000);
     expect(deps.logs.text).toContain('inbox backlog back under its limit');
     const again = { ...late, deliveryContext: { isRedelivery: true } };
     expect((await postLine([again])).status).toBe(200);
@@ -119,6 +119,36 @@ describe('the inbox backlog gate', () => {
     const failing = new BacklogGate({ read: async () => { throw new Error('down'); }, limit: 1, maxAgeSeconds: 0, retryAfterSeconds: 3, logger: deps.logger });
     await failing.refresh();
     expect(failing.shed('line')).toBeNull();
+  });
+
+  it('closes at the limit between readings: what this process stored since the last reading counts (a failed read stops counting)', async () => {
+    const { BacklogGate } = await import('../../../src/platform/backlog-gate');
+    let backlog = 90;
+    const gate = new BacklogGate({ read: async () => ({ backlog, oldestAgeSeconds: 1 }), limit: 100, maxAgeSeconds: 0, retryAfterSeconds: 3, logger: deps.logger, refreshMs: 60_000 });
+    gate.stored(500); // before any reading: everything is let in, as before
+    await gate.refresh();
+    expect(gate.shed('line')).toBeNull();
+    gate.stored(10);
+    expect(gate.shed('line')).toBeNull(); // 100 of 100
+    gate.stored(1);
+    expect(gate.shedding()).toBe(true);
+    expect(gate.shed('line')).toBe(3);
+    expect(gate.state().overloaded).toBe(false); // the reading itself was under the limit
+    // The workers drained it: the next reading opens the gate, the count starts again.
+    backlog = 0;
+    await gate.refresh();
+    expect(gate.shed('line')).toBeNull();
+    gate.stored(101);
+    expect(gate.shed('line')).toBe(3);
+    // A reading that fails stops adding to the old one (the insert itself then decides).
+    let down = false;
+    const flaky = new BacklogGate({ read: async () => { if (down) throw new Error('down'); return { backlog: 10, oldestAgeSeconds: 1 }; }, limit: 100, maxAgeSeconds: 0, retryAfterSeconds: 3, logger: deps.logger, refreshMs: 60_000 });
+    await flaky.refresh();
+    flaky.stored(91);
+    expect(flaky.shed('line')).toBe(3);
+    down = true;
+    await flaky.refresh();
+    expect(flaky.shed('line')).toBeNull();
   });
 
   it('sheds before verifying or parsing: no signature check, nothing from the database or Redis (a body of undeclared length not even read)', async () => {
