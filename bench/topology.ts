@@ -14,6 +14,8 @@
  * then too, or with --prepared as in production — the round time set at least 90 s ahead, the
  * workers' tick prepares it (ROUND_PREPARE_MINUTES) and the burst starts with its first multicast.
  * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
+ * --worker-nice N starts the worker processes under `nice -n N`: in production the intakes have
+ * cores of their own; here they share two with the workers, PostgreSQL and this generator.
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,6 +50,7 @@ const limit = Number(args.flags.limit ?? 5000);
 const intakeCounts = String(args.flags.intakes ?? '1,2').split(',').map(Number);
 const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
 const profileDir = args.flags['cpu-prof'] ? String(args.flags['cpu-prof']) : '';
+const workerNice = Number(args.flags['worker-nice'] ?? 0);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -67,16 +70,32 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * When LINE delivers a refused webhook again. LINE does not publish its schedule (it may
+ * change without notice) nor say that it reads Retry-After; the bench backs off as webhook
+ * senders commonly do: 2 s, 4 s, 8 s … at most 32 s, each ±25 % (so the refused do not
+ * all come back in the same second). A fixed short interval would have the refused
+ * answers of a long overload come back faster than any intake can refuse them.
+ */
+const redeliveryDelayMs = (attempt: number) => Math.min(2 ** (attempt + 1), 32) * 1000 * (0.75 + Math.random() * 0.5);
+
 /** `tsx src/server.ts` with a role, as the README's production commands start it. */
 function startProcess(role: 'intake' | 'workers', env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let out = '';
   // --cpu-prof DIR: under node's CPU profiler, a .cpuprofile per thread of each process (written when it exits on SIGTERM).
-  const [command, argv] = profileDir
+  const [tool, toolArgs] = profileDir
     ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, '--import', 'tsx', 'src/server.ts']]
     : [path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts']];
+  // --worker-nice N: the workers at a lower CPU priority, the nearest a shared machine comes to
+  // intakes on cores of their own (nice execs the process: the pid is the worker's).
+  const [command, argv] = role === 'workers' && workerNice > 0 ? ['nice', ['-n', String(workerNice), tool, ...toolArgs]] : [tool, toolArgs];
   const child = spawn(command, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, MIMAMORI_ROLE: role }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+  // A process that ends before the bench stops it: say so at once, with its last words.
+  child.on('exit', (code, signal) => {
+    if (!child.killed) step(`a ${role} process (pid ${child.pid}) ended by itself (${signal ?? code}):\n${out.slice(-4000)}`);
+  });
   return { child, output: () => out };
 }
 
@@ -89,6 +108,8 @@ function startProcess(role: 'intake' | 'workers', env: Record<string, string>): 
 async function processView(metricsUrl: string) {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const webhook = histogramBounds(text, 'mimamori_http_request_duration_seconds', 'group="webhook_line"');
+  // The webhooks it stored (200), apart from the ones it refused: a stored one holds the sender's connection for the write.
+  const stored = histogramBounds(text, 'mimamori_http_request_duration_seconds', 'group="webhook_line"', 'status_class="2xx"');
   // The red answer → the nurses' consoles, timed by the process serving them (its clock, not this one's).
   const red = histogramBounds(text, 'mimamori_alert_to_console_seconds', 'severity="red"');
   const gauge = (name: string) => {
@@ -96,17 +117,17 @@ async function processView(metricsUrl: string) {
     return v ? Number(Number(v[1]).toFixed(3)) : null;
   };
   return {
-    webhookInAppP50S: webhook.p50, webhookInAppP99S: webhook.p99,
+    webhookInAppP50S: webhook.p50, webhookInAppP99S: webhook.p99, storedInAppP50S: stored.p50, storedInAppP99S: stored.p99,
     redToConsoleInAppP50S: red.p50, redToConsoleInAppP99S: red.p99, redToConsoleInAppCount: red.count,
     eventLoopLagP99S: gauge('mimamori_nodejs_eventloop_lag_p99_seconds'), eventLoopLagMaxS: gauge('mimamori_nodejs_eventloop_lag_max_seconds'),
   };
 }
 
-/** A histogram's p50 and p99 as the upper bounds of the buckets they fall in (as Prometheus reads them), over the series matching `labels`. */
-function histogramBounds(text: string, metric: string, labels: string): { p50: number | null; p99: number | null; count: number } {
+/** A histogram's p50 and p99 as the upper bounds of the buckets they fall in (as Prometheus reads them), over the series matching all `labels`. */
+function histogramBounds(text: string, metric: string, ...labels: string[]): { p50: number | null; p99: number | null; count: number } {
   const buckets = new Map<number, number>();
   for (const m of text.matchAll(new RegExp(`^${metric}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm'))) {
-    if (!m[1]!.includes(labels)) continue;
+    if (!labels.every((l) => m[1]!.includes(l))) continue;
     const le = m[1]!.match(/le="([^"]+)"/)![1]!;
     const bound = le === '+Inf' ? Infinity : Number(le);
     buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2]));
@@ -291,6 +312,7 @@ async function runLayout(intakes: number, workers: number) {
     const accepted = new Set<string>();
     const shedIds = new Set<string>();
     const intakeMs: number[] = [];
+    const queuedMs: number[] = []; // of each post's time, the wait for a connection of the generator's pool (LINE's side, not the intake)
     let sent = 0;
     let shed = 0;
     let redelivered = 0;
@@ -302,6 +324,7 @@ async function runLayout(intakes: number, workers: number) {
       line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
         async (r) => {
           if (attempt === 0) intakeMs.push(r.ms);
+          queuedMs.push(r.queuedMs);
           if (attempt === 0 && redEvents.has(event.webhookEventId)) redWebhookMs.push(r.ms);
           if (r.status === 503 && redEvents.has(event.webhookEventId)) redShed++;
           if (r.status === 200) {
@@ -313,18 +336,18 @@ async function runLayout(intakes: number, workers: number) {
           if (r.status === 503) {
             shed++;
             shedIds.add(event.webhookEventId);
-            await sleep(2000);
+            await sleep(redeliveryDelayMs(attempt));
             redelivered++;
             return deliver({ ...event, deliveryContext: { isRedelivery: true } }, n + 1, attempt + 1);
           }
           failed++;
         },
         // A post that failed at the client (connect timeout, reset): LINE delivers it again
-        // (webhook redelivery), so does the bench, after 2 s, up to 5 times.
+        // (webhook redelivery), so does the bench, up to 5 times.
         async () => {
           failed++;
           if (attempt >= 5) return;
-          await sleep(2000);
+          await sleep(redeliveryDelayMs(attempt));
           redelivered++;
           return deliver({ ...event, deliveryContext: { isRedelivery: true } }, n + 1, attempt + 1);
         },
@@ -431,6 +454,7 @@ async function runLayout(intakes: number, workers: number) {
       return s !== undefined && seen !== undefined ? [seen - s] : [];
     }).sort((a, b) => a - b);
     intakeMs.sort((a, b) => a - b);
+    queuedMs.sort((a, b) => a - b);
     const [prompted] = roundPersons > 0 ? await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from check_sessions where round <> '09:00' and prompted_at is not null`) : [{ n: 0 }];
     return {
       intakes,
@@ -441,6 +465,9 @@ async function runLayout(intakes: number, workers: number) {
       nobodyReady,
       webhookP50Ms: Math.round(pct(intakeMs, 50) ?? 0),
       webhookP99Ms: Math.round(pct(intakeMs, 99) ?? 0),
+      // Of it, waiting for a connection of the generator's pool (every delivery): the app was not asked yet.
+      webhookQueuedP50Ms: Math.round(pct(queuedMs, 50) ?? 0),
+      webhookQueuedP99Ms: Math.round(pct(queuedMs, 99) ?? 0),
       accepted: accepted.size,
       shed503: shed,
       redelivered,
@@ -512,14 +539,14 @@ async function main() {
   for (const i of intakeCounts) for (const w of workerCounts) {
     const r = await runLayout(i, w);
     rows.push(r);
-    console.log(JSON.stringify({ bench: 'topology', ...machineInfo(), persons, rate, seconds, limit, ...r }));
+    console.log(JSON.stringify({ bench: 'topology', ...machineInfo(), persons, rate, seconds, limit, workerNice, ...r }));
   }
   const info = machineInfo();
-  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}`);
+  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}${workerNice ? `; workers under nice -n ${workerNice}` : ''}`);
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms, run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (waiting for a connection ${r.webhookQueuedP50Ms} / ${r.webhookQueuedP99Ms}; in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s, the stored ≤ ${r.firstIntake?.storedInAppP50S ?? '—'} / ${r.firstIntake?.storedInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms, run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenBucket } from './token-bucket';
 
@@ -63,7 +63,8 @@ export interface LineStandIn {
   /** Resolves when the n-th request (accepted or not) arrived. */
   requestArrived(n?: number): Promise<void>;
   /** Post events to the app's webhook signed with the channel secret, as LINE does; the app's answer. */
-  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number }>;
+  /** The app's answer to events posted signed, as LINE does; `queuedMs`: of `ms`, the wait for a connection of the sender's pool. */
+  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; queuedMs: number }>;
   close(): Promise<void>;
 }
 
@@ -144,6 +145,12 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
     return answer(res, 200, endpoint === 'multicast' ? {} : { sentMessages: messages.map(() => ({ id: randomUUID(), quoteToken: randomUUID() })) }, { 'x-line-request-id': requestId });
   };
 
+  // The phones' posts go through node:http on kept-alive connections: fetch costs the load
+  // generator several times the CPU a request, which at 2,000 posts/s is the machine's.
+  // At most 256 at once (as a sender's pool of connections): thousands of new connections
+  // in a second overflow the intake's accept queue, and a connection the kernel dropped
+  // there hangs at the client for minutes of TCP retransmission.
+  const webhookAgent = new Agent({ keepAlive: true, maxSockets: 256 });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -167,16 +174,39 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
       const body = JSON.stringify({ destination: 'Ustandin', events: Array.isArray(events) ? events : [events] });
       const signature = o.signature ?? createHmac('sha256', secret).update(body).digest('base64');
       const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': signature }, body });
-      await res.arrayBuffer();
-      return { status: res.status, ms: performance.now() - t0 };
+      const { status, queuedMs } = await postWebhook(webhookAgent, url, signature, body);
+      return { status, ms: performance.now() - t0, queuedMs };
     },
     close: () =>
       new Promise<void>((resolve) => {
+        webhookAgent.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** A post the app has not answered by then is given up (the caller may deliver it again). */
+const WEBHOOK_TIMEOUT_MS = 30_000;
+
+/**
+ * One signed webhook POST; resolves with the status once the answer's body is read, and how
+ * long the post waited for one of the agent's connections (the sender's own queue).
+ */
+function postWebhook(agent: Agent, url: string, signature: string, body: string): Promise<{ status: number; queuedMs: number }> {
+  const t0 = performance.now();
+  let queuedMs = 0;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, timeout: WEBHOOK_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-line-signature': signature } }, (res) => {
+      res.resume(); // the body is not needed, only read to free the connection
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, queuedMs }));
+      res.on('error', reject);
+    });
+    req.on('socket', () => (queuedMs = performance.now() - t0));
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
+    req.end(body);
+  });
 }
 
 /** A LINE message event as a patient's phone sends it (fresh webhookEventId each time). */
