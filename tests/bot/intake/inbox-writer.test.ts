@@ -41,11 +41,29 @@ describe('the inbox writer', () => {
     const ids = answers.flat().map((e) => e.id);
     const [stored] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where id = any(${`{${ids.join(',')}}`}::uuid[])`);
     expect(stored!.n).toBe(220);
+    // Announced right after each write's commit (the requests are answered at the commit).
+    await vi.waitFor(() => expect(jobs.bulks.filter((b) => b.name === 'inbound.twilio_sms').flatMap((b) => b.jobIds)).toHaveLength(20));
     const lineJobs = jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds);
-    const smsJobs = jobs.bulks.filter((b) => b.name === 'inbound.twilio_sms').flatMap((b) => b.jobIds);
     expect(new Set(lineJobs).size).toBe(200);
     expect(lineJobs).toHaveLength(200);
-    expect(smsJobs).toHaveLength(20);
+  });
+
+  it('answers at the commit, not after the jobs are added: a Redis that hangs holds no request (and only its write\'s slot)', async () => {
+    let release!: () => void;
+    const hung = new Promise<boolean>((resolve) => (release = () => resolve(true)));
+    const bulks: string[] = [];
+    const jobs = { trigger: async () => true, triggerBulk: (target: { name: string }) => (bulks.push(target.name), hung) };
+    const inbox = createInboxWriter(deps.db, jobs as never, { maxInFlight: 1 });
+    const first = await inbox.store([row()]);
+    expect(first).toHaveLength(1);
+    expect(bulks).toEqual(['inbound.line']); // its announcement started, and waits
+    // The write's slot is held until the announcement ends: the next write waits for it.
+    let secondDone = false;
+    const second = inbox.store([row()]).then((r) => ((secondDone = true), r));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(secondDone).toBe(false);
+    release();
+    expect(await second).toHaveLength(1);
   });
 
   it('stores an event delivered twice once (in one write or later), and enqueues it again only while unprocessed', async () => {
@@ -58,8 +76,10 @@ describe('the inbox writer', () => {
     const later = await inbox.store([{ ...twice }]);
     expect(later[0]).toEqual({ id: a![0]!.id, duplicate: true });
     await deps.db.execute(sql`update inbound_events set processed_at = now() where id = ${a![0]!.id}`);
+    await new Promise((r) => setTimeout(r, 50)); // the earlier writes' announcements are over
     const before = jobs.bulks.length;
     await inbox.store([{ ...twice }]);
+    await new Promise((r) => setTimeout(r, 50));
     expect(jobs.bulks.length).toBe(before); // done: nothing to enqueue
   });
 
@@ -70,9 +90,9 @@ describe('the inbox writer', () => {
     const sid = '00000000-0000-4000-8000-000000000001';
     const red = tap(`s=${sid}&q=breathless&v=yes&u=1`);
     const [stored] = await Promise.all([inbox.store([red]), inbox.store([tap(`s=${sid}&q=breathless&v=no`), row()]), inbox.store([{ ...red }])]);
+    await vi.waitFor(() => expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds)).toHaveLength(2));
     const urgent = jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds);
     expect([...new Set(urgent)]).toEqual([`inbound:${stored![0]!.id}`]);
-    expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds)).toHaveLength(2);
   });
 
   it('a database error answers every request of that write with the error and stores nothing of it', async () => {
