@@ -8,7 +8,7 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /**
  * POST /webhooks/twilio/sms — inbox first: verify the signature, store the event under its
- * MessageSid, enqueue `inbound.twilio_sms`, answer an empty <Response/> (replies go out
+ * MessageSid, answer an empty <Response/> at the commit, enqueue `inbound.twilio_sms` after it (replies go out
  * through the REST API from the job). A database error answers 5xx so Twilio retries;
  * Redis being down does not matter (the sweeper enqueues unprocessed events). Never shed
  * under overload (unlike LINE): Twilio does not deliver an inbound SMS again.
@@ -19,7 +19,7 @@ export function createTwilioSmsRoutes(deps: IntakeDeps, inbox: InboxWriter = cre
     const p = c.get('twilioParams');
     const sid = p.MessageSid ?? p.SmsSid;
     if (!sid || !p.From) return c.json({ code: 'invalid_request', message: 'MessageSid and From are required' }, 400);
-    // Stored and enqueued (a duplicate still unprocessed again, under the same job id).
+    // Stored before the 200, enqueued right after (a duplicate still unprocessed again, under the same job id).
     const [stored] = await inbox.store([{ provider: 'twilio_sms', providerEventId: sid, senderKey: await senderKeyOf(p.From), payload: p, receivedAt: deps.now() }]);
     // Part of the backlog the LINE gate limits: an SMS is always taken, a LINE answer gives way.
     if (stored && !stored.duplicate) deps.inboxGate?.stored(1);
