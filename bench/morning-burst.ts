@@ -215,7 +215,7 @@ async function main() {
       duplicateObservations: dup!.observations,
       duplicateAlerts: dup!.alerts,
       duplicateAlertNotices: [...raisedNotices.values()].filter((n) => n > 1).length,
-      duplicateReplies: [...repliesPerToken.values()].filter((n) => n > 1).length,
+      duplicateReplies: phones.sentTwice(),
       line429: line.stats.rejected429,
     };
     console.log(JSON.stringify(figures));

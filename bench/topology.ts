@@ -190,7 +190,7 @@ async function runLayout(intakes: number, workers: number) {
   await admin.unsafe(`create database ${dbName}`);
   const prefix = `bench-topo-${randomBytes(4).toString('hex')}`;
   const phones = new AnsweringPatients();
-  const { patients, continuing, replyTokens, repliesPerToken } = phones;
+  const { patients, continuing, replyTokens } = phones;
   const ready: Patient[] = [];
   let readyHead = 0;
   let firstMulticastAt = 0;
@@ -493,7 +493,7 @@ async function runLayout(intakes: number, workers: number) {
       lost,
       duplicateEvents: dup!.events,
       duplicateAlerts: dup!.alerts,
-      duplicateReplies: [...repliesPerToken.values()].filter((n) => n > 1).length,
+      duplicateReplies: phones.sentTwice(),
       roundPrompted: prompted!.n,
       answersProcessedInWindow: answered,
       // Every webhook request the intake answered in the window (first deliveries and redeliveries, 200 or 503).

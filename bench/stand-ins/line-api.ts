@@ -11,7 +11,8 @@ import { TokenBucket } from './token-bucket';
  *   429 with Retry-After above them),
  * - at most 500 recipients a multicast and 1–5 messages a request (400 otherwise),
  * - X-Line-Retry-Key: a key already accepted answers 409 with x-line-accepted-request-id,
- *   as LINE does, so a retried request is accepted once and never delivered twice.
+ *   as LINE does, so a retried request is accepted once and never delivered twice;
+ * - a reply token is good once: used again, 400 "Invalid reply token".
  * It records what it accepted and, like a patient's phone, can post signed webhooks back to
  * the app (`sendWebhook`). `holdMs` delays every answer (to kill a worker mid-request).
  */
@@ -79,6 +80,7 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
   const stats: LineStandInStats = { accepted: 0, recipients: 0, rejected429: 0, rejected400: 0, rejected401: 0, duplicates: 0, perRetryKey: new Map(), perRecipient: new Map(), firstAcceptedAt: null, lastAcceptedAt: null };
   const deliveries: LineDelivery[] = [];
   const acceptedKeys = new Map<string, string>();
+  const usedReplyTokens = new Set<string>();
   let arrived = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
 
@@ -121,6 +123,14 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
     if (to.length > LINE_LIMITS.multicastRecipients) return bad(res, `Size must be between 1 and ${LINE_LIMITS.multicastRecipients}`);
     const messages = parsed.messages;
     if (!Array.isArray(messages) || messages.length === 0 || messages.length > LINE_LIMITS.messagesPerRequest) return bad(res, `messages: size must be between 1 and ${LINE_LIMITS.messagesPerRequest}`);
+    // A reply token works once, as on LINE (a reply retried after a lost answer is refused).
+    if (endpoint === 'reply') {
+      if (usedReplyTokens.has(parsed.replyToken as string)) {
+        stats.rejected400++;
+        return answer(res, 400, { message: 'Invalid reply token' });
+      }
+      usedReplyTokens.add(parsed.replyToken as string);
+    }
     const retryKey = req.headers['x-line-retry-key'];
     if (typeof retryKey === 'string') {
       const earlier = acceptedKeys.get(retryKey);

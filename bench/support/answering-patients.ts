@@ -44,18 +44,31 @@ export const RED_STEP = 1;
 /**
  * The simulated phones of the burst scenarios: a reply (or push) reaching a patient who
  * waits for one moves them to the next question, queued in `continuing` (they answer as
- * soon as it arrives, before those still to start). Counts replies per reply token, so a
- * scenario can report a reply sent twice.
+ * soon as it arrives, before those still to start). Counts each message a patient got by
+ * reply or push, so a scenario can report one sent twice — also when the second went out by
+ * push after a reply whose answer was lost (the stand-in, like LINE, refuses a reply token
+ * used once, so the same token never carries it twice).
  */
 export class AnsweringPatients {
   readonly patients = new Map<string, Patient>();
   readonly continuing: Patient[] = [];
   readonly replyTokens = new Map<string, string>();
   readonly repliesPerToken = new Map<string, number>();
+  /** Per patient and message (its JSON): how often it reached them. */
+  readonly timesReceived = new Map<string, number>();
+
+  /** Messages a patient received more than once. */
+  sentTwice(): number {
+    return [...this.timesReceived.values()].filter((n) => n > 1).length;
+  }
 
   onReply(d: LineDelivery): void {
     const userId = d.endpoint === 'reply' ? this.replyTokens.get(d.replyToken!) : d.to[0];
     if (d.replyToken) this.repliesPerToken.set(d.replyToken, (this.repliesPerToken.get(d.replyToken) ?? 0) + 1);
+    if (userId && d.endpoint !== 'multicast') {
+      const key = `${userId}\u0000${JSON.stringify(d.messages)}`;
+      this.timesReceived.set(key, (this.timesReceived.get(key) ?? 0) + 1);
+    }
     const p = userId ? this.patients.get(userId) : undefined;
     if (!p || !p.awaiting) return;
     p.awaiting = false;

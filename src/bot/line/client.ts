@@ -61,6 +61,8 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function withRetry(call: () => Promise<{ httpResponse: Response }>, hasRetryKey: boolean): Promise<LineAccepted> {
+    // A try that got no answer (timeout, network) or a 5xx may have been delivered all the same.
+    let mayHaveGone = false;
     for (let attempt = 1; ; attempt++) {
       try {
         const { httpResponse } = await withinTime(call(), timeoutMs);
@@ -74,6 +76,11 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
           const headers = err instanceof HTTPFetchError ? err.headers : undefined;
           return { requestId: headers?.get('x-line-accepted-request-id') ?? e.requestId ?? null, duplicate: true };
         }
+        // The reply API has no retry key, but a reply token works once: refused on the try after
+        // one that may have gone out, it was that one that used it. Falling back to a push (as
+        // for an expired token) would send the same message twice.
+        if (!hasRetryKey && mayHaveGone && e.status === 400 && /reply token/i.test(e.message)) return { requestId: null, duplicate: true };
+        mayHaveGone ||= e.status === null || e.status >= 500;
         const wait = e.retryAfterMs ?? 500 * 2 ** (attempt - 1);
         if (!e.transient || attempt >= maxAttempts || wait > maxWaitMs) throw e;
         await sleep(wait);

@@ -136,7 +136,9 @@ export function lineSend(deps: Pick<Deps, 'logger' | 'now'>, api: LineApi, messa
         via = 'push';
         accepted = await push();
       }
-      return { accepted: true, status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, merge: { via } };
+      // Accepted earlier: by its retry key (a push), or by an earlier try of its reply token that got no answer.
+      const earlier = via === 'reply' ? 'reply_token_used' : 'duplicate_retry_key';
+      return { accepted: true, status: 'sent', providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? earlier : null, merge: { via } };
     } catch (err) {
       const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
       deps.logger.warn({ outboundId: row.id, kind: row.kind, via, status: e.status, transient: e.transient }, 'LINE send failed');
