@@ -79,7 +79,7 @@ export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE
         // The reply API has no retry key, but a reply token works once: refused on the try after
         // one that may have gone out, it was that one that used it. Falling back to a push (as
         // for an expired token) would send the same message twice.
-        if (!hasRetryKey && mayHaveGone && e.status === 400 && /reply token/i.test(e.message)) return { requestId: null, duplicate: true };
+        if (!hasRetryKey && mayHaveGone && isUsedReplyToken(e)) return { requestId: null, duplicate: true };
         mayHaveGone ||= e.status === null || e.status >= 500;
         const wait = e.retryAfterMs ?? 500 * 2 ** (attempt - 1);
         if (!e.transient || attempt >= maxAttempts || wait > maxWaitMs) throw e;
@@ -107,6 +107,11 @@ async function withinTime<T>(request: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
     request.catch(() => {}); // a request given up may still fail later: nobody is listening
   }
+}
+
+/** LINE's refusal of a reply token that is used up (or expired: only the caller's clock tells them apart). */
+export function isUsedReplyToken(e: LineSendError): boolean {
+  return e.status === 400 && /reply token/i.test(e.message);
 }
 
 function toSendError(err: unknown): LineSendError {

@@ -4,7 +4,7 @@ import { settlementOf, type ChannelSend } from '../../domain/outbox/outbox';
 import { QUEUED_LEASE_MS, SENDING_LEASE_MS } from '../../domain/outbox/line-unsent';
 import type { Deps } from '../../deps';
 import { TransientSendError } from '../dispatch';
-import { LineSendError, type LineAccepted, type LineApi } from './client';
+import { isUsedReplyToken, LineSendError, type LineAccepted, type LineApi } from './client';
 import type { LineMessage } from './render';
 import { lineRetryUuid } from './retry-key';
 
@@ -122,8 +122,13 @@ export function lineSend(deps: Pick<Deps, 'logger' | 'now'>, api: LineApi, messa
     const body = (row.body ?? {}) as OutboundBody;
     const to = message?.to ?? body.to;
     const messages = message?.messages ?? body.messages;
-    // attempts counts this try: a token is only good on the first one (a retry may follow a reply LINE took).
-    const fresh = Boolean(body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy) && row.attempts === 1);
+    // attempts counts this try. The token is tried on the first one, and again on a later one
+    // when the last try was a reply whose outcome is unknown (a 5xx or no answer: LINE may
+    // have taken it; a 429 took nothing) — a push then could send the message twice, and a
+    // token refused now was used by that try. An expired token, or a try that pushed, pushes.
+    const tokenLive = Boolean(body.replyToken && body.replyBy && deps.now() < new Date(body.replyBy));
+    const replyTriedBefore = row.attempts > 1 && body.via === 'reply';
+    const fresh = tokenLive && (row.attempts === 1 || replyTriedBefore);
     let via: 'reply' | 'push' = fresh ? 'reply' : 'push';
     const push = () => api.push(to, messages, lineRetryUuid(row.retryKey));
     try {
@@ -131,8 +136,10 @@ export function lineSend(deps: Pick<Deps, 'logger' | 'now'>, api: LineApi, messa
       try {
         accepted = fresh ? await api.reply(body.replyToken!, messages) : await push();
       } catch (err) {
-        // An expired or already-used reply token: push instead (the retry key guards the push).
         if (!fresh || !(err instanceof LineSendError) || err.transient) throw err;
+        // Refused after an earlier try that may have gone out: that try used it.
+        if (replyTriedBefore && isUsedReplyToken(err)) return { accepted: true, status: 'sent', providerMessageId: null, errorCode: 'reply_token_used', merge: { via } };
+        // An expired or already-used reply token: push instead (the retry key guards the push).
         via = 'push';
         accepted = await push();
       }
