@@ -7,8 +7,8 @@
  * for --seconds, one question at a time (the next answer once the reply reached their
  * phone), spread over the intake processes; 1 % answer 「息苦しさ: はい」 (red). A nurse's
  * console listens to the triage stream on the first intake. A webhook answered 503 (the
- * overload gate, INBOX_BACKLOG_LIMIT) is delivered again after its Retry-After, as LINE
- * does. Figures per layout: webhook p50/p99, answers processed/s during the burst, red
+ * overload gate, INBOX_BACKLOG_LIMIT) is delivered again, as LINE does, after a back-off
+ * (redeliveryDelayMs). Figures per layout: webhook p50/p99, answers processed/s during the burst, red
  * answer → live stream p50/p99, shed (503) and redelivered, lost, duplicates.
  * --round N adds N more persons whose round is dispatched (the tick) during the burst: created
  * then too, or with --prepared as in production — the round time set at least 90 s ahead, the
