@@ -31,6 +31,7 @@ interface Waiting {
  * event loop), and at a morning peak later ones gather behind the writes in flight, so the
  * database and Redis see a few statements a second instead of one per request.
  * Redelivered events are enqueued again while still unprocessed (the job id dedupes).
+ * `onStored` hears how many new events each commit added (the overload gate counts them).
  * Each request is answered at the commit; the write's jobs are added to the queues after
  * it, the write keeping its slot until then (so at most `maxInFlight` announcements wait):
  * at a surge the addBulk took as long as the insert (≈ 100 ms each at 2,000 webhooks/s on
@@ -38,7 +39,7 @@ interface Waiting {
  * request of that write (each answers 5xx; the provider delivers again); Redis being down
  * or slow loses nothing (the rows are stored; the sweeper enqueues what waits).
  */
-export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: number; maxInFlight?: number } = {}): InboxWriter {
+export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: number; maxInFlight?: number; onStored?: (newEvents: number) => void } = {}): InboxWriter {
   const maxRows = opts.maxRows ?? 500;
   const maxInFlight = opts.maxInFlight ?? 4;
   const queue: Waiting[] = [];
@@ -73,6 +74,7 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
         for (const w of batch) w.reject(err);
         return;
       }
+      opts.onStored?.(stored.filter((e) => !e.duplicate).length);
       let at = 0;
       for (const w of batch) {
         w.resolve(stored.slice(at, at + w.rows.length).map(({ id, duplicate }) => ({ id, duplicate })));

@@ -13,8 +13,9 @@ import type { IntakeDeps } from './types';
  */
 export function createIntakeRoutes(deps: IntakeDeps) {
   const app = new Hono();
-  // One inbox writer for the three: their events share the group commits.
-  const inbox = createInboxWriter(deps.db, deps.jobs);
+  // One inbox writer for the three: their events share the group commits, and the overload
+  // gate counts what they add to the backlog until it reads it again.
+  const inbox = createInboxWriter(deps.db, deps.jobs, { onStored: (n) => deps.inboxGate?.stored(n) });
   app.route('/webhooks/line', createLineWebhookRoutes(deps, inbox));
   app.route('/webhooks/twilio/sms', createTwilioSmsRoutes(deps, inbox));
   app.route('/webhooks/twilio/status', createTwilioStatusRoutes(deps, inbox));

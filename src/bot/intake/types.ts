@@ -19,6 +19,6 @@ export interface IntakeGate {
   /** Refusing now (nothing counted): a request carrying a red answer is let in instead (admitUrgent). */
   shedding(): boolean;
   admitUrgent(provider: 'line'): void;
-  /** New events stored: the gate counts them against the limit until it reads the backlog again. */
+  /** New events stored (any provider: the inbox writer tells it): counted against the limit until the backlog is read again. */
   stored(events: number): void;
 }

@@ -15,8 +15,8 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
 /**
  * POST /webhooks/line — verify X-Line-Signature over the raw bytes (then 415 unless the
  * body is declared application/json), store each event in inbound_events, answer 200 at
- * the commit (the inbox writer, group commit, enqueues the jobs right after). Nothing here talks to LINE or runs the
- * conversation: that happens in the inbound job. Without LINE settings the route answers
+ * the commit (the inbox writer, group commit, enqueues the jobs right after). Nothing here
+ * talks to LINE or runs the conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers). While the inbox backlog
  * is past its limit (deps.inboxGate) every request is answered 503 with Retry-After before
  * it is verified or parsed — unless it carries a tapped answer marked red (shedOverload).
@@ -40,7 +40,6 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     if (parsed.body.events.length === 0) return c.json({ ok: true, stored: 0 });
     // Stored (with the events of other requests arriving meanwhile) before the 200; enqueued right after.
     const stored = (await inbox.store(await lineInboxRows(parsed.body, deps.now()))).filter((e) => !e.duplicate).length;
-    deps.inboxGate?.stored(stored);
     deps.logger.debug({ events: parsed.body.events.length, stored }, 'line webhook stored');
     return c.json({ ok: true, stored });
   });

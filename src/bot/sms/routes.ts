@@ -20,9 +20,7 @@ export function createTwilioSmsRoutes(deps: IntakeDeps, inbox: InboxWriter = cre
     const sid = p.MessageSid ?? p.SmsSid;
     if (!sid || !p.From) return c.json({ code: 'invalid_request', message: 'MessageSid and From are required' }, 400);
     // Stored before the 200, enqueued right after (a duplicate still unprocessed again, under the same job id).
-    const [stored] = await inbox.store([{ provider: 'twilio_sms', providerEventId: sid, senderKey: await senderKeyOf(p.From), payload: p, receivedAt: deps.now() }]);
-    // Part of the backlog the LINE gate limits: an SMS is always taken, a LINE answer gives way.
-    if (stored && !stored.duplicate) deps.inboxGate?.stored(1);
+    await inbox.store([{ provider: 'twilio_sms', providerEventId: sid, senderKey: await senderKeyOf(p.From), payload: p, receivedAt: deps.now() }]);
     return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
   return app;

@@ -68,9 +68,11 @@ describe('the inbox writer', () => {
 
   it('stores an event delivered twice once (in one write or later), and enqueues it again only while unprocessed', async () => {
     const jobs = recordingJobs();
-    const inbox = createInboxWriter(deps.db, jobs as never);
+    const counted: number[] = [];
+    const inbox = createInboxWriter(deps.db, jobs as never, { onStored: (n) => counted.push(n) });
     const twice = row();
     const [a, b] = await Promise.all([inbox.store([twice]), inbox.store([{ ...twice }])]);
+    expect(counted.reduce((x, y) => x + y, 0)).toBe(1); // the overload gate hears new events only
     expect(a![0]!.id).toBe(b![0]!.id);
     expect([a![0]!.duplicate, b![0]!.duplicate].sort()).toEqual([false, true]);
     const later = await inbox.store([{ ...twice }]);
