@@ -178,7 +178,8 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
       urgentPool = await createDb({ url: env.DATABASE_URL, max: URGENT_POOL_SIZE });
     }
     const withPool = (pool: DbHandle): Deps => ({ ...deps, db: pool.db, dbHandle: pool });
-    const depsFor = answerPool && urgentPool ? { inbound: withPool(answerPool), 'inbound-urgent': withPool(urgentPool) } : {};
+    const answerDeps = answerPool && withPool(answerPool);
+    const depsFor = answerDeps && urgentPool ? { inbound: answerDeps, 'inbound-twilio': answerDeps, 'inbound-urgent': withPool(urgentPool) } : {};
     deps.jobs.startWorkers(deps, { queues: queuesOfGroups(groups), depsFor });
     // Events stored by another intake (the Cloudflare Worker) are enqueued as they commit.
     if (groups.includes('answers')) inboundListener = await startInboundListener(deps);

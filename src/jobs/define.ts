@@ -9,8 +9,9 @@ import type { Deps } from '../deps';
  * 'imports' carries bulk person imports: long jobs that must never hold up a round.
  * 'retention' erases records past their retention, one batch at a time (never competing with the rounds).
  * 'exports' produces FHIR Bulk Data exports: long streamed reads, two at a time.
+ * 'inbound-twilio' carries SMS answers and Twilio status events, apart from LINE's 'inbound'.
  */
-export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'inbound-urgent', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention', 'exports'] as const;
+export const QUEUE_NAMES = ['scheduler', 'dispatch', 'inbound', 'inbound-urgent', 'inbound-twilio', 'outbound', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'imports', 'retention', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -15,8 +15,15 @@ export const inboundJobId = (eventId: string) => `inbound:${eventId}`;
 const jobId = ({ eventId }: { eventId: string }) => inboundJobId(eventId);
 
 export const lineInboundTarget = { name: 'inbound.line', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
-export const twilioSmsInboundTarget = { name: 'inbound.twilio_sms', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
-export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue: 'inbound', payload: eventPayload, jobId } satisfies EventTarget;
+/**
+ * Twilio's events (SMS answers, delivery statuses) have a queue of their own: at a morning
+ * surge LINE's answers fill `inbound` by the thousand, and an SMS answer — elderly patients,
+ * a red one among them — must not wait behind them (issue 16). Their volume is bounded by
+ * what we send by SMS (SMS_PER_SECOND), so the lane stays short. One processor takes both
+ * providers of a sender in order (processTwilioInbox), so they share the queue.
+ */
+export const twilioSmsInboundTarget = { name: 'inbound.twilio_sms', queue: 'inbound-twilio', payload: eventPayload, jobId } satisfies EventTarget;
+export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue: 'inbound-twilio', payload: eventPayload, jobId } satisfies EventTarget;
 
 /**
  * The urgent lane: a LINE event the intake saw to be a tapped answer marked red (`u=1`,

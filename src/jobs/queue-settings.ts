@@ -26,6 +26,8 @@ export interface QueueSettings {
  */
 export const URGENT_CONCURRENCY = 8;
 export const URGENT_POOL_SIZE = 4;
+/** Twilio's events (SMS answers, statuses) processed at once per worker process: a few a second at most. */
+export const TWILIO_INBOUND_CONCURRENCY = 4;
 
 export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueSettings>> {
   const perSecond = (max: number) => ({ max, duration: 1000 });
@@ -41,6 +43,8 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
     // The urgent lane (a tapped answer the engine marked red): its own worker, so a red answer
     // never waits behind the morning's backlog; about 1 % of answers, each run its sender alone.
     'inbound-urgent': { concurrency: URGENT_CONCURRENCY },
+    // SMS answers and Twilio statuses: their own worker, so LINE's backlog never holds them.
+    'inbound-twilio': { concurrency: TWILIO_INBOUND_CONCURRENCY },
     'dispatch-line': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.LINE_MULTICAST_PER_SECOND) },
     'dispatch-sms': { concurrency: env.DISPATCH_CONCURRENCY, limiter: perSecond(env.SMS_PER_SECOND) },
     'dispatch-voice': { concurrency: 4, limiter: perSecond(env.CALLS_PER_SECOND) },
@@ -64,7 +68,7 @@ export function queueSettingsFromEnv(env: Env): Partial<Record<QueueName, QueueS
  * the dispatch of prompts and reminders and the outbox; `bulk` the long jobs.
  */
 export const QUEUE_GROUPS = {
-  answers: ['inbound', 'inbound-urgent'],
+  answers: ['inbound', 'inbound-urgent', 'inbound-twilio'],
   rounds: ['scheduler', 'dispatch', 'dispatch-line', 'dispatch-sms', 'dispatch-voice', 'dispatch-web', 'rounds', 'outbound'],
   bulk: ['imports', 'retention', 'exports'],
 } as const satisfies Record<string, readonly QueueName[]>;

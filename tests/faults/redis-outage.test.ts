@@ -27,7 +27,7 @@ describe('Redis stopped while webhooks arrive', () => {
     const phone = uniquePhone();
     const [smsPerson] = await createPersons(deps.db, { centreId: centre, count: 1, channel: 'sms', classification: 'close_contact', phone });
     const everyone = [...linePeople, smsPerson!];
-    deps.jobs.startWorkers(deps, { scheduler: false, queues: ['dispatch-line', 'dispatch-sms', 'inbound'] });
+    deps.jobs.startWorkers(deps, { scheduler: false, queues: ['dispatch-line', 'dispatch-sms', 'inbound', 'inbound-twilio'] });
 
     await runTick(deps, w.clock.at);
     await until(async () => (await sessionsOf(deps.db, everyone)).every((s) => s.status === 'prompted'), 'the round to be sent');

@@ -13,6 +13,8 @@ import { JobRunner } from '../../src/jobs/runner';
 import { createLogger } from '../../src/platform/logger';
 import { createRedis } from '../../src/platform/redis';
 import { freePort } from '../support/server-process';
+import twilio from 'twilio';
+import { sid, TWILIO_ENV } from '../bot/twilio/helpers';
 import { LogCapture } from '../support/deps';
 import { buttonsOf, clock, issueCode, LINE_ENV, linkedPatient, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from '../bot/line/helpers';
 
@@ -59,6 +61,12 @@ async function postLine(port: number, events: unknown[]) {
   return fetch(`http://127.0.0.1:${port}/webhooks/line`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-line-signature': await signLineBody(LINE_ENV.LINE_CHANNEL_SECRET, body) } });
 }
 
+/** An SMS posted to an intake as Twilio posts it (signed for PUBLIC_BASE_URL, the app sees its own host). */
+async function postSms(port: number, params: Record<string, string>) {
+  const signature = twilio.getExpectedTwilioSignature(TWILIO_ENV.TWILIO_AUTH_TOKEN, `${TWILIO_ENV.PUBLIC_BASE_URL}/webhooks/twilio/sms`, params);
+  return fetch(`http://127.0.0.1:${port}/webhooks/twilio/sms`, { method: 'POST', body: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } });
+}
+
 async function processedAt(webhookEventId: string): Promise<Date | null> {
   const [row] = await t.deps.db.select({ at: inboundEvents.processedAt }).from(inboundEvents).where(eq(inboundEvents.providerEventId, webhookEventId));
   return row?.at ?? null;
@@ -77,6 +85,30 @@ async function linkCodeEvent(): Promise<{ event: { webhookEventId: string }; use
   const personId = await registerPatient(t);
   const user = newUserId();
   return { event: textEvent(user, await issueCode(t.deps, personId)) as { webhookEventId: string }, user };
+}
+
+/** 120 strangers' LINE messages posted to an intake: a backlog the ordinary lane takes one event a job. */
+async function postLineBacklog(port: number): Promise<{ webhookEventId: string }[]> {
+  const backlog = Array.from({ length: 120 }, () => textEvent(newUserId(), 'こんにちは') as { webhookEventId: string });
+  for (let i = 0; i < backlog.length; i += 40) expect((await postLine(port, backlog.slice(i, i + 40))).status).toBe(200);
+  return backlog;
+}
+
+/**
+ * Start a worker process's answers group, one ordinary answer a job and one job at a time,
+ * until `event` is processed; how many of `backlog` were processed by then.
+ */
+async function backlogDoneWhenProcessed(event: string, backlog: { webhookEventId: string }[], lane: string, env: Partial<Record<keyof Env, string>> = {}): Promise<number> {
+  const workerDeps = await processDeps({ ...env, MIMAMORI_ROLE: 'workers', WORKER_GROUPS: 'answers', INBOUND_CONCURRENCY: '1', INBOUND_BATCH_SIZE: '1', PORT: String(await freePort()) });
+  const workers = await startRole(workerDeps, 'workers', { listen: false });
+  try {
+    expect(workerDeps.jobs.servedQueues()).toContain(lane);
+    await waitUntil(async () => (await processedAt(event)) !== null, 60_000);
+    const [{ done }] = (await t.deps.db.execute(sql`select count(*)::int as done from inbound_events where provider_event_id = any(${`{${backlog.map((e) => e.webhookEventId).join(',')}}`}::text[]) and processed_at is not null`)) as unknown as [{ done: number }];
+    return done;
+  } finally {
+    await workers.stop(2000);
+  }
 }
 
 beforeAll(async () => {
@@ -105,7 +137,7 @@ describe('intake and workers as separate compositions', () => {
 
   it('the intake stores and answers but processes nothing; the workers process what it stored', async () => {
     intakePort = await freePort();
-    const intakeDeps = await processDeps({ MIMAMORI_ROLE: 'intake', PORT: String(intakePort) });
+    const intakeDeps = await processDeps({ ...TWILIO_ENV, MIMAMORI_ROLE: 'intake', PORT: String(intakePort) });
     intake = await startRole(intakeDeps, processRole(intakeDeps.env));
     expect(intake.role).toBe('intake');
     expect(intakeDeps.jobs.servedQueues()).toEqual([]); // no worker, no tick
@@ -196,20 +228,24 @@ describe('intake and workers as separate compositions', () => {
     const yes = buttonsOf(calls).find((b) => b.data.endsWith('&u=1'));
     expect(yes, 'the read-back of 92 % offers a red-marked 「はい」').toBeDefined();
     // A backlog the ordinary lane takes one event a job, one job at a time: 120 messages of strangers.
-    const backlog = Array.from({ length: 120 }, () => textEvent(newUserId(), 'こんにちは') as { webhookEventId: string });
-    for (let i = 0; i < backlog.length; i += 40) expect((await postLine(intakePort, backlog.slice(i, i + 40))).status).toBe(200);
+    const backlog = await postLineBacklog(intakePort);
     const red = postbackEvent(user, yes!.data) as { webhookEventId: string };
     expect((await postLine(intakePort, [red])).status).toBe(200);
-    const workerDeps = await processDeps({ MIMAMORI_ROLE: 'workers', WORKER_GROUPS: 'answers', INBOUND_CONCURRENCY: '1', INBOUND_BATCH_SIZE: '1', PORT: String(await freePort()) });
-    const workers = await startRole(workerDeps, 'workers', { listen: false });
-    expect(workerDeps.jobs.servedQueues()).toContain('inbound-urgent');
-    await waitUntil(async () => (await processedAt(red.webhookEventId)) !== null, 60_000);
-    const [{ done }] = (await t.deps.db.execute(sql`select count(*)::int as done from inbound_events where provider_event_id = any(${`{${backlog.map((e) => e.webhookEventId).join(',')}}`}::text[]) and processed_at is not null`)) as unknown as [{ done: number }];
-    await workers.stop(2000);
+    const done = await backlogDoneWhenProcessed(red.webhookEventId, backlog, 'inbound-urgent');
     // In one lane it would be the 121st; with its own it goes within the first few of the backlog.
     expect(done).toBeLessThan(backlog.length / 2);
     const raised = await t.deps.db.select({ severity: alerts.severity }).from(alerts).where(eq(alerts.personId, personId));
     expect(raised.map((a) => a.severity)).toContain('red');
+  }, 180_000);
+
+  it('the Twilio lane: an SMS answer is processed ahead of LINE\'s backlog, by its own worker', async () => {
+    // LINE's backlog, then an SMS.
+    const backlog = await postLineBacklog(intakePort);
+    const sms = { MessageSid: sid('SM'), AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID, From: '+819012340016', To: TWILIO_ENV.TWILIO_FROM_NUMBER, Body: '36.5' };
+    expect((await postSms(intakePort, sms)).status).toBe(200);
+    const done = await backlogDoneWhenProcessed(sms.MessageSid, backlog, 'inbound-twilio', TWILIO_ENV);
+    // Behind LINE's answers it would come after all 120 (and what the test before left); in its own lane, within the first few.
+    expect(done).toBeLessThan(backlog.length / 2);
   }, 180_000);
 
   afterAll(async () => {

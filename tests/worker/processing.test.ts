@@ -36,7 +36,7 @@ beforeAll(async () => {
   role = await createIntakeRole(deps.testDb.url);
   worker = await startWorker({ intake: { databaseUrl: role.url, bindings: { ...PROVIDER_ENV, LOG_LEVEL: 'warn' } } });
   mf = worker.mf;
-  deps.jobs.startWorkers(deps, { queues: ['inbound', 'outbound'], scheduler: false });
+  deps.jobs.startWorkers(deps, { queues: ['inbound', 'inbound-twilio', 'outbound'], scheduler: false });
   listener = await startInboundListener(deps, ALL_JOBS);
 }, 180_000);
 afterAll(async () => {

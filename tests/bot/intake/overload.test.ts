@@ -90,7 +90,7 @@ describe('the inbox backlog gate', () => {
     expect(detail.inbox).toMatchObject({ backlog: LIMIT + 2 });
 
     // Workers catch up; LINE delivers the refused event again: stored and processed once.
-    deps.jobs.startWorkers(deps, { queues: ['inbound'], scheduler: false });
+    deps.jobs.startWorkers(deps, { queues: ['inbound', 'inbound-twilio'], scheduler: false });
     // (the intake enqueued every stored row; the workers take them now)
     await waitUntil(async () => (await deps.inboxGate!.refresh(), deps.inboxGate!.state().backlog === 0), 60_000);
     expect(deps.logs.text).toContain('inbox backlog back under its limit');
