@@ -51,7 +51,7 @@ describe('PostgreSQL unavailable during a webhook', () => {
 
     // The database is back: the providers redeliver (twice, for good measure).
     await proxy.up();
-    deps.jobs.startWorkers(deps, { scheduler: false, queues: ['inbound'] });
+    deps.jobs.startWorkers(deps, { scheduler: false, queues: ['inbound', 'inbound-twilio'] });
     for (let i = 0; i < 2; i++) {
       expect((await postLine(app, [{ ...lineEvent, deliveryContext: { isRedelivery: true } }])).status).toBe(200);
       expect((await postTwilio(app, '/webhooks/twilio/sms', sms)).status).toBe(200);
