@@ -1,8 +1,8 @@
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Env } from '../../config/env';
 import type { LineMessage } from './render';
 import { countLineResult } from '../../platform/metrics/record';
 import { inSpan } from '../../platform/tracing/spans';
+import { LineRequestTimeout, postLineJson, type LineHttpAnswer } from './http';
 
 /** What became of a send LINE accepted: its request id (409 on a retry key = accepted earlier). */
 export interface LineAccepted {
@@ -48,65 +48,59 @@ export interface LineApiOptions {
 export const LINE_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * The LINE Messaging API client (@line/bot-sdk's MessagingApiClient, pointed at
- * LINE_API_BASE_URL). 429 and 5xx are retried with backoff, honouring Retry-After; any
- * other 4xx is final. Pushes and multicasts carry X-Line-Retry-Key.
+ * The LINE Messaging API client for the sends (reply, push, multicast: POSTs to
+ * LINE_API_BASE_URL over node:http, src/bot/line/http.ts; @line/bot-sdk's types for the
+ * messages). 429 and 5xx are retried with backoff, honouring Retry-After; any other 4xx is
+ * final. Pushes and multicasts carry X-Line-Retry-Key.
  */
 export function createLineApi(env: Pick<Env, 'LINE_CHANNEL_ACCESS_TOKEN' | 'LINE_API_BASE_URL'>, opts: LineApiOptions = {}): LineApi {
-  if (!env.LINE_CHANNEL_ACCESS_TOKEN) throw new Error('LINE_CHANNEL_ACCESS_TOKEN is not set');
-  const client = new messagingApi.MessagingApiClient({ channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN, baseURL: env.LINE_API_BASE_URL });
+  const token = env.LINE_CHANNEL_ACCESS_TOKEN;
+  if (!token) throw new Error('LINE_CHANNEL_ACCESS_TOKEN is not set');
+  const base = env.LINE_API_BASE_URL.replace(/\/+$/, '');
   const maxAttempts = opts.maxAttempts ?? 3;
   const maxWaitMs = opts.maxWaitMs ?? 10_000;
   const timeoutMs = opts.timeoutMs ?? LINE_REQUEST_TIMEOUT_MS;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const post = (path: string, body: unknown, retryKey?: string) => postLineJson(`${base}${path}`, token, body, retryKey ? { 'x-line-retry-key': retryKey } : {}, timeoutMs);
 
-  async function withRetry(call: () => Promise<{ httpResponse: Response }>, hasRetryKey: boolean): Promise<LineAccepted> {
+  async function withRetry(call: () => Promise<LineHttpAnswer>, hasRetryKey: boolean): Promise<LineAccepted> {
     // A try that got no answer (timeout, network) or a 5xx may have been delivered all the same.
     let mayHaveGone = false;
     for (let attempt = 1; ; attempt++) {
+      let e: LineSendError;
       try {
-        const { httpResponse } = await withinTime(call(), timeoutMs);
-        countLineResult(httpResponse.status);
-        return { requestId: httpResponse.headers.get('x-line-request-id'), duplicate: false };
+        const answer = await call();
+        countLineResult(answer.status);
+        if (answer.status >= 200 && answer.status < 300) return { requestId: answer.header('x-line-request-id'), duplicate: false };
+        // The same retry key was accepted before: the message went out once, count it as sent.
+        if (hasRetryKey && answer.status === 409) return { requestId: answer.header('x-line-accepted-request-id') ?? answer.header('x-line-request-id'), duplicate: true };
+        e = refusal(answer);
       } catch (err) {
-        const e = toSendError(err);
+        e = toSendError(err);
         countLineResult(e.status);
-        if (hasRetryKey && e.status === 409) {
-          // The same retry key was accepted before: the message went out once, count it as sent.
-          const headers = err instanceof HTTPFetchError ? err.headers : undefined;
-          return { requestId: headers?.get('x-line-accepted-request-id') ?? e.requestId ?? null, duplicate: true };
-        }
-        // The reply API has no retry key, but a reply token works once: refused on the try after
-        // one that may have gone out, it was that one that used it. Falling back to a push (as
-        // for an expired token) would send the same message twice.
-        if (!hasRetryKey && mayHaveGone && isUsedReplyToken(e)) return { requestId: null, duplicate: true };
-        mayHaveGone ||= e.status === null || e.status >= 500;
-        const wait = e.retryAfterMs ?? 500 * 2 ** (attempt - 1);
-        if (!e.transient || attempt >= maxAttempts || wait > maxWaitMs) throw e;
-        await sleep(wait);
       }
+      // The reply API has no retry key, but a reply token works once: refused on the try after
+      // one that may have gone out, it was that one that used it. Falling back to a push (as
+      // for an expired token) would send the same message twice.
+      if (!hasRetryKey && mayHaveGone && isUsedReplyToken(e)) return { requestId: null, duplicate: true };
+      mayHaveGone ||= e.status === null || e.status >= 500;
+      const wait = e.retryAfterMs ?? 500 * 2 ** (attempt - 1);
+      if (!e.transient || attempt >= maxAttempts || wait > maxWaitMs) throw e;
+      await sleep(wait);
     }
   }
 
   return {
-    reply: (replyToken, messages) => inSpan('line.reply', {}, () => withRetry(() => client.replyMessageWithHttpInfo({ replyToken, messages }), false)),
-    push: (to, messages, retryKey) => inSpan('line.push', {}, () => withRetry(() => client.pushMessageWithHttpInfo({ to, messages }, retryKey), true)),
-    multicast: (to, messages, retryKey) => inSpan('line.multicast', { 'mimamori.recipients': to.length }, () => withRetry(() => client.multicastWithHttpInfo({ to, messages }, retryKey), true)),
+    reply: (replyToken, messages) => inSpan('line.reply', {}, () => withRetry(() => post('/v2/bot/message/reply', { replyToken, messages }), false)),
+    push: (to, messages, retryKey) => inSpan('line.push', {}, () => withRetry(() => post('/v2/bot/message/push', { to, messages }, retryKey), true)),
+    multicast: (to, messages, retryKey) => inSpan('line.multicast', { 'mimamori.recipients': to.length }, () => withRetry(() => post('/v2/bot/message/multicast', { to, messages }, retryKey), true)),
   };
 }
 
-/** The request's answer, or a transient LineSendError once `ms` have passed (the SDK takes no abort signal). */
-async function withinTime<T>(request: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LineSendError(`LINE API did not answer within ${ms / 1000} s`, null, true)), ms);
-  });
-  try {
-    return await Promise.race([request, late]);
-  } finally {
-    clearTimeout(timer);
-    request.catch(() => {}); // a request given up may still fail later: nobody is listening
-  }
+/** A non-2xx answer as the send's error: 429 and 5xx are worth trying again. */
+function refusal(answer: LineHttpAnswer): LineSendError {
+  const transient = answer.status === 429 || answer.status >= 500;
+  return new LineSendError(`LINE API ${answer.status}: ${lineErrorMessage(answer.body)}`, answer.status, transient, retryAfterMs(answer.header('retry-after')), answer.header('x-line-request-id'));
 }
 
 /** LINE's refusal of a reply token that is used up (or expired: only the caller's clock tells them apart). */
@@ -116,10 +110,7 @@ export function isUsedReplyToken(e: LineSendError): boolean {
 
 function toSendError(err: unknown): LineSendError {
   if (err instanceof LineSendError) return err;
-  if (err instanceof HTTPFetchError) {
-    const transient = err.status === 429 || err.status >= 500;
-    return new LineSendError(`LINE API ${err.status}: ${lineErrorMessage(err.body)}`, err.status, transient, retryAfterMs(err.headers.get('retry-after')), err.headers.get('x-line-request-id'));
-  }
+  if (err instanceof LineRequestTimeout) return new LineSendError(err.message, null, true);
   // Network errors and timeouts: the request may not have arrived; the retry key makes a retry safe.
   return new LineSendError(`LINE API unreachable: ${(err as Error)?.message ?? String(err)}`, null, true);
 }
