@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, routeBodyLimits } from '../../src/app';
 import { bodyLimits } from '../../src/platform/http/body-limits';
+import { createLineWebhookRoutes, LINE_BODY_LIMIT } from '../../src/bot/line/webhook-routes';
 import { createTestDeps, type TestDeps } from '../support/deps';
 
 /**
@@ -108,5 +109,17 @@ describe('request bodies are limited while streaming, on every route', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('the LINE webhook keeps its own limit where no app-wide one runs (the Workers intake): declared or streamed, 413 past 1 MB', async () => {
+    const line = createLineWebhookRoutes({ ...deps, env: { ...deps.env, LINE_CHANNEL_SECRET: 'body-limit-secret' } });
+    const declared = await line.request('/', { method: 'POST', body: 'x'.repeat(LINE_BODY_LIMIT + 1), headers: { 'content-type': 'application/json', 'x-line-signature': 'x' } });
+    expect(declared.status).toBe(413);
+    const { stream, pulled } = streamedBody(50 * 1024 * 1024);
+    const streamed = await line.request('/', { method: 'POST', body: stream, headers: { 'content-type': 'application/json', 'x-line-signature': 'x' }, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(pulled.bytes).toBeLessThan(LINE_BODY_LIMIT + 256 * 1024); // cut as it streamed in, not read whole
+    // Within the limit the route goes on to the signature check (a bad one: 401).
+    expect((await line.request('/', { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json', 'x-line-signature': 'x' } })).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../../platform/http/body-limits';
 import { refuseOtherMediaType } from '../../platform/http/media-type';
 import type { IntakeDeps, IntakeGate } from '../intake/types';
 import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
@@ -30,7 +30,7 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     );
     return app;
   }
-  const limit = bodyLimit({ maxSize: LINE_BODY_LIMIT, onError: (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413) });
+  const limit = limitBody(LINE_BODY_LIMIT, (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413));
   app.post('/', shedOverload(deps.inboxGate), limit, lineSignature(secret), async (c) => {
     const wrongType = refuseOtherMediaType(c, 'application/json'); // LINE always sends JSON
     if (wrongType) return wrongType;
