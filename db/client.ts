@@ -5,6 +5,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema';
 import { tracedSql } from './traced-sql';
+import { queryRows } from './rows';
+
+export { queryRows };
 
 export type Schema = typeof schema;
 /** The one database type every verb takes: PostgreSQL (postgres.js) or embedded PGlite. */
@@ -133,13 +136,6 @@ async function migratePostgres(pg: import('postgres').Sql): Promise<void> {
       await tx`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`;
     }
   });
-}
-
-/** Rows of a raw query, whichever driver: postgres.js returns an array, PGlite `{ rows }`. */
-export async function queryRows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, inArray, sql } from 'drizzle-orm';
 // Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
 import type { Db } from '../../../db/client';
+import { queryRows } from '../../../db/rows';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
 
 export type { InboundProvider } from '../../../db/schema';
@@ -28,6 +29,21 @@ export interface StoredInboundEvent {
 const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
 
 /**
+ * The write's rows as one JSON parameter, in their order (their `seq`, which orders a
+ * sender's events, follows it): the statement's text is the same for any number of rows, so
+ * it is prepared once per connection — a multi-row VALUES list was a new statement for each
+ * size of write, parsed and planned every time, and built by the query builder value by value.
+ */
+function insertEvents(rows: InboxRow[]) {
+  const json = JSON.stringify(rows.map((r) => ({ p: r.provider, e: r.providerEventId, s: r.senderKey, b: r.payload, t: r.receivedAt.toISOString() })));
+  return sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at)
+    select r.v->>'p', r.v->>'e', r.v->>'s', r.v->'b', (r.v->>'t')::timestamptz
+    from jsonb_array_elements(${json}::jsonb) with ordinality as r(v, n) order by r.n
+    on conflict do nothing
+    returning id, provider, provider_event_id as "providerEventId"`;
+}
+
+/**
  * Store webhook events in the inbox, once per (provider, provider event id): one INSERT …
  * ON CONFLICT DO NOTHING for all of them, and one look-up of the ones known already.
  * Returns one entry per row, in the order given; the first copy of an event in `rows` is
@@ -35,11 +51,7 @@ const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provide
  */
 export async function storeInboundEvents(db: Db, rows: InboxRow[]): Promise<StoredInboundEvent[]> {
   if (rows.length === 0) return [];
-  const inserted = await db
-    .insert(inboundEvents)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id, provider: inboundEvents.provider, providerEventId: inboundEvents.providerEventId });
+  const inserted = await queryRows<{ id: string; provider: string; providerEventId: string }>(db, insertEvents(rows));
   const fresh = new Map(inserted.map((r) => [keyOf(r), r.id]));
   const seen = rows.filter((r) => !fresh.has(keyOf(r)));
   const known = new Map<string, { id: string; processed: boolean }>();

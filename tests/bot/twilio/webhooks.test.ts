@@ -105,7 +105,7 @@ describe('mounted in the app', () => {
 describe('failures', () => {
   it('answers 5xx when the event cannot be stored, so Twilio delivers it again', async () => {
     const brokenDb = new Proxy(deps.db, {
-      get: (target, prop, receiver) => (prop === 'insert' ? () => { throw new Error('database unavailable'); } : Reflect.get(target, prop, receiver)),
+      get: (target, prop, receiver) => (prop === 'insert' || prop === 'execute' ? () => { throw new Error('database unavailable'); } : Reflect.get(target, prop, receiver)),
     });
     const a = await twilioApp({ ...deps, db: brokenDb });
     const res = await twilioPost(a, '/webhooks/twilio/sms', { MessageSid: sid('SM'), From: '+819011110001', Body: 'x' });
