@@ -16,6 +16,9 @@
  * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
  * --worker-nice N starts the worker processes under `nice -n N`: in production the intakes have
  * cores of their own; here they share two with the workers, PostgreSQL and this generator.
+ * --statements prints this database's statements over the burst and drain from
+ * pg_stat_statements (server time, calls, blocks and WAL an answer; the extension must be in
+ * shared_preload_libraries).
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +37,7 @@ import { createLogger } from '../src/platform/logger';
 import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { cpuSecondsOf, redisCpuSeconds } from './support/cpu';
+import { pgStatements } from './support/pg-statements';
 import { machineInfo } from './support/machine';
 import { AnsweringPatients, answerEvent, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
@@ -51,6 +55,7 @@ const intakeCounts = String(args.flags.intakes ?? '1,2').split(',').map(Number);
 const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
 const profileDir = args.flags['cpu-prof'] ? String(args.flags['cpu-prof']) : '';
 const workerNice = Number(args.flags['worker-nice'] ?? 0);
+const statements = Boolean(args.flags.statements);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -369,6 +374,8 @@ async function runLayout(intakes: number, workers: number) {
       const [made] = await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from check_sessions where round <> '09:00'`);
       step(`the round's first multicast (${made!.n.toLocaleString()} sessions prepared ahead)`);
     }
+    const pgStats = statements ? await pgStatements(deps.db) : null;
+    await pgStats?.reset();
     step('the burst starts');
     const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
     const benchCpuBefore = process.cpuUsage();
@@ -418,6 +425,7 @@ async function runLayout(intakes: number, workers: number) {
     benchLoop.disable();
     const [{ n: processedAfter }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const answered = Math.max(1, processedAfter - processedBefore);
+    if (pgStats) console.log(JSON.stringify({ statementsPerAnswer: await pgStats.top(answered, 30) }, null, 1));
     // Per answer processed, from the burst's start to the end of the drain (a backend that ended meanwhile is not counted).
     const msPerAnswer = (after: number, before: number) => Number((((after - before) * 1000) / answered).toFixed(2));
     const backendsKept = [...cpuAfter.backends].filter((b) => cpuBefore.backends.has(b)).length;
