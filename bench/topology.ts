@@ -18,7 +18,7 @@
  * cores of their own; here they share two with the workers, PostgreSQL and this generator.
  * --statements prints this database's statements over the burst and drain from
  * pg_stat_statements (server time, calls, blocks and WAL an answer; the extension must be in
- * shared_preload_libraries).
+ * shared_preload_libraries). --keep leaves the bench's database in place (its name is printed).
  * Run: npm run bench -- topology [--persons 20000] [--rate 300] [--seconds 30] [--intakes 1,2] [--workers 1,2] [--limit 5000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +56,7 @@ const workerCounts = String(args.flags.workers ?? '1,2').split(',').map(Number);
 const profileDir = args.flags['cpu-prof'] ? String(args.flags['cpu-prof']) : '';
 const workerNice = Number(args.flags['worker-nice'] ?? 0);
 const statements = Boolean(args.flags.statements);
+const keepDatabase = Boolean(args.flags.keep);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -530,7 +531,8 @@ async function runLayout(intakes: number, workers: number) {
     for (let i = 0; i < keys.length; i += 1000) await deps.redis.del(...keys.slice(i, i + 1000)).catch(() => 0);
     await closeDeps(deps);
     await line.close();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    if (keepDatabase) step(`kept the database ${dbName} (--keep)`);
+    else await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   }
 }
