@@ -24,8 +24,13 @@ interface HandledLineEvent {
 /** A reply a run records with the others before it commits (owned, hence claimed, by the run). */
 type DeferredReply = NewLineOutbound & { body: OutboundBody & { owner: string } };
 
-/** How far back a run looks for its own unsent replies; older ones are the outbound sweep's. */
-const RECENT_EVENTS = 50;
+/**
+ * How far back a run looks for its own unsent replies; older ones are the outbound sweep's.
+ * Every job whose event another batch handled pays this look-back, one outbox probe an
+ * event: the inbox keeps weeks of a sender's events, so 50 meant 50 probes a job from day 7
+ * of a follow-up; a patient is rarely more than a few messages ahead of a failed reply.
+ */
+const RECENT_EVENTS = 10;
 
 /**
  * The inbound job for LINE. Its event may have been handled already by another job's batch
