@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client';
 import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
-import { URGENT_TAP_SQL_SUFFIX } from '../../platform/line/postback';
+import { URGENT_TAP_LIKE } from '../../platform/line/postback';
 import type { Logger } from '../../platform/logger';
 import { observeAnswer } from '../../platform/metrics/record';
 
@@ -154,7 +154,7 @@ async function runInOrder<R>(
                     select sender_key, received_at from inbound_events
                     where processed_at is null and sender_key is not null and sender_key <> ${own.senderKey}
                       and provider in (${sql.join(providers.map((p) => sql`${p}`), sql`, `)})
-                      and not (provider = 'line' and coalesce(payload->'postback'->>'data', '') like ${URGENT_TAP_SQL_SUFFIX})
+                      and not (provider = 'line' and coalesce(payload->'postback'->>'data', '') like ${URGENT_TAP_LIKE})
                     order by received_at limit ${Math.min(batchSize * OTHERS_WINDOW, MAX_OTHERS_WINDOW)}),
                   candidates as materialized (
                     select sender_key, min(received_at) as first from oldest group by sender_key order by first)

@@ -78,10 +78,10 @@ export function isUrgentAnswer(event: unknown): boolean {
 }
 
 /**
- * The same test in SQL over a stored inbox row (`payload` the LINE event): its postback data
- * ends with the red mark (encodePostback puts `u` last). For choosing work, never for judging.
+ * The same test in SQL, a LIKE pattern over a stored LINE event's postback data
+ * (`payload->'postback'->>'data'`): it ends with the red mark (encodePostback puts `u` last). For choosing work, never for judging.
  */
-export const URGENT_TAP_SQL_SUFFIX = '%&u=1';
+export const URGENT_TAP_LIKE = '%&u=1';
 
 // The end of a red button's data in a webhook body's JSON (encodePostback puts `u` last), with
 // `&` as it is or escaped as an HTML-safe JSON encoder writes it.
