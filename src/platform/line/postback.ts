@@ -79,7 +79,8 @@ export function isUrgentAnswer(event: unknown): boolean {
 
 /**
  * The same test in SQL, a LIKE pattern over a stored LINE event's postback data
- * (`payload->'postback'->>'data'`): it ends with the red mark (encodePostback puts `u` last). For choosing work, never for judging.
+ * (`payload->'postback'->>'data'`): it ends with the red mark (encodePostback puts `u`
+ * last). For choosing work, never for judging.
  */
 export const URGENT_TAP_LIKE = '%&u=1';
 
