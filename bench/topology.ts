@@ -200,9 +200,13 @@ async function runLayout(intakes: number, workers: number) {
   const ready: Patient[] = [];
   let readyHead = 0;
   let firstMulticastAt = 0;
+  let lastMulticastAt = 0;
   const onDelivery = (d: LineDelivery) => {
     if (d.endpoint !== 'multicast') phones.onReply(d);
-    else firstMulticastAt ||= Date.now();
+    else {
+      firstMulticastAt ||= Date.now();
+      lastMulticastAt = Date.now();
+    }
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
   const appSecret = randomBytes(32).toString('hex');
@@ -504,6 +508,8 @@ async function runLayout(intakes: number, workers: number) {
       duplicateAlerts: dup!.alerts,
       duplicateReplies: phones.sentTwice(),
       roundPrompted: prompted!.n,
+      // The round's last multicast, from its first (what answers first costs the round).
+      roundSendSeconds: firstMulticastAt ? Number(((lastMulticastAt - firstMulticastAt) / 1000).toFixed(1)) : null,
       answersProcessedInWindow: answered,
       // Every webhook request the intake answered in the window (first deliveries and redeliveries, 200 or 503).
       webhookRequests: sent - nobodyReady + redelivered,
