@@ -10,14 +10,12 @@
 import { spawn } from 'node:child_process';
 import { messagingApi } from '@line/bot-sdk';
 import { createLineApi } from '../src/bot/line/client';
+import { parseArgs } from '../src/cli/command';
 import { machineInfo } from './support/machine';
 
-const flag = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : dflt;
-};
-const sends = Number(flag('sends', '20000'));
-const concurrency = Number(flag('concurrency', '16'));
+const { flags } = parseArgs(process.argv.slice(2));
+const sends = Number(flags.sends ?? 20_000);
+const concurrency = Number(flags.concurrency ?? 16);
 const messages = [{ type: 'text' as const, text: '体温を入力してください（例: 36.5）' }];
 
 const STAND_IN = `

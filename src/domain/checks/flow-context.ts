@@ -1,12 +1,12 @@
-import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { checkSessions, jurisdictions, observations, persons } from '../../../db/schema';
+import { and, asc, eq, gt, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../../db/client';
+import { checkSessions, jurisdictions, persons } from '../../../db/schema';
 import { isJapanese, voiceFor, type Channel, type FlowContext, type HistoryDay, type Lang, type ObservationValue } from '../../flows';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
 import { OPEN_SESSION_STATUSES, type CheckSession } from './session';
 import { isCentreOpenAt } from '../opening-hours/centre-open';
-import { addDays, ageOn, daysBetween, localDateOf } from '../time';
+import { ageOn, daysBetween, localDateOf } from '../time';
 import { contactLanguageSql } from '../households/contact-reachable';
 
 export const HISTORY_DAYS = 14;
@@ -39,19 +39,11 @@ const CLOSED_SESSION_STATUSES = ['completed', 'missed', 'cancelled'];
  * afternoon check sees this morning's SpO2).
  */
 export async function loadHistory(db: DbOrTx, personId: string, localDate: string): Promise<HistoryDay[]> {
-  const rows = await db
-    .select({
-      localDate: checkSessions.localDate, sessionId: checkSessions.id, round: checkSessions.round, sessionStatus: checkSessions.status,
-      questionId: observations.questionId, value: observations.value, status: observations.status,
-    })
-    .from(observations)
-    .innerJoin(checkSessions, eq(checkSessions.id, observations.sessionId))
-    .where(and(eq(observations.personId, personId), lte(checkSessions.localDate, localDate), gte(checkSessions.localDate, addDays(localDate, -HISTORY_DAYS))))
-    .orderBy(asc(checkSessions.localDate), asc(observations.observedAt));
-  return historyOf(rows, localDate);
+  const [row] = await queryRows<{ history: HistoryRow[] }>(db, sql`select ${historyJson(sql`${personId}::uuid`, sql`${localDate}::date`)} as history`);
+  return historyOf(row?.history ?? [], localDate);
 }
 
-/** One observation of the history query (loadHistory, or the json of lockSessionWithContext). */
+/** One observation of the history (historyJson). */
 interface HistoryRow {
   localDate: string;
   sessionId: string;
@@ -106,31 +98,39 @@ export interface LockedSession {
 const HISTORY_SLACK_DAYS = 3;
 
 /**
+ * A person's history (HISTORY_DAYS before `localDate`, to it) as one json array of
+ * observations with their sessions — for a person and date given as values (loadHistory) or
+ * as the columns of the sessions a statement locks. The person's observations are read once,
+ * by time (observations_person_time_idx), and the window's sessions joined by hash: driven by
+ * the sessions instead, PostgreSQL probed two observation indexes for each of the 14 days'
+ * sessions — 100 blocks a person, a quarter of the database's statement time at 400 answers/s
+ * (topology bench, --statements), against 11 now.
+ */
+function historyJson(personId: SQLWrapper, localDate: SQLWrapper): SQL<HistoryRow[]> {
+  const o = sql.raw('o');
+  const h = sql.raw('h');
+  return sql<HistoryRow[]>`(with ${o} as materialized (select session_id, question_id, value, status, observed_at from observations
+      where person_id = ${personId} and observed_at >= (${localDate} - ${HISTORY_DAYS + HISTORY_SLACK_DAYS}::int)::timestamp at time zone 'UTC')
+    select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
+    from ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
+    where ${h}.person_id = ${personId} and ${h}.local_date <= ${localDate} and ${h}.local_date >= ${localDate} - ${HISTORY_DAYS}::int)`;
+}
+
+/**
  * Sessions locked (FOR UPDATE OF check_sessions: the joined rows are read, not locked; after
  * waiting for another writer PostgreSQL returns the row as that writer committed it) and
  * read in the same statement with the person, their centre and the history the engine
- * needs (HISTORY_DAYS before the session's local date, as loadHistory: one json array). The
- * history reads the person's observations once, by time (observations_person_time_idx), and
- * joins the window's sessions by hash: driven by the sessions instead, PostgreSQL probed two
- * observation indexes for each of the 14 days' sessions — 100 blocks a person, a quarter of
- * the database's statement time at 400 answers/s (topology bench, --statements), against 11
- * now. Locked in id order, so two batches locking overlapping sets
+ * needs (historyJson). Locked in id order, so two batches locking overlapping sets
  * cannot deadlock on each other.
  */
 async function lockSessionsWithContext(tx: Ctx['tx'], where: SQL): Promise<LockedSession[]> {
-  const o = sql.raw('o');
-  const h = sql.raw('h');
   const rows = await tx
     .select({
       s: checkSessions,
       p: contextColumns.p,
       centre: contextColumns.centre,
       contactLang,
-      history: sql<HistoryRow[]>`(with ${o} as materialized (select session_id, question_id, value, status, observed_at from observations
-          where person_id = ${checkSessions.personId} and observed_at >= (${checkSessions.localDate} - ${HISTORY_DAYS + HISTORY_SLACK_DAYS}::int)::timestamp at time zone 'UTC')
-        select coalesce(json_agg(json_build_object('localDate', ${h}.local_date, 'sessionId', ${h}.id, 'round', ${h}.round, 'sessionStatus', ${h}.status, 'questionId', ${o}.question_id, 'value', ${o}.value, 'status', ${o}.status) order by ${h}.local_date, ${o}.observed_at), '[]'::json)
-        from ${o} join check_sessions ${h} on ${h}.id = ${o}.session_id
-        where ${h}.person_id = ${checkSessions.personId} and ${h}.local_date <= ${checkSessions.localDate} and ${h}.local_date >= ${checkSessions.localDate} - ${HISTORY_DAYS}::int)`,
+      history: historyJson(checkSessions.personId, checkSessions.localDate),
     })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
