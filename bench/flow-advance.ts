@@ -16,11 +16,12 @@ const ctx = simulationContext('line', {
   history,
   subject: { age: 70, riskFactors: ['underlying_condition'], hasOximeter: true, classification: 'confirmed', monitoringDay: 10 },
 });
-// A realistic day: 「37度8」 without 分, a confirmation, hedged yes/no words, one re-ask, the
-// urgent checklist in natural phrasing (spotted inside the sentence), a comment.
+// A realistic day on the flow as it is (the symptom group since spec 3): 「37度8」 without 分, a
+// confirmation, hedged yes/no words, the symptom group picked in a sentence, the urgent
+// checklist in natural phrasing (spotted inside the sentence), a comment.
 const answers: Input[] = [
-  '37度8', '93', 'はい', '88', 'いいえ', '少しあるかもしれない', 'ない', 'どちらとも言えない', 'はい', 'ううん', '2', 'n', 'no',
-  'だめ', 'いいえ', 'いいえ', '胸が痛いのと、唇が紫色になっています', '夜に咳がひどいです',
+  '37度8', '93', 'はい', '88', 'いいえ', '少しあるかもしれない', 'ない', 'ある', '咳とだるさ', 'はい',
+  '胸が痛いのと、唇が紫色になっています', '夜に咳がひどいです',
 ].map((text) => ({ type: 'message', text }));
 
 function session(times: number[] | null): number {

@@ -23,6 +23,7 @@ export { questionOrder, answerMark } from './definition/outline.js';
 export { missingTranslations, textsOf, wordingIn, type MissingTranslation } from './definition/translations.js';
 export type { FlowIssue } from './definition/issues.js';
 export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
+export { typedAnswerLooksRed, typedRedHint, type TypedRedHint } from './engine/red-typed.js';
 export {
   prompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, ONE_PAGE_MAX_QUESTIONS, type PageMessages,
 } from './engine/prompt.js';

@@ -13,6 +13,7 @@
  */
 
 export type Channel = 'line' | 'sms' | 'voice' | 'web';
+import type { NumberOptions } from './normalisers/number.js';
 import type { Lang } from './languages/index.js';
 export type { Lang };
 export type Severity = 'red' | 'amber';
@@ -82,6 +83,8 @@ export interface OutMessage {
   expects?: 'number' | 'yes_no_unknown' | 'yes_no' | 'single' | 'multi' | 'scale' | 'text' | 'confirm';
   /** `raisesRed`: picking this choice now would raise a red flag (engine/red-choices.ts) — a door may hurry such an answer. */
   choices?: { value: string; label: string; raisesRed?: boolean }[];
+  /** Added: a number question's readings that would raise a red flag if typed now (engine/red-typed.ts), with the options they are read with — a door may hurry such an answer. */
+  redNumbers?: { options: NumberOptions; ranges: [number, number][] };
   unit?: string;
   /** Added: urgent advice only — whether the health centre was open (adapters put 119 first when it is not). */
   centreOpen?: boolean;

@@ -1,4 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { redisTypedRedHints, type TypedRedHints } from './typed-red-hints';
 import type { z } from 'zod';
 import type { Deps } from '../deps';
 import type { Logger } from '../platform/logger';
@@ -60,6 +61,7 @@ export class JobRunner {
   private readonly workerConnections: RedisClient[] = [];
   private readonly inspection: Queue[] = [];
   private readonly limiters = new Map<string, RateLimiter>();
+  private hints: TypedRedHints | undefined;
 
   constructor(
     private readonly opts: {
@@ -75,6 +77,12 @@ export class JobRunner {
 
   get prefix(): string {
     return this.opts.prefix;
+  }
+
+  /** Per-sender hints of a red typed answer (jobs/typed-red-hints.ts), under the queue prefix. */
+  get typedRedHints(): TypedRedHints {
+    this.hints ??= redisTypedRedHints(this.opts.redis, this.opts.prefix);
+    return this.hints;
   }
 
   /** The queues this process has workers for (empty in an intake process). */

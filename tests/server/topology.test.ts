@@ -16,7 +16,8 @@ import { freePort } from '../support/server-process';
 import twilio from 'twilio';
 import { sid, TWILIO_ENV } from '../bot/twilio/helpers';
 import { LogCapture } from '../support/deps';
-import { buttonsOf, clock, issueCode, LINE_ENV, linkedPatient, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, type LineTest } from '../bot/line/helpers';
+import { buttonsOf, clock, issueCode, LINE_ENV, linkedPatient, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from '../bot/line/helpers';
+import { senderKeyOf } from '../../src/bot/line/intake';
 
 /**
  * Issue 16: the production topology. An intake (MIMAMORI_ROLE=intake: the public app, no
@@ -236,6 +237,24 @@ describe('intake and workers as separate compositions', () => {
     expect(done).toBeLessThan(backlog.length / 2);
     const raised = await t.deps.db.select({ severity: alerts.severity }).from(alerts).where(eq(alerts.personId, personId));
     expect(raised.map((a) => a.severity)).toContain('red');
+  }, 180_000);
+
+  it('a typed red answer takes the urgent lane too: a SpO2 of 92 typed is processed ahead of the backlog', async () => {
+    // At the SpO2 question the worker keeps the sender's hint (≤ 93 is red once read back); the intake reads it.
+    const { user } = await linkedPatient(t, { hasOximeter: true });
+    await say(t, textEvent(user, '今すぐ報告'));
+    const asked = await say(t, textEvent(user, '36.6'));
+    expect(textsOf(asked)).toContain('SpO2');
+    const backlog = await postLineBacklog(intakePort);
+    const typed = textEvent(user, '９２') as { webhookEventId: string };
+    expect((await postLine(intakePort, [typed])).status).toBe(200);
+    const done = await backlogDoneWhenProcessed(typed.webhookEventId, backlog, 'inbound-urgent');
+    expect(done).toBeLessThan(backlog.length / 2);
+    const [hint] = [...(await t.deps.jobs.typedRedHints.read([await senderKeyOf(user)])).values()];
+    expect(hint).toEqual({ kind: 'yes' }); // now the read-back: a typed 「はい」 is red
+    // Confirmed: the next question (the pulse) has no red typed answer, so the sender's hint is forgotten.
+    await say(t, textEvent(user, 'はい'));
+    expect((await t.deps.jobs.typedRedHints.read([await senderKeyOf(user)])).size).toBe(0);
   }, 180_000);
 
   it('the Twilio lane: an SMS answer is processed ahead of LINE\'s backlog, by its own worker', async () => {

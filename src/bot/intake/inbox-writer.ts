@@ -1,8 +1,8 @@
 import { storeInboundEvents, type Db, type InboundProvider, type InboxRow, type StoredInboundEvent } from '../../domain/inbox/store-events';
 import { withJobIds } from '../../jobs/define';
 import { INBOUND_JOBS, lineUrgentInboundTarget, type InboundJobProvider } from '../../jobs/inbound-jobs';
-import { isUrgentAnswer } from '../../platform/line/postback';
 import type { IntakeJobs } from './types';
+import { urgentRows } from './urgent-lane';
 
 export type { InboxRow } from '../../domain/inbox/store-events';
 
@@ -82,7 +82,7 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
       }
       // The requests are answered: a failure here (Redis refusing is reported as false, not
       // thrown) leaves the stored rows to the sweeper, like a Redis outage.
-      await announce(jobs, stored.flatMap((e, i) => (e.processed ? [] : [{ ...e, urgent: e.provider === 'line' && isUrgentAnswer(all[i]!.payload) }]))).catch(() => undefined);
+      await announceFresh(jobs, all, stored).catch(() => undefined);
     } finally {
       inFlight--;
       schedule();
@@ -100,9 +100,16 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
   };
 }
 
+/** The events not handled yet, each in its lane (urgentRows: a red tap, or a typed text its sender's hint says is red). */
+async function announceFresh(jobs: IntakeJobs, rows: InboxRow[], stored: StoredInboundEvent[]) {
+  const fresh = stored.flatMap((e, i) => (e.processed ? [] : [i]));
+  const urgent = await urgentRows(jobs, fresh.map((i) => rows[i]!));
+  await announce(jobs, fresh.map((i, k) => ({ ...stored[i]!, urgent: urgent[k]! })));
+}
+
 /**
  * One addBulk per job kind; job ids are the events' own, so an event announced twice is one
- * job. A tapped red answer goes to the urgent lane first (lineUrgentInboundTarget).
+ * job. A red answer goes to the urgent lane first (lineUrgentInboundTarget).
  */
 async function announce(jobs: IntakeJobs, events: { id: string; provider: InboundProvider; urgent: boolean }[]) {
   const urgent = [...new Set(events.filter((e) => e.urgent).map((e) => e.id))];

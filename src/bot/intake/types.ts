@@ -7,7 +7,8 @@ import type { JobRunner } from '../../jobs/runner';
  * (no Redis at the edge: the inbound_events NOTIFY trigger tells the Node side).
  */
 export type IntakeDeps = Pick<Deps, 'env' | 'db' | 'logger' | 'now'> & { jobs: IntakeJobs; inboxGate?: IntakeGate };
-export type IntakeJobs = Pick<JobRunner, 'trigger' | 'triggerBulk'>;
+/** `typedRedHints` is absent on Workers (no Redis at the edge): a typed red answer then waits its turn. */
+export type IntakeJobs = Pick<JobRunner, 'trigger' | 'triggerBulk'> & Partial<Pick<JobRunner, 'typedRedHints'>>;
 
 /**
  * Overload (src/platform/backlog-gate.ts, built by the composition root): the seconds LINE

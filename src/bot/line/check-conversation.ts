@@ -6,7 +6,7 @@ import { beginNextHouseholdMember, householdOpenSession, openHouseholdChecks } f
 import { isSessionOpen, type CheckSession } from '../../domain/checks/session';
 import { startCheck } from '../../domain/checks/start-check';
 import { DomainError } from '../../domain/errors';
-import { nextMemberIntro, type Input, type Lang, type SessionState } from '../../flows';
+import { nextMemberIntro, typedRedHint, type Input, type Lang, type SessionState, type TypedRedHint } from '../../flows';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
@@ -15,7 +15,13 @@ import { helpReply, monitoringEndedReply } from './info-replies';
 
 type SessionRow = CheckSession;
 
-const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check'): LineReply => ({ kind, personId: link.personId, sessionId, messages });
+const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply => ({
+  kind,
+  personId: link.personId,
+  sessionId,
+  messages,
+  ...(redHint === undefined ? {} : { redHint }),
+});
 
 /**
  * The question a session is waiting on, as LINE messages: a session nobody has answered
@@ -40,14 +46,14 @@ export async function resumeOpenSession(turn: LineTurn, link: LineLink): Promise
 /** One answer (typed text or a button) into a session; a closed session says so and records nothing. */
 export async function answerInSession(turn: LineTurn, link: LineLink, sessionId: string, input: Input): Promise<LineReply> {
   const outcome = await answerCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { sessionId, input, channel: 'line' } });
-  if (outcome.closed) return checkReply(link, sessionId, textMessages([pick(T.closed, link.lang)]), 'closed');
+  if (outcome.closed) return checkReply(link, sessionId, textMessages([pick(T.closed, link.lang)]), 'closed', null);
   if (outcome.messages.length === 0) return checkReply(link, sessionId, textMessages([pick(T.notUnderstood, link.lang)]), 'note');
   const rendered = renderMessages(outcome.messages, { sessionId }, link.lang);
   if (outcome.completed) {
     const next = await nextHouseholdMember(turn, link, rendered);
     if (next) return next;
   }
-  return checkReply(link, sessionId, rendered);
+  return checkReply(link, sessionId, rendered, 'check', typedRedHint(outcome.messages));
 }
 
 /**
@@ -62,7 +68,7 @@ async function nextHouseholdMember(turn: LineTurn, link: LineLink, before: LineM
   const prompt = next.begun
     ? renderMessages(next.messages, { sessionId: next.sessionId }, link.lang)
     : ((await resumeOpenSession(turn, link))?.messages ?? []);
-  return checkReply(link, next.sessionId, fitRequest([...before, ...intro, ...prompt]));
+  return checkReply(link, next.sessionId, fitRequest([...before, ...intro, ...prompt]), 'check', next.begun ? typedRedHint(next.messages) : undefined);
 }
 
 /**
@@ -86,7 +92,7 @@ export async function reportNow(turn: LineTurn, link: LineLink): Promise<LineRep
     // A household's reporter: a check for each member too, asked in turn after their own.
     await openHouseholdChecks(ctxOf(turn, patientActor(link.personId)), link.personId, 'line');
     const started = await startCheck({ ctx: ctxOf(turn, patientActor(link.personId)), input: { personId: link.personId, channel: 'line', source: 'patient' } });
-    return checkReply(link, started.sessionId, renderMessages(started.messages, { sessionId: started.sessionId }, link.lang));
+    return checkReply(link, started.sessionId, renderMessages(started.messages, { sessionId: started.sessionId }, link.lang), 'check', typedRedHint(started.messages));
   } catch (err) {
     // No flow assigned or none published: tell the patient how to reach the centre instead.
     if (err instanceof DomainError) return helpReply(turn, link);

@@ -2,7 +2,7 @@ import { answerCheck } from '../../domain/checks/answer-check';
 import { sessionsByIds, type CheckSession } from '../../domain/checks/session';
 import { setContactOptOut } from '../../domain/households/household-contact';
 import { beginNextContactMember, contactMember, contactOpenSession, contactReporterOf, type ContactReporter } from '../../domain/households/household-contact-session';
-import { nextMemberIntro, type Input, type SessionState } from '../../flows';
+import { nextMemberIntro, typedRedHint, type Input, type SessionState, type TypedRedHint } from '../../flows';
 import { parsePostback } from '../../platform/line/postback';
 import { currentPrompt } from './check-conversation';
 import type { LineEvent } from './handle-event';
@@ -85,15 +85,21 @@ async function note(turn: LineTurn, contacts: ContactReporter[], text: string | 
 /** Her answer into a member's check; when it ends, the next member's begins in the same reply. */
 async function answerAsContact(turn: LineTurn, contact: ContactReporter, session: CheckSession, input: Input): Promise<LineReply> {
   const ctx = ctxOf(turn, patientActor(session.personId));
-  const reply = (personId: string, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check'): LineReply => ({ kind, personId, sessionId, messages });
+  const reply = (personId: string, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply => ({
+    kind,
+    personId,
+    sessionId,
+    messages,
+    ...(redHint === undefined ? {} : { redHint }),
+  });
   const outcome = await answerCheck({ ctx, input: { sessionId: session.id, input, channel: 'line', byContactOf: contact.householdId } });
-  if (outcome.closed) return reply(session.personId, session.id, textMessages([pick(T.closed, contact.lang)]), 'closed');
+  if (outcome.closed) return reply(session.personId, session.id, textMessages([pick(T.closed, contact.lang)]), 'closed', null);
   if (outcome.messages.length === 0) return reply(session.personId, session.id, textMessages([pick(T.notUnderstood, contact.lang)]), 'note');
   const rendered = renderMessages(outcome.messages, { sessionId: session.id }, contact.lang);
   const next = outcome.completed ? await beginNextContactMember(ctx, contact.householdId, 'line') : null;
-  if (!next) return reply(session.personId, session.id, rendered);
+  if (!next) return reply(session.personId, session.id, rendered, 'check', typedRedHint(outcome.messages));
   const [nextSession] = next.begun ? [] : await sessionsByIds(turn.tx, [next.sessionId]);
   const prompt = next.begun ? renderMessages(next.messages, { sessionId: next.sessionId }, contact.lang) : nextSession ? await currentPrompt(turn, contact, nextSession) : [];
   const intro = textMessages([nextMemberIntro(next.member, contact.lang, 'line')]);
-  return reply(next.member.personId, next.sessionId, fitRequest([...rendered, ...intro, ...prompt]));
+  return reply(next.member.personId, next.sessionId, fitRequest([...rendered, ...intro, ...prompt]), 'check', next.begun ? typedRedHint(next.messages) : undefined);
 }

@@ -4,6 +4,7 @@ import { processInOrder } from '../../domain/inbox/process-in-order';
 import { readAheadLine, type LineReadAhead } from '../../domain/checks/answer-read-ahead';
 import { inboundEventAndUnsentReplies, recordClaimedLineOutbound, unsentRepliesOfSender, type NewLineOutbound, type OutboundRow } from '../../domain/outbox/outbound-messages';
 import type { Tx } from '../../domain/inbox/process-in-order';
+import type { TypedRedHint } from '../../flows';
 import { lineApiFor } from './limited-api';
 import { handleLineEvent, type LineEvent } from './handle-event';
 import { deliverOutbound, LINE_LEASE, queueOutbound, REPLY_TOKEN_FRESH_MS, type OutboundBody } from './outbox';
@@ -58,6 +59,8 @@ export async function processLineInbound(deps: Deps, eventId: string, opts: { ba
   // Replies of a run without savepoints, recorded together before it commits (one
   // statement), claimed by this run already: sent right after the commit without a claim.
   const deferred: { result: HandledLineEvent; item: DeferredReply }[] = [];
+  // Each sender's typed-red hint after this run (its last reply's), kept once the run commits.
+  const hints = new Map<string, TypedRedHint | null>();
   const claimed: OutboundRow[] = [];
   const recordDeferred = async (tx: Tx) => {
     await readAhead?.write(tx); // the answers' observations and states first
@@ -85,6 +88,7 @@ export async function processLineInbound(deps: Deps, eventId: string, opts: { ba
       // belongs to the session it answers.
       const reply = await handleLineEvent({ tx: sp, now: ev.receivedAt, env: deps.env, userId, ...(read ? { link: read.link, ahead: read.ahead } : {}) }, event);
       const result: HandledLineEvent = { senderKey: ev.senderKey, outboxId: null };
+      if (reply?.redHint !== undefined && ev.senderKey) hints.set(ev.senderKey, reply.redHint);
       if (!reply || reply.messages.length === 0 || !event.source?.userId) return result;
       const fresh = event.replyToken && !event.deliveryContext?.isRedelivery && event.timestamp;
       const item: DeferredReply = {
@@ -112,6 +116,7 @@ export async function processLineInbound(deps: Deps, eventId: string, opts: { ba
       beforeHandling: async (tx, events, { savepoints }) => {
         deferred.length = 0;
         claimed.length = 0;
+        hints.clear();
         readAhead = savepoints ? null : await readAheadLine(tx, events.map((e) => ({ userId: (e.payload as LineEvent).source?.userId ?? '', at: e.receivedAt })));
       },
       beforeCommit: recordDeferred,
@@ -125,7 +130,9 @@ export async function processLineInbound(deps: Deps, eventId: string, opts: { ba
   const senderKey = run.own?.senderKey;
   const ownUnsent = senderKey ? await unsentRepliesOfSender(deps.db, { provider: 'line', senderKey, seq: run.own!.seq, retryKeyPrefix: EVENT_KEY_PREFIX, recent: RECENT_EVENTS, claimableBy }) : [];
   const others = run.results.filter((r) => r.outboxId && r.senderKey !== senderKey).map((r) => r.outboxId!);
-  await send(deps, [...ownUnsent, ...others], eventId, claimed);
+  // The hints beside the sends, not before them (one Redis round trip less on a red answer's
+  // path): a patient's next answer comes seconds after the question reaches their phone.
+  await Promise.all([deps.jobs.typedRedHints.remember(hints), send(deps, [...ownUnsent, ...others], eventId, claimed)]);
   // The jobs of the other events this run handled have nothing left to do (their replies are
   // this run's to send, or the sweep's after the lease): out of the queue before a worker takes them.
   const handledEventIds = run.handledIds.filter((id) => id !== eventId);

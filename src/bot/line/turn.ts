@@ -3,6 +3,7 @@ import type { Actor, Ctx } from '../../domain/context';
 import type { SenderAhead } from '../../domain/checks/answer-read-ahead';
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import type { LineMessage } from './render';
+import type { TypedRedHint } from '../../flows';
 
 /** One inbound LINE event being handled, inside the inbound job's transaction. */
 export interface LineTurn {
@@ -22,6 +23,12 @@ export interface LineReply {
   personId: string | null;
   sessionId: string | null;
   messages: LineMessage[];
+  /**
+   * What a typed answer to the question this reply asks looks like when red (flows'
+   * typedRedHint), kept per sender for the intake's urgent lane: null forgets the sender's
+   * hint (nothing red can be typed now), absent leaves it (the same question shown again).
+   */
+  redHint?: TypedRedHint | null;
 }
 
 export const patientActor = (personId: string): Actor => ({ kind: 'patient', personId, channel: 'line' });

@@ -1,7 +1,8 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { limitBody } from '../../platform/http/body-limits';
 import { refuseOtherMediaType } from '../../platform/http/media-type';
-import type { IntakeDeps, IntakeGate } from '../intake/types';
+import type { IntakeDeps, IntakeGate, IntakeJobs } from '../intake/types';
+import { bodyHoldsTypedRed } from '../intake/urgent-lane';
 import { createInboxWriter, type InboxWriter } from '../intake/inbox-writer';
 import { lineInboxRows, parseWebhookBody } from './intake';
 import { lineSignature } from './signature';
@@ -19,7 +20,7 @@ export const LINE_BODY_LIMIT = 1024 * 1024;
  * talks to LINE or runs the conversation: that happens in the inbound job. Without LINE settings the route answers
  * 503 and the rest of the app runs (demo mode without providers). While the inbox backlog
  * is past its limit (deps.inboxGate) every request is answered 503 with Retry-After before
- * it is verified or parsed — unless it carries a tapped answer marked red (shedOverload).
+ * it is verified or parsed — unless it carries a red answer, tapped or typed (shedOverload).
  */
 export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = createInboxWriter(deps.db, deps.jobs)) {
   const app = new Hono<{ Variables: { lineRawBody: Uint8Array } }>();
@@ -31,7 +32,7 @@ export function createLineWebhookRoutes(deps: LineDeps, inbox: InboxWriter = cre
     return app;
   }
   const limit = limitBody(LINE_BODY_LIMIT, (c) => c.json({ code: 'payload_too_large', message: `the body is larger than ${LINE_BODY_LIMIT} bytes` }, 413));
-  app.post('/', shedOverload(deps.inboxGate), limit, lineSignature(secret), async (c) => {
+  app.post('/', shedOverload(deps.inboxGate, deps.jobs), limit, lineSignature(secret), async (c) => {
     const wrongType = refuseOtherMediaType(c, 'application/json'); // LINE always sends JSON
     if (wrongType) return wrongType;
     const parsed = parseWebhookBody(c.get('lineRawBody'));
@@ -54,15 +55,16 @@ const OVERLOADED_BODY = JSON.stringify({ code: 'overloaded', message: 'too many 
  * refuses thousands a second. Deciding before the signature check is safe: the answer is the
  * same for everyone and says nothing a stranger could use, nothing is stored, and LINE
  * delivers its signed events again. The gate's figure is read on its timer, so this is a
- * comparison, no database or Redis work. One exception: a body (of a declared length within
- * the limit) holding a button marked red (`u=1`, the urgent lane) goes on to be verified
- * and stored — LINE's redelivery may take minutes, a red answer must not wait for it. A
- * forged mark earns the signature check any request gets without the gate.
+ * comparison, no database work. One exception: a body (of a declared length within the
+ * limit) holding a button marked red (`u=1`, the urgent lane) or a text its sender's hint
+ * says is red (one Redis read, for texts only) goes on to be verified and stored — LINE's
+ * redelivery may take minutes, a red answer must not wait for it. A forged mark earns the
+ * signature check any request gets without the gate.
  */
-function shedOverload(gate: IntakeGate | undefined): MiddlewareHandler {
+function shedOverload(gate: IntakeGate | undefined, jobs: IntakeJobs): MiddlewareHandler {
   return async (c, next) => {
     if (!gate?.shedding()) return next();
-    if (await carriesRedTap(c)) {
+    if (await carriesRedAnswer(c, jobs)) {
       gate.admitUrgent('line');
       return next();
     }
@@ -72,9 +74,14 @@ function shedOverload(gate: IntakeGate | undefined): MiddlewareHandler {
   };
 }
 
-/** The raw body (read once: the signature check reuses it) searched for a red mark, when its declared length is within the limit. */
-async function carriesRedTap(c: Context): Promise<boolean> {
+/**
+ * The raw body (read once: the signature check reuses it), when its declared length is within
+ * the limit, searched for a red mark — or, holding a text, read for a typed answer its
+ * sender's hint says is red (one Redis read, only while shedding and only for texts).
+ */
+async function carriesRedAnswer(c: Context, jobs: IntakeJobs): Promise<boolean> {
   const declared = Number(c.req.header('content-length'));
   if (!Number.isInteger(declared) || declared <= 0 || declared > LINE_BODY_LIMIT) return false;
-  return mayHoldUrgentAnswer(new TextDecoder().decode(await c.req.arrayBuffer()));
+  const body = new TextDecoder().decode(await c.req.arrayBuffer());
+  return mayHoldUrgentAnswer(body) || bodyHoldsTypedRed(jobs, body);
 }

@@ -4,6 +4,8 @@ import { ruleKind } from '../rules/registry.js';
 import type { Effect, FlowContext, OutMessage, SessionState } from '../types.js';
 import { handleAnswer, handleConfirmation } from './answer.js';
 import { cloneState, type RunEnv } from './env.js';
+import { redNumberRanges } from './red-typed.js';
+import { numberOptionsOf } from '../questions/number.js';
 
 /**
  * Which choices of the waiting question would raise a red flag if picked now: the engine
@@ -17,6 +19,7 @@ export function markRedChoices(def: FlowDefinition, state: SessionState, ctx: Fl
   if (state.status !== 'active' || !id) return effects;
   const node = nodeAt(def, id);
   if (!node || node.type !== 'question' || !mayRaiseRed(def, ctx, id, node)) return effects;
+  if (node.kind === 'number' && !state.pendingConfirmation) return markRedNumbers(def, state, ctx, id, node, effects);
   return effects.map((e) => (e.type === 'send' && isAsking(e.message, id) ? { ...e, message: marked(def, state, ctx, id, node, e.message) } : e));
 }
 
@@ -24,6 +27,16 @@ export function markRedChoices(def: FlowDefinition, state: SessionState, ctx: Fl
 export function markRedChoicesOf(def: FlowDefinition, state: SessionState, ctx: FlowContext, message: OutMessage): OutMessage {
   const [effect] = markRedChoices(def, state, ctx, [{ type: 'send', message }]);
   return effect?.type === 'send' ? effect.message : message;
+}
+
+/** A number question's red readings (engine/red-typed.ts) on the messages that ask it. */
+function markRedNumbers(def: FlowDefinition, state: SessionState, ctx: FlowContext, id: string, node: QuestionNode, effects: Effect[]): Effect[] {
+  const asks = (m: OutMessage) => (m.kind === 'question' || m.kind === 'reask') && m.questionId === id;
+  if (!effects.some((e) => e.type === 'send' && asks(e.message))) return effects;
+  const ranges = redNumberRanges(def, state, ctx, id, node);
+  if (!ranges) return effects;
+  const redNumbers = { options: numberOptionsOf(node), ranges };
+  return effects.map((e) => (e.type === 'send' && asks(e.message) ? { ...e, message: { ...e.message, redNumbers } } : e));
 }
 
 const ASKING: OutMessage['kind'][] = ['question', 'reask', 'confirm'];

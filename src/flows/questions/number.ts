@@ -1,5 +1,6 @@
 import { issue } from '../definition/issues.js';
-import { parseNumberAnswer } from '../normalisers/number.js';
+import { parseNumberAnswer, type NumberOptions } from '../normalisers/number.js';
+import type { QuestionNode } from '../definition/schema.js';
 import { TEXTS } from '../engine/texts.js';
 import type { QuestionKindSpec } from './kind.js';
 
@@ -17,13 +18,7 @@ export const numberKind: QuestionKindSpec = {
   expects: () => 'number',
   choices: () => undefined,
   read(node, raw) {
-    const r = parseNumberAnswer(raw, {
-      unit: node.unit,
-      min: node.min,
-      max: node.max,
-      precision: node.precision,
-      keypad: node.keypad ?? null,
-    });
+    const r = parseNumberAnswer(raw, numberOptionsOf(node));
     if (r.ok) return { ok: true, value: r.value };
     if (r.reason === 'out_of_range') return { ok: false, reason: 'out_of_range', value: r.value };
     return { ok: false, reason: r.reason === 'empty' ? 'empty' : 'not_understood' };
@@ -40,3 +35,6 @@ export const numberKind: QuestionKindSpec = {
     return out;
   },
 };
+
+/** The options a number question's answer is read with (here, and by a door's typed-red hint). */
+export const numberOptionsOf = (node: QuestionNode): NumberOptions => ({ unit: node.unit, min: node.min, max: node.max, precision: node.precision, keypad: node.keypad ?? null });

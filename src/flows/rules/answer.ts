@@ -26,6 +26,7 @@ export const answerRule: RuleKindSpec<AnswerRule> = {
     const hit = Array.isArray(v) ? v.some((x) => r.anyOf.includes(x)) : r.anyOf.includes(v);
     return hit ? { [r.question]: v } : null;
   },
+  numbers: (r, q) => (r.question === q ? r.anyOf.filter((v): v is number => typeof v === 'number') : []),
   validate(r, def, path) {
     const out: FlowIssue[] = [];
     const node = questionRef(def, r.question, `${path}.question`, ['yes_no', 'single', 'multi', 'number', 'scale'], out);

@@ -20,6 +20,8 @@ export interface RuleKindSpec<R extends RuleDef> {
   phase: (rule: R) => 'answer' | 'end';
   questions: (rule: R) => string[];
   evaluate: (rule: R, env: RuleEnv) => Record<string, unknown> | null;
+  /** The constants the rule compares a number answer to `question` with (where its outcome can change): engine/red-typed.ts probes around them. */
+  numbers?: (rule: R, question: string) => number[];
   validate: (rule: R, def: FlowDefinition, path: string) => FlowIssue[];
 }
 

@@ -28,6 +28,7 @@ export const thresholdRule: RuleKindSpec<ThresholdRule> = {
       (r.outside === undefined || v < r.outside[0] || v > r.outside[1]);
     return hit ? { [r.question]: v } : null;
   },
+  numbers: (r, q) => (r.question === q ? [r.lte, r.lt, r.gte, r.gt, ...(r.between ?? []), ...(r.outside ?? [])].filter((n): n is number => n !== undefined) : []),
   validate(r, def, path) {
     const out: FlowIssue[] = [];
     const node = questionRef(def, r.question, `${path}.question`, ['number', 'scale'], out);

@@ -25,6 +25,8 @@ export const trendRule: RuleKindSpec<TrendRule> = {
   phase: () => 'end',
   questions: (r) => r.questions,
   evaluate: (r, env) => EVALUATORS[r.trend](r, env),
+  // A drop or a worse day compares with the history, not a constant: not probed (a typed hint only hurries).
+  numbers: (r, q) => (r.trend === 'consecutive' && r.questions[0] === q && r.gte !== undefined ? [r.gte] : []),
   validate(r, def, path) {
     const out: FlowIssue[] = [];
     const numeric = r.trend === 'consecutive' || r.trend === 'drop';

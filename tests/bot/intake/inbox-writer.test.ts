@@ -56,7 +56,7 @@ describe('the inbox writer', () => {
     const inbox = createInboxWriter(deps.db, jobs as never, { maxInFlight: 1 });
     const first = await inbox.store([row()]);
     expect(first).toHaveLength(1);
-    expect(bulks).toEqual(['inbound.line']); // its announcement started, and waits
+    await vi.waitFor(() => expect(bulks).toEqual(['inbound.line'])); // its announcement started, and waits
     // The write's slot is held until the announcement ends: the next write waits for it.
     let secondDone = false;
     const second = inbox.store([row()]).then((r) => ((secondDone = true), r));
@@ -95,6 +95,24 @@ describe('the inbox writer', () => {
     await vi.waitFor(() => expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds)).toHaveLength(2));
     const urgent = jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds);
     expect([...new Set(urgent)]).toEqual([`inbound:${stored![0]!.id}`]);
+  });
+
+  it('a typed text goes to the urgent lane when its sender\'s hint says it is red (one read a write); a failing read leaves it in the ordinary one', async () => {
+    const reads: string[][] = [];
+    const hints = new Map([['spo2-sender', { kind: 'number' as const, options: { min: 1, max: 100, precision: 1 }, ranges: [[1, 93]] as [number, number][] }]]);
+    const jobs = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async (keys: readonly string[]) => (reads.push([...keys]), new Map([...hints].filter(([k]) => keys.includes(k)))) } };
+    const inbox = createInboxWriter(deps.db, jobs as never, { maxInFlight: 1 });
+    const text = (senderKey: string, t: string): InboxRow => ({ ...row(), senderKey, payload: { type: 'message', message: { type: 'text', text: t } } });
+    const [[red], [fine], [other]] = await Promise.all([inbox.store([text('spo2-sender', '92')]), inbox.store([text('spo2-sender', '97')]), inbox.store([text('someone', '92')])]);
+    await vi.waitFor(() => expect(jobs.bulks.flatMap((b) => b.jobIds)).toHaveLength(3));
+    expect(jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds)).toEqual([`inbound:${red!.id}`]);
+    expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds).sort()).toEqual([`inbound:${fine!.id}`, `inbound:${other!.id}`].sort());
+    expect(reads.length).toBeLessThanOrEqual(2); // per write, not per request
+
+    const failing = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async () => { throw new Error('redis down'); } } };
+    const [stored] = await createInboxWriter(deps.db, failing as never).store([text('spo2-sender', '92')]);
+    await vi.waitFor(() => expect(failing.bulks.flatMap((b) => b.jobIds)).toEqual([`inbound:${stored!.id}`]));
+    expect(failing.bulks[0]!.name).toBe('inbound.line');
   });
 
   it('a database error answers every request of that write with the error and stores nothing of it', async () => {

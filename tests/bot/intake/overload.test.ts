@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { senderKeyOf } from '../../../src/bot/line/intake';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundEvents } from '../../../db/schema';
@@ -182,7 +183,7 @@ describe('the inbox backlog gate', () => {
     expect(unsigned.status).toBe(401);
   });
 
-  it('never sheds a red tap: a body holding a button marked red (u=1) is verified and stored past the limit, counted apart', async () => {
+  it('never sheds a red answer: a body holding a button marked red (u=1), or a text its sender\'s hint says is red, is verified and stored past the limit, counted apart', async () => {
     const { BacklogGate } = await import('../../../src/platform/backlog-gate');
     const { createLineWebhookRoutes } = await import('../../../src/bot/line/webhook-routes');
     const gate = new BacklogGate({ read: async () => ({ backlog: 10, oldestAgeSeconds: 1 }), limit: 5, maxAgeSeconds: 0, retryAfterSeconds: 4, logger: deps.logger });
@@ -206,8 +207,16 @@ describe('the inbox backlog gate', () => {
     // Its other buttons, and anything else, are still refused.
     expect((await post([postbackEvent(user, `s=${sid}&q=breathless&v=no`)])).status).toBe(503);
     expect((await post([lineEvent(user, 'message', { message: { type: 'text', id: '1', quoteToken: 'q', text: 'u=1"' } })])).status).toBe(503);
-    expect(await admitted()).toBe(admittedBefore + 2);
-    expect(await shedCount()).toBe(shedBefore + 2);
+    // A typed answer its sender's hint says is red (the worker keeps it while SpO2 is asked) is let in too; 97 is not.
+    await deps.jobs.typedRedHints.remember(new Map([[await senderKeyOf(user), { kind: 'number', options: { min: 1, max: 100, precision: 1 }, ranges: [[1, 93]] }]]));
+    const typed = (text: string) => lineEvent(user, 'message', { message: { type: 'text', id: '2', quoteToken: 'q', text } }) as { webhookEventId: string };
+    const low = typed('９２％');
+    expect((await post([low])).status).toBe(200);
+    expect(await storedIds([low.webhookEventId])).toHaveLength(1);
+    expect((await post([typed('97')])).status).toBe(503);
+    expect((await post([lineEvent(newUserId(), 'message', { message: { type: 'text', id: '3', quoteToken: 'q', text: '92' } })])).status).toBe(503); // no hint: another sender
+    expect(await admitted()).toBe(admittedBefore + 3);
+    expect(await shedCount()).toBe(shedBefore + 4);
     // A forged mark gains nothing but the signature check: 401, nothing stored.
     const forged = JSON.stringify({ destination: 'U', events: [postbackEvent(user, `s=${sid}&q=x&v=y&u=1`)] });
     const res = await routes.request('/', { method: 'POST', body: forged, headers: { 'content-type': 'application/json', 'content-length': String(forged.length), 'x-line-signature': 'bm90IHRoZSBzaWduYXR1cmU=' } });

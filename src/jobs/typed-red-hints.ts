@@ -1,0 +1,56 @@
+import type { TypedRedHint } from '../flows';
+import type { RedisClient } from '../platform/redis';
+
+/**
+ * Per LINE sender (its hashed key, never the user id), what a typed answer to the question it
+ * was just asked looks like when it is red (flows/engine/red-typed.ts): the workers write it
+ * when they reply, the intake reads it to put such a text in the answers' urgent lane, as a
+ * tapped red button is. An accelerator only: a missing, stale or lost hint costs speed, never
+ * an answer (each is judged again when processed), so every Redis failure here is swallowed.
+ * The keys share one hash tag so a read of many senders is one MGET on Redis Cluster too.
+ */
+export interface TypedRedHints {
+  /** A sender's next hint, or null to forget it (the question asked now has no red typed answer). */
+  remember(hints: ReadonlyMap<string, TypedRedHint | null>): Promise<void>;
+  /** The hints of these senders (absent: none). */
+  read(senderKeys: readonly string[]): Promise<Map<string, TypedRedHint>>;
+}
+
+/** A question waits at most a day; a hint left behind by a session that ended otherwise goes with it. */
+const HINT_TTL_SECONDS = 12 * 60 * 60;
+
+export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRedHints {
+  const key = (senderKey: string) => `${prefix}:{typed-red}:${senderKey}`;
+  return {
+    async remember(hints) {
+      if (hints.size === 0) return;
+      const batch = redis.multi();
+      for (const [senderKey, hint] of hints) {
+        if (hint) batch.set(key(senderKey), JSON.stringify(hint), 'EX', HINT_TTL_SECONDS);
+        else batch.unlink(key(senderKey));
+      }
+      await batch.exec().catch(() => undefined);
+    },
+    async read(senderKeys) {
+      const found = new Map<string, TypedRedHint>();
+      const keys = [...new Set(senderKeys)];
+      if (keys.length === 0) return found;
+      const values = await redis.mget(keys.map(key)).catch(() => [] as (string | null)[]);
+      values.forEach((v, i) => {
+        const hint = v ? parseHint(v) : null;
+        if (hint) found.set(keys[i]!, hint);
+      });
+      return found;
+    },
+  };
+}
+
+function parseHint(json: string): TypedRedHint | null {
+  try {
+    const h = JSON.parse(json) as TypedRedHint;
+    if (h?.kind === 'yes') return h;
+    return h?.kind === 'number' && Array.isArray(h.ranges) && typeof h.options === 'object' ? h : null;
+  } catch {
+    return null;
+  }
+}
