@@ -16,6 +16,8 @@
  * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
  * --worker-nice N starts the worker processes under `nice -n N`: in production the intakes have
  * cores of their own; here they share two with the workers, PostgreSQL and this generator.
+ * --typed: the patients type every answer instead of tapping its button (the red 「はい」 is then
+ * hurried by its sender's typed-red hint, not by the button's mark).
  * --statements prints this database's statements over the burst and drain from
  * pg_stat_statements (server time, calls, blocks and WAL an answer; the extension must be in
  * shared_preload_libraries). --keep leaves the bench's database in place (its name is printed).
@@ -57,6 +59,7 @@ const profileDir = args.flags['cpu-prof'] ? String(args.flags['cpu-prof']) : '';
 const workerNice = Number(args.flags['worker-nice'] ?? 0);
 const statements = Boolean(args.flags.statements);
 const keepDatabase = Boolean(args.flags.keep);
+const typed = Boolean(args.flags.typed);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -400,7 +403,7 @@ async function runLayout(intakes: number, workers: number) {
         }
         if (p.step === 0) p.red = started_++ % Math.round(1 / redShare) === 0;
         const red = p.red && p.step === RED_STEP;
-        const event = answerEvent(p, red ? 'はい' : ANSWERS[p.step]!);
+        const event = answerEvent(p, red ? 'はい' : ANSWERS[p.step]!, undefined, typed);
         replyTokens.set(event.replyToken, p.userId);
         p.awaiting = true;
         if (red && 'postback' in event && event.postback.data.endsWith('&u=1')) redTapped++;
@@ -558,7 +561,7 @@ async function main() {
     console.log(JSON.stringify({ bench: 'topology', ...machineInfo(), persons, rate, seconds, limit, workerNice, ...r }));
   }
   const info = machineInfo();
-  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}${workerNice ? `; workers under nice -n ${workerNice}` : ''}`);
+  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}${workerNice ? `; workers under nice -n ${workerNice}` : ''}${typed ? '; every answer typed' : ''}`);
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {

@@ -23,10 +23,11 @@ export function buttonsIn(messages: unknown[]): Button[] {
 
 /**
  * An answer as a LINE user gives it: a tap on the button that says it (a postback, as most
- * do — 「はい」 under 息苦しさ), else typed (a temperature has no buttons).
+ * do — 「はい」 under 息苦しさ), else typed (a temperature has no buttons); `typed`: every
+ * answer typed, as some people do (the typed-red hint then hurries a typed 「はい」).
  */
-export function answerEvent(p: Patient, text: string, at?: number): ReturnType<typeof lineTextEvent> | ReturnType<typeof linePostbackEvent> {
-  const button = p.buttons?.find((b) => b.label === text);
+export function answerEvent(p: Patient, text: string, at?: number, typed = false): ReturnType<typeof lineTextEvent> | ReturnType<typeof linePostbackEvent> {
+  const button = typed ? undefined : p.buttons?.find((b) => b.label === text);
   return button ? linePostbackEvent(p.userId, button.data, at) : lineTextEvent(p.userId, text, at);
 }
 
