@@ -35,6 +35,8 @@ import { queryRows } from '../db/client';
 import { closeDeps, createDeps } from '../src/boot';
 import { parseArgs } from '../src/cli/command';
 import { parseEnv } from '../src/config/env';
+import type { Deps } from '../src/deps';
+import { bullPrefix } from '../src/jobs/queue-keys';
 import { createLogger } from '../src/platform/logger';
 import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
@@ -67,6 +69,22 @@ const step = (what: string) => process.stderr.write(`[${((Date.now() - started) 
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : null);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+
+/** Per job id, when Redis recorded it waiting and active (the ms of each event's stream entry id). */
+async function queueEventTimes(redis: Deps['redis'], key: string): Promise<Map<string, { waiting?: number; active?: number }>> {
+  const times = new Map<string, { waiting?: number; active?: number }>();
+  for (const [id, fields] of await redis.xrange(key, '-', '+')) {
+    const f = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+    const event = f.get('event');
+    const jobId = f.get('jobId');
+    if (!jobId || (event !== 'waiting' && event !== 'active')) continue;
+    const t = times.get(jobId) ?? {};
+    t[event] ??= Number(id.split('-')[0]);
+    times.set(jobId, t);
+  }
+  return times;
+}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -448,6 +466,11 @@ async function runLayout(intakes: number, workers: number) {
     const sortedOf = (xs: number[]) => xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
     const urgentWait = sortedOf(urgentJobs.map((j) => (j.processedOn ?? NaN) - j.timestamp));
     const urgentRun = sortedOf(urgentJobs.map((j) => (j.finishedOn ?? NaN) - (j.processedOn ?? NaN)));
+    // The wait split by the queue's event stream, whose entry ids are Redis's own clock: created in
+    // the intake → the add ran in Redis ('waiting'), and → a worker moved it to active ('active').
+    const urgentSplit = await queueEventTimes(deps.redis, `${bullPrefix(deps.jobs.prefix, 'inbound-urgent')}:inbound-urgent:events`);
+    const urgentToRedis = sortedOf(urgentJobs.map((j) => (urgentSplit.get(j.id!)?.waiting ?? NaN) - j.timestamp));
+    const urgentRedisToActive = sortedOf(urgentJobs.map((j) => (urgentSplit.get(j.id!)?.active ?? NaN) - (urgentSplit.get(j.id!)?.waiting ?? NaN)));
     const storedIds = new Set(stored.map((r) => r.id));
     const processedIds = new Set(stored.filter((r) => r.processed).map((r) => r.id));
     const lost = [...accepted].filter((id) => !storedIds.has(id)).length;
@@ -501,7 +524,17 @@ async function runLayout(intakes: number, workers: number) {
       redWebhookP99Ms: Math.round(pct(redWebhookMs.sort((a, b) => a - b), 99) ?? 0),
       redStoredToStreamP50Ms: pct(afterStored, 50),
       redStoredToStreamP99Ms: pct(afterStored, 99),
-      urgentJobs: { count: urgentJobs.length, waitP50Ms: pct(urgentWait, 50), waitP99Ms: pct(urgentWait, 99), runP50Ms: pct(urgentRun, 50), runP99Ms: pct(urgentRun, 99) },
+      urgentJobs: {
+        count: urgentJobs.length,
+        waitP50Ms: pct(urgentWait, 50),
+        waitP99Ms: pct(urgentWait, 99),
+        toRedisP50Ms: pct(urgentToRedis, 50),
+        toRedisP99Ms: pct(urgentToRedis, 99),
+        redisToActiveP50Ms: pct(urgentRedisToActive, 50),
+        redisToActiveP99Ms: pct(urgentRedisToActive, 99),
+        runP50Ms: pct(urgentRun, 50),
+        runP99Ms: pct(urgentRun, 99),
+      },
       redPickupP50Ms: pct(redPickup, 50),
       redPickupP99Ms: pct(redPickup, 99),
       redShed503: redShed,
@@ -565,7 +598,7 @@ async function main() {
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (waiting for a connection ${r.webhookQueuedP50Ms} / ${r.webhookQueuedP99Ms}; in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s, the stored ≤ ${r.firstIntake?.storedInAppP50S ?? '—'} / ${r.firstIntake?.storedInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms, run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
+    console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (waiting for a connection ${r.webhookQueuedP50Ms} / ${r.webhookQueuedP99Ms}; in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s, the stored ≤ ${r.firstIntake?.storedInAppP50S ?? '—'} / ${r.firstIntake?.storedInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms (created → in Redis ${r.urgentJobs.toRedisP50Ms ?? '—'} / ${r.urgentJobs.toRedisP99Ms ?? '—'}, → taken ${r.urgentJobs.redisToActiveP50Ms ?? '—'} / ${r.urgentJobs.redisToActiveP99Ms ?? '—'}), run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }
