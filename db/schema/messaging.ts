@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid, bigserial } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { checkSessions } from './checks';
 import { createdAt, id, tstz, updatedAt } from './columns';
 import { persons } from './persons';
@@ -26,6 +26,9 @@ export const inboundEvents = pgTable(
     processedAt: tstz('processed_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    // A red answer the urgent lane takes (a typed one, by its sender's hint: the intake marks it
+    // after the write): ordinary batches leave it to its own job, and the sweeper puts it back there.
+    urgent: boolean('urgent').notNull().default(false),
   },
   (t) => [
     uniqueIndex('inbound_events_provider_id_uq').on(t.provider, t.providerEventId),

@@ -93,4 +93,16 @@ describe('sweeper after a Redis outage', () => {
     expect(await deps.jobs.queue('inbound').getJob(`inbound_${red!.id}`)).toBeUndefined();
     expect((await deps.jobs.queue('inbound').getJob(`inbound_${plain!.id}`))?.data).toEqual({ eventId: plain!.id });
   });
+
+  it('a typed red answer the intake marked urgent goes back to the urgent lane as well', async () => {
+    const [typed] = await queryRows<{ id: string }>(
+      deps.db,
+      sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at, urgent)
+          values ('line', 'evt-sweep-typed', 'sweep-typed', ${JSON.stringify({ type: 'message', message: { type: 'text', text: '92' } })}::jsonb, ${new Date(clock.getTime() - 60_000).toISOString()}::timestamptz, true) returning id`,
+    );
+    clock = new Date(clock.getTime() + 60_000);
+    await runTick(deps, clock, { jobs: [inboundLine] });
+    expect((await deps.jobs.queue('inbound-urgent').getJob(`inbound_${typed!.id}`))?.data).toEqual({ eventId: typed!.id });
+    expect(await deps.jobs.queue('inbound').getJob(`inbound_${typed!.id}`)).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
-import { storeInboundEvents, type Db, type InboundProvider, type InboxRow, type StoredInboundEvent } from '../../domain/inbox/store-events';
+import { markUrgentEvents, storeInboundEvents, type Db, type InboundProvider, type InboxRow, type StoredInboundEvent } from '../../domain/inbox/store-events';
 import { withJobIds } from '../../jobs/define';
 import { INBOUND_JOBS, lineUrgentInboundTarget, type InboundJobProvider } from '../../jobs/inbound-jobs';
+import { isUrgentAnswer } from '../../platform/line/postback';
 import type { IntakeJobs } from './types';
 import { urgentRows } from './urgent-lane';
 
@@ -82,7 +83,7 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
       }
       // The requests are answered: a failure here (Redis refusing is reported as false, not
       // thrown) leaves the stored rows to the sweeper, like a Redis outage.
-      await announceFresh(jobs, all, stored).catch(() => undefined);
+      await announceFresh(db, jobs, all, stored).catch(() => undefined);
     } finally {
       inFlight--;
       schedule();
@@ -100,11 +101,16 @@ export function createInboxWriter(db: Db, jobs: IntakeJobs, opts: { maxRows?: nu
   };
 }
 
-/** The events not handled yet, each in its lane (urgentRows: a red tap, or a typed text its sender's hint says is red). */
-async function announceFresh(jobs: IntakeJobs, rows: InboxRow[], stored: StoredInboundEvent[]) {
+/**
+ * The events not handled yet, each in its lane (urgentRows: a red tap, or a typed text its
+ * sender's hint says is red); a typed red one is then marked in its row (after the enqueue,
+ * which is what hurries it), so ordinary batches leave it to its job.
+ */
+async function announceFresh(db: Db, jobs: IntakeJobs, rows: InboxRow[], stored: StoredInboundEvent[]) {
   const fresh = stored.flatMap((e, i) => (e.processed ? [] : [i]));
   const urgent = await urgentRows(jobs, fresh.map((i) => rows[i]!));
   await announce(jobs, fresh.map((i, k) => ({ ...stored[i]!, urgent: urgent[k]! })));
+  await markUrgentEvents(db, fresh.filter((i, k) => urgent[k] && !isUrgentAnswer(rows[i]!.payload)).map((i) => stored[i]!.id));
 }
 
 /**

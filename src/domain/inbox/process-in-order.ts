@@ -141,10 +141,11 @@ async function runInOrder<R>(
     // waits), up to batchSize − 1 taken: a sender another run holds is passed over for the
     // next free one (the lock is tried row by row under the limit, so only the taken are
     // locked). The window is wide enough that many runs at once (INBOUND_CONCURRENCY) still
-    // fill their batches. A tapped red answer is not what brings a sender into a batch: it
-    // is its own job's, in the urgent lane, which would otherwise wait on the sender's lock
-    // for the whole batch (1.7–3.0 s in 6 of 28 red runs of the topology burst with a round).
-    // Taken along with an earlier event of its sender, it is processed in order as before.
+    // fill their batches. A red answer (a tap marked red, or typed and marked `urgent` by the
+    // intake) is not what brings a sender into a batch: it is its own job's, in the urgent
+    // lane, which would otherwise wait on the sender's lock for the whole batch (1.7–3.0 s in
+    // 6 of 28 red runs of the topology burst with a round). Taken along with an earlier event
+    // of its sender, it is processed in order as before.
     const others =
       batchSize > 1 && own.senderKey
         ? (
@@ -154,7 +155,7 @@ async function runInOrder<R>(
                     select sender_key, received_at from inbound_events
                     where processed_at is null and sender_key is not null and sender_key <> ${own.senderKey}
                       and provider in (${sql.join(providers.map((p) => sql`${p}`), sql`, `)})
-                      and not (provider = 'line' and coalesce(payload->'postback'->>'data', '') like ${URGENT_TAP_LIKE})
+                      and not urgent and not (provider = 'line' and coalesce(payload->'postback'->>'data', '') like ${URGENT_TAP_LIKE})
                     order by received_at limit ${Math.min(batchSize * OTHERS_WINDOW, MAX_OTHERS_WINDOW)}),
                   candidates as materialized (
                     select sender_key, min(received_at) as first from oldest group by sender_key order by first)

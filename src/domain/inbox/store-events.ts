@@ -75,3 +75,13 @@ export async function storeInboundEvents(db: Db, rows: InboxRow[]): Promise<Stor
     return { id: k.id, provider: r.provider, duplicate: true, processed: k.processed };
   });
 }
+
+/**
+ * Mark stored events as the urgent lane's (a typed red answer, known only once its sender's
+ * hint is read after the write): ordinary batches then leave them to their own job, and the
+ * sweeper puts them back in that lane. Taps carry their mark in the payload already.
+ */
+export async function markUrgentEvents(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`update inbound_events set urgent = true where id = any(${`{${ids.join(',')}}`}::uuid[]) and processed_at is null`);
+}

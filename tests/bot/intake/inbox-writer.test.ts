@@ -108,6 +108,11 @@ describe('the inbox writer', () => {
     expect(jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds)).toEqual([`inbound:${red!.id}`]);
     expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds).sort()).toEqual([`inbound:${fine!.id}`, `inbound:${other!.id}`].sort());
     expect(reads.length).toBeLessThanOrEqual(2); // per write, not per request
+    // Marked in its row, so ordinary batches leave it to its job (taps carry their mark in the payload).
+    await vi.waitFor(async () => {
+      const marks = await queryRows<{ id: string; urgent: boolean }>(deps.db, sql`select id, urgent from inbound_events where id = any(${`{${[red!.id, fine!.id, other!.id].join(',')}}`}::uuid[])`);
+      expect(Object.fromEntries(marks.map((m) => [m.id, m.urgent]))).toEqual({ [red!.id]: true, [fine!.id]: false, [other!.id]: false });
+    });
 
     const failing = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async () => { throw new Error('redis down'); } } };
     const [stored] = await createInboxWriter(deps.db, failing as never).store([text('spo2-sender', '92')]);

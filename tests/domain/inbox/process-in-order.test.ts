@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { markUrgentEvents } from '../../../src/domain/inbox/store-events';
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, queryRows } from '../../../db/client';
@@ -134,6 +135,17 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     expect((await rowsOf([r1!]))[0]!.processedAt).toBeNull();
     // Its own job (batch size 1 in the urgent lane) takes it at once: no batch holds its sender.
     expect((await processInOrder(deps, r1!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([r1]);
+  });
+
+  it('leaves a typed red answer the intake marked urgent to its own job too', async () => {
+    const [a, typed] = [newSender(), newSender()];
+    const [a1] = await store('line', a, [{ n: 1 }]);
+    const [t1] = await store('line', typed, [{ type: 'message', message: { type: 'text', text: '92' } }]);
+    await markUrgentEvents(deps.db, [t1!]);
+    const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
+    expect(run.results).toEqual([a1]);
+    expect((await rowsOf([t1!]))[0]!.processedAt).toBeNull();
+    expect((await processInOrder(deps, t1!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([t1]);
   });
 
   it('a failing event of another sender loses nothing and holds back only that sender', async () => {

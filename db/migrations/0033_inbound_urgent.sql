@@ -1,0 +1,1 @@
+ALTER TABLE "inbound_events" ADD COLUMN "urgent" boolean DEFAULT false NOT NULL;
