@@ -16,6 +16,8 @@
  * --cpu-prof DIR runs each process under node's CPU profiler (a .cpuprofile per process in DIR).
  * --worker-nice N starts the worker processes under `nice -n N`: in production the intakes have
  * cores of their own; here they share two with the workers, PostgreSQL and this generator.
+ * --connections N: the webhook sender's connections at most (default 256; LINE does not say how
+ * many it opens).
  * --typed: the patients type every answer instead of tapping its button (the red 「はい」 is then
  * hurried by its sender's typed-red hint, not by the button's mark).
  * --statements prints this database's statements over the burst and drain from
@@ -62,6 +64,7 @@ const workerNice = Number(args.flags['worker-nice'] ?? 0);
 const statements = Boolean(args.flags.statements);
 const keepDatabase = Boolean(args.flags.keep);
 const typed = Boolean(args.flags.typed);
+const connections = Number(args.flags.connections ?? 256);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -229,7 +232,7 @@ async function runLayout(intakes: number, workers: number) {
       lastMulticastAt = Date.now();
     }
   };
-  const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery });
+  const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery, webhookConnections: connections });
   const appSecret = randomBytes(32).toString('hex');
   const shared: Record<string, string> = {
     NODE_ENV: 'production',
@@ -594,7 +597,7 @@ async function main() {
     console.log(JSON.stringify({ bench: 'topology', ...machineInfo(), persons, rate, seconds, limit, workerNice, ...r }));
   }
   const info = machineInfo();
-  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}${workerNice ? `; workers under nice -n ${workerNice}` : ''}${typed ? '; every answer typed' : ''}`);
+  console.log(`topology: ${rate}/s LINE answers offered for ${seconds} s to ${persons.toLocaleString()} persons (${info.cpus} CPUs, node ${info.node}, ${info.revision}); INBOX_BACKLOG_LIMIT ${limit}${workerNice ? `; workers under nice -n ${workerNice}` : ''}${typed ? '; every answer typed' : ''}${connections !== 256 ? `; the sender's connections ${connections}` : ''}`);
   console.log('| intake × workers | load 1m | offered/s | webhook p50 / p99 ms | processed/s in burst | red → stream p50 / p99 ms | shed 503 (redelivered, then processed) | lost | dup | drain s | CPU ms/answer: intake, workers, PostgreSQL, Redis* | intake CPU ms/webhook request | bench process cores |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createDb, migrateDb, ping, type DbHandle } from '../db/client';
 import { countInboxBacklog } from './domain/operations/inbox-backlog';
@@ -193,7 +193,8 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
     // Loaded here, not at the top: the CLI builds its deps through this file without the app.
     const app = intake ? (await import('./app')).createApp(deps) : workerHealthApp(deps);
     server = await new Promise<Server>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: env.PORT }, () => resolve(s as Server)) as Server;
+      const s = createAdaptorServer({ fetch: app.fetch }) as Server;
+      s.listen({ port: env.PORT, backlog: env.HTTP_LISTEN_BACKLOG }, () => resolve(s));
     });
   }
   return {

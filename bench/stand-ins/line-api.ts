@@ -51,6 +51,8 @@ export interface LineStandInOptions {
   /** For sendWebhook: the channel secret the app verifies with and its webhook URL. */
   channelSecret?: string;
   webhookUrl?: string;
+  /** For sendWebhook: how many connections the sender keeps open at most (default 256). */
+  webhookConnections?: number;
   /** Called for every accepted request (a scenario's simulated phones read their messages here). */
   onDelivery?: (delivery: LineDelivery) => void;
   /** The buckets' clock in ms (tests freeze it to count the limits exactly). */
@@ -157,10 +159,10 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
 
   // The phones' posts go through node:http on kept-alive connections: fetch costs the load
   // generator several times the CPU a request, which at 2,000 posts/s is the machine's.
-  // At most 256 at once (as a sender's pool of connections): thousands of new connections
+  // At most 256 at once by default (as a sender's pool of connections): thousands of new connections
   // in a second overflow the intake's accept queue, and a connection the kernel dropped
   // there hangs at the client for minutes of TCP retransmission.
-  const webhookAgent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const webhookAgent = new Agent({ keepAlive: true, maxSockets: opts.webhookConnections ?? 256 });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -18,6 +18,9 @@ export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535').default(3000),
+    // The accept queue of the HTTP port: Node's 511 overflowed when a webhook sender opened a
+    // thousand connections at once (each dropped one retried after 1 s, 3 s …); the kernel caps it at somaxconn.
+    HTTP_LISTEN_BACKLOG: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(4096),
     PUBLIC_BASE_URL: url('the address LINE and Twilio call, e.g. https://mimamori.example.jp').default('http://localhost:3000'),
     DATABASE_URL: optionalString.pipe(
       z

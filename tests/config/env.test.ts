@@ -18,6 +18,7 @@ describe('parseEnv', () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(env.LINE_API_BASE_URL).toBe('https://api.line.me');
+    expect(env.HTTP_LISTEN_BACKLOG).toBe(4096);
   });
 
   it('treats an empty DATABASE_URL as unset (embedded PGlite)', () => {
@@ -36,6 +37,8 @@ describe('parseEnv', () => {
     [{ NODE_ENV: 'production' }, 'APP_SECRET', /required in production/],
     [{ SHUTDOWN_GRACE_MS: 'ten seconds' }, 'SHUTDOWN_GRACE_MS', /milliseconds/],
     [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS', /milliseconds/],
+    [{ HTTP_LISTEN_BACKLOG: '0' }, 'HTTP_LISTEN_BACKLOG', /at least 1/],
+    [{ HTTP_LISTEN_BACKLOG: 'many' }, 'HTTP_LISTEN_BACKLOG', /whole number/],
   ])('names the bad variable and what is expected: %o', (source, variable, message) => {
     const found = problems(source as Record<string, string>).find((p) => p.variable === variable);
     expect(found, `a problem for ${variable}`).toBeDefined();
