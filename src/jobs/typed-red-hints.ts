@@ -1,4 +1,4 @@
-import type { TypedRedHint } from '../flows';
+import { typedAnswerLooksRed, type TypedRedHint } from '../flows';
 import type { RedisClient } from '../platform/redis';
 
 /**
@@ -14,6 +14,11 @@ export interface TypedRedHints {
   remember(hints: ReadonlyMap<string, TypedRedHint | null>): Promise<void>;
   /** The hints of these senders (absent: none). */
   read(senderKeys: readonly string[]): Promise<Map<string, TypedRedHint>>;
+  /**
+   * Whether each typed text matches its sender's hint (one read for all; a failed read: none
+   * does). Here, not in the intake's own code, so the Workers bundle carries no flow engine.
+   */
+  looksRed(texts: readonly { senderKey: string; text: string }[]): Promise<boolean[]>;
 }
 
 /** A question waits at most a day; a hint left behind by a session that ended otherwise goes with it. */
@@ -21,7 +26,7 @@ const HINT_TTL_SECONDS = 12 * 60 * 60;
 
 export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRedHints {
   const key = (senderKey: string) => `${prefix}:{typed-red}:${senderKey}`;
-  return {
+  const hints: TypedRedHints = {
     async remember(hints) {
       if (hints.size === 0) return;
       const batch = redis.multi();
@@ -42,7 +47,16 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRed
       });
       return found;
     },
+    async looksRed(texts) {
+      if (texts.length === 0) return [];
+      const found = await hints.read(texts.map((t) => t.senderKey)).catch(() => new Map<string, TypedRedHint>());
+      return texts.map((t) => {
+        const hint = found.get(t.senderKey);
+        return hint !== undefined && typedAnswerLooksRed(hint, t.text);
+      });
+    },
   };
+  return hints;
 }
 
 function parseHint(json: string): TypedRedHint | null {

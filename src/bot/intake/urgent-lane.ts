@@ -1,4 +1,3 @@
-import { typedAnswerLooksRed, type TypedRedHint } from '../../flows';
 import type { InboxRow } from '../../domain/inbox/store-events';
 import { isUrgentAnswer } from '../../platform/line/postback';
 import { senderKeyOf } from '../line/intake';
@@ -20,11 +19,10 @@ export async function urgentRows(jobs: IntakeJobs, rows: readonly Pick<InboxRow,
   const urgent = rows.map((r) => r.provider === 'line' && isUrgentAnswer(r.payload));
   const typed = rows.flatMap((r, i) => (!urgent[i] && r.provider === 'line' && r.senderKey && lineTextOf(r.payload) !== null ? [i] : []));
   if (typed.length === 0 || !jobs.typedRedHints) return urgent;
-  const hints = await jobs.typedRedHints.read(typed.map((i) => rows[i]!.senderKey!)).catch(() => new Map<string, TypedRedHint>());
-  for (const i of typed) {
-    const hint = hints.get(rows[i]!.senderKey!);
-    if (hint && typedAnswerLooksRed(hint, lineTextOf(rows[i]!.payload)!)) urgent[i] = true;
-  }
+  const red = await jobs.typedRedHints.looksRed(typed.map((i) => ({ senderKey: rows[i]!.senderKey!, text: lineTextOf(rows[i]!.payload)! }))).catch(() => []);
+  typed.forEach((i, k) => {
+    if (red[k]) urgent[i] = true;
+  });
   return urgent;
 }
 

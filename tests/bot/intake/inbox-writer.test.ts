@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { typedAnswerLooksRed } from '../../../src/flows';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../../db/client';
 import { createInboxWriter, type InboxRow } from '../../../src/bot/intake/inbox-writer';
@@ -100,7 +101,11 @@ describe('the inbox writer', () => {
   it('a typed text goes to the urgent lane when its sender\'s hint says it is red (one read a write); a failing read leaves it in the ordinary one', async () => {
     const reads: string[][] = [];
     const hints = new Map([['spo2-sender', { kind: 'number' as const, options: { min: 1, max: 100, precision: 1 }, ranges: [[1, 93]] as [number, number][] }]]);
-    const jobs = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async (keys: readonly string[]) => (reads.push([...keys]), new Map([...hints].filter(([k]) => keys.includes(k)))) } };
+    const looksRed = async (texts: readonly { senderKey: string; text: string }[]) => {
+      reads.push(texts.map((t) => t.senderKey));
+      return texts.map((t) => hints.has(t.senderKey) && typedAnswerLooksRed(hints.get(t.senderKey)!, t.text));
+    };
+    const jobs = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async () => new Map(), looksRed } };
     const inbox = createInboxWriter(deps.db, jobs as never, { maxInFlight: 1 });
     const text = (senderKey: string, t: string): InboxRow => ({ ...row(), senderKey, payload: { type: 'message', message: { type: 'text', text: t } } });
     const [[red], [fine], [other]] = await Promise.all([inbox.store([text('spo2-sender', '92')]), inbox.store([text('spo2-sender', '97')]), inbox.store([text('someone', '92')])]);
@@ -114,7 +119,7 @@ describe('the inbox writer', () => {
       expect(Object.fromEntries(marks.map((m) => [m.id, m.urgent]))).toEqual({ [red!.id]: true, [fine!.id]: false, [other!.id]: false });
     });
 
-    const failing = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async () => { throw new Error('redis down'); } } };
+    const failing = { ...recordingJobs(), typedRedHints: { remember: async () => {}, read: async () => new Map(), looksRed: async () => { throw new Error('redis down'); } } };
     const [stored] = await createInboxWriter(deps.db, failing as never).store([text('spo2-sender', '92')]);
     await vi.waitFor(() => expect(failing.bulks.flatMap((b) => b.jobIds)).toEqual([`inbound:${stored!.id}`]));
     expect(failing.bulks[0]!.name).toBe('inbound.line');
