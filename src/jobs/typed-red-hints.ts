@@ -26,6 +26,7 @@ const HINT_TTL_SECONDS = 12 * 60 * 60;
 
 export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRedHints {
   const key = (senderKey: string) => `${prefix}:{typed-red}:${senderKey}`;
+  const mget = batchedMget(redis);
   const hints: TypedRedHints = {
     async remember(hints) {
       if (hints.size === 0) return;
@@ -40,7 +41,7 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRed
       const found = new Map<string, TypedRedHint>();
       const keys = [...new Set(senderKeys)];
       if (keys.length === 0) return found;
-      const values = await redis.mget(keys.map(key)).catch(() => [] as (string | null)[]);
+      const values = await mget(keys.map(key)).catch(() => [] as (string | null)[]);
       values.forEach((v, i) => {
         const hint = v ? parseHint(v) : null;
         if (hint) found.set(keys[i]!, hint);
@@ -67,4 +68,30 @@ function parseHint(json: string): TypedRedHint | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * MGET with the reads of one turn of the event loop sent as one: an overloaded intake asks
+ * for a shed text's hint per request, many requests a turn, and one command each cost the
+ * refusal most of its CPU again (`bench/shed-cost.ts`).
+ */
+function batchedMget(redis: RedisClient): (keys: string[]) => Promise<(string | null)[]> {
+  let waiting: { keys: string[]; resolve: (v: (string | null)[]) => void; reject: (e: unknown) => void }[] = [];
+  const flush = async () => {
+    const batch = waiting;
+    waiting = [];
+    const keys = [...new Set(batch.flatMap((b) => b.keys))];
+    try {
+      const values = await redis.mget(keys);
+      const byKey = new Map(keys.map((k, i) => [k, values[i] ?? null]));
+      for (const b of batch) b.resolve(b.keys.map((k) => byKey.get(k) ?? null));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  };
+  return (keys) =>
+    new Promise((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(() => void flush());
+      waiting.push({ keys, resolve, reject });
+    });
 }
