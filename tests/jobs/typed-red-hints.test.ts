@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TypedRedHint } from '../../src/flows';
 import { redisTypedRedHints } from '../../src/jobs/typed-red-hints';
 import { createRedis } from '../../src/platform/redis';
 import { createLogger } from '../../src/platform/logger';
@@ -21,7 +22,7 @@ beforeAll(async () => {
 describe('typed-red hints in Redis', () => {
   it('keeps a hint a sender at a time, forgets it on null, and matches typed texts against it', async () => {
     const hints = redisTypedRedHints(redis, prefix);
-    await hints.remember(new Map([['a', spo2], ['b', { kind: 'yes' as const }]]));
+    await hints.remember(new Map<string, TypedRedHint>([['a', spo2], ['b', { kind: 'yes' }]]));
     expect([...(await hints.read(['a', 'b', 'c'])).keys()].sort()).toEqual(['a', 'b']);
     expect(await hints.looksRed([{ senderKey: 'a', text: '９２' }, { senderKey: 'a', text: '97' }, { senderKey: 'b', text: 'はい' }, { senderKey: 'c', text: '92' }])).toEqual([true, false, true, false]);
     await hints.remember(new Map([['a', null]]));
