@@ -63,9 +63,11 @@ export async function processLineInbound(deps: Deps, eventId: string, opts: { ba
   const hints = new Map<string, TypedRedHint | null>();
   const claimed: OutboundRow[] = [];
   const recordDeferred = async (tx: Tx) => {
-    await readAhead?.write(tx); // the answers' observations and states first
-    if (!deferred.length) return;
-    const rows = await recordClaimedLineOutbound(tx, deferred.map((d) => d.item), now);
+    // The answers' observations and states, and the replies: independent writes, sent
+    // together on the transaction's connection (pipelined: one wait, not two, before the commit).
+    const items = deferred.map((d) => d.item);
+    const [, rows] = await Promise.all([readAhead?.write(tx), items.length ? recordClaimedLineOutbound(tx, items, now) : null]);
+    if (!rows) return;
     const byKey = new Map(rows.map((r) => [r.retryKey, r]));
     for (const d of deferred) d.result.outboxId = byKey.get(d.item.retryKey)?.id ?? null;
     claimed.push(...rows);

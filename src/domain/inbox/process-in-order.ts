@@ -205,19 +205,22 @@ async function runInOrder<R>(
         }
       }
     }
-    if (!inSavepoints && opts.beforeCommit) {
-      // A batch write that fails is found out event by event: the run again with savepoints, where each handler writes its own.
-      await opts.beforeCommit(tx, results).catch((err: Error) => {
-        throw new EventFailedWithoutSavepoint(err.message, { cause: err });
-      });
-    }
-    if (handled.length) {
-      await tx
-        .update(inboundEvents)
-        .set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null })
-        .where(inArray(inboundEvents.id, handled.map((e) => e.id)));
-      for (const event of handled) observeAnswer(event.provider, event.receivedAt, now);
-    }
+    // The batch's writes and the events marked processed go out together (pipelined on the
+    // transaction's connection; none reads what another writes): a red answer's run waits once
+    // for them, not once each, before its commit puts the alert on the consoles.
+    const [written, marked] = await Promise.allSettled([
+      !inSavepoints && opts.beforeCommit ? opts.beforeCommit(tx, results) : null,
+      handled.length
+        ? tx
+            .update(inboundEvents)
+            .set({ processedAt: now, attempts: sql`${inboundEvents.attempts} + 1`, lastError: null })
+            .where(inArray(inboundEvents.id, handled.map((e) => e.id)))
+        : null,
+    ]);
+    // A batch write that fails is found out event by event: the run again with savepoints, where each handler writes its own.
+    if (written.status === 'rejected') throw new EventFailedWithoutSavepoint((written.reason as Error).message, { cause: written.reason });
+    if (marked.status === 'rejected') throw marked.reason;
+    for (const event of handled) observeAnswer(event.provider, event.receivedAt, now);
     return { results, handledIds: handled.map((e) => e.id), own: { senderKey: own.senderKey, seq: own.seq }, senders: own.senderKey ? [own.senderKey, ...others] : [], failed };
   });
 }
