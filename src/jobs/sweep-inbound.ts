@@ -3,28 +3,26 @@ import { queryRows } from '../../db/client';
 import type { Deps } from '../deps';
 import { withJobIds, type JobTarget } from './define';
 import { inboundJobFor, lineUrgentInboundTarget } from './inbound-jobs';
-import { isUrgentPostback } from '../platform/line/postback';
 
 /**
  * Inbound events stored but never processed (Redis was down when the webhook came, or a
  * worker died): enqueue `inbound.<provider>` with { eventId } again, under the same job id
  * the webhook used (`inbound:<eventId>`), so an event already queued is not added twice.
- * A red answer (a tap marked red, or a typed one the intake marked `urgent`) goes back to
- * the urgent lane, as the intake put it: late already, it must not wait behind the backlog
+ * A red answer (`urgent`: a tap marked red, or a typed one the intake found red) goes back
+ * to the urgent lane, as the intake put it: late already, it must not wait behind the backlog
  * as well.
  */
 export async function sweepInbound(deps: Deps, opts: { now: Date; olderThanMs: number; limit: number; jobs: readonly JobTarget[] }): Promise<{ swept: number; missingJobs: string[] }> {
   const before = new Date(opts.now.getTime() - opts.olderThanMs).toISOString();
-  const rows = await queryRows<{ id: string; provider: string; tapped: string | null; urgent: boolean }>(
+  const rows = await queryRows<{ id: string; provider: string; urgent: boolean }>(
     deps.db,
-    sql`select id, provider, payload->'postback'->>'data' as tapped, urgent from inbound_events
+    sql`select id, provider, urgent from inbound_events
         where processed_at is null and received_at < ${before}::timestamptz order by received_at limit ${opts.limit}`,
   );
-  // By the job that takes them: `inbound.<provider>`, or the urgent lane for a red tap.
+  // By the job that takes them: `inbound.<provider>`, or the urgent lane for a red answer.
   const byJob = new Map<string, { def: JobTarget | undefined; ids: string[] }>();
   for (const r of rows) {
-    const urgent = r.urgent || (r.provider === 'line' && r.tapped !== null && isUrgentPostback(r.tapped));
-    const def = urgent ? lineUrgentInboundTarget : inboundJobFor(r.provider, opts.jobs);
+    const def = r.urgent ? lineUrgentInboundTarget : inboundJobFor(r.provider, opts.jobs);
     const name = def?.name ?? `inbound.${r.provider}`;
     const lane = byJob.get(name) ?? { def, ids: [] };
     lane.ids.push(r.id);

@@ -81,8 +81,8 @@ describe('sweeper after a Redis outage', () => {
     const stored = (id: string, data: string) =>
       queryRows<{ id: string }>(
         deps.db,
-        sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at)
-            values ('line', ${id}, 'sweep-red', ${JSON.stringify({ type: 'postback', postback: { data } })}::jsonb, ${new Date(clock.getTime() - 60_000).toISOString()}::timestamptz) returning id`,
+        sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at, urgent)
+            values ('line', ${id}, 'sweep-red', ${JSON.stringify({ type: 'postback', postback: { data } })}::jsonb, ${new Date(clock.getTime() - 60_000).toISOString()}::timestamptz, ${data.endsWith('&u=1')}) returning id`,
       );
     const sid = '00000000-0000-4000-8000-000000000004';
     const [red] = await stored('evt-sweep-red', `s=${sid}&q=breathless&v=yes&u=1`);

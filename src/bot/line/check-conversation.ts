@@ -10,18 +10,13 @@ import { nextMemberIntro, typedRedHint, type Input, type Lang, type SessionState
 import type { LineLink } from '../../domain/channels/person-on-channel';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
-import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
+import { ctxOf, lineReply, patientActor, type LineReply, type LineTurn } from './turn';
 import { helpReply, monitoringEndedReply } from './info-replies';
 
 type SessionRow = CheckSession;
 
-const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply => ({
-  kind,
-  personId: link.personId,
-  sessionId,
-  messages,
-  ...(redHint === undefined ? {} : { redHint }),
-});
+const checkReply = (link: LineLink, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply =>
+  lineReply(kind, link.personId, sessionId, messages, redHint);
 
 /**
  * The question a session is waiting on, as LINE messages: a session nobody has answered

@@ -9,7 +9,7 @@ import type { LineEvent } from './handle-event';
 import { handleLinkCode, looksLikeLinkCode } from './linking';
 import { fitRequest, renderMessages, textMessages, type LineMessage } from './render';
 import { pick, T } from './texts';
-import { ctxOf, patientActor, type LineReply, type LineTurn } from './turn';
+import { ctxOf, lineReply, patientActor, type LineReply, type LineTurn } from './turn';
 
 /**
  * The LINE conversation of a household's reporter contact — a parent who is not a person,
@@ -85,13 +85,8 @@ async function note(turn: LineTurn, contacts: ContactReporter[], text: string | 
 /** Her answer into a member's check; when it ends, the next member's begins in the same reply. */
 async function answerAsContact(turn: LineTurn, contact: ContactReporter, session: CheckSession, input: Input): Promise<LineReply> {
   const ctx = ctxOf(turn, patientActor(session.personId));
-  const reply = (personId: string, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply => ({
-    kind,
-    personId,
-    sessionId,
-    messages,
-    ...(redHint === undefined ? {} : { redHint }),
-  });
+  const reply = (personId: string, sessionId: string, messages: LineMessage[], kind: LineReply['kind'] = 'check', redHint?: TypedRedHint | null): LineReply =>
+    lineReply(kind, personId, sessionId, messages, redHint);
   const outcome = await answerCheck({ ctx, input: { sessionId: session.id, input, channel: 'line', byContactOf: contact.householdId } });
   if (outcome.closed) return reply(session.personId, session.id, textMessages([pick(T.closed, contact.lang)]), 'closed', null);
   if (outcome.messages.length === 0) return reply(session.personId, session.id, textMessages([pick(T.notUnderstood, contact.lang)]), 'note');

@@ -31,6 +31,15 @@ export interface LineReply {
   redHint?: TypedRedHint | null;
 }
 
+/** A reply; `redHint` given only when the reply settles it (absent: the sender's hint is left as it is). */
+export const lineReply = (kind: LineReply['kind'], personId: string | null, sessionId: string | null, messages: LineMessage[], redHint?: TypedRedHint | null): LineReply => ({
+  kind,
+  personId,
+  sessionId,
+  messages,
+  ...(redHint === undefined ? {} : { redHint }),
+});
+
 export const patientActor = (personId: string): Actor => ({ kind: 'patient', personId, channel: 'line' });
 export const lineWebhookActor: Actor = { kind: 'webhook', provider: 'line' };
 

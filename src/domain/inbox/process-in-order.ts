@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client';
 import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
-import { URGENT_TAP_LIKE } from '../../platform/line/postback';
 import type { Logger } from '../../platform/logger';
 import { observeAnswer } from '../../platform/metrics/record';
 
@@ -141,8 +140,8 @@ async function runInOrder<R>(
     // waits), up to batchSize − 1 taken: a sender another run holds is passed over for the
     // next free one (the lock is tried row by row under the limit, so only the taken are
     // locked). The window is wide enough that many runs at once (INBOUND_CONCURRENCY) still
-    // fill their batches. A red answer (a tap marked red, or typed and marked `urgent` by the
-    // intake) is not what brings a sender into a batch: it is its own job's, in the urgent
+    // fill their batches. A red answer (`urgent`: a tap marked red, or a typed one the intake
+    // found red) is not what brings a sender into a batch: it is its own job's, in the urgent
     // lane, which would otherwise wait on the sender's lock for the whole batch (1.7–3.0 s in
     // 6 of 28 red runs of the topology burst with a round). Taken along with an earlier event
     // of its sender, it is processed in order as before.
@@ -155,7 +154,7 @@ async function runInOrder<R>(
                     select sender_key, received_at from inbound_events
                     where processed_at is null and sender_key is not null and sender_key <> ${own.senderKey}
                       and provider in (${sql.join(providers.map((p) => sql`${p}`), sql`, `)})
-                      and not urgent and not (provider = 'line' and coalesce(payload->'postback'->>'data', '') like ${URGENT_TAP_LIKE})
+                      and not urgent
                     order by received_at limit ${Math.min(batchSize * OTHERS_WINDOW, MAX_OTHERS_WINDOW)}),
                   candidates as materialized (
                     select sender_key, min(received_at) as first from oldest group by sender_key order by first)

@@ -2,6 +2,7 @@ import { and, inArray, sql } from 'drizzle-orm';
 // Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
 import type { Db } from '../../../db/client';
 import { queryRows } from '../../../db/rows';
+import { isUrgentAnswer } from '../../platform/line/postback';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
 
 export type { InboundProvider } from '../../../db/schema';
@@ -26,6 +27,9 @@ export interface StoredInboundEvent {
   processed: boolean;
 }
 
+/** A LINE button the engine marked red (`u=1`): stored `urgent`, the urgent lane's from the start. */
+const isTappedRed = (r: InboxRow) => r.provider === 'line' && isUrgentAnswer(r.payload);
+
 const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
 
 /**
@@ -35,9 +39,9 @@ const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provide
  * size of write, parsed and planned every time, and built by the query builder value by value.
  */
 function insertEvents(rows: InboxRow[]) {
-  const json = JSON.stringify(rows.map((r) => ({ p: r.provider, e: r.providerEventId, s: r.senderKey, b: r.payload, t: r.receivedAt.toISOString() })));
-  return sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at)
-    select r.v->>'p', r.v->>'e', r.v->>'s', r.v->'b', (r.v->>'t')::timestamptz
+  const json = JSON.stringify(rows.map((r) => ({ p: r.provider, e: r.providerEventId, s: r.senderKey, b: r.payload, t: r.receivedAt.toISOString(), u: isTappedRed(r) })));
+  return sql`insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at, urgent)
+    select r.v->>'p', r.v->>'e', r.v->>'s', r.v->'b', (r.v->>'t')::timestamptz, (r.v->>'u')::boolean
     from jsonb_array_elements(${json}::jsonb) with ordinality as r(v, n) order by r.n
     on conflict do nothing
     returning id, provider, provider_event_id as "providerEventId"`;
@@ -79,7 +83,7 @@ export async function storeInboundEvents(db: Db, rows: InboxRow[]): Promise<Stor
 /**
  * Mark stored events as the urgent lane's (a typed red answer, known only once its sender's
  * hint is read after the write): ordinary batches then leave them to their own job, and the
- * sweeper puts them back in that lane. Taps carry their mark in the payload already.
+ * sweeper puts them back in that lane. A tapped red answer is marked by its insert.
  */
 export async function markUrgentEvents(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;

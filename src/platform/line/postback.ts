@@ -77,13 +77,6 @@ export function isUrgentAnswer(event: unknown): boolean {
   return e?.type === 'postback' && typeof e.postback?.data === 'string' && isUrgentPostback(e.postback.data);
 }
 
-/**
- * The same test in SQL, a LIKE pattern over a stored LINE event's postback data
- * (`payload->'postback'->>'data'`): it ends with the red mark (encodePostback puts `u`
- * last). For choosing work, never for judging.
- */
-export const URGENT_TAP_LIKE = '%&u=1';
-
 // The end of a red button's data in a webhook body's JSON (encodePostback puts `u` last), with
 // `&` as it is or escaped as an HTML-safe JSON encoder writes it.
 const URGENT_ENDINGS = ['&u=1"', '\\u0026u=1"'];

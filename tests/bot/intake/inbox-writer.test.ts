@@ -96,6 +96,9 @@ describe('the inbox writer', () => {
     await vi.waitFor(() => expect(jobs.bulks.filter((b) => b.name === 'inbound.line').flatMap((b) => b.jobIds)).toHaveLength(2));
     const urgent = jobs.bulks.filter((b) => b.name === 'inbound.line.urgent').flatMap((b) => b.jobIds);
     expect([...new Set(urgent)]).toEqual([`inbound:${stored![0]!.id}`]);
+    // Marked by its insert, so ordinary batches and the sweeper leave it to the urgent lane.
+    const [mark] = await queryRows<{ urgent: boolean }>(deps.db, sql`select urgent from inbound_events where id = ${stored![0]!.id}::uuid`);
+    expect(mark!.urgent).toBe(true);
   });
 
   it('a typed text goes to the urgent lane when its sender\'s hint says it is red (one read a write); a failing read leaves it in the ordinary one', async () => {

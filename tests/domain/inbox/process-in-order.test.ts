@@ -130,6 +130,7 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     const [a1] = await store('line', a, [{ n: 1 }]);
     const [r1] = await store('line', red, [tap('s=00000000-0000-4000-8000-000000000000&q=breath&v=yes&u=1')]);
     const [b1, b2] = await store('line', both, [tap('q=cough&v=no'), tap('q=breath&v=yes&u=1')]);
+    await markUrgentEvents(deps.db, [r1!, b2!]); // as the intake's insert marks a red tap (urgent)
     const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
     expect(run.results).toEqual([a1, b1, b2]); // the red sender is not taken; the other's red tap follows its earlier event
     expect((await rowsOf([r1!]))[0]!.processedAt).toBeNull();
