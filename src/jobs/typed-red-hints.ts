@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import { typedAnswerLooksRed, type TypedRedHint } from '../flows';
 import type { RedisClient } from '../platform/redis';
 
 /**
  * Per LINE sender (its hashed key, never the user id), what a typed answer to the question it
  * was just asked looks like when it is red (flows/engine/red-typed.ts): the workers write it
- * when they reply, the intake reads it to put such a text in the answers' urgent lane, as a
- * tapped red button is. An accelerator only: a missing, stale or lost hint costs speed, never
- * an answer (each is judged again when processed), so every Redis failure here is swallowed.
- * The keys share one hash tag so a read of many senders is one MGET on Redis Cluster too.
+ * when they reply and when a round's first question goes out, the intake reads it to put such
+ * a text in the answers' urgent lane, as a tapped red button is. An accelerator only: a
+ * missing, stale or lost hint costs speed, never an answer (each is judged again when
+ * processed), so every Redis failure here is swallowed.
  */
 export interface TypedRedHints {
   /** A sender's next hint, or null to forget it (the question asked now has no red typed answer). */
@@ -21,30 +22,112 @@ export interface TypedRedHints {
   looksRed(texts: readonly { senderKey: string; text: string }[]): Promise<boolean[]>;
 }
 
-/** A question waits at most a day; a hint left behind by a session that ended otherwise goes with it. */
-const HINT_TTL_SECONDS = 12 * 60 * 60;
+/**
+ * The layout, for the national round (every recipient of a red-capable first question hinted
+ * at once): a key per sender cost ~310 B of Redis memory with its JSON, so 1.5 M recipients
+ * would have taken ~480 MB. Instead a sender is a field of one of BUCKETS hashes (~55 B each,
+ * listpack-encoded), whose value names the hint by its content (a few distinct hints a flow,
+ * each stored once and cached in the reading process). A hash field has no TTL of its own, so
+ * the hashes are per generation of 12 hours: written in the current one, read in it and the
+ * one before, and dropped (EXPIRE) a generation after they stop being written.
+ */
+const BUCKETS = 4096;
+const GENERATION_MS = 12 * 60 * 60 * 1000;
+const BUCKET_TTL_SECONDS = (2 * GENERATION_MS) / 1000 + 3600;
+const BODY_TTL_SECONDS = BUCKET_TTL_SECONDS;
+/** Sender keys are SHA-256 hex: 24 of its digits (96 bits) name a sender well enough for a hint. */
+const FIELD_CHARS = 24;
+const CACHED_BODIES = 1000;
+/** A body or a bucket's TTL set within the hour is not set again (both outlive it by a day). */
+const REFRESH_MS = 60 * 60 * 1000;
 
-export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRedHints {
-  const key = (senderKey: string) => `${prefix}:{typed-red}:${senderKey}`;
-  const mget = batchedMget(redis);
+export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () => number = Date.now): TypedRedHints {
+  const tag = `${prefix}:{typed-red}`;
+  const generation = () => Math.floor(now() / GENERATION_MS);
+  const bucketKey = (gen: number, senderKey: string) => `${tag}:g${gen}:${bucketOf(senderKey)}`;
+  const field = (senderKey: string) => senderKey.slice(0, FIELD_CHARS);
+  const bodyKey = (id: string) => `${tag}:h:${id}`;
+  // Hint id → its body, fetched once: a body never changes under its id (the id is its digest).
+  const bodies = new Map<string, Promise<TypedRedHint | null>>();
+  const readFields = batchedReads(redis);
+  // What this process set lately (a body, a bucket's TTL): an answer's hint is then one HSET, not three commands.
+  const setLately = new Map<string, number>();
+  const notSetLately = (key: string) => {
+    const at = setLately.get(key);
+    if (at !== undefined && now() - at < REFRESH_MS) return false;
+    if (setLately.size > 4 * BUCKETS) setLately.clear();
+    setLately.set(key, now());
+    return true;
+  };
+
+  /** Hint ids → hints: from this process's cache, the rest in one MGET (shared with the reads already under way). */
+  async function resolve(ids: readonly string[]): Promise<Map<string, TypedRedHint>> {
+    const missing = [...new Set(ids.filter((id) => !bodies.has(id)))];
+    if (missing.length > 0) {
+      if (bodies.size + missing.length > CACHED_BODIES) bodies.clear();
+      const fetched = redis.mget(missing.map(bodyKey));
+      missing.forEach((id, i) => {
+        const body = fetched.then((values) => (values[i] ? parseHint(values[i]!) : null));
+        // A failed read is forgotten, so the next one tries again.
+        bodies.set(id, body.catch(() => (bodies.delete(id), null)));
+      });
+    }
+    const found = new Map<string, TypedRedHint>();
+    for (const id of new Set(ids)) {
+      const hint = await bodies.get(id);
+      if (hint) found.set(id, hint);
+    }
+    return found;
+  }
+
   const hints: TypedRedHints = {
-    async remember(hints) {
-      if (hints.size === 0) return;
-      const batch = redis.multi();
-      for (const [senderKey, hint] of hints) {
-        if (hint) batch.set(key(senderKey), JSON.stringify(hint), 'EX', HINT_TTL_SECONDS);
-        else batch.unlink(key(senderKey));
+    async remember(given) {
+      if (given.size === 0) return;
+      const gen = generation();
+      const batch = redis.pipeline();
+      // One body a distinct hint (a round's batch shares a few among 500 senders).
+      const ids = new Map<TypedRedHint, string>();
+      const idsOfJson = new Map<string, string>();
+      const touched = new Set<string>();
+      for (const [senderKey, hint] of given) {
+        const key = bucketKey(gen, senderKey);
+        if (!hint) {
+          batch.hdel(key, field(senderKey));
+          batch.hdel(bucketKey(gen - 1, senderKey), field(senderKey));
+          continue;
+        }
+        let id = ids.get(hint);
+        if (id === undefined) {
+          const json = JSON.stringify(hint);
+          id = idsOfJson.get(json);
+          if (id === undefined) {
+            id = hintId(json);
+            idsOfJson.set(json, id);
+            if (notSetLately(bodyKey(id))) batch.set(bodyKey(id), json, 'EX', BODY_TTL_SECONDS);
+          }
+          ids.set(hint, id);
+        }
+        batch.hset(key, field(senderKey), id);
+        touched.add(key);
       }
-      await batch.exec().catch(() => undefined);
+      for (const key of touched) if (notSetLately(key)) batch.expire(key, BUCKET_TTL_SECONDS);
+      // A failed write may have lost a body or a TTL: set them again next time.
+      const results = await batch.exec().catch(() => null);
+      if (!results || results.some(([err]) => err)) setLately.clear();
     },
     async read(senderKeys) {
       const found = new Map<string, TypedRedHint>();
       const keys = [...new Set(senderKeys)];
       if (keys.length === 0) return found;
-      const values = await mget(keys.map(key)).catch(() => [] as (string | null)[]);
-      values.forEach((v, i) => {
-        const hint = v ? parseHint(v) : null;
-        if (hint) found.set(keys[i]!, hint);
+      const gen = generation();
+      // The current generation first, then the one before (a hint written before the turn of the generation).
+      const reads = keys.flatMap((k) => [{ key: bucketKey(gen, k), field: field(k) }, { key: bucketKey(gen - 1, k), field: field(k) }]);
+      const values = await readFields(reads).catch(() => [] as (string | null)[]);
+      const idOf = keys.map((_, i) => values[2 * i] ?? values[2 * i + 1] ?? null);
+      const byId = await resolve(idOf.filter((id): id is string => id !== null)).catch(() => new Map<string, TypedRedHint>());
+      keys.forEach((k, i) => {
+        const hint = idOf[i] ? byId.get(idOf[i]!) : undefined;
+        if (hint) found.set(k, hint);
       });
       return found;
     },
@@ -60,6 +143,16 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string): TypedRed
   return hints;
 }
 
+/** A sender's hash: by the four digits after its field (SHA-256 hex), or by a string hash of any other key. */
+function bucketOf(senderKey: string): number {
+  if (/^[0-9a-f]{28}/.test(senderKey)) return parseInt(senderKey.slice(FIELD_CHARS, FIELD_CHARS + 4), 16) % BUCKETS;
+  let h = 0;
+  for (let i = 0; i < senderKey.length; i++) h = (h * 31 + senderKey.charCodeAt(i)) >>> 0;
+  return h % BUCKETS;
+}
+
+const hintId = (json: string) => createHash('sha256').update(json).digest('base64url').slice(0, 16);
+
 function parseHint(json: string): TypedRedHint | null {
   try {
     const h = JSON.parse(json) as TypedRedHint;
@@ -70,28 +163,34 @@ function parseHint(json: string): TypedRedHint | null {
   }
 }
 
+type FieldRead = { key: string; field: string };
+
 /**
- * MGET with the reads of one turn of the event loop sent as one: an overloaded intake asks
- * for a shed text's hint per request, many requests a turn, and one command each cost the
- * refusal most of its CPU again (`bench/shed-cost.ts`).
+ * HGETs with the reads of one turn of the event loop sent as one pipeline: an overloaded
+ * intake asks for a shed text's hint per request, many requests a turn, and one round trip
+ * each cost the refusal most of its CPU again (`bench/shed-cost.ts`). All the keys share the
+ * `{typed-red}` hash tag, so on Redis Cluster the pipeline goes to one node.
  */
-function batchedMget(redis: RedisClient): (keys: string[]) => Promise<(string | null)[]> {
-  let waiting: { keys: string[]; resolve: (v: (string | null)[]) => void; reject: (e: unknown) => void }[] = [];
+function batchedReads(redis: RedisClient): (reads: FieldRead[]) => Promise<(string | null)[]> {
+  let waiting: { reads: FieldRead[]; resolve: (v: (string | null)[]) => void; reject: (e: unknown) => void }[] = [];
   const flush = async () => {
     const batch = waiting;
     waiting = [];
-    const keys = [...new Set(batch.flatMap((b) => b.keys))];
+    const unique = new Map<string, FieldRead>();
+    for (const b of batch) for (const r of b.reads) unique.set(`${r.key}\n${r.field}`, r);
     try {
-      const values = await redis.mget(keys);
-      const byKey = new Map(keys.map((k, i) => [k, values[i] ?? null]));
-      for (const b of batch) b.resolve(b.keys.map((k) => byKey.get(k) ?? null));
+      const pipeline = redis.pipeline();
+      for (const r of unique.values()) pipeline.hget(r.key, r.field);
+      const results = (await pipeline.exec()) ?? [];
+      const byRead = new Map([...unique.keys()].map((k, i) => [k, (results[i]?.[1] as string | null | undefined) ?? null]));
+      for (const b of batch) b.resolve(b.reads.map((r) => byRead.get(`${r.key}\n${r.field}`) ?? null));
     } catch (err) {
       for (const b of batch) b.reject(err);
     }
   };
-  return (keys) =>
+  return (reads) =>
     new Promise((resolve, reject) => {
       if (waiting.length === 0) setImmediate(() => void flush());
-      waiting.push({ keys, resolve, reject });
+      waiting.push({ reads, resolve, reject });
     });
 }

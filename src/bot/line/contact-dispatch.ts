@@ -7,7 +7,8 @@ import { setContactOptOut } from '../../domain/households/household-contact';
 import { lineContactsOfSessions } from '../../domain/households/household-contact-line';
 import { contactMember, openContactMemberNames, rideAlongUnlessFirst, type ContactReporter } from '../../domain/households/household-contact-session';
 import { outboundIdByRetryKey } from '../../domain/outbox/outbound-messages';
-import { membersOpenLine, nextMemberIntro } from '../../flows';
+import { membersOpenLine, nextMemberIntro, typedRedHint, type TypedRedHint } from '../../flows';
+import { senderKeyOf } from './intake';
 import type { PromptKind } from '../dispatch';
 import { currentPrompt } from './check-conversation';
 import { lineApiFor } from './limited-api';
@@ -31,6 +32,8 @@ export const CONTACT_OWNER = 'contact-dispatch';
 export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind: PromptKind): Promise<string[]> {
   const others: string[] = [];
   const ids: string[] = [];
+  // Her hint for a typed red answer to the question a prompt opens (jobs/typed-red-hints.ts), as after any reply of ours.
+  const hints = new Map<string, TypedRedHint | null>();
   const contacts = await lineContactsOfSessions(deps.db, sessionIds);
   for (const sessionId of sessionIds) {
     const contact = contacts.get(sessionId);
@@ -38,10 +41,13 @@ export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind:
       others.push(sessionId);
       continue;
     }
-    const id = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, (ctx) => queueForContact(ctx, contact, sessionId, kind));
-    if (id) ids.push(id);
+    const queued = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, (ctx) => queueForContact(ctx, contact, sessionId, kind));
+    if (!queued) continue;
+    ids.push(queued.id);
+    if (queued.redHint !== undefined && contact.lineUserId) hints.set(await senderKeyOf(contact.lineUserId), queued.redHint);
   }
   if (ids.length === 0) return others;
+  await deps.jobs.typedRedHints.remember(hints);
   const result = await deliverOutbound(deps, lineApiFor(deps), ids, CONTACT_OWNER);
   for (const f of result.failed) {
     const householdId = f.status === 400 && f.sessionId ? contacts.get(f.sessionId)?.householdId : undefined;
@@ -51,13 +57,16 @@ export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind:
   return others;
 }
 
-/** The row for one session and send (its retry key makes a retried job record nothing new), or null when nothing is to go. */
-async function queueForContact(ctx: Ctx, contact: ContactReporter, sessionId: string, kind: PromptKind): Promise<string | null> {
+/**
+ * The row for one session and send (its retry key makes a retried job record nothing new), or
+ * null when nothing is to go; with the typed-red hint of the question it opens, when it opens one.
+ */
+async function queueForContact(ctx: Ctx, contact: ContactReporter, sessionId: string, kind: PromptKind): Promise<{ id: string; redHint?: TypedRedHint | null } | null> {
   const session = await lockSession(ctx, sessionId);
   if (!session || !isSessionOpen(session, ctx.now)) return null;
   const retryKey = promptRetryKey(kind, { sessionId, remindersSent: session.remindersSent });
   const recorded = await outboundIdByRetryKey(ctx.tx, retryKey);
-  if (recorded) return recorded;
+  if (recorded) return { id: recorded };
   if (kind === 'prompt' && (await rideAlongUnlessFirst(ctx, contact, sessionId))) return null;
   const lang = contact.lang;
   const member = await contactMember(ctx.tx, contact.householdId, session);
@@ -68,5 +77,6 @@ async function queueForContact(ctx: Ctx, contact: ContactReporter, sessionId: st
   if (question.length === 0) return null;
   const intro = member && (kind === 'prompt' || begun) ? [nextMemberIntro(member, lang, 'line')] : [];
   const messages = fitRequest([...textMessages([...lead, ...intro]), ...question]);
-  return queueOutbound(ctx.tx, { retryKey, kind, personId: session.personId, sessionId, body: { to: contact.lineUserId!, messages, owner: CONTACT_OWNER } }, ctx.now);
+  const id = await queueOutbound(ctx.tx, { retryKey, kind, personId: session.personId, sessionId, body: { to: contact.lineUserId!, messages, owner: CONTACT_OWNER } }, ctx.now);
+  return id ? { id, redHint: begun ? typedRedHint(begun.messages) : undefined } : null;
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { openingContextOf } from '../../domain/checks/flow-context';
 import { loadFlowVersion } from '../../domain/flows/flow-versions';
 import { recordLineMulticast, sentMulticastSessions, settleLineMulticast, settleLineMulticastSent } from '../../domain/outbox/outbound-messages';
-import { start } from '../../flows';
+import { start, typedRedHint, type TypedRedHint } from '../../flows';
 import { TransientSendError, type ChannelDispatcher } from '../dispatch';
 import type { SendOptions } from '../../jobs/channel-work';
 import { createLineApi, LineSendError } from './client';
@@ -12,6 +12,7 @@ import { sendReminders } from './reminders';
 import { sendToLineContacts } from './contact-dispatch';
 import { renderMessages } from './render';
 import { lineRetryUuid } from './retry-key';
+import { senderKeyOf } from './intake';
 
 /** LINE multicasts take up to 500 recipients. */
 export const LINE_BATCH_SIZE = 500;
@@ -32,32 +33,55 @@ async function sendFirstPrompts(deps: Deps, rows: DispatchRow[], opts: SendOptio
   }
   for (const group of groups.values()) {
     for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) {
-      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) prompted.push(...(await multicastBatch(deps, api, same.rows, same.messages, opts)));
+      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) prompted.push(...(await multicastBatch(deps, api, same, opts)));
     }
   }
   return prompted;
 }
 
+/** Recipients asked the same first messages; `redHints` per session, where a typed answer to the first question can be red. */
+type SamePrompt = { rows: DispatchRow[]; messages: ReturnType<typeof renderMessages>; redHints: Map<string, TypedRedHint> };
+
 /**
  * The batch split by what each person is asked first. Usually one group: the opening is
  * the same for everyone on a flow version, round and language. But a flow may branch on
  * the person before its first question (an oximeter, an age), and then each gets their own.
+ * Whether a typed answer to it is red can differ within a group (the same temperature
+ * question is red at 38 ℃ only for a person with risk factors): per person, not a split.
  */
-async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
+async function samePromptGroups(deps: Deps, batch: DispatchRow[]): Promise<SamePrompt[]> {
   const first = batch[0]!;
   const now = deps.now();
   const version = await loadFlowVersion(deps.db, first.flowVersionId);
-  const groups = new Map<string, { rows: DispatchRow[]; messages: ReturnType<typeof renderMessages> }>();
+  const groups = new Map<string, SamePrompt>();
   for (const r of batch) {
     const ctx = openingContextOf(r.subject, 'line', now, first.localDate);
     const sends = start(version, ctx).effects.flatMap((e) => (e.type === 'send' ? [e.message] : []));
     const messages = renderMessages(sends, { round: r.round, localDate: r.localDate }, r.lang);
     const key = JSON.stringify(messages);
-    const g = groups.get(key) ?? { rows: [], messages };
+    const g: SamePrompt = groups.get(key) ?? { rows: [], messages, redHints: new Map() };
     g.rows.push(r);
+    const hint = typedRedHint(sends);
+    if (hint) g.redHints.set(r.sessionId, hint);
     groups.set(key, g);
   }
   return [...groups.values()];
+}
+
+/**
+ * The recipients' typed-red hints (jobs/typed-red-hints.ts), so a typed red answer to the
+ * round's first question takes the urgent lane as a later one does: the morning's first
+ * answers are when the backlog is longest. A recipient without one keeps what it had (a
+ * stale hint only hurries a text, which is judged again when processed).
+ */
+async function rememberRedHints(deps: Deps, rows: readonly DispatchRow[], hints: ReadonlyMap<string, TypedRedHint>): Promise<void> {
+  if (hints.size === 0) return;
+  const bySender = new Map<string, TypedRedHint>();
+  for (const r of rows) {
+    const hint = hints.get(r.sessionId);
+    if (hint && r.userId) bySender.set(await senderKeyOf(r.userId), hint);
+  }
+  await deps.jobs.typedRedHints.remember(bySender);
 }
 
 /**
@@ -65,7 +89,7 @@ async function samePromptGroups(deps: Deps, batch: DispatchRow[]) {
  * failed. With `opts.reminderAfterMs` the settling statement also starts their reminder
  * clock (settleLineMulticastSent); without it, the caller marks them.
  */
-async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, batch: DispatchRow[], messages: ReturnType<typeof renderMessages>, opts: SendOptions): Promise<string[]> {
+async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, { rows: batch, messages, redHints }: SamePrompt, opts: SendOptions): Promise<string[]> {
   const now = deps.now();
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
   // A first attempt cannot have sent any: a 'sent' multicast marks its sessions prompted in
@@ -74,8 +98,11 @@ async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>,
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
   if (todo.length === 0) return [];
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
-  // One row for the whole multicast (line_multicasts), not one per person.
-  const rowId = await recordLineMulticast(deps.db, todo.map((r) => ({ personId: r.personId, sessionId: r.sessionId })), batchKey, now);
+  // One row for the whole multicast (line_multicasts), not one per person; the hints before the send, beside the row.
+  const [rowId] = await Promise.all([
+    recordLineMulticast(deps.db, todo.map((r) => ({ personId: r.personId, sessionId: r.sessionId })), batchKey, now),
+    rememberRedHints(deps, todo, redHints),
+  ]);
   const setRows = (set: Parameters<typeof settleLineMulticast>[2]) => settleLineMulticast(deps.db, rowId, set, deps.now());
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));

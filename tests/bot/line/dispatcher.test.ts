@@ -5,6 +5,8 @@ import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
 import { runDispatch } from '../../../src/jobs/dispatch';
+import { urgentRows } from '../../../src/bot/intake/urgent-lane';
+import { senderKeyOf } from '../../../src/bot/line/intake';
 import { latestPublishedVersionId } from '../../../src/domain/flows/flow-versions';
 import { clock, issueCode, newUserId, postbackEvent, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from './helpers';
 
@@ -182,5 +184,21 @@ describe('LINE dispatcher', () => {
     expect(textsOf([to(withOximeter.user)])).toContain('SpO2');
     expect(textsOf([to(without.user)])).toContain('体温');
     expect(new Set(calls.map((c) => c.retryKey)).size).toBe(2);
+  });
+
+  it('a typed red answer to the round\'s first question is hurried as a later one is: the multicast leaves each recipient\'s hint', async () => {
+    // 38.5 ℃ is amber for most and red for a person of 65 or more (the flow's escalation); both are in one multicast.
+    const elderly = await patientWithSession({ linked: true, person: { dateOfBirth: '1950-04-01' } });
+    const younger = await patientWithSession({ linked: true, person: { dateOfBirth: '1990-04-01' } });
+    t.line.reset();
+    expect(await runDispatch(t.deps, 'line', [elderly.sessionId, younger.sessionId], 'prompt')).toEqual({ sent: 2 });
+    expect(t.line.calls.filter((c) => c.endpoint === 'multicast')).toHaveLength(1);
+    const typed = async (user: string, text: string) => ({ provider: 'line' as const, senderKey: await senderKeyOf(user), payload: textEvent(user, text) });
+    const rows = await Promise.all([typed(elderly.user, '３８．５'), typed(elderly.user, '36.8'), typed(younger.user, '38.5')]);
+    expect(await urgentRows(t.deps.jobs, rows)).toEqual([true, false, false]);
+    // As the intake's write would hurry it, the answer is judged for real: a red alert.
+    await say(t, textEvent(elderly.user, '38.5'));
+    const [alert] = await t.deps.db.select().from(alerts).where(eq(alerts.personId, elderly.personId));
+    expect(alert).toMatchObject({ severity: 'red' });
   });
 });

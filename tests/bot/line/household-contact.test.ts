@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, auditLog, checkSessions, staffUsers, facilityContacts, householdMembers, households, jurisdictions, observations } from '../../../db/schema';
 import { PersonHouseholdCard } from '../../../src/admin/pages/persons/person-household';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
+import { senderKeyOf } from '../../../src/bot/line/intake';
 import { systemActor, withTransaction, type Actor } from '../../../src/domain/context';
 import { getAlert } from '../../../src/domain/alerts/get-alert';
 import { issueHouseholdContactLinkCode, unlinkHouseholdContactLine } from '../../../src/domain/households/household-contact-line';
@@ -95,8 +96,12 @@ describe('a household whose reporter is a contact (not a person), on LINE', () =
     const created = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.personId, [hanako, ichiro]));
     expect(created.map((s) => s.channel)).toEqual(['line', 'line']); // not the children's own SMS
     t.line.reset();
+    // A hint left from another question (a typed 「はい」 was red there) must not outlive the prompt that asks a new one.
+    const herKey = await senderKeyOf(user);
+    await t.deps.jobs.typedRedHints.remember(new Map([[herKey, { kind: 'yes' as const }]]));
     await runDispatch(t.deps, 'line', created.map((s) => s.id), 'prompt'); // the round's batch, as the worker's job sends it (then marks them prompted)
     expect(t.line.of('multicast')).toHaveLength(0);
+    expect((await t.deps.jobs.typedRedHints.read([herKey])).size).toBe(0); // a 5-year-old's temperature is red at no reading
     const pushes = t.line.of('push');
     expect(pushes.map((p) => p.body.to)).toEqual([user]); // one prompt, to her: 一郎's rides along
     expect(allText(pushes)).toContain('次は 花子さん（5歳）について伺います。');
