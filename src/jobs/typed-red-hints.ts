@@ -33,24 +33,27 @@ export interface TypedRedHints {
  */
 const BUCKETS = 4096;
 const GENERATION_MS = 12 * 60 * 60 * 1000;
+/** The generations turn at 05:00 and 17:00 UTC (02:00 and 14:00 in Japan), away from a morning round's answers. */
+const GENERATION_OFFSET_MS = 5 * 60 * 60 * 1000;
 const BUCKET_TTL_SECONDS = (2 * GENERATION_MS) / 1000 + 3600;
 const BODY_TTL_SECONDS = BUCKET_TTL_SECONDS;
 /** Sender keys are SHA-256 hex: 24 of its digits (96 bits) name a sender well enough for a hint. */
 const FIELD_CHARS = 24;
 const CACHED_BODIES = 1000;
-/** A body or a bucket's TTL set within the hour is not set again (both outlive it by a day). */
+/** A body set within the hour is not set again (it outlives that by a day). */
 const REFRESH_MS = 60 * 60 * 1000;
 
 export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () => number = Date.now): TypedRedHints {
   const tag = `${prefix}:{typed-red}`;
-  const generation = () => Math.floor(now() / GENERATION_MS);
+  const generation = () => Math.floor((now() - GENERATION_OFFSET_MS) / GENERATION_MS);
   const bucketKey = (gen: number, senderKey: string) => `${tag}:g${gen}:${bucketOf(senderKey)}`;
   const field = (senderKey: string) => senderKey.slice(0, FIELD_CHARS);
   const bodyKey = (id: string) => `${tag}:h:${id}`;
   // Hint id → its body, fetched once: a body never changes under its id (the id is its digest).
   const bodies = new Map<string, Promise<TypedRedHint | null>>();
   const readFields = batchedReads(redis);
-  // What this process set lately (a body, a bucket's TTL): an answer's hint is then one HSET, not three commands.
+  const writeFields = fieldWriter(redis);
+  // The bodies this process set lately: an answer's hint is then one command, not two.
   const setLately = new Map<string, number>();
   const notSetLately = (key: string) => {
     const at = setLately.get(key);
@@ -84,36 +87,33 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () =
     async remember(given) {
       if (given.size === 0) return;
       const gen = generation();
-      const batch = redis.pipeline();
       // One body a distinct hint (a round's batch shares a few among 500 senders).
       const ids = new Map<TypedRedHint, string>();
       const idsOfJson = new Map<string, string>();
-      const touched = new Set<string>();
+      const bodiesToSet: [string, string][] = [];
+      const keys: string[] = [];
+      const fieldsAndIds: string[] = [];
       for (const [senderKey, hint] of given) {
-        const key = bucketKey(gen, senderKey);
-        if (!hint) {
-          batch.hdel(key, field(senderKey));
-          batch.hdel(bucketKey(gen - 1, senderKey), field(senderKey));
-          continue;
-        }
-        let id = ids.get(hint);
+        keys.push(bucketKey(gen, senderKey), bucketKey(gen - 1, senderKey));
+        let id = hint ? ids.get(hint) : '';
         if (id === undefined) {
           const json = JSON.stringify(hint);
           id = idsOfJson.get(json);
           if (id === undefined) {
             id = hintId(json);
             idsOfJson.set(json, id);
-            if (notSetLately(bodyKey(id))) batch.set(bodyKey(id), json, 'EX', BODY_TTL_SECONDS);
+            if (notSetLately(bodyKey(id))) bodiesToSet.push([bodyKey(id), json]);
           }
-          ids.set(hint, id);
+          ids.set(hint!, id);
         }
-        batch.hset(key, field(senderKey), id);
-        touched.add(key);
+        fieldsAndIds.push(field(senderKey), id);
       }
-      for (const key of touched) if (notSetLately(key)) batch.expire(key, BUCKET_TTL_SECONDS);
-      // A failed write may have lost a body or a TTL: set them again next time.
-      const results = await batch.exec().catch(() => null);
-      if (!results || results.some(([err]) => err)) setLately.clear();
+      const written = await Promise.all([
+        ...bodiesToSet.map(([key, json]) => redis.set(key, json, 'EX', BODY_TTL_SECONDS)),
+        writeFields(keys.length, ...keys, BUCKET_TTL_SECONDS, ...fieldsAndIds),
+      ]).catch(() => null);
+      // A failed write may have lost a body: set it again next time.
+      if (!written) setLately.clear();
     },
     async read(senderKeys) {
       const found = new Map<string, TypedRedHint>();
@@ -121,9 +121,8 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () =
       if (keys.length === 0) return found;
       const gen = generation();
       // The current generation first, then the one before (a hint written before the turn of the generation).
-      const reads = keys.flatMap((k) => [{ key: bucketKey(gen, k), field: field(k) }, { key: bucketKey(gen - 1, k), field: field(k) }]);
-      const values = await readFields(reads).catch(() => [] as (string | null)[]);
-      const idOf = keys.map((_, i) => values[2 * i] ?? values[2 * i + 1] ?? null);
+      const reads = keys.map((k) => ({ current: bucketKey(gen, k), before: bucketKey(gen - 1, k), field: field(k) }));
+      const idOf: (string | null)[] = await readFields(reads).catch(() => keys.map(() => null));
       const byId = await resolve(idOf.filter((id): id is string => id !== null)).catch(() => new Map<string, TypedRedHint>());
       keys.forEach((k, i) => {
         const hint = idOf[i] ? byId.get(idOf[i]!) : undefined;
@@ -163,27 +162,70 @@ function parseHint(json: string): TypedRedHint | null {
   }
 }
 
-type FieldRead = { key: string; field: string };
+/**
+ * Each sender's field in its bucket of the current generation, else of the one before: one
+ * script call for all the senders of a turn (KEYS in pairs, a field each in ARGV). One command
+ * instead of two HGETs a sender halves the Node CPU of a read (`npm run bench -- red-hints`).
+ */
+const READ_SCRIPT = `
+local found = {}
+for i = 1, #ARGV do
+  local id = redis.call('HGET', KEYS[2 * i - 1], ARGV[i]) or redis.call('HGET', KEYS[2 * i], ARGV[i])
+  found[i] = id
+end
+return found`;
 
 /**
- * HGETs with the reads of one turn of the event loop sent as one pipeline: an overloaded
- * intake asks for a shed text's hint per request, many requests a turn, and one round trip
- * each cost the refusal most of its CPU again (`bench/shed-cost.ts`). All the keys share the
- * `{typed-red}` hash tag, so on Redis Cluster the pipeline goes to one node.
+ * A write of many senders as one script call (KEYS in pairs: the bucket of the current
+ * generation and of the one before; ARGV: the buckets' TTL, then a field and a hint id a
+ * sender, '' to forget): 500 HSETs and EXPIREs as separate commands cost the dispatcher's
+ * Node more than its multicast (`npm run bench -- red-hints`).
+ */
+const WRITE_SCRIPT = `
+local ttl = tonumber(ARGV[1])
+for i = 1, #KEYS / 2 do
+  local field, id = ARGV[2 * i], ARGV[2 * i + 1]
+  if id == '' then
+    redis.call('HDEL', KEYS[2 * i - 1], field)
+    redis.call('HDEL', KEYS[2 * i], field)
+  else
+    redis.call('HSET', KEYS[2 * i - 1], field, id)
+    redis.call('EXPIRE', KEYS[2 * i - 1], ttl)
+  end
+end
+return #KEYS / 2`;
+
+type WithWriteCommand = RedisClient & { mimamoriTypedRedHintsWrite(...args: (string | number)[]): Promise<number> };
+
+function fieldWriter(redis: RedisClient): WithWriteCommand['mimamoriTypedRedHintsWrite'] {
+  const client = redis as WithWriteCommand;
+  if (typeof client.mimamoriTypedRedHintsWrite !== 'function') redis.defineCommand('mimamoriTypedRedHintsWrite', { lua: WRITE_SCRIPT });
+  return (...args) => client.mimamoriTypedRedHintsWrite(...args);
+}
+
+type FieldRead = { current: string; before: string; field: string };
+type WithReadCommand = RedisClient & { mimamoriTypedRedHints(...args: (string | number)[]): Promise<(string | null)[]> };
+
+/**
+ * The reads of one turn of the event loop sent as one script call: an overloaded intake asks
+ * for a shed text's hint per request, many requests a turn, and one round trip each cost the
+ * refusal most of its CPU again (`bench/shed-cost.ts`). All the keys share the `{typed-red}`
+ * hash tag, so on Redis Cluster the call goes to one node.
  */
 function batchedReads(redis: RedisClient): (reads: FieldRead[]) => Promise<(string | null)[]> {
+  const client = redis as WithReadCommand;
+  if (typeof client.mimamoriTypedRedHints !== 'function') redis.defineCommand('mimamoriTypedRedHints', { lua: READ_SCRIPT });
   let waiting: { reads: FieldRead[]; resolve: (v: (string | null)[]) => void; reject: (e: unknown) => void }[] = [];
   const flush = async () => {
     const batch = waiting;
     waiting = [];
     const unique = new Map<string, FieldRead>();
-    for (const b of batch) for (const r of b.reads) unique.set(`${r.key}\n${r.field}`, r);
+    for (const b of batch) for (const r of b.reads) unique.set(`${r.current}\n${r.field}`, r);
+    const reads = [...unique.values()];
     try {
-      const pipeline = redis.pipeline();
-      for (const r of unique.values()) pipeline.hget(r.key, r.field);
-      const results = (await pipeline.exec()) ?? [];
-      const byRead = new Map([...unique.keys()].map((k, i) => [k, (results[i]?.[1] as string | null | undefined) ?? null]));
-      for (const b of batch) b.resolve(b.reads.map((r) => byRead.get(`${r.key}\n${r.field}`) ?? null));
+      const values = await client.mimamoriTypedRedHints(reads.length * 2, ...reads.flatMap((r) => [r.current, r.before]), ...reads.map((r) => r.field));
+      const byRead = new Map([...unique.keys()].map((k, i) => [k, values[i] ?? null]));
+      for (const b of batch) b.resolve(b.reads.map((r) => byRead.get(`${r.current}\n${r.field}`) ?? null));
     } catch (err) {
       for (const b of batch) b.reject(err);
     }

@@ -44,7 +44,7 @@ describe('typed-red hints in Redis', () => {
   });
 
   it('a hint outlives the turn of its 12-hour generation, not the next one; forgetting reaches both', async () => {
-    let t = Date.UTC(2026, 11, 6, 11, 59);
+    let t = Date.UTC(2026, 11, 6, 16, 59); // the turn at 17:00 UTC (02:00 and 14:00 in Japan)
     const hints = redisTypedRedHints(redis, `${prefix}-gen`, () => t);
     await hints.remember(new Map([[senderKey(2), spo2], [senderKey(3), spo2]]));
     t += 2 * 60_000; // past the turn
@@ -58,17 +58,17 @@ describe('typed-red hints in Redis', () => {
     for (const ttl of ttls) expect(ttl).toBeGreaterThan(24 * 3600);
   });
 
-  it('reads the hints asked for in one turn in one round trip, and each hint body once', async () => {
+  it('reads the hints asked for in one turn in one script call, and each hint body once', async () => {
     const hints = redisTypedRedHints(redis, prefix);
     await hints.remember(new Map([[senderKey(4), spo2]]));
-    const pipeline = vi.spyOn(redis, 'pipeline');
+    const script = vi.spyOn(redis as unknown as { mimamoriTypedRedHints: () => Promise<unknown> }, 'mimamoriTypedRedHints');
     const mget = vi.spyOn(redis, 'mget');
     const answers = await Promise.all([senderKey(4), 'y', senderKey(4), 'z'].map((k) => hints.looksRed([{ senderKey: k, text: '90' }])));
     expect(answers).toEqual([[true], [false], [true], [false]]);
     expect(await hints.looksRed([{ senderKey: senderKey(4), text: '91' }])).toEqual([true]);
-    expect(pipeline).toHaveBeenCalledTimes(2);
+    expect(script).toHaveBeenCalledTimes(2); // one a turn
     expect(mget).toHaveBeenCalledTimes(1); // the second read found the body in the process's cache
-    pipeline.mockRestore();
+    script.mockRestore();
     mget.mockRestore();
   });
 
@@ -94,7 +94,7 @@ describe('typed-red hints in Redis', () => {
     await redis.set(body!, 'not json');
     expect(await redisTypedRedHints(redis, `${prefix}-bad`).looksRed([{ senderKey: senderKey(5), text: '92' }])).toEqual([false]);
     const failing = async () => { throw new Error('down'); };
-    const down = redisTypedRedHints({ mget: failing, pipeline: () => ({ set() {}, hset() {}, hdel() {}, hget() {}, expire() {}, exec: failing }) } as never, prefix);
+    const down = redisTypedRedHints({ mget: failing, set: failing, mimamoriTypedRedHints: failing, mimamoriTypedRedHintsWrite: failing } as never, prefix);
     expect(await down.looksRed([{ senderKey: 'x', text: '92' }])).toEqual([false]);
     await expect(down.remember(new Map([['x', spo2]]))).resolves.toBeUndefined();
   });
