@@ -20,6 +20,10 @@
  * many it opens).
  * --typed: the patients type every answer instead of tapping its button (the red 「はい」 is then
  * hurried by its sender's typed-red hint, not by the button's mark).
+ * --first-red K (with --round): a third of the round's persons are 65 or over (a typed fever is
+ * red for them, so their first question is hinted: jobs/typed-red-hints.ts), and K of those, picked
+ * at random, type 「38.5」 a second after their multicast reaches them — red answers to the
+ * round's first question, reported apart from the others (during the burst only).
  * --statements prints this database's statements over the burst and drain from
  * pg_stat_statements (server time, calls, blocks and WAL an answer; the extension must be in
  * shared_preload_libraries). --keep leaves the bench's database in place (its name is printed).
@@ -65,6 +69,7 @@ const statements = Boolean(args.flags.statements);
 const keepDatabase = Boolean(args.flags.keep);
 const typed = Boolean(args.flags.typed);
 const connections = Number(args.flags.connections ?? 256);
+const firstRedCount = Number(args.flags['first-red'] ?? 0);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const started = Date.now();
@@ -225,11 +230,15 @@ async function runLayout(intakes: number, workers: number) {
   let readyHead = 0;
   let firstMulticastAt = 0;
   let lastMulticastAt = 0;
+  // --first-red: who types a red temperature once the round's multicast reaches them, and when.
+  const firstRedUsers = new Set<string>();
+  const firstRedDue: { userId: string; at: number }[] = [];
   const onDelivery = (d: LineDelivery) => {
     if (d.endpoint !== 'multicast') phones.onReply(d);
     else {
       firstMulticastAt ||= Date.now();
       lastMulticastAt = Date.now();
+      for (const userId of d.to) if (firstRedUsers.delete(userId)) firstRedDue.push({ userId, at: Date.now() + 1000 });
     }
   };
   const line = await startLineStandIn({ channelSecret: SECRET, recordDeliveries: false, recordRecipients: false, onDelivery, webhookConnections: connections });
@@ -277,6 +286,12 @@ async function runLayout(intakes: number, workers: number) {
       const roundAt = prepared ? new Date(Math.ceil((Date.now() + 90_000) / 60_000) * 60_000) : new Date();
       const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false }).format(roundAt);
       await deps.db.execute(sql`update flow_assignments set round_times = ${JSON.stringify([hhmm])}::jsonb where person_id in (select id from persons where substring(case_number from 2)::int > ${persons})`);
+      if (firstRedCount > 0) {
+        await deps.db.execute(sql`update persons set date_of_birth = '1950-04-01' where substring(case_number from 2)::int > ${persons} and substring(case_number from 2)::int % 3 = 0`);
+        const picked = await queryRows<{ address: string }>(deps.db, sql`select pc.address from persons p join person_channels pc on pc.person_id = p.id and pc.kind = 'line'
+          where p.date_of_birth is not null order by random() limit ${firstRedCount}`);
+        for (const r of picked) firstRedUsers.add(r.address);
+      }
     }
     // Yesterday's answers, processed, and their replies, sent (8 a person): the inbox and the
     // outbox are not empty when the planner looks at them, as on any morning but the very first
@@ -413,7 +428,18 @@ async function runLayout(intakes: number, workers: number) {
     const [{ n: processedBefore }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is not null`)) as [{ n: number }];
     const burstStart = Date.now();
     let nobodyReady = 0;
+    const firstRedSent = new Set<string>();
     while (Date.now() - burstStart < seconds * 1000) {
+      while (firstRedDue.length > 0 && firstRedDue[0]!.at <= Date.now()) {
+        const { userId } = firstRedDue.shift()!;
+        const event = lineTextEvent(userId, '38.5');
+        redEvents.set(event.webhookEventId, userId);
+        redSentAt.set(userId, Date.now());
+        firstRedSent.add(userId);
+        const f = deliver(event, sent);
+        inFlight.add(f);
+        void f.finally(() => inFlight.delete(f));
+      }
       const due = Math.floor(((Date.now() - burstStart) / 1000) * rate);
       while (sent < due) {
         const p = continuing.length > 0 ? continuing.shift() : readyHead < ready.length ? ready[readyHead++] : undefined;
@@ -489,6 +515,11 @@ async function runLayout(intakes: number, workers: number) {
       const seen = firstNotice.get(a.id);
       return s !== undefined && seen !== undefined ? [seen - s] : [];
     }).sort((a, b) => a - b);
+    const firstRedLatencies = alertUsers.flatMap((a) => {
+      const s = firstRedSent.has(a.userId) ? redSentAt.get(a.userId) : undefined;
+      const seen = firstNotice.get(a.id);
+      return s !== undefined && seen !== undefined ? [seen - s] : [];
+    }).sort((a, b) => a - b);
     // The workers' part (stored → on the stream): the webhook's 200 to the console's notice.
     const afterStored = alertUsers.flatMap((a) => {
       const s = redStoredAt.get(a.userId);
@@ -541,6 +572,8 @@ async function runLayout(intakes: number, workers: number) {
       redPickupP50Ms: pct(redPickup, 50),
       redPickupP99Ms: pct(redPickup, 99),
       redShed503: redShed,
+      // --first-red: typed red answers to the round's first question (their multicast reached them during the burst).
+      firstRed: { sent: firstRedSent.size, seen: firstRedLatencies.length, p50Ms: pct(firstRedLatencies, 50), p99Ms: pct(firstRedLatencies, 99), notReachedInBurst: firstRedUsers.size + firstRedDue.length },
       drainSeconds,
       lost,
       duplicateEvents: dup!.events,
@@ -603,6 +636,7 @@ async function main() {
   for (const r of rows) {
     console.log(`| ${r.intakes} × ${r.workers} | ${r.loadAverage1m} | ${r.offeredPerSecond} | ${r.webhookP50Ms} / ${r.webhookP99Ms} (waiting for a connection ${r.webhookQueuedP50Ms} / ${r.webhookQueuedP99Ms}; in the intake ≤ ${r.firstIntake?.webhookInAppP50S ?? '—'} / ${r.firstIntake?.webhookInAppP99S ?? '—'} s, the stored ≤ ${r.firstIntake?.storedInAppP50S ?? '—'} / ${r.firstIntake?.storedInAppP99S ?? '—'} s; its loop lag p99 ${r.firstIntake?.eventLoopLagP99S ?? '—'} s) | ${r.processedPerSecondDuringBurst} | ${r.redToStreamP50Ms ?? '—'} / ${r.redToStreamP99Ms ?? '—'} (${r.redSeenOnStream}/${r.redAnswers}, ${r.redAnswersTappedUrgent} urgent taps; their webhook p99 ${r.redWebhookP99Ms} ms, stored → stream p50 / p99 ${r.redStoredToStreamP50Ms ?? '—'} / ${r.redStoredToStreamP99Ms ?? '—'} ms, of it stored → taken ${r.redPickupP50Ms ?? '—'} / ${r.redPickupP99Ms ?? '—'} ms; urgent jobs (${r.urgentJobs.count}) queued ${r.urgentJobs.waitP50Ms ?? '—'} / ${r.urgentJobs.waitP99Ms ?? '—'} ms (created → in Redis ${r.urgentJobs.toRedisP50Ms ?? '—'} / ${r.urgentJobs.toRedisP99Ms ?? '—'}, → taken ${r.urgentJobs.redisToActiveP50Ms ?? '—'} / ${r.urgentJobs.redisToActiveP99Ms ?? '—'}), run ${r.urgentJobs.runP50Ms ?? '—'} / ${r.urgentJobs.runP99Ms ?? '—'} ms; as the intake timed it (stored → its consoles) ≤ ${r.firstIntake?.redToConsoleInAppP50S ?? '—'} / ${r.firstIntake?.redToConsoleInAppP99S ?? '—'} s; bench loop lag p99 ${r.benchLoopLagP99Ms} ms; worker loop lag p99 ${r.firstWorkerEventLoopLag?.p99S ?? '—'} s, ${r.redShed503} shed) | ${r.shed503} (${r.redelivered}, ${r.shedThenProcessed}/${r.shedEvents}) | ${r.lost} | ${r.duplicateEvents + r.duplicateAlerts + r.duplicateReplies} | ${r.drainSeconds.toFixed(1)} | ${r.cpuMsPerAnswer.intake}, ${r.cpuMsPerAnswer.workers}, ${r.cpuMsPerAnswer.postgres}, ${r.cpuMsPerAnswer.redisWholeServer} | ${r.intakeCpuMsPerWebhookRequest} | ${r.benchProcessCores} |`);
   }
+  for (const r of rows) if (r.firstRed.sent > 0) console.log(`${r.intakes} × ${r.workers}: typed red answers to the round's first question ${r.firstRed.seen}/${r.firstRed.sent} on the stream, p50 / p99 ${r.firstRed.p50Ms ?? '—'} / ${r.firstRed.p99Ms ?? '—'} ms (${r.firstRed.notReachedInBurst} not prompted during the burst)`);
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
 }
 
