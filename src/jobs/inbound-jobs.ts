@@ -30,8 +30,8 @@ export const twilioStatusInboundTarget = { name: 'inbound.twilio_status', queue:
  * isUrgentAnswer) is enqueued here instead, on a queue with its own worker and connections,
  * so it is not processed behind the backlog of the others (issue 16). Same id and payload;
  * its run takes its own sender's events only. The sweeper puts a red tap it finds back here
- * too; the NOTIFY listener (events the Workers intake stored: ids only) enqueues through
- * INBOUND_JOBS, the ordinary lane.
+ * too, and the NOTIFY listener one the Workers intake stored (`inbound.line.urgent`: the
+ * provider's name with `.urgent`, found by inboundJobFor).
  */
 export const lineUrgentInboundTarget = { name: 'inbound.line.urgent', queue: 'inbound-urgent', payload: eventPayload, jobId } satisfies EventTarget;
 
@@ -43,8 +43,8 @@ export const lineUrgentInboundTarget = { name: 'inbound.line.urgent', queue: 'in
 export const INBOUND_JOBS = { line: lineInboundTarget, twilio_sms: twilioSmsInboundTarget, twilio_status: twilioStatusInboundTarget } as const satisfies Record<string, EventTarget>;
 export type InboundJobProvider = keyof typeof INBOUND_JOBS;
 
-/** The same jobs as a list (the default of the sweeper and the listener). */
-export const INBOUND_JOB_TARGETS: readonly EventTarget[] = Object.values(INBOUND_JOBS);
+/** The same jobs as a list, with the urgent lane (the default of the sweeper and the listener). */
+export const INBOUND_JOB_TARGETS: readonly EventTarget[] = [...Object.values(INBOUND_JOBS), lineUrgentInboundTarget];
 
 /**
  * The job for a provider's events among `jobs` (`inbound.<provider>`: tests may pass the

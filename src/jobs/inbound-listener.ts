@@ -7,7 +7,8 @@ import { sweepInbound } from './sweep-inbound';
 /** The channel the inbound_events insert trigger notifies (db/migrations/0002_inbound_events_notify.sql). */
 export const INBOUND_CHANNEL = 'mimamori_inbound';
 
-const notification = z.object({ id: z.uuid(), provider: z.string().min(1) });
+// `urgent`: a red answer (migration 0034), enqueued on its provider's urgent lane (`inbound.<provider>.urgent`) when there is one.
+const notification = z.object({ id: z.uuid(), provider: z.string().min(1), urgent: z.literal(true).optional() });
 
 export interface InboundListener {
   /** Stop listening (before the database pool closes on shutdown). */
@@ -20,8 +21,9 @@ export interface InboundListener {
  * intake uses (`inbound:<eventId>`). Rows the Node intake stores are not announced (the
  * trigger skips Node's connections, migration 0003): it enqueues them itself, so each
  * event is enqueued once whichever intake stored it.
- * Notifications arriving together (one webhook's events commit in one transaction) go
- * to Redis in one addBulk per provider. After a reconnect, events stored while the
+ * A red answer (`urgent` in the notification) goes to the urgent lane, as the Node intake
+ * puts it. Notifications arriving together (one webhook's events commit in one transaction)
+ * go to Redis in one addBulk per provider and lane. After a reconnect, events stored while the
  * connection was down are swept at once; otherwise the tick's sweeper is the safety net.
  * Returns null on PGlite (no LISTEN across processes; there is only the Node intake).
  * @example const listener = await startInboundListener(deps); … await listener?.close();
@@ -35,10 +37,10 @@ export async function startInboundListener(deps: Deps, jobs: readonly JobTarget[
   const flush = async () => {
     const batch = pending;
     pending = new Map();
-    for (const [provider, ids] of batch) {
-      const def = inboundJobFor(provider, jobs);
+    for (const [lane, ids] of batch) {
+      const def = inboundJobFor(lane, jobs);
       if (!def) {
-        deps.logger.warn({ provider, events: ids.length }, 'stored inbound events have no job to process them');
+        deps.logger.warn({ provider: lane, events: ids.length }, 'stored inbound events have no job to process them');
         continue;
       }
       // false = Redis unreachable (logged by the runner); the rows wait for the sweeper.
@@ -57,8 +59,9 @@ export async function startInboundListener(deps: Deps, jobs: readonly JobTarget[
       deps.logger.warn({ channel: INBOUND_CHANNEL }, 'ignored a malformed inbound notification');
       return;
     }
-    const { id, provider } = parsed.data;
-    pending.set(provider, [...(pending.get(provider) ?? []), id]);
+    const { id, provider, urgent } = parsed.data;
+    const lane = urgent && inboundJobFor(`${provider}.urgent`, jobs) ? `${provider}.urgent` : provider;
+    pending.set(lane, [...(pending.get(lane) ?? []), id]);
     schedule();
   };
 

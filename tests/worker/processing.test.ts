@@ -199,6 +199,22 @@ describe('the inbound listener', () => {
     expect(deps.logs.text).toContain('stored inbound events have no job to process them');
   });
 
+  it('puts a red tap the Worker stored in the urgent lane, as the Node intake does (the notification says urgent)', async () => {
+    const got: string[] = [];
+    const sub = await deps.dbHandle.pg!.listen(INBOUND_CHANNEL, (p) => got.push(p));
+    const added = vi.spyOn(deps.jobs, 'triggerBulk');
+    const ev = lineEvent(newLineUserId(), 'postback', { postback: { data: 'r=09%3A00&d=2026-03-10&q=breathless&v=yes&u=1' } });
+    expect((await send(await lineRequest([ev]))).status).toBe(200);
+    const [row] = await deps.db.select().from(inboundEvents).where(eq(inboundEvents.providerEventId, ev.webhookEventId));
+    expect(row).toMatchObject({ urgent: true });
+    for (const deadline = Date.now() + 5_000; !added.mock.calls.some(([, items]) => items.some((i) => (i.payload as { eventId?: string }).eventId === row!.id)) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    const call = added.mock.calls.find(([, items]) => items.some((i) => (i.payload as { eventId?: string }).eventId === row!.id));
+    expect(call?.[0].name).toBe('inbound.line.urgent');
+    await sub.unlisten();
+    expect(got.map((p) => JSON.parse(p))).toContainEqual({ id: row!.id, provider: 'line', urgent: true });
+    added.mockRestore();
+  });
+
   it('does not notify for events stored already processed (voice answers synchronously)', async () => {
     const got: string[] = [];
     const sub = await deps.dbHandle.pg!.listen(INBOUND_CHANNEL, (p) => got.push(p));

@@ -17,7 +17,7 @@ export const PROVIDER_ENV = {
 export const newLineUserId = () => `U${randomBytes(16).toString('hex')}`;
 
 /** A LINE webhook event as LINE sends it now. */
-export function lineEvent(userId: string, type: 'follow' | 'message', extra: Record<string, unknown> = {}) {
+export function lineEvent(userId: string, type: 'follow' | 'message' | 'postback', extra: Record<string, unknown> = {}) {
   return {
     type,
     mode: 'active',
