@@ -251,7 +251,7 @@ async function runLayout(intakes: number, workers: number) {
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     // The worker settings under study, when given (INBOUND_CONCURRENCY=8 npm run bench -- topology …).
-    ...Object.fromEntries(['INBOUND_CONCURRENCY', 'INBOUND_BATCH_SIZE'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : []))),
+    ...Object.fromEntries(['INBOUND_CONCURRENCY', 'INBOUND_BATCH_SIZE', 'DISPATCH_CONCURRENCY', 'ANSWER_POOL_SIZE'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : []))),
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: 'bench',
     LINE_API_BASE_URL: line.url,
