@@ -25,8 +25,8 @@ export interface TypedRedHints {
 /**
  * The layout, for the national round (every recipient of a red-capable first question hinted
  * at once): a key per sender cost ~310 B of Redis memory with its JSON, so 1.5 M recipients
- * would have taken ~480 MB. Instead a sender is a field of one of BUCKETS hashes (~55 B each,
- * listpack-encoded), whose value names the hint by its content (a few distinct hints a flow,
+ * would have taken ~480 MB. Instead a sender is a field of one of BUCKETS hashes (~50 B each,
+ * measured at 1.5 M by `npm run bench -- red-hints`), whose value names the hint by its content (a few distinct hints a flow,
  * each stored once and cached in the reading process). A hash field has no TTL of its own, so
  * the hashes are per generation of 12 hours: written in the current one, read in it and the
  * one before, and dropped (EXPIRE) a generation after they stop being written.
@@ -58,7 +58,7 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () =
   const notSetLately = (key: string) => {
     const at = setLately.get(key);
     if (at !== undefined && now() - at < REFRESH_MS) return false;
-    if (setLately.size > 4 * BUCKETS) setLately.clear();
+    if (setLately.size > CACHED_BODIES) setLately.clear();
     setLately.set(key, now());
     return true;
   };

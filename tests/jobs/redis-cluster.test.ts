@@ -114,7 +114,7 @@ describe('BullMQ on a 3-master Redis Cluster through the app factory', () => {
       const t0 = Date.now();
       for (let i = 0; i < 5; i++) await limiter.acquire();
       expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
-      // The typed-red hints (a pipeline over 4,096 buckets and the hint bodies) live in one slot too.
+      // The typed-red hints (one script call over 4,096 buckets, and the hint bodies) live in one slot too.
       const senders = Array.from({ length: 50 }, (_, i) => createHash('sha256').update(`line:U${i}`).digest('hex'));
       await runner.typedRedHints.remember(new Map(senders.map((k) => [k, { kind: 'yes' as const }])));
       expect((await runner.typedRedHints.read(senders)).size).toBe(50);
