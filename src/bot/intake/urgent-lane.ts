@@ -12,7 +12,7 @@ export function lineTextOf(event: unknown): string | null {
 /**
  * Which rows belong in the answers' urgent lane: a LINE button marked red (`u=1`), or a typed
  * LINE text that its sender's hint says is red (a SpO2 of 92 typed, a typed 「はい」 to
- * 息苦しさ; jobs/typed-red-hints.ts) — one MGET for the write's texts. Without the hints (Workers)
+ * 息苦しさ; jobs/typed-red-hints.ts) — one read (a script call) for the write's texts. Without the hints (Workers)
  * or with Redis failing, a typed answer takes the ordinary lane; nothing is lost either way.
  */
 export async function urgentRows(jobs: IntakeJobs, rows: readonly Pick<InboxRow, 'provider' | 'senderKey' | 'payload'>[]): Promise<boolean[]> {
