@@ -39,6 +39,22 @@ export function personScope(actor: Actor): SQL {
 }
 
 /**
+ * The same rule as personScope, written for a statement about one row found by its id (a
+ * person page, an alert, a FHIR read, the live queue's check of a new alert): a nurse's set
+ * of the centre's persons is built whole by the planner even to test one of them — 2,675
+ * blocks, 0.2 s, for each red alert pushed to a console of a centre of 105,000 persons
+ * (`bench/topology.ts --statements`) — while for one row the OR costs two probes. Lists keep
+ * personScope (there the OR would hide the centre index and read every person).
+ */
+export function onePersonScope(actor: Actor): SQL {
+  if (actor.kind === 'staff' && (actor.role === 'nurse' || actor.role === 'centre_admin') && actor.jurisdictionId) {
+    return sql`(${persons.responsibleCentreId} = ${actor.jurisdictionId}
+      or exists (select 1 from person_shared_centres s where s.person_id = ${persons.id} and s.jurisdiction_id = ${actor.jurisdictionId}))`;
+  }
+  return personScope(actor);
+}
+
+/**
  * The same rule for alerts still open or acknowledged, written on the alert's own centre:
  * an active alert's centre_id is always its person's responsible centre (raised there;
  * transferPerson moves the active ones along), so a prefecture's queue is read from

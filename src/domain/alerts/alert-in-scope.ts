@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { alerts, persons, staffUsers } from '../../../db/schema';
-import { personScope } from '../access';
+import { onePersonScope } from '../access';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
 import { announceAlert } from './alert-notices';
@@ -14,7 +14,7 @@ export async function alertInScope(ctx: Ctx, alertId: string, opts: { forUpdate?
     .select({ alert: alerts })
     .from(alerts)
     .innerJoin(persons, eq(persons.id, alerts.personId))
-    .where(and(eq(alerts.id, alertId), personScope(ctx.actor)));
+    .where(and(eq(alerts.id, alertId), onePersonScope(ctx.actor)));
   const [row] = opts.forUpdate ? await q.for('update', { of: alerts }) : await q;
   if (!row) throw new NotFoundError('alert', alertId);
   return row.alert;

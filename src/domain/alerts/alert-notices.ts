@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import { alerts, persons } from '../../../db/schema';
-import { personScope } from '../access';
+import { onePersonScope } from '../access';
 import type { Actor, Ctx } from '../context';
 
 /** NOTIFY channel: every alert raised or changed (ids and severity only, never personal data). */
@@ -42,10 +42,15 @@ export function parseAlertNotice(payload: string): AlertNotice | null {
  * console only that something changed (an id), never what: no personal data, no audit row.
  */
 export async function alertVisibleTo(db: DbOrTx, actor: Actor, alertId: string): Promise<boolean> {
-  const [row] = await db
+  const [row] = await alertVisibleQuery(db, actor, alertId);
+  return !!row;
+}
+
+/** The statement alertVisibleTo runs (its plan is tested: one person probed, not the centre's set built). */
+export function alertVisibleQuery(db: DbOrTx, actor: Actor, alertId: string) {
+  return db
     .select({ id: alerts.id })
     .from(alerts)
     .innerJoin(persons, eq(persons.id, alerts.personId))
-    .where(and(eq(alerts.id, alertId), personScope(actor)));
-  return !!row;
+    .where(and(eq(alerts.id, alertId), onePersonScope(actor)));
 }

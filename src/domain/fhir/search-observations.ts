@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../../db/client';
 import { observations, persons } from '../../../db/schema';
-import { personScope } from '../access';
+import { onePersonScope, personScope } from '../access';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { auditFhirRead, withListAudit } from './audit-reads';
@@ -71,7 +71,7 @@ export async function readObservation({ ctx, input }: VerbArgs<{ id: string }>) 
     .select(COLUMNS)
     .from(observations)
     .innerJoin(persons, eq(persons.id, observations.personId))
-    .where(and(eq(observations.id, input.id), observationShown(), personScope(ctx.actor)));
+    .where(and(eq(observations.id, input.id), observationShown(), onePersonScope(ctx.actor)));
   if (!row) throw new NotFoundError('Observation', input.id);
   await auditFhirRead(ctx, 'Observation', [row.personId], { single: true, resourceId: row.id });
   return toObservation(row);

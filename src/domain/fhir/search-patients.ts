@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { jurisdictions, persons } from '../../../db/schema';
-import { personScope } from '../access';
+import { onePersonScope, personScope } from '../access';
 import type { VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
 import { identifiedReadDetails, showsIdentifiers } from '../personal-identifiers';
@@ -67,7 +67,7 @@ export async function readPatient({ ctx, input }: VerbArgs<{ id: string }>) {
     .select({ p: persons, centreCode: jurisdictions.code })
     .from(persons)
     .innerJoin(jurisdictions, eq(jurisdictions.id, persons.responsibleCentreId))
-    .where(and(eq(persons.id, input.id), personScope(ctx.actor)));
+    .where(and(eq(persons.id, input.id), onePersonScope(ctx.actor)));
   if (!row) throw new NotFoundError('Patient', input.id);
   await auditFhirRead(ctx, 'Patient', [row.p.id], { single: true, details: identifiedReadDetails(ctx.actor, 'person_record') ?? undefined });
   return toPatient(row.p, row.centreCode, showsIdentifiers(ctx.actor, 'person_record'));

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, isNotNull, lt, or } from 'drizzle-orm';
 import { enrollmentCodes, persons } from '../../../db/schema';
 import type { Env } from '../../config/env';
-import { personScope } from '../access';
+import { onePersonScope } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { NotFoundError } from '../errors';
@@ -26,7 +26,7 @@ export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: st
   const [person] = await ctx.tx
     .select({ id: persons.id })
     .from(persons)
-    .where(and(eq(persons.id, input.personId), personScope(ctx.actor)));
+    .where(and(eq(persons.id, input.personId), onePersonScope(ctx.actor)));
   if (!person) throw new NotFoundError('person', input.personId);
   return issueCodeFor(ctx, { personId: person.id }, env);
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { personContacts, persons } from '../../../db/schema';
-import { personScope } from '../access';
+import { onePersonScope, personScope } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -107,7 +107,7 @@ export async function contactsOf(ctx: Ctx, personId: string) {
     })
     .from(personContacts)
     .innerJoin(other, or(and(eq(personContacts.sourcePersonId, personId), eq(other.id, personContacts.contactPersonId)), and(eq(personContacts.contactPersonId, personId), eq(other.id, personContacts.sourcePersonId))))
-    .where(sql`exists (select 1 from ${persons} where ${persons.id} = ${other.id} and ${personScope(ctx.actor)})`)
+    .where(sql`exists (select 1 from ${persons} where ${persons.id} = ${other.id} and ${onePersonScope(ctx.actor)})`)
     .orderBy(asc(personContacts.createdAt));
   return rows.map(({ sourcePersonId, ...r }) => ({ ...r, direction: sourcePersonId === personId ? ('contact' as const) : ('source' as const) }));
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { persons } from '../../../db/schema';
-import { personScope, requireRoleAtLeast } from '../access';
+import { onePersonScope, requireRoleAtLeast } from '../access';
 import type { Ctx } from '../context';
 import { NotFoundError } from '../errors';
 
@@ -10,7 +10,7 @@ export async function findPersonInScope(ctx: Ctx, personId: string) {
   const [person] = await ctx.tx
     .select()
     .from(persons)
-    .where(and(eq(persons.id, personId), personScope(ctx.actor)))
+    .where(and(eq(persons.id, personId), onePersonScope(ctx.actor)))
     .for('update');
   if (!person) throw new NotFoundError('person', personId);
   return person;

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { checkSessions, persons } from '../../../db/schema';
 import { appSecret, type Env } from '../../config/env';
-import { personScope } from '../access';
+import { onePersonScope } from '../access';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
@@ -51,7 +51,7 @@ export async function issueWebLink({ ctx, input, keys }: VerbArgs<{ sessionId: s
     .select({ id: checkSessions.id, personId: checkSessions.personId, status: checkSessions.status, expiresAt: checkSessions.expiresAt })
     .from(checkSessions)
     .innerJoin(persons, eq(persons.id, checkSessions.personId))
-    .where(and(eq(checkSessions.id, input.sessionId), personScope(ctx.actor)));
+    .where(and(eq(checkSessions.id, input.sessionId), onePersonScope(ctx.actor)));
   if (!session) throw new NotFoundError('check_session', input.sessionId);
   if (ctx.actor.kind === 'patient' && ctx.actor.personId !== session.personId) throw new NotFoundError('check_session', input.sessionId);
   if (!isSessionOpen(session, ctx.now)) {

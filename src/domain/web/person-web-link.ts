@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { personScope, requireRoleAtLeast } from '../access';
+import { onePersonScope, requireRoleAtLeast } from '../access';
 import { findOpenSession } from '../checks/find-open-session';
 import { startCheck } from '../checks/start-check';
 import { withTransaction, type Actor, type RequestInfo } from '../context';
@@ -24,7 +24,7 @@ export async function personWebLink(deps: Deps, actor: Actor, personId: string, 
     const [person] = await ctx.tx
       .select({ id: persons.id })
       .from(persons)
-      .where(and(eq(persons.id, personId), personScope(actor)));
+      .where(and(eq(persons.id, personId), onePersonScope(actor)));
     if (!person) throw new NotFoundError('person', personId);
     const open = await findOpenSession(ctx.tx, personId, ctx.now);
     const sessionId = open?.id ?? (await startCheck({ ctx, input: { personId, channel: 'web', source: 'manual' } })).sessionId;

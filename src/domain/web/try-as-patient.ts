@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { personScope, requireRoleAtLeast } from '../access';
+import { onePersonScope, requireRoleAtLeast } from '../access';
 import { startCheck } from '../checks/start-check';
 import { withTransaction, type Actor, type RequestInfo } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
@@ -30,7 +30,7 @@ export async function createTryAsPatientLink(deps: Deps, actor: Actor, personId:
     const [person] = await ctx.tx
       .select({ id: persons.id })
       .from(persons)
-      .where(and(eq(persons.id, personId), personScope(actor)));
+      .where(and(eq(persons.id, personId), onePersonScope(actor)));
     if (!person) throw new NotFoundError('person', personId);
     const { sessionId } = await startCheck({ ctx, input: { personId, channel: 'web', source: 'manual' } });
     return issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) });
