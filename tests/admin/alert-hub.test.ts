@@ -10,17 +10,13 @@ import { eventRegistry } from '../../src/platform/metrics/events';
 import { withTransaction } from '../../src/domain/context';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { makeAlert, makePerson } from './fixtures';
-import { ensureCentre, makeStaff } from './support';
+import { ensureCentre, makeStaff, staffActorOf } from './support';
 
 /** One LISTEN per process, fanned out to consoles, each hearing only alerts in its scope. */
 let deps: TestDeps;
 let hub: AlertHub;
 const actors: Record<string, StaffActor> = {};
 
-async function actorOf(email: string, path: string): Promise<StaffActor> {
-  const [u] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, email));
-  return { kind: 'staff', staffId: u!.id, role: u!.role, jurisdictionId: u!.jurisdictionId, jurisdictionPath: path, institutionId: u!.institutionId, via: 'session' };
-}
 
 /** Resolves with the notices received once `count` arrived (or after the timeout, with what came). */
 function collect(actor: StaffActor, count: number, timeoutMs = 5000): { done: Promise<AlertNotice[]>; ready: Promise<() => void> } {
@@ -47,10 +43,10 @@ beforeAll(async () => {
   await makeStaff(deps, { email: 'h-a2@h.jp', role: 'nurse', jurisdictionCode: '13-301' });
   await makeStaff(deps, { email: 'h-b@h.jp', role: 'nurse', jurisdictionCode: '13-302' });
   await makeStaff(deps, { email: 'h-p@h.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
-  actors.a = await actorOf('h-a@h.jp', '/JP/13/13-301/');
-  actors.a2 = await actorOf('h-a2@h.jp', '/JP/13/13-301/');
-  actors.b = await actorOf('h-b@h.jp', '/JP/13/13-302/');
-  actors.pref = await actorOf('h-p@h.jp', '/JP/13/');
+  actors.a = await staffActorOf(deps, 'h-a@h.jp', '/JP/13/13-301/');
+  actors.a2 = await staffActorOf(deps, 'h-a2@h.jp', '/JP/13/13-301/');
+  actors.b = await staffActorOf(deps, 'h-b@h.jp', '/JP/13/13-302/');
+  actors.pref = await staffActorOf(deps, 'h-p@h.jp', '/JP/13/');
 });
 afterAll(async () => {
   await hub?.close();

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
-import { jurisdictions, medicalInstitutions } from '../../db/schema';
+import { jurisdictions, medicalInstitutions, staffUsers } from '../../db/schema';
+import type { StaffActor } from '../../src/admin/auth/types';
 import { createApp } from '../../src/app';
 import type { Deps } from '../../src/deps';
 import { systemActor, withTransaction } from '../../src/domain/context';
@@ -34,6 +35,12 @@ export async function makeStaff(deps: Deps, input: Omit<CreateStaffInput, 'passw
     createStaff({ ctx, input: { displayName: input.email.split('@')[0]!, password: PASSWORD, ...input } }),
   );
   return id;
+}
+
+/** A staff user's actor as a signed-in console session has it. */
+export async function staffActorOf(deps: Deps, email: string, path: string): Promise<StaffActor> {
+  const [u] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, email));
+  return { kind: 'staff', staffId: u!.id, role: u!.role, jurisdictionId: u!.jurisdictionId, jurisdictionPath: path, institutionId: u!.institutionId, via: 'session' };
 }
 
 export async function makeToken(deps: Deps, staffEmail: string): Promise<string> {

@@ -6,7 +6,7 @@ import { personScope } from '../../../src/domain/access';
 import { alertVisibleQuery, alertVisibleTo } from '../../../src/domain/alerts/alert-notices';
 import { createTestDeps, type TestDeps } from '../../support/deps';
 import { makeAlert, makePerson } from '../../admin/fixtures';
-import { ensureCentre, makeStaff } from '../../admin/support';
+import { ensureCentre, makeStaff, staffActorOf } from '../../admin/support';
 
 /**
  * The live queue's scope check, run for every alert notice and console (the red alert's way
@@ -19,10 +19,6 @@ const actors: Record<string, StaffActor> = {};
 let alertId = '';
 let sharedAlertId = '';
 
-async function actorOf(email: string, path: string): Promise<StaffActor> {
-  const [u] = await deps.db.select().from(staffUsers).where(eq(staffUsers.email, email));
-  return { kind: 'staff', staffId: u!.id, role: u!.role, jurisdictionId: u!.jurisdictionId, jurisdictionPath: path, institutionId: u!.institutionId, via: 'session' };
-}
 
 /** Shared blocks the statement touched (EXPLAIN ANALYZE, BUFFERS). */
 async function blocksOf(query: { toSQL(): { sql: string; params: unknown[] } }): Promise<number> {
@@ -39,9 +35,9 @@ beforeAll(async () => {
   await makeStaff(deps, { email: 'v-a@h.jp', role: 'nurse', jurisdictionCode: '13-351' });
   await makeStaff(deps, { email: 'v-b@h.jp', role: 'nurse', jurisdictionCode: '13-352' });
   await makeStaff(deps, { email: 'v-p@h.jp', role: 'prefecture_officer', jurisdictionCode: '13' });
-  actors.a = await actorOf('v-a@h.jp', '/JP/13/13-351/');
-  actors.b = await actorOf('v-b@h.jp', '/JP/13/13-352/');
-  actors.p = await actorOf('v-p@h.jp', '/JP/13/');
+  actors.a = await staffActorOf(deps, 'v-a@h.jp', '/JP/13/13-351/');
+  actors.b = await staffActorOf(deps, 'v-b@h.jp', '/JP/13/13-352/');
+  actors.p = await staffActorOf(deps, 'v-p@h.jp', '/JP/13/');
   alertId = await makeAlert(deps, await makePerson(deps, '13-351'));
   const shared = await makePerson(deps, '13-351');
   sharedAlertId = await makeAlert(deps, shared);
