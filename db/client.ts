@@ -149,12 +149,8 @@ export async function plannerRowEstimate(db: DbOrTx, query: SQL): Promise<number
   return parsed?.[0]?.Plan['Plan Rows'] ?? 0;
 }
 
-/**
- * A set of ids as one uuid[] parameter (an array literal): `id = any(${uuidArray(ids)})` is
- * probed by primary key whatever the set's size, and a set of more than 64 stays an unnamed
- * statement, planned for its size every run (traced-sql.ts) — never `in ($1 … $500)`.
- */
-export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
+/** (In ./rows, which the Workers intake may bundle.) */
+export { uuidArray } from './rows';
 
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);

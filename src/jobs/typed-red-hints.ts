@@ -88,23 +88,18 @@ export function redisTypedRedHints(redis: RedisClient, prefix: string, now: () =
       if (given.size === 0) return;
       const gen = generation();
       // One body a distinct hint (a round's batch shares a few among 500 senders).
-      const ids = new Map<TypedRedHint, string>();
       const idsOfJson = new Map<string, string>();
       const bodiesToSet: [string, string][] = [];
       const keys: string[] = [];
       const fieldsAndIds: string[] = [];
       for (const [senderKey, hint] of given) {
         keys.push(bucketKey(gen, senderKey), bucketKey(gen - 1, senderKey));
-        let id = hint ? ids.get(hint) : '';
+        const json = hint ? JSON.stringify(hint) : null;
+        let id = json === null ? '' : idsOfJson.get(json);
         if (id === undefined) {
-          const json = JSON.stringify(hint);
-          id = idsOfJson.get(json);
-          if (id === undefined) {
-            id = hintId(json);
-            idsOfJson.set(json, id);
-            if (notSetLately(bodyKey(id))) bodiesToSet.push([bodyKey(id), json]);
-          }
-          ids.set(hint!, id);
+          id = hintId(json!);
+          idsOfJson.set(json!, id);
+          if (notSetLately(bodyKey(id))) bodiesToSet.push([bodyKey(id), json!]);
         }
         fieldsAndIds.push(field(senderKey), id);
       }

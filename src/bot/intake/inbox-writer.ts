@@ -1,7 +1,6 @@
-import { markUrgentEvents, storeInboundEvents, type Db, type InboundProvider, type InboxRow, type StoredInboundEvent } from '../../domain/inbox/store-events';
+import { isTappedRed, markUrgentEvents, storeInboundEvents, type Db, type InboundProvider, type InboxRow, type StoredInboundEvent } from '../../domain/inbox/store-events';
 import { withJobIds } from '../../jobs/define';
 import { INBOUND_JOBS, lineUrgentInboundTarget, type InboundJobProvider } from '../../jobs/inbound-jobs';
-import { isUrgentAnswer } from '../../platform/line/postback';
 import type { IntakeJobs } from './types';
 import { urgentRows } from './urgent-lane';
 
@@ -110,7 +109,7 @@ async function announceFresh(db: Db, jobs: IntakeJobs, rows: InboxRow[], stored:
   const fresh = stored.flatMap((e, i) => (e.processed ? [] : [i]));
   const urgent = await urgentRows(jobs, fresh.map((i) => rows[i]!));
   await announce(jobs, fresh.map((i, k) => ({ ...stored[i]!, urgent: urgent[k]! })));
-  await markUrgentEvents(db, fresh.filter((i, k) => urgent[k] && !isUrgentAnswer(rows[i]!.payload)).map((i) => stored[i]!.id));
+  await markUrgentEvents(db, fresh.filter((i, k) => urgent[k] && !isTappedRed(rows[i]!)).map((i) => stored[i]!.id));
 }
 
 /**

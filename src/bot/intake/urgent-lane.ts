@@ -1,5 +1,4 @@
-import type { InboxRow } from '../../domain/inbox/store-events';
-import { isUrgentAnswer } from '../../platform/line/postback';
+import { isTappedRed, type InboxRow } from '../../domain/inbox/store-events';
 import { senderKeyOf } from '../line/intake';
 import type { IntakeJobs } from './types';
 
@@ -16,7 +15,7 @@ export function lineTextOf(event: unknown): string | null {
  * or with Redis failing, a typed answer takes the ordinary lane; nothing is lost either way.
  */
 export async function urgentRows(jobs: IntakeJobs, rows: readonly Pick<InboxRow, 'provider' | 'senderKey' | 'payload'>[]): Promise<boolean[]> {
-  const urgent = rows.map((r) => r.provider === 'line' && isUrgentAnswer(r.payload));
+  const urgent = rows.map(isTappedRed);
   const typed = rows.flatMap((r, i) => (!urgent[i] && r.provider === 'line' && r.senderKey && lineTextOf(r.payload) !== null ? [i] : []));
   if (typed.length === 0 || !jobs.typedRedHints) return urgent;
   const red = await jobs.typedRedHints.looksRed(typed.map((i) => ({ senderKey: rows[i]!.senderKey!, text: lineTextOf(rows[i]!.payload)! }))).catch(() => []);

@@ -1,7 +1,7 @@
 import { and, inArray, sql } from 'drizzle-orm';
 // Types only from db/client: the Workers bundle must not load the Node-side client (it reads files).
 import type { Db } from '../../../db/client';
-import { queryRows } from '../../../db/rows';
+import { queryRows, uuidArray } from '../../../db/rows';
 import { isUrgentAnswer } from '../../platform/line/postback';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
 
@@ -28,7 +28,7 @@ export interface StoredInboundEvent {
 }
 
 /** A LINE button the engine marked red (`u=1`): stored `urgent`, the urgent lane's from the start. */
-const isTappedRed = (r: InboxRow) => r.provider === 'line' && isUrgentAnswer(r.payload);
+export const isTappedRed = (r: Pick<InboxRow, 'provider' | 'payload'>): boolean => r.provider === 'line' && isUrgentAnswer(r.payload);
 
 const keyOf = (r: { provider: string; providerEventId: string }) => `${r.provider}\u0000${r.providerEventId}`;
 
@@ -87,5 +87,5 @@ export async function storeInboundEvents(db: Db, rows: InboxRow[]): Promise<Stor
  */
 export async function markUrgentEvents(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(sql`update inbound_events set urgent = true where id = any(${`{${ids.join(',')}}`}::uuid[]) and processed_at is null`);
+  await db.execute(sql`update inbound_events set urgent = true where id = any(${uuidArray(ids)}) and processed_at is null`);
 }
