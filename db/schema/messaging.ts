@@ -97,11 +97,18 @@ export const lineMulticasts = pgTable(
     attempts: integer('attempts').notNull().default(0),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
+    // When LINE accepted it: its sessions' reminder clock starts here.
+    sentAt: tstz('sent_at'),
+    // When its sessions were marked prompted (markMulticastSessions): not in the send, which
+    // is the morning's busiest minute, but by the tick a minute or more later (issue 16).
+    sessionsMarkedAt: tstz('sessions_marked_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('line_multicasts_retry_key_uq').on(t.retryKey),
+    // The sent multicasts whose sessions are still to mark, oldest first.
+    index('line_multicasts_unmarked_idx').on(t.sentAt).where(sql`status = 'sent' and sessions_marked_at is null`),
     index('line_multicasts_person_ids_idx').using('gin', t.personIds),
     index('line_multicasts_session_ids_idx').using('gin', t.sessionIds),
   ],

@@ -18,11 +18,11 @@ export interface ChannelDispatcher {
   /** Most sessions one call may take: LINE multicasts up to 500 people; SMS and voice take 1. */
   batchSize: number;
   /**
-   * Send to these sessions (still to send, just re-checked). A dispatcher that marks the
-   * sessions prompted itself, in the statement that records the send (LINE multicasts),
+   * Send to these sessions (still to send, just re-checked). A dispatcher whose sent
+   * sessions are marked prompted later (LINE multicasts: by the tick, markMulticastSessions)
    * returns their ids: the job starts the reminder clock only for the others.
    */
-  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | { prompted: readonly string[] }>;
+  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | { markedLater: readonly string[] }>;
 }
 
 export interface SendOptions {
@@ -32,7 +32,7 @@ export interface SendOptions {
    * Absent = assume a retry.
    */
   firstAttempt?: boolean;
-  /** With `prompted`: the reminder clock, started when the send is recorded as accepted. */
+  /** The job's reminder clock (the job marks what it sent): absent, the caller marks every session itself. */
   reminderAfterMs?: number;
 }
 

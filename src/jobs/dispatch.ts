@@ -29,8 +29,8 @@ export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: 
   const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
   const result = await dispatcher.sendPrompts(deps, ids, kind, { ...opts, reminderAfterMs });
   // The clock of the chain starts when the message left, not when the round was due.
-  // (A LINE multicast marks its sessions prompted as it is settled: only the rest here.)
-  const done = new Set(result?.prompted ?? []);
+  // (A LINE multicast's sessions are marked by the tick, from its sent_at: only the rest here.)
+  const done = new Set(result?.markedLater ?? []);
   const rest = done.size ? ids.filter((id) => !done.has(id)) : ids;
   const sentAt = deps.now();
   if (kind === 'prompt') await markPrompted(deps.db, rest, sentAt, reminderAfterMs);

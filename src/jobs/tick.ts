@@ -17,6 +17,7 @@ import { enqueueRetentionSweep } from './retention';
 import { defineJob, type JobDefinition, type JobTarget } from './define';
 import { enqueueBatches, enqueueFollowUps, enqueueNonResponders, planDispatch } from './enqueue-dispatch';
 import { TICK_JOB_NAME } from './tick-scheduler';
+import { markSentMulticasts } from './multicast-marks';
 import { sweepInbound } from './sweep-inbound';
 import { refreshInboxStatistics } from '../domain/inbox/inbox-statistics';
 import { enqueueClosingNotices } from './closing-notice';
@@ -33,6 +34,8 @@ const DUE_CHUNK = 25_000;
 export interface TickSummary {
   at: string;
   plannedEndsFilled: number;
+  /** Sessions of LINE multicasts sent a minute or more ago, marked prompted now (multicast-marks.ts). */
+  multicastSessionsMarked: number;
   monitoringEnded: number;
   closingNotices: number;
   /** Pauses whose resume date came (一時停止の終了): these persons are prompted again from now. */
@@ -75,6 +78,7 @@ export interface TickOptions {
  * only what is due through an index (persons by person_due.next_due_at, sessions by next_action_at or
  * expires_at, pauses by resume date, outbox and inbox by their unsent/unprocessed indexes),
  * so a tick with nothing to do costs a few index probes whatever the number of persons:
+ *  0. the sessions of LINE multicasts sent a minute ago or more marked prompted (multicast-marks.ts);
  *  1. open sessions whose round is over closed as missed (late prompts are never sent); pauses
  *     whose resume date came ended (一時停止の終了);
  *  2. the persons due (person_due.next_due_at, next-due.ts), 25,000 at a time: planned ends filled
@@ -116,6 +120,8 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
     }
   };
 
+  // The sessions LINE multicasts sent a minute or more ago marked prompted (not in the round's busiest minute).
+  const multicastSessionsMarked = await step('markMulticasts', () => markSentMulticasts(deps, now));
   // Expired first: a day that ended unanswered is recorded as missed, not as cancelled by the end of monitoring.
   const expired = await step('expire', () => closeExpiredSessions(deps.db, { now, limit }));
   const pausesResumed = await step('pauses', () => resumeDuePauses(deps.db, { now, limit }));
@@ -193,6 +199,7 @@ export async function runTick(deps: Deps, now: Date, opts: TickOptions = {}): Pr
   const summary: TickSummary = {
     at: now.toISOString(),
     plannedEndsFilled,
+    multicastSessionsMarked,
     monitoringEnded: ended.length,
     closingNotices,
     pausesResumed,

@@ -61,7 +61,7 @@ describe('an outage that outlasts the job retries', () => {
     // LINE is back; the lease runs out and the tick enqueues the same sessions (the same job id) again.
     clock.at = new Date(clock.at.getTime() + 5 * MINUTE);
     expect((await runTick(withRunner(deps), clock.at)).resent).toBe(3);
-    await until(async () => (await sessionsOf(deps.db, people)).every((s) => s.status === 'prompted'), 'everyone to be prompted');
+    await until(async () => (await sessionsOf(deps.db, people)).every((s) => s.sent), 'everyone to be prompted');
 
     // LINE took one multicast (the 7th request) naming each person once, under the one retry key.
     const multicasts = line.of('multicast');

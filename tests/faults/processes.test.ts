@@ -38,7 +38,7 @@ describe('several app processes, and one killed mid-job', () => {
     apps.push(...two);
     await Promise.all(two.map((a) => a.printed('ticked')));
     await until(
-      async () => (await sessionsOf(w.deps.db, [...line, ...sms])).every((s) => s.status === 'prompted') && (await count(w.deps.db, sql`select count(*)::int as n from outbound_messages where provider_message_id is null`)) === 0,
+      async () => (await sessionsOf(w.deps.db, [...line, ...sms])).every((s) => s.sent) && (await count(w.deps.db, sql`select count(*)::int as n from outbound_messages where provider_message_id is null`)) === 0,
       'the round to be sent',
       20_000,
     );

@@ -60,7 +60,7 @@ describe('providers answering 429, 5xx and 4xx', () => {
     line.failNext('multicast', { status: 429, headers: { 'retry-after': '0' } });
     for (let i = 0; i < 3; i++) line.failNext('multicast', { status: 503 });
     await runTick(deps, clock.at);
-    await until(async () => (await sessionsOf(deps.db, ids)).every((s) => s.status === 'prompted'), 'the multicast to get through', 15_000);
+    await until(async () => (await sessionsOf(deps.db, ids)).every((s) => s.sent), 'the multicast to get through', 15_000);
     const calls = line.of('multicast');
     expect(calls).toHaveLength(5); // 4 refused, then accepted; 3 tries per job run, the job retried after backoff
     expect(new Set(calls.map((c) => c.retryKey)).size).toBe(1);
@@ -83,7 +83,7 @@ describe('providers answering 429, 5xx and 4xx', () => {
   it('a LINE push that got a 5xx but was delivered: the retry carries the same X-Line-Retry-Key and the 409 counts as sent', async () => {
     const [person] = await dueNow({ count: 1 });
     await runTick(deps, clock.at);
-    await until(async () => (await sessionsOf(deps.db, [person!])).every((s) => s.status === 'prompted'), 'the prompt');
+    await until(async () => (await sessionsOf(deps.db, [person!])).every((s) => s.sent), 'the prompt');
     await drained(deps.jobs, DISPATCH); // earlier tests' reminders fell due in this tick too
     line.reset();
     const event = lineTextEvent(await lineUserOf(deps.db, person!), '36.8', clock.at, true); // a redelivery: no reply token, so a push

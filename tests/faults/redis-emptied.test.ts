@@ -45,7 +45,7 @@ describe('Redis emptied or replaced', () => {
     expect((await runTick(deps, w.clock.at)).resent).toBe(0);
     w.clock.at = new Date(t0.getTime() + 5 * MINUTE);
     expect((await runTick(deps, w.clock.at)).resent).toBe(6);
-    await until(async () => (await sessionsOf(deps.db, [...people.line, ...people.sms])).every((s) => s.status === 'prompted') && (await unsent()) === 0, 'the rebuilt round to be sent');
+    await until(async () => (await sessionsOf(deps.db, [...people.line, ...people.sms])).every((s) => s.sent) && (await unsent()) === 0, 'the rebuilt round to be sent');
     expect([...w.line.stats.perRecipient.values()]).toEqual([1, 1, 1, 1]);
     const perPhone = people.phones.map(smsPromptsTo);
     expect(perPhone.every((n) => n >= 1 && n === perPhone[0])).toBe(true);
@@ -72,7 +72,7 @@ describe('Redis emptied or replaced', () => {
     expect((await runTick(deps, w.clock.at)).resent).toBe(6);
     const afternoon = await queryRows<{ id: string }>(deps.db, sql`select id from check_sessions where round = '15:00'`);
     await until(
-      async () => (await count(deps.db, sql`select count(*)::int as n from check_sessions where round = '15:00' and status = 'prompted'`)) === afternoon.length && (await unsent()) === 0,
+      async () => (await sessionsOf(deps.db, [...people.line, ...people.sms])).filter((s) => s.round === '15:00' && s.sent).length === afternoon.length && (await unsent()) === 0,
       'the afternoon round to be sent',
       15_000,
     );

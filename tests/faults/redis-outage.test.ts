@@ -30,7 +30,7 @@ describe('Redis stopped while webhooks arrive', () => {
     deps.jobs.startWorkers(deps, { scheduler: false, queues: ['dispatch-line', 'dispatch-sms', 'inbound', 'inbound-twilio'] });
 
     await runTick(deps, w.clock.at);
-    await until(async () => (await sessionsOf(deps.db, everyone)).every((s) => s.status === 'prompted'), 'the round to be sent');
+    await until(async () => (await sessionsOf(deps.db, everyone)).every((s) => s.sent), 'the round to be sent');
     await until(async () => (await count(deps.db, sql`select count(*)::int as n from outbound_messages where provider_message_id is null`)) === 0, 'the SMS prompt to be sent');
     const smsPrompts = w.twilio.accepted.filter((m) => m.to === phone).length;
     expect(smsPrompts).toBeGreaterThanOrEqual(1);

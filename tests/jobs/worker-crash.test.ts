@@ -10,8 +10,9 @@ import { JobRunner } from '../../src/jobs/runner';
 import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, REDIS_URL, type TestDeps } from '../support/deps';
 import { CRASH_QUEUE_SETTINGS } from './support/crash-worker';
-import { createCentre, createPersons, sessionsOf } from './support/fixtures';
-import { waitFor } from './support/wait';
+import { markSentMulticasts } from '../../src/jobs/multicast-marks';
+import { createCentre, createPersons, sentByMulticast, sessionsOf } from './support/fixtures';
+import { drained, waitFor } from './support/wait';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -50,7 +51,8 @@ describe('a worker killed mid-job', () => {
 
     fresh = new JobRunner({ redis: deps.redis, redisUrl: REDIS_URL, prefix: deps.jobs.prefix, logger: deps.logger, jobs: ALL_JOBS, settings: CRASH_QUEUE_SETTINGS });
     fresh.startWorkers({ ...deps, jobs: fresh }, { queues: ['dispatch-line'], scheduler: false });
-    await waitFor(async () => (await sessionsOf(deps.db, ids)).every((s) => s.status === 'prompted'), 20_000, 'the retried job');
+    await waitFor(async () => (await sentByMulticast(deps.db, ids)) === 3, 20_000, 'the retried job');
+    await drained(fresh, ['dispatch-line']);
 
     expect(line.stats.accepted).toBe(1);
     expect(line.stats.duplicates).toBeGreaterThanOrEqual(1); // the retry carried the same X-Line-Retry-Key
@@ -61,5 +63,8 @@ describe('a worker killed mid-job', () => {
       sql`select status, cardinality(person_ids) as n from line_multicasts where person_ids && ${`{${ids.join(',')}}`}::uuid[]`,
     );
     expect(sent).toEqual([{ status: 'sent', n: 3 }]);
+    // The tick marks them prompted a minute later, each once.
+    expect(await markSentMulticasts(deps, new Date(clock.getTime() + 10 * 60_000))).toBe(3);
+    expect((await sessionsOf(deps.db, ids)).map((s) => s.status)).toEqual(['prompted', 'prompted', 'prompted']);
   }, 90_000); // starting a worker process (tsx, every channel's SDK) takes seconds on a busy machine
 });

@@ -25,7 +25,7 @@ export const LINE_BATCH_SIZE = 500;
  */
 async function sendFirstPrompts(deps: Deps, rows: DispatchRow[], opts: SendOptions): Promise<string[]> {
   const api = createLineApi(deps.env);
-  const prompted: string[] = [];
+  const markedLater: string[] = [];
   const groups = new Map<string, DispatchRow[]>();
   for (const r of rows) {
     const key = `${r.flowVersionId}|${r.round}|${r.localDate}|${r.lang}`;
@@ -33,10 +33,10 @@ async function sendFirstPrompts(deps: Deps, rows: DispatchRow[], opts: SendOptio
   }
   for (const group of groups.values()) {
     for (let i = 0; i < group.length; i += LINE_BATCH_SIZE) {
-      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) prompted.push(...(await multicastBatch(deps, api, same, opts)));
+      for (const same of await samePromptGroups(deps, group.slice(i, i + LINE_BATCH_SIZE))) markedLater.push(...(await multicastBatch(deps, api, same, opts)));
     }
   }
-  return prompted;
+  return markedLater;
 }
 
 /** Recipients asked the same first messages; `redHints` per session, where a typed answer to the first question can be red. */
@@ -85,41 +85,39 @@ async function rememberRedHints(deps: Deps, rows: readonly DispatchRow[], hints:
 }
 
 /**
- * One multicast; returns the sessions it marked prompted (LINE accepted it), none when it
- * failed. With `opts.reminderAfterMs` the settling statement also starts their reminder
- * clock (settleLineMulticastSent); without it, the caller marks them.
+ * One multicast; returns the sessions the tick will mark prompted (markMulticastSessions):
+ * those it sent and those an earlier run of the job sent. None when it failed. Without
+ * `opts.reminderAfterMs` the caller marks them all (the multicast is stamped marked).
  */
 async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, { rows: batch, messages, redHints }: SamePrompt, opts: SendOptions): Promise<string[]> {
   const now = deps.now();
+  const marksLater = opts.reminderAfterMs !== undefined;
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
-  // A first attempt cannot have sent any: a 'sent' multicast marks its sessions prompted in
-  // the statement that settles it, and the re-check (sessionsStillToSend) left those out.
+  // A first attempt cannot have sent any: the sessions of a 'sent' multicast are pending only
+  // until the tick marks them, and the tick's sweeper never takes those up (claimPendingDispatch).
   const done = opts.firstAttempt ? new Set<string>() : await sentMulticastSessions(deps.db, batch.map((r) => r.sessionId));
+  const earlier = marksLater ? [...done] : [];
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
-  if (todo.length === 0) return [];
+  if (todo.length === 0) return earlier;
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
   // One row for the whole multicast (line_multicasts), not one per person; the hints before the send, beside the row.
   const [rowId] = await Promise.all([
     recordLineMulticast(deps.db, todo.map((r) => ({ personId: r.personId, sessionId: r.sessionId })), batchKey, now),
     rememberRedHints(deps, todo, redHints),
   ]);
-  const setRows = (set: Parameters<typeof settleLineMulticast>[2]) => settleLineMulticast(deps.db, rowId, set, deps.now());
   try {
     const accepted = await api.multicast(todo.map((r) => r.userId!), messages, lineRetryUuid(batchKey));
-    // Settled and its sessions marked prompted (reminder clock from now) in one statement;
-    // the job (runDispatch → markPrompted) marks only the sessions not returned here.
+    // Settled as sent: one row written. Its 500 sessions are marked by the tick, a minute or
+    // more later (the job marks only the sessions not returned here).
     const sent = { providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null };
-    if (opts.reminderAfterMs === undefined) {
-      await setRows({ status: 'sent', ...sent });
-      return [];
-    }
-    return await settleLineMulticastSent(deps.db, rowId, sent, deps.now(), opts.reminderAfterMs);
+    await settleLineMulticastSent(deps.db, rowId, sent, deps.now(), { marked: !marksLater });
+    return marksLater ? [...earlier, ...todo.map((r) => r.sessionId)] : [];
   } catch (err) {
     const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
-    await setRows({ status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) });
+    await settleLineMulticast(deps.db, rowId, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) }, deps.now());
     deps.logger.warn({ recipients: todo.length, status: e.status, transient: e.transient }, 'LINE multicast failed');
     if (e.transient) throw new TransientSendError(e.message, e.retryAfterMs);
-    return [];
+    return earlier;
   }
 }
 
@@ -137,7 +135,7 @@ export const lineDispatcher: ChannelDispatcher = {
     const unreachable = rows.filter((r) => !(r.userId && r.channelState === 'verified'));
     if (unreachable.length) await recordUnreachable(deps, unreachable, kind, 'not_linked');
     if (reachable.length === 0) return;
-    if (kind === 'prompt') return { prompted: await sendFirstPrompts(deps, reachable, opts) };
+    if (kind === 'prompt') return { markedLater: await sendFirstPrompts(deps, reachable, opts) };
     await sendReminders(deps, reachable);
   },
 };

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
 import { lineMulticasts, outboundMessages, type InboundProvider, type OutboundStatus } from '../../../db/schema';
-import { markPromptedSql } from '../rounds/record-dispatch';
 
 /**
  * The outbox: every message or call to a patient is a row of outbound_messages, recorded
@@ -316,24 +315,15 @@ export async function recordLineMulticast(db: DbOrTx, recipients: readonly { per
 }
 
 /**
- * A multicast LINE accepted: the row settled 'sent' and its sessions marked prompted, the
- * reminder clock starting now (markPromptedSql), in one statement — so no session of a
- * 'sent' multicast is ever left pending (a first attempt need not look for earlier sends),
- * and the round's send writes the sessions once. Returns the session ids of the row.
+ * A multicast LINE accepted: settled 'sent' at `now` (sent_at, its sessions' reminder clock).
+ * Its sessions are marked prompted later, by the tick (markMulticastSessions), off the
+ * round's busiest minute — or now by the caller (`marked`), which then marks them itself.
  */
-export async function settleLineMulticastSent(db: DbOrTx, id: string, set: Partial<Pick<OutboundRow, 'providerMessageId' | 'errorCode' | 'errorMessage'>>, now: Date, reminderAfterMs: number): Promise<string[]> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const rows = await queryRows<{ session_ids: string[] | string }>(
-    db,
-    sql`with m as (
-          update line_multicasts set status = 'sent', provider_message_id = ${set.providerMessageId ?? null}, error_code = ${set.errorCode ?? null},
-            error_message = ${set.errorMessage ?? null}, attempts = attempts + 1, updated_at = ${at}
-          where id = ${id} returning session_ids),
-        marked as (${markPromptedSql(sql`(select session_ids from m)::uuid[]`, now, reminderAfterMs)})
-        select session_ids from m`,
-  );
-  const ids = rows[0]?.session_ids ?? [];
-  return typeof ids === 'string' ? ids.replace(/[{}]/g, '').split(',').filter(Boolean) : ids;
+export async function settleLineMulticastSent(db: DbOrTx, id: string, set: Partial<Pick<OutboundRow, 'providerMessageId' | 'errorCode' | 'errorMessage'>>, now: Date, opts: { marked: boolean }): Promise<void> {
+  await db
+    .update(lineMulticasts)
+    .set({ ...set, status: 'sent', sentAt: now, sessionsMarkedAt: opts.marked ? now : null, attempts: sql`${lineMulticasts.attempts} + 1`, updatedAt: now })
+    .where(eq(lineMulticasts.id, id));
 }
 
 /** What one try of a multicast came to (one more attempt counted). */

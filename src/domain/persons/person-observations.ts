@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkSessions, observations } from '../../../db/schema';
+import { checkSessions, observations, type CheckSessionStatus } from '../../../db/schema';
+import { multicastLeftSql } from '../rounds/never-sent';
 import { writeAudit } from '../audit';
 import type { VerbArgs } from '../context';
 import { parseInput } from '../validation';
@@ -25,8 +26,10 @@ export async function personObservations({ ctx, input }: VerbArgs<{ personId: st
   const sessionWhere = [eq(checkSessions.personId, person.id)];
   if (f.from) sessionWhere.push(gte(checkSessions.localDate, f.from));
   if (f.to) sessionWhere.push(lte(checkSessions.localDate, f.to));
+  // A session a LINE multicast sent is pending until the tick marks it (a minute or more): it shows as sent.
+  const shownStatus = sql<CheckSessionStatus>`case when ${checkSessions.status} = 'pending' and ${multicastLeftSql(sql`${checkSessions.id}`)} then 'prompted' else ${checkSessions.status} end`;
   const sessions = await ctx.tx
-    .select({ id: checkSessions.id, flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, channel: checkSessions.channel, status: checkSessions.status, source: checkSessions.source, dueAt: checkSessions.dueAt, completedAt: checkSessions.completedAt })
+    .select({ id: checkSessions.id, flowVersionId: checkSessions.flowVersionId, localDate: checkSessions.localDate, round: checkSessions.round, channel: checkSessions.channel, status: shownStatus, source: checkSessions.source, dueAt: checkSessions.dueAt, completedAt: checkSessions.completedAt })
     .from(checkSessions)
     .where(and(...sessionWhere))
     .orderBy(asc(checkSessions.dueAt))

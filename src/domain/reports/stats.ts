@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../../db/client';
 import { personScope } from '../access';
+import { askedSql } from '../rounds/never-sent';
 import type { VerbArgs } from '../context';
 import { addDays, localDateOf } from '../time';
 import { parseInput } from '../validation';
@@ -41,6 +42,8 @@ export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<St
   const to = i.to ?? localDateOf(ctx.now, 'Asia/Tokyo');
   const from = i.from ?? addDays(to, -(i.days - 1));
   const scope = personScope(ctx.actor);
+  // Sent: asked (a session a LINE multicast sent counts before the tick marks it prompted).
+  const asked = askedSql({ id: sql`s.id`, status: sql`s.status` });
   const [byStatus, alerts, rounds, centres, accepted] = await Promise.all([
     queryRows<{ status: string; classification: string; count: number }>(ctx.tx, sql`
       select persons.status, persons.classification, count(*)::int as count from persons
@@ -55,14 +58,14 @@ export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<St
       select s.local_date::text as date, case when s.round like 'manual-%' then 'manual' else s.round end as round,
         count(*)::int as sent, count(*) filter (where s.status = 'completed')::int as answered
       from check_sessions s join persons on persons.id = s.person_id
-      where ${scope} and s.status not in ('pending', 'cancelled') and s.local_date between ${from}::date and ${to}::date
+      where ${scope} and ${asked} and s.local_date between ${from}::date and ${to}::date
       group by 1, 2 order by 1, 2`),
     queryRows<{ code: string; name_ja: string; name_en: string; persons: number; monitored: number; open_alerts: number; sent: number; answered: number }>(ctx.tx, sql`
       with p as (select persons.id, persons.responsible_centre_id, persons.status from persons where ${scope})
       select j.code, j.name_ja, j.name_en, count(*)::int as persons,
         count(*) filter (where p.status in ('close_contact', 'home_recuperation', 'hotel_recuperation'))::int as monitored,
         coalesce(sum((select count(*) from alerts a where a.person_id = p.id and a.status <> 'resolved')), 0)::int as open_alerts,
-        coalesce(sum((select count(*) from check_sessions s where s.person_id = p.id and s.status not in ('pending', 'cancelled')
+        coalesce(sum((select count(*) from check_sessions s where s.person_id = p.id and ${asked}
           and s.local_date between ${from}::date and ${to}::date)), 0)::int as sent,
         coalesce(sum((select count(*) from check_sessions s where s.person_id = p.id and s.status = 'completed'
           and s.local_date between ${from}::date and ${to}::date)), 0)::int as answered

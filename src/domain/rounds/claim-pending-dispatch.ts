@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../../db/client';
 import type { CreatedSession, CreateDueSessionsOptions } from './create-due-sessions';
+import { multicastLeftSql } from './never-sent';
 import { quietChannelSql, quietHoursSql } from './quiet-hours';
 
 /**
  * The sweeper's half for sessions: pending sessions whose next_action_at has passed —
  * created while Redis was down, created in quiet hours and now free to go, or whose
- * dispatch job vanished. Each is leased again (next_action_at moves on by resweepMs, or
+ * dispatch job vanished (not those a multicast sent, whose marking the tick has yet to do). Each is leased again (next_action_at moves on by resweepMs, or
  * to the end of quiet hours) in the same statement, so two ticks never both take it, and
  * returned for dispatch with the same deterministic job ids (a job still queued is a no-op).
  */
@@ -21,6 +22,8 @@ export async function claimPendingDispatch(db: DbOrTx, opts: CreateDueSessionsOp
     with due as (
       select id from check_sessions
       where status = 'pending' and next_action_at <= ${now} and expires_at > ${now}
+        -- sent by a multicast, not marked yet (markMulticastSessions): never sent twice
+        and not ${multicastLeftSql(sql`check_sessions.id`)}
       order by next_action_at
       limit ${opts.limit}
       for update skip locked

@@ -41,7 +41,8 @@ export async function closeExpiredSessions(db: DbOrTx, opts: { now: Date; limit:
   );
   return rows.map((r) => ({
     id: r.id,
-    needsNonResponderAlert: r.was !== 'pending' && r.had_next && r.source === 'schedule' && !r.never_sent,
+    // (Pending and not never sent: a multicast sent it, and the tick had not marked it yet.)
+    needsNonResponderAlert: r.had_next && r.source === 'schedule' && !r.never_sent,
     neverSent: r.never_sent,
   }));
 }

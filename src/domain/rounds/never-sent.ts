@@ -11,9 +11,16 @@ import { sql, type SQL } from 'drizzle-orm';
 export function somethingLeftSql(s: { id: SQL; personId: SQL }): SQL {
   return sql`(exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id}
     and (o.provider_message_id is not null or o.status in ('sending', 'sent', 'delivered')))
-    or exists (select 1 from line_multicasts m where m.session_ids @> array[${s.id}]::uuid[]
-    and (m.provider_message_id is not null or m.status in ('sending', 'sent', 'delivered'))))`;
+    or ${multicastLeftSql(s.id)})`;
 }
+
+/**
+ * A LINE multicast that left us named the session — which may still be pending: the tick
+ * marks a multicast's sessions prompted a minute or more after it went out (markMulticastSessions).
+ */
+export const multicastLeftSql = (sessionId: SQL): SQL =>
+  sql`exists (select 1 from line_multicasts m where m.session_ids @> array[${sessionId}]::uuid[]
+    and (m.provider_message_id is not null or m.status in ('sending', 'sent', 'delivered')))`;
 
 /** A LINE multicast (one row for its ≤ 500 recipients, line_multicasts) named the session. */
 export const multicastRecordedSql = (sessionId: SQL): SQL => sql`exists (select 1 from line_multicasts m where m.session_ids @> array[${sessionId}]::uuid[])`;
@@ -36,3 +43,7 @@ export function neverSentSql(s: { id: SQL; personId: SQL; channel: SQL; status: 
   return sql`(${s.status} in ('pending', 'prompted') and not ${somethingLeftSql(s)}
     and (${s.status} = 'pending' or ${recorded} or not ${channelUsableSql(s)}))`;
 }
+
+/** The session was asked (counted as sent): prompted or further on, not cancelled — or pending with a multicast sent, not marked yet. */
+export const askedSql = (s: { id: SQL; status: SQL }): SQL =>
+  sql`(${s.status} not in ('pending', 'cancelled') or (${s.status} = 'pending' and ${multicastLeftSql(s.id)}))`;

@@ -59,22 +59,30 @@ export async function markPrompted(db: DbOrTx, ids: readonly string[], now: Date
   await db.execute(markPromptedSql(uuidArray(ids), now, reminderAfterMs));
 }
 
-/**
- * markPrompted as a statement over any uuid[] expression — e.g. the session ids a
- * multicast's settling UPDATE returns, so the send and the clock are one statement
- * (settleLineMulticastSent).
- */
+/** markPrompted as a statement over any uuid[] expression, the clock starting at `now`. */
 export function markPromptedSql(ids: SQL, now: Date, reminderAfterMs: number): SQL {
-  const at = now.toISOString();
-  // (Both columns are computed from the row as it was.)
-  const promptedAt = sql`case when status in ('pending', 'prompted') then ${at}::timestamptz else coalesce(prompted_at, ${at}::timestamptz) end`;
-  return sql`
-    update check_sessions set status = case when status = 'pending' then 'prompted' else status end,
+  return sql`update check_sessions set ${promptedSetSql(sql`${now.toISOString()}::timestamptz`, now, reminderAfterMs)}
+    where id = any(${ids}) and ${markableSql('check_sessions')}`;
+}
+
+/**
+ * The columns a session marked prompted gets, its prompt having left at `sentAt` (an SQL
+ * expression: a constant, or per row the multicast's sent_at). (Both columns are computed
+ * from the row as it was.)
+ */
+export function promptedSetSql(sentAt: SQL, now: Date, reminderAfterMs: number): SQL {
+  const promptedAt = sql`case when status in ('pending', 'prompted') then ${sentAt} else coalesce(prompted_at, ${sentAt}) end`;
+  return sql`status = case when status = 'pending' then 'prompted' else status end,
       prompted_at = ${promptedAt},
-      next_action_at = ${promptedAt} + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${at}::timestamptz
-    where id = any(${ids}) and status in ('pending', 'prompted', 'active') and reminders_sent = 0
-      -- a contact's household member left riding along (rideAlongUnlessFirst): begun when the conversation reaches it
-      and not (status = 'pending' and source = 'household')`;
+      next_action_at = ${promptedAt} + make_interval(secs => ${reminderAfterMs / 1000}), updated_at = ${now.toISOString()}::timestamptz`;
+}
+
+/** Which sessions a sent prompt marks: open, not reminded yet, and not a contact's household member left riding along. */
+export function markableSql(table: string): SQL {
+  const t = sql.raw(table);
+  // (rideAlongUnlessFirst: a household member is begun when the conversation reaches it)
+  return sql`${t}.status in ('pending', 'prompted', 'active') and ${t}.reminders_sent = 0
+      and not (${t}.status = 'pending' and ${t}.source = 'household')`;
 }
 
 /** After a reminder: count it; the call (or the alert) comes after `nextAfterMs`. */

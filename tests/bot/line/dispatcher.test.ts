@@ -5,6 +5,7 @@ import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
 import { runDispatch } from '../../../src/jobs/dispatch';
+import { markSentMulticasts } from '../../../src/jobs/multicast-marks';
 import { urgentRows } from '../../../src/bot/intake/urgent-lane';
 import { senderKeyOf } from '../../../src/bot/line/intake';
 import { latestPublishedVersionId } from '../../../src/domain/flows/flow-versions';
@@ -42,7 +43,7 @@ describe('LINE dispatcher', () => {
     expect(lineDispatcher.batchSize).toBe(500);
   });
 
-  it('multicasts the first question once per batch, marks sessions prompted, and a retried job sends nothing twice', async () => {
+  it('multicasts the first question once per batch, takes answers before and after the tick marks the sessions prompted, and a retried job sends nothing twice', async () => {
     const a = await patientWithSession({ linked: true });
     const b = await patientWithSession({ linked: true });
     t.line.reset();
@@ -54,8 +55,9 @@ describe('LINE dispatcher', () => {
     expect(call!.body.to.sort()).toEqual([a.user, b.user].sort());
     expect(call!.retryKey).toMatch(/^[0-9a-f-]{36}$/);
     expect(textsOf([call!])).toContain('体温');
-    const sessions = await t.deps.db.select().from(checkSessions).where(inArray(checkSessions.id, [a.sessionId, b.sessionId]));
-    expect(sessions.every((s) => s.status === 'prompted' && s.promptedAt && s.nextActionAt)).toBe(true);
+    // Sent, but marked prompted only by the tick a minute or more later (multicast-marks.ts).
+    const sessions = () => t.deps.db.select().from(checkSessions).where(inArray(checkSessions.id, [a.sessionId, b.sessionId]));
+    expect((await sessions()).map((s) => s.status)).toEqual(['pending', 'pending']);
     // One record for the multicast, naming both (person and session at the same place), none per person.
     expect(await t.deps.db.select().from(outboundMessages).where(inArray(outboundMessages.sessionId, [a.sessionId, b.sessionId]))).toEqual([]);
     const [row, ...others] = await multicastsOf(a.sessionId);
@@ -77,6 +79,14 @@ describe('LINE dispatcher', () => {
     expect(obs.map((o) => [o.sessionId, o.questionId, o.valueNumber]).sort()).toEqual(
       [[a.sessionId, 'temperature', 36.9], [b.sessionId, 'temperature', 37.1]].sort(),
     );
+    // The tick marks them after the answers began: still answering ('active'), the reminder clock from the send.
+    const sentAt = row!.sentAt!.getTime();
+    expect(await markSentMulticasts(t.deps, new Date(sentAt + 61_000))).toBe(2);
+    for (const s of await sessions()) {
+      expect(s.status).toBe('active');
+      expect(s.promptedAt!.getTime()).toBe(sentAt);
+      expect(s.nextActionAt!.getTime()).toBe(sentAt + t.deps.env.REMINDER_AFTER_MINUTES * 60_000);
+    }
     // Someone else's session id in a button (forged or forwarded) records nothing and reveals nothing.
     expect(textsOf(await say(t, postbackEvent(b.user, `s=${a.sessionId}&q=cough&v=yes`)))).toContain('締め切られました');
     expect(await t.deps.db.select().from(observations).where(eq(observations.sessionId, a.sessionId))).toHaveLength(1);

@@ -77,14 +77,26 @@ export interface SessionRow {
   next_action_at: Date | null;
   reminders_sent: number;
   call_attempts: number;
+  /** Its first prompt went out: prompted, or pending in a multicast LINE took (the tick marks those a minute later). */
+  sent: boolean;
 }
 
 export async function sessionsOf(db: Db, personIds: readonly string[]): Promise<SessionRow[]> {
   const ms = (c: string) => sql.raw(`(extract(epoch from ${c}) * 1000)::float8 as ${c}`);
   const rows = await queryRows<Omit<SessionRow, 'due_at' | 'expires_at' | 'next_action_at'> & { due_at: number; expires_at: number; next_action_at: number | null }>(
     db,
-    sql`select id, person_id, local_date::text as local_date, round, channel, status, ${ms('due_at')}, ${ms('expires_at')}, ${ms('next_action_at')}, reminders_sent, call_attempts
+    sql`select id, person_id, local_date::text as local_date, round, channel, status, ${ms('due_at')}, ${ms('expires_at')}, ${ms('next_action_at')}, reminders_sent, call_attempts,
+          status = 'prompted' or (status = 'pending' and exists (select 1 from line_multicasts m where m.session_ids @> array[check_sessions.id] and m.status = 'sent')) as sent
         from check_sessions where person_id = any(${`{${personIds.join(',')}}`}::uuid[]) order by local_date, round, id`,
   );
   return rows.map((r) => ({ ...r, due_at: new Date(r.due_at), expires_at: new Date(r.expires_at), next_action_at: r.next_action_at === null ? null : new Date(r.next_action_at) }));
+}
+
+/** How many of these persons' sessions a LINE multicast sent (LINE took it; the tick marks them prompted a minute or more later). */
+export async function sentByMulticast(db: Db, personIds: readonly string[]): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(distinct x)::int as n from line_multicasts m, unnest(m.person_ids) x where m.status = 'sent' and x = any(${`{${personIds.join(',')}}`}::uuid[])`,
+  );
+  return row?.n ?? 0;
 }
