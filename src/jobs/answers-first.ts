@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { oldestInboxAgeMs } from '../domain/operations/inbox-backlog';
 import type { Deps } from '../deps';
+import type { RedisClient } from '../platform/redis';
 import type { QueueName } from './define';
 
 /**
@@ -41,4 +42,31 @@ export function answersFirst(deps: Pick<Deps, 'db' | 'env' | 'now' | 'logger'>):
       return (await oldestAge()) > after ? YIELD_PAUSE_MS : 0;
     },
   };
+}
+
+/**
+ * The job hash's field counting the times the job went back for the answers: BullMQ counts
+ * each such start in attemptsStarted, as it counts a stalled job's start.
+ */
+const YIELDS_FIELD = 'mimamoriYields';
+const jobKey = (job: Pick<Job, 'queueQualifiedName' | 'id'>) => `${job.queueQualifiedName}:${job.id}`;
+
+/** Count a yield in the job's own hash (a failure only costs the job its first-attempt shortcut). */
+export async function recordYield(redis: RedisClient, job: Pick<Job, 'queueQualifiedName' | 'id'>): Promise<void> {
+  await redis.hincrby(jobKey(job), YIELDS_FIELD, 1).catch(() => 0);
+}
+
+/**
+ * Whether this run is the job's first real attempt: none made, and every earlier start went
+ * back for the answers (a stalled job started again is not one — it may have sent). Redis is
+ * read only for a job started before. A round's multicast job held during the morning's
+ * answers had lost the shortcut, and its "sent already?" look-up (GIN, 200 ms a batch of 500
+ * at 100,000) then fell in the busiest minute (issue 16).
+ */
+export async function isFirstAttempt(redis: RedisClient, job: Pick<Job, 'queueQualifiedName' | 'id' | 'attemptsMade' | 'attemptsStarted'>): Promise<boolean> {
+  if (job.attemptsMade > 0) return false;
+  const started = job.attemptsStarted ?? 0;
+  if (started <= 1) return true;
+  const yields = Number((await redis.hget(jobKey(job), YIELDS_FIELD).catch(() => null)) ?? 0);
+  return started - yields <= 1;
 }

@@ -36,7 +36,13 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
    * the producer instead.
    */
   jobId?(payload: z.infer<S>): string;
-  handler: (payload: z.infer<S>, deps: Deps, job: Job) => Promise<unknown>;
+  handler: (payload: z.infer<S>, deps: Deps, job: Job, attempt?: JobAttempt) => Promise<unknown>;
+}
+
+/** What the runner knows of this run of a job. */
+export interface JobAttempt {
+  /** No attempt made and no start before but those that went back for the answers (answers-first.ts): nothing of it can have happened yet. */
+  first: boolean;
 }
 
 /**

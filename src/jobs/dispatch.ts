@@ -45,8 +45,8 @@ function dispatchJob(channel: ChannelKind): JobDefinition<typeof dispatchPayload
     queue: `dispatch-${channel}`,
     version: 1,
     payload: dispatchPayload,
-    // A stalled job run again has attemptsStarted > 1 with attemptsMade still 0: not a first attempt.
-    handler: ({ sessionIds, kind }, deps, job) => runDispatch(deps, channel, sessionIds, kind, { firstAttempt: job.attemptsMade === 0 && (job.attemptsStarted ?? 0) <= 1 }),
+    // A stalled job run again is not a first attempt; one that only went back for the answers is (isFirstAttempt).
+    handler: ({ sessionIds, kind }, deps, _job, attempt) => runDispatch(deps, channel, sessionIds, kind, { firstAttempt: attempt?.first ?? false }),
   });
 }
 

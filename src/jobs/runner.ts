@@ -7,12 +7,12 @@ import { connectRedis, createRedis, type RedisClient } from '../platform/redis';
 import { bullPrefix } from './queue-keys';
 import { createRateLimiter, windowWait, type RateLimiter } from '../platform/redis-rate-limit';
 import { addOrRevive, type NewJob } from './add-or-revive';
-import { jobIdOf, QUEUE_NAMES, type JobDefinition, type JobTarget, type QueueName } from './define';
+import { jobIdOf, QUEUE_NAMES, type JobAttempt, type JobDefinition, type JobTarget, type QueueName } from './define';
 import { RETRY_AFTER_BACKOFF, retryAfterBackoff, scrubJobError } from './job-failures';
 import { queueSettingsFromEnv, type QueueSettings } from './queue-settings';
 import { keepTickScheduler, TICK_JOB_NAME, TICK_SCHEDULER_ID, upsertTickScheduler } from './tick-scheduler';
 import { isQuiet } from '../platform/quiet-failure';
-import { answersFirst } from './answers-first';
+import { answersFirst, isFirstAttempt, recordYield } from './answers-first';
 import { countYieldToAnswers } from '../platform/metrics/record';
 import { runInJobSpan, withTraceContext } from '../platform/tracing/spans';
 
@@ -211,10 +211,11 @@ export class JobRunner {
         const hold = await first.holdFor(queueName, job);
         if (hold > 0) {
           countYieldToAnswers(queueName);
+          await recordYield(connection, job);
           await worker.rateLimit(hold);
           throw Worker.RateLimitError();
         }
-        return this.run(byName, job, jobDeps);
+        return this.run(byName, job, jobDeps, { first: await isFirstAttempt(connection, job) });
       }, {
         connection,
         prefix: bullPrefix(this.opts.prefix, queueName),
@@ -268,13 +269,13 @@ export class JobRunner {
     return this.inspection;
   }
 
-  private async run(byName: Map<string, JobDefinition>, job: Job, deps: Deps): Promise<unknown> {
+  private async run(byName: Map<string, JobDefinition>, job: Job, deps: Deps, attempt: JobAttempt): Promise<unknown> {
     const def = byName.get(job.name);
     if (!def) throw new UnrecoverableError(`unknown job ${job.name}`);
     const parsed = def.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
     try {
-      return await runInJobSpan(job.name, job.data, { 'messaging.destination.name': def.queue, 'messaging.message.id': String(job.id ?? '') }, () => def.handler(parsed.data, deps, job));
+      return await runInJobSpan(job.name, job.data, { 'messaging.destination.name': def.queue, 'messaging.message.id': String(job.id ?? '') }, () => def.handler(parsed.data, deps, job, attempt));
     } catch (err) {
       // BullMQ stores the error's message and stack in Redis (failedReason, stacktrace).
       throw scrubJobError(err);

@@ -55,9 +55,20 @@ describe('answers first', () => {
     await processed(old);
   });
 
-  it('a held job runs as soon as the answers are through, and the yields are counted by queue', async () => {
+  it('a held job runs as soon as the answers are through — still as its first attempt — and the yields are counted by queue', async () => {
     const ran: number[] = [];
-    const exportJob = defineJob({ name: 'test.answers-first', queue: 'exports', version: 1, payload: z.object({ n: z.number() }), jobId: ({ n }) => `af:${n}`, handler: async () => void ran.push(Date.now()) });
+    const attempts: { first: boolean | undefined; started: number }[] = [];
+    const exportJob = defineJob({
+      name: 'test.answers-first',
+      queue: 'exports',
+      version: 1,
+      payload: z.object({ n: z.number() }),
+      jobId: ({ n }) => `af:${n}`,
+      handler: async (_p, _d, job, attempt) => {
+        attempts.push({ first: attempt?.first, started: job.attemptsStarted });
+        ran.push(Date.now());
+      },
+    });
     const runner = new JobRunner({ redis: deps.redis, redisUrl: REDIS_URL, prefix: `${deps.jobs.prefix}:af`, logger: deps.logger, jobs: [exportJob], settings: { exports: { concurrency: 1 } } });
     const yields = async () => (await eventRegistry.getSingleMetric('mimamori_jobs_yielded_to_answers_total')!.get()).values.find((v) => v.labels.queue === 'exports')?.value ?? 0;
     const yieldsBefore = await yields();
@@ -74,6 +85,9 @@ describe('answers first', () => {
       while (ran.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(ran).toHaveLength(1);
       expect(ran[0]! - through).toBeLessThan(2000); // a reading or two and a pause later
+      // BullMQ counted every start that went back as an attempt started; the run is still the first.
+      expect(attempts[0]!.started).toBeGreaterThan(1);
+      expect(attempts[0]!.first).toBe(true);
     } finally {
       await runner.close(2000);
     }

@@ -89,7 +89,7 @@ describe('the writes of a round’s LINE send', () => {
     await unmark();
     const payload: DispatchPayload = { sessionIds, kind: 'prompt' };
     clock = new Date(ROUND.getTime() + 30_000);
-    await DISPATCH_JOBS.line.handler(payload, deps, job(0, 2));
+    await DISPATCH_JOBS.line.handler(payload, deps, job(0, 2), { first: false });
     expect(line.stats.accepted).toBe(1);
     expect(line.stats.duplicates).toBe(0); // not even a request LINE had to turn away by its retry key
     expect(await multicasts()).toEqual([{ status: 'sent', n: 3, sent: true, marked: false }]);
