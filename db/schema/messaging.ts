@@ -99,17 +99,29 @@ export const lineMulticasts = pgTable(
     errorMessage: text('error_message'),
     // When LINE accepted it: its sessions' reminder clock starts here.
     sentAt: tstz('sent_at'),
-    // When its sessions were marked prompted (markMulticastSessions): not in the send, which
-    // is the morning's busiest minute, but by the tick a minute or more later (issue 16).
-    sessionsMarkedAt: tstz('sessions_marked_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('line_multicasts_retry_key_uq').on(t.retryKey),
-    // The sent multicasts whose sessions are still to mark, oldest first.
-    index('line_multicasts_unmarked_idx').on(t.sentAt).where(sql`status = 'sent' and sessions_marked_at is null`),
     index('line_multicasts_person_ids_idx').using('gin', t.personIds),
     index('line_multicasts_session_ids_idx').using('gin', t.sessionIds),
   ],
+);
+
+/**
+ * The sent multicasts whose sessions the tick has still to mark prompted (issue 16): not in
+ * the send, the morning's busiest minute, but a minute or more later (markMulticastSessions).
+ * A table of its own, so the multicast's row is never written for it: an UPDATE touching an
+ * indexed column of line_multicasts re-enters the row in both GIN indexes (1,000 entries).
+ */
+export const lineMulticastMarks = pgTable(
+  'line_multicast_marks',
+  {
+    multicastId: uuid('multicast_id')
+      .primaryKey()
+      .references(() => lineMulticasts.id, { onDelete: 'cascade' }),
+    sentAt: tstz('sent_at').notNull(),
+  },
+  (t) => [index('line_multicast_marks_sent_idx').on(t.sentAt)],
 );

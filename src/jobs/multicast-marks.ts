@@ -17,17 +17,22 @@ const PER_TICK = 400;
  * ANSWERS_FIRST_AFTER_MS, so the marking does not take the machine from them. Returns the
  * sessions marked.
  */
-export async function markSentMulticasts(deps: Pick<Deps, 'db' | 'env'>, now: Date): Promise<number> {
+export async function markSentMulticasts(deps: Pick<Deps, 'db' | 'env' | 'logger'>, now: Date): Promise<number> {
   const hold = deps.env.ANSWERS_FIRST_AFTER_MS;
   const answersWait = hold > 0 && (await oldestInboxAgeMs(deps.db, now)) > hold;
   const sentBy = new Date(now.getTime() - (answersWait ? MARK_WHILE_ANSWERS_WAIT_MS : MARK_AFTER_MS));
   const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * 60_000;
   let sessions = 0;
-  for (let multicasts = 0; multicasts < PER_TICK; ) {
-    const marked = await markMulticastSessions(deps.db, { now, sentBy, reminderAfterMs, limit: PER_STATEMENT });
-    sessions += marked.sessions;
-    multicasts += marked.multicasts;
-    if (marked.multicasts < PER_STATEMENT) break;
+  try {
+    for (let multicasts = 0; multicasts < PER_TICK; ) {
+      const marked = await markMulticastSessions(deps.db, { now, sentBy, reminderAfterMs, limit: PER_STATEMENT });
+      sessions += marked.sessions;
+      multicasts += marked.multicasts;
+      if (marked.multicasts < PER_STATEMENT) break;
+    }
+  } catch (err) {
+    // (A deadlock with an answer holding one of the sessions, say): the rest of the tick goes on; the next tick marks them.
+    deps.logger.warn({ err: (err as Error).message, sessions }, 'marking the sessions of sent multicasts stopped; the next tick goes on');
   }
   return sessions;
 }

@@ -32,12 +32,12 @@ describe('the writes of a round’s LINE send', () => {
   const multicasts = () =>
     queryRows<{ status: string; n: number; sent: boolean; marked: boolean }>(
       deps.db,
-      sql`select status, cardinality(session_ids) as n, sent_at is not null as sent, sessions_marked_at is not null as marked from line_multicasts order by created_at`,
+      sql`select status, cardinality(session_ids) as n, sent_at is not null as sent, not exists (select 1 from line_multicast_marks k where k.multicast_id = m.id) as marked from line_multicasts m order by created_at`,
     );
   const statuses = async () => (await sessionsOf(deps.db, ids)).map((s) => s.status);
   const unmark = async () => {
     await deps.db.execute(sql`update check_sessions set status = 'pending', prompted_at = null, next_action_at = due_at + interval '5 minutes' where person_id = any(${`{${ids.join(',')}}`}::uuid[])`);
-    await deps.db.execute(sql`update line_multicasts set sessions_marked_at = null`);
+    await deps.db.execute(sql`insert into line_multicast_marks (multicast_id, sent_at) select id, sent_at from line_multicasts where status = 'sent' on conflict do nothing`);
   };
 
   beforeAll(async () => {
@@ -105,10 +105,17 @@ describe('the writes of a round’s LINE send', () => {
   it('while answers wait, the marking waits too — ten minutes at most', async () => {
     await unmark();
     await deps.db.execute(sql`insert into inbound_events (provider, provider_event_id, payload, received_at) values ('line', 'evt-waiting', '{}'::jsonb, ${ROUND.toISOString()}::timestamptz)`);
-    const held = { db: deps.db, env: { ...deps.env, ANSWERS_FIRST_AFTER_MS: 2000 } };
+    const held = { db: deps.db, logger: deps.logger, env: { ...deps.env, ANSWERS_FIRST_AFTER_MS: 2000 } };
     expect(await markSentMulticasts(held, new Date(ROUND.getTime() + 5 * 60_000))).toBe(0);
     expect(await markSentMulticasts(held, new Date(ROUND.getTime() + 10 * 60_000))).toBe(3);
     await deps.db.execute(sql`delete from inbound_events where provider_event_id = 'evt-waiting'`);
+  });
+
+  it('a marking that fails (a deadlock with an answer, say) is logged and leaves the rest of the tick going', async () => {
+    const warned: string[] = [];
+    const failing = { db: { execute: () => Promise.reject(new Error('deadlock detected')) } as unknown as TestDeps['db'], env: deps.env, logger: { ...deps.logger, warn: (_o: unknown, msg: string) => void warned.push(msg) } as unknown as TestDeps['logger'] };
+    expect(await markSentMulticasts(failing, new Date(ROUND.getTime() + 10 * 60_000))).toBe(0);
+    expect(warned).toEqual(['marking the sessions of sent multicasts stopped; the next tick goes on']);
   });
 
   it('a round closed before the marking counts a session the multicast sent as asked: a non-responder alert, not "never sent"', async () => {

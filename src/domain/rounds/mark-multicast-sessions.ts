@@ -18,33 +18,32 @@ export interface MarkMulticastSessionsOptions {
  * them) need the machine. Until marked, a session named by a sent multicast is pending
  * but sent: the sweeper does not send it again (claimPendingDispatch), a closed one counts
  * as asked (closeExpiredSessions), and the person's answers are taken as they come (the
- * answer path begins a pending session). One statement: the multicasts are claimed (skip
- * locked: two ticks never mark the same), their sessions marked, the multicasts stamped.
+ * answer path begins a pending session). One statement: the multicasts' rows in
+ * line_multicast_marks taken (skip locked: two ticks never mark the same) and deleted, their
+ * sessions marked.
  * Returns how many multicasts and sessions it marked.
  */
 export async function markMulticastSessions(db: DbOrTx, opts: MarkMulticastSessionsOptions): Promise<{ multicasts: number; sessions: number }> {
-  const now = sql`${opts.now.toISOString()}::timestamptz`;
   const [row] = await queryRows<{ multicasts: number; sessions: number }>(
     db,
     sql`
-    with m as (
-      select id, session_ids, sent_at from line_multicasts
-      where status = 'sent' and sessions_marked_at is null and sent_at <= ${opts.sentBy.toISOString()}::timestamptz
-      order by sent_at
-      limit ${opts.limit}
-      for update skip locked
+    with due as (
+      delete from line_multicast_marks where multicast_id in (
+        select multicast_id from line_multicast_marks
+        where sent_at <= ${opts.sentBy.toISOString()}::timestamptz
+        order by sent_at
+        limit ${opts.limit}
+        for update skip locked)
+      returning multicast_id, sent_at
     ),
-    stamped as (
-      update line_multicasts l set sessions_marked_at = ${now} from m where l.id = m.id returning 1
-    ),
-    sent as (select unnest(m.session_ids) as session_id, m.sent_at from m),
+    sent as (select unnest(m.session_ids) as session_id, due.sent_at from due join line_multicasts m on m.id = due.multicast_id),
     marked as (
       update check_sessions s set ${promptedSetSql(sql`sent.sent_at`, opts.now, opts.reminderAfterMs)}
       from sent
       where s.id = sent.session_id and ${markableSql('s')}
       returning 1
     )
-    select (select count(*) from stamped)::int as multicasts, (select count(*) from marked)::int as sessions`,
+    select (select count(*) from due)::int as multicasts, (select count(*) from marked)::int as sessions`,
   );
   return row ?? { multicasts: 0, sessions: 0 };
 }
