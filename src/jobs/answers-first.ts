@@ -60,8 +60,8 @@ export async function recordYield(redis: RedisClient, job: Pick<Job, 'queueQuali
  * Whether this run is the job's first real attempt: none made, and every earlier start went
  * back for the answers (a stalled job started again is not one — it may have sent). Redis is
  * read only for a job started before. A round's multicast job held during the morning's
- * answers had lost the shortcut, and its "sent already?" look-up (GIN, 200 ms a batch of 500
- * at 100,000) then fell in the busiest minute (issue 16).
+ * answers had lost the shortcut, and its "sent already?" look-up (up to 200 ms a batch of 500
+ * in the topology bench) then fell in the busiest minute (issue 16).
  */
 export async function isFirstAttempt(redis: RedisClient, job: Pick<Job, 'queueQualifiedName' | 'id' | 'attemptsMade' | 'attemptsStarted'>): Promise<boolean> {
   if (job.attemptsMade > 0) return false;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, checkSessions, persons, personStatusHistory } from '../../db/schema';
+import { auditLog, checkSessions, lineMulticasts, persons, personStatusHistory } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { answerDailyCheck, dailyAnswers } from './fixtures';
@@ -123,6 +123,14 @@ describe('link codes, send check now, observations', () => {
     expect(temp.valueNumber).toBe(37.9);
     expect(body.observations.some((o: { raw: string }) => o.raw === 'のどが痛い')).toBe(true);
     expect((await nurseA('GET', `/api/v1/persons/${created}/observations?from=yesterday`)).status).toBe(422);
+  });
+
+  it('shows a check a LINE multicast sent as sent before the tick marks it prompted', async () => {
+    const [pending] = await deps.db.select().from(checkSessions).where(and(eq(checkSessions.personId, created), eq(checkSessions.status, 'pending')));
+    const shown = async () => ((await (await nurseA('GET', `/api/v1/persons/${created}/observations`)).json()) as { sessions: { id: string; status: string }[] }).sessions.find((x) => x.id === pending!.id)!.status;
+    expect(await shown()).toBe('pending');
+    await deps.db.insert(lineMulticasts).values({ kind: 'prompt', retryKey: `obs-test-${pending!.id}`, personIds: [created], sessionIds: [pending!.id], status: 'sent', providerMessageId: 'req-1', sentAt: new Date() });
+    expect(await shown()).toBe('prompted');
   });
 
   it('serves an OpenAPI document describing every endpoint', async () => {

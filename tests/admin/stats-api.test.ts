@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personSharedCentres } from '../../db/schema';
+import { inArray } from 'drizzle-orm';
+import { checkSessions, lineMulticasts, personSharedCentres } from '../../db/schema';
 import { createApp } from '../../src/app';
 import { withTransaction, type Actor } from '../../src/domain/context';
 import { getStats, type Stats } from '../../src/domain/reports/stats';
@@ -75,6 +76,21 @@ describe('getStats', () => {
     expect(nation.checksPerRound).toContainEqual({ date: '2026-03-10', round: 'manual', sent: 1, answered: 1, share: 1 });
     const clinician = await stats({ ...(staffActor('clinician', null) as Extract<Actor, { kind: 'staff' }>), institutionId: null });
     expect(total(clinician)).toBe(0);
+  });
+
+  it('counts a check a LINE multicast sent as sent before the tick marks it prompted; a pending one nobody sent is not', async () => {
+    const c = centres.c;
+    const nurse = staffActor('nurse', c);
+    const before = (await stats(nurse)).perCentre.find((r) => r.code === c.code)!.sent;
+    const person = await insertPerson(deps.db, c.id, { status: 'home_recuperation', classification: 'confirmed' });
+    const sent = await insertAnsweredCheck(deps.db, person.id, '2026-03-10', { round: '11:00', status: 'prompted', at: new Date('2026-03-10T02:00:00Z') });
+    const unsent = await insertAnsweredCheck(deps.db, person.id, '2026-03-10', { round: '11:30', status: 'prompted', at: new Date('2026-03-10T02:30:00Z') });
+    await deps.db.update(checkSessions).set({ status: 'pending' }).where(inArray(checkSessions.id, [sent.id, unsent.id]));
+    await deps.db.insert(lineMulticasts).values({ kind: 'prompt', retryKey: `stats-test-${sent.id}`, personIds: [person.id], sessionIds: [sent.id], status: 'sent', providerMessageId: 'req-1', sentAt: NOW });
+    const after = await stats(nurse);
+    expect(after.perCentre.find((r) => r.code === c.code)!.sent).toBe(before + 1);
+    expect(after.checksPerRound).toContainEqual({ date: '2026-03-10', round: '11:00', sent: 1, answered: 0, share: 0 });
+    expect(after.checksPerRound.map((r) => r.round)).not.toContain('11:30');
   });
 
   it('takes a date range and refuses a reversed one', async () => {

@@ -87,7 +87,7 @@ async function rememberRedHints(deps: Deps, rows: readonly DispatchRow[], hints:
 /**
  * One multicast; returns the sessions the tick will mark prompted (markMulticastSessions):
  * those it sent and those an earlier run of the job sent. None when it failed. Without
- * `opts.reminderAfterMs` the caller marks them all (the multicast is stamped marked).
+ * `opts.reminderAfterMs` the caller marks them all (nothing is left to the tick).
  */
 async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, { rows: batch, messages, redHints }: SamePrompt, opts: SendOptions): Promise<string[]> {
   const now = deps.now();

@@ -43,7 +43,7 @@ export async function getStats({ ctx, input }: VerbArgs<StatsInput>): Promise<St
   const from = i.from ?? addDays(to, -(i.days - 1));
   const scope = personScope(ctx.actor);
   // Sent: asked (a session a LINE multicast sent counts before the tick marks it prompted).
-  const asked = askedSql({ id: sql`s.id`, status: sql`s.status` });
+  const asked = askedSql({ id: sql`s.id`, status: sql`s.status`, dueAt: sql`s.due_at` }, ctx.now);
   const [byStatus, alerts, rounds, centres, accepted] = await Promise.all([
     queryRows<{ status: string; classification: string; count: number }>(ctx.tx, sql`
       select persons.status, persons.classification, count(*)::int as count from persons

@@ -7,7 +7,8 @@ import { quietChannelSql, quietHoursSql } from './quiet-hours';
 /**
  * The sweeper's half for sessions: pending sessions whose next_action_at has passed —
  * created while Redis was down, created in quiet hours and now free to go, or whose
- * dispatch job vanished (not those a multicast sent, whose marking the tick has yet to do). Each is leased again (next_action_at moves on by resweepMs, or
+ * dispatch job vanished; not those a multicast sent, which the tick has yet to mark
+ * (markMulticastSessions). Each is leased again (next_action_at moves on by resweepMs, or
  * to the end of quiet hours) in the same statement, so two ticks never both take it, and
  * returned for dispatch with the same deterministic job ids (a job still queued is a no-op).
  */

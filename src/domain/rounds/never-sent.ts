@@ -43,7 +43,11 @@ export function neverSentSql(s: { id: SQL; personId: SQL; channel: SQL; status: 
   return sql`(${s.status} in ('pending', 'prompted') and not ${somethingLeftSql(s)}
     and (${s.status} = 'pending' or ${recorded} or not ${channelUsableSql(s)}))`;
 }
-
-/** The session was asked (counted as sent): prompted or further on, not cancelled — or pending with a multicast sent, not marked yet. */
-export const askedSql = (s: { id: SQL; status: SQL }): SQL =>
-  sql`(${s.status} not in ('pending', 'cancelled') or (${s.status} = 'pending' and ${multicastLeftSql(s.id)}))`;
+/**
+ * The session was asked (counted as sent): prompted or further on, not cancelled — or pending
+ * with a multicast sent, not marked yet. Only a pending session whose round time has come is
+ * looked up (a multicast goes out at the round time): the rounds prepared ahead are not.
+ */
+export const askedSql = (s: { id: SQL; status: SQL; dueAt: SQL }, now: Date): SQL =>
+  sql`(${s.status} not in ('pending', 'cancelled')
+    or (${s.status} = 'pending' and ${s.dueAt} <= ${now.toISOString()}::timestamptz and ${multicastLeftSql(s.id)}))`;
