@@ -32,8 +32,6 @@ export interface SendOptions {
    * Absent = assume a retry.
    */
   firstAttempt?: boolean;
-  /** The job's reminder clock (the job marks what it sent): absent, the caller marks every session itself. */
-  reminderAfterMs?: number;
 }
 
 /** One notice to a person outside a conversation (closing message, certificate link, web link). */

@@ -27,7 +27,7 @@ export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: 
   const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
   if (ids.length === 0) return { sent: 0 };
   const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
-  const result = await dispatcher.sendPrompts(deps, ids, kind, { ...opts, reminderAfterMs });
+  const result = await dispatcher.sendPrompts(deps, ids, kind, opts);
   // The clock of the chain starts when the message left, not when the round was due.
   // (A LINE multicast's sessions are marked by the tick, from its sent_at: only the rest here.)
   const done = new Set(result?.markedLater ?? []);

@@ -6,7 +6,7 @@ import { runTick } from '../../src/jobs/tick';
 import { createRateLimiter } from '../../src/platform/redis-rate-limit';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createLineApiMock, LINE_TEST_BASE_URL } from '../support/line-api-mock';
-import { createCentre, createPersons, sentByMulticast } from './support/fixtures';
+import { createCentre, createPersons, sessionsOf } from './support/fixtures';
 import { drained, waitFor } from './support/wait';
 
 const HOUR = 3600_000;
@@ -36,7 +36,7 @@ describe('the LINE push limit', () => {
     const ids = await createPersons(deps.db, { centreId: centre, count: 6, classification: 'close_contact', phone: null });
     deps.jobs.startWorkers(deps, { scheduler: false, queues: ['dispatch-line'] });
     await runTick(deps, clock.at);
-    await waitFor(async () => (await sentByMulticast(deps.db, ids)) === 6, 10_000, 'the prompts');
+    await waitFor(async () => (await sessionsOf(deps.db, ids)).every((s) => s.sent), 10_000, 'the prompts');
     clock.at = new Date(clock.at.getTime() + 2 * HOUR);
     expect((await runTick(deps, clock.at)).reminders).toBe(6);
     await waitFor(() => pushedAt.length === 6, 10_000, 'six reminders');

@@ -56,7 +56,7 @@ describe('the writes of a round’s LINE send', () => {
   it('the send writes the multicast only; the tick marks its sessions a minute later, the reminder clock from the send', async () => {
     clock = ROUND;
     const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * 60_000;
-    const result = await lineDispatcher.sendPrompts(deps, sessionIds, 'prompt', { firstAttempt: true, reminderAfterMs });
+    const result = await lineDispatcher.sendPrompts(deps, sessionIds, 'prompt', { firstAttempt: true });
     // Left to the tick (the job marks only the others).
     expect(result && [...result.markedLater].sort()).toEqual(sessionIds);
     expect(await statuses()).toEqual(['pending', 'pending', 'pending']);

@@ -11,7 +11,7 @@ import { runTick } from '../../src/jobs/tick';
 import { createTestDeps, REDIS_URL, type TestDeps } from '../support/deps';
 import { CRASH_QUEUE_SETTINGS } from './support/crash-worker';
 import { markSentMulticasts } from '../../src/jobs/multicast-marks';
-import { createCentre, createPersons, sentByMulticast, sessionsOf } from './support/fixtures';
+import { createCentre, createPersons, sessionsOf } from './support/fixtures';
 import { drained, waitFor } from './support/wait';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,7 +51,7 @@ describe('a worker killed mid-job', () => {
 
     fresh = new JobRunner({ redis: deps.redis, redisUrl: REDIS_URL, prefix: deps.jobs.prefix, logger: deps.logger, jobs: ALL_JOBS, settings: CRASH_QUEUE_SETTINGS });
     fresh.startWorkers({ ...deps, jobs: fresh }, { queues: ['dispatch-line'], scheduler: false });
-    await waitFor(async () => (await sentByMulticast(deps.db, ids)) === 3, 20_000, 'the retried job');
+    await waitFor(async () => (await sessionsOf(deps.db, ids)).every((s) => s.sent), 20_000, 'the retried job');
     await drained(fresh, ['dispatch-line']);
 
     expect(line.stats.accepted).toBe(1);

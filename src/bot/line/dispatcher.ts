@@ -86,17 +86,15 @@ async function rememberRedHints(deps: Deps, rows: readonly DispatchRow[], hints:
 
 /**
  * One multicast; returns the sessions the tick will mark prompted (markMulticastSessions):
- * those it sent and those an earlier run of the job sent. None when it failed. Without
- * `opts.reminderAfterMs` the caller marks them all (nothing is left to the tick).
+ * those it sent and those an earlier run of the job sent; only the latter when it failed.
  */
 async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>, { rows: batch, messages, redHints }: SamePrompt, opts: SendOptions): Promise<string[]> {
   const now = deps.now();
-  const marksLater = opts.reminderAfterMs !== undefined;
   // A retried job skips who already got it; the rest go out under a key derived from exactly them.
   // A first attempt cannot have sent any: the sessions of a 'sent' multicast are pending only
   // until the tick marks them, and the tick's sweeper never takes those up (claimPendingDispatch).
   const done = opts.firstAttempt ? new Set<string>() : await sentMulticastSessions(deps.db, batch.map((r) => r.sessionId));
-  const earlier = marksLater ? [...done] : [];
+  const earlier = [...done];
   const todo = batch.filter((r) => !done.has(r.sessionId)).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
   if (todo.length === 0) return earlier;
   const batchKey = `line:multicast:prompt:${createHash('sha256').update(todo.map((r) => r.sessionId).join(',')).digest('hex')}`;
@@ -110,8 +108,8 @@ async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>,
     // Settled as sent: one row written. Its 500 sessions are marked by the tick, a minute or
     // more later (the job marks only the sessions not returned here).
     const sent = { providerMessageId: accepted.requestId, errorCode: accepted.duplicate ? 'duplicate_retry_key' : null, errorMessage: null };
-    await settleLineMulticastSent(deps.db, rowId, sent, deps.now(), { marked: !marksLater });
-    return marksLater ? [...earlier, ...todo.map((r) => r.sessionId)] : [];
+    await settleLineMulticastSent(deps.db, rowId, sent, deps.now());
+    return [...earlier, ...todo.map((r) => r.sessionId)];
   } catch (err) {
     const e = err instanceof LineSendError ? err : new LineSendError((err as Error).message, null, true);
     await settleLineMulticast(deps.db, rowId, { status: e.transient ? 'queued' : 'failed', errorCode: e.status === null ? 'network' : String(e.status), errorMessage: e.message.slice(0, 500) }, deps.now());

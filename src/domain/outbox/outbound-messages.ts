@@ -315,18 +315,19 @@ export async function recordLineMulticast(db: DbOrTx, recipients: readonly { per
 }
 
 /**
- * A multicast LINE accepted: settled 'sent' at `now` (sent_at, its sessions' reminder clock),
- * and, unless the caller marks its sessions itself (`marked`), left for the tick to mark them
- * prompted (line_multicast_marks, markMulticastSessions), off the round's busiest minute. One
- * statement; the row's update stays HOT (no indexed column changes).
+ * A multicast LINE accepted: settled 'sent' at `now` (sent_at, its sessions' reminder clock)
+ * and left for the tick to mark its sessions prompted (line_multicast_marks,
+ * markMulticastSessions), off the round's busiest minute. One statement; the row's update
+ * stays HOT (no indexed column changes).
  */
-export async function settleLineMulticastSent(db: DbOrTx, id: string, set: Partial<Pick<OutboundRow, 'providerMessageId' | 'errorCode' | 'errorMessage'>>, now: Date, opts: { marked: boolean }): Promise<void> {
+export async function settleLineMulticastSent(db: DbOrTx, id: string, set: Partial<Pick<OutboundRow, 'providerMessageId' | 'errorCode' | 'errorMessage'>>, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const settled = sql`update line_multicasts set status = 'sent', sent_at = ${at}, provider_message_id = ${set.providerMessageId ?? null}, error_code = ${set.errorCode ?? null},
-      error_message = ${set.errorMessage ?? null}, attempts = attempts + 1, updated_at = ${at}
-    where id = ${id} returning id, sent_at`;
-  if (opts.marked) await db.execute(settled);
-  else await db.execute(sql`with m as (${settled}) insert into line_multicast_marks (multicast_id, sent_at) select id, sent_at from m on conflict do nothing`);
+  await db.execute(sql`
+    with m as (
+      update line_multicasts set status = 'sent', sent_at = ${at}, provider_message_id = ${set.providerMessageId ?? null}, error_code = ${set.errorCode ?? null},
+        error_message = ${set.errorMessage ?? null}, attempts = attempts + 1, updated_at = ${at}
+      where id = ${id} returning id, sent_at)
+    insert into line_multicast_marks (multicast_id, sent_at) select id, sent_at from m on conflict do nothing`);
 }
 
 /** What one try of a multicast came to (one more attempt counted). */

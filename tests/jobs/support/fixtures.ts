@@ -91,12 +91,3 @@ export async function sessionsOf(db: Db, personIds: readonly string[]): Promise<
   );
   return rows.map((r) => ({ ...r, due_at: new Date(r.due_at), expires_at: new Date(r.expires_at), next_action_at: r.next_action_at === null ? null : new Date(r.next_action_at) }));
 }
-
-/** How many of these persons' sessions a LINE multicast sent (LINE took it; the tick marks them prompted a minute or more later). */
-export async function sentByMulticast(db: Db, personIds: readonly string[]): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(distinct x)::int as n from line_multicasts m, unnest(m.person_ids) x where m.status = 'sent' and x = any(${`{${personIds.join(',')}}`}::uuid[])`,
-  );
-  return row?.n ?? 0;
-}
