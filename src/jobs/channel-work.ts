@@ -18,11 +18,25 @@ export interface ChannelDispatcher {
   /** Most sessions one call may take: LINE multicasts up to 500 people; SMS and voice take 1. */
   batchSize: number;
   /**
-   * Send to these sessions (still to send, just re-checked). A dispatcher whose sent
-   * sessions are marked prompted later (LINE multicasts: by the tick, markMulticastSessions)
-   * returns their ids: the job starts the reminder clock only for the others.
+   * Whether sendPrompts re-checks the sessions itself, in the statement that loads what it
+   * sends (sessionsStillToSend's rules, stillToSendSql): a LINE multicast's 500 sessions and
+   * their persons are then read once, not twice. It returns the ids it found still to send.
    */
-  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | { markedLater: readonly string[] }>;
+  rechecks?: boolean;
+  /**
+   * Send to these sessions (still to send, just re-checked — unless the dispatcher
+   * `rechecks`). A dispatcher whose sent sessions are marked prompted later (LINE
+   * multicasts: by the tick, markMulticastSessions) returns their ids: the job starts the
+   * reminder clock only for the others.
+   */
+  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | SendResult>;
+}
+
+export interface SendResult {
+  /** The sessions re-checked still to send (required of a dispatcher that `rechecks`). */
+  stillToSend?: readonly string[];
+  /** Those the dispatcher's own later step marks prompted. */
+  markedLater?: readonly string[];
 }
 
 export interface SendOptions {

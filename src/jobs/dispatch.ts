@@ -17,17 +17,20 @@ export type DispatchPayload = z.infer<typeof dispatchPayload>;
 /**
  * Send a round's first prompt (or a reminder) for these sessions through the channel's
  * dispatcher, then start the next clock of the chain. What the job was given is re-checked
- * first (sessionsStillToSend): nobody who left monitoring, answered, or whose round is over
- * gets a message. Transient send errors throw (BullMQ retries with exponential backoff);
+ * first (sessionsStillToSend, or by a dispatcher that `rechecks` as it loads its rows):
+ * nobody who left monitoring, answered, or whose round is over gets a message. Transient send errors throw (BullMQ retries with exponential backoff);
  * permanent ones are recorded by the dispatcher (failed message, channel_lost alert).
  */
 export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind, opts: { firstAttempt?: boolean } = {}): Promise<{ sent: number }> {
   const dispatcher = deps.channels.dispatchers[channel];
   if (!dispatcher) throw new UnrecoverableError(`no dispatcher is registered for channel ${channel}`);
-  const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
-  if (ids.length === 0) return { sent: 0 };
+  const checked = dispatcher.rechecks ? null : await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
+  if (checked?.length === 0) return { sent: 0 };
   const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
-  const result = await dispatcher.sendPrompts(deps, ids, kind, opts);
+  const result = await dispatcher.sendPrompts(deps, checked ?? [...sessionIds], kind, opts);
+  const ids = checked ?? result?.stillToSend;
+  if (!ids) throw new Error(`the ${channel} dispatcher re-checks but returned no sessions still to send`);
+  if (ids.length === 0) return { sent: 0 };
   // The clock of the chain starts when the message left, not when the round was due.
   // (A LINE multicast's sessions are marked by the tick, from its sent_at: only the rest here.)
   const done = new Set(result?.markedLater ?? []);

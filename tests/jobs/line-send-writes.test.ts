@@ -58,7 +58,7 @@ describe('the writes of a round’s LINE send', () => {
     const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * 60_000;
     const result = await lineDispatcher.sendPrompts(deps, sessionIds, 'prompt', { firstAttempt: true });
     // Left to the tick (the job marks only the others).
-    expect(result && [...result.markedLater].sort()).toEqual(sessionIds);
+    expect([...(result?.markedLater ?? [])].sort()).toEqual(sessionIds);
     expect(await statuses()).toEqual(['pending', 'pending', 'pending']);
     expect(await multicasts()).toEqual([{ status: 'sent', n: 3, sent: true, marked: false }]);
     clock = new Date(ROUND.getTime() + 30_000);

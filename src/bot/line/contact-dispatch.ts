@@ -4,7 +4,6 @@ import { isSessionOpen, lockSession } from '../../domain/checks/session';
 import { promptRetryKey } from '../../domain/channels/line-dispatch-rows';
 import { systemActor, withTransaction, type Ctx } from '../../domain/context';
 import { setContactOptOut } from '../../domain/households/household-contact';
-import { lineContactsOfSessions } from '../../domain/households/household-contact-line';
 import { contactMember, openContactMemberNames, rideAlongUnlessFirst, type ContactReporter } from '../../domain/households/household-contact-session';
 import { outboundIdByRetryKey } from '../../domain/outbox/outbound-messages';
 import { membersOpenLine, nextMemberIntro, typedRedHint, type TypedRedHint } from '../../flows';
@@ -26,27 +25,20 @@ export const CONTACT_OWNER = 'contact-dispatch';
  * only (the others ride along, begun when the conversation reaches them), opened with
  * 「次は 花子さん（5歳）について伺います」; a reminder names the members still open and asks the
  * waiting question again. A push LINE refuses for good (she blocked the account) stops
- * sending to her as her unfollow does. Returns the sessions that are not hers (sent the
- * person's way).
+ * sending to her as her unfollow does. (Which sessions are hers, loadDispatchRows finds
+ * with the rest of the batch.)
  */
-export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind: PromptKind): Promise<string[]> {
-  const others: string[] = [];
+export async function sendToLineContacts(deps: Deps, contacts: ReadonlyMap<string, ContactReporter>, kind: PromptKind): Promise<void> {
   const ids: string[] = [];
   // Her hint for a typed red answer to the question a prompt opens (jobs/typed-red-hints.ts), as after any reply of ours.
   const hints = new Map<string, TypedRedHint | null>();
-  const contacts = await lineContactsOfSessions(deps.db, sessionIds);
-  for (const sessionId of sessionIds) {
-    const contact = contacts.get(sessionId);
-    if (!contact) {
-      others.push(sessionId);
-      continue;
-    }
+  for (const [sessionId, contact] of contacts) {
     const queued = await withTransaction(deps.db, { actor: systemActor('dispatch'), now: deps.now() }, (ctx) => queueForContact(ctx, contact, sessionId, kind));
     if (!queued) continue;
     ids.push(queued.id);
     if (queued.redHint !== undefined && contact.lineUserId) hints.set(await senderKeyOf(contact.lineUserId), queued.redHint);
   }
-  if (ids.length === 0) return others;
+  if (ids.length === 0) return;
   await deps.jobs.typedRedHints.remember(hints);
   const result = await deliverOutbound(deps, lineApiFor(deps), ids, CONTACT_OWNER);
   for (const f of result.failed) {
@@ -54,7 +46,6 @@ export async function sendToLineContacts(deps: Deps, sessionIds: string[], kind:
     if (householdId) await setContactOptOut(deps.db, householdId, true, deps.now());
   }
   if (result.transient) throw result.transient;
-  return others;
 }
 
 /**

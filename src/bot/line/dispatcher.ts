@@ -123,17 +123,18 @@ async function multicastBatch(deps: Deps, api: ReturnType<typeof createLineApi>,
 export const lineDispatcher: ChannelDispatcher = {
   channel: 'line',
   batchSize: LINE_BATCH_SIZE,
+  rechecks: true,
   async sendPrompts(deps, sessionIds, kind, opts = {}) {
-    if (sessionIds.length === 0) return;
+    if (sessionIds.length === 0) return { stillToSend: [] };
+    const { stillToSend, contacts, rows } = await loadDispatchRows(deps, sessionIds, kind);
     // Members of a household whose reporter is a contact on LINE: to her, one conversation (contact-dispatch.ts).
-    const persons = await sendToLineContacts(deps, sessionIds, kind);
-    if (persons.length === 0) return;
-    const rows = await loadDispatchRows(deps, persons);
+    if (contacts.size) await sendToLineContacts(deps, contacts, kind);
     const reachable = rows.filter((r) => r.userId && r.channelState === 'verified');
     const unreachable = rows.filter((r) => !(r.userId && r.channelState === 'verified'));
     if (unreachable.length) await recordUnreachable(deps, unreachable, kind, 'not_linked');
-    if (reachable.length === 0) return;
-    if (kind === 'prompt') return { markedLater: await sendFirstPrompts(deps, reachable, opts) };
+    if (reachable.length === 0) return { stillToSend };
+    if (kind === 'prompt') return { stillToSend, markedLater: await sendFirstPrompts(deps, reachable, opts) };
     await sendReminders(deps, reachable);
+    return { stillToSend };
   },
 };

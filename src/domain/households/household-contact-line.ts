@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { checkSessions, householdMembers, households, jurisdictions } from '../../../db/schema';
+import { households, jurisdictions } from '../../../db/schema';
 import type { Env } from '../../config/env';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
@@ -9,7 +9,6 @@ import { requirePermission } from '../permissions';
 import { issueCodeFor } from '../persons/issue-link-code';
 import { personInScope } from '../persons/person-in-scope';
 import { householdById } from './household-members';
-import { contactOfRow, type ContactReporter } from './household-contact-session';
 
 /** The household with a contact reporter, in the actor's scope (a member in scope), or NotFound. */
 async function contactHousehold(ctx: Ctx, householdId: string) {
@@ -54,25 +53,4 @@ export async function unlinkHouseholdContactLine({ ctx, input }: VerbArgs<{ hous
 export async function contactCentre(db: DbOrTx, householdId: string): Promise<{ nameJa: string; nameEn: string } | null> {
   const [row] = await db.select({ nameJa: jurisdictions.nameJa, nameEn: jurisdictions.nameEn }).from(households).innerJoin(jurisdictions, eq(jurisdictions.id, households.responsibleCentreId)).where(eq(households.id, householdId));
   return row ?? null;
-}
-
-/**
- * Which of these sessions are of members whose household's reporter is a contact linked on
- * LINE (and not blocked): session id → the contact. One query for a whole dispatch batch
- * (up to a round's multicast of 500), so persons' sessions pay one look-up, not one each.
- */
-export async function lineContactsOfSessions(db: DbOrTx, sessionIds: readonly string[]): Promise<Map<string, ContactReporter>> {
-  if (sessionIds.length === 0) return new Map();
-  const rows = await db
-    .select({ sessionId: checkSessions.id, h: households })
-    .from(checkSessions)
-    .innerJoin(householdMembers, eq(householdMembers.personId, checkSessions.personId))
-    .innerJoin(households, eq(households.id, householdMembers.householdId))
-    .where(and(inArray(checkSessions.id, [...sessionIds]), isNull(households.reporterPersonId), eq(households.contactChannel, 'line'), isNotNull(households.contactLineUserId), isNull(households.contactOptedOutAt)));
-  const out = new Map<string, ContactReporter>();
-  for (const r of rows) {
-    const c = contactOfRow(r.h);
-    if (c) out.set(r.sessionId, c);
-  }
-  return out;
 }

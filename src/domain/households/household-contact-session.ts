@@ -48,6 +48,15 @@ export function contactOfRow(h: typeof households.$inferSelect): ContactReporter
 }
 
 
+/**
+ * The household's reporter contact when she is reached on LINE — linked, not blocked — so a
+ * member's round is sent to her (contact-dispatch.ts), or null.
+ */
+export function lineContactOf(h: typeof households.$inferSelect | null): ContactReporter | null {
+  if (!h || h.contactChannel !== 'line' || !h.contactLineUserId || h.contactOptedOutAt !== null) return null;
+  return contactOfRow(h);
+}
+
 /** The contact who answers for a person's checks (the person is a member of a household whose reporter is a contact), or null. */
 export async function contactReporterOf(db: DbOrTx, personId: string): Promise<ContactReporter | null> {
   const [h] = await db

@@ -1,12 +1,61 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, uuidArray, type DbOrTx } from '../../../db/client';
-import { MONITORED_STATUSES } from '../../../db/schema';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { uuidArray, type DbOrTx } from '../../../db/client';
+import { checkSessions, MONITORED_STATUSES, persons } from '../../../db/schema';
 import { pausedOnSql } from '../pauses/resume-due-pauses';
 
 /** What a dispatch sends for a session: its first prompt or a reminder. */
 export type PromptKind = 'prompt' | 'reminder';
 
 const monitored = () => sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`, `);
+
+/** The sessions a send may still be for (re-checked below); any other status is ended or closed. */
+export const OPEN_TO_SEND = sql`${checkSessions.status} in ('pending', 'prompted', 'active')`;
+
+/** What the re-check decides of one open session (stillToSendSql), as its statement returns it. */
+export interface StillToSendFlags {
+  id: string;
+  /** Still to be sent this kind of message: not answered, not prompted already. */
+  wanted: boolean;
+  /** Its person left monitoring or is paused on the session's date: cancelled. */
+  gone: boolean;
+  /** Its round is over: missed. */
+  over: boolean;
+}
+
+/**
+ * The re-check's three flags as columns of a select over check_sessions (not aliased),
+ * `personStatus` being the session's own person's status: a select that reads the sessions
+ * for another reason (the LINE dispatch rows) decides in the same pass.
+ */
+export function stillToSendSql(kind: PromptKind, now: Date, personStatus: SQL) {
+  const s = checkSessions;
+  // A prompt the dispatcher recorded (and so marked the session prompted) but could not
+  // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it
+  // (for voice the first prompt is the call).
+  // (person_id first: outbound_messages is indexed by person, not by session.)
+  const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = ${s.personId} and o.session_id = ${s.id} and o.kind in ('prompt', 'call') and o.status = 'queued')`;
+  return {
+    wanted: kind === 'prompt' ? sql<boolean>`(${s.status} = 'pending' or (${s.status} = 'prompted' and ${promptQueued}))` : sql<boolean>`${s.status} in ('prompted', 'active')`,
+    gone: sql<boolean>`(${personStatus} not in (${monitored()}) or ${pausedOnSql(sql`${s.personId}`, sql`${s.localDate}`)})`,
+    over: sql<boolean>`${s.expiresAt} <= ${now.toISOString()}::timestamptz`,
+  };
+}
+
+/**
+ * Close what the re-check found gone (cancelled) or over (missed) — by primary key, usually
+ * none, so usually no statement — and return the ids still to send, in id order.
+ */
+export async function settleRecheck(db: DbOrTx, flags: readonly StillToSendFlags[], now: Date): Promise<string[]> {
+  const gone = flags.filter((f) => f.gone).map((f) => f.id);
+  const closing = flags.filter((f) => f.gone || f.over).map((f) => f.id);
+  if (closing.length) {
+    await db.execute(sql`
+      update check_sessions set status = case when id = any(${uuidArray(gone)}) then 'cancelled' else 'missed' end,
+        next_action_at = null, updated_at = ${now.toISOString()}::timestamptz
+      where id = any(${uuidArray(closing)}) and status in ('pending', 'prompted', 'active')`);
+  }
+  return flags.filter((f) => f.wanted && !f.gone && !f.over).map((f) => f.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /**
  * Just before sending, re-check what a job was asked to send: a session whose person left
@@ -16,35 +65,16 @@ const monitored = () => sql.join(MONITORED_STATUSES.map((s) => sql`${s}`), sql`,
  * after a transient failure). Returns the ids still to send.
  * This is why a reminder that races a completing answer is harmless, and why a round prepared
  * ahead (ROUND_PREPARE_MINUTES) reaches exactly who is still to be asked at the round time.
+ * (The LINE dispatcher decides the same in the statement that loads its rows: loadDispatchRows.)
  */
 export async function sessionsStillToSend(db: DbOrTx, ids: readonly string[], kind: PromptKind, now: Date): Promise<string[]> {
   if (ids.length === 0) return [];
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const paused = pausedOnSql(sql`s.person_id`, sql`s.local_date`);
-  // A prompt the dispatcher recorded (and so marked the session prompted) but could not
-  // send yet — Twilio answered 429/5xx — is still to send: the job's retry delivers it
-  // (for voice the first prompt is the call).
-  // (person_id first: outbound_messages is indexed by person, not by session.)
-  const promptQueued = sql`exists (select 1 from outbound_messages o where o.person_id = s.person_id and o.session_id = s.id and o.kind in ('prompt', 'call') and o.status = 'queued')`;
-  const wanted = kind === 'prompt' ? sql`(s.status = 'pending' or (s.status = 'prompted' and ${promptQueued}))` : sql`s.status in ('prompted', 'active')`;
-  // One statement: the sessions and their persons read once (the round's send pays one pass
-  // over its 500 rows, not two); the closing UPDATE touches only the rows to close — usually
-  // none — by primary key, and the rest is selected from the same snapshot.
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`
-    with c as materialized (
-      select s.id, ${wanted} as wanted, (p.status not in (${monitored()}) or ${paused}) as gone, s.expires_at <= ${at} as over
-      from check_sessions s join persons p on p.id = s.person_id
-      where s.id = any(${uuidArray(ids)}) and s.status in ('pending', 'prompted', 'active')),
-    closed as (
-      update check_sessions s
-      set status = case when c.gone then 'cancelled' else 'missed' end, next_action_at = null, updated_at = ${at}
-      from c
-      where s.id = any(array(select id from c where gone or over)) and c.id = s.id and s.status in ('pending', 'prompted', 'active'))
-    select id from c where wanted and not (gone or over) order by id`,
-  );
-  return rows.map((r) => r.id);
+  const flags = await db
+    .select({ id: checkSessions.id, ...stillToSendSql(kind, now, sql`${persons.status}`) })
+    .from(checkSessions)
+    .innerJoin(persons, eq(persons.id, checkSessions.personId))
+    .where(and(sql`${checkSessions.id} = any(${uuidArray(ids)})`, OPEN_TO_SEND));
+  return settleRecheck(db, flags, now);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alerts, checkSessions, flowAssignments, flows, flowVersions, lineMulticasts, observations, outboundMessages, personChannels } from '../../../db/schema';
+import { alerts, checkSessions, flowAssignments, flows, flowVersions, householdMembers, households, lineMulticasts, monitoringPauses, observations, outboundMessages, personChannels, persons } from '../../../db/schema';
 import { TransientSendError } from '../../../src/bot/dispatch';
 import { DISPATCHERS } from '../../../src/bot/dispatchers';
 import { lineDispatcher } from '../../../src/bot/line/dispatcher';
@@ -128,6 +128,30 @@ describe('LINE dispatcher', () => {
     expect(sent).toMatchObject({ status: 'sent', errorCode: 'duplicate_retry_key', attempts: 2 });
   });
 
+  it('re-checks the batch in the statement that loads it: who left monitoring, is paused or whose round is over gets nothing and is closed; a begun check is skipped', async () => {
+    const stays = await patientWithSession({ linked: true });
+    const [left, paused, over, begun] = await Promise.all([1, 2, 3, 4].map(() => patientWithSession({ linked: true })));
+    // A dependent answered for by `stays`: her own status decides, not her reporter's (the addressee the statement joins).
+    const dependent = await patientWithSession({ linked: false });
+    const [centre] = await t.deps.db.select({ id: persons.responsibleCentreId }).from(persons).where(eq(persons.id, stays.personId));
+    const [h] = await t.deps.db.insert(households).values({ responsibleCentreId: centre!.id, reporterPersonId: stays.personId }).returning();
+    await t.deps.db.insert(householdMembers).values([
+      { personId: stays.personId, householdId: h!.id, position: 0 },
+      { personId: dependent.personId, householdId: h!.id, position: 1 },
+    ]);
+    await t.deps.db.update(persons).set({ status: 'hospitalized' }).where(inArray(persons.id, [left!.personId, dependent.personId]));
+    await t.deps.db.insert(monitoringPauses).values({ personId: paused!.personId, reason: 'travel', startedAt: clock.at, resumeOn: '2026-03-12' });
+    await t.deps.db.update(checkSessions).set({ expiresAt: new Date(clock.at.getTime() - 1) }).where(eq(checkSessions.id, over!.sessionId));
+    await t.deps.db.update(checkSessions).set({ status: 'active' }).where(eq(checkSessions.id, begun!.sessionId));
+    t.line.reset();
+    const all = [stays, left!, paused!, over!, begun!, dependent];
+    expect(await runDispatch(t.deps, 'line', all.map((p) => p.sessionId), 'prompt')).toEqual({ sent: 1 });
+    expect(t.line.calls.map((c) => [c.endpoint, c.body.to])).toEqual([['multicast', [stays.user]]]);
+    const rows = await t.deps.db.select({ id: checkSessions.id, status: checkSessions.status }).from(checkSessions).where(inArray(checkSessions.id, all.map((p) => p.sessionId)));
+    const status = new Map(rows.map((r) => [r.id, r.status]));
+    expect(all.map((p) => status.get(p.sessionId))).toEqual(['pending', 'cancelled', 'cancelled', 'missed', 'active', 'cancelled']);
+  });
+
   it('never retries a 400: the multicast is recorded as failed', async () => {
     const f = await patientWithSession({ linked: true });
     t.line.reset();
@@ -161,6 +185,7 @@ describe('LINE dispatcher', () => {
   it('a reminder LINE refuses with 400 is not retried: failed, the channel unreachable, a channel_lost alert', async () => {
     const h = await patientWithSession({ linked: true });
     await lineDispatcher.sendPrompts(t.deps, [h.sessionId], 'prompt');
+    await t.deps.db.update(checkSessions).set({ status: 'prompted' }).where(eq(checkSessions.id, h.sessionId)); // as the tick marks it
     t.line.reset();
     t.line.failNext('push', { status: 400, body: { message: 'The user is not a friend' } });
     await lineDispatcher.sendPrompts(t.deps, [h.sessionId], 'reminder'); // no TransientSendError: nothing to retry
