@@ -34,6 +34,8 @@ export const inboundEvents = pgTable(
     uniqueIndex('inbound_events_provider_id_uq').on(t.provider, t.providerEventId),
     index('inbound_events_unprocessed_idx').on(t.receivedAt).where(sql`processed_at is null`),
     index('inbound_events_sender_idx').on(t.senderKey, t.seq),
+    // The senders with a red answer waiting (a handful): ordinary batches pass them over (process-in-order.ts).
+    index('inbound_events_urgent_sender_idx').on(t.senderKey).where(sql`processed_at is null and urgent`),
   ],
 );
 

@@ -143,8 +143,10 @@ async function runInOrder<R>(
     // fill their batches. A red answer (`urgent`: a tap marked red, or a typed one the intake
     // found red) is not what brings a sender into a batch: it is its own job's, in the urgent
     // lane, which would otherwise wait on the sender's lock for the whole batch (1.7–3.0 s in
-    // 6 of 28 red runs of the topology burst with a round). Taken along with an earlier event
-    // of its sender, it is processed in order as before.
+    // 6 of 28 red runs of the topology burst with a round). Nor is a sender with a red answer
+    // waiting taken for an earlier event: the red would be handled at the batch's pace. Its
+    // urgent job takes the sender's earlier events with it, in order. (`calm` filters before the
+    // lock is tried: a qual beside the lock could be ordered after it and lock a sender not taken.)
     const others =
       batchSize > 1 && own.senderKey
         ? (
@@ -157,8 +159,11 @@ async function runInOrder<R>(
                       and not urgent
                     order by received_at limit ${Math.min(batchSize * OTHERS_WINDOW, MAX_OTHERS_WINDOW)}),
                   candidates as materialized (
-                    select sender_key, min(received_at) as first from oldest group by sender_key order by first)
-                  select sender_key as "senderKey" from candidates
+                    select sender_key, min(received_at) as first from oldest group by sender_key order by first),
+                  calm as materialized (
+                    select sender_key from candidates c
+                    where not exists (select 1 from inbound_events u where u.sender_key = c.sender_key and u.processed_at is null and u.urgent))
+                  select sender_key as "senderKey" from calm
                   where pg_try_advisory_xact_lock(hashtextextended('inbound:' || sender_key, 0))
                   limit ${batchSize - 1}`,
             )

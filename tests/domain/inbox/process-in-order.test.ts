@@ -124,18 +124,22 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     expect((await processInOrder(deps, b2!, [...LINE], NOW, handler, { batchSize: 10 })).results).toEqual([]);
   });
 
-  it('leaves another sender\'s tapped red answer to its own job (the urgent lane), unless an earlier event of that sender brings them in', async () => {
-    const [a, red, both] = [newSender(), newSender(), newSender()];
+  it('leaves another sender\'s tapped red answer to its own job (the urgent lane), even when an earlier event of that sender waits too', async () => {
+    const [a, red, both, calm] = [newSender(), newSender(), newSender(), newSender()];
     const tap = (data: string) => ({ type: 'postback', postback: { data } });
     const [a1] = await store('line', a, [{ n: 1 }]);
     const [r1] = await store('line', red, [tap('s=00000000-0000-4000-8000-000000000000&q=breath&v=yes&u=1')]);
     const [b1, b2] = await store('line', both, [tap('q=cough&v=no'), tap('q=breath&v=yes&u=1')]);
+    const [c1] = await store('line', calm, [tap('q=cough&v=no')]);
     await markUrgentEvents(deps.db, [r1!, b2!]); // as the intake's insert marks a red tap (urgent)
     const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
-    expect(run.results).toEqual([a1, b1, b2]); // the red sender is not taken; the other's red tap follows its earlier event
-    expect((await rowsOf([r1!]))[0]!.processedAt).toBeNull();
-    // Its own job (batch size 1 in the urgent lane) takes it at once: no batch holds its sender.
+    // Neither red sender is taken (nor locked): not at the batch's pace.
+    expect(run.results).toEqual([a1, c1]);
+    expect(run.senders).not.toContain(both);
+    expect((await rowsOf([r1!, b1!, b2!])).map((r) => r.processedAt)).toEqual([null, null, null]);
+    // Their own jobs (batch size 1 in the urgent lane) take them at once — the earlier event first.
     expect((await processInOrder(deps, r1!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([r1]);
+    expect((await processInOrder(deps, b2!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([b1, b2]);
   });
 
   it('leaves a typed red answer the intake marked urgent to its own job too', async () => {
