@@ -24,6 +24,7 @@ export { missingTranslations, textsOf, wordingIn, type MissingTranslation } from
 export type { FlowIssue } from './definition/issues.js';
 export { start, advance, maxSteps, type FlowVersion } from './engine/engine.js';
 export { typedAnswerLooksRed, typedRedHint, type TypedRedHint } from './engine/red-typed.js';
+export { memoOnReads } from './engine/memo-on-reads.js';
 export {
   prompt, openingMessages, remainingPrompts, splitMessages, stateOrStart, ONE_PAGE_MAX_QUESTIONS, type PageMessages,
 } from './engine/prompt.js';
