@@ -5,7 +5,7 @@ import type { Deps } from '../../deps';
 import { localDateOf } from '../time';
 import type { Lang } from '../../flows';
 import { OPEN_TO_SEND, settleRecheck, stillToSendSql, type PromptKind } from '../rounds/record-dispatch';
-import { lineContactOf, type ContactReporter } from '../households/household-contact-session';
+import { contactReporterColumns, lineContactOf, type ContactReporter } from '../households/household-contact-session';
 import { raiseChannelLost } from './line-channel-lost';
 import { contextColumns, type ContextSubject } from '../checks/flow-context';
 
@@ -61,7 +61,7 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db' | 'now'>, sessionId
       userId: personChannels.address, channelState: personChannels.state,
       // (in the same statement: the first prompt's opening context needs no query of its own)
       p: contextColumns.p, centre: contextColumns.centre,
-      household: households,
+      household: contactReporterColumns,
       ...stillToSendSql(kind, now, ownStatus),
     })
     .from(checkSessions)
@@ -75,11 +75,14 @@ export async function loadDispatchRows(deps: Pick<Deps, 'db' | 'now'>, sessionId
   const stillToSend = await settleRecheck(deps.db, rows.map((r) => ({ id: r.sessionId, wanted: r.wanted, gone: r.gone, over: r.over })), now);
   const wanted = new Set(stillToSend);
   const batch: DispatchBatch = { stillToSend, contacts: new Map(), rows: [] };
-  for (const { p, centre, household, wanted: _w, gone: _g, over: _o, ...r } of rows) {
+  for (const r of rows) {
     if (!wanted.has(r.sessionId)) continue;
-    const contact = lineContactOf(household);
+    const contact = lineContactOf(r.household);
     if (contact) batch.contacts.set(r.sessionId, contact);
-    else batch.rows.push({ ...r, lang: r.lang as Lang, subject: { p, centre } });
+    else {
+      const { sessionId, personId, flowVersionId, round, localDate, remindersSent, lang, timeZone, userId, channelState, p, centre } = r;
+      batch.rows.push({ sessionId, personId, flowVersionId, round, localDate, remindersSent, lang: lang as Lang, timeZone, userId, channelState, subject: { p, centre } });
+    }
   }
   return batch;
 }

@@ -38,7 +38,15 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 /** The channels that reach a contact at her phone (contact_address); LINE reaches her LINE user id. */
 export const PHONE_CONTACT_CHANNELS = ['sms', 'voice', 'web'] as const satisfies readonly ContactChannel[];
 
-export function contactOfRow(h: typeof households.$inferSelect): ContactReporter | null {
+/** The household's columns a contact is read from (contactOfRow): selected alone where a batch reads many households. */
+export const contactReporterColumns = {
+  id: households.id, reporterPersonId: households.reporterPersonId, contactName: households.contactName, contactRelation: households.contactRelation,
+  contactLanguage: households.contactLanguage, contactChannel: households.contactChannel, contactAddress: households.contactAddress,
+  contactLineUserId: households.contactLineUserId, contactOptedOutAt: households.contactOptedOutAt,
+};
+type ContactReporterRow = Pick<typeof households.$inferSelect, keyof typeof contactReporterColumns>;
+
+export function contactOfRow(h: ContactReporterRow): ContactReporter | null {
   if (h.reporterPersonId !== null || !h.contactName || !(CONTACT_CHANNELS as readonly string[]).includes(h.contactChannel ?? '')) return null;
   if (!(h.contactChannel === 'line' ? h.contactLineUserId : h.contactAddress)) return null;
   const lang = (h.contactLanguage ?? 'ja') as Lang;
@@ -52,7 +60,7 @@ export function contactOfRow(h: typeof households.$inferSelect): ContactReporter
  * The household's reporter contact when she is reached on LINE — linked, not blocked — so a
  * member's round is sent to her (contact-dispatch.ts), or null.
  */
-export function lineContactOf(h: typeof households.$inferSelect | null): ContactReporter | null {
+export function lineContactOf(h: ContactReporterRow | null): ContactReporter | null {
   if (!h || h.contactChannel !== 'line' || !h.contactLineUserId || h.contactOptedOutAt !== null) return null;
   return contactOfRow(h);
 }
