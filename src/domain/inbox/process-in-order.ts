@@ -134,7 +134,15 @@ async function runInOrder<R>(
   return deps.db.transaction(async (tx) => {
     const own = opts.own ?? (await tx.select({ seq: inboundEvents.seq, senderKey: inboundEvents.senderKey }).from(inboundEvents).where(eq(inboundEvents.id, eventId)))[0];
     if (!own) return { results: [], handledIds: [], own: null, senders: [], failed: null };
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0))`);
+    // An ordinary run whose own sender has a red answer waiting (the sender's earlier answer's
+    // job, started before the red's urgent job took the sender) takes that sender alone: the red
+    // is then handled at the urgent lane's pace whichever job locks first, not inside a batch.
+    const [locked] = await queryRows<{ redWaiting: boolean }>(
+      tx,
+      sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0)),
+            ${batchSize > 1 && own.senderKey ? sql`exists (select 1 from inbound_events u where u.sender_key = ${own.senderKey} and u.processed_at is null and u.urgent)` : sql`false`} as "redWaiting"`,
+    );
+    const redWaiting = locked?.redWaiting === true;
     // Other senders: the oldest unprocessed events (through the partial index on received_at),
     // their senders in order of first event, each taken only if nobody else holds it (never
     // waits), up to batchSize − 1 taken: a sender another run holds is passed over for the
@@ -148,7 +156,7 @@ async function runInOrder<R>(
     // urgent job takes the sender's earlier events with it, in order. (`calm` filters before the
     // lock is tried: a qual beside the lock could be ordered after it and lock a sender not taken.)
     const others =
-      batchSize > 1 && own.senderKey
+      batchSize > 1 && own.senderKey && !redWaiting
         ? (
             await queryRows<{ senderKey: string }>(
               tx,

@@ -142,6 +142,30 @@ describe('answers batched across senders (INBOUND_BATCH_SIZE)', () => {
     expect((await processInOrder(deps, b2!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([b1, b2]);
   });
 
+  it('takes its own sender alone when that sender has a red answer waiting: the red is never handled at a batch\'s pace', async () => {
+    const [a, b, c] = [newSender(), newSender(), newSender()];
+    const tap = (data: string) => ({ type: 'postback', postback: { data } });
+    // a's earlier answer, then b's, then a's red tap: a1's ordinary job starts before the red's urgent job took a.
+    const [a1] = await store('line', a, [tap('q=cough&v=no')]);
+    const [b1] = await store('line', b, [tap('q=cough&v=no')]);
+    const [a2] = await store('line', a, [tap('q=breath&v=yes&u=1')]);
+    await markUrgentEvents(deps.db, [a2!]);
+    const run = await processInOrder(deps, a1!, [...LINE], NOW, handler, { batchSize: 10 });
+    // No other sender in this run; its own event only (the red is later: its urgent job's, at once).
+    expect(run.results).toEqual([a1]);
+    expect(run.senders).toEqual([a]);
+    expect((await processInOrder(deps, a2!, [...LINE], NOW, handler, { batchSize: 1 })).results).toEqual([a2]);
+    // A red earlier than the job's own event is handled in the run, still with nobody else.
+    const [c1] = await store('line', c, [tap('q=breath&v=yes&u=1')]);
+    await markUrgentEvents(deps.db, [c1!]);
+    const [c2] = await store('line', c, [tap('q=cough&v=no')]);
+    const late = await processInOrder(deps, c2!, [...LINE], NOW, handler, { batchSize: 10 });
+    expect(late.results).toEqual([c1, c2]);
+    expect(late.senders).toEqual([c]);
+    // b's answer is taken by the next ordinary run as usual.
+    expect((await processInOrder(deps, b1!, [...LINE], NOW, handler, { batchSize: 10 })).results).toEqual([b1]);
+  });
+
   it('leaves a typed red answer the intake marked urgent to its own job too', async () => {
     const [a, typed] = [newSender(), newSender()];
     const [a1] = await store('line', a, [{ n: 1 }]);
