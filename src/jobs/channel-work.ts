@@ -13,27 +13,36 @@ import type { LinkRecipient } from '../domain/web/link-message';
  * unreachable and a "channel_lost" alert raised inside; only transient failures throw
  * TransientSendError.
  */
-export interface ChannelDispatcher {
+export type ChannelDispatcher = CheckedDispatcher | RecheckingDispatcher;
+
+interface DispatcherBase {
   channel: ChannelKind;
   /** Most sessions one call may take: LINE multicasts up to 500 people; SMS and voice take 1. */
   batchSize: number;
-  /**
-   * Whether sendPrompts re-checks the sessions itself, in the statement that loads what it
-   * sends (sessionsStillToSend's rules, stillToSendSql): a LINE multicast's 500 sessions and
-   * their persons are then read once, not twice. It returns the ids it found still to send.
-   */
-  rechecks?: boolean;
-  /**
-   * Send to these sessions (still to send, just re-checked — unless the dispatcher
-   * `rechecks`). A dispatcher whose sent sessions are marked prompted later (LINE
-   * multicasts: by the tick, markMulticastSessions) returns their ids: the job starts the
-   * reminder clock only for the others.
-   */
+}
+
+/**
+ * A dispatcher sent the sessions the job re-checked (sessionsStillToSend). One whose sent
+ * sessions are marked prompted later returns their ids (`markedLater`): the job starts the
+ * reminder clock only for the others.
+ */
+export interface CheckedDispatcher extends DispatcherBase {
+  rechecks?: false;
   sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<void | SendResult>;
 }
 
+/**
+ * A dispatcher that re-checks the sessions itself, in the statement that loads what it sends
+ * (sessionsStillToSend's rules, stillToSendSql): a LINE multicast's 500 sessions and their
+ * persons are then read once, not twice. It always says which it found still to send.
+ */
+export interface RecheckingDispatcher extends DispatcherBase {
+  rechecks: true;
+  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<SendResult & { stillToSend: readonly string[] }>;
+}
+
 export interface SendResult {
-  /** The sessions re-checked still to send (required of a dispatcher that `rechecks`). */
+  /** The sessions re-checked still to send (a RecheckingDispatcher's). */
   stillToSend?: readonly string[];
   /** Those the dispatcher's own later step marks prompted. */
   markedLater?: readonly string[];

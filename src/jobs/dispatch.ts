@@ -4,6 +4,7 @@ import type { ChannelKind } from '../../db/schema';
 import type { Deps } from '../deps';
 import { markPrompted, markReminded, sessionsStillToSend, type PromptKind } from '../domain/rounds/record-dispatch';
 import { defineJob, type JobDefinition } from './define';
+import type { CheckedDispatcher, RecheckingDispatcher, SendOptions, SendResult } from './channel-work';
 
 const MINUTE = 60_000;
 
@@ -24,13 +25,9 @@ export type DispatchPayload = z.infer<typeof dispatchPayload>;
 export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: readonly string[], kind: PromptKind, opts: { firstAttempt?: boolean } = {}): Promise<{ sent: number }> {
   const dispatcher = deps.channels.dispatchers[channel];
   if (!dispatcher) throw new UnrecoverableError(`no dispatcher is registered for channel ${channel}`);
-  const checked = dispatcher.rechecks ? null : await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
-  if (checked?.length === 0) return { sent: 0 };
-  const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
-  const result = await dispatcher.sendPrompts(deps, checked ?? [...sessionIds], kind, opts);
-  const ids = checked ?? result?.stillToSend;
-  if (!ids) throw new Error(`the ${channel} dispatcher re-checks but returned no sessions still to send`);
+  const { ids, result } = dispatcher.rechecks ? await recheckedSend(deps, dispatcher, sessionIds, kind, opts) : await checkedSend(deps, dispatcher, sessionIds, kind, opts);
   if (ids.length === 0) return { sent: 0 };
+  const reminderAfterMs = deps.env.REMINDER_AFTER_MINUTES * MINUTE;
   // The clock of the chain starts when the message left, not when the round was due.
   // (A LINE multicast's sessions are marked by the tick, from its sent_at: only the rest here.)
   const done = new Set(result?.markedLater ?? []);
@@ -40,6 +37,20 @@ export async function runDispatch(deps: Deps, channel: ChannelKind, sessionIds: 
   else await markReminded(deps.db, ids, sentAt, deps.env.CALL_AFTER_REMINDER_MINUTES * MINUTE);
   deps.logger.debug({ channel, kind, sessions: ids.length }, 'dispatched');
   return { sent: ids.length };
+}
+
+type Sent = { ids: readonly string[]; result: void | SendResult };
+
+/** Re-checked by the job first; nothing sent when none is still to send. */
+async function checkedSend(deps: Deps, dispatcher: CheckedDispatcher, sessionIds: readonly string[], kind: PromptKind, opts: SendOptions): Promise<Sent> {
+  const ids = await sessionsStillToSend(deps.db, sessionIds, kind, deps.now());
+  return ids.length === 0 ? { ids, result: undefined } : { ids, result: await dispatcher.sendPrompts(deps, ids, kind, opts) };
+}
+
+/** Re-checked by the dispatcher as it loads the batch: it says which were still to send. */
+async function recheckedSend(deps: Deps, dispatcher: RecheckingDispatcher, sessionIds: readonly string[], kind: PromptKind, opts: SendOptions): Promise<Sent> {
+  const result = await dispatcher.sendPrompts(deps, [...sessionIds], kind, opts);
+  return { ids: result.stillToSend, result };
 }
 
 function dispatchJob(channel: ChannelKind): JobDefinition<typeof dispatchPayload> {
