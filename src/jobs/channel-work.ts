@@ -22,7 +22,7 @@ interface DispatcherBase {
 }
 
 /**
- * A dispatcher sent the sessions the job re-checked (sessionsStillToSend). One whose sent
+ * A dispatcher given the sessions the job re-checked (sessionsStillToSend). One whose sent
  * sessions are marked prompted later returns their ids (`markedLater`): the job starts the
  * reminder clock only for the others.
  */
@@ -38,12 +38,10 @@ export interface CheckedDispatcher extends DispatcherBase {
  */
 export interface RecheckingDispatcher extends DispatcherBase {
   rechecks: true;
-  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<SendResult & { stillToSend: readonly string[] }>;
+  sendPrompts(deps: Deps, sessionIds: string[], kind: PromptKind, opts?: SendOptions): Promise<SendResult & { /** The sessions it found still to send. */ stillToSend: readonly string[] }>;
 }
 
 export interface SendResult {
-  /** The sessions re-checked still to send (a RecheckingDispatcher's). */
-  stillToSend?: readonly string[];
   /** Those the dispatcher's own later step marks prompted. */
   markedLater?: readonly string[];
 }
