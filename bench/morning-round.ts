@@ -116,6 +116,7 @@ async function main() {
     const cpuDispatch0 = process.cpuUsage();
     const redisAfterEnqueue = await redisUsedBytes(redis);
     const queues = ['dispatch-line', 'dispatch-sms', 'dispatch-voice'] as const;
+    pgCpu.watching = true;
     jobs.startWorkers(deps, { queues: [...queues], scheduler: false });
     let peak = redisAfterEnqueue;
     let lastLineMs = 0;
@@ -135,6 +136,7 @@ async function main() {
     if (!lastLineMs) lastLineMs = since(line.stats.lastAcceptedAt!);
     const dispatchCpu = process.cpuUsage(cpuDispatch0);
     await pgCpu.sample(dbHandle.db);
+    pgCpu.watching = false;
     const roundPgCpu = pgCpu.total();
     const redisCpu1 = await redisCpuSeconds(redis);
     const load1 = os.loadavg();
@@ -214,6 +216,8 @@ async function main() {
       sessionsPrompted: prompted!.n,
       // Rows written during the dispatch (pg_stat_user_tables; works without pg_stat_statements).
       dispatchWrites,
+      // Autovacuum's workers seen in this database during the dispatch (sampled every 200 ms): their CPU is in dispatch PostgreSQL.
+      autovacuumDuringDispatch: [...pgCpu.autovacuum],
       redisBytesAfterEnqueue: redisAfterEnqueue - redisBefore,
       redisPeakBytesDuringRound: peak - redisBefore,
       rawInsertRowsPerSecond: rawInsert,
@@ -233,6 +237,7 @@ async function main() {
         `  LINE prompts/s: ${figures.linePromptsPerSecond.toLocaleString()} (${figures.lineMulticastRequestsPerSecond} multicast requests/s; ${(figures.shareOfLineMulticastLimit * 100).toFixed(1)} % of LINE's 100,000 recipients/s, with LINE_MULTICAST_PER_SECOND ${figures.lineMulticastLimitPerSecond})`,
         `  SMS: ${twilio.stats.messages.toLocaleString()} prompts, last accepted at ${figures.lastSmsAcceptedSeconds} s (${figures.smsPerSecond}/s; limit ${senders} numbers × 1/s); calls: ${twilio.stats.calls} placed, last at ${figures.lastCallPlacedSeconds} s (Twilio: 1 call/s); ${twilio.stats.rejected429} × 429`,
         `  rows written during the dispatch: ${Object.entries(dispatchWrites).map(([t, w]) => `${t} ${w.inserted} inserted, ${w.updated} updated (${w.hotUpdated} HOT)`).join('; ')}`,
+        `  autovacuum during the dispatch (sampled every 200 ms): ${figures.autovacuumDuringDispatch.join('; ') || 'none seen'}`,
         `  the next tick (nothing new to do): ${figures.nextTickSeconds} s`,
         `  the multicasts' sessions marked prompted after the round (as the ticks do it): ${marked.toLocaleString()} in ${figures.markSeconds} s, PostgreSQL ${figures.markPostgresCpuMsPerRecipient} ms CPU a recipient`,
         `  Redis used by the round: ${(figures.redisBytesAfterEnqueue / 2 ** 20).toFixed(1)} MiB queued, peak ${(figures.redisPeakBytesDuringRound / 2 ** 20).toFixed(1)} MiB`,
@@ -298,10 +303,14 @@ async function dispatchStatements(db: Deps['db']) {
 class PgBackendCpu {
   private readonly first = new Map<number, number>();
   private readonly last = new Map<number, number>();
+  /** What autovacuum's workers were doing in this database while `watching` (their activity, e.g. "autovacuum: VACUUM public.persons"). */
+  readonly autovacuum = new Set<string>();
+  watching = false;
   constructor(private readonly dbName: string) {}
   async sample(db: Deps['db']): Promise<void> {
-    const rows = await queryRows<{ pid: number }>(db, sql`select pid from pg_stat_activity where datname = ${this.dbName}`);
-    for (const { pid } of rows) {
+    const rows = await queryRows<{ pid: number; worker: string; query: string }>(db, sql`select pid, backend_type as worker, query from pg_stat_activity where datname = ${this.dbName}`);
+    for (const { pid, worker, query } of rows) {
+      if (this.watching && worker === 'autovacuum worker') this.autovacuum.add(query);
       const cpu = cpuSecondsOf(pid);
       if (!this.first.has(pid)) this.first.set(pid, cpu);
       this.last.set(pid, Math.max(cpu, this.last.get(pid) ?? 0));

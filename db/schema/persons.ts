@@ -212,6 +212,8 @@ export const personChannels = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    // Carries address and state too (INCLUDE, migration 0037, by hand: drizzle's builder has
+    // none): a round's LINE batch probes it for 500 addressees as index-only scans.
     uniqueIndex('person_channels_person_kind_uq').on(t.personId, t.kind),
     // One LINE account is linked to one person (a phone number may be shared by a household).
     uniqueIndex('person_channels_line_address_uq').on(t.address).where(sql`kind = 'line'`),
