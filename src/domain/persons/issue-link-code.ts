@@ -1,12 +1,11 @@
 import { and, eq, gt, isNull, isNotNull, lt, or } from 'drizzle-orm';
-import { enrollmentCodes, persons } from '../../../db/schema';
+import { enrollmentCodes } from '../../../db/schema';
 import type { Env } from '../../config/env';
-import { onePersonScope } from '../access';
 import { writeAudit } from '../audit';
 import type { Ctx, VerbArgs } from '../context';
-import { NotFoundError } from '../errors';
 import { requirePermission } from '../permissions';
 import { formatLinkCode, hashLinkCode, hashLookup, linkCodePepper, randomLinkCode } from './link-code';
+import { personInScope } from './person-in-scope';
 
 export { hashLinkCode, linkCodePepper } from './link-code';
 
@@ -23,11 +22,7 @@ export const LINK_CODE_TTL_MS = 72 * 3600_000;
  */
 export async function issueLinkCode({ ctx, input, env }: VerbArgs<{ personId: string }> & { env: Pick<Env, 'APP_SECRET'> }): Promise<{ code: string; expiresAt: Date }> {
   requirePermission(ctx.actor, 'issueLinkCode');
-  const [person] = await ctx.tx
-    .select({ id: persons.id })
-    .from(persons)
-    .where(and(eq(persons.id, input.personId), onePersonScope(ctx.actor)));
-  if (!person) throw new NotFoundError('person', input.personId);
+  const person = await personInScope(ctx, input.personId);
   return issueCodeFor(ctx, { personId: person.id }, env);
 }
 

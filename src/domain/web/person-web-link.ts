@@ -1,13 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { onePersonScope, requireRoleAtLeast } from '../access';
+import { requireRoleAtLeast } from '../access';
 import { findOpenSession } from '../checks/find-open-session';
 import { startCheck } from '../checks/start-check';
 import { withTransaction, type Actor, type RequestInfo } from '../context';
 import { NotFoundError } from '../errors';
 import { issueWebLink, webLinkKeys, type WebLink } from './issue-web-link';
+import { personInScope } from '../persons/person-in-scope';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,11 +20,7 @@ export async function personWebLink(deps: Deps, actor: Actor, personId: string, 
   requireRoleAtLeast(actor, 'nurse');
   if (!UUID.test(personId)) throw new NotFoundError('person', personId);
   const link = await withTransaction(deps.db, { actor, now: deps.now(), request }, async (ctx) => {
-    const [person] = await ctx.tx
-      .select({ id: persons.id })
-      .from(persons)
-      .where(and(eq(persons.id, personId), onePersonScope(actor)));
-    if (!person) throw new NotFoundError('person', personId);
+    await personInScope(ctx, personId);
     const open = await findOpenSession(ctx.tx, personId, ctx.now);
     const sessionId = open?.id ?? (await startCheck({ ctx, input: { personId, channel: 'web', source: 'manual' } })).sessionId;
     return { ...(await issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) })), started: !open };

@@ -1,11 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { persons } from '../../../db/schema';
 import type { Deps } from '../../deps';
-import { onePersonScope, requireRoleAtLeast } from '../access';
+import { requireRoleAtLeast } from '../access';
 import { startCheck } from '../checks/start-check';
 import { withTransaction, type Actor, type RequestInfo } from '../context';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { issueWebLink, webLinkKeys, type WebLink } from './issue-web-link';
+import { personInScope } from '../persons/person-in-scope';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,11 +26,7 @@ export async function createTryAsPatientLink(deps: Deps, actor: Actor, personId:
   requireRoleAtLeast(actor, 'nurse');
   if (!UUID.test(personId)) throw new NotFoundError('person', personId);
   return withTransaction(deps.db, { actor, now: deps.now(), request }, async (ctx) => {
-    const [person] = await ctx.tx
-      .select({ id: persons.id })
-      .from(persons)
-      .where(and(eq(persons.id, personId), onePersonScope(actor)));
-    if (!person) throw new NotFoundError('person', personId);
+    await personInScope(ctx, personId);
     const { sessionId } = await startCheck({ ctx, input: { personId, channel: 'web', source: 'manual' } });
     return issueWebLink({ ctx, input: { sessionId }, keys: webLinkKeys(deps.env) });
   });
