@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, queryRows, type DbHandle } from '../../db/client';
+import { queryRows, type DbHandle } from '../../db/client';
 import { personChannels } from '../../db/schema';
 import { loadDispatchRows } from '../../src/domain/channels/line-dispatch-rows';
 import { createPendingSession } from '../bot/twilio/helpers';
 import { createTestDeps, type TestDeps } from '../support/deps';
 import { createCentre, createPerson } from '../support/fixtures';
+import { explainRecorded, recordingDb, type RecordedStatement } from '../support/recorded-statements';
 
 /**
  * Issue 16: a round's LINE batch reads each addressee's LINE user and its state in the
@@ -15,12 +15,12 @@ import { createCentre, createPerson } from '../support/fixtures';
  */
 let deps: TestDeps;
 let recorded: DbHandle;
-const statements: { text: string; params: readonly unknown[] }[] = [];
+let statements: RecordedStatement[];
 
 beforeAll(async () => {
   deps = await createTestDeps();
   await createCentre(deps.db, { code: 'plan-centre' });
-  recorded = await createDb({ url: deps.testDb.url, max: 1, onStatement: (text, params) => statements.push({ text, params }) });
+  ({ handle: recorded, statements } = await recordingDb(deps.testDb.url));
 });
 afterAll(async () => {
   await recorded.close();
@@ -34,7 +34,7 @@ describe("a LINE batch's read", () => {
     for (let i = 0; i < 3; i++) {
       const person = await createPerson(deps.db, 'plan-centre');
       await deps.db.insert(personChannels).values({ personId: person.id, kind: 'line', address: `U${'0'.repeat(31)}${i}`, state: 'verified' });
-      sessionIds.push((await createPendingSession(deps, person.id, 'sms', now)).id);
+      sessionIds.push((await createPendingSession(deps, person.id, 'line', now)).id);
     }
     // (The visibility map set, as on a database whose channels were written before the morning.)
     await deps.db.execute(sql`vacuum analyze person_channels`);
@@ -44,19 +44,10 @@ describe("a LINE batch's read", () => {
     const read = statements.find((s) => s.text.includes('"person_channels"'));
     expect(read).toBeDefined();
 
-    const pg = postgres(deps.testDb.url, { max: 1, onnotice: () => {} });
-    try {
-      const plan = await pg.begin(async (tx) => {
-        // Tiny tables make a sequential scan cheap; forbid it to see how the probes are made.
-        await tx.unsafe('set local enable_seqscan = off');
-        await tx.unsafe('set local enable_bitmapscan = off');
-        return tx.unsafe(`explain ${read!.text}`, read!.params as never[]);
-      });
-      const text = plan.map((r) => String(r['QUERY PLAN'])).join('\n');
-      expect(text).toMatch(/Index Only Scan using person_channels_person_kind_uq on person_channels/);
-    } finally {
-      await pg.end();
-    }
+    // Tiny tables make a sequential scan cheap; forbid it to see how the probes are made.
+    const plan = await explainRecorded(deps.testDb.url, read!, { settings: ['enable_seqscan = off', 'enable_bitmapscan = off'] });
+    const text = plan.map((r) => String(r['QUERY PLAN'])).join('\n');
+    expect(text).toMatch(/Index Only Scan using person_channels_person_kind_uq on person_channels/);
 
     // ON CONFLICT (person_id, kind) still finds its arbiter: included columns are not part of the key.
     const [first] = await queryRows<{ person_id: string }>(deps.db, sql`select person_id from person_channels limit 1`);

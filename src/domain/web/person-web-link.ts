@@ -5,8 +5,8 @@ import { findOpenSession } from '../checks/find-open-session';
 import { startCheck } from '../checks/start-check';
 import { withTransaction, type Actor, type RequestInfo } from '../context';
 import { NotFoundError } from '../errors';
-import { issueWebLink, webLinkKeys, type WebLink } from './issue-web-link';
 import { personInScope } from '../persons/person-in-scope';
+import { issueWebLink, webLinkKeys, type WebLink } from './issue-web-link';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -32,7 +32,7 @@ export async function twilioPost(app: App, pathAndQuery: string, params: Record<
 export const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
 /** A scheduled check session as the round creates it: pending, no engine state yet. */
-export async function createPendingSession(deps: TestDeps, personId: string, channel: 'sms' | 'voice', now: Date, round = '09:00') {
+export async function createPendingSession(deps: TestDeps, personId: string, channel: 'sms' | 'voice' | 'line', now: Date, round = '09:00') {
   const [fa] = await deps.db.select().from(flowAssignments).where(eq(flowAssignments.personId, personId));
   const versionId = await latestPublishedVersionId(deps.db, fa!.flowId);
   const [row] = await deps.db

@@ -1,6 +1,5 @@
 import { appendFile } from 'node:fs/promises';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../../db/client';
 import { alerts, checkSessions, inboundEvents, observations } from '../../../db/schema';
@@ -11,6 +10,7 @@ import type { Deps } from '../../../src/deps';
 import { buttonsOf, clock, issueCode, linkedPatient, newUserId, postbackEvent, postWebhook, registerPatient, say, setupLine, textEvent, textsOf, type LineTest } from '../../bot/line/helpers';
 import { createPendingSession, sid, twilioApp, twilioPost, TWILIO_ENV } from '../../bot/twilio/helpers';
 import { createTestDeps, type TestDeps } from '../../support/deps';
+import { explainRecorded } from '../../support/recorded-statements';
 import { createCentre, createPerson } from '../../support/fixtures';
 import { createTwilioApiMock } from '../../support/twilio-api-mock';
 
@@ -60,20 +60,12 @@ async function report(what: string, c: { statements: string[]; params: (readonly
   if (process.env.ANSWER_PATH_STATEMENTS) process.stdout.write(`\n${what}: ${c.statements.length} statements\n${c.statements.map((s, i) => `${i + 1}. ${s}`).join('\n')}\n`);
   const file = process.env.ANSWER_PATH_EXPLAIN;
   if (!file) return;
-  const pg = postgres(url, { max: 1, onnotice: () => {} });
   const out: string[] = [`## ${what}: ${c.statements.length} statements`, ''];
-  try {
-    for (const [i, statement] of c.statements.entries()) {
-      out.push(`${i + 1}. \`${statement.length > 400 ? `${statement.slice(0, 400)} …` : statement}\``, '');
-      if (!/^(select|insert|update|delete|with)\b/i.test(statement)) continue;
-      const plan = await pg.begin(async (tx) => {
-        await tx.unsafe('set local enable_seqscan = off');
-        return tx.unsafe(`explain ${statement}`, c.params[i] as never[]);
-      });
-      out.push('   ```', ...plan.map((r) => `   ${String(r['QUERY PLAN'])}`), '   ```', '');
-    }
-  } finally {
-    await pg.end();
+  for (const [i, statement] of c.statements.entries()) {
+    out.push(`${i + 1}. \`${statement.length > 400 ? `${statement.slice(0, 400)} …` : statement}\``, '');
+    if (!/^(select|insert|update|delete|with)\b/i.test(statement)) continue;
+    const plan = await explainRecorded(url, { text: statement, params: c.params[i] ?? [] }, { settings: ['enable_seqscan = off'] });
+    out.push('   ```', ...plan.map((r) => `   ${String(r['QUERY PLAN'])}`), '   ```', '');
   }
   await appendFile(file, `${out.join('\n')}\n`);
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, queryRows } from '../../../db/client';
+import { queryRows } from '../../../db/client';
 import { processInOrder } from '../../../src/domain/inbox/process-in-order';
 import { createTestDeps, type TestDeps } from '../../support/deps';
+import { explainRecorded, recordingDb } from '../../support/recorded-statements';
 
 /**
  * Issue 16: at 1,000 answers/s offered the inbox backs up within seconds, while its statistics
@@ -36,8 +36,7 @@ afterAll(() => deps.close());
 
 describe("a batch's choice of other senders, with a backlog the statistics have not seen", () => {
   it('reads the senders with a red answer waiting once, not once a candidate', async () => {
-    const statements: { text: string; params: readonly unknown[] }[] = [];
-    const recorded = await createDb({ url: deps.testDb.url, max: 1, onStatement: (text, params) => statements.push({ text, params }) });
+    const { handle: recorded, statements } = await recordingDb(deps.testDb.url);
     const [own] = await queryRows<{ id: string }>(deps.db, sql`
       insert into inbound_events (provider, provider_event_id, sender_key, payload, received_at)
       values ('line', ${randomUUID()}, 'U-own', '{}'::jsonb, ${NOW.toISOString()}::timestamptz) returning id`);
@@ -47,21 +46,13 @@ describe("a batch's choice of other senders, with a backlog the statistics have 
       const others = statements.find((s) => s.text.includes('with oldest as materialized'));
       expect(others).toBeDefined();
 
-      const pg = postgres(deps.testDb.url, { max: 1, onnotice: () => {} });
-      try {
-        // (In a transaction of its own: the advisory locks it takes end with it.)
-        const blocks = await pg.begin(async (tx) => {
-          const [row] = await tx.unsafe(`explain (analyze, buffers, format json) ${others!.text}`, others!.params as never[]);
-          const plan = (row!['QUERY PLAN'] as [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }])[0].Plan;
-          return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
-        });
-        // Read once: 58 blocks here. A probe a candidate: 1,543 here, and 112,000 a run in the
-        // burst, where the plan walked the backlog for each.
-        expect(blocks).toBeGreaterThan(0);
-        expect(blocks).toBeLessThan(500);
-      } finally {
-        await pg.end();
-      }
+      const [row] = await explainRecorded(deps.testDb.url, others!, { explain: 'analyze, buffers, format json' });
+      const plan = (row!['QUERY PLAN'] as [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }])[0].Plan;
+      const blocks = plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+      // Read once: 58 blocks here. A probe a candidate: 1,543 here, and 112,000 a run in the
+      // burst, where the plan walked the backlog for each.
+      expect(blocks).toBeGreaterThan(0);
+      expect(blocks).toBeLessThan(500);
     } finally {
       await recorded.close();
     }
