@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createDb, migrateDb, ping, type DbHandle } from '../db/client';
 import { countInboxBacklog } from './domain/operations/inbox-backlog';
@@ -8,6 +7,7 @@ import { startInboundListener, type InboundListener } from './jobs/inbound-liste
 import { queuesOfGroups, URGENT_POOL_SIZE } from './jobs/queue-settings';
 import { BacklogGate } from './platform/backlog-gate';
 import { closeHttpServer } from './platform/http/drain';
+import { listenHttp } from './platform/http/listen';
 import { createHealthRoutes } from './platform/http/health';
 import { ensureReferenceData } from '../db/seed/reference-data';
 import { ensureDefaultFlows } from './domain/flows/ensure-default-flows';
@@ -192,10 +192,7 @@ export async function startRole(deps: Deps, role: Role, opts: { listen?: boolean
   if (opts.listen !== false) {
     // Loaded here, not at the top: the CLI builds its deps through this file without the app.
     const app = intake ? (await import('./app')).createApp(deps) : workerHealthApp(deps);
-    server = await new Promise<Server>((resolve) => {
-      const s = createAdaptorServer({ fetch: app.fetch }) as Server;
-      s.listen({ port: env.PORT, backlog: env.HTTP_LISTEN_BACKLOG }, () => resolve(s));
-    });
+    server = await listenHttp(app.fetch, { port: env.PORT, backlog: env.HTTP_LISTEN_BACKLOG, keepAliveSeconds: env.HTTP_KEEP_ALIVE_SECONDS });
   }
   return {
     role,

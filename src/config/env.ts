@@ -21,6 +21,9 @@ export const envSchema = z
     // The accept queue of the HTTP port: Node's 511 overflowed when a webhook sender opened a
     // thousand connections at once (each dropped one retried after 1 s, 3 s …); the kernel caps it at somaxconn.
     HTTP_LISTEN_BACKLOG: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(4096),
+    // Idle keep-alive connections kept this long: past a load balancer's idle timeout (60 s on the common ones),
+    // so it never reuses one the app is closing, and a sender is not made to open new ones (accepted one a turn).
+    HTTP_KEEP_ALIVE_SECONDS: z.coerce.number({ message: 'must be seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(65),
     PUBLIC_BASE_URL: url('the address LINE and Twilio call, e.g. https://mimamori.example.jp').default('http://localhost:3000'),
     DATABASE_URL: optionalString.pipe(
       z
