@@ -51,7 +51,7 @@ import { pgStatements } from './support/pg-statements';
 import { machineInfo } from './support/machine';
 import { AnsweringPatients, answerEvent, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
-import { lineTextEvent, startLineStandIn, type LineDelivery } from './stand-ins/line-api';
+import { lineTextEvent, startLineStandIn, type LineDelivery, type WebhookPhases } from './stand-ins/line-api';
 
 const args = parseArgs(process.argv.slice(2));
 const persons = Number(args.flags.persons ?? 20_000);
@@ -92,6 +92,29 @@ async function queueEventTimes(redis: Deps['redis'], key: string): Promise<Map<s
     times.set(jobId, t);
   }
   return times;
+}
+
+/**
+ * The first deliveries' time by phase (p50 / p99 ms of each, on the sender's clock), and of the
+ * slowest 1 % which phase took most: where a webhook's tail goes, not a guess.
+ */
+function phaseSummary(phases: (WebhookPhases & { status: number; at: number })[], burstStart: number) {
+  const keys = ['queuedMs', 'connectMs', 'writeMs', 'answerMs', 'readMs'] as const;
+  const q = (xs: number[], p: number) => Math.round(pct([...xs].sort((a, b) => a - b), p) ?? 0);
+  const of = (rows: typeof phases) => Object.fromEntries(keys.map((k) => [k, { p50: q(rows.map((r) => r[k]), 50), p99: q(rows.map((r) => r[k]), 99) }]));
+  const total = (r: WebhookPhases) => keys.reduce((sum, k) => sum + r[k], 0);
+  const slowest = [...phases].sort((a, b) => total(b) - total(a)).slice(0, Math.max(1, Math.ceil(phases.length / 100)));
+  const slowestMean = Object.fromEntries(keys.map((k) => [k, Math.round(slowest.reduce((sum, r) => sum + r[k], 0) / Math.max(1, slowest.length))]));
+  return {
+    all: of(phases),
+    stored: of(phases.filter((r) => r.status === 200)),
+    refused: of(phases.filter((r) => r.status === 503)),
+    newConnections: phases.filter((r) => r.newConnection).length,
+    slowestPercentMeanMs: slowestMean,
+    // When the slowest 1 % were posted: how many in each second of the burst.
+    slowestPercentBySecond: [...slowest.reduce((m, r) => m.set(Math.floor((r.at - burstStart) / 1000), (m.get(Math.floor((r.at - burstStart) / 1000)) ?? 0) + 1), new Map<number, number>())]
+      .sort((a, b) => a[0] - b[0]).map(([sec, n]) => `${sec}s:${n}`).join(' '),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -362,6 +385,7 @@ async function runLayout(intakes: number, workers: number) {
     const shedIds = new Set<string>();
     const intakeMs: number[] = [];
     const queuedMs: number[] = []; // of each post's time, the wait for a connection of the generator's pool (LINE's side, not the intake)
+    const firstPhases: (WebhookPhases & { status: number; at: number })[] = []; // where each first delivery's time went, on the sender's clock
     let sent = 0;
     let shed = 0;
     let redelivered = 0;
@@ -372,7 +396,10 @@ async function runLayout(intakes: number, workers: number) {
     const deliver = (event: ReturnType<typeof answerEvent>, n: number, attempt = 0): Promise<void> =>
       line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
         async (r) => {
-          if (attempt === 0) intakeMs.push(r.ms);
+          if (attempt === 0) {
+            intakeMs.push(r.ms);
+            firstPhases.push({ ...r.phases, status: r.status, at: Date.now() - r.ms });
+          }
           queuedMs.push(r.queuedMs);
           if (attempt === 0 && redEvents.has(event.webhookEventId)) redWebhookMs.push(r.ms);
           if (r.status === 503 && redEvents.has(event.webhookEventId)) redShed++;
@@ -541,6 +568,7 @@ async function runLayout(intakes: number, workers: number) {
       // Of it, waiting for a connection of the generator's pool (every delivery): the app was not asked yet.
       webhookQueuedP50Ms: Math.round(pct(queuedMs, 50) ?? 0),
       webhookQueuedP99Ms: Math.round(pct(queuedMs, 99) ?? 0),
+      webhookPhases: phaseSummary(firstPhases, burstStart),
       accepted: accepted.size,
       shed503: shed,
       redelivered,
@@ -638,6 +666,12 @@ async function main() {
   }
   for (const r of rows) if (r.firstRed.sent > 0) console.log(`${r.intakes} × ${r.workers}: typed red answers to the round's first question ${r.firstRed.seen}/${r.firstRed.sent} on the stream, p50 / p99 ${r.firstRed.p50Ms ?? '—'} / ${r.firstRed.p99Ms ?? '—'} ms (${r.firstRed.notReachedInBurst} not prompted during the burst)`);
   console.log('* Redis: the whole server\'s CPU over the window, shared with anything else using it (an upper bound).');
+  for (const r of rows) {
+    const ph = r.webhookPhases;
+    const line = (name: string, v: ReturnType<typeof phaseSummary>['all']) =>
+      `${name}: ${Object.entries(v).map(([k, x]) => `${k.replace(/Ms$/, '')} ${x.p50} / ${x.p99}`).join(', ')}`;
+    console.log(`${r.intakes} × ${r.workers}, the first deliveries' time by phase on the sender's clock, p50 / p99 ms — ${line('all', ph.all)}; ${line('stored', ph.stored)}; ${line('refused', ph.refused)}; new connections ${ph.newConnections}; the slowest 1 %, mean ms: ${Object.entries(ph.slowestPercentMeanMs).map(([k, x]) => `${k.replace(/Ms$/, '')} ${x}`).join(', ')}, posted in the burst's second ${ph.slowestPercentBySecond}`);
+  }
 }
 
 main().then(

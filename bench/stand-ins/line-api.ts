@@ -66,8 +66,8 @@ export interface LineStandIn {
   /** Resolves when the n-th request (accepted or not) arrived. */
   requestArrived(n?: number): Promise<void>;
   /** Post events to the app's webhook signed with the channel secret, as LINE does; the app's answer. */
-  /** The app's answer to events posted signed, as LINE does; `queuedMs`: of `ms`, the wait for a connection of the sender's pool. */
-  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; queuedMs: number }>;
+  /** The app's answer to events posted signed, as LINE does; `phases`: where its `ms` went (WebhookPhases). */
+  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; queuedMs: number; phases: WebhookPhases }>;
   close(): Promise<void>;
 }
 
@@ -162,7 +162,10 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
   // At most 256 at once by default (as a sender's pool of connections): thousands of new connections
   // in a second overflow the intake's accept queue, and a connection the kernel dropped
   // there hangs at the client for minutes of TCP retransmission.
-  const webhookAgent = new Agent({ keepAlive: true, maxSockets: opts.webhookConnections ?? 256 });
+  // Every connection kept while idle (Node's agent closes the free ones past 256 by default):
+  // a connection opened again mid-burst waits in the app's accept queue (see WebhookPhases).
+  const webhookConnections = opts.webhookConnections ?? 256;
+  const webhookAgent = new Agent({ keepAlive: true, maxSockets: webhookConnections, maxFreeSockets: webhookConnections });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -186,8 +189,8 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
       const body = JSON.stringify({ destination: 'Ustandin', events: Array.isArray(events) ? events : [events] });
       const signature = o.signature ?? createHmac('sha256', secret).update(body).digest('base64');
       const t0 = performance.now();
-      const { status, queuedMs } = await postWebhook(webhookAgent, url, signature, body);
-      return { status, ms: performance.now() - t0, queuedMs };
+      const { status, phases } = await postWebhook(webhookAgent, url, signature, body);
+      return { status, ms: performance.now() - t0, queuedMs: phases.queuedMs, phases };
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -202,19 +205,49 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
 const WEBHOOK_TIMEOUT_MS = 30_000;
 
 /**
- * One signed webhook POST; resolves with the status once the answer's body is read, and how
- * long the post waited for one of the agent's connections (the sender's own queue).
+ * Where one webhook post's time went, on the sender's clock: waiting for one of the agent's
+ * connections, opening a new one (0 on a kept one), writing the request, then the app's answer
+ * (from the request written to the response's head: the network, the app's accept queue and
+ * socket buffer, its event loop, its handler), and reading the response's body.
  */
-function postWebhook(agent: Agent, url: string, signature: string, body: string): Promise<{ status: number; queuedMs: number }> {
+export interface WebhookPhases {
+  queuedMs: number;
+  connectMs: number;
+  newConnection: boolean;
+  writeMs: number;
+  answerMs: number;
+  readMs: number;
+}
+
+/**
+ * One signed webhook POST; resolves with the status once the answer's body is read, and where
+ * its time went (WebhookPhases).
+ */
+function postWebhook(agent: Agent, url: string, signature: string, body: string): Promise<{ status: number; phases: WebhookPhases }> {
   const t0 = performance.now();
-  let queuedMs = 0;
+  let socketAt = t0;
+  let connectedAt = 0;
+  let writtenAt = 0;
+  let headAt = 0;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, timeout: WEBHOOK_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-line-signature': signature } }, (res) => {
+      headAt = performance.now();
       res.resume(); // the body is not needed, only read to free the connection
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, queuedMs }));
+      res.on('end', () => {
+        const end = performance.now();
+        const readyAt = connectedAt || socketAt;
+        resolve({
+          status: res.statusCode ?? 0,
+          phases: { queuedMs: socketAt - t0, connectMs: readyAt - socketAt, newConnection: connectedAt > 0, writeMs: Math.max(0, (writtenAt || headAt) - readyAt), answerMs: headAt - Math.max(writtenAt, readyAt), readMs: end - headAt },
+        });
+      });
       res.on('error', reject);
     });
-    req.on('socket', () => (queuedMs = performance.now() - t0));
+    req.on('socket', (socket) => {
+      socketAt = performance.now();
+      if (socket.connecting) socket.once('connect', () => (connectedAt = performance.now()));
+    });
+    req.on('finish', () => (writtenAt = performance.now()));
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
     req.end(body);
