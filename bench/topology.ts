@@ -18,6 +18,8 @@
  * cores of their own; here they share two with the workers, PostgreSQL and this generator.
  * --connections N: the webhook sender's connections at most (default 256; LINE does not say how
  * many it opens).
+ * --front haproxy[:N]: the webhooks go through HAProxy, the deployment's load balancer, which holds
+ *   at most N connections (default 64) to each intake and queues the rest (Debian's haproxy package).
  * --typed: the patients type every answer instead of tapping its button (the red 「はい」 is then
  * hurried by its sender's typed-red hint, not by the button's mark).
  * --first-red K (with --round): a third of the round's persons are 65 or over (a typed fever is
@@ -48,6 +50,7 @@ import { createBenchNurse, PG_BASE } from './support/bench-app';
 import { listenToTriage, signIn } from './support/console-client';
 import { cpuSecondsOf, redisCpuSeconds } from './support/cpu';
 import { pgStatements } from './support/pg-statements';
+import { startFrontProxy, type FrontProxy } from './support/front-proxy';
 import { machineInfo } from './support/machine';
 import { AnsweringPatients, answerEvent, CONTACT_ANSWERS as ANSWERS, RED_STEP, type Patient } from './support/answering-patients';
 import { generatePersons } from './support/round-data';
@@ -69,6 +72,8 @@ const statements = Boolean(args.flags.statements);
 const keepDatabase = Boolean(args.flags.keep);
 const typed = Boolean(args.flags.typed);
 const connections = Number(args.flags.connections ?? 256);
+const [frontKind, frontMaxConn] = args.flags.front ? String(args.flags.front).split(':') : [];
+if (frontKind && frontKind !== 'haproxy') throw new Error(`--front ${frontKind}: only haproxy is known`);
 const firstRedCount = Number(args.flags['first-red'] ?? 0);
 const SECRET = 'bench-topology-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -288,6 +293,7 @@ async function runLayout(intakes: number, workers: number) {
   const deps = await createDeps(env, { logger: createLogger({ level: 'error' }), queuePrefix: prefix });
   const procs: { role: 'intake' | 'workers'; child: ChildProcess; output: () => string }[] = [];
   let console_: { close: () => void } | undefined;
+  let front: FrontProxy | undefined;
   try {
     step(`${intakes} intake × ${workers} worker: generating ${persons.toLocaleString()} persons with an open check`);
     await generatePersons(deps.db, persons);
@@ -366,6 +372,9 @@ async function runLayout(intakes: number, workers: number) {
       starting.push(waitHealthy(`http://127.0.0.1:${port}`, p));
     }
     await Promise.all(starting);
+    // The webhooks' way in: the intakes themselves, or the load balancer in front of them.
+    if (frontKind) front = await startFrontProxy(intakeUrls.map((u) => Number(new URL(u).port)), { port: await freePort(), maxConnPerIntake: Number(frontMaxConn ?? 64) });
+    const webhookUrl = (n: number) => `${front?.url ?? intakeUrls[n % intakeUrls.length]}/webhooks/line`;
     const cookie = await signIn(intakeUrls[0]!, nurse.email, nurse.password);
     const firstNotice = new Map<string, number>();
     const raisedNotices = new Map<string, number>();
@@ -394,7 +403,7 @@ async function runLayout(intakes: number, workers: number) {
     const inFlight = new Set<Promise<void>>();
     /** One delivery; a 503 is delivered again after Retry-After (as LINE does), until accepted. */
     const deliver = (event: ReturnType<typeof answerEvent>, n: number, attempt = 0): Promise<void> =>
-      line.sendWebhook(event, { url: `${intakeUrls[n % intakeUrls.length]}/webhooks/line` }).then(
+      line.sendWebhook(event, { url: webhookUrl(n) }).then(
         async (r) => {
           if (attempt === 0) {
             intakeMs.push(r.ms);
@@ -435,7 +444,7 @@ async function runLayout(intakes: number, workers: number) {
       const event = lineTextEvent(p.userId, ANSWERS[0]!);
       replyTokens.set(event.replyToken, p.userId);
       p.awaiting = true;
-      await line.sendWebhook(event, { url: `${intakeUrls[k % intakeUrls.length]}/webhooks/line` }).catch(() => undefined);
+      await line.sendWebhook(event, { url: webhookUrl(k) }).catch(() => undefined);
     }
     const warmUntil = Date.now() + 120_000;
     while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
@@ -449,6 +458,7 @@ async function runLayout(intakes: number, workers: number) {
     await pgStats?.reset();
     step('the burst starts');
     const cpuBefore = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const frontCpuBefore = front ? cpuSecondsOf(front.pid) : 0;
     const benchCpuBefore = process.cpuUsage();
     const benchLoop = monitorEventLoopDelay({ resolution: 20 });
     benchLoop.enable();
@@ -501,6 +511,7 @@ async function runLayout(intakes: number, workers: number) {
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const cpuAfter = await cpuSnapshot(procs, deps.db, dbName, deps.redis);
+    const frontCpuAfter = front ? cpuSecondsOf(front.pid) : 0;
     const firstIntake = await processView(intakeMetricsUrls[0]!).catch(() => null);
     const firstWorker = await processView(workerMetricsUrls[0]!).catch(() => null);
     const benchCpu = process.cpuUsage(benchCpuBefore);
@@ -623,7 +634,9 @@ async function runLayout(intakes: number, workers: number) {
         workers: msPerAnswer(cpuAfter.workers, cpuBefore.workers),
         postgres: msPerAnswer(cpuAfter.postgres, cpuBefore.postgres),
         redisWholeServer: msPerAnswer(cpuAfter.redis, cpuBefore.redis),
+        front: front ? msPerAnswer(frontCpuAfter, frontCpuBefore) : null,
       },
+      front: front ? `haproxy, at most ${Number(frontMaxConn ?? 64)} connections an intake` : null,
       postgresBackends: { before: cpuBefore.backends.size, after: cpuAfter.backends.size, kept: backendsKept },
       // The first intake's own figures (its scrape; since it started): the webhook's time in the app, and its event loop's lag.
       firstIntake,
@@ -631,6 +644,7 @@ async function runLayout(intakes: number, workers: number) {
     };
   } finally {
     console_?.close();
+    await front?.close();
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.child.exitCode !== null ? undefined : new Promise((r) => p.child.once('exit', r)))));
     const keys = await deps.redis.keys(`${prefix}:*`).catch(() => [] as string[]);
@@ -670,6 +684,7 @@ async function main() {
     const ph = r.webhookPhases;
     const line = (name: string, v: ReturnType<typeof phaseSummary>['all']) =>
       `${name}: ${Object.entries(v).map(([k, x]) => `${k.replace(/Ms$/, '')} ${x.p50} / ${x.p99}`).join(', ')}`;
+    if (r.front) console.log(`${r.intakes} × ${r.workers}: webhooks through ${r.front}; its CPU ${r.cpuMsPerAnswer.front} ms an answer`);
     console.log(`${r.intakes} × ${r.workers}, the first deliveries' time by phase on the sender's clock, p50 / p99 ms — ${line('all', ph.all)}; ${line('stored', ph.stored)}; ${line('refused', ph.refused)}; new connections ${ph.newConnections}; the slowest 1 %, mean ms: ${Object.entries(ph.slowestPercentMeanMs).map(([k, x]) => `${k.replace(/Ms$/, '')} ${x}`).join(', ')}, posted in the burst's second ${ph.slowestPercentBySecond}`);
   }
 }
