@@ -258,6 +258,7 @@ async function runLayout(intakes: number, workers: number) {
   let readyHead = 0;
   let firstMulticastAt = 0;
   let lastMulticastAt = 0;
+  let roundRecipients = 0; // the round's prompts the LINE stand-in accepted (the sessions are marked prompted later, by the tick)
   // --first-red: who types a red temperature once the round's multicast reaches them, and when.
   const firstRedUsers = new Set<string>();
   const firstRedDue: { userId: string; at: number }[] = [];
@@ -266,6 +267,7 @@ async function runLayout(intakes: number, workers: number) {
     else {
       firstMulticastAt ||= Date.now();
       lastMulticastAt = Date.now();
+      roundRecipients += d.to.length;
       for (const userId of d.to) if (firstRedUsers.delete(userId)) firstRedDue.push({ userId, at: Date.now() + 1000 });
     }
   };
@@ -618,7 +620,8 @@ async function runLayout(intakes: number, workers: number) {
       duplicateEvents: dup!.events,
       duplicateAlerts: dup!.alerts,
       duplicateReplies: phones.sentTwice(),
-      roundPrompted: prompted!.n,
+      roundPrompted: roundRecipients,
+      roundMarkedPrompted: prompted!.n,
       // The round's last multicast, from its first (what answers first costs the round).
       roundSendSeconds: firstMulticastAt ? Number(((lastMulticastAt - firstMulticastAt) / 1000).toFixed(1)) : null,
       answersProcessedInWindow: answered,
