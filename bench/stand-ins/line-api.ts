@@ -65,7 +65,6 @@ export interface LineStandIn {
   deliveries: LineDelivery[];
   /** Resolves when the n-th request (accepted or not) arrived. */
   requestArrived(n?: number): Promise<void>;
-  /** Post events to the app's webhook signed with the channel secret, as LINE does; the app's answer. */
   /** The app's answer to events posted signed, as LINE does; `phases`: where its `ms` went (WebhookPhases). */
   sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; queuedMs: number; phases: WebhookPhases }>;
   close(): Promise<void>;

@@ -16,7 +16,8 @@ export interface ListenOptions {
  * with 502), and a webhook sender opens new ones. A new connection is costly on a busy
  * process: since libuv 1.45 (Node 20) its event loop accepts one connection a turn, so at a
  * surge new connections wait in the accept queue for seconds while the open ones are served.
- * Headers must arrive sooner than that, as Node requires (headersTimeout > keepAliveTimeout).
+ * `headersTimeout` is a second longer, as Node advises: a request whose headers begin just as
+ * the idle time ends is then not cut.
  */
 export function listenHttp(fetch: (request: Request) => Response | Promise<Response>, opts: ListenOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
