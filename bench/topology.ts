@@ -127,15 +127,23 @@ function phaseSummary(phases: (WebhookPhases & { status: number; at: number })[]
   };
 }
 
+/** Ports handed out by freePort: a process may bind its port late (a worker's metrics port), so the same free port is never handed out twice. */
+const handedOut = new Set<number>();
+
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /**
