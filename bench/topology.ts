@@ -155,6 +155,12 @@ async function freePort(): Promise<number> {
  */
 const redeliveryDelayMs = (attempt: number) => Math.min(2 ** (attempt + 1), 32) * 1000 * (0.75 + Math.random() * 0.5);
 
+/** Processes of the layout that ended without being stopped: the run's figures would be meaningless. */
+const endedByItself: string[] = [];
+const assertAllRunning = () => {
+  if (endedByItself.length) throw new Error(`the run stopped: ${endedByItself.join(', ')} ended by itself (its last words above)`);
+};
+
 /** `tsx src/server.ts` with a role, as the README's production commands start it. */
 function startProcess(role: 'intake' | 'workers', env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let out = '';
@@ -170,7 +176,9 @@ function startProcess(role: 'intake' | 'workers', env: Record<string, string>): 
   child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
   // A process that ends before the bench stops it: say so at once, with its last words.
   child.on('exit', (code, signal) => {
-    if (!child.killed) step(`a ${role} process (pid ${child.pid}) ended by itself (${signal ?? code}):\n${out.slice(-4000)}`);
+    if (child.killed) return;
+    step(`a ${role} process (pid ${child.pid}) ended by itself (${signal ?? code}):\n${out.slice(-4000)}`);
+    endedByItself.push(`${role} (pid ${child.pid})`);
   });
   return { child, output: () => out };
 }
@@ -462,7 +470,10 @@ async function runLayout(intakes: number, workers: number) {
       await line.sendWebhook(event, { url: webhookUrl(k) }).catch(() => undefined);
     }
     const warmUntil = Date.now() + 120_000;
-    while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) await sleep(100);
+    while (warm.some((p) => p.awaiting) && Date.now() < warmUntil) {
+      assertAllRunning();
+      await sleep(100);
+    }
     step(`warmed up (${warm.filter((p) => !p.awaiting).length}/${warm.length} answered)`);
     if (prepared && roundPersons > 0) {
       while (!firstMulticastAt) await sleep(20);
@@ -482,6 +493,7 @@ async function runLayout(intakes: number, workers: number) {
     let nobodyReady = 0;
     const firstRedSent = new Set<string>();
     while (Date.now() - burstStart < seconds * 1000) {
+      assertAllRunning();
       while (firstRedDue.length > 0 && firstRedDue[0]!.at <= Date.now()) {
         const { userId } = firstRedDue.shift()!;
         const event = lineTextEvent(userId, '38.5');
@@ -520,6 +532,7 @@ async function runLayout(intakes: number, workers: number) {
     step('burst over; draining');
     const drainStart = Date.now();
     while (Date.now() - drainStart < 120_000) {
+      assertAllRunning();
       const [{ n }] = (await queryRows<{ n: number }>(deps.db, sql`select count(*)::int as n from inbound_events where processed_at is null`)) as [{ n: number }];
       if (n === 0 && firstNotice.size >= redSentAt.size) break;
       await sleep(250);
