@@ -432,7 +432,7 @@ async function runLayout(intakes: number, workers: number) {
             intakeMs.push(r.ms);
             firstPhases.push({ ...r.phases, status: r.status, at: Date.now() - r.ms });
           }
-          queuedMs.push(r.queuedMs);
+          queuedMs.push(r.phases.queuedMs);
           if (attempt === 0 && redEvents.has(event.webhookEventId)) redWebhookMs.push(r.ms);
           if (r.status === 503 && redEvents.has(event.webhookEventId)) redShed++;
           if (r.status === 200) {

@@ -66,7 +66,7 @@ export interface LineStandIn {
   /** Resolves when the n-th request (accepted or not) arrived. */
   requestArrived(n?: number): Promise<void>;
   /** The app's answer to events posted signed, as LINE does; `phases`: where its `ms` went (WebhookPhases). */
-  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; queuedMs: number; phases: WebhookPhases }>;
+  sendWebhook(events: object | object[], opts?: { url?: string; secret?: string; signature?: string }): Promise<{ status: number; ms: number; phases: WebhookPhases }>;
   close(): Promise<void>;
 }
 
@@ -189,7 +189,7 @@ export async function startLineStandIn(opts: LineStandInOptions = {}): Promise<L
       const signature = o.signature ?? createHmac('sha256', secret).update(body).digest('base64');
       const t0 = performance.now();
       const { status, phases } = await postWebhook(webhookAgent, url, signature, body);
-      return { status, ms: performance.now() - t0, queuedMs: phases.queuedMs, phases };
+      return { status, ms: performance.now() - t0, phases };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,5 @@
 import { Agent, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env';
 import { listenHttp } from '../../src/platform/http/listen';

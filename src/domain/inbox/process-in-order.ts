@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client';
 import type { Db, DbOrTx, Tx } from '../../../db/client';
 import { inboundEvents, type InboundProvider } from '../../../db/schema';
@@ -70,8 +70,10 @@ export interface InOrderOptions<R = unknown> {
 }
 
 const senderLock = (key: string) => `inbound:${key}`;
-/** Whether a sender has a red answer (`urgent`) waiting: a probe of inbound_events_urgent_sender_idx, which holds only those. */
-const redWaitingOf = (senderKey: SQL) => sql`exists (select 1 from inbound_events u where u.sender_key = ${senderKey} and u.processed_at is null and u.urgent)`;
+/** A red answer (`urgent`) waiting: the predicate of inbound_events_urgent_sender_idx, which holds only those. */
+const RED_WAITING = sql`processed_at is null and urgent`;
+/** Whether a sender has a red answer waiting: a probe of that index. */
+const redWaitingOf = (senderKey: string) => sql`exists (select 1 from inbound_events where sender_key = ${senderKey} and ${RED_WAITING})`;
 /**
  * How many of the oldest unprocessed events a run looks through for other senders: 16 a
  * batch place (at most 2,000). With 32 runs at once a window of 4 a place left most batches
@@ -142,7 +144,7 @@ async function runInOrder<R>(
     const [locked] = await queryRows<{ redWaiting: boolean }>(
       tx,
       sql`select pg_advisory_xact_lock(hashtextextended(${senderLock(own.senderKey ?? eventId)}, 0)),
-            ${batchSize > 1 && own.senderKey ? redWaitingOf(sql`${own.senderKey}`) : sql`false`} as "redWaiting"`,
+            ${batchSize > 1 && own.senderKey ? redWaitingOf(own.senderKey) : sql`false`} as "redWaiting"`,
     );
     const redWaiting = locked?.redWaiting === true;
     // Other senders: the oldest unprocessed events (through the partial index on received_at),
@@ -175,7 +177,7 @@ async function runInOrder<R>(
                   candidates as materialized (
                     select sender_key, min(received_at) as first from oldest group by sender_key order by first),
                   red as materialized (
-                    select distinct sender_key from inbound_events where processed_at is null and urgent and sender_key is not null),
+                    select distinct sender_key from inbound_events where ${RED_WAITING} and sender_key is not null),
                   calm as materialized (
                     select sender_key from candidates c
                     where not exists (select 1 from red where red.sender_key = c.sender_key))
